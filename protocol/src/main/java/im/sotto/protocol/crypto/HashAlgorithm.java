@@ -1,0 +1,80 @@
+package im.sotto.protocol.crypto;
+
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/** Hash functions and their HMACs, on the JDK (SHA extensions where the CPU has them). */
+public enum HashAlgorithm {
+    SHA256("SHA256", "SHA-256", "HmacSHA256", 32, 64),
+    SHA512("SHA512", "SHA-512", "HmacSHA512", 64, 128);
+
+    private final String noiseName;
+    private final String digestName;
+    private final String macName;
+    private final int length;
+    private final int blockLength;
+
+    HashAlgorithm(String noiseName, String digestName, String macName, int length, int blockLength) {
+        this.noiseName = noiseName;
+        this.digestName = digestName;
+        this.macName = macName;
+        this.length = length;
+        this.blockLength = blockLength;
+    }
+
+    public String noiseName() {
+        return noiseName;
+    }
+
+    /** Output length in bytes (Noise's HASHLEN). */
+    public int length() {
+        return length;
+    }
+
+    public int blockLength() {
+        return blockLength;
+    }
+
+    public byte[] digest(byte[]... parts) {
+        try {
+            MessageDigest md = MessageDigest.getInstance(digestName);
+            for (byte[] p : parts) {
+                md.update(p);
+            }
+            return md.digest();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(digestName + " missing from the JDK", e);
+        }
+    }
+
+    /** HMAC over the concatenation of {@code parts}. */
+    public byte[] hmac(SecretBytes key, byte[]... parts) {
+        return hmac(key.unsafeView(), parts);
+    }
+
+    byte[] hmac(byte[] key, byte[]... parts) {
+        try {
+            Mac mac = Mac.getInstance(macName);
+            // The JDK refuses an empty key; HMAC zero-pads keys to the block size, so one zero byte is the same key.
+            mac.init(new SecretKeySpec(key.length == 0 ? new byte[1] : key, macName));
+            for (byte[] p : parts) {
+                mac.update(p);
+            }
+            return mac.doFinal();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(macName + " missing from the JDK", e);
+        }
+    }
+
+    /** Constant-time verification of a (possibly truncated, at least 16-byte) HMAC tag. */
+    public boolean verifyHmac(SecretBytes key, byte[] tag, byte[]... parts) {
+        if (tag.length < 16 || tag.length > length) {
+            return false;
+        }
+        byte[] full = hmac(key, parts);
+        byte[] truncated = java.util.Arrays.copyOf(full, tag.length);
+        return ConstantTime.equals(truncated, tag);
+    }
+}
