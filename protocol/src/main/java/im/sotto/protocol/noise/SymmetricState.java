@@ -1,0 +1,116 @@
+package im.sotto.protocol.noise;
+
+import im.sotto.protocol.crypto.AuthenticationFailedException;
+import im.sotto.protocol.crypto.CipherSuite;
+import im.sotto.protocol.crypto.HashAlgorithm;
+import im.sotto.protocol.crypto.Hkdf;
+import im.sotto.protocol.crypto.SecretBytes;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/** Noise's SymmetricState: chaining key, handshake hash and the current CipherState (Noise section 5.2). */
+final class SymmetricState {
+    private final CipherSuite suite;
+    private final HashAlgorithm hash;
+    private final CipherState cipher;
+    private SecretBytes chainingKey;
+    private byte[] h;
+
+    SymmetricState(CipherSuite suite, String protocolName) {
+        this.suite = suite;
+        this.hash = suite.hash();
+        this.cipher = new CipherState(suite.aead());
+        byte[] name = protocolName.getBytes(StandardCharsets.US_ASCII);
+        h = name.length <= hash.length() ? Arrays.copyOf(name, hash.length()) : hash.digest(name);
+        chainingKey = SecretBytes.copyOf(h);
+    }
+
+    void mixKey(SecretBytes inputKeyMaterial) {
+        SecretBytes[] out = hkdf(inputKeyMaterial, 2);
+        chainingKey.wipe();
+        chainingKey = out[0];
+        cipher.initializeKey(truncateToKey(out[1]));
+    }
+
+    void mixHash(byte[] data) {
+        h = hash.digest(h, data);
+    }
+
+    void mixKeyAndHash(SecretBytes inputKeyMaterial) {
+        SecretBytes[] out = hkdf(inputKeyMaterial, 3);
+        chainingKey.wipe();
+        chainingKey = out[0];
+        byte[] tempH = out[1].reveal();
+        mixHash(tempH);
+        Arrays.fill(tempH, (byte) 0);
+        out[1].wipe();
+        cipher.initializeKey(truncateToKey(out[2]));
+    }
+
+    byte[] handshakeHash() {
+        return h.clone();
+    }
+
+    boolean hasKey() {
+        return cipher.hasKey();
+    }
+
+    byte[] encryptAndHash(byte[] plaintext) {
+        byte[] ciphertext = cipher.encryptWithAd(h, plaintext);
+        mixHash(ciphertext);
+        return ciphertext;
+    }
+
+    byte[] decryptAndHash(byte[] ciphertext) throws AuthenticationFailedException {
+        byte[] plaintext = cipher.decryptWithAd(h, ciphertext);
+        mixHash(ciphertext);
+        return plaintext;
+    }
+
+    /** Two transport CipherStates: the first for initiator-to-responder traffic, the second for the reverse. */
+    CipherState[] split() {
+        SecretBytes[] out = hkdf(SecretBytes.copyOf(new byte[0]), 2);
+        CipherState c1 = new CipherState(suite.aead());
+        CipherState c2 = new CipherState(suite.aead());
+        c1.initializeKey(truncateToKey(out[0]));
+        c2.initializeKey(truncateToKey(out[1]));
+        return new CipherState[] {c1, c2};
+    }
+
+    void wipe() {
+        chainingKey.wipe();
+        cipher.wipe();
+    }
+
+    /** Noise's HKDF(chaining_key, input_key_material, num_outputs). */
+    private SecretBytes[] hkdf(SecretBytes ikm, int outputs) {
+        SecretBytes tempKey = Hkdf.extract(hash, chainingKey.reveal(), ikm);
+        try {
+            SecretBytes all = Hkdf.expand(hash, tempKey, new byte[0], outputs * hash.length());
+            byte[] bytes = all.reveal();
+            all.wipe();
+            SecretBytes[] result = new SecretBytes[outputs];
+            for (int i = 0; i < outputs; i++) {
+                byte[] part = Arrays.copyOfRange(bytes, i * hash.length(), (i + 1) * hash.length());
+                result[i] = SecretBytes.copyOf(part);
+                Arrays.fill(part, (byte) 0);
+            }
+            Arrays.fill(bytes, (byte) 0);
+            return result;
+        } finally {
+            tempKey.wipe();
+        }
+    }
+
+    private SecretBytes truncateToKey(SecretBytes k) {
+        int keyLength = suite.aead().keyLength();
+        if (k.length() == keyLength) {
+            return k;
+        }
+        byte[] bytes = k.reveal();
+        SecretBytes truncated = SecretBytes.copyOf(Arrays.copyOf(bytes, keyLength));
+        Arrays.fill(bytes, (byte) 0);
+        k.wipe();
+        return truncated;
+    }
+}
