@@ -97,7 +97,7 @@ class NoiseVectorTest {
             boolean initiator) {
         HandshakeState.Builder b = HandshakeState.builder(pattern, suite, initiator)
                 .prologue(Vectors.hex(v.get(prefix + "prologue")))
-                .insecureFixedEphemeral(X25519KeyPair.fromPrivate(SecretBytes.copyOf(
+                .ephemeral(X25519KeyPair.fromPrivate(SecretBytes.copyOf(
                         Vectors.hex(v.get(prefix + "ephemeral")))));
         if (v.has(prefix + "static")) {
             b.localStatic(X25519KeyPair.fromPrivate(SecretBytes.copyOf(Vectors.hex(v.get(prefix + "static")))));

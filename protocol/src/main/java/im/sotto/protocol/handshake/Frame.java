@@ -1,0 +1,59 @@
+package im.sotto.protocol.handshake;
+
+import im.sotto.protocol.wire.ByteReader;
+import im.sotto.protocol.wire.ByteWriter;
+import im.sotto.protocol.wire.MalformedInputException;
+
+/**
+ * The cleartext frame around each handshake message: wire version, message type, the type's cleartext fields
+ * (offers or a selection), then the Noise message. Layout in docs/protocol.md, "Online handshake".
+ */
+final class Frame {
+    static final int WIRE_VERSION = 1;
+
+    enum Type {
+        INIT(0x01), RESPONSE(0x02), INITIATOR_FINISH(0x03), RESPONDER_FINISH(0x04), COUNTER_OFFER(0x05),
+        RETRY_INIT(0x06), KNOWN_PEER_INIT(0x07);
+
+        final int code;
+
+        Type(int code) {
+            this.code = code;
+        }
+
+        static Type of(int code) throws HandshakeException {
+            for (Type t : values()) {
+                if (t.code == code) {
+                    return t;
+                }
+            }
+            throw new HandshakeException(HandshakeException.Kind.MALFORMED, "unknown handshake message type " + code);
+        }
+    }
+
+    final Type type;
+    final ByteReader body;
+
+    private Frame(Type type, ByteReader body) {
+        this.type = type;
+        this.body = body;
+    }
+
+    static Frame parse(byte[] bytes) throws HandshakeException {
+        ByteReader r = new ByteReader(bytes);
+        try {
+            int version = r.u8();
+            if (version != WIRE_VERSION) {
+                throw new HandshakeException(HandshakeException.Kind.UNSUPPORTED_VERSION,
+                        "handshake wire version " + version);
+            }
+            return new Frame(Type.of(r.u8()), r);
+        } catch (MalformedInputException e) {
+            throw new HandshakeException(HandshakeException.Kind.MALFORMED, e.getMessage());
+        }
+    }
+
+    static ByteWriter start(Type type) {
+        return new ByteWriter().u8(WIRE_VERSION).u8(type.code);
+    }
+}

@@ -1,0 +1,105 @@
+package im.sotto.protocol.handshake;
+
+import im.sotto.protocol.crypto.SecretBytes;
+import im.sotto.protocol.crypto.X25519KeyPair;
+import im.sotto.protocol.identity.CertificateException;
+import im.sotto.protocol.identity.DeviceCertificate;
+import im.sotto.protocol.noise.HandshakeState;
+import im.sotto.protocol.noise.NoiseException;
+import im.sotto.protocol.wire.ByteWriter;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.Arrays;
+
+/** What initiator and responder share: prologue, Noise error mapping, certificate checks, the ratchet seed. */
+abstract class HandshakeParty {
+    private static final byte[] PROLOGUE_LABEL = "Sotto v1 online handshake".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] SEED_LABEL = "Sotto v1 ratchet seed".getBytes(StandardCharsets.US_ASCII);
+
+    final HandshakeConfig config;
+    final SecureRandom random;
+    final Clock clock;
+
+    HandshakeParty(HandshakeConfig config, SecureRandom random, Clock clock) {
+        this.config = config;
+        this.random = random;
+        this.clock = clock;
+    }
+
+    /**
+     * The prologue binds everything said in cleartext before the keys exist: every offer and counter-offer exactly
+     * as sent, and the selection. If an attacker changed any of it, the two sides hash different prologues and the
+     * first authenticated payload fails.
+     */
+    static byte[] prologue(byte[] negotiation, Selection selection) {
+        return new ByteWriter().bytes(PROLOGUE_LABEL).vector16(negotiation).bytes(selection.encoded()).toByteArray();
+    }
+
+    static HandshakeState newState(Selection selection, boolean initiator, byte[] negotiation,
+            X25519KeyPair localStatic, X25519KeyPair ephemeral, byte[] remoteStatic) {
+        HandshakeState.Builder b = HandshakeState.builder(selection.mode().pattern(), selection.suite(), initiator)
+                .prologue(prologue(negotiation, selection))
+                .localStatic(localStatic)
+                .ephemeral(ephemeral);
+        if (remoteStatic != null) {
+            b.remoteStatic(remoteStatic);
+        }
+        return b.build();
+    }
+
+    byte[] nonce() {
+        byte[] n = new byte[Payloads.NONCE_LENGTH];
+        random.nextBytes(n);
+        return n;
+    }
+
+    static HandshakeException fromNoise(NoiseException e) {
+        switch (e.kind()) {
+            case AUTHENTICATION_FAILED:
+                return new HandshakeException(HandshakeException.Kind.TAMPERED,
+                        "a handshake message failed authentication (altered in transit, or the offers differ)");
+            case MALFORMED:
+            case INVALID_KEY:
+                return new HandshakeException(HandshakeException.Kind.MALFORMED, e.getMessage());
+            default:
+                return new HandshakeException(HandshakeException.Kind.UNEXPECTED_MESSAGE, e.getMessage());
+        }
+    }
+
+    /** Parses the peer's certificate and checks signature, validity, and that it names the key Noise saw. */
+    DeviceCertificate checkPeerCertificate(byte[] encoded, HandshakeState state, Selection selection)
+            throws HandshakeException {
+        DeviceCertificate cert;
+        try {
+            cert = DeviceCertificate.parse(encoded);
+            cert.checkValidAt(clock.instant());
+        } catch (CertificateException e) {
+            throw new HandshakeException(HandshakeException.Kind.CERTIFICATE_INVALID, e.kind() + ": " + e.getMessage());
+        }
+        if (!Arrays.equals(cert.deviceKey(), state.remoteStaticKey())) {
+            throw new HandshakeException(HandshakeException.Kind.IDENTITY_MISMATCH,
+                    "certificate names another device key than the one in the handshake");
+        }
+        if (!cert.suiteIds().contains(selection.suite().wireId()) || !cert.versions().contains(selection.version())) {
+            throw new HandshakeException(HandshakeException.Kind.DOWNGRADE,
+                    "the negotiated version or suite is not one the peer's certificate lists");
+        }
+        return cert;
+    }
+
+    /** Derives the ratchet seed from the finished Noise state; the Noise state is spent afterwards. */
+    static SessionSeed seed(HandshakeState state, boolean initiator, byte[] responderRatchetPublic,
+            X25519KeyPair responderRatchetPair) throws NoiseException {
+        SecretBytes material = state.exportSecret(SEED_LABEL, 96);
+        byte[] m = material.reveal();
+        material.wipe();
+        try {
+            return new SessionSeed(state.suite(), initiator, SecretBytes.copyOf(Arrays.copyOfRange(m, 0, 32)),
+                    SecretBytes.copyOf(Arrays.copyOfRange(m, 32, 64)), SecretBytes.copyOf(Arrays.copyOfRange(m, 64, 96)),
+                    responderRatchetPublic, responderRatchetPair);
+        } finally {
+            Arrays.fill(m, (byte) 0);
+        }
+    }
+}

@@ -1,0 +1,113 @@
+package im.sotto.protocol.handshake;
+
+import im.sotto.protocol.crypto.CipherSuite;
+import im.sotto.protocol.wire.ByteReader;
+import im.sotto.protocol.wire.MalformedInputException;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * What a device is prepared to speak: protocol versions, cipher suites and handshake modes, each as one byte of
+ * bits (version v is bit v-1, suite id n is bit n-1, mode m is its bit). Three bytes keep the cleartext part of the
+ * first message below the length at which it could become a stable identifier. Bits this implementation does not
+ * know are kept (they are bound into the transcript byte for byte) but ignored when choosing.
+ */
+public final class Offer {
+    public static final int LENGTH = 3;
+
+    private final byte[] encoded;
+
+    private Offer(byte[] encoded) {
+        this.encoded = encoded;
+    }
+
+    public static Offer of(Set<Integer> versions, Set<CipherSuite> suites, Set<HandshakeMode> modes) {
+        int v = 0;
+        for (int version : versions) {
+            if (version < 1 || version > ProtocolVersion.HIGHEST_EXPRESSIBLE) {
+                throw new IllegalArgumentException("version out of range: " + version);
+            }
+            v |= 1 << (version - 1);
+        }
+        int s = 0;
+        for (CipherSuite suite : suites) {
+            s |= 1 << (suite.wireId() - 1);
+        }
+        int m = 0;
+        for (HandshakeMode mode : modes) {
+            m |= 1 << mode.bit();
+        }
+        if (v == 0 || s == 0 || m == 0) {
+            throw new IllegalArgumentException("an offer names at least one version, suite and mode");
+        }
+        return new Offer(new byte[] {(byte) v, (byte) s, (byte) m});
+    }
+
+    static Offer read(ByteReader r) throws MalformedInputException {
+        byte[] b = r.bytes(LENGTH);
+        if (b[0] == 0 || b[1] == 0 || b[2] == 0) {
+            throw new MalformedInputException("offer names no version, suite or mode");
+        }
+        return new Offer(b);
+    }
+
+    public byte[] encoded() {
+        return encoded.clone();
+    }
+
+    /** Versions this implementation knows, highest first is not implied: a sorted set. */
+    public Set<Integer> versions() {
+        Set<Integer> out = new TreeSet<>();
+        for (int i = 0; i < 8; i++) {
+            if ((encoded[0] & (1 << i)) != 0) {
+                out.add(i + 1);
+            }
+        }
+        return Collections.unmodifiableSet(out);
+    }
+
+    public Set<CipherSuite> suites() {
+        Set<CipherSuite> out = EnumSet.noneOf(CipherSuite.class);
+        for (int i = 0; i < 8; i++) {
+            if ((encoded[1] & (1 << i)) != 0) {
+                CipherSuite.fromWireId(i + 1).ifPresent(out::add);
+            }
+        }
+        return Collections.unmodifiableSet(out);
+    }
+
+    public Set<HandshakeMode> modes() {
+        Set<HandshakeMode> out = EnumSet.noneOf(HandshakeMode.class);
+        for (int i = 0; i < 8; i++) {
+            if ((encoded[2] & (1 << i)) != 0) {
+                HandshakeMode m = HandshakeMode.fromBit(i);
+                if (m != null) {
+                    out.add(m);
+                }
+            }
+        }
+        return Collections.unmodifiableSet(out);
+    }
+
+    public boolean allows(Selection s) {
+        return versions().contains(s.version()) && suites().contains(s.suite()) && modes().contains(s.mode());
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Offer && Arrays.equals(encoded, ((Offer) o).encoded);
+    }
+
+    @Override
+    public int hashCode() {
+        return Arrays.hashCode(encoded);
+    }
+
+    @Override
+    public String toString() {
+        return "Offer[versions=" + versions() + ", suites=" + suites() + ", modes=" + modes() + "]";
+    }
+}

@@ -1,0 +1,292 @@
+package im.sotto.protocol.handshake;
+
+import im.sotto.protocol.crypto.CipherSuite;
+import im.sotto.protocol.crypto.X25519KeyPair;
+import im.sotto.protocol.identity.DeviceCertificate;
+import im.sotto.protocol.noise.HandshakeState;
+import im.sotto.protocol.noise.NoiseException;
+import im.sotto.protocol.wire.ByteWriter;
+import im.sotto.protocol.wire.MalformedInputException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The device that starts an online handshake. Message 1 goes out before the responder has chosen a suite and mode,
+ * so the initiator prepares one Noise state per (version, suite, mode) it offered, all with the same fresh
+ * ephemeral key, and keeps only the one the response selects; the selection is in every state's prologue, so a
+ * changed selection fails authentication.
+ */
+public final class OnlineInitiator extends HandshakeParty {
+    private enum State { NEW, AWAIT_RESPONSE, AWAIT_RESPONDER_FINISH, COMPLETE, FAILED }
+
+    private State state = State.NEW;
+    private Offer firstOffer;
+    private boolean retried;
+    private boolean knownPeer;
+    private byte[] pinnedPeerKey;
+    private Map<Selection, HandshakeState> candidates = new HashMap<>();
+    private HandshakeState noise;
+    private Selection selection;
+    private byte[] initiatorNonce;
+    private byte[] transcriptAfterResponse;
+    private ShortAuthenticationString sas;
+
+    private OnlineInitiator(HandshakeConfig config, SecureRandom random, Clock clock) {
+        super(config, random, clock);
+    }
+
+    public static OnlineInitiator create(HandshakeConfig config, SecureRandom random, Clock clock) {
+        return new OnlineInitiator(config, random, clock);
+    }
+
+    /** Message 1 of a full handshake (XX or responder-protected, the responder chooses), offering everything. */
+    public byte[] start() throws HandshakeException {
+        return start(EnumSet.copyOf(config.suitesByPreference()));
+    }
+
+    /**
+     * Message 1 offering only some of this device's suites first (a suite whose first message is large, like a
+     * post-quantum one, is worth trying alone). A responder that shares none of them answers with a counter-offer
+     * and the handshake is retried with a suite from it, every offer bound into the transcript.
+     */
+    public byte[] start(Set<CipherSuite> suitesFirst) throws HandshakeException {
+        expect(State.NEW);
+        if (suitesFirst.isEmpty() || !config.suitesByPreference().containsAll(suitesFirst)) {
+            throw new IllegalArgumentException("offer a non-empty subset of the configured suites");
+        }
+        Set<HandshakeMode> modes = EnumSet.copyOf(config.modes());
+        modes.remove(HandshakeMode.KNOWN_PEER);
+        firstOffer = Offer.of(config.versions(), suitesFirst, modes);
+        byte[] negotiation = new ByteWriter().u8(Frame.Type.INIT.code).bytes(firstOffer.encoded()).toByteArray();
+        byte[] noiseMessage;
+        try {
+            noiseMessage = prepareCandidates(firstOffer, negotiation);
+        } catch (NoiseException e) {
+            throw fail(fromNoise(e));
+        }
+        state = State.AWAIT_RESPONSE;
+        return Frame.start(Frame.Type.INIT).bytes(firstOffer.encoded()).bytes(noiseMessage).toByteArray();
+    }
+
+    /**
+     * Message 1 of the known-peer fast path (Noise IK) to a device whose certificate was pinned earlier. If the peer
+     * no longer holds that key it answers with a counter-offer and the handshake continues as a full one.
+     */
+    public byte[] startKnownPeer(DeviceCertificate pinnedPeer) throws HandshakeException {
+        expect(State.NEW);
+        firstOffer = config.offer();
+        int version = new TreeSet<>(config.versions()).descendingSet().stream()
+                .filter(pinnedPeer.versions()::contains).findFirst()
+                .orElseThrow(() -> fail(HandshakeException.Kind.INCOMPATIBLE, "no common version with pinned peer"));
+        CipherSuite suite = config.suitesByPreference().stream()
+                .filter(s -> pinnedPeer.suiteIds().contains(s.wireId())).findFirst()
+                .orElseThrow(() -> fail(HandshakeException.Kind.INCOMPATIBLE, "no common suite with pinned peer"));
+        selection = new Selection(version, suite, HandshakeMode.KNOWN_PEER);
+        knownPeer = true;
+        pinnedPeerKey = pinnedPeer.deviceKey();
+        byte[] negotiation = new ByteWriter().u8(Frame.Type.KNOWN_PEER_INIT.code).toByteArray();
+        noise = newState(selection, true, negotiation, config.device().deviceKey(),
+                X25519KeyPair.generate(random), pinnedPeerKey);
+        byte[] payload = new Payloads.Identified(config.device().certificate().encoded(), null, null, new byte[0],
+                new byte[0]).encode();
+        byte[] noiseMessage;
+        try {
+            noiseMessage = write(payload);
+        } catch (NoiseException e) {
+            throw fail(fromNoise(e));
+        }
+        state = State.AWAIT_RESPONSE;
+        return Frame.start(Frame.Type.KNOWN_PEER_INIT).bytes(selection.encoded()).bytes(noiseMessage).toByteArray();
+    }
+
+    public HandshakeStep receive(byte[] message) throws HandshakeException {
+        return receive(message, new byte[0]);
+    }
+
+    /**
+     * Processes the responder's message. {@code applicationData} travels in this side's last handshake message
+     * when there is one (the XX mode's message 3); elsewhere it must be empty and is sent through the ratchet.
+     */
+    public HandshakeStep receive(byte[] message, byte[] applicationData) throws HandshakeException {
+        if (state == State.FAILED || state == State.COMPLETE || state == State.NEW) {
+            throw new HandshakeException(HandshakeException.Kind.UNEXPECTED_MESSAGE, "handshake is " + state);
+        }
+        try {
+            Frame frame = Frame.parse(message);
+            if (state == State.AWAIT_RESPONSE && frame.type == Frame.Type.COUNTER_OFFER) {
+                return retry(Offer.read(frame.body), frame);
+            }
+            if (state == State.AWAIT_RESPONSE && frame.type == Frame.Type.RESPONSE) {
+                return onResponse(Selection.read(frame.body), frame.body.rest(), applicationData);
+            }
+            if (state == State.AWAIT_RESPONDER_FINISH && frame.type == Frame.Type.RESPONDER_FINISH) {
+                return onResponderFinish(frame.body.rest());
+            }
+            throw new HandshakeException(HandshakeException.Kind.UNEXPECTED_MESSAGE,
+                    frame.type + " while " + state);
+        } catch (MalformedInputException e) {
+            throw fail(HandshakeException.Kind.MALFORMED, e.getMessage());
+        } catch (NoiseException e) {
+            throw fail(fromNoise(e));
+        } catch (HandshakeException e) {
+            throw fail(e);
+        }
+    }
+
+    private byte[] prepareCandidates(Offer offer, byte[] negotiation) throws NoiseException {
+        candidates.clear();
+        X25519KeyPair ephemeral = X25519KeyPair.generate(random);
+        initiatorNonce = nonce();
+        byte[] noiseMessage = null;
+        for (int version : offer.versions()) {
+            for (CipherSuite suite : offer.suites()) {
+                for (HandshakeMode mode : offer.modes()) {
+                    Selection s = new Selection(version, suite, mode);
+                    HandshakeState hs = newState(s, true, negotiation, config.device().deviceKey(), ephemeral, null);
+                    byte[] c = ShortAuthenticationString.commitment(suite.hash(), initiatorNonce);
+                    byte[] m = hs.writeMessage(c);
+                    // Every candidate writes the same bytes: e and the commitment in clear (all suites hash with
+                    // SHA-256 today). A suite with another hash would need its own commitment field.
+                    if (noiseMessage != null && !Arrays.equals(noiseMessage, m)) {
+                        throw new IllegalStateException("candidate first messages differ");
+                    }
+                    noiseMessage = m;
+                    candidates.put(s, hs);
+                }
+            }
+        }
+        return noiseMessage;
+    }
+
+    private HandshakeStep retry(Offer counterOffer, Frame frame) throws HandshakeException, NoiseException,
+            MalformedInputException {
+        frame.body.expectEnd();
+        if (retried) {
+            throw new HandshakeException(HandshakeException.Kind.UNEXPECTED_MESSAGE, "second counter-offer");
+        }
+        Set<Integer> versions = new TreeSet<>(config.versions());
+        versions.retainAll(counterOffer.versions());
+        Set<CipherSuite> suites = EnumSet.noneOf(CipherSuite.class);
+        suites.addAll(config.suitesByPreference());
+        suites.retainAll(counterOffer.suites());
+        Set<HandshakeMode> modes = EnumSet.copyOf(firstOffer.modes());
+        modes.retainAll(counterOffer.modes());
+        if (versions.isEmpty() || suites.isEmpty() || modes.isEmpty()) {
+            throw new HandshakeException(HandshakeException.Kind.INCOMPATIBLE,
+                    "no version, suite or mode in common with the peer's counter-offer " + counterOffer);
+        }
+        retried = true;
+        knownPeer = false;
+        noise = null;
+        Offer newOffer = Offer.of(versions, suites, modes);
+        byte[] offers = new ByteWriter().bytes(firstOffer.encoded()).bytes(counterOffer.encoded())
+                .bytes(newOffer.encoded()).toByteArray();
+        byte[] negotiation = new ByteWriter().u8(Frame.Type.RETRY_INIT.code).bytes(offers).toByteArray();
+        byte[] noiseMessage = prepareCandidates(newOffer, negotiation);
+        return HandshakeStep.send(Frame.start(Frame.Type.RETRY_INIT).bytes(offers).bytes(noiseMessage).toByteArray());
+    }
+
+    private HandshakeStep onResponse(Selection chosen, byte[] noiseMessage, byte[] applicationData)
+            throws HandshakeException, NoiseException, MalformedInputException {
+        if (knownPeer) {
+            if (!chosen.equals(selection)) {
+                throw new HandshakeException(HandshakeException.Kind.DOWNGRADE, "response changed the selection");
+            }
+            return onKnownPeerResponse(noiseMessage);
+        }
+        if (chosen.version() < ProtocolVersion.MINIMUM_ACCEPTED || !candidates.containsKey(chosen)) {
+            throw new HandshakeException(HandshakeException.Kind.DOWNGRADE,
+                    "responder selected " + chosen + ", which was not offered");
+        }
+        selection = chosen;
+        noise = candidates.get(chosen);
+        candidates = new HashMap<>();
+        byte[] payload = read(noiseMessage);
+        transcriptAfterResponse = noise.handshakeHash();
+        if (selection.mode() == HandshakeMode.XX) {
+            Payloads.Identified responder = Payloads.Identified.decode(payload, true, true, false);
+            DeviceCertificate peer = checkPeerCertificate(responder.certificate, noise, selection);
+            sas = ShortAuthenticationString.derive(selection.suite().hash(), transcriptAfterResponse, initiatorNonce,
+                    responder.nonce);
+            byte[] finish = write(new Payloads.Identified(config.device().certificate().encoded(), initiatorNonce,
+                    null, new byte[0], applicationData).encode());
+            return HandshakeStep.sendAndComplete(Frame.start(Frame.Type.INITIATOR_FINISH).bytes(finish).toByteArray(),
+                    complete(peer, responder.ratchetKey, new byte[0]));
+        }
+        // Responder-protected: it has sent only its nonce; we identify ourselves first.
+        requireNoApplicationData(applicationData);
+        byte[] responderNonce = Payloads.exactly(payload, Payloads.NONCE_LENGTH, "responder nonce");
+        sas = ShortAuthenticationString.derive(selection.suite().hash(), transcriptAfterResponse, initiatorNonce,
+                responderNonce);
+        byte[] finish = write(new Payloads.Identified(config.device().certificate().encoded(), initiatorNonce, null,
+                new byte[0], new byte[0]).encode());
+        state = State.AWAIT_RESPONDER_FINISH;
+        return HandshakeStep.send(Frame.start(Frame.Type.INITIATOR_FINISH).bytes(finish).toByteArray());
+    }
+
+    private HandshakeStep onKnownPeerResponse(byte[] noiseMessage)
+            throws HandshakeException, NoiseException, MalformedInputException {
+        byte[] payload = read(noiseMessage);
+        Payloads.Identified responder = Payloads.Identified.decode(payload, false, true, true);
+        DeviceCertificate peer = checkPeerCertificate(responder.certificate, noise, selection);
+        return HandshakeStep.complete(complete(peer, responder.ratchetKey, responder.applicationData));
+    }
+
+    private HandshakeStep onResponderFinish(byte[] noiseMessage)
+            throws HandshakeException, NoiseException, MalformedInputException {
+        byte[] payload = read(noiseMessage);
+        Payloads.Identified responder = Payloads.Identified.decode(payload, false, true, true);
+        DeviceCertificate peer = checkPeerCertificate(responder.certificate, noise, selection);
+        return HandshakeStep.complete(complete(peer, responder.ratchetKey, responder.applicationData));
+    }
+
+    private HandshakeResult complete(DeviceCertificate peer, byte[] responderRatchetKey, byte[] applicationData)
+            throws NoiseException {
+        byte[] binding = noise.handshakeHash();
+        SessionSeed seed = seed(noise, true, responderRatchetKey, null);
+        state = State.COMPLETE;
+        return new HandshakeResult(selection, peer, sas, binding, applicationData, seed);
+    }
+
+    private byte[] write(byte[] payload) throws NoiseException {
+        return noise.writeMessage(payload);
+    }
+
+    private byte[] read(byte[] noiseMessage) throws NoiseException {
+        return noise.readMessage(noiseMessage);
+    }
+
+    private static void requireNoApplicationData(byte[] applicationData) {
+        if (applicationData.length > 0) {
+            throw new IllegalArgumentException("this handshake mode carries the initiator's first data in the ratchet");
+        }
+    }
+
+    private void expect(State wanted) throws HandshakeException {
+        if (state != wanted) {
+            throw new HandshakeException(HandshakeException.Kind.UNEXPECTED_MESSAGE, "handshake is " + state);
+        }
+    }
+
+    private HandshakeException fail(HandshakeException.Kind kind, String message) {
+        return fail(new HandshakeException(kind, message));
+    }
+
+    private HandshakeException fail(HandshakeException e) {
+        state = State.FAILED;
+        candidates = new HashMap<>();
+        noise = null;
+        return e;
+    }
+
+    @Override
+    public String toString() {
+        return "OnlineInitiator[" + state + (selection == null ? "" : ", " + selection) + "]";
+    }
+}

@@ -1,0 +1,216 @@
+package im.sotto.protocol.handshake;
+
+import im.sotto.protocol.crypto.X25519KeyPair;
+import im.sotto.protocol.identity.DeviceCertificate;
+import im.sotto.protocol.noise.HandshakeState;
+import im.sotto.protocol.noise.NoiseException;
+import im.sotto.protocol.wire.ByteReader;
+import im.sotto.protocol.wire.ByteWriter;
+import im.sotto.protocol.wire.MalformedInputException;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.time.Clock;
+
+/**
+ * The device that answers an online handshake. It chooses version, suite and mode from the offer (or answers with
+ * its own offer when nothing is shared), and in the responder-protecting mode reveals its certificate only after
+ * it has authenticated the initiator and its policy accepts it.
+ */
+public final class OnlineResponder extends HandshakeParty {
+    private enum State { AWAIT_INIT, AWAIT_INITIATOR_FINISH, COMPLETE, FAILED }
+
+    private State state = State.AWAIT_INIT;
+    private boolean counterOffered;
+    private HandshakeState noise;
+    private Selection selection;
+    private byte[] commitment;
+    private byte[] responderNonce;
+    private byte[] transcriptAfterResponse;
+    private X25519KeyPair ratchetKeyPair;
+
+    private OnlineResponder(HandshakeConfig config, SecureRandom random, Clock clock) {
+        super(config, random, clock);
+    }
+
+    public static OnlineResponder create(HandshakeConfig config, SecureRandom random, Clock clock) {
+        return new OnlineResponder(config, random, clock);
+    }
+
+    public HandshakeStep receive(byte[] message) throws HandshakeException {
+        return receive(message, new byte[0]);
+    }
+
+    /**
+     * Processes the initiator's message. {@code applicationData} travels in this side's last handshake message when
+     * there is one (the responder-protecting mode's message 4 and the known-peer mode's message 2).
+     */
+    public HandshakeStep receive(byte[] message, byte[] applicationData) throws HandshakeException {
+        if (state == State.FAILED || state == State.COMPLETE) {
+            throw new HandshakeException(HandshakeException.Kind.UNEXPECTED_MESSAGE, "handshake is " + state);
+        }
+        try {
+            Frame frame = Frame.parse(message);
+            if (state == State.AWAIT_INIT && frame.type == Frame.Type.INIT) {
+                if (counterOffered) {
+                    throw new HandshakeException(HandshakeException.Kind.UNEXPECTED_MESSAGE, "expected a retry");
+                }
+                Offer offer = Offer.read(frame.body);
+                byte[] negotiation = new ByteWriter().u8(Frame.Type.INIT.code).bytes(offer.encoded()).toByteArray();
+                return onInit(offer, negotiation, frame.body.rest());
+            }
+            if (state == State.AWAIT_INIT && frame.type == Frame.Type.RETRY_INIT && counterOffered) {
+                return onRetry(frame.body);
+            }
+            if (state == State.AWAIT_INIT && frame.type == Frame.Type.KNOWN_PEER_INIT && !counterOffered) {
+                return onKnownPeerInit(Selection.read(frame.body), frame.body.rest(), applicationData);
+            }
+            if (state == State.AWAIT_INITIATOR_FINISH && frame.type == Frame.Type.INITIATOR_FINISH) {
+                return onInitiatorFinish(frame.body.rest(), applicationData);
+            }
+            throw new HandshakeException(HandshakeException.Kind.UNEXPECTED_MESSAGE, frame.type + " while " + state);
+        } catch (MalformedInputException e) {
+            throw fail(new HandshakeException(HandshakeException.Kind.MALFORMED, e.getMessage()));
+        } catch (NoiseException e) {
+            throw fail(fromNoise(e));
+        } catch (HandshakeException e) {
+            throw fail(e);
+        }
+    }
+
+    private HandshakeStep onInit(Offer offer, byte[] negotiation, byte[] noiseMessage)
+            throws HandshakeException, NoiseException, MalformedInputException {
+        Selection chosen = config.choose(offer);
+        if (chosen == null) {
+            counterOffered = true;
+            return HandshakeStep.send(Frame.start(Frame.Type.COUNTER_OFFER).bytes(config.offer().encoded())
+                    .toByteArray());
+        }
+        selection = chosen;
+        noise = newState(chosen, false, negotiation, config.device().deviceKey(), X25519KeyPair.generate(random),
+                null);
+        commitment = Payloads.exactly(noise.readMessage(noiseMessage), hashLength(), "SAS commitment");
+        responderNonce = nonce();
+        byte[] payload;
+        if (chosen.mode() == HandshakeMode.XX) {
+            ratchetKeyPair = X25519KeyPair.generate(random);
+            payload = new Payloads.Identified(config.device().certificate().encoded(), responderNonce,
+                    ratchetKeyPair.publicKey(), new byte[0], new byte[0]).encode();
+        } else {
+            payload = responderNonce.clone();
+        }
+        byte[] response = noise.writeMessage(payload);
+        transcriptAfterResponse = noise.handshakeHash();
+        state = State.AWAIT_INITIATOR_FINISH;
+        return HandshakeStep.send(Frame.start(Frame.Type.RESPONSE).bytes(chosen.encoded()).bytes(response)
+                .toByteArray());
+    }
+
+    /**
+     * A retry after our counter-offer carries all three offers. The counter-offer it echoes must be exactly ours: an
+     * attacker who forged a weaker counter-offer is caught here, and the prologue binds all three in any case.
+     */
+    private HandshakeStep onRetry(ByteReader body) throws HandshakeException, NoiseException, MalformedInputException {
+        Offer first = Offer.read(body);
+        Offer counter = Offer.read(body);
+        Offer retryOffer = Offer.read(body);
+        if (!counter.equals(config.offer())) {
+            throw new HandshakeException(HandshakeException.Kind.TAMPERED,
+                    "the retry answers a counter-offer this device did not make");
+        }
+        counterOffered = false;
+        byte[] negotiation = new ByteWriter().u8(Frame.Type.RETRY_INIT.code).bytes(first.encoded())
+                .bytes(counter.encoded()).bytes(retryOffer.encoded()).toByteArray();
+        if (config.choose(retryOffer) == null) {
+            throw new HandshakeException(HandshakeException.Kind.INCOMPATIBLE, "the retried offer shares nothing");
+        }
+        return onInit(retryOffer, negotiation, body.rest());
+    }
+
+    private HandshakeStep onKnownPeerInit(Selection chosen, byte[] noiseMessage, byte[] applicationData)
+            throws HandshakeException, NoiseException, MalformedInputException {
+        if (!config.modes().contains(HandshakeMode.KNOWN_PEER) || chosen.mode() != HandshakeMode.KNOWN_PEER
+                || !config.versions().contains(chosen.version())
+                || !config.suitesByPreference().contains(chosen.suite())) {
+            return counterOffer();
+        }
+        selection = chosen;
+        byte[] negotiation = new ByteWriter().u8(Frame.Type.KNOWN_PEER_INIT.code).toByteArray();
+        noise = newState(chosen, false, negotiation, config.device().deviceKey(), X25519KeyPair.generate(random),
+                null);
+        byte[] payload;
+        try {
+            payload = noise.readMessage(noiseMessage);
+        } catch (NoiseException e) {
+            if (e.kind() != NoiseException.Kind.AUTHENTICATION_FAILED) {
+                throw e;
+            }
+            // The initiator pinned a device key we no longer hold (reinstall) - or the message was altered. Either
+            // way nothing was learned; a full handshake follows, which authenticates both sides afresh.
+            noise = null;
+            return counterOffer();
+        }
+        Payloads.Identified initiator = Payloads.Identified.decode(payload, false, false, false);
+        DeviceCertificate peer = checkPeerCertificate(initiator.certificate, noise, chosen);
+        ratchetKeyPair = X25519KeyPair.generate(random);
+        byte[] response = noise.writeMessage(new Payloads.Identified(config.device().certificate().encoded(), null,
+                ratchetKeyPair.publicKey(), new byte[0], applicationData).encode());
+        return HandshakeStep.sendAndComplete(
+                Frame.start(Frame.Type.RESPONSE).bytes(chosen.encoded()).bytes(response).toByteArray(),
+                complete(peer, null, new byte[0]));
+    }
+
+    private HandshakeStep onInitiatorFinish(byte[] noiseMessage, byte[] applicationData)
+            throws HandshakeException, NoiseException, MalformedInputException {
+        boolean protectedMode = selection.mode() == HandshakeMode.RESPONDER_PROTECTED;
+        byte[] payload = noise.readMessage(noiseMessage);
+        Payloads.Identified initiator = Payloads.Identified.decode(payload, true, false, !protectedMode);
+        byte[] recomputed = ShortAuthenticationString.commitment(selection.suite().hash(), initiator.nonce);
+        if (!MessageDigest.isEqual(commitment, recomputed)) {
+            throw new HandshakeException(HandshakeException.Kind.COMMITMENT_MISMATCH,
+                    "the initiator's SAS nonce does not open its commitment");
+        }
+        DeviceCertificate peer = checkPeerCertificate(initiator.certificate, noise, selection);
+        ShortAuthenticationString sas = ShortAuthenticationString.derive(selection.suite().hash(),
+                transcriptAfterResponse, initiator.nonce, responderNonce);
+        if (!protectedMode) {
+            return HandshakeStep.complete(complete(peer, sas, initiator.applicationData));
+        }
+        if (!config.revealsTo(peer)) {
+            throw new HandshakeException(HandshakeException.Kind.REJECTED_BY_POLICY,
+                    "policy does not reveal this device to " + peer);
+        }
+        ratchetKeyPair = X25519KeyPair.generate(random);
+        byte[] finish = noise.writeMessage(new Payloads.Identified(config.device().certificate().encoded(), null,
+                ratchetKeyPair.publicKey(), new byte[0], applicationData).encode());
+        return HandshakeStep.sendAndComplete(Frame.start(Frame.Type.RESPONDER_FINISH).bytes(finish).toByteArray(),
+                complete(peer, sas, new byte[0]));
+    }
+
+    private HandshakeStep counterOffer() {
+        counterOffered = true;
+        return HandshakeStep.send(Frame.start(Frame.Type.COUNTER_OFFER).bytes(config.offer().encoded()).toByteArray());
+    }
+
+    private HandshakeResult complete(DeviceCertificate peer, ShortAuthenticationString sas, byte[] applicationData)
+            throws NoiseException {
+        byte[] binding = noise.handshakeHash();
+        SessionSeed seed = seed(noise, false, ratchetKeyPair.publicKey(), ratchetKeyPair);
+        state = State.COMPLETE;
+        return new HandshakeResult(selection, peer, sas, binding, applicationData, seed);
+    }
+
+    private int hashLength() {
+        return selection.suite().hash().length();
+    }
+
+    private HandshakeException fail(HandshakeException e) {
+        state = State.FAILED;
+        noise = null;
+        return e;
+    }
+
+    @Override
+    public String toString() {
+        return "OnlineResponder[" + state + (selection == null ? "" : ", " + selection) + "]";
+    }
+}
