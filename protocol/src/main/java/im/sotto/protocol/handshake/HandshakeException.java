@@ -17,6 +17,8 @@ public final class HandshakeException extends Exception {
         CERTIFICATE_INVALID,
         /** The certificate names a device key other than the one that took part in the handshake. */
         IDENTITY_MISMATCH,
+        /** The peer is validly certified but not the one expected (another account than the pinned one). */
+        UNEXPECTED_PEER,
         /** The responder's policy refused to reveal itself to this initiator. */
         REJECTED_BY_POLICY,
         /** The message could not be parsed. */

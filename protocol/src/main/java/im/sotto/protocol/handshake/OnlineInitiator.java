@@ -15,6 +15,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Predicate;
 
 /**
  * The device that starts an online handshake. Message 1 goes out before the responder has chosen a suite and mode,
@@ -37,12 +38,27 @@ public final class OnlineInitiator extends HandshakeParty {
     private byte[] transcriptAfterResponse;
     private ShortAuthenticationString sas;
 
-    private OnlineInitiator(HandshakeConfig config, SecureRandom random, Clock clock) {
+    private final Predicate<DeviceCertificate> expectedPeer;
+
+    private OnlineInitiator(HandshakeConfig config, Predicate<DeviceCertificate> expectedPeer, SecureRandom random,
+            Clock clock) {
         super(config, random, clock);
+        this.expectedPeer = expectedPeer;
     }
 
+    /** A handshake with a peer not known before (trust on first use): any validly certified responder is accepted. */
     public static OnlineInitiator create(HandshakeConfig config, SecureRandom random, Clock clock) {
-        return new OnlineInitiator(config, random, clock);
+        return new OnlineInitiator(config, cert -> true, random, clock);
+    }
+
+    /**
+     * A handshake with an expected peer, typically "a device certified by the account key pinned for this contact".
+     * The initiator reveals its own certificate only after the responder's passed this check, so an active attacker
+     * posing as the responder learns nothing about who is calling.
+     */
+    public static OnlineInitiator create(HandshakeConfig config, Predicate<DeviceCertificate> expectedPeer,
+            SecureRandom random, Clock clock) {
+        return new OnlineInitiator(config, expectedPeer, random, clock);
     }
 
     /** Message 1 of a full handshake (XX or responder-protected, the responder chooses), offering everything. */
@@ -211,7 +227,7 @@ public final class OnlineInitiator extends HandshakeParty {
         transcriptAfterResponse = noise.handshakeHash();
         if (selection.mode() == HandshakeMode.XX) {
             Payloads.Identified responder = Payloads.Identified.decode(payload, true, true, false);
-            DeviceCertificate peer = checkPeerCertificate(responder.certificate, noise, selection);
+            DeviceCertificate peer = checkExpected(checkPeerCertificate(responder.certificate, noise, selection));
             sas = ShortAuthenticationString.derive(selection.suite().hash(), transcriptAfterResponse, initiatorNonce,
                     responder.nonce);
             byte[] finish = write(new Payloads.Identified(config.device().certificate().encoded(), initiatorNonce,
@@ -234,7 +250,7 @@ public final class OnlineInitiator extends HandshakeParty {
             throws HandshakeException, NoiseException, MalformedInputException {
         byte[] payload = read(noiseMessage);
         Payloads.Identified responder = Payloads.Identified.decode(payload, false, true, true);
-        DeviceCertificate peer = checkPeerCertificate(responder.certificate, noise, selection);
+        DeviceCertificate peer = checkExpected(checkPeerCertificate(responder.certificate, noise, selection));
         return HandshakeStep.complete(complete(peer, responder.ratchetKey, responder.applicationData));
     }
 
@@ -242,8 +258,16 @@ public final class OnlineInitiator extends HandshakeParty {
             throws HandshakeException, NoiseException, MalformedInputException {
         byte[] payload = read(noiseMessage);
         Payloads.Identified responder = Payloads.Identified.decode(payload, false, true, true);
-        DeviceCertificate peer = checkPeerCertificate(responder.certificate, noise, selection);
+        DeviceCertificate peer = checkExpected(checkPeerCertificate(responder.certificate, noise, selection));
         return HandshakeStep.complete(complete(peer, responder.ratchetKey, responder.applicationData));
+    }
+
+    private DeviceCertificate checkExpected(DeviceCertificate peer) throws HandshakeException {
+        if (!expectedPeer.test(peer)) {
+            throw new HandshakeException(HandshakeException.Kind.UNEXPECTED_PEER,
+                    "the responder is not the expected peer: " + peer);
+        }
+        return peer;
     }
 
     private HandshakeResult complete(DeviceCertificate peer, byte[] responderRatchetKey, byte[] applicationData)

@@ -20,7 +20,6 @@ public final class OnlineResponder extends HandshakeParty {
     private enum State { AWAIT_INIT, AWAIT_INITIATOR_FINISH, COMPLETE, FAILED }
 
     private State state = State.AWAIT_INIT;
-    private boolean counterOffered;
     private HandshakeState noise;
     private Selection selection;
     private byte[] commitment;
@@ -51,17 +50,14 @@ public final class OnlineResponder extends HandshakeParty {
         try {
             Frame frame = Frame.parse(message);
             if (state == State.AWAIT_INIT && frame.type == Frame.Type.INIT) {
-                if (counterOffered) {
-                    throw new HandshakeException(HandshakeException.Kind.UNEXPECTED_MESSAGE, "expected a retry");
-                }
                 Offer offer = Offer.read(frame.body);
                 byte[] negotiation = new ByteWriter().u8(Frame.Type.INIT.code).bytes(offer.encoded()).toByteArray();
                 return onInit(offer, negotiation, frame.body.rest());
             }
-            if (state == State.AWAIT_INIT && frame.type == Frame.Type.RETRY_INIT && counterOffered) {
+            if (state == State.AWAIT_INIT && frame.type == Frame.Type.RETRY_INIT) {
                 return onRetry(frame.body);
             }
-            if (state == State.AWAIT_INIT && frame.type == Frame.Type.KNOWN_PEER_INIT && !counterOffered) {
+            if (state == State.AWAIT_INIT && frame.type == Frame.Type.KNOWN_PEER_INIT) {
                 return onKnownPeerInit(Selection.read(frame.body), frame.body.rest(), applicationData);
             }
             if (state == State.AWAIT_INITIATOR_FINISH && frame.type == Frame.Type.INITIATOR_FINISH) {
@@ -81,9 +77,7 @@ public final class OnlineResponder extends HandshakeParty {
             throws HandshakeException, NoiseException, MalformedInputException {
         Selection chosen = config.choose(offer);
         if (chosen == null) {
-            counterOffered = true;
-            return HandshakeStep.send(Frame.start(Frame.Type.COUNTER_OFFER).bytes(config.offer().encoded())
-                    .toByteArray());
+            return counterOffer();
         }
         selection = chosen;
         noise = newState(chosen, false, negotiation, config.device().deviceKey(), X25519KeyPair.generate(random),
@@ -106,7 +100,7 @@ public final class OnlineResponder extends HandshakeParty {
     }
 
     /**
-     * A retry after our counter-offer carries all three offers. The counter-offer it echoes must be exactly ours: an
+     * A retry after a counter-offer carries all three offers. The counter-offer it echoes must be exactly ours: an
      * attacker who forged a weaker counter-offer is caught here, and the prologue binds all three in any case.
      */
     private HandshakeStep onRetry(ByteReader body) throws HandshakeException, NoiseException, MalformedInputException {
@@ -117,7 +111,6 @@ public final class OnlineResponder extends HandshakeParty {
             throw new HandshakeException(HandshakeException.Kind.TAMPERED,
                     "the retry answers a counter-offer this device did not make");
         }
-        counterOffered = false;
         byte[] negotiation = new ByteWriter().u8(Frame.Type.RETRY_INIT.code).bytes(first.encoded())
                 .bytes(counter.encoded()).bytes(retryOffer.encoded()).toByteArray();
         if (config.choose(retryOffer) == null) {
@@ -186,8 +179,8 @@ public final class OnlineResponder extends HandshakeParty {
                 complete(peer, sas, new byte[0]));
     }
 
+    /** Nothing in the offer is acceptable: answer with ours and stay ready for a retry (no state is kept). */
     private HandshakeStep counterOffer() {
-        counterOffered = true;
         return HandshakeStep.send(Frame.start(Frame.Type.COUNTER_OFFER).bytes(config.offer().encoded()).toByteArray());
     }
 
