@@ -10,15 +10,17 @@ public final class HandshakeResult {
     private final ShortAuthenticationString sas;
     private final byte[] channelBinding;
     private final byte[] applicationData;
+    private final byte[] unsentApplicationData;
     private final SessionSeed seed;
 
     HandshakeResult(Selection selection, DeviceCertificate peerCertificate, ShortAuthenticationString sas,
-            byte[] channelBinding, byte[] applicationData, SessionSeed seed) {
+            byte[] channelBinding, byte[] applicationData, byte[] unsentApplicationData, SessionSeed seed) {
         this.selection = selection;
         this.peerCertificate = peerCertificate;
         this.sas = sas;
         this.channelBinding = channelBinding.clone();
         this.applicationData = applicationData.clone();
+        this.unsentApplicationData = unsentApplicationData.clone();
         this.seed = seed;
     }
 
@@ -47,6 +49,15 @@ public final class HandshakeResult {
     /** Application data the peer put in its last handshake message (empty if none). */
     public byte[] applicationData() {
         return applicationData.clone();
+    }
+
+    /**
+     * Data this side asked to send during the handshake that the negotiated mode could not carry safely (the
+     * initiator's, in the responder-protecting and known-peer modes). The caller sends it as the first ratchet
+     * message; it is never dropped.
+     */
+    public byte[] unsentApplicationData() {
+        return unsentApplicationData.clone();
     }
 
     public SessionSeed seed() {

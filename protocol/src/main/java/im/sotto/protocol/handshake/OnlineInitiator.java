@@ -37,6 +37,7 @@ public final class OnlineInitiator extends HandshakeParty {
     private byte[] initiatorNonce;
     private byte[] transcriptAfterResponse;
     private ShortAuthenticationString sas;
+    private byte[] unsentApplicationData = new byte[0];
 
     private final Predicate<DeviceCertificate> expectedPeer;
 
@@ -127,9 +128,14 @@ public final class OnlineInitiator extends HandshakeParty {
 
     /**
      * Processes the responder's message. {@code applicationData} travels in this side's last handshake message
-     * when there is one (the XX mode's message 3); elsewhere it must be empty and is sent through the ratchet.
+     * when there is one (the XX mode's message 3); in the other modes the initiator writes no message after it has
+     * authenticated the responder, so the data is handed back in {@link HandshakeResult#unsentApplicationData()}
+     * for the first ratchet message.
      */
     public HandshakeStep receive(byte[] message, byte[] applicationData) throws HandshakeException {
+        if (knownPeer && applicationData.length > 0) {
+            unsentApplicationData = applicationData.clone();
+        }
         if (state == State.FAILED || state == State.COMPLETE || state == State.NEW) {
             throw new HandshakeException(HandshakeException.Kind.UNEXPECTED_MESSAGE, "handshake is " + state);
         }
@@ -235,8 +241,9 @@ public final class OnlineInitiator extends HandshakeParty {
             return HandshakeStep.sendAndComplete(Frame.start(Frame.Type.INITIATOR_FINISH).bytes(finish).toByteArray(),
                     complete(peer, responder.ratchetKey, new byte[0]));
         }
-        // Responder-protected: it has sent only its nonce; we identify ourselves first.
-        requireNoApplicationData(applicationData);
+        // Responder-protected: it has sent only its nonce; we identify ourselves first. Our data must wait for
+        // the ratchet, after the responder has been authenticated.
+        unsentApplicationData = applicationData.clone();
         byte[] responderNonce = Payloads.exactly(payload, Payloads.NONCE_LENGTH, "responder nonce");
         sas = ShortAuthenticationString.derive(selection.suite().hash(), transcriptAfterResponse, initiatorNonce,
                 responderNonce);
@@ -275,7 +282,7 @@ public final class OnlineInitiator extends HandshakeParty {
         byte[] binding = noise.handshakeHash();
         SessionSeed seed = seed(noise, true, responderRatchetKey, null);
         state = State.COMPLETE;
-        return new HandshakeResult(selection, peer, sas, binding, applicationData, seed);
+        return new HandshakeResult(selection, peer, sas, binding, applicationData, unsentApplicationData, seed);
     }
 
     private byte[] write(byte[] payload) throws NoiseException {
@@ -284,12 +291,6 @@ public final class OnlineInitiator extends HandshakeParty {
 
     private byte[] read(byte[] noiseMessage) throws NoiseException {
         return noise.readMessage(noiseMessage);
-    }
-
-    private static void requireNoApplicationData(byte[] applicationData) {
-        if (applicationData.length > 0) {
-            throw new IllegalArgumentException("this handshake mode carries the initiator's first data in the ratchet");
-        }
     }
 
     private void expect(State wanted) throws HandshakeException {

@@ -189,7 +189,7 @@ public final class OnlineResponder extends HandshakeParty {
         byte[] binding = noise.handshakeHash();
         SessionSeed seed = seed(noise, false, ratchetKeyPair.publicKey(), ratchetKeyPair);
         state = State.COMPLETE;
-        return new HandshakeResult(selection, peer, sas, binding, applicationData, seed);
+        return new HandshakeResult(selection, peer, sas, binding, applicationData, new byte[0], seed);
     }
 
     private int hashLength() {

@@ -127,7 +127,7 @@ class HandshakeAttackTest {
     @Test
     void wrongCommitmentOpeningAborts() throws Exception {
         // A malicious initiator that tries to change its SAS nonce after seeing the responder's.
-        MaliciousInitiator mallory = new MaliciousInitiator(TestDevices.newDevice(random), random);
+        ScriptedInitiator mallory = new ScriptedInitiator(TestDevices.newDevice(random), random);
         OnlineResponder b = responder(HandshakeConfig.builder(bob).build());
         byte[] response = b.receive(mallory.start()).message().orElseThrow();
         byte[] finish = mallory.finishWithAnotherNonce(response);

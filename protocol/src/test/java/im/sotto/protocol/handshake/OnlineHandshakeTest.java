@@ -58,9 +58,12 @@ class OnlineHandshakeTest {
         OnlineInitiator a = initiator(HandshakeConfig.builder(alice).build());
         OnlineResponder b = responder(HandshakeConfig.builder(bob)
                 .preferredResponderMode(HandshakeMode.RESPONDER_PROTECTED).build());
-        Conversation c = Conversation.run(a, b, a.start(), new byte[0], reply, Conversation.Attacker.NONE);
+        byte[] early = "waits for the ratchet".getBytes(StandardCharsets.UTF_8);
+        Conversation c = Conversation.run(a, b, a.start(), early, reply, Conversation.Attacker.NONE);
 
         assertEquals(4, c.wire.size());
+        assertArrayEquals(early, c.initiatorResult.unsentApplicationData(), "handed back, not dropped");
+        assertEquals(0, c.responderResult.applicationData().length);
         assertEquals(HandshakeMode.RESPONDER_PROTECTED, c.initiatorResult.selection().mode());
         assertEquals(bob.certificate(), c.initiatorResult.peerCertificate());
         assertEquals(alice.certificate(), c.responderResult.peerCertificate());

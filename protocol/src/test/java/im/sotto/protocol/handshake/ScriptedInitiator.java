@@ -10,17 +10,18 @@ import java.util.EnumSet;
 import java.util.Set;
 
 /**
- * A test attacker that follows the wire format by hand but deviates where the honest initiator cannot: it commits
- * to one SAS nonce in message 1 and reveals another in message 3.
+ * An initiator scripted by hand from the wire format, for tests that need what the real one hides: the committed
+ * SAS nonce (to give an attacker an oracle in a control experiment) or a different nonce in message 3.
  */
-final class MaliciousInitiator {
+final class ScriptedInitiator {
     private static final Selection SELECTION =
             new Selection(1, CipherSuite.X25519_AESGCM_SHA256, HandshakeMode.XX);
     private final DeviceIdentity device;
     private final SecureRandom random;
     private HandshakeState noise;
+    private final byte[] committed = new byte[32];
 
-    MaliciousInitiator(DeviceIdentity device, SecureRandom random) {
+    ScriptedInitiator(DeviceIdentity device, SecureRandom random) {
         this.device = device;
         this.random = random;
     }
@@ -30,18 +31,26 @@ final class MaliciousInitiator {
         byte[] negotiation = new ByteWriter().u8(Frame.Type.INIT.code).bytes(offer.encoded()).toByteArray();
         noise = HandshakeParty.newState(SELECTION, true, negotiation, device.deviceKey(),
                 X25519KeyPair.generate(random), null);
-        byte[] committed = new byte[32];
         random.nextBytes(committed);
         byte[] m1 = noise.writeMessage(ShortAuthenticationString.commitment(SELECTION.suite().hash(), committed));
         return Frame.start(Frame.Type.INIT).bytes(offer.encoded()).bytes(m1).toByteArray();
     }
 
+    byte[] committedNonce() {
+        return committed.clone();
+    }
+
     byte[] finishWithAnotherNonce(byte[] response) throws Exception {
+        byte[] other = new byte[32];
+        random.nextBytes(other);
+        return finish(response, other);
+    }
+
+    byte[] finish(byte[] response, byte[] revealedNonce) throws Exception {
         Frame frame = Frame.parse(response);
         Selection.read(frame.body);
         noise.readMessage(frame.body.rest());
-        byte[] other = new byte[32];
-        random.nextBytes(other);
+        byte[] other = revealedNonce;
         byte[] m3 = noise.writeMessage(new Payloads.Identified(device.certificate().encoded(), other, null,
                 new byte[0], new byte[0]).encode());
         return Frame.start(Frame.Type.INITIATOR_FINISH).bytes(m3).toByteArray();
