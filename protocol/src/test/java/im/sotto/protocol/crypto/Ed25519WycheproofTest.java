@@ -16,7 +16,7 @@ class Ed25519WycheproofTest {
             boolean verified = Ed25519.verify(publicKey, c.bytes("msg"), c.bytes("sig"));
             String result = c.result();
             if (result.equals("valid") && verified) {
-                tally.pass(c, "valid verified");
+                tally.pass(c, "valid passed");
             } else if (result.equals("invalid") && !verified) {
                 tally.pass(c, "invalid rejected");
             } else {
