@@ -1,5 +1,7 @@
 package im.sotto.protocol.crypto;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
@@ -20,7 +22,7 @@ class X25519WycheproofTest {
             check(c, tally);
         }
         tally.assertAllPassed(WycheproofVectors.numberOfTests(file));
-        org.junit.jupiter.api.Assertions.assertEquals(LOW_ORDER_CASES, tally.count("acceptable zero-shared rejected"));
+        assertEquals(LOW_ORDER_CASES, tally.count("acceptable zero-shared rejected"));
     }
 
     private static void check(WycheproofVectors.Case c, WycheproofTally tally) {
