@@ -51,7 +51,8 @@ class ForwardSecrecyTest {
         RatchetState s = from.state();
         String chain = HEX.formatHex(s.ownRatchetKey.publicKey());
         int position = s.sent;
-        ChainKey ck = s.sendingChain;
+        // A copy: committing the step wipes the chain key object the session no longer uses.
+        ChainKey ck = new ChainKey(SecretBytes.copyOf(s.sendingChain.secret().reveal()));
         byte[] m = from.encrypt(text.getBytes(StandardCharsets.UTF_8), AD);
         RatchetState after = from.state();
         MessageKey mk = ck.messageKey(after.suite);
@@ -116,6 +117,7 @@ class ForwardSecrecyTest {
         List<String> readable = new ArrayList<>();
         List<String> unreadableHeld = new ArrayList<>();
         int delivered = 0;
+        int held = 0;
         for (Sent s : sent) {
             boolean exposed = derivable.contains(s.payloadKey()) || derivable.contains(s.messageKey());
             if (s.delivered()) {
@@ -123,8 +125,11 @@ class ForwardSecrecyTest {
                 if (exposed) {
                     readable.add(s.chain().substring(0, 8) + "#" + s.position());
                 }
-            } else if (!exposed && isHeld(p, s)) {
-                unreadableHeld.add(s.chain().substring(0, 8) + "#" + s.position());
+            } else if (isHeld(p, s)) {
+                held++;
+                if (!exposed) {
+                    unreadableHeld.add(s.chain().substring(0, 8) + "#" + s.position());
+                }
             }
         }
         List<String> chainExposed = new ArrayList<>();
@@ -141,7 +146,7 @@ class ForwardSecrecyTest {
         assertEquals(List.of(), chainExposed, "chain keys of delivered messages derivable");
         assertEquals(List.of(), rootsExposed, "earlier root keys derivable");
         assertEquals(List.of(), unreadableHeld, "positive control: held keys must be found");
-        assertFalse(sent.stream().allMatch(Sent::delivered), "the positive control needs undelivered messages");
+        assertTrue(held >= 3, "the positive control needs undelivered messages with held keys: " + held);
 
         // And through the API: restored copies of both sessions refuse every delivered message.
         for (RatchetSession thief : List.of(
