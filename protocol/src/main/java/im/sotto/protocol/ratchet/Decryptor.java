@@ -116,32 +116,34 @@ final class Decryptor {
      */
     private static long checkLimits(RatchetState s, Located at) throws Rejected {
         Header h = at.header();
-        long n = h.messageNumber();
-        long newInOld = 0;
-        long heldInOld = 0;
+        long heldInOld = 0; // keys the affected earlier chain already holds
+        long newInOld = 0; // keys to hold in it now
+        long newInNew = 0; // keys to hold in a new chain
         long base;
         if (!at.newChain()) {
-            base = at.chain().sequenceBase;
-            if (!at.chain().skipped.containsKey(h.messageNumber())) {
-                newInOld = n - at.chain().next;
-                heldInOld = at.chain().skipped.size();
+            ReceivingChain c = at.chain();
+            base = c.sequenceBase;
+            if (!c.skipped.containsKey(h.messageNumber())) {
+                heldInOld = c.skipped.size();
+                newInOld = (long) h.messageNumber() - c.next;
             }
-            n = 0;
         } else if (s.current != null) {
             if (h.previousChainLength() < s.current.next) {
                 throw new Rejected(Reason.MALFORMED); // claims fewer messages than we already received
             }
-            newInOld = h.previousChainLength() - s.current.next;
             heldInOld = s.current.skipped.size();
+            newInOld = h.previousChainLength() - s.current.next;
+            newInNew = h.messageNumber();
             base = s.current.sequenceBase + h.previousChainLength();
         } else {
             if (h.previousChainLength() != 0) {
                 throw new Rejected(Reason.MALFORMED); // the peer's first chain has no predecessor
             }
+            newInNew = h.messageNumber();
             base = 0;
         }
-        if (heldInOld + newInOld > RatchetLimits.MAX_SKIP_PER_CHAIN || n > RatchetLimits.MAX_SKIP_PER_CHAIN
-                || s.totalSkipped() + newInOld + n > RatchetLimits.MAX_SKIPPED_TOTAL) {
+        if (heldInOld + newInOld > RatchetLimits.MAX_SKIP_PER_CHAIN || newInNew > RatchetLimits.MAX_SKIP_PER_CHAIN
+                || s.totalSkipped() + newInOld + newInNew > RatchetLimits.MAX_SKIPPED_TOTAL) {
             throw new Rejected(Reason.TOO_FAR_AHEAD);
         }
         long seq = base + h.messageNumber();
