@@ -83,6 +83,54 @@ class RatchetSessionTest {
     }
 
     @Test
+    void seedsAreValidated() {
+        java.security.SecureRandom r = new DeterministicRandom("seed");
+        im.sotto.protocol.crypto.SecretBytes a = Pair.random(r);
+        im.sotto.protocol.crypto.SecretBytes b = Pair.random(r);
+        im.sotto.protocol.crypto.SecretBytes c = Pair.random(r);
+        byte[] lowOrder = new byte[32]; // the all-zero point: every DH with it is zero
+        assertThrows(im.sotto.protocol.crypto.InvalidPublicKeyException.class, () -> RatchetSession.initiator(
+                CipherSuite.X25519_AESGCM_SHA256, a, lowOrder, b, c, r, java.time.Clock.systemUTC()));
+        assertThrows(IllegalArgumentException.class,
+                () -> RatchetInit.forInitiator(CipherSuite.X25519_AESGCM_SHA256, a, new byte[31], b, c));
+        assertThrows(IllegalArgumentException.class,
+                () -> RatchetInit.forInitiator(CipherSuite.X25519_AESGCM_SHA256, a, new byte[32], b, b));
+        assertThrows(IllegalArgumentException.class,
+                () -> RatchetInit.forInitiator(CipherSuite.X25519_AESGCM_SHA256, a, new byte[32], a, c));
+        RatchetInit ok = RatchetInit.forInitiator(CipherSuite.X25519_AESGCM_SHA256, a, new byte[32], b, c);
+        assertFalse(ok.toString().contains(java.util.HexFormat.of().formatHex(a.reveal())));
+    }
+
+    @Test
+    void callerSecretsAreCopiedNotWiped() throws Exception {
+        java.security.SecureRandom r = new DeterministicRandom("copy");
+        im.sotto.protocol.crypto.SecretBytes root = Pair.random(r);
+        im.sotto.protocol.crypto.SecretBytes hka = Pair.random(r);
+        im.sotto.protocol.crypto.SecretBytes nhkb = Pair.random(r);
+        im.sotto.protocol.crypto.X25519KeyPair bobKey = im.sotto.protocol.crypto.X25519KeyPair.generate(r);
+        byte[][] originals = {root.reveal(), hka.reveal(), nhkb.reveal(), bobKey.privateKey().reveal()};
+        java.time.Clock clock = java.time.Clock.systemUTC();
+        RatchetSession alice = RatchetSession.initiator(CipherSuite.X25519_AESGCM_SHA256, root, bobKey.publicKey(),
+                hka, nhkb, new DeterministicRandom("a"), clock);
+        RatchetInit bobSeed = RatchetInit.forResponder(CipherSuite.X25519_AESGCM_SHA256, root, bobKey, nhkb, hka);
+        RatchetSession bob = RatchetSession.start(bobSeed, new DeterministicRandom("b"), clock);
+        for (int i = 0; i < 3; i++) {
+            expect(bob, alice.encrypt(text("a"), AD), "a");
+            expect(alice, bob.encrypt(text("b"), AD), "b");
+        }
+        // Committed steps wipe what the sessions stop using, never what the caller handed in.
+        assertArrayEquals(originals[0], root.reveal());
+        assertArrayEquals(originals[1], hka.reveal());
+        assertArrayEquals(originals[2], nhkb.reveal());
+        assertArrayEquals(originals[3], bobKey.privateKey().reveal());
+        // The seed object stays usable too (a store may retry a session start from it).
+        RatchetSession alice2 = RatchetSession.initiator(CipherSuite.X25519_AESGCM_SHA256, root, bobKey.publicKey(),
+                hka, nhkb, new DeterministicRandom("a2"), clock);
+        RatchetSession bob2 = RatchetSession.start(bobSeed, new DeterministicRandom("b2"), clock);
+        expect(bob2, alice2.encrypt(text("again"), AD), "again");
+    }
+
+    @Test
     void emptyAndMaximalPlaintexts() {
         Pair p = new Pair(6);
         expect(p.bob, p.alice.encrypt(new byte[0], AD), "");
