@@ -17,7 +17,11 @@ public final class PepException extends Exception {
         REFUSED,
         /** The peer's node or item does not exist: that device (or account) has not published. */
         NOT_FOUND,
-        /** The peer's node is not readable to us: it was not published with an open access model. */
+        /**
+         * The peer's node is not readable to us: not published with an open access model — or, on Prosody, not
+         * there at all: Prosody answers {@code forbidden} for a missing node to askers without a presence
+         * subscription, so as not to reveal which nodes exist.
+         */
         ACCESS_DENIED,
         /** The item exists but is not a valid Sotto payload. */
         MALFORMED_ITEM,
