@@ -30,7 +30,7 @@ class CPaceVectorTest {
     private static final int TESTVECTORS_JSON_CHECKS = 30;
     private static final int DECODED_JSON_CHECKS = 48;
     private static final int APPENDIX_TEXT_CHECKS = 36;
-    /** The draft: u0..u5 and u7 MUST abort when received; u6, u8..ub are non-canonical encodings that do not. */
+    /** The draft: u0..u5 and u7 MUST abort; u6, u8..ub have bit 255 set and, with it cleared, are not of low order. */
     private static final Set<Integer> MUST_ABORT = Set.of(0, 1, 2, 3, 4, 5, 7);
 
     private final Checks checks = new Checks();
@@ -49,7 +49,8 @@ class CPaceVectorTest {
         checks.file("draft-appendix-x25519-decoded.json");
         stringUtilities(decoded);
         generator(decoded.get("Test vectors for calculate_generator with group X25519"));
-        protocolRun(field(decoded, "CPace X25519/SHA-512 full protocol run (same content as testvectors.json G_25519)"));
+        protocolRun(field(decoded,
+                "CPace X25519/SHA-512 full protocol run (same content as testvectors.json G_25519)"));
         JsonNode lowOrder = field(decoded, "Test vectors for G_X25519.scalar_mult_vfy: low order points");
         for (int i = 0; i < 12; i++) {
             checks.equal("decoded Invalid Y" + i, hex(testvectors.get("X25519_points"), "Invalid Y" + i),
@@ -107,7 +108,7 @@ class CPaceVectorTest {
     /**
      * testvectors.json's "Invalid Y0..Y11" are the appendix's u0..ub. Received in a message, those whose
      * scalar_mult_vfy result is the neutral element must abort with INVALID_POINT, for either role; the others are
-     * valid (if non-canonical) encodings of points of large order and must not abort.
+     * bit-255-set encodings that, with the bit cleared as RFC 7748 requires, are not of low order: no abort.
      */
     private void invalidPoints(JsonNode points, String appendixText) {
         Appendix appendix = new Appendix(appendixText);
@@ -116,7 +117,8 @@ class CPaceVectorTest {
         for (int i = 0; i < 12; i++) {
             byte[] u = hex(points, "Invalid Y" + i);
             String name = "Invalid Y" + i;
-            checks.equal(name + " = u" + Integer.toHexString(i), appendix.single("u" + Integer.toHexString(i) + ": "), u);
+            String ui = "u" + Integer.toHexString(i);
+            checks.equal(name + " = " + ui, appendix.single(ui + ": "), u);
             boolean initiatorAborted = aborts(CPace.Role.INITIATOR, s, u);
             boolean responderAborted = aborts(CPace.Role.RESPONDER, s, u);
             if (initiatorAborted != responderAborted) {
@@ -156,7 +158,8 @@ class CPaceVectorTest {
                 CPaceEncoding.lvCat(ascii("1234"), ascii("5"), new byte[0], ascii("678")));
 
         JsonNode o = d.get("Test vectors ordered concatenation");
-        checks.equal("o_cat(ABCD, BCD)", hex(o, "o_cat(b'ABCD',b'BCD')"), CPaceEncoding.oCat(ascii("ABCD"), ascii("BCD")));
+        checks.equal("o_cat(ABCD, BCD)", hex(o, "o_cat(b'ABCD',b'BCD')"),
+                CPaceEncoding.oCat(ascii("ABCD"), ascii("BCD")));
         checks.equal("o_cat(BCD, ABCDE)", hex(o, "o_cat(b'BCD',b'ABCDE')"),
                 CPaceEncoding.oCat(ascii("BCD"), ascii("ABCDE")));
 
@@ -385,7 +388,8 @@ class CPaceVectorTest {
         void equal(String what, byte[] expected, byte[] actual) {
             count();
             if (!Arrays.equals(expected, actual)) {
-                failures.add(file + ": " + what + ": expected " + Vectors.hex(expected) + ", got " + Vectors.hex(actual));
+                failures.add(file + ": " + what + ": expected " + Vectors.hex(expected) + ", got "
+                        + Vectors.hex(actual));
             }
         }
 

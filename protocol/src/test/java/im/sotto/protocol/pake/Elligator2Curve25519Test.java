@@ -23,7 +23,8 @@ class Elligator2Curve25519Test {
     @Test
     void matchesTheBigIntegerReference() {
         List<BigInteger> inputs = new ArrayList<>(List.of(BigInteger.ZERO, BigInteger.ONE, BigInteger.TWO,
-                P.subtract(BigInteger.ONE), P, P.add(BigInteger.ONE), BigInteger.ONE.shiftLeft(255).subtract(BigInteger.ONE),
+                P.subtract(BigInteger.ONE), P, P.add(BigInteger.ONE),
+                BigInteger.ONE.shiftLeft(255).subtract(BigInteger.ONE),
                 P.shiftRight(1), A, P.subtract(A)));
         DeterministicRandom random = new DeterministicRandom("elligator2 reference");
         for (int i = 0; i < RANDOM_INPUTS; i++) {
