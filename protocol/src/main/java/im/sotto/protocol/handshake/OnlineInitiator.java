@@ -1,6 +1,10 @@
 package im.sotto.protocol.handshake;
 
 import im.sotto.protocol.crypto.CipherSuite;
+import im.sotto.protocol.crypto.InvalidCiphertextException;
+import im.sotto.protocol.crypto.MlKem768;
+import im.sotto.protocol.crypto.MlKemKeyPair;
+import im.sotto.protocol.crypto.SecretBytes;
 import im.sotto.protocol.crypto.X25519KeyPair;
 import im.sotto.protocol.identity.DeviceCertificate;
 import im.sotto.protocol.noise.HandshakeState;
@@ -38,6 +42,7 @@ public final class OnlineInitiator extends HandshakeParty {
     private byte[] transcriptAfterResponse;
     private ShortAuthenticationString sas;
     private byte[] unsentApplicationData = new byte[0];
+    private MlKemKeyPair kemKeyPair;
 
     private final Predicate<DeviceCertificate> expectedPeer;
 
@@ -80,7 +85,9 @@ public final class OnlineInitiator extends HandshakeParty {
         Set<HandshakeMode> modes = EnumSet.copyOf(config.modes());
         modes.remove(HandshakeMode.KNOWN_PEER);
         firstOffer = Offer.of(config.versions(), suitesFirst, modes);
-        byte[] negotiation = new ByteWriter().u8(Frame.Type.INIT.code).bytes(firstOffer.encoded()).toByteArray();
+        byte[] kemKey = newKemKeyIfHybrid(firstOffer.suites());
+        byte[] negotiation = new ByteWriter().u8(Frame.Type.INIT.code).bytes(firstOffer.encoded()).bytes(kemKey)
+                .toByteArray();
         byte[] noiseMessage;
         try {
             noiseMessage = prepareCandidates(firstOffer, negotiation);
@@ -88,7 +95,8 @@ public final class OnlineInitiator extends HandshakeParty {
             throw fail(fromNoise(e));
         }
         state = State.AWAIT_RESPONSE;
-        return Frame.start(Frame.Type.INIT).bytes(firstOffer.encoded()).bytes(noiseMessage).toByteArray();
+        return Frame.start(Frame.Type.INIT).bytes(firstOffer.encoded()).bytes(kemKey).bytes(noiseMessage)
+                .toByteArray();
     }
 
     /**
@@ -107,7 +115,8 @@ public final class OnlineInitiator extends HandshakeParty {
         selection = new Selection(version, suite, HandshakeMode.KNOWN_PEER);
         knownPeer = true;
         pinnedPeerKey = pinnedPeer.deviceKey();
-        byte[] negotiation = new ByteWriter().u8(Frame.Type.KNOWN_PEER_INIT.code).toByteArray();
+        byte[] kemKey = newKemKeyIfHybrid(Set.of(suite));
+        byte[] negotiation = new ByteWriter().u8(Frame.Type.KNOWN_PEER_INIT.code).bytes(kemKey).toByteArray();
         noise = newState(selection, true, negotiation, config.device().deviceKey(),
                 X25519KeyPair.generate(random), pinnedPeerKey);
         byte[] payload = new Payloads.Identified(config.device().certificate().encoded(), null, null, new byte[0],
@@ -119,7 +128,8 @@ public final class OnlineInitiator extends HandshakeParty {
             throw fail(fromNoise(e));
         }
         state = State.AWAIT_RESPONSE;
-        return Frame.start(Frame.Type.KNOWN_PEER_INIT).bytes(selection.encoded()).bytes(noiseMessage).toByteArray();
+        return Frame.start(Frame.Type.KNOWN_PEER_INIT).bytes(selection.encoded()).bytes(kemKey).bytes(noiseMessage)
+                .toByteArray();
     }
 
     public HandshakeStep receive(byte[] message) throws HandshakeException {
@@ -145,7 +155,10 @@ public final class OnlineInitiator extends HandshakeParty {
                 return retry(Offer.read(frame.body), frame);
             }
             if (state == State.AWAIT_RESPONSE && frame.type == Frame.Type.RESPONSE) {
-                return onResponse(Selection.read(frame.body), frame.body.rest(), applicationData);
+                Selection chosen = Selection.read(frame.body);
+                byte[] kemCiphertext = chosen.suite().isHybrid() ? frame.body.bytes(MlKem768.CIPHERTEXT_LENGTH)
+                        : new byte[0];
+                return onResponse(chosen, kemCiphertext, frame.body.rest(), applicationData);
             }
             if (state == State.AWAIT_RESPONDER_FINISH && frame.type == Frame.Type.RESPONDER_FINISH) {
                 return onResponderFinish(frame.body.rest());
@@ -209,17 +222,20 @@ public final class OnlineInitiator extends HandshakeParty {
         Offer newOffer = Offer.of(versions, suites, modes);
         byte[] offers = new ByteWriter().bytes(firstOffer.encoded()).bytes(counterOffer.encoded())
                 .bytes(newOffer.encoded()).toByteArray();
-        byte[] negotiation = new ByteWriter().u8(Frame.Type.RETRY_INIT.code).bytes(offers).toByteArray();
+        byte[] kemKey = newKemKeyIfHybrid(newOffer.suites());
+        byte[] negotiation = new ByteWriter().u8(Frame.Type.RETRY_INIT.code).bytes(offers).bytes(kemKey).toByteArray();
         byte[] noiseMessage = prepareCandidates(newOffer, negotiation);
-        return HandshakeStep.send(Frame.start(Frame.Type.RETRY_INIT).bytes(offers).bytes(noiseMessage).toByteArray());
+        return HandshakeStep.send(Frame.start(Frame.Type.RETRY_INIT).bytes(offers).bytes(kemKey).bytes(noiseMessage)
+                .toByteArray());
     }
 
-    private HandshakeStep onResponse(Selection chosen, byte[] noiseMessage, byte[] applicationData)
-            throws HandshakeException, NoiseException, MalformedInputException {
+    private HandshakeStep onResponse(Selection chosen, byte[] kemCiphertext, byte[] noiseMessage,
+            byte[] applicationData) throws HandshakeException, NoiseException, MalformedInputException {
         if (knownPeer) {
             if (!chosen.equals(selection)) {
                 throw new HandshakeException(HandshakeException.Kind.DOWNGRADE, "response changed the selection");
             }
+            mixKem(kemCiphertext);
             return onKnownPeerResponse(noiseMessage);
         }
         if (chosen.version() < ProtocolVersion.MINIMUM_ACCEPTED || !candidates.containsKey(chosen)) {
@@ -229,6 +245,7 @@ public final class OnlineInitiator extends HandshakeParty {
         selection = chosen;
         noise = candidates.get(chosen);
         candidates = new HashMap<>();
+        mixKem(kemCiphertext);
         byte[] payload = read(noiseMessage);
         transcriptAfterResponse = noise.handshakeHash();
         if (selection.mode() == HandshakeMode.XX) {
@@ -269,6 +286,43 @@ public final class OnlineInitiator extends HandshakeParty {
         return HandshakeStep.complete(complete(peer, responder.ratchetKey, responder.applicationData));
     }
 
+    /** A fresh ML-KEM-768 key for this handshake when a hybrid suite may be chosen; nothing otherwise. */
+    private byte[] newKemKeyIfHybrid(Set<CipherSuite> suites) {
+        if (kemKeyPair != null) {
+            kemKeyPair.wipe();
+            kemKeyPair = null;
+        }
+        if (suites.stream().noneMatch(CipherSuite::isHybrid)) {
+            return new byte[0];
+        }
+        kemKeyPair = MlKemKeyPair.generate(random);
+        return kemKeyPair.encapsulationKey().toBytes();
+    }
+
+    /** In the hybrid suite the responder's KEM ciphertext and shared secret are mixed in before message 2. */
+    private void mixKem(byte[] kemCiphertext) throws NoiseException, HandshakeException {
+        if (!selection.suite().isHybrid()) {
+            return;
+        }
+        if (kemKeyPair == null) {
+            throw new HandshakeException(HandshakeException.Kind.DOWNGRADE, "hybrid suite selected but not offered");
+        }
+        SecretBytes shared;
+        try {
+            shared = kemKeyPair.decapsulate(kemCiphertext);
+        } catch (InvalidCiphertextException e) {
+            throw new HandshakeException(HandshakeException.Kind.MALFORMED, e.getMessage());
+        } finally {
+            kemKeyPair.wipe();
+            kemKeyPair = null;
+        }
+        try {
+            noise.mixExternal(kemCiphertext, shared);
+        } finally {
+            shared.wipe();
+        }
+    }
+
     private DeviceCertificate checkExpected(DeviceCertificate peer) throws HandshakeException {
         if (!expectedPeer.test(peer)) {
             throw new HandshakeException(HandshakeException.Kind.UNEXPECTED_PEER,
@@ -307,6 +361,10 @@ public final class OnlineInitiator extends HandshakeParty {
         state = State.FAILED;
         candidates = new HashMap<>();
         noise = null;
+        if (kemKeyPair != null) {
+            kemKeyPair.wipe();
+            kemKeyPair = null;
+        }
         return e;
     }
 

@@ -1,5 +1,11 @@
 package im.sotto.protocol.handshake;
 
+import im.sotto.protocol.crypto.CipherSuite;
+import im.sotto.protocol.crypto.InvalidPublicKeyException;
+import im.sotto.protocol.crypto.MlKem768;
+import im.sotto.protocol.crypto.MlKemEncapsulation;
+import im.sotto.protocol.crypto.MlKemEncapsulationKey;
+import im.sotto.protocol.crypto.SecretBytes;
 import im.sotto.protocol.crypto.X25519KeyPair;
 import im.sotto.protocol.identity.DeviceCertificate;
 import im.sotto.protocol.noise.HandshakeState;
@@ -51,14 +57,18 @@ public final class OnlineResponder extends HandshakeParty {
             Frame frame = Frame.parse(message);
             if (state == State.AWAIT_INIT && frame.type == Frame.Type.INIT) {
                 Offer offer = Offer.read(frame.body);
-                byte[] negotiation = new ByteWriter().u8(Frame.Type.INIT.code).bytes(offer.encoded()).toByteArray();
-                return onInit(offer, negotiation, frame.body.rest());
+                byte[] kemKey = readKemKeyIfHybrid(frame.body, offer.suites());
+                byte[] negotiation = new ByteWriter().u8(Frame.Type.INIT.code).bytes(offer.encoded()).bytes(kemKey)
+                        .toByteArray();
+                return onInit(offer, negotiation, kemKey, frame.body.rest());
             }
             if (state == State.AWAIT_INIT && frame.type == Frame.Type.RETRY_INIT) {
                 return onRetry(frame.body);
             }
             if (state == State.AWAIT_INIT && frame.type == Frame.Type.KNOWN_PEER_INIT) {
-                return onKnownPeerInit(Selection.read(frame.body), frame.body.rest(), applicationData);
+                Selection chosen = Selection.read(frame.body);
+                byte[] kemKey = readKemKeyIfHybrid(frame.body, java.util.Set.of(chosen.suite()));
+                return onKnownPeerInit(chosen, kemKey, frame.body.rest(), applicationData);
             }
             if (state == State.AWAIT_INITIATOR_FINISH && frame.type == Frame.Type.INITIATOR_FINISH) {
                 return onInitiatorFinish(frame.body.rest(), applicationData);
@@ -73,7 +83,7 @@ public final class OnlineResponder extends HandshakeParty {
         }
     }
 
-    private HandshakeStep onInit(Offer offer, byte[] negotiation, byte[] noiseMessage)
+    private HandshakeStep onInit(Offer offer, byte[] negotiation, byte[] kemKey, byte[] noiseMessage)
             throws HandshakeException, NoiseException, MalformedInputException {
         Selection chosen = config.choose(offer);
         if (chosen == null) {
@@ -83,6 +93,7 @@ public final class OnlineResponder extends HandshakeParty {
         noise = newState(chosen, false, negotiation, config.device().deviceKey(), X25519KeyPair.generate(random),
                 null);
         commitment = Payloads.exactly(noise.readMessage(noiseMessage), hashLength(), "SAS commitment");
+        byte[] kemCiphertext = encapsulateIfHybrid(kemKey);
         responderNonce = nonce();
         byte[] payload;
         if (chosen.mode() == HandshakeMode.XX) {
@@ -95,8 +106,8 @@ public final class OnlineResponder extends HandshakeParty {
         byte[] response = noise.writeMessage(payload);
         transcriptAfterResponse = noise.handshakeHash();
         state = State.AWAIT_INITIATOR_FINISH;
-        return HandshakeStep.send(Frame.start(Frame.Type.RESPONSE).bytes(chosen.encoded()).bytes(response)
-                .toByteArray());
+        return HandshakeStep.send(Frame.start(Frame.Type.RESPONSE).bytes(chosen.encoded()).bytes(kemCiphertext)
+                .bytes(response).toByteArray());
     }
 
     /**
@@ -111,23 +122,24 @@ public final class OnlineResponder extends HandshakeParty {
             throw new HandshakeException(HandshakeException.Kind.TAMPERED,
                     "the retry answers a counter-offer this device did not make");
         }
+        byte[] kemKey = readKemKeyIfHybrid(body, retryOffer.suites());
         byte[] negotiation = new ByteWriter().u8(Frame.Type.RETRY_INIT.code).bytes(first.encoded())
-                .bytes(counter.encoded()).bytes(retryOffer.encoded()).toByteArray();
+                .bytes(counter.encoded()).bytes(retryOffer.encoded()).bytes(kemKey).toByteArray();
         if (config.choose(retryOffer) == null) {
             throw new HandshakeException(HandshakeException.Kind.INCOMPATIBLE, "the retried offer shares nothing");
         }
-        return onInit(retryOffer, negotiation, body.rest());
+        return onInit(retryOffer, negotiation, kemKey, body.rest());
     }
 
-    private HandshakeStep onKnownPeerInit(Selection chosen, byte[] noiseMessage, byte[] applicationData)
-            throws HandshakeException, NoiseException, MalformedInputException {
+    private HandshakeStep onKnownPeerInit(Selection chosen, byte[] kemKey, byte[] noiseMessage,
+            byte[] applicationData) throws HandshakeException, NoiseException, MalformedInputException {
         if (!config.modes().contains(HandshakeMode.KNOWN_PEER) || chosen.mode() != HandshakeMode.KNOWN_PEER
                 || !config.versions().contains(chosen.version())
                 || !config.suitesByPreference().contains(chosen.suite())) {
             return counterOffer();
         }
         selection = chosen;
-        byte[] negotiation = new ByteWriter().u8(Frame.Type.KNOWN_PEER_INIT.code).toByteArray();
+        byte[] negotiation = new ByteWriter().u8(Frame.Type.KNOWN_PEER_INIT.code).bytes(kemKey).toByteArray();
         noise = newState(chosen, false, negotiation, config.device().deviceKey(), X25519KeyPair.generate(random),
                 null);
         byte[] payload;
@@ -144,11 +156,13 @@ public final class OnlineResponder extends HandshakeParty {
         }
         Payloads.Identified initiator = Payloads.Identified.decode(payload, false, false, false);
         DeviceCertificate peer = checkPeerCertificate(initiator.certificate, noise, chosen);
+        byte[] kemCiphertext = encapsulateIfHybrid(kemKey);
         ratchetKeyPair = X25519KeyPair.generate(random);
         byte[] response = noise.writeMessage(new Payloads.Identified(config.device().certificate().encoded(), null,
                 ratchetKeyPair.publicKey(), new byte[0], applicationData).encode());
         return HandshakeStep.sendAndComplete(
-                Frame.start(Frame.Type.RESPONSE).bytes(chosen.encoded()).bytes(response).toByteArray(),
+                Frame.start(Frame.Type.RESPONSE).bytes(chosen.encoded()).bytes(kemCiphertext).bytes(response)
+                        .toByteArray(),
                 complete(peer, null, new byte[0]));
     }
 
@@ -177,6 +191,41 @@ public final class OnlineResponder extends HandshakeParty {
                 ratchetKeyPair.publicKey(), new byte[0], applicationData).encode());
         return HandshakeStep.sendAndComplete(Frame.start(Frame.Type.RESPONDER_FINISH).bytes(finish).toByteArray(),
                 complete(peer, sas, new byte[0]));
+    }
+
+    /** The initiator's ML-KEM-768 key travels in clear after the offer whenever a hybrid suite is offered. */
+    private static byte[] readKemKeyIfHybrid(ByteReader body, java.util.Set<CipherSuite> suites)
+            throws MalformedInputException {
+        if (suites.stream().noneMatch(CipherSuite::isHybrid)) {
+            return new byte[0];
+        }
+        byte[] key = body.bytes(MlKem768.ENCAPSULATION_KEY_LENGTH);
+        try {
+            MlKemEncapsulationKey.fromBytes(key);
+        } catch (InvalidPublicKeyException e) {
+            throw new MalformedInputException("ML-KEM key fails the FIPS 203 checks");
+        }
+        return key;
+    }
+
+    /** In the hybrid suite: encapsulate to the initiator's key and mix the secret in before message 2. */
+    private byte[] encapsulateIfHybrid(byte[] kemKey) throws NoiseException, MalformedInputException {
+        if (!selection.suite().isHybrid()) {
+            return new byte[0];
+        }
+        MlKemEncapsulation encapsulation;
+        try {
+            encapsulation = MlKem768.encapsulate(MlKemEncapsulationKey.fromBytes(kemKey), random);
+        } catch (InvalidPublicKeyException e) {
+            throw new MalformedInputException("ML-KEM key fails the FIPS 203 checks");
+        }
+        SecretBytes shared = encapsulation.sharedSecret();
+        try {
+            noise.mixExternal(encapsulation.ciphertext(), shared);
+        } finally {
+            shared.wipe();
+        }
+        return encapsulation.ciphertext();
     }
 
     /** Nothing in the offer is acceptable: answer with ours and stay ready for a retry (no state is kept). */

@@ -104,6 +104,19 @@ public final class HandshakeState {
         return remoteStatic == null ? null : remoteStatic.clone();
     }
 
+    /**
+     * Mixes a secret agreed outside the pattern (Sotto's hybrid suite: an ML-KEM shared secret) into the keys,
+     * with the public data that produced it (the KEM ciphertext) into the hash, between two messages. Both sides
+     * must call it at the same point; everything after depends on it. Not part of Noise revision 34.
+     */
+    public void mixExternal(byte[] publicData, SecretBytes secret) throws NoiseException {
+        if (status != Status.WRITE_NEXT && status != Status.READ_NEXT) {
+            throw new NoiseException(NoiseException.Kind.WRONG_STATE, "handshake is " + status);
+        }
+        symmetric.mixHash(publicData);
+        symmetric.mixKey(secret);
+    }
+
     public byte[] writeMessage(byte[] payload) throws NoiseException {
         expect(Status.WRITE_NEXT);
         try {

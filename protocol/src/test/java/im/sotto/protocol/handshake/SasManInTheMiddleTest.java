@@ -38,7 +38,9 @@ class SasManInTheMiddleTest {
         int wins = 0;
         for (int attack = 0; attack < ATTACKS; attack++) {
             long target = mallorysSessionWithBob();
-            OnlineInitiator realAlice = OnlineInitiator.create(HandshakeConfig.builder(alice).build(), random,
+            // Classical offer, so that Mallory's hand-built response can reuse the offer bytes as they are.
+            OnlineInitiator realAlice = OnlineInitiator.create(HandshakeConfig.builder(alice)
+                    .suites(java.util.List.of(XX.suite())).build(), random,
                     TestDevices.CLOCK);
             byte[] m1 = realAlice.start();
             byte[] guessedNonce = new byte[32];
