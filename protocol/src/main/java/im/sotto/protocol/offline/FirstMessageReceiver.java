@@ -3,7 +3,10 @@ package im.sotto.protocol.offline;
 import im.sotto.protocol.crypto.AeadAlgorithm;
 import im.sotto.protocol.crypto.AuthenticationFailedException;
 import im.sotto.protocol.crypto.CipherSuite;
+import im.sotto.protocol.crypto.InvalidCiphertextException;
 import im.sotto.protocol.crypto.InvalidPublicKeyException;
+import im.sotto.protocol.crypto.MlKem768;
+import im.sotto.protocol.crypto.MlKemKeyPair;
 import im.sotto.protocol.crypto.SecretBytes;
 import im.sotto.protocol.crypto.X25519;
 import im.sotto.protocol.crypto.X25519KeyPair;
@@ -62,6 +65,7 @@ public final class FirstMessageReceiver {
             return new Rejected(Reason.UNSUPPORTED_SUITE, "suite " + suiteId);
         }
         byte[] ephemeral = r.bytes(X25519.KEY_LENGTH);
+        byte[] kemCiphertext = suite.get().isHybrid() ? r.bytes(MlKem768.CIPHERTEXT_LENGTH) : new byte[0];
         byte[] header = r.bytes(FirstMessageFormat.ENCRYPTED_PREKEY_HEADER_LENGTH);
         byte[] certificate = r.vector16(FirstMessageFormat.MAX_CERTIFICATE_CIPHERTEXT, "certificate");
         byte[] ratchetMessage = r.rest();
@@ -73,13 +77,29 @@ public final class FirstMessageReceiver {
             return new Rejected(Reason.REPLAYED, "this first message was accepted before");
         }
         try {
-            return open(work, suite.get(), ephemeral, header, certificate, ratchetMessage, replayKey, associatedData);
+            return open(work, suite.get(), ephemeral, kemCiphertext, header, certificate, ratchetMessage, replayKey,
+                    associatedData);
         } catch (InvalidPublicKeyException e) {
             return new Rejected(Reason.MALFORMED, e.getMessage());
         }
     }
 
-    private IncomingFirstMessage open(PreKeyVault work, CipherSuite suite, byte[] ephemeral, byte[] header,
+    private static void mixKem(SymmetricState s, SignedPreKey spk, byte[] kemCiphertext) {
+        MlKemKeyPair pq = MlKemKeyPair.fromSeed(SecretBytes.copyOf(spk.pqSecret.reveal()));
+        try {
+            SecretBytes shared = pq.decapsulate(kemCiphertext);
+            s.mixHash(kemCiphertext);
+            s.mixKey(shared);
+            shared.wipe();
+        } catch (InvalidCiphertextException e) {
+            throw new IllegalStateException("ciphertext length was checked when parsing", e);
+        } finally {
+            pq.wipe();
+        }
+    }
+
+    private IncomingFirstMessage open(PreKeyVault work, CipherSuite suite, byte[] ephemeral, byte[] kemCiphertext,
+            byte[] header,
             byte[] certificate, byte[] ratchetMessage, byte[] replayKey, byte[] associatedData)
             throws InvalidPublicKeyException, MalformedInputException {
         // Which signed prekey? Its id is not sent (it would link first messages); try the live ones, newest first.
@@ -87,8 +107,14 @@ public final class FirstMessageReceiver {
         SignedPreKey spk = null;
         byte[] prekeyHeader = null;
         for (SignedPreKey candidate : work.liveSignedPreKeys()) {
+            if (suite.isHybrid() && !candidate.hasPq()) {
+                continue;
+            }
             SymmetricState attempt = FirstMessageFormat.start(suite, ephemeral);
             attempt.mixKey(candidate.keyPair.agree(ephemeral));
+            if (suite.isHybrid()) {
+                mixKem(attempt, candidate, kemCiphertext);
+            }
             try {
                 prekeyHeader = attempt.decryptAndHash(header);
                 s = attempt;

@@ -2,6 +2,9 @@ package im.sotto.protocol.offline;
 
 import im.sotto.protocol.crypto.CipherSuite;
 import im.sotto.protocol.crypto.InvalidPublicKeyException;
+import im.sotto.protocol.crypto.MlKem768;
+import im.sotto.protocol.crypto.MlKemEncapsulation;
+import im.sotto.protocol.crypto.MlKemEncapsulationKey;
 import im.sotto.protocol.crypto.SecretBytes;
 
 import im.sotto.protocol.crypto.X25519KeyPair;
@@ -57,6 +60,16 @@ public final class FirstMessageSender {
         byte[] spk = bundle.signedPreKey();
         SymmetricState s = FirstMessageFormat.start(suite, ephemeral.publicKey());
         s.mixKey(ephemeral.agree(spk));
+        byte[] kemCiphertext = new byte[0];
+        if (suite.isHybrid()) {
+            MlKemEncapsulation pq = MlKem768.encapsulate(MlKemEncapsulationKey.fromBytes(bundle.pqPreKey()
+                    .orElseThrow(() -> new InvalidPublicKeyException("hybrid suite without an ML-KEM prekey"))),
+                    random);
+            kemCiphertext = pq.ciphertext();
+            s.mixHash(kemCiphertext);
+            s.mixKey(pq.sharedSecret());
+            pq.sharedSecret().wipe();
+        }
         long oneTimeId = pickOneTime(bundle);
         int flags = pinned.isPresent() ? FirstMessageFormat.FLAG_RECIPIENT_DEVICE_KEY : 0;
         byte[] header = s.encryptAndHash(new ByteWriter().u32(oneTimeId).u8(flags).toByteArray());
@@ -79,7 +92,7 @@ public final class FirstMessageSender {
         byte[] ratchetMessage = session.encrypt(plaintext,
                 FirstMessageFormat.ratchetAssociatedData(transcript, associatedData));
         byte[] wire = new ByteWriter().u8(FirstMessageFormat.VERSION).u8(FirstMessageFormat.TYPE_FIRST_MESSAGE)
-                .u8(suite.wireId()).bytes(ephemeral.publicKey()).bytes(header).vector16(certificate)
+                .u8(suite.wireId()).bytes(ephemeral.publicKey()).bytes(kemCiphertext).bytes(header).vector16(certificate)
                 .bytes(ratchetMessage).toByteArray();
         return new OutgoingFirstMessage(wire, session, pinned.isPresent(),
                 new PendingConfirmation(suite, transcript, bundle));

@@ -129,7 +129,7 @@ public final class PreKeyBundle {
     }
 
     static boolean isHybrid(CipherSuite suite) {
-        return suite.wireId() == 3;
+        return suite.isHybrid();
     }
 
     private static int bits(Set<Integer> versions) {

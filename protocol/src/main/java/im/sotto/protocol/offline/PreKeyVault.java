@@ -1,6 +1,8 @@
 package im.sotto.protocol.offline;
 
 import im.sotto.protocol.crypto.CipherSuite;
+import im.sotto.protocol.crypto.MlKemKeyPair;
+import im.sotto.protocol.crypto.SecretBytes;
 import im.sotto.protocol.crypto.X25519KeyPair;
 import im.sotto.protocol.identity.AccountIdentity;
 import java.nio.ByteBuffer;
@@ -77,8 +79,18 @@ public final class PreKeyVault {
     private SignedPreKey newSignedPreKey(AccountIdentity account, SecureRandom random, Instant now) {
         long id = nextSignedId++;
         X25519KeyPair pair = X25519KeyPair.generate(random);
-        byte[] sig = account.sign(PreKeyBundle.signedContent(id, pair.publicKey(), null));
-        return new SignedPreKey(id, now, pair, null, null, sig);
+        if (suites.stream().noneMatch(CipherSuite::isHybrid)) {
+            byte[] sig = account.sign(PreKeyBundle.signedContent(id, pair.publicKey(), null));
+            return new SignedPreKey(id, now, pair, null, null, sig);
+        }
+        // The hybrid suite: an ML-KEM-768 prekey under the same signature, rotated and deleted with it. The
+        // 64-byte seed is what the record keeps; the decapsulation key is re-derived from it when needed.
+        MlKemKeyPair pq = MlKemKeyPair.generate(random);
+        byte[] pqPublic = pq.encapsulationKey().toBytes();
+        byte[] sig = account.sign(PreKeyBundle.signedContent(id, pair.publicKey(), pqPublic));
+        SignedPreKey k = new SignedPreKey(id, now, pair, pqPublic, SecretBytes.copyOf(pq.seed().reveal()), sig);
+        pq.wipe();
+        return k;
     }
 
     private Instant successorCreated(SignedPreKey k) {

@@ -1,0 +1,80 @@
+package im.sotto.protocol.offline;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import im.sotto.protocol.crypto.CipherSuite;
+import im.sotto.protocol.crypto.MlKem768;
+import java.security.SecureRandom;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** Offline sessions in the hybrid suite: the ML-KEM prekey is used (PQXDH-style) and cannot be stripped. */
+class HybridOfflineTest {
+    private static final CipherSuite HYBRID = CipherSuite.X25519MLKEM768_AESGCM_SHA256;
+    private static final byte[] AD = {7};
+    private final SecureRandom random = new SecureRandom();
+    private final OfflineParty.MovableClock clock = new OfflineParty.MovableClock();
+    private final OfflineParty alice = new OfflineParty(random, clock);
+    private final OfflineParty bob = new OfflineParty(random, clock);
+
+    HybridOfflineTest() {
+        bob.vault = PreKeyVault.create(bob.account, Set.of(HYBRID, CipherSuite.X25519_AESGCM_SHA256),
+                PreKeyPolicy.defaults(), random, clock.instant());
+    }
+
+    @Test
+    void hybridFirstMessageMixesTheMlKemSecretAndContinuesInTheRatchet() throws Exception {
+        PreKeyBundle bundle = bob.publishedBundle();
+        assertEquals(PreKeyBundle.PQ_PREKEY_LENGTH, bundle.pqPreKey().orElseThrow().length);
+        OutgoingFirstMessage hybrid = new FirstMessageSender(alice.device, List.of(HYBRID), random, clock)
+                .send(bundle, RecipientKnowledge.unknown(), new byte[] {1, 2, 3}, AD);
+        OutgoingFirstMessage classical = alice.sender().send(bundle, RecipientKnowledge.unknown(), new byte[] {1, 2, 3},
+                AD);
+        assertEquals(classical.message().length + MlKem768.CIPHERTEXT_LENGTH, hybrid.message().length);
+        IncomingFirstMessage.Accepted in = assertInstanceOf(IncomingFirstMessage.Accepted.class,
+                bob.receive(hybrid.message(), AD));
+        assertEquals(HYBRID, in.session().suite());
+        assertArrayEquals(new byte[] {1, 2, 3}, in.plaintext());
+        byte[] reply = FirstReply.seal(in.session(), bob.device, in.sender(), in.transcriptHash(), new byte[] {4}, AD);
+        assertTrue(FirstReply.open(hybrid.session(), alice.device, hybrid.pendingConfirmation(), reply, AD, random,
+                clock).confirmed());
+    }
+
+    @Test
+    void alteredKemCiphertextIsRejected() throws Exception {
+        byte[] m = new FirstMessageSender(alice.device, List.of(HYBRID), random, clock)
+                .send(bob.publishedBundle(), RecipientKnowledge.unknown(), new byte[] {1}, AD).message();
+        m[3 + 32 + 500] ^= 1;
+        IncomingFirstMessage.Rejected r = assertInstanceOf(IncomingFirstMessage.Rejected.class,
+                bob.receive(m, AD));
+        assertEquals(IncomingFirstMessage.Reason.UNKNOWN_SIGNED_PREKEY, r.reason());
+    }
+
+    @Test
+    void strippingTheMlKemPrekeyBreaksTheSignatureForAPinnedRecipient() throws Exception {
+        PreKeyBundle b = bob.publishedBundle();
+        PreKeyBundle stripped = new PreKeyBundle(b.versions(), Set.of(CipherSuite.X25519_AESGCM_SHA256),
+                b.signedPreKeyId(), b.signedPreKey(), null, b.signature(), Map.of());
+        BundleException e = assertThrows(BundleException.class, () -> new FirstMessageSender(alice.device,
+                List.of(HYBRID, CipherSuite.X25519_AESGCM_SHA256), random, clock)
+                .send(stripped, RecipientKnowledge.pinned(bob.device.certificate()), new byte[] {1}, AD));
+        assertEquals(BundleException.Kind.BAD_SIGNATURE, e.kind());
+    }
+
+    @Test
+    void rotationRenewsTheMlKemPrekeyWithTheSignedPrekey() throws Exception {
+        byte[] before = bob.vault.bundle().pqPreKey().orElseThrow();
+        clock.advance(PreKeyPolicy.DEFAULT_ROTATION);
+        bob.vault.maintain(bob.account, random, clock.instant());
+        byte[] after = bob.vault.bundle().pqPreKey().orElseThrow();
+        assertTrue(!java.util.Arrays.equals(before, after));
+        bob.vault.bundle().verify(bob.account.publicKey());
+        assertArrayEquals(bob.vault.toRecord(), PreKeyVault.fromRecord(bob.vault.toRecord()).toRecord());
+    }
+}
