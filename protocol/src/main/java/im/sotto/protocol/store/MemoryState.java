@@ -2,7 +2,6 @@ package im.sotto.protocol.store;
 
 import java.nio.ByteBuffer;
 import java.time.Instant;
-import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.Map;
@@ -13,17 +12,14 @@ import java.util.TreeMap;
  * out), so a shallow {@link #copy()} is a snapshot a transaction can change freely.
  */
 final class MemoryState {
-    static final Comparator<SessionAddress> ADDRESS_ORDER =
-            Comparator.comparing(SessionAddress::peer).thenComparingLong(SessionAddress::deviceId);
-
     record PreKey(byte[] record, Instant deleteAfter) {}
 
     byte[] localIdentity;
     TreeMap<String, byte[]> peerTrust = new TreeMap<>();
-    TreeMap<SessionAddress, byte[]> sessions = new TreeMap<>(ADDRESS_ORDER);
+    TreeMap<SessionAddress, byte[]> sessions = new TreeMap<>();
     EnumMap<PreKeyKind, TreeMap<Long, PreKey>> preKeys = new EnumMap<>(PreKeyKind.class);
     HashMap<ByteBuffer, Instant> replay = new HashMap<>();
-    TreeMap<SessionAddress, byte[]> retained = new TreeMap<>(ADDRESS_ORDER);
+    TreeMap<SessionAddress, byte[]> retained = new TreeMap<>();
     TreeMap<Long, QueuedStanza> queue = new TreeMap<>();
     long lastQueueId;
     TreeMap<Long, LogEntry> log = new TreeMap<>();

@@ -5,9 +5,9 @@ import java.util.Objects;
 
 /**
  * Where a session leads: the peer's bare JID and one of its device ids. Validated at construction, so a store never
- * holds an empty or oversized address.
+ * holds an empty or oversized address. Ordered by peer, then device id.
  */
-public record SessionAddress(String peer, long deviceId) {
+public record SessionAddress(String peer, long deviceId) implements Comparable<SessionAddress> {
     /** A bare JID is a localpart and a domainpart of at most 1023 bytes each plus '@' (RFC 7622, section 3). */
     public static final int MAX_PEER_BYTES = 2047;
 
@@ -29,5 +29,11 @@ public record SessionAddress(String peer, long deviceId) {
             throw new IllegalArgumentException("peer address must be a bare JID (no resource)");
         }
         return peer;
+    }
+
+    @Override
+    public int compareTo(SessionAddress other) {
+        int byPeer = peer.compareTo(other.peer);
+        return byPeer != 0 ? byPeer : Long.compare(deviceId, other.deviceId);
     }
 }
