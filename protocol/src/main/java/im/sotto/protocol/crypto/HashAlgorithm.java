@@ -68,9 +68,12 @@ public enum HashAlgorithm {
         }
     }
 
+    /** Truncated tags shorter than 128 bits give an online forger too good odds; Sotto never accepts them. */
+    public static final int MIN_TAG_LENGTH = 16;
+
     /** Constant-time verification of a (possibly truncated, at least 16-byte) HMAC tag. */
     public boolean verifyHmac(SecretBytes key, byte[] tag, byte[]... parts) {
-        if (tag.length < 16 || tag.length > length) {
+        if (tag.length < MIN_TAG_LENGTH || tag.length > length) {
             return false;
         }
         byte[] full = hmac(key, parts);

@@ -3,6 +3,7 @@ package im.sotto.protocol.handshake;
 import im.sotto.protocol.crypto.CipherSuite;
 import im.sotto.protocol.crypto.SecretBytes;
 import im.sotto.protocol.crypto.X25519KeyPair;
+import im.sotto.protocol.ratchet.RatchetInit;
 import java.util.Optional;
 
 /**
@@ -59,6 +60,23 @@ public final class SessionSeed {
     /** Present on the responder's side only. */
     public Optional<X25519KeyPair> responderRatchetKeyPair() {
         return Optional.ofNullable(responderRatchetKeyPair);
+    }
+
+    /** The seed in the form the Double Ratchet takes (it copies every secret). */
+    public RatchetInit toRatchetInit() {
+        if (initiator) {
+            return RatchetInit.forInitiator(suite, rootKey, responderRatchetPublicKey, initiatorHeaderKey,
+                    responderHeaderKey);
+        }
+        return RatchetInit.forResponder(suite, rootKey, responderRatchetKeyPair, responderHeaderKey,
+                initiatorHeaderKey);
+    }
+
+    /** Erases the seed's secrets once the ratchet has taken its copies. */
+    public void wipe() {
+        rootKey.wipe();
+        initiatorHeaderKey.wipe();
+        responderHeaderKey.wipe();
     }
 
     @Override
