@@ -189,22 +189,10 @@ public final class HandshakeState {
      * are wiped; the state is spent afterwards.
      */
     public SecretBytes exportSecret(byte[] info, int length) throws NoiseException {
-        CipherState[] pair = split();
-        byte[] k1 = pair[0].key().reveal();
-        byte[] k2 = pair[1].key().reveal();
-        byte[] ikm = Arrays.copyOf(k1, k1.length + k2.length);
-        System.arraycopy(k2, 0, ikm, k1.length, k2.length);
-        pair[0].wipe();
-        pair[1].wipe();
-        Arrays.fill(k1, (byte) 0);
-        Arrays.fill(k2, (byte) 0);
-        SecretBytes input = SecretBytes.copyOf(ikm);
-        Arrays.fill(ikm, (byte) 0);
-        try {
-            return im.sotto.protocol.crypto.Hkdf.derive(suite.hash(), finalHash, input, info, length);
-        } finally {
-            input.wipe();
-        }
+        expect(Status.COMPLETE);
+        finalHash = symmetric.handshakeHash();
+        status = Status.FAILED; // spent: nothing more may be derived from it
+        return symmetric.exportSecret(info, length);
     }
 
     /**

@@ -8,15 +8,18 @@ import im.sotto.protocol.crypto.SecretBytes;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
-/** Noise's SymmetricState: chaining key, handshake hash and the current CipherState (Noise section 5.2). */
-final class SymmetricState {
+/**
+ * Noise's SymmetricState: chaining key, handshake hash and the current CipherState (Noise section 5.2). Public so
+ * that Sotto's one-way offline first message can be built from the same, vector-tested operations.
+ */
+public final class SymmetricState {
     private final CipherSuite suite;
     private final HashAlgorithm hash;
     private final CipherState cipher;
     private SecretBytes chainingKey;
     private byte[] h;
 
-    SymmetricState(CipherSuite suite, String protocolName) {
+    public SymmetricState(CipherSuite suite, String protocolName) {
         this.suite = suite;
         this.hash = suite.hash();
         this.cipher = new CipherState(suite.aead());
@@ -25,18 +28,18 @@ final class SymmetricState {
         chainingKey = SecretBytes.copyOf(h);
     }
 
-    void mixKey(SecretBytes inputKeyMaterial) {
+    public void mixKey(SecretBytes inputKeyMaterial) {
         SecretBytes[] out = hkdf(inputKeyMaterial, 2);
         chainingKey.wipe();
         chainingKey = out[0];
         cipher.initializeKey(truncateToKey(out[1]));
     }
 
-    void mixHash(byte[] data) {
+    public void mixHash(byte[] data) {
         h = hash.digest(h, data);
     }
 
-    void mixKeyAndHash(SecretBytes inputKeyMaterial) {
+    public void mixKeyAndHash(SecretBytes inputKeyMaterial) {
         SecretBytes[] out = hkdf(inputKeyMaterial, 3);
         chainingKey.wipe();
         chainingKey = out[0];
@@ -47,21 +50,21 @@ final class SymmetricState {
         cipher.initializeKey(truncateToKey(out[2]));
     }
 
-    byte[] handshakeHash() {
+    public byte[] handshakeHash() {
         return h.clone();
     }
 
-    boolean hasKey() {
+    public boolean hasKey() {
         return cipher.hasKey();
     }
 
-    byte[] encryptAndHash(byte[] plaintext) {
+    public byte[] encryptAndHash(byte[] plaintext) {
         byte[] ciphertext = cipher.encryptWithAd(h, plaintext);
         mixHash(ciphertext);
         return ciphertext;
     }
 
-    byte[] decryptAndHash(byte[] ciphertext) throws AuthenticationFailedException {
+    public byte[] decryptAndHash(byte[] ciphertext) throws AuthenticationFailedException {
         byte[] plaintext = cipher.decryptWithAd(h, ciphertext);
         mixHash(ciphertext);
         return plaintext;
@@ -77,9 +80,34 @@ final class SymmetricState {
         return new CipherState[] {c1, c2};
     }
 
-    void wipe() {
+    public void wipe() {
         chainingKey.wipe();
         cipher.wipe();
+    }
+
+    /**
+     * Keying material for what follows (Sotto seeds its Double Ratchet from it): HKDF with the current handshake
+     * hash as salt, both Split() outputs as input and {@code info} as the label. Wipes this state.
+     */
+    public SecretBytes exportSecret(byte[] info, int length) {
+        byte[] salt = handshakeHash();
+        CipherState[] pair = split();
+        byte[] k1 = pair[0].key().reveal();
+        byte[] k2 = pair[1].key().reveal();
+        byte[] ikm = Arrays.copyOf(k1, k1.length + k2.length);
+        System.arraycopy(k2, 0, ikm, k1.length, k2.length);
+        pair[0].wipe();
+        pair[1].wipe();
+        Arrays.fill(k1, (byte) 0);
+        Arrays.fill(k2, (byte) 0);
+        SecretBytes input = SecretBytes.copyOf(ikm);
+        Arrays.fill(ikm, (byte) 0);
+        try {
+            return Hkdf.derive(hash, salt, input, info, length);
+        } finally {
+            input.wipe();
+            wipe();
+        }
     }
 
     /** Noise's HKDF(chaining_key, input_key_material, num_outputs). */

@@ -52,7 +52,9 @@ class HandshakeVectorsTest {
         ArrayNode list = root.putArray("vectors");
         for (HandshakeMode mode : HandshakeMode.values()) {
             for (CipherSuite suite : CipherSuite.values()) {
-                list.add(vector(json, mode, suite));
+                if (!suite.isHybrid()) { // no hybrid handshake yet: HandshakeConfig refuses the suite
+                    list.add(vector(json, mode, suite));
+                }
             }
         }
         return root;

@@ -31,7 +31,8 @@ class OnlineHandshakeTest {
     }
 
     @ParameterizedTest
-    @EnumSource(CipherSuite.class)
+    // Classical suites only until the hybrid handshake exists (HandshakeConfig refuses the hybrid suite).
+    @EnumSource(value = CipherSuite.class, names = "X25519MLKEM768_AESGCM_SHA256", mode = EnumSource.Mode.EXCLUDE)
     void xxHandshakeAgreesOnEverythingInThreeMessages(CipherSuite suite) throws Exception {
         byte[] hello = "hello bob".getBytes(StandardCharsets.UTF_8);
         OnlineInitiator a = initiator(HandshakeConfig.builder(alice).suites(List.of(suite)).build());
@@ -50,6 +51,12 @@ class OnlineHandshakeTest {
         assertArrayEquals(ra.channelBinding(), rb.channelBinding());
         assertArrayEquals(hello, rb.applicationData());
         assertSeedsMatch(ra.seed(), rb.seed());
+    }
+
+    @Test
+    void hybridSuiteIsRefusedUntilItsHandshakeExists() {
+        assertThrows(IllegalArgumentException.class, () -> HandshakeConfig.builder(alice)
+                .suites(List.of(CipherSuite.X25519MLKEM768_AESGCM_SHA256, CipherSuite.X25519_AESGCM_SHA256)).build());
     }
 
     @Test

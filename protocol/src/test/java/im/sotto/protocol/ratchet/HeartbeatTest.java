@@ -1,5 +1,7 @@
 package im.sotto.protocol.ratchet;
 
+import im.sotto.protocol.testing.DeterministicRandom;
+
 import static im.sotto.protocol.ratchet.Pair.AD;
 import static im.sotto.protocol.ratchet.Pair.expect;
 import static im.sotto.protocol.ratchet.Pair.text;

@@ -1,5 +1,7 @@
 package im.sotto.protocol.ratchet;
 
+import im.sotto.protocol.testing.DeterministicRandom;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 

@@ -1,5 +1,7 @@
 package im.sotto.protocol.ratchet;
 
+import im.sotto.protocol.testing.DeterministicRandom;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -52,6 +54,9 @@ final class RatchetVectors {
                 + " bytes (clamped by X25519).");
         ArrayNode vectors = root.putArray("vectors");
         for (CipherSuite suite : CipherSuite.values()) {
+            if (suite.isHybrid()) {
+                continue; // the hybrid suite changes the key agreement, not the ratchet: its AEAD and hash are suite 1's
+            }
             vectors.add(vector(suite));
         }
         return root;

@@ -1,5 +1,7 @@
 package im.sotto.protocol.ratchet;
 
+import im.sotto.protocol.testing.DeterministicRandom;
+
 import static im.sotto.protocol.ratchet.Pair.AD;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -61,11 +63,11 @@ class SessionRecordTest {
         for (int len = 0; len < record.length; len++) {
             byte[] cut = Arrays.copyOf(record, len);
             assertThrows(RatchetRecordException.class,
-                    () -> RatchetSession.fromRecord(cut, new DeterministicRandom(1), p.clock), "length " + len);
+                    () -> RatchetSession.fromRecord(cut, new DeterministicRandom("1"), p.clock), "length " + len);
         }
         byte[] longer = Arrays.copyOf(record, record.length + 1);
         assertThrows(RatchetRecordException.class,
-                () -> RatchetSession.fromRecord(longer, new DeterministicRandom(1), p.clock));
+                () -> RatchetSession.fromRecord(longer, new DeterministicRandom("1"), p.clock));
     }
 
     @Test
@@ -77,11 +79,11 @@ class SessionRecordTest {
             byte[] bad = record.clone();
             bad[index] = (byte) 0x7f;
             RatchetRecordException e = assertThrows(RatchetRecordException.class,
-                    () -> RatchetSession.fromRecord(bad, new DeterministicRandom(1), p.clock));
+                    () -> RatchetSession.fromRecord(bad, new DeterministicRandom("1"), p.clock));
             assertTrue(e.getMessage().contains(index == 0 ? "version" : "suite"), e.getMessage());
         }
         assertThrows(RatchetRecordException.class,
-                () -> RatchetSession.fromRecord(null, new DeterministicRandom(1), p.clock));
+                () -> RatchetSession.fromRecord(null, new DeterministicRandom("1"), p.clock));
     }
 
     @Test
@@ -94,7 +96,7 @@ class SessionRecordTest {
             byte[] bad = record.clone();
             bad[rnd.nextInt(bad.length)] ^= (byte) (1 + rnd.nextInt(255));
             try {
-                RatchetSession.fromRecord(bad, new DeterministicRandom(1), p.clock);
+                RatchetSession.fromRecord(bad, new DeterministicRandom("1"), p.clock);
             } catch (RatchetRecordException expected) {
                 // typed rejection; a flipped key byte is loadable and only fails later, which is also fine
             }

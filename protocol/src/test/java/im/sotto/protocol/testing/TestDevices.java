@@ -14,8 +14,9 @@ import java.util.stream.Collectors;
 /** Accounts and devices for tests, with a fixed clock. */
 public final class TestDevices {
     public static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-26T12:00:00Z"), ZoneOffset.UTC);
-    public static final Set<Integer> ALL_SUITES =
-            Arrays.stream(CipherSuite.values()).map(CipherSuite::wireId).collect(Collectors.toSet());
+    /** Every suite the handshake speaks: the hybrid one is left out until its handshake exists. */
+    public static final Set<Integer> ALL_SUITES = Arrays.stream(CipherSuite.values()).filter(s -> !s.isHybrid())
+            .map(CipherSuite::wireId).collect(Collectors.toSet());
 
     private TestDevices() {}
 

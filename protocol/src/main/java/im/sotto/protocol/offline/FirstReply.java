@@ -1,0 +1,152 @@
+package im.sotto.protocol.offline;
+
+import im.sotto.protocol.crypto.ConstantTime;
+import im.sotto.protocol.crypto.InvalidPublicKeyException;
+import im.sotto.protocol.crypto.SecretBytes;
+import im.sotto.protocol.identity.CertificateException;
+import im.sotto.protocol.identity.DeviceCertificate;
+import im.sotto.protocol.identity.DeviceIdentity;
+import im.sotto.protocol.ratchet.DecryptResult;
+import im.sotto.protocol.ratchet.RatchetRecordException;
+import im.sotto.protocol.ratchet.RatchetSession;
+import im.sotto.protocol.wire.ByteReader;
+import im.sotto.protocol.wire.ByteWriter;
+import im.sotto.protocol.wire.MalformedInputException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.Arrays;
+
+/**
+ * The recipient's first reply in an offline-started session, which proves its identity to a sender that could not
+ * authenticate it: the recipient's certificate and a MAC keyed by DH(recipient device key, sender device key) over
+ * the first message's transcript, inside the ratchet message (type 0x21, docs/protocol.md).
+ */
+public final class FirstReply {
+    private static final int MAC_LENGTH = 32;
+    private static final int MAX_CERTIFICATE = 1024;
+
+    private FirstReply() {}
+
+    /** The recipient wraps its first message to the sender of an accepted first message. */
+    public static byte[] seal(RatchetSession session, DeviceIdentity local, DeviceCertificate sender,
+            byte[] transcriptHash, byte[] plaintext, byte[] associatedData) throws InvalidPublicKeyException {
+        SecretBytes dh = local.deviceKey().agree(sender.deviceKey());
+        byte[] mac;
+        try {
+            mac = FirstMessageFormat.confirmationMac(session.suite(), dh, transcriptHash);
+        } finally {
+            dh.wipe();
+        }
+        byte[] inner = new ByteWriter().vector16(local.certificate().encoded()).bytes(mac).bytes(plaintext)
+                .toByteArray();
+        byte[] message = session.encrypt(inner, associatedData);
+        return new ByteWriter().u8(FirstMessageFormat.VERSION).u8(FirstMessageFormat.TYPE_FIRST_REPLY)
+                .bytes(message).toByteArray();
+    }
+
+    /** Why a reply did not confirm the recipient. */
+    public enum Failure {
+        MALFORMED, NOT_DECRYPTED, CERTIFICATE_INVALID, PROOF_INVALID, PREKEY_NOT_SIGNED_BY_THIS_ACCOUNT
+    }
+
+    /** The outcome of {@link #open}: either confirmed (with the advanced session), or a failure and no change. */
+    public static final class Opened {
+        private final RatchetSession session;
+        private final DeviceCertificate recipient;
+        private final byte[] plaintext;
+        private final Failure failure;
+        private final DecryptResult decryptResult;
+
+        private Opened(RatchetSession session, DeviceCertificate recipient, byte[] plaintext, Failure failure,
+                DecryptResult decryptResult) {
+            this.session = session;
+            this.recipient = recipient;
+            this.plaintext = plaintext;
+            this.failure = failure;
+            this.decryptResult = decryptResult;
+        }
+
+        public boolean confirmed() {
+            return failure == null;
+        }
+
+        /** The advanced session to store in place of the old one; only when confirmed. */
+        public RatchetSession session() {
+            check();
+            return session;
+        }
+
+        /** The recipient's proven certificate; only when confirmed. */
+        public DeviceCertificate recipient() {
+            check();
+            return recipient;
+        }
+
+        public byte[] plaintext() {
+            check();
+            return plaintext.clone();
+        }
+
+        public Failure failure() {
+            return failure;
+        }
+
+        /** The ratchet's verdict, when the failure is {@link Failure#NOT_DECRYPTED}. */
+        public DecryptResult decryptResult() {
+            return decryptResult;
+        }
+
+        private void check() {
+            if (failure != null) {
+                throw new IllegalStateException("reply not confirmed: " + failure);
+            }
+        }
+    }
+
+    /** The sender checks the reply; the session passed in is never changed (work happens on a copy). */
+    public static Opened open(RatchetSession session, DeviceIdentity local, PendingConfirmation pending, byte[] reply,
+            byte[] associatedData, SecureRandom random, Clock clock) {
+        if (reply.length < 3 || reply[0] != FirstMessageFormat.VERSION
+                || reply[1] != FirstMessageFormat.TYPE_FIRST_REPLY) {
+            return failed(Failure.MALFORMED, null);
+        }
+        RatchetSession work;
+        try {
+            work = RatchetSession.fromRecord(session.toRecord(), random, clock);
+        } catch (RatchetRecordException e) {
+            throw new IllegalStateException("a session's own record did not load", e);
+        }
+        DecryptResult result = work.decrypt(Arrays.copyOfRange(reply, 2, reply.length), associatedData);
+        if (!(result instanceof DecryptResult.Decrypted)) {
+            return failed(Failure.NOT_DECRYPTED, result);
+        }
+        try {
+            ByteReader r = new ByteReader(((DecryptResult.Decrypted) result).plaintext());
+            DeviceCertificate recipient = DeviceCertificate.parse(r.vector16(MAX_CERTIFICATE, "certificate"));
+            recipient.checkValidAt(clock.instant());
+            byte[] mac = r.bytes(MAC_LENGTH);
+            SecretBytes dh = local.deviceKey().agree(recipient.deviceKey());
+            byte[] expected;
+            try {
+                expected = FirstMessageFormat.confirmationMac(pending.suite(), dh, pending.transcriptHash());
+            } finally {
+                dh.wipe();
+            }
+            if (!ConstantTime.equals(expected, mac)) {
+                return failed(Failure.PROOF_INVALID, result);
+            }
+            if (!pending.signedBy(recipient.accountKey())) {
+                return failed(Failure.PREKEY_NOT_SIGNED_BY_THIS_ACCOUNT, result);
+            }
+            return new Opened(work, recipient, r.rest(), null, result);
+        } catch (MalformedInputException e) {
+            return failed(Failure.MALFORMED, result);
+        } catch (CertificateException | InvalidPublicKeyException e) {
+            return failed(Failure.CERTIFICATE_INVALID, result);
+        }
+    }
+
+    private static Opened failed(Failure failure, DecryptResult result) {
+        return new Opened(null, null, null, failure, result);
+    }
+}

@@ -1,0 +1,113 @@
+package im.sotto.protocol.offline;
+
+import im.sotto.protocol.crypto.CipherSuite;
+import im.sotto.protocol.crypto.Ed25519;
+import im.sotto.protocol.crypto.SecretBytes;
+import im.sotto.protocol.crypto.X25519;
+import im.sotto.protocol.crypto.X25519KeyPair;
+import im.sotto.protocol.wire.ByteReader;
+import im.sotto.protocol.wire.ByteWriter;
+import im.sotto.protocol.wire.MalformedInputException;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/** The versioned record of a {@link PreKeyVault} (it holds private keys: the store encrypts it). */
+final class PreKeyRecordCodec {
+    static final int VERSION = 1;
+    /** Bounds for a record we wrote ourselves; exceeding them means corruption, not a bigger vault. */
+    private static final int MAX_SIGNED = 16;
+    private static final int MAX_REPLAY_ENTRIES = 1_000_000;
+    private static final int MAX_PQ_SECRET = 4096;
+
+    private PreKeyRecordCodec() {}
+
+    static byte[] encode(PreKeyVault v) {
+        int suites = 0;
+        for (CipherSuite s : v.suites) {
+            suites |= 1 << (s.wireId() - 1);
+        }
+        ByteWriter w = new ByteWriter().u8(VERSION).u8(suites).u64(v.policy.rotation().getSeconds())
+                .u64(v.policy.grace().getSeconds()).u32(v.nextSignedId).u32(v.nextOneTimeId).u8(v.signed.size());
+        for (SignedPreKey k : v.signed) {
+            w.u32(k.id).u64(k.created.getEpochSecond()).bytes(k.keyPair.privateKey().reveal()).bytes(k.signature);
+            w.vector16(k.pqPublic == null ? new byte[0] : k.pqPublic);
+            w.vector16(k.pqSecret == null ? new byte[0] : k.pqSecret.reveal());
+        }
+        w.u16(v.oneTime.size());
+        v.oneTime.forEach((id, pair) -> w.u32(id).bytes(pair.privateKey().reveal()));
+        w.u32(v.replayCache.size());
+        v.replayCache.forEach((key, expiry) -> w.bytes(bytes(key)).u64(expiry.getEpochSecond()));
+        return w.toByteArray();
+    }
+
+    static PreKeyVault decode(byte[] record) throws PreKeyRecordException {
+        try {
+            ByteReader r = new ByteReader(record);
+            int version = r.u8();
+            if (version != VERSION) {
+                throw new PreKeyRecordException("prekey record version " + version);
+            }
+            int suiteBits = r.u8();
+            Set<CipherSuite> suites = EnumSet.noneOf(CipherSuite.class);
+            for (int i = 0; i < 8; i++) {
+                if ((suiteBits & (1 << i)) != 0) {
+                    suites.add(CipherSuite.fromWireId(i + 1)
+                            .orElseThrow(() -> new MalformedInputException("unknown suite in record")));
+                }
+            }
+            PreKeyPolicy policy = new PreKeyPolicy(Duration.ofSeconds(r.u64()), Duration.ofSeconds(r.u64()));
+            long nextSigned = r.u32();
+            long nextOneTime = r.u32();
+            int signedCount = r.u8();
+            if (signedCount == 0 || signedCount > MAX_SIGNED) {
+                throw new MalformedInputException("signed prekey count " + signedCount);
+            }
+            List<SignedPreKey> signed = new ArrayList<>();
+            for (int i = 0; i < signedCount; i++) {
+                long id = r.u32();
+                Instant created = Instant.ofEpochSecond(r.u64());
+                X25519KeyPair pair = X25519KeyPair.fromPrivate(SecretBytes.copyOf(r.bytes(X25519.KEY_LENGTH)));
+                byte[] sig = r.bytes(Ed25519.SIGNATURE_LENGTH);
+                byte[] pqPublic = r.vector16(PreKeyBundle.PQ_PREKEY_LENGTH, "ML-KEM prekey");
+                byte[] pqSecret = r.vector16(MAX_PQ_SECRET, "ML-KEM secret");
+                signed.add(new SignedPreKey(id, created, pair, pqPublic.length == 0 ? null : pqPublic,
+                        pqSecret.length == 0 ? null : SecretBytes.copyOf(pqSecret), sig));
+            }
+            int oneTimeCount = r.u16();
+            TreeMap<Long, X25519KeyPair> oneTime = new TreeMap<>();
+            for (int i = 0; i < oneTimeCount; i++) {
+                long id = r.u32();
+                if (oneTime.put(id, X25519KeyPair.fromPrivate(SecretBytes.copyOf(r.bytes(X25519.KEY_LENGTH))))
+                        != null) {
+                    throw new MalformedInputException("duplicate one-time prekey id " + id);
+                }
+            }
+            long replayCount = r.u32();
+            if (replayCount > MAX_REPLAY_ENTRIES) {
+                throw new MalformedInputException("replay cache size " + replayCount);
+            }
+            Map<ByteBuffer, Instant> replay = new LinkedHashMap<>();
+            for (long i = 0; i < replayCount; i++) {
+                replay.put(ByteBuffer.wrap(r.bytes(32)), Instant.ofEpochSecond(r.u64()));
+            }
+            r.expectEnd();
+            return new PreKeyVault(suites, policy, signed, oneTime, replay, nextSigned, nextOneTime);
+        } catch (MalformedInputException | IllegalArgumentException | java.time.DateTimeException e) {
+            throw new PreKeyRecordException("corrupt prekey record: " + e.getMessage());
+        }
+    }
+
+    private static byte[] bytes(ByteBuffer b) {
+        byte[] out = new byte[b.remaining()];
+        b.duplicate().get(out);
+        return out;
+    }
+}

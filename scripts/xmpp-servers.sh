@@ -1,0 +1,231 @@
+#!/usr/bin/env bash
+# Throwaway Prosody and ejabberd for Sotto's integration tests.
+#
+#   xmpp-servers.sh start DIR   install both from Debian if missing, write configs into DIR, listen on 127.0.0.1 on
+#                               free ports, register alice, bob and carol with random passwords, start both and
+#                               write DIR/servers.properties (KEY=VALUE lines: readable by java.util.Properties and
+#                               by `source`). Exits non-zero with the server's log on stderr if a server fails.
+#   xmpp-servers.sh stop DIR    kill both by the PIDs recorded in DIR, then delete DIR.
+#
+# Nothing outside DIR is written (apart from the Debian packages): the servers' data, logs, pid files and
+# the Erlang cookie all live in DIR, so several copies can run side by side and leave nothing behind.
+set -euo pipefail
+
+readonly USERS=(alice bob carol)
+readonly PROSODY_DOMAIN=prosody.test
+readonly EJABBERD_DOMAIN=ejabberd.test
+# How long a server may take to open its port; both need about a second on this kind of machine.
+readonly START_TIMEOUT_TENTHS=300
+
+die() { echo "xmpp-servers: $*" >&2; exit 1; }
+
+install_if_missing() {
+  local missing=()
+  command -v prosody >/dev/null 2>&1 || missing+=(prosody)
+  command -v ejabberdctl >/dev/null 2>&1 || missing+=(ejabberd)
+  [ ${#missing[@]} -eq 0 ] && return
+  [ "$(id -u)" -eq 0 ] || die "missing ${missing[*]} and not root: install them with apt-get"
+  echo "xmpp-servers: installing ${missing[*]} from Debian" >&2
+  # The Debian packages would start system-wide daemons; policy-rc.d answering 101 forbids that where the
+  # image does not already do so (we run our own throwaway instances instead).
+  local policy_added=
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d && policy_added=1
+  fi
+  apt-get update -qq >&2
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >&2
+  [ -n "$policy_added" ] && rm -f /usr/sbin/policy-rc.d
+  # Stop whatever the packages may have started anyway: our tests never use the system instances.
+  service prosody stop >/dev/null 2>&1 || true
+  service ejabberd stop >/dev/null 2>&1 || true
+}
+
+port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+free_port() {
+  local port
+  for _ in $(seq 1 200); do
+    port=$((20000 + RANDOM % 40000))
+    if ! port_in_use "$port" && ! grep -qx "$port" "$DIR/.ports" 2>/dev/null; then
+      echo "$port" >> "$DIR/.ports"
+      echo "$port"
+      return
+    fi
+  done
+  die "no free port found on 127.0.0.1"
+}
+
+random_secret() { od -An -N12 -tx1 /dev/urandom | tr -d ' \n'; }
+
+wait_for_port() { # name port logfile pid-or-empty
+  local i
+  for i in $(seq 1 "$START_TIMEOUT_TENTHS"); do
+    port_in_use "$2" && return 0
+    if [ -n "$4" ] && ! kill -0 "$4" 2>/dev/null; then break; fi
+    sleep 0.1
+  done
+  echo "xmpp-servers: $1 did not open 127.0.0.1:$2; its log follows" >&2
+  cat "$3" >&2 2>/dev/null || true
+  return 1
+}
+
+start_prosody() {
+  local d="$DIR/prosody" port
+  port=$(free_port)
+  mkdir -p "$d/data" "$d/certs"
+  cat > "$d/prosody.cfg.lua" <<EOF
+-- Throwaway test server: loopback only, plaintext allowed because nothing leaves this machine.
+run_as_root = true
+daemonize = false
+pidfile = "$d/prosody.pid"
+data_path = "$d/data"
+certificates = "$d/certs"
+log = { { levels = { min = "info" }, to = "file", filename = "$d/prosody.log" } }
+interfaces = { "127.0.0.1" }
+local_interfaces = { "127.0.0.1" }
+c2s_ports = { $port }
+c2s_interfaces = { "127.0.0.1" }
+s2s_ports = { }
+component_ports = { }
+http_ports = { }
+https_ports = { }
+c2s_require_encryption = false
+allow_unencrypted_plain_auth = true
+authentication = "internal_hashed"
+storage = "internal"
+modules_enabled = { "roster", "saslauth", "disco", "pep", "offline", "ping", "posix" }
+modules_disabled = { "s2s" }
+plugin_paths = { }
+Component = nil
+VirtualHost "$PROSODY_DOMAIN"
+EOF
+  for u in "${USERS[@]}"; do
+    local pw; pw=$(random_secret)
+    prosodyctl --config "$d/prosody.cfg.lua" register "$u" "$PROSODY_DOMAIN" "$pw" >> "$d/prosody.log" 2>&1 \
+      || { cat "$d/prosody.log" >&2; die "prosodyctl could not register $u"; }
+    echo "PROSODY_PASSWORD_${u^^}=$pw" >> "$DIR/.secrets"
+  done
+  nohup prosody --config "$d/prosody.cfg.lua" -F >> "$d/prosody.log" 2>&1 < /dev/null &
+  echo $! > "$d/launcher.pid"
+  wait_for_port prosody "$port" "$d/prosody.log" "$!" || return 1
+  { echo "PROSODY_HOST=127.0.0.1"; echo "PROSODY_PORT=$port"; echo "PROSODY_DOMAIN=$PROSODY_DOMAIN"
+    echo "PROSODY_LOG=$d/prosody.log"; } >> "$DIR/.props"
+}
+
+start_ejabberd() {
+  local d="$DIR/ejabberd" port dist_port node
+  port=$(free_port)
+  # Erlang distribution on a fixed port instead of epmd: ejabberdctl then reaches the node directly, and no
+  # epmd daemon is left running after the test (epmd outlives the nodes that started it).
+  dist_port=$(free_port)
+  node="sotto$$@localhost"
+  mkdir -p "$d/spool" "$d/log" "$d/conf" "$d/home"
+  cp /etc/ejabberd/inetrc "$d/conf/inetrc" 2>/dev/null || echo '{lookup,["file","native"]}.' > "$d/conf/inetrc"
+  cat > "$d/conf/ejabberdctl.cfg" <<EOF
+ERLANG_NODE=$node
+ERL_DIST_PORT=$dist_port
+# Read after ejabberdctl picked its user: keeps everything as the current user instead of su to 'ejabberd'.
+EXEC_CMD=as_current_user
+ERL_OPTIONS="-setcookie $(random_secret) -kernel inet_dist_use_interface {127,0,0,1} -env ERL_CRASH_DUMP_BYTES 0"
+EJABBERD_PID_PATH=$d/ejabberd.pid
+EJABBERD_BYPASS_WARNINGS=true
+CONTRIB_MODULES_PATH=$d/contrib
+EOF
+  cat > "$d/conf/ejabberd.yml" <<EOF
+# Throwaway test server: loopback only, plaintext allowed because nothing leaves this machine.
+hosts: ["$EJABBERD_DOMAIN"]
+loglevel: info
+log_rotate_count: 0
+certfiles: []
+listen:
+  - port: $port
+    ip: "127.0.0.1"
+    module: ejabberd_c2s
+    starttls: false
+    max_stanza_size: 262144
+auth_method: internal
+auth_password_format: scram
+acl:
+  local:
+    user_regexp: ""
+access_rules:
+  local:
+    allow: local
+  c2s:
+    allow: all
+shaper_rules:
+  max_user_offline_messages: 1000
+  max_user_sessions: 10
+modules:
+  mod_disco: {}
+  mod_caps: {}
+  mod_roster: {}
+  mod_ping: {}
+  mod_offline:
+    access_max_user_messages: max_user_offline_messages
+  mod_pubsub:
+    plugins: ["flat", "pep"]
+EOF
+  local ctl=(ejabberdctl --config-dir "$d/conf" --ctl-config "$d/conf/ejabberdctl.cfg"
+             --config "$d/conf/ejabberd.yml" --logs "$d/log" --spool "$d/spool")
+  # Erlang looks for its cookie file under HOME; keep that in DIR too.
+  export HOME="$d/home"
+  EJ_CTL() { "${ctl[@]}" "$@"; }
+  EJ_CTL start >> "$d/log/start.log" 2>&1 || { cat "$d/log/"* >&2; die "ejabberdctl start failed"; }
+  wait_for_port ejabberd "$port" "$d/log/ejabberd.log" "" || { cat "$d/log/start.log" >&2; return 1; }
+  # Each ejabberdctl call boots a small Erlang VM (about a second), so the users are registered in parallel.
+  local pids=() u
+  for u in "${USERS[@]}"; do
+    local pw; pw=$(random_secret)
+    echo "EJABBERD_PASSWORD_${u^^}=$pw" >> "$DIR/.secrets"
+    EJ_CTL register "$u" "$EJABBERD_DOMAIN" "$pw" >> "$d/log/register.log" 2>&1 &
+    pids+=($!)
+  done
+  for pid in "${pids[@]}"; do
+    wait "$pid" || { cat "$d/log/register.log" >&2; die "ejabberdctl could not register a user"; }
+  done
+  { echo "EJABBERD_HOST=127.0.0.1"; echo "EJABBERD_PORT=$port"; echo "EJABBERD_DOMAIN=$EJABBERD_DOMAIN"
+    echo "EJABBERD_LOG=$d/log/ejabberd.log"; } >> "$DIR/.props"
+}
+
+start() {
+  install_if_missing
+  mkdir -p "$DIR"
+  chmod 700 "$DIR"
+  : > "$DIR/.props"; : > "$DIR/.secrets"; : > "$DIR/.ports"
+  start_prosody & local prosody_job=$!
+  start_ejabberd & local ejabberd_job=$!
+  local failed=
+  wait "$prosody_job" || failed+=" prosody"
+  wait "$ejabberd_job" || failed+=" ejabberd"
+  [ -z "$failed" ] || die "could not start:$failed"
+  { echo "USERS=${USERS[*]}"; cat "$DIR/.props" "$DIR/.secrets"; } > "$DIR/servers.properties.tmp"
+  mv "$DIR/servers.properties.tmp" "$DIR/servers.properties"
+}
+
+signal_pid_file() { # signal file
+  [ -s "$2" ] && kill "-$1" "$(cat "$2")" 2>/dev/null || true
+}
+
+alive_pid_file() { [ -s "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
+
+stop() {
+  [ -d "$DIR" ] || return 0
+  local pids=("$DIR/prosody/launcher.pid" "$DIR/ejabberd/ejabberd.pid") f
+  for f in "${pids[@]}"; do signal_pid_file TERM "$f"; done
+  # The data is thrown away, so a server that has not exited after a second is killed outright.
+  for _ in $(seq 1 10); do
+    alive_pid_file "${pids[0]}" || alive_pid_file "${pids[1]}" || break
+    sleep 0.1
+  done
+  for f in "${pids[@]}"; do signal_pid_file KILL "$f"; done
+  rm -rf "$DIR"
+}
+
+[ $# -eq 2 ] || die "usage: $0 start|stop DIR"
+DIR=$2
+case $1 in
+  start) start ;;
+  stop) stop ;;
+  *) die "usage: $0 start|stop DIR" ;;
+esac

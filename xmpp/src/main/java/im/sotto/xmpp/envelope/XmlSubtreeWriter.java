@@ -1,0 +1,117 @@
+package im.sotto.xmpp.envelope;
+
+import java.io.IOException;
+import java.util.Objects;
+
+import org.jivesoftware.smack.xml.XmlPullParser;
+import org.jivesoftware.smack.xml.XmlPullParserException;
+
+/**
+ * Copies one element and its subtree from a pull parser into a string, with every namespace made explicit where
+ * it changes, so the copy means the same thing wherever it is pasted (inside {@code <content/>} going out,
+ * inside a rebuilt stanza coming in). Comments and processing instructions are dropped; prefixes are rewritten.
+ */
+final class XmlSubtreeWriter {
+    /**
+     * Deepest nesting accepted inside {@code <content/>}: real stanza payloads nest fewer than ten levels; the
+     * limit keeps hostile input from costing unbounded work further down the line.
+     */
+    static final int MAX_DEPTH = 32;
+
+    private static final String XML_NAMESPACE = "http://www.w3.org/XML/1998/namespace";
+
+    private XmlSubtreeWriter() {
+    }
+
+    /**
+     * Copies the element the parser stands on; leaves the parser on its end tag.
+     *
+     * @param parentNamespace the default namespace in force where the copy will be pasted
+     */
+    static void copy(XmlPullParser parser, StringBuilder out, String parentNamespace)
+            throws XmlPullParserException, IOException, EnvelopeException {
+        int rootDepth = parser.getDepth();
+        java.util.ArrayDeque<String> namespaces = new java.util.ArrayDeque<>();
+        namespaces.push(parentNamespace);
+        writeStartTag(parser, out, namespaces);
+        while (true) {
+            switch (parser.next()) {
+                case START_ELEMENT:
+                    if (parser.getDepth() - rootDepth >= MAX_DEPTH) {
+                        throw new EnvelopeException(EnvelopeException.Kind.MALFORMED,
+                                "content nests deeper than " + MAX_DEPTH + " levels");
+                    }
+                    writeStartTag(parser, out, namespaces);
+                    break;
+                case TEXT_CHARACTERS:
+                case IGNORABLE_WHITESPACE:
+                    escape(parser.getText(), out, false);
+                    break;
+                case END_ELEMENT:
+                    namespaces.pop();
+                    out.append("</").append(parser.getName()).append('>');
+                    if (parser.getDepth() == rootDepth) {
+                        return;
+                    }
+                    break;
+                case END_DOCUMENT:
+                    throw new EnvelopeException(EnvelopeException.Kind.MALFORMED, "document ended inside an element");
+                default:
+                    break;
+            }
+        }
+    }
+
+    private static void writeStartTag(XmlPullParser parser, StringBuilder out, java.util.Deque<String> namespaces) {
+        String namespace = Objects.requireNonNullElse(parser.getNamespace(), "");
+        out.append('<').append(parser.getName());
+        if (!namespace.equals(namespaces.peek())) {
+            out.append(" xmlns='");
+            escape(namespace, out, true);
+            out.append('\'');
+        }
+        namespaces.push(namespace);
+        int generatedPrefixes = 0;
+        for (int i = 0; i < parser.getAttributeCount(); i++) {
+            String attributeNamespace = Objects.requireNonNullElse(parser.getAttributeNamespace(i), "");
+            out.append(' ');
+            if (attributeNamespace.equals(XML_NAMESPACE)) {
+                out.append("xml:");
+            } else if (!attributeNamespace.isEmpty()) {
+                String prefix = "a" + generatedPrefixes++;
+                out.append("xmlns:").append(prefix).append("='");
+                escape(attributeNamespace, out, true);
+                out.append("' ").append(prefix).append(':');
+            }
+            out.append(parser.getAttributeName(i)).append("='");
+            escape(parser.getAttributeValue(i), out, true);
+            out.append('\'');
+        }
+        out.append('>');
+    }
+
+    static void escape(CharSequence text, StringBuilder out, boolean attribute) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            switch (c) {
+                case '&':
+                    out.append("&amp;");
+                    break;
+                case '<':
+                    out.append("&lt;");
+                    break;
+                case '>':
+                    out.append("&gt;");
+                    break;
+                case '\'':
+                    out.append(attribute ? "&apos;" : "'");
+                    break;
+                case '"':
+                    out.append(attribute ? "&quot;" : "\"");
+                    break;
+                default:
+                    out.append(c);
+            }
+        }
+    }
+}

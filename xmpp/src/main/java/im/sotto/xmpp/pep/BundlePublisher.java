@@ -1,0 +1,258 @@
+package im.sotto.xmpp.pep;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+
+import im.sotto.xmpp.SottoProviders;
+import im.sotto.xmpp.pep.PepException.Kind;
+
+import org.jivesoftware.smack.SmackException;
+import org.jivesoftware.smack.XMPPConnection;
+import org.jivesoftware.smack.XMPPException;
+import org.jivesoftware.smack.packet.ExtensionElement;
+import org.jivesoftware.smack.packet.IQ;
+import org.jivesoftware.smack.packet.NamedElement;
+import org.jivesoftware.smack.packet.StanzaError;
+import org.jivesoftware.smackx.disco.ServiceDiscoveryManager;
+import org.jivesoftware.smackx.disco.packet.DiscoverInfo;
+import org.jivesoftware.smackx.pubsub.FormNode;
+import org.jivesoftware.smackx.pubsub.FormNodeType;
+import org.jivesoftware.smackx.pubsub.GetItemsRequest;
+import org.jivesoftware.smackx.pubsub.ItemsExtension;
+import org.jivesoftware.smackx.pubsub.PayloadItem;
+import org.jivesoftware.smackx.pubsub.PubSubElementType;
+import org.jivesoftware.smackx.pubsub.PublishItem;
+import org.jivesoftware.smackx.pubsub.packet.PubSub;
+import org.jivesoftware.smackx.xdata.FormField;
+import org.jivesoftware.smackx.xdata.packet.DataForm;
+import org.jxmpp.jid.BareJid;
+
+/**
+ * Publishes this device's bundle and the account's device list in PEP, and fetches a peer's.
+ *
+ * <p>The order matters: the bundle first, then the device list, so a peer that sees a device in the list can
+ * always fetch its bundle; then both are read back, because a server may accept a publish and still not serve it.
+ * Every node is published with {@link PublishOptions#OPEN_ACCESS}; a node left with another access model (by an
+ * older client or a server default) answers {@code precondition-not-met}, and is then reconfigured and the publish
+ * retried once.
+ *
+ * <p>Fetches are raw {@code <items node='...'/>} requests: Smack's {@code PubSubManager.getLeafNode()} first asks
+ * for node information, which ejabberd answers with {@code subscription-required} even for an open node.
+ */
+public final class BundlePublisher {
+    private static final String PEP_PUBLISH_OPTIONS = PublishOptions.FORM_TYPE;
+    private static final String NODE_CONFIG_FORM_TYPE = "http://jabber.org/protocol/pubsub#node_config";
+
+    private final XMPPConnection connection;
+
+    public BundlePublisher(XMPPConnection connection) {
+        this.connection = Objects.requireNonNull(connection, "connection");
+        SottoProviders.register();
+    }
+
+    /** What publishing did, for diagnostics and stanza-count tests. */
+    public static final class Report {
+        private final List<String> reconfiguredNodes;
+        private final List<DeviceId> publishedDeviceList;
+
+        Report(List<String> reconfiguredNodes, List<DeviceId> publishedDeviceList) {
+            this.reconfiguredNodes = List.copyOf(reconfiguredNodes);
+            this.publishedDeviceList = List.copyOf(publishedDeviceList);
+        }
+
+        /** Nodes that had another access model and were reconfigured to open. */
+        public List<String> reconfiguredNodes() {
+            return reconfiguredNodes;
+        }
+
+        public List<DeviceId> publishedDeviceList() {
+            return publishedDeviceList;
+        }
+    }
+
+    /**
+     * Publishes {@code bundle} for {@code device}, adds the device to the account's device list, and reads both
+     * back. Call it on every login: it repairs a node whose access model was changed meanwhile.
+     */
+    public Report publish(DeviceId device, byte[] bundle) throws PepException, InterruptedException {
+        BareJid self = ownAccount();
+        requirePublishOptions(self);
+        List<String> reconfigured = new ArrayList<>();
+        BundleElement bundleElement = new BundleElement(bundle);
+        publishOpen(self, PepNodes.bundle(device), bundleElement, reconfigured);
+
+        List<DeviceId> devices = new ArrayList<>(fetchDeviceListOrEmpty(self));
+        if (!devices.contains(device)) {
+            devices.add(device);
+        }
+        DeviceListElement list = new DeviceListElement(devices);
+        publishOpen(self, PepNodes.DEVICE_LIST, list, reconfigured);
+
+        if (!Arrays.equals(fetchBundle(self, device), bundle)) {
+            throw new PepException(Kind.READ_BACK_MISMATCH, "the bundle read back differs from the one published");
+        }
+        if (!fetchDeviceList(self).contains(device)) {
+            throw new PepException(Kind.READ_BACK_MISMATCH, "the device list read back lacks device " + device);
+        }
+        return new Report(reconfigured, devices);
+    }
+
+    /** The bundle {@code owner} published for {@code device}. */
+    public byte[] fetchBundle(BareJid owner, DeviceId device) throws PepException, InterruptedException {
+        return fetchPayload(owner, PepNodes.bundle(device), BundleElement.class).bundle();
+    }
+
+    /** The device list {@code owner} published. */
+    public List<DeviceId> fetchDeviceList(BareJid owner) throws PepException, InterruptedException {
+        return fetchPayload(owner, PepNodes.DEVICE_LIST, DeviceListElement.class).devices();
+    }
+
+    private List<DeviceId> fetchDeviceListOrEmpty(BareJid owner) throws PepException, InterruptedException {
+        try {
+            return fetchDeviceList(owner);
+        } catch (PepException e) {
+            if (e.kind() == Kind.NOT_FOUND) {
+                return List.of();
+            }
+            throw e;
+        }
+    }
+
+    /** One disco#info to our own account turns "publish failed" into "your server cannot do this". */
+    private void requirePublishOptions(BareJid self) throws PepException, InterruptedException {
+        DiscoverInfo info;
+        try {
+            info = ServiceDiscoveryManager.getInstanceFor(connection).discoverInfo(self);
+        } catch (XMPPException.XMPPErrorException e) {
+            throw new PepException(Kind.PEP_UNAVAILABLE, e.getStanzaError().getCondition(),
+                    "the account does not answer service discovery", e);
+        } catch (SmackException e) {
+            throw new PepException(Kind.NO_RESPONSE, null, "no answer to service discovery", e);
+        }
+        if (!info.hasIdentity("pubsub", "pep")) {
+            throw new PepException(Kind.PEP_UNAVAILABLE, "the account advertises no PEP service (pubsub/pep identity)");
+        }
+        if (!info.containsFeature(PEP_PUBLISH_OPTIONS)) {
+            throw new PepException(Kind.PUBLISH_OPTIONS_UNSUPPORTED,
+                    "the server does not advertise " + PEP_PUBLISH_OPTIONS);
+        }
+    }
+
+    private void publishOpen(BareJid self, String node, ExtensionElement payload, List<String> reconfigured)
+            throws PepException, InterruptedException {
+        try {
+            sendPublish(self, node, payload);
+            return;
+        } catch (XMPPException.XMPPErrorException e) {
+            if (e.getStanzaError().getCondition() != StanzaError.Condition.conflict
+                    && !isPreconditionNotMet(e.getStanzaError())) {
+                throw refused("publishing to " + node, e);
+            }
+        }
+        reconfigureOpen(self, node);
+        reconfigured.add(node);
+        try {
+            sendPublish(self, node, payload);
+        } catch (XMPPException.XMPPErrorException e) {
+            if (isPreconditionNotMet(e.getStanzaError())) {
+                throw new PepException(Kind.ACCESS_MODEL_REFUSED, e.getStanzaError().getCondition(),
+                        "node " + node + " still refuses an open access model after reconfiguration", e);
+            }
+            throw refused("publishing to " + node + " after reconfiguration", e);
+        }
+    }
+
+    private void sendPublish(BareJid self, String node, ExtensionElement payload)
+            throws XMPPException.XMPPErrorException, PepException, InterruptedException {
+        PubSub publish = PubSub.createPubsubPacket(self, IQ.Type.set,
+                new PublishItem<>(node, new PayloadItem<>(PepNodes.ITEM_ID, payload)));
+        publish.addExtension(PublishOptions.OPEN_ACCESS);
+        send(publish);
+    }
+
+    private void reconfigureOpen(BareJid self, String node) throws PepException, InterruptedException {
+        DataForm form = DataForm.builder(DataForm.Type.submit)
+                .addField(FormField.buildHiddenFormType(NODE_CONFIG_FORM_TYPE))
+                .addField(FormField.textSingleBuilder(PublishOptions.ACCESS_MODEL).setValue(PublishOptions.OPEN).build())
+                .build();
+        PubSub configure = PubSub.createPubsubPacket(self, IQ.Type.set,
+                new FormNode(FormNodeType.CONFIGURE_OWNER, node, form));
+        try {
+            send(configure);
+        } catch (XMPPException.XMPPErrorException e) {
+            throw new PepException(Kind.ACCESS_MODEL_REFUSED, e.getStanzaError().getCondition(),
+                    "node " + node + " has another access model and the server refused to make it open", e);
+        }
+    }
+
+    private <E extends ExtensionElement> E fetchPayload(BareJid owner, String node, Class<E> type)
+            throws PepException, InterruptedException {
+        PubSub request = PubSub.createPubsubPacket(owner, IQ.Type.get, new GetItemsRequest(node));
+        PubSub response;
+        try {
+            response = (PubSub) send(request);
+        } catch (XMPPException.XMPPErrorException e) {
+            StanzaError.Condition condition = e.getStanzaError().getCondition();
+            if (condition == StanzaError.Condition.item_not_found) {
+                throw new PepException(Kind.NOT_FOUND, condition, owner + " has no node " + node, e);
+            }
+            if (condition == StanzaError.Condition.forbidden || condition == StanzaError.Condition.not_authorized
+                    || condition == StanzaError.Condition.registration_required
+                    || condition == StanzaError.Condition.subscription_required) {
+                throw new PepException(Kind.ACCESS_DENIED, condition, owner + "'s node " + node + " is not open", e);
+            }
+            throw refused("fetching " + node + " from " + owner, e);
+        } catch (ClassCastException e) {
+            throw new PepException(Kind.MALFORMED_ITEM, null, "the answer is not a pubsub result", e);
+        }
+        ItemsExtension items = response.getExtension(PubSubElementType.ITEMS);
+        if (items == null || items.getItems().isEmpty()) {
+            throw new PepException(Kind.NOT_FOUND, owner + "'s node " + node + " has no item");
+        }
+        E found = null;
+        for (NamedElement item : items.getItems()) {
+            if (!(item instanceof PayloadItem) || !PepNodes.ITEM_ID.equals(((PayloadItem<?>) item).getId())) {
+                continue;
+            }
+            Object payload = ((PayloadItem<?>) item).getPayload();
+            if (!type.isInstance(payload)) {
+                throw new PepException(Kind.MALFORMED_ITEM, owner + "'s item in " + node + " is not a valid "
+                        + type.getSimpleName());
+            }
+            found = type.cast(payload);
+        }
+        if (found == null) {
+            throw new PepException(Kind.NOT_FOUND, owner + "'s node " + node + " has no item '" + PepNodes.ITEM_ID + "'");
+        }
+        return found;
+    }
+
+    private IQ send(IQ request) throws XMPPException.XMPPErrorException, PepException, InterruptedException {
+        try {
+            return connection.createStanzaCollectorAndSend(request).nextResultOrThrow();
+        } catch (SmackException.NoResponseException | SmackException.NotConnectedException e) {
+            throw new PepException(Kind.NO_RESPONSE, null, "no answer to " + request.getChildElementName(), e);
+        }
+    }
+
+    private BareJid ownAccount() throws PepException {
+        if (connection.getUser() == null) {
+            throw new PepException(Kind.NO_RESPONSE, "not logged in");
+        }
+        return connection.getUser().asBareJid();
+    }
+
+    private static boolean isPreconditionNotMet(StanzaError error) {
+        ExtensionElement specific = error.getExtension("precondition-not-met", "http://jabber.org/protocol/pubsub#errors");
+        return specific != null;
+    }
+
+    private static PepException refused(String what, XMPPException.XMPPErrorException e) {
+        StanzaError.Condition condition = e.getStanzaError().getCondition();
+        Kind kind = condition == StanzaError.Condition.feature_not_implemented
+                || condition == StanzaError.Condition.service_unavailable ? Kind.PEP_UNAVAILABLE : Kind.REFUSED;
+        return new PepException(kind, condition, what + " failed: " + e.getStanzaError().getDescriptiveText(), e);
+    }
+}

@@ -1,0 +1,20 @@
+package im.sotto.xmpp.pep;
+
+import im.sotto.xmpp.element.SottoEncrypted;
+
+/** The PEP node names Sotto uses in each account: one bundle node per device and one device list. */
+public final class PepNodes {
+    /** The device list node: which devices of this account have a bundle. */
+    public static final String DEVICE_LIST = SottoEncrypted.NAMESPACE + "/devices";
+    /** Prefix of the per-device bundle nodes; one node per device so each can be replaced on its own. */
+    public static final String BUNDLE_PREFIX = SottoEncrypted.NAMESPACE + "/bundles:";
+    /** The id of the single item each node keeps: republishing replaces it. */
+    public static final String ITEM_ID = "current";
+
+    private PepNodes() {
+    }
+
+    public static String bundle(DeviceId device) {
+        return BUNDLE_PREFIX + device;
+    }
+}

@@ -1,0 +1,7 @@
+package im.sotto.xmpp.it;
+
+/** The real servers every integration test runs against. */
+public enum ServerKind {
+    PROSODY,
+    EJABBERD
+}
