@@ -1,0 +1,267 @@
+package im.sotto.protocol.store;
+
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/** One transaction's view of a {@link MemoryState}; dead once the transaction ends. */
+final class MemoryStores implements Stores {
+    private final MemoryState s;
+    private boolean ended;
+
+    MemoryStores(MemoryState state) {
+        this.s = state;
+    }
+
+    void end() {
+        ended = true;
+    }
+
+    private MemoryState state() {
+        if (ended) {
+            throw new IllegalStateException("store view used outside its transaction");
+        }
+        return s;
+    }
+
+    private static Optional<byte[]> copyOut(byte[] record) {
+        return Optional.ofNullable(record).map(byte[]::clone);
+    }
+
+    @Override
+    public IdentityStore identities() {
+        return new IdentityStore() {
+            @Override
+            public Optional<byte[]> localIdentity() {
+                return copyOut(state().localIdentity);
+            }
+
+            @Override
+            public void storeLocalIdentity(byte[] record) {
+                state().localIdentity = Records.checkedCopy(record);
+            }
+
+            @Override
+            public Optional<byte[]> peerTrust(String peerAccount) {
+                return copyOut(state().peerTrust.get(SessionAddress.checkPeer(peerAccount)));
+            }
+
+            @Override
+            public void storePeerTrust(String peerAccount, byte[] record) {
+                state().peerTrust.put(SessionAddress.checkPeer(peerAccount), Records.checkedCopy(record));
+            }
+        };
+    }
+
+    @Override
+    public SessionStore sessions() {
+        return new SessionStore() {
+            @Override
+            public Optional<byte[]> load(SessionAddress address) {
+                return copyOut(state().sessions.get(Objects.requireNonNull(address)));
+            }
+
+            @Override
+            public void store(SessionAddress address, byte[] record) {
+                state().sessions.put(Objects.requireNonNull(address), Records.checkedCopy(record));
+            }
+
+            @Override
+            public boolean delete(SessionAddress address) {
+                return state().sessions.remove(Objects.requireNonNull(address)) != null;
+            }
+
+            @Override
+            public List<SessionAddress> devices(String peerAccount) {
+                SessionAddress.checkPeer(peerAccount);
+                List<SessionAddress> out = new ArrayList<>();
+                for (SessionAddress a : state().sessions.keySet()) {
+                    if (a.peer().equals(peerAccount)) {
+                        out.add(a);
+                    }
+                }
+                return out;
+            }
+
+            @Override
+            public List<SessionAddress> addresses() {
+                return new ArrayList<>(state().sessions.keySet());
+            }
+        };
+    }
+
+    @Override
+    public PreKeyStore preKeys() {
+        return new PreKeyStore() {
+            @Override
+            public Optional<byte[]> load(PreKeyKind kind, long id) {
+                MemoryState.PreKey k = state().preKeys.get(Objects.requireNonNull(kind)).get(id);
+                return copyOut(k == null ? null : k.record());
+            }
+
+            @Override
+            public void store(PreKeyKind kind, long id, byte[] record, Instant deleteAfter) {
+                state().preKeys.get(Objects.requireNonNull(kind)).put(id,
+                        new MemoryState.PreKey(Records.checkedCopy(record), Objects.requireNonNull(deleteAfter)));
+            }
+
+            @Override
+            public boolean remove(PreKeyKind kind, long id) {
+                return state().preKeys.get(Objects.requireNonNull(kind)).remove(id) != null;
+            }
+
+            @Override
+            public List<Long> ids(PreKeyKind kind) {
+                return new ArrayList<>(state().preKeys.get(Objects.requireNonNull(kind)).keySet());
+            }
+
+            @Override
+            public int removeExpired(Instant now) {
+                Objects.requireNonNull(now);
+                int removed = 0;
+                for (Map<Long, MemoryState.PreKey> byId : state().preKeys.values()) {
+                    int before = byId.size();
+                    byId.values().removeIf(k -> k.deleteAfter().isBefore(now));
+                    removed += before - byId.size();
+                }
+                return removed;
+            }
+        };
+    }
+
+    @Override
+    public ReplayCache replayCache() {
+        return new ReplayCache() {
+            @Override
+            public boolean addIfAbsent(byte[] entry, Instant expiresAt) {
+                Objects.requireNonNull(expiresAt);
+                return state().replay.putIfAbsent(key(entry), expiresAt) == null;
+            }
+
+            @Override
+            public int purgeExpired(Instant now) {
+                Objects.requireNonNull(now);
+                int before = state().replay.size();
+                state().replay.values().removeIf(e -> e.isBefore(now));
+                return before - state().replay.size();
+            }
+
+            private ByteBuffer key(byte[] entry) {
+                Objects.requireNonNull(entry, "entry");
+                if (entry.length == 0 || entry.length > MAX_ENTRY_LENGTH) {
+                    throw new IllegalArgumentException("replay entry must be 1.." + MAX_ENTRY_LENGTH + " bytes");
+                }
+                return ByteBuffer.wrap(entry.clone());
+            }
+        };
+    }
+
+    @Override
+    public RetainedSecretStore retainedSecrets() {
+        return new RetainedSecretStore() {
+            @Override
+            public Optional<byte[]> load(SessionAddress address) {
+                return copyOut(state().retained.get(Objects.requireNonNull(address)));
+            }
+
+            @Override
+            public void store(SessionAddress address, byte[] record) {
+                state().retained.put(Objects.requireNonNull(address), Records.checkedCopy(record));
+            }
+
+            @Override
+            public boolean delete(SessionAddress address) {
+                return state().retained.remove(Objects.requireNonNull(address)) != null;
+            }
+
+            @Override
+            public List<SessionAddress> addresses() {
+                return new ArrayList<>(state().retained.keySet());
+            }
+        };
+    }
+
+    @Override
+    public OutboundQueue outboundQueue() {
+        return new OutboundQueue() {
+            @Override
+            public long enqueue(String peerAccount, byte[] stanza) {
+                MemoryState st = state();
+                long id = st.lastQueueId + 1;
+                st.queue.put(id, new QueuedStanza(id, peerAccount, stanza));
+                st.lastQueueId = id;
+                return id;
+            }
+
+            @Override
+            public List<QueuedStanza> pending(String peerAccount) {
+                SessionAddress.checkPeer(peerAccount);
+                List<QueuedStanza> out = new ArrayList<>();
+                for (QueuedStanza q : state().queue.values()) {
+                    if (q.peerAccount().equals(peerAccount)) {
+                        out.add(q);
+                    }
+                }
+                return out;
+            }
+
+            @Override
+            public boolean remove(long id) {
+                return state().queue.remove(id) != null;
+            }
+        };
+    }
+
+    @Override
+    public MessageLog messageLog() {
+        return new MessageLog() {
+            @Override
+            public long append(LogEntry entry) {
+                Objects.requireNonNull(entry, "entry");
+                MemoryState st = state();
+                long sequence = st.lastLogSequence + 1;
+                st.log.put(sequence, entry);
+                st.lastLogSequence = sequence;
+                return sequence;
+            }
+
+            @Override
+            public List<Logged> read(long afterSequence, int limit) {
+                if (limit < 0) {
+                    throw new IllegalArgumentException("limit must not be negative");
+                }
+                List<Logged> out = new ArrayList<>();
+                for (Map.Entry<Long, LogEntry> e : state().log.tailMap(afterSequence, false).entrySet()) {
+                    if (out.size() == limit) {
+                        break;
+                    }
+                    out.add(new Logged(e.getKey(), e.getValue()));
+                }
+                return out;
+            }
+        };
+    }
+
+    @Override
+    public RestoreCounter restoreCounter() {
+        return new RestoreCounter() {
+            @Override
+            public long value() {
+                return state().restoreCounter;
+            }
+
+            @Override
+            public void advanceTo(long value) {
+                MemoryState st = state();
+                if (value < st.restoreCounter) {
+                    throw new IllegalArgumentException("restore counter only grows");
+                }
+                st.restoreCounter = value;
+            }
+        };
+    }
+}

@@ -1,0 +1,15 @@
+package im.sotto.protocol.store;
+
+import java.util.List;
+
+/** Stanzas waiting for a session (never sent in plaintext meanwhile): queued, listed per peer, removed once sent. */
+public interface OutboundQueue {
+    /** Queues a stanza; returns its id, greater than every id queued before. */
+    long enqueue(String peerAccount, byte[] stanza);
+
+    /** The stanzas waiting for one peer account, oldest first. */
+    List<QueuedStanza> pending(String peerAccount);
+
+    /** Returns whether the stanza was still queued. */
+    boolean remove(long id);
+}

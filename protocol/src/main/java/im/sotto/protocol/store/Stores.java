@@ -1,0 +1,23 @@
+package im.sotto.protocol.store;
+
+/**
+ * The stores as one transaction sees them. Valid only inside {@link AccountStore#transact}; a view used after its
+ * transaction ended throws {@link IllegalStateException}.
+ */
+public interface Stores {
+    IdentityStore identities();
+
+    SessionStore sessions();
+
+    PreKeyStore preKeys();
+
+    ReplayCache replayCache();
+
+    RetainedSecretStore retainedSecrets();
+
+    OutboundQueue outboundQueue();
+
+    MessageLog messageLog();
+
+    RestoreCounter restoreCounter();
+}

@@ -1,0 +1,80 @@
+package im.sotto.store;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import im.sotto.protocol.store.AccountStore;
+import im.sotto.protocol.store.LogEntry;
+import im.sotto.protocol.store.RestoreGuard;
+import im.sotto.protocol.store.SessionAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A file written with the first schema (schema/v1.sql) opens, migrates forward, and keeps everything it held. */
+class MigrationTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void aVersionOneFileIsMigratedToTheCurrentSchemaKeepingItsData() throws Exception {
+        Path db = dir.resolve("account.db");
+        Protection protection = Protection.keyFile(dir.resolve("account.key"));
+        SessionAddress bob = new SessionAddress("bob@example.org", 3);
+        LogEntry entry = new LogEntry(LogEntry.Direction.RECEIVED, bob, "m-1", Instant.ofEpochMilli(1_700_000_000_000L),
+                bytes("written under schema 1"));
+        try (AccountStore v1 = SqliteAccountStore.create(db, protection, new SecureRandom(), 1)) {
+            v1.transact(s -> {
+                s.identities().storeLocalIdentity(bytes("identity"));
+                s.sessions().store(bob, bytes("session"));
+                s.messageLog().append(entry);
+                return null;
+            });
+        }
+        assertEquals(1, schemaVersion(db));
+        assertFalse(hasTable(db, "restore_counter"), "a version-1 file has no restore counter");
+
+        try (AccountStore current = SqliteAccountStore.open(db, protection)) {
+            assertEquals(Schema.CURRENT_VERSION, schemaVersion(db));
+            current.transact(s -> {
+                assertArrayEquals(bytes("identity"), s.identities().localIdentity().orElseThrow());
+                assertArrayEquals(bytes("session"), s.sessions().load(bob).orElseThrow());
+                assertEquals(entry, s.messageLog().read(0, 10).get(0).entry());
+                assertEquals(0, s.restoreCounter().value());
+                assertEquals(1, RestoreGuard.advance(s));
+                return null;
+            });
+        }
+        assertTrue(hasTable(db, "restore_counter"));
+        SqliteAccountStore.open(db, protection).close(); // opening a current file migrates nothing
+        assertEquals(Schema.CURRENT_VERSION, schemaVersion(db));
+    }
+
+    private static int schemaVersion(Path db) throws Exception {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement s = c.createStatement();
+                ResultSet r = s.executeQuery("SELECT version FROM schema_version")) {
+            return r.getInt(1);
+        }
+    }
+
+    private static boolean hasTable(Path db, String table) throws Exception {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement s = c.createStatement();
+                ResultSet r = s.executeQuery("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = '"
+                        + table + "'")) {
+            return r.getInt(1) == 1;
+        }
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+}
