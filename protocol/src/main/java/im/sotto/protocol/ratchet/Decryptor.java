@@ -208,7 +208,7 @@ final class Decryptor {
                 heartbeat = agree(chain.ownPrivate, h.heartbeatKey());
             }
         }
-        MessageKey.PayloadKeys keys = mk.payloadKeys(w.suite, heartbeat);
+        MessageKey.PayloadKeys keys = mk.payloadKeys(w.suite, wire.headerNonce, heartbeat);
         try {
             byte[] plaintext = w.suite.aead().open(keys.key(), keys.nonce(),
                     wire.payloadAssociatedData(associatedData), wire.payloadCiphertext);

@@ -39,7 +39,7 @@ final class Encryptor {
                 header.encode());
         byte[] prefix = WireMessage.prefix(type, headerNonce, headerCiphertext);
 
-        MessageKey.PayloadKeys keys = mk.payloadKeys(s.suite, subChain > 0 ? s.heartbeatSecret : null);
+        MessageKey.PayloadKeys keys = mk.payloadKeys(s.suite, headerNonce, subChain > 0 ? s.heartbeatSecret : null);
         try {
             byte[] payload = s.suite.aead().seal(keys.key(), keys.nonce(), WireMessage.concat(prefix, associatedData),
                     plaintext);

@@ -31,12 +31,17 @@ final class MessageKey {
     }
 
     /**
-     * HKDF(salt = heartbeat secret or none, ikm = mk, info = "Sotto v1 ratchet message", 32 + 12): the AEAD key, then
-     * the nonce. In a heartbeat sub-chain the salt is the X25519 output of the sub-chain's fresh key with the peer's
-     * ratchet key, so the key depends on a DH the chain key alone does not give.
+     * HKDF(salt = header nonce || heartbeat secret (if any), ikm = mk, info = "Sotto v1 ratchet message", 32 + 12):
+     * the AEAD key, then the nonce. The header nonce is fresh for every encryption, so a sender that crashes after
+     * encrypting but before storing its new state, and encrypts again with the same message key, still never uses an
+     * AEAD key and nonce twice. In a heartbeat sub-chain the heartbeat secret is the X25519 output of the sub-chain's
+     * fresh key with the peer's ratchet key, so the key depends on a DH the chain key alone does not give.
      */
-    PayloadKeys payloadKeys(CipherSuite suite, SecretBytes heartbeatSecret) {
-        byte[] salt = heartbeatSecret == null ? null : heartbeatSecret.reveal();
+    PayloadKeys payloadKeys(CipherSuite suite, byte[] headerNonce, SecretBytes heartbeatSecret) {
+        byte[] heartbeat = heartbeatSecret == null ? new byte[0] : heartbeatSecret.reveal();
+        byte[] salt = java.util.Arrays.copyOf(headerNonce, headerNonce.length + heartbeat.length);
+        System.arraycopy(heartbeat, 0, salt, headerNonce.length, heartbeat.length);
+        java.util.Arrays.fill(heartbeat, (byte) 0);
         int keyLength = suite.aead().keyLength();
         SecretBytes okm = Hkdf.derive(suite.hash(), salt, key, RatchetKdf.MESSAGE_INFO,
                 keyLength + AeadAlgorithm.NONCE_LENGTH);
@@ -47,9 +52,7 @@ final class MessageKey {
             return new PayloadKeys(parts[0], nonce);
         } finally {
             okm.wipe();
-            if (salt != null) {
-                java.util.Arrays.fill(salt, (byte) 0);
-            }
+            java.util.Arrays.fill(salt, (byte) 0);
         }
     }
 

@@ -71,7 +71,7 @@ class HeartbeatTest {
             MessageKey mk = ck.messageKey(stolen.suite);
             ck = ck.next(stolen.suite);
             WireMessage w = WireMessage.parse(later[k]);
-            MessageKey.PayloadKeys keys = mk.payloadKeys(stolen.suite, null);
+            MessageKey.PayloadKeys keys = mk.payloadKeys(stolen.suite, w.headerNonce, null);
             int n = 10 + k;
             if (n < H) {
                 byte[] plain = stolen.suite.aead().open(keys.key(), keys.nonce(), w.payloadAssociatedData(AD),

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Checks docs/vectors/ratchet-v1.json: from each vector's inputs alone, every message comes out byte for byte and
- * decrypts on the other side. Set {@code -Dsotto.regenerate.vectors=true} to rewrite the file instead (only after a
+ * decrypts on the other side. Set {@code -Dsotto.regenerateVectors=true} to rewrite the file instead (only after a
  * deliberate protocol change; review the diff).
  */
 class RatchetVectorsTest {
@@ -22,7 +22,7 @@ class RatchetVectorsTest {
     @Test
     void knownAnswerVectors() throws Exception {
         Path file = RatchetVectors.defaultFile();
-        if (Boolean.getBoolean("sotto.regenerate.vectors")) {
+        if (Boolean.getBoolean("sotto.regenerateVectors")) {
             RatchetVectors.main(new String[] {file.toString()});
         }
         assertTrue(Files.isRegularFile(file), "missing " + file.toAbsolutePath());
