@@ -17,6 +17,7 @@ import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Predicate;
@@ -43,6 +44,9 @@ public final class OnlineInitiator extends HandshakeParty {
     private ShortAuthenticationString sas;
     private byte[] unsentApplicationData = new byte[0];
     private MlKemKeyPair kemKeyPair;
+    private Optional<RetainedSecrets> heldForPeer = Optional.empty();
+    private boolean knownAccount;
+    private Continuity continuity;
 
     private final Predicate<DeviceCertificate> expectedPeer;
 
@@ -119,11 +123,12 @@ public final class OnlineInitiator extends HandshakeParty {
         byte[] negotiation = new ByteWriter().u8(Frame.Type.KNOWN_PEER_INIT.code).bytes(kemKey).toByteArray();
         noise = newState(selection, true, negotiation, config.device().deviceKey(),
                 X25519KeyPair.generate(random), pinnedPeerKey);
-        byte[] payload = new Payloads.Identified(config.device().certificate().encoded(), null, null, new byte[0],
-                new byte[0]).encode();
+        heldForPeer = config.retainedSecrets().forDevice(pinnedPeer);
+        knownAccount = config.retainedSecrets().knowsAccount(pinnedPeer.accountKey());
         byte[] noiseMessage;
         try {
-            noiseMessage = write(payload);
+            noiseMessage = noise.writeMessage(h -> new Payloads.Identified(config.device().certificate().encoded(),
+                    null, null, proofExtension(h), new byte[0]).encode());
         } catch (NoiseException e) {
             throw fail(fromNoise(e));
         }
@@ -253,10 +258,14 @@ public final class OnlineInitiator extends HandshakeParty {
             DeviceCertificate peer = checkExpected(checkPeerCertificate(responder.certificate, noise, selection));
             sas = ShortAuthenticationString.derive(selection.suite().hash(), transcriptAfterResponse, initiatorNonce,
                     responder.nonce);
-            byte[] finish = write(new Payloads.Identified(config.device().certificate().encoded(), initiatorNonce,
-                    null, new byte[0], applicationData).encode());
+            heldForPeer = config.retainedSecrets().forDevice(peer);
+            knownAccount = config.retainedSecrets().knowsAccount(peer.accountKey());
+            // XX: our proof goes to the responder, but no message comes back to confirm it.
+            byte[] finish = noise.writeMessage(h -> new Payloads.Identified(config.device().certificate().encoded(),
+                    initiatorNonce, null, proofExtension(h), applicationData).encode());
+            continuity = heldForPeer.isPresent() ? Continuity.UNCHECKED : newPeer();
             return HandshakeStep.sendAndComplete(Frame.start(Frame.Type.INITIATOR_FINISH).bytes(finish).toByteArray(),
-                    complete(peer, responder.ratchetKey, new byte[0]));
+                    complete(peer, responder.ratchetKey, new byte[0], null));
         }
         // Responder-protected: it has sent only its nonce; we identify ourselves first. Our data must wait for
         // the ratchet, after the responder has been authenticated.
@@ -270,20 +279,46 @@ public final class OnlineInitiator extends HandshakeParty {
         return HandshakeStep.send(Frame.start(Frame.Type.INITIATOR_FINISH).bytes(finish).toByteArray());
     }
 
+    /** IK: the responder confirms which of our retained secrets it matched; that one is mixed into the keys. */
     private HandshakeStep onKnownPeerResponse(byte[] noiseMessage)
             throws HandshakeException, NoiseException, MalformedInputException {
         byte[] payload = read(noiseMessage);
         Payloads.Identified responder = Payloads.Identified.decode(payload, false, true, true);
         DeviceCertificate peer = checkExpected(checkPeerCertificate(responder.certificate, noise, selection));
-        return HandshakeStep.complete(complete(peer, responder.ratchetKey, responder.applicationData));
+        byte[] confirmation = Extensions.parse(responder.extensions)
+                .get(Extensions.RETAINED_SECRET_CONFIRMATION).orElse(new byte[0]);
+        Optional<SecretBytes> common = ContinuityProofs.confirmed(selection.suite().hash(), heldForPeer, confirmation,
+                noise.payloadHash());
+        continuity = common.isPresent() ? Continuity.CONFIRMED
+                : heldForPeer.isPresent() ? Continuity.BROKEN : newPeer();
+        return HandshakeStep.complete(complete(peer, responder.ratchetKey, responder.applicationData,
+                common.orElse(null)));
     }
 
+    /** Responder-protected: the responder proves its retained secrets last; we check, nothing is mixed. */
     private HandshakeStep onResponderFinish(byte[] noiseMessage)
             throws HandshakeException, NoiseException, MalformedInputException {
         byte[] payload = read(noiseMessage);
         Payloads.Identified responder = Payloads.Identified.decode(payload, false, true, true);
         DeviceCertificate peer = checkExpected(checkPeerCertificate(responder.certificate, noise, selection));
-        return HandshakeStep.complete(complete(peer, responder.ratchetKey, responder.applicationData));
+        heldForPeer = config.retainedSecrets().forDevice(peer);
+        knownAccount = config.retainedSecrets().knowsAccount(peer.accountKey());
+        byte[] proof = Extensions.parse(responder.extensions).get(Extensions.RETAINED_SECRET_PROOF)
+                .orElse(new byte[0]);
+        boolean matched = ContinuityProofs.match(selection.suite().hash(), heldForPeer, proof, noise.payloadHash())
+                .isPresent();
+        continuity = matched ? Continuity.CONFIRMED_NOT_MIXED
+                : heldForPeer.isPresent() ? Continuity.BROKEN : newPeer();
+        return HandshakeStep.complete(complete(peer, responder.ratchetKey, responder.applicationData, null));
+    }
+
+    private byte[] proofExtension(byte[] transcript) {
+        return Extensions.builder().put(Extensions.RETAINED_SECRET_PROOF,
+                ContinuityProofs.proof(selection.suite().hash(), heldForPeer, transcript, random)).encode();
+    }
+
+    private Continuity newPeer() {
+        return knownAccount ? Continuity.NEW_DEVICE : Continuity.NEW_PEER;
     }
 
     /** A fresh ML-KEM-768 key for this handshake when a hybrid suite may be chosen; nothing otherwise. */
@@ -331,12 +366,13 @@ public final class OnlineInitiator extends HandshakeParty {
         return peer;
     }
 
-    private HandshakeResult complete(DeviceCertificate peer, byte[] responderRatchetKey, byte[] applicationData)
-            throws NoiseException {
+    private HandshakeResult complete(DeviceCertificate peer, byte[] responderRatchetKey, byte[] applicationData,
+            SecretBytes mixedRetainedSecret) throws NoiseException {
         byte[] binding = noise.handshakeHash();
-        SessionSeed seed = seed(noise, true, responderRatchetKey, null);
+        SessionSeed seed = seed(noise, true, responderRatchetKey, null, mixedRetainedSecret);
         state = State.COMPLETE;
-        return new HandshakeResult(selection, peer, sas, binding, applicationData, unsentApplicationData, seed);
+        return new HandshakeResult(selection, peer, sas, binding, applicationData, unsentApplicationData, seed,
+                continuity, nextRetainedSecrets(seed, heldForPeer));
     }
 
     private byte[] write(byte[] payload) throws NoiseException {

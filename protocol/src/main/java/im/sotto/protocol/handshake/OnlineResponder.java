@@ -16,6 +16,7 @@ import im.sotto.protocol.wire.MalformedInputException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.util.Optional;
 
 /**
  * The device that answers an online handshake. It chooses version, suite and mode from the offer (or answers with
@@ -32,6 +33,8 @@ public final class OnlineResponder extends HandshakeParty {
     private byte[] responderNonce;
     private byte[] transcriptAfterResponse;
     private X25519KeyPair ratchetKeyPair;
+    private Optional<RetainedSecrets> heldForPeer = Optional.empty();
+    private Continuity continuity;
 
     private OnlineResponder(HandshakeConfig config, SecureRandom random, Clock clock) {
         super(config, random, clock);
@@ -156,14 +159,19 @@ public final class OnlineResponder extends HandshakeParty {
         }
         Payloads.Identified initiator = Payloads.Identified.decode(payload, false, false, false);
         DeviceCertificate peer = checkPeerCertificate(initiator.certificate, noise, chosen);
+        // The initiator proved which retained secrets it holds; we confirm the newest we share, and both mix it in.
+        Optional<SecretBytes> common = checkProof(peer, initiator.extensions, noise.payloadHash());
         byte[] kemCiphertext = encapsulateIfHybrid(kemKey);
         ratchetKeyPair = X25519KeyPair.generate(random);
-        byte[] response = noise.writeMessage(new Payloads.Identified(config.device().certificate().encoded(), null,
-                ratchetKeyPair.publicKey(), new byte[0], applicationData).encode());
+        byte[] response = noise.writeMessage(h -> new Payloads.Identified(config.device().certificate().encoded(),
+                null, ratchetKeyPair.publicKey(), Extensions.builder().put(Extensions.RETAINED_SECRET_CONFIRMATION,
+                        ContinuityProofs.confirmation(chosen.suite().hash(), common, h, random)).encode(),
+                applicationData).encode());
+        continuity = common.isPresent() ? Continuity.CONFIRMED : continuity;
         return HandshakeStep.sendAndComplete(
                 Frame.start(Frame.Type.RESPONSE).bytes(chosen.encoded()).bytes(kemCiphertext).bytes(response)
                         .toByteArray(),
-                complete(peer, null, new byte[0]));
+                complete(peer, null, new byte[0], common.orElse(null)));
     }
 
     private HandshakeStep onInitiatorFinish(byte[] noiseMessage, byte[] applicationData)
@@ -180,17 +188,27 @@ public final class OnlineResponder extends HandshakeParty {
         ShortAuthenticationString sas = ShortAuthenticationString.derive(selection.suite().hash(),
                 transcriptAfterResponse, initiator.nonce, responderNonce);
         if (!protectedMode) {
-            return HandshakeStep.complete(complete(peer, sas, initiator.applicationData));
+            // XX: the initiator's proof is checked; no message is left to confirm it, so nothing is mixed.
+            boolean matched = checkProof(peer, initiator.extensions, noise.payloadHash()).isPresent();
+            continuity = matched ? Continuity.CONFIRMED_NOT_MIXED : continuity;
+            return HandshakeStep.complete(complete(peer, sas, initiator.applicationData, null));
         }
         if (!config.revealsTo(peer)) {
             throw new HandshakeException(HandshakeException.Kind.REJECTED_BY_POLICY,
                     "policy does not reveal this device to " + peer);
         }
+        // Responder-protected: we prove our retained secrets last; the initiator checks them, nothing is mixed.
+        heldForPeer = config.retainedSecrets().forDevice(peer);
+        continuity = heldForPeer.isPresent() ? Continuity.UNCHECKED
+                : config.retainedSecrets().knowsAccount(peer.accountKey()) ? Continuity.NEW_DEVICE
+                : Continuity.NEW_PEER;
         ratchetKeyPair = X25519KeyPair.generate(random);
-        byte[] finish = noise.writeMessage(new Payloads.Identified(config.device().certificate().encoded(), null,
-                ratchetKeyPair.publicKey(), new byte[0], applicationData).encode());
+        byte[] finish = noise.writeMessage(h -> new Payloads.Identified(config.device().certificate().encoded(), null,
+                ratchetKeyPair.publicKey(), Extensions.builder().put(Extensions.RETAINED_SECRET_PROOF,
+                        ContinuityProofs.proof(selection.suite().hash(), heldForPeer, h, random)).encode(),
+                applicationData).encode());
         return HandshakeStep.sendAndComplete(Frame.start(Frame.Type.RESPONDER_FINISH).bytes(finish).toByteArray(),
-                complete(peer, sas, new byte[0]));
+                complete(peer, sas, new byte[0], null));
     }
 
     /** The initiator's ML-KEM-768 key travels in clear after the offer whenever a hybrid suite is offered. */
@@ -233,12 +251,29 @@ public final class OnlineResponder extends HandshakeParty {
         return HandshakeStep.send(Frame.start(Frame.Type.COUNTER_OFFER).bytes(config.offer().encoded()).toByteArray());
     }
 
-    private HandshakeResult complete(DeviceCertificate peer, ShortAuthenticationString sas, byte[] applicationData)
-            throws NoiseException {
+    /**
+     * Checks the initiator's retained-secret proof against what we hold for its device; sets the continuity for
+     * every outcome but a match (which the caller decides) and returns the matched secret.
+     */
+    private Optional<SecretBytes> checkProof(DeviceCertificate peer, byte[] extensions, byte[] transcript)
+            throws MalformedInputException {
+        heldForPeer = config.retainedSecrets().forDevice(peer);
+        byte[] proof = Extensions.parse(extensions).get(Extensions.RETAINED_SECRET_PROOF).orElse(new byte[0]);
+        Optional<SecretBytes> common = ContinuityProofs.match(selection.suite().hash(), heldForPeer, proof,
+                transcript);
+        continuity = heldForPeer.isPresent() ? Continuity.BROKEN
+                : config.retainedSecrets().knowsAccount(peer.accountKey()) ? Continuity.NEW_DEVICE
+                : Continuity.NEW_PEER;
+        return common;
+    }
+
+    private HandshakeResult complete(DeviceCertificate peer, ShortAuthenticationString sas, byte[] applicationData,
+            SecretBytes mixedRetainedSecret) throws NoiseException {
         byte[] binding = noise.handshakeHash();
-        SessionSeed seed = seed(noise, false, ratchetKeyPair.publicKey(), ratchetKeyPair);
+        SessionSeed seed = seed(noise, false, ratchetKeyPair.publicKey(), ratchetKeyPair, mixedRetainedSecret);
         state = State.COMPLETE;
-        return new HandshakeResult(selection, peer, sas, binding, applicationData, new byte[0], seed);
+        return new HandshakeResult(selection, peer, sas, binding, applicationData, new byte[0], seed, continuity,
+                nextRetainedSecrets(seed, heldForPeer));
     }
 
     private int hashLength() {
