@@ -9,6 +9,8 @@ import im.sotto.protocol.crypto.X25519KeyPair;
 import im.sotto.protocol.identity.DeviceCertificate;
 import im.sotto.protocol.noise.HandshakeState;
 import im.sotto.protocol.noise.NoiseException;
+import im.sotto.protocol.pake.CPace;
+import im.sotto.protocol.pake.CPaceConfirmation;
 import im.sotto.protocol.wire.ByteWriter;
 import im.sotto.protocol.wire.MalformedInputException;
 import java.security.SecureRandom;
@@ -44,6 +46,8 @@ public final class OnlineInitiator extends HandshakeParty {
     private ShortAuthenticationString sas;
     private byte[] unsentApplicationData = new byte[0];
     private MlKemKeyPair kemKeyPair;
+    private byte[] password;
+    private CPace pake;
     private Optional<RetainedSecrets> heldForPeer = Optional.empty();
     private boolean knownAccount;
     private Continuity continuity;
@@ -89,18 +93,23 @@ public final class OnlineInitiator extends HandshakeParty {
         Set<HandshakeMode> modes = EnumSet.copyOf(config.modes());
         modes.remove(HandshakeMode.KNOWN_PEER);
         firstOffer = Offer.of(config.versions(), suitesFirst, modes);
+        if (password != null) {
+            firstOffer = firstOffer.withPassword();
+        }
+        X25519KeyPair ephemeral = X25519KeyPair.generate(random);
         byte[] kemKey = newKemKeyIfHybrid(firstOffer.suites());
+        byte[] share = newPasswordShare(ephemeral);
         byte[] negotiation = new ByteWriter().u8(Frame.Type.INIT.code).bytes(firstOffer.encoded()).bytes(kemKey)
-                .toByteArray();
+                .bytes(share).toByteArray();
         byte[] noiseMessage;
         try {
-            noiseMessage = prepareCandidates(firstOffer, negotiation);
+            noiseMessage = prepareCandidates(firstOffer, negotiation, ephemeral);
         } catch (NoiseException e) {
             throw fail(fromNoise(e));
         }
         state = State.AWAIT_RESPONSE;
-        return Frame.start(Frame.Type.INIT).bytes(firstOffer.encoded()).bytes(kemKey).bytes(noiseMessage)
-                .toByteArray();
+        return Frame.start(Frame.Type.INIT).bytes(firstOffer.encoded()).bytes(kemKey).bytes(share)
+                .bytes(noiseMessage).toByteArray();
     }
 
     /**
@@ -119,10 +128,12 @@ public final class OnlineInitiator extends HandshakeParty {
         selection = new Selection(version, suite, HandshakeMode.KNOWN_PEER);
         knownPeer = true;
         pinnedPeerKey = pinnedPeer.deviceKey();
+        X25519KeyPair ephemeral = X25519KeyPair.generate(random);
         byte[] kemKey = newKemKeyIfHybrid(Set.of(suite));
-        byte[] negotiation = new ByteWriter().u8(Frame.Type.KNOWN_PEER_INIT.code).bytes(kemKey).toByteArray();
-        noise = newState(selection, true, negotiation, config.device().deviceKey(),
-                X25519KeyPair.generate(random), pinnedPeerKey);
+        byte[] share = newPasswordShare(ephemeral);
+        byte[] negotiation = new ByteWriter().u8(Frame.Type.KNOWN_PEER_INIT.code).bytes(kemKey).bytes(share)
+                .toByteArray();
+        noise = newState(selection, true, negotiation, config.device().deviceKey(), ephemeral, pinnedPeerKey);
         heldForPeer = config.retainedSecrets().forDevice(pinnedPeer);
         knownAccount = config.retainedSecrets().knowsAccount(pinnedPeer.accountKey());
         byte[] noiseMessage;
@@ -133,8 +144,8 @@ public final class OnlineInitiator extends HandshakeParty {
             throw fail(fromNoise(e));
         }
         state = State.AWAIT_RESPONSE;
-        return Frame.start(Frame.Type.KNOWN_PEER_INIT).bytes(selection.encoded()).bytes(kemKey).bytes(noiseMessage)
-                .toByteArray();
+        return Frame.start(Frame.Type.KNOWN_PEER_INIT).bytes(selection.encoded(password != null)).bytes(kemKey)
+                .bytes(share).bytes(noiseMessage).toByteArray();
     }
 
     public HandshakeStep receive(byte[] message) throws HandshakeException {
@@ -161,9 +172,12 @@ public final class OnlineInitiator extends HandshakeParty {
             }
             if (state == State.AWAIT_RESPONSE && frame.type == Frame.Type.RESPONSE) {
                 Selection chosen = Selection.read(frame.body);
+                byte[] responderShare = password != null ? PasswordExchange.readShare(frame.body) : null;
+                byte[] confirmation = password != null ? frame.body.bytes(CPaceConfirmation.TAG_LENGTH) : null;
                 byte[] kemCiphertext = chosen.suite().isHybrid() ? frame.body.bytes(MlKem768.CIPHERTEXT_LENGTH)
                         : new byte[0];
-                return onResponse(chosen, kemCiphertext, frame.body.rest(), applicationData);
+                return onResponse(chosen, responderShare, confirmation, kemCiphertext, frame.body.rest(),
+                        applicationData);
             }
             if (state == State.AWAIT_RESPONDER_FINISH && frame.type == Frame.Type.RESPONDER_FINISH) {
                 return onResponderFinish(frame.body.rest());
@@ -179,9 +193,9 @@ public final class OnlineInitiator extends HandshakeParty {
         }
     }
 
-    private byte[] prepareCandidates(Offer offer, byte[] negotiation) throws NoiseException {
+    private byte[] prepareCandidates(Offer offer, byte[] negotiation, X25519KeyPair ephemeral)
+            throws NoiseException {
         candidates.clear();
-        X25519KeyPair ephemeral = X25519KeyPair.generate(random);
         initiatorNonce = nonce();
         byte[] noiseMessage = null;
         for (int version : offer.versions()) {
@@ -225,21 +239,29 @@ public final class OnlineInitiator extends HandshakeParty {
         knownPeer = false;
         noise = null;
         Offer newOffer = Offer.of(versions, suites, modes);
+        if (password != null) {
+            newOffer = newOffer.withPassword();
+        }
         byte[] offers = new ByteWriter().bytes(firstOffer.encoded()).bytes(counterOffer.encoded())
                 .bytes(newOffer.encoded()).toByteArray();
+        X25519KeyPair ephemeral = X25519KeyPair.generate(random);
         byte[] kemKey = newKemKeyIfHybrid(newOffer.suites());
-        byte[] negotiation = new ByteWriter().u8(Frame.Type.RETRY_INIT.code).bytes(offers).bytes(kemKey).toByteArray();
-        byte[] noiseMessage = prepareCandidates(newOffer, negotiation);
-        return HandshakeStep.send(Frame.start(Frame.Type.RETRY_INIT).bytes(offers).bytes(kemKey).bytes(noiseMessage)
-                .toByteArray());
+        byte[] share = newPasswordShare(ephemeral);
+        byte[] negotiation = new ByteWriter().u8(Frame.Type.RETRY_INIT.code).bytes(offers).bytes(kemKey).bytes(share)
+                .toByteArray();
+        byte[] noiseMessage = prepareCandidates(newOffer, negotiation, ephemeral);
+        return HandshakeStep.send(Frame.start(Frame.Type.RETRY_INIT).bytes(offers).bytes(kemKey).bytes(share)
+                .bytes(noiseMessage).toByteArray());
     }
 
-    private HandshakeStep onResponse(Selection chosen, byte[] kemCiphertext, byte[] noiseMessage,
-            byte[] applicationData) throws HandshakeException, NoiseException, MalformedInputException {
+    private HandshakeStep onResponse(Selection chosen, byte[] responderShare, byte[] confirmation,
+            byte[] kemCiphertext, byte[] noiseMessage, byte[] applicationData)
+            throws HandshakeException, NoiseException, MalformedInputException {
         if (knownPeer) {
             if (!chosen.equals(selection)) {
                 throw new HandshakeException(HandshakeException.Kind.DOWNGRADE, "response changed the selection");
             }
+            mixPassword(responderShare, confirmation);
             mixKem(kemCiphertext);
             return onKnownPeerResponse(noiseMessage);
         }
@@ -250,6 +272,7 @@ public final class OnlineInitiator extends HandshakeParty {
         selection = chosen;
         noise = candidates.get(chosen);
         candidates = new HashMap<>();
+        mixPassword(responderShare, confirmation);
         mixKem(kemCiphertext);
         byte[] payload = read(noiseMessage);
         transcriptAfterResponse = noise.handshakeHash();
@@ -319,6 +342,36 @@ public final class OnlineInitiator extends HandshakeParty {
 
     private Continuity newPeer() {
         return knownAccount ? Continuity.NEW_DEVICE : Continuity.NEW_PEER;
+    }
+
+    /**
+     * Sets the password agreed with this contact (optional). Then the handshake runs CPace too: the peer must know
+     * the same password, an attacker gets one online guess per handshake and nothing to test offline.
+     */
+    public OnlineInitiator usePassword(byte[] value) {
+        if (state != State.NEW) {
+            throw new IllegalStateException("set the password before starting");
+        }
+        if (value == null || value.length == 0) {
+            throw new IllegalArgumentException("an empty password is no password");
+        }
+        password = value.clone();
+        return this;
+    }
+
+    /** The CPace share for message 1's frame when a password is set (empty otherwise). */
+    private byte[] newPasswordShare(X25519KeyPair ephemeral) {
+        if (password == null) {
+            return new byte[0];
+        }
+        pake = PasswordExchange.initiator(password, ephemeral.publicKey(), random);
+        return PasswordExchange.frameField(pake);
+    }
+
+    private void mixPassword(byte[] responderShare, byte[] confirmation) throws HandshakeException, NoiseException {
+        if (password != null) {
+            PasswordExchange.complete(pake, responderShare, confirmation, noise);
+        }
     }
 
     /** A fresh ML-KEM-768 key for this handshake when a hybrid suite may be chosen; nothing otherwise. */
