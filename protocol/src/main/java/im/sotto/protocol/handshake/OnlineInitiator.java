@@ -18,6 +18,7 @@ import java.time.Clock;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -75,9 +76,21 @@ public final class OnlineInitiator extends HandshakeParty {
         return new OnlineInitiator(config, expectedPeer, random, clock);
     }
 
-    /** Message 1 of a full handshake (XX or responder-protected, the responder chooses), offering everything. */
+    /**
+     * Message 1 of a full handshake (XX or responder-protected, the responder chooses). When this device prefers
+     * the hybrid suite (it is first in its list) it offers that alone, so that a peer who speaks it must use it,
+     * and falls back through the counter-offer otherwise; when it does not, it offers the classical suites only,
+     * and message 1 carries no 1,184-byte ML-KEM key that the responder would not use.
+     */
     public byte[] start() throws HandshakeException {
-        return start(EnumSet.copyOf(config.suitesByPreference()));
+        List<CipherSuite> preferred = config.suitesByPreference();
+        Set<CipherSuite> first = EnumSet.noneOf(CipherSuite.class);
+        if (preferred.get(0).isHybrid()) {
+            first.add(preferred.get(0));
+        } else {
+            preferred.stream().filter(s -> !s.isHybrid()).forEach(first::add);
+        }
+        return start(first);
     }
 
     /**
