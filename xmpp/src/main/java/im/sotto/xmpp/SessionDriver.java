@@ -412,6 +412,16 @@ final class SessionDriver {
 
     /** Maintains the prekeys and publishes this device's bundle and device list; a failure becomes an event. */
     void publish() {
+        try {
+            publishOrThrow();
+        } catch (PepException e) {
+            events.accept(new SecurityEvent.PublishFailed(self().asBareJid(), e.kind() + ": " + e.getMessage()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    void publishOrThrow() throws PepException, InterruptedException {
         byte[] bundle = account.store().transact(stores -> {
             var vault = SottoAccount.loadVault(stores);
             if (vault.maintain(account.identity(), account.random(), account.clock().instant())) {
@@ -419,12 +429,6 @@ final class SessionDriver {
             }
             return vault.bundle().encode();
         });
-        try {
-            directory.publish(DeviceId.of((int) account.device().deviceId()), bundle);
-        } catch (PepException e) {
-            events.accept(new SecurityEvent.PublishFailed(self().asBareJid(), e.kind() + ": " + e.getMessage()));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        directory.publish(DeviceId.of((int) account.device().deviceId()), bundle);
     }
 }

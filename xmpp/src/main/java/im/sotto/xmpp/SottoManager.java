@@ -199,6 +199,23 @@ public final class SottoManager extends Manager {
         return answer;
     }
 
+    /**
+     * Publishes this device's bundle and device list now (it also happens on every login); the future fails with
+     * the {@link im.sotto.xmpp.pep.PepException} diagnosis when the server cannot do it.
+     */
+    public CompletableFuture<Void> republish() {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        worker.execute(() -> {
+            try {
+                driver.publishOrThrow();
+                done.complete(null);
+            } catch (Exception e) {
+                done.completeExceptionally(e);
+            }
+        });
+        return done;
+    }
+
     /** Accepts the new account key {@code peer} presented: it is pinned, old sessions are dropped, sending resumes. */
     public boolean acceptNewKey(BareJid peer) {
         return onWorker(() -> account.store().transact(stores -> {
