@@ -184,6 +184,8 @@ class SottoSessionIT {
             bob.disconnect();
             String wire = relay.recorded();
             assertTrue(wire.contains(SottoEncrypted.NAMESPACE), "the relay recorded the conversation");
+            assertEquals(1, new Secrets().text("fallback body", im.sotto.xmpp.OuterStanzas.FALLBACK_BODY).foundIn(wire)
+                    .size(), "control: the scan finds text that is on the wire");
             assertEquals(List.of(), secrets.foundIn(wire), "the client-to-server bytes reveal secrets");
             System.out.printf("%s relay recorded %d bytes; stored data %d bytes%n", kind, relay.size(), stored.length());
         }
