@@ -69,6 +69,7 @@ public final class SottoManager extends Manager {
 
     /**
      * Enables Sotto on {@code connection} with {@code account}; publishes at once if logged in, and on every login.
+     * Enable it before logging in: a server delivers stored offline messages right after login.
      *
      * @throws IllegalStateException if Sotto is already enabled on this connection
      */
@@ -107,7 +108,9 @@ public final class SottoManager extends Manager {
     private void start() {
         XMPPConnection connection = connection();
         SottoTransportManager.getInstanceFor(connection).setEncryptedIqHandler(this::answer);
-        connection.addAsyncStanzaListener(stanza -> worker.execute(() -> driver.receive(stanza)), INCOMING);
+        // A sync listener is called in arrival order; the worker keeps that order (offline storage delivers a
+        // session's first message before the messages that depend on it).
+        connection.addSyncStanzaListener(stanza -> worker.execute(() -> driver.receive(stanza)), INCOMING);
         if (connection instanceof AbstractXMPPConnection) {
             AbstractXMPPConnection abstractConnection = (AbstractXMPPConnection) connection;
             ParsingExceptionCallback previous = abstractConnection.getParsingExceptionCallback();

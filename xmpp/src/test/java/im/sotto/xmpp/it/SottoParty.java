@@ -35,12 +35,15 @@ final class SottoParty implements SottoListener {
         this.account = SottoAccount.open(new InMemoryAccountStore(), new SecureRandom(), Clock.systemUTC());
     }
 
-    /** Logs in on {@code connection}, enables Sotto and waits until the bundle is published. */
+    /**
+     * Enables Sotto on {@code connection}, logs in (enabled first, so offline messages delivered at login are
+     * seen) and waits until the bundle is published.
+     */
     SottoParty connect(XMPPTCPConnection connection) throws Exception {
-        this.connection = Pair.login(connection);
         this.manager = SottoManager.enable(connection, account);
         manager.setHandshakeTimeout(Duration.ofSeconds(5));
         manager.addListener(this);
+        this.connection = Pair.login(connection);
         manager.republish().get(WAIT_MS, TimeUnit.MILLISECONDS);
         return this;
     }
