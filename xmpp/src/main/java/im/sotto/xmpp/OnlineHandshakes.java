@@ -1,6 +1,8 @@
 package im.sotto.xmpp;
 
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -10,6 +12,7 @@ import im.sotto.protocol.handshake.HandshakeResult;
 import im.sotto.protocol.handshake.HandshakeStep;
 import im.sotto.protocol.handshake.OnlineInitiator;
 import im.sotto.protocol.handshake.OnlineResponder;
+import im.sotto.protocol.identity.DeviceCertificate;
 import im.sotto.protocol.ratchet.RatchetSession;
 import im.sotto.protocol.store.SessionAddress;
 
@@ -36,12 +39,35 @@ final class OnlineHandshakes {
         this.config = HandshakeConfig.builder(account.device()).build();
     }
 
-    /** Message 1 to {@code peer}; replaces any handshake in flight with that JID. */
-    byte[] start(Jid peer) throws HandshakeException {
+    /**
+     * Message 1 to {@code peer}; replaces any handshake in flight with that JID. For a device met before (its
+     * certificate is in a session record) it is the known-peer fast path (docs/protocol.md 4.6): two messages; a
+     * peer that no longer holds that key answers with a counter-offer and the handshake continues as a full one.
+     *
+     * @param device the device believed to be at {@code peer}; empty when unknown (then, if the peer account has
+     *     exactly one known device, that one is tried)
+     */
+    byte[] start(Jid peer, Optional<Long> device) throws HandshakeException {
         OnlineInitiator initiator = OnlineInitiator.create(config, account.random(), account.clock());
-        byte[] first = initiator.start();
+        Optional<DeviceCertificate> known = knownDevice(peer.asBareJid(), device);
+        byte[] first = known.isPresent() ? initiator.startKnownPeer(known.get()) : initiator.start();
         inFlight.put(peer, initiator);
         return first;
+    }
+
+    /** The pinned certificate of {@code device} of {@code peer}, or of its only known device when none is named. */
+    private Optional<DeviceCertificate> knownDevice(BareJid peer, Optional<Long> device) {
+        return account.store().transact(stores -> {
+            List<DeviceCertificate> known = new ArrayList<>();
+            for (SessionAddress address : stores.sessions().devices(peer.toString())) {
+                Optional<DeviceCertificate> certificate = stores.sessions().load(address)
+                        .flatMap(r -> SessionRecord.decode(r).certificate());
+                if (certificate.isPresent() && device.map(d -> d == address.deviceId()).orElse(true)) {
+                    known.add(certificate.get());
+                }
+            }
+            return known.size() == 1 ? Optional.of(known.get(0)) : Optional.<DeviceCertificate>empty();
+        });
     }
 
     boolean inFlight(Jid peer) {

@@ -175,9 +175,17 @@ final class SessionDriver {
         startOffline(peer, known);
     }
 
+    /** A new online handshake with {@code target} now; its session replaces the one with that device. */
+    void renew(Jid target) {
+        BareJid peer = target.asBareJid();
+        if (!establishing.containsKey(peer)) {
+            startHandshake(peer, target, 1);
+        }
+    }
+
     private void startHandshake(BareJid peer, Jid target, int attempt) {
         try {
-            byte[] first = handshakes.start(target);
+            byte[] first = handshakes.start(target, Optional.ofNullable(deviceAt.get(target)));
             establishing.put(peer, new Establishing(target, attempt));
             connection.sendStanza(Wire.handshakeMessage(target, first));
             long timeout = handshakeTimeout.toMillis() << (attempt - 1);
@@ -362,24 +370,27 @@ final class SessionDriver {
             step.reply().ifPresent(reply -> sendQuietly(Wire.handshakeMessage(from, reply)));
             return;
         }
-        // The last handshake step travels with the first content: the first queued message, or else an empty
-        // ratchet message, which lets the responder send at once (the initiator always sends first).
-        SottoEncrypted last = new SottoEncrypted(SottoEncrypted.Kind.HANDSHAKE, step.reply().orElseThrow());
+        // The last handshake step (XX message 3) travels with the first content: the first queued message, or else
+        // an empty ratchet message, which lets the responder send at once (the initiator always sends first). The
+        // known-peer mode ends with the responder's message 2, so the first content travels alone.
+        Optional<SottoEncrypted> last = step.reply().map(r -> new SottoEncrypted(SottoEncrypted.Kind.HANDSHAKE, r));
         Deque<Pending> waiting = queue.get(peer);
         Pending first = waiting == null ? null : waiting.peek();
-        if (first != null && first.stanza instanceof Message) {
+        if (first != null && (first.stanza instanceof Message || last.isEmpty())) {
             waiting.poll();
             try {
-                Optional<Stanza> outerFirst = crypto.encryptForSessions(first.stanza, self(), Optional.of(done.deviceId()));
-                transmit(Wire.withElement((Message) outerFirst.orElseThrow(), last), first);
+                Stanza outerFirst = crypto.encryptForSessions(first.stanza, self(), Optional.of(done.deviceId()))
+                        .orElseThrow();
+                transmit(last.isPresent() ? Wire.withElement((Message) outerFirst, last.get()) : outerFirst, first);
                 flush(peer);
                 return;
             } catch (EnvelopeException e) {
                 fail(peer, first, SendFailure.UNSUPPORTED_STANZA, e.getMessage());
             }
         }
-        sendQuietly(Wire.withElement(Wire.handshakeMessage(from, step.reply().get()),
-                crypto.heartbeat(self().asBareJid(), peer, done.deviceId())));
+        SottoEncrypted heartbeat = crypto.heartbeat(self().asBareJid(), peer, done.deviceId());
+        sendQuietly(last.isPresent() ? Wire.withElement(Wire.handshakeMessage(from, last.get().payload()), heartbeat)
+                : Wire.setupMessage(from, heartbeat));
         flush(peer);
     }
 

@@ -35,6 +35,7 @@ import org.jivesoftware.smack.packet.Stanza;
 import org.jivesoftware.smack.packet.StanzaError;
 import org.jivesoftware.smack.parsing.ParsingExceptionCallback;
 import org.jxmpp.jid.BareJid;
+import org.jxmpp.jid.EntityFullJid;
 import org.jxmpp.jid.impl.JidCreate;
 
 /**
@@ -190,6 +191,16 @@ public final class SottoManager extends Manager {
         CompletableFuture<Void> sent = new CompletableFuture<>();
         worker.execute(() -> driver.send(stanza, sent));
         return sent;
+    }
+
+    /**
+     * Starts a new online handshake with {@code resource} now, the known-peer handshake (two stanzas) when its device
+     * was met before; the new session replaces the one with that device and {@link SecurityEvent.SessionEstablished}
+     * reports it. Sessions heal by themselves; this is for a user who wants fresh keys at once.
+     */
+    public void renewSession(EntityFullJid resource) {
+        Objects.requireNonNull(resource, "resource");
+        worker.execute(() -> driver.renew(resource));
     }
 
     /** Sends an iq request encrypted; the future yields the decrypted answer (a result, or an error iq). */

@@ -67,6 +67,18 @@ final class Wire {
     }
 
     /**
+     * A session-setup message without content: one element (the empty ratchet message that lets a new responder
+     * send), no body, the handshake's no-store hints.
+     */
+    static Message setupMessage(Jid to, SottoEncrypted element) {
+        var builder = StanzaBuilder.buildMessage().to(to).addExtension(element);
+        for (var hint : OuterStanzas.hintsFor(SottoEncrypted.Kind.HANDSHAKE)) {
+            builder.addExtension(hint);
+        }
+        return builder.build();
+    }
+
+    /**
      * The outer stanza for {@code original} carrying {@code elements} (one per peer device). An iq carries one: it
      * goes to one device.
      */
