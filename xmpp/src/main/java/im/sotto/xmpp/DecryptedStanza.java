@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
 
+import im.sotto.protocol.handshake.Continuity;
 import im.sotto.protocol.identity.Fingerprint;
 
 import org.jivesoftware.smack.packet.Stanza;
@@ -20,9 +21,12 @@ import org.jxmpp.jid.BareJid;
  * @param sas the session's short authentication string when it came from an online handshake
  * @param origin how the session began
  * @param sentAt the sender's claimed sending time (the envelope's time affix)
+ * @param continuity what the online handshake that made the session found about its history with this device
+ *     (docs/protocol.md 4.11): {@link Continuity#BROKEN} means someone with the device's keys but not its history
+ *     (compare the SAS); empty for sessions made offline, which have no such check
  */
 public record DecryptedStanza(Stanza stanza, BareJid peer, long deviceId, Optional<Fingerprint> accountFingerprint,
-        TrustLevel trust, Optional<String> sas, SessionOrigin origin, Instant sentAt) {
+        TrustLevel trust, Optional<String> sas, SessionOrigin origin, Instant sentAt, Optional<Continuity> continuity) {
     public DecryptedStanza {
         Objects.requireNonNull(stanza, "stanza");
         Objects.requireNonNull(peer, "peer");
@@ -31,5 +35,12 @@ public record DecryptedStanza(Stanza stanza, BareJid peer, long deviceId, Option
         Objects.requireNonNull(sas, "sas");
         Objects.requireNonNull(origin, "origin");
         Objects.requireNonNull(sentAt, "sentAt");
+        Objects.requireNonNull(continuity, "continuity");
+    }
+
+    /** The form before continuity was reported: no continuity known. */
+    public DecryptedStanza(Stanza stanza, BareJid peer, long deviceId, Optional<Fingerprint> accountFingerprint,
+            TrustLevel trust, Optional<String> sas, SessionOrigin origin, Instant sentAt) {
+        this(stanza, peer, deviceId, accountFingerprint, trust, sas, origin, sentAt, Optional.empty());
     }
 }

@@ -1,11 +1,10 @@
 package im.sotto.xmpp;
 
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import im.sotto.protocol.handshake.Continuity;
 import im.sotto.protocol.handshake.HandshakeConfig;
 import im.sotto.protocol.handshake.HandshakeException;
 import im.sotto.protocol.handshake.HandshakeResult;
@@ -31,12 +30,16 @@ final class OnlineHandshakes {
     private static final int KNOWN_PEER_INIT = 0x16;
 
     private final SottoAccount account;
-    private final HandshakeConfig config;
     private final Map<Jid, Object> inFlight = new HashMap<>();
 
     OnlineHandshakes(SottoAccount account) {
         this.account = account;
-        this.config = HandshakeConfig.builder(account.device()).build();
+    }
+
+    /** This device's policy for a handshake with {@code peer}: the defaults, with the secrets retained for it. */
+    private HandshakeConfig config(BareJid peer) {
+        return HandshakeConfig.builder(account.device())
+                .retainedSecrets(RetainedSecretRecord.lookup(account.store(), peer)).build();
     }
 
     /**
@@ -48,25 +51,30 @@ final class OnlineHandshakes {
      *     exactly one known device, that one is tried)
      */
     byte[] start(Jid peer, Optional<Long> device) throws HandshakeException {
-        OnlineInitiator initiator = OnlineInitiator.create(config, account.random(), account.clock());
+        OnlineInitiator initiator = OnlineInitiator.create(config(peer.asBareJid()), account.random(),
+                account.clock());
         Optional<DeviceCertificate> known = knownDevice(peer.asBareJid(), device);
         byte[] first = known.isPresent() ? initiator.startKnownPeer(known.get()) : initiator.start();
         inFlight.put(peer, initiator);
         return first;
     }
 
-    /** The pinned certificate of {@code device} of {@code peer}, or of its only known device when none is named. */
+    /**
+     * The pinned certificate of {@code device} of {@code peer}, or of its only known device when none is named: from
+     * a session record, or else from the retained secrets, which outlive sessions.
+     */
     private Optional<DeviceCertificate> knownDevice(BareJid peer, Optional<Long> device) {
         return account.store().transact(stores -> {
-            List<DeviceCertificate> known = new ArrayList<>();
-            for (SessionAddress address : stores.sessions().devices(peer.toString())) {
-                Optional<DeviceCertificate> certificate = stores.sessions().load(address)
-                        .flatMap(r -> SessionRecord.decode(r).certificate());
-                if (certificate.isPresent() && device.map(d -> d == address.deviceId()).orElse(true)) {
-                    known.add(certificate.get());
-                }
+            Map<Long, DeviceCertificate> known = new HashMap<>();
+            for (DeviceCertificate certificate : RetainedSecretRecord.certificates(stores, peer)) {
+                known.put(certificate.deviceId(), certificate);
             }
-            return known.size() == 1 ? Optional.of(known.get(0)) : Optional.<DeviceCertificate>empty();
+            for (SessionAddress address : stores.sessions().devices(peer.toString())) {
+                stores.sessions().load(address).flatMap(r -> SessionRecord.decode(r).certificate())
+                        .ifPresent(certificate -> known.put(address.deviceId(), certificate));
+            }
+            known.keySet().removeIf(id -> device.isPresent() && id != device.get().longValue());
+            return known.size() == 1 ? known.values().stream().findFirst() : Optional.<DeviceCertificate>empty();
         });
     }
 
@@ -86,9 +94,10 @@ final class OnlineHandshakes {
      * The established session (already committed unless the key changed).
      *
      * @param initiator true on the side that must send the first ratchet message
+     * @param continuity what the retained-secret check found (docs/protocol.md 4.11)
      * @param keyChange the pinned and the presented key when the peer's account key changed (nothing was stored)
      */
-    record Established(BareJid peer, long deviceId, boolean initiator, Optional<String> sas,
+    record Established(BareJid peer, long deviceId, boolean initiator, Optional<String> sas, Continuity continuity,
             Optional<SecurityEvent.KeyChanged> keyChange) {
     }
 
@@ -107,7 +116,8 @@ final class OnlineHandshakes {
                 if (party instanceof OnlineInitiator && self.toString().compareTo(from.toString()) < 0) {
                     return new Step(Optional.empty(), Optional.empty(), Optional.empty());
                 }
-                OnlineResponder responder = OnlineResponder.create(config, account.random(), account.clock());
+                OnlineResponder responder = OnlineResponder.create(config(from.asBareJid()), account.random(),
+                        account.clock());
                 inFlight.put(from, responder);
                 step = responder.receive(payload);
             } else if (party instanceof OnlineInitiator) {
@@ -145,14 +155,16 @@ final class OnlineHandshakes {
             var pinned = PeerTrust.pinned(stores, peer.toString());
             PeerTrust.Check check = PeerTrust.check(stores, peer.toString(), result.peerCertificate().accountKey());
             if (check == PeerTrust.Check.CHANGED) {
-                return new Established(peer, deviceId, initiator, sas, Optional.of(new SecurityEvent.KeyChanged(peer,
+                return new Established(peer, deviceId, initiator, sas, result.continuity(),
+                        Optional.of(new SecurityEvent.KeyChanged(peer,
                         pinned.orElseThrow().fingerprint(), result.peerCertificate().accountKey().fingerprint())));
             }
             SessionRecord record = new SessionRecord(SessionOrigin.ONLINE_HANDSHAKE, session.toRecord(),
                     Optional.of(result.peerCertificate().encoded()), sas, Optional.empty(), Optional.empty(),
-                    Optional.empty());
+                    Optional.empty(), Optional.of(result.continuity()));
             stores.sessions().store(new SessionAddress(peer.toString(), deviceId), record.encode());
-            return new Established(peer, deviceId, initiator, sas, Optional.empty());
+            RetainedSecretRecord.keep(stores, peer, result);
+            return new Established(peer, deviceId, initiator, sas, result.continuity(), Optional.empty());
         });
     }
 }

@@ -3,6 +3,7 @@ package im.sotto.xmpp;
 import java.util.Objects;
 import java.util.Optional;
 
+import im.sotto.protocol.handshake.Continuity;
 import im.sotto.protocol.identity.Fingerprint;
 
 import org.jxmpp.jid.BareJid;
@@ -52,8 +53,28 @@ public sealed interface SecurityEvent {
         }
     }
 
-    record SessionEstablished(BareJid peer, long deviceId, SessionOrigin origin, Optional<String> sas)
-            implements SecurityEvent {
+    /**
+     * A new session with one of the peer's devices.
+     *
+     * @param continuity for an online handshake, what its retained-secret check found (docs/protocol.md 4.11);
+     *     empty for offline sessions
+     */
+    record SessionEstablished(BareJid peer, long deviceId, SessionOrigin origin, Optional<String> sas,
+            Optional<Continuity> continuity) implements SecurityEvent {
+        /** The form before continuity was reported: no continuity known. */
+        public SessionEstablished(BareJid peer, long deviceId, SessionOrigin origin, Optional<String> sas) {
+            this(peer, deviceId, origin, sas, Optional.empty());
+        }
+    }
+
+    /**
+     * A handshake with {@code deviceId} of {@code peer} completed under that device's own keys, but the peer proved
+     * none of the secrets retained from earlier sessions with it: someone holding the device's stolen keys without
+     * its history, or the peer restored an old backup. The session is made (and the stanzas it carries say
+     * {@link Continuity#BROKEN}); the old secrets are kept, so a man in the middle does not become the continuity.
+     * Compare the SAS with the peer over another channel.
+     */
+    record ContinuityBroken(BareJid peer, long deviceId) implements SecurityEvent {
     }
 
     /** A broken session was replaced by a new one started for that purpose. */

@@ -157,7 +157,7 @@ final class SessionCrypto {
                 SessionRecord record = new SessionRecord(SessionOrigin.OFFLINE_FIRST_MESSAGE,
                         first.session().toRecord(), known.map(DeviceCertificate::encoded),
                         Optional.empty(), Optional.of(first.pendingConfirmation().encode()), Optional.empty(),
-                        Optional.empty());
+                        Optional.empty(), Optional.empty());
                 stores.sessions().store(address, record.encode());
                 stores.messageLog().append(new LogEntry(LogEntry.Direction.SENT, address, idOf(inner),
                         account.clock().instant(), envelope));

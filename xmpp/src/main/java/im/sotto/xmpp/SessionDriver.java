@@ -16,6 +16,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
+import im.sotto.protocol.handshake.Continuity;
 import im.sotto.protocol.handshake.HandshakeException;
 import im.sotto.xmpp.SecurityEvent.SendFailure;
 import im.sotto.xmpp.SecurityEvent.UndecryptableReason;
@@ -364,8 +365,12 @@ final class SessionDriver {
             return;
         }
         deviceAt.put(from, done.deviceId());
+        if (done.continuity() == Continuity.BROKEN) {
+            events.accept(new SecurityEvent.ContinuityBroken(peer, done.deviceId()));
+        }
         events.accept(healing.remove(peer) ? new SecurityEvent.SessionHealed(peer, done.deviceId())
-                : new SecurityEvent.SessionEstablished(peer, done.deviceId(), SessionOrigin.ONLINE_HANDSHAKE, done.sas()));
+                : new SecurityEvent.SessionEstablished(peer, done.deviceId(), SessionOrigin.ONLINE_HANDSHAKE, done.sas(),
+                        Optional.of(done.continuity())));
         if (!done.initiator()) {
             step.reply().ifPresent(reply -> sendQuietly(Wire.handshakeMessage(from, reply)));
             return;

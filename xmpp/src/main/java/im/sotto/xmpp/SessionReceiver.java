@@ -138,7 +138,7 @@ final class SessionReceiver {
             SessionAddress address = new SessionAddress(peer.toString(), accepted.sender().deviceId());
             SessionRecord record = new SessionRecord(SessionOrigin.OFFLINE_FIRST_MESSAGE,
                     accepted.session().toRecord(), Optional.of(accepted.sender().encoded()), Optional.empty(),
-                    Optional.empty(), Optional.of(accepted.transcriptHash()), Optional.of(digest));
+                    Optional.empty(), Optional.of(accepted.transcriptHash()), Optional.of(digest), Optional.empty());
             stores.sessions().store(address, record.encode());
             SottoAccount.storeVault(stores, accepted.vault());
             log(stores, address, outer, accepted.plaintext());
@@ -260,6 +260,6 @@ final class SessionReceiver {
         TrustLevel trust = certificate.isEmpty() ? TrustLevel.UNAUTHENTICATED : PeerTrust.level(stores, peer.toString());
         return new DecryptedStanza(opened.stanza(), peer, deviceId,
                 certificate.map(c -> c.accountKey().fingerprint()), trust, record.sas(), record.origin(),
-                opened.sentAt());
+                opened.sentAt(), record.continuity());
     }
 }

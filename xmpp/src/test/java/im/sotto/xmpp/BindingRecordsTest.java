@@ -10,6 +10,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Optional;
 
+import im.sotto.protocol.handshake.Continuity;
 import im.sotto.protocol.identity.AccountIdentity;
 import im.sotto.protocol.identity.AccountPublicKey;
 import im.sotto.protocol.store.InMemoryAccountStore;
@@ -57,10 +58,11 @@ class BindingRecordsTest {
     void sessionRecordRoundTripsAndRejectsTrailingBytes() {
         SessionRecord record = new SessionRecord(SessionOrigin.ONLINE_HANDSHAKE, new byte[] {1, 2, 3},
                 Optional.empty(), Optional.of("ABCD1234"), Optional.of(new byte[] {9}), Optional.empty(),
-                Optional.of(new byte[32]));
+                Optional.of(new byte[32]), Optional.of(Continuity.CONFIRMED));
         byte[] encoded = record.encode();
         SessionRecord decoded = SessionRecord.decode(encoded);
         assertEquals(record.origin(), decoded.origin());
+        assertEquals(Optional.of(Continuity.CONFIRMED), decoded.continuity());
         assertArrayEquals(record.ratchet(), decoded.ratchet());
         assertEquals(Optional.of("ABCD1234"), decoded.sas());
         assertArrayEquals(new byte[] {9}, decoded.pendingConfirmation().orElseThrow());
@@ -69,5 +71,23 @@ class BindingRecordsTest {
         assertThrows(IllegalStateException.class, () -> SessionRecord.decode(longer));
         byte[] shorter = java.util.Arrays.copyOf(encoded, encoded.length - 1);
         assertThrows(IllegalStateException.class, () -> SessionRecord.decode(shorter));
+    }
+
+    @Test
+    void sessionRecordOfVersionOneIsReadWithoutContinuity() {
+        byte[] versionOne = new RecordCodec.Writer(1)
+                .field(new byte[] {(byte) SessionOrigin.OFFLINE_FIRST_MESSAGE.ordinal()})
+                .field(new byte[] {4, 5})
+                .optional(Optional.empty())
+                .optional(Optional.empty())
+                .optional(Optional.empty())
+                .optional(Optional.empty())
+                .optional(Optional.of(new byte[32]))
+                .toByteArray();
+        SessionRecord decoded = SessionRecord.decode(versionOne);
+        assertEquals(SessionOrigin.OFFLINE_FIRST_MESSAGE, decoded.origin());
+        assertArrayEquals(new byte[] {4, 5}, decoded.ratchet());
+        assertTrue(decoded.continuity().isEmpty());
+        assertEquals(2, decoded.encode()[0], "written back as version 2");
     }
 }

@@ -3,12 +3,16 @@ package im.sotto.xmpp.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
+import im.sotto.protocol.handshake.Continuity;
+import im.sotto.protocol.store.SessionAddress;
 import im.sotto.xmpp.DecryptedStanza;
 import im.sotto.xmpp.SecurityEvent;
 import im.sotto.xmpp.SessionOrigin;
+import im.sotto.xmpp.StolenDevice;
 import im.sotto.xmpp.element.SottoEncrypted;
 
 import org.jivesoftware.smack.filter.StanzaExtensionFilter;
@@ -47,6 +51,7 @@ class SessionContinuityIT {
         DecryptedStanza first = bob.next();
         assertEquals("first session", ((Message) first.stanza()).getBody());
         assertTrue(first.sas().isPresent(), "the first session is a full handshake, with a SAS");
+        assertEquals(Optional.of(Continuity.NEW_PEER), first.continuity(), "no history: a first contact");
         return new SottoParty[] {alice, bob};
     }
 
@@ -90,6 +95,100 @@ class SessionContinuityIT {
         } finally {
             alice.disconnect();
             bob.disconnect();
+        }
+    }
+
+    /**
+     * Alice loses her session with bob's device (its record is deleted; the retained secrets, which hold the
+     * device's certificate, stay). Her next message makes a known-peer session from the retained secrets: two
+     * handshake stanzas, then the message; both sides prove the secret of the first session: CONFIRMED.
+     */
+    @ParameterizedTest
+    @EnumSource(ServerKind.class)
+    void aSecondSessionBetweenTheSameDevicesConfirmsContinuity(ServerKind kind, XmppServers servers) throws Exception {
+        SottoParty[] parties = firstSession(servers.get(kind), suffix());
+        SottoParty alice = parties[0];
+        SottoParty bob = parties[1];
+        try {
+            String bobAccount = bob.connection.getUser().asBareJid().toString();
+            alice.account.store().transact(stores -> {
+                for (SessionAddress address : stores.sessions().devices(bobAccount)) {
+                    stores.sessions().delete(address);
+                }
+                return null;
+            });
+            alice.events.clear();
+            bob.events.clear();
+            try (StanzaCounter aliceHandshake = new StanzaCounter(alice.connection, HANDSHAKE);
+                 StanzaCounter aliceSotto = new StanzaCounter(alice.connection, SOTTO)) {
+                alice.manager.send(chat(bob.connection.getUser(), "second session")).get(20, TimeUnit.SECONDS);
+                DecryptedStanza second = bob.next();
+                assertEquals("second session", ((Message) second.stanza()).getBody());
+                assertEquals(Optional.of(Continuity.CONFIRMED), second.continuity());
+                assertTrue(second.sas().isEmpty(), "a known-peer session");
+                aliceHandshake.settle();
+                aliceSotto.settle();
+                assertEquals(1, aliceHandshake.sent());
+                assertEquals(1, aliceHandshake.received());
+                assertEquals(2, aliceSotto.sent(), "message 1, then the message itself");
+            }
+            var aliceSide = alice.awaitEvent(SecurityEvent.SessionEstablished.class, e -> true);
+            assertEquals(Optional.of(Continuity.CONFIRMED), aliceSide.continuity());
+            var bobSide = bob.awaitEvent(SecurityEvent.SessionEstablished.class, e -> true);
+            assertEquals(Optional.of(Continuity.CONFIRMED), bobSide.continuity());
+            assertTrue(alice.events.stream().noneMatch(e -> e instanceof SecurityEvent.ContinuityBroken));
+            assertTrue(bob.events.stream().noneMatch(e -> e instanceof SecurityEvent.ContinuityBroken));
+        } finally {
+            alice.disconnect();
+            bob.disconnect();
+        }
+    }
+
+    /**
+     * Mallory holds copies of bob's device keys (identity and prekeys) but not its history, logs in as bob and
+     * writes to alice. Everything checks out except continuity: alice is told ContinuityBroken and the message
+     * says BROKEN. Alice kept the old secrets, so when the real bob comes back his known-peer handshake with her
+     * is CONFIRMED: the attacker did not become the continuity.
+     */
+    @ParameterizedTest
+    @EnumSource(ServerKind.class)
+    void anAttackerWithBobsStolenKeysButNotHisHistoryBreaksContinuity(ServerKind kind, XmppServers servers)
+            throws Exception {
+        XmppServers.Server server = servers.get(kind);
+        String s = suffix();
+        SottoParty[] parties = firstSession(server, s);
+        SottoParty alice = parties[0];
+        SottoParty bob = parties[1];
+        SottoParty mallory = new SottoParty(StolenDevice.copyKeysOf(bob.account));
+        try {
+            bob.disconnect();
+            mallory.connect(server.connection("bob", "m-" + s));
+            alice.events.clear();
+            mallory.manager.send(chat(alice.connection.getUser(), "it's me, bob")).get(20, TimeUnit.SECONDS);
+            DecryptedStanza forged = alice.next();
+            assertEquals("it's me, bob", ((Message) forged.stanza()).getBody());
+            assertEquals(bob.account.fingerprint(), forged.accountFingerprint().orElseThrow(),
+                    "the stolen keys are bob's: trust on first use alone cannot tell");
+            assertEquals(Optional.of(Continuity.BROKEN), forged.continuity());
+            var broken = alice.awaitEvent(SecurityEvent.ContinuityBroken.class, e -> true);
+            assertEquals(bob.connection.getUser().asBareJid(), broken.peer());
+            assertEquals(bob.account.device().deviceId(), broken.deviceId());
+            mallory.disconnect();
+
+            bob.connect(server.connection("bob", "b-back-" + s));
+            alice.events.clear();
+            bob.manager.renewSession(alice.connection.getUser());
+            var back = alice.awaitEvent(SecurityEvent.SessionEstablished.class, e -> true);
+            assertEquals(Optional.of(Continuity.CONFIRMED), back.continuity(),
+                    "alice kept the secrets of her session with the real bob");
+            bob.manager.send(chat(alice.connection.getUser(), "the real bob")).get(20, TimeUnit.SECONDS);
+            DecryptedStanza real = alice.next();
+            assertEquals("the real bob", ((Message) real.stanza()).getBody());
+            assertEquals(Optional.of(Continuity.CONFIRMED), real.continuity());
+        } finally {
+            alice.disconnect();
+            bob.disconnect();
+            mallory.disconnect();
         }
     }
 }

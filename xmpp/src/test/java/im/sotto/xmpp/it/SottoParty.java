@@ -32,7 +32,11 @@ final class SottoParty implements SottoListener {
     final List<SecurityEvent> events = java.util.Collections.synchronizedList(new ArrayList<>());
 
     SottoParty() {
-        this.account = SottoAccount.open(new InMemoryAccountStore(), new SecureRandom(), Clock.systemUTC());
+        this(SottoAccount.open(new InMemoryAccountStore(), new SecureRandom(), Clock.systemUTC()));
+    }
+
+    SottoParty(SottoAccount account) {
+        this.account = account;
     }
 
     /**
