@@ -46,22 +46,27 @@ final class SessionCrypto {
 
     /** A session with one of the peer's devices that can send now. */
     boolean canSend(BareJid peer) {
-        return account.store().transact(stores -> {
-            for (SessionAddress address : stores.sessions().devices(peer.toString())) {
-                if (load(stores, address).canEncrypt()) {
-                    return true;
-                }
+        return account.store().transact(stores -> canSend(stores, peer));
+    }
+
+    /** {@link #canSend(BareJid)} in the caller's transaction. */
+    boolean canSend(Stores stores, BareJid peer) {
+        for (SessionAddress address : stores.sessions().devices(peer.toString())) {
+            if (load(stores, address).canEncrypt()) {
+                return true;
             }
-            return false;
-        });
+        }
+        return false;
     }
 
     /**
      * The outer stanza carrying {@code inner} encrypted for every session with the peer's devices that can send
-     * (for an iq, only {@code preferredDevice} or else the first), or empty when there is none.
+     * (for an iq, only {@code preferredDevice} or else the first), or empty when there is none. When it is
+     * encrypted, the stanza leaves the store's outbound queue ({@code durableId}, 0 if it was not there) in the
+     * same transaction.
      */
-    Optional<Stanza> encryptForSessions(Stanza inner, EntityFullJid self, Optional<Long> preferredDevice)
-            throws EnvelopeException {
+    Optional<Stanza> encryptForSessions(Stanza inner, EntityFullJid self, Optional<Long> preferredDevice,
+            long durableId) throws EnvelopeException {
         byte[] envelope = codec.seal(inner, self);
         BareJid peer = inner.getTo().asBareJid();
         byte[] ad = Wire.associatedData(self.asBareJid(), peer);
@@ -85,6 +90,9 @@ final class SessionCrypto {
                 if (inner instanceof IQ) {
                     break;
                 }
+            }
+            if (!out.isEmpty()) {
+                SendQueue.remove(stores, peer, durableId);
             }
             return out;
         });
@@ -130,9 +138,10 @@ final class SessionCrypto {
     /**
      * First messages carrying {@code inner} to each device in {@code bundles} (raw published bytes by device id).
      * A device whose bundle does not parse or does not verify against the pinned account key is skipped and named.
+     * The stanza leaves the store's outbound queue ({@code durableId}) in the same transaction, if any was sent.
      */
-    FirstMessages encryptFirstMessages(Stanza inner, EntityFullJid self, Map<Long, byte[]> bundles)
-            throws EnvelopeException {
+    FirstMessages encryptFirstMessages(Stanza inner, EntityFullJid self, Map<Long, byte[]> bundles,
+            long durableId) throws EnvelopeException {
         byte[] envelope = codec.seal(inner, self);
         BareJid peer = inner.getTo().asBareJid();
         byte[] ad = Wire.associatedData(self.asBareJid(), peer);
@@ -163,6 +172,9 @@ final class SessionCrypto {
                         account.clock().instant(), envelope));
                 out.add(new SottoEncrypted(SottoEncrypted.Kind.FIRST_MESSAGE, first.message()));
                 devices.add(entry.getKey());
+            }
+            if (!out.isEmpty()) {
+                SendQueue.remove(stores, peer, durableId);
             }
             return out;
         });

@@ -2,8 +2,6 @@ package im.sotto.xmpp;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -18,6 +16,7 @@ import java.util.function.Consumer;
 
 import im.sotto.protocol.handshake.Continuity;
 import im.sotto.protocol.handshake.HandshakeException;
+import im.sotto.xmpp.SendQueue.Pending;
 import im.sotto.xmpp.SecurityEvent.SendFailure;
 import im.sotto.xmpp.SecurityEvent.UndecryptableReason;
 import im.sotto.xmpp.element.SottoEncrypted;
@@ -46,10 +45,6 @@ final class SessionDriver {
     /** At most one healing handshake per peer in this period, so a flood of broken stanzas cannot cause a storm. */
     static final Duration HEAL_INTERVAL = Duration.ofSeconds(60);
 
-    /** A stanza waiting for a session; the future completes when it is sent (an iq's when its answer arrives). */
-    record Pending(Stanza stanza, CompletableFuture<?> sent) {
-    }
-
     private final SottoAccount account;
     private final XMPPConnection connection;
     private final SessionCrypto crypto;
@@ -59,7 +54,7 @@ final class SessionDriver {
     private final ScheduledExecutorService worker;
     private final Consumer<SecurityEvent> events;
     private final Consumer<DecryptedStanza> stanzas;
-    private final Map<BareJid, Deque<Pending>> queue = new HashMap<>();
+    private final SendQueue queue;
     private final Map<BareJid, Establishing> establishing = new HashMap<>();
     private final Map<String, CompletableFuture<IQ>> pendingIqs = new HashMap<>();
     private final Map<Jid, Long> deviceAt = new HashMap<>();
@@ -82,6 +77,7 @@ final class SessionDriver {
         this.worker = worker;
         this.events = events;
         this.stanzas = stanzas;
+        this.queue = new SendQueue(account, events);
     }
 
     private EntityFullJid self() {
@@ -90,46 +86,64 @@ final class SessionDriver {
 
     // ----- sending -----
 
+    /** What {@link #send} decided in one transaction: held by a key change, sent now, or queued (durable id). */
+    private static final long HELD = -2;
+    private static final long SEND_NOW = -1;
+
     void send(Stanza inner, CompletableFuture<?> sent) {
         BareJid peer = inner.getTo() == null ? null : inner.getTo().asBareJid();
         if (peer == null) {
-            fail(null, new Pending(inner, sent), SendFailure.UNSUPPORTED_STANZA, "the stanza has no recipient");
+            queue.fail(null, new Pending(inner, sent, 0), SendFailure.UNSUPPORTED_STANZA, "the stanza has no recipient");
             return;
         }
-        if (account.store().transact(s -> PeerTrust.held(s, peer.toString()))) {
-            fail(peer, new Pending(inner, sent), SendFailure.KEY_CHANGED,
+        long decision = account.store().transact(s -> PeerTrust.held(s, peer.toString()) ? HELD
+                : crypto.canSend(s, peer) ? SEND_NOW : SendQueue.persist(s, peer, inner));
+        if (decision == HELD) {
+            queue.fail(peer, new Pending(inner, sent, 0), SendFailure.KEY_CHANGED,
                     peer + " presented a new account key; accept it before sending");
-            return;
+        } else if (decision == SEND_NOW) {
+            sendWithSessions(peer, new Pending(inner, sent, 0));
+        } else {
+            queue.add(peer, new Pending(inner, sent, decision));
+            establish(peer, inner.getTo());
         }
-        Pending pending = new Pending(inner, sent);
-        if (crypto.canSend(peer)) {
-            sendWithSessions(peer, pending);
-            return;
+    }
+
+    /** After a login: stanzas an earlier run (or connection) left waiting are sent, or their sessions started. */
+    void redrive() {
+        queue.restore();
+        for (BareJid peer : queue.peers()) {
+            if (establishing.containsKey(peer)) {
+                continue;
+            }
+            if (crypto.canSend(peer)) {
+                flush(peer);
+            } else {
+                queue.peek(peer).ifPresent(first -> establish(peer, first.stanza().getTo()));
+            }
         }
-        queue.computeIfAbsent(peer, p -> new ArrayDeque<>()).add(pending);
-        establish(peer, inner.getTo());
     }
 
     private void sendWithSessions(BareJid peer, Pending pending) {
         try {
-            Optional<Stanza> outer = crypto.encryptForSessions(pending.stanza, self(),
-                    Optional.ofNullable(deviceAt.get(pending.stanza.getTo())));
+            Optional<Stanza> outer = crypto.encryptForSessions(pending.stanza(), self(),
+                    Optional.ofNullable(deviceAt.get(pending.stanza().getTo())), pending.durableId());
             if (outer.isEmpty()) {
-                queue.computeIfAbsent(peer, p -> new ArrayDeque<>()).addFirst(pending);
-                establish(peer, pending.stanza.getTo());
+                queue.putBack(peer, pending);
+                establish(peer, pending.stanza().getTo());
                 return;
             }
             transmit(outer.get(), pending);
         } catch (EnvelopeException e) {
-            fail(peer, pending, SendFailure.UNSUPPORTED_STANZA, e.getMessage());
+            queue.fail(peer, pending, SendFailure.UNSUPPORTED_STANZA, e.getMessage());
         }
     }
 
     @SuppressWarnings("unchecked")
     private void transmit(Stanza outer, Pending pending) {
         try {
-            if (pending.stanza instanceof IQ && isRequest((IQ) pending.stanza)) {
-                CompletableFuture<IQ> answer = (CompletableFuture<IQ>) pending.sent;
+            if (pending.stanza() instanceof IQ && isRequest((IQ) pending.stanza())) {
+                CompletableFuture<IQ> answer = (CompletableFuture<IQ>) pending.sent();
                 String id = outer.getStanzaId();
                 pendingIqs.put(id, answer);
                 worker.schedule(() -> {
@@ -141,10 +155,11 @@ final class SessionDriver {
                 connection.sendStanza(outer);
             } else {
                 connection.sendStanza(outer);
-                pending.sent.complete(null);
+                pending.sent().complete(null);
             }
         } catch (SmackException.NotConnectedException | InterruptedException e) {
-            fail(pending.stanza.getTo().asBareJid(), pending, SendFailure.CONNECTION, "not connected: " + e.getMessage());
+            queue.fail(pending.stanza().getTo().asBareJid(), pending, SendFailure.CONNECTION,
+                    "not connected: " + e.getMessage());
         }
     }
 
@@ -154,14 +169,14 @@ final class SessionDriver {
 
     /** The encrypted form of an iq response, for the transport manager to send; empty if no session can carry it. */
     Optional<Stanza> encryptResponse(IQ response) throws EnvelopeException {
-        return crypto.encryptForSessions(response, self(), Optional.ofNullable(deviceAt.get(response.getTo())));
+        return crypto.encryptForSessions(response, self(), Optional.ofNullable(deviceAt.get(response.getTo())), 0);
     }
 
     // ----- establishing sessions -----
 
     private void establish(BareJid peer, Jid to) {
-        if (establishing.containsKey(peer)) {
-            return;
+        if (establishing.containsKey(peer) || !connection.isAuthenticated()) {
+            return;   // not logged in: the queue is driven again at login (redrive)
         }
         Optional<Jid> online = directory.onlineSottoResource(to);
         boolean known = account.store().transact(s -> PeerTrust.known(s, peer.toString()));
@@ -191,9 +206,13 @@ final class SessionDriver {
             connection.sendStanza(Wire.handshakeMessage(target, first));
             long timeout = handshakeTimeout.toMillis() << (attempt - 1);
             worker.schedule(() -> handshakeTimedOut(peer, target, attempt), timeout, TimeUnit.MILLISECONDS);
-        } catch (HandshakeException | SmackException.NotConnectedException | InterruptedException e) {
+        } catch (SmackException.NotConnectedException | InterruptedException e) {
+            // The stanzas stay queued (and stored): the next login drives them again.
             establishing.remove(peer);
-            failQueue(peer, SendFailure.CONNECTION, "cannot start a handshake: " + e.getMessage());
+            handshakes.abandon(target);
+        } catch (HandshakeException e) {
+            establishing.remove(peer);
+            queue.failAll(peer, SendFailure.NEGOTIATION_FAILED, "cannot start a handshake: " + e.getMessage());
         }
     }
 
@@ -209,7 +228,7 @@ final class SessionDriver {
         establishing.remove(peer);
         handshakes.abandon(target);
         healing.remove(peer);
-        failQueue(peer, SendFailure.NEGOTIATION_FAILED, "no complete handshake with " + target + " after "
+        queue.failAll(peer, SendFailure.NEGOTIATION_FAILED, "no complete handshake with " + target + " after "
                 + MAX_HANDSHAKE_ATTEMPTS + " attempts");
     }
 
@@ -234,19 +253,20 @@ final class SessionDriver {
             if (known) {
                 events.accept(new SecurityEvent.CapabilityMissing(peer, why + " (it used Sotto before)"));
             }
-            failQueue(peer, SendFailure.PEER_HAS_NO_SOTTO, why);
+            queue.failAll(peer, SendFailure.PEER_HAS_NO_SOTTO, why);
             return;
         }
-        Deque<Pending> waiting = queue.getOrDefault(peer, new ArrayDeque<>());
-        Pending first = waiting.poll();
+        Pending first = queue.poll(peer).orElse(null);
         if (first == null) {
             return;
         }
         try {
-            SessionCrypto.FirstMessages sent = crypto.encryptFirstMessages(first.stanza, self(), bundles);
+            SessionCrypto.FirstMessages sent = crypto.encryptFirstMessages(first.stanza(), self(), bundles,
+                    first.durableId());
             if (sent.outer() == null) {
-                waiting.addFirst(first);
-                failQueue(peer, SendFailure.PEER_HAS_NO_SOTTO, "no bundle of " + peer + " is usable: " + sent.skipped());
+                queue.putBack(peer, first);
+                queue.failAll(peer, SendFailure.PEER_HAS_NO_SOTTO, "no bundle of " + peer + " is usable: "
+                        + sent.skipped());
                 return;
             }
             for (long device : sent.devices()) {
@@ -255,33 +275,15 @@ final class SessionDriver {
             }
             transmit(sent.outer(), first);
         } catch (EnvelopeException e) {
-            fail(peer, first, SendFailure.UNSUPPORTED_STANZA, e.getMessage());
+            queue.fail(peer, first, SendFailure.UNSUPPORTED_STANZA, e.getMessage());
         }
         flush(peer);
     }
 
     private void flush(BareJid peer) {
-        Deque<Pending> waiting = queue.remove(peer);
-        if (waiting == null) {
-            return;
-        }
-        for (Pending pending : waiting) {
+        for (Pending pending : queue.takeAll(peer)) {
             sendWithSessions(peer, pending);
         }
-    }
-
-    private void failQueue(BareJid peer, SendFailure reason, String detail) {
-        Deque<Pending> waiting = queue.remove(peer);
-        if (waiting != null) {
-            for (Pending pending : waiting) {
-                fail(peer, pending, reason, detail);
-            }
-        }
-    }
-
-    private void fail(BareJid peer, Pending pending, SendFailure reason, String detail) {
-        events.accept(new SecurityEvent.SendFailed(peer, SessionCrypto.idOf(pending.stanza), reason, detail));
-        pending.sent.completeExceptionally(new SottoSendException(reason, detail));
     }
 
     // ----- receiving -----
@@ -328,7 +330,7 @@ final class SessionDriver {
         if (opened.bundleUsed()) {
             worker.execute(this::publish);
         }
-        if (queue.containsKey(peer) && !establishing.containsKey(peer) && crypto.canSend(peer)) {
+        if (queue.has(peer) && !establishing.containsKey(peer) && crypto.canSend(peer)) {
             flush(peer);
         }
         if (opened.stanza().isEmpty()) {
@@ -379,18 +381,17 @@ final class SessionDriver {
         // an empty ratchet message, which lets the responder send at once (the initiator always sends first). The
         // known-peer mode ends with the responder's message 2, so the first content travels alone.
         Optional<SottoEncrypted> last = step.reply().map(r -> new SottoEncrypted(SottoEncrypted.Kind.HANDSHAKE, r));
-        Deque<Pending> waiting = queue.get(peer);
-        Pending first = waiting == null ? null : waiting.peek();
-        if (first != null && (first.stanza instanceof Message || last.isEmpty())) {
-            waiting.poll();
+        Pending first = queue.peek(peer).orElse(null);
+        if (first != null && (first.stanza() instanceof Message || last.isEmpty())) {
+            queue.poll(peer);
             try {
-                Stanza outerFirst = crypto.encryptForSessions(first.stanza, self(), Optional.of(done.deviceId()))
-                        .orElseThrow();
+                Stanza outerFirst = crypto.encryptForSessions(first.stanza(), self(), Optional.of(done.deviceId()),
+                        first.durableId()).orElseThrow();
                 transmit(last.isPresent() ? Wire.withElement((Message) outerFirst, last.get()) : outerFirst, first);
                 flush(peer);
                 return;
             } catch (EnvelopeException e) {
-                fail(peer, first, SendFailure.UNSUPPORTED_STANZA, e.getMessage());
+                queue.fail(peer, first, SendFailure.UNSUPPORTED_STANZA, e.getMessage());
             }
         }
         SottoEncrypted heartbeat = crypto.heartbeat(self().asBareJid(), peer, done.deviceId());
@@ -401,7 +402,7 @@ final class SessionDriver {
 
     private void keyChanged(SecurityEvent.KeyChanged change) {
         events.accept(change);
-        failQueue(change.peer(), SendFailure.KEY_CHANGED, change.peer() + " presented a new account key");
+        queue.failAll(change.peer(), SendFailure.KEY_CHANGED, change.peer() + " presented a new account key");
     }
 
     private void heal(BareJid peer, Jid from) {

@@ -49,7 +49,9 @@ import org.jxmpp.jid.impl.JidCreate;
  * }</pre>
  *
  * <p>Nothing goes out in plaintext: {@link #send} encrypts or queues until a session exists, and fails the returned
- * future with a {@link SottoSendException} (and a {@link SecurityEvent.SendFailed}) when none can be made. Every
+ * future with a {@link SottoSendException} (and a {@link SecurityEvent.SendFailed}) when none can be made. Queued
+ * messages and presences are kept in the store until the transaction that encrypts them, so they survive a restart:
+ * the next manager with the same account sends them after login. Every
  * protocol operation runs on one worker thread per connection, one store transaction each; listeners are called on
  * that thread.
  */
@@ -67,6 +69,8 @@ public final class SottoManager extends Manager {
     private final SessionDriver driver;
     private final CopyOnWriteArrayList<SottoListener> listeners = new CopyOnWriteArrayList<>();
     private volatile SottoIqRequestHandler iqHandler;
+    private final org.jivesoftware.smack.StanzaListener incoming;
+    private final ConnectionListener onLogin;
 
     /**
      * Enables Sotto on {@code connection} with {@code account}; publishes at once if logged in, and on every login.
@@ -104,6 +108,19 @@ public final class SottoManager extends Manager {
             return thread;
         });
         this.driver = new SessionDriver(account, connection, worker, this::emit, this::deliver);
+        this.incoming = stanza -> worker.execute(() -> driver.receive(stanza));
+        this.onLogin = new ConnectionListener() {
+            @Override
+            public void authenticated(XMPPConnection c, boolean resumed) {
+                worker.execute(SottoManager.this::afterLogin);
+            }
+        };
+    }
+
+    /** Publishes, then drives what waits for a session, including what an earlier run left in the store. */
+    private void afterLogin() {
+        driver.publish();
+        driver.redrive();
     }
 
     private void start() {
@@ -111,7 +128,7 @@ public final class SottoManager extends Manager {
         SottoTransportManager.getInstanceFor(connection).setEncryptedIqHandler(this::answer);
         // A sync listener is called in arrival order; the worker keeps that order (offline storage delivers a
         // session's first message before the messages that depend on it).
-        connection.addSyncStanzaListener(stanza -> worker.execute(() -> driver.receive(stanza)), INCOMING);
+        connection.addSyncStanzaListener(incoming, INCOMING);
         if (connection instanceof AbstractXMPPConnection) {
             AbstractXMPPConnection abstractConnection = (AbstractXMPPConnection) connection;
             ParsingExceptionCallback previous = abstractConnection.getParsingExceptionCallback();
@@ -124,15 +141,28 @@ public final class SottoManager extends Manager {
                 }
             });
         }
-        connection.addConnectionListener(new ConnectionListener() {
-            @Override
-            public void authenticated(XMPPConnection c, boolean resumed) {
-                worker.execute(driver::publish);
-            }
-        });
+        connection.addConnectionListener(onLogin);
         if (connection.isAuthenticated()) {
-            worker.execute(driver::publish);
+            worker.execute(this::afterLogin);
         }
+    }
+
+    /**
+     * Stops Sotto on this connection: no more stanzas are received or sent through it, and its worker ends. Stanzas
+     * still waiting for a session stay in the store and are sent by the next manager enabled with the same account
+     * (after a restart); their futures here never complete. Encrypted stanzas arriving afterwards are left to Smack.
+     */
+    public void disable() {
+        XMPPConnection connection = connection();
+        synchronized (SottoManager.class) {
+            if (INSTANCES.get(connection) == this) {
+                INSTANCES.remove(connection);
+            }
+        }
+        connection.removeSyncStanzaListener(incoming);
+        connection.removeConnectionListener(onLogin);
+        SottoTransportManager.getInstanceFor(connection).clearEncryptedIqHandler();
+        worker.shutdownNow();
     }
 
     /** A stanza whose Sotto element Smack could not parse: dropped and reported, the connection kept. */

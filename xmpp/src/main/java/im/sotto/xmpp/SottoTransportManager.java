@@ -51,6 +51,11 @@ public final class SottoTransportManager extends Manager {
         this.iqHandler = Objects.requireNonNull(handler, "handler");
     }
 
+    /** Removes the handler: encrypted iq requests get {@code service-unavailable} again. */
+    public void clearEncryptedIqHandler() {
+        this.iqHandler = null;
+    }
+
     private final class RequestHandler extends AbstractIqRequestHandler {
         RequestHandler(IQ.Type type) {
             super(SottoEncrypted.ELEMENT, SottoEncrypted.NAMESPACE, type, IQRequestHandler.Mode.async);

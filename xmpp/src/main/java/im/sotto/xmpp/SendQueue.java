@@ -1,0 +1,215 @@
+package im.sotto.xmpp;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+
+import im.sotto.protocol.store.PreKeyKind;
+import im.sotto.protocol.store.QueuedStanza;
+import im.sotto.protocol.store.Stores;
+import im.sotto.xmpp.SecurityEvent.SendFailure;
+
+import org.jivesoftware.smack.packet.IQ;
+import org.jivesoftware.smack.packet.Stanza;
+import org.jivesoftware.smack.util.PacketParserUtils;
+import org.jxmpp.jid.BareJid;
+import org.jxmpp.jid.impl.JidCreate;
+
+/**
+ * Stanzas waiting for a session, per peer account, in the order the user sent them. Messages and presences are also
+ * kept in the store's outbound queue, written in the transaction that decides they must wait and removed in the one
+ * that encrypts them, so a process restart loses none of them ({@link #restore}); they are never kept or sent in
+ * plaintext anywhere else. An iq request waits in memory only: its answer goes to a future that dies with the
+ * process.
+ *
+ * <p>The store's queue lists stanzas per peer but not the peers, so the binding keeps their bare JIDs in an index
+ * record in the prekey store, whose ids it owns (next to the vault, {@link SottoAccount#VAULT_RECORD_ID}). Called
+ * only from the manager's worker thread.
+ */
+final class SendQueue {
+    /** The index of peers with stored stanzas: (SIGNED, 1) in the prekey store, an id the vault never uses. */
+    static final long INDEX_RECORD_ID = 1;
+    private static final int INDEX_VERSION = 1;
+    private static final byte SEPARATOR = 0;
+
+    /** A stanza waiting for a session; {@code durableId} is its id in the store's queue, 0 when kept in memory only. */
+    record Pending(Stanza stanza, CompletableFuture<?> sent, long durableId) {
+    }
+
+    private final SottoAccount account;
+    private final Consumer<SecurityEvent> events;
+    private final Map<BareJid, Deque<Pending>> waiting = new LinkedHashMap<>();
+
+    SendQueue(SottoAccount account, Consumer<SecurityEvent> events) {
+        this.account = account;
+        this.events = events;
+    }
+
+    // ----- in the caller's store transaction -----
+
+    /** Keeps {@code stanza} in the store's queue (in the caller's transaction); returns its id, or 0 for an iq. */
+    static long persist(Stores stores, BareJid peer, Stanza stanza) {
+        if (stanza instanceof IQ) {
+            return 0;
+        }
+        long id = stores.outboundQueue().enqueue(peer.toString(),
+                stanza.toXML().toString().getBytes(StandardCharsets.UTF_8));
+        Set<String> index = index(stores);
+        if (index.add(peer.toString())) {
+            storeIndex(stores, index);
+        }
+        return id;
+    }
+
+    /** Takes a stanza out of the store's queue, in the transaction that encrypts it (or reports its failure). */
+    static void remove(Stores stores, BareJid peer, long durableId) {
+        if (durableId == 0) {
+            return;
+        }
+        stores.outboundQueue().remove(durableId);
+        if (stores.outboundQueue().pending(peer.toString()).isEmpty()) {
+            Set<String> index = index(stores);
+            if (index.remove(peer.toString())) {
+                storeIndex(stores, index);
+            }
+        }
+    }
+
+    // ----- in memory -----
+
+    void add(BareJid peer, Pending pending) {
+        waiting.computeIfAbsent(peer, p -> new ArrayDeque<>()).add(pending);
+    }
+
+    /** Puts a stanza back at the head of its peer's queue (it could not be sent after all). */
+    void putBack(BareJid peer, Pending pending) {
+        waiting.computeIfAbsent(peer, p -> new ArrayDeque<>()).addFirst(pending);
+    }
+
+    boolean has(BareJid peer) {
+        return waiting.containsKey(peer);
+    }
+
+    Optional<Pending> peek(BareJid peer) {
+        Deque<Pending> queue = waiting.get(peer);
+        return queue == null ? Optional.empty() : Optional.ofNullable(queue.peek());
+    }
+
+    Optional<Pending> poll(BareJid peer) {
+        Deque<Pending> queue = waiting.get(peer);
+        Pending first = queue == null ? null : queue.poll();
+        if (queue != null && queue.isEmpty()) {
+            waiting.remove(peer);
+        }
+        return Optional.ofNullable(first);
+    }
+
+    /** Everything waiting for {@code peer}, oldest first, taken out of memory (the store keeps its own until sent). */
+    List<Pending> takeAll(BareJid peer) {
+        Deque<Pending> queue = waiting.remove(peer);
+        return queue == null ? List.of() : new ArrayList<>(queue);
+    }
+
+    Set<BareJid> peers() {
+        return Set.copyOf(waiting.keySet());
+    }
+
+    /**
+     * Brings back stanzas an earlier run left in the store (after a restart: all of them), behind those already
+     * waiting in memory. Their futures are new: the application that sent them is gone; the outcome is reported by
+     * events only. A stored stanza that no longer parses is dropped and reported.
+     */
+    void restore() {
+        Map<BareJid, List<QueuedStanza>> stored = account.store().transact(stores -> {
+            Map<BareJid, List<QueuedStanza>> found = new LinkedHashMap<>();
+            for (String peer : index(stores)) {
+                found.put(JidCreate.bareFromOrThrowUnchecked(peer), stores.outboundQueue().pending(peer));
+            }
+            return found;
+        });
+        for (Map.Entry<BareJid, List<QueuedStanza>> entry : stored.entrySet()) {
+            BareJid peer = entry.getKey();
+            Set<Long> inMemory = new TreeSet<>();
+            waiting.getOrDefault(peer, new ArrayDeque<>()).forEach(p -> inMemory.add(p.durableId()));
+            for (QueuedStanza queued : entry.getValue()) {
+                if (inMemory.contains(queued.id())) {
+                    continue;
+                }
+                try {
+                    Stanza stanza = PacketParserUtils.parseStanza(new String(queued.stanza(), StandardCharsets.UTF_8));
+                    add(peer, new Pending(stanza, new CompletableFuture<Void>(), queued.id()));
+                } catch (Exception e) {
+                    fail(peer, new Pending(null, new CompletableFuture<Void>(), queued.id()),
+                            SendFailure.UNSUPPORTED_STANZA, "a stored stanza no longer parses: " + e.getMessage());
+                }
+            }
+        }
+    }
+
+    /** Reports that {@code pending} will not be sent; it leaves the store's queue too (the user has been told). */
+    void fail(BareJid peer, Pending pending, SendFailure reason, String detail) {
+        if (pending.durableId() != 0) {
+            account.store().transact(stores -> {
+                remove(stores, peer, pending.durableId());
+                return null;
+            });
+        }
+        events.accept(new SecurityEvent.SendFailed(peer, pending.stanza() == null ? "-"
+                : SessionCrypto.idOf(pending.stanza()), reason, detail));
+        pending.sent().completeExceptionally(new SottoSendException(reason, detail));
+    }
+
+    void failAll(BareJid peer, SendFailure reason, String detail) {
+        for (Pending pending : takeAll(peer)) {
+            fail(peer, pending, reason, detail);
+        }
+    }
+
+    // ----- the index of peers with stored stanzas -----
+
+    private static Set<String> index(Stores stores) {
+        Set<String> peers = new TreeSet<>();
+        Optional<byte[]> record = stores.preKeys().load(PreKeyKind.SIGNED, INDEX_RECORD_ID);
+        if (record.isEmpty()) {
+            return peers;
+        }
+        try {
+            RecordCodec.Reader in = new RecordCodec.Reader(record.get(), INDEX_VERSION);
+            byte[] joined = in.field();
+            in.end();
+            int start = 0;
+            for (int i = 0; i <= joined.length; i++) {
+                if (i == joined.length || joined[i] == SEPARATOR) {
+                    if (i > start) {
+                        peers.add(new String(Arrays.copyOfRange(joined, start, i), StandardCharsets.UTF_8));
+                    }
+                    start = i + 1;
+                }
+            }
+            return peers;
+        } catch (RecordCodec.MalformedRecordException e) {
+            throw new IllegalStateException("the outbound queue index cannot be read: " + e.getMessage(), e);
+        }
+    }
+
+    private static void storeIndex(Stores stores, Set<String> peers) {
+        if (peers.isEmpty()) {
+            stores.preKeys().remove(PreKeyKind.SIGNED, INDEX_RECORD_ID);
+            return;
+        }
+        byte[] joined = String.join(String.valueOf((char) SEPARATOR), peers).getBytes(StandardCharsets.UTF_8);
+        stores.preKeys().store(PreKeyKind.SIGNED, INDEX_RECORD_ID, new RecordCodec.Writer(INDEX_VERSION)
+                .field(joined).toByteArray(), SottoAccount.VAULT_KEEP_UNTIL);
+    }
+
+}
