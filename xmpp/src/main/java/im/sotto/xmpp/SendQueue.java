@@ -211,5 +211,4 @@ final class SendQueue {
         stores.preKeys().store(PreKeyKind.SIGNED, INDEX_RECORD_ID, new RecordCodec.Writer(INDEX_VERSION)
                 .field(joined).toByteArray(), SottoAccount.VAULT_KEEP_UNTIL);
     }
-
 }

@@ -51,6 +51,7 @@ final class SessionDriver {
     private final SessionReceiver receiver;
     private final OnlineHandshakes handshakes;
     private final PeerDirectory directory;
+    private final BundleMaintenance bundles;
     private final ScheduledExecutorService worker;
     private final Consumer<SecurityEvent> events;
     private final Consumer<DecryptedStanza> stanzas;
@@ -74,10 +75,15 @@ final class SessionDriver {
         this.receiver = new SessionReceiver(account, codec);
         this.handshakes = new OnlineHandshakes(account);
         this.directory = new PeerDirectory(connection);
+        this.bundles = new BundleMaintenance(account, connection, directory, events);
         this.worker = worker;
         this.events = events;
         this.stanzas = stanzas;
         this.queue = new SendQueue(account, events);
+    }
+
+    BundleMaintenance bundles() {
+        return bundles;
     }
 
     private EntityFullJid self() {
@@ -328,7 +334,7 @@ final class SessionDriver {
                     SessionOrigin.OFFLINE_FIRST_MESSAGE, Optional.empty()));
         }
         if (opened.bundleUsed()) {
-            worker.execute(this::publish);
+            worker.execute(bundles::publish);
         }
         if (queue.has(peer) && !establishing.containsKey(peer) && crypto.canSend(peer)) {
             flush(peer);
@@ -423,29 +429,5 @@ final class SessionDriver {
         } catch (SmackException.NotConnectedException | InterruptedException e) {
             // A handshake step lost with the connection is retried by the initiator's timeout.
         }
-    }
-
-    // ----- publishing -----
-
-    /** Maintains the prekeys and publishes this device's bundle and device list; a failure becomes an event. */
-    void publish() {
-        try {
-            publishOrThrow();
-        } catch (PepException e) {
-            events.accept(new SecurityEvent.PublishFailed(self().asBareJid(), e.kind() + ": " + e.getMessage()));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    void publishOrThrow() throws PepException, InterruptedException {
-        byte[] bundle = account.store().transact(stores -> {
-            var vault = SottoAccount.loadVault(stores);
-            if (vault.maintain(account.identity(), account.random(), account.clock().instant())) {
-                SottoAccount.storeVault(stores, vault);
-            }
-            return vault.bundle().encode();
-        });
-        directory.publish(DeviceId.of((int) account.device().deviceId()), bundle);
     }
 }

@@ -119,7 +119,7 @@ public final class SottoManager extends Manager {
 
     /** Publishes, then drives what waits for a session, including what an earlier run left in the store. */
     private void afterLogin() {
-        driver.publish();
+        driver.bundles().publish();
         driver.redrive();
     }
 
@@ -251,7 +251,7 @@ public final class SottoManager extends Manager {
         CompletableFuture<Void> done = new CompletableFuture<>();
         worker.execute(() -> {
             try {
-                driver.publishOrThrow();
+                driver.bundles().publishOrThrow();
                 done.complete(null);
             } catch (Exception e) {
                 done.completeExceptionally(e);
