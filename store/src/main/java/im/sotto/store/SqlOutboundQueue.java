@@ -38,6 +38,17 @@ final class SqlOutboundQueue implements OutboundQueue {
     }
 
     @Override
+    public List<String> peers() {
+        // Peers are stored only as blind indexes and inside the encrypted records: read the records, oldest first.
+        List<String> all = tx.query("SELECT id, record FROM outbound_queue ORDER BY id", r -> {
+            long id = r.getLong(1);
+            return (String) RowCodec.parseQueued(tx.cipher.open("outbound_queue", "record", RowCodec.u64(id),
+                    r.getBytes(2)))[0];
+        });
+        return List.copyOf(new java.util.LinkedHashSet<>(all));
+    }
+
+    @Override
     public boolean remove(long id) {
         return tx.update("DELETE FROM outbound_queue WHERE id = ?", id) > 0;
     }

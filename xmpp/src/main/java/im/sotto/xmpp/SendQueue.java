@@ -3,7 +3,6 @@ package im.sotto.xmpp;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,7 +13,6 @@ import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
-import im.sotto.protocol.store.PreKeyKind;
 import im.sotto.protocol.store.QueuedStanza;
 import im.sotto.protocol.store.Stores;
 import im.sotto.xmpp.SecurityEvent.SendFailure;
@@ -31,17 +29,9 @@ import org.jxmpp.jid.impl.JidCreate;
  * that encrypts them, so a process restart loses none of them ({@link #restore}); they are never kept or sent in
  * plaintext anywhere else. An iq request waits in memory only: its answer goes to a future that dies with the
  * process.
- *
- * <p>The store's queue lists stanzas per peer but not the peers, so the binding keeps their bare JIDs in an index
- * record in the prekey store, whose ids it owns (next to the vault, {@link SottoAccount#VAULT_RECORD_ID}). Called
- * only from the manager's worker thread.
+ * Called only from the manager's worker thread.
  */
 final class SendQueue {
-    /** The index of peers with stored stanzas: (SIGNED, 1) in the prekey store, an id the vault never uses. */
-    static final long INDEX_RECORD_ID = 1;
-    private static final int INDEX_VERSION = 1;
-    private static final byte SEPARATOR = 0;
-
     /** A stanza waiting for a session; {@code durableId} is its id in the store's queue, 0 when kept in memory only. */
     record Pending(Stanza stanza, CompletableFuture<?> sent, long durableId) {
     }
@@ -62,13 +52,8 @@ final class SendQueue {
         if (stanza instanceof IQ) {
             return 0;
         }
-        long id = stores.outboundQueue().enqueue(peer.toString(),
+        return stores.outboundQueue().enqueue(peer.toString(),
                 stanza.toXML().toString().getBytes(StandardCharsets.UTF_8));
-        Set<String> index = index(stores);
-        if (index.add(peer.toString())) {
-            storeIndex(stores, index);
-        }
-        return id;
     }
 
     /** Takes a stanza out of the store's queue, in the transaction that encrypts it (or reports its failure). */
@@ -77,12 +62,6 @@ final class SendQueue {
             return;
         }
         stores.outboundQueue().remove(durableId);
-        if (stores.outboundQueue().pending(peer.toString()).isEmpty()) {
-            Set<String> index = index(stores);
-            if (index.remove(peer.toString())) {
-                storeIndex(stores, index);
-            }
-        }
     }
 
     // ----- in memory -----
@@ -132,7 +111,7 @@ final class SendQueue {
     void restore() {
         Map<BareJid, List<QueuedStanza>> stored = account.store().transact(stores -> {
             Map<BareJid, List<QueuedStanza>> found = new LinkedHashMap<>();
-            for (String peer : index(stores)) {
+            for (String peer : stores.outboundQueue().peers()) {
                 found.put(JidCreate.bareFromOrThrowUnchecked(peer), stores.outboundQueue().pending(peer));
             }
             return found;
@@ -173,42 +152,5 @@ final class SendQueue {
         for (Pending pending : takeAll(peer)) {
             fail(peer, pending, reason, detail);
         }
-    }
-
-    // ----- the index of peers with stored stanzas -----
-
-    private static Set<String> index(Stores stores) {
-        Set<String> peers = new TreeSet<>();
-        Optional<byte[]> record = stores.preKeys().load(PreKeyKind.SIGNED, INDEX_RECORD_ID);
-        if (record.isEmpty()) {
-            return peers;
-        }
-        try {
-            RecordCodec.Reader in = new RecordCodec.Reader(record.get(), INDEX_VERSION);
-            byte[] joined = in.field();
-            in.end();
-            int start = 0;
-            for (int i = 0; i <= joined.length; i++) {
-                if (i == joined.length || joined[i] == SEPARATOR) {
-                    if (i > start) {
-                        peers.add(new String(Arrays.copyOfRange(joined, start, i), StandardCharsets.UTF_8));
-                    }
-                    start = i + 1;
-                }
-            }
-            return peers;
-        } catch (RecordCodec.MalformedRecordException e) {
-            throw new IllegalStateException("the outbound queue index cannot be read: " + e.getMessage(), e);
-        }
-    }
-
-    private static void storeIndex(Stores stores, Set<String> peers) {
-        if (peers.isEmpty()) {
-            stores.preKeys().remove(PreKeyKind.SIGNED, INDEX_RECORD_ID);
-            return;
-        }
-        byte[] joined = String.join(String.valueOf((char) SEPARATOR), peers).getBytes(StandardCharsets.UTF_8);
-        stores.preKeys().store(PreKeyKind.SIGNED, INDEX_RECORD_ID, new RecordCodec.Writer(INDEX_VERSION)
-                .field(joined).toByteArray(), SottoAccount.VAULT_KEEP_UNTIL);
     }
 }

@@ -210,6 +210,13 @@ final class MemoryStores implements Stores {
             }
 
             @Override
+            public List<String> peers() {
+                java.util.LinkedHashSet<String> out = new java.util.LinkedHashSet<>();
+                state().queue.values().forEach(q -> out.add(q.peerAccount()));
+                return List.copyOf(out);
+            }
+
+            @Override
             public boolean remove(long id) {
                 return state().queue.remove(id) != null;
             }

@@ -10,6 +10,9 @@ public interface OutboundQueue {
     /** The stanzas waiting for one peer account, oldest first. */
     List<QueuedStanza> pending(String peerAccount);
 
+    /** The peer accounts with stanzas waiting, in the order of their oldest waiting stanza (for a restart). */
+    List<String> peers();
+
     /** Returns whether the stanza was still queued. */
     boolean remove(long id);
 }

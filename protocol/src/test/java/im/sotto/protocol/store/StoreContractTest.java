@@ -194,6 +194,10 @@ public abstract class StoreContractTest {
         });
         assertTrue(ids[0] < ids[1] && ids[1] < ids[2]);
         store.transact(s -> {
+            assertEquals(List.of("bob@example.org", "carol@example.net"), s.outboundQueue().peers());
+            return null;
+        });
+        store.transact(s -> {
             List<QueuedStanza> bob = s.outboundQueue().pending("bob@example.org");
             assertEquals(List.of(new QueuedStanza(ids[0], "bob@example.org", bytes("first")),
                     new QueuedStanza(ids[2], "bob@example.org", bytes("second"))), bob);
@@ -206,6 +210,8 @@ public abstract class StoreContractTest {
         store.transact(s -> {
             assertEquals(2, s.outboundQueue().pending("bob@example.org").size());
             assertEquals(1, s.outboundQueue().pending("carol@example.net").size());
+            s.outboundQueue().pending("carol@example.net").forEach(q -> s.outboundQueue().remove(q.id()));
+            assertEquals(List.of("bob@example.org"), s.outboundQueue().peers(), "a peer with nothing left is gone");
             return null;
         });
     }
