@@ -116,8 +116,10 @@ public final class Connector {
         try {
             connection.connect();
         } catch (SmackException.ConnectionException e) {
-            throw new CliException(ExitCode.CONNECTION, "cannot connect to " + where + " for " + jid + ": "
-                    + rootMessage(e) + "; is the server running? (--server HOST:PORT overrides DNS)", e);
+            String why = String.valueOf(e.getMessage()).contains("Connection refused") ? "connection refused"
+                    : rootMessage(e);
+            throw new CliException(ExitCode.CONNECTION, "cannot connect to " + where + " for " + jid + ": " + why
+                    + "; is the server running? (--server HOST:PORT overrides DNS)", e);
         } catch (SmackException.SecurityRequiredByClientException e) {
             throw new CliException(ExitCode.CONNECTION, "cannot connect securely to " + where + ": the server offers "
                     + "no TLS; plaintext is allowed only to a test server on 127.0.0.1 with --insecure-loopback", e);

@@ -18,7 +18,9 @@ import picocli.CommandLine.Command;
         footer = {"", "Secrets for scripts: SOTTO_PASSWORD (XMPP password), SOTTO_PASSPHRASE (store passphrase), or "
                 + "--password-file / --passphrase-file. SOTTO_HOME (or --home) chooses where accounts live.", "",
                 ExitCode.HELP},
-        subcommands = {DemoCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DemoCommand.class, AccountCommand.class, StatusCommand.class, SendCommand.class,
+                ListenCommand.class, VerifyCommand.class, FingerprintCommand.class, ContactsCommand.class,
+                DevicesCommand.class, TrustCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     /** Set by {@code --debug}: errors then carry their stack trace. */
     static volatile boolean debug;

@@ -64,6 +64,41 @@ final class CliProcess {
         return new Run(process.exitValue(), out.get(10, TimeUnit.SECONDS), err.get(10, TimeUnit.SECONDS));
     }
 
+    /** A command still running; {@link #finish} waits for it. */
+    static final class Started {
+        private final Process process;
+        private final CompletableFuture<String> out;
+        private final CompletableFuture<String> err;
+
+        Started(Process process) {
+            this.process = process;
+            this.out = drain(process.getInputStream());
+            this.err = drain(process.getErrorStream());
+        }
+
+        void answer(String line) throws IOException {
+            OutputStream in = process.getOutputStream();
+            in.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+            in.flush();
+        }
+
+        Run finish(long timeoutSeconds) throws Exception {
+            if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                throw new AssertionError("still running after " + timeoutSeconds + " s; stdout:\n" + out.getNow("")
+                        + "\nstderr:\n" + err.getNow(""));
+            }
+            return new Run(process.exitValue(), out.get(10, TimeUnit.SECONDS), err.get(10, TimeUnit.SECONDS));
+        }
+    }
+
+    static Started start(Map<String, String> env, String... args) throws IOException {
+        ProcessBuilder builder = new ProcessBuilder(javaCommand(args));
+        builder.environment().keySet().removeIf(k -> k.startsWith("SOTTO_"));
+        builder.environment().putAll(env);
+        return new Started(builder.start());
+    }
+
     static CompletableFuture<String> drain(InputStream stream) {
         return CompletableFuture.supplyAsync(() -> {
             try (InputStream in = stream) {
