@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Throwaway Prosody and ejabberd for Sotto's integration tests.
 #
-#   xmpp-servers.sh start DIR   install both from Debian if missing, write configs into DIR, listen on 127.0.0.1 on
-#                               free ports, register alice, bob and carol with random passwords, start both and
-#                               write DIR/servers.properties (KEY=VALUE lines: readable by java.util.Properties and
-#                               by `source`). Exits non-zero with the server's log on stderr if a server fails.
+#   xmpp-servers.sh start DIR [prosody|ejabberd]
+#                               install both (or the one named) from Debian if missing, write configs into DIR, listen
+#                               on 127.0.0.1 on free ports, register alice, bob and carol with random passwords, start
+#                               them and write DIR/servers.properties (KEY=VALUE lines: readable by
+#                               java.util.Properties and by `source`). Exits non-zero with the server's log on stderr
+#                               if a server fails. The CLI's demo and tests start Prosody alone.
 #   xmpp-servers.sh stop DIR    kill both by the PIDs recorded in DIR, then delete DIR.
 #
 # Nothing outside DIR is written (apart from the Debian packages): the servers' data, logs, pid files and
@@ -21,8 +23,8 @@ die() { echo "xmpp-servers: $*" >&2; exit 1; }
 
 install_if_missing() {
   local missing=()
-  command -v prosody >/dev/null 2>&1 || missing+=(prosody)
-  command -v ejabberdctl >/dev/null 2>&1 || missing+=(ejabberd)
+  want prosody && ! command -v prosody >/dev/null 2>&1 && missing+=(prosody)
+  want ejabberd && ! command -v ejabberdctl >/dev/null 2>&1 && missing+=(ejabberd)
   [ ${#missing[@]} -eq 0 ] && return
   [ "$(id -u)" -eq 0 ] || die "missing ${missing[*]} and not root: install them with apt-get"
   echo "xmpp-servers: installing ${missing[*]} from Debian" >&2
@@ -188,16 +190,18 @@ EOF
     echo "EJABBERD_LOG=$d/log/ejabberd.log"; } >> "$DIR/.props"
 }
 
+want() { [ -z "$ONLY" ] || [ "$ONLY" = "$1" ]; }
+
 start() {
   install_if_missing
   mkdir -p "$DIR"
   chmod 700 "$DIR"
   : > "$DIR/.props"; : > "$DIR/.secrets"; : > "$DIR/.ports"
-  start_prosody & local prosody_job=$!
-  start_ejabberd & local ejabberd_job=$!
-  local failed=
-  wait "$prosody_job" || failed+=" prosody"
-  wait "$ejabberd_job" || failed+=" ejabberd"
+  local prosody_job= ejabberd_job= failed=
+  if want prosody; then start_prosody & prosody_job=$!; fi
+  if want ejabberd; then start_ejabberd & ejabberd_job=$!; fi
+  [ -z "$prosody_job" ] || wait "$prosody_job" || failed+=" prosody"
+  [ -z "$ejabberd_job" ] || wait "$ejabberd_job" || failed+=" ejabberd"
   [ -z "$failed" ] || die "could not start:$failed"
   { echo "USERS=${USERS[*]}"; cat "$DIR/.props" "$DIR/.secrets"; } > "$DIR/servers.properties.tmp"
   mv "$DIR/servers.properties.tmp" "$DIR/servers.properties"
@@ -222,10 +226,13 @@ stop() {
   rm -rf "$DIR"
 }
 
-[ $# -eq 2 ] || die "usage: $0 start|stop DIR"
+usage="usage: $0 start DIR [prosody|ejabberd] | stop DIR"
+[ $# -eq 2 ] || { [ $# -eq 3 ] && [ "$1" = start ]; } || die "$usage"
 DIR=$2
+ONLY=${3:-}
+case $ONLY in ''|prosody|ejabberd) ;; *) die "$usage" ;; esac
 case $1 in
   start) start ;;
   stop) stop ;;
-  *) die "usage: $0 start|stop DIR" ;;
+  *) die "$usage" ;;
 esac

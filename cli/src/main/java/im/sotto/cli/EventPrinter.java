@@ -1,0 +1,131 @@
+package im.sotto.cli;
+
+import java.io.PrintStream;
+import java.time.LocalTime;
+import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import im.sotto.xmpp.DecryptedStanza;
+import im.sotto.xmpp.SecurityEvent;
+
+import org.jivesoftware.smack.packet.Message;
+import org.jivesoftware.smack.packet.Presence;
+
+/** One line per event: readable text, or one JSON object per line with {@code --json}. */
+final class EventPrinter {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss");
+
+    private final PrintStream out;
+    private final boolean json;
+
+    EventPrinter(PrintStream out, boolean json) {
+        this.out = out;
+        this.json = json;
+    }
+
+    static Map<String, Object> describe(DecryptedStanza stanza) {
+        Map<String, Object> e = new LinkedHashMap<>();
+        if (stanza.stanza() instanceof Message m) {
+            e.put("event", "message");
+            e.put("body", m.getBody());
+        } else if (stanza.stanza() instanceof Presence p) {
+            e.put("event", "presence");
+            e.put("mode", p.getMode().toString());
+            e.put("status", p.getStatus());
+        } else {
+            e.put("event", "iq");
+            e.put("xml", stanza.stanza().toXML().toString());
+        }
+        e.put("from", String.valueOf(stanza.stanza().getFrom()));
+        e.put("device", stanza.deviceId());
+        e.put("trust", stanza.trust().toString());
+        e.put("origin", stanza.origin().toString());
+        stanza.sas().ifPresent(s -> e.put("sas", s));
+        e.put("sentAt", stanza.sentAt().toString());
+        return e;
+    }
+
+    static Map<String, Object> describe(SecurityEvent event) {
+        Map<String, Object> e = new LinkedHashMap<>();
+        e.put("peer", String.valueOf(event.peer()));
+        if (event instanceof SecurityEvent.UndecryptableStanza u) {
+            e.put("event", "undecryptable");
+            e.put("reason", u.reason().toString());
+            e.put("from", String.valueOf(u.from()));
+            e.put("detail", u.detail());
+        } else if (event instanceof SecurityEvent.SessionEstablished s) {
+            e.put("event", "session");
+            e.put("device", s.deviceId());
+            e.put("origin", s.origin().toString());
+            s.sas().ifPresent(sas -> e.put("sas", sas));
+        } else if (event instanceof SecurityEvent.SessionHealed h) {
+            e.put("event", "session-healed");
+            e.put("device", h.deviceId());
+        } else if (event instanceof SecurityEvent.CapabilityMissing c) {
+            e.put("event", "capability-missing");
+            e.put("detail", c.detail());
+        } else if (event instanceof SecurityEvent.SendFailed f) {
+            e.put("event", "send-failed");
+            e.put("reason", f.reason().toString());
+            e.put("detail", f.detail());
+        } else if (event instanceof SecurityEvent.KeyChanged k) {
+            e.put("event", "key-changed");
+            e.put("pinned", k.pinned().displayForm());
+            e.put("presented", k.presented().displayForm());
+        } else if (event instanceof SecurityEvent.PublishFailed p) {
+            e.put("event", "publish-failed");
+            e.put("detail", p.diagnosis());
+        }
+        return e;
+    }
+
+    void print(Map<String, Object> event) {
+        if (json) {
+            try {
+                out.println(JSON.writeValueAsString(event));
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException(e);
+            }
+            return;
+        }
+        out.println(text(event));
+    }
+
+    static String text(Map<String, Object> e) {
+        String time = LocalTime.now().format(TIME);
+        switch (String.valueOf(e.get("event"))) {
+            case "message":
+                return time + " " + e.get("from") + ": " + e.get("body") + "  [" + e.get("trust") + "]";
+            case "presence":
+                return time + " " + e.get("from") + " is " + e.get("mode")
+                        + (e.get("status") == null ? "" : ": " + e.get("status")) + "  [" + e.get("trust") + "]";
+            case "iq":
+                return time + " " + e.get("from") + " iq: " + e.get("xml");
+            case "undecryptable":
+                return time + " ! undecryptable stanza from " + e.get("from") + ": " + e.get("reason") + " ("
+                        + e.get("detail") + ")";
+            case "session":
+                return time + " * encrypted session with " + e.get("peer") + " (" + e.get("origin") + ")"
+                        + (e.containsKey("sas") ? ", SAS " + e.get("sas") : "");
+            case "session-healed":
+                return time + " * session with " + e.get("peer") + " healed";
+            case "capability-missing":
+                return time + " ! " + e.get("peer") + " no longer shows Sotto (stripped?): " + e.get("detail");
+            case "send-failed":
+                return time + " ! not sent to " + e.get("peer") + ": " + e.get("reason") + " (" + e.get("detail")
+                        + "); never sent in plaintext";
+            case "key-changed":
+                return time + " ! " + e.get("peer") + " presented a NEW account key: " + e.get("presented")
+                        + "; sending held until you accept it (sotto trust --accept-new-key)";
+            case "publish-failed":
+                return time + " ! cannot publish this device's bundle: " + e.get("detail");
+            default:
+                return time + " " + e;
+        }
+    }
+}

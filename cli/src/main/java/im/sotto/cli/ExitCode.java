@@ -1,0 +1,37 @@
+package im.sotto.cli;
+
+/** The exit codes of every command, listed in {@code sotto --help}. */
+public final class ExitCode {
+    /** Done; for the demo: every check passed. */
+    public static final int OK = 0;
+    /** A check failed (demo), or an unexpected error (run again with --debug). */
+    public static final int FAILED = 1;
+    /** The command line is wrong. */
+    public static final int USAGE = 2;
+    /** The server refused the account's password. */
+    public static final int AUTH = 3;
+    /** The server cannot be reached, or the connection failed or is not secure enough. */
+    public static final int CONNECTION = 4;
+    /** The account's store cannot be opened: no such account, wrong passphrase, in use by another process. */
+    public static final int STORE = 5;
+    /** Not sent: no encrypted session could be made (the message stays queued, never sent in plaintext). */
+    public static final int NOT_SENT = 6;
+    /** Verification failed: the SAS did not match or the peer's key changed. */
+    public static final int NOT_VERIFIED = 7;
+    /** Nothing arrived in the time given ({@code listen --timeout}). */
+    public static final int TIMEOUT = 8;
+
+    static final String HELP = "Exit codes:%n"
+            + "  0  done (demo: every check passed)%n"
+            + "  1  a demo check failed, or an unexpected error (run again with --debug)%n"
+            + "  2  wrong command line%n"
+            + "  3  the server refused the password%n"
+            + "  4  the server cannot be reached, or the connection is not secure enough%n"
+            + "  5  the account's store cannot be opened (no such account, wrong passphrase, in use)%n"
+            + "  6  not sent: no encrypted session (the message stays queued, never sent in plaintext)%n"
+            + "  7  not verified: the SAS did not match, or the peer's key changed%n"
+            + "  8  timed out waiting";
+
+    private ExitCode() {
+    }
+}

@@ -1,0 +1,81 @@
+package im.sotto.cli;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import im.sotto.xmpp.DecryptedStanza;
+import im.sotto.xmpp.SecurityEvent;
+import im.sotto.xmpp.SottoListener;
+
+import org.jivesoftware.smackx.iqversion.packet.Version;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code sotto listen}. */
+@Command(name = "listen", mixinStandardHelpOptions = true, description = {"Logs in and prints what arrives, one line "
+        + "per event: decrypted messages and presences, new sessions (with their SAS), and every stanza that could "
+        + "not be decrypted with its reason. Answers encrypted version requests.",
+        "With --json each line is one JSON object; the first is {\"event\":\"ready\",...} once the bundle is "
+        + "published."})
+public final class ListenCommand implements java.util.concurrent.Callable<Integer> {
+    @Mixin
+    Common common;
+
+    @Option(names = "--json", description = "One JSON object per line.")
+    boolean json;
+
+    @Option(names = "--count", paramLabel = "N", description = "Exit after N decrypted messages.")
+    int count;
+
+    @Option(names = "--timeout", paramLabel = "SECONDS", description = "Exit after this long (code 8 if --count "
+            + "was not reached).")
+    long timeout;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        Accounts.Entry entry = Accounts.choose(common);
+        EventPrinter printer = new EventPrinter(System.out, json);
+        CountDownLatch messages = new CountDownLatch(count > 0 ? count : Integer.MAX_VALUE);
+        SottoListener listener = new SottoListener() {
+            @Override
+            public void onStanza(DecryptedStanza stanza) {
+                Map<String, Object> event = EventPrinter.describe(stanza);
+                printer.print(event);
+                if ("message".equals(event.get("event"))) {
+                    messages.countDown();
+                }
+            }
+
+            @Override
+            public void onEvent(SecurityEvent event) {
+                printer.print(EventPrinter.describe(event));
+            }
+        };
+        try (Accounts.Opened opened = Accounts.open(common, entry);
+             Online online = Online.connect(common, opened, listener, System.err)) {
+            online.manager.setIqRequestHandler(request -> request.stanza() instanceof Version v
+                    ? Version.createResultFor(v, new Version("Sotto", "0.1")) : null);
+            Map<String, Object> ready = new LinkedHashMap<>();
+            ready.put("event", "ready");
+            ready.put("account", entry.jid().toString());
+            ready.put("resource", online.connection.getUser().getResourceOrEmpty().toString());
+            ready.put("device", opened.account.device().deviceId());
+            if (json) {
+                printer.print(ready);
+            } else {
+                System.err.println("Listening as " + online.connection.getUser() + " (Ctrl-C to stop) ...");
+            }
+            boolean reached = timeout > 0 ? messages.await(timeout, TimeUnit.SECONDS) : awaitForever(messages);
+            return reached || count == 0 ? ExitCode.OK : ExitCode.TIMEOUT;
+        }
+    }
+
+    private static boolean awaitForever(CountDownLatch latch) throws InterruptedException {
+        latch.await();
+        return true;
+    }
+}

@@ -1,0 +1,91 @@
+package im.sotto.cli;
+
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.logging.Level;
+import java.util.logging.LogManager;
+import java.util.logging.Logger;
+
+import im.sotto.cli.demo.DemoCommand;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code sotto} command. */
+@Command(name = "sotto", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "End-to-end encrypted XMPP chat for the terminal. Start with: sotto demo",
+        footer = {"", "Secrets for scripts: SOTTO_PASSWORD (XMPP password), SOTTO_PASSPHRASE (store passphrase), or "
+                + "--password-file / --passphrase-file. SOTTO_HOME (or --home) chooses where accounts live.", "",
+                ExitCode.HELP},
+        subcommands = {DemoCommand.class, AccountCommand.class, StatusCommand.class, SendCommand.class,
+                ListenCommand.class, VerifyCommand.class, FingerprintCommand.class, ContactsCommand.class,
+                DevicesCommand.class, TrustCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+    /** Set by {@code --debug}: errors then carry their stack trace. */
+    static volatile boolean debug;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs one command line; returns the exit code. */
+    public static int run(String... args) {
+        if (!java.util.Arrays.asList(args).contains("--debug")) {
+            quietLogging();
+        }
+        PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true,
+                StandardCharsets.UTF_8);
+        PrintStream err = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.err), true,
+                StandardCharsets.UTF_8);
+        System.setOut(out);
+        System.setErr(err);
+        CommandLine line = new CommandLine(new Main());
+        line.setOut(new PrintWriter(out, true));
+        line.setErr(new PrintWriter(err, true));
+        line.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            if (e instanceof CliException cli) {
+                cmd.getErr().println("sotto: " + cli.getMessage());
+                if (debug && cli.getCause() != null) {
+                    cli.getCause().printStackTrace(cmd.getErr());
+                }
+                return cli.exitCode();
+            }
+            cmd.getErr().println("sotto: unexpected error: " + Connector.rootMessage(e)
+                    + (debug ? "" : "; run again with --debug for details"));
+            if (debug) {
+                e.printStackTrace(cmd.getErr());
+            }
+            return ExitCode.FAILED;
+        });
+        line.setParameterExceptionHandler((e, parsed) -> {
+            CommandLine cmd = e.getCommandLine();
+            cmd.getErr().println("sotto: " + e.getMessage() + "; see: sotto " + (cmd.getParent() == null ? ""
+                    : cmd.getCommandName() + " ") + "--help");
+            return ExitCode.USAGE;
+        });
+        return line.execute(args);
+    }
+
+    /** Smack and the JDK log through java.util.logging; a terminal program shows its own one-line errors instead. */
+    private static void quietLogging() {
+        LogManager.getLogManager().reset();
+        Logger.getLogger("").setLevel(Level.OFF);
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String version = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"sotto " + (version == null ? "0.1.0-SNAPSHOT" : version)};
+        }
+    }
+}

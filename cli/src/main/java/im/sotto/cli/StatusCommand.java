@@ -1,0 +1,46 @@
+package im.sotto.cli;
+
+import java.util.List;
+import java.util.concurrent.Callable;
+
+import im.sotto.xmpp.pep.BundlePublisher;
+import im.sotto.xmpp.pep.DeviceId;
+import im.sotto.xmpp.pep.PepException;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+/** {@code sotto status}. */
+@Command(name = "status", mixinStandardHelpOptions = true, description = "Logs in, publishes this device's bundle "
+        + "and reads back from the server what peers will see: the account, this device, the fingerprint, the "
+        + "device list and this device's bundle.")
+public final class StatusCommand implements Callable<Integer> {
+    @Mixin
+    Common common;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        Accounts.Entry entry = Accounts.choose(common);
+        try (Accounts.Opened opened = Accounts.open(common, entry);
+             Online online = Online.connect(common, opened, null, System.err)) {
+            System.out.println("Account:     " + entry.jid() + " (logged in as " + online.connection.getUser() + ")");
+            System.out.println("Device:      " + opened.account.device().deviceId());
+            System.out.println("Fingerprint: " + opened.account.fingerprint().displayForm());
+            System.out.println("Store:       " + entry.store() + " (" + (entry.passphrase() ? "passphrase"
+                    : "key file") + ")");
+            BundlePublisher pep = new BundlePublisher(online.connection);
+            DeviceId self = DeviceId.of((int) opened.account.device().deviceId());
+            try {
+                List<DeviceId> devices = pep.fetchDeviceList(entry.jid());
+                byte[] bundle = pep.fetchBundle(entry.jid(), self);
+                System.out.println("Server:      device list " + devices + (devices.contains(self)
+                        ? " (this device listed)" : " (this device MISSING)") + "; this device's bundle published, "
+                        + bundle.length + " bytes, readable by peers");
+                return devices.contains(self) ? ExitCode.OK : ExitCode.FAILED;
+            } catch (PepException e) {
+                throw new CliException(ExitCode.CONNECTION, "the server does not return this device's bundle: "
+                        + e.kind() + " (" + e.getMessage() + "); peers cannot start offline sessions", e);
+            }
+        }
+    }
+}

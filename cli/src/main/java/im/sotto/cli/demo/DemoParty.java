@@ -1,0 +1,130 @@
+package im.sotto.cli.demo;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Predicate;
+
+import im.sotto.cli.CliException;
+import im.sotto.cli.Connector;
+import im.sotto.cli.ExitCode;
+import im.sotto.store.Protection;
+import im.sotto.store.SqliteAccountStore;
+import im.sotto.store.StoreOpenException;
+import im.sotto.xmpp.DecryptedStanza;
+import im.sotto.xmpp.SecurityEvent;
+import im.sotto.xmpp.SottoAccount;
+import im.sotto.xmpp.SottoListener;
+import im.sotto.xmpp.SottoManager;
+import im.sotto.xmpp.element.SottoEncrypted;
+import im.sotto.xmpp.element.SottoEncryptedIq;
+
+import org.jivesoftware.smack.filter.StanzaFilter;
+import org.jivesoftware.smack.packet.Stanza;
+import org.jivesoftware.smack.tcp.XMPPTCPConnection;
+import org.jxmpp.jid.EntityBareJid;
+
+/** Alice or Bob in the demo: a real SQLite store in a temporary directory, a connection through the recorder. */
+final class DemoParty implements SottoListener, AutoCloseable {
+    static final long WAIT_MS = 20_000;
+    static final StanzaFilter SOTTO = stanza -> stanza instanceof SottoEncryptedIq
+            || stanza.hasExtension(SottoEncrypted.ELEMENT, SottoEncrypted.NAMESPACE);
+
+    final String name;
+    final EntityBareJid jid;
+    private final char[] password;
+    final SqliteAccountStore store;
+    final SottoAccount account;
+    XMPPTCPConnection connection;
+    SottoManager manager;
+    final BlockingQueue<DecryptedStanza> inbox = new LinkedBlockingQueue<>();
+    final List<SecurityEvent> events = java.util.Collections.synchronizedList(new ArrayList<>());
+    final AtomicInteger sotto = new AtomicInteger();
+    final AtomicReference<Stanza> lastSent = new AtomicReference<>();
+
+    DemoParty(String name, EntityBareJid jid, char[] password, Path directory) {
+        this.name = name;
+        this.jid = jid;
+        this.password = password.clone();
+        try {
+            this.store = SqliteAccountStore.create(directory.resolve(name + ".db"),
+                    Protection.keyFile(directory.resolve(name + ".key")));
+        } catch (IOException | StoreOpenException e) {
+            throw new CliException(ExitCode.FAILED, "cannot create " + name + "'s store in " + directory + ": "
+                    + e.getMessage(), e);
+        }
+        this.account = SottoAccount.open(store, new SecureRandom(), Clock.systemUTC());
+    }
+
+    /** Logs in (Sotto enabled first, so offline messages delivered at login are decrypted) and publishes. */
+    void connect(String resource, Connector.Transport transport) throws Exception {
+        XMPPTCPConnection c = Connector.connection(jid, password, resource, transport);
+        c.addStanzaSendingListener(stanza -> {
+            sotto.incrementAndGet();
+            lastSent.set(stanza);
+        }, SOTTO);
+        SottoManager m = SottoManager.enable(c, account);
+        m.setHandshakeTimeout(Duration.ofSeconds(5));
+        m.addListener(this);
+        this.connection = c;
+        this.manager = m;
+        Connector.connectAndLogin(c, jid, transport);
+        m.republish().get(WAIT_MS, TimeUnit.MILLISECONDS);
+    }
+
+    void disconnect() {
+        if (connection != null) {
+            connection.disconnect();
+        }
+    }
+
+    @Override
+    public void onStanza(DecryptedStanza stanza) {
+        inbox.add(stanza);
+    }
+
+    @Override
+    public void onEvent(SecurityEvent event) {
+        events.add(event);
+    }
+
+    DecryptedStanza next() throws InterruptedException {
+        DecryptedStanza stanza = inbox.poll(WAIT_MS, TimeUnit.MILLISECONDS);
+        if (stanza == null) {
+            throw new IllegalStateException(name + " received nothing within " + WAIT_MS / 1000 + " s; events: "
+                    + events);
+        }
+        return stanza;
+    }
+
+    <E extends SecurityEvent> E awaitEvent(Class<E> type, Predicate<E> condition) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT_MS * 1_000_000;
+        while (System.nanoTime() < deadline) {
+            synchronized (events) {
+                for (SecurityEvent event : events) {
+                    if (type.isInstance(event) && condition.test(type.cast(event))) {
+                        return type.cast(event);
+                    }
+                }
+            }
+            Thread.sleep(20);
+        }
+        return null;
+    }
+
+    @Override
+    public void close() {
+        disconnect();
+        store.close();
+        java.util.Arrays.fill(password, '\0');
+    }
+}

@@ -1,0 +1,252 @@
+package im.sotto.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Transcripts of the commands against a real Prosody, run as separate processes the way a user or a script runs
+ * them: secrets from the environment, each account in its own --home, plaintext only on loopback.
+ */
+class CommandsIT {
+    private static Prosody prosody;
+
+    @TempDir
+    Path temp;
+
+    @BeforeAll
+    static void startProsody() throws Exception {
+        prosody = new Prosody();
+    }
+
+    @AfterAll
+    static void stopProsody() throws Exception {
+        if (prosody != null) {
+            prosody.close();
+        }
+    }
+
+    /** An account's environment: its home, its password and, for passphrase stores, the passphrase. */
+    private Map<String, String> env(String user, String passphrase) {
+        Map<String, String> env = new HashMap<>();
+        env.put("SOTTO_HOME", temp.resolve(user).toString());
+        env.put("SOTTO_PASSWORD", prosody.password(user));
+        if (passphrase != null) {
+            env.put("SOTTO_PASSPHRASE", passphrase);
+        }
+        return env;
+    }
+
+    private CliProcess.Run sotto(Map<String, String> env, String... args) throws Exception {
+        return CliProcess.run(env, null, 120, args);
+    }
+
+    private void add(String user, Map<String, String> env, String... extra) throws Exception {
+        List<String> args = new ArrayList<>(List.of("account", "add", prosody.jid(user), "--server", prosody.server(),
+                "--insecure-loopback"));
+        args.addAll(List.of(extra));
+        CliProcess.Run run = sotto(env, args.toArray(String[]::new));
+        assertEquals(0, run.exit(), run.toString());
+        assertTrue(run.out().startsWith("Added " + prosody.jid(user)), run.out());
+        assertTrue(run.out().contains("Fingerprint: "), run.out());
+    }
+
+    /** A failure is one line on stderr (after progress lines), starting "sotto: ", with no stack trace. */
+    private static String oneLineError(CliProcess.Run run) {
+        List<String> errors = run.err().lines().filter(l -> l.startsWith("sotto: ")).toList();
+        assertEquals(1, errors.size(), run.toString());
+        assertFalse(run.err().contains("\tat "), "no stack trace without --debug: " + run);
+        assertFalse(run.err().contains("Exception"), run.toString());
+        return errors.get(0);
+    }
+
+    private static List<JsonNode> jsonLines(String out) throws Exception {
+        List<JsonNode> lines = new ArrayList<>();
+        ObjectMapper json = new ObjectMapper();
+        for (String line : out.lines().toList()) {
+            lines.add(json.readTree(line));
+        }
+        return lines;
+    }
+
+    @Test
+    void addStatusSendListenContactsDevicesFingerprint() throws Exception {
+        Map<String, String> alice = env("alice", null);
+        Map<String, String> bob = env("bob", "correct horse battery");
+        add("alice", alice, "--no-passphrase");
+        add("bob", bob);
+        assertTrue(Files.isRegularFile(temp.resolve("bob").resolve(prosody.jid("bob")).resolve("store.db")));
+        assertFalse(Files.exists(temp.resolve("bob").resolve(prosody.jid("bob")).resolve("store.key")),
+                "a passphrase store has no key file");
+
+        CliProcess.Run status = sotto(alice, "status");
+        assertEquals(0, status.exit(), status.toString());
+        assertTrue(status.out().contains("(this device listed); this device's bundle published"), status.out());
+        assertFalse(status.out().contains(prosody.password("alice")) || status.err().contains(
+                prosody.password("alice")), "the password is never printed");
+
+        CliProcess.Run sent = sotto(alice, "send", prosody.jid("bob"), "the", "eagle", "has", "landed");
+        assertEquals(0, sent.exit(), sent.toString());
+        assertTrue(sent.out().startsWith("sent to " + prosody.jid("bob") + ", end-to-end encrypted"), sent.out());
+
+        CliProcess.Run listened = sotto(bob, "listen", "--json", "--count", "1", "--timeout", "30");
+        assertEquals(0, listened.exit(), listened.toString());
+        List<JsonNode> events = jsonLines(listened.out());
+        assertEquals("ready", events.get(0).get("event").asText());
+        JsonNode message = events.stream().filter(e -> e.get("event").asText().equals("message")).findFirst()
+                .orElseThrow(() -> new AssertionError(listened.toString()));
+        assertEquals("the eagle has landed", message.get("body").asText());
+        assertEquals("TRUSTED_ON_FIRST_USE", message.get("trust").asText());
+        assertTrue(message.get("from").asText().startsWith(prosody.jid("alice") + "/"));
+        assertFalse(prosody.storedData().contains("eagle has landed"), "the server kept no plaintext");
+
+        CliProcess.Run contacts = sotto(bob, "contacts");
+        assertEquals(0, contacts.exit(), contacts.toString());
+        assertTrue(contacts.out().lines().anyMatch(l -> l.startsWith(prosody.jid("alice"))
+                && l.contains("TRUSTED_ON_FIRST_USE") && !l.contains("never")), contacts.out());
+        CliProcess.Run devices = sotto(bob, "devices", prosody.jid("alice"));
+        assertEquals(0, devices.exit(), devices.toString());
+        assertEquals(2, devices.out().lines().count(), "a header and alice's one device: " + devices.out());
+
+        CliProcess.Run fingerprint = sotto(alice, "fingerprint", "--qr");
+        assertEquals(0, fingerprint.exit(), fingerprint.toString());
+        String[] lines = fingerprint.out().split("\n");
+        assertTrue(lines[0].matches(prosody.jid("alice").replace(".", "\\.") + "( [0-9a-f]{8}){8}"), lines[0]);
+        assertTrue(lines[1].chars().allMatch(c -> c == '█'), "the QR code's quiet zone: " + lines[1]);
+        assertTrue(fingerprint.out().contains("▀") && fingerprint.out().contains("▄"), fingerprint.out());
+        assertTrue(lines[lines.length - 1].startsWith("sotto:fp:v1:"), lines[lines.length - 1]);
+    }
+
+    @Test
+    void wrongPasswordIsOneLineWithExitCode3() throws Exception {
+        Map<String, String> alice = env("alice", null);
+        add("alice", alice, "--no-passphrase");
+        alice.put("SOTTO_PASSWORD", "not-the-password");
+        CliProcess.Run run = sotto(alice, "status");
+        assertEquals(ExitCode.AUTH, run.exit(), run.toString());
+        String error = oneLineError(run);
+        assertTrue(error.contains("the server refused the password"), error);
+        assertTrue(error.contains("SOTTO_PASSWORD or --password-file"), error);
+        assertFalse(run.err().contains("not-the-password") || run.out().contains("not-the-password"));
+    }
+
+    @Test
+    void wrongPassphraseIsOneLineWithExitCode5() throws Exception {
+        Map<String, String> bob = env("bob", "the right one");
+        add("bob", bob);
+        bob.put("SOTTO_PASSPHRASE", "the wrong one");
+        CliProcess.Run run = sotto(bob, "contacts");
+        assertEquals(ExitCode.STORE, run.exit(), run.toString());
+        assertTrue(oneLineError(run).contains("wrong passphrase"), run.toString());
+    }
+
+    @Test
+    void serverDownIsOneLineWithExitCode4() throws Exception {
+        Map<String, String> alice = env("alice", null);
+        add("alice", alice, "--no-passphrase");
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        CliProcess.Run run = sotto(alice, "send", "--server", "127.0.0.1:" + closedPort, prosody.jid("bob"), "hi");
+        assertEquals(ExitCode.CONNECTION, run.exit(), run.toString());
+        String error = oneLineError(run);
+        assertTrue(error.contains("connection refused") && error.contains("is the server running?"), error);
+    }
+
+    @Test
+    void plaintextIsRefusedBeyondLoopback() throws Exception {
+        CliProcess.Run run = sotto(env("alice", null), "account", "add", prosody.jid("alice"), "--no-passphrase",
+                "--server", "192.0.2.1:5222", "--insecure-loopback");
+        assertEquals(ExitCode.USAGE, run.exit(), run.toString());
+        assertTrue(oneLineError(run).contains("--insecure-loopback refused"), run.toString());
+    }
+
+    /**
+     * Carol has no Sotto: alice's message is not sent (exit 6), stays queued, and neither the server's data nor
+     * carol's delivery ever holds it in plaintext; once carol has Sotto, alice's next send delivers both, in order.
+     */
+    @Test
+    void peerWithoutSottoKeepsTheMessageQueuedNeverPlaintext() throws Exception {
+        Map<String, String> alice = env("alice", null);
+        Map<String, String> carol = env("carol", null);
+        add("alice", alice, "--no-passphrase");
+        CliProcess.Run first = sotto(alice, "send", prosody.jid("carol"), "first", "secret", "for", "carol");
+        assertEquals(ExitCode.NOT_SENT, first.exit(), first.toString());
+        String error = oneLineError(first);
+        assertTrue(error.contains("no Sotto device") && error.contains("kept in the outbox")
+                && error.contains("Nothing was sent in plaintext"), error);
+        assertFalse(prosody.storedData().contains("first secret for carol"), "nothing reached the server");
+
+        add("carol", carol, "--no-passphrase");
+        CliProcess.Run second = sotto(alice, "send", prosody.jid("carol"), "second", "secret");
+        assertEquals(0, second.exit(), second.toString());
+        assertTrue(second.err().contains("Sent 1 queued message to " + prosody.jid("carol")), second.err());
+
+        CliProcess.Run listened = sotto(carol, "listen", "--json", "--count", "2", "--timeout", "30");
+        assertEquals(0, listened.exit(), listened.toString());
+        List<String> bodies = jsonLines(listened.out()).stream().filter(e -> e.get("event").asText().equals("message"))
+                .map(e -> e.get("body").asText()).toList();
+        assertEquals(List.of("first secret for carol", "second secret"), bodies);
+        assertFalse(prosody.storedData().contains("secret for carol"), "the server kept no plaintext");
+    }
+
+    /** Both run sotto verify at once: the same SAS on both sides; "yes" verifies, "no" does not (exit 7). */
+    @Test
+    void verifyShowsTheSameSasAndRecordsBothAnswers() throws Exception {
+        Map<String, String> alice = env("alice", null);
+        Map<String, String> bob = env("bob", null);
+        add("alice", alice, "--no-passphrase");
+        add("bob", bob, "--no-passphrase");
+        CliProcess.Started aliceVerify = CliProcess.start(alice, "verify", prosody.jid("bob"), "--timeout", "40");
+        CliProcess.Started bobVerify = CliProcess.start(bob, "verify", prosody.jid("alice"), "--timeout", "40");
+        aliceVerify.answer("yes");
+        bobVerify.answer("no");
+        CliProcess.Run aliceRun = aliceVerify.finish(90);
+        CliProcess.Run bobRun = bobVerify.finish(90);
+        String aliceSas = aliceRun.out().replaceAll("(?s).*SAS with \\S+: (\\w{8}).*", "$1");
+        String bobSas = bobRun.out().replaceAll("(?s).*SAS with \\S+: (\\w{8}).*", "$1");
+        assertTrue(aliceSas.matches("[0-9A-Z]{8}"), aliceRun.toString());
+        assertEquals(aliceSas, bobSas, "both sides show the same SAS\n" + aliceRun + "\n" + bobRun);
+
+        assertEquals(0, aliceRun.exit(), aliceRun.toString());
+        assertTrue(aliceRun.out().contains(prosody.jid("bob") + " is now VERIFIED"), aliceRun.out());
+        assertEquals(ExitCode.NOT_VERIFIED, bobRun.exit(), bobRun.toString());
+        assertTrue(oneLineError(bobRun).contains("NOT verified"), bobRun.toString());
+
+        CliProcess.Run aliceContacts = sotto(alice, "contacts");
+        assertTrue(aliceContacts.out().lines().anyMatch(l -> l.startsWith(prosody.jid("bob"))
+                && l.contains("VERIFIED")), aliceContacts.out());
+        CliProcess.Run bobContacts = sotto(bob, "contacts");
+        assertTrue(bobContacts.out().lines().anyMatch(l -> l.startsWith(prosody.jid("alice"))
+                && l.contains("TRUSTED_ON_FIRST_USE")), bobContacts.out());
+    }
+
+    @Test
+    void helpListsEveryCommandAndTheExitCodes() throws Exception {
+        CliProcess.Run help = sotto(Map.of(), "--help");
+        assertEquals(0, help.exit(), help.toString());
+        for (String command : List.of("demo", "account", "status", "send", "listen", "verify", "fingerprint",
+                "contacts", "devices", "trust")) {
+            assertTrue(help.out().lines().anyMatch(l -> l.strip().startsWith(command + " ")
+                    || l.strip().equals(command)), command + " missing:\n" + help.out());
+        }
+        assertTrue(help.out().contains("Exit codes:") && help.out().contains("6  not sent"), help.out());
+    }
+}
