@@ -32,6 +32,12 @@ import org.jxmpp.jid.impl.JidCreate;
  * Called only from the manager's worker thread.
  */
 final class SendQueue {
+    /**
+     * Marks the queue entries this manager writes, so that entries an application keeps in the same account store
+     * (the command-line client's outbox) are neither restored nor dropped by the manager.
+     */
+    private static final byte[] RECORD_PREFIX = "sotto-manager stanza v1\n".getBytes(StandardCharsets.US_ASCII);
+
     /** A stanza waiting for a session; {@code durableId} is its id in the store's queue, 0 when kept in memory only. */
     record Pending(Stanza stanza, CompletableFuture<?> sent, long durableId) {
     }
@@ -52,8 +58,10 @@ final class SendQueue {
         if (stanza instanceof IQ) {
             return 0;
         }
-        return stores.outboundQueue().enqueue(peer.toString(),
-                stanza.toXML().toString().getBytes(StandardCharsets.UTF_8));
+        byte[] xml = stanza.toXML().toString().getBytes(StandardCharsets.UTF_8);
+        byte[] record = java.util.Arrays.copyOf(RECORD_PREFIX, RECORD_PREFIX.length + xml.length);
+        System.arraycopy(xml, 0, record, RECORD_PREFIX.length, xml.length);
+        return stores.outboundQueue().enqueue(peer.toString(), record);
     }
 
     /** Takes a stanza out of the store's queue, in the transaction that encrypts it (or reports its failure). */
@@ -121,11 +129,13 @@ final class SendQueue {
             Set<Long> inMemory = new TreeSet<>();
             waiting.getOrDefault(peer, new ArrayDeque<>()).forEach(p -> inMemory.add(p.durableId()));
             for (QueuedStanza queued : entry.getValue()) {
-                if (inMemory.contains(queued.id())) {
+                byte[] record = queued.stanza();
+                if (inMemory.contains(queued.id()) || !isOurs(record)) {
                     continue;
                 }
                 try {
-                    Stanza stanza = PacketParserUtils.parseStanza(new String(queued.stanza(), StandardCharsets.UTF_8));
+                    Stanza stanza = PacketParserUtils.parseStanza(new String(record, RECORD_PREFIX.length,
+                            record.length - RECORD_PREFIX.length, StandardCharsets.UTF_8));
                     add(peer, new Pending(stanza, new CompletableFuture<Void>(), queued.id()));
                 } catch (Exception e) {
                     fail(peer, new Pending(null, new CompletableFuture<Void>(), queued.id()),
@@ -133,6 +143,11 @@ final class SendQueue {
                 }
             }
         }
+    }
+
+    private static boolean isOurs(byte[] record) {
+        return record.length >= RECORD_PREFIX.length
+                && java.util.Arrays.equals(record, 0, RECORD_PREFIX.length, RECORD_PREFIX, 0, RECORD_PREFIX.length);
     }
 
     /** Reports that {@code pending} will not be sent; it leaves the store's queue too (the user has been told). */
