@@ -31,6 +31,8 @@ final class OnlineHandshakes {
 
     private final SottoAccount account;
     private final Map<Jid, Object> inFlight = new HashMap<>();
+    /** Passwords agreed with contacts, by bare JID; kept in memory only (the application keeps them if it wants). */
+    private final Map<BareJid, byte[]> passwords = new java.util.concurrent.ConcurrentHashMap<>();
 
     OnlineHandshakes(SottoAccount account) {
         this.account = account;
@@ -53,6 +55,10 @@ final class OnlineHandshakes {
     byte[] start(Jid peer, Optional<Long> device) throws HandshakeException {
         OnlineInitiator initiator = OnlineInitiator.create(config(peer.asBareJid()), account.random(),
                 account.clock());
+        byte[] password = passwords.get(peer.asBareJid());
+        if (password != null) {
+            initiator.usePassword(password);
+        }
         Optional<DeviceCertificate> known = knownDevice(peer.asBareJid(), device);
         byte[] first = known.isPresent() ? initiator.startKnownPeer(known.get()) : initiator.start();
         inFlight.put(peer, initiator);
@@ -76,6 +82,15 @@ final class OnlineHandshakes {
             known.keySet().removeIf(id -> device.isPresent() && id != device.get().longValue());
             return known.size() == 1 ? known.values().stream().findFirst() : Optional.<DeviceCertificate>empty();
         });
+    }
+
+    /** Sets (or, with null, clears) the password agreed with {@code peer}; handshakes then run CPace too. */
+    void setPassword(BareJid peer, byte[] password) {
+        if (password == null) {
+            passwords.remove(peer);
+        } else {
+            passwords.put(peer, password.clone());
+        }
     }
 
     boolean inFlight(Jid peer) {
@@ -118,6 +133,10 @@ final class OnlineHandshakes {
                 }
                 OnlineResponder responder = OnlineResponder.create(config(from.asBareJid()), account.random(),
                         account.clock());
+                byte[] password = passwords.get(from.asBareJid());
+                if (password != null) {
+                    responder.usePassword(password);
+                }
                 inFlight.put(from, responder);
                 step = responder.receive(payload);
             } else if (party instanceof OnlineInitiator) {

@@ -40,6 +40,8 @@ public sealed interface SecurityEvent {
         KEY_CHANGED,
         /** The stanza cannot be carried: broadcast presence, no recipient, too large. */
         UNSUPPORTED_STANZA,
+        /** The contact's password did not match (or one side has none): one online guess spent, no session. */
+        PASSWORD_MISMATCH,
         /** The connection or the server failed while sending. */
         CONNECTION
     }

@@ -197,6 +197,10 @@ final class SessionDriver {
         startOffline(peer, known);
     }
 
+    void setPassword(BareJid peer, byte[] password) {
+        handshakes.setPassword(peer, password);
+    }
+
     /** A new online handshake with {@code target} now; its session replaces the one with that device. */
     void renew(Jid target) {
         BareJid peer = target.asBareJid();
@@ -359,6 +363,14 @@ final class SessionDriver {
 
     private void handshakeStep(Stanza outer, BareJid peer, Jid from, byte[] payload) {
         OnlineHandshakes.Step step = handshakes.receive(from, self(), payload);
+        if (step.failure().filter(f -> f.startsWith("PASSWORD_")).isPresent()) {
+            // A wrong password is not retried: every attempt would be one more online guess for whoever answers.
+            establishing.remove(peer);
+            queue.failAll(peer, SendFailure.PASSWORD_MISMATCH, "handshake with " + from + ": " + step.failure().get());
+            events.accept(new SecurityEvent.UndecryptableStanza(peer, from, outer.getStanzaId(),
+                    UndecryptableReason.UNTRUSTED_SENDER, "handshake: " + step.failure().get()));
+            return;
+        }
         step.failure().ifPresent(failure -> events.accept(new SecurityEvent.UndecryptableStanza(peer, from,
                 outer.getStanzaId(), failure.startsWith("MALFORMED") || failure.startsWith("UNSUPPORTED")
                         ? UndecryptableReason.MALFORMED : UndecryptableReason.TAMPERED, "handshake: " + failure)));

@@ -233,6 +233,24 @@ public final class SottoManager extends Manager {
         worker.execute(() -> driver.renew(resource));
     }
 
+    /**
+     * Sets the password agreed with a contact (optional; null clears it). Handshakes with that contact then also
+     * run CPace (docs/protocol.md 4.12): the contact must use the same password, an attacker gets one online guess
+     * per handshake and nothing to test offline, and a mismatch fails the waiting stanzas with
+     * {@code PASSWORD_MISMATCH} without a retry. Sotto keeps the password in memory only.
+     */
+    public void setContactPassword(BareJid contact, char[] password) {
+        Objects.requireNonNull(contact, "contact");
+        byte[] utf8 = null;
+        if (password != null) {
+            java.nio.ByteBuffer encoded = java.nio.charset.StandardCharsets.UTF_8.encode(java.nio.CharBuffer.wrap(password));
+            utf8 = new byte[encoded.remaining()];
+            encoded.get(utf8);
+        }
+        byte[] value = utf8;
+        worker.execute(() -> driver.setPassword(contact, value));
+    }
+
     /** Sends an iq request encrypted; the future yields the decrypted answer (a result, or an error iq). */
     public CompletableFuture<IQ> sendIq(IQ request) {
         if (request.getType() != IQ.Type.get && request.getType() != IQ.Type.set) {

@@ -1,0 +1,54 @@
+package im.sotto.xmpp.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import im.sotto.xmpp.SecurityEvent;
+import im.sotto.xmpp.SottoSendException;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.jivesoftware.smack.packet.Message;
+import org.jivesoftware.smack.packet.StanzaBuilder;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** A password agreed between two contacts, through CPace in the handshake, on real Prosody and ejabberd. */
+@ExtendWith(XmppServersExtension.class)
+class ContactPasswordIT {
+    private static Message chat(org.jxmpp.jid.Jid to, String body) {
+        return StanzaBuilder.buildMessage().to(to).ofType(Message.Type.chat).setBody(body).build();
+    }
+
+    @ParameterizedTest
+    @EnumSource(ServerKind.class)
+    void theSamePasswordGivesASessionAWrongOneFailsAtOnceWithAReason(ServerKind kind, XmppServers servers)
+            throws Exception {
+        String s = UUID.randomUUID().toString().substring(0, 8);
+        SottoParty alice = new SottoParty().connect(servers.get(kind).connection("alice", "a-" + s));
+        SottoParty bob = new SottoParty().connect(servers.get(kind).connection("bob", "b-" + s));
+        SottoParty carol = new SottoParty().connect(servers.get(kind).connection("carol", "c-" + s));
+        try {
+            alice.manager.setContactPassword(bob.connection.getUser().asBareJid(), "amber lighthouse".toCharArray());
+            bob.manager.setContactPassword(alice.connection.getUser().asBareJid(), "amber lighthouse".toCharArray());
+            alice.manager.send(chat(bob.connection.getUser(), "with our password")).get(20, TimeUnit.SECONDS);
+            assertEquals("with our password", ((Message) bob.next().stanza()).getBody());
+
+            // Carol expects another password from alice: no session, no retry, a clear reason, nothing delivered.
+            alice.manager.setContactPassword(carol.connection.getUser().asBareJid(), "amber lighthouse".toCharArray());
+            carol.manager.setContactPassword(alice.connection.getUser().asBareJid(), "a different one".toCharArray());
+            ExecutionException failed = assertThrows(ExecutionException.class, () -> alice.manager
+                    .send(chat(carol.connection.getUser(), "must not arrive")).get(20, TimeUnit.SECONDS));
+            SottoSendException reason = assertInstanceOf(SottoSendException.class, failed.getCause());
+            assertEquals(SecurityEvent.SendFailure.PASSWORD_MISMATCH, reason.reason());
+            assertTrue(carol.inbox.isEmpty(), "carol received nothing");
+        } finally {
+            alice.disconnect();
+            bob.disconnect();
+            carol.disconnect();
+        }
+    }
+}
