@@ -71,12 +71,14 @@ public final class LibsignalParties {
         bobToAliceOffline = new SessionCipher(bobStore, aliceOffline);
     }
 
-    /** A session from Bob's bundle, one message each way, then both records saved. */
+    /** A session from Bob's bundle, one message each way and one more from Alice, then both records saved. */
     public void establish() throws Exception {
         new SessionBuilder(aliceStore, bobAddress).process(bundle);
         bobToAlice.decrypt(new PreKeySignalMessage(aliceToBob.encrypt(Anchors.PAYLOAD).serialize()));
         resetPreKeys();
         aliceToBob.decrypt(new SignalMessage(bobToAlice.encrypt(Anchors.PAYLOAD).serialize()));
+        // One more from Alice: her new chain is now known to Bob, so the one-way figure has no DH step in it.
+        bobToAlice.decrypt(new SignalMessage(aliceToBob.encrypt(Anchors.PAYLOAD).serialize()));
         aliceSnapshot = aliceStore.loadSession(bobAddress);
         bobSnapshot = bobStore.loadSession(aliceAddress);
         sinceRewind = 0;

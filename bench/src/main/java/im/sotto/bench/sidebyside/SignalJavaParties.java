@@ -59,12 +59,14 @@ public final class SignalJavaParties {
         bobToAliceOffline = new SessionCipher(bobStore, aliceOffline);
     }
 
-    /** A session from Bob's bundle, one message each way, then both records saved. */
+    /** A session from Bob's bundle, one message each way and one more from Alice, then both records saved. */
     public void establish() throws Exception {
         new SessionBuilder(aliceStore, bobAddress).process(bundle);
         bobToAlice.decrypt(new PreKeySignalMessage(aliceToBob.encrypt(Anchors.PAYLOAD).serialize()));
         bobStore.storePreKey(PRE_KEY_ID, preKey);
         aliceToBob.decrypt(new SignalMessage(bobToAlice.encrypt(Anchors.PAYLOAD).serialize()));
+        // One more from Alice: her new chain is now known to Bob, so the one-way figure has no DH step in it.
+        bobToAlice.decrypt(new SignalMessage(aliceToBob.encrypt(Anchors.PAYLOAD).serialize()));
         aliceSnapshot = aliceStore.loadSession(bobAddress);
         bobSnapshot = bobStore.loadSession(aliceAddress);
         sinceRewind = 0;
@@ -108,6 +110,19 @@ public final class SignalJavaParties {
 
     /** Bytes of one message after the session is established (for the wire-size table). */
     public byte[] establishedMessage() throws Exception {
-        return aliceToBob.encrypt(Anchors.PAYLOAD).serialize();
+        return encryptToBob(Anchors.PAYLOAD).serialize();
+    }
+
+    /** Alice encrypts {@code plaintext} to Bob on the established session. */
+    public SignalMessage encryptToBob(byte[] plaintext) throws Exception {
+        return new SignalMessage(aliceToBob.encrypt(plaintext).serialize());
+    }
+
+    /** Bytes of a first message (PreKeySignalMessage), for the wire-size table. */
+    public byte[] firstMessage() throws Exception {
+        new SessionBuilder(aliceStore, bobOffline).process(bundle);
+        byte[] first = aliceToBobOffline.encrypt(Anchors.PAYLOAD).serialize();
+        aliceStore.deleteSession(bobOffline);
+        return first;
     }
 }

@@ -93,7 +93,10 @@ public final class SottoParties {
         responderConfig = HandshakeConfig.builder(bob).suites(List.of(CipherSuite.X25519_AESGCM_SHA256)).build();
     }
 
-    /** Establishes a session by the online handshake and exchanges one message each way, then saves both records. */
+    /**
+     * Establishes a session by the online handshake, exchanges one message each way and one more from Alice (so her
+     * current chain is Bob's current receiving chain), then saves both records.
+     */
     public void establish() throws Exception {
         HandshakeResult[] results = handshakeResults();
         RatchetSession a = RatchetSession.start(results[0].seed().toRatchetInit(), random, clock);
@@ -107,6 +110,8 @@ public final class SottoParties {
             return null;
         });
         pingPong();
+        // One more from Alice: her new chain is now known to Bob, so the one-way figure has no DH step in it.
+        receive(bobStore, ALICE, send(aliceStore, BOB));
         aliceSnapshot = aliceStore.transact(s -> s.sessions().load(BOB).orElseThrow());
         bobSnapshot = bobStore.transact(s -> s.sessions().load(ALICE).orElseThrow());
         sinceRewind = 0;
@@ -199,6 +204,21 @@ public final class SottoParties {
         HandshakeStep three = a.receive(two.message().orElseThrow());
         HandshakeStep done = b.receive(three.message().orElseThrow());
         return new HandshakeResult[] {three.result().orElseThrow(), done.result().orElseThrow()};
+    }
+
+    /** Alice encrypts {@code plaintext} to Bob on the established session (for the wire-size table). */
+    public byte[] encryptToBob(byte[] plaintext) throws RatchetRecordException {
+        return aliceStore.transact(s -> {
+            RatchetSession session = RatchetSession.fromRecord(s.sessions().load(BOB).orElseThrow(), random, clock);
+            byte[] message = session.encrypt(plaintext, Anchors.ASSOCIATED_DATA);
+            s.sessions().store(BOB, session.toRecord());
+            return message;
+        });
+    }
+
+    /** One first message carrying {@code plaintext} (for the wire-size table). */
+    public byte[] firstMessage(byte[] plaintext) throws BundleException {
+        return sender.send(PreKeyBundle.parse(bundle), knowledge, plaintext, Anchors.ASSOCIATED_DATA).message();
     }
 
     CipherSuite offlineSuite() {
