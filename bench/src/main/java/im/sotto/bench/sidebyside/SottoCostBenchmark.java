@@ -1,6 +1,7 @@
 package im.sotto.bench.sidebyside;
 
 import im.sotto.protocol.crypto.CipherSuite;
+import im.sotto.protocol.offline.PreKeyBundle;
 import im.sotto.protocol.offline.PreKeyPolicy;
 import im.sotto.protocol.offline.PreKeyVault;
 import im.sotto.protocol.ratchet.RatchetSession;
@@ -35,6 +36,7 @@ public class SottoCostBenchmark {
     private byte[] vaultRecord;
     private byte[] hybridVaultRecord;
     private PreKeyVault vault;
+    private byte[] bundle;
     private final AccountStore store = new InMemoryAccountStore();
     private final byte[] scalar = new byte[X25519.SCALAR_SIZE];
     private final byte[] point = new byte[X25519.POINT_SIZE];
@@ -52,6 +54,7 @@ public class SottoCostBenchmark {
         vault = PreKeyVault.create(p.bobAccount, Set.of(CipherSuite.X25519_AESGCM_SHA256), PreKeyPolicy.defaults(),
                 random, clock.instant());
         vaultRecord = vault.toRecord();
+        bundle = vault.bundle().encode();
         hybridVaultRecord = PreKeyVault.create(p.bobAccount, Set.of(CipherSuite.X25519MLKEM768_AESGCM_SHA256),
                 PreKeyPolicy.defaults(), random, clock.instant()).toRecord();
         random.nextBytes(scalar);
@@ -96,6 +99,12 @@ public class SottoCostBenchmark {
     @Benchmark
     public PreKeyVault hybridVaultFromRecord() throws Exception {
         return PreKeyVault.fromRecord(hybridVaultRecord);
+    }
+
+    /** Parsing a published bundle with 100 one-time prekeys (once per sent first message). */
+    @Benchmark
+    public PreKeyBundle bundleParse() throws Exception {
+        return PreKeyBundle.parse(bundle);
     }
 
     /** Writing the vault back (once per received first message). */
