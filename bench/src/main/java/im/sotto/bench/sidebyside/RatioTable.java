@@ -204,6 +204,10 @@ public final class RatioTable {
         out.add("");
     }
 
+    List<String> rendered() {
+        return out;
+    }
+
     private String alloc(String name) {
         Score s = scores.get(name);
         return s == null || Double.isNaN(s.bytesPerOp) ? "—" : String.format(Locale.ROOT, "%,.0f", s.bytesPerOp);

@@ -1,16 +1,24 @@
 package im.sotto.bench.sidebyside;
 
+import im.sotto.protocol.crypto.AeadAlgorithm;
 import im.sotto.protocol.crypto.CipherSuite;
+import im.sotto.protocol.crypto.HashAlgorithm;
+import im.sotto.protocol.crypto.SecretBytes;
 import im.sotto.protocol.offline.PreKeyBundle;
 import im.sotto.protocol.offline.PreKeyPolicy;
 import im.sotto.protocol.offline.PreKeyVault;
 import im.sotto.protocol.ratchet.RatchetSession;
 import im.sotto.protocol.store.AccountStore;
 import im.sotto.protocol.store.InMemoryAccountStore;
+import java.nio.ByteBuffer;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import javax.crypto.Cipher;
+import javax.crypto.Mac;
+import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
 import org.bouncycastle.math.ec.rfc7748.X25519;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -41,8 +49,19 @@ public class SottoCostBenchmark {
     private final byte[] scalar = new byte[X25519.SCALAR_SIZE];
     private final byte[] point = new byte[X25519.POINT_SIZE];
 
+    private final SecretBytes key = SecretBytes.copyOf(new byte[32]);
+    private final byte[] message = new byte[200];
+    private final byte[] nonce = new byte[12];
+    private Mac mac;
+    private Cipher gcm;
+    private final SecretKeySpec macKey = new SecretKeySpec(new byte[32], "HmacSHA256");
+    private final SecretKeySpec aesKey = new SecretKeySpec(new byte[32], "AES");
+    private long counter;
+
     @Setup
     public void setUp() throws Exception {
+        mac = Mac.getInstance("HmacSHA256", "SunJCE");
+        gcm = Cipher.getInstance("AES/GCM/NoPadding", "SunJCE");
         SottoParties p = new SottoParties(CipherSuite.X25519_AESGCM_SHA256, false);
         p.establish();
         sessionRecord = p.aliceStore.transact(s -> s.sessions().load(SottoParties.BOB).orElseThrow());
@@ -58,6 +77,34 @@ public class SottoCostBenchmark {
         hybridVaultRecord = PreKeyVault.create(p.bobAccount, Set.of(CipherSuite.X25519MLKEM768_AESGCM_SHA256),
                 PreKeyPolicy.defaults(), random, clock.instant()).toRecord();
         random.nextBytes(scalar);
+    }
+
+    /** HMAC-SHA256 of 32 bytes as the core computes it: a new JCA engine looked up and keyed per call. */
+    @Benchmark
+    public byte[] hmacAsTheCoreDoes() {
+        return HashAlgorithm.SHA256.hmac(key, point);
+    }
+
+    /** The same on an engine made once (the floor's way). */
+    @Benchmark
+    public byte[] hmacOnOneEngine() throws Exception {
+        mac.init(macKey);
+        return mac.doFinal(point);
+    }
+
+    /** AES-256-GCM seal of 200 bytes as the core does it: a new JCA engine looked up and keyed per call. */
+    @Benchmark
+    public byte[] sealAsTheCoreDoes() {
+        ByteBuffer.wrap(nonce).putLong(4, ++counter);
+        return AeadAlgorithm.AES_256_GCM.seal(key, nonce, new byte[0], message);
+    }
+
+    /** The same on an engine made once. */
+    @Benchmark
+    public byte[] sealOnOneEngine() throws Exception {
+        ByteBuffer.wrap(nonce).putLong(4, ++counter);
+        gcm.init(Cipher.ENCRYPT_MODE, aesKey, new GCMParameterSpec(128, nonce));
+        return gcm.doFinal(message);
     }
 
     /** Parsing a session record (as every operation does once per side). */
