@@ -18,6 +18,7 @@ public final class HandshakeConfig {
     private final Set<HandshakeMode> modes;
     private final HandshakeMode preferredResponderMode;
     private final Predicate<DeviceCertificate> revealToInitiator;
+    private final RetainedSecretLookup retainedSecrets;
 
     private HandshakeConfig(Builder b) {
         this.device = Objects.requireNonNull(b.device);
@@ -26,6 +27,7 @@ public final class HandshakeConfig {
         this.modes = Set.copyOf(b.modes);
         this.preferredResponderMode = b.preferredResponderMode;
         this.revealToInitiator = b.revealToInitiator;
+        this.retainedSecrets = b.retainedSecrets;
         if (suitesByPreference.isEmpty() || modes.isEmpty() || versions.isEmpty()) {
             throw new IllegalArgumentException("a handshake config needs versions, suites and modes");
         }
@@ -61,6 +63,10 @@ public final class HandshakeConfig {
 
     boolean revealsTo(DeviceCertificate initiator) {
         return revealToInitiator.test(initiator);
+    }
+
+    RetainedSecretLookup retainedSecrets() {
+        return retainedSecrets;
     }
 
     /** The offer this device sends as initiator and as a counter-offer: everything it speaks except IK. */
@@ -101,6 +107,7 @@ public final class HandshakeConfig {
         private Set<HandshakeMode> modes = EnumSet.allOf(HandshakeMode.class);
         private HandshakeMode preferredResponderMode = HandshakeMode.XX;
         private Predicate<DeviceCertificate> revealToInitiator = cert -> true;
+        private RetainedSecretLookup retainedSecrets = RetainedSecretLookup.NONE;
 
         private Builder(DeviceIdentity device) {
             this.device = device;
@@ -135,6 +142,12 @@ public final class HandshakeConfig {
         /** In the responder-protecting mode: reveal this device only to initiators the predicate accepts. */
         public Builder revealToInitiator(Predicate<DeviceCertificate> value) {
             this.revealToInitiator = Objects.requireNonNull(value);
+            return this;
+        }
+
+        /** Where the retained secrets for peer devices are kept (by default: none, every session is new). */
+        public Builder retainedSecrets(RetainedSecretLookup value) {
+            this.retainedSecrets = Objects.requireNonNull(value);
             return this;
         }
 

@@ -21,6 +21,10 @@ public final class HandshakeException extends Exception {
         UNEXPECTED_PEER,
         /** The responder's policy refused to reveal itself to this initiator. */
         REJECTED_BY_POLICY,
+        /** The peer does not know the password agreed for this contact (one online guess, nothing learned). */
+        PASSWORD_MISMATCH,
+        /** One side requires a password for this contact and the other did not use one. */
+        PASSWORD_REQUIRED,
         /** The message could not be parsed. */
         MALFORMED,
         /** The frame names a wire version this implementation does not speak. */

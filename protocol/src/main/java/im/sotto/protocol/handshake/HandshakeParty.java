@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Arrays;
+import java.util.Optional;
 
 /** What initiator and responder share: prologue, Noise error mapping, certificate checks, the ratchet seed. */
 abstract class HandshakeParty {
@@ -88,18 +89,26 @@ abstract class HandshakeParty {
         return cert;
     }
 
-    /** Derives the ratchet seed from the finished Noise state; the Noise state is spent afterwards. */
+    /**
+     * Derives the ratchet seed and the next retained secret from the finished Noise state (spent afterwards). A
+     * retained secret both sides confirmed is appended to the input, so the session depends on it too.
+     */
     static SessionSeed seed(HandshakeState state, boolean initiator, byte[] responderRatchetPublic,
-            X25519KeyPair responderRatchetPair) throws NoiseException {
-        SecretBytes material = state.exportSecret(SEED_LABEL, 96);
+            X25519KeyPair responderRatchetPair, SecretBytes mixedRetainedSecret) throws NoiseException {
+        SecretBytes material = state.exportSecret(SEED_LABEL, 128, mixedRetainedSecret);
         byte[] m = material.reveal();
         material.wipe();
         try {
             return new SessionSeed(state.suite(), initiator, SecretBytes.copyOf(Arrays.copyOfRange(m, 0, 32)),
                     SecretBytes.copyOf(Arrays.copyOfRange(m, 32, 64)), SecretBytes.copyOf(Arrays.copyOfRange(m, 64, 96)),
-                    responderRatchetPublic, responderRatchetPair);
+                    responderRatchetPublic, responderRatchetPair, SecretBytes.copyOf(Arrays.copyOfRange(m, 96, 128)));
         } finally {
             Arrays.fill(m, (byte) 0);
         }
+    }
+
+    /** What to retain after this session: its new secret, and the newest one held before it. */
+    static RetainedSecrets nextRetainedSecrets(SessionSeed seed, Optional<RetainedSecrets> held) {
+        return new RetainedSecrets(seed.retainedSecret(), held.map(RetainedSecrets::newest).orElse(null));
     }
 }

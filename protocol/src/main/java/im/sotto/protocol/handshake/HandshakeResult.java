@@ -12,9 +12,12 @@ public final class HandshakeResult {
     private final byte[] applicationData;
     private final byte[] unsentApplicationData;
     private final SessionSeed seed;
+    private final Continuity continuity;
+    private final RetainedSecrets retainedSecrets;
 
     HandshakeResult(Selection selection, DeviceCertificate peerCertificate, ShortAuthenticationString sas,
-            byte[] channelBinding, byte[] applicationData, byte[] unsentApplicationData, SessionSeed seed) {
+            byte[] channelBinding, byte[] applicationData, byte[] unsentApplicationData, SessionSeed seed,
+            Continuity continuity, RetainedSecrets retainedSecrets) {
         this.selection = selection;
         this.peerCertificate = peerCertificate;
         this.sas = sas;
@@ -22,6 +25,22 @@ public final class HandshakeResult {
         this.applicationData = applicationData.clone();
         this.unsentApplicationData = unsentApplicationData.clone();
         this.seed = seed;
+        this.continuity = continuity;
+        this.retainedSecrets = retainedSecrets;
+    }
+
+    /** What the retained-secret check found: continuity with this device, a new device or peer, or a break. */
+    public Continuity continuity() {
+        return continuity;
+    }
+
+    /**
+     * The retained secrets to store for this peer device in place of the old ones, in the same transaction as the
+     * new session. After {@link Continuity#BROKEN} the caller may keep the old ones until the user has compared
+     * the SAS; otherwise a man in the middle would become the continuity.
+     */
+    public RetainedSecrets retainedSecretsToKeep() {
+        return retainedSecrets;
     }
 
     public Selection selection() {
@@ -67,6 +86,6 @@ public final class HandshakeResult {
     @Override
     public String toString() {
         return "HandshakeResult[" + selection + ", peer " + peerCertificate + ", sas " + (sas == null ? "none" : sas)
-                + "]";
+                + ", " + continuity + "]";
     }
 }

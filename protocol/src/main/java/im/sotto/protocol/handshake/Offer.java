@@ -54,6 +54,19 @@ public final class Offer {
         return new Offer(b);
     }
 
+    /** Bit 7 of the modes byte: the initiator runs a password exchange (its CPace share follows in the frame). */
+    static final int PASSWORD_FLAG = 0x80;
+
+    Offer withPassword() {
+        byte[] b = encoded.clone();
+        b[2] |= (byte) PASSWORD_FLAG;
+        return new Offer(b);
+    }
+
+    boolean usesPassword() {
+        return (encoded[2] & PASSWORD_FLAG) != 0;
+    }
+
     public byte[] encoded() {
         return encoded.clone();
     }
@@ -81,7 +94,7 @@ public final class Offer {
 
     public Set<HandshakeMode> modes() {
         Set<HandshakeMode> out = EnumSet.noneOf(HandshakeMode.class);
-        for (int i = 0; i < 8; i++) {
+        for (int i = 0; i < 7; i++) {
             if ((encoded[2] & (1 << i)) != 0) {
                 HandshakeMode m = HandshakeMode.fromBit(i);
                 if (m != null) {

@@ -9,6 +9,8 @@ import im.sotto.protocol.crypto.X25519KeyPair;
 import im.sotto.protocol.identity.DeviceCertificate;
 import im.sotto.protocol.noise.HandshakeState;
 import im.sotto.protocol.noise.NoiseException;
+import im.sotto.protocol.pake.CPace;
+import im.sotto.protocol.pake.CPaceConfirmation;
 import im.sotto.protocol.wire.ByteWriter;
 import im.sotto.protocol.wire.MalformedInputException;
 import java.security.SecureRandom;
@@ -16,7 +18,9 @@ import java.time.Clock;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Predicate;
@@ -43,6 +47,11 @@ public final class OnlineInitiator extends HandshakeParty {
     private ShortAuthenticationString sas;
     private byte[] unsentApplicationData = new byte[0];
     private MlKemKeyPair kemKeyPair;
+    private byte[] password;
+    private CPace pake;
+    private Optional<RetainedSecrets> heldForPeer = Optional.empty();
+    private boolean knownAccount;
+    private Continuity continuity;
 
     private final Predicate<DeviceCertificate> expectedPeer;
 
@@ -67,9 +76,21 @@ public final class OnlineInitiator extends HandshakeParty {
         return new OnlineInitiator(config, expectedPeer, random, clock);
     }
 
-    /** Message 1 of a full handshake (XX or responder-protected, the responder chooses), offering everything. */
+    /**
+     * Message 1 of a full handshake (XX or responder-protected, the responder chooses). When this device prefers
+     * the hybrid suite (it is first in its list) it offers that alone, so that a peer who speaks it must use it,
+     * and falls back through the counter-offer otherwise; when it does not, it offers the classical suites only,
+     * and message 1 carries no 1,184-byte ML-KEM key that the responder would not use.
+     */
     public byte[] start() throws HandshakeException {
-        return start(EnumSet.copyOf(config.suitesByPreference()));
+        List<CipherSuite> preferred = config.suitesByPreference();
+        Set<CipherSuite> first = EnumSet.noneOf(CipherSuite.class);
+        if (preferred.get(0).isHybrid()) {
+            first.add(preferred.get(0));
+        } else {
+            preferred.stream().filter(s -> !s.isHybrid()).forEach(first::add);
+        }
+        return start(first);
     }
 
     /**
@@ -85,18 +106,23 @@ public final class OnlineInitiator extends HandshakeParty {
         Set<HandshakeMode> modes = EnumSet.copyOf(config.modes());
         modes.remove(HandshakeMode.KNOWN_PEER);
         firstOffer = Offer.of(config.versions(), suitesFirst, modes);
+        if (password != null) {
+            firstOffer = firstOffer.withPassword();
+        }
+        X25519KeyPair ephemeral = X25519KeyPair.generate(random);
         byte[] kemKey = newKemKeyIfHybrid(firstOffer.suites());
+        byte[] share = newPasswordShare(ephemeral);
         byte[] negotiation = new ByteWriter().u8(Frame.Type.INIT.code).bytes(firstOffer.encoded()).bytes(kemKey)
-                .toByteArray();
+                .bytes(share).toByteArray();
         byte[] noiseMessage;
         try {
-            noiseMessage = prepareCandidates(firstOffer, negotiation);
+            noiseMessage = prepareCandidates(firstOffer, negotiation, ephemeral);
         } catch (NoiseException e) {
             throw fail(fromNoise(e));
         }
         state = State.AWAIT_RESPONSE;
-        return Frame.start(Frame.Type.INIT).bytes(firstOffer.encoded()).bytes(kemKey).bytes(noiseMessage)
-                .toByteArray();
+        return Frame.start(Frame.Type.INIT).bytes(firstOffer.encoded()).bytes(kemKey).bytes(share)
+                .bytes(noiseMessage).toByteArray();
     }
 
     /**
@@ -115,21 +141,24 @@ public final class OnlineInitiator extends HandshakeParty {
         selection = new Selection(version, suite, HandshakeMode.KNOWN_PEER);
         knownPeer = true;
         pinnedPeerKey = pinnedPeer.deviceKey();
+        X25519KeyPair ephemeral = X25519KeyPair.generate(random);
         byte[] kemKey = newKemKeyIfHybrid(Set.of(suite));
-        byte[] negotiation = new ByteWriter().u8(Frame.Type.KNOWN_PEER_INIT.code).bytes(kemKey).toByteArray();
-        noise = newState(selection, true, negotiation, config.device().deviceKey(),
-                X25519KeyPair.generate(random), pinnedPeerKey);
-        byte[] payload = new Payloads.Identified(config.device().certificate().encoded(), null, null, new byte[0],
-                new byte[0]).encode();
+        byte[] share = newPasswordShare(ephemeral);
+        byte[] negotiation = new ByteWriter().u8(Frame.Type.KNOWN_PEER_INIT.code).bytes(kemKey).bytes(share)
+                .toByteArray();
+        noise = newState(selection, true, negotiation, config.device().deviceKey(), ephemeral, pinnedPeerKey);
+        heldForPeer = config.retainedSecrets().forDevice(pinnedPeer);
+        knownAccount = config.retainedSecrets().knowsAccount(pinnedPeer.accountKey());
         byte[] noiseMessage;
         try {
-            noiseMessage = write(payload);
+            noiseMessage = noise.writeMessage(h -> new Payloads.Identified(config.device().certificate().encoded(),
+                    null, null, proofExtension(h), new byte[0]).encode());
         } catch (NoiseException e) {
             throw fail(fromNoise(e));
         }
         state = State.AWAIT_RESPONSE;
-        return Frame.start(Frame.Type.KNOWN_PEER_INIT).bytes(selection.encoded()).bytes(kemKey).bytes(noiseMessage)
-                .toByteArray();
+        return Frame.start(Frame.Type.KNOWN_PEER_INIT).bytes(selection.encoded(password != null)).bytes(kemKey)
+                .bytes(share).bytes(noiseMessage).toByteArray();
     }
 
     public HandshakeStep receive(byte[] message) throws HandshakeException {
@@ -156,9 +185,12 @@ public final class OnlineInitiator extends HandshakeParty {
             }
             if (state == State.AWAIT_RESPONSE && frame.type == Frame.Type.RESPONSE) {
                 Selection chosen = Selection.read(frame.body);
+                byte[] responderShare = password != null ? PasswordExchange.readShare(frame.body) : null;
+                byte[] confirmation = password != null ? frame.body.bytes(CPaceConfirmation.TAG_LENGTH) : null;
                 byte[] kemCiphertext = chosen.suite().isHybrid() ? frame.body.bytes(MlKem768.CIPHERTEXT_LENGTH)
                         : new byte[0];
-                return onResponse(chosen, kemCiphertext, frame.body.rest(), applicationData);
+                return onResponse(chosen, responderShare, confirmation, kemCiphertext, frame.body.rest(),
+                        applicationData);
             }
             if (state == State.AWAIT_RESPONDER_FINISH && frame.type == Frame.Type.RESPONDER_FINISH) {
                 return onResponderFinish(frame.body.rest());
@@ -174,9 +206,9 @@ public final class OnlineInitiator extends HandshakeParty {
         }
     }
 
-    private byte[] prepareCandidates(Offer offer, byte[] negotiation) throws NoiseException {
+    private byte[] prepareCandidates(Offer offer, byte[] negotiation, X25519KeyPair ephemeral)
+            throws NoiseException {
         candidates.clear();
-        X25519KeyPair ephemeral = X25519KeyPair.generate(random);
         initiatorNonce = nonce();
         byte[] noiseMessage = null;
         for (int version : offer.versions()) {
@@ -220,21 +252,29 @@ public final class OnlineInitiator extends HandshakeParty {
         knownPeer = false;
         noise = null;
         Offer newOffer = Offer.of(versions, suites, modes);
+        if (password != null) {
+            newOffer = newOffer.withPassword();
+        }
         byte[] offers = new ByteWriter().bytes(firstOffer.encoded()).bytes(counterOffer.encoded())
                 .bytes(newOffer.encoded()).toByteArray();
+        X25519KeyPair ephemeral = X25519KeyPair.generate(random);
         byte[] kemKey = newKemKeyIfHybrid(newOffer.suites());
-        byte[] negotiation = new ByteWriter().u8(Frame.Type.RETRY_INIT.code).bytes(offers).bytes(kemKey).toByteArray();
-        byte[] noiseMessage = prepareCandidates(newOffer, negotiation);
-        return HandshakeStep.send(Frame.start(Frame.Type.RETRY_INIT).bytes(offers).bytes(kemKey).bytes(noiseMessage)
-                .toByteArray());
+        byte[] share = newPasswordShare(ephemeral);
+        byte[] negotiation = new ByteWriter().u8(Frame.Type.RETRY_INIT.code).bytes(offers).bytes(kemKey).bytes(share)
+                .toByteArray();
+        byte[] noiseMessage = prepareCandidates(newOffer, negotiation, ephemeral);
+        return HandshakeStep.send(Frame.start(Frame.Type.RETRY_INIT).bytes(offers).bytes(kemKey).bytes(share)
+                .bytes(noiseMessage).toByteArray());
     }
 
-    private HandshakeStep onResponse(Selection chosen, byte[] kemCiphertext, byte[] noiseMessage,
-            byte[] applicationData) throws HandshakeException, NoiseException, MalformedInputException {
+    private HandshakeStep onResponse(Selection chosen, byte[] responderShare, byte[] confirmation,
+            byte[] kemCiphertext, byte[] noiseMessage, byte[] applicationData)
+            throws HandshakeException, NoiseException, MalformedInputException {
         if (knownPeer) {
             if (!chosen.equals(selection)) {
                 throw new HandshakeException(HandshakeException.Kind.DOWNGRADE, "response changed the selection");
             }
+            mixPassword(responderShare, confirmation);
             mixKem(kemCiphertext);
             return onKnownPeerResponse(noiseMessage);
         }
@@ -245,6 +285,7 @@ public final class OnlineInitiator extends HandshakeParty {
         selection = chosen;
         noise = candidates.get(chosen);
         candidates = new HashMap<>();
+        mixPassword(responderShare, confirmation);
         mixKem(kemCiphertext);
         byte[] payload = read(noiseMessage);
         transcriptAfterResponse = noise.handshakeHash();
@@ -253,10 +294,14 @@ public final class OnlineInitiator extends HandshakeParty {
             DeviceCertificate peer = checkExpected(checkPeerCertificate(responder.certificate, noise, selection));
             sas = ShortAuthenticationString.derive(selection.suite().hash(), transcriptAfterResponse, initiatorNonce,
                     responder.nonce);
-            byte[] finish = write(new Payloads.Identified(config.device().certificate().encoded(), initiatorNonce,
-                    null, new byte[0], applicationData).encode());
+            heldForPeer = config.retainedSecrets().forDevice(peer);
+            knownAccount = config.retainedSecrets().knowsAccount(peer.accountKey());
+            // XX: our proof goes to the responder, but no message comes back to confirm it.
+            byte[] finish = noise.writeMessage(h -> new Payloads.Identified(config.device().certificate().encoded(),
+                    initiatorNonce, null, proofExtension(h), applicationData).encode());
+            continuity = heldForPeer.isPresent() ? Continuity.UNCHECKED : newPeer();
             return HandshakeStep.sendAndComplete(Frame.start(Frame.Type.INITIATOR_FINISH).bytes(finish).toByteArray(),
-                    complete(peer, responder.ratchetKey, new byte[0]));
+                    complete(peer, responder.ratchetKey, new byte[0], null));
         }
         // Responder-protected: it has sent only its nonce; we identify ourselves first. Our data must wait for
         // the ratchet, after the responder has been authenticated.
@@ -270,20 +315,76 @@ public final class OnlineInitiator extends HandshakeParty {
         return HandshakeStep.send(Frame.start(Frame.Type.INITIATOR_FINISH).bytes(finish).toByteArray());
     }
 
+    /** IK: the responder confirms which of our retained secrets it matched; that one is mixed into the keys. */
     private HandshakeStep onKnownPeerResponse(byte[] noiseMessage)
             throws HandshakeException, NoiseException, MalformedInputException {
         byte[] payload = read(noiseMessage);
         Payloads.Identified responder = Payloads.Identified.decode(payload, false, true, true);
         DeviceCertificate peer = checkExpected(checkPeerCertificate(responder.certificate, noise, selection));
-        return HandshakeStep.complete(complete(peer, responder.ratchetKey, responder.applicationData));
+        byte[] confirmation = Extensions.parse(responder.extensions)
+                .get(Extensions.RETAINED_SECRET_CONFIRMATION).orElse(new byte[0]);
+        Optional<SecretBytes> common = ContinuityProofs.confirmed(selection.suite().hash(), heldForPeer, confirmation,
+                noise.payloadHash());
+        continuity = common.isPresent() ? Continuity.CONFIRMED
+                : heldForPeer.isPresent() ? Continuity.BROKEN : newPeer();
+        return HandshakeStep.complete(complete(peer, responder.ratchetKey, responder.applicationData,
+                common.orElse(null)));
     }
 
+    /** Responder-protected: the responder proves its retained secrets last; we check, nothing is mixed. */
     private HandshakeStep onResponderFinish(byte[] noiseMessage)
             throws HandshakeException, NoiseException, MalformedInputException {
         byte[] payload = read(noiseMessage);
         Payloads.Identified responder = Payloads.Identified.decode(payload, false, true, true);
         DeviceCertificate peer = checkExpected(checkPeerCertificate(responder.certificate, noise, selection));
-        return HandshakeStep.complete(complete(peer, responder.ratchetKey, responder.applicationData));
+        heldForPeer = config.retainedSecrets().forDevice(peer);
+        knownAccount = config.retainedSecrets().knowsAccount(peer.accountKey());
+        byte[] proof = Extensions.parse(responder.extensions).get(Extensions.RETAINED_SECRET_PROOF)
+                .orElse(new byte[0]);
+        boolean matched = ContinuityProofs.match(selection.suite().hash(), heldForPeer, proof, noise.payloadHash())
+                .isPresent();
+        continuity = matched ? Continuity.CONFIRMED_NOT_MIXED
+                : heldForPeer.isPresent() ? Continuity.BROKEN : newPeer();
+        return HandshakeStep.complete(complete(peer, responder.ratchetKey, responder.applicationData, null));
+    }
+
+    private byte[] proofExtension(byte[] transcript) {
+        return Extensions.builder().put(Extensions.RETAINED_SECRET_PROOF,
+                ContinuityProofs.proof(selection.suite().hash(), heldForPeer, transcript, random)).encode();
+    }
+
+    private Continuity newPeer() {
+        return knownAccount ? Continuity.NEW_DEVICE : Continuity.NEW_PEER;
+    }
+
+    /**
+     * Sets the password agreed with this contact (optional). Then the handshake runs CPace too: the peer must know
+     * the same password, an attacker gets one online guess per handshake and nothing to test offline.
+     */
+    public OnlineInitiator usePassword(byte[] value) {
+        if (state != State.NEW) {
+            throw new IllegalStateException("set the password before starting");
+        }
+        if (value == null || value.length == 0) {
+            throw new IllegalArgumentException("an empty password is no password");
+        }
+        password = value.clone();
+        return this;
+    }
+
+    /** The CPace share for message 1's frame when a password is set (empty otherwise). */
+    private byte[] newPasswordShare(X25519KeyPair ephemeral) {
+        if (password == null) {
+            return new byte[0];
+        }
+        pake = PasswordExchange.initiator(password, ephemeral.publicKey(), random);
+        return PasswordExchange.frameField(pake);
+    }
+
+    private void mixPassword(byte[] responderShare, byte[] confirmation) throws HandshakeException, NoiseException {
+        if (password != null) {
+            PasswordExchange.complete(pake, responderShare, confirmation, noise);
+        }
     }
 
     /** A fresh ML-KEM-768 key for this handshake when a hybrid suite may be chosen; nothing otherwise. */
@@ -331,12 +432,13 @@ public final class OnlineInitiator extends HandshakeParty {
         return peer;
     }
 
-    private HandshakeResult complete(DeviceCertificate peer, byte[] responderRatchetKey, byte[] applicationData)
-            throws NoiseException {
+    private HandshakeResult complete(DeviceCertificate peer, byte[] responderRatchetKey, byte[] applicationData,
+            SecretBytes mixedRetainedSecret) throws NoiseException {
         byte[] binding = noise.handshakeHash();
-        SessionSeed seed = seed(noise, true, responderRatchetKey, null);
+        SessionSeed seed = seed(noise, true, responderRatchetKey, null, mixedRetainedSecret);
         state = State.COMPLETE;
-        return new HandshakeResult(selection, peer, sas, binding, applicationData, unsentApplicationData, seed);
+        return new HandshakeResult(selection, peer, sas, binding, applicationData, unsentApplicationData, seed,
+                continuity, nextRetainedSecrets(seed, heldForPeer));
     }
 
     private byte[] write(byte[] payload) throws NoiseException {

@@ -16,6 +16,7 @@ import im.sotto.protocol.wire.MalformedInputException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.util.Optional;
 
 /**
  * The device that answers an online handshake. It chooses version, suite and mode from the offer (or answers with
@@ -32,6 +33,9 @@ public final class OnlineResponder extends HandshakeParty {
     private byte[] responderNonce;
     private byte[] transcriptAfterResponse;
     private X25519KeyPair ratchetKeyPair;
+    private byte[] password;
+    private Optional<RetainedSecrets> heldForPeer = Optional.empty();
+    private Continuity continuity;
 
     private OnlineResponder(HandshakeConfig config, SecureRandom random, Clock clock) {
         super(config, random, clock);
@@ -58,17 +62,20 @@ public final class OnlineResponder extends HandshakeParty {
             if (state == State.AWAIT_INIT && frame.type == Frame.Type.INIT) {
                 Offer offer = Offer.read(frame.body);
                 byte[] kemKey = readKemKeyIfHybrid(frame.body, offer.suites());
+                byte[] share = readShareIfFlagged(frame.body, offer.usesPassword());
                 byte[] negotiation = new ByteWriter().u8(Frame.Type.INIT.code).bytes(offer.encoded()).bytes(kemKey)
-                        .toByteArray();
-                return onInit(offer, negotiation, kemKey, frame.body.rest());
+                        .bytes(field(share)).toByteArray();
+                return onInit(offer, negotiation, kemKey, share, frame.body.rest());
             }
             if (state == State.AWAIT_INIT && frame.type == Frame.Type.RETRY_INIT) {
                 return onRetry(frame.body);
             }
             if (state == State.AWAIT_INIT && frame.type == Frame.Type.KNOWN_PEER_INIT) {
-                Selection chosen = Selection.read(frame.body);
+                boolean[] passwordFlag = new boolean[1];
+                Selection chosen = Selection.read(frame.body, passwordFlag);
                 byte[] kemKey = readKemKeyIfHybrid(frame.body, java.util.Set.of(chosen.suite()));
-                return onKnownPeerInit(chosen, kemKey, frame.body.rest(), applicationData);
+                byte[] share = readShareIfFlagged(frame.body, passwordFlag[0]);
+                return onKnownPeerInit(chosen, kemKey, share, frame.body.rest(), applicationData);
             }
             if (state == State.AWAIT_INITIATOR_FINISH && frame.type == Frame.Type.INITIATOR_FINISH) {
                 return onInitiatorFinish(frame.body.rest(), applicationData);
@@ -83,7 +90,7 @@ public final class OnlineResponder extends HandshakeParty {
         }
     }
 
-    private HandshakeStep onInit(Offer offer, byte[] negotiation, byte[] kemKey, byte[] noiseMessage)
+    private HandshakeStep onInit(Offer offer, byte[] negotiation, byte[] kemKey, byte[] share, byte[] noiseMessage)
             throws HandshakeException, NoiseException, MalformedInputException {
         Selection chosen = config.choose(offer);
         if (chosen == null) {
@@ -93,6 +100,7 @@ public final class OnlineResponder extends HandshakeParty {
         noise = newState(chosen, false, negotiation, config.device().deviceKey(), X25519KeyPair.generate(random),
                 null);
         commitment = Payloads.exactly(noise.readMessage(noiseMessage), hashLength(), "SAS commitment");
+        byte[] passwordField = answerPassword(share, noiseMessage);
         byte[] kemCiphertext = encapsulateIfHybrid(kemKey);
         responderNonce = nonce();
         byte[] payload;
@@ -106,8 +114,8 @@ public final class OnlineResponder extends HandshakeParty {
         byte[] response = noise.writeMessage(payload);
         transcriptAfterResponse = noise.handshakeHash();
         state = State.AWAIT_INITIATOR_FINISH;
-        return HandshakeStep.send(Frame.start(Frame.Type.RESPONSE).bytes(chosen.encoded()).bytes(kemCiphertext)
-                .bytes(response).toByteArray());
+        return HandshakeStep.send(Frame.start(Frame.Type.RESPONSE).bytes(chosen.encoded()).bytes(passwordField)
+                .bytes(kemCiphertext).bytes(response).toByteArray());
     }
 
     /**
@@ -123,15 +131,16 @@ public final class OnlineResponder extends HandshakeParty {
                     "the retry answers a counter-offer this device did not make");
         }
         byte[] kemKey = readKemKeyIfHybrid(body, retryOffer.suites());
+        byte[] share = readShareIfFlagged(body, retryOffer.usesPassword());
         byte[] negotiation = new ByteWriter().u8(Frame.Type.RETRY_INIT.code).bytes(first.encoded())
-                .bytes(counter.encoded()).bytes(retryOffer.encoded()).bytes(kemKey).toByteArray();
+                .bytes(counter.encoded()).bytes(retryOffer.encoded()).bytes(kemKey).bytes(field(share)).toByteArray();
         if (config.choose(retryOffer) == null) {
             throw new HandshakeException(HandshakeException.Kind.INCOMPATIBLE, "the retried offer shares nothing");
         }
-        return onInit(retryOffer, negotiation, kemKey, body.rest());
+        return onInit(retryOffer, negotiation, kemKey, share, body.rest());
     }
 
-    private HandshakeStep onKnownPeerInit(Selection chosen, byte[] kemKey, byte[] noiseMessage,
+    private HandshakeStep onKnownPeerInit(Selection chosen, byte[] kemKey, byte[] share, byte[] noiseMessage,
             byte[] applicationData) throws HandshakeException, NoiseException, MalformedInputException {
         if (!config.modes().contains(HandshakeMode.KNOWN_PEER) || chosen.mode() != HandshakeMode.KNOWN_PEER
                 || !config.versions().contains(chosen.version())
@@ -139,7 +148,8 @@ public final class OnlineResponder extends HandshakeParty {
             return counterOffer();
         }
         selection = chosen;
-        byte[] negotiation = new ByteWriter().u8(Frame.Type.KNOWN_PEER_INIT.code).bytes(kemKey).toByteArray();
+        byte[] negotiation = new ByteWriter().u8(Frame.Type.KNOWN_PEER_INIT.code).bytes(kemKey).bytes(field(share))
+                .toByteArray();
         noise = newState(chosen, false, negotiation, config.device().deviceKey(), X25519KeyPair.generate(random),
                 null);
         byte[] payload;
@@ -156,14 +166,20 @@ public final class OnlineResponder extends HandshakeParty {
         }
         Payloads.Identified initiator = Payloads.Identified.decode(payload, false, false, false);
         DeviceCertificate peer = checkPeerCertificate(initiator.certificate, noise, chosen);
+        // The initiator proved which retained secrets it holds; we confirm the newest we share, and both mix it in.
+        Optional<SecretBytes> common = checkProof(peer, initiator.extensions, noise.payloadHash());
+        byte[] passwordField = answerPassword(share, noiseMessage);
         byte[] kemCiphertext = encapsulateIfHybrid(kemKey);
         ratchetKeyPair = X25519KeyPair.generate(random);
-        byte[] response = noise.writeMessage(new Payloads.Identified(config.device().certificate().encoded(), null,
-                ratchetKeyPair.publicKey(), new byte[0], applicationData).encode());
+        byte[] response = noise.writeMessage(h -> new Payloads.Identified(config.device().certificate().encoded(),
+                null, ratchetKeyPair.publicKey(), Extensions.builder().put(Extensions.RETAINED_SECRET_CONFIRMATION,
+                        ContinuityProofs.confirmation(chosen.suite().hash(), common, h, random)).encode(),
+                applicationData).encode());
+        continuity = common.isPresent() ? Continuity.CONFIRMED : continuity;
         return HandshakeStep.sendAndComplete(
-                Frame.start(Frame.Type.RESPONSE).bytes(chosen.encoded()).bytes(kemCiphertext).bytes(response)
-                        .toByteArray(),
-                complete(peer, null, new byte[0]));
+                Frame.start(Frame.Type.RESPONSE).bytes(chosen.encoded()).bytes(passwordField).bytes(kemCiphertext)
+                        .bytes(response).toByteArray(),
+                complete(peer, null, new byte[0], common.orElse(null)));
     }
 
     private HandshakeStep onInitiatorFinish(byte[] noiseMessage, byte[] applicationData)
@@ -180,17 +196,69 @@ public final class OnlineResponder extends HandshakeParty {
         ShortAuthenticationString sas = ShortAuthenticationString.derive(selection.suite().hash(),
                 transcriptAfterResponse, initiator.nonce, responderNonce);
         if (!protectedMode) {
-            return HandshakeStep.complete(complete(peer, sas, initiator.applicationData));
+            // XX: the initiator's proof is checked; no message is left to confirm it, so nothing is mixed.
+            boolean matched = checkProof(peer, initiator.extensions, noise.payloadHash()).isPresent();
+            continuity = matched ? Continuity.CONFIRMED_NOT_MIXED : continuity;
+            return HandshakeStep.complete(complete(peer, sas, initiator.applicationData, null));
         }
         if (!config.revealsTo(peer)) {
             throw new HandshakeException(HandshakeException.Kind.REJECTED_BY_POLICY,
                     "policy does not reveal this device to " + peer);
         }
+        // Responder-protected: we prove our retained secrets last; the initiator checks them, nothing is mixed.
+        heldForPeer = config.retainedSecrets().forDevice(peer);
+        continuity = heldForPeer.isPresent() ? Continuity.UNCHECKED
+                : config.retainedSecrets().knowsAccount(peer.accountKey()) ? Continuity.NEW_DEVICE
+                : Continuity.NEW_PEER;
         ratchetKeyPair = X25519KeyPair.generate(random);
-        byte[] finish = noise.writeMessage(new Payloads.Identified(config.device().certificate().encoded(), null,
-                ratchetKeyPair.publicKey(), new byte[0], applicationData).encode());
+        byte[] finish = noise.writeMessage(h -> new Payloads.Identified(config.device().certificate().encoded(), null,
+                ratchetKeyPair.publicKey(), Extensions.builder().put(Extensions.RETAINED_SECRET_PROOF,
+                        ContinuityProofs.proof(selection.suite().hash(), heldForPeer, h, random)).encode(),
+                applicationData).encode());
         return HandshakeStep.sendAndComplete(Frame.start(Frame.Type.RESPONDER_FINISH).bytes(finish).toByteArray(),
-                complete(peer, sas, new byte[0]));
+                complete(peer, sas, new byte[0], null));
+    }
+
+    /**
+     * Sets the password agreed with the contact this handshake is with (the binding knows it from the stanza's
+     * sender). With one set, a handshake without a password exchange is refused; without one, a handshake that
+     * asks for a password is refused.
+     */
+    public OnlineResponder usePassword(byte[] value) {
+        if (state != State.AWAIT_INIT || noise != null) {
+            throw new IllegalStateException("set the password before the first message");
+        }
+        if (value == null || value.length == 0) {
+            throw new IllegalArgumentException("an empty password is no password");
+        }
+        password = value.clone();
+        return this;
+    }
+
+    private byte[] readShareIfFlagged(ByteReader body, boolean flagged) throws MalformedInputException,
+            HandshakeException {
+        if (flagged && password == null) {
+            throw new HandshakeException(HandshakeException.Kind.PASSWORD_MISMATCH,
+                    "the initiator uses a password for this contact; this device has none");
+        }
+        if (!flagged && password != null) {
+            throw new HandshakeException(HandshakeException.Kind.PASSWORD_REQUIRED,
+                    "this contact requires a password and the initiator used none");
+        }
+        return flagged ? PasswordExchange.readShare(body) : null;
+    }
+
+    private static byte[] field(byte[] share) {
+        return share == null ? new byte[0] : new ByteWriter().vector16(share).toByteArray();
+    }
+
+    /** With a password: completes CPace, mixes its key in, and returns the RESPONSE field (share and tag). */
+    private byte[] answerPassword(byte[] share, byte[] noiseMessage) throws HandshakeException, NoiseException {
+        if (share == null) {
+            return new byte[0];
+        }
+        byte[] initiatorEphemeral = java.util.Arrays.copyOf(noiseMessage, im.sotto.protocol.crypto.X25519.KEY_LENGTH);
+        return PasswordExchange.respond(password, share, initiatorEphemeral, noise, random);
     }
 
     /** The initiator's ML-KEM-768 key travels in clear after the offer whenever a hybrid suite is offered. */
@@ -233,12 +301,29 @@ public final class OnlineResponder extends HandshakeParty {
         return HandshakeStep.send(Frame.start(Frame.Type.COUNTER_OFFER).bytes(config.offer().encoded()).toByteArray());
     }
 
-    private HandshakeResult complete(DeviceCertificate peer, ShortAuthenticationString sas, byte[] applicationData)
-            throws NoiseException {
+    /**
+     * Checks the initiator's retained-secret proof against what we hold for its device; sets the continuity for
+     * every outcome but a match (which the caller decides) and returns the matched secret.
+     */
+    private Optional<SecretBytes> checkProof(DeviceCertificate peer, byte[] extensions, byte[] transcript)
+            throws MalformedInputException {
+        heldForPeer = config.retainedSecrets().forDevice(peer);
+        byte[] proof = Extensions.parse(extensions).get(Extensions.RETAINED_SECRET_PROOF).orElse(new byte[0]);
+        Optional<SecretBytes> common = ContinuityProofs.match(selection.suite().hash(), heldForPeer, proof,
+                transcript);
+        continuity = heldForPeer.isPresent() ? Continuity.BROKEN
+                : config.retainedSecrets().knowsAccount(peer.accountKey()) ? Continuity.NEW_DEVICE
+                : Continuity.NEW_PEER;
+        return common;
+    }
+
+    private HandshakeResult complete(DeviceCertificate peer, ShortAuthenticationString sas, byte[] applicationData,
+            SecretBytes mixedRetainedSecret) throws NoiseException {
         byte[] binding = noise.handshakeHash();
-        SessionSeed seed = seed(noise, false, ratchetKeyPair.publicKey(), ratchetKeyPair);
+        SessionSeed seed = seed(noise, false, ratchetKeyPair.publicKey(), ratchetKeyPair, mixedRetainedSecret);
         state = State.COMPLETE;
-        return new HandshakeResult(selection, peer, sas, binding, applicationData, new byte[0], seed);
+        return new HandshakeResult(selection, peer, sas, binding, applicationData, new byte[0], seed, continuity,
+                nextRetainedSecrets(seed, heldForPeer));
     }
 
     private int hashLength() {

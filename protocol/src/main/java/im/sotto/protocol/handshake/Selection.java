@@ -20,9 +20,21 @@ public final class Selection {
     }
 
     static Selection read(ByteReader r) throws MalformedInputException {
+        boolean[] flag = new boolean[1];
+        Selection s = read(r, flag);
+        if (flag[0]) {
+            throw new MalformedInputException("password flag where none is allowed");
+        }
+        return s;
+    }
+
+    /** As {@link #read(ByteReader)}, accepting bit 7 of the mode byte as the password flag (known-peer frames). */
+    static Selection read(ByteReader r, boolean[] passwordFlag) throws MalformedInputException {
         int version = r.u8();
         int suiteId = r.u8();
-        int modeBit = r.u8();
+        int modeByte = r.u8();
+        passwordFlag[0] = (modeByte & Offer.PASSWORD_FLAG) != 0;
+        int modeBit = modeByte & ~Offer.PASSWORD_FLAG;
         CipherSuite suite = CipherSuite.fromWireId(suiteId)
                 .orElseThrow(() -> new MalformedInputException("unknown suite " + suiteId));
         HandshakeMode mode = HandshakeMode.fromBit(modeBit);
@@ -33,7 +45,12 @@ public final class Selection {
     }
 
     byte[] encoded() {
-        return new byte[] {(byte) version, (byte) suite.wireId(), (byte) mode.bit()};
+        return encoded(false);
+    }
+
+    byte[] encoded(boolean passwordFlag) {
+        return new byte[] {(byte) version, (byte) suite.wireId(),
+            (byte) (mode.bit() | (passwordFlag ? Offer.PASSWORD_FLAG : 0))};
     }
 
     public int version() {

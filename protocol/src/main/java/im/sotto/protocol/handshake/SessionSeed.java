@@ -19,9 +19,11 @@ public final class SessionSeed {
     private final SecretBytes responderHeaderKey;
     private final byte[] responderRatchetPublicKey;
     private final X25519KeyPair responderRatchetKeyPair;
+    private final SecretBytes retainedSecret;
 
     SessionSeed(CipherSuite suite, boolean initiator, SecretBytes rootKey, SecretBytes initiatorHeaderKey,
-            SecretBytes responderHeaderKey, byte[] responderRatchetPublicKey, X25519KeyPair responderRatchetKeyPair) {
+            SecretBytes responderHeaderKey, byte[] responderRatchetPublicKey, X25519KeyPair responderRatchetKeyPair,
+            SecretBytes retainedSecret) {
         this.suite = suite;
         this.initiator = initiator;
         this.rootKey = rootKey;
@@ -29,6 +31,12 @@ public final class SessionSeed {
         this.responderHeaderKey = responderHeaderKey;
         this.responderRatchetPublicKey = responderRatchetPublicKey.clone();
         this.responderRatchetKeyPair = responderRatchetKeyPair;
+        this.retainedSecret = retainedSecret;
+    }
+
+    /** The secret this session leaves for the next handshake with the same device (ZRTP's rs1). */
+    SecretBytes retainedSecret() {
+        return retainedSecret;
     }
 
     public CipherSuite suite() {

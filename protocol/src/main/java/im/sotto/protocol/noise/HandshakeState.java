@@ -43,6 +43,7 @@ public final class HandshakeState {
     private int messageIndex;
     private Status status;
     private byte[] finalHash;
+    private byte[] payloadHash;
 
     private HandshakeState(Builder b) {
         this.pattern = b.pattern;
@@ -99,6 +100,14 @@ public final class HandshakeState {
         return finalHash != null ? finalHash.clone() : symmetric.handshakeHash();
     }
 
+    /** The handshake hash just before the payload of the last message written or read. */
+    public byte[] payloadHash() {
+        if (payloadHash == null) {
+            throw new IllegalStateException("no message processed yet");
+        }
+        return payloadHash.clone();
+    }
+
     /** The peer's static public key once it has been received (or was known in advance); null otherwise. */
     public byte[] remoteStaticKey() {
         return remoteStatic == null ? null : remoteStatic.clone();
@@ -117,7 +126,21 @@ public final class HandshakeState {
         symmetric.mixKey(secret);
     }
 
+    /** Builds a payload from the handshake hash as it stands just before the payload is encrypted. */
+    @FunctionalInterface
+    public interface PayloadSource {
+        byte[] build(byte[] hashBeforePayload);
+    }
+
     public byte[] writeMessage(byte[] payload) throws NoiseException {
+        return writeMessage(h -> payload);
+    }
+
+    /**
+     * Writes the next message with a payload that may depend on the transcript so far (Sotto's retained-secret
+     * proofs are MACs over it): the hash after this message's tokens and before its payload, unique per session.
+     */
+    public byte[] writeMessage(PayloadSource payloadSource) throws NoiseException {
         expect(Status.WRITE_NEXT);
         try {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -142,7 +165,8 @@ public final class HandshakeState {
                         symmetric.mixKey(dh(token));
                 }
             }
-            out.writeBytes(symmetric.encryptAndHash(payload));
+            payloadHash = symmetric.handshakeHash();
+            out.writeBytes(symmetric.encryptAndHash(payloadSource.build(payloadHash.clone())));
             if (out.size() > MAX_MESSAGE_LENGTH) {
                 throw fail(NoiseException.Kind.MALFORMED, "handshake message exceeds 65535 bytes");
             }
@@ -186,7 +210,9 @@ public final class HandshakeState {
             if (symmetric.hasKey() && rest.length < AeadAlgorithm.TAG_LENGTH) {
                 throw fail(NoiseException.Kind.MALFORMED, "handshake message too short for its payload tag");
             }
+            byte[] hashBeforePayload = symmetric.handshakeHash();
             byte[] payload = symmetric.decryptAndHash(rest);
+            payloadHash = hashBeforePayload;
             advance();
             return payload;
         } catch (AuthenticationFailedException e) {
@@ -202,10 +228,18 @@ public final class HandshakeState {
      * are wiped; the state is spent afterwards.
      */
     public SecretBytes exportSecret(byte[] info, int length) throws NoiseException {
+        return exportSecret(info, length, null);
+    }
+
+    /**
+     * As {@link #exportSecret(byte[], int)}, with an extra secret both sides hold (a retained secret) appended to
+     * the HKDF input; null for none.
+     */
+    public SecretBytes exportSecret(byte[] info, int length, SecretBytes extra) throws NoiseException {
         expect(Status.COMPLETE);
         finalHash = symmetric.handshakeHash();
         status = Status.FAILED; // spent: nothing more may be derived from it
-        return symmetric.exportSecret(info, length);
+        return symmetric.exportSecret(info, length, extra);
     }
 
     /**

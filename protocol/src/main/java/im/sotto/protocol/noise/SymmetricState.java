@@ -90,12 +90,20 @@ public final class SymmetricState {
      * hash as salt, both Split() outputs as input and {@code info} as the label. Wipes this state.
      */
     public SecretBytes exportSecret(byte[] info, int length) {
+        return exportSecret(info, length, null);
+    }
+
+    /** As above, with {@code extra} (if not null) appended to the HKDF input after both Split() keys. */
+    public SecretBytes exportSecret(byte[] info, int length, SecretBytes extra) {
         byte[] salt = handshakeHash();
         CipherState[] pair = split();
         byte[] k1 = pair[0].key().reveal();
         byte[] k2 = pair[1].key().reveal();
-        byte[] ikm = Arrays.copyOf(k1, k1.length + k2.length);
+        byte[] k3 = extra == null ? new byte[0] : extra.reveal();
+        byte[] ikm = Arrays.copyOf(k1, k1.length + k2.length + k3.length);
         System.arraycopy(k2, 0, ikm, k1.length, k2.length);
+        System.arraycopy(k3, 0, ikm, k1.length + k2.length, k3.length);
+        Arrays.fill(k3, (byte) 0);
         pair[0].wipe();
         pair[1].wipe();
         Arrays.fill(k1, (byte) 0);

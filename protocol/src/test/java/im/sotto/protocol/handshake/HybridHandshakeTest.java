@@ -59,6 +59,7 @@ class HybridHandshakeTest {
     @Test
     void downgradeFromHybridToClassicalByEditingTheOfferIsTampering() throws Exception {
         OnlineInitiator a = alice();
+        byte[] m1 = a.start(java.util.Set.copyOf(HYBRID_FIRST)); // both offered: the attacker removes the hybrid
         // Clear the hybrid suite's bit (suite id 3: bit 2 of the suites byte) and cut the ML-KEM key out.
         Conversation.Attacker strip = Conversation.Attacker.at(0, m -> {
             byte[] out = new byte[m.length - MlKem768.ENCAPSULATION_KEY_LENGTH];
@@ -68,7 +69,22 @@ class HybridHandshakeTest {
             return out;
         });
         assertEquals(HandshakeException.Kind.TAMPERED, assertThrows(HandshakeException.class,
-                () -> Conversation.run(a, bob(HandshakeMode.XX), a.start(), new byte[0], new byte[0], strip)).kind());
+                () -> Conversation.run(a, bob(HandshakeMode.XX), m1, new byte[0], new byte[0], strip)).kind());
+    }
+
+    @Test
+    void preferringTheHybridSuiteOffersItAloneAndFallsBackThroughACounterOffer() throws Exception {
+        OnlineInitiator a = alice();
+        OnlineResponder classicalOnly = OnlineResponder.create(HandshakeConfig.builder(bob)
+                .suites(List.of(CipherSuite.X25519_AESGCM_SHA256)).build(), random, TestDevices.CLOCK);
+        Conversation c = Conversation.run(a, classicalOnly, a.start(), new byte[0], new byte[0],
+                Conversation.Attacker.NONE);
+        assertEquals(5, c.wire.size(), "init, counter-offer, retry, response, finish");
+        assertEquals(CipherSuite.X25519_AESGCM_SHA256, c.initiatorResult.selection().suite());
+        OnlineInitiator classicalFirst = OnlineInitiator.create(HandshakeConfig.builder(alice).build(), random,
+                TestDevices.CLOCK);
+        assertTrue(classicalFirst.start().length < MlKem768.ENCAPSULATION_KEY_LENGTH,
+                "a device that does not prefer the hybrid suite sends no ML-KEM key");
     }
 
     @Test

@@ -38,12 +38,24 @@ public final class XmppServers {
 
         /** A connection (not yet connected) for {@code user} with the given resource; plaintext on loopback. */
         public XMPPTCPConnection connection(String user, String resource) {
+            return connectionVia(user, resource, port);
+        }
+
+        /** The server's data directory (Prosody's data path, ejabberd's spool), where offline messages are kept. */
+        public java.nio.file.Path dataDirectory() {
+            java.nio.file.Path logFile = java.nio.file.Paths.get(log);
+            return kind == ServerKind.PROSODY ? logFile.getParent().resolve("data")
+                    : logFile.getParent().getParent().resolve("spool");
+        }
+
+        /** Like {@link #connection} but through {@code viaPort} on loopback (a recording relay to the server). */
+        public XMPPTCPConnection connectionVia(String user, String resource, int viaPort) {
             String password = require(properties, kind.name() + "_PASSWORD_" + user.toUpperCase(Locale.ROOT));
             try {
                 XMPPTCPConnectionConfiguration config = XMPPTCPConnectionConfiguration.builder()
                         .setXmppDomain(domain)
                         .setHostAddress(InetAddress.getByName(host))
-                        .setPort(port)
+                        .setPort(viaPort)
                         .setSecurityMode(ConnectionConfiguration.SecurityMode.disabled)
                         .setUsernameAndPassword(user, password)
                         .setResource(resource)

@@ -1,0 +1,27 @@
+package im.sotto.protocol.handshake;
+
+/** What the retained-secret check of a handshake found. */
+public enum Continuity {
+    /** Both sides proved the same retained secret; it was mixed into the session keys. */
+    CONFIRMED,
+    /**
+     * The peer proved a retained secret this side holds, but the mode gave no way to mix it in both sides (XX: the
+     * initiator writes the last message); the responder's side of a proof was checked, nothing more.
+     */
+    CONFIRMED_NOT_MIXED,
+    /** No history with this device, nor with its account: a first contact. */
+    NEW_PEER,
+    /**
+     * No history with this device, but its account is known: a new or reinstalled device certified by the same
+     * account key. Not an attack in itself; trust follows the account.
+     */
+    NEW_DEVICE,
+    /**
+     * This side holds retained secrets for this very device, and the peer proved none of them: someone who has the
+     * device's long-term keys but not its history (a stolen key), or the peer restored an old backup. Shown to the
+     * user; trust drops until the SAS is compared.
+     */
+    BROKEN,
+    /** This side holds retained secrets, but the mode gives it no proof from the peer (the XX initiator). */
+    UNCHECKED
+}

@@ -1,0 +1,161 @@
+package im.sotto.protocol.handshake;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import im.sotto.protocol.crypto.SecretBytes;
+import im.sotto.protocol.identity.AccountIdentity;
+import im.sotto.protocol.identity.AccountPublicKey;
+import im.sotto.protocol.identity.DeviceCertificate;
+import im.sotto.protocol.identity.DeviceIdentity;
+import im.sotto.protocol.testing.TestDevices;
+import java.security.SecureRandom;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** Retained secrets (ZRTP-style continuity) across sessions, and the attacks they expose. */
+class RetainedSecretTest {
+    private final SecureRandom random = new SecureRandom();
+    private final AccountIdentity aliceAccount = AccountIdentity.generate(random);
+    private final AccountIdentity bobAccount = AccountIdentity.generate(random);
+    private final DeviceIdentity alice = TestDevices.device(aliceAccount, random);
+    private final DeviceIdentity bob = TestDevices.device(bobAccount, random);
+    private final Memory aliceMemory = new Memory();
+    private final Memory bobMemory = new Memory();
+
+    @Test
+    void knownPeersConfirmAndMixTheirRetainedSecretSessionAfterSession() throws Exception {
+        Conversation first = run(alice, aliceMemory, bob, bobMemory, HandshakeMode.XX, false);
+        assertEquals(Continuity.NEW_PEER, first.initiatorResult.continuity());
+        assertEquals(Continuity.NEW_PEER, first.responderResult.continuity());
+        for (int i = 0; i < 3; i++) {
+            Conversation next = run(alice, aliceMemory, bob, bobMemory, HandshakeMode.KNOWN_PEER, false);
+            assertEquals(Continuity.CONFIRMED, next.initiatorResult.continuity(), "session " + i);
+            assertEquals(Continuity.CONFIRMED, next.responderResult.continuity(), "session " + i);
+            OnlineHandshakeTest.assertSeedsMatch(next.initiatorResult.seed(), next.responderResult.seed());
+        }
+    }
+
+    @Test
+    void aSessionThatReachedOnlyOneSideStillMatchesThroughThePreviousSecret() throws Exception {
+        run(alice, aliceMemory, bob, bobMemory, HandshakeMode.XX, false);
+        // The next session completes for Alice only (Bob crashed before storing): Alice moves on, Bob does not.
+        Memory bobBefore = bobMemory.copy();
+        run(alice, aliceMemory, bob, bobMemory, HandshakeMode.KNOWN_PEER, false);
+        Conversation c = run(alice, aliceMemory, bob, bobBefore, HandshakeMode.KNOWN_PEER, false);
+        assertEquals(Continuity.CONFIRMED, c.initiatorResult.continuity());
+        assertEquals(Continuity.CONFIRMED, c.responderResult.continuity());
+        OnlineHandshakeTest.assertSeedsMatch(c.initiatorResult.seed(), c.responderResult.seed());
+    }
+
+    @Test
+    void anAttackerWithBobsStolenKeysButNotHisHistoryIsDetected() throws Exception {
+        run(alice, aliceMemory, bob, bobMemory, HandshakeMode.XX, false);
+        // Mallory holds Bob's device identity (keys and certificate) but not the secret Alice and Bob retained.
+        Memory mallorysMemory = new Memory();
+        Conversation asBob = run(alice, aliceMemory, bob, mallorysMemory, HandshakeMode.KNOWN_PEER, true);
+        assertEquals(Continuity.BROKEN, asBob.initiatorResult.continuity());
+        // And posing as Alice to Bob, with Alice's stolen keys:
+        Conversation asAlice = run(alice, new Memory(), bob, bobMemory, HandshakeMode.KNOWN_PEER, true);
+        assertEquals(Continuity.BROKEN, asAlice.responderResult.continuity());
+    }
+
+    @Test
+    void eachModeChecksWhatItCan() throws Exception {
+        run(alice, aliceMemory, bob, bobMemory, HandshakeMode.XX, false);
+        Conversation xx = run(alice, aliceMemory, bob, bobMemory, HandshakeMode.XX, true);
+        assertEquals(Continuity.UNCHECKED, xx.initiatorResult.continuity());
+        assertEquals(Continuity.CONFIRMED_NOT_MIXED, xx.responderResult.continuity());
+        Conversation rp = run(alice, aliceMemory, bob, bobMemory, HandshakeMode.RESPONDER_PROTECTED, true);
+        assertEquals(Continuity.CONFIRMED_NOT_MIXED, rp.initiatorResult.continuity());
+        assertEquals(Continuity.UNCHECKED, rp.responderResult.continuity());
+        Conversation brokenXx = run(alice, new Memory(), bob, bobMemory, HandshakeMode.XX, true);
+        assertEquals(Continuity.BROKEN, brokenXx.responderResult.continuity());
+        Conversation brokenRp = run(alice, aliceMemory, bob, new Memory(), HandshakeMode.RESPONDER_PROTECTED, true);
+        assertEquals(Continuity.BROKEN, brokenRp.initiatorResult.continuity());
+    }
+
+    @Test
+    void aReinstalledPeerIsANewDeviceNotAnAttack() throws Exception {
+        run(alice, aliceMemory, bob, bobMemory, HandshakeMode.XX, false);
+        DeviceIdentity bobReinstalled = TestDevices.device(bobAccount, random); // new key, same account
+        OnlineInitiator a = OnlineInitiator.create(HandshakeConfig.builder(alice).retainedSecrets(aliceMemory).build(),
+                random, TestDevices.CLOCK);
+        OnlineResponder b = OnlineResponder.create(HandshakeConfig.builder(bobReinstalled).build(), random,
+                TestDevices.CLOCK);
+        Conversation c = Conversation.run(a, b, a.startKnownPeer(bob.certificate()), new byte[0], new byte[0],
+                Conversation.Attacker.NONE);
+        assertEquals(Continuity.NEW_DEVICE, c.initiatorResult.continuity());
+    }
+
+    @Test
+    void retainedSecretRecordsRoundTrip() throws Exception {
+        Conversation c = run(alice, aliceMemory, bob, bobMemory, HandshakeMode.XX, false);
+        RetainedSecrets kept = c.initiatorResult.retainedSecretsToKeep();
+        RetainedSecrets back = RetainedSecrets.fromRecord(kept.toRecord());
+        assertTrue(kept.newest().equalsSecret(back.newest()));
+        assertFalse(kept.toString().contains(HexFormat.of().formatHex(kept.newest().reveal())));
+        assertTrue(c.initiatorResult.retainedSecretsToKeep().newest()
+                .equalsSecret(c.responderResult.retainedSecretsToKeep().newest()), "both sides retain the same");
+    }
+
+    /**
+     * Runs a handshake; unless {@code readOnly}, both sides store what the result says to keep, as the binding
+     * does in the session's transaction.
+     */
+    private Conversation run(DeviceIdentity a, Memory am, DeviceIdentity b, Memory bm, HandshakeMode mode,
+            boolean readOnly) throws Exception {
+        OnlineInitiator i = OnlineInitiator.create(HandshakeConfig.builder(a).retainedSecrets(am).build(), random,
+                TestDevices.CLOCK);
+        OnlineResponder r = OnlineResponder.create(HandshakeConfig.builder(b).retainedSecrets(bm)
+                .preferredResponderMode(mode == HandshakeMode.KNOWN_PEER ? HandshakeMode.XX : mode).build(), random,
+                TestDevices.CLOCK);
+        byte[] first = mode == HandshakeMode.KNOWN_PEER ? i.startKnownPeer(b.certificate()) : i.start();
+        Conversation c = Conversation.run(i, r, first, new byte[0], new byte[0], Conversation.Attacker.NONE);
+        assertEquals(mode, c.initiatorResult.selection().mode());
+        if (!readOnly) {
+            am.put(c.initiatorResult.peerCertificate(), c.initiatorResult.retainedSecretsToKeep());
+            bm.put(c.responderResult.peerCertificate(), c.responderResult.retainedSecretsToKeep());
+        }
+        return c;
+    }
+
+    /** A store of retained secrets keyed by device key, as the binding keeps them. */
+    private static final class Memory implements RetainedSecretLookup {
+        private final Map<String, RetainedSecrets> byDevice = new HashMap<>();
+        private final Set<AccountPublicKey> accounts = new HashSet<>();
+
+        void put(DeviceCertificate peer, RetainedSecrets rs) {
+            byDevice.put(HexFormat.of().formatHex(peer.deviceKey()), copy(rs));
+            accounts.add(peer.accountKey());
+        }
+
+        Memory copy() {
+            Memory m = new Memory();
+            byDevice.forEach((k, v) -> m.byDevice.put(k, copy(v)));
+            m.accounts.addAll(accounts);
+            return m;
+        }
+
+        private static RetainedSecrets copy(RetainedSecrets rs) {
+            return new RetainedSecrets(SecretBytes.copyOf(rs.newest().reveal()),
+                    rs.previous().map(p -> SecretBytes.copyOf(p.reveal())).orElse(null));
+        }
+
+        @Override
+        public Optional<RetainedSecrets> forDevice(DeviceCertificate peer) {
+            return Optional.ofNullable(byDevice.get(HexFormat.of().formatHex(peer.deviceKey()))).map(Memory::copy);
+        }
+
+        @Override
+        public boolean knowsAccount(AccountPublicKey account) {
+            return accounts.contains(account);
+        }
+    }
+}

@@ -1,0 +1,132 @@
+package im.sotto.xmpp;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
+import im.sotto.protocol.handshake.HandshakeConfig;
+import im.sotto.protocol.handshake.HandshakeException;
+import im.sotto.protocol.handshake.HandshakeResult;
+import im.sotto.protocol.handshake.HandshakeStep;
+import im.sotto.protocol.handshake.OnlineInitiator;
+import im.sotto.protocol.handshake.OnlineResponder;
+import im.sotto.protocol.ratchet.RatchetSession;
+import im.sotto.protocol.store.SessionAddress;
+
+import org.jxmpp.jid.BareJid;
+import org.jxmpp.jid.Jid;
+
+/**
+ * Online handshakes in flight, one per peer full JID, in memory only (a handshake that outlives its connection is
+ * useless: it is simply started again). A finished handshake's session is committed here, after the trust check,
+ * in the same transaction. Called only from the manager's worker thread.
+ */
+final class OnlineHandshakes {
+    /** Handshake frame types that open a handshake (docs/protocol.md 4.1): init, retry init, known-peer init. */
+    private static final int INIT = 0x10;
+    private static final int RETRY_INIT = 0x15;
+    private static final int KNOWN_PEER_INIT = 0x16;
+
+    private final SottoAccount account;
+    private final HandshakeConfig config;
+    private final Map<Jid, Object> inFlight = new HashMap<>();
+
+    OnlineHandshakes(SottoAccount account) {
+        this.account = account;
+        this.config = HandshakeConfig.builder(account.device()).build();
+    }
+
+    /** Message 1 to {@code peer}; replaces any handshake in flight with that JID. */
+    byte[] start(Jid peer) throws HandshakeException {
+        OnlineInitiator initiator = OnlineInitiator.create(config, account.random(), account.clock());
+        byte[] first = initiator.start();
+        inFlight.put(peer, initiator);
+        return first;
+    }
+
+    boolean inFlight(Jid peer) {
+        return inFlight.containsKey(peer);
+    }
+
+    void abandon(Jid peer) {
+        inFlight.remove(peer);
+    }
+
+    /** What one handshake message led to. */
+    record Step(Optional<byte[]> reply, Optional<Established> established, Optional<String> failure) {
+    }
+
+    /**
+     * The established session (already committed unless the key changed).
+     *
+     * @param initiator true on the side that must send the first ratchet message
+     * @param keyChange the pinned and the presented key when the peer's account key changed (nothing was stored)
+     */
+    record Established(BareJid peer, long deviceId, boolean initiator, Optional<String> sas,
+            Optional<SecurityEvent.KeyChanged> keyChange) {
+    }
+
+    /**
+     * Feeds a handshake message from {@code from}. A message that opens a handshake starts a responder (a peer that
+     * restarts simply starts again); any other goes to the handshake in flight with that JID. When both sides
+     * started at once, the side with the smaller JID keeps its initiator and ignores the other's message 1.
+     */
+    Step receive(Jid from, Jid self, byte[] payload) {
+        int type = payload.length > 1 ? payload[1] & 0xff : -1;
+        Object party = inFlight.get(from);
+        boolean opening = type == INIT || type == RETRY_INIT || type == KNOWN_PEER_INIT;
+        try {
+            HandshakeStep step;
+            if (opening && !(party instanceof OnlineResponder && type == RETRY_INIT)) {
+                if (party instanceof OnlineInitiator && self.toString().compareTo(from.toString()) < 0) {
+                    return new Step(Optional.empty(), Optional.empty(), Optional.empty());
+                }
+                OnlineResponder responder = OnlineResponder.create(config, account.random(), account.clock());
+                inFlight.put(from, responder);
+                step = responder.receive(payload);
+            } else if (party instanceof OnlineInitiator) {
+                step = ((OnlineInitiator) party).receive(payload, new byte[0]);
+            } else if (party instanceof OnlineResponder) {
+                step = ((OnlineResponder) party).receive(payload);
+            } else {
+                return new Step(Optional.empty(), Optional.empty(),
+                        Optional.of("a handshake message (type " + type + ") for no handshake in flight"));
+            }
+            Optional<Established> established = Optional.empty();
+            if (step.result().isPresent()) {
+                inFlight.remove(from);
+                established = Optional.of(commit(from.asBareJid(), step.result().get(), party instanceof OnlineInitiator));
+            }
+            return new Step(step.message(), established, Optional.empty());
+        } catch (HandshakeException e) {
+            inFlight.remove(from);
+            return new Step(Optional.empty(), Optional.empty(), Optional.of(e.kind() + ": " + e.getMessage()));
+        }
+    }
+
+    private Established commit(BareJid peer, HandshakeResult result, boolean initiator) throws HandshakeException {
+        long deviceId = result.peerCertificate().deviceId();
+        Optional<String> sas = result.sas().map(s -> s.display());
+        RatchetSession session;
+        try {
+            session = RatchetSession.start(result.seed().toRatchetInit(), account.random(), account.clock());
+        } catch (Exception e) {
+            throw new HandshakeException(HandshakeException.Kind.TAMPERED, "the ratchet cannot start: " + e.getMessage());
+        } finally {
+            result.seed().wipe();
+        }
+        return account.store().transact(stores -> {
+            var pinned = PeerTrust.pinned(stores, peer.toString());
+            PeerTrust.Check check = PeerTrust.check(stores, peer.toString(), result.peerCertificate().accountKey());
+            if (check == PeerTrust.Check.CHANGED) {
+                return new Established(peer, deviceId, initiator, sas, Optional.of(new SecurityEvent.KeyChanged(peer,
+                        pinned.orElseThrow().fingerprint(), result.peerCertificate().accountKey().fingerprint())));
+            }
+            SessionRecord record = new SessionRecord(SessionOrigin.ONLINE_HANDSHAKE, session.toRecord(),
+                    Optional.of(result.peerCertificate().encoded()), sas, Optional.empty(), Optional.empty(),
+                    Optional.empty());
+            stores.sessions().store(new SessionAddress(peer.toString(), deviceId), record.encode());
+            return new Established(peer, deviceId, initiator, sas, Optional.empty());
+        });
+    }
+}

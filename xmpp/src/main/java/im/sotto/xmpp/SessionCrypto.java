@@ -1,0 +1,200 @@
+package im.sotto.xmpp;
+
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import im.sotto.protocol.crypto.InvalidPublicKeyException;
+import im.sotto.protocol.identity.DeviceCertificate;
+import im.sotto.protocol.offline.BundleException;
+import im.sotto.protocol.offline.FirstMessageSender;
+import im.sotto.protocol.offline.FirstReply;
+import im.sotto.protocol.offline.OutgoingFirstMessage;
+import im.sotto.protocol.offline.PreKeyBundle;
+import im.sotto.protocol.offline.RecipientKnowledge;
+import im.sotto.protocol.ratchet.RatchetRecordException;
+import im.sotto.protocol.ratchet.RatchetSession;
+import im.sotto.protocol.store.LogEntry;
+import im.sotto.protocol.store.SessionAddress;
+import im.sotto.protocol.store.Stores;
+import im.sotto.xmpp.element.SottoEncrypted;
+import im.sotto.xmpp.envelope.EnvelopeCodec;
+import im.sotto.xmpp.envelope.EnvelopeException;
+
+import org.jivesoftware.smack.packet.IQ;
+import org.jivesoftware.smack.packet.Stanza;
+import org.jxmpp.jid.BareJid;
+import org.jxmpp.jid.EntityFullJid;
+
+/**
+ * Outgoing encryption: seals a stanza's envelope and encrypts it for the peer's device sessions, or starts offline
+ * sessions with first messages. Each call is one store transaction that commits the new session states and the
+ * log entry before the caller sends anything. Not thread-safe: the manager calls it from its one worker thread.
+ */
+final class SessionCrypto {
+    private final SottoAccount account;
+    private final EnvelopeCodec codec;
+
+    SessionCrypto(SottoAccount account, EnvelopeCodec codec) {
+        this.account = account;
+        this.codec = codec;
+    }
+
+    /** A session with one of the peer's devices that can send now. */
+    boolean canSend(BareJid peer) {
+        return account.store().transact(stores -> {
+            for (SessionAddress address : stores.sessions().devices(peer.toString())) {
+                if (load(stores, address).canEncrypt()) {
+                    return true;
+                }
+            }
+            return false;
+        });
+    }
+
+    /**
+     * The outer stanza carrying {@code inner} encrypted for every session with the peer's devices that can send
+     * (for an iq, only {@code preferredDevice} or else the first), or empty when there is none.
+     */
+    Optional<Stanza> encryptForSessions(Stanza inner, EntityFullJid self, Optional<Long> preferredDevice)
+            throws EnvelopeException {
+        byte[] envelope = codec.seal(inner, self);
+        BareJid peer = inner.getTo().asBareJid();
+        byte[] ad = Wire.associatedData(self.asBareJid(), peer);
+        List<SottoEncrypted> elements = account.store().transact(stores -> {
+            List<SottoEncrypted> out = new ArrayList<>();
+            List<SessionAddress> addresses = new ArrayList<>(stores.sessions().devices(peer.toString()));
+            if (inner instanceof IQ && preferredDevice.isPresent()) {
+                addresses.sort((a, b) -> Boolean.compare(b.deviceId() == preferredDevice.get(),
+                        a.deviceId() == preferredDevice.get()));
+            }
+            for (SessionAddress address : addresses) {
+                SessionRecord record = SessionRecord.decode(stores.sessions().load(address).orElseThrow());
+                RatchetSession session = ratchet(record);
+                if (!session.canEncrypt()) {
+                    continue;
+                }
+                out.add(new SottoEncrypted(SottoEncrypted.Kind.RATCHET, encrypt(stores, address, record, session,
+                        envelope, ad)));
+                stores.messageLog().append(new LogEntry(LogEntry.Direction.SENT, address, idOf(inner),
+                        account.clock().instant(), envelope));
+                if (inner instanceof IQ) {
+                    break;
+                }
+            }
+            return out;
+        });
+        return elements.isEmpty() ? Optional.empty() : Optional.of(Wire.outer(inner, elements));
+    }
+
+    /** An empty ratchet message for one device: it lets a new responder send (the initiator always sends first). */
+    SottoEncrypted heartbeat(BareJid self, BareJid peer, long deviceId) {
+        SessionAddress address = new SessionAddress(peer.toString(), deviceId);
+        byte[] ad = Wire.associatedData(self, peer);
+        return account.store().transact(stores -> {
+            SessionRecord record = SessionRecord.decode(stores.sessions().load(address).orElseThrow());
+            return new SottoEncrypted(SottoEncrypted.Kind.RATCHET,
+                    encrypt(stores, address, record, ratchet(record), new byte[0], ad));
+        });
+    }
+
+    private byte[] encrypt(Stores stores, SessionAddress address, SessionRecord record, RatchetSession session,
+            byte[] plaintext, byte[] ad) {
+        byte[] payload;
+        SessionRecord updated;
+        if (record.owedReplyTranscript().isPresent()) {
+            DeviceCertificate sender = record.certificate().orElseThrow();
+            try {
+                payload = FirstReply.seal(session, account.device(), sender, record.owedReplyTranscript().get(),
+                        plaintext, ad);
+            } catch (InvalidPublicKeyException e) {
+                throw new IllegalStateException("a stored peer certificate has an invalid key", e);
+            }
+            updated = record.replySent(session.toRecord());
+        } else {
+            payload = session.encrypt(plaintext, ad);
+            updated = record.withRatchet(session.toRecord());
+        }
+        stores.sessions().store(address, updated.encode());
+        return payload;
+    }
+
+    /** One offline session started per device of the peer whose bundle parsed, in one outer stanza. */
+    record FirstMessages(Stanza outer, List<Long> devices, List<String> skipped) {
+    }
+
+    /**
+     * First messages carrying {@code inner} to each device in {@code bundles} (raw published bytes by device id).
+     * A device whose bundle does not parse or does not verify against the pinned account key is skipped and named.
+     */
+    FirstMessages encryptFirstMessages(Stanza inner, EntityFullJid self, Map<Long, byte[]> bundles)
+            throws EnvelopeException {
+        byte[] envelope = codec.seal(inner, self);
+        BareJid peer = inner.getTo().asBareJid();
+        byte[] ad = Wire.associatedData(self.asBareJid(), peer);
+        FirstMessageSender sender = new FirstMessageSender(account.device(), SottoAccount.SUITES, account.random(),
+                account.clock());
+        List<Long> devices = new ArrayList<>();
+        List<String> skipped = new ArrayList<>();
+        List<SottoEncrypted> elements = account.store().transact(stores -> {
+            List<SottoEncrypted> out = new ArrayList<>();
+            for (Map.Entry<Long, byte[]> entry : bundles.entrySet()) {
+                SessionAddress address = new SessionAddress(peer.toString(), entry.getKey());
+                Optional<DeviceCertificate> known = stores.sessions().load(address)
+                        .flatMap(r -> SessionRecord.decode(r).certificate());
+                RecipientKnowledge knowledge = known.map(RecipientKnowledge::pinned).orElse(RecipientKnowledge.unknown());
+                OutgoingFirstMessage first;
+                try {
+                    first = sender.send(PreKeyBundle.parse(entry.getValue()), knowledge, envelope, ad);
+                } catch (BundleException e) {
+                    skipped.add("device " + entry.getKey() + ": " + e.getMessage());
+                    continue;
+                }
+                SessionRecord record = new SessionRecord(SessionOrigin.OFFLINE_FIRST_MESSAGE,
+                        first.session().toRecord(), known.map(DeviceCertificate::encoded),
+                        Optional.empty(), Optional.of(first.pendingConfirmation().encode()), Optional.empty(),
+                        Optional.empty());
+                stores.sessions().store(address, record.encode());
+                stores.messageLog().append(new LogEntry(LogEntry.Direction.SENT, address, idOf(inner),
+                        account.clock().instant(), envelope));
+                out.add(new SottoEncrypted(SottoEncrypted.Kind.FIRST_MESSAGE, first.message()));
+                devices.add(entry.getKey());
+            }
+            return out;
+        });
+        return new FirstMessages(elements.isEmpty() ? null : Wire.outer(inner, elements), devices, skipped);
+    }
+
+    static String idOf(Stanza stanza) {
+        String id = stanza.getStanzaId();
+        return id == null || id.isEmpty() ? "-" : id;
+    }
+
+    private RatchetSession load(Stores stores, SessionAddress address) {
+        return ratchet(SessionRecord.decode(stores.sessions().load(address).orElseThrow()));
+    }
+
+    RatchetSession ratchet(SessionRecord record) {
+        try {
+            return RatchetSession.fromRecord(record.ratchet(), account.random(), account.clock());
+        } catch (RatchetRecordException e) {
+            throw new IllegalStateException("a stored ratchet record cannot be read", e);
+        }
+    }
+
+    static byte[] sha256(byte[] data) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(data);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static Instant now(SottoAccount account) {
+        return account.clock().instant();
+    }
+}

@@ -1,0 +1,9 @@
+package im.sotto.xmpp;
+
+/** How a session with a peer device began. */
+public enum SessionOrigin {
+    /** The online Noise handshake, over three stanzas; it yields a SAS. */
+    ONLINE_HANDSHAKE,
+    /** An offline first message built on the peer's published prekey bundle (sent or received); no SAS. */
+    OFFLINE_FIRST_MESSAGE
+}

@@ -1,0 +1,265 @@
+package im.sotto.xmpp;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+import im.sotto.protocol.offline.FirstMessageReceiver;
+import im.sotto.protocol.offline.FirstReply;
+import im.sotto.protocol.offline.IncomingFirstMessage;
+import im.sotto.protocol.offline.PendingConfirmation;
+import im.sotto.protocol.offline.PreKeyVault;
+import im.sotto.protocol.ratchet.DecryptResult;
+import im.sotto.protocol.ratchet.RatchetSession;
+import im.sotto.protocol.store.LogEntry;
+import im.sotto.protocol.store.SessionAddress;
+import im.sotto.protocol.store.Stores;
+import im.sotto.protocol.wire.MalformedInputException;
+import im.sotto.xmpp.SecurityEvent.UndecryptableReason;
+import im.sotto.xmpp.element.SottoEncrypted;
+import im.sotto.xmpp.envelope.EnvelopeCodec;
+import im.sotto.xmpp.envelope.EnvelopeException;
+import im.sotto.xmpp.envelope.OpenedStanza;
+
+import org.jivesoftware.smack.packet.Stanza;
+import org.jxmpp.jid.BareJid;
+
+/**
+ * Incoming decryption of first messages and ratchet messages (handshake steps go to {@link OnlineHandshakes}). One
+ * store transaction per element: the new session state is committed together with the decrypted stanza in the
+ * message log, or nothing is. Not thread-safe: called from the manager's worker thread.
+ */
+final class SessionReceiver {
+    private static final int TYPE_FIRST_REPLY = 0x21;
+
+    private final SottoAccount account;
+    private final EnvelopeCodec codec;
+
+    SessionReceiver(SottoAccount account, EnvelopeCodec codec) {
+        this.account = account;
+        this.codec = codec;
+    }
+
+    /** The outcome for one stanza's content elements. */
+    sealed interface Result {
+    }
+
+    /** Decrypted and logged; {@code stanza} is empty for a content-less (heartbeat) message. */
+    record Opened(Optional<DecryptedStanza> stanza, long deviceId, boolean newSession, boolean bundleUsed)
+            implements Result {
+    }
+
+    record Failed(UndecryptableReason reason, String detail, Optional<SecurityEvent.KeyChanged> keyChange)
+            implements Result {
+    }
+
+    /** Tries every first-message element, then every ratchet element against every session with the sender. */
+    Result open(Stanza outer, List<SottoEncrypted> elements) {
+        BareJid peer = outer.getFrom().asBareJid();
+        byte[] ad = Wire.associatedData(peer, outer.getTo().asBareJid());
+        List<UndecryptableReason> reasons = new ArrayList<>();
+        List<String> details = new ArrayList<>();
+        Optional<SecurityEvent.KeyChanged> keyChange = Optional.empty();
+        int content = 0;
+        for (SottoEncrypted element : elements) {
+            if (element.kind() == SottoEncrypted.Kind.HANDSHAKE) {
+                continue;
+            }
+            content++;
+            byte[] payload = element.payload();
+            Result result = element.kind() == SottoEncrypted.Kind.FIRST_MESSAGE
+                    ? openFirstMessage(outer, peer, payload, ad)
+                    : openRatchet(outer, peer, payload, ad);
+            if (result instanceof Opened) {
+                return result;
+            }
+            Failed failed = (Failed) result;
+            reasons.add(failed.reason());
+            details.add(failed.detail());
+            if (failed.keyChange().isPresent()) {
+                keyChange = failed.keyChange();
+            }
+        }
+        if (content == 0) {
+            return new Opened(Optional.empty(), 0, false, false);
+        }
+        return new Failed(summarise(reasons, content, peer), String.join("; ", details), keyChange);
+    }
+
+    /**
+     * One reason for the stanza: what an attacker did outranks what merely went wrong. A stanza with several
+     * ciphertexts, none of which any key of ours opens, was for the sender's sessions with our other devices.
+     */
+    private UndecryptableReason summarise(List<UndecryptableReason> reasons, int content, BareJid peer) {
+        for (UndecryptableReason strongest : List.of(UndecryptableReason.UNTRUSTED_SENDER,
+                UndecryptableReason.TAMPERED, UndecryptableReason.DUPLICATE, UndecryptableReason.MALFORMED)) {
+            if (reasons.contains(strongest)) {
+                return strongest;
+            }
+        }
+        if (content > 1) {
+            return UndecryptableReason.NOT_FOR_THIS_DEVICE;
+        }
+        boolean haveSession = account.store().transact(s -> !s.sessions().devices(peer.toString()).isEmpty());
+        return haveSession ? UndecryptableReason.BROKEN_SESSION : UndecryptableReason.NO_SESSION;
+    }
+
+    private Result openFirstMessage(Stanza outer, BareJid peer, byte[] payload, byte[] ad) {
+        byte[] digest = SessionCrypto.sha256(payload);
+        return account.store().transact(stores -> {
+            for (SessionAddress address : stores.sessions().devices(peer.toString())) {
+                SessionRecord record = SessionRecord.decode(stores.sessions().load(address).orElseThrow());
+                if (record.firstMessageDigest().map(d -> Arrays.equals(d, digest)).orElse(false)) {
+                    return new Failed(UndecryptableReason.DUPLICATE, "first message already accepted", Optional.empty());
+                }
+            }
+            PreKeyVault vault = SottoAccount.loadVault(stores);
+            IncomingFirstMessage incoming = new FirstMessageReceiver(account.device(), account.random(),
+                    account.clock()).receive(vault.copy(), payload, ad);
+            if (incoming instanceof IncomingFirstMessage.Rejected rejected) {
+                return new Failed(firstMessageReason(rejected.reason()), "first message: " + rejected.reason(),
+                        Optional.empty());
+            }
+            IncomingFirstMessage.Accepted accepted = (IncomingFirstMessage.Accepted) incoming;
+            var pinned = PeerTrust.pinned(stores, peer.toString());
+            if (PeerTrust.check(stores, peer.toString(), accepted.sender().accountKey()) == PeerTrust.Check.CHANGED) {
+                return new Failed(UndecryptableReason.UNTRUSTED_SENDER, "a first message under a changed account key",
+                        Optional.of(new SecurityEvent.KeyChanged(peer, pinned.orElseThrow().fingerprint(),
+                                accepted.sender().accountKey().fingerprint())));
+            }
+            OpenedStanza opened;
+            try {
+                opened = codec.open(accepted.plaintext(), outer);
+            } catch (EnvelopeException e) {
+                return new Failed(UndecryptableReason.TAMPERED, "envelope: " + e.getMessage(), Optional.empty());
+            }
+            SessionAddress address = new SessionAddress(peer.toString(), accepted.sender().deviceId());
+            SessionRecord record = new SessionRecord(SessionOrigin.OFFLINE_FIRST_MESSAGE,
+                    accepted.session().toRecord(), Optional.of(accepted.sender().encoded()), Optional.empty(),
+                    Optional.empty(), Optional.of(accepted.transcriptHash()), Optional.of(digest));
+            stores.sessions().store(address, record.encode());
+            SottoAccount.storeVault(stores, accepted.vault());
+            log(stores, address, outer, accepted.plaintext());
+            return new Opened(Optional.of(deliver(stores, opened, peer, address.deviceId(), record)),
+                    address.deviceId(), true, true);
+        });
+    }
+
+    private static UndecryptableReason firstMessageReason(IncomingFirstMessage.Reason reason) {
+        switch (reason) {
+            case TAMPERED:
+            case CERTIFICATE_INVALID:
+                return UndecryptableReason.TAMPERED;
+            case MALFORMED:
+            case UNSUPPORTED_VERSION:
+            case UNSUPPORTED_SUITE:
+                return UndecryptableReason.MALFORMED;
+            case REPLAYED:
+                return UndecryptableReason.DUPLICATE;
+            default:
+                // UNKNOWN_SIGNED_PREKEY, ONE_TIME_PREKEY_GONE: for another device, or to keys long gone.
+                return UndecryptableReason.NO_SESSION;
+        }
+    }
+
+    private Result openRatchet(Stanza outer, BareJid peer, byte[] payload, byte[] ad) {
+        boolean reply = payload.length > 1 && (payload[1] & 0xff) == TYPE_FIRST_REPLY;
+        return account.store().transact(stores -> {
+            Failed failure = new Failed(UndecryptableReason.NO_SESSION, "no session with " + peer, Optional.empty());
+            for (SessionAddress address : stores.sessions().devices(peer.toString())) {
+                SessionRecord record = SessionRecord.decode(stores.sessions().load(address).orElseThrow());
+                RatchetSession session = ratchet(record);
+                DecryptResult result;
+                SessionRecord next;
+                if (reply) {
+                    if (record.pendingConfirmation().isEmpty()) {
+                        continue;
+                    }
+                    FirstReply.Opened opened = FirstReply.open(session, account.device(),
+                            pending(record), payload, ad, account.random(), account.clock());
+                    if (!opened.confirmed()) {
+                        if (opened.failure() != FirstReply.Failure.NOT_DECRYPTED) {
+                            return new Failed(UndecryptableReason.TAMPERED, "first reply: " + opened.failure(),
+                                    Optional.empty());
+                        }
+                        result = opened.decryptResult();
+                        next = null;
+                    } else {
+                        var pinned = PeerTrust.pinned(stores, peer.toString());
+                        if (PeerTrust.check(stores, peer.toString(), opened.recipient().accountKey())
+                                == PeerTrust.Check.CHANGED) {
+                            return new Failed(UndecryptableReason.UNTRUSTED_SENDER, "the first reply proves another account",
+                                    Optional.of(new SecurityEvent.KeyChanged(peer, pinned.orElseThrow().fingerprint(),
+                                            opened.recipient().accountKey().fingerprint())));
+                        }
+                        result = new DecryptResult.Decrypted(opened.plaintext(), 0, 0, 0, false, List.of());
+                        next = record.confirmed(opened.session().toRecord(), opened.recipient());
+                    }
+                } else {
+                    result = session.decrypt(payload, ad);
+                    next = record.withRatchet(session.toRecord());
+                }
+                if (result instanceof DecryptResult.Duplicate) {
+                    return new Failed(UndecryptableReason.DUPLICATE, "already decrypted", Optional.empty());
+                }
+                if (result instanceof DecryptResult.Undecryptable undecryptable) {
+                    failure = undecryptable.reason() == DecryptResult.Reason.BAD_AUTH_TAG
+                            ? new Failed(UndecryptableReason.TAMPERED, "ratchet: BAD_AUTH_TAG", Optional.empty())
+                            : failure.reason() == UndecryptableReason.TAMPERED ? failure
+                            : new Failed(UndecryptableReason.BROKEN_SESSION, "ratchet: " + undecryptable.reason(),
+                                    Optional.empty());
+                    continue;
+                }
+                byte[] plaintext = ((DecryptResult.Decrypted) result).plaintext();
+                stores.sessions().store(address, next.encode());
+                if (plaintext.length == 0) {
+                    return new Opened(Optional.empty(), address.deviceId(), false, false);
+                }
+                OpenedStanza opened;
+                try {
+                    opened = codec.open(plaintext, outer);
+                } catch (EnvelopeException e) {
+                    // The message key is spent either way: keep the state, so a replay is a duplicate.
+                    return new Failed(UndecryptableReason.TAMPERED, "envelope: " + e.getMessage(), Optional.empty());
+                }
+                log(stores, address, outer, plaintext);
+                return new Opened(Optional.of(deliver(stores, opened, peer, address.deviceId(), next)),
+                        address.deviceId(), false, false);
+            }
+            return failure;
+        });
+    }
+
+    private PendingConfirmation pending(SessionRecord record) {
+        try {
+            return PendingConfirmation.decode(record.pendingConfirmation().orElseThrow());
+        } catch (MalformedInputException e) {
+            throw new IllegalStateException("a stored pending confirmation cannot be read", e);
+        }
+    }
+
+    private RatchetSession ratchet(SessionRecord record) {
+        try {
+            return RatchetSession.fromRecord(record.ratchet(), account.random(), account.clock());
+        } catch (Exception e) {
+            throw new IllegalStateException("a stored ratchet record cannot be read", e);
+        }
+    }
+
+    private void log(Stores stores, SessionAddress address, Stanza outer, byte[] content) {
+        Instant now = account.clock().instant();
+        stores.messageLog().append(new LogEntry(LogEntry.Direction.RECEIVED, address, SessionCrypto.idOf(outer), now,
+                content));
+    }
+
+    private DecryptedStanza deliver(Stores stores, OpenedStanza opened, BareJid peer, long deviceId,
+            SessionRecord record) {
+        var certificate = record.certificate();
+        TrustLevel trust = certificate.isEmpty() ? TrustLevel.UNAUTHENTICATED : PeerTrust.level(stores, peer.toString());
+        return new DecryptedStanza(opened.stanza(), peer, deviceId,
+                certificate.map(c -> c.accountKey().fingerprint()), trust, record.sas(), record.origin(),
+                opened.sentAt());
+    }
+}

@@ -1,0 +1,74 @@
+package im.sotto.xmpp;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+
+import im.sotto.protocol.identity.CertificateException;
+import im.sotto.protocol.identity.DeviceCertificate;
+
+/**
+ * What the binding keeps per peer device in the session store: the ratchet's own record plus the facts around it.
+ * Layout (version 1, {@link RecordCodec} fields): origin, ratchet record, peer certificate (empty until known),
+ * SAS (empty when none), pending confirmation (an offline sender waiting for the recipient's first reply), owed
+ * reply transcript hash (an offline recipient whose next message must be the first reply), digest of the first
+ * message that started the session (to recognise it when it is delivered again).
+ */
+record SessionRecord(SessionOrigin origin, byte[] ratchet, Optional<byte[]> peerCertificate, Optional<String> sas,
+        Optional<byte[]> pendingConfirmation, Optional<byte[]> owedReplyTranscript, Optional<byte[]> firstMessageDigest) {
+    private static final int VERSION = 1;
+
+    SessionRecord withRatchet(byte[] newRatchet) {
+        return new SessionRecord(origin, newRatchet, peerCertificate, sas, pendingConfirmation, owedReplyTranscript,
+                firstMessageDigest);
+    }
+
+    SessionRecord confirmed(byte[] newRatchet, DeviceCertificate recipient) {
+        return new SessionRecord(origin, newRatchet, Optional.of(recipient.encoded()), sas, Optional.empty(),
+                owedReplyTranscript, firstMessageDigest);
+    }
+
+    SessionRecord replySent(byte[] newRatchet) {
+        return new SessionRecord(origin, newRatchet, peerCertificate, sas, pendingConfirmation, Optional.empty(),
+                firstMessageDigest);
+    }
+
+    Optional<DeviceCertificate> certificate() {
+        if (peerCertificate.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(DeviceCertificate.parse(peerCertificate.get()));
+        } catch (CertificateException e) {
+            throw new IllegalStateException("a stored peer certificate no longer parses", e);
+        }
+    }
+
+    byte[] encode() {
+        return new RecordCodec.Writer(VERSION)
+                .field(new byte[] {(byte) origin.ordinal()})
+                .field(ratchet)
+                .optional(peerCertificate)
+                .optional(sas.map(s -> s.getBytes(StandardCharsets.US_ASCII)))
+                .optional(pendingConfirmation)
+                .optional(owedReplyTranscript)
+                .optional(firstMessageDigest)
+                .toByteArray();
+    }
+
+    static SessionRecord decode(byte[] record) {
+        try {
+            RecordCodec.Reader in = new RecordCodec.Reader(record, VERSION);
+            byte[] origin = in.field();
+            if (origin.length != 1 || origin[0] < 0 || origin[0] >= SessionOrigin.values().length) {
+                throw new RecordCodec.MalformedRecordException("bad session origin");
+            }
+            SessionRecord decoded = new SessionRecord(SessionOrigin.values()[origin[0]], in.field(), in.optional(),
+                    in.optional().map(b -> new String(b, StandardCharsets.US_ASCII)), in.optional(), in.optional(),
+                    in.optional());
+            in.end();
+            return decoded;
+        } catch (RecordCodec.MalformedRecordException e) {
+            throw new IllegalStateException("a stored session record cannot be read: " + e.getMessage(), e);
+        }
+    }
+}

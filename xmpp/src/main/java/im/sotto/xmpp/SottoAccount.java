@@ -1,0 +1,182 @@
+package im.sotto.xmpp;
+
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import im.sotto.protocol.crypto.CipherSuite;
+import im.sotto.protocol.crypto.SecretBytes;
+import im.sotto.protocol.crypto.X25519KeyPair;
+import im.sotto.protocol.identity.AccountIdentity;
+import im.sotto.protocol.identity.CertificateException;
+import im.sotto.protocol.identity.DeviceCertificate;
+import im.sotto.protocol.identity.DeviceIdentity;
+import im.sotto.protocol.identity.Fingerprint;
+import im.sotto.protocol.offline.PreKeyPolicy;
+import im.sotto.protocol.offline.PreKeyRecordException;
+import im.sotto.protocol.offline.PreKeyVault;
+import im.sotto.protocol.store.AccountStore;
+import im.sotto.protocol.store.PreKeyKind;
+import im.sotto.protocol.store.Stores;
+
+/**
+ * One account on one device, as the binding uses it: the store that holds all of its state, its identity (account
+ * key, device key and certificate), and the injected randomness and clock. {@link #open} creates the identity and
+ * the prekey vault on first use and loads them afterwards, so the same call serves a new and an existing store.
+ *
+ * <p>Where the state lives: the identity is the store's local-identity record (layout in {@link #encodeIdentity});
+ * the prekey vault ({@link PreKeyVault#toRecord()}) is one record in the prekey store under
+ * ({@link PreKeyKind#SIGNED}, id {@value #VAULT_RECORD_ID}), an id the core never gives a prekey.
+ */
+public final class SottoAccount {
+    /**
+     * Suites this device certifies and publishes prekeys for: the two classical ones. The hybrid suite is accepted
+     * in online handshakes (the handshake's defaults) but not offered offline here: its ML-KEM prekey would add
+     * 1.2 KB to every bundle fetch.
+     */
+    static final List<CipherSuite> SUITES = List.of(CipherSuite.X25519_AESGCM_SHA256,
+            CipherSuite.X25519_CHACHAPOLY_SHA256);
+    static final long VAULT_RECORD_ID = 0;
+    /** The vault is replaced, never expired by the store's schedule; the prekeys inside carry their own lifetimes. */
+    static final Instant VAULT_KEEP_UNTIL = Instant.parse("9999-01-01T00:00:00Z");
+    private static final int IDENTITY_RECORD_VERSION = 1;
+    private static final byte[] IDENTITY_LABEL = "sotto-xmpp identity".getBytes(StandardCharsets.US_ASCII);
+
+    private final AccountStore store;
+    private final AccountIdentity account;
+    private final DeviceIdentity device;
+    private final SecureRandom random;
+    private final Clock clock;
+
+    private SottoAccount(AccountStore store, AccountIdentity account, DeviceIdentity device, SecureRandom random,
+            Clock clock) {
+        this.store = store;
+        this.account = account;
+        this.device = device;
+        this.random = random;
+        this.clock = clock;
+    }
+
+    /**
+     * Opens the account kept in {@code store}: loads its identity and prekeys, or creates both in one transaction
+     * when the store is new.
+     *
+     * @throws IllegalStateException when the store holds an identity record this version cannot read
+     */
+    public static SottoAccount open(AccountStore store, SecureRandom random, Clock clock) {
+        Objects.requireNonNull(store, "store");
+        Objects.requireNonNull(random, "random");
+        Objects.requireNonNull(clock, "clock");
+        return store.transact(stores -> {
+            Optional<byte[]> record = stores.identities().localIdentity();
+            if (record.isPresent()) {
+                Loaded loaded = decodeIdentity(record.get());
+                return new SottoAccount(store, loaded.account, loaded.device, random, clock);
+            }
+            AccountIdentity account = AccountIdentity.generate(random);
+            DeviceIdentity device = newDevice(account, random, clock);
+            stores.identities().storeLocalIdentity(encodeIdentity(account, device));
+            PreKeyVault vault = PreKeyVault.create(account, Set.copyOf(SUITES), PreKeyPolicy.defaults(), random,
+                    clock.instant());
+            storeVault(stores, vault);
+            return new SottoAccount(store, account, device, random, clock);
+        });
+    }
+
+    /** A device id must fit the device list's 31-bit ids; the core draws from 1..2^31, so the last value is redrawn. */
+    private static DeviceIdentity newDevice(AccountIdentity account, SecureRandom random, Clock clock) {
+        Set<Integer> suiteIds = SUITES.stream().map(CipherSuite::wireId).collect(Collectors.toSet());
+        Set<Integer> allSuiteIds = new java.util.HashSet<>(suiteIds);
+        allSuiteIds.add(CipherSuite.X25519MLKEM768_AESGCM_SHA256.wireId());
+        while (true) {
+            DeviceIdentity device = DeviceIdentity.create(account, Set.of(1), allSuiteIds, random, clock);
+            if (device.deviceId() <= Integer.MAX_VALUE) {
+                return device;
+            }
+        }
+    }
+
+    public AccountStore store() {
+        return store;
+    }
+
+    public AccountIdentity identity() {
+        return account;
+    }
+
+    public DeviceIdentity device() {
+        return device;
+    }
+
+    /** The fingerprint users compare for this account (all devices share it). */
+    public Fingerprint fingerprint() {
+        return account.publicKey().fingerprint();
+    }
+
+    SecureRandom random() {
+        return random;
+    }
+
+    Clock clock() {
+        return clock;
+    }
+
+    static PreKeyVault loadVault(Stores stores) {
+        byte[] record = stores.preKeys().load(PreKeyKind.SIGNED, VAULT_RECORD_ID)
+                .orElseThrow(() -> new IllegalStateException("the store has an identity but no prekey vault"));
+        try {
+            return PreKeyVault.fromRecord(record);
+        } catch (PreKeyRecordException e) {
+            throw new IllegalStateException("the stored prekey vault cannot be read", e);
+        }
+    }
+
+    static void storeVault(Stores stores, PreKeyVault vault) {
+        stores.preKeys().store(PreKeyKind.SIGNED, VAULT_RECORD_ID, vault.toRecord(), VAULT_KEEP_UNTIL);
+    }
+
+    /** Identity record: version 1; fields: label, account seed, device private key, device certificate. */
+    static byte[] encodeIdentity(AccountIdentity account, DeviceIdentity device) {
+        SecretBytes seed = account.seed();
+        SecretBytes devicePrivate = device.deviceKey().privateKey();
+        return new RecordCodec.Writer(IDENTITY_RECORD_VERSION)
+                .field(IDENTITY_LABEL)
+                .field(seed.reveal())
+                .field(devicePrivate.reveal())
+                .field(device.certificate().encoded())
+                .toByteArray();
+    }
+
+    private record Loaded(AccountIdentity account, DeviceIdentity device) {
+    }
+
+    private static Loaded decodeIdentity(byte[] record) {
+        try {
+            RecordCodec.Reader in = new RecordCodec.Reader(record, IDENTITY_RECORD_VERSION);
+            if (!java.util.Arrays.equals(in.field(), IDENTITY_LABEL)) {
+                throw new RecordCodec.MalformedRecordException("not a Sotto XMPP identity record");
+            }
+            AccountIdentity account = AccountIdentity.fromSeed(SecretBytes.copyOf(in.field()));
+            X25519KeyPair deviceKey = X25519KeyPair.fromPrivate(SecretBytes.copyOf(in.field()));
+            DeviceCertificate certificate = DeviceCertificate.parse(in.field());
+            in.end();
+            if (!certificate.accountKey().equals(account.publicKey())) {
+                throw new IllegalStateException("the stored device certificate belongs to another account");
+            }
+            return new Loaded(account, DeviceIdentity.restore(deviceKey, certificate));
+        } catch (RecordCodec.MalformedRecordException | CertificateException e) {
+            throw new IllegalStateException("the stored identity cannot be read: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "SottoAccount[" + account.publicKey().fingerprint().shortForm() + ", device " + device.deviceId() + "]";
+    }
+}

@@ -1,0 +1,289 @@
+package im.sotto.xmpp;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.WeakHashMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import im.sotto.protocol.store.SessionAddress;
+import im.sotto.xmpp.element.SottoEncrypted;
+import im.sotto.xmpp.element.SottoEncryptedIq;
+
+import org.jivesoftware.smack.AbstractXMPPConnection;
+import org.jivesoftware.smack.ConnectionListener;
+import org.jivesoftware.smack.Manager;
+import org.jivesoftware.smack.XMPPConnection;
+import org.jivesoftware.smack.filter.AndFilter;
+import org.jivesoftware.smack.filter.OrFilter;
+import org.jivesoftware.smack.filter.StanzaExtensionFilter;
+import org.jivesoftware.smack.filter.StanzaFilter;
+import org.jivesoftware.smack.filter.StanzaTypeFilter;
+import org.jivesoftware.smack.packet.IQ;
+import org.jivesoftware.smack.packet.Message;
+import org.jivesoftware.smack.packet.Presence;
+import org.jivesoftware.smack.packet.Stanza;
+import org.jivesoftware.smack.packet.StanzaError;
+import org.jivesoftware.smack.parsing.ParsingExceptionCallback;
+import org.jxmpp.jid.BareJid;
+import org.jxmpp.jid.impl.JidCreate;
+
+/**
+ * Sotto on one connection: publishes this device's bundle on every login, advertises the feature, sets up
+ * sessions, encrypts what the application sends through it and decrypts what arrives.
+ *
+ * <pre>{@code
+ * SottoAccount account = SottoAccount.open(SqliteAccountStore.open(path, protection), new SecureRandom(), Clock.systemUTC());
+ * SottoManager sotto = SottoManager.enable(connection, account);
+ * sotto.addListener(stanza -> show(stanza)); sotto.send(message);
+ * }</pre>
+ *
+ * <p>Nothing goes out in plaintext: {@link #send} encrypts or queues until a session exists, and fails the returned
+ * future with a {@link SottoSendException} (and a {@link SecurityEvent.SendFailed}) when none can be made. Every
+ * protocol operation runs on one worker thread per connection, one store transaction each; listeners are called on
+ * that thread.
+ */
+public final class SottoManager extends Manager {
+    private static final Map<XMPPConnection, SottoManager> INSTANCES = new WeakHashMap<>();
+    private static final Pattern FROM_ATTRIBUTE = Pattern.compile("from=['\"]([^'\"]+)['\"]");
+    private static final StanzaFilter INCOMING = new OrFilter(
+            new AndFilter(new OrFilter(StanzaTypeFilter.MESSAGE, StanzaTypeFilter.PRESENCE),
+                    new StanzaExtensionFilter(SottoEncrypted.ELEMENT, SottoEncrypted.NAMESPACE)),
+            stanza -> stanza instanceof SottoEncryptedIq
+                    && (((IQ) stanza).getType() == IQ.Type.result || ((IQ) stanza).getType() == IQ.Type.error));
+
+    private final SottoAccount account;
+    private final ScheduledExecutorService worker;
+    private final SessionDriver driver;
+    private final CopyOnWriteArrayList<SottoListener> listeners = new CopyOnWriteArrayList<>();
+    private volatile SottoIqRequestHandler iqHandler;
+
+    /**
+     * Enables Sotto on {@code connection} with {@code account}; publishes at once if logged in, and on every login.
+     * Enable it before logging in: a server delivers stored offline messages right after login.
+     *
+     * @throws IllegalStateException if Sotto is already enabled on this connection
+     */
+    public static synchronized SottoManager enable(XMPPConnection connection, SottoAccount account) {
+        Objects.requireNonNull(connection, "connection");
+        Objects.requireNonNull(account, "account");
+        if (INSTANCES.containsKey(connection)) {
+            throw new IllegalStateException("Sotto is already enabled on this connection");
+        }
+        SottoManager manager = new SottoManager(connection, account);
+        INSTANCES.put(connection, manager);
+        manager.start();
+        return manager;
+    }
+
+    /** The manager {@link #enable} created for {@code connection}. */
+    public static synchronized SottoManager getInstanceFor(XMPPConnection connection) {
+        SottoManager manager = INSTANCES.get(connection);
+        if (manager == null) {
+            throw new IllegalStateException("Sotto is not enabled on this connection: call SottoManager.enable first");
+        }
+        return manager;
+    }
+
+    private SottoManager(XMPPConnection connection, SottoAccount account) {
+        super(connection);
+        this.account = account;
+        this.worker = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "sotto-" + account.device().deviceId());
+            thread.setDaemon(true);
+            return thread;
+        });
+        this.driver = new SessionDriver(account, connection, worker, this::emit, this::deliver);
+    }
+
+    private void start() {
+        XMPPConnection connection = connection();
+        SottoTransportManager.getInstanceFor(connection).setEncryptedIqHandler(this::answer);
+        // A sync listener is called in arrival order; the worker keeps that order (offline storage delivers a
+        // session's first message before the messages that depend on it).
+        connection.addSyncStanzaListener(stanza -> worker.execute(() -> driver.receive(stanza)), INCOMING);
+        if (connection instanceof AbstractXMPPConnection) {
+            AbstractXMPPConnection abstractConnection = (AbstractXMPPConnection) connection;
+            ParsingExceptionCallback previous = abstractConnection.getParsingExceptionCallback();
+            abstractConnection.setParsingExceptionCallback(unparseable -> {
+                String content = unparseable.getContent().toString();
+                if (content.contains(SottoEncrypted.NAMESPACE)) {
+                    reportMalformed(content, unparseable.getParsingException());
+                } else if (previous != null) {
+                    previous.handleUnparsableStanza(unparseable);
+                }
+            });
+        }
+        connection.addConnectionListener(new ConnectionListener() {
+            @Override
+            public void authenticated(XMPPConnection c, boolean resumed) {
+                worker.execute(driver::publish);
+            }
+        });
+        if (connection.isAuthenticated()) {
+            worker.execute(driver::publish);
+        }
+    }
+
+    /** A stanza whose Sotto element Smack could not parse: dropped and reported, the connection kept. */
+    private void reportMalformed(String content, Exception cause) {
+        Matcher from = FROM_ATTRIBUTE.matcher(content);
+        BareJid peer = null;
+        org.jxmpp.jid.Jid sender = null;
+        if (from.find()) {
+            try {
+                sender = JidCreate.from(from.group(1));
+                peer = sender.asBareJid();
+            } catch (Exception e) {
+                // An unparseable sender stays unknown in the event.
+            }
+        }
+        emit(new SecurityEvent.UndecryptableStanza(peer, sender, null, SecurityEvent.UndecryptableReason.MALFORMED,
+                String.valueOf(cause.getMessage())));
+    }
+
+    public SottoAccount account() {
+        return account;
+    }
+
+    public void addListener(SottoListener listener) {
+        listeners.add(Objects.requireNonNull(listener, "listener"));
+    }
+
+    public void removeListener(SottoListener listener) {
+        listeners.remove(listener);
+    }
+
+    /** Answers encrypted iq requests; without a handler they get an encrypted {@code service-unavailable}. */
+    public void setIqRequestHandler(SottoIqRequestHandler handler) {
+        this.iqHandler = handler;
+    }
+
+    /** How long one online handshake attempt may take before it is retried (then doubled per retry). */
+    public void setHandshakeTimeout(Duration timeout) {
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("timeout must be positive");
+        }
+        driver.handshakeTimeout = timeout;
+    }
+
+    /** Sends {@code message} encrypted; the future completes once it went out (after a session was made if needed). */
+    public CompletableFuture<Void> send(Message message) {
+        return submit(message);
+    }
+
+    /** Sends a directed presence encrypted (broadcast presence is not carried: the future fails). */
+    public CompletableFuture<Void> send(Presence presence) {
+        return submit(presence);
+    }
+
+    private CompletableFuture<Void> submit(Stanza stanza) {
+        CompletableFuture<Void> sent = new CompletableFuture<>();
+        worker.execute(() -> driver.send(stanza, sent));
+        return sent;
+    }
+
+    /** Sends an iq request encrypted; the future yields the decrypted answer (a result, or an error iq). */
+    public CompletableFuture<IQ> sendIq(IQ request) {
+        if (request.getType() != IQ.Type.get && request.getType() != IQ.Type.set) {
+            throw new IllegalArgumentException("sendIq takes a get or set request");
+        }
+        CompletableFuture<IQ> answer = new CompletableFuture<>();
+        worker.execute(() -> driver.send(request, answer));
+        return answer;
+    }
+
+    /**
+     * Publishes this device's bundle and device list now (it also happens on every login); the future fails with
+     * the {@link im.sotto.xmpp.pep.PepException} diagnosis when the server cannot do it.
+     */
+    public CompletableFuture<Void> republish() {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        worker.execute(() -> {
+            try {
+                driver.publishOrThrow();
+                done.complete(null);
+            } catch (Exception e) {
+                done.completeExceptionally(e);
+            }
+        });
+        return done;
+    }
+
+    /** Accepts the new account key {@code peer} presented: it is pinned, old sessions are dropped, sending resumes. */
+    public boolean acceptNewKey(BareJid peer) {
+        return onWorker(() -> account.store().transact(stores -> {
+            if (!PeerTrust.acceptPresented(stores, peer.toString())) {
+                return false;
+            }
+            for (SessionAddress address : stores.sessions().devices(peer.toString())) {
+                stores.sessions().delete(address);
+            }
+            return true;
+        }));
+    }
+
+    /** Records that the user compared {@code peer}'s fingerprint or SAS and it matched the pinned account key. */
+    public boolean markVerified(BareJid peer) {
+        return onWorker(() -> account.store().transact(stores -> PeerTrust.pinned(stores, peer.toString())
+                .map(key -> PeerTrust.markVerified(stores, peer.toString(), key)).orElse(false)));
+    }
+
+    /** The trust level of {@code peer}'s pinned account key ({@link TrustLevel#UNAUTHENTICATED} if none). */
+    public TrustLevel trustLevel(BareJid peer) {
+        return onWorker(() -> account.store().transact(stores -> PeerTrust.level(stores, peer.toString())));
+    }
+
+    private <T> T onWorker(java.util.concurrent.Callable<T> work) {
+        try {
+            return worker.submit(work).get(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("Sotto's worker failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Smack's thread for an encrypted iq request: decrypt on the worker, ask the handler, encrypt the answer. */
+    private IQ answer(SottoEncryptedIq request) {
+        Optional<DecryptedStanza> decrypted = onWorker(() -> driver.receive(request));
+        if (decrypted.isEmpty()) {
+            // Reported as an event already; the plain error tells the server and the sender nothing new.
+            return IQ.createErrorResponse(request, StanzaError.Condition.not_acceptable);
+        }
+        IQ inner = (IQ) decrypted.get().stanza();
+        SottoIqRequestHandler handler = iqHandler;
+        IQ response = handler == null ? null : handler.handle(decrypted.get());
+        if (response == null) {
+            response = IQ.createErrorResponse(inner, StanzaError.Condition.service_unavailable);
+        }
+        response.setTo(request.getFrom());
+        response.setStanzaId(request.getStanzaId());
+        IQ finalResponse = response;
+        Optional<Stanza> outer = onWorker(() -> driver.encryptResponse(finalResponse));
+        return outer.map(o -> (IQ) o)
+                .orElseGet(() -> IQ.createErrorResponse(request, StanzaError.Condition.internal_server_error));
+    }
+
+    private void emit(SecurityEvent event) {
+        for (SottoListener listener : listeners) {
+            listener.onEvent(event);
+        }
+    }
+
+    private void deliver(DecryptedStanza stanza) {
+        for (SottoListener listener : listeners) {
+            listener.onStanza(stanza);
+        }
+    }
+}

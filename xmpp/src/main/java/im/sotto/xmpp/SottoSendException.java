@@ -1,0 +1,19 @@
+package im.sotto.xmpp;
+
+import java.util.Objects;
+
+/** A send future failed: the stanza was not sent, and never in plaintext. */
+public final class SottoSendException extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    private final SecurityEvent.SendFailure reason;
+
+    public SottoSendException(SecurityEvent.SendFailure reason, String message) {
+        super(reason + ": " + message);
+        this.reason = Objects.requireNonNull(reason);
+    }
+
+    public SecurityEvent.SendFailure reason() {
+        return reason;
+    }
+}

@@ -1,0 +1,96 @@
+package im.sotto.xmpp;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+import im.sotto.xmpp.element.SottoEncrypted;
+import im.sotto.xmpp.element.SottoEncryptedIq;
+
+import org.jivesoftware.smack.packet.ExtensionElement;
+import org.jivesoftware.smack.packet.IQ;
+import org.jivesoftware.smack.packet.Message;
+import org.jivesoftware.smack.packet.Presence;
+import org.jivesoftware.smack.packet.Stanza;
+import org.jivesoftware.smack.packet.StanzaBuilder;
+import org.jxmpp.jid.BareJid;
+import org.jxmpp.jid.Jid;
+
+/** How the binding puts Sotto payloads into stanzas and takes them out (docs/protocol.md, section 7). */
+final class Wire {
+    private static final byte[] AD_LABEL = "Sotto v1 XMPP".getBytes(StandardCharsets.US_ASCII);
+
+    private Wire() {
+    }
+
+    /**
+     * The caller's associated data of every ratchet and first message: a label, then the sending and the receiving
+     * account, each terminated by a zero byte (a JID has none). The envelope's affixes bind the full JIDs; this binds
+     * the session to the pair of accounts it was made for.
+     */
+    static byte[] associatedData(BareJid sender, BareJid recipient) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(96);
+        out.writeBytes(AD_LABEL);
+        out.write(0);
+        out.writeBytes(sender.toString().getBytes(StandardCharsets.UTF_8));
+        out.write(0);
+        out.writeBytes(recipient.toString().getBytes(StandardCharsets.UTF_8));
+        out.write(0);
+        return out.toByteArray();
+    }
+
+    /** The Sotto elements of a stanza, handshake first, then first messages, then ratchet messages. */
+    static List<SottoEncrypted> elementsOf(Stanza stanza) {
+        List<SottoEncrypted> elements = new ArrayList<>();
+        if (stanza instanceof SottoEncryptedIq) {
+            elements.add(((SottoEncryptedIq) stanza).encrypted());
+        }
+        for (ExtensionElement element : stanza.getExtensions(SottoEncrypted.QNAME)) {
+            if (element instanceof SottoEncrypted) {
+                elements.add((SottoEncrypted) element);
+            }
+        }
+        elements.sort(Comparator.comparing(SottoEncrypted::kind));
+        return elements;
+    }
+
+    /** A handshake step: a message with no body (nothing for a client without Sotto to show) and no-store hints. */
+    static Message handshakeMessage(Jid to, byte[] payload) {
+        var builder = StanzaBuilder.buildMessage().to(to)
+                .addExtension(new SottoEncrypted(SottoEncrypted.Kind.HANDSHAKE, payload));
+        for (var hint : OuterStanzas.hintsFor(SottoEncrypted.Kind.HANDSHAKE)) {
+            builder.addExtension(hint);
+        }
+        return builder.build();
+    }
+
+    /**
+     * The outer stanza for {@code original} carrying {@code elements} (one per peer device). An iq carries one: it
+     * goes to one device.
+     */
+    static Stanza outer(Stanza original, List<SottoEncrypted> elements) {
+        if (elements.isEmpty()) {
+            throw new IllegalArgumentException("no payload");
+        }
+        if (original instanceof IQ) {
+            return OuterStanzas.iq((IQ) original, elements.get(0));
+        }
+        if (original instanceof Presence) {
+            Presence first = OuterStanzas.presence((Presence) original, elements.get(0));
+            var builder = first.asBuilder();
+            elements.stream().skip(1).forEach(builder::addExtension);
+            return builder.build();
+        }
+        Message first = OuterStanzas.message((Message) original, elements.get(0));
+        var builder = first.asBuilder();
+        elements.stream().skip(1).forEach(builder::addExtension);
+        return builder.build();
+    }
+
+    /** {@code message} with one more element (the handshake's last step travelling with the first content). */
+    static Message withElement(Message message, SottoEncrypted element) {
+        return message.asBuilder().addExtension(element).build();
+    }
+}
