@@ -3,7 +3,7 @@
 # primitive floor) in one JMH run, then the wire-size figures, and prints one table: figure, Sotto, each anchor,
 # ratio, goal, met or not. Results go to bench/results/ (not committed).
 #
-#   bench/run.sh           full run: 2 forks, 3 × 2 s warm-up, 5 × 2 s measured (about 17 minutes on 2 cores)
+#   bench/run.sh           full run: 2 forks, 5 × 2 s warm-up, 4 × 2 s measured (about 20 minutes on 2 cores)
 #   bench/run.sh --quick   1 fork, 3 × 1 s warm-up, 3 × 1 s measured, without the cost breakdown (under 5 min)
 #
 # Then chat throughput through a throwaway Prosody on loopback (scripts/xmpp-servers.sh, which installs Prosody and
@@ -30,7 +30,7 @@ if $quick; then
   prosody_messages=1000
   prosody_rounds=3
 else
-  default_settings="-f 2 -wi 3 -i 5 -w 2s -r 2s"
+  default_settings="-f 2 -wi 5 -i 4 -w 2s -r 2s"
   default_pattern="sidebyside.(SideBySideBenchmark|SottoCostBenchmark)"
   prosody_messages=3000
   prosody_rounds=5
