@@ -94,7 +94,7 @@ public final class WireFigures {
                 new SottoEncrypted(SottoEncrypted.Kind.RATCHET, ratchet))));
         out.put("OMEMO 2 stanza as in the XEP example (store hint only)", utf8(withoutExtras(original, omemo2)));
         out.put("OMEMO 0.3 stanza as in the XEP example (store hint only)", utf8(withoutExtras(original, omemo03)));
-        out.put("Sotto stanza with padding (256-byte bucket)", utf8(sottoPaddedXml));
+        out.put("Sotto stanza with padding (envelope padded to its bucket)", utf8(sottoPaddedXml));
         out.put("Sotto ratchet message, 200-byte plaintext", (long) sotto.encryptToBob(Anchors.PAYLOAD).length);
         out.put("signal-protocol-java message, 200-byte plaintext", (long) signal.establishedMessage().length);
         LibsignalParties libsignal = new LibsignalParties();
