@@ -67,6 +67,11 @@ if [[ -z "${SKIP_PROSODY:-}" ]]; then
     echo "Prosody not measured: the servers did not start; see $base-servers.log" >&2
   fi
 fi
+if $quick; then
+  echo "Quick run: 1 fork of 3 one-second iterations on a shared machine; errors are wide and a verdict near its goal"
+  echo "can flip. docs/performance.md holds a full run."
+  echo
+fi
 "$java_cmd" -cp "$cp" im.sotto.bench.sidebyside.RatioTable "$base.json" "$base-wire.tsv" | tee "$base-table.md"
 echo
 echo "results: $base.json, $base.txt (JMH log), $base-wire.tsv, $base-table.md; machine: $base-machine.txt"
