@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# Builds the benchmarks and runs Sotto side by side with libsignal-client and signal-protocol-java (and Sotto's
+# primitive floor) in one JMH run, then the wire-size figures, and prints one table: figure, Sotto, each anchor,
+# ratio, goal, met or not. Results go to bench/results/ (not committed).
+#
+#   bench/run.sh           full run: 2 forks, 5 × 2 s warm-up, 4 × 2 s measured (about 20 minutes on 2 cores)
+#   bench/run.sh --quick   1 fork, 3 × 1 s warm-up, 3 × 1 s measured, without the cost breakdown (under 5 min)
+#
+# Then chat throughput through a throwaway Prosody on loopback (scripts/xmpp-servers.sh, which installs Prosody and
+# ejabberd from Debian when missing and so needs root the first time), plaintext against Sotto, same clients.
+# SKIP_PROSODY=1 leaves it out. Extra arguments go to JMH. JMH_SETTINGS replaces the run lengths; BENCH_PATTERN the benchmark pattern. Set
+# JAVA_HOME to try another JDK. Only ratios within one run mean anything: the machine is small and shared.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+quick=false
+if [[ "${1:-}" == "--quick" ]]; then
+  quick=true
+  shift
+fi
+java_cmd="${JAVA_HOME:+$JAVA_HOME/bin/}java"
+
+# -am builds the modules bench depends on; nothing else depends on bench, and it is never installed.
+mvn -B -q -pl bench -am package -DskipTests
+cp="bench/target/classes:$(cat bench/target/benchmark.classpath)"
+
+if $quick; then
+  default_settings="-f 1 -wi 3 -i 3 -w 1s -r 1s"
+  default_pattern="sidebyside.SideBySideBenchmark"
+  prosody_messages=1000
+  prosody_rounds=3
+else
+  default_settings="-f 2 -wi 5 -i 4 -w 2s -r 2s"
+  default_pattern="sidebyside.(SideBySideBenchmark|SottoCostBenchmark)"
+  prosody_messages=3000
+  prosody_rounds=5
+fi
+read -r -a settings <<< "${JMH_SETTINGS:-$default_settings}"
+pattern="${BENCH_PATTERN:-$default_pattern}"
+
+mkdir -p bench/results
+stamp="$(date -u +%Y%m%dT%H%M%SZ)"
+base="bench/results/side-by-side-$stamp"
+{
+  echo "date: $stamp"
+  echo "mode: $($quick && echo quick || echo full)"
+  echo "cores: $(nproc)"
+  echo "jmh: $pattern ${settings[*]} -prof gc $*"
+  grep -m1 'model name' /proc/cpuinfo 2>/dev/null || true
+  echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)"
+  "$java_cmd" -version 2>&1
+} > "$base-machine.txt"
+
+"$java_cmd" -cp "$cp" org.openjdk.jmh.Main "$pattern" "${settings[@]}" -prof gc \
+  -rf json -rff "$base.json" "$@" > "$base.txt"
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)" >> "$base-machine.txt"
+"$java_cmd" -cp "$cp" im.sotto.bench.sidebyside.WireFigures > "$base-wire.tsv"
+
+if [[ -z "${SKIP_PROSODY:-}" ]]; then
+  servers_dir="$(mktemp -d)"
+  trap 'bash scripts/xmpp-servers.sh stop "$servers_dir" >/dev/null 2>&1 || true' EXIT
+  if bash scripts/xmpp-servers.sh start "$servers_dir" > "$base-servers.log" 2>&1; then
+    "$java_cmd" -cp "$cp" im.sotto.bench.prosody.ProsodyThroughput "$servers_dir/servers.properties" \
+      "$prosody_messages" "$prosody_rounds" >> "$base-wire.tsv" 2>> "$base-servers.log" \
+      || echo "Prosody throughput failed; see $base-servers.log" >&2
+  else
+    echo "Prosody not measured: the servers did not start; see $base-servers.log" >&2
+  fi
+fi
+if $quick; then
+  echo "Quick run: 1 fork of 3 one-second iterations on a shared machine; errors are wide and a verdict near its goal"
+  echo "can flip. docs/performance.md holds a full run."
+  echo
+fi
+"$java_cmd" -cp "$cp" im.sotto.bench.sidebyside.RatioTable "$base.json" "$base-wire.tsv" | tee "$base-table.md"
+echo
+echo "results: $base.json, $base.txt (JMH log), $base-wire.tsv, $base-table.md; machine: $base-machine.txt"
