@@ -32,6 +32,11 @@ public enum AeadAlgorithm {
     public static final int NONCE_LENGTH = 12;
     public static final int TAG_LENGTH = 16;
 
+    /**
+     * One engine per thread and algorithm, re-keyed for every call: creating a JCA engine cost several times the
+     * encryption of a chat message (docs/performance.md, cost breakdown).
+     */
+    private final ThreadLocal<Cipher> engines = new ThreadLocal<>();
     private final String noiseName;
     private final String transformation;
     private final String keyAlgorithm;
@@ -93,8 +98,20 @@ public enum AeadAlgorithm {
     }
 
     private Cipher init(int mode, SecretBytes key, byte[] nonce) throws GeneralSecurityException {
-        Cipher c = Cipher.getInstance(transformation);
-        c.init(mode, new SecretKeySpec(key.unsafeView(), keyAlgorithm), params(nonce));
+        Cipher c = engines.get();
+        if (c == null) {
+            c = Cipher.getInstance(transformation);
+            engines.set(c);
+        }
+        try {
+            c.init(mode, new SecretKeySpec(key.unsafeView(), keyAlgorithm), params(nonce));
+        } catch (java.security.InvalidAlgorithmParameterException | java.security.InvalidKeyException sameKeyAndNonce) {
+            // The JDK refuses to encrypt twice in a row under one key and nonce on one engine (the protocol never
+            // does; known-answer suites may). A fresh engine, used once, keeps such callers working.
+            c = Cipher.getInstance(transformation);
+            c.init(mode, new SecretKeySpec(key.unsafeView(), keyAlgorithm), params(nonce));
+            engines.remove();
+        }
         return c;
     }
 

@@ -10,6 +10,9 @@ public enum HashAlgorithm {
     SHA256("SHA256", "SHA-256", "HmacSHA256", 32, 64),
     SHA512("SHA512", "SHA-512", "HmacSHA512", 64, 128);
 
+    /** One engine per thread, as for the AEADs: getting a JCA engine cost more than hashing a short input. */
+    private final ThreadLocal<Mac> macs = new ThreadLocal<>();
+    private final ThreadLocal<MessageDigest> digests = new ThreadLocal<>();
     private final String noiseName;
     private final String digestName;
     private final String macName;
@@ -39,7 +42,12 @@ public enum HashAlgorithm {
 
     public byte[] digest(byte[]... parts) {
         try {
-            MessageDigest md = MessageDigest.getInstance(digestName);
+            MessageDigest md = digests.get();
+            if (md == null) {
+                md = MessageDigest.getInstance(digestName);
+                digests.set(md);
+            }
+            md.reset();
             for (byte[] p : parts) {
                 md.update(p);
             }
@@ -56,7 +64,11 @@ public enum HashAlgorithm {
 
     byte[] hmac(byte[] key, byte[]... parts) {
         try {
-            Mac mac = Mac.getInstance(macName);
+            Mac mac = macs.get();
+            if (mac == null) {
+                mac = Mac.getInstance(macName);
+                macs.set(mac);
+            }
             // The JDK refuses an empty key; HMAC zero-pads keys to the block size, so one zero byte is the same key.
             mac.init(new SecretKeySpec(key.length == 0 ? new byte[1] : key, macName));
             for (byte[] p : parts) {

@@ -25,6 +25,18 @@ public final class X25519KeyPair {
         return new X25519KeyPair(privateKey, X25519.publicKeyOf(privateKey.unsafeView()));
     }
 
+    /**
+     * Rebuilds a pair from a record this library wrote itself and the store authenticated (AEAD at rest), without
+     * recomputing the public half: that scalar multiplication was most of the cost of loading a session. Never for
+     * keys from outside; a mismatched pair would only break the session it belongs to.
+     */
+    public static X25519KeyPair restore(SecretBytes privateKey, byte[] publicKey) {
+        if (privateKey.length() != X25519.KEY_LENGTH || publicKey == null || publicKey.length != X25519.KEY_LENGTH) {
+            throw new IllegalArgumentException("X25519 keys are 32 bytes");
+        }
+        return new X25519KeyPair(privateKey, publicKey.clone());
+    }
+
     public SecretBytes privateKey() {
         return privateKey;
     }

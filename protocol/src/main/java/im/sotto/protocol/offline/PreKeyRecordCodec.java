@@ -21,7 +21,9 @@ import java.util.TreeMap;
 
 /** The versioned record of a {@link PreKeyVault} (it holds private keys: the store encrypts it). */
 final class PreKeyRecordCodec {
-    static final int VERSION = 1;
+    /** Version 2 keeps each key's public half (recomputing a hundred of them made loading the vault slow). */
+    static final int VERSION = 2;
+    private static final int VERSION_WITHOUT_PUBLIC_KEYS = 1;
     /** Bounds for a record we wrote ourselves; exceeding them means corruption, not a bigger vault. */
     private static final int MAX_SIGNED = 16;
     private static final int MAX_REPLAY_ENTRIES = 1_000_000;
@@ -37,12 +39,13 @@ final class PreKeyRecordCodec {
         ByteWriter w = new ByteWriter().u8(VERSION).u8(suites).u64(v.policy.rotation().getSeconds())
                 .u64(v.policy.grace().getSeconds()).u32(v.nextSignedId).u32(v.nextOneTimeId).u8(v.signed.size());
         for (SignedPreKey k : v.signed) {
-            w.u32(k.id).u64(k.created.getEpochSecond()).bytes(k.keyPair.privateKey().reveal()).bytes(k.signature);
+            w.u32(k.id).u64(k.created.getEpochSecond()).bytes(k.keyPair.privateKey().reveal())
+                    .bytes(k.keyPair.publicKey()).bytes(k.signature);
             w.vector16(k.pqPublic == null ? new byte[0] : k.pqPublic);
             w.vector16(k.pqSecret == null ? new byte[0] : k.pqSecret.reveal());
         }
         w.u16(v.oneTime.size());
-        v.oneTime.forEach((id, pair) -> w.u32(id).bytes(pair.privateKey().reveal()));
+        v.oneTime.forEach((id, pair) -> w.u32(id).bytes(pair.privateKey().reveal()).bytes(pair.publicKey()));
         w.u32(v.replayCache.size());
         v.replayCache.forEach((key, expiry) -> w.bytes(bytes(key)).u64(expiry.getEpochSecond()));
         return w.toByteArray();
@@ -52,7 +55,7 @@ final class PreKeyRecordCodec {
         try {
             ByteReader r = new ByteReader(record);
             int version = r.u8();
-            if (version != VERSION) {
+            if (version != VERSION && version != VERSION_WITHOUT_PUBLIC_KEYS) {
                 throw new PreKeyRecordException("prekey record version " + version);
             }
             int suiteBits = r.u8();
@@ -74,7 +77,7 @@ final class PreKeyRecordCodec {
             for (int i = 0; i < signedCount; i++) {
                 long id = r.u32();
                 Instant created = Instant.ofEpochSecond(r.u64());
-                X25519KeyPair pair = X25519KeyPair.fromPrivate(SecretBytes.copyOf(r.bytes(X25519.KEY_LENGTH)));
+                X25519KeyPair pair = readPair(r, version);
                 byte[] sig = r.bytes(Ed25519.SIGNATURE_LENGTH);
                 byte[] pqPublic = r.vector16(PreKeyBundle.PQ_PREKEY_LENGTH, "ML-KEM prekey");
                 byte[] pqSecret = r.vector16(MAX_PQ_SECRET, "ML-KEM secret");
@@ -85,8 +88,7 @@ final class PreKeyRecordCodec {
             TreeMap<Long, X25519KeyPair> oneTime = new TreeMap<>();
             for (int i = 0; i < oneTimeCount; i++) {
                 long id = r.u32();
-                if (oneTime.put(id, X25519KeyPair.fromPrivate(SecretBytes.copyOf(r.bytes(X25519.KEY_LENGTH))))
-                        != null) {
+                if (oneTime.put(id, readPair(r, version)) != null) {
                     throw new MalformedInputException("duplicate one-time prekey id " + id);
                 }
             }
@@ -103,6 +105,12 @@ final class PreKeyRecordCodec {
         } catch (MalformedInputException | IllegalArgumentException | java.time.DateTimeException e) {
             throw new PreKeyRecordException("corrupt prekey record: " + e.getMessage());
         }
+    }
+
+    private static X25519KeyPair readPair(ByteReader r, int version) throws MalformedInputException {
+        SecretBytes privateKey = SecretBytes.copyOf(r.bytes(X25519.KEY_LENGTH));
+        return version == VERSION_WITHOUT_PUBLIC_KEYS ? X25519KeyPair.fromPrivate(privateKey)
+                : X25519KeyPair.restore(privateKey, r.bytes(X25519.KEY_LENGTH));
     }
 
     private static byte[] bytes(ByteBuffer b) {

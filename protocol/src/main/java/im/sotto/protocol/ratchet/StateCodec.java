@@ -14,7 +14,9 @@ import java.util.TreeSet;
  * decoder is strict: every count is bounded, every flag is 0 or 1, nothing may follow the last field.
  */
 final class StateCodec {
-    static final int RECORD_VERSION = 1;
+    /** Version 2 stores the ratchet key's public half too (version 1 records are still read). */
+    static final int RECORD_VERSION = 2;
+    private static final int RECORD_VERSION_WITHOUT_PUBLIC_KEY = 1;
     private static final int KEY = 32;
 
     private StateCodec() {}
@@ -25,6 +27,8 @@ final class StateCodec {
         w.u8(s.suite.wireId());
         w.secret(s.rootKey.secret());
         w.secret(s.ownRatchetKey.privateKey());
+        // The public half too: recomputing it is a scalar multiplication on every load (most of a message's cost).
+        w.bytes(s.ownRatchetKey.publicKey());
         w.optionalBytes(s.peerRatchetKey);
         w.optionalSecret(s.sendingChain == null ? null : s.sendingChain.secret());
         w.optionalSecret(s.sendingHeaderKey == null ? null : s.sendingHeaderKey.secret());
@@ -84,14 +88,16 @@ final class StateCodec {
         }
         RecordReader r = new RecordReader(record);
         int version = r.u8();
-        if (version != RECORD_VERSION) {
+        if (version != RECORD_VERSION && version != RECORD_VERSION_WITHOUT_PUBLIC_KEY) {
             throw new RatchetRecordException("unsupported session record version " + version);
         }
         CipherSuite suite = CipherSuite.fromWireId(r.u8())
                 .orElseThrow(() -> new RatchetRecordException("unknown cipher suite"));
         RatchetState s = new RatchetState(suite, new ArrayList<>(), new SendLog(new ArrayList<>()));
         s.rootKey = new RootKey(r.secret(KEY));
-        s.ownRatchetKey = X25519KeyPair.fromPrivate(r.secret(KEY));
+        SecretBytes ownPrivate = r.secret(KEY);
+        s.ownRatchetKey = version == RECORD_VERSION_WITHOUT_PUBLIC_KEY ? X25519KeyPair.fromPrivate(ownPrivate)
+                : X25519KeyPair.restore(ownPrivate, r.bytes(KEY));
         s.peerRatchetKey = r.optionalBytes(KEY);
         SecretBytes ck = r.optionalSecret(KEY);
         s.sendingChain = ck == null ? null : new ChainKey(ck);

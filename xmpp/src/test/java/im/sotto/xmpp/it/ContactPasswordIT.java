@@ -28,27 +28,38 @@ class ContactPasswordIT {
     void theSamePasswordGivesASessionAWrongOneFailsAtOnceWithAReason(ServerKind kind, XmppServers servers)
             throws Exception {
         String s = UUID.randomUUID().toString().substring(0, 8);
+        // Only alice and bob: carol must stay a user without Sotto for the other tests on these servers.
         SottoParty alice = new SottoParty().connect(servers.get(kind).connection("alice", "a-" + s));
         SottoParty bob = new SottoParty().connect(servers.get(kind).connection("bob", "b-" + s));
-        SottoParty carol = new SottoParty().connect(servers.get(kind).connection("carol", "c-" + s));
+        SottoParty alice2 = null;
+        SottoParty bob2 = null;
         try {
             alice.manager.setContactPassword(bob.connection.getUser().asBareJid(), "amber lighthouse".toCharArray());
             bob.manager.setContactPassword(alice.connection.getUser().asBareJid(), "amber lighthouse".toCharArray());
             alice.manager.send(chat(bob.connection.getUser(), "with our password")).get(20, TimeUnit.SECONDS);
             assertEquals("with our password", ((Message) bob.next().stanza()).getBody());
 
-            // Carol expects another password from alice: no session, no retry, a clear reason, nothing delivered.
-            alice.manager.setContactPassword(carol.connection.getUser().asBareJid(), "amber lighthouse".toCharArray());
-            carol.manager.setContactPassword(alice.connection.getUser().asBareJid(), "a different one".toCharArray());
-            ExecutionException failed = assertThrows(ExecutionException.class, () -> alice.manager
-                    .send(chat(carol.connection.getUser(), "must not arrive")).get(20, TimeUnit.SECONDS));
+            // Two new devices whose users typed different passwords: no session, no retry, a clear reason.
+            alice2 = new SottoParty().connect(servers.get(kind).connection("alice", "a2-" + s));
+            bob2 = new SottoParty().connect(servers.get(kind).connection("bob", "b2-" + s));
+            alice2.manager.setContactPassword(bob2.connection.getUser().asBareJid(), "amber lighthouse".toCharArray());
+            bob2.manager.setContactPassword(alice2.connection.getUser().asBareJid(), "a different one".toCharArray());
+            SottoParty sender = alice2;
+            SottoParty receiver = bob2;
+            ExecutionException failed = assertThrows(ExecutionException.class, () -> sender.manager
+                    .send(chat(receiver.connection.getUser(), "must not arrive")).get(20, TimeUnit.SECONDS));
             SottoSendException reason = assertInstanceOf(SottoSendException.class, failed.getCause());
             assertEquals(SecurityEvent.SendFailure.PASSWORD_MISMATCH, reason.reason());
-            assertTrue(carol.inbox.isEmpty(), "carol received nothing");
+            assertTrue(receiver.inbox.isEmpty(), "nothing was delivered");
         } finally {
             alice.disconnect();
             bob.disconnect();
-            carol.disconnect();
+            if (alice2 != null) {
+                alice2.disconnect();
+            }
+            if (bob2 != null) {
+                bob2.disconnect();
+            }
         }
     }
 }
