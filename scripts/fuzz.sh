@@ -3,7 +3,8 @@
 #
 #   scripts/fuzz.sh [DURATION] [FILTER]     e.g. scripts/fuzz.sh 60s      or   scripts/fuzz.sh 10m Handshake
 #
-# DURATION is Jazzer's (30s, 5m, 1h; default 60s); FILTER keeps the targets whose "Class#method" contains it.
+# DURATION is Jazzer's (30s, 5m, 1h; default 60s); FILTER, an extended regular expression, keeps the targets whose
+# "Class#method" it matches (e.g. 'Handshake|Ratchet').
 # Prints one Markdown table row per target: target, executions, seconds, result. Logs go to target/fuzz-logs/.
 # A crashing input is written by Jazzer into the target's inputs directory under src/test/resources (crash-*);
 # rename it regression-<what>, fix the parser, and it becomes part of the regression corpus.
@@ -48,7 +49,7 @@ status=0
 for entry in "${TARGETS[@]}"; do
   module="${entry%%:*}"
   test="${entry#*:}"
-  [[ -n "$FILTER" && "$test" != *"$FILTER"* ]] && continue
+  [[ -n "$FILTER" && ! "$test" =~ $FILTER ]] && continue
   log="$LOGS/${test/\#/.}.log"
   JAZZER_FUZZ=1 mvn -B ${MVN_FLAGS:-} -pl "$module" -am test "-Dtest=$test" -Dsurefire.failIfNoSpecifiedTests=false \
     "-Djazzer.max_duration=$DURATION" -Dfuzz.hooks=true -Dfuzz.redirectOutput=false "-Dfuzz.heap=${FUZZ_HEAP:-1g}" \
