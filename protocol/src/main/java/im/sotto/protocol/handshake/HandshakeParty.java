@@ -107,6 +107,17 @@ abstract class HandshakeParty {
         }
     }
 
+    /**
+     * The continuity to report when no proof matched: {@code whenHeld} if this device holds retained secrets for
+     * the peer device (a break, or a mode that could not check), else a new device of a known account, or a new peer.
+     */
+    Continuity withoutMatch(DeviceCertificate peer, Optional<RetainedSecrets> held, Continuity whenHeld) {
+        if (held.isPresent()) {
+            return whenHeld;
+        }
+        return config.retainedSecrets().knowsAccount(peer.accountKey()) ? Continuity.NEW_DEVICE : Continuity.NEW_PEER;
+    }
+
     /** What to retain after this session: its new secret, and the newest one held before it. */
     static RetainedSecrets nextRetainedSecrets(SessionSeed seed, Optional<RetainedSecrets> held) {
         return new RetainedSecrets(seed.retainedSecret(), held.map(RetainedSecrets::newest).orElse(null));

@@ -50,7 +50,6 @@ public final class OnlineInitiator extends HandshakeParty {
     private byte[] password;
     private CPace pake;
     private Optional<RetainedSecrets> heldForPeer = Optional.empty();
-    private boolean knownAccount;
     private Continuity continuity;
 
     private final Predicate<DeviceCertificate> expectedPeer;
@@ -148,7 +147,6 @@ public final class OnlineInitiator extends HandshakeParty {
                 .toByteArray();
         noise = newState(selection, true, negotiation, config.device().deviceKey(), ephemeral, pinnedPeerKey);
         heldForPeer = config.retainedSecrets().forDevice(pinnedPeer);
-        knownAccount = config.retainedSecrets().knowsAccount(pinnedPeer.accountKey());
         byte[] noiseMessage;
         try {
             noiseMessage = noise.writeMessage(h -> new Payloads.Identified(config.device().certificate().encoded(),
@@ -295,11 +293,10 @@ public final class OnlineInitiator extends HandshakeParty {
             sas = ShortAuthenticationString.derive(selection.suite().hash(), transcriptAfterResponse, initiatorNonce,
                     responder.nonce);
             heldForPeer = config.retainedSecrets().forDevice(peer);
-            knownAccount = config.retainedSecrets().knowsAccount(peer.accountKey());
             // XX: our proof goes to the responder, but no message comes back to confirm it.
             byte[] finish = noise.writeMessage(h -> new Payloads.Identified(config.device().certificate().encoded(),
                     initiatorNonce, null, proofExtension(h), applicationData).encode());
-            continuity = heldForPeer.isPresent() ? Continuity.UNCHECKED : newPeer();
+            continuity = withoutMatch(peer, heldForPeer, Continuity.UNCHECKED);
             return HandshakeStep.sendAndComplete(Frame.start(Frame.Type.INITIATOR_FINISH).bytes(finish).toByteArray(),
                     complete(peer, responder.ratchetKey, new byte[0], null));
         }
@@ -325,8 +322,7 @@ public final class OnlineInitiator extends HandshakeParty {
                 .get(Extensions.RETAINED_SECRET_CONFIRMATION).orElse(new byte[0]);
         Optional<SecretBytes> common = ContinuityProofs.confirmed(selection.suite().hash(), heldForPeer, confirmation,
                 noise.payloadHash());
-        continuity = common.isPresent() ? Continuity.CONFIRMED
-                : heldForPeer.isPresent() ? Continuity.BROKEN : newPeer();
+        continuity = common.isPresent() ? Continuity.CONFIRMED : withoutMatch(peer, heldForPeer, Continuity.BROKEN);
         return HandshakeStep.complete(complete(peer, responder.ratchetKey, responder.applicationData,
                 common.orElse(null)));
     }
@@ -338,23 +334,17 @@ public final class OnlineInitiator extends HandshakeParty {
         Payloads.Identified responder = Payloads.Identified.decode(payload, false, true, true);
         DeviceCertificate peer = checkExpected(checkPeerCertificate(responder.certificate, noise, selection));
         heldForPeer = config.retainedSecrets().forDevice(peer);
-        knownAccount = config.retainedSecrets().knowsAccount(peer.accountKey());
         byte[] proof = Extensions.parse(responder.extensions).get(Extensions.RETAINED_SECRET_PROOF)
                 .orElse(new byte[0]);
         boolean matched = ContinuityProofs.match(selection.suite().hash(), heldForPeer, proof, noise.payloadHash())
                 .isPresent();
-        continuity = matched ? Continuity.CONFIRMED_NOT_MIXED
-                : heldForPeer.isPresent() ? Continuity.BROKEN : newPeer();
+        continuity = matched ? Continuity.CONFIRMED_NOT_MIXED : withoutMatch(peer, heldForPeer, Continuity.BROKEN);
         return HandshakeStep.complete(complete(peer, responder.ratchetKey, responder.applicationData, null));
     }
 
     private byte[] proofExtension(byte[] transcript) {
         return Extensions.builder().put(Extensions.RETAINED_SECRET_PROOF,
                 ContinuityProofs.proof(selection.suite().hash(), heldForPeer, transcript, random)).encode();
-    }
-
-    private Continuity newPeer() {
-        return knownAccount ? Continuity.NEW_DEVICE : Continuity.NEW_PEER;
     }
 
     /**

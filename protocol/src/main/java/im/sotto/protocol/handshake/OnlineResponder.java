@@ -207,9 +207,7 @@ public final class OnlineResponder extends HandshakeParty {
         }
         // Responder-protected: we prove our retained secrets last; the initiator checks them, nothing is mixed.
         heldForPeer = config.retainedSecrets().forDevice(peer);
-        continuity = heldForPeer.isPresent() ? Continuity.UNCHECKED
-                : config.retainedSecrets().knowsAccount(peer.accountKey()) ? Continuity.NEW_DEVICE
-                : Continuity.NEW_PEER;
+        continuity = withoutMatch(peer, heldForPeer, Continuity.UNCHECKED);
         ratchetKeyPair = X25519KeyPair.generate(random);
         byte[] finish = noise.writeMessage(h -> new Payloads.Identified(config.device().certificate().encoded(), null,
                 ratchetKeyPair.publicKey(), Extensions.builder().put(Extensions.RETAINED_SECRET_PROOF,
@@ -311,9 +309,7 @@ public final class OnlineResponder extends HandshakeParty {
         byte[] proof = Extensions.parse(extensions).get(Extensions.RETAINED_SECRET_PROOF).orElse(new byte[0]);
         Optional<SecretBytes> common = ContinuityProofs.match(selection.suite().hash(), heldForPeer, proof,
                 transcript);
-        continuity = heldForPeer.isPresent() ? Continuity.BROKEN
-                : config.retainedSecrets().knowsAccount(peer.accountKey()) ? Continuity.NEW_DEVICE
-                : Continuity.NEW_PEER;
+        continuity = withoutMatch(peer, heldForPeer, Continuity.BROKEN);
         return common;
     }
 
