@@ -63,6 +63,29 @@ public enum CipherSuite {
         return keyAgreement + "_" + aead.noiseName() + "_" + hash.noiseName();
     }
 
+    /**
+     * Suites as one byte of bits, as offers and bundles carry them: suite id n is bit n-1. Ids above 8 do not fit;
+     * no suite has one.
+     */
+    public static int bitmask(java.util.Collection<CipherSuite> suites) {
+        int bits = 0;
+        for (CipherSuite s : suites) {
+            bits |= 1 << (s.wireId() - 1);
+        }
+        return bits;
+    }
+
+    /** The known suites named in a byte of bits; bits for ids this implementation does not know are ignored. */
+    public static java.util.Set<CipherSuite> fromBitmask(int bits) {
+        java.util.Set<CipherSuite> out = java.util.EnumSet.noneOf(CipherSuite.class);
+        for (CipherSuite s : values()) {
+            if ((bits & (1 << (s.wireId() - 1))) != 0) {
+                out.add(s);
+            }
+        }
+        return out;
+    }
+
     public static Optional<CipherSuite> fromWireId(int id) {
         for (CipherSuite s : values()) {
             if (s.wireId == id) {

@@ -7,7 +7,6 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * What a device is prepared to speak: protocol versions, cipher suites and handshake modes, each as one byte of
@@ -25,17 +24,8 @@ public final class Offer {
     }
 
     public static Offer of(Set<Integer> versions, Set<CipherSuite> suites, Set<HandshakeMode> modes) {
-        int v = 0;
-        for (int version : versions) {
-            if (version < 1 || version > ProtocolVersion.HIGHEST_EXPRESSIBLE) {
-                throw new IllegalArgumentException("version out of range: " + version);
-            }
-            v |= 1 << (version - 1);
-        }
-        int s = 0;
-        for (CipherSuite suite : suites) {
-            s |= 1 << (suite.wireId() - 1);
-        }
+        int v = ProtocolVersion.bitmask(versions);
+        int s = CipherSuite.bitmask(suites);
         int m = 0;
         for (HandshakeMode mode : modes) {
             m |= 1 << mode.bit();
@@ -73,23 +63,11 @@ public final class Offer {
 
     /** Versions this implementation knows, highest first is not implied: a sorted set. */
     public Set<Integer> versions() {
-        Set<Integer> out = new TreeSet<>();
-        for (int i = 0; i < 8; i++) {
-            if ((encoded[0] & (1 << i)) != 0) {
-                out.add(i + 1);
-            }
-        }
-        return Collections.unmodifiableSet(out);
+        return Collections.unmodifiableSet(ProtocolVersion.fromBitmask(encoded[0] & 0xff));
     }
 
     public Set<CipherSuite> suites() {
-        Set<CipherSuite> out = EnumSet.noneOf(CipherSuite.class);
-        for (int i = 0; i < 8; i++) {
-            if ((encoded[1] & (1 << i)) != 0) {
-                CipherSuite.fromWireId(i + 1).ifPresent(out::add);
-            }
-        }
-        return Collections.unmodifiableSet(out);
+        return Collections.unmodifiableSet(CipherSuite.fromBitmask(encoded[1] & 0xff));
     }
 
     public Set<HandshakeMode> modes() {

@@ -3,6 +3,7 @@ package im.sotto.protocol.offline;
 import im.sotto.protocol.crypto.CipherSuite;
 import im.sotto.protocol.crypto.Ed25519;
 import im.sotto.protocol.crypto.X25519;
+import im.sotto.protocol.handshake.ProtocolVersion;
 import im.sotto.protocol.identity.AccountPublicKey;
 import im.sotto.protocol.wire.ByteReader;
 import im.sotto.protocol.wire.ByteWriter;
@@ -58,7 +59,7 @@ public final class PreKeyBundle {
     }
 
     public byte[] encode() {
-        ByteWriter w = new ByteWriter().u8(FORMAT).u8(bits(versions)).u8(suiteBits(suites)).u32(signedPreKeyId)
+        ByteWriter w = new ByteWriter().u8(FORMAT).u8(ProtocolVersion.bitmask(versions)).u8(CipherSuite.bitmask(suites)).u32(signedPreKeyId)
                 .bytes(signedPreKey).u8(pqPreKey == null ? 0 : 1);
         if (pqPreKey != null) {
             w.bytes(pqPreKey);
@@ -79,8 +80,8 @@ public final class PreKeyBundle {
             if (format != FORMAT) {
                 throw new BundleException(BundleException.Kind.UNSUPPORTED_VERSION, "bundle format " + format);
             }
-            Set<Integer> versions = fromBits(r.u8());
-            Set<CipherSuite> suites = suitesFromBits(r.u8());
+            Set<Integer> versions = ProtocolVersion.fromBitmask(r.u8());
+            Set<CipherSuite> suites = CipherSuite.fromBitmask(r.u8());
             if (versions.isEmpty() || suites.isEmpty()) {
                 throw new BundleException(BundleException.Kind.NO_COMMON_SUITE, "bundle names no known suite");
             }
@@ -130,42 +131,6 @@ public final class PreKeyBundle {
 
     static boolean isHybrid(CipherSuite suite) {
         return suite.isHybrid();
-    }
-
-    private static int bits(Set<Integer> versions) {
-        int v = 0;
-        for (int x : versions) {
-            v |= 1 << (x - 1);
-        }
-        return v;
-    }
-
-    private static int suiteBits(Set<CipherSuite> suites) {
-        int v = 0;
-        for (CipherSuite s : suites) {
-            v |= 1 << (s.wireId() - 1);
-        }
-        return v;
-    }
-
-    private static Set<Integer> fromBits(int bits) {
-        Set<Integer> out = new java.util.TreeSet<>();
-        for (int i = 0; i < 8; i++) {
-            if ((bits & (1 << i)) != 0) {
-                out.add(i + 1);
-            }
-        }
-        return out;
-    }
-
-    private static Set<CipherSuite> suitesFromBits(int bits) {
-        Set<CipherSuite> out = EnumSet.noneOf(CipherSuite.class);
-        for (int i = 0; i < 8; i++) {
-            if ((bits & (1 << i)) != 0) {
-                CipherSuite.fromWireId(i + 1).ifPresent(out::add);
-            }
-        }
-        return out;
     }
 
     public Set<Integer> versions() {

@@ -12,7 +12,6 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,11 +31,7 @@ final class PreKeyRecordCodec {
     private PreKeyRecordCodec() {}
 
     static byte[] encode(PreKeyVault v) {
-        int suites = 0;
-        for (CipherSuite s : v.suites) {
-            suites |= 1 << (s.wireId() - 1);
-        }
-        ByteWriter w = new ByteWriter().u8(VERSION).u8(suites).u64(v.policy.rotation().getSeconds())
+        ByteWriter w = new ByteWriter().u8(VERSION).u8(CipherSuite.bitmask(v.suites)).u64(v.policy.rotation().getSeconds())
                 .u64(v.policy.grace().getSeconds()).u32(v.nextSignedId).u32(v.nextOneTimeId).u8(v.signed.size());
         for (SignedPreKey k : v.signed) {
             w.u32(k.id).u64(k.created.getEpochSecond()).bytes(k.keyPair.privateKey().reveal())
@@ -59,12 +54,9 @@ final class PreKeyRecordCodec {
                 throw new PreKeyRecordException("prekey record version " + version);
             }
             int suiteBits = r.u8();
-            Set<CipherSuite> suites = EnumSet.noneOf(CipherSuite.class);
-            for (int i = 0; i < 8; i++) {
-                if ((suiteBits & (1 << i)) != 0) {
-                    suites.add(CipherSuite.fromWireId(i + 1)
-                            .orElseThrow(() -> new MalformedInputException("unknown suite in record")));
-                }
+            Set<CipherSuite> suites = CipherSuite.fromBitmask(suiteBits);
+            if (CipherSuite.bitmask(suites) != suiteBits) {
+                throw new MalformedInputException("unknown suite in record");
             }
             PreKeyPolicy policy = new PreKeyPolicy(Duration.ofSeconds(r.u64()), Duration.ofSeconds(r.u64()));
             long nextSigned = r.u32();
