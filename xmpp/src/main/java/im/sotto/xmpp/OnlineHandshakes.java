@@ -14,6 +14,7 @@ import im.sotto.protocol.handshake.OnlineResponder;
 import im.sotto.protocol.identity.DeviceCertificate;
 import im.sotto.protocol.ratchet.RatchetSession;
 import im.sotto.protocol.store.SessionAddress;
+import im.sotto.protocol.trust.PeerDecision;
 
 import org.jxmpp.jid.BareJid;
 import org.jxmpp.jid.Jid;
@@ -41,7 +42,7 @@ final class OnlineHandshakes {
     /** This device's policy for a handshake with {@code peer}: the defaults, with the secrets retained for it. */
     private HandshakeConfig config(BareJid peer) {
         return HandshakeConfig.builder(account.device())
-                .retainedSecrets(RetainedSecretRecord.lookup(account.store(), peer)).build();
+                .retainedSecrets(RetainedSecretRecord.lookup(account.store(), peer, account.clock())).build();
     }
 
     /**
@@ -110,10 +111,12 @@ final class OnlineHandshakes {
      *
      * @param initiator true on the side that must send the first ratchet message
      * @param continuity what the retained-secret check found (docs/protocol.md 4.11)
+     * @param trust what the contact's trust decided about the peer device ({@link PeerDecision.Outcome#ALLOWED}
+     *     when stanzas may go to it)
      * @param keyChange the pinned and the presented key when the peer's account key changed (nothing was stored)
      */
     record Established(BareJid peer, long deviceId, boolean initiator, Optional<String> sas, Continuity continuity,
-            Optional<SecurityEvent.KeyChanged> keyChange) {
+            PeerDecision.Outcome trust, Optional<SecurityEvent.KeyChanged> keyChange) {
     }
 
     /**
@@ -171,19 +174,20 @@ final class OnlineHandshakes {
             result.seed().wipe();
         }
         return account.store().transact(stores -> {
-            var pinned = PeerTrust.pinned(stores, peer.toString());
-            PeerTrust.Check check = PeerTrust.check(stores, peer.toString(), result.peerCertificate().accountKey());
-            if (check == PeerTrust.Check.CHANGED) {
-                return new Established(peer, deviceId, initiator, sas, result.continuity(),
-                        Optional.of(new SecurityEvent.KeyChanged(peer,
-                        pinned.orElseThrow().fingerprint(), result.peerCertificate().accountKey().fingerprint())));
+            PeerDecision decision = TrustRecords.onCertificate(stores, peer, result.peerCertificate(),
+                    account.clock());
+            if (decision.outcome() == PeerDecision.Outcome.ACCOUNT_KEY_CHANGED) {
+                return new Established(peer, deviceId, initiator, sas, result.continuity(), decision.outcome(),
+                        Optional.of(new SecurityEvent.KeyChanged(peer, decision.trust().pinnedKey().fingerprint(),
+                                result.peerCertificate().accountKey().fingerprint())));
             }
             SessionRecord record = new SessionRecord(SessionOrigin.ONLINE_HANDSHAKE, session.toRecord(),
                     Optional.of(result.peerCertificate().encoded()), sas, Optional.empty(), Optional.empty(),
                     Optional.empty(), Optional.of(result.continuity()));
             stores.sessions().store(new SessionAddress(peer.toString(), deviceId), record.encode());
             RetainedSecretRecord.keep(stores, peer, result);
-            return new Established(peer, deviceId, initiator, sas, result.continuity(), Optional.empty());
+            return new Established(peer, deviceId, initiator, sas, result.continuity(), decision.outcome(),
+                    Optional.empty());
         });
     }
 }

@@ -90,7 +90,7 @@ public final class SottoAccount {
     }
 
     /** A device id must fit the device list's 31-bit ids; the core draws from 1..2^31, so the last value is redrawn. */
-    private static DeviceIdentity newDevice(AccountIdentity account, SecureRandom random, Clock clock) {
+    static DeviceIdentity newDevice(AccountIdentity account, SecureRandom random, Clock clock) {
         Set<Integer> suiteIds = SUITES.stream().map(CipherSuite::wireId).collect(Collectors.toSet());
         Set<Integer> allSuiteIds = new java.util.HashSet<>(suiteIds);
         allSuiteIds.add(CipherSuite.X25519MLKEM768_AESGCM_SHA256.wireId());
