@@ -73,12 +73,20 @@ public sealed interface SecurityEvent {
      *
      * @param continuity for an online handshake, what its retained-secret check found (docs/protocol.md 4.11);
      *     empty for offline sessions
+     * @param passwordChecked whether the handshake also proved the password agreed with the contact (CPace,
+     *     docs/protocol.md 4.12); false without a password and for offline sessions
      */
     record SessionEstablished(BareJid peer, long deviceId, SessionOrigin origin, Optional<String> sas,
-            Optional<Continuity> continuity) implements SecurityEvent {
-        /** The form before continuity was reported: no continuity known. */
+            Optional<Continuity> continuity, boolean passwordChecked) implements SecurityEvent {
+        /** The form before continuity was reported: no continuity known, no password. */
         public SessionEstablished(BareJid peer, long deviceId, SessionOrigin origin, Optional<String> sas) {
-            this(peer, deviceId, origin, sas, Optional.empty());
+            this(peer, deviceId, origin, sas, Optional.empty(), false);
+        }
+
+        /** The form before passwords were reported: no password. */
+        public SessionEstablished(BareJid peer, long deviceId, SessionOrigin origin, Optional<String> sas,
+                Optional<Continuity> continuity) {
+            this(peer, deviceId, origin, sas, continuity, false);
         }
     }
 

@@ -441,7 +441,7 @@ final class SessionDriver {
         }
         events.accept(healing.remove(peer) ? new SecurityEvent.SessionHealed(peer, done.deviceId())
                 : new SecurityEvent.SessionEstablished(peer, done.deviceId(), SessionOrigin.ONLINE_HANDSHAKE, done.sas(),
-                        Optional.of(done.continuity())));
+                        Optional.of(done.continuity()), done.passwordChecked()));
         if (done.trust() == PeerDecision.Outcome.NEW_DEVICE_NEEDS_APPROVAL) {
             events.accept(new SecurityEvent.DeviceNeedsApproval(peer, done.deviceId()));
         }
