@@ -38,9 +38,9 @@ public final class ContactsCommand implements Callable<Integer> {
                 Instant last = contact.getValue().stream().map(seen::get).filter(java.util.Objects::nonNull)
                         .max(Instant::compareTo).orElse(null);
                 Optional<ContactStatus> status = trust.contact(Jids.account(contact.getKey()));
-                System.out.printf("%-32s %-16s %-8d %-30s %s%n", contact.getKey(), TrustNames.of(status),
-                        contact.getValue().size(), last == null ? "never" : last.toString(),
-                        status.map(TrustNames::notes).orElse("")).stripTrailing();
+                System.out.println(String.format("%-32s %-16s %-8d %-30s %s", contact.getKey(),
+                        TrustNames.of(status), contact.getValue().size(), last == null ? "never" : last.toString(),
+                        status.map(TrustNames::notes).orElse("")).stripTrailing());
             }
         }
         return ExitCode.OK;
