@@ -44,7 +44,8 @@ final class OnlineHandshakes {
     /** This device's policy for a handshake with {@code peer}: the defaults, with the secrets retained for it. */
     private HandshakeConfig config(BareJid peer) {
         return HandshakeConfig.builder(account.device())
-                .retainedSecrets(RetainedSecretRecord.lookup(account.store(), peer, account.clock())).build();
+                .retainedSecrets(RetainedSecretRecord.lookup(account.store(), peer, account.clock()))
+                .certification(account.externalTrust().attachment().orElse(null)).build();
     }
 
     /**
@@ -120,9 +121,11 @@ final class OnlineHandshakes {
      * @param trust what the contact's trust decided about the peer device ({@link PeerDecision.Outcome#ALLOWED}
      *     when stanzas may go to it)
      * @param keyChange the pinned and the presented key when the peer's account key changed (nothing was stored)
+     * @param certification what checking the certification the peer attached found (nothing when it attached none)
      */
     record Established(BareJid peer, long deviceId, boolean initiator, Optional<String> sas, Continuity continuity,
-            boolean passwordChecked, PeerDecision.Outcome trust, Optional<SecurityEvent.KeyChanged> keyChange) {
+            boolean passwordChecked, PeerDecision.Outcome trust, Optional<SecurityEvent.KeyChanged> keyChange,
+            Optional<SecurityEvent> certification) {
     }
 
     /**
@@ -189,15 +192,17 @@ final class OnlineHandshakes {
             if (decision.outcome() == PeerDecision.Outcome.ACCOUNT_KEY_CHANGED) {
                 return new Established(peer, deviceId, initiator, sas, result.continuity(), password, decision.outcome(),
                         Optional.of(new SecurityEvent.KeyChanged(peer, decision.trust().pinnedKey().fingerprint(),
-                                result.peerCertificate().accountKey().fingerprint())));
+                                result.peerCertificate().accountKey().fingerprint())), Optional.empty());
             }
             SessionRecord record = new SessionRecord(SessionOrigin.ONLINE_HANDSHAKE, session.toRecord(),
                     Optional.of(result.peerCertificate().encoded()), sas, Optional.empty(), Optional.empty(),
                     Optional.empty(), Optional.of(result.continuity()));
             stores.sessions().store(new SessionAddress(peer.toString(), deviceId), record.encode());
             RetainedSecretRecord.keep(stores, peer, result);
+            Optional<SecurityEvent> certification = result.peerCertification().flatMap(attached ->
+                    Certifications.check(account, stores, peer, result.peerCertificate().accountKey(), attached));
             return new Established(peer, deviceId, initiator, sas, result.continuity(), password, decision.outcome(),
-                    Optional.empty());
+                    Optional.empty(), certification);
         });
     }
 }

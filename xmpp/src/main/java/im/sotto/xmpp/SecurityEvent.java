@@ -1,10 +1,13 @@
 package im.sotto.xmpp;
 
+import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
 
 import im.sotto.protocol.handshake.Continuity;
 import im.sotto.protocol.identity.Fingerprint;
+import im.sotto.protocol.trust.RejectionReason;
+import im.sotto.protocol.trust.TrustSource;
 
 import org.jxmpp.jid.BareJid;
 import org.jxmpp.jid.Jid;
@@ -129,6 +132,25 @@ public sealed interface SecurityEvent {
      * but nothing is sent to it until {@link SottoManager#approveDevice}; stanzas for it wait.
      */
     record DeviceNeedsApproval(BareJid peer, long deviceId) implements SecurityEvent {
+    }
+
+    /**
+     * The contact's account key is now {@code CERTIFIED}: an X.509 certificate or an OpenPGP binding it attached to
+     * a handshake checked out against the anchors or keyring this account configured ({@link ExternalTrust}).
+     */
+    record Certified(BareJid peer, TrustSource method, String subject, String issuer, Instant validUntil)
+            implements SecurityEvent {
+    }
+
+    /**
+     * The certification the contact attached did not check out; trust is not raised. {@code reason} says why (an
+     * untrusted anchor, a wrong JID or key, expiry, revocation...), {@code detail} for the user.
+     */
+    record CertificationRejected(BareJid peer, TrustSource method, RejectionReason reason, String detail)
+            implements SecurityEvent {
+        public CertificationRejected {
+            Objects.requireNonNull(reason, "reason");
+        }
     }
 
     /** This device's bundle or device list could not be published; peers cannot start offline sessions with it. */

@@ -445,6 +445,7 @@ final class SessionDriver {
         if (done.trust() == PeerDecision.Outcome.NEW_DEVICE_NEEDS_APPROVAL) {
             events.accept(new SecurityEvent.DeviceNeedsApproval(peer, done.deviceId()));
         }
+        done.certification().ifPresent(events);
         if (!done.initiator()) {
             step.reply().ifPresent(reply -> sendQuietly(Wire.handshakeMessage(from, reply)));
             return;

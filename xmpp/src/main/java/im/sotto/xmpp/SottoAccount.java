@@ -53,6 +53,7 @@ public final class SottoAccount {
     private final DeviceIdentity device;
     private final SecureRandom random;
     private final Clock clock;
+    private volatile ExternalTrust externalTrust = ExternalTrust.NONE;
 
     private SottoAccount(AccountStore store, AccountIdentity account, DeviceIdentity device, SecureRandom random,
             Clock clock) {
@@ -141,6 +142,18 @@ public final class SottoAccount {
     /** The fingerprint users compare for this account (all devices share it). */
     public Fingerprint fingerprint() {
         return account.publicKey().fingerprint();
+    }
+
+    /**
+     * Sets this account's optional external trust: a certification to attach to its handshakes, and the anchors,
+     * CRLs and keyring contacts' certifications are checked against. Takes effect for handshakes started afterwards.
+     */
+    public void useExternalTrust(ExternalTrust trust) {
+        this.externalTrust = Objects.requireNonNull(trust, "trust");
+    }
+
+    public ExternalTrust externalTrust() {
+        return externalTrust;
     }
 
     SecureRandom random() {
