@@ -88,6 +88,17 @@ final class EventPrinter {
             e.put("event", "key-changed");
             e.put("pinned", k.pinned().displayForm());
             e.put("presented", k.presented().displayForm());
+        } else if (event instanceof SecurityEvent.Certified c) {
+            e.put("event", "certified");
+            e.put("method", c.method().toString());
+            e.put("subject", c.subject());
+            e.put("issuer", c.issuer());
+            e.put("validUntil", c.validUntil().toString());
+        } else if (event instanceof SecurityEvent.CertificationRejected r) {
+            e.put("event", "certification-rejected");
+            e.put("method", r.method().toString());
+            e.put("reason", r.reason().toString());
+            e.put("detail", r.detail());
         } else if (event instanceof SecurityEvent.PublishFailed p) {
             e.put("event", "publish-failed");
             e.put("detail", p.diagnosis());
@@ -149,6 +160,12 @@ final class EventPrinter {
             case "key-changed":
                 return time + " ! " + e.get("peer") + " presented a NEW account key: " + e.get("presented")
                         + "; sending held until you accept it (sotto trust --accept-new-key)";
+            case "certified":
+                return time + " * " + e.get("peer") + " is CERTIFIED (" + e.get("method") + "): " + e.get("subject")
+                        + " by " + e.get("issuer") + " until " + e.get("validUntil");
+            case "certification-rejected":
+                return time + " ! the " + e.get("method") + " certification " + e.get("peer") + " attached was "
+                        + "rejected: " + e.get("reason") + " (" + e.get("detail") + "); trust not raised";
             case "publish-failed":
                 return time + " ! cannot publish this device's bundle: " + e.get("detail");
             default:
