@@ -25,11 +25,11 @@ import org.bouncycastle.openpgp.operator.bc.BcPGPDigestCalculatorProvider;
 import org.bouncycastle.openpgp.operator.bc.BcPGPKeyPair;
 
 /** OpenPGP keys (v4, EdDSA) made in the test with BouncyCastle, and signatures by them. */
-final class TestPgp {
+public final class TestPgp {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     /** A generated key: the public ring (what a keyring holds) and the private keys to sign with. */
-    static final class Key {
+    public static final class Key {
         PGPPublicKeyRing ring;
         final PGPKeyPair primary;
         final PGPKeyPair subkey;
@@ -40,7 +40,7 @@ final class TestPgp {
             this.subkey = subkey;
         }
 
-        PGPPublicKeyRingCollection keyring() {
+        public PGPPublicKeyRingCollection keyring() {
             return new PGPPublicKeyRingCollection(List.of(ring));
         }
 
@@ -52,7 +52,7 @@ final class TestPgp {
             return ring.getPublicKey(subkey.getKeyID());
         }
 
-        byte[] sign(byte[] data, Instant at) throws Exception {
+        public byte[] sign(byte[] data, Instant at) throws Exception {
             return TestPgp.sign(data, at, primaryPublic(), primary.getPrivateKey(), HashAlgorithmTags.SHA256, 0);
         }
 
@@ -90,7 +90,7 @@ final class TestPgp {
     }
 
     /** A key with one user id, created at {@code created}, expiring after {@code expirySeconds} (0: never). */
-    static Key generate(String userId, Instant created, long expirySeconds, boolean withSigningSubkey)
+    public static Key generate(String userId, Instant created, long expirySeconds, boolean withSigningSubkey)
             throws Exception {
         PGPKeyPair primary = keyPair(created);
         PGPSignatureSubpacketGenerator hashed = created(created);
