@@ -199,8 +199,16 @@ final class OnlineHandshakes {
                     Optional.empty(), Optional.of(result.continuity()));
             stores.sessions().store(new SessionAddress(peer.toString(), deviceId), record.encode());
             RetainedSecretRecord.keep(stores, peer, result);
-            Optional<SecurityEvent> certification = result.peerCertification().flatMap(attached ->
-                    Certifications.check(account, stores, peer, result.peerCertificate().accountKey(), attached));
+            Optional<SecurityEvent> certification = Optional.empty();
+            if (result.continuity() == Continuity.BROKEN) {
+                // Someone with the device's keys but not its history: verification and certification are withdrawn
+                // until the users compare the SAS again, and a certification from this very handshake is not applied.
+                TrustRecords.store(stores, peer, TrustRecords.load(stores, peer, account.clock()).orElseThrow()
+                        .continuityBroken());
+            } else {
+                certification = result.peerCertification().flatMap(attached -> Certifications.check(account, stores,
+                        peer, result.peerCertificate().accountKey(), attached));
+            }
             return new Established(peer, deviceId, initiator, sas, result.continuity(), password, decision.outcome(),
                     Optional.empty(), certification);
         });

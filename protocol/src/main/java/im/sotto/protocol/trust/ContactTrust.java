@@ -128,10 +128,12 @@ public final class ContactTrust {
         if (approved.contains(id)) {
             return new PeerDecision(PeerDecision.Outcome.ALLOWED, id, this);
         }
-        boolean needsApproval = level(clock.instant()).requiresDeviceApproval();
-        if (needsApproval && pending.contains(id)) {
+        // A device the user was asked about stays pending until the user decides, even if the level fell meanwhile
+        // (an expired certification, a broken continuity): falling trust must not approve it on sight.
+        if (pending.contains(id)) {
             return new PeerDecision(PeerDecision.Outcome.NEW_DEVICE_NEEDS_APPROVAL, id, this);
         }
+        boolean needsApproval = level(clock.instant()).requiresDeviceApproval();
         if (approved.size() + pending.size() >= MAX_DEVICES) {
             return new PeerDecision(PeerDecision.Outcome.DEVICE_LIMIT_REACHED, id, this);
         }
@@ -173,6 +175,17 @@ public final class ContactTrust {
     public ContactTrust forgetDevice(long deviceId) {
         return copy(distrusted, sasVerifiedAt, certification, changedKey, without(approved, deviceId),
                 without(pending, deviceId));
+    }
+
+    /**
+     * A device of this contact completed a handshake under its own keys but proved none of the secrets retained from
+     * earlier sessions with it (docs/protocol.md 4.11: stolen keys, or a restored backup). What a SAS comparison or a
+     * certification established may no longer describe who is at the other end, so both are withdrawn: the level
+     * falls to {@link TrustLevel#UNVERIFIED} (a distrust stays) until the users compare the SAS again. Devices stay
+     * approved or pending as they were.
+     */
+    public ContactTrust continuityBroken() {
+        return copy(distrusted, null, null, changedKey, approved, pending);
     }
 
     /** The user distrusts the pinned key: nothing is sent to the contact until the user decides otherwise. */

@@ -44,6 +44,22 @@ class ContactTrustTest {
     }
 
     @Test
+    void aBrokenContinuityWithdrawsTheVerificationAndPendingDevicesStayPending() throws Exception {
+        ContactTrust verified = ContactTrust.onFirstContact(BOB, bob.publicKey(), CLOCK)
+                .onPeerCertificate(device(bob, 1), CLOCK).trust().markVerified(bob.publicKey(), true, CLOCK);
+        ContactTrust pending = verified.onPeerCertificate(device(bob, 5), CLOCK).trust();
+        ContactTrust broken = pending.continuityBroken();
+        assertEquals(TrustLevel.UNVERIFIED, broken.level(CLOCK), "verified no more until the SAS is compared again");
+        assertEquals(Set.of(1L), broken.approvedDevices());
+        assertEquals(Outcome.NEW_DEVICE_NEEDS_APPROVAL, broken.onPeerCertificate(device(bob, 5), CLOCK).outcome(),
+                "a device the user was asked about is not approved on sight because trust fell");
+        assertEquals(Outcome.ALLOWED, broken.onPeerCertificate(device(bob, 6), CLOCK).outcome(),
+                "an unverified contact's new device is, as usual");
+        assertEquals(TrustLevel.VERIFIED, broken.markVerified(bob.publicKey(), true, CLOCK).level(CLOCK));
+        assertEquals(TrustLevel.DISTRUSTED, broken.distrust().continuityBroken().level(CLOCK));
+    }
+
+    @Test
     void firstContactPinsTheKeyUnverifiedAndAcceptsItsDevicesOnSight() {
         ContactTrust t = ContactTrust.onFirstContact("Bob@Example.org", bob.publicKey(), CLOCK);
         assertEquals(TrustLevel.UNVERIFIED, t.level(CLOCK));

@@ -20,6 +20,7 @@ import im.sotto.xmpp.SecondDevice;
 import im.sotto.xmpp.SecurityEvent;
 import im.sotto.xmpp.SecurityEvent.SendFailure;
 import im.sotto.xmpp.SottoSendException;
+import im.sotto.xmpp.StolenDevice;
 import im.sotto.xmpp.element.SottoEncrypted;
 
 import org.jivesoftware.smack.filter.StanzaExtensionFilter;
@@ -112,6 +113,38 @@ class TrustIT {
             alice.disconnect();
             bob.disconnect();
             laptop.disconnect();
+        }
+    }
+
+    /**
+     * Mallory holds copies of bob's device keys but not his history: alice had verified bob, and the broken
+     * continuity withdraws that until the SAS is compared again.
+     */
+    @ParameterizedTest
+    @EnumSource(ServerKind.class)
+    void aBrokenContinuityWithdrawsTheVerification(ServerKind kind, XmppServers servers) throws Exception {
+        XmppServers.Server server = servers.get(kind);
+        String s = suffix();
+        SottoParty[] parties = session(server, s);
+        SottoParty alice = parties[0];
+        SottoParty bob = parties[1];
+        SottoParty mallory = new SottoParty(StolenDevice.copyKeysOf(bob.account));
+        BareJid bobAccount = bob.connection.getUser().asBareJid();
+        try {
+            assertTrue(alice.manager.markVerified(bobAccount));
+            bob.disconnect();
+            mallory.connect(server.connection("bob", "m-" + s));
+            mallory.manager.send(chat(alice.connection.getUser(), "it's me, bob")).get(20, TimeUnit.SECONDS);
+            DecryptedStanza forged = alice.next();
+            alice.awaitEvent(SecurityEvent.ContinuityBroken.class, e -> e.peer().equals(bobAccount));
+            assertEquals(TrustLevel.UNVERIFIED, forged.trust(), "not shown as verified");
+            assertEquals(Optional.of(TrustLevel.UNVERIFIED), alice.manager.trustLevel(bobAccount));
+            assertTrue(alice.manager.markVerified(bobAccount), "until the users compare again");
+            assertEquals(Optional.of(TrustLevel.VERIFIED), alice.manager.trustLevel(bobAccount));
+        } finally {
+            alice.disconnect();
+            bob.disconnect();
+            mallory.disconnect();
         }
     }
 
