@@ -76,7 +76,7 @@ final class OnlineHandshakes {
                 known.put(certificate.deviceId(), certificate);
             }
             for (SessionAddress address : stores.sessions().devices(peer.toString())) {
-                stores.sessions().load(address).flatMap(r -> SessionRecord.decode(r).certificate())
+                stores.sessions().load(address).flatMap(r -> SessionRecord.decode(r).certificate(account.certificates()))
                         .ifPresent(certificate -> known.put(address.deviceId(), certificate));
             }
             known.keySet().removeIf(id -> device.isPresent() && id != device.get().longValue());

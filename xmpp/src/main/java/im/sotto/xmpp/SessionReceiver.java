@@ -256,7 +256,7 @@ final class SessionReceiver {
 
     private DecryptedStanza deliver(Stores stores, OpenedStanza opened, BareJid peer, long deviceId,
             SessionRecord record) {
-        var certificate = record.certificate();
+        var certificate = record.certificate(account.certificates());
         TrustLevel trust = certificate.isEmpty() ? TrustLevel.UNAUTHENTICATED : PeerTrust.level(stores, peer.toString());
         return new DecryptedStanza(opened.stanza(), peer, deviceId,
                 certificate.map(c -> c.accountKey().fingerprint()), trust, record.sas(), record.origin(),

@@ -36,12 +36,12 @@ record SessionRecord(SessionOrigin origin, byte[] ratchet, Optional<byte[]> peer
                 firstMessageDigest, continuity);
     }
 
-    Optional<DeviceCertificate> certificate() {
+    Optional<DeviceCertificate> certificate(VerifiedCertificates certificates) {
         if (peerCertificate.isEmpty()) {
             return Optional.empty();
         }
         try {
-            return Optional.of(DeviceCertificate.parse(peerCertificate.get()));
+            return Optional.of(certificates.parse(peerCertificate.get()));
         } catch (CertificateException e) {
             throw new IllegalStateException("a stored peer certificate no longer parses", e);
         }
