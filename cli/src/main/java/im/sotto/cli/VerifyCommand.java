@@ -32,7 +32,8 @@ import picocli.CommandLine.Parameters;
 /** {@code sotto verify JID}: the SAS comparison. */
 @Command(name = "verify", mixinStandardHelpOptions = true, description = {"Compares the short authentication string "
         + "(8 characters) with a contact who runs sotto verify at the same time: shows it, asks whether the contact "
-        + "sees the same, and records the answer (yes: VERIFIED; no: not verified, exit code 7).",
+        + "sees the same, and records the answer (yes: VERIFIED, and the contact's devices awaiting approval are "
+        + "approved; no: DISTRUSTED, someone may be in the middle, exit code 7).",
         "The SAS comes from an online handshake; a session that began offline has none, and the full fingerprints "
         + "are compared instead. The answer is read from the terminal, or from standard input in scripts."})
 public final class VerifyCommand implements java.util.concurrent.Callable<Integer> {
@@ -105,16 +106,17 @@ public final class VerifyCommand implements java.util.concurrent.Callable<Intege
                 // Let the reply the peer may still be waiting for go out before we disconnect.
                 Thread.sleep(1000);
                 if (!same) {
+                    connected.manager.markSasMismatch(peer);
                     throw new CliException(ExitCode.NOT_VERIFIED, "NOT verified: " + peer + " sees something "
-                            + "else, so someone may be in the middle; " + peer + " stays "
-                            + connected.manager.trustLevel(peer) + ". Do not rely on this session; compare again in "
-                            + "person");
+                            + "else, so someone may be in the middle; " + peer + " is now "
+                            + TrustNames.of(connected.manager.contact(peer)) + ": nothing is sent to it until a "
+                            + "comparison matches. Compare again in person");
                 }
                 if (!connected.manager.markVerified(peer)) {
                     throw new CliException(ExitCode.NOT_VERIFIED, "could not record the decision: the key pinned for "
                             + peer + " is not the one compared");
                 }
-                System.out.println(peer + " is now " + connected.manager.trustLevel(peer));
+                System.out.println(peer + " is now " + TrustNames.of(connected.manager.contact(peer)));
                 return ExitCode.OK;
             }
         } catch (TimeoutException e) {

@@ -163,6 +163,20 @@ final class SendQueue {
         pending.sent().completeExceptionally(new SottoSendException(reason, detail));
     }
 
+    /**
+     * Reports that what waits for {@code peer} is held for a user decision ({@link SendFailure#held()}): each stanza
+     * whose future is still open gets its event and its future fails, but it stays queued, in memory and in the store,
+     * and is sent once the decision is made.
+     */
+    void holdAll(BareJid peer, SendFailure reason, String detail) {
+        for (Pending pending : waiting.getOrDefault(peer, new ArrayDeque<>())) {
+            if (!pending.sent().isDone()) {
+                events.accept(new SecurityEvent.SendFailed(peer, SessionCrypto.idOf(pending.stanza()), reason, detail));
+                pending.sent().completeExceptionally(new SottoSendException(reason, detail));
+            }
+        }
+    }
+
     void failAll(BareJid peer, SendFailure reason, String detail) {
         for (Pending pending : takeAll(peer)) {
             fail(peer, pending, reason, detail);

@@ -36,6 +36,11 @@ record SessionRecord(SessionOrigin origin, byte[] ratchet, Optional<byte[]> peer
                 firstMessageDigest, continuity);
     }
 
+    /** The peer's certificate, parsed and checked anew: for rare paths (migration, held sends), not per message. */
+    Optional<DeviceCertificate> certificate() {
+        return certificate(new VerifiedCertificates());
+    }
+
     Optional<DeviceCertificate> certificate(VerifiedCertificates certificates) {
         if (peerCertificate.isEmpty()) {
             return Optional.empty();
