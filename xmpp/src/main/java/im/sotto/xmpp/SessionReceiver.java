@@ -46,9 +46,16 @@ final class SessionReceiver {
     sealed interface Result {
     }
 
-    /** Decrypted and logged; {@code stanza} is empty for a content-less (heartbeat) message. */
-    record Opened(Optional<DecryptedStanza> stanza, long deviceId, boolean newSession, boolean bundleUsed)
-            implements Result {
+    /**
+     * Decrypted and logged; {@code stanza} is empty for a content-less (heartbeat) message. {@code losses} are what
+     * the ratchet's loss detection found with it (missing, late or unacknowledged messages), to report once the
+     * transaction committed.
+     */
+    record Opened(Optional<DecryptedStanza> stanza, long deviceId, boolean newSession, boolean bundleUsed,
+            List<SecurityEvent> losses) implements Result {
+        Opened(Optional<DecryptedStanza> stanza, long deviceId, boolean newSession, boolean bundleUsed) {
+            this(stanza, deviceId, newSession, bundleUsed, List.of());
+        }
     }
 
     record Failed(UndecryptableReason reason, String detail, Optional<SecurityEvent.KeyChanged> keyChange)
@@ -169,6 +176,7 @@ final class SessionReceiver {
         return account.store().transact(stores -> {
             Failed failure = new Failed(UndecryptableReason.NO_SESSION, "no session with " + peer, Optional.empty());
             for (SessionAddress address : stores.sessions().devices(peer.toString())) {
+                List<SecurityEvent> losses = List.of();
                 SessionRecord record = SessionRecord.decode(stores.sessions().load(address).orElseThrow());
                 RatchetSession session = ratchet(record);
                 DecryptResult result;
@@ -198,8 +206,10 @@ final class SessionReceiver {
                         next = record.confirmed(opened.session().toRecord(), opened.recipient());
                     }
                 } else {
+                    long acknowledgedBefore = session.acknowledgedByPeer();
                     result = session.decrypt(payload, ad);
                     next = record.withRatchet(session.toRecord());
+                    losses = LossReport.of(peer, address.deviceId(), session, result, acknowledgedBefore);
                 }
                 if (result instanceof DecryptResult.Duplicate) {
                     return new Failed(UndecryptableReason.DUPLICATE, "already decrypted", Optional.empty());
@@ -215,7 +225,7 @@ final class SessionReceiver {
                 byte[] plaintext = ((DecryptResult.Decrypted) result).plaintext();
                 stores.sessions().store(address, next.encode());
                 if (plaintext.length == 0) {
-                    return new Opened(Optional.empty(), address.deviceId(), false, false);
+                    return new Opened(Optional.empty(), address.deviceId(), false, false, losses);
                 }
                 OpenedStanza opened;
                 try {
@@ -226,7 +236,7 @@ final class SessionReceiver {
                 }
                 log(stores, address, outer, plaintext);
                 return new Opened(Optional.of(deliver(stores, opened, peer, address.deviceId(), next)),
-                        address.deviceId(), false, false);
+                        address.deviceId(), false, false, losses);
             }
             return failure;
         });
