@@ -377,7 +377,8 @@ final class SessionDriver {
             return;
         }
         step.failure().ifPresent(failure -> events.accept(new SecurityEvent.UndecryptableStanza(peer, from,
-                outer.getStanzaId(), failure.startsWith("MALFORMED") || failure.startsWith("UNSUPPORTED")
+                outer.getStanzaId(), failure.startsWith(OnlineHandshakes.DUPLICATE) ? UndecryptableReason.DUPLICATE
+                        : failure.startsWith("MALFORMED") || failure.startsWith("UNSUPPORTED")
                         ? UndecryptableReason.MALFORMED : UndecryptableReason.TAMPERED, "handshake: " + failure)));
         if (step.established().isEmpty()) {
             step.reply().ifPresent(reply -> sendQuietly(Wire.handshakeMessage(from, reply)));
