@@ -78,6 +78,16 @@ final class HostileScene implements AutoCloseable {
                 && stanza.link().jid() != null && stanza.link().jid().equals(party.connection.getUser().toString());
     }
 
+    /** Waits (up to {@link SottoParty#WAIT_MS}) until {@code list} holds at least {@code size} entries. */
+    static <T> List<T> awaitSize(List<T> list, int size) throws InterruptedException {
+        long deadline = System.nanoTime() + SottoParty.WAIT_MS * 1_000_000;
+        while (list.size() < size && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertEquals(size, list.size(), "the relay saw " + list.size() + " of the stanzas expected");
+        return list;
+    }
+
     /** Asserts that no registered plaintext, key or certificate appears in anything the relay received. */
     void assertNothingSecretOnTheWire() {
         assertEquals(List.of(), secrets.foundIn(relay.recorded()), "the wire reveals secrets");
