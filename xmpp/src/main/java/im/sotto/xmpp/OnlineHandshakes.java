@@ -1,8 +1,10 @@
 package im.sotto.xmpp;
 
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import im.sotto.protocol.handshake.Continuity;
 import im.sotto.protocol.handshake.HandshakeConfig;
@@ -30,8 +32,21 @@ final class OnlineHandshakes {
     private static final int RETRY_INIT = 0x15;
     private static final int KNOWN_PEER_INIT = 0x16;
 
+    /**
+     * Handshake messages remembered to recognise a replay: every genuine message carries a fresh ephemeral key, so
+     * the same bytes twice are a copy. A few hundred covers every handshake of a session's lifetime on one
+     * connection (each is three messages); older ones age out, and a replay then fails the handshake's own checks.
+     */
+    static final int REMEMBERED_MESSAGES = 512;
+
     private final SottoAccount account;
     private final Map<Jid, Object> inFlight = new HashMap<>();
+    private final Set<String> seen = java.util.Collections.newSetFromMap(new LinkedHashMap<String, Boolean>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+            return size() > REMEMBERED_MESSAGES;
+        }
+    });
     /** Passwords agreed with contacts, by bare JID; kept in memory only (the application keeps them if it wants). */
     private final Map<BareJid, byte[]> passwords = new java.util.concurrent.ConcurrentHashMap<>();
     /** Handshakes in flight that run CPace with a password (a completed one proved the same password). */
@@ -108,6 +123,9 @@ final class OnlineHandshakes {
         withPassword.remove(peer);
     }
 
+    /** The failure prefix of a replayed handshake message. */
+    static final String DUPLICATE = "DUPLICATE";
+
     /** What one handshake message led to. */
     record Step(Optional<byte[]> reply, Optional<Established> established, Optional<String> failure) {
     }
@@ -134,6 +152,12 @@ final class OnlineHandshakes {
      * started at once, the side with the smaller JID keeps its initiator and ignores the other's message 1.
      */
     Step receive(Jid from, Jid self, byte[] payload) {
+        String digest = java.util.HexFormat.of().formatHex(SessionCrypto.sha256(payload));
+        if (seen.contains(digest)) {
+            // Answering a replayed message 1 would start a responder (and spend a key agreement) for nothing.
+            return new Step(Optional.empty(), Optional.empty(), Optional.of(DUPLICATE + ": this handshake message "
+                    + "was already received (a replay)"));
+        }
         int type = payload.length > 1 ? payload[1] & 0xff : -1;
         Object party = inFlight.get(from);
         boolean opening = type == INIT || type == RETRY_INIT || type == KNOWN_PEER_INIT;
@@ -161,6 +185,7 @@ final class OnlineHandshakes {
                 return new Step(Optional.empty(), Optional.empty(),
                         Optional.of("a handshake message (type " + type + ") for no handshake in flight"));
             }
+            seen.add(digest);
             Optional<Established> established = Optional.empty();
             if (step.result().isPresent()) {
                 inFlight.remove(from);
