@@ -31,10 +31,11 @@ final class OnlineHandshakes {
     private static final int INIT = 0x10;
     private static final int RETRY_INIT = 0x15;
     private static final int KNOWN_PEER_INIT = 0x16;
+    private static final int COUNTER_OFFER = 0x14;
 
     /**
-     * Handshake messages remembered to recognise a replay: every genuine message carries a fresh ephemeral key, so
-     * the same bytes twice are a copy. A few hundred covers every handshake of a session's lifetime on one
+     * Handshake messages remembered to recognise a replay: every genuine message but a counter-offer carries a fresh
+     * ephemeral key, so the same bytes twice are a copy. A few hundred covers every handshake of a session's lifetime on one
      * connection (each is three messages); older ones age out, and a replay then fails the handshake's own checks.
      */
     static final int REMEMBERED_MESSAGES = 512;
@@ -152,13 +153,16 @@ final class OnlineHandshakes {
      * started at once, the side with the smaller JID keeps its initiator and ignores the other's message 1.
      */
     Step receive(Jid from, Jid self, byte[] payload) {
-        String digest = java.util.HexFormat.of().formatHex(SessionCrypto.sha256(payload));
-        if (seen.contains(digest)) {
+        int type = payload.length > 1 ? payload[1] & 0xff : -1;
+        // A counter-offer carries no fresh key: one peer sends the same bytes to every offer it cannot take, so equal
+        // bytes are no replay there (and a replayed one finds no initiator waiting for it).
+        String digest = type == COUNTER_OFFER ? null
+                : java.util.HexFormat.of().formatHex(SessionCrypto.sha256(payload));
+        if (digest != null && seen.contains(digest)) {
             // Answering a replayed message 1 would start a responder (and spend a key agreement) for nothing.
             return new Step(Optional.empty(), Optional.empty(), Optional.of(DUPLICATE + ": this handshake message "
                     + "was already received (a replay)"));
         }
-        int type = payload.length > 1 ? payload[1] & 0xff : -1;
         Object party = inFlight.get(from);
         boolean opening = type == INIT || type == RETRY_INIT || type == KNOWN_PEER_INIT;
         try {
@@ -185,7 +189,9 @@ final class OnlineHandshakes {
                 return new Step(Optional.empty(), Optional.empty(),
                         Optional.of("a handshake message (type " + type + ") for no handshake in flight"));
             }
-            seen.add(digest);
+            if (digest != null) {
+                seen.add(digest);
+            }
             Optional<Established> established = Optional.empty();
             if (step.result().isPresent()) {
                 inFlight.remove(from);
