@@ -169,7 +169,8 @@ final class EventPrinter {
                 return time + " ! " + e.get("peer") + " no longer shows Sotto (stripped?): " + e.get("detail");
             case "send-failed":
                 return time + " ! " + (Boolean.TRUE.equals(e.get("held")) ? "held for " : "not sent to ")
-                        + e.get("peer") + ": " + e.get("reason") + " (" + e.get("detail") + "); never sent in plaintext";
+                        + e.get("peer") + ": " + e.get("reason") + " (" + e.get("detail")
+                        + "); never sent in plaintext";
             case "key-changed":
                 return time + " ! " + e.get("peer") + " presented a NEW account key: " + e.get("presented")
                         + "; sending held until you accept it (sotto trust --accept-new-key)";

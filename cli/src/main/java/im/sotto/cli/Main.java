@@ -20,7 +20,8 @@ import picocli.CommandLine.Command;
                 ExitCode.HELP},
         subcommands = {DemoCommand.class, AccountCommand.class, StatusCommand.class, SendCommand.class,
                 ListenCommand.class, VerifyCommand.class, FingerprintCommand.class, ContactsCommand.class,
-                DevicesCommand.class, TrustCommand.class, DistrustCommand.class, CommandLine.HelpCommand.class})
+                DevicesCommand.class, TrustCommand.class, DistrustCommand.class, CertifyCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     /** Set by {@code --debug}: errors then carry their stack trace. */
     static volatile boolean debug;

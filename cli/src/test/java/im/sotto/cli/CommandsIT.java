@@ -247,7 +247,7 @@ class CommandsIT {
         CliProcess.Run help = sotto(Map.of(), "--help");
         assertEquals(0, help.exit(), help.toString());
         for (String command : List.of("demo", "account", "status", "send", "listen", "verify", "fingerprint",
-                "contacts", "devices", "trust", "distrust")) {
+                "contacts", "devices", "trust", "distrust", "certify")) {
             assertTrue(help.out().lines().anyMatch(l -> l.strip().startsWith(command + " ")
                     || l.strip().equals(command)), command + " missing:\n" + help.out());
         }

@@ -164,6 +164,47 @@ class TrustCommandsIT {
                 "30")), "the approved laptop reads alice's message");
     }
 
+    @Test
+    void aContactsX509CertificateMakesItCertified() throws Exception {
+        Map<String, String> alice = env("alice", "alice");
+        Map<String, String> bob = env("bob", "bob");
+        add("alice", alice);
+        add("bob", bob);
+        TestCertificates ca = new TestCertificates("CN=Sotto Test Root");
+        Path root = TestCertificates.pem(temp.resolve("root.pem"), ca.root);
+        Path bobCertificate = TestCertificates.pem(temp.resolve("bob.pem"),
+                ca.account(accountKey("bob"), prosody.jid("bob")));
+        CliProcess.Run anchors = ok(alice, "certify", "--x509-anchors", root.toString());
+        assertTrue(anchors.out().contains("X.509 anchors: [CN=Sotto Test Root]"), anchors.out());
+        CliProcess.Run attached = ok(bob, "certify", "--attach-x509", bobCertificate.toString());
+        assertTrue(attached.out().contains("Attached to handshakes: X.509 [CN=" + prosody.jid("bob") + "]"),
+                attached.out());
+
+        // The certificate travels in the online handshake, which sotto verify makes.
+        CliProcess.Started aliceVerify = CliProcess.start(alice, "verify", prosody.jid("bob"), "--timeout", "40");
+        CliProcess.Started bobVerify = CliProcess.start(bob, "verify", prosody.jid("alice"), "--timeout", "40");
+        aliceVerify.answer("yes");
+        bobVerify.answer("yes");
+        CliProcess.Run aliceRun = aliceVerify.finish(90);
+        CliProcess.Run bobRun = bobVerify.finish(90);
+        assertEquals(0, aliceRun.exit(), aliceRun.toString());
+        assertEquals(0, bobRun.exit(), bobRun.toString());
+        assertTrue(aliceRun.out().contains(prosody.jid("bob") + " is now CERTIFIED"), aliceRun.out());
+        assertTrue(bobRun.out().contains(prosody.jid("alice") + " is now VERIFIED"), "alice attached nothing: "
+                + bobRun.out());
+        String contacts = ok(alice, "contacts").out();
+        assertTrue(contacts.lines().anyMatch(l -> l.startsWith(prosody.jid("bob")) && l.contains(" CERTIFIED ")
+                && l.contains("X509 certified: CN=" + prosody.jid("bob") + " by CN=Sotto Test Root")), contacts);
+    }
+
+    private byte[] accountKey(String user) throws Exception {
+        Path dir = temp.resolve(user).resolve(prosody.jid(user));
+        try (SqliteAccountStore store = SqliteAccountStore.open(dir.resolve(Accounts.STORE),
+                Protection.keyFile(dir.resolve(Accounts.KEY_FILE)))) {
+            return SottoAccount.open(store, new SecureRandom(), Clock.systemUTC()).identity().publicKey().bytes();
+        }
+    }
+
     /** A second device of {@code user}'s account, in its own home: the account key copied, a new device key. */
     private Map<String, String> linkedDevice(String user) throws Exception {
         Path first = temp.resolve(user).resolve(prosody.jid(user));

@@ -36,7 +36,8 @@ final class Certifications {
             after = before.applyCertification(result, account.clock());
         } catch (TrustException e) {
             return Optional.of(new SecurityEvent.CertificationRejected(peer, result.method(),
-                    e.kind() == TrustException.Kind.JID_MISMATCH ? RejectionReason.WRONG_JID : RejectionReason.WRONG_KEY,
+                    e.kind() == TrustException.Kind.JID_MISMATCH ? RejectionReason.WRONG_JID
+                            : RejectionReason.WRONG_KEY,
                     e.getMessage()));
         }
         if (after.equals(before)) {

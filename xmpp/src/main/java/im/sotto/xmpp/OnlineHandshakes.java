@@ -195,8 +195,8 @@ final class OnlineHandshakes {
             Optional<Established> established = Optional.empty();
             if (step.result().isPresent()) {
                 inFlight.remove(from);
-                established = Optional.of(commit(from.asBareJid(), step.result().get(), party instanceof OnlineInitiator,
-                        withPassword.remove(from)));
+                established = Optional.of(commit(from.asBareJid(), step.result().get(),
+                        party instanceof OnlineInitiator, withPassword.remove(from)));
             }
             return new Step(step.message(), established, Optional.empty());
         } catch (HandshakeException e) {
@@ -221,8 +221,8 @@ final class OnlineHandshakes {
             PeerDecision decision = TrustRecords.onCertificate(stores, peer, result.peerCertificate(),
                     account.clock());
             if (decision.outcome() == PeerDecision.Outcome.ACCOUNT_KEY_CHANGED) {
-                return new Established(peer, deviceId, initiator, sas, result.continuity(), password, decision.outcome(),
-                        Optional.of(new SecurityEvent.KeyChanged(peer, decision.trust().pinnedKey().fingerprint(),
+                return new Established(peer, deviceId, initiator, sas, result.continuity(), password,
+                        decision.outcome(), Optional.of(new SecurityEvent.KeyChanged(peer, decision.trust().pinnedKey().fingerprint(),
                                 result.peerCertificate().accountKey().fingerprint())), Optional.empty());
             }
             SessionRecord record = new SessionRecord(SessionOrigin.ONLINE_HANDSHAKE, session.toRecord(),

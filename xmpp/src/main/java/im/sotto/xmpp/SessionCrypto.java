@@ -55,7 +55,8 @@ final class SessionCrypto {
         Optional<ContactTrust> trust = TrustRecords.load(stores, peer, account.clock());
         for (SessionAddress address : stores.sessions().devices(peer.toString())) {
             SessionRecord record = SessionRecord.decode(stores.sessions().load(address).orElseThrow());
-            if (TrustRecords.maySendTo(trust, record.certificate(account.certificates()), account.clock()) && ratchet(record).canEncrypt()) {
+            if (TrustRecords.maySendToSession(trust, address.deviceId(), record.peerCertificate().isPresent(),
+                    account.clock()) && ratchet(record).canEncrypt()) {
                 return true;
             }
         }
@@ -83,7 +84,8 @@ final class SessionCrypto {
             }
             for (SessionAddress address : addresses) {
                 SessionRecord record = SessionRecord.decode(stores.sessions().load(address).orElseThrow());
-                if (!TrustRecords.maySendTo(trust, record.certificate(account.certificates()), account.clock())) {
+                if (!TrustRecords.maySendToSession(trust, address.deviceId(), record.peerCertificate().isPresent(),
+                        account.clock())) {
                     continue;   // never to a device awaiting approval, of a distrusted contact, or under another key
                 }
                 RatchetSession session = ratchet(record);
@@ -176,7 +178,11 @@ final class SessionCrypto {
                     unapproved[0]++;
                     continue;
                 }
-                RecipientKnowledge knowledge = known.map(RecipientKnowledge::pinned).orElse(RecipientKnowledge.unknown());
+                // For a contact whose devices need approval, the first message is bound to the device key it proved
+                // before (a substituted bundle cannot read it); otherwise as before, blind to an unknown device.
+                boolean approvalNeeded = trust.map(t -> t.level(account.clock()).requiresDeviceApproval()).orElse(false);
+                Optional<DeviceCertificate> pinned = approvalNeeded ? met : known;
+                RecipientKnowledge knowledge = pinned.map(RecipientKnowledge::pinned).orElse(RecipientKnowledge.unknown());
                 OutgoingFirstMessage first;
                 try {
                     first = sender.send(PreKeyBundle.parse(entry.getValue()), knowledge, envelope, ad);
@@ -185,7 +191,7 @@ final class SessionCrypto {
                     continue;
                 }
                 SessionRecord record = new SessionRecord(SessionOrigin.OFFLINE_FIRST_MESSAGE,
-                        first.session().toRecord(), known.map(DeviceCertificate::encoded),
+                        first.session().toRecord(), pinned.map(DeviceCertificate::encoded),
                         Optional.empty(), Optional.of(first.pendingConfirmation().encode()), Optional.empty(),
                         Optional.empty(), Optional.empty());
                 stores.sessions().store(address, record.encode());

@@ -80,6 +80,28 @@ final class TrustRecords {
     }
 
     /**
+     * {@link #maySendTo} for a stored session, without parsing its certificate again (a signature check per session
+     * per stanza): a session is stored only after the core decided about the certificate it proved, under the pinned
+     * key (sessions under another key are never stored, and accepting a new key drops the old ones), so its device
+     * id says what the core would say.
+     *
+     * @param proved whether the session holds the peer's certificate (false: our first message, unanswered)
+     */
+    static boolean maySendToSession(Optional<ContactTrust> trust, long deviceId, boolean proved, Clock clock) {
+        if (trust.isEmpty()) {
+            return true;
+        }
+        ContactTrust t = trust.get();
+        if (t.isDistrusted() || t.pendingKeyChange().isPresent()) {
+            return false;
+        }
+        if (!t.level(clock).requiresDeviceApproval()) {
+            return true;
+        }
+        return proved && t.approvedDevices().contains(deviceId);
+    }
+
+    /**
      * Whether stanzas to {@code peer} must wait for a user decision: a distrust, a changed account key, or (when the
      * stanza is for one device, {@code target}) that device awaiting approval; also when every session the contact
      * has is with a device awaiting approval.
@@ -110,7 +132,7 @@ final class TrustRecords {
         for (SessionAddress address : stores.sessions().devices(peer.toString())) {
             if (t.pendingDevices().contains(address.deviceId())) {
                 waiting = true;
-            } else if (maySendTo(trust, certificate(stores, address), clock)) {
+            } else if (maySendToSession(trust, address.deviceId(), proved(stores, address), clock)) {
                 allowed = true;
             }
         }
@@ -118,7 +140,8 @@ final class TrustRecords {
                 + peer + " with a session await your approval: " + t.pendingDevices())) : Optional.empty();
     }
 
-    static Optional<DeviceCertificate> certificate(Stores stores, SessionAddress address) {
-        return stores.sessions().load(address).flatMap(r -> SessionRecord.decode(r).certificate());
+    private static boolean proved(Stores stores, SessionAddress address) {
+        return stores.sessions().load(address).map(r -> SessionRecord.decode(r).peerCertificate().isPresent())
+                .orElse(false);
     }
 }

@@ -134,6 +134,10 @@ class TrustRecordsTest {
         assertTrue(TrustRecords.maySendTo(Optional.of(t), Optional.of(phone), CLOCK));
         assertFalse(TrustRecords.maySendTo(Optional.of(t), Optional.empty(), CLOCK),
                 "a verified contact's device that proved nothing gets nothing");
+        assertFalse(TrustRecords.maySendToSession(Optional.of(t), laptop.deviceId(), true, CLOCK));
+        assertTrue(TrustRecords.maySendToSession(Optional.of(t), phone.deviceId(), true, CLOCK));
+        assertFalse(TrustRecords.maySendToSession(Optional.of(t), phone.deviceId(), false, CLOCK),
+                "a session whose peer proved nothing is not the approved device");
         assertEquals(SendFailure.DEVICE_NOT_APPROVED, store.transact(s -> TrustRecords.hold(s, BOB,
                 Optional.of(laptop.deviceId()), CLOCK)).orElseThrow().reason());
         assertTrue(store.transact(s -> TrustRecords.hold(s, BOB, Optional.empty(), CLOCK)).isEmpty(),

@@ -182,7 +182,8 @@ public final class ContactTrust {
 
     /**
      * Records a pending key change learned without a certificate (a record migrated from an older format that
-     * kept only the presented key); the pin does not move, exactly as for {@link PeerDecision.Outcome#ACCOUNT_KEY_CHANGED}.
+     * kept only the presented key); the pin does not move, exactly as for
+     * {@link PeerDecision.Outcome#ACCOUNT_KEY_CHANGED}.
      */
     public ContactTrust withPendingKeyChange(AccountPublicKey presented) {
         if (pinnedKey.equals(presented)) {
