@@ -63,6 +63,7 @@ final class EventPrinter {
             e.put("device", s.deviceId());
             e.put("origin", s.origin().toString());
             s.sas().ifPresent(sas -> e.put("sas", sas));
+            s.continuity().ifPresent(c -> e.put("continuity", c.toString()));
         } else if (event instanceof SecurityEvent.SessionHealed h) {
             e.put("event", "session-healed");
             e.put("device", h.deviceId());
@@ -77,6 +78,9 @@ final class EventPrinter {
             e.put("event", "key-changed");
             e.put("pinned", k.pinned().displayForm());
             e.put("presented", k.presented().displayForm());
+        } else if (event instanceof SecurityEvent.ContinuityBroken c) {
+            e.put("event", "continuity-broken");
+            e.put("device", c.deviceId());
         } else if (event instanceof SecurityEvent.PublishFailed p) {
             e.put("event", "publish-failed");
             e.put("detail", p.diagnosis());
@@ -122,6 +126,9 @@ final class EventPrinter {
             case "key-changed":
                 return time + " ! " + e.get("peer") + " presented a NEW account key: " + e.get("presented")
                         + "; sending held until you accept it (sotto trust --accept-new-key)";
+            case "continuity-broken":
+                return time + " ! " + e.get("peer") + "'s device " + e.get("device") + " proved none of the secrets of "
+                        + "earlier sessions (stolen keys, or a restored backup): compare the SAS";
             case "publish-failed":
                 return time + " ! cannot publish this device's bundle: " + e.get("detail");
             default:
