@@ -86,6 +86,8 @@ class ChatIT {
                     s -> statusLine(s).startsWith(aliceJid + encrypted) && statusLine(s).contains("| SAS "));
             assertTrue(statusLine(aliceScreen).contains("| trust TRUSTED_ON_FIRST_USE"), aliceScreen);
             assertTrue(statusLine(aliceScreen).contains("online"), aliceScreen);
+            assertTrue(statusLine(aliceScreen).contains("| continuity NEW_PEER"), "a first contact: " + aliceScreen);
+            assertTrue(statusLine(bobScreen).contains("| continuity NEW_PEER"), "a first contact: " + bobScreen);
             String sas = statusLine(aliceScreen).replaceAll(".*\\| SAS (\\S+).*", "$1");
             assertTrue(statusLine(bobScreen).contains("| SAS " + sas + " "), "the same SAS on both sides:\n"
                     + aliceScreen + "\n" + bobScreen);
@@ -136,6 +138,17 @@ class ChatIT {
         CliProcess.Run contacts = CliProcess.run(env("alice"), null, 120, "contacts");
         assertTrue(contacts.out().lines().anyMatch(l -> l.startsWith(bobJid) && l.contains("VERIFIED")),
                 "the decision was recorded: " + contacts);
+    }
+
+    @Test
+    void helpListsChatAndItsCommands() throws Exception {
+        CliProcess.Run help = CliProcess.run(Map.of(), null, 60, "--help");
+        assertTrue(help.out().lines().anyMatch(l -> l.strip().startsWith("chat ")), help.out());
+        CliProcess.Run chatHelp = CliProcess.run(Map.of(), null, 60, "chat", "--help");
+        assertEquals(0, chatHelp.exit(), chatHelp.toString());
+        for (String command : List.of("/verify", "/status", "/help", "/quit")) {
+            assertTrue(chatHelp.out().contains(command), command + " missing:\n" + chatHelp.out());
+        }
     }
 
     private static String shownSas(String screen) {
