@@ -73,6 +73,8 @@ final class Online implements AutoCloseable {
         }
         progress.println("Connecting to " + transport.describe() + " as " + entry.jid() + " ...");
         Connector.connectAndLogin(connection, entry.jid(), transport);
+        progress.println("Logged in as " + connection.getUser() + (connection.isSecureConnection() ? " over TLS"
+                : " without TLS (test server on loopback)"));
         progress.println("Publishing this device's bundle ...");
         try {
             manager.republish().get(30, TimeUnit.SECONDS);
