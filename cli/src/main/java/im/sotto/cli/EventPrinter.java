@@ -84,6 +84,19 @@ final class EventPrinter {
             e.put("reason", f.reason().toString());
             e.put("held", f.reason().held());
             e.put("detail", f.detail());
+            e.put("still-queued", f.stillQueued());
+        } else if (event instanceof SecurityEvent.MessagesMissing m) {
+            e.put("event", "messages-missing");
+            e.put("device", m.deviceId());
+            e.put("detail", m.ranges().toString());
+        } else if (event instanceof SecurityEvent.ArrivedLate l) {
+            e.put("event", "arrived-late");
+            e.put("device", l.deviceId());
+            e.put("detail", "message " + l.sequence());
+        } else if (event instanceof SecurityEvent.NotAcknowledged n) {
+            e.put("event", "not-acknowledged");
+            e.put("device", n.deviceId());
+            e.put("detail", "our messages " + n.range() + " did not reach the peer");
         } else if (event instanceof SecurityEvent.KeyChanged k) {
             e.put("event", "key-changed");
             e.put("pinned", k.pinned().displayForm());

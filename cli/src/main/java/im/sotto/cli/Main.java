@@ -19,7 +19,8 @@ import picocli.CommandLine.Command;
                 + "--password-file / --passphrase-file. SOTTO_HOME (or --home) chooses where accounts live.", "",
                 ExitCode.HELP},
         subcommands = {DemoCommand.class, AccountCommand.class, StatusCommand.class, SendCommand.class,
-                ListenCommand.class, VerifyCommand.class, FingerprintCommand.class, ContactsCommand.class,
+                ListenCommand.class, ChatCommand.class, VerifyCommand.class,
+                FingerprintCommand.class, ContactsCommand.class,
                 DevicesCommand.class, TrustCommand.class, DistrustCommand.class, CertifyCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {

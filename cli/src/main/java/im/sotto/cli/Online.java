@@ -73,6 +73,8 @@ final class Online implements AutoCloseable {
         }
         progress.println("Connecting to " + transport.describe() + " as " + entry.jid() + " ...");
         Connector.connectAndLogin(connection, entry.jid(), transport);
+        progress.println("Logged in as " + connection.getUser() + (connection.isSecureConnection() ? " over TLS"
+                : " without TLS (test server on loopback)"));
         progress.println("Publishing this device's bundle ...");
         try {
             manager.republish().get(30, TimeUnit.SECONDS);
@@ -110,6 +112,13 @@ final class Online implements AutoCloseable {
                         + "queued (encrypted at rest) and goes out with the next command that logs in once you "
                         + "decide. Nothing was sent in plaintext.", e);
             }
+            if (e.stillQueued()) {
+                // The manager keeps it in the store's queue and sends it after a later login: queueing it in the
+                // outbox too would send it twice.
+                throw new CliException(ExitCode.NOT_SENT, "not sent to " + to + " yet: " + explain(e) + "; kept "
+                        + "queued (encrypted at rest), it goes out encrypted once a later sotto command connects and "
+                        + "a session can be made. Nothing was sent in plaintext.", e);
+            }
             enqueue(to.asBareJid(), body);
             throw new CliException(ExitCode.NOT_SENT, "not sent to " + to + ": " + explain(e) + "; kept in the "
                     + "outbox (encrypted at rest), it goes out encrypted with the next sotto send to " + to.asBareJid()
@@ -126,8 +135,9 @@ final class Online implements AutoCloseable {
             }
             throw new CliException(ExitCode.CONNECTION, "sending failed: " + Connector.rootMessage(e.getCause()), e);
         } catch (TimeoutException e) {
+            // Still waiting in the manager's (durable) queue: it is sent after a later login.
             throw new SottoSendException(im.sotto.xmpp.SecurityEvent.SendFailure.NEGOTIATION_FAILED,
-                    "no session within " + SEND_TIMEOUT_SECONDS + " s");
+                    "no session within " + SEND_TIMEOUT_SECONDS + " s", true);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new CliException(ExitCode.FAILED, "interrupted", e);

@@ -1,8 +1,10 @@
 package im.sotto.xmpp;
 
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import im.sotto.protocol.handshake.Continuity;
 import im.sotto.protocol.handshake.HandshakeConfig;
@@ -29,9 +31,23 @@ final class OnlineHandshakes {
     private static final int INIT = 0x10;
     private static final int RETRY_INIT = 0x15;
     private static final int KNOWN_PEER_INIT = 0x16;
+    private static final int COUNTER_OFFER = 0x14;
+
+    /**
+     * Handshake messages remembered to recognise a replay: every genuine message but a counter-offer carries a fresh
+     * ephemeral key, so the same bytes twice are a copy. A few hundred covers every handshake of a session's lifetime on one
+     * connection (each is three messages); older ones age out, and a replay then fails the handshake's own checks.
+     */
+    static final int REMEMBERED_MESSAGES = 512;
 
     private final SottoAccount account;
     private final Map<Jid, Object> inFlight = new HashMap<>();
+    private final Set<String> seen = java.util.Collections.newSetFromMap(new LinkedHashMap<String, Boolean>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+            return size() > REMEMBERED_MESSAGES;
+        }
+    });
     /** Passwords agreed with contacts, by bare JID; kept in memory only (the application keeps them if it wants). */
     private final Map<BareJid, byte[]> passwords = new java.util.concurrent.ConcurrentHashMap<>();
     /** Handshakes in flight that run CPace with a password (a completed one proved the same password). */
@@ -82,7 +98,7 @@ final class OnlineHandshakes {
                 known.put(certificate.deviceId(), certificate);
             }
             for (SessionAddress address : stores.sessions().devices(peer.toString())) {
-                stores.sessions().load(address).flatMap(r -> SessionRecord.decode(r).certificate())
+                stores.sessions().load(address).flatMap(r -> SessionRecord.decode(r).certificate(account.certificates()))
                         .ifPresent(certificate -> known.put(address.deviceId(), certificate));
             }
             known.keySet().removeIf(id -> device.isPresent() && id != device.get().longValue());
@@ -107,6 +123,9 @@ final class OnlineHandshakes {
         inFlight.remove(peer);
         withPassword.remove(peer);
     }
+
+    /** The failure prefix of a replayed handshake message. */
+    static final String DUPLICATE = "DUPLICATE";
 
     /** What one handshake message led to. */
     record Step(Optional<byte[]> reply, Optional<Established> established, Optional<String> failure) {
@@ -135,6 +154,15 @@ final class OnlineHandshakes {
      */
     Step receive(Jid from, Jid self, byte[] payload) {
         int type = payload.length > 1 ? payload[1] & 0xff : -1;
+        // A counter-offer carries no fresh key: one peer sends the same bytes to every offer it cannot take, so equal
+        // bytes are no replay there (and a replayed one finds no initiator waiting for it).
+        String digest = type == COUNTER_OFFER ? null
+                : java.util.HexFormat.of().formatHex(SessionCrypto.sha256(payload));
+        if (digest != null && seen.contains(digest)) {
+            // Answering a replayed message 1 would start a responder (and spend a key agreement) for nothing.
+            return new Step(Optional.empty(), Optional.empty(), Optional.of(DUPLICATE + ": this handshake message "
+                    + "was already received (a replay)"));
+        }
         Object party = inFlight.get(from);
         boolean opening = type == INIT || type == RETRY_INIT || type == KNOWN_PEER_INIT;
         try {
@@ -160,6 +188,9 @@ final class OnlineHandshakes {
             } else {
                 return new Step(Optional.empty(), Optional.empty(),
                         Optional.of("a handshake message (type " + type + ") for no handshake in flight"));
+            }
+            if (digest != null) {
+                seen.add(digest);
             }
             Optional<Established> established = Optional.empty();
             if (step.result().isPresent()) {

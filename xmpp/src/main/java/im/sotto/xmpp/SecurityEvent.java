@@ -1,6 +1,7 @@
 package im.sotto.xmpp;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -8,6 +9,7 @@ import im.sotto.protocol.handshake.Continuity;
 import im.sotto.protocol.identity.Fingerprint;
 import im.sotto.protocol.trust.RejectionReason;
 import im.sotto.protocol.trust.TrustSource;
+import im.sotto.protocol.ratchet.SequenceRange;
 
 import org.jxmpp.jid.BareJid;
 import org.jxmpp.jid.Jid;
@@ -103,6 +105,29 @@ public sealed interface SecurityEvent {
     record ContinuityBroken(BareJid peer, long deviceId) implements SecurityEvent {
     }
 
+    /**
+     * The ratchet proves messages from one of the peer's devices missing: a later one arrived first. They were
+     * deleted on the way or are late; one that still arrives is delivered and reported as {@link ArrivedLate}.
+     * Sequence numbers count that device's messages in the session, from 0.
+     */
+    record MessagesMissing(BareJid peer, long deviceId, List<SequenceRange> ranges) implements SecurityEvent {
+        public MessagesMissing {
+            ranges = List.copyOf(ranges);
+        }
+    }
+
+    /** A message reported missing arrived after later ones (reordered or delayed) and was delivered once. */
+    record ArrivedLate(BareJid peer, long deviceId, long sequence) implements SecurityEvent {
+    }
+
+    /**
+     * The peer's newest message acknowledges fewer of ours than we sent longer than {@link
+     * LossReport#UNACKNOWLEDGED_AFTER} ago: the messages in {@code range} (our sequence numbers in that session)
+     * did not reach it. The stanzas went out encrypted; resending them is the application's choice.
+     */
+    record NotAcknowledged(BareJid peer, long deviceId, SequenceRange range) implements SecurityEvent {
+    }
+
     /** A broken session was replaced by a new one started for that purpose. */
     record SessionHealed(BareJid peer, long deviceId) implements SecurityEvent {
     }
@@ -114,9 +139,20 @@ public sealed interface SecurityEvent {
     record CapabilityMissing(BareJid peer, String detail) implements SecurityEvent {
     }
 
-    record SendFailed(BareJid peer, String stanzaId, SendFailure reason, String detail) implements SecurityEvent {
+    /**
+     * A stanza was not sent now. If {@code stillQueued}, the failure may pass (a handshake deleted on the way, a
+     * known peer's Sotto hidden): the stanza stays in the store's queue and is tried again with the next stanza to
+     * that peer, the next login or a renewed session; otherwise it was dropped.
+     */
+    record SendFailed(BareJid peer, String stanzaId, SendFailure reason, String detail, boolean stillQueued)
+            implements SecurityEvent {
         public SendFailed {
             Objects.requireNonNull(reason, "reason");
+        }
+
+        /** A failure that dropped the stanza. */
+        public SendFailed(BareJid peer, String stanzaId, SendFailure reason, String detail) {
+            this(peer, stanzaId, reason, detail, false);
         }
     }
 

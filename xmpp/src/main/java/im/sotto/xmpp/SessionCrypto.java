@@ -124,7 +124,7 @@ final class SessionCrypto {
         byte[] payload;
         SessionRecord updated;
         if (record.owedReplyTranscript().isPresent()) {
-            DeviceCertificate sender = record.certificate().orElseThrow();
+            DeviceCertificate sender = record.certificate(account.certificates()).orElseThrow();
             try {
                 payload = FirstReply.seal(session, account.device(), sender, record.owedReplyTranscript().get(),
                         plaintext, ad);
@@ -168,7 +168,7 @@ final class SessionCrypto {
             for (Map.Entry<Long, byte[]> entry : bundles.entrySet()) {
                 SessionAddress address = new SessionAddress(peer.toString(), entry.getKey());
                 Optional<DeviceCertificate> known = stores.sessions().load(address)
-                        .flatMap(r -> SessionRecord.decode(r).certificate());
+                        .flatMap(r -> SessionRecord.decode(r).certificate(account.certificates()));
                 Optional<DeviceCertificate> met = known.isPresent() ? known : RetainedSecretRecord.certificates(stores,
                         peer).stream().filter(c -> c.deviceId() == entry.getKey()).findFirst();
                 if (!TrustRecords.maySendTo(trust, met, account.clock())) {

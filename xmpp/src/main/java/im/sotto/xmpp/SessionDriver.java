@@ -277,8 +277,9 @@ final class SessionDriver {
         establishing.remove(peer);
         handshakes.abandon(target);
         healing.remove(peer);
-        queue.failAll(peer, SendFailure.NEGOTIATION_FAILED, "no complete handshake with " + target + " after "
-                + MAX_HANDSHAKE_ATTEMPTS + " attempts");
+        // The handshake may have been deleted on the way: the stanzas stay queued for the next attempt.
+        queue.deferAll(peer, SendFailure.NEGOTIATION_FAILED, "no complete handshake with " + target + " after "
+                + MAX_HANDSHAKE_ATTEMPTS + " attempts; kept queued");
     }
 
     private void startOffline(BareJid peer, boolean known) {
@@ -300,9 +301,12 @@ final class SessionDriver {
         }
         if (why != null) {
             if (known) {
+                // Never a downgrade: what it sent before says it speaks Sotto, so keep the stanzas for later.
                 events.accept(new SecurityEvent.CapabilityMissing(peer, why + " (it used Sotto before)"));
+                queue.deferAll(peer, SendFailure.PEER_HAS_NO_SOTTO, why + "; kept queued");
+            } else {
+                queue.failAll(peer, SendFailure.PEER_HAS_NO_SOTTO, why);
             }
-            queue.failAll(peer, SendFailure.PEER_HAS_NO_SOTTO, why);
             return;
         }
         Pending first = queue.poll(peer).orElse(null);
@@ -381,6 +385,7 @@ final class SessionDriver {
         if (opened.deviceId() != 0) {
             deviceAt.put(from, opened.deviceId());
         }
+        opened.losses().forEach(events);
         if (opened.newSession()) {
             events.accept(new SecurityEvent.SessionEstablished(peer, opened.deviceId(),
                     SessionOrigin.OFFLINE_FIRST_MESSAGE, Optional.empty()));
@@ -423,7 +428,8 @@ final class SessionDriver {
             return;
         }
         step.failure().ifPresent(failure -> events.accept(new SecurityEvent.UndecryptableStanza(peer, from,
-                outer.getStanzaId(), failure.startsWith("MALFORMED") || failure.startsWith("UNSUPPORTED")
+                outer.getStanzaId(), failure.startsWith(OnlineHandshakes.DUPLICATE) ? UndecryptableReason.DUPLICATE
+                        : failure.startsWith("MALFORMED") || failure.startsWith("UNSUPPORTED")
                         ? UndecryptableReason.MALFORMED : UndecryptableReason.TAMPERED, "handshake: " + failure)));
         if (step.established().isEmpty()) {
             step.reply().ifPresent(reply -> sendQuietly(Wire.handshakeMessage(from, reply)));

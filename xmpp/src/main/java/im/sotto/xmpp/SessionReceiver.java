@@ -52,10 +52,16 @@ final class SessionReceiver {
 
     /**
      * Decrypted and logged; {@code stanza} is empty for a content-less (heartbeat) message. {@code deviceNeedsApproval}
-     * when the sender proved a device of a verified contact that awaits the user's approval.
+     * when the sender proved a device of a verified contact that awaits the user's approval. {@code losses} are what
+     * the ratchet's loss detection found with it (missing, late or unacknowledged messages), to report once the
+     * transaction committed.
      */
     record Opened(Optional<DecryptedStanza> stanza, long deviceId, boolean newSession, boolean bundleUsed,
-            boolean deviceNeedsApproval) implements Result {
+            boolean deviceNeedsApproval, List<SecurityEvent> losses) implements Result {
+        Opened(Optional<DecryptedStanza> stanza, long deviceId, boolean newSession, boolean bundleUsed,
+                boolean deviceNeedsApproval) {
+            this(stanza, deviceId, newSession, bundleUsed, deviceNeedsApproval, List.of());
+        }
     }
 
     record Failed(UndecryptableReason reason, String detail, Optional<SecurityEvent.KeyChanged> keyChange)
@@ -176,6 +182,7 @@ final class SessionReceiver {
             boolean newDevice = false;
             Failed failure = new Failed(UndecryptableReason.NO_SESSION, "no session with " + peer, Optional.empty());
             for (SessionAddress address : stores.sessions().devices(peer.toString())) {
+                List<SecurityEvent> losses = List.of();
                 SessionRecord record = SessionRecord.decode(stores.sessions().load(address).orElseThrow());
                 RatchetSession session = ratchet(record);
                 DecryptResult result;
@@ -205,8 +212,10 @@ final class SessionReceiver {
                         next = record.confirmed(opened.session().toRecord(), opened.recipient());
                     }
                 } else {
+                    long acknowledgedBefore = session.acknowledgedByPeer();
                     result = session.decrypt(payload, ad);
                     next = record.withRatchet(session.toRecord());
+                    losses = LossReport.of(peer, address.deviceId(), session, result, acknowledgedBefore);
                 }
                 if (result instanceof DecryptResult.Duplicate) {
                     return new Failed(UndecryptableReason.DUPLICATE, "already decrypted", Optional.empty());
@@ -222,7 +231,7 @@ final class SessionReceiver {
                 byte[] plaintext = ((DecryptResult.Decrypted) result).plaintext();
                 stores.sessions().store(address, next.encode());
                 if (plaintext.length == 0) {
-                    return new Opened(Optional.empty(), address.deviceId(), false, false, newDevice);
+                    return new Opened(Optional.empty(), address.deviceId(), false, false, newDevice, losses);
                 }
                 OpenedStanza opened;
                 try {
@@ -233,7 +242,7 @@ final class SessionReceiver {
                 }
                 log(stores, address, outer, plaintext);
                 return new Opened(Optional.of(deliver(stores, opened, peer, address.deviceId(), next)),
-                        address.deviceId(), false, false, newDevice);
+                        address.deviceId(), false, false, newDevice, losses);
             }
             return failure;
         });
@@ -263,7 +272,7 @@ final class SessionReceiver {
 
     private DecryptedStanza deliver(Stores stores, OpenedStanza opened, BareJid peer, long deviceId,
             SessionRecord record) {
-        Optional<DeviceCertificate> certificate = record.certificate();
+        Optional<DeviceCertificate> certificate = record.certificate(account.certificates());
         Optional<ContactTrust> trust = TrustRecords.load(stores, peer, account.clock());
         TrustLevel level = trust.map(t -> t.level(account.clock())).orElse(TrustLevel.UNVERIFIED);
         return new DecryptedStanza(opened.stanza(), peer, deviceId,

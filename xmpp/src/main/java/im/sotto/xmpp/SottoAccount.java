@@ -53,6 +53,7 @@ public final class SottoAccount {
     private final DeviceIdentity device;
     private final SecureRandom random;
     private final Clock clock;
+    private final VerifiedCertificates certificates = new VerifiedCertificates();
     private volatile ExternalTrust externalTrust = ExternalTrust.NONE;
 
     private SottoAccount(AccountStore store, AccountIdentity account, DeviceIdentity device, SecureRandom random,
@@ -162,6 +163,11 @@ public final class SottoAccount {
 
     Clock clock() {
         return clock;
+    }
+
+    /** Peer certificates this account already checked, so session records need not re-verify them per message. */
+    VerifiedCertificates certificates() {
+        return certificates;
     }
 
     static PreKeyVault loadVault(Stores stores) {

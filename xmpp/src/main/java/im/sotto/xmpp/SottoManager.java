@@ -189,6 +189,11 @@ public final class SottoManager extends Manager {
         return account;
     }
 
+    /** The sessions held with {@code peer}'s devices (suite, origin, SAS, continuity), for a status display. */
+    public java.util.List<SessionSummary> sessions(BareJid peer) {
+        return onWorker(() -> account.store().transact(stores -> SessionSummary.of(stores, peer)));
+    }
+
     public void addListener(SottoListener listener) {
         listeners.add(Objects.requireNonNull(listener, "listener"));
     }
