@@ -40,6 +40,11 @@ public sealed interface SecurityEvent {
         NEGOTIATION_FAILED,
         /** The peer's account key changed; sending is held until the user accepts the new key. */
         KEY_CHANGED,
+        /**
+         * A bundle published for the peer is not signed by the account key pinned for it: substituted by the server
+         * (or the peer changed its key, which a message from it will then show). Nothing was encrypted to it.
+         */
+        KEY_SUBSTITUTED,
         /** The stanza cannot be carried: broadcast presence, no recipient, too large. */
         UNSUPPORTED_STANZA,
         /** The contact's password did not match (or one side has none): one online guess spent, no session. */

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import im.sotto.protocol.crypto.InvalidPublicKeyException;
+import im.sotto.protocol.identity.AccountPublicKey;
 import im.sotto.protocol.identity.DeviceCertificate;
 import im.sotto.protocol.offline.BundleException;
 import im.sotto.protocol.offline.FirstMessageSender;
@@ -131,8 +132,11 @@ final class SessionCrypto {
         return payload;
     }
 
-    /** One offline session started per device of the peer whose bundle parsed, in one outer stanza. */
-    record FirstMessages(Stanza outer, List<Long> devices, List<String> skipped) {
+    /**
+     * One offline session started per device of the peer whose bundle parsed, in one outer stanza. {@code
+     * substituted} counts bundles refused because they are not signed by the account key pinned for the peer.
+     */
+    record FirstMessages(Stanza outer, List<Long> devices, List<String> skipped, int substituted) {
     }
 
     /**
@@ -149,8 +153,10 @@ final class SessionCrypto {
                 account.clock());
         List<Long> devices = new ArrayList<>();
         List<String> skipped = new ArrayList<>();
+        int[] substituted = {0};
         List<SottoEncrypted> elements = account.store().transact(stores -> {
             List<SottoEncrypted> out = new ArrayList<>();
+            Optional<AccountPublicKey> pinnedAccount = PeerTrust.pinned(stores, peer.toString());
             for (Map.Entry<Long, byte[]> entry : bundles.entrySet()) {
                 SessionAddress address = new SessionAddress(peer.toString(), entry.getKey());
                 Optional<DeviceCertificate> known = stores.sessions().load(address)
@@ -158,7 +164,19 @@ final class SessionCrypto {
                 RecipientKnowledge knowledge = known.map(RecipientKnowledge::pinned).orElse(RecipientKnowledge.unknown());
                 OutgoingFirstMessage first;
                 try {
-                    first = sender.send(PreKeyBundle.parse(entry.getValue()), knowledge, envelope, ad);
+                    PreKeyBundle bundle = PreKeyBundle.parse(entry.getValue());
+                    if (known.isEmpty() && pinnedAccount.isPresent()) {
+                        // A new device of a known account: its bundle must be signed by the account we know, or the
+                        // server substituted it (the bundle names no key, so only this check can tell).
+                        try {
+                            bundle.verify(pinnedAccount.get());
+                        } catch (BundleException e) {
+                            substituted[0]++;
+                            skipped.add("device " + entry.getKey() + ": not signed by the pinned account key");
+                            continue;
+                        }
+                    }
+                    first = sender.send(bundle, knowledge, envelope, ad);
                 } catch (BundleException e) {
                     skipped.add("device " + entry.getKey() + ": " + e.getMessage());
                     continue;
@@ -178,7 +196,8 @@ final class SessionCrypto {
             }
             return out;
         });
-        return new FirstMessages(elements.isEmpty() ? null : Wire.outer(inner, elements), devices, skipped);
+        return new FirstMessages(elements.isEmpty() ? null : Wire.outer(inner, elements), devices, skipped,
+                substituted[0]);
     }
 
     static String idOf(Stanza stanza) {

@@ -1,0 +1,97 @@
+package im.sotto.xmpp.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+import im.sotto.protocol.store.InMemoryAccountStore;
+import im.sotto.protocol.store.SessionAddress;
+import im.sotto.xmpp.SecurityEvent;
+import im.sotto.xmpp.SecurityEvent.SendFailure;
+import im.sotto.xmpp.SottoAccount;
+import im.sotto.xmpp.SottoSendException;
+import im.sotto.xmpp.TrustLevel;
+import im.sotto.xmpp.element.SottoEncrypted;
+
+import org.jivesoftware.smack.packet.Message;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * Key substitution: the server answers alice's requests for bob's device list and bundle with mallory's device
+ * and bundle (signed by mallory's account key).
+ */
+@ExtendWith(XmppServersExtension.class)
+class KeySubstitutionIT {
+
+    /** A known contact: the substituted bundle fails against bob's pinned key; nothing is sent, the message waits. */
+    @ParameterizedTest
+    @EnumSource(ServerKind.class)
+    void aKnownContactsSubstitutedBundleIsRefusedAndNothingIsSent(ServerKind kind, XmppServers servers)
+            throws Exception {
+        try (HostileScene scene = new HostileScene(servers.get(kind))) {
+            knownThenSubstituted(scene, false);
+        }
+    }
+
+    /** A verified contact: the same, and the contact stays verified (nothing about bob's key changed). */
+    @ParameterizedTest
+    @EnumSource(ServerKind.class)
+    void aVerifiedContactsSubstitutedBundleIsRefusedAndNothingIsSent(ServerKind kind, XmppServers servers)
+            throws Exception {
+        try (HostileScene scene = new HostileScene(servers.get(kind))) {
+            knownThenSubstituted(scene, true);
+            assertEquals(TrustLevel.VERIFIED, scene.alice.manager.trustLevel(scene.bobAccount()));
+        }
+    }
+
+    private static void knownThenSubstituted(HostileScene scene, boolean verified) throws Exception {
+        SottoParty alice = scene.alice;
+        SottoParty bob = scene.bob;
+        alice.manager.send(scene.secretChat(scene.bobJid(), "earlier " + scene.suffix)).get(20, TimeUnit.SECONDS);
+        assertEquals("earlier " + scene.suffix, ((Message) bob.next().stanza()).getBody());
+        if (verified) {
+            assertTrue(alice.manager.markVerified(scene.bobAccount()));
+        }
+        // No session with bob any more (a store restored without it, say): a new one must be made from his bundle.
+        alice.account.store().transact(s -> {
+            for (SessionAddress address : s.sessions().devices(scene.bobAccount().toString())) {
+                s.sessions().delete(address);
+            }
+            return null;
+        });
+        bob.disconnect();
+        SottoAccount mallory = SottoAccount.open(new InMemoryAccountStore(), new SecureRandom(), Clock.systemUTC());
+        scene.secrets.account("mallory", mallory);
+        BundleSubstitution substitution = new BundleSubstitution(scene.relay, alice, scene.bobAccount(), mallory);
+        scene.relay.rule(substitution);
+        int sentBefore = scene.relay.seen(r -> HostileScene.sentBy(r, alice)).size();
+
+        CompletableFuture<Void> sent = alice.manager.send(scene.secretChat(scene.bobAccount(), "later " + scene.suffix));
+        ExecutionException failure = assertThrows(ExecutionException.class, () -> sent.get(20, TimeUnit.SECONDS));
+        SottoSendException cause = assertInstanceOf(SottoSendException.class, failure.getCause());
+        assertEquals(SendFailure.KEY_SUBSTITUTED, cause.reason(), cause.getMessage());
+        assertTrue(cause.stillQueued());
+        var event = alice.awaitEvent(SecurityEvent.SendFailed.class, e -> e.reason() == SendFailure.KEY_SUBSTITUTED);
+        assertTrue(event.detail().contains("not signed by the pinned account key"), event.detail());
+        assertEquals(1, substitution.bundlesServed.get(), "alice fetched the substituted bundle");
+        assertEquals(sentBefore, scene.relay.seen(r -> HostileScene.sentBy(r, alice)).size(), "nothing was sent");
+        assertEquals(1, HostileScene.queued(alice, scene.bobAccount()), "the message waits in alice's store");
+        assertTrue(alice.account.store().transact(s -> s.sessions().devices(scene.bobAccount().toString())).isEmpty(),
+                "no session with the attacker's device");
+        assertNull(bob.inbox.poll(200, TimeUnit.MILLISECONDS));
+        scene.assertNothingSecretOnTheWire();
+        assertEquals(List.of(), scene.relay.seen(r -> HostileScene.sentBy(r, alice)
+                && HostileScene.carries(r, SottoEncrypted.Kind.FIRST_MESSAGE)));
+    }
+}
