@@ -109,6 +109,15 @@ public sealed interface SecurityEvent {
     record NotAcknowledged(BareJid peer, long deviceId, SequenceRange range) implements SecurityEvent {
     }
 
+    /**
+     * A session made from a bundle published for the peer before its account key was known (a first contact) used
+     * prekeys that account never signed: the server substituted keys, so what was sent in that session (its first
+     * message at least) was readable by the attacker and never reached the peer. The session is deleted; nothing
+     * more is encrypted to it.
+     */
+    record BundleSubstituted(BareJid peer, long deviceId) implements SecurityEvent {
+    }
+
     /** A broken session was replaced by a new one started for that purpose. */
     record SessionHealed(BareJid peer, long deviceId) implements SecurityEvent {
     }

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 import im.sotto.protocol.crypto.InvalidPublicKeyException;
 import im.sotto.protocol.identity.AccountPublicKey;
@@ -15,6 +16,7 @@ import im.sotto.protocol.offline.BundleException;
 import im.sotto.protocol.offline.FirstMessageSender;
 import im.sotto.protocol.offline.FirstReply;
 import im.sotto.protocol.offline.OutgoingFirstMessage;
+import im.sotto.protocol.offline.PendingConfirmation;
 import im.sotto.protocol.offline.PreKeyBundle;
 import im.sotto.protocol.offline.RecipientKnowledge;
 import im.sotto.protocol.ratchet.RatchetRecordException;
@@ -22,6 +24,7 @@ import im.sotto.protocol.ratchet.RatchetSession;
 import im.sotto.protocol.store.LogEntry;
 import im.sotto.protocol.store.SessionAddress;
 import im.sotto.protocol.store.Stores;
+import im.sotto.protocol.wire.MalformedInputException;
 import im.sotto.xmpp.element.SottoEncrypted;
 import im.sotto.xmpp.envelope.EnvelopeCodec;
 import im.sotto.xmpp.envelope.EnvelopeException;
@@ -39,10 +42,12 @@ import org.jxmpp.jid.EntityFullJid;
 final class SessionCrypto {
     private final SottoAccount account;
     private final EnvelopeCodec codec;
+    private final Consumer<SecurityEvent> events;
 
-    SessionCrypto(SottoAccount account, EnvelopeCodec codec) {
+    SessionCrypto(SottoAccount account, EnvelopeCodec codec, Consumer<SecurityEvent> events) {
         this.account = account;
         this.codec = codec;
+        this.events = events;
     }
 
     /** A session with one of the peer's devices that can send now. */
@@ -71,7 +76,9 @@ final class SessionCrypto {
         byte[] envelope = codec.seal(inner, self);
         BareJid peer = inner.getTo().asBareJid();
         byte[] ad = Wire.associatedData(self.asBareJid(), peer);
+        List<Long> substituted = new ArrayList<>();
         List<SottoEncrypted> elements = account.store().transact(stores -> {
+            substituted.clear();
             List<SottoEncrypted> out = new ArrayList<>();
             List<SessionAddress> addresses = new ArrayList<>(stores.sessions().devices(peer.toString()));
             if (inner instanceof IQ && preferredDevice.isPresent()) {
@@ -80,6 +87,11 @@ final class SessionCrypto {
             }
             for (SessionAddress address : addresses) {
                 SessionRecord record = SessionRecord.decode(stores.sessions().load(address).orElseThrow());
+                if (unsignedByPinnedAccount(stores, peer, record)) {
+                    stores.sessions().delete(address);
+                    substituted.add(address.deviceId());
+                    continue;
+                }
                 RatchetSession session = ratchet(record);
                 if (!session.canEncrypt()) {
                     continue;
@@ -97,7 +109,27 @@ final class SessionCrypto {
             }
             return out;
         });
+        substituted.forEach(device -> events.accept(new SecurityEvent.BundleSubstituted(peer, device)));
         return elements.isEmpty() ? Optional.empty() : Optional.of(Wire.outer(inner, elements));
+    }
+
+    /**
+     * True for a session started from a bundle before the peer's account key was known, now that it is known (the
+     * peer proved it through another device or a handshake) and did not sign that bundle's prekey.
+     */
+    private static boolean unsignedByPinnedAccount(Stores stores, BareJid peer, SessionRecord record) {
+        if (record.pendingConfirmation().isEmpty() || record.certificate().isPresent()) {
+            return false;
+        }
+        Optional<AccountPublicKey> pinned = PeerTrust.pinned(stores, peer.toString());
+        if (pinned.isEmpty()) {
+            return false;
+        }
+        try {
+            return !PendingConfirmation.decode(record.pendingConfirmation().get()).signedBy(pinned.get());
+        } catch (MalformedInputException e) {
+            throw new IllegalStateException("a stored pending confirmation cannot be read", e);
+        }
     }
 
     /** An empty ratchet message for one device: it lets a new responder send (the initiator always sends first). */

@@ -71,7 +71,7 @@ final class SessionDriver {
         EnvelopeCodec codec = new EnvelopeCodec(account.clock());
         this.account = account;
         this.connection = connection;
-        this.crypto = new SessionCrypto(account, codec);
+        this.crypto = new SessionCrypto(account, codec, events);
         this.receiver = new SessionReceiver(account, codec);
         this.handshakes = new OnlineHandshakes(account);
         this.directory = new PeerDirectory(connection);

@@ -55,6 +55,51 @@ class KeySubstitutionIT {
         }
     }
 
+    /**
+     * A first contact cannot tell a substituted bundle (it names no key): alice's first message goes to mallory's
+     * keys, unauthenticated. Bob cannot read it (NO_SESSION) and heals with an online handshake, which proves his
+     * account to alice; from then on the session made from the substituted bundle fails against bob's key: alice
+     * reports BundleSubstituted, deletes it, and encrypts nothing more to it.
+     */
+    @ParameterizedTest
+    @EnumSource(ServerKind.class)
+    void aFirstContactsSubstitutedBundleIsDetectedOnceBobProvesHisKey(ServerKind kind, XmppServers servers)
+            throws Exception {
+        try (HostileScene scene = new HostileScene(servers.get(kind))) {
+            SottoParty alice = scene.alice;
+            SottoParty bob = scene.bob;
+            bob.disconnect();
+            SottoAccount mallory = SottoAccount.open(new InMemoryAccountStore(), new SecureRandom(), Clock.systemUTC());
+            scene.secrets.account("mallory", mallory);
+            scene.relay.rule(new BundleSubstitution(scene.relay, alice, scene.bobAccount(), mallory));
+            alice.manager.send(scene.secretChat(scene.bobAccount(), "first " + scene.suffix)).get(20, TimeUnit.SECONDS);
+            var unauthenticated = alice.awaitEvent(SecurityEvent.SessionEstablished.class, e -> true);
+            assertEquals(mallory.device().deviceId(), unauthenticated.deviceId(), "a first contact cannot tell");
+            assertEquals(TrustLevel.UNAUTHENTICATED, alice.manager.trustLevel(scene.bobAccount()));
+
+            scene.relay.rule(StanzaRule.PASS);
+            bob.connect(scene.server.connectionVia("bob", "b2-" + scene.suffix, scene.relay.port()));
+            var unreadable = bob.awaitEvent(SecurityEvent.UndecryptableStanza.class, e -> true);
+            assertEquals(SecurityEvent.UndecryptableReason.NO_SESSION, unreadable.reason(), unreadable.detail());
+            bob.awaitEvent(SecurityEvent.SessionHealed.class, e -> true);
+            alice.awaitEvent(SecurityEvent.SessionEstablished.class,
+                    e -> e.deviceId() == bob.account.device().deviceId());
+
+            alice.manager.send(scene.secretChat(scene.bobJid(), "second " + scene.suffix)).get(20, TimeUnit.SECONDS);
+            assertEquals("second " + scene.suffix, ((Message) bob.next().stanza()).getBody());
+            var detected = alice.awaitEvent(SecurityEvent.BundleSubstituted.class, e -> true);
+            assertEquals(mallory.device().deviceId(), detected.deviceId());
+            assertEquals(List.of(new SessionAddress(scene.bobAccount().toString(), bob.account.device().deviceId())),
+                    alice.account.store().transact(s -> s.sessions().devices(scene.bobAccount().toString())),
+                    "only bob's real device is left");
+            List<RelayedStanza> aliceSent = scene.relay.seen(r -> HostileScene.sentBy(r, alice));
+            String last = aliceSent.get(aliceSent.size() - 1).xml();
+            assertEquals(1, last.split("kind='ratchet'", -1).length - 1, "encrypted for bob's device only: " + last);
+            assertNull(bob.inbox.poll(500, TimeUnit.MILLISECONDS), "the first message never reached bob");
+            scene.assertNothingSecretOnTheWire();
+        }
+    }
+
     private static void knownThenSubstituted(HostileScene scene, boolean verified) throws Exception {
         SottoParty alice = scene.alice;
         SottoParty bob = scene.bob;
