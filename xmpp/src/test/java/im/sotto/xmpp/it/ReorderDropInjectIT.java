@@ -8,12 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import im.sotto.protocol.ratchet.SequenceRange;
 import im.sotto.protocol.store.InMemoryAccountStore;
@@ -36,9 +33,6 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 @ExtendWith(XmppServersExtension.class)
 class ReorderDropInjectIT {
-    private static final Pattern RATCHET_PAYLOAD =
-            Pattern.compile("(<encrypted xmlns=['\"]" + Pattern.quote(SottoEncrypted.NAMESPACE)
-                    + "['\"] kind=['\"]ratchet['\"]>)([^<]+)(</encrypted>)");
 
     /** An online session in which alice's first message ("hello", her message 0) was read by bob. */
     private static void establish(HostileScene scene) throws Exception {
@@ -219,18 +213,8 @@ class ReorderDropInjectIT {
         }
     }
 
-    private interface PayloadEdit {
-        void edit(byte[] payload);
-    }
-
-    /** The outer stanza with its (single) ratchet payload decoded, edited and encoded again. */
-    static String editPayload(String outer, PayloadEdit edit) {
-        Matcher matcher = RATCHET_PAYLOAD.matcher(outer);
-        assertTrue(matcher.find(), outer);
-        byte[] payload = Base64.getDecoder().decode(matcher.group(2).trim());
-        edit.edit(payload);
-        return outer.substring(0, matcher.start(2)) + Base64.getEncoder().encodeToString(payload)
-                + outer.substring(matcher.end(2));
+    private static String editPayload(String outer, SottoPayload.Edit edit) {
+        return SottoPayload.edit(outer, SottoEncrypted.Kind.RATCHET, edit);
     }
 
     /** What the server stamps on a stanza it routes: the sender's full JID. */
