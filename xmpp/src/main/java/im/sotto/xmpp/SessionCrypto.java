@@ -75,7 +75,7 @@ final class SessionCrypto {
             long durableId) throws EnvelopeException {
         byte[] envelope = codec.seal(inner, self);
         BareJid peer = inner.getTo().asBareJid();
-        byte[] ad = Wire.associatedData(self.asBareJid(), peer);
+        byte[] ad = Wire.associatedData(self.asBareJid(), peer, Wire.kindAndType(inner));
         List<Long> substituted = new ArrayList<>();
         List<SottoEncrypted> elements = account.store().transact(stores -> {
             substituted.clear();
@@ -135,7 +135,7 @@ final class SessionCrypto {
     /** An empty ratchet message for one device: it lets a new responder send (the initiator always sends first). */
     SottoEncrypted heartbeat(BareJid self, BareJid peer, long deviceId) {
         SessionAddress address = new SessionAddress(peer.toString(), deviceId);
-        byte[] ad = Wire.associatedData(self, peer);
+        byte[] ad = Wire.associatedData(self, peer, Wire.SETUP_CARRIER);
         return account.store().transact(stores -> {
             SessionRecord record = SessionRecord.decode(stores.sessions().load(address).orElseThrow());
             return new SottoEncrypted(SottoEncrypted.Kind.RATCHET,
@@ -180,7 +180,7 @@ final class SessionCrypto {
             long durableId) throws EnvelopeException {
         byte[] envelope = codec.seal(inner, self);
         BareJid peer = inner.getTo().asBareJid();
-        byte[] ad = Wire.associatedData(self.asBareJid(), peer);
+        byte[] ad = Wire.associatedData(self.asBareJid(), peer, Wire.kindAndType(inner));
         FirstMessageSender sender = new FirstMessageSender(account.device(), SottoAccount.SUITES, account.random(),
                 account.clock());
         List<Long> devices = new ArrayList<>();

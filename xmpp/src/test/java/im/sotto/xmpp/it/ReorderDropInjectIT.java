@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import im.sotto.protocol.ratchet.SequenceRange;
 import im.sotto.protocol.store.InMemoryAccountStore;
+import im.sotto.xmpp.DecryptedStanza;
 import im.sotto.xmpp.SecurityEvent;
 import im.sotto.xmpp.SecurityEvent.UndecryptableReason;
 import im.sotto.xmpp.SottoAccount;
@@ -209,6 +210,37 @@ class ReorderDropInjectIT {
                     e -> e.reason() == UndecryptableReason.TAMPERED);
             assertTrue(reattributed.detail().contains("sealed by"), reattributed.detail());
             assertNull(scene.bob.inbox.poll(1, TimeUnit.SECONDS), "nothing redirected is delivered as genuine");
+            scene.assertNothingSecretOnTheWire();
+        }
+    }
+
+    /**
+     * The server changes the type of alice's chat messages (to headline, then groupchat): the type is bound into
+     * the ciphertext's associated data, so each is TAMPERED, nothing is delivered, the session is unchanged, and the
+     * next genuine message still arrives.
+     */
+    @ParameterizedTest
+    @EnumSource(ServerKind.class)
+    void aChangedTypeIsTampered(ServerKind kind, XmppServers servers) throws Exception {
+        try (HostileScene scene = new HostileScene(servers.get(kind))) {
+            establish(scene);
+            byte[] before = ReplayIT.sessionOf(scene.bob, scene.alice);
+            onAlicesMessages(scene, (n, stanza) -> n > 2 ? List.of(stanza.xml())
+                    : List.of(StanzaText.withAttribute(stanza.xml(), "type", n == 1 ? "headline" : "groupchat")));
+            for (int n = 1; n <= 2; n++) {
+                send(scene, n);
+                scene.bob.awaitEvent(SecurityEvent.UndecryptableStanza.class,
+                        e -> e.reason() == UndecryptableReason.TAMPERED);
+                scene.bob.events.clear();
+            }
+            assertNull(scene.bob.inbox.poll(500, TimeUnit.MILLISECONDS), "a retyped message is not delivered");
+            assertArrayEquals(before, ReplayIT.sessionOf(scene.bob, scene.alice), "the session is unchanged");
+            send(scene, 3);
+            DecryptedStanza third = scene.bob.next();
+            assertEquals("m3 " + scene.suffix, ((Message) third.stanza()).getBody());
+            assertEquals(Message.Type.chat, ((Message) third.stanza()).getType());
+            var missing = scene.bob.awaitEvent(SecurityEvent.MessagesMissing.class, e -> true);
+            assertEquals(List.of(SequenceRange.of(1, 2)), missing.ranges(), "the two retyped ones count as missing");
             scene.assertNothingSecretOnTheWire();
         }
     }
