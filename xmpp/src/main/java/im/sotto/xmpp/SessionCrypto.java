@@ -24,6 +24,7 @@ import im.sotto.protocol.ratchet.RatchetSession;
 import im.sotto.protocol.store.LogEntry;
 import im.sotto.protocol.store.SessionAddress;
 import im.sotto.protocol.store.Stores;
+import im.sotto.protocol.trust.ContactTrust;
 import im.sotto.protocol.wire.MalformedInputException;
 import im.sotto.xmpp.element.SottoEncrypted;
 import im.sotto.xmpp.envelope.EnvelopeCodec;
@@ -55,10 +56,13 @@ final class SessionCrypto {
         return account.store().transact(stores -> canSend(stores, peer));
     }
 
-    /** {@link #canSend(BareJid)} in the caller's transaction. */
+    /** {@link #canSend(BareJid)} in the caller's transaction; only sessions with devices trust allows count. */
     boolean canSend(Stores stores, BareJid peer) {
+        Optional<ContactTrust> trust = TrustRecords.load(stores, peer, account.clock());
         for (SessionAddress address : stores.sessions().devices(peer.toString())) {
-            if (load(stores, address).canEncrypt()) {
+            SessionRecord record = SessionRecord.decode(stores.sessions().load(address).orElseThrow());
+            if (TrustRecords.maySendToSession(trust, address.deviceId(), record.peerCertificate().isPresent(),
+                    account.clock()) && ratchet(record).canEncrypt()) {
                 return true;
             }
         }
@@ -80,6 +84,7 @@ final class SessionCrypto {
         List<SottoEncrypted> elements = account.store().transact(stores -> {
             substituted.clear();
             List<SottoEncrypted> out = new ArrayList<>();
+            Optional<ContactTrust> trust = TrustRecords.load(stores, peer, account.clock());
             List<SessionAddress> addresses = new ArrayList<>(stores.sessions().devices(peer.toString()));
             if (inner instanceof IQ && preferredDevice.isPresent()) {
                 addresses.sort((a, b) -> Boolean.compare(b.deviceId() == preferredDevice.get(),
@@ -87,10 +92,14 @@ final class SessionCrypto {
             }
             for (SessionAddress address : addresses) {
                 SessionRecord record = SessionRecord.decode(stores.sessions().load(address).orElseThrow());
-                if (unsignedByPinnedAccount(stores, peer, record)) {
+                if (unsignedByPinnedAccount(trust, record)) {
                     stores.sessions().delete(address);
                     substituted.add(address.deviceId());
                     continue;
+                }
+                if (!TrustRecords.maySendToSession(trust, address.deviceId(), record.peerCertificate().isPresent(),
+                        account.clock())) {
+                    continue;   // never to a device awaiting approval, of a distrusted contact, or under another key
                 }
                 RatchetSession session = ratchet(record);
                 if (!session.canEncrypt()) {
@@ -117,16 +126,12 @@ final class SessionCrypto {
      * True for a session started from a bundle before the peer's account key was known, now that it is known (the
      * peer proved it through another device or a handshake) and did not sign that bundle's prekey.
      */
-    private static boolean unsignedByPinnedAccount(Stores stores, BareJid peer, SessionRecord record) {
-        if (record.pendingConfirmation().isEmpty() || record.certificate().isPresent()) {
-            return false;
-        }
-        Optional<AccountPublicKey> pinned = PeerTrust.pinned(stores, peer.toString());
-        if (pinned.isEmpty()) {
+    private static boolean unsignedByPinnedAccount(Optional<ContactTrust> trust, SessionRecord record) {
+        if (record.pendingConfirmation().isEmpty() || record.peerCertificate().isPresent() || trust.isEmpty()) {
             return false;
         }
         try {
-            return !PendingConfirmation.decode(record.pendingConfirmation().get()).signedBy(pinned.get());
+            return !PendingConfirmation.decode(record.pendingConfirmation().get()).signedBy(trust.get().pinnedKey());
         } catch (MalformedInputException e) {
             throw new IllegalStateException("a stored pending confirmation cannot be read", e);
         }
@@ -148,7 +153,7 @@ final class SessionCrypto {
         byte[] payload;
         SessionRecord updated;
         if (record.owedReplyTranscript().isPresent()) {
-            DeviceCertificate sender = record.certificate().orElseThrow();
+            DeviceCertificate sender = record.certificate(account.certificates()).orElseThrow();
             try {
                 payload = FirstReply.seal(session, account.device(), sender, record.owedReplyTranscript().get(),
                         plaintext, ad);
@@ -165,10 +170,11 @@ final class SessionCrypto {
     }
 
     /**
-     * One offline session started per device of the peer whose bundle parsed, in one outer stanza. {@code
-     * substituted} counts bundles refused because they are not signed by the account key pinned for the peer.
+     * One offline session started per device of the peer whose bundle parsed, in one outer stanza; {@code unapproved}
+     * counts the devices skipped because the contact's trust does not allow sending to them, {@code substituted} the
+     * bundles refused because they are not signed by the account key pinned for the peer.
      */
-    record FirstMessages(Stanza outer, List<Long> devices, List<String> skipped, int substituted) {
+    record FirstMessages(Stanza outer, List<Long> devices, List<String> skipped, int unapproved, int substituted) {
     }
 
     /**
@@ -185,19 +191,34 @@ final class SessionCrypto {
                 account.clock());
         List<Long> devices = new ArrayList<>();
         List<String> skipped = new ArrayList<>();
+        int[] unapproved = {0};
         int[] substituted = {0};
         List<SottoEncrypted> elements = account.store().transact(stores -> {
             List<SottoEncrypted> out = new ArrayList<>();
-            Optional<AccountPublicKey> pinnedAccount = PeerTrust.pinned(stores, peer.toString());
+            Optional<ContactTrust> trust = TrustRecords.load(stores, peer, account.clock());
+            Optional<AccountPublicKey> pinnedAccount = trust.map(ContactTrust::pinnedKey);
             for (Map.Entry<Long, byte[]> entry : bundles.entrySet()) {
                 SessionAddress address = new SessionAddress(peer.toString(), entry.getKey());
                 Optional<DeviceCertificate> known = stores.sessions().load(address)
-                        .flatMap(r -> SessionRecord.decode(r).certificate());
-                RecipientKnowledge knowledge = known.map(RecipientKnowledge::pinned).orElse(RecipientKnowledge.unknown());
+                        .flatMap(r -> SessionRecord.decode(r).certificate(account.certificates()));
+                Optional<DeviceCertificate> met = known.isPresent() ? known : RetainedSecretRecord.certificates(stores,
+                        peer).stream().filter(c -> c.deviceId() == entry.getKey()).findFirst();
+                if (!TrustRecords.maySendTo(trust, met, account.clock())) {
+                    // A verified contact's device we cannot name as approved gets nothing: the bundle does not
+                    // prove whose it is, and a new device needs the user's approval first.
+                    skipped.add("device " + entry.getKey() + ": not approved");
+                    unapproved[0]++;
+                    continue;
+                }
+                // For a contact whose devices need approval, the first message is bound to the device key it proved
+                // before (a substituted bundle cannot read it); otherwise as before, blind to an unknown device.
+                boolean approvalNeeded = trust.map(t -> t.level(account.clock()).requiresDeviceApproval()).orElse(false);
+                Optional<DeviceCertificate> pinned = approvalNeeded ? met : known;
+                RecipientKnowledge knowledge = pinned.map(RecipientKnowledge::pinned).orElse(RecipientKnowledge.unknown());
                 OutgoingFirstMessage first;
                 try {
                     PreKeyBundle bundle = PreKeyBundle.parse(entry.getValue());
-                    if (known.isEmpty() && pinnedAccount.isPresent()) {
+                    if (pinned.isEmpty() && pinnedAccount.isPresent()) {
                         // A new device of a known account: its bundle must be signed by the account we know, or the
                         // server substituted it (the bundle names no key, so only this check can tell).
                         try {
@@ -214,7 +235,7 @@ final class SessionCrypto {
                     continue;
                 }
                 SessionRecord record = new SessionRecord(SessionOrigin.OFFLINE_FIRST_MESSAGE,
-                        first.session().toRecord(), known.map(DeviceCertificate::encoded),
+                        first.session().toRecord(), pinned.map(DeviceCertificate::encoded),
                         Optional.empty(), Optional.of(first.pendingConfirmation().encode()), Optional.empty(),
                         Optional.empty(), Optional.empty());
                 stores.sessions().store(address, record.encode());
@@ -229,7 +250,7 @@ final class SessionCrypto {
             return out;
         });
         return new FirstMessages(elements.isEmpty() ? null : Wire.outer(inner, elements), devices, skipped,
-                substituted[0]);
+                unapproved[0], substituted[0]);
     }
 
     static String idOf(Stanza stanza) {

@@ -15,11 +15,11 @@ import java.util.concurrent.TimeUnit;
 
 import im.sotto.protocol.store.InMemoryAccountStore;
 import im.sotto.protocol.store.SessionAddress;
+import im.sotto.protocol.trust.TrustLevel;
 import im.sotto.xmpp.SecurityEvent;
 import im.sotto.xmpp.SecurityEvent.SendFailure;
 import im.sotto.xmpp.SottoAccount;
 import im.sotto.xmpp.SottoSendException;
-import im.sotto.xmpp.TrustLevel;
 import im.sotto.xmpp.element.SottoEncrypted;
 
 import org.jivesoftware.smack.packet.Message;
@@ -44,14 +44,17 @@ class KeySubstitutionIT {
         }
     }
 
-    /** A verified contact: the same, and the contact stays verified (nothing about bob's key changed). */
+    /**
+     * A verified contact: a device alice never approved gets nothing at all (DEVICE_NOT_APPROVED, held), before the
+     * bundle is even looked at; the contact stays verified.
+     */
     @ParameterizedTest
     @EnumSource(ServerKind.class)
     void aVerifiedContactsSubstitutedBundleIsRefusedAndNothingIsSent(ServerKind kind, XmppServers servers)
             throws Exception {
         try (HostileScene scene = new HostileScene(servers.get(kind))) {
             knownThenSubstituted(scene, true);
-            assertEquals(TrustLevel.VERIFIED, scene.alice.manager.trustLevel(scene.bobAccount()));
+            assertEquals(java.util.Optional.of(TrustLevel.VERIFIED), scene.alice.manager.trustLevel(scene.bobAccount()));
         }
     }
 
@@ -75,7 +78,8 @@ class KeySubstitutionIT {
             alice.manager.send(scene.secretChat(scene.bobAccount(), "first " + scene.suffix)).get(20, TimeUnit.SECONDS);
             var unauthenticated = alice.awaitEvent(SecurityEvent.SessionEstablished.class, e -> true);
             assertEquals(mallory.device().deviceId(), unauthenticated.deviceId(), "a first contact cannot tell");
-            assertEquals(TrustLevel.UNAUTHENTICATED, alice.manager.trustLevel(scene.bobAccount()));
+            assertEquals(java.util.Optional.empty(), alice.manager.trustLevel(scene.bobAccount()),
+                    "nothing pinned: an unauthenticated first contact");
 
             scene.relay.rule(StanzaRule.PASS);
             bob.connect(scene.server.connectionVia("bob", "b2-" + scene.suffix, scene.relay.port()));
@@ -125,10 +129,12 @@ class KeySubstitutionIT {
         CompletableFuture<Void> sent = alice.manager.send(scene.secretChat(scene.bobAccount(), "later " + scene.suffix));
         ExecutionException failure = assertThrows(ExecutionException.class, () -> sent.get(20, TimeUnit.SECONDS));
         SottoSendException cause = assertInstanceOf(SottoSendException.class, failure.getCause());
-        assertEquals(SendFailure.KEY_SUBSTITUTED, cause.reason(), cause.getMessage());
+        SendFailure expected = verified ? SendFailure.DEVICE_NOT_APPROVED : SendFailure.KEY_SUBSTITUTED;
+        assertEquals(expected, cause.reason(), cause.getMessage());
         assertTrue(cause.stillQueued());
-        var event = alice.awaitEvent(SecurityEvent.SendFailed.class, e -> e.reason() == SendFailure.KEY_SUBSTITUTED);
-        assertTrue(event.detail().contains("not signed by the pinned account key"), event.detail());
+        var event = alice.awaitEvent(SecurityEvent.SendFailed.class, e -> e.reason() == expected);
+        assertTrue(event.detail().contains(verified ? "approved" : "not signed by the pinned account key"),
+                event.detail());
         assertEquals(1, substitution.bundlesServed.get(), "alice fetched the substituted bundle");
         assertEquals(sentBefore, scene.relay.seen(r -> HostileScene.sentBy(r, alice)).size(), "nothing was sent");
         assertEquals(1, HostileScene.queued(alice, scene.bobAccount()), "the message waits in alice's store");
