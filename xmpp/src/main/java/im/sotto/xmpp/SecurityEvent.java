@@ -47,6 +47,11 @@ public sealed interface SecurityEvent {
         NEGOTIATION_FAILED,
         /** Held: the peer's account key changed; sending waits until the user accepts the new key. */
         KEY_CHANGED,
+        /**
+         * A bundle published for the peer is not signed by the account key pinned for it: substituted by the server
+         * (or the peer changed its key, which a message from it will then show). Nothing was encrypted to it.
+         */
+        KEY_SUBSTITUTED,
         /** Held: the user distrusted the contact (or a SAS did not match); nothing goes out until it is verified. */
         DISTRUSTED,
         /** Held: the stanza is for a device of a verified contact that awaits the user's approval. */
@@ -126,6 +131,15 @@ public sealed interface SecurityEvent {
      * did not reach it. The stanzas went out encrypted; resending them is the application's choice.
      */
     record NotAcknowledged(BareJid peer, long deviceId, SequenceRange range) implements SecurityEvent {
+    }
+
+    /**
+     * A session made from a bundle published for the peer before its account key was known (a first contact) used
+     * prekeys that account never signed: the server substituted keys, so what was sent in that session (its first
+     * message at least) was readable by the attacker and never reached the peer. The session is deleted; nothing
+     * more is encrypted to it.
+     */
+    record BundleSubstituted(BareJid peer, long deviceId) implements SecurityEvent {
     }
 
     /** A broken session was replaced by a new one started for that purpose. */

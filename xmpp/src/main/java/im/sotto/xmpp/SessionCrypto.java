@@ -7,13 +7,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 import im.sotto.protocol.crypto.InvalidPublicKeyException;
+import im.sotto.protocol.identity.AccountPublicKey;
 import im.sotto.protocol.identity.DeviceCertificate;
 import im.sotto.protocol.offline.BundleException;
 import im.sotto.protocol.offline.FirstMessageSender;
 import im.sotto.protocol.offline.FirstReply;
 import im.sotto.protocol.offline.OutgoingFirstMessage;
+import im.sotto.protocol.offline.PendingConfirmation;
 import im.sotto.protocol.offline.PreKeyBundle;
 import im.sotto.protocol.offline.RecipientKnowledge;
 import im.sotto.protocol.ratchet.RatchetRecordException;
@@ -22,6 +25,7 @@ import im.sotto.protocol.store.LogEntry;
 import im.sotto.protocol.store.SessionAddress;
 import im.sotto.protocol.store.Stores;
 import im.sotto.protocol.trust.ContactTrust;
+import im.sotto.protocol.wire.MalformedInputException;
 import im.sotto.xmpp.element.SottoEncrypted;
 import im.sotto.xmpp.envelope.EnvelopeCodec;
 import im.sotto.xmpp.envelope.EnvelopeException;
@@ -39,10 +43,12 @@ import org.jxmpp.jid.EntityFullJid;
 final class SessionCrypto {
     private final SottoAccount account;
     private final EnvelopeCodec codec;
+    private final Consumer<SecurityEvent> events;
 
-    SessionCrypto(SottoAccount account, EnvelopeCodec codec) {
+    SessionCrypto(SottoAccount account, EnvelopeCodec codec, Consumer<SecurityEvent> events) {
         this.account = account;
         this.codec = codec;
+        this.events = events;
     }
 
     /** A session with one of the peer's devices that can send now. */
@@ -73,8 +79,10 @@ final class SessionCrypto {
             long durableId) throws EnvelopeException {
         byte[] envelope = codec.seal(inner, self);
         BareJid peer = inner.getTo().asBareJid();
-        byte[] ad = Wire.associatedData(self.asBareJid(), peer);
+        byte[] ad = Wire.associatedData(self.asBareJid(), peer, Wire.kindAndType(inner));
+        List<Long> substituted = new ArrayList<>();
         List<SottoEncrypted> elements = account.store().transact(stores -> {
+            substituted.clear();
             List<SottoEncrypted> out = new ArrayList<>();
             Optional<ContactTrust> trust = TrustRecords.load(stores, peer, account.clock());
             List<SessionAddress> addresses = new ArrayList<>(stores.sessions().devices(peer.toString()));
@@ -84,6 +92,11 @@ final class SessionCrypto {
             }
             for (SessionAddress address : addresses) {
                 SessionRecord record = SessionRecord.decode(stores.sessions().load(address).orElseThrow());
+                if (unsignedByPinnedAccount(trust, record)) {
+                    stores.sessions().delete(address);
+                    substituted.add(address.deviceId());
+                    continue;
+                }
                 if (!TrustRecords.maySendToSession(trust, address.deviceId(), record.peerCertificate().isPresent(),
                         account.clock())) {
                     continue;   // never to a device awaiting approval, of a distrusted contact, or under another key
@@ -105,13 +118,29 @@ final class SessionCrypto {
             }
             return out;
         });
+        substituted.forEach(device -> events.accept(new SecurityEvent.BundleSubstituted(peer, device)));
         return elements.isEmpty() ? Optional.empty() : Optional.of(Wire.outer(inner, elements));
+    }
+
+    /**
+     * True for a session started from a bundle before the peer's account key was known, now that it is known (the
+     * peer proved it through another device or a handshake) and did not sign that bundle's prekey.
+     */
+    private static boolean unsignedByPinnedAccount(Optional<ContactTrust> trust, SessionRecord record) {
+        if (record.pendingConfirmation().isEmpty() || record.peerCertificate().isPresent() || trust.isEmpty()) {
+            return false;
+        }
+        try {
+            return !PendingConfirmation.decode(record.pendingConfirmation().get()).signedBy(trust.get().pinnedKey());
+        } catch (MalformedInputException e) {
+            throw new IllegalStateException("a stored pending confirmation cannot be read", e);
+        }
     }
 
     /** An empty ratchet message for one device: it lets a new responder send (the initiator always sends first). */
     SottoEncrypted heartbeat(BareJid self, BareJid peer, long deviceId) {
         SessionAddress address = new SessionAddress(peer.toString(), deviceId);
-        byte[] ad = Wire.associatedData(self, peer);
+        byte[] ad = Wire.associatedData(self, peer, Wire.SETUP_CARRIER);
         return account.store().transact(stores -> {
             SessionRecord record = SessionRecord.decode(stores.sessions().load(address).orElseThrow());
             return new SottoEncrypted(SottoEncrypted.Kind.RATCHET,
@@ -142,9 +171,10 @@ final class SessionCrypto {
 
     /**
      * One offline session started per device of the peer whose bundle parsed, in one outer stanza; {@code unapproved}
-     * counts the devices skipped because the contact's trust does not allow sending to them.
+     * counts the devices skipped because the contact's trust does not allow sending to them, {@code substituted} the
+     * bundles refused because they are not signed by the account key pinned for the peer.
      */
-    record FirstMessages(Stanza outer, List<Long> devices, List<String> skipped, int unapproved) {
+    record FirstMessages(Stanza outer, List<Long> devices, List<String> skipped, int unapproved, int substituted) {
     }
 
     /**
@@ -156,15 +186,17 @@ final class SessionCrypto {
             long durableId) throws EnvelopeException {
         byte[] envelope = codec.seal(inner, self);
         BareJid peer = inner.getTo().asBareJid();
-        byte[] ad = Wire.associatedData(self.asBareJid(), peer);
+        byte[] ad = Wire.associatedData(self.asBareJid(), peer, Wire.kindAndType(inner));
         FirstMessageSender sender = new FirstMessageSender(account.device(), SottoAccount.SUITES, account.random(),
                 account.clock());
         List<Long> devices = new ArrayList<>();
         List<String> skipped = new ArrayList<>();
         int[] unapproved = {0};
+        int[] substituted = {0};
         List<SottoEncrypted> elements = account.store().transact(stores -> {
             List<SottoEncrypted> out = new ArrayList<>();
             Optional<ContactTrust> trust = TrustRecords.load(stores, peer, account.clock());
+            Optional<AccountPublicKey> pinnedAccount = trust.map(ContactTrust::pinnedKey);
             for (Map.Entry<Long, byte[]> entry : bundles.entrySet()) {
                 SessionAddress address = new SessionAddress(peer.toString(), entry.getKey());
                 Optional<DeviceCertificate> known = stores.sessions().load(address)
@@ -185,7 +217,19 @@ final class SessionCrypto {
                 RecipientKnowledge knowledge = pinned.map(RecipientKnowledge::pinned).orElse(RecipientKnowledge.unknown());
                 OutgoingFirstMessage first;
                 try {
-                    first = sender.send(PreKeyBundle.parse(entry.getValue()), knowledge, envelope, ad);
+                    PreKeyBundle bundle = PreKeyBundle.parse(entry.getValue());
+                    if (pinned.isEmpty() && pinnedAccount.isPresent()) {
+                        // A new device of a known account: its bundle must be signed by the account we know, or the
+                        // server substituted it (the bundle names no key, so only this check can tell).
+                        try {
+                            bundle.verify(pinnedAccount.get());
+                        } catch (BundleException e) {
+                            substituted[0]++;
+                            skipped.add("device " + entry.getKey() + ": not signed by the pinned account key");
+                            continue;
+                        }
+                    }
+                    first = sender.send(bundle, knowledge, envelope, ad);
                 } catch (BundleException e) {
                     skipped.add("device " + entry.getKey() + ": " + e.getMessage());
                     continue;
@@ -206,7 +250,7 @@ final class SessionCrypto {
             return out;
         });
         return new FirstMessages(elements.isEmpty() ? null : Wire.outer(inner, elements), devices, skipped,
-                unapproved[0]);
+                unapproved[0], substituted[0]);
     }
 
     static String idOf(Stanza stanza) {

@@ -72,7 +72,7 @@ final class SessionDriver {
         EnvelopeCodec codec = new EnvelopeCodec(account.clock());
         this.account = account;
         this.connection = connection;
-        this.crypto = new SessionCrypto(account, codec);
+        this.crypto = new SessionCrypto(account, codec, events);
         this.receiver = new SessionReceiver(account, codec);
         this.handshakes = new OnlineHandshakes(account);
         this.directory = new PeerDirectory(connection);
@@ -324,8 +324,14 @@ final class SessionDriver {
             }
             if (sent.outer() == null) {
                 queue.putBack(peer, first);
-                queue.failAll(peer, SendFailure.PEER_HAS_NO_SOTTO, "no bundle of " + peer + " is usable: "
-                        + sent.skipped());
+                if (sent.substituted() > 0) {
+                    // Never encrypt to keys the known account did not sign; the real bundle may be served later.
+                    queue.deferAll(peer, SendFailure.KEY_SUBSTITUTED, "no bundle of " + peer + " is usable: "
+                            + sent.skipped() + "; kept queued");
+                } else {
+                    queue.failAll(peer, SendFailure.PEER_HAS_NO_SOTTO, "no bundle of " + peer + " is usable: "
+                            + sent.skipped());
+                }
                 return;
             }
             for (long device : sent.devices()) {

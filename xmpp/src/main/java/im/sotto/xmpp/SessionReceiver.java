@@ -71,7 +71,7 @@ final class SessionReceiver {
     /** Tries every first-message element, then every ratchet element against every session with the sender. */
     Result open(Stanza outer, List<SottoEncrypted> elements) {
         BareJid peer = outer.getFrom().asBareJid();
-        byte[] ad = Wire.associatedData(peer, outer.getTo().asBareJid());
+        byte[] ad = Wire.associatedData(peer, outer.getTo().asBareJid(), Wire.kindAndType(outer));
         List<UndecryptableReason> reasons = new ArrayList<>();
         List<String> details = new ArrayList<>();
         Optional<SecurityEvent.KeyChanged> keyChange = Optional.empty();
