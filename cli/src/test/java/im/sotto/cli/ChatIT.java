@@ -140,6 +140,89 @@ class ChatIT {
                 "the decision was recorded: " + contacts);
     }
 
+    /**
+     * Carol has no Sotto yet: what alice types waits (the line says so, the reason is one line, the status counts
+     * it) and never reaches the server in plaintext; once carol runs sotto chat, it goes out encrypted.
+     */
+    @Test
+    void messagesWaitWithoutASessionNeverPlaintextAndGoOutOnceThereIsOne() throws Exception {
+        add("alice");
+        String aliceJid = prosody.jid("alice");
+        String carolJid = prosody.jid("carol");
+        String secret = "for carol only " + UUID.randomUUID().toString().substring(0, 8);
+        try (Tmux tmux = new Tmux(temp)) {
+            tmux.start("alice", WIDTH, HEIGHT, env("alice"), CliProcess.javaCommand("chat", carolJid));
+            tmux.await("alice", START, "no session in the status line", s -> statusLine(s).startsWith(carolJid
+                    + " | no session yet (messages wait, never sent in plaintext)"));
+            tmux.type("alice", secret);
+            tmux.await("alice", DELIVERY, "the message queued, with the reason", s -> s.contains(
+                    "queued: no encrypted session with " + carolJid + " yet") && s.lines().anyMatch(l -> l.startsWith(
+                    "! not sent to " + carolJid + ": PEER_HAS_NO_SOTTO: ") && l.contains("Never sent in plaintext."))
+                    && statusLine(s).endsWith("| 1 queued"));
+            assertFalse(prosody.storedData().contains(secret), "nothing reached the server in plaintext");
+
+            add("carol");
+            tmux.start("carol", WIDTH, HEIGHT, env("carol"), CliProcess.javaCommand("chat", aliceJid));
+            tmux.await("carol", START, "alice's waiting message", s -> s.lines().anyMatch(l -> l.contains(aliceJid
+                    + "/") && l.contains(": " + secret + "  [")));
+            tmux.await("alice", DELIVERY, "the outbox sent", s -> s.contains("1 message from the outbox went out "
+                    + "encrypted") && statusLine(s).startsWith(carolJid + " | encrypted ") && !statusLine(s)
+                    .contains("queued"));
+            assertFalse(prosody.storedData().contains(secret), "the server kept no plaintext");
+            tmux.type("alice", "/quit");
+            tmux.type("carol", "/quit");
+            assertEquals(0, tmux.awaitExit("alice", DELIVERY), tmux.screen("alice"));
+            assertEquals(0, tmux.awaitExit("carol", DELIVERY), tmux.screen("carol"));
+        }
+    }
+
+    /**
+     * Bob reinstalls (a new account key under the same JID, as an attacker who took over his account would show):
+     * alice's chat says so in one line, the status line shows it, and what she types is held, not sent.
+     */
+    @Test
+    void aChangedKeyIsOneLineInTheStatusAndHoldsSending() throws Exception {
+        add("alice");
+        add("bob");
+        String aliceJid = prosody.jid("alice");
+        String bobJid = prosody.jid("bob");
+        try (Tmux tmux = new Tmux(temp)) {
+            tmux.start("alice1", WIDTH, HEIGHT, env("alice"), CliProcess.javaCommand("chat", bobJid));
+            tmux.start("bob1", WIDTH, HEIGHT, env("bob"), CliProcess.javaCommand("chat", aliceJid));
+            tmux.await("alice1", START, "a session", s -> statusLine(s).startsWith(bobJid + " | encrypted "));
+            tmux.await("bob1", START, "a session", s -> statusLine(s).startsWith(aliceJid + " | encrypted "));
+            tmux.type("alice1", "/quit");
+            tmux.type("bob1", "/quit");
+            assertEquals(0, tmux.awaitExit("alice1", DELIVERY), tmux.screen("alice1"));
+            assertEquals(0, tmux.awaitExit("bob1", DELIVERY), tmux.screen("bob1"));
+
+            deleteTree(temp.resolve("bob"));
+            add("bob");
+            tmux.start("alice2", WIDTH, HEIGHT, env("alice"), CliProcess.javaCommand("chat", bobJid));
+            tmux.start("bob2", WIDTH, HEIGHT, env("bob"), CliProcess.javaCommand("chat", aliceJid));
+            String screen = tmux.await("alice2", START, "the key change", s -> statusLine(s).contains("| KEY CHANGED"));
+            assertTrue(screen.lines().anyMatch(l -> l.contains("! " + bobJid + " presented a NEW account key: ")
+                    && l.contains("sending held until you accept it")), screen);
+            String held = "to the new key " + UUID.randomUUID().toString().substring(0, 8);
+            tmux.type("alice2", held);
+            tmux.await("alice2", DELIVERY, "the message held", s -> s.lines().anyMatch(l -> l.startsWith(
+                    "! not sent to " + bobJid + ": KEY_CHANGED: ")) && statusLine(s).contains("| 1 queued"));
+            assertFalse(tmux.screen("bob2").contains(held), "bob's new key got nothing");
+            tmux.type("alice2", "/quit");
+            tmux.type("bob2", "/quit");
+            assertEquals(0, tmux.awaitExit("alice2", DELIVERY), tmux.screen("alice2"));
+            assertEquals(0, tmux.awaitExit("bob2", DELIVERY), tmux.screen("bob2"));
+        }
+    }
+
+    private static void deleteTree(Path root) throws java.io.IOException {
+        try (java.util.stream.Stream<Path> files = java.nio.file.Files.walk(root)) {
+            for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                java.nio.file.Files.delete(p);
+            }
+        }
+    }
+
     @Test
     void helpListsChatAndItsCommands() throws Exception {
         CliProcess.Run help = CliProcess.run(Map.of(), null, 60, "--help");
