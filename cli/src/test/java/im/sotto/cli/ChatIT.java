@@ -12,10 +12,17 @@ import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.jivesoftware.smack.ConnectionConfiguration;
+import org.jivesoftware.smack.packet.Message;
+import org.jivesoftware.smack.packet.StandardExtensionElement;
+import org.jivesoftware.smack.packet.StanzaBuilder;
+import org.jivesoftware.smack.tcp.XMPPTCPConnection;
+import org.jivesoftware.smack.tcp.XMPPTCPConnectionConfiguration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.jxmpp.jid.impl.JidCreate;
 
 /**
  * {@code sotto chat} used as a person uses it: two chats in real terminals (tmux panes), keys typed into one, the
@@ -212,6 +219,44 @@ class ChatIT {
             tmux.type("bob2", "/quit");
             assertEquals(0, tmux.awaitExit("alice2", DELIVERY), tmux.screen("alice2"));
             assertEquals(0, tmux.awaitExit("bob2", DELIVERY), tmux.screen("bob2"));
+        }
+    }
+
+    /**
+     * Someone who can inject stanzas into alice's stream (her server, or a thief of her password) sends bob a Sotto
+     * element of an unknown kind: bob's chat shows one line with the typed reason, MALFORMED, makes nothing of it
+     * and carries on.
+     */
+    @Test
+    void anUndecryptableStanzaIsOneLineWithItsTypedReason() throws Exception {
+        add("bob");
+        String aliceJid = prosody.jid("alice");
+        try (Tmux tmux = new Tmux(temp)) {
+            tmux.start("bob", WIDTH, HEIGHT, env("bob"), CliProcess.javaCommand("chat", aliceJid));
+            tmux.await("bob", START, "the chat ready", s -> s.contains("Chatting with " + aliceJid)
+                    && statusLine(s).startsWith(aliceJid + " | "));
+            XMPPTCPConnection injector = new XMPPTCPConnection(XMPPTCPConnectionConfiguration.builder()
+                    .setXmppDomain(prosody.domain()).setHost("127.0.0.1")
+                    .setPort(Integer.parseInt(prosody.server().substring(prosody.server().indexOf(':') + 1)))
+                    .setUsernameAndPassword("alice", prosody.password("alice")).setResource("injector")
+                    .setSecurityMode(ConnectionConfiguration.SecurityMode.disabled).build());
+            try {
+                injector.connect().login();
+                injector.sendStanza(StanzaBuilder.buildMessage().to(JidCreate.entityBareFrom(prosody.jid("bob")))
+                        .ofType(Message.Type.chat).addExtension(StandardExtensionElement.builder("encrypted",
+                                "https://sotto.im/protocol/1").addAttribute("kind", "bogus").setText("AAAA").build())
+                        .build());
+            } finally {
+                injector.disconnect();
+            }
+            // Smack hands the binding only the unparsed rest of such a stanza, without its sender.
+            tmux.await("bob", DELIVERY, "the undecryptable stanza with its reason", s -> s.lines().anyMatch(l ->
+                    l.matches("\\d\\d:\\d\\d:\\d\\d ! undecryptable stanza from an unknown sender: MALFORMED "
+                            + "\\(unknown kind 'bogus'\\)")));
+            assertTrue(statusLine(tmux.screen("bob")).startsWith(aliceJid + " | no session yet"),
+                    "nothing came of it: " + tmux.screen("bob"));
+            tmux.type("bob", "/quit");
+            assertEquals(0, tmux.awaitExit("bob", DELIVERY), tmux.screen("bob"));
         }
     }
 
