@@ -59,7 +59,7 @@ final class ChatStatus {
                 line.append(" (awaiting first reply)");
             }
         }
-        line.append(" | trust ").append(TrustDisplay.of(manager.trustLevel(peer)));
+        line.append(" | trust ").append(TrustNames.of(manager.contact(peer)));
         if (keyChanged) {
             line.append(" | KEY CHANGED");
         }

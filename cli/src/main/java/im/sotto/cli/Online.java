@@ -106,6 +106,19 @@ final class Online implements AutoCloseable {
         try {
             send(to, body);
         } catch (SottoSendException e) {
+            if (e.held()) {
+                // The manager keeps it in its own queue (encrypted at rest) and sends it after the user's decision.
+                throw new CliException(ExitCode.NOT_SENT, "held for " + to + ": " + explain(e) + "; it stays "
+                        + "queued (encrypted at rest) and goes out with the next command that logs in once you "
+                        + "decide. Nothing was sent in plaintext.", e);
+            }
+            if (e.stillQueued()) {
+                // The manager keeps it in the store's queue and sends it after a later login: queueing it in the
+                // outbox too would send it twice.
+                throw new CliException(ExitCode.NOT_SENT, "not sent to " + to + " yet: " + explain(e) + "; kept "
+                        + "queued (encrypted at rest), it goes out encrypted once a later sotto command connects and "
+                        + "a session can be made. Nothing was sent in plaintext.", e);
+            }
             enqueue(to.asBareJid(), body);
             throw new CliException(ExitCode.NOT_SENT, "not sent to " + to + ": " + explain(e) + "; kept in the "
                     + "outbox (encrypted at rest), it goes out encrypted with the next sotto send to " + to.asBareJid()
@@ -122,8 +135,9 @@ final class Online implements AutoCloseable {
             }
             throw new CliException(ExitCode.CONNECTION, "sending failed: " + Connector.rootMessage(e.getCause()), e);
         } catch (TimeoutException e) {
+            // Still waiting in the manager's (durable) queue: it is sent after a later login.
             throw new SottoSendException(im.sotto.xmpp.SecurityEvent.SendFailure.NEGOTIATION_FAILED,
-                    "no session within " + SEND_TIMEOUT_SECONDS + " s");
+                    "no session within " + SEND_TIMEOUT_SECONDS + " s", true);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new CliException(ExitCode.FAILED, "interrupted", e);
@@ -138,6 +152,13 @@ final class Online implements AutoCloseable {
                 return "no encrypted session could be negotiated";
             case KEY_CHANGED:
                 return "the peer's account key changed; compare and accept it with sotto trust --accept-new-key";
+            case DISTRUSTED:
+                return "you distrusted this contact; verify it again (sotto verify, or sotto trust) to send";
+            case DEVICE_NOT_APPROVED:
+                return "a device of this verified contact awaits your approval (sotto devices, then sotto trust "
+                        + "JID --device ID)";
+            case PASSWORD_MISMATCH:
+                return "the password agreed with this contact did not match (one online guess spent, no session)";
             default:
                 return e.getMessage();
         }

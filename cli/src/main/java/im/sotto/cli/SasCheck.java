@@ -41,19 +41,21 @@ final class SasCheck {
     }
 
     /**
-     * Records the answer: VERIFIED on yes, nothing on no. Returns the line to show; throws the one-line failure
-     * (exit code 7) when the answer was no or the decision cannot be recorded.
+     * Records the answer: VERIFIED on yes; on no the contact is DISTRUSTED (evidence of someone in the middle: nothing
+     * is sent to it until a later comparison matches). Returns the line to show; throws the one-line failure (exit
+     * code 7) when the answer was no or the decision cannot be recorded.
      */
     static String record(SottoManager manager, EntityBareJid peer, boolean same) {
         if (!same) {
+            manager.markSasMismatch(peer);
             throw new CliException(ExitCode.NOT_VERIFIED, "NOT verified: " + peer + " sees something else, so "
-                    + "someone may be in the middle; " + peer + " stays " + TrustDisplay.of(manager.trustLevel(peer))
-                    + ". Do not rely on this session; compare again in person");
+                    + "someone may be in the middle; " + peer + " is now " + TrustNames.of(manager.contact(peer))
+                    + ": nothing is sent to it until a comparison matches. Compare again in person");
         }
         if (!manager.markVerified(peer)) {
             throw new CliException(ExitCode.NOT_VERIFIED, "could not record the decision: the key pinned for " + peer
                     + " is not the one compared");
         }
-        return peer + " is now " + TrustDisplay.of(manager.trustLevel(peer));
+        return peer + " is now " + TrustNames.of(manager.contact(peer));
     }
 }

@@ -24,7 +24,8 @@ import picocli.CommandLine.Parameters;
 /** {@code sotto verify JID}: the SAS comparison. */
 @Command(name = "verify", mixinStandardHelpOptions = true, description = {"Compares the short authentication string "
         + "(8 characters) with a contact who runs sotto verify at the same time: shows it, asks whether the contact "
-        + "sees the same, and records the answer (yes: VERIFIED; no: not verified, exit code 7).",
+        + "sees the same, and records the answer (yes: VERIFIED, and the contact's devices awaiting approval are "
+        + "approved; no: DISTRUSTED, someone may be in the middle, exit code 7).",
         "The SAS comes from an online handshake; a session that began offline has none, and the full fingerprints "
         + "are compared instead. The answer is read from the terminal, or from standard input in scripts."})
 public final class VerifyCommand implements java.util.concurrent.Callable<Integer> {

@@ -91,7 +91,7 @@ class ChatIT {
                     s -> statusLine(s).startsWith(bobJid + encrypted) && statusLine(s).contains("| SAS "));
             String bobScreen = tmux.await("bob", START, "an encrypted session in the status line",
                     s -> statusLine(s).startsWith(aliceJid + encrypted) && statusLine(s).contains("| SAS "));
-            assertTrue(statusLine(aliceScreen).contains("| trust TRUSTED_ON_FIRST_USE"), aliceScreen);
+            assertTrue(statusLine(aliceScreen).contains("| trust UNVERIFIED"), aliceScreen);
             assertTrue(statusLine(aliceScreen).contains("online"), aliceScreen);
             assertTrue(statusLine(aliceScreen).contains("| continuity NEW_PEER"), "a first contact: " + aliceScreen);
             assertTrue(statusLine(bobScreen).contains("| continuity NEW_PEER"), "a first contact: " + bobScreen);
@@ -103,7 +103,7 @@ class ChatIT {
             String hello = "hello bob " + UUID.randomUUID().toString().substring(0, 8);
             tmux.type("alice", hello);
             tmux.await("bob", DELIVERY, "alice's message", s -> s.lines().anyMatch(l -> l.contains(aliceJid + "/")
-                    && l.contains(": " + hello + "  [TRUSTED_ON_FIRST_USE]")));
+                    && l.contains(": " + hello + "  [UNVERIFIED]")));
 
             // Bob is halfway through his reply when alice's second message arrives: it appears above, and what bob
             // has typed stays on his prompt line; he finishes it and alice sees the whole reply.

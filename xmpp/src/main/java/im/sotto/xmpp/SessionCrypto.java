@@ -21,6 +21,7 @@ import im.sotto.protocol.ratchet.RatchetSession;
 import im.sotto.protocol.store.LogEntry;
 import im.sotto.protocol.store.SessionAddress;
 import im.sotto.protocol.store.Stores;
+import im.sotto.protocol.trust.ContactTrust;
 import im.sotto.xmpp.element.SottoEncrypted;
 import im.sotto.xmpp.envelope.EnvelopeCodec;
 import im.sotto.xmpp.envelope.EnvelopeException;
@@ -49,10 +50,13 @@ final class SessionCrypto {
         return account.store().transact(stores -> canSend(stores, peer));
     }
 
-    /** {@link #canSend(BareJid)} in the caller's transaction. */
+    /** {@link #canSend(BareJid)} in the caller's transaction; only sessions with devices trust allows count. */
     boolean canSend(Stores stores, BareJid peer) {
+        Optional<ContactTrust> trust = TrustRecords.load(stores, peer, account.clock());
         for (SessionAddress address : stores.sessions().devices(peer.toString())) {
-            if (load(stores, address).canEncrypt()) {
+            SessionRecord record = SessionRecord.decode(stores.sessions().load(address).orElseThrow());
+            if (TrustRecords.maySendToSession(trust, address.deviceId(), record.peerCertificate().isPresent(),
+                    account.clock()) && ratchet(record).canEncrypt()) {
                 return true;
             }
         }
@@ -72,6 +76,7 @@ final class SessionCrypto {
         byte[] ad = Wire.associatedData(self.asBareJid(), peer);
         List<SottoEncrypted> elements = account.store().transact(stores -> {
             List<SottoEncrypted> out = new ArrayList<>();
+            Optional<ContactTrust> trust = TrustRecords.load(stores, peer, account.clock());
             List<SessionAddress> addresses = new ArrayList<>(stores.sessions().devices(peer.toString()));
             if (inner instanceof IQ && preferredDevice.isPresent()) {
                 addresses.sort((a, b) -> Boolean.compare(b.deviceId() == preferredDevice.get(),
@@ -79,6 +84,10 @@ final class SessionCrypto {
             }
             for (SessionAddress address : addresses) {
                 SessionRecord record = SessionRecord.decode(stores.sessions().load(address).orElseThrow());
+                if (!TrustRecords.maySendToSession(trust, address.deviceId(), record.peerCertificate().isPresent(),
+                        account.clock())) {
+                    continue;   // never to a device awaiting approval, of a distrusted contact, or under another key
+                }
                 RatchetSession session = ratchet(record);
                 if (!session.canEncrypt()) {
                     continue;
@@ -115,7 +124,7 @@ final class SessionCrypto {
         byte[] payload;
         SessionRecord updated;
         if (record.owedReplyTranscript().isPresent()) {
-            DeviceCertificate sender = record.certificate().orElseThrow();
+            DeviceCertificate sender = record.certificate(account.certificates()).orElseThrow();
             try {
                 payload = FirstReply.seal(session, account.device(), sender, record.owedReplyTranscript().get(),
                         plaintext, ad);
@@ -131,8 +140,11 @@ final class SessionCrypto {
         return payload;
     }
 
-    /** One offline session started per device of the peer whose bundle parsed, in one outer stanza. */
-    record FirstMessages(Stanza outer, List<Long> devices, List<String> skipped) {
+    /**
+     * One offline session started per device of the peer whose bundle parsed, in one outer stanza; {@code unapproved}
+     * counts the devices skipped because the contact's trust does not allow sending to them.
+     */
+    record FirstMessages(Stanza outer, List<Long> devices, List<String> skipped, int unapproved) {
     }
 
     /**
@@ -149,13 +161,28 @@ final class SessionCrypto {
                 account.clock());
         List<Long> devices = new ArrayList<>();
         List<String> skipped = new ArrayList<>();
+        int[] unapproved = {0};
         List<SottoEncrypted> elements = account.store().transact(stores -> {
             List<SottoEncrypted> out = new ArrayList<>();
+            Optional<ContactTrust> trust = TrustRecords.load(stores, peer, account.clock());
             for (Map.Entry<Long, byte[]> entry : bundles.entrySet()) {
                 SessionAddress address = new SessionAddress(peer.toString(), entry.getKey());
                 Optional<DeviceCertificate> known = stores.sessions().load(address)
-                        .flatMap(r -> SessionRecord.decode(r).certificate());
-                RecipientKnowledge knowledge = known.map(RecipientKnowledge::pinned).orElse(RecipientKnowledge.unknown());
+                        .flatMap(r -> SessionRecord.decode(r).certificate(account.certificates()));
+                Optional<DeviceCertificate> met = known.isPresent() ? known : RetainedSecretRecord.certificates(stores,
+                        peer).stream().filter(c -> c.deviceId() == entry.getKey()).findFirst();
+                if (!TrustRecords.maySendTo(trust, met, account.clock())) {
+                    // A verified contact's device we cannot name as approved gets nothing: the bundle does not
+                    // prove whose it is, and a new device needs the user's approval first.
+                    skipped.add("device " + entry.getKey() + ": not approved");
+                    unapproved[0]++;
+                    continue;
+                }
+                // For a contact whose devices need approval, the first message is bound to the device key it proved
+                // before (a substituted bundle cannot read it); otherwise as before, blind to an unknown device.
+                boolean approvalNeeded = trust.map(t -> t.level(account.clock()).requiresDeviceApproval()).orElse(false);
+                Optional<DeviceCertificate> pinned = approvalNeeded ? met : known;
+                RecipientKnowledge knowledge = pinned.map(RecipientKnowledge::pinned).orElse(RecipientKnowledge.unknown());
                 OutgoingFirstMessage first;
                 try {
                     first = sender.send(PreKeyBundle.parse(entry.getValue()), knowledge, envelope, ad);
@@ -164,7 +191,7 @@ final class SessionCrypto {
                     continue;
                 }
                 SessionRecord record = new SessionRecord(SessionOrigin.OFFLINE_FIRST_MESSAGE,
-                        first.session().toRecord(), known.map(DeviceCertificate::encoded),
+                        first.session().toRecord(), pinned.map(DeviceCertificate::encoded),
                         Optional.empty(), Optional.of(first.pendingConfirmation().encode()), Optional.empty(),
                         Optional.empty(), Optional.empty());
                 stores.sessions().store(address, record.encode());
@@ -178,7 +205,8 @@ final class SessionCrypto {
             }
             return out;
         });
-        return new FirstMessages(elements.isEmpty() ? null : Wire.outer(inner, elements), devices, skipped);
+        return new FirstMessages(elements.isEmpty() ? null : Wire.outer(inner, elements), devices, skipped,
+                unapproved[0]);
     }
 
     static String idOf(Stanza stanza) {

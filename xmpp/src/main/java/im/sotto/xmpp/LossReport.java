@@ -1,0 +1,48 @@
+package im.sotto.xmpp;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import im.sotto.protocol.ratchet.DecryptResult;
+import im.sotto.protocol.ratchet.RatchetSession;
+import im.sotto.protocol.ratchet.SequenceRange;
+
+import org.jxmpp.jid.BareJid;
+
+/** Turns what the ratchet's loss detection found with one decrypted message into events for the user. */
+final class LossReport {
+    /**
+     * Our messages the peer's newest message leaves unacknowledged count as lost once they are this old: a message
+     * and the peer's reply can cross on the way (the reply then acknowledges less without anything lost), and a
+     * server delivers within seconds; a minute separates the two with room to spare.
+     */
+    static final Duration UNACKNOWLEDGED_AFTER = Duration.ofMinutes(1);
+
+    private LossReport() {
+    }
+
+    /**
+     * The peer's messages this one proved missing, whether it was itself one reported missing before (late), and
+     * ours it proves lost: only when it brings a new acknowledgement, so each loss is reported once per reply.
+     */
+    static List<SecurityEvent> of(BareJid peer, long deviceId, RatchetSession session, DecryptResult result,
+            long acknowledgedBefore) {
+        if (!(result instanceof DecryptResult.Decrypted decrypted)) {
+            return List.of();
+        }
+        List<SecurityEvent> losses = new ArrayList<>();
+        if (!decrypted.newlyMissing().isEmpty()) {
+            losses.add(new SecurityEvent.MessagesMissing(peer, deviceId, decrypted.newlyMissing()));
+        }
+        if (decrypted.late()) {
+            losses.add(new SecurityEvent.ArrivedLate(peer, deviceId, decrypted.sequence()));
+        }
+        if (session.acknowledgedByPeer() > acknowledgedBefore) {
+            Optional<SequenceRange> lost = session.unacknowledgedOlderThan(UNACKNOWLEDGED_AFTER);
+            lost.ifPresent(range -> losses.add(new SecurityEvent.NotAcknowledged(peer, deviceId, range)));
+        }
+        return losses;
+    }
+}

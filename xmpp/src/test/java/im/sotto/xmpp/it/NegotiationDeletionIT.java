@@ -1,0 +1,91 @@
+package im.sotto.xmpp.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
+
+import im.sotto.xmpp.SecurityEvent;
+import im.sotto.xmpp.SecurityEvent.SendFailure;
+import im.sotto.xmpp.SottoSendException;
+import im.sotto.xmpp.element.SottoEncrypted;
+
+import org.jivesoftware.smack.packet.Message;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * A server that deletes the online handshake on the way: the sender retries, then reports a clear
+ * {@code NEGOTIATION_FAILED} that says the message stays queued; it is in the store's queue, never sent in
+ * plaintext, and goes out (once, in order) as soon as the server stops deleting and a session can be made.
+ */
+@ExtendWith(XmppServersExtension.class)
+class NegotiationDeletionIT {
+
+    @ParameterizedTest
+    @EnumSource(ServerKind.class)
+    void deletedFirstHandshakeMessagesAreRetriedThenReportedAndTheMessageStaysQueued(ServerKind kind,
+            XmppServers servers) throws Exception {
+        try (HostileScene scene = new HostileScene(servers.get(kind))) {
+            deleteThenDeliver(scene, stanza -> HostileScene.sentBy(stanza, scene.alice)
+                    && HostileScene.carries(stanza, SottoEncrypted.Kind.HANDSHAKE));
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(ServerKind.class)
+    void deletedHandshakeAnswersAreRetriedThenReportedAndTheMessageStaysQueued(ServerKind kind, XmppServers servers)
+            throws Exception {
+        try (HostileScene scene = new HostileScene(servers.get(kind))) {
+            deleteThenDeliver(scene, stanza -> HostileScene.sentBy(stanza, scene.bob)
+                    && HostileScene.carries(stanza, SottoEncrypted.Kind.HANDSHAKE));
+        }
+    }
+
+    private static void deleteThenDeliver(HostileScene scene, Predicate<RelayedStanza> deleted) throws Exception {
+        SottoParty alice = scene.alice;
+        SottoParty bob = scene.bob;
+        alice.manager.setHandshakeTimeout(HostileScene.SHORT_HANDSHAKE_TIMEOUT);
+        AtomicInteger deletions = new AtomicInteger();
+        scene.relay.rule(stanza -> {
+            if (deleted.test(stanza)) {
+                deletions.incrementAndGet();
+                return List.of();
+            }
+            return List.of(stanza.xml());
+        });
+
+        CompletableFuture<Void> sent = alice.manager.send(scene.secretChat(scene.bobJid(), "first " + scene.suffix));
+        ExecutionException failure = assertThrows(ExecutionException.class, () -> sent.get(30, TimeUnit.SECONDS));
+        SottoSendException cause = assertInstanceOf(SottoSendException.class, failure.getCause());
+        assertEquals(SendFailure.NEGOTIATION_FAILED, cause.reason());
+        assertTrue(cause.stillQueued(), "the failure says the message stays queued");
+        SecurityEvent.SendFailed event = alice.awaitEvent(SecurityEvent.SendFailed.class, e -> true);
+        assertEquals(SendFailure.NEGOTIATION_FAILED, event.reason());
+        assertTrue(event.stillQueued());
+        assertEquals(scene.bobAccount(), event.peer());
+        assertEquals(3, deletions.get(), "three attempts (the first try and two retries), each deleted");
+        assertEquals(1, HostileScene.queued(alice, scene.bobAccount()), "the message waits in alice's store");
+        assertNull(bob.inbox.poll(500, TimeUnit.MILLISECONDS), "nothing reached bob");
+
+        // The server stops deleting; alice's next message makes the session and carries the kept one first.
+        scene.relay.rule(StanzaRule.PASS);
+        alice.manager.send(scene.secretChat(scene.bobJid(), "second " + scene.suffix)).get(20, TimeUnit.SECONDS);
+        assertEquals("first " + scene.suffix, ((Message) bob.next().stanza()).getBody());
+        assertEquals("second " + scene.suffix, ((Message) bob.next().stanza()).getBody());
+        assertNull(bob.inbox.poll(1, TimeUnit.SECONDS), "each delivered exactly once");
+        assertEquals(0, HostileScene.queued(alice, scene.bobAccount()), "the store's queue is empty again");
+        assertEquals(1, alice.events.stream().filter(e -> e instanceof SecurityEvent.SendFailed).count(),
+                "one failure reported, not one per retry");
+        scene.assertNothingSecretOnTheWire();
+    }
+}
