@@ -212,8 +212,12 @@ class ChatIT {
                     && l.contains("sending held until you accept it")), screen);
             String held = "to the new key " + UUID.randomUUID().toString().substring(0, 8);
             tmux.type("alice2", held);
-            tmux.await("alice2", DELIVERY, "the message held", s -> s.lines().anyMatch(l -> l.startsWith(
-                    "! not sent to " + bobJid + ": KEY_CHANGED: ")) && statusLine(s).contains("| 1 queued"));
+            screen = tmux.await("alice2", DELIVERY, "the message held", s -> s.lines().anyMatch(l -> l.startsWith(
+                    "! held for " + bobJid + ": KEY_CHANGED: ") && l.endsWith("goes out once you decide. Never sent "
+                    + "in plaintext.")));
+            assertTrue(statusLine(screen).contains("| KEY CHANGED"), screen);
+            assertEquals(1, screen.lines().filter(l -> l.contains(" presented a NEW account key: ")).count(),
+                    "the key change is said once:\n" + screen);
             assertFalse(tmux.screen("bob2").contains(held), "bob's new key got nothing");
             tmux.type("alice2", "/quit");
             tmux.type("bob2", "/quit");
