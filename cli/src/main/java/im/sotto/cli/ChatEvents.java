@@ -26,6 +26,7 @@ final class ChatEvents implements SottoListener {
     private volatile PeerRendezvous rendezvous;
     private volatile Runnable statusChanged = () -> { };
     private volatile Optional<Fingerprint> peerFingerprint = Optional.empty();
+    private volatile String lastKeyChange;
 
     ChatEvents(EntityBareJid peer, ChatScreen screen, Executor actions) {
         this.peer = peer;
@@ -71,6 +72,14 @@ final class ChatEvents implements SottoListener {
     public void onEvent(SecurityEvent event) {
         if (event instanceof SecurityEvent.SendFailed f && outgoing != null && outgoing.isOurs(f.stanzaId())) {
             return; // the message's own line says it, with what happened to the message
+        }
+        if (event instanceof SecurityEvent.KeyChanged k) {
+            // Each attempt of the new key's device reports it again; the user needs it once per key.
+            String key = k.peer() + " " + k.presented().displayForm();
+            if (key.equals(lastKeyChange)) {
+                return;
+            }
+            lastKeyChange = key;
         }
         String line = EventPrinter.text(EventPrinter.describe(event));
         if (event instanceof SecurityEvent.SessionEstablished || event instanceof SecurityEvent.SessionHealed) {

@@ -99,6 +99,13 @@ final class ChatOutgoing {
     }
 
     private void failed(String body, Throwable failure) {
+        if (failure instanceof SottoSendException s && s.stillQueued()) {
+            // The binding keeps it in its own queue (encrypted at rest): the outbox too would send it twice.
+            screen.alert("! " + (s.held() ? "held for " : "not sent yet to ") + peer + ": " + s.reason() + ": "
+                    + Online.explain(s) + "; it stays queued (encrypted at rest) and goes out " + (s.held()
+                    ? "once you decide" : "once a session can be made") + ". Never sent in plaintext.");
+            return;
+        }
         online.enqueue(peer, body);
         String why = failure instanceof SottoSendException s ? s.reason() + ": " + Online.explain(s)
                 : Connector.rootMessage(failure);

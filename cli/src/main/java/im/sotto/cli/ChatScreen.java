@@ -22,8 +22,12 @@ import org.jline.utils.Status;
 final class ChatScreen implements AutoCloseable {
     private final Terminal terminal;
     private final LineReader reader;
+    /** Draws the pending status while the reader holds its lock, so it never interleaves with the prompt's drawing. */
+    private static final String STATUS_WIDGET = "sotto-status";
+
     private final Status status;
     private String shownStatus = "";
+    private volatile List<AttributedString> pendingStatus = List.of();
 
     private ChatScreen(Terminal terminal) {
         this.terminal = terminal;
@@ -33,6 +37,12 @@ final class ChatScreen implements AutoCloseable {
         Status found = Terminal.TYPE_DUMB.equals(terminal.getType())
                 || Terminal.TYPE_DUMB_COLOR.equals(terminal.getType()) ? null : Status.getStatus(terminal);
         this.status = found;
+        reader.getWidgets().put(STATUS_WIDGET, () -> {
+            status.update(pendingStatus);
+            reader.callWidget(LineReader.REDRAW_LINE);
+            reader.callWidget(LineReader.REDISPLAY);
+            return true;
+        });
     }
 
     static ChatScreen open() {
@@ -63,12 +73,17 @@ final class ChatScreen implements AutoCloseable {
             reader.printAbove("-- " + text);
             return;
         }
-        status.update(fitted(text, terminal.getWidth()).stream()
-                .map(l -> new AttributedString(l, AttributedStyle.INVERSE)).toList());
+        pendingStatus = fitted(text, terminal.getWidth()).stream()
+                .map(l -> new AttributedString(l, AttributedStyle.INVERSE)).toList();
         if (reader.isReading()) {
-            reader.callWidget(LineReader.REDRAW_LINE);
-            reader.callWidget(LineReader.REDISPLAY);
+            try {
+                reader.callWidget(STATUS_WIDGET);
+                return;
+            } catch (IllegalStateException e) {
+                // The line was accepted just now: nobody is drawing the prompt, so draw the status directly.
+            }
         }
+        status.update(pendingStatus);
     }
 
     /** The status text on one line, or on two (split between fields) when the terminal is narrower. */

@@ -58,7 +58,8 @@ final class EventPrinter {
         if (event instanceof SecurityEvent.UndecryptableStanza u) {
             e.put("event", "undecryptable");
             e.put("reason", u.reason().toString());
-            e.put("from", String.valueOf(u.from()));
+            // A stanza Smack could not parse at all comes without its sender.
+            e.put("from", u.from() == null ? null : u.from().toString());
             e.put("detail", u.detail());
         } else if (event instanceof SecurityEvent.SessionEstablished s) {
             e.put("event", "session");
@@ -148,7 +149,8 @@ final class EventPrinter {
             case "iq":
                 return time + " " + e.get("from") + " iq: " + e.get("xml");
             case "undecryptable":
-                return time + " ! undecryptable stanza from " + e.get("from") + ": " + e.get("reason") + " ("
+                return time + " ! undecryptable stanza from " + (e.get("from") == null ? "an unknown sender"
+                        : e.get("from")) + ": " + e.get("reason") + " ("
                         + e.get("detail") + ")";
             case "session":
                 return time + " * encrypted session with " + e.get("peer") + " (" + e.get("origin") + ")"

@@ -59,7 +59,14 @@ final class PeerRendezvous implements AutoCloseable {
      */
     void answer(Jid from) {
         if (encryptedSent.compareAndSet(false, true)) {
-            online.manager.send(StanzaBuilder.buildPresence().to(from).setStatus(status).build());
+            online.manager.send(StanzaBuilder.buildPresence().to(from).setStatus(status).build())
+                    .whenComplete((sent, failure) -> {
+                        if (failure != null) {
+                            // No session came of it (the binding reported why): the peer's next resource tries again.
+                            encryptedSent.set(false);
+                            answered.remove(from);
+                        }
+                    });
         }
     }
 

@@ -12,10 +12,17 @@ import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.jivesoftware.smack.ConnectionConfiguration;
+import org.jivesoftware.smack.packet.Message;
+import org.jivesoftware.smack.packet.StandardExtensionElement;
+import org.jivesoftware.smack.packet.StanzaBuilder;
+import org.jivesoftware.smack.tcp.XMPPTCPConnection;
+import org.jivesoftware.smack.tcp.XMPPTCPConnectionConfiguration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.jxmpp.jid.impl.JidCreate;
 
 /**
  * {@code sotto chat} used as a person uses it: two chats in real terminals (tmux panes), keys typed into one, the
@@ -138,6 +145,131 @@ class ChatIT {
         CliProcess.Run contacts = CliProcess.run(env("alice"), null, 120, "contacts");
         assertTrue(contacts.out().lines().anyMatch(l -> l.startsWith(bobJid) && l.contains("VERIFIED")),
                 "the decision was recorded: " + contacts);
+    }
+
+    /**
+     * Carol has no Sotto yet: what alice types waits (the line says so, the reason is one line, the status counts
+     * it) and never reaches the server in plaintext; once carol runs sotto chat, it goes out encrypted.
+     */
+    @Test
+    void messagesWaitWithoutASessionNeverPlaintextAndGoOutOnceThereIsOne() throws Exception {
+        add("alice");
+        String aliceJid = prosody.jid("alice");
+        String carolJid = prosody.jid("carol");
+        String secret = "for carol only " + UUID.randomUUID().toString().substring(0, 8);
+        try (Tmux tmux = new Tmux(temp)) {
+            tmux.start("alice", WIDTH, HEIGHT, env("alice"), CliProcess.javaCommand("chat", carolJid));
+            tmux.await("alice", START, "no session in the status line", s -> statusLine(s).startsWith(carolJid
+                    + " | no session yet (messages wait, never sent in plaintext)"));
+            tmux.type("alice", secret);
+            tmux.await("alice", DELIVERY, "the message queued, with the reason", s -> s.contains(
+                    "queued: no encrypted session with " + carolJid + " yet") && s.lines().anyMatch(l -> l.startsWith(
+                    "! not sent to " + carolJid + ": PEER_HAS_NO_SOTTO: ") && l.contains("Never sent in plaintext."))
+                    && statusLine(s).endsWith("| 1 queued"));
+            assertFalse(prosody.storedData().contains(secret), "nothing reached the server in plaintext");
+
+            add("carol");
+            tmux.start("carol", WIDTH, HEIGHT, env("carol"), CliProcess.javaCommand("chat", aliceJid));
+            tmux.await("carol", START, "alice's waiting message", s -> s.lines().anyMatch(l -> l.contains(aliceJid
+                    + "/") && l.contains(": " + secret + "  [")));
+            tmux.await("alice", DELIVERY, "the outbox sent", s -> s.contains("1 message from the outbox went out "
+                    + "encrypted") && statusLine(s).startsWith(carolJid + " | encrypted ") && !statusLine(s)
+                    .contains("queued"));
+            assertFalse(prosody.storedData().contains(secret), "the server kept no plaintext");
+            tmux.type("alice", "/quit");
+            tmux.type("carol", "/quit");
+            assertEquals(0, tmux.awaitExit("alice", DELIVERY), tmux.screen("alice"));
+            assertEquals(0, tmux.awaitExit("carol", DELIVERY), tmux.screen("carol"));
+        }
+    }
+
+    /**
+     * Bob reinstalls (a new account key under the same JID, as an attacker who took over his account would show):
+     * alice's chat says so in one line, the status line shows it, and what she types is held, not sent.
+     */
+    @Test
+    void aChangedKeyIsOneLineInTheStatusAndHoldsSending() throws Exception {
+        add("alice");
+        add("bob");
+        String aliceJid = prosody.jid("alice");
+        String bobJid = prosody.jid("bob");
+        try (Tmux tmux = new Tmux(temp)) {
+            tmux.start("alice1", WIDTH, HEIGHT, env("alice"), CliProcess.javaCommand("chat", bobJid));
+            tmux.start("bob1", WIDTH, HEIGHT, env("bob"), CliProcess.javaCommand("chat", aliceJid));
+            tmux.await("alice1", START, "a session", s -> statusLine(s).startsWith(bobJid + " | encrypted "));
+            tmux.await("bob1", START, "a session", s -> statusLine(s).startsWith(aliceJid + " | encrypted "));
+            tmux.type("alice1", "/quit");
+            tmux.type("bob1", "/quit");
+            assertEquals(0, tmux.awaitExit("alice1", DELIVERY), tmux.screen("alice1"));
+            assertEquals(0, tmux.awaitExit("bob1", DELIVERY), tmux.screen("bob1"));
+
+            deleteTree(temp.resolve("bob"));
+            add("bob");
+            tmux.start("alice2", WIDTH, HEIGHT, env("alice"), CliProcess.javaCommand("chat", bobJid));
+            tmux.start("bob2", WIDTH, HEIGHT, env("bob"), CliProcess.javaCommand("chat", aliceJid));
+            String screen = tmux.await("alice2", START, "the key change", s -> statusLine(s).contains("| KEY CHANGED"));
+            assertTrue(screen.lines().anyMatch(l -> l.contains("! " + bobJid + " presented a NEW account key: ")
+                    && l.contains("sending held until you accept it")), screen);
+            String held = "to the new key " + UUID.randomUUID().toString().substring(0, 8);
+            tmux.type("alice2", held);
+            screen = tmux.await("alice2", DELIVERY, "the message held", s -> s.lines().anyMatch(l -> l.startsWith(
+                    "! held for " + bobJid + ": KEY_CHANGED: ") && l.endsWith("goes out once you decide. Never sent "
+                    + "in plaintext.")));
+            assertTrue(statusLine(screen).contains("| KEY CHANGED"), screen);
+            assertEquals(1, screen.lines().filter(l -> l.contains(" presented a NEW account key: ")).count(),
+                    "the key change is said once:\n" + screen);
+            assertFalse(tmux.screen("bob2").contains(held), "bob's new key got nothing");
+            tmux.type("alice2", "/quit");
+            tmux.type("bob2", "/quit");
+            assertEquals(0, tmux.awaitExit("alice2", DELIVERY), tmux.screen("alice2"));
+            assertEquals(0, tmux.awaitExit("bob2", DELIVERY), tmux.screen("bob2"));
+        }
+    }
+
+    /**
+     * Someone who can inject stanzas into alice's stream (her server, or a thief of her password) sends bob a Sotto
+     * element of an unknown kind: bob's chat shows one line with the typed reason, MALFORMED, makes nothing of it
+     * and carries on.
+     */
+    @Test
+    void anUndecryptableStanzaIsOneLineWithItsTypedReason() throws Exception {
+        add("bob");
+        String aliceJid = prosody.jid("alice");
+        try (Tmux tmux = new Tmux(temp)) {
+            tmux.start("bob", WIDTH, HEIGHT, env("bob"), CliProcess.javaCommand("chat", aliceJid));
+            tmux.await("bob", START, "the chat ready", s -> s.contains("Chatting with " + aliceJid)
+                    && statusLine(s).startsWith(aliceJid + " | "));
+            XMPPTCPConnection injector = new XMPPTCPConnection(XMPPTCPConnectionConfiguration.builder()
+                    .setXmppDomain(prosody.domain()).setHost("127.0.0.1")
+                    .setPort(Integer.parseInt(prosody.server().substring(prosody.server().indexOf(':') + 1)))
+                    .setUsernameAndPassword("alice", prosody.password("alice")).setResource("injector")
+                    .setSecurityMode(ConnectionConfiguration.SecurityMode.disabled).build());
+            try {
+                injector.connect().login();
+                injector.sendStanza(StanzaBuilder.buildMessage().to(JidCreate.entityBareFrom(prosody.jid("bob")))
+                        .ofType(Message.Type.chat).addExtension(StandardExtensionElement.builder("encrypted",
+                                "https://sotto.im/protocol/1").addAttribute("kind", "bogus").setText("AAAA").build())
+                        .build());
+            } finally {
+                injector.disconnect();
+            }
+            // Smack hands the binding only the unparsed rest of such a stanza, without its sender.
+            tmux.await("bob", DELIVERY, "the undecryptable stanza with its reason", s -> s.lines().anyMatch(l ->
+                    l.matches("\\d\\d:\\d\\d:\\d\\d ! undecryptable stanza from an unknown sender: MALFORMED "
+                            + "\\(unknown kind 'bogus'\\)")));
+            assertTrue(statusLine(tmux.screen("bob")).startsWith(aliceJid + " | no session yet"),
+                    "nothing came of it: " + tmux.screen("bob"));
+            tmux.type("bob", "/quit");
+            assertEquals(0, tmux.awaitExit("bob", DELIVERY), tmux.screen("bob"));
+        }
+    }
+
+    private static void deleteTree(Path root) throws java.io.IOException {
+        try (java.util.stream.Stream<Path> files = java.nio.file.Files.walk(root)) {
+            for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                java.nio.file.Files.delete(p);
+            }
+        }
     }
 
     @Test

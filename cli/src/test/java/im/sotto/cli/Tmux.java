@@ -21,9 +21,13 @@ import java.util.function.Predicate;
 final class Tmux implements AutoCloseable {
     /** How often a screen is read while waiting for something to appear. */
     private static final long POLL_MILLIS = 200;
+    /** How a pane shows that its command exited: the line its script prints, or tmux's own. */
+    private static final java.util.regex.Pattern EXIT = java.util.regex.Pattern.compile(
+            "(?m)^(?:\\[exit (\\d+)\\]|Pane is dead \\(status (\\d+))");
 
     private final Path socket;
     private final Path directory;
+    private final List<String> started = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     Tmux(Path directory) throws Exception {
         this.directory = directory;
@@ -54,12 +58,13 @@ final class Tmux implements AutoCloseable {
         StringBuilder script = new StringBuilder("#!/bin/sh\n");
         env.forEach((k, v) -> script.append("export ").append(k).append("='").append(v.replace("'", "'\\''"))
                 .append("'\n"));
-        // Not exec: tmux reports no exit status for a JVM that replaced the pane's shell; the shell passes it on.
+        // Not exec: the shell prints the exit status, which tmux does not always report for a pane.
         command.forEach(word -> script.append("'").append(word.replace("'", "'\\''")).append("' "));
         script.append("\nstatus=$?\necho \"[exit $status]\"\nexit $status\n");
         Path file = directory.resolve(name + ".sh");
         Files.writeString(file, script);
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwx------"));
+        started.add(name);
         tmux("new-session", "-d", "-s", name, "-x", String.valueOf(width), "-y", String.valueOf(height),
                 file.toString());
     }
@@ -75,9 +80,10 @@ final class Tmux implements AutoCloseable {
         tmux("send-keys", "-t", name, "-l", text);
     }
 
-    /** The pane's screen as text, one line per row (the bottom row last). */
+    /** The pane's screen as text, one line per row (the bottom row last), a line wrapped by the terminal joined. */
     String screen(String name) throws Exception {
-        return tmux("capture-pane", "-p", "-t", name);
+        return tmux("capture-pane", "-p", "-J", "-t", name).lines().map(String::stripTrailing)
+                .collect(java.util.stream.Collectors.joining("\n", "", "\n"));
     }
 
     /** Reads the screen until {@code condition} holds; fails with the screen if it does not within {@code limit}. */
@@ -86,8 +92,14 @@ final class Tmux implements AutoCloseable {
         String screen = screen(name);
         while (!condition.test(screen)) {
             if (System.nanoTime() > deadline) {
+                StringBuilder others = new StringBuilder();
+                for (String other : started) {
+                    if (!other.equals(name)) {
+                        others.append("\n--- ").append(other).append("'s screen:\n").append(screen(other));
+                    }
+                }
                 throw new AssertionError(name + "'s screen did not show " + what + " within " + limit.toSeconds()
-                        + " s:\n" + screen);
+                        + " s:\n" + screen + others);
             }
             Thread.sleep(POLL_MILLIS);
             screen = screen(name);
@@ -95,13 +107,20 @@ final class Tmux implements AutoCloseable {
         return screen;
     }
 
-    /** Waits until the pane's command exits; returns its exit status. */
+    /**
+     * Waits until the pane's command exits; returns its exit status: as the pane's script printed it, as tmux's
+     * "Pane is dead" line says it, or as tmux reports it (whichever shows first: none of them is always there).
+     */
     int awaitExit(String name, Duration limit) throws Exception {
         long deadline = System.nanoTime() + limit.toNanos();
         while (true) {
+            java.util.regex.Matcher exit = EXIT.matcher(screen(name));
+            if (exit.find()) {
+                return Integer.parseInt(exit.group(1) != null ? exit.group(1) : exit.group(2));
+            }
             String[] dead = tmux("display-message", "-p", "-t", name, "#{pane_dead} #{pane_dead_status}").strip()
                     .split(" ");
-            if (dead[0].equals("1")) {
+            if (dead[0].equals("1") && dead.length == 2) {
                 return Integer.parseInt(dead[1]);
             }
             if (System.nanoTime() > deadline) {
