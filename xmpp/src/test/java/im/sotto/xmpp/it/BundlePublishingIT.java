@@ -14,7 +14,6 @@ import im.sotto.xmpp.pep.DeviceId;
 import im.sotto.xmpp.pep.PepException;
 import im.sotto.xmpp.pep.PepNodes;
 
-import org.jivesoftware.smack.filter.StanzaTypeFilter;
 import org.jivesoftware.smack.packet.IQ;
 import org.jivesoftware.smack.util.XmlStringBuilder;
 import org.jivesoftware.smackx.pubsub.PayloadItem;
@@ -39,7 +38,7 @@ class BundlePublishingIT {
             DeviceId device = randomDevice();
             byte[] bundle = randomBytes(1500);
             BundlePublisher.Report report;
-            try (StanzaCounter counter = new StanzaCounter(pair.alice, StanzaTypeFilter.IQ)) {
+            try (StanzaCounter counter = StanzaCounter.iqRequestsAndAnswers(pair.alice)) {
                 report = new BundlePublisher(pair.alice).publish(device, bundle);
                 counter.settle();
                 // disco + publish bundle + read list + publish list + read bundle + read list, each a request and

@@ -18,9 +18,25 @@ final class StanzaCounter implements AutoCloseable {
     private final StanzaListener onReceived = stanza -> received.incrementAndGet();
 
     StanzaCounter(XMPPConnection connection, StanzaFilter filter) {
+        this(connection, filter, filter);
+    }
+
+    /** Counts sent stanzas matching {@code sentFilter} and received ones matching {@code receivedFilter}. */
+    StanzaCounter(XMPPConnection connection, StanzaFilter sentFilter, StanzaFilter receivedFilter) {
         this.connection = connection;
-        connection.addStanzaSendingListener(onSent, filter);
-        connection.addSyncStanzaListener(onReceived, filter);
+        connection.addStanzaSendingListener(onSent, sentFilter);
+        connection.addSyncStanzaListener(onReceived, receivedFilter);
+    }
+
+    /**
+     * Our iq requests going out and the answers coming in: the server's own requests to us (a ping, a roster push)
+     * and our answers to them are not part of any path a test measures.
+     */
+    static StanzaCounter iqRequestsAndAnswers(XMPPConnection connection) {
+        return new StanzaCounter(connection,
+                stanza -> stanza instanceof org.jivesoftware.smack.packet.IQ iq && iq.isRequestIQ(),
+                stanza -> stanza instanceof org.jivesoftware.smack.packet.IQ iq && (iq.getType() == org.jivesoftware.smack.packet.IQ.Type.result
+                        || iq.getType() == org.jivesoftware.smack.packet.IQ.Type.error));
     }
 
     /**
