@@ -1,6 +1,8 @@
 package im.sotto.cli;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -38,13 +40,26 @@ public final class ListenCommand implements java.util.concurrent.Callable<Intege
     @Override
     public Integer call() throws InterruptedException {
         Accounts.Entry entry = Accounts.choose(common);
-        EventPrinter printer = new EventPrinter(System.out, json);
+        EventPrinter direct = new EventPrinter(System.out, json);
+        // Stanzas queued on the server arrive during login, before "ready": they are printed after it, in order, so
+        // a script reading the events sees "ready" first.
+        List<Map<String, Object>> early = new ArrayList<>();
+        boolean[] started = {false};
+        java.util.function.Consumer<Map<String, Object>> printer = event -> {
+            synchronized (early) {
+                if (started[0]) {
+                    direct.print(event);
+                } else {
+                    early.add(event);
+                }
+            }
+        };
         CountDownLatch messages = new CountDownLatch(count > 0 ? count : Integer.MAX_VALUE);
         SottoListener listener = new SottoListener() {
             @Override
             public void onStanza(DecryptedStanza stanza) {
                 Map<String, Object> event = EventPrinter.describe(stanza);
-                printer.print(event);
+                printer.accept(event);
                 if ("message".equals(event.get("event"))) {
                     messages.countDown();
                 }
@@ -52,7 +67,7 @@ public final class ListenCommand implements java.util.concurrent.Callable<Intege
 
             @Override
             public void onEvent(SecurityEvent event) {
-                printer.print(EventPrinter.describe(event));
+                printer.accept(EventPrinter.describe(event));
             }
         };
         try (Accounts.Opened opened = Accounts.open(common, entry);
@@ -64,10 +79,14 @@ public final class ListenCommand implements java.util.concurrent.Callable<Intege
             ready.put("account", entry.jid().toString());
             ready.put("resource", online.connection.getUser().getResourceOrEmpty().toString());
             ready.put("device", opened.account.device().deviceId());
-            if (json) {
-                printer.print(ready);
-            } else {
-                System.err.println("Listening as " + online.connection.getUser() + " (Ctrl-C to stop) ...");
+            synchronized (early) {
+                if (json) {
+                    direct.print(ready);
+                } else {
+                    System.err.println("Listening as " + online.connection.getUser() + " (Ctrl-C to stop) ...");
+                }
+                early.forEach(direct::print);
+                started[0] = true;
             }
             boolean reached = timeout > 0 ? messages.await(timeout, TimeUnit.SECONDS) : awaitForever(messages);
             return reached || count == 0 ? ExitCode.OK : ExitCode.TIMEOUT;
