@@ -45,4 +45,29 @@ final class LossReport {
         }
         return losses;
     }
+
+    /**
+     * Our messages in a session that a new one with the same device replaces and that the peer never acknowledged:
+     * a deleted first message or handshake leaves the peer without the session, it starts a new one, and what we sent
+     * in the old one would otherwise vanish without a word. They may have arrived (a peer that read and never
+     * replied acknowledged nothing), so the event says "not acknowledged", and resending stays the user's choice.
+     */
+    static Optional<SecurityEvent> unacknowledgedInReplaced(BareJid peer, long deviceId, Optional<byte[]> oldRecord,
+            SottoAccount account) {
+        if (oldRecord.isEmpty()) {
+            return Optional.empty();
+        }
+        RatchetSession old;
+        try {
+            old = RatchetSession.fromRecord(SessionRecord.decode(oldRecord.get()).ratchet(), account.random(),
+                    account.clock());
+        } catch (Exception e) {
+            return Optional.empty();   // an unreadable old record has nothing to report; the new one replaces it
+        }
+        long acknowledged = old.acknowledgedByPeer();
+        long sent = old.sentCount();
+        return sent > acknowledged
+                ? Optional.of(new SecurityEvent.NotAcknowledged(peer, deviceId, SequenceRange.of(acknowledged, sent - 1)))
+                : Optional.empty();
+    }
 }

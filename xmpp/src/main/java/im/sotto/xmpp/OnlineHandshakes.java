@@ -141,10 +141,11 @@ final class OnlineHandshakes {
      *     when stanzas may go to it)
      * @param keyChange the pinned and the presented key when the peer's account key changed (nothing was stored)
      * @param certification what checking the certification the peer attached found (nothing when it attached none)
+     * @param replacedLoss our messages in the session this one replaced that the peer never acknowledged
      */
     record Established(BareJid peer, long deviceId, boolean initiator, Optional<String> sas, Continuity continuity,
             boolean passwordChecked, PeerDecision.Outcome trust, Optional<SecurityEvent.KeyChanged> keyChange,
-            Optional<SecurityEvent> certification) {
+            Optional<SecurityEvent> certification, Optional<SecurityEvent> replacedLoss) {
     }
 
     /**
@@ -223,12 +224,16 @@ final class OnlineHandshakes {
             if (decision.outcome() == PeerDecision.Outcome.ACCOUNT_KEY_CHANGED) {
                 return new Established(peer, deviceId, initiator, sas, result.continuity(), password,
                         decision.outcome(), Optional.of(new SecurityEvent.KeyChanged(peer, decision.trust().pinnedKey().fingerprint(),
-                                result.peerCertificate().accountKey().fingerprint())), Optional.empty());
+                                result.peerCertificate().accountKey().fingerprint())), Optional.empty(),
+                        Optional.empty());
             }
             SessionRecord record = new SessionRecord(SessionOrigin.ONLINE_HANDSHAKE, session.toRecord(),
                     Optional.of(result.peerCertificate().encoded()), sas, Optional.empty(), Optional.empty(),
                     Optional.empty(), Optional.of(result.continuity()));
-            stores.sessions().store(new SessionAddress(peer.toString(), deviceId), record.encode());
+            SessionAddress address = new SessionAddress(peer.toString(), deviceId);
+            Optional<SecurityEvent> replacedLoss = LossReport.unacknowledgedInReplaced(peer, deviceId,
+                    stores.sessions().load(address), account);
+            stores.sessions().store(address, record.encode());
             RetainedSecretRecord.keep(stores, peer, result);
             Optional<SecurityEvent> certification = Optional.empty();
             if (result.continuity() == Continuity.BROKEN) {
@@ -241,7 +246,7 @@ final class OnlineHandshakes {
                         peer, result.peerCertificate().accountKey(), attached));
             }
             return new Established(peer, deviceId, initiator, sas, result.continuity(), password, decision.outcome(),
-                    Optional.empty(), certification);
+                    Optional.empty(), certification, replacedLoss);
         });
     }
 }

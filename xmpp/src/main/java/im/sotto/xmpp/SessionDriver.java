@@ -448,6 +448,7 @@ final class SessionDriver {
             return;
         }
         deviceAt.put(from, done.deviceId());
+        done.replacedLoss().ifPresent(events);
         if (done.continuity() == Continuity.BROKEN) {
             events.accept(new SecurityEvent.ContinuityBroken(peer, done.deviceId()));
         }

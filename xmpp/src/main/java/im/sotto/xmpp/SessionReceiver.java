@@ -151,11 +151,13 @@ final class SessionReceiver {
             SessionRecord record = new SessionRecord(SessionOrigin.OFFLINE_FIRST_MESSAGE,
                     accepted.session().toRecord(), Optional.of(accepted.sender().encoded()), Optional.empty(),
                     Optional.empty(), Optional.of(accepted.transcriptHash()), Optional.of(digest), Optional.empty());
+            Optional<SecurityEvent> replacedLoss = LossReport.unacknowledgedInReplaced(peer, address.deviceId(),
+                    stores.sessions().load(address), account);
             stores.sessions().store(address, record.encode());
             SottoAccount.storeVault(stores, accepted.vault());
             log(stores, address, outer, accepted.plaintext());
             return new Opened(Optional.of(deliver(stores, opened, peer, address.deviceId(), record)),
-                    address.deviceId(), true, true, needsApproval(decision));
+                    address.deviceId(), true, true, needsApproval(decision), replacedLoss.stream().toList());
         });
     }
 

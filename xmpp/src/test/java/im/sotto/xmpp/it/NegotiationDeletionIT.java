@@ -51,6 +51,50 @@ class NegotiationDeletionIT {
         }
     }
 
+    /**
+     * The first offline message deleted on the way: bob later gets a follow-up he cannot open, heals with a new
+     * session, and alice learns that both messages of the replaced session were never acknowledged (nothing is lost
+     * without a word); her resend arrives through the new session.
+     */
+    @ParameterizedTest
+    @EnumSource(ServerKind.class)
+    void aDeletedFirstMessageIsReportedNotAcknowledgedWhenBobHeals(ServerKind kind, XmppServers servers)
+            throws Exception {
+        try (HostileScene scene = new HostileScene(servers.get(kind))) {
+            SottoParty alice = scene.alice;
+            SottoParty bob = scene.bob;
+            org.jxmpp.jid.BareJid bobAccount = scene.bobAccount();
+            bob.disconnect();
+            AtomicInteger deletions = new AtomicInteger();
+            scene.relay.rule(stanza -> {
+                if (HostileScene.sentBy(stanza, alice)
+                        && HostileScene.carries(stanza, SottoEncrypted.Kind.FIRST_MESSAGE)) {
+                    deletions.incrementAndGet();
+                    return List.of();
+                }
+                return List.of(stanza.xml());
+            });
+            alice.manager.send(scene.secretChat(bobAccount, "first " + scene.suffix)).get(20, TimeUnit.SECONDS);
+            alice.manager.send(scene.secretChat(bobAccount, "second " + scene.suffix)).get(20, TimeUnit.SECONDS);
+            assertEquals(1, deletions.get(), "the first message was deleted, the follow-up went on");
+
+            scene.relay.rule(StanzaRule.PASS);
+            bob.connect(scene.server.connectionVia("bob", "b2-" + scene.suffix, scene.relay.port()));
+            SecurityEvent.UndecryptableStanza unreadable = bob.awaitEvent(SecurityEvent.UndecryptableStanza.class,
+                    e -> true);
+            assertEquals(SecurityEvent.UndecryptableReason.NO_SESSION, unreadable.reason());
+            SecurityEvent.NotAcknowledged lost = alice.awaitEvent(SecurityEvent.NotAcknowledged.class,
+                    e -> e.peer().equals(bobAccount));
+            assertEquals(0, lost.range().first(), "from the first message on");
+            assertEquals(1, lost.range().last(), "both messages of the replaced session: " + lost);
+            assertNull(bob.inbox.poll(500, TimeUnit.MILLISECONDS), "nothing was delivered as if it were whole");
+
+            alice.manager.send(scene.secretChat(bobAccount, "first again " + scene.suffix)).get(20, TimeUnit.SECONDS);
+            assertEquals("first again " + scene.suffix, ((Message) bob.next().stanza()).getBody());
+            scene.assertNothingSecretOnTheWire();
+        }
+    }
+
     private static void deleteThenDeliver(HostileScene scene, Predicate<RelayedStanza> deleted) throws Exception {
         SottoParty alice = scene.alice;
         SottoParty bob = scene.bob;
