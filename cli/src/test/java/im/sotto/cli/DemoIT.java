@@ -75,6 +75,27 @@ class DemoIT {
         assertFalse(portOpen(Integer.parseInt(port)), "the demo's Prosody still listens on " + port);
     }
 
+    /**
+     * {@code --server} mode as a user with two accounts on an existing server runs it: a Prosody that requires TLS
+     * with a self-signed certificate, trusted with {@code --server-cert}; passwords from the environment.
+     */
+    @Test
+    void demoAgainstAnExistingTlsServerPasses() throws Exception {
+        try (Prosody existing = new Prosody(true)) {
+            CliProcess.Run run = CliProcess.run(Map.of("SOTTO_ALICE_PASSWORD", existing.password("alice"),
+                    "SOTTO_BOB_PASSWORD", existing.password("bob")), null, 600, "demo", "--json",
+                    "--server", existing.server(), "--server-cert", existing.cert().toString(),
+                    "--alice", existing.jid("alice"), "--bob", existing.jid("bob"));
+            JsonNode report = new ObjectMapper().readTree(run.out());
+            assertEquals(0, run.exit(), run.toString());
+            assertTrue(report.get("passed").asBoolean(), run.toString());
+            assertFalse(report.get("privateServer").asBoolean());
+            assertTrue(report.get("sas").get("equal").asBoolean());
+            assertTrue(existing.log().contains("Stream encrypted (TLSv1."), "the demo used TLS");
+            assertFalse(run.out().contains(existing.password("alice")), "no password in the report");
+        }
+    }
+
     private static boolean portOpen(int port) {
         try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
             return true;
