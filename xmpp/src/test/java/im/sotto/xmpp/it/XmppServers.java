@@ -48,6 +48,11 @@ public final class XmppServers {
                     : logFile.getParent().getParent().resolve("spool");
         }
 
+        /** The throwaway password of {@code user} (for a child process that logs in on its own). */
+        public String password(String user) {
+            return require(properties, kind.name() + "_PASSWORD_" + user.toUpperCase(Locale.ROOT));
+        }
+
         /** Like {@link #connection} but through {@code viaPort} on loopback (a recording relay to the server). */
         public XMPPTCPConnection connectionVia(String user, String resource, int viaPort) {
             String password = require(properties, kind.name() + "_PASSWORD_" + user.toUpperCase(Locale.ROOT));
