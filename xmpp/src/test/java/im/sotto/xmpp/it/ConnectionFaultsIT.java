@@ -117,7 +117,7 @@ class ConnectionFaultsIT {
     }
 
     /** Logs in again on the same connection (same resource), once the old stream is gone. */
-    private static void reconnect(SottoParty party) throws Exception {
+    static void reconnect(SottoParty party) throws Exception {
         long deadline = System.nanoTime() + SottoParty.WAIT_MS * 1_000_000;
         while (party.connection.isConnected() && System.nanoTime() < deadline) {
             Thread.sleep(50);

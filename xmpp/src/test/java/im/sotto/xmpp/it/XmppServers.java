@@ -55,7 +55,11 @@ public final class XmppServers {
 
         /** Like {@link #connection} but through {@code viaPort} on loopback (a recording relay to the server). */
         public XMPPTCPConnection connectionVia(String user, String resource, int viaPort) {
-            String password = require(properties, kind.name() + "_PASSWORD_" + user.toUpperCase(Locale.ROOT));
+            return connectionAs(user, password(user), resource, viaPort);
+        }
+
+        /** A connection for an account registered by the test itself (see {@code SoakIT}), through {@code viaPort}. */
+        public XMPPTCPConnection connectionAs(String user, String password, String resource, int viaPort) {
             try {
                 XMPPTCPConnectionConfiguration config = XMPPTCPConnectionConfiguration.builder()
                         .setXmppDomain(domain)
