@@ -118,6 +118,8 @@ class ClientKillIT {
                         + "failed and reported to alice %d; bob to alice: %s%n", KILLS, startupKills, seconds, toBob,
                         sender.failed.size(), toAlice);
                 if (Boolean.getBoolean("sotto.kills.debug")) {
+                    Files.copy(dir.resolve("events.txt"), Path.of("target", "client-kill-events.txt"),
+                            java.nio.file.StandardCopyOption.REPLACE_EXISTING);
                     Files.readAllLines(dir.resolve("events.txt")).stream()
                             .limit(60).forEach(System.out::println);
                     System.out.println("bob's log (a2b, in order): " + KillDriver.bodiesInLog(bobStore,
@@ -246,7 +248,8 @@ class ClientKillIT {
         static Child start(Path props, Path dir, boolean last) throws IOException {
             List<String> command = new ArrayList<>(List.of(
                     Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xshare:auto",
-                    "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx256m", "-cp",
+                    "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx256m",
+                    "-Dsotto.kills.debug=" + Boolean.getBoolean("sotto.kills.debug"), "-cp",
                     System.getProperty("java.class.path"), KillDriver.class.getName(), props.toString()));
             if (last) {
                 command.add("final");

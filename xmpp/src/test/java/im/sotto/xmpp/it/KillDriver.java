@@ -80,6 +80,9 @@ public final class KillDriver implements SottoListener {
         try (OutputStream eventLog = new FileOutputStream(dir.resolve("events.txt").toFile(), true);
                 OutputStream intentLog = new FileOutputStream(intents.toFile(), true)) {
             KillDriver driver = new KillDriver(eventLog, p.getProperty("end"));
+            if (Boolean.getBoolean("sotto.kills.debug")) {
+                eventLog.write(("START " + ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.UTF_8));
+            }
             SottoManager sotto = SottoManager.enable(connection, account);
             sotto.setHandshakeTimeout(Duration.ofSeconds(2));
             sotto.addListener(driver);
@@ -188,7 +191,8 @@ public final class KillDriver implements SottoListener {
         try {
             events.write((event + "\n").getBytes(StandardCharsets.UTF_8));
             events.flush();
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
+            e.printStackTrace();
             throw new IllegalStateException(e);
         }
     }
