@@ -51,11 +51,13 @@ public final class HandshakeRateLimit {
             long elapsedMillis = Math.max(0, Duration.between(bucket.at(), now).toMillis());
             tokens = Math.min(BURST, bucket.tokens() + (double) elapsedMillis / REFILL_INTERVAL.toMillis());
         }
+        // A clock that steps back must not earn tokens when it steps forward again: time only moves on.
+        Instant stamp = bucket != null && bucket.at().isAfter(now) ? bucket.at() : now;
         if (tokens < 1) {
-            buckets.put(peer, new Bucket(tokens, now));
+            buckets.put(peer, new Bucket(tokens, stamp));
             return false;
         }
-        buckets.put(peer, new Bucket(tokens - 1, now));
+        buckets.put(peer, new Bucket(tokens - 1, stamp));
         return true;
     }
 }
