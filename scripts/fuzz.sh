@@ -22,6 +22,7 @@ TARGETS=(
   protocol:HandshakeFuzzTest#responderFinish
   protocol:HandshakeFuzzTest#initiatorResponse
   protocol:HandshakeFuzzTest#retainedSecretsRecord
+  protocol:HandshakeFuzzTest#attachedCertification
   protocol:DeviceCertificateFuzzTest#parse
   protocol:OfflineFuzzTest#bundle
   protocol:OfflineFuzzTest#firstMessage

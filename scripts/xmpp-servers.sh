@@ -12,6 +12,10 @@
 #                               again on the same port with the same data (users, offline messages); for fault tests.
 #   xmpp-servers.sh stop DIR    kill both by the PIDs recorded in DIR, then delete DIR.
 #
+# With SOTTO_PROSODY_TLS=1 in the environment, Prosody requires STARTTLS on c2s with a self-signed certificate for its
+# domain made for this run (openssl, installed from Debian if missing); servers.properties then names the certificate
+# as PROSODY_CERT (PEM) so a client can trust exactly that one. Without it (the default) Prosody speaks plaintext.
+#
 # Nothing outside DIR is written (apart from the Debian packages): the servers' data, logs, pid files and
 # the Erlang cookie all live in DIR, so several copies can run side by side and leave nothing behind.
 set -euo pipefail
@@ -28,6 +32,7 @@ install_if_missing() {
   local missing=()
   want prosody && ! command -v prosody >/dev/null 2>&1 && missing+=(prosody)
   want ejabberd && ! command -v ejabberdctl >/dev/null 2>&1 && missing+=(ejabberd)
+  prosody_tls && ! command -v openssl >/dev/null 2>&1 && missing+=(openssl)
   [ ${#missing[@]} -eq 0 ] && return
   [ "$(id -u)" -eq 0 ] || die "missing ${missing[*]} and not root: install them with apt-get"
   echo "xmpp-servers: installing ${missing[*]} from Debian" >&2
@@ -74,12 +79,29 @@ wait_for_port() { # name port logfile pid-or-empty
   return 1
 }
 
+prosody_tls() { want prosody && [ "${SOTTO_PROSODY_TLS:-0}" = 1 ]; }
+
+# A self-signed certificate for the domain (subjectAltName, which clients check), valid for two days: Prosody finds
+# it in its certificates directory by the domain's name.
+make_prosody_certificate() { # certs-dir
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 \
+    -subj "/CN=$PROSODY_DOMAIN" -addext "subjectAltName=DNS:$PROSODY_DOMAIN" \
+    -keyout "$1/$PROSODY_DOMAIN.key" -out "$1/$PROSODY_DOMAIN.crt" >/dev/null 2>&1 \
+    || die "openssl could not make a certificate for $PROSODY_DOMAIN"
+  chmod 600 "$1/$PROSODY_DOMAIN.key"
+}
+
 start_prosody() {
-  local d="$DIR/prosody" port
+  local d="$DIR/prosody" port tls_modules= require_tls=false
   port=$(free_port)
   mkdir -p "$d/data" "$d/certs"
+  if prosody_tls; then
+    make_prosody_certificate "$d/certs"
+    tls_modules='"tls", '
+    require_tls=true
+  fi
   cat > "$d/prosody.cfg.lua" <<EOF
--- Throwaway test server: loopback only, plaintext allowed because nothing leaves this machine.
+-- Throwaway test server: loopback only; plaintext allowed unless SOTTO_PROSODY_TLS=1, as nothing leaves this machine.
 run_as_root = true
 daemonize = false
 pidfile = "$d/prosody.pid"
@@ -94,11 +116,11 @@ s2s_ports = { }
 component_ports = { }
 http_ports = { }
 https_ports = { }
-c2s_require_encryption = false
+c2s_require_encryption = $require_tls
 allow_unencrypted_plain_auth = true
 authentication = "internal_hashed"
 storage = "internal"
-modules_enabled = { "roster", "saslauth", "disco", "pep", "offline", "ping", "posix" }
+modules_enabled = { $tls_modules"roster", "saslauth", "disco", "pep", "offline", "ping", "posix" }
 modules_disabled = { "s2s" }
 plugin_paths = { }
 Component = nil
@@ -114,7 +136,8 @@ EOF
   echo $! > "$d/launcher.pid"
   wait_for_port prosody "$port" "$d/prosody.log" "$!" || return 1
   { echo "PROSODY_HOST=127.0.0.1"; echo "PROSODY_PORT=$port"; echo "PROSODY_DOMAIN=$PROSODY_DOMAIN"
-    echo "PROSODY_LOG=$d/prosody.log"; } >> "$DIR/.props"
+    echo "PROSODY_LOG=$d/prosody.log"
+    if prosody_tls; then echo "PROSODY_CERT=$d/certs/$PROSODY_DOMAIN.crt"; fi; } >> "$DIR/.props"
 }
 
 start_ejabberd() {

@@ -114,7 +114,15 @@ final class Accounts {
         Protection protection = protection(common, entry, false);
         try {
             SqliteAccountStore store = SqliteAccountStore.open(entry.store(), protection);
-            return new Opened(entry, store, SottoAccount.open(store, new SecureRandom(), Clock.systemUTC()));
+            SottoAccount account = SottoAccount.open(store, new SecureRandom(), Clock.systemUTC());
+            try {
+                account.useExternalTrust(CertificationSettings.load(entry.directory(), entry.jid().toString(),
+                        account.identity().publicKey()));
+            } catch (CliException e) {
+                store.close();
+                throw e;
+            }
+            return new Opened(entry, store, account);
         } catch (NoSuchFileException e) {
             throw new CliException(ExitCode.STORE, "the store of " + entry.jid() + " is missing (" + entry.store()
                     + "); add the account again with: sotto account add " + entry.jid(), e);

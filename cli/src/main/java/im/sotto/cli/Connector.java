@@ -9,7 +9,10 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
+import java.security.cert.CertPathBuilderException;
+import java.security.cert.CertPathValidatorException;
 import java.security.cert.Certificate;
+import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.util.Optional;
 
@@ -120,6 +123,9 @@ public final class Connector {
                     : rootMessage(e);
             throw new CliException(ExitCode.CONNECTION, "cannot connect to " + where + " for " + jid + ": " + why
                     + "; is the server running? (--server HOST:PORT overrides DNS)", e);
+        } catch (SmackException.SecurityRequiredByServerException e) {
+            throw new CliException(ExitCode.CONNECTION, where + " requires TLS: leave out --insecure-loopback (and "
+                    + "pass --server-cert FILE if its certificate is self-signed)", e);
         } catch (SmackException.SecurityRequiredByClientException e) {
             throw new CliException(ExitCode.CONNECTION, "cannot connect securely to " + where + ": the server offers "
                     + "no TLS; plaintext is allowed only to a test server on 127.0.0.1 with --insecure-loopback", e);
@@ -145,8 +151,18 @@ public final class Connector {
     }
 
     private static CliException connectionFailure(String where, EntityBareJid jid, Exception e) {
-        Throwable cause = e;
-        while (cause != null) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof CertPathBuilderException || cause instanceof CertPathValidatorException) {
+                return new CliException(ExitCode.CONNECTION, "the certificate of " + where + " is not trusted: it is "
+                        + "self-signed or from an unknown authority, so this may not be the server, or someone is in "
+                        + "between; for your own self-signed server pass its certificate with --server-cert FILE", e);
+            }
+            if (cause instanceof CertificateException && String.valueOf(cause.getMessage()).contains("Hostname")) {
+                return new CliException(ExitCode.CONNECTION, "the certificate of " + where + " is not for "
+                        + jid.getDomain() + ": " + cause.getMessage(), e);
+            }
+        }
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
             if (cause instanceof SSLException) {
                 return new CliException(ExitCode.CONNECTION, "TLS with " + where + " failed: " + cause.getMessage()
                         + "; for a self-signed server pass its certificate with --server-cert FILE", e);
@@ -155,7 +171,6 @@ public final class Connector {
                 return new CliException(ExitCode.CONNECTION, "cannot connect to " + where + " for " + jid + ": "
                         + cause.getMessage() + "; is the server running?", e);
             }
-            cause = cause.getCause();
         }
         return new CliException(ExitCode.CONNECTION, "the connection to " + where + " for " + jid + " failed: "
                 + rootMessage(e), e);

@@ -3,17 +3,21 @@ package im.sotto.cli;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 import im.sotto.protocol.store.SessionAddress;
+import im.sotto.xmpp.ContactStatus;
 import im.sotto.xmpp.SottoManager;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 /** {@code sotto contacts}. */
-@Command(name = "contacts", mixinStandardHelpOptions = true, description = "Lists the accounts this device has "
-        + "encrypted sessions with: trust level, number of devices, last seen. Works offline.")
+@Command(name = "contacts", mixinStandardHelpOptions = true, description = {"Lists the accounts this device has "
+        + "encrypted sessions with: trust (UNAUTHENTICATED, UNVERIFIED, VERIFIED, CERTIFIED or DISTRUSTED), number "
+        + "of devices, last seen, and notes: devices awaiting approval, a changed account key, a certification. "
+        + "Works offline."})
 public final class ContactsCommand implements Callable<Integer> {
     @Mixin
     Common common;
@@ -29,13 +33,14 @@ public final class ContactsCommand implements Callable<Integer> {
             }
             Map<SessionAddress, Instant> seen = Contacts.lastSeen(opened);
             SottoManager trust = LocalTrust.manager(opened);
-            System.out.printf("%-32s %-22s %-8s %s%n", "CONTACT", "TRUST", "DEVICES", "LAST SEEN");
+            System.out.printf("%-32s %-16s %-8s %-30s %s%n", "CONTACT", "TRUST", "DEVICES", "LAST SEEN", "NOTES");
             for (Map.Entry<String, List<SessionAddress>> contact : devices.entrySet()) {
                 Instant last = contact.getValue().stream().map(seen::get).filter(java.util.Objects::nonNull)
                         .max(Instant::compareTo).orElse(null);
-                System.out.printf("%-32s %-22s %-8d %s%n", contact.getKey(),
-                        trust.trustLevel(Jids.account(contact.getKey())), contact.getValue().size(),
-                        last == null ? "never" : last.toString());
+                Optional<ContactStatus> status = trust.contact(Jids.account(contact.getKey()));
+                System.out.println(String.format("%-32s %-16s %-8d %-30s %s", contact.getKey(),
+                        TrustNames.of(status), contact.getValue().size(), last == null ? "never" : last.toString(),
+                        status.map(TrustNames::notes).orElse("")).stripTrailing());
             }
         }
         return ExitCode.OK;

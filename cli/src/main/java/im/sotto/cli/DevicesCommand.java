@@ -1,12 +1,13 @@
 package im.sotto.cli;
 
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
 
 import im.sotto.protocol.store.SessionAddress;
-import im.sotto.xmpp.TrustLevel;
+import im.sotto.xmpp.ContactStatus;
 
 import org.jxmpp.jid.EntityBareJid;
 
@@ -15,9 +16,10 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 /** {@code sotto devices JID}. */
-@Command(name = "devices", mixinStandardHelpOptions = true, description = "Lists a contact's devices this device has "
-        + "sessions with: device id, trust level (devices are certified by the account key, so they share the "
-        + "account's), last seen. Works offline.")
+@Command(name = "devices", mixinStandardHelpOptions = true, description = {"Lists a contact's devices: device id, "
+        + "status (APPROVED, or AWAITING APPROVAL for a new device of a verified contact: approve it with sotto trust "
+        + "JID --device ID), whether this device has a session with it, last seen. Then the contact's trust and "
+        + "certification. Works offline."})
 public final class DevicesCommand implements Callable<Integer> {
     @Mixin
     Common common;
@@ -30,18 +32,31 @@ public final class DevicesCommand implements Callable<Integer> {
         EntityBareJid peer = Jids.account(jid);
         Accounts.Entry entry = Accounts.choose(common);
         try (Accounts.Opened opened = Accounts.open(common, entry)) {
-            List<SessionAddress> devices = Contacts.devices(opened).getOrDefault(peer.toString(), List.of());
-            if (devices.isEmpty()) {
+            TreeSet<Long> withSession = new TreeSet<>();
+            Contacts.devices(opened).getOrDefault(peer.toString(), java.util.List.of())
+                    .forEach(a -> withSession.add(a.deviceId()));
+            Optional<ContactStatus> status = LocalTrust.manager(opened).contact(peer);
+            TreeSet<Long> all = new TreeSet<>(withSession);
+            status.ifPresent(s -> {
+                all.addAll(s.approvedDevices());
+                all.addAll(s.pendingDevices());
+            });
+            if (all.isEmpty()) {
                 System.out.println("No session with " + peer + " yet.");
                 return ExitCode.OK;
             }
-            TrustLevel trust = LocalTrust.manager(opened).trustLevel(peer);
             Map<SessionAddress, Instant> seen = Contacts.lastSeen(opened);
-            System.out.printf("%-12s %-22s %s%n", "DEVICE", "TRUST", "LAST SEEN");
-            for (SessionAddress device : devices) {
-                Instant last = seen.get(device);
-                System.out.printf("%-12d %-22s %s%n", device.deviceId(), trust, last == null ? "never" : last);
+            System.out.printf("%-12s %-18s %-8s %s%n", "DEVICE", "STATUS", "SESSION", "LAST SEEN");
+            for (long device : all) {
+                Instant last = seen.get(new SessionAddress(peer.toString(), device));
+                String state = status.map(s -> s.pendingDevices().contains(device) ? "AWAITING APPROVAL"
+                        : s.level().name().equals("DISTRUSTED") ? "DISTRUSTED" : "APPROVED").orElse("UNAUTHENTICATED");
+                System.out.printf("%-12d %-18s %-8s %s%n", device, state, withSession.contains(device) ? "yes" : "no",
+                        last == null ? "never" : last);
             }
+            System.out.println("Trust: " + TrustNames.of(status) + status.map(s -> " (" + s.source() + "), key "
+                    + s.fingerprint().shortForm()).orElse(""));
+            status.map(TrustNames::notes).filter(n -> !n.isEmpty()).ifPresent(n -> System.out.println("Notes: " + n));
         }
         return ExitCode.OK;
     }

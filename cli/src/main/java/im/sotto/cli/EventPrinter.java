@@ -43,9 +43,11 @@ final class EventPrinter {
         }
         e.put("from", String.valueOf(stanza.stanza().getFrom()));
         e.put("device", stanza.deviceId());
-        e.put("trust", stanza.trust().toString());
+        e.put("trust", TrustNames.of(stanza));
+        e.put("deviceApproved", stanza.deviceApproved());
         e.put("origin", stanza.origin().toString());
         stanza.sas().ifPresent(s -> e.put("sas", s));
+        stanza.continuity().ifPresent(c -> e.put("continuity", c.toString()));
         e.put("sentAt", stanza.sentAt().toString());
         return e;
     }
@@ -63,6 +65,14 @@ final class EventPrinter {
             e.put("device", s.deviceId());
             e.put("origin", s.origin().toString());
             s.sas().ifPresent(sas -> e.put("sas", sas));
+            s.continuity().ifPresent(c -> e.put("continuity", c.toString()));
+            e.put("password", s.passwordChecked() ? "checked" : "none");
+        } else if (event instanceof SecurityEvent.ContinuityBroken b) {
+            e.put("event", "continuity-broken");
+            e.put("device", b.deviceId());
+        } else if (event instanceof SecurityEvent.DeviceNeedsApproval d) {
+            e.put("event", "device-needs-approval");
+            e.put("device", d.deviceId());
         } else if (event instanceof SecurityEvent.SessionHealed h) {
             e.put("event", "session-healed");
             e.put("device", h.deviceId());
@@ -72,6 +82,7 @@ final class EventPrinter {
         } else if (event instanceof SecurityEvent.SendFailed f) {
             e.put("event", "send-failed");
             e.put("reason", f.reason().toString());
+            e.put("held", f.reason().held());
             e.put("detail", f.detail());
             e.put("still-queued", f.stillQueued());
         } else if (event instanceof SecurityEvent.MessagesMissing m) {
@@ -90,11 +101,28 @@ final class EventPrinter {
             e.put("event", "key-changed");
             e.put("pinned", k.pinned().displayForm());
             e.put("presented", k.presented().displayForm());
+        } else if (event instanceof SecurityEvent.Certified c) {
+            e.put("event", "certified");
+            e.put("method", c.method().toString());
+            e.put("subject", c.subject());
+            e.put("issuer", c.issuer());
+            e.put("validUntil", c.validUntil().toString());
+        } else if (event instanceof SecurityEvent.CertificationRejected r) {
+            e.put("event", "certification-rejected");
+            e.put("method", r.method().toString());
+            e.put("reason", r.reason().toString());
+            e.put("detail", r.detail());
         } else if (event instanceof SecurityEvent.PublishFailed p) {
             e.put("event", "publish-failed");
             e.put("detail", p.diagnosis());
         }
         return e;
+    }
+
+    /** The trust tag after a message: the level, and what else the reader must know about the sender. */
+    private static String tag(Map<String, Object> e) {
+        return "[" + e.get("trust") + (Boolean.FALSE.equals(e.get("deviceApproved")) ? ", device not approved" : "")
+                + ("BROKEN".equals(e.get("continuity")) ? ", continuity BROKEN" : "") + "]";
     }
 
     void print(Map<String, Object> event) {
@@ -113,10 +141,10 @@ final class EventPrinter {
         String time = LocalTime.now().format(TIME);
         switch (String.valueOf(e.get("event"))) {
             case "message":
-                return time + " " + e.get("from") + ": " + e.get("body") + "  [" + e.get("trust") + "]";
+                return time + " " + e.get("from") + ": " + e.get("body") + "  " + tag(e);
             case "presence":
                 return time + " " + e.get("from") + " is " + e.get("mode")
-                        + (e.get("status") == null ? "" : ": " + e.get("status")) + "  [" + e.get("trust") + "]";
+                        + (e.get("status") == null ? "" : ": " + e.get("status")) + "  " + tag(e);
             case "iq":
                 return time + " " + e.get("from") + " iq: " + e.get("xml");
             case "undecryptable":
@@ -124,17 +152,34 @@ final class EventPrinter {
                         + e.get("detail") + ")";
             case "session":
                 return time + " * encrypted session with " + e.get("peer") + " (" + e.get("origin") + ")"
-                        + (e.containsKey("sas") ? ", SAS " + e.get("sas") : "");
+                        + (e.containsKey("sas") ? ", SAS " + e.get("sas") : "")
+                        + (e.containsKey("continuity") ? ", continuity " + e.get("continuity") : "")
+                        + ("checked".equals(e.get("password")) ? ", password checked" : "");
+            case "continuity-broken":
+                return time + " ! continuity BROKEN with " + e.get("peer") + " device " + e.get("device")
+                        + ": it proved none of the secrets of your earlier sessions (stolen keys, or a restored "
+                        + "backup); compare the SAS: sotto verify " + e.get("peer");
+            case "device-needs-approval":
+                return time + " ! " + e.get("peer") + " has a new device " + e.get("device") + " awaiting your "
+                        + "approval; nothing is sent to it until: sotto trust " + e.get("peer") + " --device "
+                        + e.get("device");
             case "session-healed":
                 return time + " * session with " + e.get("peer") + " healed";
             case "capability-missing":
                 return time + " ! " + e.get("peer") + " no longer shows Sotto (stripped?): " + e.get("detail");
             case "send-failed":
-                return time + " ! not sent to " + e.get("peer") + ": " + e.get("reason") + " (" + e.get("detail")
+                return time + " ! " + (Boolean.TRUE.equals(e.get("held")) ? "held for " : "not sent to ")
+                        + e.get("peer") + ": " + e.get("reason") + " (" + e.get("detail")
                         + "); never sent in plaintext";
             case "key-changed":
                 return time + " ! " + e.get("peer") + " presented a NEW account key: " + e.get("presented")
                         + "; sending held until you accept it (sotto trust --accept-new-key)";
+            case "certified":
+                return time + " * " + e.get("peer") + " is CERTIFIED (" + e.get("method") + "): " + e.get("subject")
+                        + " by " + e.get("issuer") + " until " + e.get("validUntil");
+            case "certification-rejected":
+                return time + " ! the " + e.get("method") + " certification " + e.get("peer") + " attached was "
+                        + "rejected: " + e.get("reason") + " (" + e.get("detail") + "); trust not raised";
             case "publish-failed":
                 return time + " ! cannot publish this device's bundle: " + e.get("detail");
             default:

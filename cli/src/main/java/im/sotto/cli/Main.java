@@ -19,8 +19,10 @@ import picocli.CommandLine.Command;
                 + "--password-file / --passphrase-file. SOTTO_HOME (or --home) chooses where accounts live.", "",
                 ExitCode.HELP},
         subcommands = {DemoCommand.class, AccountCommand.class, StatusCommand.class, SendCommand.class,
-                ListenCommand.class, VerifyCommand.class, FingerprintCommand.class, ContactsCommand.class,
-                DevicesCommand.class, TrustCommand.class, CommandLine.HelpCommand.class})
+                ListenCommand.class, ChatCommand.class, VerifyCommand.class,
+                FingerprintCommand.class, ContactsCommand.class,
+                DevicesCommand.class, TrustCommand.class, DistrustCommand.class, CertifyCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     /** Set by {@code --debug}: errors then carry their stack trace. */
     static volatile boolean debug;

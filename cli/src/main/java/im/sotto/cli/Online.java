@@ -73,6 +73,8 @@ final class Online implements AutoCloseable {
         }
         progress.println("Connecting to " + transport.describe() + " as " + entry.jid() + " ...");
         Connector.connectAndLogin(connection, entry.jid(), transport);
+        progress.println("Logged in as " + connection.getUser() + (connection.isSecureConnection() ? " over TLS"
+                : " without TLS (test server on loopback)"));
         progress.println("Publishing this device's bundle ...");
         try {
             manager.republish().get(30, TimeUnit.SECONDS);
@@ -104,6 +106,12 @@ final class Online implements AutoCloseable {
         try {
             send(to, body);
         } catch (SottoSendException e) {
+            if (e.held()) {
+                // The manager keeps it in its own queue (encrypted at rest) and sends it after the user's decision.
+                throw new CliException(ExitCode.NOT_SENT, "held for " + to + ": " + explain(e) + "; it stays "
+                        + "queued (encrypted at rest) and goes out with the next command that logs in once you "
+                        + "decide. Nothing was sent in plaintext.", e);
+            }
             if (e.stillQueued()) {
                 // The manager keeps it in the store's queue and sends it after a later login: queueing it in the
                 // outbox too would send it twice.
@@ -144,6 +152,13 @@ final class Online implements AutoCloseable {
                 return "no encrypted session could be negotiated";
             case KEY_CHANGED:
                 return "the peer's account key changed; compare and accept it with sotto trust --accept-new-key";
+            case DISTRUSTED:
+                return "you distrusted this contact; verify it again (sotto verify, or sotto trust) to send";
+            case DEVICE_NOT_APPROVED:
+                return "a device of this verified contact awaits your approval (sotto devices, then sotto trust "
+                        + "JID --device ID)";
+            case PASSWORD_MISMATCH:
+                return "the password agreed with this contact did not match (one online guess spent, no session)";
             default:
                 return e.getMessage();
         }

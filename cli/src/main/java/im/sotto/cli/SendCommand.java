@@ -44,7 +44,7 @@ public final class SendCommand implements Callable<Integer> {
             System.err.println("Sending to " + peer + " (a new session may take a moment) ...");
             online.sendOrQueue(peer, body);
             System.out.println("sent to " + peer + ", end-to-end encrypted, trust "
-                    + online.manager.trustLevel(peer));
+                    + TrustNames.of(online.manager.contact(peer)));
         }
         return ExitCode.OK;
     }

@@ -2,10 +2,12 @@ package im.sotto.cli;
 
 import java.util.concurrent.Callable;
 
+import im.sotto.xmpp.ContactStatus;
 import im.sotto.xmpp.SottoManager;
 
 import org.jxmpp.jid.EntityBareJid;
 
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -14,9 +16,12 @@ import picocli.CommandLine.Parameters;
 /** {@code sotto trust JID}. */
 @Command(name = "trust", mixinStandardHelpOptions = true, description = {"Marks a contact's pinned account key as "
         + "VERIFIED: do this after comparing its fingerprint (sotto fingerprint on their side) by a channel you trust; "
-        + "sotto verify does the same through the SAS.",
+        + "sotto verify does the same through the SAS. Verifying approves the contact's devices awaiting approval "
+        + "and lifts a distrust.",
+        "--device ID approves one new device of a verified contact (sotto devices JID lists them); messages held "
+        + "for it go out with the next command that logs in.",
         "After a key change (the contact presented a new account key, sending to it is held), --accept-new-key pins "
-        + "the new key (unverified) and lets sending resume."})
+        + "the new key (UNVERIFIED) and lets the held messages go."})
 public final class TrustCommand implements Callable<Integer> {
     @Mixin
     Common common;
@@ -24,8 +29,16 @@ public final class TrustCommand implements Callable<Integer> {
     @Parameters(paramLabel = "JID", description = "The contact, user@domain.")
     String jid;
 
-    @Option(names = "--accept-new-key", description = "Accept the new account key the contact presented.")
-    boolean acceptNewKey;
+    @ArgGroup(exclusive = true)
+    Choice choice = new Choice();
+
+    static final class Choice {
+        @Option(names = "--accept-new-key", description = "Accept the new account key the contact presented.")
+        boolean acceptNewKey;
+
+        @Option(names = "--device", paramLabel = "ID", description = "Approve this device of the contact.")
+        Long device;
+    }
 
     @Override
     public Integer call() {
@@ -33,19 +46,29 @@ public final class TrustCommand implements Callable<Integer> {
         Accounts.Entry entry = Accounts.choose(common);
         try (Accounts.Opened opened = Accounts.open(common, entry)) {
             SottoManager manager = LocalTrust.manager(opened);
-            if (acceptNewKey) {
+            if (choice.acceptNewKey) {
                 if (!manager.acceptNewKey(peer)) {
                     throw new CliException(ExitCode.USAGE, peer + " presented no new key; nothing to accept");
                 }
-                System.out.println("Accepted the new key of " + peer + ": " + manager.trustLevel(peer)
+                System.out.println("Accepted the new key of " + peer + ": " + TrustNames.of(manager.contact(peer))
                         + "; compare it with sotto verify " + peer);
+                return ExitCode.OK;
+            }
+            if (choice.device != null) {
+                if (!manager.approveDevice(peer, choice.device)) {
+                    throw new CliException(ExitCode.USAGE, "device " + choice.device + " of " + peer + " is not "
+                            + "awaiting approval; awaiting: " + manager.contact(peer)
+                            .map(ContactStatus::pendingDevices).map(Object::toString).orElse("none"));
+                }
+                System.out.println("Approved device " + choice.device + " of " + peer + "; held messages go out "
+                        + "with the next sotto send or listen");
                 return ExitCode.OK;
             }
             if (!manager.markVerified(peer)) {
                 throw new CliException(ExitCode.NOT_VERIFIED, "no key pinned for " + peer + " yet: exchange a "
                         + "message first, then compare fingerprints");
             }
-            System.out.println(peer + " is now " + manager.trustLevel(peer));
+            System.out.println(peer + " is now " + TrustNames.of(manager.contact(peer)));
         }
         return ExitCode.OK;
     }

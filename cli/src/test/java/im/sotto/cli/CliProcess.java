@@ -108,4 +108,13 @@ final class CliProcess {
             }
         });
     }
+
+    /** A failure is one line on stderr (after progress lines), starting "sotto: ", with no stack trace. */
+    static String oneLineError(Run run) {
+        List<String> errors = run.err().lines().filter(l -> l.startsWith("sotto: ")).toList();
+        if (errors.size() != 1 || run.err().contains("\tat ") || run.err().contains("Exception")) {
+            throw new AssertionError("expected one error line and no stack trace:\n" + run);
+        }
+        return errors.get(0);
+    }
 }

@@ -112,17 +112,21 @@ class CommandsIT {
         JsonNode message = events.stream().filter(e -> e.get("event").asText().equals("message")).findFirst()
                 .orElseThrow(() -> new AssertionError(listened.toString()));
         assertEquals("the eagle has landed", message.get("body").asText());
-        assertEquals("TRUSTED_ON_FIRST_USE", message.get("trust").asText());
+        assertEquals("UNVERIFIED", message.get("trust").asText());
+        assertTrue(message.get("deviceApproved").asBoolean(), message.toString());
         assertTrue(message.get("from").asText().startsWith(prosody.jid("alice") + "/"));
         assertFalse(prosody.storedData().contains("eagle has landed"), "the server kept no plaintext");
 
         CliProcess.Run contacts = sotto(bob, "contacts");
         assertEquals(0, contacts.exit(), contacts.toString());
         assertTrue(contacts.out().lines().anyMatch(l -> l.startsWith(prosody.jid("alice"))
-                && l.contains("TRUSTED_ON_FIRST_USE") && !l.contains("never")), contacts.out());
+                && l.contains("UNVERIFIED") && !l.contains("never")), contacts.out());
         CliProcess.Run devices = sotto(bob, "devices", prosody.jid("alice"));
         assertEquals(0, devices.exit(), devices.toString());
-        assertEquals(2, devices.out().lines().count(), "a header and alice's one device: " + devices.out());
+        List<String> deviceLines = devices.out().lines().toList();
+        assertEquals(3, deviceLines.size(), "a header, alice's one device, her trust: " + devices.out());
+        assertTrue(deviceLines.get(1).matches("\\d+ +APPROVED +yes +\\S+"), deviceLines.get(1));
+        assertTrue(deviceLines.get(2).startsWith("Trust: UNVERIFIED (TOFU), key "), deviceLines.get(2));
 
         CliProcess.Run fingerprint = sotto(alice, "fingerprint", "--qr");
         assertEquals(0, fingerprint.exit(), fingerprint.toString());
@@ -232,10 +236,10 @@ class CommandsIT {
 
         CliProcess.Run aliceContacts = sotto(alice, "contacts");
         assertTrue(aliceContacts.out().lines().anyMatch(l -> l.startsWith(prosody.jid("bob"))
-                && l.contains("VERIFIED")), aliceContacts.out());
+                && l.contains(" VERIFIED ")), aliceContacts.out());
         CliProcess.Run bobContacts = sotto(bob, "contacts");
         assertTrue(bobContacts.out().lines().anyMatch(l -> l.startsWith(prosody.jid("alice"))
-                && l.contains("TRUSTED_ON_FIRST_USE")), bobContacts.out());
+                && l.contains("DISTRUSTED")), "a SAS mismatch distrusts: " + bobContacts.out());
     }
 
     @Test
@@ -243,7 +247,7 @@ class CommandsIT {
         CliProcess.Run help = sotto(Map.of(), "--help");
         assertEquals(0, help.exit(), help.toString());
         for (String command : List.of("demo", "account", "status", "send", "listen", "verify", "fingerprint",
-                "contacts", "devices", "trust")) {
+                "contacts", "devices", "trust", "distrust", "certify")) {
             assertTrue(help.out().lines().anyMatch(l -> l.strip().startsWith(command + " ")
                     || l.strip().equals(command)), command + " missing:\n" + help.out());
         }

@@ -18,7 +18,19 @@ final class Prosody implements AutoCloseable {
     private final Path directory;
     private final Properties properties = new Properties();
 
+    private final boolean tls;
+
+    /** A plaintext Prosody (clients need --insecure-loopback). */
     Prosody() throws Exception {
+        this(false);
+    }
+
+    /**
+     * With {@code tls}, Prosody requires STARTTLS with a self-signed certificate made for this run ({@link #cert}),
+     * as a private server on the Internet would.
+     */
+    Prosody(boolean tls) throws Exception {
+        this.tls = tls;
         directory = Files.createTempDirectory("sotto-cli-prosody-");
         run("start", directory.toString(), "prosody");
         try (InputStream in = Files.newInputStream(directory.resolve("servers.properties"))) {
@@ -43,6 +55,16 @@ final class Prosody implements AutoCloseable {
         return properties.getProperty("PROSODY_PASSWORD_" + user.toUpperCase(Locale.ROOT));
     }
 
+    /** The server's self-signed certificate (PEM); only with TLS. */
+    Path cert() {
+        return Path.of(properties.getProperty("PROSODY_CERT"));
+    }
+
+    /** Prosody's log so far: it names each stream's TLS version and cipher, and each login. */
+    String log() throws IOException {
+        return Files.readString(Path.of(properties.getProperty("PROSODY_LOG")), StandardCharsets.UTF_8);
+    }
+
     /** Everything Prosody keeps on disk (accounts, PEP, offline storage), as ISO-8859-1 text. */
     String storedData() throws IOException {
         StringBuilder all = new StringBuilder();
@@ -59,7 +81,9 @@ final class Prosody implements AutoCloseable {
         command[0] = "bash";
         command[1] = script.toString();
         System.arraycopy(args, 0, command, 2, args.length);
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().put("SOTTO_PROSODY_TLS", tls ? "1" : "0");
+        Process process = builder.start();
         process.getOutputStream().close();
         byte[] output = process.getInputStream().readAllBytes();
         if (!process.waitFor(900, TimeUnit.SECONDS) || process.exitValue() != 0) {

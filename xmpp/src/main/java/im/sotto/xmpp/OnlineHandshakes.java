@@ -16,6 +16,7 @@ import im.sotto.protocol.handshake.OnlineResponder;
 import im.sotto.protocol.identity.DeviceCertificate;
 import im.sotto.protocol.ratchet.RatchetSession;
 import im.sotto.protocol.store.SessionAddress;
+import im.sotto.protocol.trust.PeerDecision;
 
 import org.jxmpp.jid.BareJid;
 import org.jxmpp.jid.Jid;
@@ -30,10 +31,11 @@ final class OnlineHandshakes {
     private static final int INIT = 0x10;
     private static final int RETRY_INIT = 0x15;
     private static final int KNOWN_PEER_INIT = 0x16;
+    private static final int COUNTER_OFFER = 0x14;
 
     /**
-     * Handshake messages remembered to recognise a replay: every genuine message carries a fresh ephemeral key, so
-     * the same bytes twice are a copy. A few hundred covers every handshake of a session's lifetime on one
+     * Handshake messages remembered to recognise a replay: every genuine message but a counter-offer carries a fresh
+     * ephemeral key, so the same bytes twice are a copy. A few hundred covers every handshake of a session's lifetime on one
      * connection (each is three messages); older ones age out, and a replay then fails the handshake's own checks.
      */
     static final int REMEMBERED_MESSAGES = 512;
@@ -63,6 +65,8 @@ final class OnlineHandshakes {
     });
     /** Passwords agreed with contacts, by bare JID; kept in memory only (the application keeps them if it wants). */
     private final Map<BareJid, byte[]> passwords = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Handshakes in flight that run CPace with a password (a completed one proved the same password). */
+    private final java.util.Set<Jid> withPassword = new java.util.HashSet<>();
 
     OnlineHandshakes(SottoAccount account) {
         this.account = account;
@@ -71,7 +75,8 @@ final class OnlineHandshakes {
     /** This device's policy for a handshake with {@code peer}: the defaults, with the secrets retained for it. */
     private HandshakeConfig config(BareJid peer) {
         return HandshakeConfig.builder(account.device())
-                .retainedSecrets(RetainedSecretRecord.lookup(account.store(), peer)).build();
+                .retainedSecrets(RetainedSecretRecord.lookup(account.store(), peer, account.clock()))
+                .certification(account.externalTrust().attachment().orElse(null)).build();
     }
 
     /**
@@ -86,8 +91,10 @@ final class OnlineHandshakes {
         OnlineInitiator initiator = OnlineInitiator.create(config(peer.asBareJid()), account.random(),
                 account.clock());
         byte[] password = passwords.get(peer.asBareJid());
+        withPassword.remove(peer);
         if (password != null) {
             initiator.usePassword(password);
+            withPassword.add(peer);
         }
         Optional<DeviceCertificate> known = knownDevice(peer.asBareJid(), device);
         byte[] first = known.isPresent() ? initiator.startKnownPeer(known.get()) : initiator.start();
@@ -106,7 +113,7 @@ final class OnlineHandshakes {
                 known.put(certificate.deviceId(), certificate);
             }
             for (SessionAddress address : stores.sessions().devices(peer.toString())) {
-                stores.sessions().load(address).flatMap(r -> SessionRecord.decode(r).certificate())
+                stores.sessions().load(address).flatMap(r -> SessionRecord.decode(r).certificate(account.certificates()))
                         .ifPresent(certificate -> known.put(address.deviceId(), certificate));
             }
             known.keySet().removeIf(id -> device.isPresent() && id != device.get().longValue());
@@ -129,6 +136,7 @@ final class OnlineHandshakes {
 
     void abandon(Jid peer) {
         inFlight.remove(peer);
+        withPassword.remove(peer);
     }
 
     /** The failure prefix of a replayed handshake message. */
@@ -143,10 +151,15 @@ final class OnlineHandshakes {
      *
      * @param initiator true on the side that must send the first ratchet message
      * @param continuity what the retained-secret check found (docs/protocol.md 4.11)
+     * @param passwordChecked whether the handshake ran CPace with the password agreed with the contact (it matched)
+     * @param trust what the contact's trust decided about the peer device ({@link PeerDecision.Outcome#ALLOWED}
+     *     when stanzas may go to it)
      * @param keyChange the pinned and the presented key when the peer's account key changed (nothing was stored)
+     * @param certification what checking the certification the peer attached found (nothing when it attached none)
      */
     record Established(BareJid peer, long deviceId, boolean initiator, Optional<String> sas, Continuity continuity,
-            Optional<SecurityEvent.KeyChanged> keyChange) {
+            boolean passwordChecked, PeerDecision.Outcome trust, Optional<SecurityEvent.KeyChanged> keyChange,
+            Optional<SecurityEvent> certification) {
     }
 
     /**
@@ -155,13 +168,16 @@ final class OnlineHandshakes {
      * started at once, the side with the smaller JID keeps its initiator and ignores the other's message 1.
      */
     Step receive(Jid from, Jid self, byte[] payload) {
-        String digest = java.util.HexFormat.of().formatHex(SessionCrypto.sha256(payload));
-        if (seen.contains(digest)) {
+        int type = payload.length > 1 ? payload[1] & 0xff : -1;
+        // A counter-offer carries no fresh key: one peer sends the same bytes to every offer it cannot take, so equal
+        // bytes are no replay there (and a replayed one finds no initiator waiting for it).
+        String digest = type == COUNTER_OFFER ? null
+                : java.util.HexFormat.of().formatHex(SessionCrypto.sha256(payload));
+        if (digest != null && seen.contains(digest)) {
             // Answering a replayed message 1 would start a responder (and spend a key agreement) for nothing.
             return new Step(Optional.empty(), Optional.empty(), Optional.of(DUPLICATE + ": this handshake message "
                     + "was already received (a replay)"));
         }
-        int type = payload.length > 1 ? payload[1] & 0xff : -1;
         Object party = inFlight.get(from);
         boolean opening = type == INIT || type == RETRY_INIT || type == KNOWN_PEER_INIT;
         try {
@@ -178,8 +194,10 @@ final class OnlineHandshakes {
                 OnlineResponder responder = OnlineResponder.create(config(from.asBareJid()), account.random(),
                         account.clock());
                 byte[] password = passwords.get(from.asBareJid());
+                withPassword.remove(from);
                 if (password != null) {
                     responder.usePassword(password);
+                    withPassword.add(from);
                 }
                 inFlight.put(from, responder);
                 step = responder.receive(payload);
@@ -191,11 +209,14 @@ final class OnlineHandshakes {
                 return new Step(Optional.empty(), Optional.empty(),
                         Optional.of("a handshake message (type " + type + ") for no handshake in flight"));
             }
-            seen.add(digest);
+            if (digest != null) {
+                seen.add(digest);
+            }
             Optional<Established> established = Optional.empty();
             if (step.result().isPresent()) {
                 inFlight.remove(from);
-                established = Optional.of(commit(from.asBareJid(), step.result().get(), party instanceof OnlineInitiator));
+                established = Optional.of(commit(from.asBareJid(), step.result().get(),
+                        party instanceof OnlineInitiator, withPassword.remove(from)));
             }
             return new Step(step.message(), established, Optional.empty());
         } catch (HandshakeException e) {
@@ -204,7 +225,8 @@ final class OnlineHandshakes {
         }
     }
 
-    private Established commit(BareJid peer, HandshakeResult result, boolean initiator) throws HandshakeException {
+    private Established commit(BareJid peer, HandshakeResult result, boolean initiator, boolean password)
+            throws HandshakeException {
         long deviceId = result.peerCertificate().deviceId();
         Optional<String> sas = result.sas().map(s -> s.display());
         RatchetSession session;
@@ -216,19 +238,22 @@ final class OnlineHandshakes {
             result.seed().wipe();
         }
         return account.store().transact(stores -> {
-            var pinned = PeerTrust.pinned(stores, peer.toString());
-            PeerTrust.Check check = PeerTrust.check(stores, peer.toString(), result.peerCertificate().accountKey());
-            if (check == PeerTrust.Check.CHANGED) {
-                return new Established(peer, deviceId, initiator, sas, result.continuity(),
-                        Optional.of(new SecurityEvent.KeyChanged(peer,
-                        pinned.orElseThrow().fingerprint(), result.peerCertificate().accountKey().fingerprint())));
+            PeerDecision decision = TrustRecords.onCertificate(stores, peer, result.peerCertificate(),
+                    account.clock());
+            if (decision.outcome() == PeerDecision.Outcome.ACCOUNT_KEY_CHANGED) {
+                return new Established(peer, deviceId, initiator, sas, result.continuity(), password,
+                        decision.outcome(), Optional.of(new SecurityEvent.KeyChanged(peer, decision.trust().pinnedKey().fingerprint(),
+                                result.peerCertificate().accountKey().fingerprint())), Optional.empty());
             }
             SessionRecord record = new SessionRecord(SessionOrigin.ONLINE_HANDSHAKE, session.toRecord(),
                     Optional.of(result.peerCertificate().encoded()), sas, Optional.empty(), Optional.empty(),
                     Optional.empty(), Optional.of(result.continuity()));
             stores.sessions().store(new SessionAddress(peer.toString(), deviceId), record.encode());
             RetainedSecretRecord.keep(stores, peer, result);
-            return new Established(peer, deviceId, initiator, sas, result.continuity(), Optional.empty());
+            Optional<SecurityEvent> certification = result.peerCertification().flatMap(attached ->
+                    Certifications.check(account, stores, peer, result.peerCertificate().accountKey(), attached));
+            return new Established(peer, deviceId, initiator, sas, result.continuity(), password, decision.outcome(),
+                    Optional.empty(), certification);
         });
     }
 }

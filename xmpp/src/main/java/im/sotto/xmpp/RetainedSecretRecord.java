@@ -29,7 +29,7 @@ record RetainedSecretRecord(DeviceCertificate certificate, RetainedSecrets secre
     private static final int VERSION = 1;
 
     /** The lookup a handshake with {@code peer} uses; each call is its own store transaction. */
-    static RetainedSecretLookup lookup(AccountStore store, BareJid peer) {
+    static RetainedSecretLookup lookup(AccountStore store, BareJid peer, java.time.Clock clock) {
         return new RetainedSecretLookup() {
             @Override
             public Optional<RetainedSecrets> forDevice(DeviceCertificate device) {
@@ -40,8 +40,8 @@ record RetainedSecretRecord(DeviceCertificate certificate, RetainedSecrets secre
 
             @Override
             public boolean knowsAccount(AccountPublicKey account) {
-                return store.transact(stores -> PeerTrust.pinned(stores, peer.toString()).map(account::equals)
-                        .orElse(false));
+                return store.transact(stores -> TrustRecords.load(stores, peer, clock)
+                        .map(t -> t.pinnedKey().equals(account)).orElse(false));
             }
         };
     }

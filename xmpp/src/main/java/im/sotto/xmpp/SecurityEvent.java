@@ -1,11 +1,14 @@
 package im.sotto.xmpp;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
 import im.sotto.protocol.handshake.Continuity;
 import im.sotto.protocol.identity.Fingerprint;
+import im.sotto.protocol.trust.RejectionReason;
+import im.sotto.protocol.trust.TrustSource;
 import im.sotto.protocol.ratchet.SequenceRange;
 
 import org.jxmpp.jid.BareJid;
@@ -37,20 +40,38 @@ public sealed interface SecurityEvent {
         RATE_LIMITED
     }
 
-    /** Why a stanza the user asked to send encrypted was not sent. It was never sent in plaintext. */
+    /**
+     * Why a stanza the user asked to send encrypted was not sent. It was never sent in plaintext. For the reasons that
+     * wait for a user decision ({@link #held()}) the stanza stays queued and goes out, encrypted, once the decision
+     * is made ({@link SottoManager#acceptNewKey}, {@link SottoManager#approveDevice}, {@link SottoManager#markVerified}).
+     */
     enum SendFailure {
         /** The peer publishes no Sotto device and no online resource of it advertises Sotto. */
         PEER_HAS_NO_SOTTO,
         /** The online handshake got no answer (or a broken one) after every retry. */
         NEGOTIATION_FAILED,
-        /** The peer's account key changed; sending is held until the user accepts the new key. */
+        /** Held: the peer's account key changed; sending waits until the user accepts the new key. */
         KEY_CHANGED,
+        /**
+         * A bundle published for the peer is not signed by the account key pinned for it: substituted by the server
+         * (or the peer changed its key, which a message from it will then show). Nothing was encrypted to it.
+         */
+        KEY_SUBSTITUTED,
+        /** Held: the user distrusted the contact (or a SAS did not match); nothing goes out until it is verified. */
+        DISTRUSTED,
+        /** Held: the stanza is for a device of a verified contact that awaits the user's approval. */
+        DEVICE_NOT_APPROVED,
         /** The stanza cannot be carried: broadcast presence, no recipient, too large. */
         UNSUPPORTED_STANZA,
         /** The contact's password did not match (or one side has none): one online guess spent, no session. */
         PASSWORD_MISMATCH,
         /** The connection or the server failed while sending. */
-        CONNECTION
+        CONNECTION;
+
+        /** True when the stanza stays queued for a user decision instead of being dropped. */
+        public boolean held() {
+            return this == KEY_CHANGED || this == DISTRUSTED || this == DEVICE_NOT_APPROVED;
+        }
     }
 
     BareJid peer();
@@ -67,12 +88,20 @@ public sealed interface SecurityEvent {
      *
      * @param continuity for an online handshake, what its retained-secret check found (docs/protocol.md 4.11);
      *     empty for offline sessions
+     * @param passwordChecked whether the handshake also proved the password agreed with the contact (CPace,
+     *     docs/protocol.md 4.12); false without a password and for offline sessions
      */
     record SessionEstablished(BareJid peer, long deviceId, SessionOrigin origin, Optional<String> sas,
-            Optional<Continuity> continuity) implements SecurityEvent {
-        /** The form before continuity was reported: no continuity known. */
+            Optional<Continuity> continuity, boolean passwordChecked) implements SecurityEvent {
+        /** The form before continuity was reported: no continuity known, no password. */
         public SessionEstablished(BareJid peer, long deviceId, SessionOrigin origin, Optional<String> sas) {
-            this(peer, deviceId, origin, sas, Optional.empty());
+            this(peer, deviceId, origin, sas, Optional.empty(), false);
+        }
+
+        /** The form before passwords were reported: no password. */
+        public SessionEstablished(BareJid peer, long deviceId, SessionOrigin origin, Optional<String> sas,
+                Optional<Continuity> continuity) {
+            this(peer, deviceId, origin, sas, continuity, false);
         }
     }
 
@@ -109,6 +138,15 @@ public sealed interface SecurityEvent {
     record NotAcknowledged(BareJid peer, long deviceId, SequenceRange range) implements SecurityEvent {
     }
 
+    /**
+     * A session made from a bundle published for the peer before its account key was known (a first contact) used
+     * prekeys that account never signed: the server substituted keys, so what was sent in that session (its first
+     * message at least) was readable by the attacker and never reached the peer. The session is deleted; nothing
+     * more is encrypted to it.
+     */
+    record BundleSubstituted(BareJid peer, long deviceId) implements SecurityEvent {
+    }
+
     /** A broken session was replaced by a new one started for that purpose. */
     record SessionHealed(BareJid peer, long deviceId) implements SecurityEvent {
     }
@@ -137,8 +175,37 @@ public sealed interface SecurityEvent {
         }
     }
 
-    /** A known contact presented another account key. Sending to it is held until {@link SottoManager#acceptNewKey}. */
+    /**
+     * A known contact presented another account key (like SSH's changed host key). Sending to it is held until
+     * {@link SottoManager#acceptNewKey}; the old key stays pinned meanwhile.
+     */
     record KeyChanged(BareJid peer, Fingerprint pinned, Fingerprint presented) implements SecurityEvent {
+    }
+
+    /**
+     * A device certified by the verified (or certified) contact's account key appeared. What it sends is delivered,
+     * but nothing is sent to it until {@link SottoManager#approveDevice}; stanzas for it wait.
+     */
+    record DeviceNeedsApproval(BareJid peer, long deviceId) implements SecurityEvent {
+    }
+
+    /**
+     * The contact's account key is now {@code CERTIFIED}: an X.509 certificate or an OpenPGP binding it attached to
+     * a handshake checked out against the anchors or keyring this account configured ({@link ExternalTrust}).
+     */
+    record Certified(BareJid peer, TrustSource method, String subject, String issuer, Instant validUntil)
+            implements SecurityEvent {
+    }
+
+    /**
+     * The certification the contact attached did not check out; trust is not raised. {@code reason} says why (an
+     * untrusted anchor, a wrong JID or key, expiry, revocation...), {@code detail} for the user.
+     */
+    record CertificationRejected(BareJid peer, TrustSource method, RejectionReason reason, String detail)
+            implements SecurityEvent {
+        public CertificationRejected {
+            Objects.requireNonNull(reason, "reason");
+        }
     }
 
     /** This device's bundle or device list could not be published; peers cannot start offline sessions with it. */

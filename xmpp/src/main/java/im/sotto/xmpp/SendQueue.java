@@ -164,6 +164,21 @@ final class SendQueue {
     }
 
     /**
+     * Reports that what waits for {@code peer} is held for a user decision ({@link SendFailure#held()}): each stanza
+     * whose future is still open gets its event and its future fails, but it stays queued, in memory and in the store,
+     * and is sent once the decision is made.
+     */
+    void holdAll(BareJid peer, SendFailure reason, String detail) {
+        for (Pending pending : waiting.getOrDefault(peer, new ArrayDeque<>())) {
+            if (!pending.sent().isDone()) {
+                events.accept(new SecurityEvent.SendFailed(peer, SessionCrypto.idOf(pending.stanza()), reason, detail,
+                        true));
+                pending.sent().completeExceptionally(new SottoSendException(reason, detail, true));
+            }
+        }
+    }
+
+    /**
      * Reports that nothing waiting for {@code peer} can be sent now, for a reason that may pass, and keeps what the
      * store holds queued (with new futures: the callers have been answered) to be tried again; an iq request, which
      * lives in memory only, fails for good.

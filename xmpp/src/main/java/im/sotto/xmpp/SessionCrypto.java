@@ -7,13 +7,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 import im.sotto.protocol.crypto.InvalidPublicKeyException;
+import im.sotto.protocol.identity.AccountPublicKey;
 import im.sotto.protocol.identity.DeviceCertificate;
 import im.sotto.protocol.offline.BundleException;
 import im.sotto.protocol.offline.FirstMessageSender;
 import im.sotto.protocol.offline.FirstReply;
 import im.sotto.protocol.offline.OutgoingFirstMessage;
+import im.sotto.protocol.offline.PendingConfirmation;
 import im.sotto.protocol.offline.PreKeyBundle;
 import im.sotto.protocol.offline.RecipientKnowledge;
 import im.sotto.protocol.ratchet.RatchetRecordException;
@@ -21,6 +24,8 @@ import im.sotto.protocol.ratchet.RatchetSession;
 import im.sotto.protocol.store.LogEntry;
 import im.sotto.protocol.store.SessionAddress;
 import im.sotto.protocol.store.Stores;
+import im.sotto.protocol.trust.ContactTrust;
+import im.sotto.protocol.wire.MalformedInputException;
 import im.sotto.xmpp.element.SottoEncrypted;
 import im.sotto.xmpp.envelope.EnvelopeCodec;
 import im.sotto.xmpp.envelope.EnvelopeException;
@@ -38,10 +43,12 @@ import org.jxmpp.jid.EntityFullJid;
 final class SessionCrypto {
     private final SottoAccount account;
     private final EnvelopeCodec codec;
+    private final Consumer<SecurityEvent> events;
 
-    SessionCrypto(SottoAccount account, EnvelopeCodec codec) {
+    SessionCrypto(SottoAccount account, EnvelopeCodec codec, Consumer<SecurityEvent> events) {
         this.account = account;
         this.codec = codec;
+        this.events = events;
     }
 
     /** A session with one of the peer's devices that can send now. */
@@ -49,10 +56,13 @@ final class SessionCrypto {
         return account.store().transact(stores -> canSend(stores, peer));
     }
 
-    /** {@link #canSend(BareJid)} in the caller's transaction. */
+    /** {@link #canSend(BareJid)} in the caller's transaction; only sessions with devices trust allows count. */
     boolean canSend(Stores stores, BareJid peer) {
+        Optional<ContactTrust> trust = TrustRecords.load(stores, peer, account.clock());
         for (SessionAddress address : stores.sessions().devices(peer.toString())) {
-            if (load(stores, address).canEncrypt()) {
+            SessionRecord record = SessionRecord.decode(stores.sessions().load(address).orElseThrow());
+            if (TrustRecords.maySendToSession(trust, address.deviceId(), record.peerCertificate().isPresent(),
+                    account.clock()) && ratchet(record).canEncrypt()) {
                 return true;
             }
         }
@@ -69,9 +79,12 @@ final class SessionCrypto {
             long durableId) throws EnvelopeException {
         byte[] envelope = codec.seal(inner, self);
         BareJid peer = inner.getTo().asBareJid();
-        byte[] ad = Wire.associatedData(self.asBareJid(), peer);
+        byte[] ad = Wire.associatedData(self.asBareJid(), peer, Wire.kindAndType(inner));
+        List<Long> substituted = new ArrayList<>();
         List<SottoEncrypted> elements = account.store().transact(stores -> {
+            substituted.clear();
             List<SottoEncrypted> out = new ArrayList<>();
+            Optional<ContactTrust> trust = TrustRecords.load(stores, peer, account.clock());
             List<SessionAddress> addresses = new ArrayList<>(stores.sessions().devices(peer.toString()));
             if (inner instanceof IQ && preferredDevice.isPresent()) {
                 addresses.sort((a, b) -> Boolean.compare(b.deviceId() == preferredDevice.get(),
@@ -79,6 +92,15 @@ final class SessionCrypto {
             }
             for (SessionAddress address : addresses) {
                 SessionRecord record = SessionRecord.decode(stores.sessions().load(address).orElseThrow());
+                if (unsignedByPinnedAccount(trust, record)) {
+                    stores.sessions().delete(address);
+                    substituted.add(address.deviceId());
+                    continue;
+                }
+                if (!TrustRecords.maySendToSession(trust, address.deviceId(), record.peerCertificate().isPresent(),
+                        account.clock())) {
+                    continue;   // never to a device awaiting approval, of a distrusted contact, or under another key
+                }
                 RatchetSession session = ratchet(record);
                 if (!session.canEncrypt()) {
                     continue;
@@ -96,13 +118,29 @@ final class SessionCrypto {
             }
             return out;
         });
+        substituted.forEach(device -> events.accept(new SecurityEvent.BundleSubstituted(peer, device)));
         return elements.isEmpty() ? Optional.empty() : Optional.of(Wire.outer(inner, elements));
+    }
+
+    /**
+     * True for a session started from a bundle before the peer's account key was known, now that it is known (the
+     * peer proved it through another device or a handshake) and did not sign that bundle's prekey.
+     */
+    private static boolean unsignedByPinnedAccount(Optional<ContactTrust> trust, SessionRecord record) {
+        if (record.pendingConfirmation().isEmpty() || record.peerCertificate().isPresent() || trust.isEmpty()) {
+            return false;
+        }
+        try {
+            return !PendingConfirmation.decode(record.pendingConfirmation().get()).signedBy(trust.get().pinnedKey());
+        } catch (MalformedInputException e) {
+            throw new IllegalStateException("a stored pending confirmation cannot be read", e);
+        }
     }
 
     /** An empty ratchet message for one device: it lets a new responder send (the initiator always sends first). */
     SottoEncrypted heartbeat(BareJid self, BareJid peer, long deviceId) {
         SessionAddress address = new SessionAddress(peer.toString(), deviceId);
-        byte[] ad = Wire.associatedData(self, peer);
+        byte[] ad = Wire.associatedData(self, peer, Wire.SETUP_CARRIER);
         return account.store().transact(stores -> {
             SessionRecord record = SessionRecord.decode(stores.sessions().load(address).orElseThrow());
             return new SottoEncrypted(SottoEncrypted.Kind.RATCHET,
@@ -115,7 +153,7 @@ final class SessionCrypto {
         byte[] payload;
         SessionRecord updated;
         if (record.owedReplyTranscript().isPresent()) {
-            DeviceCertificate sender = record.certificate().orElseThrow();
+            DeviceCertificate sender = record.certificate(account.certificates()).orElseThrow();
             try {
                 payload = FirstReply.seal(session, account.device(), sender, record.owedReplyTranscript().get(),
                         plaintext, ad);
@@ -131,8 +169,12 @@ final class SessionCrypto {
         return payload;
     }
 
-    /** One offline session started per device of the peer whose bundle parsed, in one outer stanza. */
-    record FirstMessages(Stanza outer, List<Long> devices, List<String> skipped) {
+    /**
+     * One offline session started per device of the peer whose bundle parsed, in one outer stanza; {@code unapproved}
+     * counts the devices skipped because the contact's trust does not allow sending to them, {@code substituted} the
+     * bundles refused because they are not signed by the account key pinned for the peer.
+     */
+    record FirstMessages(Stanza outer, List<Long> devices, List<String> skipped, int unapproved, int substituted) {
     }
 
     /**
@@ -144,27 +186,56 @@ final class SessionCrypto {
             long durableId) throws EnvelopeException {
         byte[] envelope = codec.seal(inner, self);
         BareJid peer = inner.getTo().asBareJid();
-        byte[] ad = Wire.associatedData(self.asBareJid(), peer);
+        byte[] ad = Wire.associatedData(self.asBareJid(), peer, Wire.kindAndType(inner));
         FirstMessageSender sender = new FirstMessageSender(account.device(), SottoAccount.SUITES, account.random(),
                 account.clock());
         List<Long> devices = new ArrayList<>();
         List<String> skipped = new ArrayList<>();
+        int[] unapproved = {0};
+        int[] substituted = {0};
         List<SottoEncrypted> elements = account.store().transact(stores -> {
             List<SottoEncrypted> out = new ArrayList<>();
+            Optional<ContactTrust> trust = TrustRecords.load(stores, peer, account.clock());
+            Optional<AccountPublicKey> pinnedAccount = trust.map(ContactTrust::pinnedKey);
             for (Map.Entry<Long, byte[]> entry : bundles.entrySet()) {
                 SessionAddress address = new SessionAddress(peer.toString(), entry.getKey());
                 Optional<DeviceCertificate> known = stores.sessions().load(address)
-                        .flatMap(r -> SessionRecord.decode(r).certificate());
-                RecipientKnowledge knowledge = known.map(RecipientKnowledge::pinned).orElse(RecipientKnowledge.unknown());
+                        .flatMap(r -> SessionRecord.decode(r).certificate(account.certificates()));
+                Optional<DeviceCertificate> met = known.isPresent() ? known : RetainedSecretRecord.certificates(stores,
+                        peer).stream().filter(c -> c.deviceId() == entry.getKey()).findFirst();
+                if (!TrustRecords.maySendTo(trust, met, account.clock())) {
+                    // A verified contact's device we cannot name as approved gets nothing: the bundle does not
+                    // prove whose it is, and a new device needs the user's approval first.
+                    skipped.add("device " + entry.getKey() + ": not approved");
+                    unapproved[0]++;
+                    continue;
+                }
+                // For a contact whose devices need approval, the first message is bound to the device key it proved
+                // before (a substituted bundle cannot read it); otherwise as before, blind to an unknown device.
+                boolean approvalNeeded = trust.map(t -> t.level(account.clock()).requiresDeviceApproval()).orElse(false);
+                Optional<DeviceCertificate> pinned = approvalNeeded ? met : known;
+                RecipientKnowledge knowledge = pinned.map(RecipientKnowledge::pinned).orElse(RecipientKnowledge.unknown());
                 OutgoingFirstMessage first;
                 try {
-                    first = sender.send(PreKeyBundle.parse(entry.getValue()), knowledge, envelope, ad);
+                    PreKeyBundle bundle = PreKeyBundle.parse(entry.getValue());
+                    if (pinned.isEmpty() && pinnedAccount.isPresent()) {
+                        // A new device of a known account: its bundle must be signed by the account we know, or the
+                        // server substituted it (the bundle names no key, so only this check can tell).
+                        try {
+                            bundle.verify(pinnedAccount.get());
+                        } catch (BundleException e) {
+                            substituted[0]++;
+                            skipped.add("device " + entry.getKey() + ": not signed by the pinned account key");
+                            continue;
+                        }
+                    }
+                    first = sender.send(bundle, knowledge, envelope, ad);
                 } catch (BundleException e) {
                     skipped.add("device " + entry.getKey() + ": " + e.getMessage());
                     continue;
                 }
                 SessionRecord record = new SessionRecord(SessionOrigin.OFFLINE_FIRST_MESSAGE,
-                        first.session().toRecord(), known.map(DeviceCertificate::encoded),
+                        first.session().toRecord(), pinned.map(DeviceCertificate::encoded),
                         Optional.empty(), Optional.of(first.pendingConfirmation().encode()), Optional.empty(),
                         Optional.empty(), Optional.empty());
                 stores.sessions().store(address, record.encode());
@@ -178,7 +249,8 @@ final class SessionCrypto {
             }
             return out;
         });
-        return new FirstMessages(elements.isEmpty() ? null : Wire.outer(inner, elements), devices, skipped);
+        return new FirstMessages(elements.isEmpty() ? null : Wire.outer(inner, elements), devices, skipped,
+                unapproved[0], substituted[0]);
     }
 
     static String idOf(Stanza stanza) {

@@ -16,6 +16,7 @@ import java.util.function.Consumer;
 
 import im.sotto.protocol.handshake.Continuity;
 import im.sotto.protocol.handshake.HandshakeException;
+import im.sotto.protocol.trust.PeerDecision;
 import im.sotto.xmpp.SendQueue.Pending;
 import im.sotto.xmpp.SecurityEvent.SendFailure;
 import im.sotto.xmpp.SecurityEvent.UndecryptableReason;
@@ -71,7 +72,7 @@ final class SessionDriver {
         EnvelopeCodec codec = new EnvelopeCodec(account.clock());
         this.account = account;
         this.connection = connection;
-        this.crypto = new SessionCrypto(account, codec);
+        this.crypto = new SessionCrypto(account, codec, events);
         this.receiver = new SessionReceiver(account, codec);
         this.handshakes = new OnlineHandshakes(account);
         this.directory = new PeerDirectory(connection);
@@ -92,8 +93,7 @@ final class SessionDriver {
 
     // ----- sending -----
 
-    /** What {@link #send} decided in one transaction: held by a key change, sent now, or queued (durable id). */
-    private static final long HELD = -2;
+    /** What {@link #send} decided in one transaction: sent now, or queued (durable id). */
     private static final long SEND_NOW = -1;
 
     void send(Stanza inner, CompletableFuture<?> sent) {
@@ -102,11 +102,15 @@ final class SessionDriver {
             queue.fail(null, new Pending(inner, sent, 0), SendFailure.UNSUPPORTED_STANZA, "the stanza has no recipient");
             return;
         }
-        long decision = account.store().transact(s -> PeerTrust.held(s, peer.toString()) ? HELD
-                : crypto.canSend(s, peer) ? SEND_NOW : SendQueue.persist(s, peer, inner));
-        if (decision == HELD) {
-            queue.fail(peer, new Pending(inner, sent, 0), SendFailure.KEY_CHANGED,
-                    peer + " presented a new account key; accept it before sending");
+        Optional<Long> target = Optional.ofNullable(deviceAt.get(inner.getTo()));
+        TrustRecords.Hold[] hold = {null};
+        long decision = account.store().transact(s -> {
+            hold[0] = TrustRecords.hold(s, peer, target, account.clock()).orElse(null);
+            return hold[0] == null && crypto.canSend(s, peer) ? SEND_NOW : SendQueue.persist(s, peer, inner);
+        });
+        if (hold[0] != null) {
+            queue.add(peer, new Pending(inner, sent, decision));
+            queue.holdAll(peer, hold[0].reason(), hold[0].detail());
         } else if (decision == SEND_NOW) {
             sendWithSessions(peer, new Pending(inner, sent, 0));
         } else {
@@ -115,11 +119,37 @@ final class SessionDriver {
         }
     }
 
+    /**
+     * Whether stanzas to {@code peer} (for one device, {@code target}) wait for a user decision; if so, what waits
+     * for it is reported as held (once per stanza).
+     */
+    private boolean held(BareJid peer, Optional<Long> target) {
+        Optional<TrustRecords.Hold> hold = holdFor(peer, target);
+        hold.ifPresent(h -> queue.holdAll(peer, h.reason(), h.detail()));
+        return hold.isPresent();
+    }
+
+    private Optional<TrustRecords.Hold> holdFor(BareJid peer, Optional<Long> target) {
+        return account.store().transact(s -> TrustRecords.hold(s, peer, target, account.clock()));
+    }
+
+    /** After a user's trust decision about {@code peer}: what waited for it goes out, or its session is started. */
+    void release(BareJid peer) {
+        if (!queue.has(peer) || establishing.containsKey(peer) || held(peer, Optional.empty())) {
+            return;
+        }
+        if (crypto.canSend(peer)) {
+            flush(peer);
+        } else {
+            queue.peek(peer).ifPresent(first -> establish(peer, first.stanza().getTo()));
+        }
+    }
+
     /** After a login: stanzas an earlier run (or connection) left waiting are sent, or their sessions started. */
     void redrive() {
         queue.restore();
         for (BareJid peer : queue.peers()) {
-            if (establishing.containsKey(peer)) {
+            if (establishing.containsKey(peer) || held(peer, Optional.empty())) {
                 continue;
             }
             if (crypto.canSend(peer)) {
@@ -131,6 +161,12 @@ final class SessionDriver {
     }
 
     private void sendWithSessions(BareJid peer, Pending pending) {
+        Optional<TrustRecords.Hold> hold = holdFor(peer, Optional.ofNullable(deviceAt.get(pending.stanza().getTo())));
+        if (hold.isPresent()) {
+            queue.add(peer, pending);
+            queue.holdAll(peer, hold.get().reason(), hold.get().detail());
+            return;
+        }
         try {
             Optional<Stanza> outer = crypto.encryptForSessions(pending.stanza(), self(),
                     Optional.ofNullable(deviceAt.get(pending.stanza().getTo())), pending.durableId());
@@ -184,8 +220,11 @@ final class SessionDriver {
         if (establishing.containsKey(peer) || !connection.isAuthenticated()) {
             return;   // not logged in: the queue is driven again at login (redrive)
         }
+        if (held(peer, Optional.ofNullable(deviceAt.get(to)))) {
+            return;
+        }
         Optional<Jid> online = directory.onlineSottoResource(to);
-        boolean known = account.store().transact(s -> PeerTrust.known(s, peer.toString()));
+        boolean known = account.store().transact(s -> TrustRecords.load(s, peer, account.clock()).isPresent());
         if (online.isPresent()) {
             startHandshake(peer, online.get(), 1);
             return;
@@ -277,10 +316,22 @@ final class SessionDriver {
         try {
             SessionCrypto.FirstMessages sent = crypto.encryptFirstMessages(first.stanza(), self(), bundles,
                     first.durableId());
+            if (sent.outer() == null && sent.unapproved() > 0) {
+                queue.putBack(peer, first);
+                queue.holdAll(peer, SendFailure.DEVICE_NOT_APPROVED, "no device of " + peer + " that you approved "
+                        + "publishes a bundle; new devices of a verified contact get nothing until approved");
+                return;
+            }
             if (sent.outer() == null) {
                 queue.putBack(peer, first);
-                queue.failAll(peer, SendFailure.PEER_HAS_NO_SOTTO, "no bundle of " + peer + " is usable: "
-                        + sent.skipped());
+                if (sent.substituted() > 0) {
+                    // Never encrypt to keys the known account did not sign; the real bundle may be served later.
+                    queue.deferAll(peer, SendFailure.KEY_SUBSTITUTED, "no bundle of " + peer + " is usable: "
+                            + sent.skipped() + "; kept queued");
+                } else {
+                    queue.failAll(peer, SendFailure.PEER_HAS_NO_SOTTO, "no bundle of " + peer + " is usable: "
+                            + sent.skipped());
+                }
                 return;
             }
             for (long device : sent.devices()) {
@@ -295,6 +346,9 @@ final class SessionDriver {
     }
 
     private void flush(BareJid peer) {
+        if (held(peer, Optional.empty())) {
+            return;
+        }
         for (Pending pending : queue.takeAll(peer)) {
             sendWithSessions(peer, pending);
         }
@@ -341,6 +395,9 @@ final class SessionDriver {
         if (opened.newSession()) {
             events.accept(new SecurityEvent.SessionEstablished(peer, opened.deviceId(),
                     SessionOrigin.OFFLINE_FIRST_MESSAGE, Optional.empty()));
+        }
+        if (opened.deviceNeedsApproval()) {
+            events.accept(new SecurityEvent.DeviceNeedsApproval(peer, opened.deviceId()));
         }
         if (opened.bundleUsed()) {
             worker.execute(bundles::publish);
@@ -397,7 +454,11 @@ final class SessionDriver {
         }
         events.accept(healing.remove(peer) ? new SecurityEvent.SessionHealed(peer, done.deviceId())
                 : new SecurityEvent.SessionEstablished(peer, done.deviceId(), SessionOrigin.ONLINE_HANDSHAKE, done.sas(),
-                        Optional.of(done.continuity())));
+                        Optional.of(done.continuity()), done.passwordChecked()));
+        if (done.trust() == PeerDecision.Outcome.NEW_DEVICE_NEEDS_APPROVAL) {
+            events.accept(new SecurityEvent.DeviceNeedsApproval(peer, done.deviceId()));
+        }
+        done.certification().ifPresent(events);
         if (!done.initiator()) {
             step.reply().ifPresent(reply -> sendQuietly(Wire.handshakeMessage(from, reply)));
             return;
@@ -406,7 +467,8 @@ final class SessionDriver {
         // an empty ratchet message, which lets the responder send at once (the initiator always sends first). The
         // known-peer mode ends with the responder's message 2, so the first content travels alone.
         Optional<SottoEncrypted> last = step.reply().map(r -> new SottoEncrypted(SottoEncrypted.Kind.HANDSHAKE, r));
-        Pending first = queue.peek(peer).orElse(null);
+        // Nothing held (a new device awaiting approval, a distrusted contact) travels with the last step.
+        Pending first = held(peer, Optional.of(done.deviceId())) ? null : queue.peek(peer).orElse(null);
         if (first != null && (first.stanza() instanceof Message || last.isEmpty())) {
             queue.poll(peer);
             try {
@@ -427,7 +489,8 @@ final class SessionDriver {
 
     private void keyChanged(SecurityEvent.KeyChanged change) {
         events.accept(change);
-        queue.failAll(change.peer(), SendFailure.KEY_CHANGED, change.peer() + " presented a new account key");
+        queue.holdAll(change.peer(), SendFailure.KEY_CHANGED, change.peer() + " presented a new account key "
+                + change.presented().shortForm() + "; accept it before sending");
     }
 
     private void heal(BareJid peer, Jid from) {

@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
+import im.sotto.protocol.identity.DeviceCertificate;
 import im.sotto.protocol.offline.FirstMessageReceiver;
 import im.sotto.protocol.offline.FirstReply;
 import im.sotto.protocol.offline.IncomingFirstMessage;
@@ -16,6 +17,9 @@ import im.sotto.protocol.ratchet.RatchetSession;
 import im.sotto.protocol.store.LogEntry;
 import im.sotto.protocol.store.SessionAddress;
 import im.sotto.protocol.store.Stores;
+import im.sotto.protocol.trust.ContactTrust;
+import im.sotto.protocol.trust.PeerDecision;
+import im.sotto.protocol.trust.TrustLevel;
 import im.sotto.protocol.wire.MalformedInputException;
 import im.sotto.xmpp.SecurityEvent.UndecryptableReason;
 import im.sotto.xmpp.element.SottoEncrypted;
@@ -47,14 +51,16 @@ final class SessionReceiver {
     }
 
     /**
-     * Decrypted and logged; {@code stanza} is empty for a content-less (heartbeat) message. {@code losses} are what
+     * Decrypted and logged; {@code stanza} is empty for a content-less (heartbeat) message. {@code deviceNeedsApproval}
+     * when the sender proved a device of a verified contact that awaits the user's approval. {@code losses} are what
      * the ratchet's loss detection found with it (missing, late or unacknowledged messages), to report once the
      * transaction committed.
      */
     record Opened(Optional<DecryptedStanza> stanza, long deviceId, boolean newSession, boolean bundleUsed,
-            List<SecurityEvent> losses) implements Result {
-        Opened(Optional<DecryptedStanza> stanza, long deviceId, boolean newSession, boolean bundleUsed) {
-            this(stanza, deviceId, newSession, bundleUsed, List.of());
+            boolean deviceNeedsApproval, List<SecurityEvent> losses) implements Result {
+        Opened(Optional<DecryptedStanza> stanza, long deviceId, boolean newSession, boolean bundleUsed,
+                boolean deviceNeedsApproval) {
+            this(stanza, deviceId, newSession, bundleUsed, deviceNeedsApproval, List.of());
         }
     }
 
@@ -65,7 +71,7 @@ final class SessionReceiver {
     /** Tries every first-message element, then every ratchet element against every session with the sender. */
     Result open(Stanza outer, List<SottoEncrypted> elements) {
         BareJid peer = outer.getFrom().asBareJid();
-        byte[] ad = Wire.associatedData(peer, outer.getTo().asBareJid());
+        byte[] ad = Wire.associatedData(peer, outer.getTo().asBareJid(), Wire.kindAndType(outer));
         List<UndecryptableReason> reasons = new ArrayList<>();
         List<String> details = new ArrayList<>();
         Optional<SecurityEvent.KeyChanged> keyChange = Optional.empty();
@@ -90,7 +96,7 @@ final class SessionReceiver {
             }
         }
         if (content == 0) {
-            return new Opened(Optional.empty(), 0, false, false);
+            return new Opened(Optional.empty(), 0, false, false, false);
         }
         return new Failed(summarise(reasons, content, peer), String.join("; ", details), keyChange);
     }
@@ -130,11 +136,10 @@ final class SessionReceiver {
                         Optional.empty());
             }
             IncomingFirstMessage.Accepted accepted = (IncomingFirstMessage.Accepted) incoming;
-            var pinned = PeerTrust.pinned(stores, peer.toString());
-            if (PeerTrust.check(stores, peer.toString(), accepted.sender().accountKey()) == PeerTrust.Check.CHANGED) {
+            PeerDecision decision = TrustRecords.onCertificate(stores, peer, accepted.sender(), account.clock());
+            if (decision.outcome() == PeerDecision.Outcome.ACCOUNT_KEY_CHANGED) {
                 return new Failed(UndecryptableReason.UNTRUSTED_SENDER, "a first message under a changed account key",
-                        Optional.of(new SecurityEvent.KeyChanged(peer, pinned.orElseThrow().fingerprint(),
-                                accepted.sender().accountKey().fingerprint())));
+                        Optional.of(keyChanged(peer, decision, accepted.sender())));
             }
             OpenedStanza opened;
             try {
@@ -150,7 +155,7 @@ final class SessionReceiver {
             SottoAccount.storeVault(stores, accepted.vault());
             log(stores, address, outer, accepted.plaintext());
             return new Opened(Optional.of(deliver(stores, opened, peer, address.deviceId(), record)),
-                    address.deviceId(), true, true);
+                    address.deviceId(), true, true, needsApproval(decision));
         });
     }
 
@@ -174,6 +179,7 @@ final class SessionReceiver {
     private Result openRatchet(Stanza outer, BareJid peer, byte[] payload, byte[] ad) {
         boolean reply = payload.length > 1 && (payload[1] & 0xff) == TYPE_FIRST_REPLY;
         return account.store().transact(stores -> {
+            boolean newDevice = false;
             Failed failure = new Failed(UndecryptableReason.NO_SESSION, "no session with " + peer, Optional.empty());
             for (SessionAddress address : stores.sessions().devices(peer.toString())) {
                 List<SecurityEvent> losses = List.of();
@@ -195,13 +201,13 @@ final class SessionReceiver {
                         result = opened.decryptResult();
                         next = null;
                     } else {
-                        var pinned = PeerTrust.pinned(stores, peer.toString());
-                        if (PeerTrust.check(stores, peer.toString(), opened.recipient().accountKey())
-                                == PeerTrust.Check.CHANGED) {
+                        PeerDecision decision = TrustRecords.onCertificate(stores, peer, opened.recipient(),
+                                account.clock());
+                        if (decision.outcome() == PeerDecision.Outcome.ACCOUNT_KEY_CHANGED) {
                             return new Failed(UndecryptableReason.UNTRUSTED_SENDER, "the first reply proves another account",
-                                    Optional.of(new SecurityEvent.KeyChanged(peer, pinned.orElseThrow().fingerprint(),
-                                            opened.recipient().accountKey().fingerprint())));
+                                    Optional.of(keyChanged(peer, decision, opened.recipient())));
                         }
+                        newDevice = needsApproval(decision);
                         result = new DecryptResult.Decrypted(opened.plaintext(), 0, 0, 0, false, List.of());
                         next = record.confirmed(opened.session().toRecord(), opened.recipient());
                     }
@@ -225,7 +231,7 @@ final class SessionReceiver {
                 byte[] plaintext = ((DecryptResult.Decrypted) result).plaintext();
                 stores.sessions().store(address, next.encode());
                 if (plaintext.length == 0) {
-                    return new Opened(Optional.empty(), address.deviceId(), false, false, losses);
+                    return new Opened(Optional.empty(), address.deviceId(), false, false, newDevice, losses);
                 }
                 OpenedStanza opened;
                 try {
@@ -236,7 +242,7 @@ final class SessionReceiver {
                 }
                 log(stores, address, outer, plaintext);
                 return new Opened(Optional.of(deliver(stores, opened, peer, address.deviceId(), next)),
-                        address.deviceId(), false, false, losses);
+                        address.deviceId(), false, false, newDevice, losses);
             }
             return failure;
         });
@@ -266,10 +272,22 @@ final class SessionReceiver {
 
     private DecryptedStanza deliver(Stores stores, OpenedStanza opened, BareJid peer, long deviceId,
             SessionRecord record) {
-        var certificate = record.certificate();
-        TrustLevel trust = certificate.isEmpty() ? TrustLevel.UNAUTHENTICATED : PeerTrust.level(stores, peer.toString());
+        Optional<DeviceCertificate> certificate = record.certificate(account.certificates());
+        Optional<ContactTrust> trust = TrustRecords.load(stores, peer, account.clock());
+        TrustLevel level = trust.map(t -> t.level(account.clock())).orElse(TrustLevel.UNVERIFIED);
         return new DecryptedStanza(opened.stanza(), peer, deviceId,
-                certificate.map(c -> c.accountKey().fingerprint()), trust, record.sas(), record.origin(),
+                certificate.map(c -> c.accountKey().fingerprint()), level, certificate.isPresent(),
+                TrustRecords.maySendTo(trust, certificate, account.clock()), record.sas(), record.origin(),
                 opened.sentAt(), record.continuity());
+    }
+
+    private static boolean needsApproval(PeerDecision decision) {
+        return decision.outcome() == PeerDecision.Outcome.NEW_DEVICE_NEEDS_APPROVAL;
+    }
+
+    private static SecurityEvent.KeyChanged keyChanged(BareJid peer, PeerDecision decision,
+            DeviceCertificate presented) {
+        return new SecurityEvent.KeyChanged(peer, decision.trust().pinnedKey().fingerprint(),
+                presented.accountKey().fingerprint());
     }
 }

@@ -36,12 +36,17 @@ record SessionRecord(SessionOrigin origin, byte[] ratchet, Optional<byte[]> peer
                 firstMessageDigest, continuity);
     }
 
+    /** The peer's certificate, parsed and checked anew: for rare paths (migration, held sends), not per message. */
     Optional<DeviceCertificate> certificate() {
+        return certificate(new VerifiedCertificates());
+    }
+
+    Optional<DeviceCertificate> certificate(VerifiedCertificates certificates) {
         if (peerCertificate.isEmpty()) {
             return Optional.empty();
         }
         try {
-            return Optional.of(DeviceCertificate.parse(peerCertificate.get()));
+            return Optional.of(certificates.parse(peerCertificate.get()));
         } catch (CertificateException e) {
             throw new IllegalStateException("a stored peer certificate no longer parses", e);
         }

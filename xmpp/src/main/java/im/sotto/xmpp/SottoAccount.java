@@ -53,6 +53,8 @@ public final class SottoAccount {
     private final DeviceIdentity device;
     private final SecureRandom random;
     private final Clock clock;
+    private final VerifiedCertificates certificates = new VerifiedCertificates();
+    private volatile ExternalTrust externalTrust = ExternalTrust.NONE;
 
     private SottoAccount(AccountStore store, AccountIdentity account, DeviceIdentity device, SecureRandom random,
             Clock clock) {
@@ -89,8 +91,32 @@ public final class SottoAccount {
         });
     }
 
+    /**
+     * Creates another device of an existing account in the empty {@code store}: a new device key, certified by
+     * {@code account}'s key (copied from one of the account's devices by the application), and new prekeys. Peers
+     * that verified the account see it as a new device of the same account (approved on sight while unverified,
+     * awaiting the user's approval once verified), not as a key change.
+     *
+     * @throws IllegalStateException when the store already holds an identity
+     */
+    public static SottoAccount openLinkedDevice(AccountStore store, AccountIdentity account, SecureRandom random,
+            Clock clock) {
+        Objects.requireNonNull(store, "store");
+        Objects.requireNonNull(account, "account");
+        store.transact(stores -> {
+            if (stores.identities().localIdentity().isPresent()) {
+                throw new IllegalStateException("the store already holds an identity");
+            }
+            stores.identities().storeLocalIdentity(encodeIdentity(account, newDevice(account, random, clock)));
+            storeVault(stores, PreKeyVault.create(account, Set.copyOf(SUITES), PreKeyPolicy.defaults(), random,
+                    clock.instant()));
+            return null;
+        });
+        return open(store, random, clock);
+    }
+
     /** A device id must fit the device list's 31-bit ids; the core draws from 1..2^31, so the last value is redrawn. */
-    private static DeviceIdentity newDevice(AccountIdentity account, SecureRandom random, Clock clock) {
+    static DeviceIdentity newDevice(AccountIdentity account, SecureRandom random, Clock clock) {
         Set<Integer> suiteIds = SUITES.stream().map(CipherSuite::wireId).collect(Collectors.toSet());
         Set<Integer> allSuiteIds = new java.util.HashSet<>(suiteIds);
         allSuiteIds.add(CipherSuite.X25519MLKEM768_AESGCM_SHA256.wireId());
@@ -119,12 +145,29 @@ public final class SottoAccount {
         return account.publicKey().fingerprint();
     }
 
+    /**
+     * Sets this account's optional external trust: a certification to attach to its handshakes, and the anchors,
+     * CRLs and keyring contacts' certifications are checked against. Takes effect for handshakes started afterwards.
+     */
+    public void useExternalTrust(ExternalTrust trust) {
+        this.externalTrust = Objects.requireNonNull(trust, "trust");
+    }
+
+    public ExternalTrust externalTrust() {
+        return externalTrust;
+    }
+
     SecureRandom random() {
         return random;
     }
 
     Clock clock() {
         return clock;
+    }
+
+    /** Peer certificates this account already checked, so session records need not re-verify them per message. */
+    VerifiedCertificates certificates() {
+        return certificates;
     }
 
     static PreKeyVault loadVault(Stores stores) {

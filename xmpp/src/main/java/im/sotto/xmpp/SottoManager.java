@@ -16,6 +16,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import im.sotto.protocol.store.SessionAddress;
+import im.sotto.protocol.trust.ContactTrust;
+import im.sotto.protocol.trust.TrustException;
+import im.sotto.protocol.trust.TrustLevel;
 import im.sotto.xmpp.element.SottoEncrypted;
 import im.sotto.xmpp.element.SottoEncryptedIq;
 
@@ -202,6 +205,11 @@ public final class SottoManager extends Manager {
         return account;
     }
 
+    /** The sessions held with {@code peer}'s devices (suite, origin, SAS, continuity), for a status display. */
+    public java.util.List<SessionSummary> sessions(BareJid peer) {
+        return onWorker(() -> account.store().transact(stores -> SessionSummary.of(stores, peer)));
+    }
+
     public void addListener(SottoListener listener) {
         listeners.add(Objects.requireNonNull(listener, "listener"));
     }
@@ -294,28 +302,97 @@ public final class SottoManager extends Manager {
         return done;
     }
 
-    /** Accepts the new account key {@code peer} presented: it is pinned, old sessions are dropped, sending resumes. */
+    /**
+     * Accepts the new account key {@code peer} presented ({@link SecurityEvent.KeyChanged}): it is pinned, unverified,
+     * the sessions under the old key are dropped, and the stanzas held for the decision go out in a new session.
+     * Returns false if no key change was pending.
+     */
     public boolean acceptNewKey(BareJid peer) {
-        return onWorker(() -> account.store().transact(stores -> {
-            if (!PeerTrust.acceptPresented(stores, peer.toString())) {
-                return false;
+        return decide(peer, (stores, trust) -> {
+            if (trust.pendingKeyChange().isEmpty()) {
+                return Optional.empty();
             }
             for (SessionAddress address : stores.sessions().devices(peer.toString())) {
                 stores.sessions().delete(address);
             }
-            return true;
-        }));
+            return Optional.of(trust.acceptNewAccountKey(trust.pendingKeyChange().get(), account.clock()));
+        });
     }
 
-    /** Records that the user compared {@code peer}'s fingerprint or SAS and it matched the pinned account key. */
+    /**
+     * Records that the user compared {@code peer}'s SAS (or fingerprint) and it matched the pinned account key: the
+     * contact becomes {@link TrustLevel#VERIFIED}, the devices awaiting approval are approved (verifying the account
+     * covers every device its key certified), a distrust is lifted, and held stanzas go out. False if no key is pinned.
+     */
     public boolean markVerified(BareJid peer) {
-        return onWorker(() -> account.store().transact(stores -> PeerTrust.pinned(stores, peer.toString())
-                .map(key -> PeerTrust.markVerified(stores, peer.toString(), key)).orElse(false)));
+        return decide(peer, (stores, trust) -> Optional.of(trust.markVerified(trust.pinnedKey(), true,
+                account.clock())));
     }
 
-    /** The trust level of {@code peer}'s pinned account key ({@link TrustLevel#UNAUTHENTICATED} if none). */
-    public TrustLevel trustLevel(BareJid peer) {
-        return onWorker(() -> account.store().transact(stores -> PeerTrust.level(stores, peer.toString())));
+    /**
+     * Records that the compared SAS did NOT match: evidence of someone in the middle, so the contact is
+     * {@link TrustLevel#DISTRUSTED} until a later comparison matches. False if no key is pinned.
+     */
+    public boolean markSasMismatch(BareJid peer) {
+        return decide(peer, (stores, trust) -> Optional.of(trust.markVerified(trust.pinnedKey(), false,
+                account.clock())));
+    }
+
+    /** Distrusts {@code peer}: nothing is sent to it (stanzas are held) until it is verified again. */
+    public boolean distrust(BareJid peer) {
+        return decide(peer, (stores, trust) -> Optional.of(trust.distrust()));
+    }
+
+    /**
+     * Approves a device of a verified contact that awaits approval ({@link SecurityEvent.DeviceNeedsApproval}); the
+     * stanzas held for it go out. False if that device is not awaiting approval.
+     */
+    public boolean approveDevice(BareJid peer, long deviceId) {
+        return decide(peer, (stores, trust) -> trust.pendingDevices().contains(deviceId)
+                ? Optional.of(trust.approveDevice(deviceId)) : Optional.empty());
+    }
+
+    /**
+     * The trust level of {@code peer}'s pinned account key; empty when no key is pinned yet (no contact, or only our
+     * own offline first message, unanswered: an unauthenticated first contact).
+     */
+    public Optional<TrustLevel> trustLevel(BareJid peer) {
+        return contact(peer).map(ContactStatus::level);
+    }
+
+    /** Everything decided about {@code peer}; empty when no key is pinned yet. */
+    public Optional<ContactStatus> contact(BareJid peer) {
+        return onWorker(() -> account.store().transact(stores -> TrustRecords.load(stores, peer, account.clock())
+                .map(t -> ContactStatus.of(peer, t, account.clock()))));
+    }
+
+    /** One trust decision: work on the loaded state, store the result in the same transaction, then release. */
+    private interface Decision {
+        Optional<ContactTrust> apply(im.sotto.protocol.store.Stores stores, ContactTrust trust) throws TrustException;
+    }
+
+    private boolean decide(BareJid peer, Decision decision) {
+        Objects.requireNonNull(peer, "peer");
+        return onWorker(() -> {
+            boolean changed = account.store().transact(stores -> {
+                Optional<ContactTrust> trust = TrustRecords.load(stores, peer, account.clock());
+                if (trust.isEmpty()) {
+                    return false;
+                }
+                Optional<ContactTrust> next;
+                try {
+                    next = decision.apply(stores, trust.get());
+                } catch (TrustException e) {
+                    return false;
+                }
+                next.ifPresent(t -> TrustRecords.store(stores, peer, t));
+                return next.isPresent();
+            });
+            if (changed) {
+                driver.release(peer);
+            }
+            return changed;
+        });
     }
 
     private <T> T onWorker(java.util.concurrent.Callable<T> work) {

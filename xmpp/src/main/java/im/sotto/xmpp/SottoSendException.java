@@ -2,7 +2,10 @@ package im.sotto.xmpp;
 
 import java.util.Objects;
 
-/** A send future failed: the stanza was not sent, and never in plaintext. */
+/**
+ * A send future failed: the stanza was not sent, and never in plaintext. When {@link #held()} the stanza stays queued
+ * and goes out after the user's decision (reported by events only: this future is already complete).
+ */
 public final class SottoSendException extends Exception {
     private static final long serialVersionUID = 1L;
 
@@ -24,8 +27,13 @@ public final class SottoSendException extends Exception {
         return reason;
     }
 
+    /** Whether the stanza waits for a user decision ({@link SecurityEvent.SendFailure#held()}); it stays queued. */
+    public boolean held() {
+        return reason.held();
+    }
+
     /** True if the stanza stays in the manager's queue (do not queue it again elsewhere: it would go out twice). */
     public boolean stillQueued() {
-        return stillQueued;
+        return stillQueued || reason.held();
     }
 }

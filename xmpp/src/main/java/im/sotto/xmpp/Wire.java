@@ -25,20 +25,38 @@ final class Wire {
     private Wire() {
     }
 
+    /** What a session-setup or handshake carrier is (a message without a type): {@link #kindAndType} of it. */
+    static final String SETUP_CARRIER = "message normal";
+
     /**
-     * The caller's associated data of every ratchet and first message: a label, then the sending and the receiving
-     * account, each terminated by a zero byte (a JID has none). The envelope's affixes bind the full JIDs; this binds
-     * the session to the pair of accounts it was made for.
+     * The caller's associated data of every ratchet and first message: a label, the sending and the receiving
+     * account, and the carrying stanza's kind and type ({@link #kindAndType}), each terminated by a zero byte (a JID
+     * has none). The envelope's affixes bind the full JIDs; this binds the session to the pair of accounts it was
+     * made for, and the stanza's type, which travels in the clear, to the ciphertext: a server that turns a chat
+     * into a headline or groupchat message, or a get into a set, makes it fail authentication (TAMPERED).
      */
-    static byte[] associatedData(BareJid sender, BareJid recipient) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(96);
+    static byte[] associatedData(BareJid sender, BareJid recipient, String kindAndType) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(112);
         out.writeBytes(AD_LABEL);
         out.write(0);
         out.writeBytes(sender.toString().getBytes(StandardCharsets.UTF_8));
         out.write(0);
         out.writeBytes(recipient.toString().getBytes(StandardCharsets.UTF_8));
         out.write(0);
+        out.writeBytes(kindAndType.getBytes(StandardCharsets.US_ASCII));
+        out.write(0);
         return out.toByteArray();
+    }
+
+    /** The stanza's element and type as the outer stanza carries them, e.g. {@code message chat}, {@code iq set}. */
+    static String kindAndType(Stanza stanza) {
+        if (stanza instanceof IQ) {
+            return "iq " + ((IQ) stanza).getType();
+        }
+        if (stanza instanceof Presence) {
+            return "presence " + ((Presence) stanza).getType();
+        }
+        return "message " + ((Message) stanza).getType();
     }
 
     /** The Sotto elements of a stanza, handshake first, then first messages, then ratchet messages. */

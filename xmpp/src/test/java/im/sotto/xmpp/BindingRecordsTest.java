@@ -2,7 +2,6 @@ package im.sotto.xmpp;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,8 +10,6 @@ import java.time.Clock;
 import java.util.Optional;
 
 import im.sotto.protocol.handshake.Continuity;
-import im.sotto.protocol.identity.AccountIdentity;
-import im.sotto.protocol.identity.AccountPublicKey;
 import im.sotto.protocol.store.InMemoryAccountStore;
 
 import org.junit.jupiter.api.Test;
@@ -30,28 +27,6 @@ class BindingRecordsTest {
         assertEquals(first.device().deviceId(), again.device().deviceId());
         assertArrayEquals(first.device().certificate().encoded(), again.device().certificate().encoded());
         assertTrue(first.device().deviceId() <= Integer.MAX_VALUE, "fits the device list");
-    }
-
-    @Test
-    void firstKeyIsPinnedAChangedKeyIsHeldUntilAccepted() {
-        InMemoryAccountStore store = new InMemoryAccountStore();
-        AccountPublicKey original = AccountIdentity.generate(random).publicKey();
-        AccountPublicKey other = AccountIdentity.generate(random).publicKey();
-        store.transact(s -> {
-            assertEquals(PeerTrust.Check.PINNED_NOW, PeerTrust.check(s, "bob@example.org", original));
-            assertEquals(PeerTrust.Check.MATCHES, PeerTrust.check(s, "bob@example.org", original));
-            assertEquals(TrustLevel.TRUSTED_ON_FIRST_USE, PeerTrust.level(s, "bob@example.org"));
-            assertFalse(PeerTrust.held(s, "bob@example.org"));
-            assertEquals(PeerTrust.Check.CHANGED, PeerTrust.check(s, "bob@example.org", other));
-            assertTrue(PeerTrust.held(s, "bob@example.org"), "sending is held after a key change");
-            assertEquals(original, PeerTrust.pinned(s, "bob@example.org").orElseThrow(), "the old key stays pinned");
-            assertTrue(PeerTrust.acceptPresented(s, "bob@example.org"));
-            assertEquals(other, PeerTrust.pinned(s, "bob@example.org").orElseThrow());
-            assertFalse(PeerTrust.held(s, "bob@example.org"));
-            assertTrue(PeerTrust.markVerified(s, "bob@example.org", other));
-            assertEquals(TrustLevel.VERIFIED, PeerTrust.level(s, "bob@example.org"));
-            return null;
-        });
     }
 
     @Test

@@ -14,6 +14,8 @@ import java.util.TreeMap;
 final class Extensions {
     static final int RETAINED_SECRET_PROOF = 0x01;
     static final int RETAINED_SECRET_CONFIRMATION = 0x02;
+    /** The sender's optional account certification ({@link AttachedCertification}, docs/protocol.md 4.13). */
+    static final int ACCOUNT_CERTIFICATION = 0x03;
 
     private final Map<Integer, byte[]> entries;
 

@@ -19,6 +19,7 @@ public final class HandshakeConfig {
     private final HandshakeMode preferredResponderMode;
     private final Predicate<DeviceCertificate> revealToInitiator;
     private final RetainedSecretLookup retainedSecrets;
+    private final AttachedCertification certification;
 
     private HandshakeConfig(Builder b) {
         this.device = Objects.requireNonNull(b.device);
@@ -28,6 +29,7 @@ public final class HandshakeConfig {
         this.preferredResponderMode = b.preferredResponderMode;
         this.revealToInitiator = b.revealToInitiator;
         this.retainedSecrets = b.retainedSecrets;
+        this.certification = b.certification;
         if (suitesByPreference.isEmpty() || modes.isEmpty() || versions.isEmpty()) {
             throw new IllegalArgumentException("a handshake config needs versions, suites and modes");
         }
@@ -69,6 +71,11 @@ public final class HandshakeConfig {
         return retainedSecrets;
     }
 
+    /** The account certification this device attaches to its identified payloads, if the user configured one. */
+    public java.util.Optional<AttachedCertification> certification() {
+        return java.util.Optional.ofNullable(certification);
+    }
+
     /** The offer this device sends as initiator and as a counter-offer: everything it speaks except IK. */
     Offer offer() {
         Set<HandshakeMode> offered = EnumSet.copyOf(modes);
@@ -108,6 +115,7 @@ public final class HandshakeConfig {
         private HandshakeMode preferredResponderMode = HandshakeMode.XX;
         private Predicate<DeviceCertificate> revealToInitiator = cert -> true;
         private RetainedSecretLookup retainedSecrets = RetainedSecretLookup.NONE;
+        private AttachedCertification certification;
 
         private Builder(DeviceIdentity device) {
             this.device = device;
@@ -148,6 +156,12 @@ public final class HandshakeConfig {
         /** Where the retained secrets for peer devices are kept (by default: none, every session is new). */
         public Builder retainedSecrets(RetainedSecretLookup value) {
             this.retainedSecrets = Objects.requireNonNull(value);
+            return this;
+        }
+
+        /** Attaches this account's X.509 or OpenPGP certification to every handshake (null: none, the default). */
+        public Builder certification(AttachedCertification value) {
+            this.certification = value;
             return this;
         }
 

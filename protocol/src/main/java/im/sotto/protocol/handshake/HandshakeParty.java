@@ -7,6 +7,7 @@ import im.sotto.protocol.identity.DeviceCertificate;
 import im.sotto.protocol.noise.HandshakeState;
 import im.sotto.protocol.noise.NoiseException;
 import im.sotto.protocol.wire.ByteWriter;
+import im.sotto.protocol.wire.MalformedInputException;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -21,6 +22,22 @@ abstract class HandshakeParty {
     final HandshakeConfig config;
     final SecureRandom random;
     final Clock clock;
+
+    /** The account certification the peer attached, if any (read from its identified payload). */
+    AttachedCertification peerCertification;
+
+    /** This side's extensions: its account certification, if the user attached one; the caller adds the rest. */
+    Extensions.Builder ownExtensions() {
+        Extensions.Builder b = Extensions.builder();
+        config.certification().ifPresent(c -> b.put(Extensions.ACCOUNT_CERTIFICATION, c.encode()));
+        return b;
+    }
+
+    /** Reads the peer's certification from its extensions; a malformed one fails the handshake (MALFORMED). */
+    void readPeerCertification(byte[] extensions) throws MalformedInputException {
+        java.util.Optional<byte[]> value = Extensions.parse(extensions).get(Extensions.ACCOUNT_CERTIFICATION);
+        peerCertification = value.isPresent() ? AttachedCertification.parse(value.get()) : null;
+    }
 
     HandshakeParty(HandshakeConfig config, SecureRandom random, Clock clock) {
         this.config = config;

@@ -14,10 +14,11 @@ public final class HandshakeResult {
     private final SessionSeed seed;
     private final Continuity continuity;
     private final RetainedSecrets retainedSecrets;
+    private final AttachedCertification peerCertification;
 
     HandshakeResult(Selection selection, DeviceCertificate peerCertificate, ShortAuthenticationString sas,
             byte[] channelBinding, byte[] applicationData, byte[] unsentApplicationData, SessionSeed seed,
-            Continuity continuity, RetainedSecrets retainedSecrets) {
+            Continuity continuity, RetainedSecrets retainedSecrets, AttachedCertification peerCertification) {
         this.selection = selection;
         this.peerCertificate = peerCertificate;
         this.sas = sas;
@@ -27,6 +28,15 @@ public final class HandshakeResult {
         this.seed = seed;
         this.continuity = continuity;
         this.retainedSecrets = retainedSecrets;
+        this.peerCertification = peerCertification;
+    }
+
+    /**
+     * The X.509 or OpenPGP certification the peer attached to its identified payload, unchecked: the caller verifies
+     * it against the user's anchors or keyring for the peer's account key and JID (docs/protocol.md 4.13).
+     */
+    public Optional<AttachedCertification> peerCertification() {
+        return Optional.ofNullable(peerCertification);
     }
 
     /** What the retained-secret check found: continuity with this device, a new device or peer, or a break. */

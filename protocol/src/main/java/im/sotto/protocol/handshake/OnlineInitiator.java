@@ -290,6 +290,7 @@ public final class OnlineInitiator extends HandshakeParty {
         if (selection.mode() == HandshakeMode.XX) {
             Payloads.Identified responder = Payloads.Identified.decode(payload, true, true, false);
             DeviceCertificate peer = checkExpected(checkPeerCertificate(responder.certificate, noise, selection));
+            readPeerCertification(responder.extensions);
             sas = ShortAuthenticationString.derive(selection.suite().hash(), transcriptAfterResponse, initiatorNonce,
                     responder.nonce);
             heldForPeer = config.retainedSecrets().forDevice(peer);
@@ -307,7 +308,7 @@ public final class OnlineInitiator extends HandshakeParty {
         sas = ShortAuthenticationString.derive(selection.suite().hash(), transcriptAfterResponse, initiatorNonce,
                 responderNonce);
         byte[] finish = write(new Payloads.Identified(config.device().certificate().encoded(), initiatorNonce, null,
-                new byte[0], new byte[0]).encode());
+                ownExtensions().encode(), new byte[0]).encode());
         state = State.AWAIT_RESPONDER_FINISH;
         return HandshakeStep.send(Frame.start(Frame.Type.INITIATOR_FINISH).bytes(finish).toByteArray());
     }
@@ -318,6 +319,7 @@ public final class OnlineInitiator extends HandshakeParty {
         byte[] payload = read(noiseMessage);
         Payloads.Identified responder = Payloads.Identified.decode(payload, false, true, true);
         DeviceCertificate peer = checkExpected(checkPeerCertificate(responder.certificate, noise, selection));
+        readPeerCertification(responder.extensions);
         byte[] confirmation = Extensions.parse(responder.extensions)
                 .get(Extensions.RETAINED_SECRET_CONFIRMATION).orElse(new byte[0]);
         Optional<SecretBytes> common = ContinuityProofs.confirmed(selection.suite().hash(), heldForPeer, confirmation,
@@ -333,6 +335,7 @@ public final class OnlineInitiator extends HandshakeParty {
         byte[] payload = read(noiseMessage);
         Payloads.Identified responder = Payloads.Identified.decode(payload, false, true, true);
         DeviceCertificate peer = checkExpected(checkPeerCertificate(responder.certificate, noise, selection));
+        readPeerCertification(responder.extensions);
         heldForPeer = config.retainedSecrets().forDevice(peer);
         byte[] proof = Extensions.parse(responder.extensions).get(Extensions.RETAINED_SECRET_PROOF)
                 .orElse(new byte[0]);
@@ -343,7 +346,7 @@ public final class OnlineInitiator extends HandshakeParty {
     }
 
     private byte[] proofExtension(byte[] transcript) {
-        return Extensions.builder().put(Extensions.RETAINED_SECRET_PROOF,
+        return ownExtensions().put(Extensions.RETAINED_SECRET_PROOF,
                 ContinuityProofs.proof(selection.suite().hash(), heldForPeer, transcript, random)).encode();
     }
 
@@ -428,7 +431,7 @@ public final class OnlineInitiator extends HandshakeParty {
         SessionSeed seed = seed(noise, true, responderRatchetKey, null, mixedRetainedSecret);
         state = State.COMPLETE;
         return new HandshakeResult(selection, peer, sas, binding, applicationData, unsentApplicationData, seed,
-                continuity, nextRetainedSecrets(seed, heldForPeer));
+                continuity, nextRetainedSecrets(seed, heldForPeer), peerCertification);
     }
 
     private byte[] write(byte[] payload) throws NoiseException {

@@ -107,7 +107,7 @@ public final class OnlineResponder extends HandshakeParty {
         if (chosen.mode() == HandshakeMode.XX) {
             ratchetKeyPair = X25519KeyPair.generate(random);
             payload = new Payloads.Identified(config.device().certificate().encoded(), responderNonce,
-                    ratchetKeyPair.publicKey(), new byte[0], new byte[0]).encode();
+                    ratchetKeyPair.publicKey(), ownExtensions().encode(), new byte[0]).encode();
         } else {
             payload = responderNonce.clone();
         }
@@ -166,13 +166,14 @@ public final class OnlineResponder extends HandshakeParty {
         }
         Payloads.Identified initiator = Payloads.Identified.decode(payload, false, false, false);
         DeviceCertificate peer = checkPeerCertificate(initiator.certificate, noise, chosen);
+        readPeerCertification(initiator.extensions);
         // The initiator proved which retained secrets it holds; we confirm the newest we share, and both mix it in.
         Optional<SecretBytes> common = checkProof(peer, initiator.extensions, noise.payloadHash());
         byte[] passwordField = answerPassword(share, noiseMessage);
         byte[] kemCiphertext = encapsulateIfHybrid(kemKey);
         ratchetKeyPair = X25519KeyPair.generate(random);
         byte[] response = noise.writeMessage(h -> new Payloads.Identified(config.device().certificate().encoded(),
-                null, ratchetKeyPair.publicKey(), Extensions.builder().put(Extensions.RETAINED_SECRET_CONFIRMATION,
+                null, ratchetKeyPair.publicKey(), ownExtensions().put(Extensions.RETAINED_SECRET_CONFIRMATION,
                         ContinuityProofs.confirmation(chosen.suite().hash(), common, h, random)).encode(),
                 applicationData).encode());
         continuity = common.isPresent() ? Continuity.CONFIRMED : continuity;
@@ -193,6 +194,7 @@ public final class OnlineResponder extends HandshakeParty {
                     "the initiator's SAS nonce does not open its commitment");
         }
         DeviceCertificate peer = checkPeerCertificate(initiator.certificate, noise, selection);
+        readPeerCertification(initiator.extensions);
         ShortAuthenticationString sas = ShortAuthenticationString.derive(selection.suite().hash(),
                 transcriptAfterResponse, initiator.nonce, responderNonce);
         if (!protectedMode) {
@@ -210,7 +212,7 @@ public final class OnlineResponder extends HandshakeParty {
         continuity = withoutMatch(peer, heldForPeer, Continuity.UNCHECKED);
         ratchetKeyPair = X25519KeyPair.generate(random);
         byte[] finish = noise.writeMessage(h -> new Payloads.Identified(config.device().certificate().encoded(), null,
-                ratchetKeyPair.publicKey(), Extensions.builder().put(Extensions.RETAINED_SECRET_PROOF,
+                ratchetKeyPair.publicKey(), ownExtensions().put(Extensions.RETAINED_SECRET_PROOF,
                         ContinuityProofs.proof(selection.suite().hash(), heldForPeer, h, random)).encode(),
                 applicationData).encode());
         return HandshakeStep.sendAndComplete(Frame.start(Frame.Type.RESPONDER_FINISH).bytes(finish).toByteArray(),
@@ -319,7 +321,7 @@ public final class OnlineResponder extends HandshakeParty {
         SessionSeed seed = seed(noise, false, ratchetKeyPair.publicKey(), ratchetKeyPair, mixedRetainedSecret);
         state = State.COMPLETE;
         return new HandshakeResult(selection, peer, sas, binding, applicationData, new byte[0], seed, continuity,
-                nextRetainedSecrets(seed, heldForPeer));
+                nextRetainedSecrets(seed, heldForPeer), peerCertification);
     }
 
     private int hashLength() {

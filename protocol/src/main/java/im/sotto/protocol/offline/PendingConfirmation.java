@@ -42,8 +42,11 @@ public final class PendingConfirmation {
         return transcriptHash.clone();
     }
 
-    /** True when {@code owner} signed the prekey this session was started with. */
-    boolean signedBy(AccountPublicKey owner) {
+    /**
+     * True when {@code owner} signed the prekey this session was started with. A sender that learns the recipient's
+     * account key only later (first contact) checks here that the bundle it used was really that account's.
+     */
+    public boolean signedBy(AccountPublicKey owner) {
         return owner.verify(PreKeyBundle.signedContent(signedPreKeyId, signedPreKey, pqPreKey), signature);
     }
 

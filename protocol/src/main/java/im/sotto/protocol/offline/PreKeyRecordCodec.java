@@ -80,9 +80,15 @@ final class PreKeyRecordCodec {
             TreeMap<Long, X25519KeyPair> oneTime = new TreeMap<>();
             for (int i = 0; i < oneTimeCount; i++) {
                 long id = r.u32();
-                if (oneTime.put(id, readPair(r, version)) != null) {
-                    throw new MalformedInputException("duplicate one-time prekey id " + id);
+                // One encoding per vault: ascending ids, each below the next id to issue (a larger one would be
+                // overwritten by a newly generated key, which peers may already have used).
+                if (!oneTime.isEmpty() && id <= oneTime.lastKey()) {
+                    throw new MalformedInputException("one-time prekey ids out of order or repeated at " + id);
                 }
+                if (id >= nextOneTime) {
+                    throw new MalformedInputException("one-time prekey id " + id + " not below the next id");
+                }
+                oneTime.put(id, readPair(r, version));
             }
             long replayCount = r.u32();
             if (replayCount > MAX_REPLAY_ENTRIES) {

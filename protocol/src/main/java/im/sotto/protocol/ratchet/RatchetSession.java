@@ -91,6 +91,11 @@ public final class RatchetSession {
         return new RatchetSession(StateCodec.decode(record), random, clock);
     }
 
+    /** The suite a record from {@link #toRecord()} runs under, for display; its secrets are not loaded. */
+    public static CipherSuite suiteOf(byte[] record) throws RatchetRecordException {
+        return StateCodec.suite(record);
+    }
+
     /** The versioned, opaque record of this session's whole state, for a store to keep (it contains secrets). */
     public byte[] toRecord() {
         return StateCodec.encode(state);

@@ -82,6 +82,19 @@ final class StateCodec {
         }
     }
 
+    /** The suite of a record, read without loading its secrets. */
+    static CipherSuite suite(byte[] record) throws RatchetRecordException {
+        if (record == null || record.length < 2) {
+            throw new RatchetRecordException("no record");
+        }
+        int version = record[0] & 0xff;
+        if (version != RECORD_VERSION && version != RECORD_VERSION_WITHOUT_PUBLIC_KEY) {
+            throw new RatchetRecordException("unsupported session record version " + version);
+        }
+        return CipherSuite.fromWireId(record[1] & 0xff)
+                .orElseThrow(() -> new RatchetRecordException("unknown cipher suite"));
+    }
+
     static RatchetState decode(byte[] record) throws RatchetRecordException {
         if (record == null) {
             throw new RatchetRecordException("no record");

@@ -3,50 +3,143 @@ package im.sotto.protocol.store;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.TreeMap;
 
 /**
  * The whole state of an {@link InMemoryAccountStore}. Values are immutable once stored (records are copied in and
- * out), so a shallow {@link #copy()} is a snapshot a transaction can change freely.
+ * out), so a snapshot only needs its own maps. {@link #copy()} shares the maps with the state it was taken from and
+ * copies each one the first time the transaction writes to it ({@code ...ForWrite()}): a transaction that only
+ * touches a session record does not copy the message log, which grows by one entry per message.
  */
 final class MemoryState {
     record PreKey(byte[] record, Instant deleteAfter) {}
 
     byte[] localIdentity;
-    TreeMap<String, byte[]> peerTrust = new TreeMap<>();
-    TreeMap<SessionAddress, byte[]> sessions = new TreeMap<>();
-    EnumMap<PreKeyKind, TreeMap<Long, PreKey>> preKeys = new EnumMap<>(PreKeyKind.class);
-    HashMap<ByteBuffer, Instant> replay = new HashMap<>();
-    TreeMap<SessionAddress, byte[]> retained = new TreeMap<>();
-    TreeMap<Long, QueuedStanza> queue = new TreeMap<>();
+    private TreeMap<String, byte[]> peerTrust = new TreeMap<>();
+    private TreeMap<SessionAddress, byte[]> sessions = new TreeMap<>();
+    private EnumMap<PreKeyKind, TreeMap<Long, PreKey>> preKeys = new EnumMap<>(PreKeyKind.class);
+    private HashMap<ByteBuffer, Instant> replay = new HashMap<>();
+    private TreeMap<SessionAddress, byte[]> retained = new TreeMap<>();
+    private TreeMap<Long, QueuedStanza> queue = new TreeMap<>();
     long lastQueueId;
-    TreeMap<Long, LogEntry> log = new TreeMap<>();
+    private TreeMap<Long, LogEntry> log = new TreeMap<>();
     long lastLogSequence;
     long restoreCounter;
+    /** Which maps this state owns (may change) rather than shares with the state it was copied from. */
+    private final EnumSet<Part> owned;
+
+    private enum Part { PEER_TRUST, SESSIONS, PRE_KEYS, REPLAY, RETAINED, QUEUE, LOG }
 
     MemoryState() {
         for (PreKeyKind kind : PreKeyKind.values()) {
             preKeys.put(kind, new TreeMap<>());
         }
+        owned = EnumSet.allOf(Part.class);
     }
 
+    private MemoryState(MemoryState from) {
+        localIdentity = from.localIdentity;
+        peerTrust = from.peerTrust;
+        sessions = from.sessions;
+        preKeys = from.preKeys;
+        replay = from.replay;
+        retained = from.retained;
+        queue = from.queue;
+        lastQueueId = from.lastQueueId;
+        log = from.log;
+        lastLogSequence = from.lastLogSequence;
+        restoreCounter = from.restoreCounter;
+        owned = EnumSet.noneOf(Part.class);
+    }
+
+    /**
+     * A snapshot to change freely. The state it was taken from must not be changed afterwards (the store replaces
+     * it by the snapshot on commit and drops the snapshot on rollback, so it never is).
+     */
     MemoryState copy() {
-        MemoryState c = new MemoryState();
-        c.localIdentity = localIdentity;
-        c.peerTrust = new TreeMap<>(peerTrust);
-        c.sessions = new TreeMap<>(sessions);
-        for (Map.Entry<PreKeyKind, TreeMap<Long, PreKey>> e : preKeys.entrySet()) {
-            c.preKeys.put(e.getKey(), new TreeMap<>(e.getValue()));
+        return new MemoryState(this);
+    }
+
+    Map<String, byte[]> peerTrust() {
+        return peerTrust;
+    }
+
+    Map<String, byte[]> peerTrustForWrite() {
+        if (owned.add(Part.PEER_TRUST)) {
+            peerTrust = new TreeMap<>(peerTrust);
         }
-        c.replay = new HashMap<>(replay);
-        c.retained = new TreeMap<>(retained);
-        c.queue = new TreeMap<>(queue);
-        c.lastQueueId = lastQueueId;
-        c.log = new TreeMap<>(log);
-        c.lastLogSequence = lastLogSequence;
-        c.restoreCounter = restoreCounter;
-        return c;
+        return peerTrust;
+    }
+
+    NavigableMap<SessionAddress, byte[]> sessions() {
+        return sessions;
+    }
+
+    NavigableMap<SessionAddress, byte[]> sessionsForWrite() {
+        if (owned.add(Part.SESSIONS)) {
+            sessions = new TreeMap<>(sessions);
+        }
+        return sessions;
+    }
+
+    NavigableMap<Long, PreKey> preKeys(PreKeyKind kind) {
+        return preKeys.get(kind);
+    }
+
+    Map<PreKeyKind, TreeMap<Long, PreKey>> preKeysForWrite() {
+        if (owned.add(Part.PRE_KEYS)) {
+            EnumMap<PreKeyKind, TreeMap<Long, PreKey>> c = new EnumMap<>(PreKeyKind.class);
+            preKeys.forEach((kind, byId) -> c.put(kind, new TreeMap<>(byId)));
+            preKeys = c;
+        }
+        return preKeys;
+    }
+
+    Map<ByteBuffer, Instant> replay() {
+        return replay;
+    }
+
+    Map<ByteBuffer, Instant> replayForWrite() {
+        if (owned.add(Part.REPLAY)) {
+            replay = new HashMap<>(replay);
+        }
+        return replay;
+    }
+
+    NavigableMap<SessionAddress, byte[]> retained() {
+        return retained;
+    }
+
+    NavigableMap<SessionAddress, byte[]> retainedForWrite() {
+        if (owned.add(Part.RETAINED)) {
+            retained = new TreeMap<>(retained);
+        }
+        return retained;
+    }
+
+    NavigableMap<Long, QueuedStanza> queue() {
+        return queue;
+    }
+
+    NavigableMap<Long, QueuedStanza> queueForWrite() {
+        if (owned.add(Part.QUEUE)) {
+            queue = new TreeMap<>(queue);
+        }
+        return queue;
+    }
+
+    NavigableMap<Long, LogEntry> log() {
+        return log;
+    }
+
+    NavigableMap<Long, LogEntry> logForWrite() {
+        if (owned.add(Part.LOG)) {
+            log = new TreeMap<>(log);
+        }
+        return log;
     }
 }

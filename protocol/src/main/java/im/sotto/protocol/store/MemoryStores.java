@@ -47,12 +47,12 @@ final class MemoryStores implements Stores {
 
             @Override
             public Optional<byte[]> peerTrust(String peerAccount) {
-                return copyOut(state().peerTrust.get(SessionAddress.checkPeer(peerAccount)));
+                return copyOut(state().peerTrust().get(SessionAddress.checkPeer(peerAccount)));
             }
 
             @Override
             public void storePeerTrust(String peerAccount, byte[] record) {
-                state().peerTrust.put(SessionAddress.checkPeer(peerAccount), Records.checkedCopy(record));
+                state().peerTrustForWrite().put(SessionAddress.checkPeer(peerAccount), Records.checkedCopy(record));
             }
         };
     }
@@ -62,24 +62,24 @@ final class MemoryStores implements Stores {
         return new SessionStore() {
             @Override
             public Optional<byte[]> load(SessionAddress address) {
-                return copyOut(state().sessions.get(Objects.requireNonNull(address)));
+                return copyOut(state().sessions().get(Objects.requireNonNull(address)));
             }
 
             @Override
             public void store(SessionAddress address, byte[] record) {
-                state().sessions.put(Objects.requireNonNull(address), Records.checkedCopy(record));
+                state().sessionsForWrite().put(Objects.requireNonNull(address), Records.checkedCopy(record));
             }
 
             @Override
             public boolean delete(SessionAddress address) {
-                return state().sessions.remove(Objects.requireNonNull(address)) != null;
+                return state().sessionsForWrite().remove(Objects.requireNonNull(address)) != null;
             }
 
             @Override
             public List<SessionAddress> devices(String peerAccount) {
                 SessionAddress.checkPeer(peerAccount);
                 List<SessionAddress> out = new ArrayList<>();
-                for (SessionAddress a : state().sessions.keySet()) {
+                for (SessionAddress a : state().sessions().keySet()) {
                     if (a.peer().equals(peerAccount)) {
                         out.add(a);
                     }
@@ -89,7 +89,7 @@ final class MemoryStores implements Stores {
 
             @Override
             public List<SessionAddress> addresses() {
-                return new ArrayList<>(state().sessions.keySet());
+                return new ArrayList<>(state().sessions().keySet());
             }
         };
     }
@@ -99,31 +99,31 @@ final class MemoryStores implements Stores {
         return new PreKeyStore() {
             @Override
             public Optional<byte[]> load(PreKeyKind kind, long id) {
-                MemoryState.PreKey k = state().preKeys.get(Objects.requireNonNull(kind)).get(id);
+                MemoryState.PreKey k = state().preKeys(Objects.requireNonNull(kind)).get(id);
                 return copyOut(k == null ? null : k.record());
             }
 
             @Override
             public void store(PreKeyKind kind, long id, byte[] record, Instant deleteAfter) {
-                state().preKeys.get(Objects.requireNonNull(kind)).put(id,
+                state().preKeysForWrite().get(Objects.requireNonNull(kind)).put(id,
                         new MemoryState.PreKey(Records.checkedCopy(record), Objects.requireNonNull(deleteAfter)));
             }
 
             @Override
             public boolean remove(PreKeyKind kind, long id) {
-                return state().preKeys.get(Objects.requireNonNull(kind)).remove(id) != null;
+                return state().preKeysForWrite().get(Objects.requireNonNull(kind)).remove(id) != null;
             }
 
             @Override
             public List<Long> ids(PreKeyKind kind) {
-                return new ArrayList<>(state().preKeys.get(Objects.requireNonNull(kind)).keySet());
+                return new ArrayList<>(state().preKeys(Objects.requireNonNull(kind)).keySet());
             }
 
             @Override
             public int removeExpired(Instant now) {
                 Objects.requireNonNull(now);
                 int removed = 0;
-                for (Map<Long, MemoryState.PreKey> byId : state().preKeys.values()) {
+                for (Map<Long, MemoryState.PreKey> byId : state().preKeysForWrite().values()) {
                     int before = byId.size();
                     byId.values().removeIf(k -> k.deleteAfter().isBefore(now));
                     removed += before - byId.size();
@@ -139,15 +139,15 @@ final class MemoryStores implements Stores {
             @Override
             public boolean addIfAbsent(byte[] entry, Instant expiresAt) {
                 Objects.requireNonNull(expiresAt);
-                return state().replay.putIfAbsent(key(entry), expiresAt) == null;
+                return state().replayForWrite().putIfAbsent(key(entry), expiresAt) == null;
             }
 
             @Override
             public int purgeExpired(Instant now) {
                 Objects.requireNonNull(now);
-                int before = state().replay.size();
-                state().replay.values().removeIf(e -> e.isBefore(now));
-                return before - state().replay.size();
+                int before = state().replay().size();
+                state().replayForWrite().values().removeIf(e -> e.isBefore(now));
+                return before - state().replay().size();
             }
 
             private ByteBuffer key(byte[] entry) {
@@ -165,22 +165,22 @@ final class MemoryStores implements Stores {
         return new RetainedSecretStore() {
             @Override
             public Optional<byte[]> load(SessionAddress address) {
-                return copyOut(state().retained.get(Objects.requireNonNull(address)));
+                return copyOut(state().retained().get(Objects.requireNonNull(address)));
             }
 
             @Override
             public void store(SessionAddress address, byte[] record) {
-                state().retained.put(Objects.requireNonNull(address), Records.checkedCopy(record));
+                state().retainedForWrite().put(Objects.requireNonNull(address), Records.checkedCopy(record));
             }
 
             @Override
             public boolean delete(SessionAddress address) {
-                return state().retained.remove(Objects.requireNonNull(address)) != null;
+                return state().retainedForWrite().remove(Objects.requireNonNull(address)) != null;
             }
 
             @Override
             public List<SessionAddress> addresses() {
-                return new ArrayList<>(state().retained.keySet());
+                return new ArrayList<>(state().retained().keySet());
             }
         };
     }
@@ -192,7 +192,7 @@ final class MemoryStores implements Stores {
             public long enqueue(String peerAccount, byte[] stanza) {
                 MemoryState st = state();
                 long id = st.lastQueueId + 1;
-                st.queue.put(id, new QueuedStanza(id, peerAccount, stanza));
+                st.queueForWrite().put(id, new QueuedStanza(id, peerAccount, stanza));
                 st.lastQueueId = id;
                 return id;
             }
@@ -201,7 +201,7 @@ final class MemoryStores implements Stores {
             public List<QueuedStanza> pending(String peerAccount) {
                 SessionAddress.checkPeer(peerAccount);
                 List<QueuedStanza> out = new ArrayList<>();
-                for (QueuedStanza q : state().queue.values()) {
+                for (QueuedStanza q : state().queue().values()) {
                     if (q.peerAccount().equals(peerAccount)) {
                         out.add(q);
                     }
@@ -212,13 +212,13 @@ final class MemoryStores implements Stores {
             @Override
             public List<String> peers() {
                 java.util.LinkedHashSet<String> out = new java.util.LinkedHashSet<>();
-                state().queue.values().forEach(q -> out.add(q.peerAccount()));
+                state().queue().values().forEach(q -> out.add(q.peerAccount()));
                 return List.copyOf(out);
             }
 
             @Override
             public boolean remove(long id) {
-                return state().queue.remove(id) != null;
+                return state().queueForWrite().remove(id) != null;
             }
         };
     }
@@ -231,7 +231,7 @@ final class MemoryStores implements Stores {
                 Objects.requireNonNull(entry, "entry");
                 MemoryState st = state();
                 long sequence = st.lastLogSequence + 1;
-                st.log.put(sequence, entry);
+                st.logForWrite().put(sequence, entry);
                 st.lastLogSequence = sequence;
                 return sequence;
             }
@@ -242,7 +242,7 @@ final class MemoryStores implements Stores {
                     throw new IllegalArgumentException("limit must not be negative");
                 }
                 List<Logged> out = new ArrayList<>();
-                for (Map.Entry<Long, LogEntry> e : state().log.tailMap(afterSequence, false).entrySet()) {
+                for (Map.Entry<Long, LogEntry> e : state().log().tailMap(afterSequence, false).entrySet()) {
                     if (out.size() == limit) {
                         break;
                     }

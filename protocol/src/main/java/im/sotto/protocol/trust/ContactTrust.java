@@ -180,6 +180,18 @@ public final class ContactTrust {
         return copy(true, sasVerifiedAt, certification, changedKey, approved, pending);
     }
 
+    /**
+     * Records a pending key change learned without a certificate (a record migrated from an older format that
+     * kept only the presented key); the pin does not move, exactly as for
+     * {@link PeerDecision.Outcome#ACCOUNT_KEY_CHANGED}.
+     */
+    public ContactTrust withPendingKeyChange(AccountPublicKey presented) {
+        if (pinnedKey.equals(presented)) {
+            throw new IllegalArgumentException("a changed key differs from the pinned one");
+        }
+        return copy(distrusted, sasVerifiedAt, certification, presented, approved, pending);
+    }
+
     /** The user withdraws a distrust; the level is again what the other facts say. */
     public ContactTrust withdrawDistrust() {
         return copy(false, sasVerifiedAt, certification, changedKey, approved, pending);

@@ -111,6 +111,18 @@ class HandshakeFuzzTest {
         assertArrayEquals(data, parsed.toRecord(), "a record that loads re-encodes to the same bytes");
     }
 
+    /** The account certification extension value (protocol.md 4.13): parses, or a typed error; canonical. */
+    @FuzzTest
+    void attachedCertification(byte[] data) {
+        AttachedCertification parsed;
+        try {
+            parsed = AttachedCertification.parse(data);
+        } catch (MalformedInputException expected) {
+            return;
+        }
+        assertArrayEquals(data, parsed.encode(), "a value that parses re-encodes to the same bytes");
+    }
+
     private interface Receiver {
         HandshakeStep receive(byte[] message) throws HandshakeException;
     }
@@ -191,6 +203,11 @@ class HandshakeFuzzTest {
         retained.put("one", new RetainedSecrets(secret(r), null).toRecord());
         retained.put("two", new RetainedSecrets(secret(r), secret(r)).toRecord());
         seeds.put("retainedSecretsRecord", retained);
+        Map<String, byte[]> certifications = new LinkedHashMap<>();
+        certifications.put("x509", AttachedCertification.x509(new byte[] {0x30, 0x03, 0x02, 0x01, 0x01}).encode());
+        certifications.put("openpgp", AttachedCertification.openPgp("Sotto v1 account binding".getBytes(
+                java.nio.charset.StandardCharsets.US_ASCII), new byte[] {(byte) 0x88, 0x01}).encode());
+        seeds.put("attachedCertification", certifications);
         return seeds;
     }
 

@@ -102,6 +102,26 @@ class PreKeyBundleTest {
         assertFalse(bob.vault.toString().contains("private"), "toString says keys are redacted, nothing more");
     }
 
+    @Test
+    void vaultRecordWithOneTimeIdsOutOfOrderOrNotYetIssuedIsCorrupt() throws Exception {
+        byte[] record = bob.vault.toRecord();
+        int entry = 4 + 32 + 32;
+        int count = bob.vault.oneTimeCount();
+        int first = record.length - 4 - count * entry; // the replay cache (empty here) is a u32 count at the end
+        assertEquals(count, ((record[first - 2] & 0xff) << 8) | (record[first - 1] & 0xff), "found the section");
+
+        byte[] swapped = record.clone();
+        System.arraycopy(record, first, swapped, first + entry, 4);
+        System.arraycopy(record, first + entry, swapped, first, 4);
+        assertTrue(assertThrows(PreKeyRecordException.class, () -> PreKeyVault.fromRecord(swapped)).getMessage()
+                .contains("out of order"));
+
+        byte[] notIssued = record.clone();
+        Arrays.fill(notIssued, first + (count - 1) * entry, first + (count - 1) * entry + 4, (byte) 0xff);
+        assertTrue(assertThrows(PreKeyRecordException.class, () -> PreKeyVault.fromRecord(notIssued)).getMessage()
+                .contains("not below the next id"));
+    }
+
     private static ByteWriter header() {
         return new ByteWriter().u8(1).u8(1).u8(1).u32(1).bytes(new byte[32]).u8(0).bytes(new byte[64]);
     }

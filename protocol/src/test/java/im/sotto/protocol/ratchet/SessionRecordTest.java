@@ -51,6 +51,30 @@ class SessionRecordTest {
     }
 
     @Test
+    void suiteOfReadsEachSuiteAndRejectsUnknownOnes() {
+        for (im.sotto.protocol.crypto.CipherSuite suite : List.of(im.sotto.protocol.crypto.CipherSuite
+                .X25519_AESGCM_SHA256, im.sotto.protocol.crypto.CipherSuite.X25519_CHACHAPOLY_SHA256)) {
+            byte[] record = new Pair(suite, 7).alice.toRecord();
+            assertEquals(suite, assertDoesNotThrowSuite(record));
+            byte[] unknown = record.clone();
+            unknown[1] = 0x7f;
+            assertThrows(RatchetRecordException.class, () -> RatchetSession.suiteOf(unknown));
+            byte[] future = record.clone();
+            future[0] = 0x09;
+            assertThrows(RatchetRecordException.class, () -> RatchetSession.suiteOf(future));
+        }
+        assertThrows(RatchetRecordException.class, () -> RatchetSession.suiteOf(new byte[1]));
+    }
+
+    private static im.sotto.protocol.crypto.CipherSuite assertDoesNotThrowSuite(byte[] record) {
+        try {
+            return RatchetSession.suiteOf(record);
+        } catch (RatchetRecordException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
     void everyTruncationAndAnyTrailingByteIsRejected() {
         Pair p = new Pair(81);
         for (int i = 0; i < 3; i++) {

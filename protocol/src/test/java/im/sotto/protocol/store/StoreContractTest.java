@@ -276,6 +276,47 @@ public abstract class StoreContractTest {
         });
     }
 
+    /** Every part written, removed from or purged in a failed transaction reads afterwards as it was before. */
+    @Test
+    void failedTransactionLeavesEveryPartAsItWas() {
+        Instant later = T0.plusSeconds(3600);
+        store.transact(s -> {
+            s.identities().storePeerTrust("bob@example.org", bytes("trust"));
+            s.sessions().store(BOB_1, bytes("session"));
+            s.preKeys().store(PreKeyKind.ONE_TIME, 1, bytes("opk"), T0);
+            s.replayCache().addIfAbsent(bytes("seen"), T0);
+            s.retainedSecrets().store(BOB_1, bytes("retained"));
+            s.outboundQueue().enqueue("bob@example.org", bytes("queued"));
+            s.messageLog().append(new LogEntry(LogEntry.Direction.SENT, BOB_1, "m1", T0, bytes("logged")));
+            return null;
+        });
+        assertThrows(IOException.class, () -> store.transact(s -> {
+            s.identities().storePeerTrust("bob@example.org", bytes("changed"));
+            s.identities().storePeerTrust("carol@example.net", bytes("new"));
+            s.sessions().delete(BOB_1);
+            s.preKeys().removeExpired(later);
+            s.replayCache().purgeExpired(later);
+            s.replayCache().addIfAbsent(bytes("other"), later);
+            s.retainedSecrets().delete(BOB_1);
+            s.outboundQueue().remove(s.outboundQueue().pending("bob@example.org").get(0).id());
+            s.outboundQueue().enqueue("carol@example.net", bytes("more"));
+            s.messageLog().append(new LogEntry(LogEntry.Direction.RECEIVED, BOB_1, "m2", T0, bytes("more")));
+            throw new IOException("crash before the commit");
+        }));
+        store.transact(s -> {
+            assertArrayEquals(bytes("trust"), s.identities().peerTrust("bob@example.org").orElseThrow());
+            assertEquals(Optional.empty(), s.identities().peerTrust("carol@example.net"));
+            assertArrayEquals(bytes("session"), s.sessions().load(BOB_1).orElseThrow());
+            assertEquals(List.of(1L), s.preKeys().ids(PreKeyKind.ONE_TIME));
+            assertFalse(s.replayCache().addIfAbsent(bytes("seen"), T0), "the replay entry must still be there");
+            assertArrayEquals(bytes("retained"), s.retainedSecrets().load(BOB_1).orElseThrow());
+            assertEquals(1, s.outboundQueue().pending("bob@example.org").size());
+            assertEquals(List.of("bob@example.org"), s.outboundQueue().peers());
+            assertEquals(1, s.messageLog().read(0, 10).size());
+            return null;
+        });
+    }
+
     @Test
     void aViewIsDeadOutsideItsTransaction() {
         AtomicReference<Stores> leaked = new AtomicReference<>();

@@ -31,13 +31,16 @@ import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.operator.ContentSigner;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
-/** A small PKI made in the test: Ed25519 CAs from the JDK, certificates and CRLs built with BouncyCastle. */
-final class TestPki {
+/**
+ * A small PKI made in the test: Ed25519 CAs from the JDK, certificates and CRLs built with BouncyCastle. Public for
+ * the binding's tests (through the test jar).
+ */
+public final class TestPki {
     static final Instant NOW = Instant.parse("2026-03-01T12:00:00Z");
     private static final AtomicLong SERIAL = new AtomicLong(1000);
 
     /** A certificate authority: its key, its certificate, and what it issues. */
-    static final class Ca {
+    public static final class Ca {
         final String name;
         final KeyPair keys;
         final X509Certificate certificate;
@@ -48,22 +51,22 @@ final class TestPki {
             this.certificate = certificate;
         }
 
-        TrustAnchor anchor() {
+        public TrustAnchor anchor() {
             return new TrustAnchor(certificate, null);
         }
 
-        Set<TrustAnchor> anchors() {
+        public Set<TrustAnchor> anchors() {
             return Set.of(anchor());
         }
 
-        Ca intermediate(String name) throws Exception {
+        public Ca intermediate(String name) throws Exception {
             KeyPair k = ed25519();
             X509Certificate c = build(this, SubjectPublicKeyInfo.getInstance(k.getPublic().getEncoded()), name,
                     NOW.minus(Duration.ofDays(30)), NOW.plus(Duration.ofDays(700)), true, null);
             return new Ca(name, k, c);
         }
 
-        X509Certificate issueAccount(AccountPublicKey key, String xmppAddr, Instant notBefore, Instant notAfter)
+        public X509Certificate issueAccount(AccountPublicKey key, String xmppAddr, Instant notBefore, Instant notAfter)
                 throws Exception {
             return build(this, SubjectPublicKeyInfo.getInstance(Ed25519Spki.encode(key)), "CN=" + xmppAddr,
                     notBefore, notAfter, false, xmppAddr);
@@ -86,7 +89,7 @@ final class TestPki {
 
     private TestPki() {}
 
-    static Ca root(String name) throws Exception {
+    public static Ca root(String name) throws Exception {
         KeyPair k = ed25519();
         Ca self = new Ca(name, k, null);
         X509Certificate c = build(self, SubjectPublicKeyInfo.getInstance(k.getPublic().getEncoded()), name,

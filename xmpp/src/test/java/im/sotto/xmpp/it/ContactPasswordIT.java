@@ -38,6 +38,9 @@ class ContactPasswordIT {
             bob.manager.setContactPassword(alice.connection.getUser().asBareJid(), "amber lighthouse".toCharArray());
             alice.manager.send(chat(bob.connection.getUser(), "with our password")).get(20, TimeUnit.SECONDS);
             assertEquals("with our password", ((Message) bob.next().stanza()).getBody());
+            assertTrue(bob.awaitEvent(SecurityEvent.SessionEstablished.class, e -> true).passwordChecked(),
+                    "the session says the password was checked");
+            assertTrue(alice.awaitEvent(SecurityEvent.SessionEstablished.class, e -> true).passwordChecked());
 
             // Two new devices whose users typed different passwords: no session, no retry, a clear reason.
             alice2 = new SottoParty().connect(servers.get(kind).connection("alice", "a2-" + s));

@@ -8,15 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import im.sotto.protocol.ratchet.SequenceRange;
 import im.sotto.protocol.store.InMemoryAccountStore;
+import im.sotto.xmpp.DecryptedStanza;
 import im.sotto.xmpp.SecurityEvent;
 import im.sotto.xmpp.SecurityEvent.UndecryptableReason;
 import im.sotto.xmpp.SottoAccount;
@@ -36,9 +34,6 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 @ExtendWith(XmppServersExtension.class)
 class ReorderDropInjectIT {
-    private static final Pattern RATCHET_PAYLOAD =
-            Pattern.compile("(<encrypted xmlns=['\"]" + Pattern.quote(SottoEncrypted.NAMESPACE)
-                    + "['\"] kind=['\"]ratchet['\"]>)([^<]+)(</encrypted>)");
 
     /** An online session in which alice's first message ("hello", her message 0) was read by bob. */
     private static void establish(HostileScene scene) throws Exception {
@@ -219,18 +214,39 @@ class ReorderDropInjectIT {
         }
     }
 
-    private interface PayloadEdit {
-        void edit(byte[] payload);
+    /**
+     * The server changes the type of alice's chat messages (to headline, then groupchat): the type is bound into
+     * the ciphertext's associated data, so each is TAMPERED, nothing is delivered, the session is unchanged, and the
+     * next genuine message still arrives.
+     */
+    @ParameterizedTest
+    @EnumSource(ServerKind.class)
+    void aChangedTypeIsTampered(ServerKind kind, XmppServers servers) throws Exception {
+        try (HostileScene scene = new HostileScene(servers.get(kind))) {
+            establish(scene);
+            byte[] before = ReplayIT.sessionOf(scene.bob, scene.alice);
+            onAlicesMessages(scene, (n, stanza) -> n > 2 ? List.of(stanza.xml())
+                    : List.of(StanzaText.withAttribute(stanza.xml(), "type", n == 1 ? "headline" : "groupchat")));
+            for (int n = 1; n <= 2; n++) {
+                send(scene, n);
+                scene.bob.awaitEvent(SecurityEvent.UndecryptableStanza.class,
+                        e -> e.reason() == UndecryptableReason.TAMPERED);
+                scene.bob.events.clear();
+            }
+            assertNull(scene.bob.inbox.poll(500, TimeUnit.MILLISECONDS), "a retyped message is not delivered");
+            assertArrayEquals(before, ReplayIT.sessionOf(scene.bob, scene.alice), "the session is unchanged");
+            send(scene, 3);
+            DecryptedStanza third = scene.bob.next();
+            assertEquals("m3 " + scene.suffix, ((Message) third.stanza()).getBody());
+            assertEquals(Message.Type.chat, ((Message) third.stanza()).getType());
+            var missing = scene.bob.awaitEvent(SecurityEvent.MessagesMissing.class, e -> true);
+            assertEquals(List.of(SequenceRange.of(1, 2)), missing.ranges(), "the two retyped ones count as missing");
+            scene.assertNothingSecretOnTheWire();
+        }
     }
 
-    /** The outer stanza with its (single) ratchet payload decoded, edited and encoded again. */
-    static String editPayload(String outer, PayloadEdit edit) {
-        Matcher matcher = RATCHET_PAYLOAD.matcher(outer);
-        assertTrue(matcher.find(), outer);
-        byte[] payload = Base64.getDecoder().decode(matcher.group(2).trim());
-        edit.edit(payload);
-        return outer.substring(0, matcher.start(2)) + Base64.getEncoder().encodeToString(payload)
-                + outer.substring(matcher.end(2));
+    private static String editPayload(String outer, SottoPayload.Edit edit) {
+        return SottoPayload.edit(outer, SottoEncrypted.Kind.RATCHET, edit);
     }
 
     /** What the server stamps on a stanza it routes: the sender's full JID. */

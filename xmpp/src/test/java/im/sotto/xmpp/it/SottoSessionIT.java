@@ -11,11 +11,11 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
+import im.sotto.protocol.trust.TrustLevel;
 import im.sotto.xmpp.DecryptedStanza;
 import im.sotto.xmpp.SecurityEvent;
 import im.sotto.xmpp.SessionOrigin;
 import im.sotto.xmpp.SottoSendException;
-import im.sotto.xmpp.TrustLevel;
 import im.sotto.xmpp.element.SottoEncrypted;
 
 import org.jivesoftware.smack.filter.StanzaExtensionFilter;
@@ -74,7 +74,8 @@ class SottoSessionIT {
                 assertEquals("hello bob", ((Message) first.stanza()).getBody());
                 assertEquals(alice.connection.getUser(), first.stanza().getFrom());
                 assertEquals(SessionOrigin.ONLINE_HANDSHAKE, first.origin());
-                assertEquals(TrustLevel.TRUSTED_ON_FIRST_USE, first.trust());
+                assertEquals(TrustLevel.UNVERIFIED, first.trust());
+                assertTrue(first.authenticated() && first.deviceApproved());
                 assertEquals(alice.account.fingerprint(), first.accountFingerprint().orElseThrow());
                 String bobSas = first.sas().orElseThrow();
                 var established = alice.awaitEvent(SecurityEvent.SessionEstablished.class, e -> true);
@@ -165,7 +166,8 @@ class SottoSessionIT {
             assertEquals("meet me at the old mill " + s, ((Message) first.stanza()).getBody());
             assertEquals("bring the blue folder " + s, ((Message) second.stanza()).getBody());
             assertEquals(SessionOrigin.OFFLINE_FIRST_MESSAGE, first.origin());
-            assertEquals(TrustLevel.TRUSTED_ON_FIRST_USE, first.trust());
+            assertEquals(TrustLevel.UNVERIFIED, first.trust());
+            assertTrue(first.authenticated(), "alice's first message carries her certificate");
 
             Stanza resent = aliceSent.get(aliceSent.size() - 1);
             alice.connection.sendStanza(resent);
@@ -177,7 +179,8 @@ class SottoSessionIT {
             bob.manager.send(chat(alice.connection.getUser(), "see you there " + s)).get(20, TimeUnit.SECONDS);
             DecryptedStanza reply = alice.next();
             assertEquals("see you there " + s, ((Message) reply.stanza()).getBody());
-            assertEquals(TrustLevel.TRUSTED_ON_FIRST_USE, reply.trust(), "the first reply proved bob's account");
+            assertEquals(TrustLevel.UNVERIFIED, reply.trust());
+            assertTrue(reply.authenticated(), "the first reply proved bob's account");
             assertEquals(bob.account.fingerprint(), reply.accountFingerprint().orElseThrow());
 
             alice.disconnect();

@@ -1,0 +1,151 @@
+package im.sotto.cli;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+import im.sotto.xmpp.SessionSummary;
+
+import org.jivesoftware.smack.ConnectionListener;
+import org.jxmpp.jid.EntityBareJid;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
+
+/** {@code sotto chat JID}: an interactive, end-to-end encrypted conversation. */
+@Command(name = "chat", mixinStandardHelpOptions = true, description = {"An interactive conversation with JID, "
+        + "end-to-end encrypted. The bottom line shows the session (suite, online or offline), the contact's trust "
+        + "level, the SAS and what the continuity check found; messages and security events appear above what you "
+        + "type.",
+        "Messages typed before a session exists wait, encrypted at rest, and go out encrypted once it is made: never "
+        + "in plaintext. Commands: /verify (compare the SAS and record the answer), /status, /help, /quit (or "
+        + "Ctrl-D). A line starting with // sends the text after the first /."})
+public final class ChatCommand implements Callable<Integer> {
+    static final List<String> HELP = List.of(
+            "  /verify  compare the SAS (or the fingerprint) with the contact and record the answer",
+            "  /status  print the status line",
+            "  /help    this list",
+            "  /quit    leave (Ctrl-D too)",
+            "  anything else goes to the contact, end-to-end encrypted (//text sends /text)");
+
+    @Mixin
+    Common common;
+
+    @Parameters(paramLabel = "JID", description = "The contact, user@domain.")
+    String jid;
+
+    @Override
+    public Integer call() throws Exception {
+        EntityBareJid peer = Jids.account(jid);
+        Accounts.Entry entry = Accounts.choose(common);
+        ExecutorService actions = Executors.newSingleThreadExecutor(r -> {
+            Thread thread = new Thread(r, "sotto-chat");
+            thread.setDaemon(true);
+            return thread;
+        });
+        try (Accounts.Opened opened = Accounts.open(common, entry);
+             ChatScreen screen = ChatScreen.open()) {
+            ChatEvents events = new ChatEvents(peer, screen, actions);
+            try (Online online = Online.connect(common, opened, events, System.err);
+                 PeerRendezvous meeting = PeerRendezvous.start(online, peer, "chatting")) {
+                ChatStatus status = new ChatStatus(online.manager, peer);
+                ChatOutgoing[] outgoing = new ChatOutgoing[1];
+                Runnable refresh = () -> screen.status(status.line(outgoing[0].queued()));
+                outgoing[0] = new ChatOutgoing(online, peer, screen, actions, refresh);
+                events.connected(status, outgoing[0], meeting, refresh);
+                online.connection.addConnectionListener(new ConnectionListener() {
+                    @Override
+                    public void connectionClosedOnError(Exception e) {
+                        status.offline();
+                        screen.alert("! the connection to the server was lost: " + Connector.rootMessage(e)
+                                + "; what you type now waits until sotto chat runs again");
+                        actions.execute(refresh);
+                    }
+                });
+                actions.execute(refresh);
+                outgoing[0].flushOutbox();
+                screen.print("Chatting with " + peer + " as " + online.connection.getUser() + "; /help lists the "
+                        + "commands.");
+                return converse(new Conversation(online, peer, screen, status, outgoing[0], events, actions, refresh));
+            }
+        } finally {
+            actions.shutdownNow();
+            actions.awaitTermination(5, TimeUnit.SECONDS);
+        }
+    }
+
+    private record Conversation(Online online, EntityBareJid peer, ChatScreen screen, ChatStatus status,
+            ChatOutgoing outgoing, ChatEvents events, ExecutorService actions, Runnable refresh) {
+    }
+
+    private static int converse(Conversation chat) {
+        while (true) {
+            String line = chat.screen().read("> ");
+            if (line == null) {
+                return ExitCode.OK;
+            }
+            line = line.strip();
+            if (line.isEmpty()) {
+                continue;
+            }
+            if (line.startsWith("//")) {
+                chat.outgoing().type(line.substring(1));
+                continue;
+            }
+            if (!line.startsWith("/")) {
+                chat.outgoing().type(line);
+                continue;
+            }
+            String command = line.split("\\s+", 2)[0];
+            switch (command) {
+                case "/quit":
+                    return ExitCode.OK;
+                case "/help":
+                    HELP.forEach(chat.screen()::print);
+                    break;
+                case "/status":
+                    chat.screen().print(chat.status().line(chat.outgoing().queued()));
+                    break;
+                case "/verify":
+                    verify(chat);
+                    break;
+                default:
+                    chat.screen().print("unknown command " + command + "; /help lists them (//text sends /text)");
+            }
+        }
+    }
+
+    /** The SAS comparison of {@code sotto verify}, on the session the status line shows. */
+    private static void verify(Conversation chat) {
+        EntityBareJid peer = chat.peer();
+        Optional<SessionSummary> session = chat.status().current();
+        if (session.isEmpty()) {
+            chat.screen().alert("! no encrypted session with " + peer + " yet; /verify compares the SAS of one. "
+                    + "Wait until the status line shows it.");
+            return;
+        }
+        SasCheck.Comparison found = new SasCheck.Comparison(session.get().sas(),
+                session.get().sas().isPresent() ? Optional.empty() : chat.events().peerFingerprint());
+        if (found.sas().isEmpty() && found.fingerprint().isEmpty()) {
+            chat.screen().alert("! nothing to compare yet: this session began offline (no SAS) and " + peer
+                    + " has not proved its key; wait for a message from them");
+            return;
+        }
+        SasCheck.shown(peer, found).forEach(chat.screen()::print);
+        String answer = chat.screen().read(SasCheck.question(peer, found));
+        if (answer == null) {
+            chat.screen().print("no answer; nothing recorded");
+            return;
+        }
+        try {
+            chat.screen().print(SasCheck.record(chat.online().manager, peer, SasCheck.isYes(answer)));
+        } catch (CliException e) {
+            chat.screen().alert("! " + e.getMessage());
+        }
+        chat.actions().execute(chat.refresh());
+    }
+}

@@ -1,0 +1,76 @@
+package im.sotto.cli;
+
+import java.util.List;
+import java.util.Optional;
+
+import im.sotto.xmpp.SessionOrigin;
+import im.sotto.xmpp.SessionSummary;
+import im.sotto.xmpp.SottoManager;
+
+import org.jxmpp.jid.EntityBareJid;
+
+/**
+ * The status line of {@code sotto chat}: whether an encrypted session exists and under which suite, the peer's
+ * trust level, the SAS of an online handshake, what the continuity check found, and how many messages wait.
+ * Read from the binding each time (never from the worker thread: the manager's queries run on it).
+ */
+final class ChatStatus {
+    private final SottoManager manager;
+    private final EntityBareJid peer;
+    private volatile long lastDevice = -1;
+    private volatile boolean keyChanged;
+    private volatile boolean offline;
+
+    ChatStatus(SottoManager manager, EntityBareJid peer) {
+        this.manager = manager;
+        this.peer = peer;
+    }
+
+    /** The device of the newest session: its facts are the ones shown. */
+    void sessionWith(long deviceId) {
+        lastDevice = deviceId;
+    }
+
+    void keyChanged(boolean changed) {
+        keyChanged = changed;
+    }
+
+    void offline() {
+        offline = true;
+    }
+
+    /** The session shown: the newest one made while chatting, else the first one held. */
+    Optional<SessionSummary> current() {
+        List<SessionSummary> sessions = manager.sessions(peer);
+        return sessions.stream().filter(s -> s.deviceId() == lastDevice).findFirst()
+                .or(() -> sessions.stream().findFirst());
+    }
+
+    String line(int queued) {
+        StringBuilder line = new StringBuilder(peer.toString()).append(" | ");
+        Optional<SessionSummary> session = current();
+        if (session.isEmpty()) {
+            line.append("no session yet (messages wait, never sent in plaintext)");
+        } else {
+            SessionSummary s = session.get();
+            line.append("encrypted ").append(s.suite().name()).append(", ")
+                    .append(s.origin() == SessionOrigin.ONLINE_HANDSHAKE ? "online" : "offline");
+            if (s.awaitingFirstReply()) {
+                line.append(" (awaiting first reply)");
+            }
+        }
+        line.append(" | trust ").append(TrustNames.of(manager.contact(peer)));
+        if (keyChanged) {
+            line.append(" | KEY CHANGED");
+        }
+        session.flatMap(SessionSummary::sas).ifPresent(sas -> line.append(" | SAS ").append(sas));
+        session.flatMap(SessionSummary::continuity).ifPresent(c -> line.append(" | continuity ").append(c.name()));
+        if (queued > 0) {
+            line.append(" | ").append(queued).append(" queued");
+        }
+        if (offline) {
+            line.append(" | DISCONNECTED");
+        }
+        return line.toString();
+    }
+}

@@ -1,0 +1,46 @@
+package im.sotto.cli;
+
+import java.util.Optional;
+
+import im.sotto.xmpp.ContactStatus;
+import im.sotto.xmpp.DecryptedStanza;
+
+/**
+ * The trust names the command line shows (stable: scripts match them; README.md lists them): the binding's levels
+ * {@code DISTRUSTED}, {@code UNVERIFIED}, {@code VERIFIED}, {@code CERTIFIED}, and {@code UNAUTHENTICATED} for a
+ * contact whose account key is not known yet (only our own offline first message, unanswered).
+ */
+final class TrustNames {
+    static final String UNAUTHENTICATED = "UNAUTHENTICATED";
+
+    private TrustNames() {
+    }
+
+    static String of(Optional<ContactStatus> contact) {
+        return contact.map(c -> c.level().name()).orElse(UNAUTHENTICATED);
+    }
+
+    static String of(DecryptedStanza stanza) {
+        return stanza.authenticated() ? stanza.trust().name() : UNAUTHENTICATED;
+    }
+
+    /** Extra facts worth a glance: devices awaiting approval, a changed key, a certification. */
+    static String notes(ContactStatus c) {
+        StringBuilder notes = new StringBuilder();
+        if (!c.pendingDevices().isEmpty()) {
+            notes.append("devices awaiting approval: ").append(c.pendingDevices());
+        }
+        c.pendingKeyChange().ifPresent(k -> append(notes, "NEW ACCOUNT KEY presented: " + k.shortForm()
+                + " (sotto trust --accept-new-key)"));
+        c.certification().ifPresent(cert -> append(notes, cert.method() + " certified: " + cert.subject()
+                + " by " + cert.issuer() + " until " + cert.validUntil()));
+        return notes.toString();
+    }
+
+    private static void append(StringBuilder notes, String note) {
+        if (notes.length() > 0) {
+            notes.append("; ");
+        }
+        notes.append(note);
+    }
+}
