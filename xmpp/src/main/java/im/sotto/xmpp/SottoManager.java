@@ -72,6 +72,8 @@ public final class SottoManager extends Manager {
     private final SessionDriver driver;
     private final CopyOnWriteArrayList<SottoListener> listeners = new CopyOnWriteArrayList<>();
     private volatile SottoIqRequestHandler iqHandler;
+    /** Worker thread only. */
+    private boolean reportedStillMissing;
     private final org.jivesoftware.smack.StanzaListener incoming;
     private final ConnectionListener onLogin;
 
@@ -120,8 +122,16 @@ public final class SottoManager extends Manager {
         };
     }
 
-    /** Publishes, then drives what waits for a session, including what an earlier run left in the store. */
+    /**
+     * Reports what stored sessions still miss (first login only), publishes, then drives what waits for a session,
+     * including what an earlier run left in the store.
+     */
     private void afterLogin() {
+        if (!reportedStillMissing) {
+            // Once per manager (per run): gaps a crashed earlier run stored but may not have reported.
+            reportedStillMissing = true;
+            StillMissing.of(account).forEach(this::emit);
+        }
         driver.bundles().publish();
         driver.redrive();
     }

@@ -14,14 +14,16 @@ import java.util.regex.Pattern;
  */
 final class KillAccounting {
     private static final Pattern REASON = Pattern.compile("reason=(\\w+), detail=([^;\\]:]{0,60})");
+    private static final Pattern SEQUENCE = Pattern.compile("sequence=(\\d+)");
     private static final Pattern RANGE = Pattern.compile("(\\d+)\\.\\.(\\d+)");
 
     private KillAccounting() {
     }
 
     /**
-     * One direction's totals. {@code reportedMissing} counts the sequence numbers the receiver's ratchet reported
-     * missing and that never arrived late, plus stanzas it reported undecryptable (other than duplicates);
+     * One direction's totals. {@code reportedMissing} counts the sequence numbers (per session) the receiver's
+     * ratchet reported missing and that never arrived late, plus stanzas it reported undecryptable (other than
+     * duplicates) and messages that failed at the sender;
      * {@code lostSilently} is what was neither delivered nor covered by such a report.
      */
     record Direction(int sent, int delivered, int duplicates, long reportedMissing, int late, int undecryptable,
@@ -64,25 +66,36 @@ final class KillAccounting {
         }
         delivered.retainAll(sentSet);
         java.util.Map<String, Integer> reasons = new java.util.TreeMap<>();
-        long missing = 0;
-        int late = 0;
+        // Sequence numbers count per session; a new session (established or healed) starts them again. A gap may
+        // be reported more than once (again at the next start, see StillMissing), so they are kept as sets.
+        Set<String> missingSet = new HashSet<>();
+        Set<String> lateSet = new HashSet<>();
+        int session = 0;
         int undecryptable = 0;
         for (String line : events) {
-            if (line.startsWith("MessagesMissing[")) {
+            if (line.startsWith("SessionEstablished[") || line.startsWith("SessionHealed[")) {
+                session++;
+            } else if (line.startsWith("MessagesMissing[")) {
                 Matcher m = RANGE.matcher(line.substring(line.indexOf("ranges=")));
                 while (m.find()) {
-                    missing += Long.parseLong(m.group(2)) - Long.parseLong(m.group(1)) + 1;
+                    for (long q = Long.parseLong(m.group(1)); q <= Long.parseLong(m.group(2)); q++) {
+                        missingSet.add(session + ":" + q);
+                    }
                 }
             } else if (line.startsWith("ArrivedLate[")) {
-                late++;
+                Matcher m = SEQUENCE.matcher(line);
+                lateSet.add(session + ":" + (m.find() ? m.group(1) : line));
             } else if (line.startsWith("UndecryptableStanza[") && !line.contains("reason=DUPLICATE")) {
                 undecryptable++;
                 Matcher reason = REASON.matcher(line);
                 reasons.merge(reason.find() ? reason.group(1) + " (" + reason.group(2) + ")" : line, 1, Integer::sum);
             }
         }
+        int late = lateSet.size();
+        missingSet.removeAll(lateSet);
+        long missing = missingSet.size();
         long failedNotDelivered = failedAtSender.stream().filter(b -> !delivered.contains(b)).count();
-        long reported = missing - late + undecryptable + failedNotDelivered;
+        long reported = missing + undecryptable + failedNotDelivered;
         long notDelivered = sentSet.size() - delivered.size();
         return new Direction(sentSet.size(), delivered.size(), duplicates, reported, late, undecryptable,
                 Math.max(0, notDelivered - reported), reasons);
