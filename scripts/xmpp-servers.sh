@@ -7,6 +7,9 @@
 #                               them and write DIR/servers.properties (KEY=VALUE lines: readable by
 #                               java.util.Properties and by `source`). Exits non-zero with the server's log on stderr
 #                               if a server fails. The CLI's demo and tests start Prosody alone.
+#   xmpp-servers.sh restart DIR prosody
+#                               stop the Prosody started in DIR (SIGTERM, as an administrator would) and start it
+#                               again on the same port with the same data (users, offline messages); for fault tests.
 #   xmpp-servers.sh stop DIR    kill both by the PIDs recorded in DIR, then delete DIR.
 #
 # With SOTTO_PROSODY_TLS=1 in the environment, Prosody requires STARTTLS on c2s with a self-signed certificate for its
@@ -249,13 +252,27 @@ stop() {
   rm -rf "$DIR"
 }
 
-usage="usage: $0 start DIR [prosody|ejabberd] | stop DIR"
-[ $# -eq 2 ] || { [ $# -eq 3 ] && [ "$1" = start ]; } || die "$usage"
+restart_prosody() {
+  local d="$DIR/prosody" port
+  [ -s "$d/launcher.pid" ] || die "no Prosody was started in $DIR"
+  port=$(sed -n 's/^PROSODY_PORT=//p' "$DIR/servers.properties")
+  signal_pid_file TERM "$d/launcher.pid"
+  for _ in $(seq 1 50); do alive_pid_file "$d/launcher.pid" || break; sleep 0.1; done
+  signal_pid_file KILL "$d/launcher.pid"
+  for _ in $(seq 1 50); do port_in_use "$port" || break; sleep 0.1; done
+  nohup prosody --config "$d/prosody.cfg.lua" -F >> "$d/prosody.log" 2>&1 < /dev/null &
+  echo $! > "$d/launcher.pid"
+  wait_for_port prosody "$port" "$d/prosody.log" "$!" || die "Prosody did not come back"
+}
+
+usage="usage: $0 start DIR [prosody|ejabberd] | restart DIR prosody | stop DIR"
+[ $# -eq 2 ] || { [ $# -eq 3 ] && { [ "$1" = start ] || [ "$1" = restart ]; }; } || die "$usage"
 DIR=$2
 ONLY=${3:-}
 case $ONLY in ''|prosody|ejabberd) ;; *) die "$usage" ;; esac
 case $1 in
   start) start ;;
   stop) stop ;;
+  restart) [ "$ONLY" = prosody ] || die "$usage"; restart_prosody ;;
   *) die "$usage" ;;
 esac

@@ -40,8 +40,23 @@ final class OnlineHandshakes {
      */
     static final int REMEMBERED_MESSAGES = 512;
 
+    /**
+     * Handshakes in flight at once, across all peers; the oldest is dropped (its peer retries). Each holds a few
+     * kilobytes of key material; one per full JID is kept anyway, so only JIDs forged in bulk (a hostile server) reach
+     * this. Legitimate traffic has a handful.
+     */
+    static final int MAX_IN_FLIGHT = 256;
+    /** The failure prefix of a first message dropped by {@link HandshakeRateLimit}. */
+    static final String RATE_LIMITED = "RATE_LIMITED";
+
     private final SottoAccount account;
-    private final Map<Jid, Object> inFlight = new HashMap<>();
+    private final Map<Jid, Object> inFlight = new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Jid, Object> eldest) {
+            return size() > MAX_IN_FLIGHT;
+        }
+    };
+    private final HandshakeRateLimit rateLimit = new HandshakeRateLimit();
     private final Set<String> seen = java.util.Collections.newSetFromMap(new LinkedHashMap<String, Boolean>() {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
@@ -171,6 +186,11 @@ final class OnlineHandshakes {
             if (opening && !(party instanceof OnlineResponder && type == RETRY_INIT)) {
                 if (party instanceof OnlineInitiator && self.toString().compareTo(from.toString()) < 0) {
                     return new Step(Optional.empty(), Optional.empty(), Optional.empty());
+                }
+                if (!rateLimit.tryAcquire(from.asBareJid(), account.clock().instant())) {
+                    // Checked before any key agreement: a flood from one account costs a hash and a map look-up each.
+                    return new Step(Optional.empty(), Optional.empty(), Optional.of(RATE_LIMITED + ": more than "
+                            + HandshakeRateLimit.BURST + " handshakes opened by " + from.asBareJid() + " recently"));
                 }
                 OnlineResponder responder = OnlineResponder.create(config(from.asBareJid()), account.random(),
                         account.clock());

@@ -32,7 +32,12 @@ public sealed interface SecurityEvent {
         /** It failed authentication or its envelope disagrees with the outer stanza: altered or redirected. */
         TAMPERED,
         /** The Sotto element itself is not well formed; the stanza was dropped, the connection kept. */
-        MALFORMED
+        MALFORMED,
+        /**
+         * A handshake's first message beyond the sender's rate ({@code HandshakeRateLimit}): dropped unanswered, no
+         * key agreement spent. A flood from one account; its legitimate handshakes get through again within seconds.
+         */
+        RATE_LIMITED
     }
 
     /**

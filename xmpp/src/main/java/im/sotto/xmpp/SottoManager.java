@@ -72,6 +72,8 @@ public final class SottoManager extends Manager {
     private final SessionDriver driver;
     private final CopyOnWriteArrayList<SottoListener> listeners = new CopyOnWriteArrayList<>();
     private volatile SottoIqRequestHandler iqHandler;
+    /** Worker thread only. */
+    private boolean reportedStillMissing;
     private final org.jivesoftware.smack.StanzaListener incoming;
     private final ConnectionListener onLogin;
 
@@ -120,8 +122,16 @@ public final class SottoManager extends Manager {
         };
     }
 
-    /** Publishes, then drives what waits for a session, including what an earlier run left in the store. */
+    /**
+     * Reports what stored sessions still miss (first login only), publishes, then drives what waits for a session,
+     * including what an earlier run left in the store.
+     */
     private void afterLogin() {
+        if (!reportedStillMissing) {
+            // Once per manager (per run): gaps a crashed earlier run stored but may not have reported.
+            reportedStillMissing = true;
+            StillMissing.of(account).forEach(this::emit);
+        }
         driver.bundles().publish();
         driver.redrive();
     }
@@ -136,9 +146,8 @@ public final class SottoManager extends Manager {
             AbstractXMPPConnection abstractConnection = (AbstractXMPPConnection) connection;
             ParsingExceptionCallback previous = abstractConnection.getParsingExceptionCallback();
             abstractConnection.setParsingExceptionCallback(unparseable -> {
-                String content = unparseable.getContent().toString();
-                if (content.contains(SottoEncrypted.NAMESPACE)) {
-                    reportMalformed(content, unparseable.getParsingException());
+                if (isSotto(unparseable)) {
+                    reportMalformed(unparseable.getContent(), unparseable.getParsingException());
                 } else if (previous != null) {
                     previous.handleUnparsableStanza(unparseable);
                 }
@@ -168,8 +177,25 @@ public final class SottoManager extends Manager {
         worker.shutdownNow();
     }
 
-    /** A stanza whose Sotto element Smack could not parse: dropped and reported, the connection kept. */
-    private void reportMalformed(String content, Exception cause) {
+    /**
+     * True if Sotto's provider refused the stanza. Smack hands over only the rest of the stanza after the point where
+     * parsing failed (no start tag, often no namespace: an oversized payload fails in its text), so the exception
+     * decides; the namespace in the rest is the fallback for XML errors inside a Sotto element.
+     */
+    private static boolean isSotto(org.jivesoftware.smack.UnparseableStanza unparseable) {
+        for (Throwable t = unparseable.getParsingException(); t != null; t = t.getCause()) {
+            if (t instanceof im.sotto.xmpp.element.SottoParsingException) {
+                return true;
+            }
+        }
+        return unparseable.getContent().toString().contains(SottoEncrypted.NAMESPACE);
+    }
+
+    /**
+     * A stanza whose Sotto element Smack could not parse: dropped and reported, the connection kept. The sender is
+     * named when the rest of the stanza Smack kept still shows it, else it is unknown.
+     */
+    private void reportMalformed(CharSequence content, Exception cause) {
         Matcher from = FROM_ATTRIBUTE.matcher(content);
         BareJid peer = null;
         org.jxmpp.jid.Jid sender = null;

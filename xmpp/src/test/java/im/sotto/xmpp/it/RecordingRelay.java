@@ -78,8 +78,11 @@ final class RecordingRelay implements AutoCloseable {
             } catch (IOException e) {
                 // The other side closed.
             } finally {
+                // One side ended: close both, as the kernel does for a process that died (a half-open link would
+                // let the server write into the void until it gives the resource to a new login).
                 try {
-                    to.shutdownOutput();
+                    to.close();
+                    from.close();
                 } catch (IOException ignored) {
                     // Already closed.
                 }

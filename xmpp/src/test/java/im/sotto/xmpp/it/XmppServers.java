@@ -48,9 +48,18 @@ public final class XmppServers {
                     : logFile.getParent().getParent().resolve("spool");
         }
 
+        /** The throwaway password of {@code user} (for a child process that logs in on its own). */
+        public String password(String user) {
+            return require(properties, kind.name() + "_PASSWORD_" + user.toUpperCase(Locale.ROOT));
+        }
+
         /** Like {@link #connection} but through {@code viaPort} on loopback (a recording relay to the server). */
         public XMPPTCPConnection connectionVia(String user, String resource, int viaPort) {
-            String password = require(properties, kind.name() + "_PASSWORD_" + user.toUpperCase(Locale.ROOT));
+            return connectionAs(user, password(user), resource, viaPort);
+        }
+
+        /** A connection for an account registered by the test itself (see {@code SoakIT}), through {@code viaPort}. */
+        public XMPPTCPConnection connectionAs(String user, String password, String resource, int viaPort) {
             try {
                 XMPPTCPConnectionConfiguration config = XMPPTCPConnectionConfiguration.builder()
                         .setXmppDomain(domain)

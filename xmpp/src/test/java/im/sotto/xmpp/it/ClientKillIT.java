@@ -1,0 +1,285 @@
+package im.sotto.xmpp.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Properties;
+import java.util.Random;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+import im.sotto.protocol.store.LogEntry;
+import im.sotto.store.Protection;
+import im.sotto.store.SqliteAccountStore;
+
+import org.jivesoftware.smack.packet.Message;
+import org.jivesoftware.smack.packet.StanzaBuilder;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.jxmpp.jid.Jid;
+import org.jxmpp.jid.impl.JidCreate;
+
+/**
+ * Bob's client JVM ({@link KillDriver}, SQLite store) is killed with SIGKILL at random points while it sends to and
+ * receives from alice through Prosody: during start-up (store opening, login, publishing) or in the conversation.
+ * Alice keeps sending the whole time (to bob's resource: Prosody keeps what arrives while he is down). After the
+ * kills a last run stops cleanly. Over the whole run: nothing is delivered twice; every message bob's user wrote
+ * was taken by Sotto (none dropped from the outbox); bob's store opens and his last run gets alice's end marker; and
+ * the relay in front of bob saw no plaintext. It prints the books of both directions (sent, delivered, reported
+ * missing, lost silently); with {@code -Dsotto.kills.strict=true} it also requires every loss to be reported, which
+ * does not hold yet (docs/reliability.md).
+ */
+@ExtendWith(XmppServersExtension.class)
+class ClientKillIT {
+    /** Kills per run; {@code -Dsotto.kills=N} for a longer run. */
+    static final int KILLS = Integer.getInteger("sotto.kills", 30);
+    /** One kill in this many lands during start-up (JVM, store, login, publishing) rather than in the conversation. */
+    static final int STARTUP_KILL_ONE_IN = 4;
+    static final int ALICE_SEND_EVERY_MS = 40;
+    /** Also require that every loss was reported and that the conversation went on (see the assertions). */
+    static final boolean STRICT = Boolean.getBoolean("sotto.kills.strict");
+
+    @Test
+    void killingTheClientAtRandomPointsNeverDeliversTwiceNeverLeaksAndLosesNothingFromTheOutbox(XmppServers servers,
+            @TempDir Path dir) throws Exception {
+        XmppServers.Server server = servers.get(ServerKind.PROSODY);
+        String s = UUID.randomUUID().toString().substring(0, 8);
+        Random random = new Random();
+        try (RecordingRelay relay = new RecordingRelay(server.host, server.port)) {
+            SottoParty alice = new SottoParty().connect(server.connection("alice", "ka-" + s));
+            Jid bob = JidCreate.from("bob@" + server.domain() + "/kb-" + s);
+            String aToB = "a2b-" + s + "-";
+            String end = "end-" + s;
+            Path props = dir.resolve("bob.properties");
+            writeProperties(props, dir, server, relay.port(), bob, alice.connection.getUser(), "b2a-" + s + "-", end);
+
+            List<String> aliceSent = new CopyOnWriteArrayList<>();
+            AliceSender sender = new AliceSender(alice, bob, aToB, aliceSent);
+            long started = System.nanoTime();
+            int startupKills = 0;
+            for (int kill = 0; kill < KILLS; kill++) {
+                Child child = Child.start(props, dir, false);
+                if (kill == 0) {
+                    assertTrue(child.awaitReady(), "bob's first run starts");
+                    sender.start();
+                }
+                if (kill > 0 && random.nextInt(STARTUP_KILL_ONE_IN) == 0) {
+                    startupKills++;
+                    Thread.sleep(random.nextInt(1500));
+                } else {
+                    if (kill > 0) {
+                        child.awaitReady();
+                    }
+                    Thread.sleep(random.nextInt(600));
+                }
+                child.kill();
+            }
+            Child last = Child.start(props, dir, true);
+            assertTrue(last.awaitReady(), "bob's last run starts");
+            sender.stopAndJoin();
+            alice.manager.send(chat(bob, end)).get(20, TimeUnit.SECONDS);
+            assertEquals(0, last.waitFor(90), "bob's last run ends cleanly after alice's end marker");
+            double seconds = (System.nanoTime() - started) / 1e9;
+            Thread.sleep(1500);
+
+            SqliteAccountStore bobStore = SqliteAccountStore.open(dir.resolve("bob.sotto"),
+                    Protection.keyFile(dir.resolve("bob.key")));
+            try {
+                KillAccounting.Direction toBob = KillAccounting.direction(aliceSent, sender.failed.stream()
+                                .map(f -> f.substring(0, f.indexOf(' '))).toList(),
+                        KillDriver.bodiesInLog(bobStore, LogEntry.Direction.RECEIVED).stream()
+                                .filter(b -> b.startsWith(aToB)).toList(),
+                        Files.readAllLines(dir.resolve("events.txt"), StandardCharsets.UTF_8));
+                List<String> bobWrote = new ArrayList<>();
+                for (String n : Files.readAllLines(dir.resolve("intents.txt"), StandardCharsets.US_ASCII)) {
+                    bobWrote.add("b2a-" + s + "-" + n.trim() + ".");
+                }
+                Set<String> encryptedByBob = new HashSet<>(KillDriver.bodiesInLog(bobStore, LogEntry.Direction.SENT));
+                List<String> notTaken = bobWrote.stream().filter(b -> !encryptedByBob.contains(b)).toList();
+                List<im.sotto.xmpp.DecryptedStanza> aliceGot = new ArrayList<>();
+                alice.inbox.drainTo(aliceGot);
+                KillAccounting.Direction toAlice = KillAccounting.direction(bobWrote, aliceGot.stream()
+                        .map(d -> ((Message) d.stanza()).getBody()).toList(), eventLines(alice));
+                System.out.printf("client kills: %d kills (%d during start-up) in %.0f s; alice to bob: %s, sending "
+                        + "failed and reported to alice %d; bob to alice: %s%n", KILLS, startupKills, seconds, toBob,
+                        sender.failed.size(), toAlice);
+                if (Boolean.getBoolean("sotto.kills.debug")) {
+                    Files.copy(dir.resolve("events.txt"), Path.of("target", "client-kill-events.txt"),
+                            java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                    Files.readAllLines(dir.resolve("events.txt")).stream()
+                            .limit(60).forEach(System.out::println);
+                    System.out.println("bob's log (a2b, in order): " + KillDriver.bodiesInLog(bobStore,
+                            LogEntry.Direction.RECEIVED).stream().map(b -> b.substring(b.lastIndexOf('-') + 1))
+                            .collect(java.util.stream.Collectors.joining(" ")));
+                    System.out.println("alice sent: " + aliceSent.size());
+                    java.util.Set<String> got = new HashSet<>(KillDriver.bodiesInLog(bobStore, LogEntry.Direction.RECEIVED));
+                    System.out.println("not delivered: " + aliceSent.stream().filter(b -> !got.contains(b))
+                            .map(b -> b.substring(b.lastIndexOf('-') + 1)).collect(java.util.stream.Collectors.joining(" ")));
+                    eventLines(alice).stream().limit(40).forEach(l -> System.out.println("alice: " + l));
+                    Files.readAllLines(dir.resolve("bob.stderr")).stream().limit(40).forEach(System.out::println);
+                }
+                assertEquals(List.of(), notTaken, "every message bob's user wrote was encrypted by Sotto");
+                long replaced = Files.readAllLines(dir.resolve("events.txt")).stream()
+                        .filter(l -> l.startsWith("SessionEstablished[") || l.startsWith("SessionHealed[")).count() - 1;
+                System.out.printf("client kills: sessions replaced by a new handshake: %d%n", replaced);
+                toBob.assertNoDuplicates("alice to bob");
+                toAlice.assertNoDuplicates("bob to alice");
+                if (STRICT) {
+                    // Fails today (docs/reliability.md, "Faults: left open"): messages lost at a kill are not all
+                    // reported missing, and sessions get replaced; run with -Dsotto.kills.strict=true.
+                    toBob.assertSound("alice to bob");
+                    toAlice.assertSound("bob to alice");
+                    assertTrue(toBob.delivered() > KILLS && toAlice.delivered() > KILLS, "a conversation went on");
+                }
+                List<String> leaked = new ArrayList<>();
+                String wire = relay.recorded();
+                for (String body : aliceSent) {
+                    if (wire.contains(body)) {
+                        leaked.add(body);
+                    }
+                }
+                bobWrote.stream().filter(wire::contains).forEach(leaked::add);
+                assertEquals(List.of(), leaked, "plaintext on bob's link to the server");
+            } finally {
+                bobStore.close();
+                alice.disconnect();
+            }
+        }
+    }
+
+    private static void writeProperties(Path file, Path dir, XmppServers.Server server, int port, Jid bob, Jid alice,
+            String prefix, String end) throws IOException {
+        Properties p = new Properties();
+        p.setProperty("dir", dir.toString());
+        p.setProperty("domain", server.domain());
+        p.setProperty("port", Integer.toString(port));
+        p.setProperty("password", server.password("bob"));
+        p.setProperty("resource", bob.getResourceOrThrow().toString());
+        p.setProperty("alice", alice.toString());
+        p.setProperty("prefix", prefix);
+        p.setProperty("end", end);
+        p.setProperty("sendEveryMs", "60");
+        p.setProperty("finalCount", "5");
+        try (OutputStream out = Files.newOutputStream(file)) {
+            p.store(out, "bob's client for ClientKillIT");
+        }
+        Files.createFile(dir.resolve("intents.txt"));
+        Files.createFile(dir.resolve("events.txt"));
+    }
+
+    static List<String> eventLines(SottoParty party) {
+        synchronized (party.events) {
+            return party.events.stream().map(Object::toString).toList();
+        }
+    }
+
+    static Message chat(Jid to, String body) {
+        return StanzaBuilder.buildMessage().to(to).ofType(Message.Type.chat).setBody(body).build();
+    }
+
+    /**
+     * Alice's side: a message to bob's resource every {@link #ALICE_SEND_EVERY_MS}, without waiting (a session may be
+     * in the making while bob is down); each is recorded as sent when Sotto sent it, or as failed with the reason
+     * Sotto gave the user.
+     */
+    private static final class AliceSender {
+        private final Thread thread;
+        private final List<CompletableFuture<Void>> all = new CopyOnWriteArrayList<>();
+        final List<String> failed = new CopyOnWriteArrayList<>();
+        private volatile boolean running = true;
+
+        AliceSender(SottoParty alice, Jid bob, String prefix, List<String> sent) {
+            this.thread = new Thread(() -> {
+                for (int n = 0; running; n++) {
+                    String body = prefix + n + ".";
+                    all.add(alice.manager.send(chat(bob, body)).whenComplete((ok, error) -> {
+                        if (error == null) {
+                            sent.add(body);
+                        } else {
+                            failed.add(body + " " + error);
+                        }
+                    }));
+                    try {
+                        Thread.sleep(ALICE_SEND_EVERY_MS);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            }, "alice-sender");
+        }
+
+        void start() {
+            thread.start();
+        }
+
+        /** Stops sending and waits until Sotto settled every message (sent, or failed and reported). */
+        void stopAndJoin() throws Exception {
+            running = false;
+            thread.join(30_000);
+            CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).handle((ok, error) -> null)
+                    .get(60, TimeUnit.SECONDS);
+        }
+    }
+
+    /** One run of bob's client JVM. */
+    private static final class Child {
+        private final Process process;
+        private final BufferedReader out;
+
+        private Child(Process process) {
+            this.process = process;
+            this.out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        }
+
+        static Child start(Path props, Path dir, boolean last) throws IOException {
+            List<String> command = new ArrayList<>(List.of(
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xshare:auto",
+                    "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx256m",
+                    "-Dsotto.kills.debug=" + Boolean.getBoolean("sotto.kills.debug"), "-cp",
+                    System.getProperty("java.class.path"), KillDriver.class.getName(), props.toString()));
+            if (last) {
+                command.add("final");
+            }
+            return new Child(new ProcessBuilder(command)
+                    .redirectError(ProcessBuilder.Redirect.appendTo(dir.resolve("bob.stderr").toFile())).start());
+        }
+
+        boolean awaitReady() throws IOException {
+            String line;
+            while ((line = out.readLine()) != null) {
+                if (line.equals(KillDriver.READY)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        /** SIGKILL: no shutdown hooks, no finally blocks. */
+        void kill() throws InterruptedException {
+            process.destroyForcibly();
+            process.waitFor();
+        }
+
+        int waitFor(long seconds) throws InterruptedException {
+            if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                throw new AssertionError("bob's client did not end within " + seconds + " s");
+            }
+            return process.exitValue();
+        }
+    }
+}

@@ -1,0 +1,103 @@
+package im.sotto.xmpp.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The books of one direction of a conversation under faults: what was sent, what the receiver's store logged as
+ * delivered, and what the receiver was told is missing (its security events, as text lines).
+ */
+final class KillAccounting {
+    private static final Pattern REASON = Pattern.compile("reason=(\\w+), detail=([^;\\]:]{0,60})");
+    private static final Pattern SEQUENCE = Pattern.compile("sequence=(\\d+)");
+    private static final Pattern RANGE = Pattern.compile("(\\d+)\\.\\.(\\d+)");
+
+    private KillAccounting() {
+    }
+
+    /**
+     * One direction's totals. {@code reportedMissing} counts the sequence numbers (per session) the receiver's
+     * ratchet reported missing and that never arrived late, plus stanzas it reported undecryptable (other than
+     * duplicates) and messages that failed at the sender;
+     * {@code lostSilently} is what was neither delivered nor covered by such a report.
+     */
+    record Direction(int sent, int delivered, int duplicates, long reportedMissing, int late, int undecryptable,
+            long lostSilently, java.util.Map<String, Integer> reasons) {
+        void assertNoDuplicates(String what) {
+            assertEquals(0, duplicates, what + ": delivered twice");
+        }
+
+        void assertSound(String what) {
+            assertEquals(0, duplicates, what + ": delivered twice");
+            assertEquals(0, lostSilently, what + ": lost without a report; undecryptable by reason " + reasons);
+        }
+
+        @Override
+        public String toString() {
+            return "sent " + sent + ", delivered " + delivered + ", duplicates " + duplicates + ", reported missing "
+                    + reportedMissing + " (arrived late " + late + ", undecryptable " + undecryptable
+                    + "), lost silently " + lostSilently + ", undecryptable by reason " + reasons;
+        }
+    }
+
+    static Direction direction(List<String> sent, List<String> deliveredWithRepeats, List<String> events) {
+        return direction(sent, List.of(), deliveredWithRepeats, events);
+    }
+
+    /**
+     * As above, where {@code failedAtSender} were given to Sotto but failed there, reported to the sender's user
+     * (they may still go out later from the store's queue, and then count as delivered).
+     */
+    static Direction direction(List<String> sent, List<String> failedAtSender, List<String> deliveredWithRepeats,
+            List<String> events) {
+        Set<String> sentSet = new HashSet<>(sent);
+        sentSet.addAll(failedAtSender);
+        Set<String> delivered = new HashSet<>();
+        int duplicates = 0;
+        for (String body : deliveredWithRepeats) {
+            if (!delivered.add(body)) {
+                duplicates++;
+            }
+        }
+        delivered.retainAll(sentSet);
+        java.util.Map<String, Integer> reasons = new java.util.TreeMap<>();
+        // Sequence numbers count per session; a new session (established or healed) starts them again. A gap may
+        // be reported more than once (again at the next start, see StillMissing), so they are kept as sets.
+        Set<String> missingSet = new HashSet<>();
+        Set<String> lateSet = new HashSet<>();
+        int session = 0;
+        int undecryptable = 0;
+        for (String line : events) {
+            if (line.startsWith("SessionEstablished[") || line.startsWith("SessionHealed[")) {
+                session++;
+            } else if (line.startsWith("MessagesMissing[")) {
+                Matcher m = RANGE.matcher(line.substring(line.indexOf("ranges=")));
+                while (m.find()) {
+                    for (long q = Long.parseLong(m.group(1)); q <= Long.parseLong(m.group(2)); q++) {
+                        missingSet.add(session + ":" + q);
+                    }
+                }
+            } else if (line.startsWith("ArrivedLate[")) {
+                Matcher m = SEQUENCE.matcher(line);
+                lateSet.add(session + ":" + (m.find() ? m.group(1) : line));
+            } else if (line.startsWith("UndecryptableStanza[") && !line.contains("reason=DUPLICATE")) {
+                undecryptable++;
+                Matcher reason = REASON.matcher(line);
+                reasons.merge(reason.find() ? reason.group(1) + " (" + reason.group(2) + ")" : line, 1, Integer::sum);
+            }
+        }
+        int late = lateSet.size();
+        missingSet.removeAll(lateSet);
+        long missing = missingSet.size();
+        long failedNotDelivered = failedAtSender.stream().filter(b -> !delivered.contains(b)).count();
+        long reported = missing + undecryptable + failedNotDelivered;
+        long notDelivered = sentSet.size() - delivered.size();
+        return new Direction(sentSet.size(), delivered.size(), duplicates, reported, late, undecryptable,
+                Math.max(0, notDelivered - reported), reasons);
+    }
+}

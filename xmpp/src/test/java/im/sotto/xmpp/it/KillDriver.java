@@ -1,0 +1,199 @@
+package im.sotto.xmpp.it;
+
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import im.sotto.protocol.store.LogEntry;
+import im.sotto.protocol.store.MessageLog;
+import im.sotto.store.Protection;
+import im.sotto.store.SqliteAccountStore;
+import im.sotto.xmpp.DecryptedStanza;
+import im.sotto.xmpp.SecurityEvent;
+import im.sotto.xmpp.SottoAccount;
+import im.sotto.xmpp.SottoListener;
+import im.sotto.xmpp.SottoManager;
+
+import org.jivesoftware.smack.ConnectionConfiguration;
+import org.jivesoftware.smack.packet.Message;
+import org.jivesoftware.smack.packet.StanzaBuilder;
+import org.jivesoftware.smack.tcp.XMPPTCPConnection;
+import org.jivesoftware.smack.tcp.XMPPTCPConnectionConfiguration;
+import org.jxmpp.jid.impl.JidCreate;
+
+/**
+ * Bob's client in a JVM of its own, for {@link ClientKillIT}: a small chat application on the real SQLite store that
+ * sends numbered messages to alice and records what it is told, until it is killed. Like a user's outbox, it notes
+ * each message before handing it to Sotto ({@code intents.txt}) and, at start, hands over again every noted message
+ * that Sotto neither encrypted (it is not in the store's log as sent) nor keeps queued: a message is never given to
+ * Sotto twice once Sotto has it. Arguments: a properties file; "final" to stop cleanly after alice's end marker.
+ */
+public final class KillDriver implements SottoListener {
+    static final String READY = "READY";
+    static final Pattern BODY = Pattern.compile("<body[^>]*>([^<]*)</body>");
+
+    private final OutputStream events;
+    private final String endMarker;
+    private final CountDownLatch ended = new CountDownLatch(1);
+
+    private KillDriver(OutputStream events, String endMarker) {
+        this.events = events;
+        this.endMarker = endMarker;
+    }
+
+    public static void main(String[] args) throws Exception {
+        Properties p = new Properties();
+        try (InputStream in = Files.newInputStream(Path.of(args[0]))) {
+            p.load(in);
+        }
+        boolean last = args.length > 1 && args[1].equals("final");
+        Path dir = Path.of(p.getProperty("dir"));
+        Path database = dir.resolve("bob.sotto");
+        Protection protection = Protection.keyFile(dir.resolve("bob.key"));
+        SqliteAccountStore store = Files.exists(database) ? SqliteAccountStore.open(database, protection)
+                : SqliteAccountStore.create(database, protection);
+        SottoAccount account = SottoAccount.open(store, new SecureRandom(), Clock.systemUTC());
+        XMPPTCPConnection connection = new XMPPTCPConnection(XMPPTCPConnectionConfiguration.builder()
+                .setXmppDomain(p.getProperty("domain")).setHostAddress(InetAddress.getLoopbackAddress())
+                .setPort(Integer.parseInt(p.getProperty("port")))
+                .setSecurityMode(ConnectionConfiguration.SecurityMode.disabled)
+                .setUsernameAndPassword("bob", p.getProperty("password")).setResource(p.getProperty("resource"))
+                .build());
+        Path intents = dir.resolve("intents.txt");
+        try (OutputStream eventLog = new FileOutputStream(dir.resolve("events.txt").toFile(), true);
+                OutputStream intentLog = new FileOutputStream(intents.toFile(), true)) {
+            KillDriver driver = new KillDriver(eventLog, p.getProperty("end"));
+            if (Boolean.getBoolean("sotto.kills.debug")) {
+                eventLog.write(("START " + ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.UTF_8));
+            }
+            SottoManager sotto = SottoManager.enable(connection, account);
+            sotto.setHandshakeTimeout(Duration.ofSeconds(2));
+            sotto.addListener(driver);
+            connection.connect().login();
+            sotto.republish().get(30, TimeUnit.SECONDS);
+            System.out.println(READY);
+            System.out.flush();
+            var alice = JidCreate.from(p.getProperty("alice"));
+            List<Integer> noted = noted(intents);
+            Set<String> withSotto = handedOver(store);
+            for (int n : noted) {
+                if (!withSotto.contains(body(p, n))) {
+                    sotto.send(chat(alice, body(p, n)));
+                }
+            }
+            int sendEveryMs = Integer.parseInt(p.getProperty("sendEveryMs"));
+            int finalCount = Integer.parseInt(p.getProperty("finalCount"));
+            int next = noted.isEmpty() ? 0 : noted.get(noted.size() - 1) + 1;
+            for (int sent = 0; !last || sent < finalCount; sent++, next++) {
+                intentLog.write((next + "\n").getBytes(StandardCharsets.US_ASCII));
+                intentLog.flush();
+                var done = sotto.send(chat(alice, body(p, next)));
+                if (last) {
+                    done.get(30, TimeUnit.SECONDS);
+                }
+                Thread.sleep(sendEveryMs);
+            }
+            driver.ended.await(60, TimeUnit.SECONDS);
+            sotto.disable();
+            connection.disconnect();
+            store.close();
+        }
+        System.exit(0);
+    }
+
+    static String body(Properties p, int n) {
+        return p.getProperty("prefix") + n + ".";
+    }
+
+    private static Message chat(org.jxmpp.jid.Jid to, String body) {
+        return StanzaBuilder.buildMessage().to(to).ofType(Message.Type.chat).setBody(body).build();
+    }
+
+    private static List<Integer> noted(Path intents) throws IOException {
+        List<Integer> noted = new ArrayList<>();
+        for (String line : Files.readAllLines(intents, StandardCharsets.US_ASCII)) {
+            if (!line.isBlank()) {
+                noted.add(Integer.parseInt(line.trim()));
+            }
+        }
+        return noted;
+    }
+
+    /** Bodies Sotto has: encrypted (logged as sent) or waiting in its queue. */
+    private static Set<String> handedOver(SqliteAccountStore store) {
+        Set<String> bodies = new HashSet<>();
+        for (String body : bodiesInLog(store, LogEntry.Direction.SENT)) {
+            bodies.add(body);
+        }
+        store.transact(s -> {
+            for (String peer : s.outboundQueue().peers()) {
+                for (var queued : s.outboundQueue().pending(peer)) {
+                    Matcher m = BODY.matcher(new String(queued.stanza(), StandardCharsets.UTF_8));
+                    while (m.find()) {
+                        bodies.add(m.group(1));
+                    }
+                }
+            }
+            return null;
+        });
+        return bodies;
+    }
+
+    /** The bodies of every stanza in the store's message log in one direction, in log order (with repeats). */
+    static List<String> bodiesInLog(SqliteAccountStore store, LogEntry.Direction direction) {
+        return store.transact(s -> {
+            List<String> bodies = new ArrayList<>();
+            long after = 0;
+            while (true) {
+                List<MessageLog.Logged> page = s.messageLog().read(after, 500);
+                if (page.isEmpty()) {
+                    return bodies;
+                }
+                for (MessageLog.Logged logged : page) {
+                    after = logged.sequence();
+                    if (logged.entry().direction() == direction) {
+                        Matcher m = BODY.matcher(new String(logged.entry().content(), StandardCharsets.UTF_8));
+                        if (m.find()) {
+                            bodies.add(m.group(1));
+                        }
+                    }
+                }
+            }
+        });
+    }
+
+    @Override
+    public void onStanza(DecryptedStanza stanza) {
+        if (stanza.stanza() instanceof Message message && endMarker.equals(message.getBody())) {
+            ended.countDown();
+        }
+    }
+
+    @Override
+    public synchronized void onEvent(SecurityEvent event) {
+        try {
+            events.write((event + "\n").getBytes(StandardCharsets.UTF_8));
+            events.flush();
+        } catch (IOException | RuntimeException e) {
+            e.printStackTrace();
+            throw new IllegalStateException(e);
+        }
+    }
+}
