@@ -103,7 +103,9 @@ final class SessionReceiver {
 
     /**
      * One reason for the stanza: what an attacker did outranks what merely went wrong. A stanza with several
-     * ciphertexts, none of which any key of ours opens, was for the sender's sessions with our other devices.
+     * ciphertexts, none of which any key of ours opens, was for the sender's sessions with our other devices when we
+     * have sessions with the sender; when we have none, the sender has none with this device (a deleted first message,
+     * or a device it has not met): {@code NO_SESSION}, so that this device starts one (rate-limited) and is included.
      */
     private UndecryptableReason summarise(List<UndecryptableReason> reasons, int content, BareJid peer) {
         for (UndecryptableReason strongest : List.of(UndecryptableReason.UNTRUSTED_SENDER,
@@ -112,11 +114,11 @@ final class SessionReceiver {
                 return strongest;
             }
         }
-        if (content > 1) {
-            return UndecryptableReason.NOT_FOR_THIS_DEVICE;
-        }
         boolean haveSession = account.store().transact(s -> !s.sessions().devices(peer.toString()).isEmpty());
-        return haveSession ? UndecryptableReason.BROKEN_SESSION : UndecryptableReason.NO_SESSION;
+        if (!haveSession) {
+            return UndecryptableReason.NO_SESSION;
+        }
+        return content > 1 ? UndecryptableReason.NOT_FOR_THIS_DEVICE : UndecryptableReason.BROKEN_SESSION;
     }
 
     private Result openFirstMessage(Stanza outer, BareJid peer, byte[] payload, byte[] ad) {
