@@ -133,7 +133,10 @@ final class SessionDriver {
         return account.store().transact(s -> TrustRecords.hold(s, peer, target, account.clock()));
     }
 
-    /** After a user's trust decision about {@code peer}: what waited for it goes out, or its session is started. */
+    /**
+     * After a user's trust decision about {@code peer}, or when one of its resources comes online: what waited for it
+     * goes out, or its session is started (nothing happens while nothing waits, a handshake runs, or a hold stands).
+     */
     void release(BareJid peer) {
         if (!queue.has(peer) || establishing.containsKey(peer) || held(peer, Optional.empty())) {
             return;

@@ -67,6 +67,10 @@ public final class SottoManager extends Manager {
             stanza -> stanza instanceof SottoEncryptedIq
                     && (((IQ) stanza).getType() == IQ.Type.result || ((IQ) stanza).getType() == IQ.Type.error));
 
+    private static final StanzaFilter AVAILABLE_RESOURCE = stanza -> stanza instanceof Presence presence
+            && presence.getType() == Presence.Type.available && presence.getFrom() != null
+            && presence.getFrom().isEntityFullJid();
+
     private final SottoAccount account;
     private final ScheduledExecutorService worker;
     private final SessionDriver driver;
@@ -75,6 +79,8 @@ public final class SottoManager extends Manager {
     /** Worker thread only. */
     private boolean reportedStillMissing;
     private final org.jivesoftware.smack.StanzaListener incoming;
+    /** A contact's resource came online: what waits for it is tried again (a deleted handshake, stripped caps). */
+    private final org.jivesoftware.smack.StanzaListener peerAvailable;
     private final ConnectionListener onLogin;
 
     /**
@@ -114,6 +120,7 @@ public final class SottoManager extends Manager {
         });
         this.driver = new SessionDriver(account, connection, worker, this::emit, this::deliver);
         this.incoming = stanza -> worker.execute(() -> driver.receive(stanza));
+        this.peerAvailable = stanza -> worker.execute(() -> driver.release(stanza.getFrom().asBareJid()));
         this.onLogin = new ConnectionListener() {
             @Override
             public void authenticated(XMPPConnection c, boolean resumed) {
@@ -142,6 +149,7 @@ public final class SottoManager extends Manager {
         // A sync listener is called in arrival order; the worker keeps that order (offline storage delivers a
         // session's first message before the messages that depend on it).
         connection.addSyncStanzaListener(incoming, INCOMING);
+        connection.addAsyncStanzaListener(peerAvailable, AVAILABLE_RESOURCE);
         if (connection instanceof AbstractXMPPConnection) {
             AbstractXMPPConnection abstractConnection = (AbstractXMPPConnection) connection;
             ParsingExceptionCallback previous = abstractConnection.getParsingExceptionCallback();
@@ -172,6 +180,7 @@ public final class SottoManager extends Manager {
             }
         }
         connection.removeSyncStanzaListener(incoming);
+        connection.removeAsyncStanzaListener(peerAvailable);
         connection.removeConnectionListener(onLogin);
         SottoTransportManager.getInstanceFor(connection).clearEncryptedIqHandler();
         worker.shutdownNow();

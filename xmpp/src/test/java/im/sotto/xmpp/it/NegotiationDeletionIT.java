@@ -51,6 +51,32 @@ class NegotiationDeletionIT {
         }
     }
 
+    /** A message kept queued after a deleted negotiation goes out as soon as bob's resource shows up again. */
+    @ParameterizedTest
+    @EnumSource(ServerKind.class)
+    void aKeptMessageGoesOutWhenThePeerComesOnline(ServerKind kind, XmppServers servers) throws Exception {
+        try (HostileScene scene = new HostileScene(servers.get(kind))) {
+            SottoParty alice = scene.alice;
+            SottoParty bob = scene.bob;
+            alice.manager.setHandshakeTimeout(HostileScene.SHORT_HANDSHAKE_TIMEOUT);
+            scene.relay.rule(stanza -> HostileScene.sentBy(stanza, alice)
+                    && HostileScene.carries(stanza, SottoEncrypted.Kind.HANDSHAKE) ? List.of() : List.of(stanza.xml()));
+            CompletableFuture<Void> sent = alice.manager.send(scene.secretChat(scene.bobJid(), "kept " + scene.suffix));
+            ExecutionException failure = assertThrows(ExecutionException.class, () -> sent.get(30, TimeUnit.SECONDS));
+            assertTrue(assertInstanceOf(SottoSendException.class, failure.getCause()).stillQueued());
+            assertNull(bob.inbox.poll(300, TimeUnit.MILLISECONDS), "nothing reached bob");
+
+            scene.relay.rule(StanzaRule.PASS);
+            bob.connection.sendStanza(org.jivesoftware.smack.packet.StanzaBuilder.buildPresence()
+                    .to(scene.aliceJid()).build());
+            assertEquals("kept " + scene.suffix, ((Message) bob.next().stanza()).getBody(),
+                    "delivered without alice sending anything else");
+            assertNull(bob.inbox.poll(1, TimeUnit.SECONDS), "exactly once");
+            assertEquals(0, HostileScene.queued(alice, scene.bobAccount()));
+            scene.assertNothingSecretOnTheWire();
+        }
+    }
+
     /**
      * The first offline message deleted on the way: bob later gets a follow-up he cannot open, heals with a new
      * session, and alice learns that both messages of the replaced session were never acknowledged (nothing is lost
