@@ -59,9 +59,8 @@ final class LossReport {
         }
         RatchetSession old;
         try {
-            old = RatchetSession.fromRecord(SessionRecord.decode(oldRecord.get()).ratchet(), account.random(),
-                    account.clock());
-        } catch (Exception e) {
+            old = SessionRecord.decode(oldRecord.get()).ratchetSession(account);
+        } catch (RuntimeException e) {
             return Optional.empty();   // an unreadable old record has nothing to report; the new one replaces it
         }
         long acknowledged = old.acknowledgedByPeer();

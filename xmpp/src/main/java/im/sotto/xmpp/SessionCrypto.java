@@ -19,7 +19,6 @@ import im.sotto.protocol.offline.OutgoingFirstMessage;
 import im.sotto.protocol.offline.PendingConfirmation;
 import im.sotto.protocol.offline.PreKeyBundle;
 import im.sotto.protocol.offline.RecipientKnowledge;
-import im.sotto.protocol.ratchet.RatchetRecordException;
 import im.sotto.protocol.ratchet.RatchetSession;
 import im.sotto.protocol.store.LogEntry;
 import im.sotto.protocol.store.SessionAddress;
@@ -62,7 +61,7 @@ final class SessionCrypto {
         for (SessionAddress address : stores.sessions().devices(peer.toString())) {
             SessionRecord record = SessionRecord.decode(stores.sessions().load(address).orElseThrow());
             if (TrustRecords.maySendToSession(trust, address.deviceId(), record.peerCertificate().isPresent(),
-                    account.clock()) && ratchet(record).canEncrypt()) {
+                    account.clock()) && record.ratchetSession(account).canEncrypt()) {
                 return true;
             }
         }
@@ -101,7 +100,7 @@ final class SessionCrypto {
                         account.clock())) {
                     continue;   // never to a device awaiting approval, of a distrusted contact, or under another key
                 }
-                RatchetSession session = ratchet(record);
+                RatchetSession session = record.ratchetSession(account);
                 if (!session.canEncrypt()) {
                     continue;
                 }
@@ -144,7 +143,7 @@ final class SessionCrypto {
         return account.store().transact(stores -> {
             SessionRecord record = SessionRecord.decode(stores.sessions().load(address).orElseThrow());
             return new SottoEncrypted(SottoEncrypted.Kind.RATCHET,
-                    encrypt(stores, address, record, ratchet(record), new byte[0], ad));
+                    encrypt(stores, address, record, record.ratchetSession(account), new byte[0], ad));
         });
     }
 
@@ -259,16 +258,9 @@ final class SessionCrypto {
     }
 
     private RatchetSession load(Stores stores, SessionAddress address) {
-        return ratchet(SessionRecord.decode(stores.sessions().load(address).orElseThrow()));
+        return SessionRecord.decode(stores.sessions().load(address).orElseThrow()).ratchetSession(account);
     }
 
-    RatchetSession ratchet(SessionRecord record) {
-        try {
-            return RatchetSession.fromRecord(record.ratchet(), account.random(), account.clock());
-        } catch (RatchetRecordException e) {
-            throw new IllegalStateException("a stored ratchet record cannot be read", e);
-        }
-    }
 
     static byte[] sha256(byte[] data) {
         try {

@@ -188,7 +188,7 @@ final class SessionReceiver {
             for (SessionAddress address : stores.sessions().devices(peer.toString())) {
                 List<SecurityEvent> losses = List.of();
                 SessionRecord record = SessionRecord.decode(stores.sessions().load(address).orElseThrow());
-                RatchetSession session = ratchet(record);
+                RatchetSession session = record.ratchetSession(account);
                 DecryptResult result;
                 SessionRecord next;
                 if (reply) {
@@ -257,14 +257,6 @@ final class SessionReceiver {
             return PendingConfirmation.decode(record.pendingConfirmation().orElseThrow());
         } catch (MalformedInputException e) {
             throw new IllegalStateException("a stored pending confirmation cannot be read", e);
-        }
-    }
-
-    private RatchetSession ratchet(SessionRecord record) {
-        try {
-            return RatchetSession.fromRecord(record.ratchet(), account.random(), account.clock());
-        } catch (Exception e) {
-            throw new IllegalStateException("a stored ratchet record cannot be read", e);
         }
     }
 

@@ -6,6 +6,8 @@ import java.util.Optional;
 import im.sotto.protocol.handshake.Continuity;
 import im.sotto.protocol.identity.CertificateException;
 import im.sotto.protocol.identity.DeviceCertificate;
+import im.sotto.protocol.ratchet.RatchetRecordException;
+import im.sotto.protocol.ratchet.RatchetSession;
 
 /**
  * What the binding keeps per peer device in the session store: the ratchet's own record plus the facts around it.
@@ -34,6 +36,15 @@ record SessionRecord(SessionOrigin origin, byte[] ratchet, Optional<byte[]> peer
     SessionRecord replySent(byte[] newRatchet) {
         return new SessionRecord(origin, newRatchet, peerCertificate, sas, pendingConfirmation, Optional.empty(),
                 firstMessageDigest, continuity);
+    }
+
+    /** The Double Ratchet session this record keeps, running on {@code account}'s randomness and clock. */
+    RatchetSession ratchetSession(SottoAccount account) {
+        try {
+            return RatchetSession.fromRecord(ratchet, account.random(), account.clock());
+        } catch (RatchetRecordException | RuntimeException e) {
+            throw new IllegalStateException("a stored ratchet record cannot be read", e);
+        }
     }
 
     /** The peer's certificate, parsed and checked anew: for rare paths (migration, held sends), not per message. */

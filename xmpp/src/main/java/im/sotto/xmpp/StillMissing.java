@@ -26,9 +26,8 @@ final class StillMissing {
                 byte[] record = stores.sessions().load(address).orElseThrow();
                 RatchetSession session;
                 try {
-                    session = RatchetSession.fromRecord(SessionRecord.decode(record).ratchet(), account.random(),
-                            account.clock());
-                } catch (Exception e) {
+                    session = SessionRecord.decode(record).ratchetSession(account);
+                } catch (RuntimeException e) {
                     continue;   // an unreadable record is reported when a stanza needs it
                 }
                 List<SequenceRange> missing = session.missingFromPeer();
