@@ -84,6 +84,11 @@ final class ArchiveCatchUp {
     private volatile CompletableFuture<Void> initialPresence = new CompletableFuture<>();
     private final Set<String> processedByCatchUp = new LinkedHashSet<>();
     private Boolean supported;
+    /**
+     * False from a login until its catch-up completed: live stanzas processed meanwhile must not move the position
+     * past archived ones not fetched yet (they would never be fetched), so the position stays until the next try.
+     */
+    private boolean caughtUp = true;
     private String lastArchiveId;
     private int sinceMark;
 
@@ -111,6 +116,9 @@ final class ArchiveCatchUp {
     void processed(Stanza live, boolean idle) {
         Optional<String> id = archiveId(live);
         if (id.isEmpty()) {
+            return;
+        }
+        if (!caughtUp) {
             return;
         }
         lastArchiveId = id.get();
@@ -142,6 +150,7 @@ final class ArchiveCatchUp {
         if (!isSupported()) {
             return;
         }
+        caughtUp = false;
         try {
             if (connection instanceof AbstractXMPPConnection tcp && tcp.getConfiguration().isSendPresence()) {
                 try {
@@ -157,6 +166,7 @@ final class ArchiveCatchUp {
                 lastArchiveId = latest == null ? ArchivePosition.FROM_THE_START : latest;
                 sinceMark = 1;
                 mark();
+                caughtUp = true;
                 return;
             }
             Set<String> logged = processedSince(stored.get());
@@ -175,8 +185,12 @@ final class ArchiveCatchUp {
                     done++;
                 }
                 mark();
-                if (query.isComplete() || page.isEmpty() || done >= MAX_PER_LOGIN) {
+                if (query.isComplete() || page.isEmpty()) {
+                    caughtUp = true;
                     break;
+                }
+                if (done >= MAX_PER_LOGIN) {
+                    break; // the rest at the next login; until then live stanzas leave the position alone
                 }
                 query.pageNext(PAGE_SIZE);
                 page = query.getPage().getMamResultExtensions();
