@@ -32,6 +32,8 @@ install_if_missing() {
   local missing=()
   want prosody && ! command -v prosody >/dev/null 2>&1 && missing+=(prosody)
   want ejabberd && ! command -v ejabberdctl >/dev/null 2>&1 && missing+=(ejabberd)
+  # Prosody's SQLite storage: its file storage cannot keep a message archive (mod_mam) up with a stream of messages.
+  want prosody && ! dpkg -s lua-dbi-sqlite3 >/dev/null 2>&1 && missing+=(lua-dbi-sqlite3)
   prosody_tls && ! command -v openssl >/dev/null 2>&1 && missing+=(openssl)
   [ ${#missing[@]} -eq 0 ] && return
   [ "$(id -u)" -eq 0 ] || die "missing ${missing[*]} and not root: install them with apt-get"
@@ -119,7 +121,8 @@ https_ports = { }
 c2s_require_encryption = $require_tls
 allow_unencrypted_plain_auth = true
 authentication = "internal_hashed"
-storage = "internal"
+storage = "sql"
+sql = { driver = "SQLite3", database = "prosody.sqlite" }
 modules_enabled = { $tls_modules"roster", "saslauth", "disco", "pep", "offline", "mam", "ping", "posix" }
 modules_disabled = { "s2s" }
 plugin_paths = { }

@@ -38,6 +38,8 @@ class SoakIT {
     static final int MESSAGES = FULL ? 200 : 40;
     /** Per ratchet stanza on its way to a client: dropped with this chance, else duplicated with the same chance. */
     static final double DROP = 0.03;
+    /** prosodyctl and the running Prosody share one SQLite database; a registration may find it locked. */
+    static final int REGISTER_ATTEMPTS = 20;
     static final double DUPLICATE = 0.03;
 
     @Test
@@ -190,20 +192,35 @@ class SoakIT {
                 .build();
     }
 
-    /** Registers the soak's accounts with prosodyctl on the test's Prosody (its data directory, while it runs). */
+    /**
+     * Registers the soak's accounts with prosodyctl on the test's Prosody (its SQLite database, while it runs), eight
+     * at a time; one that finds the database locked by the running server is tried again.
+     */
     private static void register(XmppServers.Server server, List<String> users, String password) throws Exception {
         Path config = Paths.get(server.log).getParent().resolve("prosody.cfg.lua");
-        List<Process> running = new ArrayList<>();
-        for (String user : users) {
-            running.add(new ProcessBuilder("prosodyctl", "--config", config.toString(), "register", user,
-                    server.domain(), password).redirectErrorStream(true).start());
-            if (running.size() == 8 || user.equals(users.get(users.size() - 1))) {
-                for (Process p : running) {
-                    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-                    assertTrue(p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0, "prosodyctl: " + output);
+        List<String> left = new ArrayList<>(users);
+        for (int attempt = 1; !left.isEmpty(); attempt++) {
+            List<String> failed = new ArrayList<>();
+            for (int from = 0; from < left.size(); from += 8) {
+                List<String> batch = left.subList(from, Math.min(left.size(), from + 8));
+                List<Process> running = new ArrayList<>();
+                for (String user : batch) {
+                    running.add(new ProcessBuilder("prosodyctl", "--config", config.toString(), "register", user,
+                            server.domain(), password).redirectErrorStream(true).start());
                 }
-                running.clear();
+                for (int i = 0; i < batch.size(); i++) {
+                    Process p = running.get(i);
+                    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                    assertTrue(p.waitFor(60, TimeUnit.SECONDS), "prosodyctl did not end");
+                    if (p.exitValue() != 0) {
+                        assertTrue(output.contains("database is locked") && attempt < REGISTER_ATTEMPTS,
+                                "prosodyctl: " + output);
+                        failed.add(batch.get(i));
+                    }
+                }
             }
+            left = failed;
+            Thread.sleep(100L * attempt);
         }
     }
 }
