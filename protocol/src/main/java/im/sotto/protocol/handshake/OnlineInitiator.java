@@ -1,25 +1,16 @@
 package im.sotto.protocol.handshake;
 
 import im.sotto.protocol.crypto.CipherSuite;
-import im.sotto.protocol.crypto.InvalidCiphertextException;
-import im.sotto.protocol.crypto.MlKem768;
-import im.sotto.protocol.crypto.MlKemKeyPair;
 import im.sotto.protocol.crypto.SecretBytes;
-import im.sotto.protocol.crypto.X25519KeyPair;
 import im.sotto.protocol.identity.DeviceCertificate;
 import im.sotto.protocol.noise.HandshakeState;
 import im.sotto.protocol.noise.NoiseException;
-import im.sotto.protocol.pake.CPace;
-import im.sotto.protocol.pake.CPaceConfirmation;
 import im.sotto.protocol.wire.ByteWriter;
 import im.sotto.protocol.wire.MalformedInputException;
 import java.security.SecureRandom;
 import java.time.Clock;
-import java.util.Arrays;
 import java.util.EnumSet;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -39,16 +30,15 @@ public final class OnlineInitiator extends HandshakeParty {
     private boolean retried;
     private boolean knownPeer;
     private byte[] pinnedPeerKey;
-    private Map<Selection, HandshakeState> candidates = new HashMap<>();
+    private final InitiatorCandidates candidates = new InitiatorCandidates();
     private HandshakeState noise;
     private Selection selection;
     private byte[] initiatorNonce;
     private byte[] transcriptAfterResponse;
     private ShortAuthenticationString sas;
     private byte[] unsentApplicationData = new byte[0];
-    private MlKemKeyPair kemKeyPair;
-    private byte[] password;
-    private CPace pake;
+    private final InitiatorKemKey kemKey = new InitiatorKemKey();
+    private final InitiatorPassword password = new InitiatorPassword();
     private Optional<RetainedSecrets> heldForPeer = Optional.empty();
     private Continuity continuity;
 
@@ -105,23 +95,19 @@ public final class OnlineInitiator extends HandshakeParty {
         Set<HandshakeMode> modes = EnumSet.copyOf(config.modes());
         modes.remove(HandshakeMode.KNOWN_PEER);
         firstOffer = Offer.of(config.versions(), suitesFirst, modes);
-        if (password != null) {
+        if (password.isSet()) {
             firstOffer = firstOffer.withPassword();
         }
-        X25519KeyPair ephemeral = X25519KeyPair.generate(random);
-        byte[] kemKey = newKemKeyIfHybrid(firstOffer.suites());
-        byte[] share = newPasswordShare(ephemeral);
-        byte[] negotiation = new ByteWriter().u8(Frame.Type.INIT.code).bytes(firstOffer.encoded()).bytes(kemKey)
-                .bytes(share).toByteArray();
+        InitiatorOpening opening = InitiatorOpening.fresh(firstOffer.suites(), kemKey, password, random);
         byte[] noiseMessage;
         try {
-            noiseMessage = prepareCandidates(firstOffer, negotiation, ephemeral);
+            noiseMessage = prepareCandidates(firstOffer, opening, opening.negotiation(Frame.Type.INIT,
+                    firstOffer.encoded()));
         } catch (NoiseException e) {
             throw fail(fromNoise(e));
         }
         state = State.AWAIT_RESPONSE;
-        return Frame.start(Frame.Type.INIT).bytes(firstOffer.encoded()).bytes(kemKey).bytes(share)
-                .bytes(noiseMessage).toByteArray();
+        return opening.frame(Frame.Type.INIT, firstOffer.encoded(), noiseMessage);
     }
 
     /**
@@ -140,12 +126,9 @@ public final class OnlineInitiator extends HandshakeParty {
         selection = new Selection(version, suite, HandshakeMode.KNOWN_PEER);
         knownPeer = true;
         pinnedPeerKey = pinnedPeer.deviceKey();
-        X25519KeyPair ephemeral = X25519KeyPair.generate(random);
-        byte[] kemKey = newKemKeyIfHybrid(Set.of(suite));
-        byte[] share = newPasswordShare(ephemeral);
-        byte[] negotiation = new ByteWriter().u8(Frame.Type.KNOWN_PEER_INIT.code).bytes(kemKey).bytes(share)
-                .toByteArray();
-        noise = newState(selection, true, negotiation, config.device().deviceKey(), ephemeral, pinnedPeerKey);
+        InitiatorOpening opening = InitiatorOpening.fresh(Set.of(suite), kemKey, password, random);
+        noise = newState(selection, true, opening.negotiation(Frame.Type.KNOWN_PEER_INIT, new byte[0]),
+                config.device().deviceKey(), opening.ephemeral(), pinnedPeerKey);
         heldForPeer = config.retainedSecrets().forDevice(pinnedPeer);
         byte[] noiseMessage;
         try {
@@ -155,8 +138,7 @@ public final class OnlineInitiator extends HandshakeParty {
             throw fail(fromNoise(e));
         }
         state = State.AWAIT_RESPONSE;
-        return Frame.start(Frame.Type.KNOWN_PEER_INIT).bytes(selection.encoded(password != null)).bytes(kemKey)
-                .bytes(share).bytes(noiseMessage).toByteArray();
+        return opening.frame(Frame.Type.KNOWN_PEER_INIT, selection.encoded(password.isSet()), noiseMessage);
     }
 
     public HandshakeStep receive(byte[] message) throws HandshakeException {
@@ -182,13 +164,7 @@ public final class OnlineInitiator extends HandshakeParty {
                 return retry(Offer.read(frame.body), frame);
             }
             if (state == State.AWAIT_RESPONSE && frame.type == Frame.Type.RESPONSE) {
-                Selection chosen = Selection.read(frame.body);
-                byte[] responderShare = password != null ? PasswordExchange.readShare(frame.body) : null;
-                byte[] confirmation = password != null ? frame.body.bytes(CPaceConfirmation.TAG_LENGTH) : null;
-                byte[] kemCiphertext = chosen.suite().isHybrid() ? frame.body.bytes(MlKem768.CIPHERTEXT_LENGTH)
-                        : new byte[0];
-                return onResponse(chosen, responderShare, confirmation, kemCiphertext, frame.body.rest(),
-                        applicationData);
+                return onResponse(ResponseMessage.read(frame.body, password.isSet()), applicationData);
             }
             if (state == State.AWAIT_RESPONDER_FINISH && frame.type == Frame.Type.RESPONDER_FINISH) {
                 return onResponderFinish(frame.body.rest());
@@ -204,88 +180,55 @@ public final class OnlineInitiator extends HandshakeParty {
         }
     }
 
-    private byte[] prepareCandidates(Offer offer, byte[] negotiation, X25519KeyPair ephemeral)
-            throws NoiseException {
-        candidates.clear();
-        initiatorNonce = nonce();
-        byte[] noiseMessage = null;
-        for (int version : offer.versions()) {
-            for (CipherSuite suite : offer.suites()) {
-                for (HandshakeMode mode : offer.modes()) {
-                    Selection s = new Selection(version, suite, mode);
-                    HandshakeState hs = newState(s, true, negotiation, config.device().deviceKey(), ephemeral, null);
-                    byte[] c = ShortAuthenticationString.commitment(suite.hash(), initiatorNonce);
-                    byte[] m = hs.writeMessage(c);
-                    // Every candidate writes the same bytes: e and the commitment in clear (all suites hash with
-                    // SHA-256 today). A suite with another hash would need its own commitment field.
-                    if (noiseMessage != null && !Arrays.equals(noiseMessage, m)) {
-                        throw new IllegalStateException("candidate first messages differ");
-                    }
-                    noiseMessage = m;
-                    candidates.put(s, hs);
-                }
-            }
-        }
-        return noiseMessage;
-    }
-
     private HandshakeStep retry(Offer counterOffer, Frame frame) throws HandshakeException, NoiseException,
             MalformedInputException {
         frame.body.expectEnd();
         if (retried) {
             throw new HandshakeException(HandshakeException.Kind.UNEXPECTED_MESSAGE, "second counter-offer");
         }
-        Set<Integer> versions = new TreeSet<>(config.versions());
-        versions.retainAll(counterOffer.versions());
-        Set<CipherSuite> suites = EnumSet.noneOf(CipherSuite.class);
-        suites.addAll(config.suitesByPreference());
-        suites.retainAll(counterOffer.suites());
-        Set<HandshakeMode> modes = EnumSet.copyOf(firstOffer.modes());
-        modes.retainAll(counterOffer.modes());
-        if (versions.isEmpty() || suites.isEmpty() || modes.isEmpty()) {
-            throw new HandshakeException(HandshakeException.Kind.INCOMPATIBLE,
-                    "no version, suite or mode in common with the peer's counter-offer " + counterOffer);
-        }
+        Offer newOffer = Offer.retryAfter(config.versions(), EnumSet.copyOf(config.suitesByPreference()),
+                firstOffer.modes(), counterOffer);
         retried = true;
         knownPeer = false;
         noise = null;
-        Offer newOffer = Offer.of(versions, suites, modes);
-        if (password != null) {
+        if (password.isSet()) {
             newOffer = newOffer.withPassword();
         }
         byte[] offers = new ByteWriter().bytes(firstOffer.encoded()).bytes(counterOffer.encoded())
                 .bytes(newOffer.encoded()).toByteArray();
-        X25519KeyPair ephemeral = X25519KeyPair.generate(random);
-        byte[] kemKey = newKemKeyIfHybrid(newOffer.suites());
-        byte[] share = newPasswordShare(ephemeral);
-        byte[] negotiation = new ByteWriter().u8(Frame.Type.RETRY_INIT.code).bytes(offers).bytes(kemKey).bytes(share)
-                .toByteArray();
-        byte[] noiseMessage = prepareCandidates(newOffer, negotiation, ephemeral);
-        return HandshakeStep.send(Frame.start(Frame.Type.RETRY_INIT).bytes(offers).bytes(kemKey).bytes(share)
-                .bytes(noiseMessage).toByteArray());
+        InitiatorOpening opening = InitiatorOpening.fresh(newOffer.suites(), kemKey, password, random);
+        byte[] noiseMessage = prepareCandidates(newOffer, opening, opening.negotiation(Frame.Type.RETRY_INIT, offers));
+        return HandshakeStep.send(opening.frame(Frame.Type.RETRY_INIT, offers, noiseMessage));
     }
 
-    private HandshakeStep onResponse(Selection chosen, byte[] responderShare, byte[] confirmation,
-            byte[] kemCiphertext, byte[] noiseMessage, byte[] applicationData)
+    /** The Noise states for every selection {@code offer} allows, with this message 1's nonce (drawn now). */
+    private byte[] prepareCandidates(Offer offer, InitiatorOpening opening, byte[] negotiation)
+            throws NoiseException {
+        initiatorNonce = nonce();
+        return candidates.prepare(offer, negotiation, config.device().deviceKey(), opening.ephemeral(),
+                initiatorNonce);
+    }
+
+    private HandshakeStep onResponse(ResponseMessage response, byte[] applicationData)
             throws HandshakeException, NoiseException, MalformedInputException {
+        Selection chosen = response.chosen();
         if (knownPeer) {
             if (!chosen.equals(selection)) {
                 throw new HandshakeException(HandshakeException.Kind.DOWNGRADE, "response changed the selection");
             }
-            mixPassword(responderShare, confirmation);
-            mixKem(kemCiphertext);
-            return onKnownPeerResponse(noiseMessage);
+            password.complete(response.responderShare(), response.confirmation(), noise);
+            kemKey.mixInto(noise, selection.suite(), response.kemCiphertext());
+            return onKnownPeerResponse(response.noiseMessage());
         }
-        if (chosen.version() < ProtocolVersion.MINIMUM_ACCEPTED || !candidates.containsKey(chosen)) {
+        if (chosen.version() < ProtocolVersion.MINIMUM_ACCEPTED || !candidates.offered(chosen)) {
             throw new HandshakeException(HandshakeException.Kind.DOWNGRADE,
                     "responder selected " + chosen + ", which was not offered");
         }
         selection = chosen;
-        noise = candidates.get(chosen);
-        candidates = new HashMap<>();
-        mixPassword(responderShare, confirmation);
-        mixKem(kemCiphertext);
-        byte[] payload = read(noiseMessage);
+        noise = candidates.take(chosen);
+        password.complete(response.responderShare(), response.confirmation(), noise);
+        kemKey.mixInto(noise, selection.suite(), response.kemCiphertext());
+        byte[] payload = read(response.noiseMessage());
         transcriptAfterResponse = noise.handshakeHash();
         if (selection.mode() == HandshakeMode.XX) {
             Payloads.Identified responder = Payloads.Identified.decode(payload, true, true, false);
@@ -358,63 +301,8 @@ public final class OnlineInitiator extends HandshakeParty {
         if (state != State.NEW) {
             throw new IllegalStateException("set the password before starting");
         }
-        if (value == null || value.length == 0) {
-            throw new IllegalArgumentException("an empty password is no password");
-        }
-        password = value.clone();
+        password.set(value);
         return this;
-    }
-
-    /** The CPace share for message 1's frame when a password is set (empty otherwise). */
-    private byte[] newPasswordShare(X25519KeyPair ephemeral) {
-        if (password == null) {
-            return new byte[0];
-        }
-        pake = PasswordExchange.initiator(password, ephemeral.publicKey(), random);
-        return PasswordExchange.frameField(pake);
-    }
-
-    private void mixPassword(byte[] responderShare, byte[] confirmation) throws HandshakeException, NoiseException {
-        if (password != null) {
-            PasswordExchange.complete(pake, responderShare, confirmation, noise);
-        }
-    }
-
-    /** A fresh ML-KEM-768 key for this handshake when a hybrid suite may be chosen; nothing otherwise. */
-    private byte[] newKemKeyIfHybrid(Set<CipherSuite> suites) {
-        if (kemKeyPair != null) {
-            kemKeyPair.wipe();
-            kemKeyPair = null;
-        }
-        if (suites.stream().noneMatch(CipherSuite::isHybrid)) {
-            return new byte[0];
-        }
-        kemKeyPair = MlKemKeyPair.generate(random);
-        return kemKeyPair.encapsulationKey().toBytes();
-    }
-
-    /** In the hybrid suite the responder's KEM ciphertext and shared secret are mixed in before message 2. */
-    private void mixKem(byte[] kemCiphertext) throws NoiseException, HandshakeException {
-        if (!selection.suite().isHybrid()) {
-            return;
-        }
-        if (kemKeyPair == null) {
-            throw new HandshakeException(HandshakeException.Kind.DOWNGRADE, "hybrid suite selected but not offered");
-        }
-        SecretBytes shared;
-        try {
-            shared = kemKeyPair.decapsulate(kemCiphertext);
-        } catch (InvalidCiphertextException e) {
-            throw new HandshakeException(HandshakeException.Kind.MALFORMED, e.getMessage());
-        } finally {
-            kemKeyPair.wipe();
-            kemKeyPair = null;
-        }
-        try {
-            noise.mixExternal(kemCiphertext, shared);
-        } finally {
-            shared.wipe();
-        }
     }
 
     private DeviceCertificate checkExpected(DeviceCertificate peer) throws HandshakeException {
@@ -454,12 +342,9 @@ public final class OnlineInitiator extends HandshakeParty {
 
     private HandshakeException fail(HandshakeException e) {
         state = State.FAILED;
-        candidates = new HashMap<>();
+        candidates.forget();
         noise = null;
-        if (kemKeyPair != null) {
-            kemKeyPair.wipe();
-            kemKeyPair = null;
-        }
+        kemKey.wipe();
         return e;
     }
 
