@@ -36,6 +36,9 @@ public final class ChatCommand implements Callable<Integer> {
     @Mixin
     Common common;
 
+    @Mixin
+    ContactPassword contactPassword;
+
     @Parameters(paramLabel = "JID", description = "The contact, user@domain.")
     String jid;
 
@@ -51,7 +54,8 @@ public final class ChatCommand implements Callable<Integer> {
         try (Accounts.Opened opened = Accounts.open(common, entry);
              ChatScreen screen = ChatScreen.open()) {
             ChatEvents events = new ChatEvents(peer, screen, actions);
-            try (Online online = Online.connect(common, opened, events, System.err);
+            try (Online online = Online.connect(common, opened, events, System.err,
+                    m -> contactPassword.applyTo(m, peer, System.err));
                  PeerRendezvous meeting = PeerRendezvous.start(online, peer, "chatting")) {
                 ChatStatus status = new ChatStatus(online.manager, peer);
                 ChatOutgoing[] outgoing = new ChatOutgoing[1];
