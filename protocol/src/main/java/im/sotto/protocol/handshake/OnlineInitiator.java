@@ -10,17 +10,15 @@ import im.sotto.protocol.wire.MalformedInputException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.EnumSet;
-import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.function.Predicate;
 
 /**
- * The device that starts an online handshake. Message 1 goes out before the responder has chosen a suite and mode,
- * so the initiator prepares one Noise state per (version, suite, mode) it offered, all with the same fresh
- * ephemeral key, and keeps only the one the response selects; the selection is in every state's prologue, so a
- * changed selection fails authentication.
+ * The device that starts an online handshake: the state machine over its messages. Message 1 goes out before the
+ * responder has chosen a suite and mode, so the initiator prepares a Noise state per selection it offered
+ * ({@link InitiatorCandidates}) and keeps the one the response selects; what every message 1 carries is
+ * {@link InitiatorOpening}, what it offers {@link InitiatorOffers}, message 2 as read {@link ResponseMessage}.
  */
 public final class OnlineInitiator extends HandshakeParty {
     private enum State { NEW, AWAIT_RESPONSE, AWAIT_RESPONDER_FINISH, COMPLETE, FAILED }
@@ -29,7 +27,6 @@ public final class OnlineInitiator extends HandshakeParty {
     private Offer firstOffer;
     private boolean retried;
     private boolean knownPeer;
-    private byte[] pinnedPeerKey;
     private final InitiatorCandidates candidates = new InitiatorCandidates();
     private HandshakeState noise;
     private Selection selection;
@@ -66,20 +63,11 @@ public final class OnlineInitiator extends HandshakeParty {
     }
 
     /**
-     * Message 1 of a full handshake (XX or responder-protected, the responder chooses). When this device prefers
-     * the hybrid suite (it is first in its list) it offers that alone, so that a peer who speaks it must use it,
-     * and falls back through the counter-offer otherwise; when it does not, it offers the classical suites only,
-     * and message 1 carries no 1,184-byte ML-KEM key that the responder would not use.
+     * Message 1 of a full handshake (XX or responder-protected, the responder chooses), offering the suites
+     * {@link InitiatorOffers#firstSuites} picks: the hybrid one alone when this device prefers it.
      */
     public byte[] start() throws HandshakeException {
-        List<CipherSuite> preferred = config.suitesByPreference();
-        Set<CipherSuite> first = EnumSet.noneOf(CipherSuite.class);
-        if (preferred.get(0).isHybrid()) {
-            first.add(preferred.get(0));
-        } else {
-            preferred.stream().filter(s -> !s.isHybrid()).forEach(first::add);
-        }
-        return start(first);
+        return start(InitiatorOffers.firstSuites(config.suitesByPreference()));
     }
 
     /**
@@ -92,12 +80,7 @@ public final class OnlineInitiator extends HandshakeParty {
         if (suitesFirst.isEmpty() || !config.suitesByPreference().containsAll(suitesFirst)) {
             throw new IllegalArgumentException("offer a non-empty subset of the configured suites");
         }
-        Set<HandshakeMode> modes = EnumSet.copyOf(config.modes());
-        modes.remove(HandshakeMode.KNOWN_PEER);
-        firstOffer = Offer.of(config.versions(), suitesFirst, modes);
-        if (password.isSet()) {
-            firstOffer = firstOffer.withPassword();
-        }
+        firstOffer = InitiatorOffers.full(config, suitesFirst, password.isSet());
         InitiatorOpening opening = InitiatorOpening.fresh(firstOffer.suites(), kemKey, password, random);
         byte[] noiseMessage;
         try {
@@ -117,18 +100,15 @@ public final class OnlineInitiator extends HandshakeParty {
     public byte[] startKnownPeer(DeviceCertificate pinnedPeer) throws HandshakeException {
         expect(State.NEW);
         firstOffer = config.offer();
-        int version = new TreeSet<>(config.versions()).descendingSet().stream()
-                .filter(pinnedPeer.versions()::contains).findFirst()
-                .orElseThrow(() -> fail(HandshakeException.Kind.INCOMPATIBLE, "no common version with pinned peer"));
-        CipherSuite suite = config.suitesByPreference().stream()
-                .filter(s -> pinnedPeer.suiteIds().contains(s.wireId())).findFirst()
-                .orElseThrow(() -> fail(HandshakeException.Kind.INCOMPATIBLE, "no common suite with pinned peer"));
-        selection = new Selection(version, suite, HandshakeMode.KNOWN_PEER);
+        try {
+            selection = InitiatorOffers.knownPeer(config, pinnedPeer);
+        } catch (HandshakeException e) {
+            throw fail(e);
+        }
         knownPeer = true;
-        pinnedPeerKey = pinnedPeer.deviceKey();
-        InitiatorOpening opening = InitiatorOpening.fresh(Set.of(suite), kemKey, password, random);
+        InitiatorOpening opening = InitiatorOpening.fresh(Set.of(selection.suite()), kemKey, password, random);
         noise = newState(selection, true, opening.negotiation(Frame.Type.KNOWN_PEER_INIT, new byte[0]),
-                config.device().deviceKey(), opening.ephemeral(), pinnedPeerKey);
+                config.device().deviceKey(), opening.ephemeral(), pinnedPeer.deviceKey());
         heldForPeer = config.retainedSecrets().forDevice(pinnedPeer);
         byte[] noiseMessage;
         try {
@@ -228,12 +208,11 @@ public final class OnlineInitiator extends HandshakeParty {
         noise = candidates.take(chosen);
         password.complete(response.responderShare(), response.confirmation(), noise);
         kemKey.mixInto(noise, selection.suite(), response.kemCiphertext());
-        byte[] payload = read(response.noiseMessage());
+        byte[] payload = noise.readMessage(response.noiseMessage());
         transcriptAfterResponse = noise.handshakeHash();
         if (selection.mode() == HandshakeMode.XX) {
             Payloads.Identified responder = Payloads.Identified.decode(payload, true, true, false);
-            DeviceCertificate peer = checkExpected(checkPeerCertificate(responder.certificate, noise, selection));
-            readPeerCertification(responder.extensions);
+            DeviceCertificate peer = authenticated(responder);
             sas = ShortAuthenticationString.derive(selection.suite().hash(), transcriptAfterResponse, initiatorNonce,
                     responder.nonce);
             heldForPeer = config.retainedSecrets().forDevice(peer);
@@ -250,8 +229,8 @@ public final class OnlineInitiator extends HandshakeParty {
         byte[] responderNonce = Payloads.exactly(payload, Payloads.NONCE_LENGTH, "responder nonce");
         sas = ShortAuthenticationString.derive(selection.suite().hash(), transcriptAfterResponse, initiatorNonce,
                 responderNonce);
-        byte[] finish = write(new Payloads.Identified(config.device().certificate().encoded(), initiatorNonce, null,
-                ownExtensions().encode(), new byte[0]).encode());
+        byte[] finish = noise.writeMessage(new Payloads.Identified(config.device().certificate().encoded(),
+                initiatorNonce, null, ownExtensions().encode(), new byte[0]).encode());
         state = State.AWAIT_RESPONDER_FINISH;
         return HandshakeStep.send(Frame.start(Frame.Type.INITIATOR_FINISH).bytes(finish).toByteArray());
     }
@@ -259,10 +238,9 @@ public final class OnlineInitiator extends HandshakeParty {
     /** IK: the responder confirms which of our retained secrets it matched; that one is mixed into the keys. */
     private HandshakeStep onKnownPeerResponse(byte[] noiseMessage)
             throws HandshakeException, NoiseException, MalformedInputException {
-        byte[] payload = read(noiseMessage);
+        byte[] payload = noise.readMessage(noiseMessage);
         Payloads.Identified responder = Payloads.Identified.decode(payload, false, true, true);
-        DeviceCertificate peer = checkExpected(checkPeerCertificate(responder.certificate, noise, selection));
-        readPeerCertification(responder.extensions);
+        DeviceCertificate peer = authenticated(responder);
         byte[] confirmation = Extensions.parse(responder.extensions)
                 .get(Extensions.RETAINED_SECRET_CONFIRMATION).orElse(new byte[0]);
         Optional<SecretBytes> common = ContinuityProofs.confirmed(selection.suite().hash(), heldForPeer, confirmation,
@@ -275,10 +253,9 @@ public final class OnlineInitiator extends HandshakeParty {
     /** Responder-protected: the responder proves its retained secrets last; we check, nothing is mixed. */
     private HandshakeStep onResponderFinish(byte[] noiseMessage)
             throws HandshakeException, NoiseException, MalformedInputException {
-        byte[] payload = read(noiseMessage);
+        byte[] payload = noise.readMessage(noiseMessage);
         Payloads.Identified responder = Payloads.Identified.decode(payload, false, true, true);
-        DeviceCertificate peer = checkExpected(checkPeerCertificate(responder.certificate, noise, selection));
-        readPeerCertification(responder.extensions);
+        DeviceCertificate peer = authenticated(responder);
         heldForPeer = config.retainedSecrets().forDevice(peer);
         byte[] proof = Extensions.parse(responder.extensions).get(Extensions.RETAINED_SECRET_PROOF)
                 .orElse(new byte[0]);
@@ -305,11 +282,15 @@ public final class OnlineInitiator extends HandshakeParty {
         return this;
     }
 
-    private DeviceCertificate checkExpected(DeviceCertificate peer) throws HandshakeException {
+    /** The responder's certificate, checked against the handshake and the expected peer; its certification read. */
+    private DeviceCertificate authenticated(Payloads.Identified responder)
+            throws HandshakeException, MalformedInputException {
+        DeviceCertificate peer = checkPeerCertificate(responder.certificate, noise, selection);
         if (!expectedPeer.test(peer)) {
             throw new HandshakeException(HandshakeException.Kind.UNEXPECTED_PEER,
                     "the responder is not the expected peer: " + peer);
         }
+        readPeerCertification(responder.extensions);
         return peer;
     }
 
@@ -320,14 +301,6 @@ public final class OnlineInitiator extends HandshakeParty {
         state = State.COMPLETE;
         return new HandshakeResult(selection, peer, sas, binding, applicationData, unsentApplicationData, seed,
                 continuity, nextRetainedSecrets(seed, heldForPeer), peerCertification);
-    }
-
-    private byte[] write(byte[] payload) throws NoiseException {
-        return noise.writeMessage(payload);
-    }
-
-    private byte[] read(byte[] noiseMessage) throws NoiseException {
-        return noise.readMessage(noiseMessage);
     }
 
     private void expect(State wanted) throws HandshakeException {
