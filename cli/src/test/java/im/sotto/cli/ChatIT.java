@@ -37,6 +37,16 @@ class ChatIT {
     @RegisterExtension
     static final PrivateServer prosody = PrivateServer.plaintext();
 
+    /** alice and bob run sotto chat for each other in the panes named; returns once both hold a session. */
+    private static void chatEachOther(Tmux tmux, String alicePane, String bobPane) throws Exception {
+        String aliceJid = prosody.jid("alice");
+        String bobJid = prosody.jid("bob");
+        tmux.start(alicePane, WIDTH, HEIGHT, prosody.env("alice"), CliProcess.javaCommand("chat", bobJid));
+        tmux.start(bobPane, WIDTH, HEIGHT, prosody.env("bob"), CliProcess.javaCommand("chat", aliceJid));
+        tmux.await(alicePane, START, "a session", s -> statusLine(s).startsWith(bobJid + " | encrypted "));
+        tmux.await(bobPane, START, "a session", s -> statusLine(s).startsWith(aliceJid + " | encrypted "));
+    }
+
     /** The status line: the bottom row of the screen. */
     private static String statusLine(String screen) {
         List<String> rows = screen.lines().toList();
@@ -132,12 +142,10 @@ class ChatIT {
         String aliceJid = prosody.jid("alice");
         String bobJid = prosody.jid("bob");
         try (Tmux tmux = new Tmux(prosody.temp())) {
-            tmux.start("alice", WIDTH, HEIGHT, prosody.env("alice"), CliProcess.javaCommand("chat", bobJid));
-            tmux.start("bob", WIDTH, HEIGHT, prosody.env("bob"), CliProcess.javaCommand("chat", aliceJid));
-            tmux.await("alice", START, "a session, online", s -> statusLine(s).startsWith(bobJid + " | encrypted ")
-                    && statusLine(s).endsWith("| server online"));
-            tmux.await("bob", START, "a session, online", s -> statusLine(s).startsWith(aliceJid + " | encrypted ")
-                    && statusLine(s).endsWith("| server online"));
+            chatEachOther(tmux, "alice", "bob");
+            for (String pane : List.of("alice", "bob")) {
+                assertTrue(statusLine(tmux.screen(pane)).endsWith("| server online"), tmux.screen(pane));
+            }
 
             prosody.stop();
             for (String pane : List.of("alice", "bob")) {
@@ -219,10 +227,7 @@ class ChatIT {
         String aliceJid = prosody.jid("alice");
         String bobJid = prosody.jid("bob");
         try (Tmux tmux = new Tmux(prosody.temp())) {
-            tmux.start("alice1", WIDTH, HEIGHT, prosody.env("alice"), CliProcess.javaCommand("chat", bobJid));
-            tmux.start("bob1", WIDTH, HEIGHT, prosody.env("bob"), CliProcess.javaCommand("chat", aliceJid));
-            tmux.await("alice1", START, "a session", s -> statusLine(s).startsWith(bobJid + " | encrypted "));
-            tmux.await("bob1", START, "a session", s -> statusLine(s).startsWith(aliceJid + " | encrypted "));
+            chatEachOther(tmux, "alice1", "bob1");
             tmux.type("alice1", "/quit");
             tmux.type("bob1", "/quit");
             assertEquals(0, tmux.awaitExit("alice1", DELIVERY), tmux.screen("alice1"));

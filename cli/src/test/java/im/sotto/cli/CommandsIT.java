@@ -174,12 +174,10 @@ class CommandsIT {
         Map<String, String> bob = env("bob", null);
         add("alice", alice, "--no-passphrase");
         add("bob", bob, "--no-passphrase");
-        CliProcess.Started aliceVerify = CliProcess.start(alice, "verify", prosody.jid("bob"), "--timeout", "40");
-        CliProcess.Started bobVerify = CliProcess.start(bob, "verify", prosody.jid("alice"), "--timeout", "40");
-        aliceVerify.answer("yes");
-        bobVerify.answer("no");
-        CliProcess.Run aliceRun = aliceVerify.finish(90);
-        CliProcess.Run bobRun = bobVerify.finish(90);
+        List<CliProcess.Run> runs = prosody.verifyEachOther(new PrivateServer.Verifier(alice, "bob", "yes"),
+                new PrivateServer.Verifier(bob, "alice", "no"));
+        CliProcess.Run aliceRun = runs.get(0);
+        CliProcess.Run bobRun = runs.get(1);
         String aliceSas = aliceRun.out().replaceAll("(?s).*SAS with \\S+: (\\w{8}).*", "$1");
         String bobSas = bobRun.out().replaceAll("(?s).*SAS with \\S+: (\\w{8}).*", "$1");
         assertTrue(aliceSas.matches("[0-9A-Z]{8}"), aliceRun.toString());

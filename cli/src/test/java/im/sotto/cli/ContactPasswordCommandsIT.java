@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
@@ -20,9 +21,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class ContactPasswordCommandsIT {
     @RegisterExtension
     static final PrivateServer prosody = PrivateServer.plaintext();
-
-    /** Both sides answer within this (a JVM start, a login, a handshake on a loaded two-core machine). */
-    private static final String VERIFY_TIMEOUT = "40";
 
     private static Path passwordFile(String name, String password) throws Exception {
         Path file = prosody.temp().resolve(name);
@@ -40,14 +38,10 @@ class ContactPasswordCommandsIT {
         bob.put(ContactPassword.VARIABLE, "our walk by the river");
         Path aliceFile = passwordFile("alice-bob.pw", "our walk by the river");
 
-        CliProcess.Started aliceVerify = CliProcess.start(alice, "verify", prosody.jid("bob"), "--timeout",
-                VERIFY_TIMEOUT, "--contact-password-file", aliceFile.toString());
-        CliProcess.Started bobVerify = CliProcess.start(bob, "verify", prosody.jid("alice"), "--timeout",
-                VERIFY_TIMEOUT);
-        aliceVerify.answer("yes");
-        bobVerify.answer("yes");
-        CliProcess.Run aliceRun = aliceVerify.finish(90);
-        CliProcess.Run bobRun = bobVerify.finish(90);
+        List<CliProcess.Run> runs = prosody.verifyEachOther(new PrivateServer.Verifier(alice, "bob", "yes",
+                "--contact-password-file", aliceFile.toString()), new PrivateServer.Verifier(bob, "alice", "yes"));
+        CliProcess.Run aliceRun = runs.get(0);
+        CliProcess.Run bobRun = runs.get(1);
         assertEquals(0, aliceRun.exit(), aliceRun.toString());
         assertEquals(0, bobRun.exit(), bobRun.toString());
         for (CliProcess.Run run : new CliProcess.Run[] {aliceRun, bobRun}) {
@@ -68,14 +62,10 @@ class ContactPasswordCommandsIT {
         bob.put(ContactPassword.VARIABLE, "the red door");
 
         // alice's full JID sorts first, so she opens the handshake and checks bob's answer: she finds the mismatch.
-        CliProcess.Started aliceVerify = CliProcess.start(alice, "verify", prosody.jid("bob"), "--timeout",
-                VERIFY_TIMEOUT);
-        CliProcess.Started bobVerify = CliProcess.start(bob, "verify", prosody.jid("alice"), "--timeout",
-                VERIFY_TIMEOUT);
-        aliceVerify.answer("yes");
-        bobVerify.answer("yes");
-        CliProcess.Run aliceRun = aliceVerify.finish(90);
-        CliProcess.Run bobRun = bobVerify.finish(90);
+        List<CliProcess.Run> runs = prosody.verifyEachOther(new PrivateServer.Verifier(alice, "bob", "yes"),
+                new PrivateServer.Verifier(bob, "alice", "yes"));
+        CliProcess.Run aliceRun = runs.get(0);
+        CliProcess.Run bobRun = runs.get(1);
         assertEquals(ExitCode.NOT_VERIFIED, aliceRun.exit(), aliceRun.toString());
         String error = CliProcess.oneLineError(aliceRun);
         assertTrue(error.contains("the password agreed with " + prosody.jid("bob") + " did not match: no session was "

@@ -30,6 +30,14 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 final class PrivateServer implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback, AfterEachCallback {
     /** A JVM start, a login and a handshake on a loaded two-core machine. */
     static final long COMMAND_TIMEOUT_SECONDS = 120;
+    /** How long each side of {@link #verifyEachOther} waits for the other (its --timeout). */
+    static final String VERIFY_TIMEOUT_SECONDS = "40";
+    /** How long a {@code sotto verify} may take in all: the wait above, the JVM start, login and handshake. */
+    static final long VERIFY_FINISH_SECONDS = 90;
+
+    /** One side of {@link #verifyEachOther}: its environment, the contact (a user name), its answer, more options. */
+    record Verifier(Map<String, String> env, String peer, String answer, String... options) {
+    }
 
     private final boolean tls;
     private Prosody prosody;
@@ -155,6 +163,20 @@ final class PrivateServer implements BeforeAllCallback, AfterAllCallback, Before
     /** {@code sotto account add} for {@code user} in its own home, with a key-file store (no passphrase). */
     CliProcess.Run add(String user) throws Exception {
         return add(user, env(user), "--no-passphrase");
+    }
+
+    /** Both sides run {@code sotto verify} for each other at once and answer the SAS question; both runs, in order. */
+    List<CliProcess.Run> verifyEachOther(Verifier first, Verifier second) throws Exception {
+        List<CliProcess.Started> started = new ArrayList<>();
+        for (Verifier side : List.of(first, second)) {
+            List<String> args = new ArrayList<>(List.of("verify", jid(side.peer()), "--timeout",
+                    VERIFY_TIMEOUT_SECONDS));
+            args.addAll(List.of(side.options()));
+            started.add(CliProcess.start(side.env(), args.toArray(String[]::new)));
+        }
+        started.get(0).answer(first.answer());
+        started.get(1).answer(second.answer());
+        return List.of(started.get(0).finish(VERIFY_FINISH_SECONDS), started.get(1).finish(VERIFY_FINISH_SECONDS));
     }
 
     static List<JsonNode> jsonLines(String out) throws Exception {

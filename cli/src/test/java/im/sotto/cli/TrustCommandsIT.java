@@ -134,12 +134,10 @@ class TrustCommandsIT {
                 attached.out());
 
         // The certificate travels in the online handshake, which sotto verify makes.
-        CliProcess.Started aliceVerify = CliProcess.start(alice, "verify", prosody.jid("bob"), "--timeout", "40");
-        CliProcess.Started bobVerify = CliProcess.start(bob, "verify", prosody.jid("alice"), "--timeout", "40");
-        aliceVerify.answer("yes");
-        bobVerify.answer("yes");
-        CliProcess.Run aliceRun = aliceVerify.finish(90);
-        CliProcess.Run bobRun = bobVerify.finish(90);
+        List<CliProcess.Run> runs = prosody.verifyEachOther(new PrivateServer.Verifier(alice, "bob", "yes"),
+                new PrivateServer.Verifier(bob, "alice", "yes"));
+        CliProcess.Run aliceRun = runs.get(0);
+        CliProcess.Run bobRun = runs.get(1);
         assertEquals(0, aliceRun.exit(), aliceRun.toString());
         assertEquals(0, bobRun.exit(), bobRun.toString());
         assertTrue(aliceRun.out().contains(prosody.jid("bob") + " is now CERTIFIED"), aliceRun.out());
