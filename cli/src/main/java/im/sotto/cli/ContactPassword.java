@@ -28,6 +28,8 @@ public final class ContactPassword {
             + "echo.")
     boolean ask;
 
+    private boolean applied;
+
     /** The password, if one was given; the caller wipes it. */
     Optional<char[]> read(BareJid contact) {
         boolean fromEnvironment = System.getenv(VARIABLE) != null && !System.getenv(VARIABLE).isEmpty();
@@ -49,6 +51,12 @@ public final class ContactPassword {
         } finally {
             Arrays.fill(password.get(), '\0');
         }
+        applied = true;
         progress.println("A password is agreed with " + contact + ": new sessions check it.");
+    }
+
+    /** Whether a password was handed to the binding. */
+    boolean applied() {
+        return applied;
     }
 }

@@ -89,8 +89,10 @@ public final class VerifyCommand implements java.util.concurrent.Callable<Intege
                 meeting.peerResource().get(timeout, TimeUnit.SECONDS);
                 SasCheck.Comparison found = comparison.get(timeout, TimeUnit.SECONDS);
                 SasCheck.shown(peer, found).forEach(System.out::println);
-                if (passwordChecked[0]) {
-                    System.out.println("Contact password: checked, the same on both sides");
+                if (contactPassword.applied()) {
+                    System.out.println(passwordChecked[0] ? "Contact password: checked, the same on both sides"
+                            : "Contact password: NOT checked: this session was made before, without it (compare the "
+                            + "SAS)");
                 }
                 boolean same = SasCheck.isYes(ask(SasCheck.question(peer, found)));
                 // Let the reply the peer may still be waiting for go out before we disconnect.
