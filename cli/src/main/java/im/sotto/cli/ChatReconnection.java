@@ -39,7 +39,7 @@ final class ChatReconnection implements Reconnector.Listener {
 
     @Override
     public void retrying(Duration in, Exception why) {
-        status.offline(" in " + in.toSeconds() + " s");
+        status.offline(", next try in " + in.toSeconds() + " s");
         actions.execute(refresh);
     }
 
