@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.jivesoftware.smack.ConnectionListener;
 import org.jivesoftware.smack.tcp.XMPPTCPConnection;
@@ -43,6 +44,8 @@ final class Reconnector implements AutoCloseable {
         }
     };
     private volatile boolean stopped;
+    /** One attempt waits at a time: a drop during a login that fails anyway does not start a second chain. */
+    private final AtomicBoolean waiting = new AtomicBoolean();
 
     private Reconnector(XMPPTCPConnection connection, Listener listener) {
         this.connection = connection;
@@ -56,12 +59,13 @@ final class Reconnector implements AutoCloseable {
     }
 
     private void schedule(Duration delay) {
-        if (!stopped) {
+        if (!stopped && waiting.compareAndSet(false, true)) {
             timer.schedule(() -> attempt(delay), delay.toMillis(), TimeUnit.MILLISECONDS);
         }
     }
 
     private void attempt(Duration delay) {
+        waiting.set(false);
         if (stopped) {
             return;
         }
