@@ -16,6 +16,10 @@
 # domain made for this run (openssl, installed from Debian if missing); servers.properties then names the certificate
 # as PROSODY_CERT (PEM) so a client can trust exactly that one. Without it (the default) Prosody speaks plaintext.
 #
+# With SOTTO_PROSODY_NODELAY=1, Prosody turns Nagle's algorithm off on its sockets (TCP_NODELAY; in Prosody 0.12's
+# epoll backend the setting is network_settings.nagle, not tcp_nodelay) and servers.properties says
+# PROSODY_NODELAY=true; the benchmarks use it so that the clients and the server send segments alike.
+#
 # Nothing outside DIR is written (apart from the Debian packages): the servers' data, logs, pid files and
 # the Erlang cookie all live in DIR, so several copies can run side by side and leave nothing behind.
 set -euo pipefail
@@ -92,7 +96,7 @@ make_prosody_certificate() { # certs-dir
 }
 
 start_prosody() {
-  local d="$DIR/prosody" port tls_modules= require_tls=false
+  local d="$DIR/prosody" port tls_modules= require_tls=false network=
   port=$(free_port)
   mkdir -p "$d/data" "$d/certs"
   if prosody_tls; then
@@ -100,6 +104,7 @@ start_prosody() {
     tls_modules='"tls", '
     require_tls=true
   fi
+  [ "${SOTTO_PROSODY_NODELAY:-0}" = 1 ] && network='network_settings = { nagle = false }'
   cat > "$d/prosody.cfg.lua" <<EOF
 -- Throwaway test server: loopback only; plaintext allowed unless SOTTO_PROSODY_TLS=1, as nothing leaves this machine.
 run_as_root = true
@@ -123,6 +128,7 @@ storage = "internal"
 modules_enabled = { $tls_modules"roster", "saslauth", "disco", "pep", "offline", "ping", "posix" }
 modules_disabled = { "s2s" }
 plugin_paths = { }
+$network
 Component = nil
 VirtualHost "$PROSODY_DOMAIN"
 EOF
@@ -136,7 +142,8 @@ EOF
   echo $! > "$d/launcher.pid"
   wait_for_port prosody "$port" "$d/prosody.log" "$!" || return 1
   { echo "PROSODY_HOST=127.0.0.1"; echo "PROSODY_PORT=$port"; echo "PROSODY_DOMAIN=$PROSODY_DOMAIN"
-    echo "PROSODY_LOG=$d/prosody.log"
+    echo "PROSODY_LOG=$d/prosody.log"; echo "PROSODY_PID_FILE=$d/launcher.pid"
+    echo "PROSODY_NODELAY=$([ -n "$network" ] && echo true || echo false)"
     if prosody_tls; then echo "PROSODY_CERT=$d/certs/$PROSODY_DOMAIN.crt"; fi; } >> "$DIR/.props"
 }
 

@@ -1,51 +1,67 @@
 package im.sotto.bench.prosody;
 
-import im.sotto.protocol.store.InMemoryAccountStore;
-import im.sotto.xmpp.DecryptedStanza;
-import im.sotto.xmpp.SottoAccount;
-import im.sotto.xmpp.SottoListener;
-import im.sotto.xmpp.SottoManager;
 import java.io.Reader;
-import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Properties;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
-import org.jivesoftware.smack.ConnectionConfiguration;
-import org.jivesoftware.smack.filter.StanzaTypeFilter;
-import org.jivesoftware.smack.packet.Message;
-import org.jivesoftware.smack.packet.StanzaBuilder;
-import org.jivesoftware.smack.tcp.XMPPTCPConnection;
-import org.jivesoftware.smack.tcp.XMPPTCPConnectionConfiguration;
-import org.jxmpp.jid.EntityFullJid;
+import java.util.stream.Collectors;
 
 /**
- * Chat throughput through a real Prosody on loopback, plaintext against Sotto, with the same clients: two Smack
- * connections (alice and bob, plaintext c2s on 127.0.0.1) send 200-byte chat messages to each other's full JID, at
- * most {@value #WINDOW} in flight, and the rate is messages delivered per second at the receiver. The encrypted pair
- * has {@link SottoManager} enabled on both sides (in-memory stores, so the figure is protocol and binding, not disk);
- * its session is made (online handshake) before timing. Rounds alternate plaintext and Sotto so that a change in the
- * machine's load hits both; the median round of each is reported.
+ * Chat throughput through a real Prosody on loopback at saturation, plaintext against Sotto, with the same clients.
  *
- * <p>Usage: {@code ProsodyThroughput servers.properties messagesPerRound rounds} (servers.properties as written by
- * {@code scripts/xmpp-servers.sh start}). Prints {@code label<TAB>value} lines.
+ * <p>Each {@link ChatPair} (alice to bob's full JID; one pair in plaintext, one with {@code SottoManager} on both sides)
+ * runs rounds of {@code messages} chat messages through a {@link SlidingWindow}: at most {@code window} messages not
+ * yet counted by the receiver, the round ending when the receiver counted all of them. A window of 1 is a round trip
+ * per message (latency); a large one keeps the pipe full (throughput), and the sweep over window sizes shows where
+ * the rate stops growing. Both pairs use the same server, accounts, bodies, windows and socket options, and run in one
+ * process; rounds alternate plaintext and Sotto so that a change in the machine's load hits both, and the median
+ * round of each is reported with the CPU that the client JVM, the server and everything else used during it
+ * ({@link CpuMeter}). Client sockets have {@code TCP_NODELAY} on unless {@code --nagle} is given; the server's
+ * setting is the one it was started with ({@code PROSODY_NODELAY} in the properties, see scripts/xmpp-servers.sh).
+ *
+ * <p>Usage: {@code ProsodyThroughput servers.properties [--messages N] [--rounds R] [--bodies 200,1000,3000]
+ * [--windows 1,16,all] [--nagle]}. The headline figure is the first body size at the last window. Prints
+ * {@code prosody<TAB>label<TAB>value} lines and one {@code prosody-sweep} line per body, window and kind.
  */
 public final class ProsodyThroughput {
-    static final int WINDOW = 32;
-    static final String BODY = "x".repeat(200);
-
     private final Properties servers;
+    private final Options options;
 
-    ProsodyThroughput(Properties servers) {
+    ProsodyThroughput(Properties servers, Options options) {
         this.servers = servers;
+        this.options = options;
+    }
+
+    /** The command line, with the quick run's values as defaults. */
+    record Options(int messages, int rounds, List<Integer> bodies, List<String> windows, boolean noDelay) {
+        static Options parse(String[] args, int from) {
+            int messages = 1000;
+            int rounds = 3;
+            List<Integer> bodies = List.of(200);
+            List<String> windows = List.of("16", "all");
+            boolean noDelay = true;
+            for (int i = from; i < args.length; i++) {
+                switch (args[i]) {
+                    case "--messages" -> messages = Integer.parseInt(args[++i]);
+                    case "--rounds" -> rounds = Integer.parseInt(args[++i]);
+                    case "--bodies" -> bodies = List.of(args[++i].split(",")).stream().map(Integer::valueOf)
+                            .collect(Collectors.toList());
+                    case "--windows" -> windows = List.of(args[++i].split(","));
+                    case "--nagle" -> noDelay = false;
+                    default -> throw new IllegalArgumentException("unknown option " + args[i]);
+                }
+            }
+            return new Options(messages, rounds, bodies, windows, noDelay);
+        }
+
+        /** A window's size: "all" streams the whole round. */
+        int windowSize(String window) {
+            return window.equals("all") ? messages : Integer.parseInt(window);
+        }
     }
 
     public static void main(String[] args) throws Exception {
@@ -53,163 +69,89 @@ public final class ProsodyThroughput {
         try (Reader r = Files.newBufferedReader(Path.of(args[0]))) {
             p.load(r);
         }
-        int messages = Integer.parseInt(args[1]);
-        int rounds = Integer.parseInt(args[2]);
-        new ProsodyThroughput(p).run(messages, rounds);
+        new ProsodyThroughput(p, Options.parse(args, 1)).run();
     }
 
-    void run(int messages, int rounds) throws Exception {
-        Pair plain = plainPair();
-        Pair sotto = sottoPair();
-        try {
-            // Warm both paths (JIT, Prosody's caches) and make Sotto's session.
-            plain.round(messages / 4);
-            sotto.round(messages / 4);
-            List<Double> plainRates = new ArrayList<>();
-            List<Double> sottoRates = new ArrayList<>();
-            for (int i = 0; i < rounds; i++) {
-                plainRates.add(plain.round(messages));
-                sottoRates.add(sotto.round(messages));
-            }
-            double p = median(plainRates);
-            double s = median(sottoRates);
-            System.out.printf(Locale.ROOT, "prosody\tplaintext msg/s (median of %d rounds of %d)\t%.0f%n", rounds,
-                    messages, p);
-            System.out.printf(Locale.ROOT, "prosody\tSotto msg/s (median of %d rounds of %d)\t%.0f%n", rounds,
-                    messages, s);
-            System.out.printf(Locale.ROOT, "prosody\tplaintext rounds\t%s%n", plainRates);
-            System.out.printf(Locale.ROOT, "prosody\tSotto rounds\t%s%n", sottoRates);
-            System.out.printf(Locale.ROOT, "prosody\tSotto / plaintext\t%.3f%n", s / p);
-        } finally {
-            plain.close();
-            sotto.close();
+    /** One measured round. */
+    record Round(int messages, CpuMeter.Usage usage) {
+        double rate() {
+            return messages / (usage.wall() / 1e9);
         }
     }
 
-    /** A sender and a receiver; {@code send} sends one message to the receiver's full JID. */
-    abstract static class Pair {
-        final XMPPTCPConnection alice;
-        final XMPPTCPConnection bob;
-        final Semaphore window = new Semaphore(WINDOW);
-        volatile int received;
-
-        Pair(XMPPTCPConnection alice, XMPPTCPConnection bob) {
-            this.alice = alice;
-            this.bob = bob;
-        }
-
-        abstract void send(Message message) throws Exception;
-
-        void delivered() {
-            received++;
-            window.release();
-        }
-
-        /** Sends {@code n} messages, at most {@link #WINDOW} undelivered; returns delivered messages per second. */
-        double round(int n) throws Exception {
-            EntityFullJid to = bob.getUser();
-            int start = received;
-            long t0 = System.nanoTime();
-            for (int i = 0; i < n; i++) {
-                if (!window.tryAcquire(30, TimeUnit.SECONDS)) {
-                    throw new IllegalStateException("no delivery for 30 s after " + (received - start) + " of " + n);
+    void run() throws Exception {
+        CpuMeter meter = new CpuMeter(serverPid());
+        try (ChatPair plain = ChatPair.plaintext(servers, options.noDelay());
+                ChatPair sotto = ChatPair.sotto(servers, options.noDelay())) {
+            print("client TCP_NODELAY", Boolean.toString(plain.noDelay() && sotto.noDelay()));
+            print("server TCP_NODELAY", servers.getProperty("PROSODY_NODELAY", "false"));
+            // Warm both paths (JIT, the server's caches) at every body size, and make Sotto's session.
+            String last = options.windows().get(options.windows().size() - 1);
+            for (int body : options.bodies()) {
+                for (ChatPair pair : List.of(plain, sotto)) {
+                    pair.round(options.messages() / 2, options.windowSize(last), "x".repeat(body));
                 }
-                send(StanzaBuilder.buildMessage().to(to).ofType(Message.Type.chat).setBody(BODY).build());
             }
-            if (!window.tryAcquire(WINDOW, 60, TimeUnit.SECONDS)) {
-                throw new IllegalStateException("the last messages did not arrive: " + (received - start) + " of "
-                        + n);
-            }
-            double seconds = (System.nanoTime() - t0) / 1e9;
-            window.release(WINDOW);
-            return n / seconds;
-        }
-
-        void close() {
-            alice.disconnect();
-            bob.disconnect();
-        }
-    }
-
-    private Pair plainPair() throws Exception {
-        XMPPTCPConnection alice = login(connection("alice", "plain-a"));
-        XMPPTCPConnection bob = login(connection("bob", "plain-b"));
-        Pair pair = new Pair(alice, bob) {
-            @Override
-            void send(Message message) throws Exception {
-                alice.sendStanza(message);
-            }
-        };
-        bob.addAsyncStanzaListener(s -> {
-            if (((Message) s).getBody() != null) {
-                pair.delivered();
-            }
-        }, StanzaTypeFilter.MESSAGE);
-        return pair;
-    }
-
-    private Pair sottoPair() throws Exception {
-        SecureRandom random = new SecureRandom();
-        XMPPTCPConnection alice = connection("alice", "sotto-a");
-        XMPPTCPConnection bob = connection("bob", "sotto-b");
-        SottoManager aliceSotto = SottoManager.enable(alice,
-                SottoAccount.open(new InMemoryAccountStore(), random, Clock.systemUTC()));
-        SottoManager bobSotto = SottoManager.enable(bob,
-                SottoAccount.open(new InMemoryAccountStore(), random, Clock.systemUTC()));
-        aliceSotto.setHandshakeTimeout(Duration.ofSeconds(10));
-        login(alice);
-        login(bob);
-        aliceSotto.republish().get(30, TimeUnit.SECONDS);
-        bobSotto.republish().get(30, TimeUnit.SECONDS);
-        List<Throwable> failures = Collections.synchronizedList(new ArrayList<>());
-        Pair pair = new Pair(alice, bob) {
-            @Override
-            void send(Message message) {
-                aliceSotto.send(message).whenComplete((ok, e) -> {
-                    if (e != null) {
-                        failures.add(e);
+            Round headPlain = null;
+            Round headSotto = null;
+            for (int body : options.bodies()) {
+                for (String window : options.windows()) {
+                    List<Round> p = new ArrayList<>();
+                    List<Round> s = new ArrayList<>();
+                    for (int i = 0; i < options.rounds(); i++) {
+                        p.add(measure(meter, plain, body, window));
+                        s.add(measure(meter, sotto, body, window));
                     }
-                });
-                if (!failures.isEmpty()) {
-                    throw new IllegalStateException("Sotto send failed", failures.get(0));
+                    Round mp = median(p);
+                    Round ms = median(s);
+                    sweep(body, window, plain.kind(), mp, p);
+                    sweep(body, window, sotto.kind(), ms, s);
+                    if (body == options.bodies().get(0) && window.equals(last)) {
+                        headPlain = mp;
+                        headSotto = ms;
+                    }
                 }
             }
-        };
-        bobSotto.addListener(new SottoListener() {
-            @Override
-            public void onStanza(DecryptedStanza stanza) {
-                pair.delivered();
-            }
-        });
-        return pair;
+            String what = String.format(Locale.ROOT, "%d B, window %s, median of %d rounds of %d",
+                    options.bodies().get(0), last, options.rounds(), options.messages());
+            print("plaintext msg/s (" + what + ")", String.format(Locale.ROOT, "%.0f", headPlain.rate()));
+            print("Sotto msg/s (" + what + ")", String.format(Locale.ROOT, "%.0f", headSotto.rate()));
+            print("Sotto / plaintext", String.format(Locale.ROOT, "%.3f", headSotto.rate() / headPlain.rate()));
+        }
     }
 
-    private XMPPTCPConnection connection(String user, String resource) throws Exception {
-        String password = servers.getProperty("PROSODY_PASSWORD_" + user.toUpperCase(Locale.ROOT));
-        XMPPTCPConnectionConfiguration config = XMPPTCPConnectionConfiguration.builder()
-                .setXmppDomain(servers.getProperty("PROSODY_DOMAIN"))
-                .setHostAddress(InetAddress.getByName(servers.getProperty("PROSODY_HOST")))
-                .setPort(Integer.parseInt(servers.getProperty("PROSODY_PORT")))
-                .setSecurityMode(ConnectionConfiguration.SecurityMode.disabled)
-                .setUsernameAndPassword(user, password)
-                .setResource(resource)
-                .setSendPresence(true)
-                .build();
-        XMPPTCPConnection c = new XMPPTCPConnection(config);
-        c.setReplyTimeout(30_000);
-        return c;
+    private Round measure(CpuMeter meter, ChatPair pair, int body, String window) throws Exception {
+        String text = "x".repeat(body);
+        CpuMeter.Snapshot before = meter.now();
+        pair.round(options.messages(), options.windowSize(window), text);
+        return new Round(options.messages(), meter.now().since(before));
     }
 
-    private static XMPPTCPConnection login(XMPPTCPConnection c) throws Exception {
-        c.connect();
-        c.login();
-        return c;
+    /** body, window, kind, msg/s, client cores, server cores, other cores, client µs/msg, server µs/msg, rounds. */
+    private static void sweep(int body, String window, String kind, Round m, List<Round> all) {
+        CpuMeter.Usage u = m.usage();
+        System.out.printf(Locale.ROOT, "prosody-sweep\t%d\t%s\t%s\t%.0f\t%.2f\t%.2f\t%.2f\t%.0f\t%.0f\t%s%n", body,
+                window, kind, m.rate(), u.clientCores(), u.serverCores(), u.otherCores(),
+                u.client() / 1e3 / m.messages(), u.server() < 0 ? Double.NaN : u.server() / 1e3 / m.messages(),
+                all.stream().map(r -> String.format(Locale.ROOT, "%.0f", r.rate())).collect(Collectors.joining(" ")));
     }
 
-    private static double median(List<Double> values) {
-        List<Double> sorted = new ArrayList<>(values);
-        Collections.sort(sorted);
+    private static void print(String label, String value) {
+        System.out.println("prosody\t" + label + "\t" + value);
+    }
+
+    private long serverPid() {
+        String file = servers.getProperty("PROSODY_PID_FILE");
+        try {
+            return file == null ? -1 : Long.parseLong(Files.readString(Path.of(file)).trim());
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+
+    private static Round median(List<Round> rounds) {
+        List<Round> sorted = new ArrayList<>(rounds);
+        sorted.sort(Comparator.comparingDouble(Round::rate));
         return sorted.get(sorted.size() / 2);
     }
-
 }
