@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.jivesoftware.smack.ConnectionConfiguration;
 import org.jivesoftware.smack.filter.StanzaTypeFilter;
 import org.jivesoftware.smack.packet.Message;
@@ -34,10 +35,19 @@ abstract class ChatPair implements AutoCloseable {
     final XMPPTCPConnection alice;
     final XMPPTCPConnection bob;
     private volatile SlidingWindow window = new SlidingWindow(1);
+    /** Stanzas either client received from the server, whatever they are (messages, heartbeats, receipts...). */
+    private final AtomicLong stanzasIn = new AtomicLong();
 
     ChatPair(XMPPTCPConnection alice, XMPPTCPConnection bob) {
         this.alice = alice;
         this.bob = bob;
+        alice.addSyncStanzaListener(s -> stanzasIn.incrementAndGet(), s -> true);
+        bob.addSyncStanzaListener(s -> stanzasIn.incrementAndGet(), s -> true);
+    }
+
+    /** Stanzas received by either client so far. */
+    final long stanzasIn() {
+        return stanzasIn.get();
     }
 
     abstract String kind();

@@ -2,8 +2,11 @@ package im.sotto.bench.prosody;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * CPU time of this JVM (both clients, their Sotto workers, GC and JIT), of the server process and of the whole machine,
@@ -23,18 +26,29 @@ final class CpuMeter {
         this.nanosPerTick = 1_000_000_000L / ticksPerSecond();
     }
 
-    /** CPU time so far, in nanoseconds; the server's and the machine's are -1 when unknown. */
-    record Snapshot(long wall, long client, long server, long machineBusy, long machineTotal) {
+    /**
+     * CPU time so far, in nanoseconds; the server's and the machine's are -1 when unknown. {@code clientThreads} splits
+     * the client's by thread group (the thread's name with digits replaced by {@code #}).
+     */
+    record Snapshot(long wall, long client, long server, long machineBusy, long machineTotal,
+            Map<String, Long> clientThreads) {
         Usage since(Snapshot before) {
+            Map<String, Long> threads = new TreeMap<>();
+            clientThreads.forEach((group, nanos) -> threads.put(group,
+                    nanos - before.clientThreads.getOrDefault(group, 0L)));
             return new Usage(wall - before.wall, client - before.client,
                     server < 0 || before.server < 0 ? -1 : server - before.server,
                     machineBusy < 0 || before.machineBusy < 0 ? -1 : machineBusy - before.machineBusy,
-                    machineTotal < 0 || before.machineTotal < 0 ? -1 : machineTotal - before.machineTotal);
+                    machineTotal < 0 || before.machineTotal < 0 ? -1 : machineTotal - before.machineTotal, threads);
         }
     }
 
-    /** CPU used between two snapshots, in nanoseconds; -1 where unknown. */
-    record Usage(long wall, long client, long server, long machineBusy, long machineTotal) {
+    /**
+     * CPU used between two snapshots, in nanoseconds; -1 where unknown. Threads that ended in between are missing
+     * from {@code clientThreads} (Smack's short-lived executor threads), so its sum can fall short of {@code client}.
+     */
+    record Usage(long wall, long client, long server, long machineBusy, long machineTotal,
+            Map<String, Long> clientThreads) {
         /** Cores the client JVM kept busy on average (1.0 = one core all the time). */
         double clientCores() {
             return (double) client / wall;
@@ -57,20 +71,45 @@ final class CpuMeter {
         long[] machine = machineTicks();
         return new Snapshot(System.nanoTime(), processNanos(ProcessHandle.current().pid()),
                 serverPid > 0 ? processNanos(serverPid) : -1,
-                machine == null ? -1 : machine[0] * nanosPerTick, machine == null ? -1 : machine[1] * nanosPerTick);
+                machine == null ? -1 : machine[0] * nanosPerTick, machine == null ? -1 : machine[1] * nanosPerTick,
+                threadGroups());
+    }
+
+    /** This process's threads' CPU by group: the JVM names its native threads (15 characters at most). */
+    private Map<String, Long> threadGroups() {
+        Map<String, Long> groups = new TreeMap<>();
+        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc/self/task"))) {
+            for (Path task : tasks) {
+                try {
+                    String name = Files.readString(task.resolve("comm"), StandardCharsets.UTF_8).trim();
+                    long nanos = statNanos(Files.readString(task.resolve("stat"), StandardCharsets.US_ASCII));
+                    groups.merge(name.replaceAll("[0-9]+", "#"), nanos, Long::sum);
+                } catch (IOException | RuntimeException e) {
+                    // The thread ended while being read.
+                }
+            }
+        } catch (IOException e) {
+            return Map.of();
+        }
+        return groups;
     }
 
     /** utime + stime of a process from {@code /proc/PID/stat}, or -1 if it cannot be read. */
     long processNanos(long pid) {
         try {
-            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"), StandardCharsets.US_ASCII);
-            // The command name (field 2) is in parentheses and may hold spaces: count fields after its last ')'.
-            String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" +");
-            // f[0] is field 3 (state); utime and stime are fields 14 and 15.
-            return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * nanosPerTick;
+            return statNanos(Files.readString(Path.of("/proc", Long.toString(pid), "stat"),
+                    StandardCharsets.US_ASCII));
         } catch (IOException | RuntimeException e) {
             return -1;
         }
+    }
+
+    /** utime + stime from a {@code stat} line of {@code /proc}. */
+    private long statNanos(String stat) {
+        // The command name (field 2) is in parentheses and may hold spaces: count fields after its last ')'.
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" +");
+        // f[0] is field 3 (state); utime and stime are fields 14 and 15.
+        return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * nanosPerTick;
     }
 
     /** Busy and total ticks of all cores from {@code /proc/stat}'s first line, or null. */

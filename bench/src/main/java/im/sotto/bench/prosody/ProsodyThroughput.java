@@ -7,7 +7,9 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Properties;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 /**
@@ -23,11 +25,18 @@ import java.util.stream.Collectors;
  * ({@link CpuMeter}). Client sockets have {@code TCP_NODELAY} on unless {@code --nagle} is given; the server's
  * setting is the one it was started with ({@code PROSODY_NODELAY} in the properties, see scripts/xmpp-servers.sh).
  *
- * <p>Usage: {@code ProsodyThroughput servers.properties [--messages N] [--rounds R] [--bodies 200,1000,3000]
- * [--windows 1,16,all] [--nagle]}. The headline figure is the first body size at the last window. Prints
+ * <p>Usage: {@code ProsodyThroughput servers.properties [--messages N] [--rounds R] [--warmup W]
+ * [--bodies 200,1000,3000] [--windows 1,16,all] [--nagle]}: W warm-up rounds of each kind at each body size first. The headline figure is the first body size at the last window. Prints
  * {@code prosody<TAB>label<TAB>value} lines and one {@code prosody-sweep} line per body, window and kind.
  */
 public final class ProsodyThroughput {
+    /** The JIT compiler threads' group, as {@link CpuMeter} names it. */
+    static final String JIT_THREADS = "C# CompilerThre";
+    /** A warm-up cycle with the JIT at or below this share of the client's CPU counts as warm. */
+    static final double JIT_QUIET = 0.05;
+    /** Bounds the warm-up on a machine too loaded to ever get quiet (the share is printed either way). */
+    static final int MAX_WARMUP_CYCLES = 40;
+
     private final Properties servers;
     private final Options options;
 
@@ -37,10 +46,12 @@ public final class ProsodyThroughput {
     }
 
     /** The command line, with the quick run's values as defaults. */
-    record Options(int messages, int rounds, List<Integer> bodies, List<String> windows, boolean noDelay) {
+    record Options(int messages, int rounds, int warmup, List<Integer> bodies, List<String> windows,
+            boolean noDelay) {
         static Options parse(String[] args, int from) {
             int messages = 1000;
             int rounds = 3;
+            int warmup = 3;
             List<Integer> bodies = List.of(200);
             List<String> windows = List.of("16", "all");
             boolean noDelay = true;
@@ -48,6 +59,7 @@ public final class ProsodyThroughput {
                 switch (args[i]) {
                     case "--messages" -> messages = Integer.parseInt(args[++i]);
                     case "--rounds" -> rounds = Integer.parseInt(args[++i]);
+                    case "--warmup" -> warmup = Integer.parseInt(args[++i]);
                     case "--bodies" -> bodies = List.of(args[++i].split(",")).stream().map(Integer::valueOf)
                             .collect(Collectors.toList());
                     case "--windows" -> windows = List.of(args[++i].split(","));
@@ -55,7 +67,7 @@ public final class ProsodyThroughput {
                     default -> throw new IllegalArgumentException("unknown option " + args[i]);
                 }
             }
-            return new Options(messages, rounds, bodies, windows, noDelay);
+            return new Options(messages, rounds, warmup, bodies, windows, noDelay);
         }
 
         /** A window's size: "all" streams the whole round. */
@@ -73,7 +85,7 @@ public final class ProsodyThroughput {
     }
 
     /** One measured round. */
-    record Round(int messages, CpuMeter.Usage usage) {
+    record Round(int messages, CpuMeter.Usage usage, long stanzas) {
         double rate() {
             return messages / (usage.wall() / 1e9);
         }
@@ -85,13 +97,10 @@ public final class ProsodyThroughput {
                 ChatPair sotto = ChatPair.sotto(servers, options.noDelay())) {
             print("client TCP_NODELAY", Boolean.toString(plain.noDelay() && sotto.noDelay()));
             print("server TCP_NODELAY", servers.getProperty("PROSODY_NODELAY", "false"));
-            // Warm both paths (JIT, the server's caches) at every body size, and make Sotto's session.
+            // Warm both paths at every body size, and make Sotto's session. Short warm-ups leave the JIT compiling
+            // during the measured rounds (its threads then used a third of the client's CPU in Sotto's rounds).
             String last = options.windows().get(options.windows().size() - 1);
-            for (int body : options.bodies()) {
-                for (ChatPair pair : List.of(plain, sotto)) {
-                    pair.round(options.messages() / 2, options.windowSize(last), "x".repeat(body));
-                }
-            }
+            warmUp(meter, List.of(plain, sotto), options.windowSize(last));
             Round headPlain = null;
             Round headSotto = null;
             for (int body : options.bodies()) {
@@ -109,6 +118,8 @@ public final class ProsodyThroughput {
                     if (body == options.bodies().get(0) && window.equals(last)) {
                         headPlain = mp;
                         headSotto = ms;
+                        threads(plain.kind(), p);
+                        threads(sotto.kind(), s);
                     }
                 }
             }
@@ -120,20 +131,64 @@ public final class ProsodyThroughput {
         }
     }
 
-    private Round measure(CpuMeter meter, ChatPair pair, int body, String window) throws Exception {
-        String text = "x".repeat(body);
-        CpuMeter.Snapshot before = meter.now();
-        pair.round(options.messages(), options.windowSize(window), text);
-        return new Round(options.messages(), meter.now().since(before));
+    /**
+     * At least {@code --warmup} cycles (one round of each pair at each body size), then more until the JIT's threads
+     * use at most {@link #JIT_QUIET} of the client's CPU in a cycle, for at most {@link #MAX_WARMUP_CYCLES}. On two
+     * shared cores the compiler's queue drains slowly: after four fixed cycles it still took a whole core.
+     */
+    private void warmUp(CpuMeter meter, List<ChatPair> pairs, int window) throws Exception {
+        double jitShare = 1;
+        int cycles = 0;
+        while (cycles < MAX_WARMUP_CYCLES && (cycles < options.warmup() || jitShare > JIT_QUIET)) {
+            CpuMeter.Snapshot before = meter.now();
+            for (int body : options.bodies()) {
+                for (ChatPair pair : pairs) {
+                    pair.round(options.messages(), window, "x".repeat(body));
+                }
+            }
+            CpuMeter.Usage u = meter.now().since(before);
+            jitShare = (double) u.clientThreads().getOrDefault(JIT_THREADS, 0L) / u.client();
+            cycles++;
+        }
+        print("warm-up cycles", Integer.toString(cycles));
+        print("JIT share of client CPU in the last warm-up cycle", String.format(Locale.ROOT, "%.3f", jitShare));
     }
 
-    /** body, window, kind, msg/s, client cores, server cores, other cores, client µs/msg, server µs/msg, rounds. */
+    private Round measure(CpuMeter meter, ChatPair pair, int body, String window) throws Exception {
+        String text = "x".repeat(body);
+        long stanzas = pair.stanzasIn();
+        CpuMeter.Snapshot before = meter.now();
+        pair.round(options.messages(), options.windowSize(window), text);
+        CpuMeter.Usage usage = meter.now().since(before);
+        return new Round(options.messages(), usage, pair.stanzasIn() - stanzas);
+    }
+
+    /**
+     * body, window, kind, msg/s, client cores, server cores, other cores, client µs/msg, server µs/msg, stanzas
+     * received per message, rounds' msg/s.
+     */
     private static void sweep(int body, String window, String kind, Round m, List<Round> all) {
         CpuMeter.Usage u = m.usage();
-        System.out.printf(Locale.ROOT, "prosody-sweep\t%d\t%s\t%s\t%.0f\t%.2f\t%.2f\t%.2f\t%.0f\t%.0f\t%s%n", body,
-                window, kind, m.rate(), u.clientCores(), u.serverCores(), u.otherCores(),
+        System.out.printf(Locale.ROOT, "prosody-sweep\t%d\t%s\t%s\t%.0f\t%.2f\t%.2f\t%.2f\t%.0f\t%.0f\t%.2f\t%s%n",
+                body, window, kind, m.rate(), u.clientCores(), u.serverCores(), u.otherCores(),
                 u.client() / 1e3 / m.messages(), u.server() < 0 ? Double.NaN : u.server() / 1e3 / m.messages(),
+                (double) m.stanzas() / m.messages(),
                 all.stream().map(r -> String.format(Locale.ROOT, "%.0f", r.rate())).collect(Collectors.joining(" ")));
+    }
+
+    /** The client's CPU per message by thread group over all rounds of {@code kind}, largest first. */
+    private static void threads(String kind, List<Round> rounds) {
+        Map<String, Long> nanos = new TreeMap<>();
+        long messages = 0;
+        for (Round r : rounds) {
+            r.usage().clientThreads().forEach((group, n) -> nanos.merge(group, n, Long::sum));
+            messages += r.messages();
+        }
+        long m = messages;
+        nanos.entrySet().stream().filter(e -> e.getValue() > 0)
+                .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                .forEach(e -> System.out.printf(Locale.ROOT, "prosody-threads\t%s\t%s\t%.1f%n", kind, e.getKey(),
+                        e.getValue() / 1e3 / m));
     }
 
     private static void print(String label, String value) {
