@@ -45,6 +45,11 @@ abstract class ChatPair implements AutoCloseable {
         bob.addSyncStanzaListener(s -> stanzasIn.incrementAndGet(), s -> true);
     }
 
+    /** The largest session record the sender holds now, in bytes; -1 without sessions (plaintext). */
+    long senderRecordBytes() {
+        return -1;
+    }
+
     /** Stanzas received by either client so far. */
     final long stanzasIn() {
         return stanzasIn.get();
@@ -113,8 +118,8 @@ abstract class ChatPair implements AutoCloseable {
         SecureRandom random = new SecureRandom();
         XMPPTCPConnection alice = connection(servers, "alice", "sotto-a", noDelay);
         XMPPTCPConnection bob = connection(servers, "bob", "sotto-b", noDelay);
-        SottoManager aliceSotto = SottoManager.enable(alice,
-                SottoAccount.open(new InMemoryAccountStore(), random, Clock.systemUTC()));
+        InMemoryAccountStore aliceStore = new InMemoryAccountStore();
+        SottoManager aliceSotto = SottoManager.enable(alice, SottoAccount.open(aliceStore, random, Clock.systemUTC()));
         SottoManager bobSotto = SottoManager.enable(bob,
                 SottoAccount.open(new InMemoryAccountStore(), random, Clock.systemUTC()));
         aliceSotto.setHandshakeTimeout(Duration.ofSeconds(10));
@@ -127,6 +132,12 @@ abstract class ChatPair implements AutoCloseable {
             @Override
             String kind() {
                 return "Sotto";
+            }
+
+            @Override
+            long senderRecordBytes() {
+                return aliceStore.transact(st -> st.sessions().addresses().stream()
+                        .mapToLong(a -> st.sessions().load(a).map(r -> r.length).orElse(0)).max().orElse(-1));
             }
 
             @Override

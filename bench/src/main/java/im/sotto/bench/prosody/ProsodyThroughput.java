@@ -128,6 +128,9 @@ public final class ProsodyThroughput {
             print("plaintext msg/s (" + what + ")", String.format(Locale.ROOT, "%.0f", headPlain.rate()));
             print("Sotto msg/s (" + what + ")", String.format(Locale.ROOT, "%.0f", headSotto.rate()));
             print("Sotto / plaintext", String.format(Locale.ROOT, "%.3f", headSotto.rate() / headPlain.rate()));
+            // One-way streams: the sender's record keeps the send time of every message the peer has not
+            // acknowledged yet (up to RatchetLimits.MAX_UNACKNOWLEDGED_TRACKED), and is read and written per message.
+            print("Sotto sender's session record bytes at the end", Long.toString(sotto.senderRecordBytes()));
         }
     }
 
