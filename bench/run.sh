@@ -9,7 +9,7 @@
 # Then chat throughput through a throwaway Prosody on loopback (scripts/xmpp-servers.sh, which installs Prosody and
 # ejabberd from Debian when missing and so needs root the first time), plaintext against Sotto, same clients, with the
 # pipe kept full (a sliding window of messages in flight, swept up to the whole round) and TCP_NODELAY on the clients
-# and in Prosody; it also records the CPU the client JVM, Prosody and the rest of the machine used (ProsodyThroughput).
+# and in Prosody (without its message archive, see scripts/xmpp-servers.sh); it also records the CPU the client JVM, Prosody and the rest of the machine used (ProsodyThroughput).
 # SKIP_PROSODY=1 leaves it out; SKIP_JMH=1 runs only the wire figures and Prosody; PROSODY_ARGS replaces its options. Extra arguments go to JMH. JMH_SETTINGS replaces the run lengths; BENCH_PATTERN the benchmark pattern. Set
 # JAVA_HOME to try another JDK. Only ratios within one run mean anything: the machine is small and shared.
 set -euo pipefail
@@ -64,8 +64,8 @@ echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo un
 if [[ -z "${SKIP_PROSODY:-}" ]]; then
   servers_dir="$(mktemp -d)"
   trap 'bash scripts/xmpp-servers.sh stop "$servers_dir" >/dev/null 2>&1 || true' EXIT
-  if SOTTO_PROSODY_NODELAY=1 bash scripts/xmpp-servers.sh start "$servers_dir" prosody > "$base-servers.log" 2>&1
-  then
+  if SOTTO_PROSODY_NODELAY=1 SOTTO_PROSODY_NO_MAM=1 bash scripts/xmpp-servers.sh start "$servers_dir" prosody \
+    > "$base-servers.log" 2>&1; then
     echo "load average before Prosody: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)" \
       >> "$base-machine.txt"
     "$java_cmd" -cp "$cp" im.sotto.bench.prosody.ProsodyThroughput "$servers_dir/servers.properties" \

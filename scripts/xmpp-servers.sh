@@ -18,7 +18,9 @@
 #
 # With SOTTO_PROSODY_NODELAY=1, Prosody turns Nagle's algorithm off on its sockets (TCP_NODELAY; in Prosody 0.12's
 # epoll backend the setting is network_settings.nagle, not tcp_nodelay) and servers.properties says
-# PROSODY_NODELAY=true; the benchmarks use it so that the clients and the server send segments alike.
+# PROSODY_NODELAY=true; the benchmarks use it so that the clients and the server send segments alike. With
+# SOTTO_PROSODY_NO_MAM=1 Prosody runs without mod_mam: its file-based archive cannot keep up with a benchmark's stream
+# of thousands of messages (Prosody then takes a whole core and delivers a few hundred messages a minute).
 #
 # Nothing outside DIR is written (apart from the Debian packages): the servers' data, logs, pid files and
 # the Erlang cookie all live in DIR, so several copies can run side by side and leave nothing behind.
@@ -105,6 +107,8 @@ start_prosody() {
     require_tls=true
   fi
   [ "${SOTTO_PROSODY_NODELAY:-0}" = 1 ] && network='network_settings = { nagle = false }'
+  local mam='"mam", '
+  [ "${SOTTO_PROSODY_NO_MAM:-0}" = 1 ] && mam=
   cat > "$d/prosody.cfg.lua" <<EOF
 -- Throwaway test server: loopback only; plaintext allowed unless SOTTO_PROSODY_TLS=1, as nothing leaves this machine.
 run_as_root = true
@@ -125,7 +129,7 @@ c2s_require_encryption = $require_tls
 allow_unencrypted_plain_auth = true
 authentication = "internal_hashed"
 storage = "internal"
-modules_enabled = { $tls_modules"roster", "saslauth", "disco", "pep", "offline", "mam", "ping", "posix" }
+modules_enabled = { $tls_modules"roster", "saslauth", "disco", "pep", "offline", $mam"ping", "posix" }
 modules_disabled = { "s2s" }
 plugin_paths = { }
 $network

@@ -69,8 +69,13 @@ abstract class ChatPair implements AutoCloseable {
         SlidingWindow w = new SlidingWindow(windowSize);
         window = w;
         EntityFullJid to = bob.getUser();
-        return w.round(n, i -> send(StanzaBuilder.buildMessage().to(to).ofType(Message.Type.chat).setBody(body)
-                .build()));
+        try {
+            return w.round(n, i -> send(StanzaBuilder.buildMessage().to(to).ofType(Message.Type.chat).setBody(body)
+                    .build()));
+        } catch (IllegalStateException e) {
+            throw new IllegalStateException(kind() + ", window " + windowSize + ", " + body.length() + " B: "
+                    + e.getMessage(), e);
+        }
     }
 
     /** Whether both client sockets have Nagle's algorithm off, read from Smack's socket (for the report). */
