@@ -128,6 +128,10 @@ public final class ProsodyThroughput {
             print("plaintext msg/s (" + what + ")", String.format(Locale.ROOT, "%.0f", headPlain.rate()));
             print("Sotto msg/s (" + what + ")", String.format(Locale.ROOT, "%.0f", headSotto.rate()));
             print("Sotto / plaintext", String.format(Locale.ROOT, "%.3f", headSotto.rate() / headPlain.rate()));
+            // The same ratio from CPU per message (client + server): what the rates would give with the cores to
+            // themselves. On a shared machine other processes change the rates far more than the CPU per message.
+            print("CPU per message, plaintext / Sotto", String.format(Locale.ROOT, "%.3f",
+                    cpuPerMessage(headPlain) / cpuPerMessage(headSotto)));
             // One-way streams: the sender's record keeps the send time of every message the peer has not
             // acknowledged yet (up to RatchetLimits.MAX_UNACKNOWLEDGED_TRACKED), and is read and written per message.
             print("Sotto sender's session record bytes at the end", Long.toString(sotto.senderRecordBytes()));
@@ -192,6 +196,11 @@ public final class ProsodyThroughput {
                 .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
                 .forEach(e -> System.out.printf(Locale.ROOT, "prosody-threads\t%s\t%s\t%.1f%n", kind, e.getKey(),
                         e.getValue() / 1e3 / m));
+    }
+
+    /** Client and server CPU of a round per message, in nanoseconds (the client's alone if the server is unknown). */
+    static double cpuPerMessage(Round r) {
+        return (double) (r.usage().client() + Math.max(0, r.usage().server())) / r.messages();
     }
 
     private static void print(String label, String value) {

@@ -194,11 +194,16 @@ public final class RatioTable {
         String noDelay = "true".equals(prosody.get("client TCP_NODELAY"))
                 && "true".equals(prosody.get("server TCP_NODELAY")) ? ", TCP_NODELAY on both sides" : "";
         double r = Double.parseDouble(ratio);
+        // On a shared machine the rates move with other processes' load; the CPU per message does not, so the goal
+        // counts as met only when both say so.
+        String cpu = find("CPU per message");
+        double c = cpu == null ? r : Double.parseDouble(cpu);
         out.add("| through Prosody on loopback, Sotto vs plaintext msg/s, same clients, pipe kept full (" + point
                 + noDelay + ") | " + String.format(Locale.ROOT, "%,.0f", Double.parseDouble(sotto)) + " | plaintext: "
                 + String.format(Locale.ROOT, "%,.0f", Double.parseDouble(plain)) + " | — | — | "
-                + String.format(Locale.ROOT, "%.0f %% of plaintext", 100 * r) + " | ≥ 80 % of plaintext | "
-                + (r >= 0.8 ? "met" : "**missed**") + " |");
+                + String.format(Locale.ROOT, "%.0f %% of plaintext", 100 * r)
+                + (cpu == null ? "" : String.format(Locale.ROOT, "<br>CPU per message: %.0f %%", 100 * c))
+                + " | ≥ 80 % of plaintext | " + (r >= 0.8 && c >= 0.8 ? "met" : "**missed**") + " |");
     }
 
     private String find(String labelStart) {
