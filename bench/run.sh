@@ -9,9 +9,11 @@
 # Then chat throughput through a throwaway Prosody on loopback (scripts/xmpp-servers.sh, which installs Prosody and
 # ejabberd from Debian when missing and so needs root the first time), plaintext against Sotto, same clients, with the
 # pipe kept full (a sliding window of messages in flight, swept up to the whole round) and TCP_NODELAY on the clients
-# and in Prosody (without its message archive, see scripts/xmpp-servers.sh); it also records the CPU the client JVM, Prosody and the rest of the machine used (ProsodyThroughput).
-# SKIP_PROSODY=1 leaves it out; SKIP_JMH=1 runs only the wire figures and Prosody; PROSODY_ARGS replaces its options. Extra arguments go to JMH. JMH_SETTINGS replaces the run lengths; BENCH_PATTERN the benchmark pattern. Set
-# JAVA_HOME to try another JDK. Only ratios within one run mean anything: the machine is small and shared.
+# and in Prosody (run without its message archive, see scripts/xmpp-servers.sh); it also records the CPU the client
+# JVM, Prosody and the rest of the machine used (ProsodyThroughput). SKIP_PROSODY=1 leaves it out; SKIP_JMH=1 runs
+# only the wire figures and Prosody; PROSODY_ARGS replaces its options. Extra arguments go to JMH. JMH_SETTINGS
+# replaces the run lengths; BENCH_PATTERN the benchmark pattern. Set JAVA_HOME to try another JDK. Only ratios within
+# one run mean anything: the machine is small and shared.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
