@@ -16,6 +16,13 @@
 # domain made for this run (openssl, installed from Debian if missing); servers.properties then names the certificate
 # as PROSODY_CERT (PEM) so a client can trust exactly that one. Without it (the default) Prosody speaks plaintext.
 #
+# With SOTTO_PROSODY_NODELAY=1, Prosody turns Nagle's algorithm off on its sockets (TCP_NODELAY; in Prosody 0.12's
+# epoll backend the setting is network_settings.nagle, not tcp_nodelay) and servers.properties says
+# PROSODY_NODELAY=true; the benchmarks use it so that the clients and the server send segments alike. With
+# SOTTO_PROSODY_NO_MAM=1 Prosody runs without mod_mam: the benchmarks measure the messages, not the archive (with the
+# file storage used before, the archive could not keep up with a stream of thousands of messages at all; Prosody now
+# keeps its data in SQLite).
+#
 # Nothing outside DIR is written (apart from the Debian packages): the servers' data, logs, pid files and
 # the Erlang cookie all live in DIR, so several copies can run side by side and leave nothing behind.
 set -euo pipefail
@@ -94,7 +101,7 @@ make_prosody_certificate() { # certs-dir
 }
 
 start_prosody() {
-  local d="$DIR/prosody" port tls_modules= require_tls=false
+  local d="$DIR/prosody" port tls_modules= require_tls=false network=
   port=$(free_port)
   mkdir -p "$d/data" "$d/certs"
   if prosody_tls; then
@@ -102,6 +109,9 @@ start_prosody() {
     tls_modules='"tls", '
     require_tls=true
   fi
+  [ "${SOTTO_PROSODY_NODELAY:-0}" = 1 ] && network='network_settings = { nagle = false }'
+  local mam='"mam", '
+  [ "${SOTTO_PROSODY_NO_MAM:-0}" = 1 ] && mam=
   cat > "$d/prosody.cfg.lua" <<EOF
 -- Throwaway test server: loopback only; plaintext allowed unless SOTTO_PROSODY_TLS=1, as nothing leaves this machine.
 run_as_root = true
@@ -123,9 +133,10 @@ allow_unencrypted_plain_auth = true
 authentication = "internal_hashed"
 storage = "sql"
 sql = { driver = "SQLite3", database = "prosody.sqlite" }
-modules_enabled = { $tls_modules"roster", "saslauth", "disco", "pep", "offline", "mam", "ping", "posix" }
+modules_enabled = { $tls_modules"roster", "saslauth", "disco", "pep", "offline", $mam"ping", "posix" }
 modules_disabled = { "s2s" }
 plugin_paths = { }
+$network
 Component = nil
 VirtualHost "$PROSODY_DOMAIN"
 EOF
@@ -139,7 +150,8 @@ EOF
   echo $! > "$d/launcher.pid"
   wait_for_port prosody "$port" "$d/prosody.log" "$!" || return 1
   { echo "PROSODY_HOST=127.0.0.1"; echo "PROSODY_PORT=$port"; echo "PROSODY_DOMAIN=$PROSODY_DOMAIN"
-    echo "PROSODY_LOG=$d/prosody.log"
+    echo "PROSODY_LOG=$d/prosody.log"; echo "PROSODY_PID_FILE=$d/launcher.pid"
+    echo "PROSODY_NODELAY=$([ -n "$network" ] && echo true || echo false)"
     if prosody_tls; then echo "PROSODY_CERT=$d/certs/$PROSODY_DOMAIN.crt"; fi; } >> "$DIR/.props"
 }
 
