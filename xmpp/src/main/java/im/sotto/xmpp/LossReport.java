@@ -40,7 +40,7 @@ final class LossReport {
     /**
      * Only the peer's messages this one proved missing, and whether it was late: for a message decrypted under a
      * session a newer one replaced. Ours unacknowledged in that session were reported once, when it was replaced
-     * ({@link #unacknowledgedInReplaced}); an acknowledgement arriving under it now changes nothing we can still act on.
+     * ({@link #unacknowledgedInReplaced}); an acknowledgement arriving under it now leaves nothing to act on.
      */
     static List<SecurityEvent> ofPeerMessages(BareJid peer, long deviceId, DecryptResult result) {
         if (!(result instanceof DecryptResult.Decrypted decrypted)) {
