@@ -15,6 +15,7 @@ import java.util.regex.Pattern;
 
 import im.sotto.protocol.ratchet.SequenceRange;
 import im.sotto.xmpp.SecurityEvent;
+import im.sotto.xmpp.SessionOrigin;
 import im.sotto.xmpp.SecurityEvent.UndecryptableReason;
 import im.sotto.xmpp.element.SottoEncrypted;
 
@@ -22,6 +23,7 @@ import org.jivesoftware.smack.packet.Message;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -124,6 +126,54 @@ class PreviousSessionsIT {
             alice.manager.send(scene.secretChat(scene.bobJid(), "still new " + scene.suffix))
                     .get(20, TimeUnit.SECONDS);
             assertEquals("still new " + scene.suffix, body(bob), "the new session is still the one in use");
+            scene.assertNothingSecretOnTheWire();
+        }
+    }
+
+    /**
+     * Bob's first reply to alice's offline first message is held; alice meanwhile replaces that session (still
+     * awaiting the reply) with an online one. The reply then arrives under the replaced session: it proves bob's
+     * device there, is delivered once as authenticated, and triggers no heal.
+     */
+    @ParameterizedTest
+    @EnumSource(ServerKind.class)
+    void aFirstReplyUnderAReplacedOfflineSessionConfirmsItAndIsDelivered(ServerKind kind, XmppServers servers)
+            throws Exception {
+        try (HostileScene scene = new HostileScene(servers.get(kind))) {
+            SottoParty alice = scene.alice;
+            SottoParty bob = scene.bob;
+            // To the bare JID, with no resource of bob's known to alice: an offline first message.
+            alice.manager.send(scene.secretChat(scene.bobAccount(), "first " + scene.suffix)).get(20, TimeUnit.SECONDS);
+            assertEquals("first " + scene.suffix, body(bob));
+            assertEquals(SessionOrigin.OFFLINE_FIRST_MESSAGE,
+                    bob.awaitEvent(SecurityEvent.SessionEstablished.class, e -> true).origin());
+
+            List<RelayedStanza> held = new ArrayList<>();
+            AtomicBoolean holding = new AtomicBoolean(true);
+            scene.relay.rule(stanza -> {
+                if (holding.get() && HostileScene.sentBy(stanza, bob)
+                        && HostileScene.carries(stanza, SottoEncrypted.Kind.RATCHET)) {
+                    held.add(stanza);
+                    return List.of();
+                }
+                return List.of(stanza.xml());
+            });
+            bob.manager.send(scene.secretChat(scene.aliceJid(), "reply " + scene.suffix)).get(20, TimeUnit.SECONDS);
+            HostileScene.awaitSize(held, 1);
+            holding.set(false);
+
+            alice.events.clear();
+            alice.manager.renewSession(bob.connection.getUser());
+            alice.awaitEvent(SecurityEvent.SessionEstablished.class, e -> true);
+            bob.awaitEvent(SecurityEvent.SessionEstablished.class, e -> true);
+
+            scene.relay.forward(held.get(0));
+            var reply = alice.next();
+            assertEquals("reply " + scene.suffix, ((Message) reply.stanza()).getBody());
+            assertTrue(reply.authenticated(), "the reply proved bob's device under the replaced session");
+            assertNull(alice.inbox.poll(1, TimeUnit.SECONDS), "delivered once");
+            assertEquals(List.of(), alice.events.stream().filter(e -> e instanceof SecurityEvent.SessionHealed
+                    || e instanceof SecurityEvent.UndecryptableStanza).toList(), "no broken session, no heal");
             scene.assertNothingSecretOnTheWire();
         }
     }
