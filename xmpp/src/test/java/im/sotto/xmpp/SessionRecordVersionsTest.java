@@ -17,7 +17,7 @@ import im.sotto.protocol.store.Records;
 import org.junit.jupiter.api.Test;
 
 /** The session record's versions and the replaced sessions it keeps for receiving (bounds, order, strictness). */
-class SessionRecordTest {
+class SessionRecordVersionsTest {
     private static final Instant T0 = Instant.parse("2026-11-26T10:00:00Z");
 
     private static SessionRecord session(int marker, int ratchetLength) {
