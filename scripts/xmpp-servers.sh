@@ -120,7 +120,7 @@ c2s_require_encryption = $require_tls
 allow_unencrypted_plain_auth = true
 authentication = "internal_hashed"
 storage = "internal"
-modules_enabled = { $tls_modules"roster", "saslauth", "disco", "pep", "offline", "ping", "posix" }
+modules_enabled = { $tls_modules"roster", "saslauth", "disco", "pep", "offline", "mam", "ping", "posix" }
 modules_disabled = { "s2s" }
 plugin_paths = { }
 Component = nil
@@ -193,6 +193,9 @@ modules:
     access_max_user_messages: max_user_offline_messages
   mod_pubsub:
     plugins: ["flat", "pep"]
+  mod_mam:
+    default: always
+    db_type: mnesia
 EOF
   local ctl=(ejabberdctl --config-dir "$d/conf" --ctl-config "$d/conf/ejabberdctl.cfg"
              --config "$d/conf/ejabberd.yml" --logs "$d/log" --spool "$d/spool")

@@ -1,5 +1,6 @@
 package im.sotto.store;
 
+import im.sotto.protocol.store.ArchiveCursor;
 import im.sotto.protocol.store.IdentityStore;
 import im.sotto.protocol.store.MessageLog;
 import im.sotto.protocol.store.OutboundQueue;
@@ -173,6 +174,24 @@ final class SqliteStores implements Stores {
                     throw new IllegalArgumentException("restore counter only grows");
                 }
                 tx.update("UPDATE restore_counter SET value = ? WHERE id = 1", value);
+            }
+        };
+    }
+
+    @Override
+    public ArchiveCursor archiveCursor() {
+        return new ArchiveCursor() {
+            @Override
+            public Optional<byte[]> load() {
+                return tx.queryOne("SELECT record FROM archive_cursor WHERE id = 1", r -> r.getBytes(1))
+                        .map(sealed -> tx.cipher.open("archive_cursor", "record", SINGLE_ROW, sealed));
+            }
+
+            @Override
+            public void store(byte[] cursor) {
+                byte[] sealed = tx.cipher.seal("archive_cursor", "record", SINGLE_ROW, Records.checkedCopy(cursor));
+                tx.update("INSERT INTO archive_cursor (id, record) VALUES (1, ?) "
+                        + "ON CONFLICT (id) DO UPDATE SET record = excluded.record", sealed);
             }
         };
     }

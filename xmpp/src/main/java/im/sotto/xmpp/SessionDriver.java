@@ -361,6 +361,19 @@ final class SessionDriver {
 
     /** Handles one incoming stanza with Sotto elements; returns the decrypted stanza, if any, for iq requests. */
     Optional<DecryptedStanza> receive(Stanza outer) {
+        return receive(outer, true);
+    }
+
+    /**
+     * Handles a stanza fetched again from the server's archive: its content only. A handshake step it carries was
+     * either processed when it arrived or died with the process (the handshake then times out and starts again);
+     * replaying it now would only answer a handshake long over.
+     */
+    void receiveArchived(Stanza outer) {
+        receive(outer, false);
+    }
+
+    private Optional<DecryptedStanza> receive(Stanza outer, boolean withHandshakeSteps) {
         Jid from = outer.getFrom();
         if (from == null || outer.getTo() == null) {
             return Optional.empty();
@@ -368,7 +381,7 @@ final class SessionDriver {
         BareJid peer = from.asBareJid();
         List<SottoEncrypted> elements = Wire.elementsOf(outer);
         for (SottoEncrypted element : elements) {
-            if (element.kind() == SottoEncrypted.Kind.HANDSHAKE) {
+            if (element.kind() == SottoEncrypted.Kind.HANDSHAKE && withHandshakeSteps) {
                 handshakeStep(outer, peer, from, element.payload());
             }
         }
@@ -439,6 +452,7 @@ final class SessionDriver {
         step.failure().ifPresent(failure -> events.accept(new SecurityEvent.UndecryptableStanza(peer, from,
                 outer.getStanzaId(), failure.startsWith(OnlineHandshakes.DUPLICATE) ? UndecryptableReason.DUPLICATE
                         : failure.startsWith(OnlineHandshakes.RATE_LIMITED) ? UndecryptableReason.RATE_LIMITED
+                        : failure.startsWith(OnlineHandshakes.STALE) ? UndecryptableReason.STALE_HANDSHAKE
                         : failure.startsWith("MALFORMED") || failure.startsWith("UNSUPPORTED")
                         ? UndecryptableReason.MALFORMED : UndecryptableReason.TAMPERED, "handshake: " + failure)));
         if (step.established().isEmpty()) {

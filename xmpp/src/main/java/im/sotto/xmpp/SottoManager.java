@@ -12,6 +12,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -19,6 +20,7 @@ import im.sotto.protocol.store.SessionAddress;
 import im.sotto.protocol.trust.ContactTrust;
 import im.sotto.protocol.trust.TrustException;
 import im.sotto.protocol.trust.TrustLevel;
+import im.sotto.xmpp.SecurityEvent.UndecryptableReason;
 import im.sotto.xmpp.element.SottoEncrypted;
 import im.sotto.xmpp.element.SottoEncryptedIq;
 
@@ -36,6 +38,7 @@ import org.jivesoftware.smack.packet.Message;
 import org.jivesoftware.smack.packet.Presence;
 import org.jivesoftware.smack.packet.Stanza;
 import org.jivesoftware.smack.packet.StanzaError;
+import org.jivesoftware.smack.packet.id.StandardStanzaIdSource;
 import org.jivesoftware.smack.parsing.ParsingExceptionCallback;
 import org.jxmpp.jid.BareJid;
 import org.jxmpp.jid.EntityFullJid;
@@ -71,9 +74,18 @@ public final class SottoManager extends Manager {
             && presence.getType() == Presence.Type.available && presence.getFrom() != null
             && presence.getFrom().isEntityFullJid();
 
+    /** The presence a client broadcasts to its contacts after login (no addressee). */
+    private static final StanzaFilter INITIAL_PRESENCE = stanza -> stanza instanceof Presence presence
+            && presence.getType() == Presence.Type.available && presence.getTo() == null;
+
     private final SottoAccount account;
     private final ScheduledExecutorService worker;
     private final SessionDriver driver;
+    private final ArchiveCatchUp archive;
+    /** Incoming stanzas handed to the worker and not yet processed: the archive position is written when none is. */
+    private final AtomicInteger incomingWaiting = new AtomicInteger();
+    /** Worker thread only: archived stanzas are being processed again, so a duplicate is expected and not reported. */
+    private boolean catchingUp;
     private final CopyOnWriteArrayList<SottoListener> listeners = new CopyOnWriteArrayList<>();
     private volatile SottoIqRequestHandler iqHandler;
     /** Worker thread only. */
@@ -82,6 +94,7 @@ public final class SottoManager extends Manager {
     /** A contact's resource came online: what waits for it is tried again (a deleted handshake, stripped caps). */
     private final org.jivesoftware.smack.StanzaListener peerAvailable;
     private final ConnectionListener onLogin;
+    private final org.jivesoftware.smack.StanzaListener initialPresence;
 
     /**
      * Enables Sotto on {@code connection} with {@code account}; publishes at once if logged in, and on every login.
@@ -119,11 +132,17 @@ public final class SottoManager extends Manager {
             return thread;
         });
         this.driver = new SessionDriver(account, connection, worker, this::emit, this::deliver);
-        this.incoming = stanza -> worker.execute(() -> driver.receive(stanza));
+        this.archive = new ArchiveCatchUp(account, connection);
+        this.initialPresence = stanza -> archive.initialPresenceSent();
+        this.incoming = stanza -> {
+            incomingWaiting.incrementAndGet();
+            worker.execute(() -> receiveLive(stanza));
+        };
         this.peerAvailable = stanza -> worker.execute(() -> driver.release(stanza.getFrom().asBareJid()));
         this.onLogin = new ConnectionListener() {
             @Override
             public void authenticated(XMPPConnection c, boolean resumed) {
+                archive.loggedIn();
                 worker.execute(SottoManager.this::afterLogin);
             }
         };
@@ -134,6 +153,7 @@ public final class SottoManager extends Manager {
      * including what an earlier run left in the store.
      */
     private void afterLogin() {
+        archive.catchUp(this::receiveArchived);
         if (!reportedStillMissing) {
             // Once per manager (per run): gaps a crashed earlier run stored but may not have reported.
             reportedStillMissing = true;
@@ -143,6 +163,25 @@ public final class SottoManager extends Manager {
         driver.redrive();
     }
 
+    private void receiveLive(Stanza stanza) {
+        try {
+            if (!archive.alreadyProcessed(stanza)) {
+                driver.receive(stanza);
+            }
+        } finally {
+            archive.processed(stanza, incomingWaiting.decrementAndGet() == 0);
+        }
+    }
+
+    private void receiveArchived(Message message) {
+        catchingUp = true;
+        try {
+            driver.receiveArchived(message);
+        } finally {
+            catchingUp = false;
+        }
+    }
+
     private void start() {
         XMPPConnection connection = connection();
         SottoTransportManager.getInstanceFor(connection).setEncryptedIqHandler(this::answer);
@@ -150,6 +189,7 @@ public final class SottoManager extends Manager {
         // session's first message before the messages that depend on it).
         connection.addSyncStanzaListener(incoming, INCOMING);
         connection.addAsyncStanzaListener(peerAvailable, AVAILABLE_RESOURCE);
+        connection.addStanzaSendingListener(initialPresence, INITIAL_PRESENCE);
         if (connection instanceof AbstractXMPPConnection) {
             AbstractXMPPConnection abstractConnection = (AbstractXMPPConnection) connection;
             ParsingExceptionCallback previous = abstractConnection.getParsingExceptionCallback();
@@ -163,6 +203,7 @@ public final class SottoManager extends Manager {
         }
         connection.addConnectionListener(onLogin);
         if (connection.isAuthenticated()) {
+            archive.initialPresenceSent(); // enabled after login: the presence went out before
             worker.execute(this::afterLogin);
         }
     }
@@ -181,6 +222,7 @@ public final class SottoManager extends Manager {
         }
         connection.removeSyncStanzaListener(incoming);
         connection.removeAsyncStanzaListener(peerAvailable);
+        connection.removeStanzaSendingListener(initialPresence);
         connection.removeConnectionListener(onLogin);
         SottoTransportManager.getInstanceFor(connection).clearEncryptedIqHandler();
         worker.shutdownNow();
@@ -252,7 +294,9 @@ public final class SottoManager extends Manager {
 
     /** Sends {@code message} encrypted; the future completes once it went out (after a session was made if needed). */
     public CompletableFuture<Void> send(Message message) {
-        return submit(message);
+        // An id lets a restarted receiver recognise, in its archive, a message it had already processed.
+        return submit(message.getStanzaId() == null
+                ? message.asBuilder(StandardStanzaIdSource.DEFAULT.getNewStanzaId()).build() : message);
     }
 
     /** Sends a directed presence encrypted (broadcast presence is not carried: the future fails). */
@@ -447,6 +491,10 @@ public final class SottoManager extends Manager {
     }
 
     private void emit(SecurityEvent event) {
+        if (catchingUp && event instanceof SecurityEvent.UndecryptableStanza undecryptable
+                && undecryptable.reason() == UndecryptableReason.DUPLICATE) {
+            return;
+        }
         for (SottoListener listener : listeners) {
             listener.onEvent(event);
         }

@@ -29,6 +29,7 @@ final class MemoryState {
     private TreeMap<Long, LogEntry> log = new TreeMap<>();
     long lastLogSequence;
     long restoreCounter;
+    byte[] archiveCursor;
     /** Which maps this state owns (may change) rather than shares with the state it was copied from. */
     private final EnumSet<Part> owned;
 
@@ -53,6 +54,7 @@ final class MemoryState {
         log = from.log;
         lastLogSequence = from.lastLogSequence;
         restoreCounter = from.restoreCounter;
+        archiveCursor = from.archiveCursor;
         owned = EnumSet.noneOf(Part.class);
     }
 

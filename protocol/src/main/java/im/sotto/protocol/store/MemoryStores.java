@@ -271,4 +271,19 @@ final class MemoryStores implements Stores {
             }
         };
     }
+
+    @Override
+    public ArchiveCursor archiveCursor() {
+        return new ArchiveCursor() {
+            @Override
+            public Optional<byte[]> load() {
+                return copyOut(state().archiveCursor);
+            }
+
+            @Override
+            public void store(byte[] cursor) {
+                state().archiveCursor = Records.checkedCopy(cursor);
+            }
+        };
+    }
 }

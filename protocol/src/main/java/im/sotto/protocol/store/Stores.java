@@ -20,4 +20,6 @@ public interface Stores {
     MessageLog messageLog();
 
     RestoreCounter restoreCounter();
+
+    ArchiveCursor archiveCursor();
 }

@@ -249,6 +249,27 @@ public abstract class StoreContractTest {
     }
 
     @Test
+    void archiveCursorIsReplacedWholeAndRolledBackWithItsTransaction() throws Exception {
+        assertEquals(Optional.empty(), store.transact(s -> s.archiveCursor().load()));
+        store.transact(s -> {
+            s.archiveCursor().store(bytes("cursor-1"));
+            s.archiveCursor().store(bytes("cursor-2"));
+            return null;
+        });
+        assertThrows(IOException.class, () -> store.transact(s -> {
+            s.archiveCursor().store(bytes("cursor-3"));
+            throw new IOException("crash before the commit");
+        }));
+        assertThrows(IllegalArgumentException.class,
+                () -> store.transact(s -> {
+                    s.archiveCursor().store(new byte[0]);
+                    return null;
+                }));
+        store = reopen(store);
+        assertArrayEquals(bytes("cursor-2"), store.transact(s -> s.archiveCursor().load()).orElseThrow());
+    }
+
+    @Test
     void failedTransactionKeepsNothing() {
         store.transact(s -> {
             s.sessions().store(BOB_1, bytes("before"));
