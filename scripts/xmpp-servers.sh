@@ -107,7 +107,7 @@ daemonize = false
 pidfile = "$d/prosody.pid"
 data_path = "$d/data"
 certificates = "$d/certs"
-log = { { levels = { min = "info" }, to = "file", filename = "$d/prosody.log" } }
+log = { { levels = { min = "${SOTTO_PROSODY_LOG_LEVEL:-info}" }, to = "file", filename = "$d/prosody.log" } }
 interfaces = { "127.0.0.1" }
 local_interfaces = { "127.0.0.1" }
 c2s_ports = { $port }
@@ -252,7 +252,7 @@ stop() {
     sleep 0.1
   done
   for f in "${pids[@]}"; do signal_pid_file KILL "$f"; done
-  rm -rf "$DIR"
+  if [ -n "${SOTTO_KEEP_SERVER_LOGS:-}" ]; then cp "$DIR/prosody/prosody.log" "$SOTTO_KEEP_SERVER_LOGS" 2>/dev/null; fi; rm -rf "$DIR"
 }
 
 restart_prosody() {

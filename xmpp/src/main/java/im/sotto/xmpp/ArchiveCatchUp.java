@@ -107,9 +107,12 @@ final class ArchiveCatchUp {
         initialPresence.complete(null);
     }
 
-    /** Whether catch-up already processed this live stanza (the server delivered it again from offline storage). */
+    /**
+     * Whether catch-up already processed this live stanza: the server delivering it from offline storage after the
+     * archive query. True once per archive id; a second live copy is a replay and goes through (and is reported).
+     */
     boolean alreadyProcessed(Stanza live) {
-        return archiveId(live).map(processedByCatchUp::contains).orElse(false);
+        return archiveId(live).map(processedByCatchUp::remove).orElse(false);
     }
 
     /** Records that {@code live} was processed; {@code idle} when nothing else waits for the worker. */

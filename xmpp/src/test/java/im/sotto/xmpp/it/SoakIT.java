@@ -76,13 +76,22 @@ class SoakIT {
                 sent.add(new CopyOnWriteArrayList<>());
                 failed.add(new CopyOnWriteArrayList<>());
             }
+            java.util.concurrent.atomic.AtomicInteger dropped = new java.util.concurrent.atomic.AtomicInteger();
+            java.util.concurrent.atomic.AtomicInteger duplicated = new java.util.concurrent.atomic.AtomicInteger();
             relay.rule(stanza -> {
                 if (!stanza.toClient() || !HostileScene.carries(stanza, SottoEncrypted.Kind.RATCHET)) {
                     return List.of(stanza.xml());
                 }
                 double roll = random.nextDouble();
-                return roll < DROP ? List.of() : roll < DROP + DUPLICATE ? List.of(stanza.xml(), stanza.xml())
-                        : List.of(stanza.xml());
+                if (roll < DROP) {
+                    dropped.incrementAndGet();
+                    return List.of();
+                }
+                if (roll < DROP + DUPLICATE) {
+                    duplicated.incrementAndGet();
+                    return List.of(stanza.xml(), stanza.xml());
+                }
+                return List.of(stanza.xml());
             });
             List<CompletableFuture<Void>> all = new ArrayList<>();
             int reconnects = 0;
@@ -141,10 +150,14 @@ class SoakIT {
             }
             System.out.printf("soak: %d pairs x %d messages in %.0f s, %d reconnects of all %d clients: sent %d, "
                     + "delivered once %d, duplicates suppressed %d, reported missing %d (of which failed at the sender "
-                    + "%d), lost silently %d%n", PAIRS, MESSAGES, (System.nanoTime() - started) / 1e9, reconnects,
-                    2 * PAIRS, sentTotal, deliveredTotal, suppressed, reported, failedTotal, silently);
+                    + "%d), lost silently %d; the relay dropped %d and duplicated %d%n", PAIRS, MESSAGES,
+                    (System.nanoTime() - started) / 1e9, reconnects, 2 * PAIRS, sentTotal, deliveredTotal, suppressed,
+                    reported, failedTotal, silently, dropped.get(), duplicated.get());
             assertEquals(0, silently);
-            assertTrue(suppressed > 0 && deliveredTotal < sentTotal, "the relay's faults took effect: " + total);
+            // The relay really dropped and duplicated (what Sotto made of it is in the books above: a dropped stanza
+            // may come back through the archive after a reconnect, a duplicate during catch-up is not reported).
+            assertTrue(dropped.get() > 0 && duplicated.get() > 0, "the relay's faults took effect: dropped "
+                    + dropped + ", duplicated " + duplicated);
             for (SottoParty party : concat(a, b)) {
                 party.disconnect();
             }
