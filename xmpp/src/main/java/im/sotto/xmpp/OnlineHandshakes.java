@@ -252,9 +252,10 @@ final class OnlineHandshakes {
                     Optional.of(result.peerCertificate().encoded()), sas, Optional.empty(), Optional.empty(),
                     Optional.empty(), Optional.of(result.continuity()));
             SessionAddress address = new SessionAddress(peer.toString(), deviceId);
-            Optional<SecurityEvent> replacedLoss = LossReport.unacknowledgedInReplaced(peer, deviceId,
-                    stores.sessions().load(address), account);
-            stores.sessions().store(address, record.encode());
+            Optional<byte[]> replaced = stores.sessions().load(address);
+            Optional<SecurityEvent> replacedLoss = LossReport.unacknowledgedInReplaced(peer, deviceId, replaced,
+                    account);
+            stores.sessions().store(address, record.replacing(replaced, account.clock().instant()).encode());
             RetainedSecretRecord.keep(stores, peer, result);
             Optional<SecurityEvent> certification = Optional.empty();
             if (result.continuity() == Continuity.BROKEN) {
