@@ -120,7 +120,7 @@ c2s_require_encryption = $require_tls
 allow_unencrypted_plain_auth = true
 authentication = "internal_hashed"
 storage = "internal"
-modules_enabled = { $tls_modules"roster", "saslauth", "disco", "pep", "offline", "ping", "posix" }
+modules_enabled = { $tls_modules"roster", "saslauth", "disco", "pep", "offline", "ping", "posix", "smacks" }
 modules_disabled = { "s2s" }
 plugin_paths = { }
 Component = nil
@@ -189,6 +189,7 @@ modules:
   mod_caps: {}
   mod_roster: {}
   mod_ping: {}
+  mod_stream_mgmt: {}
   mod_offline:
     access_max_user_messages: max_user_offline_messages
   mod_pubsub:

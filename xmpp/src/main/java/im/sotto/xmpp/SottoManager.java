@@ -183,6 +183,14 @@ public final class SottoManager extends Manager {
         connection.removeAsyncStanzaListener(peerAvailable);
         connection.removeConnectionListener(onLogin);
         SottoTransportManager.getInstanceFor(connection).clearEncryptedIqHandler();
+        try {
+            onWorker(() -> {
+                driver.close();
+                return null;
+            });
+        } catch (IllegalStateException | java.util.concurrent.RejectedExecutionException e) {
+            // A worker that failed or stopped: the kept copies stay in the store for the next run.
+        }
         worker.shutdownNow();
     }
 

@@ -1,0 +1,278 @@
+package im.sotto.xmpp;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.function.Consumer;
+
+import im.sotto.protocol.store.QueuedStanza;
+import im.sotto.protocol.store.Stores;
+import im.sotto.xmpp.SecurityEvent.SendFailure;
+import im.sotto.xmpp.element.SottoEncrypted;
+
+import org.jivesoftware.smack.SmackException;
+import org.jivesoftware.smack.StanzaListener;
+import org.jivesoftware.smack.XMPPConnection;
+import org.jivesoftware.smack.filter.StanzaFilter;
+import org.jivesoftware.smack.packet.IQ;
+import org.jivesoftware.smack.packet.Message;
+import org.jivesoftware.smack.packet.Stanza;
+import org.jivesoftware.smack.tcp.XMPPTCPConnection;
+import org.jivesoftware.smack.util.PacketParserUtils;
+import org.jxmpp.jid.BareJid;
+import org.jxmpp.jid.impl.JidCreate;
+
+/**
+ * Encrypted stanzas kept until the server acknowledged them (XEP-0198 stream management), so that a crash between
+ * the transaction that encrypted a message and its arrival at the server loses nothing: the next manager with the
+ * same account sends them again after login, before anything new, unchanged (same ciphertext: a copy the peer
+ * already has is a replay its ratchet drops as a duplicate, never delivered twice).
+ *
+ * <p>A copy is the outer stanza only (ciphertext, routing attributes, the fallback body), written in the store's
+ * outbound queue in the transaction that encrypts ({@link #keep}) and marked with its own {@link #RECORD_PREFIX}, so
+ * {@link SendQueue} and an application's outbox in the same queue leave it alone. It is deleted when the server
+ * acknowledges the stanza; on a connection without stream management nothing can confirm delivery, so it is
+ * deleted as soon as Smack took the stanza (the loss window stays what it was without this class), and it is kept
+ * only when the stanza cannot be sent now (not logged in): then it goes out after the next login.
+ *
+ * <p>Called on the manager's worker thread, except the acknowledgement listener, which only hands over to it.
+ */
+final class UnconfirmedOutbox {
+    /** Marks the queue entries this class writes (the outer, encrypted stanza's XML follows). */
+    private static final byte[] RECORD_PREFIX = "sotto-manager unacknowledged v1\n".getBytes(StandardCharsets.US_ASCII);
+    /**
+     * Copies kept awaiting an acknowledgement, at most. Smack keeps at most 500 unacknowledged stanzas per stream
+     * (and blocks sending beyond), Prosody's mod_smacks queues 500 by default: on a working stream no more are ever
+     * in flight. More means the server stopped acknowledging; the oldest copies are then given up (the stanzas went
+     * out; only the protection against a crash is lost) rather than let the store grow without end.
+     */
+    static final int MAX_AWAITING_ACK = 500;
+    /** How long {@link #close} waits for the server to acknowledge what was sent, so a clean stop leaves no copy. */
+    static final Duration ACK_WAIT_ON_CLOSE = Duration.ofSeconds(2);
+
+    private final SottoAccount account;
+    private final XMPPConnection connection;
+    private final Executor worker;
+    private final Consumer<SecurityEvent> events;
+    /** Kept copies to send at the next login (left by an earlier run, or refused by a closed connection), by id. */
+    private final TreeMap<Long, Stanza> unsent = new TreeMap<>();
+    /** Copies sent on a stream with stream management, by outer stanza id: deleted when the server acknowledges. */
+    private final Map<String, Deque<Long>> awaiting = new HashMap<>();
+    private final Deque<Long> awaitingOrder = new ArrayDeque<>();
+    private final ConcurrentLinkedQueue<String> acknowledged = new ConcurrentLinkedQueue<>();
+    private final StanzaListener ackListener;
+    private final StanzaFilter requestAck;
+    private boolean leftoversLoaded;
+
+    UnconfirmedOutbox(SottoAccount account, XMPPConnection connection, Executor worker,
+            Consumer<SecurityEvent> events) {
+        this.account = account;
+        this.connection = connection;
+        this.worker = worker;
+        this.events = events;
+        this.ackListener = stanza -> {
+            if (stanza.getStanzaId() != null) {
+                acknowledged.add(stanza.getStanzaId());
+                try {
+                    worker.execute(this::deleteAcknowledged);
+                } catch (java.util.concurrent.RejectedExecutionException e) {
+                    // The manager stopped: its copies stay and the next run sends them again (seen as duplicates).
+                }
+            }
+        };
+        // Smack asks for an acknowledgement after the stanzas a predicate matches (by default after every message,
+        // but only when the application added none): every encrypted stanza asks, so a copy is deleted promptly.
+        this.requestAck = stanza -> stanza instanceof Message || stanza.hasExtension(SottoEncrypted.ELEMENT,
+                SottoEncrypted.NAMESPACE);
+        if (connection instanceof XMPPTCPConnection tcp) {
+            tcp.addStanzaAcknowledgedListener(ackListener);
+            tcp.addRequestAckPredicate(requestAck);
+        }
+    }
+
+    // ----- in the caller's store transaction -----
+
+    /**
+     * Keeps the encrypted {@code outer} stanza (in the transaction that encrypted it); returns its id. An outer stanza
+     * without an id (the application set none) gets a random one here: acknowledgements are matched by id.
+     */
+    static long keep(Stores stores, BareJid peer, Stanza outer) {
+        if (!outer.hasStanzaIdSet()) {
+            outer.setStanzaId();
+        }
+        byte[] xml = outer.toXML().toString().getBytes(StandardCharsets.UTF_8);
+        byte[] record = Arrays.copyOf(RECORD_PREFIX, RECORD_PREFIX.length + xml.length);
+        System.arraycopy(xml, 0, record, RECORD_PREFIX.length, xml.length);
+        return stores.outboundQueue().enqueue(peer.toString(), record);
+    }
+
+    static boolean isKeptCopy(byte[] record) {
+        return record.length >= RECORD_PREFIX.length
+                && Arrays.equals(record, 0, RECORD_PREFIX.length, RECORD_PREFIX, 0, RECORD_PREFIX.length);
+    }
+
+    // ----- on the worker -----
+
+    /**
+     * Whether a stanza encrypted now must be kept: only a message or presence, and only where an acknowledgement can
+     * confirm it (stream management is on) or it cannot go out now (not logged in: it waits for the next login).
+     */
+    boolean keepNow(Stanza inner) {
+        return !(inner instanceof IQ) && (streamManagement() || !connection.isAuthenticated());
+    }
+
+    /**
+     * Sends {@code outer} (a kept copy {@code keptId}, or 0) after whatever kept copies wait for a login. Returns true
+     * if Smack took it, false if it was kept to be sent after the next login.
+     *
+     * @throws SmackException.NotConnectedException if it could not be sent and no copy was kept
+     */
+    boolean send(Stanza outer, long keptId) throws SmackException.NotConnectedException, InterruptedException {
+        if (!unsent.isEmpty() && !sendUnsent() && keptId != 0) {
+            unsent.put(keptId, outer);
+            return false;
+        }
+        try {
+            connection.sendStanza(outer);
+        } catch (SmackException.NotConnectedException e) {
+            if (keptId == 0) {
+                throw e;
+            }
+            unsent.put(keptId, outer);
+            return false;
+        }
+        if (keptId != 0) {
+            sent(outer, keptId);
+        }
+        return true;
+    }
+
+    /** After a login: copies an earlier run left (read once per manager) and those refused meanwhile go out. */
+    void afterLogin() {
+        if (!leftoversLoaded) {
+            leftoversLoaded = true;
+            loadLeftovers();
+        }
+        sendUnsent();
+    }
+
+    /** Sends the copies waiting for a login, oldest first; false if the connection refused one (it stays). */
+    private boolean sendUnsent() {
+        while (!unsent.isEmpty()) {
+            Map.Entry<Long, Stanza> first = unsent.firstEntry();
+            try {
+                connection.sendStanza(first.getValue());
+            } catch (SmackException.NotConnectedException | InterruptedException e) {
+                return false;
+            }
+            unsent.remove(first.getKey());
+            sent(first.getValue(), first.getKey());
+        }
+        return true;
+    }
+
+    private void sent(Stanza outer, long keptId) {
+        if (!streamManagement() || outer.getStanzaId() == null) {
+            delete(List.of(keptId));   // nothing will confirm it: as before this class, Smack has it
+            return;
+        }
+        awaiting.computeIfAbsent(outer.getStanzaId(), id -> new ArrayDeque<>()).add(keptId);
+        awaitingOrder.add(keptId);
+        if (awaitingOrder.size() > MAX_AWAITING_ACK) {
+            long oldest = awaitingOrder.poll();
+            awaiting.values().forEach(ids -> ids.remove(oldest));
+            delete(List.of(oldest));
+        }
+    }
+
+    private void deleteAcknowledged() {
+        List<Long> done = new java.util.ArrayList<>();
+        for (String id; (id = acknowledged.poll()) != null;) {
+            Deque<Long> ids = awaiting.get(id);
+            Long keptId = ids == null ? null : ids.poll();
+            if (ids != null && ids.isEmpty()) {
+                awaiting.remove(id);
+            }
+            if (keptId != null) {
+                awaitingOrder.remove(keptId);
+                done.add(keptId);
+            }
+        }
+        delete(done);
+    }
+
+    private void delete(List<Long> ids) {
+        if (!ids.isEmpty()) {
+            account.store().transact(stores -> {
+                ids.forEach(id -> stores.outboundQueue().remove(id));
+                return null;
+            });
+        }
+    }
+
+    private void loadLeftovers() {
+        List<QueuedStanza> kept = account.store().transact(stores -> {
+            List<QueuedStanza> found = new java.util.ArrayList<>();
+            for (String peer : stores.outboundQueue().peers()) {
+                stores.outboundQueue().pending(peer).stream().filter(q -> isKeptCopy(q.stanza())).forEach(found::add);
+            }
+            return found;
+        });
+        for (QueuedStanza copy : kept) {
+            if (unsent.containsKey(copy.id()) || awaitingOrder.contains(copy.id())) {
+                continue;   // kept by this manager: not a leftover
+            }
+            byte[] record = copy.stanza();
+            try {
+                unsent.put(copy.id(), PacketParserUtils.parseStanza(new String(record, RECORD_PREFIX.length,
+                        record.length - RECORD_PREFIX.length, StandardCharsets.UTF_8)));
+            } catch (Exception e) {
+                delete(List.of(copy.id()));
+                events.accept(new SecurityEvent.SendFailed(JidCreate.bareFromOrThrowUnchecked(copy.peerAccount()),
+                        "-", SendFailure.UNSUPPORTED_STANZA, "a kept encrypted stanza no longer parses: "
+                        + e.getMessage()));
+            }
+        }
+    }
+
+    /** The copies still kept in memory as awaiting an acknowledgement (for tests and a status display). */
+    int awaitingAcknowledgement() {
+        return awaitingOrder.size();
+    }
+
+    private boolean streamManagement() {
+        return connection instanceof XMPPTCPConnection tcp && tcp.isSmEnabled();
+    }
+
+    /**
+     * Stops listening. Asks the server for an acknowledgement first and waits up to {@link #ACK_WAIT_ON_CLOSE} for
+     * it, so that a clean stop leaves no copy that the next run would send again (the peer would see a duplicate).
+     * Called on the worker thread, just before it stops.
+     */
+    void close() {
+        if (!awaiting.isEmpty() && streamManagement() && connection.isConnected()) {
+            try {
+                ((XMPPTCPConnection) connection).requestSmAcknowledgement();
+                long deadline = System.nanoTime() + ACK_WAIT_ON_CLOSE.toNanos();
+                while (!awaiting.isEmpty() && System.nanoTime() < deadline) {
+                    Thread.sleep(20);
+                    deleteAcknowledged();
+                }
+            } catch (Exception e) {
+                // The copies stay and are sent again by the next run; the peer drops what it already has.
+            }
+        }
+        if (connection instanceof XMPPTCPConnection tcp) {
+            tcp.removeStanzaAcknowledgedListener(ackListener);
+            tcp.removeRequestAckPredicate(requestAck);
+        }
+    }
+}
