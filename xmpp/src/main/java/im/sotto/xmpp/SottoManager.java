@@ -184,12 +184,13 @@ public final class SottoManager extends Manager {
         connection.removeConnectionListener(onLogin);
         SottoTransportManager.getInstanceFor(connection).clearEncryptedIqHandler();
         try {
-            onWorker(() -> {
-                driver.close();
-                return null;
-            });
-        } catch (IllegalStateException | java.util.concurrent.RejectedExecutionException e) {
-            // A worker that failed or stopped: the kept copies stay in the store for the next run.
+            // What the worker still has to do runs first; then it waits briefly for the server's acknowledgements.
+            worker.submit(driver::close).get(UnconfirmedOutbox.ACK_WAIT_ON_CLOSE.toMillis() + 3000,
+                    TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException | java.util.concurrent.RejectedExecutionException e) {
+            // A busy, failed or stopped worker: the kept copies stay in the store and the next run sends them.
         }
         worker.shutdownNow();
     }
@@ -226,6 +227,14 @@ public final class SottoManager extends Manager {
         }
         emit(new SecurityEvent.UndecryptableStanza(peer, sender, null, SecurityEvent.UndecryptableReason.MALFORMED,
                 String.valueOf(cause.getMessage())));
+    }
+
+    /**
+     * Whether an entry of the store's outbound queue is an encrypted copy kept until the server acknowledged it (it
+     * was sent; the manager sends it again after a restart if no acknowledgement came), not a stanza still to send.
+     */
+    public static boolean isUnacknowledgedCopy(byte[] queueRecord) {
+        return UnconfirmedOutbox.isKeptCopy(queueRecord);
     }
 
     public SottoAccount account() {

@@ -18,6 +18,7 @@ import im.sotto.protocol.store.Stores;
 import im.sotto.xmpp.SecurityEvent.SendFailure;
 import im.sotto.xmpp.element.SottoEncrypted;
 
+import org.jivesoftware.smack.ConnectionListener;
 import org.jivesoftware.smack.SmackException;
 import org.jivesoftware.smack.StanzaListener;
 import org.jivesoftware.smack.XMPPConnection;
@@ -66,10 +67,12 @@ final class UnconfirmedOutbox {
     private final TreeMap<Long, Stanza> unsent = new TreeMap<>();
     /** Copies sent on a stream with stream management, by outer stanza id: deleted when the server acknowledges. */
     private final Map<String, Deque<Long>> awaiting = new HashMap<>();
-    private final Deque<Long> awaitingOrder = new ArrayDeque<>();
+    /** The same copies by id, oldest first. */
+    private final java.util.LinkedHashMap<Long, Stanza> awaitingCopies = new java.util.LinkedHashMap<>();
     private final ConcurrentLinkedQueue<String> acknowledged = new ConcurrentLinkedQueue<>();
     private final StanzaListener ackListener;
     private final StanzaFilter requestAck;
+    private final ConnectionListener newStream;
     private boolean leftoversLoaded;
 
     UnconfirmedOutbox(SottoAccount account, XMPPConnection connection, Executor worker,
@@ -92,10 +95,30 @@ final class UnconfirmedOutbox {
         // but only when the application added none): every encrypted stanza asks, so a copy is deleted promptly.
         this.requestAck = stanza -> stanza instanceof Message || stanza.hasExtension(SottoEncrypted.ELEMENT,
                 SottoEncrypted.NAMESPACE);
+        // A new stream that did not resume the old one: the old stream's acknowledgements will never come, and Smack
+        // does not always send its unacknowledged stanzas again (not after the server closed the stream, say). Those
+        // copies go out again after this login, ahead of the rest (registered before the manager's login listener,
+        // so this runs first); a copy the peer already has is a duplicate there.
+        this.newStream = new ConnectionListener() {
+            @Override
+            public void authenticated(XMPPConnection c, boolean resumed) {
+                if (!resumed) {
+                    worker.execute(UnconfirmedOutbox.this::awaitingToUnsent);
+                }
+            }
+        };
+        connection.addConnectionListener(newStream);
         if (connection instanceof XMPPTCPConnection tcp) {
             tcp.addStanzaAcknowledgedListener(ackListener);
             tcp.addRequestAckPredicate(requestAck);
         }
+    }
+
+    private void awaitingToUnsent() {
+        unsent.putAll(awaitingCopies);
+        awaiting.clear();
+        awaitingCopies.clear();
+        acknowledged.clear();
     }
 
     // ----- in the caller's store transaction -----
@@ -185,10 +208,12 @@ final class UnconfirmedOutbox {
             return;
         }
         awaiting.computeIfAbsent(outer.getStanzaId(), id -> new ArrayDeque<>()).add(keptId);
-        awaitingOrder.add(keptId);
-        if (awaitingOrder.size() > MAX_AWAITING_ACK) {
-            long oldest = awaitingOrder.poll();
+        awaitingCopies.put(keptId, outer);
+        if (awaitingCopies.size() > MAX_AWAITING_ACK) {
+            long oldest = awaitingCopies.keySet().iterator().next();
+            awaitingCopies.remove(oldest);
             awaiting.values().forEach(ids -> ids.remove(oldest));
+            awaiting.values().removeIf(Deque::isEmpty);
             delete(List.of(oldest));
         }
     }
@@ -202,7 +227,7 @@ final class UnconfirmedOutbox {
                 awaiting.remove(id);
             }
             if (keptId != null) {
-                awaitingOrder.remove(keptId);
+                awaitingCopies.remove(keptId);
                 done.add(keptId);
             }
         }
@@ -227,7 +252,7 @@ final class UnconfirmedOutbox {
             return found;
         });
         for (QueuedStanza copy : kept) {
-            if (unsent.containsKey(copy.id()) || awaitingOrder.contains(copy.id())) {
+            if (unsent.containsKey(copy.id()) || awaitingCopies.containsKey(copy.id())) {
                 continue;   // kept by this manager: not a leftover
             }
             byte[] record = copy.stanza();
@@ -245,7 +270,7 @@ final class UnconfirmedOutbox {
 
     /** The copies still kept in memory as awaiting an acknowledgement (for tests and a status display). */
     int awaitingAcknowledgement() {
-        return awaitingOrder.size();
+        return awaitingCopies.size();
     }
 
     private boolean streamManagement() {
@@ -270,6 +295,7 @@ final class UnconfirmedOutbox {
                 // The copies stay and are sent again by the next run; the peer drops what it already has.
             }
         }
+        connection.removeConnectionListener(newStream);
         if (connection instanceof XMPPTCPConnection tcp) {
             tcp.removeStanzaAcknowledgedListener(ackListener);
             tcp.removeRequestAckPredicate(requestAck);

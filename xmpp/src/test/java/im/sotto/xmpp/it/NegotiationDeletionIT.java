@@ -106,6 +106,10 @@ class NegotiationDeletionIT {
             });
             alice.manager.send(scene.secretChat(bobAccount, "first " + scene.suffix)).get(20, TimeUnit.SECONDS);
             alice.manager.send(scene.secretChat(bobAccount, "second " + scene.suffix)).get(20, TimeUnit.SECONDS);
+            // A send completes when Smack took the stanza; the relay sees it a moment later.
+            for (int waited = 0; deletions.get() == 0 && waited < 5000; waited += 50) {
+                Thread.sleep(50);
+            }
             assertEquals(1, deletions.get(), "the first message was deleted, the follow-up went on; alice saw "
                     + alice.events + "; relay: " + scene.relay.recorded().length());
 
