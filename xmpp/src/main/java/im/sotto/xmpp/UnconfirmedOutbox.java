@@ -2,14 +2,10 @@ package im.sotto.xmpp;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.Arrays;
-import java.util.Deque;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 
@@ -49,27 +45,15 @@ import org.jxmpp.jid.impl.JidCreate;
 final class UnconfirmedOutbox {
     /** Marks the queue entries this class writes (the outer, encrypted stanza's XML follows). */
     private static final byte[] RECORD_PREFIX = "sotto-manager unacknowledged v1\n".getBytes(StandardCharsets.US_ASCII);
-    /**
-     * Copies kept awaiting an acknowledgement, at most. Smack keeps at most 500 unacknowledged stanzas per stream
-     * (and blocks sending beyond), Prosody's mod_smacks queues 500 by default: on a working stream no more are ever
-     * in flight. More means the server stopped acknowledging; the oldest copies are then given up (the stanzas went
-     * out; only the protection against a crash is lost) rather than let the store grow without end.
-     */
-    static final int MAX_AWAITING_ACK = 500;
     /** How long {@link #close} waits for the server to acknowledge what was sent, so a clean stop leaves no copy. */
     static final Duration ACK_WAIT_ON_CLOSE = Duration.ofSeconds(2);
 
     private final SottoAccount account;
     private final XMPPConnection connection;
-    private final Executor worker;
     private final Consumer<SecurityEvent> events;
     /** Kept copies to send at the next login (left by an earlier run, or refused by a closed connection), by id. */
     private final TreeMap<Long, Stanza> unsent = new TreeMap<>();
-    /** Copies sent on a stream with stream management, by outer stanza id: deleted when the server acknowledges. */
-    private final Map<String, Deque<Long>> awaiting = new HashMap<>();
-    /** The same copies by id, oldest first. */
-    private final java.util.LinkedHashMap<Long, Stanza> awaitingCopies = new java.util.LinkedHashMap<>();
-    private final ConcurrentLinkedQueue<String> acknowledged = new ConcurrentLinkedQueue<>();
+    private final AwaitingAcks awaiting;
     private final StanzaListener ackListener;
     private final StanzaFilter requestAck;
     private final ConnectionListener newStream;
@@ -79,16 +63,11 @@ final class UnconfirmedOutbox {
             Consumer<SecurityEvent> events) {
         this.account = account;
         this.connection = connection;
-        this.worker = worker;
         this.events = events;
+        this.awaiting = new AwaitingAcks(account);
         this.ackListener = stanza -> {
             if (stanza.getStanzaId() != null) {
-                acknowledged.add(stanza.getStanzaId());
-                try {
-                    worker.execute(this::deleteAcknowledged);
-                } catch (java.util.concurrent.RejectedExecutionException e) {
-                    // The manager stopped: its copies stay and the next run sends them again (seen as duplicates).
-                }
+                awaiting.acknowledged(stanza.getStanzaId());
             }
         };
         // Smack asks for an acknowledgement after the stanzas a predicate matches (by default after every message,
@@ -103,7 +82,7 @@ final class UnconfirmedOutbox {
             @Override
             public void authenticated(XMPPConnection c, boolean resumed) {
                 if (!resumed) {
-                    worker.execute(UnconfirmedOutbox.this::awaitingToUnsent);
+                    worker.execute(() -> unsent.putAll(awaiting.takeAll()));
                 }
             }
         };
@@ -112,13 +91,6 @@ final class UnconfirmedOutbox {
             tcp.addStanzaAcknowledgedListener(ackListener);
             tcp.addRequestAckPredicate(requestAck);
         }
-    }
-
-    private void awaitingToUnsent() {
-        unsent.putAll(awaitingCopies);
-        awaiting.clear();
-        awaitingCopies.clear();
-        acknowledged.clear();
     }
 
     // ----- in the caller's store transaction -----
@@ -163,17 +135,13 @@ final class UnconfirmedOutbox {
             unsent.put(keptId, outer);
             return false;
         }
-        try {
+        if (keptId == 0) {
             connection.sendStanza(outer);
-        } catch (SmackException.NotConnectedException e) {
-            if (keptId == 0) {
-                throw e;
-            }
+            return true;
+        }
+        if (!sendKept(keptId, outer)) {
             unsent.put(keptId, outer);
             return false;
-        }
-        if (keptId != 0) {
-            sent(outer, keptId);
         }
         return true;
     }
@@ -191,56 +159,39 @@ final class UnconfirmedOutbox {
     private boolean sendUnsent() {
         while (!unsent.isEmpty()) {
             Map.Entry<Long, Stanza> first = unsent.firstEntry();
-            try {
-                connection.sendStanza(first.getValue());
-            } catch (SmackException.NotConnectedException | InterruptedException e) {
+            if (!sendKept(first.getKey(), first.getValue())) {
                 return false;
             }
             unsent.remove(first.getKey());
-            sent(first.getValue(), first.getKey());
         }
         return true;
     }
 
-    private void sent(Stanza outer, long keptId) {
-        if (!streamManagement() || outer.getStanzaId() == null) {
-            delete(List.of(keptId));   // nothing will confirm it: as before this class, Smack has it
-            return;
+    /**
+     * Sends a kept copy; false if the connection refused it. With stream management it is tracked before it goes
+     * (the acknowledgement may come at once); without, nothing will confirm it, so it is deleted once Smack has it
+     * (what happened before copies were kept).
+     */
+    private boolean sendKept(long keptId, Stanza outer) {
+        boolean tracked = streamManagement();
+        if (tracked) {
+            awaiting.track(outer, keptId);
         }
-        awaiting.computeIfAbsent(outer.getStanzaId(), id -> new ArrayDeque<>()).add(keptId);
-        awaitingCopies.put(keptId, outer);
-        if (awaitingCopies.size() > MAX_AWAITING_ACK) {
-            long oldest = awaitingCopies.keySet().iterator().next();
-            awaitingCopies.remove(oldest);
-            awaiting.values().forEach(ids -> ids.remove(oldest));
-            awaiting.values().removeIf(Deque::isEmpty);
-            delete(List.of(oldest));
-        }
-    }
-
-    private void deleteAcknowledged() {
-        List<Long> done = new java.util.ArrayList<>();
-        for (String id; (id = acknowledged.poll()) != null;) {
-            Deque<Long> ids = awaiting.get(id);
-            Long keptId = ids == null ? null : ids.poll();
-            if (ids != null && ids.isEmpty()) {
-                awaiting.remove(id);
+        try {
+            connection.sendStanza(outer);
+        } catch (SmackException.NotConnectedException | InterruptedException e) {
+            if (tracked) {
+                awaiting.untrack(keptId);
             }
-            if (keptId != null) {
-                awaitingCopies.remove(keptId);
-                done.add(keptId);
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
             }
+            return false;
         }
-        delete(done);
-    }
-
-    private void delete(List<Long> ids) {
-        if (!ids.isEmpty()) {
-            account.store().transact(stores -> {
-                ids.forEach(id -> stores.outboundQueue().remove(id));
-                return null;
-            });
+        if (!tracked) {
+            awaiting.delete(List.of(keptId));
         }
+        return true;
     }
 
     private void loadLeftovers() {
@@ -252,7 +203,7 @@ final class UnconfirmedOutbox {
             return found;
         });
         for (QueuedStanza copy : kept) {
-            if (unsent.containsKey(copy.id()) || awaitingCopies.containsKey(copy.id())) {
+            if (unsent.containsKey(copy.id()) || awaiting.contains(copy.id())) {
                 continue;   // kept by this manager: not a leftover
             }
             byte[] record = copy.stanza();
@@ -260,17 +211,12 @@ final class UnconfirmedOutbox {
                 unsent.put(copy.id(), PacketParserUtils.parseStanza(new String(record, RECORD_PREFIX.length,
                         record.length - RECORD_PREFIX.length, StandardCharsets.UTF_8)));
             } catch (Exception e) {
-                delete(List.of(copy.id()));
+                awaiting.delete(List.of(copy.id()));
                 events.accept(new SecurityEvent.SendFailed(JidCreate.bareFromOrThrowUnchecked(copy.peerAccount()),
                         "-", SendFailure.UNSUPPORTED_STANZA, "a kept encrypted stanza no longer parses: "
                         + e.getMessage()));
             }
         }
-    }
-
-    /** The copies still kept in memory as awaiting an acknowledgement (for tests and a status display). */
-    int awaitingAcknowledgement() {
-        return awaitingCopies.size();
     }
 
     private boolean streamManagement() {
@@ -289,7 +235,6 @@ final class UnconfirmedOutbox {
                 long deadline = System.nanoTime() + ACK_WAIT_ON_CLOSE.toNanos();
                 while (!awaiting.isEmpty() && System.nanoTime() < deadline) {
                     Thread.sleep(20);
-                    deleteAcknowledged();
                 }
             } catch (Exception e) {
                 // The copies stay and are sent again by the next run; the peer drops what it already has.
