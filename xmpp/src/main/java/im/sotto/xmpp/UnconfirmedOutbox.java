@@ -40,7 +40,13 @@ import org.jxmpp.jid.impl.JidCreate;
  * deleted as soon as Smack took the stanza (the loss window stays what it was without this class), and it is kept
  * only when the stanza cannot be sent now (not logged in): then it goes out after the next login.
  *
- * <p>Called on the manager's worker thread, except the acknowledgement listener, which only hands over to it.
+ * <p>Called on the manager's worker thread, except the acknowledgement listener, which deletes through the
+ * thread-safe {@link AwaitingAcks}.
+ *
+ * <p>Why the store's outbound queue and not a store of its own: the copies are per peer, ordered, written and removed
+ * in transactions, encrypted at rest, like the queue's other entries; a prefix keeps the users of the queue apart, so
+ * no store interface changed. An application reading the queue must skip them
+ * ({@link SottoManager#isUnacknowledgedCopy}), as the command-line client's outbox count does.
  */
 final class UnconfirmedOutbox {
     /** Marks the queue entries this class writes (the outer, encrypted stanza's XML follows). */
