@@ -54,7 +54,9 @@ import org.jxmpp.jid.impl.JidCreate;
  * <p>Nothing goes out in plaintext: {@link #send} encrypts or queues until a session exists, and fails the returned
  * future with a {@link SottoSendException} (and a {@link SecurityEvent.SendFailed}) when none can be made. Queued
  * messages and presences are kept in the store until the transaction that encrypts them, so they survive a restart:
- * the next manager with the same account sends them after login. Every
+ * the next manager with the same account sends them after login. Once encrypted, a message or presence is kept (its
+ * ciphertext only) until the server acknowledges it (XEP-0198 stream management), and sent again, unchanged, by the
+ * next manager if the process died before. Every
  * protocol operation runs on one worker thread per connection, one store transaction each; listeners are called on
  * that thread.
  */
@@ -171,6 +173,8 @@ public final class SottoManager extends Manager {
      * Stops Sotto on this connection: no more stanzas are received or sent through it, and its worker ends. Stanzas
      * still waiting for a session stay in the store and are sent by the next manager enabled with the same account
      * (after a restart); their futures here never complete. Encrypted stanzas arriving afterwards are left to Smack.
+     * It first waits up to 2 s for the server to acknowledge what was sent (stream management), so that the next
+     * run has no kept copy to send again; call it before disconnecting.
      */
     public void disable() {
         XMPPConnection connection = connection();
