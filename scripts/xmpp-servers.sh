@@ -120,6 +120,7 @@ c2s_require_encryption = $require_tls
 allow_unencrypted_plain_auth = true
 authentication = "internal_hashed"
 storage = "internal"
+-- smacks: stream management (XEP-0198), as on most deployments; Sotto keeps what it sent until acknowledged.
 modules_enabled = { $tls_modules"roster", "saslauth", "disco", "pep", "offline", "ping", "posix", "smacks" }
 modules_disabled = { "s2s" }
 plugin_paths = { }
@@ -189,6 +190,7 @@ modules:
   mod_caps: {}
   mod_roster: {}
   mod_ping: {}
+  # Stream management (XEP-0198), on in ejabberd's default configuration; Sotto keeps what it sent until acknowledged.
   mod_stream_mgmt: {}
   mod_offline:
     access_max_user_messages: max_user_offline_messages
