@@ -133,7 +133,8 @@ allow_unencrypted_plain_auth = true
 authentication = "internal_hashed"
 storage = "sql"
 sql = { driver = "SQLite3", database = "prosody.sqlite" }
-modules_enabled = { $tls_modules"roster", "saslauth", "disco", "pep", "offline", $mam"ping", "posix" }
+-- smacks: stream management (XEP-0198), as on most deployments; Sotto keeps what it sent until acknowledged.
+modules_enabled = { $tls_modules"roster", "saslauth", "disco", "pep", "offline", $mam"ping", "posix", "smacks" }
 modules_disabled = { "s2s" }
 plugin_paths = { }
 $network
@@ -204,6 +205,8 @@ modules:
   mod_caps: {}
   mod_roster: {}
   mod_ping: {}
+  # Stream management (XEP-0198), on in ejabberd's default configuration; Sotto keeps what it sent until acknowledged.
+  mod_stream_mgmt: {}
   mod_offline:
     access_max_user_messages: max_user_offline_messages
   mod_pubsub:

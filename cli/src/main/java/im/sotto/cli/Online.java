@@ -205,8 +205,13 @@ final class Online implements AutoCloseable {
         return sent;
     }
 
+    /**
+     * Messages waiting for {@code peer}: in this outbox or in the binding's queue for a session. The binding's
+     * encrypted copies awaiting the server's acknowledgement share the store's queue but have been sent: not counted.
+     */
     int outboxSize(BareJid peer) {
-        return opened.store.transact(s -> s.outboundQueue().pending(peer.toString())).size();
+        return (int) opened.store.transact(s -> s.outboundQueue().pending(peer.toString())).stream()
+                .filter(q -> !SottoManager.isUnacknowledgedCopy(q.stanza())).count();
     }
 
     @Override
@@ -215,6 +220,8 @@ final class Online implements AutoCloseable {
         if (listener != null) {
             manager.removeListener(listener);
         }
+        // Waits briefly for the server to acknowledge what was sent, so the next run has nothing to send again.
+        manager.disable();
         connection.disconnect();
     }
 }

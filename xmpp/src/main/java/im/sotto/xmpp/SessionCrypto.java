@@ -76,11 +76,24 @@ final class SessionCrypto {
      */
     Optional<Stanza> encryptForSessions(Stanza inner, EntityFullJid self, Optional<Long> preferredDevice,
             long durableId) throws EnvelopeException {
+        return encryptForSessions(inner, self, preferredDevice, durableId, Optional.empty(), false).map(Sealed::outer);
+    }
+
+    /** An encrypted outer stanza and the id of its copy kept until the server acknowledged it (0: none kept). */
+    record Sealed(Stanza outer, long keptId) {
+    }
+
+    /**
+     * As above; {@code alongside} (the handshake's last step) travels in the same message, and when {@code keep} the
+     * outer stanza is kept in the same transaction until the server acknowledges it ({@link UnconfirmedOutbox}).
+     */
+    Optional<Sealed> encryptForSessions(Stanza inner, EntityFullJid self, Optional<Long> preferredDevice,
+            long durableId, Optional<SottoEncrypted> alongside, boolean keep) throws EnvelopeException {
         byte[] envelope = codec.seal(inner, self);
         BareJid peer = inner.getTo().asBareJid();
         byte[] ad = Wire.associatedData(self.asBareJid(), peer, Wire.kindAndType(inner));
         List<Long> substituted = new ArrayList<>();
-        List<SottoEncrypted> elements = account.store().transact(stores -> {
+        Optional<Sealed> sealed = account.store().transact(stores -> {
             substituted.clear();
             List<SottoEncrypted> out = new ArrayList<>();
             Optional<ContactTrust> trust = TrustRecords.load(stores, peer, account.clock());
@@ -112,13 +125,18 @@ final class SessionCrypto {
                     break;
                 }
             }
-            if (!out.isEmpty()) {
-                SendQueue.remove(stores, peer, durableId);
+            if (out.isEmpty()) {
+                return Optional.<Sealed>empty();
             }
-            return out;
+            SendQueue.remove(stores, peer, durableId);
+            Stanza outer = Wire.outer(inner, out);
+            if (alongside.isPresent()) {
+                outer = Wire.withElement((org.jivesoftware.smack.packet.Message) outer, alongside.get());
+            }
+            return Optional.of(new Sealed(outer, keep ? UnconfirmedOutbox.keep(stores, peer, outer) : 0));
         });
         substituted.forEach(device -> events.accept(new SecurityEvent.BundleSubstituted(peer, device)));
-        return elements.isEmpty() ? Optional.empty() : Optional.of(Wire.outer(inner, elements));
+        return sealed;
     }
 
     /**
@@ -173,7 +191,8 @@ final class SessionCrypto {
      * counts the devices skipped because the contact's trust does not allow sending to them, {@code substituted} the
      * bundles refused because they are not signed by the account key pinned for the peer.
      */
-    record FirstMessages(Stanza outer, List<Long> devices, List<String> skipped, int unapproved, int substituted) {
+    record FirstMessages(Stanza outer, long keptId, List<Long> devices, List<String> skipped, int unapproved,
+            int substituted) {
     }
 
     /**
@@ -182,7 +201,7 @@ final class SessionCrypto {
      * The stanza leaves the store's outbound queue ({@code durableId}) in the same transaction, if any was sent.
      */
     FirstMessages encryptFirstMessages(Stanza inner, EntityFullJid self, Map<Long, byte[]> bundles,
-            long durableId) throws EnvelopeException {
+            long durableId, boolean keep) throws EnvelopeException {
         byte[] envelope = codec.seal(inner, self);
         BareJid peer = inner.getTo().asBareJid();
         byte[] ad = Wire.associatedData(self.asBareJid(), peer, Wire.kindAndType(inner));
@@ -192,6 +211,8 @@ final class SessionCrypto {
         List<String> skipped = new ArrayList<>();
         int[] unapproved = {0};
         int[] substituted = {0};
+        long[] keptId = {0};
+        Stanza[] outer = {null};
         List<SottoEncrypted> elements = account.store().transact(stores -> {
             List<SottoEncrypted> out = new ArrayList<>();
             Optional<ContactTrust> trust = TrustRecords.load(stores, peer, account.clock());
@@ -244,13 +265,18 @@ final class SessionCrypto {
                 out.add(new SottoEncrypted(SottoEncrypted.Kind.FIRST_MESSAGE, first.message()));
                 devices.add(entry.getKey());
             }
+            keptId[0] = 0;
+            outer[0] = null;
             if (!out.isEmpty()) {
                 SendQueue.remove(stores, peer, durableId);
+                outer[0] = Wire.outer(inner, out);
+                if (keep) {
+                    keptId[0] = UnconfirmedOutbox.keep(stores, peer, outer[0]);
+                }
             }
             return out;
         });
-        return new FirstMessages(elements.isEmpty() ? null : Wire.outer(inner, elements), devices, skipped,
-                unapproved[0], substituted[0]);
+        return new FirstMessages(outer[0], keptId[0], devices, skipped, unapproved[0], substituted[0]);
     }
 
     static String idOf(Stanza stanza) {

@@ -57,6 +57,7 @@ final class SessionDriver {
     private final Consumer<SecurityEvent> events;
     private final Consumer<DecryptedStanza> stanzas;
     private final SendQueue queue;
+    private final UnconfirmedOutbox outbox;
     private final Map<BareJid, Establishing> establishing = new HashMap<>();
     private final Map<String, CompletableFuture<IQ>> pendingIqs = new HashMap<>();
     private final Map<Jid, Long> deviceAt = new HashMap<>();
@@ -81,6 +82,12 @@ final class SessionDriver {
         this.events = events;
         this.stanzas = stanzas;
         this.queue = new SendQueue(account, events);
+        this.outbox = new UnconfirmedOutbox(account, connection, worker, events);
+    }
+
+    /** Before the worker stops: waits briefly for the server's acknowledgements, stops listening for them. */
+    void close() {
+        outbox.close();
     }
 
     BundleMaintenance bundles() {
@@ -150,6 +157,7 @@ final class SessionDriver {
 
     /** After a login: stanzas an earlier run (or connection) left waiting are sent, or their sessions started. */
     void redrive() {
+        outbox.afterLogin();   // encrypted before anything still waiting: kept copies go out first, in order
         queue.restore();
         for (BareJid peer : queue.peers()) {
             if (establishing.containsKey(peer) || held(peer, Optional.empty())) {
@@ -171,21 +179,22 @@ final class SessionDriver {
             return;
         }
         try {
-            Optional<Stanza> outer = crypto.encryptForSessions(pending.stanza(), self(),
-                    Optional.ofNullable(deviceAt.get(pending.stanza().getTo())), pending.durableId());
+            Optional<SessionCrypto.Sealed> outer = crypto.encryptForSessions(pending.stanza(), self(),
+                    Optional.ofNullable(deviceAt.get(pending.stanza().getTo())), pending.durableId(), Optional.empty(),
+                    outbox.keepNow(pending.stanza()));
             if (outer.isEmpty()) {
                 queue.putBack(peer, pending);
                 establish(peer, pending.stanza().getTo());
                 return;
             }
-            transmit(outer.get(), pending);
+            transmit(outer.get().outer(), outer.get().keptId(), pending);
         } catch (EnvelopeException e) {
             queue.fail(peer, pending, SendFailure.UNSUPPORTED_STANZA, e.getMessage());
         }
     }
 
     @SuppressWarnings("unchecked")
-    private void transmit(Stanza outer, Pending pending) {
+    private void transmit(Stanza outer, long keptId, Pending pending) {
         try {
             if (pending.stanza() instanceof IQ && isRequest((IQ) pending.stanza())) {
                 CompletableFuture<IQ> answer = (CompletableFuture<IQ>) pending.sent();
@@ -198,9 +207,13 @@ final class SessionDriver {
                     }
                 }, connection.getReplyTimeout(), TimeUnit.MILLISECONDS);
                 connection.sendStanza(outer);
-            } else {
-                connection.sendStanza(outer);
+            } else if (outbox.send(outer, keptId)) {
                 pending.sent().complete(null);
+            } else {
+                String detail = "not connected; kept encrypted, sent after the next login";
+                events.accept(new SecurityEvent.SendFailed(outer.getTo().asBareJid(), SessionCrypto.idOf(outer),
+                        SendFailure.CONNECTION, detail, true));
+                pending.sent().completeExceptionally(new SottoSendException(SendFailure.CONNECTION, detail, true));
             }
         } catch (SmackException.NotConnectedException | InterruptedException e) {
             queue.fail(pending.stanza().getTo().asBareJid(), pending, SendFailure.CONNECTION,
@@ -318,7 +331,7 @@ final class SessionDriver {
         }
         try {
             SessionCrypto.FirstMessages sent = crypto.encryptFirstMessages(first.stanza(), self(), bundles,
-                    first.durableId());
+                    first.durableId(), outbox.keepNow(first.stanza()));
             if (sent.outer() == null && sent.unapproved() > 0) {
                 queue.putBack(peer, first);
                 queue.holdAll(peer, SendFailure.DEVICE_NOT_APPROVED, "no device of " + peer + " that you approved "
@@ -341,7 +354,7 @@ final class SessionDriver {
                 events.accept(new SecurityEvent.SessionEstablished(peer, device, SessionOrigin.OFFLINE_FIRST_MESSAGE,
                         Optional.empty()));
             }
-            transmit(sent.outer(), first);
+            transmit(sent.outer(), sent.keptId(), first);
         } catch (EnvelopeException e) {
             queue.fail(peer, first, SendFailure.UNSUPPORTED_STANZA, e.getMessage());
         }
@@ -490,9 +503,10 @@ final class SessionDriver {
         if (first != null && (first.stanza() instanceof Message || last.isEmpty())) {
             queue.poll(peer);
             try {
-                Stanza outerFirst = crypto.encryptForSessions(first.stanza(), self(), Optional.of(done.deviceId()),
-                        first.durableId()).orElseThrow();
-                transmit(last.isPresent() ? Wire.withElement((Message) outerFirst, last.get()) : outerFirst, first);
+                SessionCrypto.Sealed outerFirst = crypto.encryptForSessions(first.stanza(), self(),
+                        Optional.of(done.deviceId()), first.durableId(), last, outbox.keepNow(first.stanza()))
+                        .orElseThrow();
+                transmit(outerFirst.outer(), outerFirst.keptId(), first);
                 flush(peer);
                 return;
             } catch (EnvelopeException e) {

@@ -57,7 +57,9 @@ import org.jxmpp.jid.impl.JidCreate;
  * <p>Nothing goes out in plaintext: {@link #send} encrypts or queues until a session exists, and fails the returned
  * future with a {@link SottoSendException} (and a {@link SecurityEvent.SendFailed}) when none can be made. Queued
  * messages and presences are kept in the store until the transaction that encrypts them, so they survive a restart:
- * the next manager with the same account sends them after login. Every
+ * the next manager with the same account sends them after login. Once encrypted, a message or presence is kept (its
+ * ciphertext only) until the server acknowledges it (XEP-0198 stream management), and sent again, unchanged, by the
+ * next manager if the process died before. Every
  * protocol operation runs on one worker thread per connection, one store transaction each; listeners are called on
  * that thread.
  */
@@ -212,6 +214,8 @@ public final class SottoManager extends Manager {
      * Stops Sotto on this connection: no more stanzas are received or sent through it, and its worker ends. Stanzas
      * still waiting for a session stay in the store and are sent by the next manager enabled with the same account
      * (after a restart); their futures here never complete. Encrypted stanzas arriving afterwards are left to Smack.
+     * It first waits up to 2 s for the server to acknowledge what was sent (stream management), so that the next
+     * run has no kept copy to send again; call it before disconnecting.
      */
     public void disable() {
         XMPPConnection connection = connection();
@@ -225,6 +229,15 @@ public final class SottoManager extends Manager {
         connection.removeStanzaSendingListener(initialPresence);
         connection.removeConnectionListener(onLogin);
         SottoTransportManager.getInstanceFor(connection).clearEncryptedIqHandler();
+        try {
+            // What the worker still has to do runs first; then it waits briefly for the server's acknowledgements.
+            worker.submit(driver::close).get(UnconfirmedOutbox.ACK_WAIT_ON_CLOSE.toMillis() + 3000,
+                    TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException | java.util.concurrent.RejectedExecutionException e) {
+            // A busy, failed or stopped worker: the kept copies stay in the store and the next run sends them.
+        }
         worker.shutdownNow();
     }
 
@@ -260,6 +273,14 @@ public final class SottoManager extends Manager {
         }
         emit(new SecurityEvent.UndecryptableStanza(peer, sender, null, SecurityEvent.UndecryptableReason.MALFORMED,
                 String.valueOf(cause.getMessage())));
+    }
+
+    /**
+     * Whether an entry of the store's outbound queue is an encrypted copy kept until the server acknowledged it (it
+     * was sent; the manager sends it again after a restart if no acknowledgement came), not a stanza still to send.
+     */
+    public static boolean isUnacknowledgedCopy(byte[] queueRecord) {
+        return UnconfirmedOutbox.isKeptCopy(queueRecord);
     }
 
     public SottoAccount account() {

@@ -135,6 +135,11 @@ class ClientKillIT {
                 long replaced = Files.readAllLines(dir.resolve("events.txt")).stream()
                         .filter(l -> l.startsWith("SessionEstablished[") || l.startsWith("SessionHealed[")).count() - 1;
                 System.out.printf("client kills: sessions replaced by a new handshake: %d%n", replaced);
+                // A copy bob sent again after a restart that alice already had: dropped by her ratchet, reported.
+                System.out.printf("client kills: duplicates reported to alice (bob's resent copies she had): %d, "
+                        + "to bob: %d%n", eventLines(alice).stream().filter(l -> l.contains("reason=DUPLICATE"))
+                        .count(), Files.readAllLines(dir.resolve("events.txt")).stream()
+                        .filter(l -> l.contains("reason=DUPLICATE")).count());
                 toBob.assertNoDuplicates("alice to bob");
                 toAlice.assertNoDuplicates("bob to alice");
                 if (STRICT) {

@@ -52,7 +52,14 @@ final class SottoParty implements SottoListener {
         return this;
     }
 
+    /**
+     * Stops as an application does: Sotto first (it waits briefly for the server to acknowledge what was sent, so a
+     * later run with this account has nothing to send again), then the connection.
+     */
     void disconnect() {
+        if (manager != null) {
+            manager.disable();
+        }
         if (connection != null) {
             connection.disconnect();
         }
