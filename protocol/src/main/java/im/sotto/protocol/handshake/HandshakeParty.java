@@ -141,8 +141,9 @@ abstract class HandshakeParty {
      */
     static RetainedSecrets nextRetainedSecrets(SessionSeed seed, Optional<RetainedSecrets> held,
             ContinuityProofs.Evidence learned) {
-        return held.map(rs -> rs.next(seed.retainedSecret(), learned.freshConfirmed(), learned.proven(),
-                learned.floor())).orElseGet(() -> RetainedSecrets.first(seed.retainedSecret(), learned.freshConfirmed()));
+        SecretBytes fresh = seed.retainedSecret();
+        return held.map(rs -> rs.next(fresh, learned.freshConfirmed(), learned.proven(), learned.floor()))
+                .orElseGet(() -> RetainedSecrets.first(fresh, learned.freshConfirmed()));
     }
 
     /** The secret at {@code index} of what this side holds (a matched one, to mix into the keys). */
