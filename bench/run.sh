@@ -7,9 +7,13 @@
 #   bench/run.sh --quick   1 fork, 3 × 1 s warm-up, 3 × 1 s measured, without the cost breakdown (under 5 min)
 #
 # Then chat throughput through a throwaway Prosody on loopback (scripts/xmpp-servers.sh, which installs Prosody and
-# ejabberd from Debian when missing and so needs root the first time), plaintext against Sotto, same clients.
-# SKIP_PROSODY=1 leaves it out. Extra arguments go to JMH. JMH_SETTINGS replaces the run lengths; BENCH_PATTERN the benchmark pattern. Set
-# JAVA_HOME to try another JDK. Only ratios within one run mean anything: the machine is small and shared.
+# ejabberd from Debian when missing and so needs root the first time), plaintext against Sotto, same clients, with the
+# pipe kept full (a sliding window of messages in flight, swept up to the whole round) and TCP_NODELAY on the clients
+# and in Prosody (run without its message archive, see scripts/xmpp-servers.sh); it also records the CPU the client
+# JVM, Prosody and the rest of the machine used (ProsodyThroughput). SKIP_PROSODY=1 leaves it out; SKIP_JMH=1 runs
+# only the wire figures and Prosody; PROSODY_ARGS replaces its options. Extra arguments go to JMH. JMH_SETTINGS
+# replaces the run lengths; BENCH_PATTERN the benchmark pattern. Set JAVA_HOME to try another JDK. Only ratios within
+# one run mean anything: the machine is small and shared.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -27,14 +31,13 @@ cp="bench/target/classes:$(cat bench/target/benchmark.classpath)"
 if $quick; then
   default_settings="-f 1 -wi 3 -i 3 -w 1s -r 1s"
   default_pattern="sidebyside.SideBySideBenchmark"
-  prosody_messages=1000
-  prosody_rounds=3
+  prosody_args="--messages 1000 --rounds 3 --warmup 3 --bodies 200 --windows 16,all"
 else
   default_settings="-f 2 -wi 5 -i 4 -w 2s -r 2s"
   default_pattern="sidebyside.(SideBySideBenchmark|SottoCostBenchmark)"
-  prosody_messages=3000
-  prosody_rounds=5
+  prosody_args="--messages 3000 --rounds 5 --warmup 3 --bodies 200,1000,3000 --windows 1,4,16,64,all"
 fi
+read -r -a prosody_options <<< "${PROSODY_ARGS:-$prosody_args}"
 read -r -a settings <<< "${JMH_SETTINGS:-$default_settings}"
 pattern="${BENCH_PATTERN:-$default_pattern}"
 
@@ -51,17 +54,24 @@ base="bench/results/side-by-side-$stamp"
   "$java_cmd" -version 2>&1
 } > "$base-machine.txt"
 
-"$java_cmd" -cp "$cp" org.openjdk.jmh.Main "$pattern" "${settings[@]}" -prof gc \
-  -rf json -rff "$base.json" "$@" > "$base.txt"
+if [[ -z "${SKIP_JMH:-}" ]]; then
+  "$java_cmd" -cp "$cp" org.openjdk.jmh.Main "$pattern" "${settings[@]}" -prof gc \
+    -rf json -rff "$base.json" "$@" > "$base.txt"
+else
+  echo "[]" > "$base.json"
+fi
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)" >> "$base-machine.txt"
 "$java_cmd" -cp "$cp" im.sotto.bench.sidebyside.WireFigures > "$base-wire.tsv"
 
 if [[ -z "${SKIP_PROSODY:-}" ]]; then
   servers_dir="$(mktemp -d)"
   trap 'bash scripts/xmpp-servers.sh stop "$servers_dir" >/dev/null 2>&1 || true' EXIT
-  if bash scripts/xmpp-servers.sh start "$servers_dir" > "$base-servers.log" 2>&1; then
+  if SOTTO_PROSODY_NODELAY=1 SOTTO_PROSODY_NO_MAM=1 bash scripts/xmpp-servers.sh start "$servers_dir" prosody \
+    > "$base-servers.log" 2>&1; then
+    echo "load average before Prosody: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)" \
+      >> "$base-machine.txt"
     "$java_cmd" -cp "$cp" im.sotto.bench.prosody.ProsodyThroughput "$servers_dir/servers.properties" \
-      "$prosody_messages" "$prosody_rounds" >> "$base-wire.tsv" 2>> "$base-servers.log" \
+      "${prosody_options[@]}" >> "$base-wire.tsv" 2>> "$base-servers.log" \
       || echo "Prosody throughput failed; see $base-servers.log" >&2
   else
     echo "Prosody not measured: the servers did not start; see $base-servers.log" >&2

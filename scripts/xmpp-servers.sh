@@ -16,6 +16,13 @@
 # domain made for this run (openssl, installed from Debian if missing); servers.properties then names the certificate
 # as PROSODY_CERT (PEM) so a client can trust exactly that one. Without it (the default) Prosody speaks plaintext.
 #
+# With SOTTO_PROSODY_NODELAY=1, Prosody turns Nagle's algorithm off on its sockets (TCP_NODELAY; in Prosody 0.12's
+# epoll backend the setting is network_settings.nagle, not tcp_nodelay) and servers.properties says
+# PROSODY_NODELAY=true; the benchmarks use it so that the clients and the server send segments alike. With
+# SOTTO_PROSODY_NO_MAM=1 Prosody runs without mod_mam: the benchmarks measure the messages, not the archive (with the
+# file storage used before, the archive could not keep up with a stream of thousands of messages at all; Prosody now
+# keeps its data in SQLite).
+#
 # Nothing outside DIR is written (apart from the Debian packages): the servers' data, logs, pid files and
 # the Erlang cookie all live in DIR, so several copies can run side by side and leave nothing behind.
 set -euo pipefail
@@ -32,6 +39,8 @@ install_if_missing() {
   local missing=()
   want prosody && ! command -v prosody >/dev/null 2>&1 && missing+=(prosody)
   want ejabberd && ! command -v ejabberdctl >/dev/null 2>&1 && missing+=(ejabberd)
+  # Prosody's SQLite storage: its file storage cannot keep a message archive (mod_mam) up with a stream of messages.
+  want prosody && ! dpkg -s lua-dbi-sqlite3 >/dev/null 2>&1 && missing+=(lua-dbi-sqlite3)
   prosody_tls && ! command -v openssl >/dev/null 2>&1 && missing+=(openssl)
   [ ${#missing[@]} -eq 0 ] && return
   [ "$(id -u)" -eq 0 ] || die "missing ${missing[*]} and not root: install them with apt-get"
@@ -92,7 +101,7 @@ make_prosody_certificate() { # certs-dir
 }
 
 start_prosody() {
-  local d="$DIR/prosody" port tls_modules= require_tls=false
+  local d="$DIR/prosody" port tls_modules= require_tls=false network=
   port=$(free_port)
   mkdir -p "$d/data" "$d/certs"
   if prosody_tls; then
@@ -100,6 +109,9 @@ start_prosody() {
     tls_modules='"tls", '
     require_tls=true
   fi
+  [ "${SOTTO_PROSODY_NODELAY:-0}" = 1 ] && network='network_settings = { nagle = false }'
+  local mam='"mam", '
+  [ "${SOTTO_PROSODY_NO_MAM:-0}" = 1 ] && mam=
   cat > "$d/prosody.cfg.lua" <<EOF
 -- Throwaway test server: loopback only; plaintext allowed unless SOTTO_PROSODY_TLS=1, as nothing leaves this machine.
 run_as_root = true
@@ -107,7 +119,7 @@ daemonize = false
 pidfile = "$d/prosody.pid"
 data_path = "$d/data"
 certificates = "$d/certs"
-log = { { levels = { min = "info" }, to = "file", filename = "$d/prosody.log" } }
+log = { { levels = { min = "${SOTTO_PROSODY_LOG_LEVEL:-info}" }, to = "file", filename = "$d/prosody.log" } }
 interfaces = { "127.0.0.1" }
 local_interfaces = { "127.0.0.1" }
 c2s_ports = { $port }
@@ -119,10 +131,12 @@ https_ports = { }
 c2s_require_encryption = $require_tls
 allow_unencrypted_plain_auth = true
 authentication = "internal_hashed"
-storage = "internal"
-modules_enabled = { $tls_modules"roster", "saslauth", "disco", "pep", "offline", "mam", "ping", "posix" }
+storage = "sql"
+sql = { driver = "SQLite3", database = "prosody.sqlite" }
+modules_enabled = { $tls_modules"roster", "saslauth", "disco", "pep", "offline", $mam"ping", "posix" }
 modules_disabled = { "s2s" }
 plugin_paths = { }
+$network
 Component = nil
 VirtualHost "$PROSODY_DOMAIN"
 EOF
@@ -136,7 +150,8 @@ EOF
   echo $! > "$d/launcher.pid"
   wait_for_port prosody "$port" "$d/prosody.log" "$!" || return 1
   { echo "PROSODY_HOST=127.0.0.1"; echo "PROSODY_PORT=$port"; echo "PROSODY_DOMAIN=$PROSODY_DOMAIN"
-    echo "PROSODY_LOG=$d/prosody.log"
+    echo "PROSODY_LOG=$d/prosody.log"; echo "PROSODY_PID_FILE=$d/launcher.pid"
+    echo "PROSODY_NODELAY=$([ -n "$network" ] && echo true || echo false)"
     if prosody_tls; then echo "PROSODY_CERT=$d/certs/$PROSODY_DOMAIN.crt"; fi; } >> "$DIR/.props"
 }
 
@@ -252,7 +267,7 @@ stop() {
     sleep 0.1
   done
   for f in "${pids[@]}"; do signal_pid_file KILL "$f"; done
-  rm -rf "$DIR"
+  if [ -n "${SOTTO_KEEP_SERVER_LOGS:-}" ]; then cp "$DIR/prosody/prosody.log" "$SOTTO_KEEP_SERVER_LOGS" 2>/dev/null; fi; rm -rf "$DIR"
 }
 
 restart_prosody() {

@@ -9,7 +9,6 @@ import java.util.concurrent.TimeUnit;
 
 import im.sotto.xmpp.SessionSummary;
 
-import org.jivesoftware.smack.ConnectionListener;
 import org.jxmpp.jid.EntityBareJid;
 
 import picocli.CommandLine.Command;
@@ -18,9 +17,11 @@ import picocli.CommandLine.Parameters;
 
 /** {@code sotto chat JID}: an interactive, end-to-end encrypted conversation. */
 @Command(name = "chat", mixinStandardHelpOptions = true, description = {"An interactive conversation with JID, "
-        + "end-to-end encrypted. The bottom line shows the session (suite, online or offline), the contact's trust "
-        + "level, the SAS and what the continuity check found; messages and security events appear above what you "
-        + "type.",
+        + "end-to-end encrypted. The bottom line shows the session (suite, online or offline handshake), the "
+        + "contact's trust level, the SAS, what the continuity check found and whether the server is online; "
+        + "messages and security events appear above what you type.",
+        "When the connection drops, chat reconnects by itself (after 1 s, then twice as long each time, at most "
+        + "30 s); what you type meanwhile waits in the outbox, encrypted at rest, and goes out once it is back.",
         "Messages typed before a session exists wait, encrypted at rest, and go out encrypted once it is made: never "
         + "in plaintext. Commands: /verify (compare the SAS and record the answer), /status, /help, /quit (or "
         + "Ctrl-D). A line starting with // sends the text after the first /."})
@@ -34,6 +35,9 @@ public final class ChatCommand implements Callable<Integer> {
 
     @Mixin
     Common common;
+
+    @Mixin
+    ContactPassword contactPassword;
 
     @Parameters(paramLabel = "JID", description = "The contact, user@domain.")
     String jid;
@@ -50,27 +54,23 @@ public final class ChatCommand implements Callable<Integer> {
         try (Accounts.Opened opened = Accounts.open(common, entry);
              ChatScreen screen = ChatScreen.open()) {
             ChatEvents events = new ChatEvents(peer, screen, actions);
-            try (Online online = Online.connect(common, opened, events, System.err);
+            try (Online online = Online.connect(common, opened, events, System.err,
+                    m -> contactPassword.applyTo(m, peer, System.err));
                  PeerRendezvous meeting = PeerRendezvous.start(online, peer, "chatting")) {
                 ChatStatus status = new ChatStatus(online.manager, peer);
                 ChatOutgoing[] outgoing = new ChatOutgoing[1];
                 Runnable refresh = () -> screen.status(status.line(outgoing[0].queued()));
                 outgoing[0] = new ChatOutgoing(online, peer, screen, actions, refresh);
                 events.connected(status, outgoing[0], meeting, refresh);
-                online.connection.addConnectionListener(new ConnectionListener() {
-                    @Override
-                    public void connectionClosedOnError(Exception e) {
-                        status.offline();
-                        screen.alert("! the connection to the server was lost: " + Connector.rootMessage(e)
-                                + "; what you type now waits until sotto chat runs again");
-                        actions.execute(refresh);
-                    }
-                });
-                actions.execute(refresh);
-                outgoing[0].flushOutbox();
-                screen.print("Chatting with " + peer + " as " + online.connection.getUser() + "; /help lists the "
-                        + "commands.");
-                return converse(new Conversation(online, peer, screen, status, outgoing[0], events, actions, refresh));
+                try (Reconnector reconnector = Reconnector.watch(online.connection, new ChatReconnection(online,
+                        screen, status, outgoing[0], meeting, actions, refresh))) {
+                    actions.execute(refresh);
+                    outgoing[0].flushOutbox();
+                    screen.print("Chatting with " + peer + " as " + online.connection.getUser() + "; /help lists the "
+                            + "commands.");
+                    return converse(new Conversation(online, peer, screen, status, outgoing[0], events, actions,
+                            refresh));
+                }
             }
         } finally {
             actions.shutdownNow();

@@ -30,6 +30,7 @@ final class ChatOutgoing {
     private final Runnable statusChanged;
     private final Set<String> ours = ConcurrentHashMap.newKeySet();
     private final AtomicInteger waiting = new AtomicInteger();
+    private volatile boolean offline;
 
     ChatOutgoing(Online online, EntityBareJid peer, ChatScreen screen, Executor actions, Runnable statusChanged) {
         this.online = online;
@@ -49,6 +50,11 @@ final class ChatOutgoing {
         return ours.contains(stanzaId);
     }
 
+    /** While the server is unreachable what is typed goes to the outbox (encrypted at rest), in order. */
+    void offline(boolean unreachable) {
+        offline = unreachable;
+    }
+
     void type(String body) {
         actions.execute(() -> send(body));
     }
@@ -56,7 +62,17 @@ final class ChatOutgoing {
     /** A session exists now: what waits in the outbox goes out, oldest first. */
     void flushOutbox() {
         actions.execute(() -> {
-            int sent = online.flushOutbox(peer, SILENT);
+            if (offline) {
+                return;
+            }
+            int sent;
+            try {
+                sent = online.flushOutbox(peer, SILENT);
+            } catch (CliException e) {
+                // The connection dropped again: what is left stays in the outbox for the next reconnection.
+                screen.alert("! the outbox could not be sent yet: " + e.getMessage());
+                return;
+            }
             if (sent > 0) {
                 screen.print("  " + sent + " message" + (sent == 1 ? "" : "s") + " from the outbox went out "
                         + "encrypted");
@@ -66,6 +82,13 @@ final class ChatOutgoing {
     }
 
     private void send(String body) {
+        if (offline) {
+            online.enqueue(peer, body);
+            screen.print("  offline: kept in the outbox (encrypted at rest); it goes out encrypted once the server "
+                    + "is back, never in plaintext");
+            statusChanged.run();
+            return;
+        }
         int older = online.outboxSize(peer);
         if (older > 0) {
             // Older messages still cannot go out: keep the order, queue this one behind them.

@@ -11,7 +11,8 @@ import org.jxmpp.jid.EntityBareJid;
 
 /**
  * The status line of {@code sotto chat}: whether an encrypted session exists and under which suite, the peer's
- * trust level, the SAS of an online handshake, what the continuity check found, and how many messages wait.
+ * trust level, the SAS of an online handshake, what the continuity check found, how many messages wait, and whether
+ * the server is reachable (online, or offline while the chat reconnects).
  * Read from the binding each time (never from the worker thread: the manager's queries run on it).
  */
 final class ChatStatus {
@@ -20,6 +21,7 @@ final class ChatStatus {
     private volatile long lastDevice = -1;
     private volatile boolean keyChanged;
     private volatile boolean offline;
+    private volatile String reconnecting = "";
 
     ChatStatus(SottoManager manager, EntityBareJid peer) {
         this.manager = manager;
@@ -35,8 +37,19 @@ final class ChatStatus {
         keyChanged = changed;
     }
 
-    void offline() {
+    /** The server dropped the connection; {@code retry} says when the next attempt is ("" while unknown). */
+    void offline(String retry) {
         offline = true;
+        reconnecting = retry;
+    }
+
+    void online() {
+        offline = false;
+        reconnecting = "";
+    }
+
+    boolean isOffline() {
+        return offline;
     }
 
     /** The session shown: the newest one made while chatting, else the first one held. */
@@ -68,9 +81,7 @@ final class ChatStatus {
         if (queued > 0) {
             line.append(" | ").append(queued).append(" queued");
         }
-        if (offline) {
-            line.append(" | DISCONNECTED");
-        }
+        line.append(offline ? " | server OFFLINE, reconnecting" + reconnecting : " | server online");
         return line.toString();
     }
 }

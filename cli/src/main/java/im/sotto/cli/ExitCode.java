@@ -16,7 +16,7 @@ public final class ExitCode {
     public static final int STORE = 5;
     /** Not sent: no encrypted session could be made (the message stays queued, never sent in plaintext). */
     public static final int NOT_SENT = 6;
-    /** Verification failed: the SAS did not match or the peer's key changed. */
+    /** Verification failed: the SAS did not match, the peer's key changed, or the contact password did not match. */
     public static final int NOT_VERIFIED = 7;
     /** Nothing arrived in the time given ({@code listen --timeout}). */
     public static final int TIMEOUT = 8;
@@ -29,7 +29,8 @@ public final class ExitCode {
             + "  4  the server cannot be reached, or the connection is not secure enough%n"
             + "  5  the account's store cannot be opened (no such account, wrong passphrase, in use)%n"
             + "  6  not sent: no encrypted session (the message stays queued, never sent in plaintext)%n"
-            + "  7  not verified: the SAS did not match, or the peer's key changed%n"
+            + "  7  not verified: the SAS did not match, the peer's key changed, or the contact password did not "
+            + "match%n"
             + "  8  timed out waiting";
 
     private ExitCode() {

@@ -56,6 +56,12 @@ final class Online implements AutoCloseable {
 
     /** Logs in with {@code listener} attached; progress lines go to {@code progress}. */
     static Online connect(Common common, Accounts.Opened opened, SottoListener listener, PrintStream progress) {
+        return connect(common, opened, listener, progress, manager -> { });
+    }
+
+    /** Logs in as above; {@code configure} sets up the manager first (a contact password, say). */
+    static Online connect(Common common, Accounts.Opened opened, SottoListener listener, PrintStream progress,
+            java.util.function.Consumer<SottoManager> configure) {
         Accounts.Entry entry = opened.entry;
         Connector.Transport transport = transport(common, entry);
         char[] password = Secrets.password(common, entry.jid().toString());
@@ -71,6 +77,7 @@ final class Online implements AutoCloseable {
         if (listener != null) {
             manager.addListener(listener);
         }
+        configure.accept(manager);
         progress.println("Connecting to " + transport.describe() + " as " + entry.jid() + " ...");
         Connector.connectAndLogin(connection, entry.jid(), transport);
         progress.println("Logged in as " + connection.getUser() + (connection.isSecureConnection() ? " over TLS"

@@ -48,6 +48,11 @@ final class PeerRendezvous implements AutoCloseable {
         return rendezvous;
     }
 
+    /** After a reconnection: tells the peer again that we are here (its chat may have restarted meanwhile). */
+    void announce() {
+        sendPlain(peer);
+    }
+
     /** Completes with the first resource of the peer that showed up. */
     CompletableFuture<Jid> peerResource() {
         return firstResource;

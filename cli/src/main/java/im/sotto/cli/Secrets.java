@@ -28,7 +28,7 @@ final class Secrets {
                 && !System.getenv("SOTTO_PASSPHRASE").isEmpty());
     }
 
-    private static char[] obtain(Path file, String variable, String prompt, String option, boolean confirm) {
+    static char[] obtain(Path file, String variable, String prompt, String option, boolean confirm) {
         if (file != null) {
             try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
                 String line = in.readLine();

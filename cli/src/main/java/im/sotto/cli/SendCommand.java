@@ -18,6 +18,9 @@ public final class SendCommand implements Callable<Integer> {
     @Mixin
     Common common;
 
+    @Mixin
+    ContactPassword contactPassword;
+
     @Parameters(index = "0", paramLabel = "JID", description = "The recipient, user@domain.")
     String to;
 
@@ -30,7 +33,8 @@ public final class SendCommand implements Callable<Integer> {
         EntityBareJid peer = Jids.account(to);
         Accounts.Entry entry = Accounts.choose(common);
         try (Accounts.Opened opened = Accounts.open(common, entry);
-             Online online = Online.connect(common, opened, null, System.err)) {
+             Online online = Online.connect(common, opened, null, System.err,
+                     m -> contactPassword.applyTo(m, peer, System.err))) {
             String body = String.join(" ", text);
             online.flushOutbox(peer, System.err);
             int waiting = online.outboxSize(peer);

@@ -32,6 +32,9 @@ public final class VerifyCommand implements java.util.concurrent.Callable<Intege
     @Mixin
     Common common;
 
+    @Mixin
+    ContactPassword contactPassword;
+
     @Parameters(paramLabel = "JID", description = "The contact, user@domain.")
     String jid;
 
@@ -45,6 +48,7 @@ public final class VerifyCommand implements java.util.concurrent.Callable<Intege
         Accounts.Entry entry = Accounts.choose(common);
         CompletableFuture<SasCheck.Comparison> comparison = new CompletableFuture<>();
         PeerRendezvous[] rendezvous = new PeerRendezvous[1];
+        boolean[] passwordChecked = {false};
         try (Accounts.Opened opened = Accounts.open(common, entry)) {
             SottoListener listener = new SottoListener() {
                 @Override
@@ -60,7 +64,14 @@ public final class VerifyCommand implements java.util.concurrent.Callable<Intege
 
                 @Override
                 public void onEvent(SecurityEvent event) {
-                    if (event instanceof SecurityEvent.SessionEstablished s && s.peer().equals(peer)
+                    if (event instanceof SecurityEvent.SessionEstablished s && s.peer().equals(peer)) {
+                        passwordChecked[0] = s.passwordChecked();
+                    }
+                    if (passwordMismatch(event, peer)) {
+                        comparison.completeExceptionally(new CliException(ExitCode.NOT_VERIFIED, "the password "
+                                + "agreed with " + peer + " did not match: no session was made and nothing was sent "
+                                + "(one online guess spent). Agree on it again and both run sotto verify."));
+                    } else if (event instanceof SecurityEvent.SessionEstablished s && s.peer().equals(peer)
                             && s.sas().isPresent()) {
                         comparison.complete(new SasCheck.Comparison(s.sas(), Optional.empty()));
                     } else if (event instanceof SecurityEvent.KeyChanged k && k.peer().equals(peer)) {
@@ -70,13 +81,19 @@ public final class VerifyCommand implements java.util.concurrent.Callable<Intege
                     }
                 }
             };
-            try (Online connected = Online.connect(common, opened, listener, System.err);
+            try (Online connected = Online.connect(common, opened, listener, System.err,
+                    m -> contactPassword.applyTo(m, peer, System.err));
                  PeerRendezvous meeting = PeerRendezvous.start(connected, peer, "comparing the SAS")) {
                 rendezvous[0] = meeting;
                 System.err.println("Waiting for " + peer + " to run sotto verify " + entry.jid() + " ...");
                 meeting.peerResource().get(timeout, TimeUnit.SECONDS);
                 SasCheck.Comparison found = comparison.get(timeout, TimeUnit.SECONDS);
                 SasCheck.shown(peer, found).forEach(System.out::println);
+                if (contactPassword.applied()) {
+                    System.out.println(passwordChecked[0] ? "Contact password: checked, the same on both sides"
+                            : "Contact password: NOT checked: this session was made before, without it (compare the "
+                            + "SAS)");
+                }
                 boolean same = SasCheck.isYes(ask(SasCheck.question(peer, found)));
                 // Let the reply the peer may still be waiting for go out before we disconnect.
                 Thread.sleep(1000);
@@ -92,6 +109,15 @@ public final class VerifyCommand implements java.util.concurrent.Callable<Intege
             }
             throw e;
         }
+    }
+
+    /** The handshake failed on the contact password: this side's check, or its stanza refused because of it. */
+    private static boolean passwordMismatch(SecurityEvent event, EntityBareJid peer) {
+        if (event instanceof SecurityEvent.SendFailed f) {
+            return f.peer().equals(peer) && f.reason() == SecurityEvent.SendFailure.PASSWORD_MISMATCH;
+        }
+        return event instanceof SecurityEvent.UndecryptableStanza u && peer.equals(u.peer())
+                && String.valueOf(u.detail()).contains("PASSWORD_");
     }
 
     private static String ask(String question) throws IOException {

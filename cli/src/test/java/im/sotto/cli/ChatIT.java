@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -18,10 +17,8 @@ import org.jivesoftware.smack.packet.StandardExtensionElement;
 import org.jivesoftware.smack.packet.StanzaBuilder;
 import org.jivesoftware.smack.tcp.XMPPTCPConnection;
 import org.jivesoftware.smack.tcp.XMPPTCPConnectionConfiguration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.jxmpp.jid.impl.JidCreate;
 
 /**
@@ -37,31 +34,17 @@ class ChatIT {
     private static final int HEIGHT = 40;
     private static final Pattern SAS = Pattern.compile("SAS with \\S+: ([0-9A-Z]{8})");
 
-    private static Prosody prosody;
+    @RegisterExtension
+    static final PrivateServer prosody = PrivateServer.plaintext();
 
-    @TempDir
-    Path temp;
-
-    @BeforeAll
-    static void startProsody() throws Exception {
-        prosody = new Prosody();
-    }
-
-    @AfterAll
-    static void stopProsody() throws Exception {
-        if (prosody != null) {
-            prosody.close();
-        }
-    }
-
-    private Map<String, String> env(String user) {
-        return Map.of("SOTTO_HOME", temp.resolve(user).toString(), "SOTTO_PASSWORD", prosody.password(user));
-    }
-
-    private void add(String user) throws Exception {
-        CliProcess.Run run = CliProcess.run(env(user), null, 120, "account", "add", prosody.jid(user), "--server",
-                prosody.server(), "--insecure-loopback", "--no-passphrase");
-        assertEquals(0, run.exit(), run.toString());
+    /** alice and bob run sotto chat for each other in the panes named; returns once both hold a session. */
+    private static void chatEachOther(Tmux tmux, String alicePane, String bobPane) throws Exception {
+        String aliceJid = prosody.jid("alice");
+        String bobJid = prosody.jid("bob");
+        tmux.start(alicePane, WIDTH, HEIGHT, prosody.env("alice"), CliProcess.javaCommand("chat", bobJid));
+        tmux.start(bobPane, WIDTH, HEIGHT, prosody.env("bob"), CliProcess.javaCommand("chat", aliceJid));
+        tmux.await(alicePane, START, "a session", s -> statusLine(s).startsWith(bobJid + " | encrypted "));
+        tmux.await(bobPane, START, "a session", s -> statusLine(s).startsWith(aliceJid + " | encrypted "));
     }
 
     /** The status line: the bottom row of the screen. */
@@ -77,13 +60,13 @@ class ChatIT {
 
     @Test
     void twoPeopleChatVerifyAndLeave() throws Exception {
-        add("alice");
-        add("bob");
+        prosody.add("alice");
+        prosody.add("bob");
         String aliceJid = prosody.jid("alice");
         String bobJid = prosody.jid("bob");
-        try (Tmux tmux = new Tmux(temp)) {
-            tmux.start("alice", WIDTH, HEIGHT, env("alice"), CliProcess.javaCommand("chat", bobJid));
-            tmux.start("bob", WIDTH, HEIGHT, env("bob"), CliProcess.javaCommand("chat", aliceJid));
+        try (Tmux tmux = new Tmux(prosody.temp())) {
+            tmux.start("alice", WIDTH, HEIGHT, prosody.env("alice"), CliProcess.javaCommand("chat", bobJid));
+            tmux.start("bob", WIDTH, HEIGHT, prosody.env("bob"), CliProcess.javaCommand("chat", aliceJid));
 
             // Both status lines show an encrypted session, with the same SAS, before anything is typed.
             String encrypted = " | encrypted X25519_";
@@ -142,9 +125,59 @@ class ChatIT {
             assertEquals(0, tmux.awaitExit("alice", DELIVERY), tmux.screen("alice"));
             assertEquals(0, tmux.awaitExit("bob", DELIVERY), tmux.screen("bob"));
         }
-        CliProcess.Run contacts = CliProcess.run(env("alice"), null, 120, "contacts");
+        CliProcess.Run contacts = prosody.sotto(prosody.env("alice"), "contacts");
         assertTrue(contacts.out().lines().anyMatch(l -> l.startsWith(bobJid) && l.contains("VERIFIED")),
                 "the decision was recorded: " + contacts);
+    }
+
+    /**
+     * The server stops mid-conversation (as an administrator restarting it would): both chats say the connection was
+     * lost and show OFFLINE; what alice types meanwhile waits in the outbox, never on the server in plaintext; once the
+     * server is back both reconnect by themselves, the waiting message reaches bob and the conversation goes on.
+     */
+    @Test
+    void aServerRestartIsSurvivedAndWhatWasTypedMeanwhileGoesOut() throws Exception {
+        prosody.add("alice");
+        prosody.add("bob");
+        String aliceJid = prosody.jid("alice");
+        String bobJid = prosody.jid("bob");
+        try (Tmux tmux = new Tmux(prosody.temp())) {
+            chatEachOther(tmux, "alice", "bob");
+            for (String pane : List.of("alice", "bob")) {
+                assertTrue(statusLine(tmux.screen(pane)).endsWith("| server online"), tmux.screen(pane));
+            }
+
+            prosody.stop();
+            for (String pane : List.of("alice", "bob")) {
+                tmux.await(pane, DELIVERY, "the connection lost, OFFLINE", s -> s.lines().anyMatch(l -> l.startsWith(
+                        "! the connection to the server was lost (")) && statusLine(s).contains(
+                        "| server OFFLINE, reconnecting"));
+            }
+            String meanwhile = "typed while offline " + UUID.randomUUID().toString().substring(0, 8);
+            tmux.type("alice", meanwhile);
+            tmux.await("alice", DELIVERY, "the message kept in the outbox", s -> s.contains("  offline: kept in the "
+                    + "outbox (encrypted at rest)") && statusLine(s).contains("| 1 queued | server OFFLINE"));
+            assertFalse(prosody.storedData().contains(meanwhile), "nothing reached the server in plaintext");
+
+            prosody.restart();
+            for (String pane : List.of("alice", "bob")) {
+                tmux.await(pane, START, "reconnected, online", s -> s.contains("  connected again as ")
+                        && statusLine(s).endsWith("| server online"));
+            }
+            tmux.await("bob", DELIVERY, "the message typed while offline", s -> s.lines().anyMatch(l -> l.contains(
+                    aliceJid + "/") && l.contains(": " + meanwhile + "  [")));
+            tmux.await("alice", DELIVERY, "the outbox sent", s -> !statusLine(s).contains("queued"));
+            String answer = "welcome back " + UUID.randomUUID().toString().substring(0, 8);
+            tmux.type("bob", answer);
+            tmux.await("alice", DELIVERY, "bob's answer", s -> s.lines().anyMatch(l -> l.contains(bobJid + "/")
+                    && l.contains(": " + answer + "  [")));
+            assertFalse(prosody.storedData().contains(meanwhile) || prosody.storedData().contains(answer),
+                    "the server kept no plaintext");
+            tmux.type("alice", "/quit");
+            tmux.type("bob", "/quit");
+            assertEquals(0, tmux.awaitExit("alice", DELIVERY), tmux.screen("alice"));
+            assertEquals(0, tmux.awaitExit("bob", DELIVERY), tmux.screen("bob"));
+        }
     }
 
     /**
@@ -153,23 +186,23 @@ class ChatIT {
      */
     @Test
     void messagesWaitWithoutASessionNeverPlaintextAndGoOutOnceThereIsOne() throws Exception {
-        add("alice");
+        prosody.add("alice");
         String aliceJid = prosody.jid("alice");
         String carolJid = prosody.jid("carol");
         String secret = "for carol only " + UUID.randomUUID().toString().substring(0, 8);
-        try (Tmux tmux = new Tmux(temp)) {
-            tmux.start("alice", WIDTH, HEIGHT, env("alice"), CliProcess.javaCommand("chat", carolJid));
+        try (Tmux tmux = new Tmux(prosody.temp())) {
+            tmux.start("alice", WIDTH, HEIGHT, prosody.env("alice"), CliProcess.javaCommand("chat", carolJid));
             tmux.await("alice", START, "no session in the status line", s -> statusLine(s).startsWith(carolJid
                     + " | no session yet (messages wait, never sent in plaintext)"));
             tmux.type("alice", secret);
             tmux.await("alice", DELIVERY, "the message queued, with the reason", s -> s.contains(
                     "queued: no encrypted session with " + carolJid + " yet") && s.lines().anyMatch(l -> l.startsWith(
                     "! not sent to " + carolJid + ": PEER_HAS_NO_SOTTO: ") && l.contains("Never sent in plaintext."))
-                    && statusLine(s).endsWith("| 1 queued"));
+                    && statusLine(s).contains("| 1 queued"));
             assertFalse(prosody.storedData().contains(secret), "nothing reached the server in plaintext");
 
-            add("carol");
-            tmux.start("carol", WIDTH, HEIGHT, env("carol"), CliProcess.javaCommand("chat", aliceJid));
+            prosody.add("carol");
+            tmux.start("carol", WIDTH, HEIGHT, prosody.env("carol"), CliProcess.javaCommand("chat", aliceJid));
             tmux.await("carol", START, "alice's waiting message", s -> s.lines().anyMatch(l -> l.contains(aliceJid
                     + "/") && l.contains(": " + secret + "  [")));
             tmux.await("alice", DELIVERY, "the outbox sent", s -> s.contains("1 message from the outbox went out "
@@ -189,24 +222,21 @@ class ChatIT {
      */
     @Test
     void aChangedKeyIsOneLineInTheStatusAndHoldsSending() throws Exception {
-        add("alice");
-        add("bob");
+        prosody.add("alice");
+        prosody.add("bob");
         String aliceJid = prosody.jid("alice");
         String bobJid = prosody.jid("bob");
-        try (Tmux tmux = new Tmux(temp)) {
-            tmux.start("alice1", WIDTH, HEIGHT, env("alice"), CliProcess.javaCommand("chat", bobJid));
-            tmux.start("bob1", WIDTH, HEIGHT, env("bob"), CliProcess.javaCommand("chat", aliceJid));
-            tmux.await("alice1", START, "a session", s -> statusLine(s).startsWith(bobJid + " | encrypted "));
-            tmux.await("bob1", START, "a session", s -> statusLine(s).startsWith(aliceJid + " | encrypted "));
+        try (Tmux tmux = new Tmux(prosody.temp())) {
+            chatEachOther(tmux, "alice1", "bob1");
             tmux.type("alice1", "/quit");
             tmux.type("bob1", "/quit");
             assertEquals(0, tmux.awaitExit("alice1", DELIVERY), tmux.screen("alice1"));
             assertEquals(0, tmux.awaitExit("bob1", DELIVERY), tmux.screen("bob1"));
 
-            deleteTree(temp.resolve("bob"));
-            add("bob");
-            tmux.start("alice2", WIDTH, HEIGHT, env("alice"), CliProcess.javaCommand("chat", bobJid));
-            tmux.start("bob2", WIDTH, HEIGHT, env("bob"), CliProcess.javaCommand("chat", aliceJid));
+            PrivateServer.deleteTree(prosody.temp().resolve("bob"));
+            prosody.add("bob");
+            tmux.start("alice2", WIDTH, HEIGHT, prosody.env("alice"), CliProcess.javaCommand("chat", bobJid));
+            tmux.start("bob2", WIDTH, HEIGHT, prosody.env("bob"), CliProcess.javaCommand("chat", aliceJid));
             String screen = tmux.await("alice2", START, "the key change", s -> statusLine(s).contains("| KEY CHANGED"));
             assertTrue(screen.lines().anyMatch(l -> l.contains("! " + bobJid + " presented a NEW account key: ")
                     && l.contains("sending held until you accept it")), screen);
@@ -233,10 +263,10 @@ class ChatIT {
      */
     @Test
     void anUndecryptableStanzaIsOneLineWithItsTypedReason() throws Exception {
-        add("bob");
+        prosody.add("bob");
         String aliceJid = prosody.jid("alice");
-        try (Tmux tmux = new Tmux(temp)) {
-            tmux.start("bob", WIDTH, HEIGHT, env("bob"), CliProcess.javaCommand("chat", aliceJid));
+        try (Tmux tmux = new Tmux(prosody.temp())) {
+            tmux.start("bob", WIDTH, HEIGHT, prosody.env("bob"), CliProcess.javaCommand("chat", aliceJid));
             tmux.await("bob", START, "the chat ready", s -> s.contains("Chatting with " + aliceJid)
                     && statusLine(s).startsWith(aliceJid + " | "));
             XMPPTCPConnection injector = new XMPPTCPConnection(XMPPTCPConnectionConfiguration.builder()
@@ -261,14 +291,6 @@ class ChatIT {
                     "nothing came of it: " + tmux.screen("bob"));
             tmux.type("bob", "/quit");
             assertEquals(0, tmux.awaitExit("bob", DELIVERY), tmux.screen("bob"));
-        }
-    }
-
-    private static void deleteTree(Path root) throws java.io.IOException {
-        try (java.util.stream.Stream<Path> files = java.nio.file.Files.walk(root)) {
-            for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                java.nio.file.Files.delete(p);
-            }
         }
     }
 

@@ -6,83 +6,39 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.ServerSocket;
 import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Transcripts of the commands against a real Prosody, run as separate processes the way a user or a script runs
  * them: secrets from the environment, each account in its own --home, plaintext only on loopback.
  */
 class CommandsIT {
-    private static Prosody prosody;
+    @RegisterExtension
+    static final PrivateServer prosody = PrivateServer.plaintext();
 
-    @TempDir
-    Path temp;
-
-    @BeforeAll
-    static void startProsody() throws Exception {
-        prosody = new Prosody();
-    }
-
-    @AfterAll
-    static void stopProsody() throws Exception {
-        if (prosody != null) {
-            prosody.close();
-        }
-    }
-
-    /** An account's environment: its home, its password and, for passphrase stores, the passphrase. */
-    private Map<String, String> env(String user, String passphrase) {
-        Map<String, String> env = new HashMap<>();
-        env.put("SOTTO_HOME", temp.resolve(user).toString());
-        env.put("SOTTO_PASSWORD", prosody.password(user));
+    /** An account's environment; with a passphrase, its store is protected by it. */
+    private static Map<String, String> env(String user, String passphrase) {
+        Map<String, String> env = prosody.env(user);
         if (passphrase != null) {
             env.put("SOTTO_PASSPHRASE", passphrase);
         }
         return env;
     }
 
-    private CliProcess.Run sotto(Map<String, String> env, String... args) throws Exception {
-        return CliProcess.run(env, null, 120, args);
+    private static CliProcess.Run sotto(Map<String, String> env, String... args) throws Exception {
+        return prosody.sotto(env, args);
     }
 
-    private void add(String user, Map<String, String> env, String... extra) throws Exception {
-        List<String> args = new ArrayList<>(List.of("account", "add", prosody.jid(user), "--server", prosody.server(),
-                "--insecure-loopback"));
-        args.addAll(List.of(extra));
-        CliProcess.Run run = sotto(env, args.toArray(String[]::new));
-        assertEquals(0, run.exit(), run.toString());
+    private static void add(String user, Map<String, String> env, String... extra) throws Exception {
+        CliProcess.Run run = prosody.add(user, env, extra);
         assertTrue(run.out().startsWith("Added " + prosody.jid(user)), run.out());
         assertTrue(run.out().contains("Fingerprint: "), run.out());
-    }
-
-    /** A failure is one line on stderr (after progress lines), starting "sotto: ", with no stack trace. */
-    private static String oneLineError(CliProcess.Run run) {
-        List<String> errors = run.err().lines().filter(l -> l.startsWith("sotto: ")).toList();
-        assertEquals(1, errors.size(), run.toString());
-        assertFalse(run.err().contains("\tat "), "no stack trace without --debug: " + run);
-        assertFalse(run.err().contains("Exception"), run.toString());
-        return errors.get(0);
-    }
-
-    private static List<JsonNode> jsonLines(String out) throws Exception {
-        List<JsonNode> lines = new ArrayList<>();
-        ObjectMapper json = new ObjectMapper();
-        for (String line : out.lines().toList()) {
-            lines.add(json.readTree(line));
-        }
-        return lines;
     }
 
     @Test
@@ -91,8 +47,8 @@ class CommandsIT {
         Map<String, String> bob = env("bob", "correct horse battery");
         add("alice", alice, "--no-passphrase");
         add("bob", bob);
-        assertTrue(Files.isRegularFile(temp.resolve("bob").resolve(prosody.jid("bob")).resolve("store.db")));
-        assertFalse(Files.exists(temp.resolve("bob").resolve(prosody.jid("bob")).resolve("store.key")),
+        assertTrue(Files.isRegularFile(prosody.temp().resolve("bob").resolve(prosody.jid("bob")).resolve("store.db")));
+        assertFalse(Files.exists(prosody.temp().resolve("bob").resolve(prosody.jid("bob")).resolve("store.key")),
                 "a passphrase store has no key file");
 
         CliProcess.Run status = sotto(alice, "status");
@@ -107,7 +63,7 @@ class CommandsIT {
 
         CliProcess.Run listened = sotto(bob, "listen", "--json", "--count", "1", "--timeout", "30");
         assertEquals(0, listened.exit(), listened.toString());
-        List<JsonNode> events = jsonLines(listened.out());
+        List<JsonNode> events = PrivateServer.jsonLines(listened.out());
         assertEquals("ready", events.get(0).get("event").asText());
         JsonNode message = events.stream().filter(e -> e.get("event").asText().equals("message")).findFirst()
                 .orElseThrow(() -> new AssertionError(listened.toString()));
@@ -144,7 +100,7 @@ class CommandsIT {
         alice.put("SOTTO_PASSWORD", "not-the-password");
         CliProcess.Run run = sotto(alice, "status");
         assertEquals(ExitCode.AUTH, run.exit(), run.toString());
-        String error = oneLineError(run);
+        String error = CliProcess.oneLineError(run);
         assertTrue(error.contains("the server refused the password"), error);
         assertTrue(error.contains("SOTTO_PASSWORD or --password-file"), error);
         assertFalse(run.err().contains("not-the-password") || run.out().contains("not-the-password"));
@@ -157,7 +113,7 @@ class CommandsIT {
         bob.put("SOTTO_PASSPHRASE", "the wrong one");
         CliProcess.Run run = sotto(bob, "contacts");
         assertEquals(ExitCode.STORE, run.exit(), run.toString());
-        assertTrue(oneLineError(run).contains("wrong passphrase"), run.toString());
+        assertTrue(CliProcess.oneLineError(run).contains("wrong passphrase"), run.toString());
     }
 
     @Test
@@ -170,7 +126,7 @@ class CommandsIT {
         }
         CliProcess.Run run = sotto(alice, "send", "--server", "127.0.0.1:" + closedPort, prosody.jid("bob"), "hi");
         assertEquals(ExitCode.CONNECTION, run.exit(), run.toString());
-        String error = oneLineError(run);
+        String error = CliProcess.oneLineError(run);
         assertTrue(error.contains("connection refused") && error.contains("is the server running?"), error);
     }
 
@@ -179,7 +135,7 @@ class CommandsIT {
         CliProcess.Run run = sotto(env("alice", null), "account", "add", prosody.jid("alice"), "--no-passphrase",
                 "--server", "192.0.2.1:5222", "--insecure-loopback");
         assertEquals(ExitCode.USAGE, run.exit(), run.toString());
-        assertTrue(oneLineError(run).contains("--insecure-loopback refused"), run.toString());
+        assertTrue(CliProcess.oneLineError(run).contains("--insecure-loopback refused"), run.toString());
     }
 
     /**
@@ -193,7 +149,7 @@ class CommandsIT {
         add("alice", alice, "--no-passphrase");
         CliProcess.Run first = sotto(alice, "send", prosody.jid("carol"), "first", "secret", "for", "carol");
         assertEquals(ExitCode.NOT_SENT, first.exit(), first.toString());
-        String error = oneLineError(first);
+        String error = CliProcess.oneLineError(first);
         assertTrue(error.contains("no Sotto device") && error.contains("kept in the outbox")
                 && error.contains("Nothing was sent in plaintext"), error);
         assertFalse(prosody.storedData().contains("first secret for carol"), "nothing reached the server");
@@ -205,7 +161,7 @@ class CommandsIT {
 
         CliProcess.Run listened = sotto(carol, "listen", "--json", "--count", "2", "--timeout", "30");
         assertEquals(0, listened.exit(), listened.toString());
-        List<String> bodies = jsonLines(listened.out()).stream().filter(e -> e.get("event").asText().equals("message"))
+        List<String> bodies = PrivateServer.jsonLines(listened.out()).stream().filter(e -> e.get("event").asText().equals("message"))
                 .map(e -> e.get("body").asText()).toList();
         assertEquals(List.of("first secret for carol", "second secret"), bodies);
         assertFalse(prosody.storedData().contains("secret for carol"), "the server kept no plaintext");
@@ -218,12 +174,10 @@ class CommandsIT {
         Map<String, String> bob = env("bob", null);
         add("alice", alice, "--no-passphrase");
         add("bob", bob, "--no-passphrase");
-        CliProcess.Started aliceVerify = CliProcess.start(alice, "verify", prosody.jid("bob"), "--timeout", "40");
-        CliProcess.Started bobVerify = CliProcess.start(bob, "verify", prosody.jid("alice"), "--timeout", "40");
-        aliceVerify.answer("yes");
-        bobVerify.answer("no");
-        CliProcess.Run aliceRun = aliceVerify.finish(90);
-        CliProcess.Run bobRun = bobVerify.finish(90);
+        List<CliProcess.Run> runs = prosody.verifyEachOther(new PrivateServer.Verifier(alice, "bob", "yes"),
+                new PrivateServer.Verifier(bob, "alice", "no"));
+        CliProcess.Run aliceRun = runs.get(0);
+        CliProcess.Run bobRun = runs.get(1);
         String aliceSas = aliceRun.out().replaceAll("(?s).*SAS with \\S+: (\\w{8}).*", "$1");
         String bobSas = bobRun.out().replaceAll("(?s).*SAS with \\S+: (\\w{8}).*", "$1");
         assertTrue(aliceSas.matches("[0-9A-Z]{8}"), aliceRun.toString());
@@ -232,7 +186,7 @@ class CommandsIT {
         assertEquals(0, aliceRun.exit(), aliceRun.toString());
         assertTrue(aliceRun.out().contains(prosody.jid("bob") + " is now VERIFIED"), aliceRun.out());
         assertEquals(ExitCode.NOT_VERIFIED, bobRun.exit(), bobRun.toString());
-        assertTrue(oneLineError(bobRun).contains("NOT verified"), bobRun.toString());
+        assertTrue(CliProcess.oneLineError(bobRun).contains("NOT verified"), bobRun.toString());
 
         CliProcess.Run aliceContacts = sotto(alice, "contacts");
         assertTrue(aliceContacts.out().lines().anyMatch(l -> l.startsWith(prosody.jid("bob"))

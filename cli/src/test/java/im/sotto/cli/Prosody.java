@@ -76,6 +76,22 @@ final class Prosody implements AutoCloseable {
         return all.toString();
     }
 
+    /** Stops Prosody (SIGTERM, as an administrator would), keeping its data; {@link #restart} starts it again. */
+    void stop() throws Exception {
+        long pid = Long.parseLong(Files.readString(directory.resolve("prosody").resolve("launcher.pid")).strip());
+        ProcessHandle process = ProcessHandle.of(pid).orElse(null);
+        if (process == null) {
+            return;
+        }
+        process.destroy();
+        process.onExit().get(30, TimeUnit.SECONDS);
+    }
+
+    /** Starts Prosody again on the same port with the same data (stopping it first if it still runs). */
+    void restart() throws Exception {
+        run("restart", directory.toString(), "prosody");
+    }
+
     private void run(String... args) throws Exception {
         String[] command = new String[args.length + 2];
         command[0] = "bash";

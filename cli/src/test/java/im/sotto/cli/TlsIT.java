@@ -6,15 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The commands against a Prosody that requires TLS with a self-signed certificate, as a small private server on the
@@ -22,38 +19,13 @@ import org.junit.jupiter.api.io.TempDir;
  * is really on (Prosody logs the encrypted stream). Plaintext is never a fallback.
  */
 class TlsIT {
-    private static Prosody prosody;
-
-    @TempDir
-    Path temp;
-
-    @BeforeAll
-    static void startProsody() throws Exception {
-        prosody = new Prosody(true);
-    }
-
-    @AfterAll
-    static void stopProsody() throws Exception {
-        if (prosody != null) {
-            prosody.close();
-        }
-    }
-
-    private Map<String, String> env(String user) {
-        Map<String, String> env = new HashMap<>();
-        env.put("SOTTO_HOME", temp.resolve(user).toString());
-        env.put("SOTTO_PASSWORD", prosody.password(user));
-        return env;
-    }
-
-    private static CliProcess.Run sotto(Map<String, String> env, String... args) throws Exception {
-        return CliProcess.run(env, null, 120, args);
-    }
+    @RegisterExtension
+    static final PrivateServer prosody = PrivateServer.tls();
 
     @Test
     void selfSignedServerIsRefusedUntilItsCertificateIsGivenThenTlsIsUsed() throws Exception {
-        Map<String, String> alice = env("alice");
-        CliProcess.Run refused = sotto(alice, "account", "add", prosody.jid("alice"), "--no-passphrase", "--server",
+        Map<String, String> alice = prosody.env("alice");
+        CliProcess.Run refused = prosody.sotto(alice, "account", "add", prosody.jid("alice"), "--no-passphrase", "--server",
                 prosody.server());
         assertEquals(ExitCode.CONNECTION, refused.exit(), refused.toString());
         String error = CliProcess.oneLineError(refused);
@@ -62,7 +34,7 @@ class TlsIT {
         assertFalse(prosody.log().contains("Authenticated as " + prosody.jid("alice")),
                 "nothing was sent to an untrusted server, not even the login:\n" + prosody.log());
 
-        CliProcess.Run trusted = sotto(alice, "status", "--server-cert", prosody.cert().toString());
+        CliProcess.Run trusted = prosody.sotto(alice, "status", "--server-cert", prosody.cert().toString());
         assertEquals(0, trusted.exit(), trusted.toString());
         assertTrue(trusted.err().contains("Connecting to " + prosody.server() + " (TLS)"), trusted.err());
         assertTrue(trusted.err().lines().anyMatch(l -> l.startsWith("Logged in as " + prosody.jid("alice") + "/")
@@ -76,18 +48,18 @@ class TlsIT {
     /** --server-cert saved by account add applies to later commands; a message goes through over TLS. */
     @Test
     void accountAddRemembersTheCertificateAndMessagesFlowOverTls() throws Exception {
-        Map<String, String> bob = env("bob");
-        Map<String, String> carol = env("carol");
+        Map<String, String> bob = prosody.env("bob");
+        Map<String, String> carol = prosody.env("carol");
         for (Map<String, String> env : List.of(bob, carol)) {
             String user = env == bob ? "bob" : "carol";
-            CliProcess.Run added = sotto(env, "account", "add", prosody.jid(user), "--no-passphrase", "--server",
+            CliProcess.Run added = prosody.sotto(env, "account", "add", prosody.jid(user), "--no-passphrase", "--server",
                     prosody.server(), "--server-cert", prosody.cert().toString());
             assertEquals(0, added.exit(), added.toString());
             assertTrue(added.err().contains(" over TLS"), added.err());
         }
-        CliProcess.Run sent = sotto(bob, "send", prosody.jid("carol"), "over", "two", "layers");
+        CliProcess.Run sent = prosody.sotto(bob, "send", prosody.jid("carol"), "over", "two", "layers");
         assertEquals(0, sent.exit(), sent.toString());
-        CliProcess.Run listened = sotto(carol, "listen", "--count", "1", "--timeout", "30");
+        CliProcess.Run listened = prosody.sotto(carol, "listen", "--count", "1", "--timeout", "30");
         assertEquals(0, listened.exit(), listened.toString());
         assertTrue(listened.out().contains(prosody.jid("bob") + "/") && listened.out().contains(": over two layers"),
                 listened.out());
@@ -96,15 +68,15 @@ class TlsIT {
     /** Trusting some other self-signed certificate does not make this server trusted. */
     @Test
     void anotherCertificateDoesNotMatch() throws Exception {
-        Path other = temp.resolve("other.crt");
+        Path other = prosody.temp().resolve("other.crt");
         Process openssl = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
                 "ec_paramgen_curve:prime256v1", "-nodes", "-days", "1", "-subj", "/CN=" + prosody.domain(),
-                "-addext", "subjectAltName=DNS:" + prosody.domain(), "-keyout", temp.resolve("other.key").toString(),
+                "-addext", "subjectAltName=DNS:" + prosody.domain(), "-keyout", prosody.temp().resolve("other.key").toString(),
                 "-out", other.toString()).redirectErrorStream(true).start();
         String output = new String(openssl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(openssl.waitFor(60, TimeUnit.SECONDS) && openssl.exitValue() == 0, output);
-        Map<String, String> alice = env("alice");
-        CliProcess.Run run = sotto(alice, "account", "add", prosody.jid("alice"), "--no-passphrase", "--server",
+        Map<String, String> alice = prosody.env("alice");
+        CliProcess.Run run = prosody.sotto(alice, "account", "add", prosody.jid("alice"), "--no-passphrase", "--server",
                 prosody.server(), "--server-cert", other.toString());
         assertEquals(ExitCode.CONNECTION, run.exit(), run.toString());
         assertTrue(CliProcess.oneLineError(run).contains("is not trusted"), run.toString());
@@ -113,7 +85,7 @@ class TlsIT {
     /** A server that requires TLS is not spoken to in plaintext, even on loopback; the line says what to do. */
     @Test
     void insecureLoopbackToATlsServerIsRefusedByTheServer() throws Exception {
-        CliProcess.Run run = sotto(env("alice"), "account", "add", prosody.jid("alice"), "--no-passphrase",
+        CliProcess.Run run = prosody.sotto(prosody.env("alice"), "account", "add", prosody.jid("alice"), "--no-passphrase",
                 "--server", prosody.server(), "--insecure-loopback");
         assertEquals(ExitCode.CONNECTION, run.exit(), run.toString());
         assertTrue(CliProcess.oneLineError(run).contains("requires TLS: leave out --insecure-loopback"),

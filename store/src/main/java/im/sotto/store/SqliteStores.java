@@ -36,15 +36,12 @@ final class SqliteStores implements Stores {
         return new IdentityStore() {
             @Override
             public Optional<byte[]> localIdentity() {
-                return tx.queryOne("SELECT record FROM local_identity WHERE id = 1", r -> r.getBytes(1))
-                        .map(sealed -> tx.cipher.open("local_identity", "record", SINGLE_ROW, sealed));
+                return loadSingleRow("local_identity");
             }
 
             @Override
             public void storeLocalIdentity(byte[] record) {
-                byte[] sealed = tx.cipher.seal("local_identity", "record", SINGLE_ROW, Records.checkedCopy(record));
-                tx.update("INSERT INTO local_identity (id, record) VALUES (1, ?) "
-                        + "ON CONFLICT (id) DO UPDATE SET record = excluded.record", sealed);
+                storeSingleRow("local_identity", record);
             }
 
             @Override
@@ -183,16 +180,25 @@ final class SqliteStores implements Stores {
         return new ArchiveCursor() {
             @Override
             public Optional<byte[]> load() {
-                return tx.queryOne("SELECT record FROM archive_cursor WHERE id = 1", r -> r.getBytes(1))
-                        .map(sealed -> tx.cipher.open("archive_cursor", "record", SINGLE_ROW, sealed));
+                return loadSingleRow("archive_cursor");
             }
 
             @Override
             public void store(byte[] cursor) {
-                byte[] sealed = tx.cipher.seal("archive_cursor", "record", SINGLE_ROW, Records.checkedCopy(cursor));
-                tx.update("INSERT INTO archive_cursor (id, record) VALUES (1, ?) "
-                        + "ON CONFLICT (id) DO UPDATE SET record = excluded.record", sealed);
+                storeSingleRow("archive_cursor", cursor);
             }
         };
+    }
+
+    /** The sealed record of a one-row table ({@code id = 1}); {@code table} is one of the schema's names. */
+    private Optional<byte[]> loadSingleRow(String table) {
+        return tx.queryOne("SELECT record FROM " + table + " WHERE id = 1", r -> r.getBytes(1))
+                .map(sealed -> tx.cipher.open(table, "record", SINGLE_ROW, sealed));
+    }
+
+    private void storeSingleRow(String table, byte[] record) {
+        byte[] sealed = tx.cipher.seal(table, "record", SINGLE_ROW, Records.checkedCopy(record));
+        tx.update("INSERT INTO " + table + " (id, record) VALUES (1, ?) "
+                + "ON CONFLICT (id) DO UPDATE SET record = excluded.record", sealed);
     }
 }

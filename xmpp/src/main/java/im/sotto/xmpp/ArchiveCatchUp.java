@@ -84,6 +84,11 @@ final class ArchiveCatchUp {
     private volatile CompletableFuture<Void> initialPresence = new CompletableFuture<>();
     private final Set<String> processedByCatchUp = new LinkedHashSet<>();
     private Boolean supported;
+    /**
+     * False from a login until its catch-up completed: live stanzas processed meanwhile must not move the position
+     * past archived ones not fetched yet (they would never be fetched), so the position stays until the next try.
+     */
+    private boolean caughtUp = true;
     private String lastArchiveId;
     private int sinceMark;
 
@@ -102,15 +107,21 @@ final class ArchiveCatchUp {
         initialPresence.complete(null);
     }
 
-    /** Whether catch-up already processed this live stanza (the server delivered it again from offline storage). */
+    /**
+     * Whether catch-up already processed this live stanza: the server delivering it from offline storage after the
+     * archive query. True once per archive id; a second live copy is a replay and goes through (and is reported).
+     */
     boolean alreadyProcessed(Stanza live) {
-        return archiveId(live).map(processedByCatchUp::contains).orElse(false);
+        return archiveId(live).map(processedByCatchUp::remove).orElse(false);
     }
 
     /** Records that {@code live} was processed; {@code idle} when nothing else waits for the worker. */
     void processed(Stanza live, boolean idle) {
         Optional<String> id = archiveId(live);
         if (id.isEmpty()) {
+            return;
+        }
+        if (!caughtUp) {
             return;
         }
         lastArchiveId = id.get();
@@ -142,6 +153,7 @@ final class ArchiveCatchUp {
         if (!isSupported()) {
             return;
         }
+        caughtUp = false;
         try {
             if (connection instanceof AbstractXMPPConnection tcp && tcp.getConfiguration().isSendPresence()) {
                 try {
@@ -157,6 +169,7 @@ final class ArchiveCatchUp {
                 lastArchiveId = latest == null ? ArchivePosition.FROM_THE_START : latest;
                 sinceMark = 1;
                 mark();
+                caughtUp = true;
                 return;
             }
             Set<String> logged = processedSince(stored.get());
@@ -175,8 +188,12 @@ final class ArchiveCatchUp {
                     done++;
                 }
                 mark();
-                if (query.isComplete() || page.isEmpty() || done >= MAX_PER_LOGIN) {
+                if (query.isComplete() || page.isEmpty()) {
+                    caughtUp = true;
                     break;
+                }
+                if (done >= MAX_PER_LOGIN) {
+                    break; // the rest at the next login; until then live stanzas leave the position alone
                 }
                 query.pageNext(PAGE_SIZE);
                 page = query.getPage().getMamResultExtensions();

@@ -29,6 +29,20 @@ final class LossReport {
      */
     static List<SecurityEvent> of(BareJid peer, long deviceId, RatchetSession session, DecryptResult result,
             long acknowledgedBefore) {
+        List<SecurityEvent> losses = new ArrayList<>(ofPeerMessages(peer, deviceId, result));
+        if (result instanceof DecryptResult.Decrypted && session.acknowledgedByPeer() > acknowledgedBefore) {
+            Optional<SequenceRange> lost = session.unacknowledgedOlderThan(UNACKNOWLEDGED_AFTER);
+            lost.ifPresent(range -> losses.add(new SecurityEvent.NotAcknowledged(peer, deviceId, range)));
+        }
+        return losses;
+    }
+
+    /**
+     * Only the peer's messages this one proved missing, and whether it was late: for a message decrypted under a
+     * session a newer one replaced. Ours unacknowledged in that session were reported once, when it was replaced
+     * ({@link #unacknowledgedInReplaced}); an acknowledgement arriving under it now leaves nothing to act on.
+     */
+    static List<SecurityEvent> ofPeerMessages(BareJid peer, long deviceId, DecryptResult result) {
         if (!(result instanceof DecryptResult.Decrypted decrypted)) {
             return List.of();
         }
@@ -38,10 +52,6 @@ final class LossReport {
         }
         if (decrypted.late()) {
             losses.add(new SecurityEvent.ArrivedLate(peer, deviceId, decrypted.sequence()));
-        }
-        if (session.acknowledgedByPeer() > acknowledgedBefore) {
-            Optional<SequenceRange> lost = session.unacknowledgedOlderThan(UNACKNOWLEDGED_AFTER);
-            lost.ifPresent(range -> losses.add(new SecurityEvent.NotAcknowledged(peer, deviceId, range)));
         }
         return losses;
     }

@@ -48,6 +48,7 @@ final class OnlineHandshakes {
     static final int MAX_IN_FLIGHT = 256;
     /** The failure prefix of a first message dropped by {@link HandshakeRateLimit}. */
     static final String RATE_LIMITED = "RATE_LIMITED";
+    static final String STALE = "STALE";
 
     private final SottoAccount account;
     private final Map<Jid, Object> inFlight = new LinkedHashMap<>() {
@@ -208,7 +209,7 @@ final class OnlineHandshakes {
                 step = ((OnlineResponder) party).receive(payload);
             } else {
                 return new Step(Optional.empty(), Optional.empty(),
-                        Optional.of("a handshake message (type " + type + ") for no handshake in flight"));
+                        Optional.of(STALE + ": a handshake message (type " + type + ") for no handshake in flight"));
             }
             if (digest != null) {
                 seen.add(digest);
@@ -251,9 +252,10 @@ final class OnlineHandshakes {
                     Optional.of(result.peerCertificate().encoded()), sas, Optional.empty(), Optional.empty(),
                     Optional.empty(), Optional.of(result.continuity()));
             SessionAddress address = new SessionAddress(peer.toString(), deviceId);
-            Optional<SecurityEvent> replacedLoss = LossReport.unacknowledgedInReplaced(peer, deviceId,
-                    stores.sessions().load(address), account);
-            stores.sessions().store(address, record.encode());
+            Optional<byte[]> replaced = stores.sessions().load(address);
+            Optional<SecurityEvent> replacedLoss = LossReport.unacknowledgedInReplaced(peer, deviceId, replaced,
+                    account);
+            stores.sessions().store(address, record.replacing(replaced, account.clock().instant()).encode());
             RetainedSecretRecord.keep(stores, peer, result);
             Optional<SecurityEvent> certification = Optional.empty();
             if (result.continuity() == Continuity.BROKEN) {

@@ -37,7 +37,13 @@ public sealed interface SecurityEvent {
          * A handshake's first message beyond the sender's rate ({@code HandshakeRateLimit}): dropped unanswered, no
          * key agreement spent. A flood from one account; its legitimate handshakes get through again within seconds.
          */
-        RATE_LIMITED
+        RATE_LIMITED,
+        /**
+         * A handshake step (not an opening) for a handshake this device does not have in flight: it timed out, was
+         * replaced, or this process restarted since (its handshake state is never stored); or a replay of such a
+         * step. Dropped, no state change. Not reported as tampering: a crash or a slow network produces it.
+         */
+        STALE_HANDSHAKE
     }
 
     /**

@@ -198,7 +198,8 @@ final class SessionCrypto {
             Optional<AccountPublicKey> pinnedAccount = trust.map(ContactTrust::pinnedKey);
             for (Map.Entry<Long, byte[]> entry : bundles.entrySet()) {
                 SessionAddress address = new SessionAddress(peer.toString(), entry.getKey());
-                Optional<DeviceCertificate> known = stores.sessions().load(address)
+                Optional<byte[]> stored = stores.sessions().load(address);
+                Optional<DeviceCertificate> known = stored
                         .flatMap(r -> SessionRecord.decode(r).certificate(account.certificates()));
                 Optional<DeviceCertificate> met = known.isPresent() ? known : RetainedSecretRecord.certificates(stores,
                         peer).stream().filter(c -> c.deviceId() == entry.getKey()).findFirst();
@@ -237,7 +238,7 @@ final class SessionCrypto {
                         first.session().toRecord(), pinned.map(DeviceCertificate::encoded),
                         Optional.empty(), Optional.of(first.pendingConfirmation().encode()), Optional.empty(),
                         Optional.empty(), Optional.empty());
-                stores.sessions().store(address, record.encode());
+                stores.sessions().store(address, record.replacing(stored, now(account)).encode());
                 stores.messageLog().append(new LogEntry(LogEntry.Direction.SENT, address, idOf(inner),
                         account.clock().instant(), envelope));
                 out.add(new SottoEncrypted(SottoEncrypted.Kind.FIRST_MESSAGE, first.message()));

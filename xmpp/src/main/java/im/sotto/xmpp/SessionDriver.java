@@ -452,6 +452,7 @@ final class SessionDriver {
         step.failure().ifPresent(failure -> events.accept(new SecurityEvent.UndecryptableStanza(peer, from,
                 outer.getStanzaId(), failure.startsWith(OnlineHandshakes.DUPLICATE) ? UndecryptableReason.DUPLICATE
                         : failure.startsWith(OnlineHandshakes.RATE_LIMITED) ? UndecryptableReason.RATE_LIMITED
+                        : failure.startsWith(OnlineHandshakes.STALE) ? UndecryptableReason.STALE_HANDSHAKE
                         : failure.startsWith("MALFORMED") || failure.startsWith("UNSUPPORTED")
                         ? UndecryptableReason.MALFORMED : UndecryptableReason.TAMPERED, "handshake: " + failure)));
         if (step.established().isEmpty()) {

@@ -2,25 +2,19 @@ package im.sotto.xmpp;
 
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
 import im.sotto.protocol.identity.DeviceCertificate;
 import im.sotto.protocol.offline.FirstMessageReceiver;
-import im.sotto.protocol.offline.FirstReply;
 import im.sotto.protocol.offline.IncomingFirstMessage;
-import im.sotto.protocol.offline.PendingConfirmation;
 import im.sotto.protocol.offline.PreKeyVault;
-import im.sotto.protocol.ratchet.DecryptResult;
-import im.sotto.protocol.ratchet.RatchetSession;
 import im.sotto.protocol.store.LogEntry;
 import im.sotto.protocol.store.SessionAddress;
 import im.sotto.protocol.store.Stores;
 import im.sotto.protocol.trust.ContactTrust;
 import im.sotto.protocol.trust.PeerDecision;
 import im.sotto.protocol.trust.TrustLevel;
-import im.sotto.protocol.wire.MalformedInputException;
 import im.sotto.xmpp.SecurityEvent.UndecryptableReason;
 import im.sotto.xmpp.element.SottoEncrypted;
 import im.sotto.xmpp.envelope.EnvelopeCodec;
@@ -126,7 +120,7 @@ final class SessionReceiver {
         return account.store().transact(stores -> {
             for (SessionAddress address : stores.sessions().devices(peer.toString())) {
                 SessionRecord record = SessionRecord.decode(stores.sessions().load(address).orElseThrow());
-                if (record.firstMessageDigest().map(d -> Arrays.equals(d, digest)).orElse(false)) {
+                if (record.startedBy(digest)) {
                     return new Failed(UndecryptableReason.DUPLICATE, "first message already accepted", Optional.empty());
                 }
             }
@@ -141,7 +135,7 @@ final class SessionReceiver {
             PeerDecision decision = TrustRecords.onCertificate(stores, peer, accepted.sender(), account.clock());
             if (decision.outcome() == PeerDecision.Outcome.ACCOUNT_KEY_CHANGED) {
                 return new Failed(UndecryptableReason.UNTRUSTED_SENDER, "a first message under a changed account key",
-                        Optional.of(keyChanged(peer, decision, accepted.sender())));
+                        Optional.of(SessionAttempt.keyChanged(peer, decision, accepted.sender())));
             }
             OpenedStanza opened;
             try {
@@ -153,9 +147,10 @@ final class SessionReceiver {
             SessionRecord record = new SessionRecord(SessionOrigin.OFFLINE_FIRST_MESSAGE,
                     accepted.session().toRecord(), Optional.of(accepted.sender().encoded()), Optional.empty(),
                     Optional.empty(), Optional.of(accepted.transcriptHash()), Optional.of(digest), Optional.empty());
+            Optional<byte[]> replaced = stores.sessions().load(address);
             Optional<SecurityEvent> replacedLoss = LossReport.unacknowledgedInReplaced(peer, address.deviceId(),
-                    stores.sessions().load(address), account);
-            stores.sessions().store(address, record.encode());
+                    replaced, account);
+            stores.sessions().store(address, record.replacing(replaced, account.clock().instant()).encode());
             SottoAccount.storeVault(stores, accepted.vault());
             log(stores, address, outer, accepted.plaintext());
             return new Opened(Optional.of(deliver(stores, opened, peer, address.deviceId(), record)),
@@ -180,84 +175,92 @@ final class SessionReceiver {
         }
     }
 
+    /**
+     * Tries every device's current session, then, for the devices whose current session does not hold the message's
+     * header key, the sessions it replaced (newest first): what the peer sent before a replacement and is still on
+     * the way is delivered, not turned into a broken session. Nothing changes unless a state decrypts the message.
+     */
     private Result openRatchet(Stanza outer, BareJid peer, byte[] payload, byte[] ad) {
         boolean reply = payload.length > 1 && (payload[1] & 0xff) == TYPE_FIRST_REPLY;
         return account.store().transact(stores -> {
-            boolean newDevice = false;
             Failed failure = new Failed(UndecryptableReason.NO_SESSION, "no session with " + peer, Optional.empty());
+            List<SessionAddress> notCurrent = new ArrayList<>();
             for (SessionAddress address : stores.sessions().devices(peer.toString())) {
-                List<SecurityEvent> losses = List.of();
                 SessionRecord record = SessionRecord.decode(stores.sessions().load(address).orElseThrow());
-                RatchetSession session = record.ratchetSession(account);
-                DecryptResult result;
-                SessionRecord next;
-                if (reply) {
-                    if (record.pendingConfirmation().isEmpty()) {
+                SessionAttempt.Outcome outcome = SessionAttempt.of(account, stores, peer, address.deviceId(), record,
+                        true, payload, ad, reply);
+                if (outcome instanceof SessionAttempt.Decrypted decrypted) {
+                    SessionRecord next = decrypted.next().withPrevious(decrypted.next().previous()
+                            .unexpiredAt(account.clock().instant()));
+                    return commit(stores, outer, peer, address, next, next, decrypted);
+                }
+                if (outcome instanceof SessionAttempt.Refused refused && refused.decisive()) {
+                    return refused.failed();
+                }
+                if (outcome instanceof SessionAttempt.NotThisSession) {
+                    notCurrent.add(address);
+                }
+                failure = strongest(outcome, failure);
+            }
+            Instant now = account.clock().instant();
+            for (SessionAddress address : notCurrent) {
+                SessionRecord record = SessionRecord.decode(stores.sessions().load(address).orElseThrow());
+                List<PreviousSessions.Entry> previous = record.previous().entries();
+                for (int i = 0; i < previous.size(); i++) {
+                    if (previous.get(i).expiredAt(now)) {
                         continue;
                     }
-                    FirstReply.Opened opened = FirstReply.open(session, account.device(),
-                            pending(record), payload, ad, account.random(), account.clock());
-                    if (!opened.confirmed()) {
-                        if (opened.failure() != FirstReply.Failure.NOT_DECRYPTED) {
-                            return new Failed(UndecryptableReason.TAMPERED, "first reply: " + opened.failure(),
-                                    Optional.empty());
-                        }
-                        result = opened.decryptResult();
-                        next = null;
-                    } else {
-                        PeerDecision decision = TrustRecords.onCertificate(stores, peer, opened.recipient(),
-                                account.clock());
-                        if (decision.outcome() == PeerDecision.Outcome.ACCOUNT_KEY_CHANGED) {
-                            return new Failed(UndecryptableReason.UNTRUSTED_SENDER, "the first reply proves another account",
-                                    Optional.of(keyChanged(peer, decision, opened.recipient())));
-                        }
-                        newDevice = needsApproval(decision);
-                        result = new DecryptResult.Decrypted(opened.plaintext(), 0, 0, 0, false, List.of());
-                        next = record.confirmed(opened.session().toRecord(), opened.recipient());
+                    SessionAttempt.Outcome outcome = SessionAttempt.of(account, stores, peer, address.deviceId(),
+                            previous.get(i).session(), false, payload, ad, reply);
+                    if (outcome instanceof SessionAttempt.Decrypted decrypted) {
+                        SessionRecord next = record.withPrevious(record.previous().with(i, decrypted.next())
+                                .unexpiredAt(now));
+                        return commit(stores, outer, peer, address, next, decrypted.next(), decrypted);
                     }
-                } else {
-                    long acknowledgedBefore = session.acknowledgedByPeer();
-                    result = session.decrypt(payload, ad);
-                    next = record.withRatchet(session.toRecord());
-                    losses = LossReport.of(peer, address.deviceId(), session, result, acknowledgedBefore);
+                    if (outcome instanceof SessionAttempt.Refused refused && refused.decisive()) {
+                        return refused.failed();
+                    }
+                    failure = strongest(outcome, failure);
                 }
-                if (result instanceof DecryptResult.Duplicate) {
-                    return new Failed(UndecryptableReason.DUPLICATE, "already decrypted", Optional.empty());
-                }
-                if (result instanceof DecryptResult.Undecryptable undecryptable) {
-                    failure = undecryptable.reason() == DecryptResult.Reason.BAD_AUTH_TAG
-                            ? new Failed(UndecryptableReason.TAMPERED, "ratchet: BAD_AUTH_TAG", Optional.empty())
-                            : failure.reason() == UndecryptableReason.TAMPERED ? failure
-                            : new Failed(UndecryptableReason.BROKEN_SESSION, "ratchet: " + undecryptable.reason(),
-                                    Optional.empty());
-                    continue;
-                }
-                byte[] plaintext = ((DecryptResult.Decrypted) result).plaintext();
-                stores.sessions().store(address, next.encode());
-                if (plaintext.length == 0) {
-                    return new Opened(Optional.empty(), address.deviceId(), false, false, newDevice, losses);
-                }
-                OpenedStanza opened;
-                try {
-                    opened = codec.open(plaintext, outer);
-                } catch (EnvelopeException e) {
-                    // The message key is spent either way: keep the state, so a replay is a duplicate.
-                    return new Failed(UndecryptableReason.TAMPERED, "envelope: " + e.getMessage(), Optional.empty());
-                }
-                log(stores, address, outer, plaintext);
-                return new Opened(Optional.of(deliver(stores, opened, peer, address.deviceId(), next)),
-                        address.deviceId(), false, false, newDevice, losses);
             }
             return failure;
         });
     }
 
-    private PendingConfirmation pending(SessionRecord record) {
-        try {
-            return PendingConfirmation.decode(record.pendingConfirmation().orElseThrow());
-        } catch (MalformedInputException e) {
-            throw new IllegalStateException("a stored pending confirmation cannot be read", e);
+    /** Tampering found under any state outranks "no state opens it". */
+    private static Failed strongest(SessionAttempt.Outcome outcome, Failed failure) {
+        if (failure.reason() == UndecryptableReason.TAMPERED) {
+            return failure;
         }
+        if (outcome instanceof SessionAttempt.Refused refused) {
+            return refused.failed();
+        }
+        return new Failed(UndecryptableReason.BROKEN_SESSION, ((SessionAttempt.NotThisSession) outcome).detail(),
+                Optional.empty());
+    }
+
+    /**
+     * Stores {@code record} (the device's record with the state that decrypted advanced), then logs and delivers with
+     * the facts of that state ({@code state}: its certificate, SAS, origin and continuity).
+     */
+    private Result commit(Stores stores, Stanza outer, BareJid peer, SessionAddress address, SessionRecord record,
+            SessionRecord state, SessionAttempt.Decrypted decrypted) {
+        stores.sessions().store(address, record.encode());
+        byte[] plaintext = decrypted.plaintext();
+        if (plaintext.length == 0) {
+            return new Opened(Optional.empty(), address.deviceId(), false, false, decrypted.deviceNeedsApproval(),
+                    decrypted.losses());
+        }
+        OpenedStanza opened;
+        try {
+            opened = codec.open(plaintext, outer);
+        } catch (EnvelopeException e) {
+            // The message key is spent either way: keep the state, so a replay is a duplicate.
+            return new Failed(UndecryptableReason.TAMPERED, "envelope: " + e.getMessage(), Optional.empty());
+        }
+        log(stores, address, outer, plaintext);
+        return new Opened(Optional.of(deliver(stores, opened, peer, address.deviceId(), state)), address.deviceId(),
+                false, false, decrypted.deviceNeedsApproval(), decrypted.losses());
     }
 
     private void log(Stores stores, SessionAddress address, Stanza outer, byte[] content) {
@@ -279,11 +282,5 @@ final class SessionReceiver {
 
     private static boolean needsApproval(PeerDecision decision) {
         return decision.outcome() == PeerDecision.Outcome.NEW_DEVICE_NEEDS_APPROVAL;
-    }
-
-    private static SecurityEvent.KeyChanged keyChanged(BareJid peer, PeerDecision decision,
-            DeviceCertificate presented) {
-        return new SecurityEvent.KeyChanged(peer, decision.trust().pinnedKey().fingerprint(),
-                presented.accountKey().fingerprint());
     }
 }

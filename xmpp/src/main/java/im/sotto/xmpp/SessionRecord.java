@@ -1,6 +1,11 @@
 package im.sotto.xmpp;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 import im.sotto.protocol.handshake.Continuity;
@@ -8,6 +13,7 @@ import im.sotto.protocol.identity.CertificateException;
 import im.sotto.protocol.identity.DeviceCertificate;
 import im.sotto.protocol.ratchet.RatchetRecordException;
 import im.sotto.protocol.ratchet.RatchetSession;
+import im.sotto.protocol.store.Records;
 
 /**
  * What the binding keeps per peer device in the session store: the ratchet's own record plus the facts around it.
@@ -15,27 +21,96 @@ import im.sotto.protocol.ratchet.RatchetSession;
  * SAS (empty when none), pending confirmation (an offline sender waiting for the recipient's first reply), owed
  * reply transcript hash (an offline recipient whose next message must be the first reply), digest of the first
  * message that started the session (to recognise it when it is delivered again); version 2 adds the continuity an
- * online handshake reported (empty for offline sessions, and in version 1 records, which are still read).
+ * online handshake reported (empty for offline sessions); version 3 adds the sessions this one replaced, kept for
+ * receiving only ({@link PreviousSessions}): a count (one byte), then per session the time it was replaced (u64
+ * milliseconds) and its own version 3 record with a count of 0. Versions 1 and 2 are still read (no previous
+ * sessions). The previous sessions are cut (oldest first) so that the whole record stays within the store's limit.
  */
 record SessionRecord(SessionOrigin origin, byte[] ratchet, Optional<byte[]> peerCertificate, Optional<String> sas,
         Optional<byte[]> pendingConfirmation, Optional<byte[]> owedReplyTranscript, Optional<byte[]> firstMessageDigest,
-        Optional<Continuity> continuity) {
-    private static final int VERSION = 2;
+        Optional<Continuity> continuity, PreviousSessions previous) {
+    private static final int VERSION = 3;
+    private static final int VERSION_WITHOUT_PREVIOUS = 2;
     private static final int VERSION_WITHOUT_CONTINUITY = 1;
+    /** Fields before the previous sessions: the eight of version 2 and the count (origin and count one byte each). */
+    private static final int FIELDS = 9;
+
+    SessionRecord {
+        previous = previous.fitting(Records.MAX_RECORD_LENGTH - lengthWithoutPrevious(ratchet, peerCertificate, sas,
+                pendingConfirmation, owedReplyTranscript, firstMessageDigest, continuity));
+    }
+
+    /** A new session, replacing none. */
+    SessionRecord(SessionOrigin origin, byte[] ratchet, Optional<byte[]> peerCertificate, Optional<String> sas,
+            Optional<byte[]> pendingConfirmation, Optional<byte[]> owedReplyTranscript,
+            Optional<byte[]> firstMessageDigest, Optional<Continuity> continuity) {
+        this(origin, ratchet, peerCertificate, sas, pendingConfirmation, owedReplyTranscript, firstMessageDigest,
+                continuity, PreviousSessions.NONE);
+    }
 
     SessionRecord withRatchet(byte[] newRatchet) {
         return new SessionRecord(origin, newRatchet, peerCertificate, sas, pendingConfirmation, owedReplyTranscript,
-                firstMessageDigest, continuity);
+                firstMessageDigest, continuity, previous);
     }
 
     SessionRecord confirmed(byte[] newRatchet, DeviceCertificate recipient) {
         return new SessionRecord(origin, newRatchet, Optional.of(recipient.encoded()), sas, Optional.empty(),
-                owedReplyTranscript, firstMessageDigest, continuity);
+                owedReplyTranscript, firstMessageDigest, continuity, previous);
     }
 
     SessionRecord replySent(byte[] newRatchet) {
         return new SessionRecord(origin, newRatchet, peerCertificate, sas, pendingConfirmation, Optional.empty(),
+                firstMessageDigest, continuity, previous);
+    }
+
+    SessionRecord withPrevious(PreviousSessions newPrevious) {
+        return new SessionRecord(origin, ratchet, peerCertificate, sas, pendingConfirmation, owedReplyTranscript,
+                firstMessageDigest, continuity, newPrevious);
+    }
+
+    /**
+     * This new session in place of {@code stored} (the device's record so far, if any): the session it held becomes
+     * the newest previous one, for what the peer sent under it and is still on the way. An unreadable old record is
+     * dropped, as it was before previous sessions were kept.
+     */
+    SessionRecord replacing(Optional<byte[]> stored, Instant now) {
+        if (stored.isEmpty()) {
+            return this;
+        }
+        SessionRecord old;
+        try {
+            old = decode(stored.get());
+        } catch (IllegalStateException e) {
+            return this;
+        }
+        return withPrevious(PreviousSessions.afterReplacing(old, now));
+    }
+
+    /** True if this session, or one it replaced, was started by the first message with {@code digest}. */
+    boolean startedBy(byte[] digest) {
+        if (firstMessageDigest.map(d -> MessageDigest.isEqual(d, digest)).orElse(false)) {
+            return true;
+        }
+        return previous.entries().stream().anyMatch(e -> e.session().startedBy(digest));
+    }
+
+    /** Bytes {@link #encode()} writes. */
+    int encodedLength() {
+        int length = lengthWithoutPrevious(ratchet, peerCertificate, sas, pendingConfirmation, owedReplyTranscript,
                 firstMessageDigest, continuity);
+        for (PreviousSessions.Entry e : previous.entries()) {
+            length += e.encodedLength();
+        }
+        return length;
+    }
+
+    private static int lengthWithoutPrevious(byte[] ratchet, Optional<byte[]> peerCertificate, Optional<String> sas,
+            Optional<byte[]> pendingConfirmation, Optional<byte[]> owedReplyTranscript,
+            Optional<byte[]> firstMessageDigest, Optional<Continuity> continuity) {
+        return 1 + 4 * FIELDS + 1 + 1 + ratchet.length + peerCertificate.map(b -> b.length).orElse(0)
+                + sas.map(String::length).orElse(0) + pendingConfirmation.map(b -> b.length).orElse(0)
+                + owedReplyTranscript.map(b -> b.length).orElse(0) + firstMessageDigest.map(b -> b.length).orElse(0)
+                + continuity.map(c -> 1).orElse(0);
     }
 
     /** The Double Ratchet session this record keeps, running on {@code account}'s randomness and clock. */
@@ -64,7 +139,7 @@ record SessionRecord(SessionOrigin origin, byte[] ratchet, Optional<byte[]> peer
     }
 
     byte[] encode() {
-        return new RecordCodec.Writer(VERSION)
+        RecordCodec.Writer out = new RecordCodec.Writer(VERSION)
                 .field(new byte[] {(byte) origin.ordinal()})
                 .field(ratchet)
                 .optional(peerCertificate)
@@ -72,8 +147,12 @@ record SessionRecord(SessionOrigin origin, byte[] ratchet, Optional<byte[]> peer
                 .optional(pendingConfirmation)
                 .optional(owedReplyTranscript)
                 .optional(firstMessageDigest)
-                .optional(continuity.map(c -> new byte[] {(byte) c.ordinal()}))
-                .toByteArray();
+                .optional(continuity.map(c -> new byte[] {(byte) c.ordinal()}));
+        out.field(new byte[] {(byte) previous.entries().size()});
+        for (PreviousSessions.Entry e : previous.entries()) {
+            out.field(e.encodedTime()).field(e.session().encode());
+        }
+        return out.toByteArray();
     }
 
     private static Continuity continuity(byte[] field) {
@@ -84,20 +163,46 @@ record SessionRecord(SessionOrigin origin, byte[] ratchet, Optional<byte[]> peer
     }
 
     static SessionRecord decode(byte[] record) {
+        return decode(record, true);
+    }
+
+    /** {@code withPrevious} false for a previous session's own record, which must hold none (no recursion). */
+    private static SessionRecord decode(byte[] record, boolean withPrevious) {
         try {
-            boolean withContinuity = record.length == 0 || record[0] != VERSION_WITHOUT_CONTINUITY;
-            RecordCodec.Reader in = new RecordCodec.Reader(record, withContinuity ? VERSION : VERSION_WITHOUT_CONTINUITY);
+            int version = record.length == 0 ? VERSION : record[0];
+            RecordCodec.Reader in = new RecordCodec.Reader(record, version == VERSION_WITHOUT_CONTINUITY
+                    || version == VERSION_WITHOUT_PREVIOUS ? version : VERSION);
             byte[] origin = in.field();
             if (origin.length != 1 || origin[0] < 0 || origin[0] >= SessionOrigin.values().length) {
                 throw new RecordCodec.MalformedRecordException("bad session origin");
             }
             SessionRecord decoded = new SessionRecord(SessionOrigin.values()[origin[0]], in.field(), in.optional(),
                     in.optional().map(b -> new String(b, StandardCharsets.US_ASCII)), in.optional(), in.optional(),
-                    in.optional(), withContinuity ? in.optional().map(SessionRecord::continuity) : Optional.empty());
+                    in.optional(), version == VERSION_WITHOUT_CONTINUITY ? Optional.empty()
+                            : in.optional().map(SessionRecord::continuity),
+                    version == VERSION ? previous(in, withPrevious) : PreviousSessions.NONE);
             in.end();
             return decoded;
-        } catch (RecordCodec.MalformedRecordException e) {
+        } catch (RecordCodec.MalformedRecordException | IllegalArgumentException e) {
             throw new IllegalStateException("a stored session record cannot be read: " + e.getMessage(), e);
         }
+    }
+
+    private static PreviousSessions previous(RecordCodec.Reader in, boolean allowed)
+            throws RecordCodec.MalformedRecordException {
+        byte[] count = in.field();
+        if (count.length != 1 || count[0] < 0 || count[0] > (allowed ? PreviousSessions.MAX_PREVIOUS_SESSIONS : 0)) {
+            throw new RecordCodec.MalformedRecordException("bad count of previous sessions");
+        }
+        List<PreviousSessions.Entry> entries = new ArrayList<>();
+        for (int i = 0; i < count[0]; i++) {
+            byte[] time = in.field();
+            if (time.length != Long.BYTES) {
+                throw new RecordCodec.MalformedRecordException("bad replacement time");
+            }
+            SessionRecord nested = decode(in.field(), false);
+            entries.add(new PreviousSessions.Entry(nested, Instant.ofEpochMilli(ByteBuffer.wrap(time).getLong())));
+        }
+        return new PreviousSessions(entries);
     }
 }

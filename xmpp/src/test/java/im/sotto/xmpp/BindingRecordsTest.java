@@ -68,7 +68,7 @@ class BindingRecordsTest {
         assertEquals(SessionOrigin.OFFLINE_FIRST_MESSAGE, decoded.origin());
         assertArrayEquals(new byte[] {4, 5}, decoded.ratchet());
         assertTrue(decoded.continuity().isEmpty());
-        assertEquals(2, decoded.encode()[0], "written back as version 2");
+        assertEquals(3, decoded.encode()[0], "written back as version 3");
     }
 
     /**

@@ -34,6 +34,8 @@ public final class RatioTable {
     private final Map<String, Long> bytes = new LinkedHashMap<>();
     private final Map<String, Integer> stanzas = new LinkedHashMap<>();
     private final Map<String, String> prosody = new LinkedHashMap<>();
+    private final List<String[]> prosodySweep = new ArrayList<>();
+    private final List<String[]> prosodyThreads = new ArrayList<>();
     private final List<String> out = new ArrayList<>();
 
     RatioTable(Path json, Path wire) throws IOException {
@@ -59,6 +61,10 @@ public final class RatioTable {
                     stanzas.put(f[1], Integer.parseInt(f[2]));
                 } else if (f.length == 3 && f[0].equals("prosody")) {
                     prosody.put(f[1], f[2]);
+                } else if (f.length > 10 && f[0].equals("prosody-sweep")) {
+                    prosodySweep.add(java.util.Arrays.copyOfRange(f, 1, f.length));
+                } else if (f.length == 4 && f[0].equals("prosody-threads")) {
+                    prosodyThreads.add(java.util.Arrays.copyOfRange(f, 1, f.length));
                 }
             }
         }
@@ -92,6 +98,7 @@ public final class RatioTable {
         stanzaRow();
         prosodyRow();
         out.add("");
+        out.addAll(ProsodySweepTable.render(prosodySweep, prosodyThreads));
         allocationTable();
         costTable();
     }
@@ -182,12 +189,21 @@ public final class RatioTable {
                     + "(see the log) | | | | | ≥ 80 % of plaintext | — |");
             return;
         }
+        String label = prosody.keySet().stream().filter(k -> k.startsWith("Sotto msg/s")).findFirst().orElseThrow();
+        String point = label.contains("(") ? label.substring(label.indexOf('(') + 1, label.lastIndexOf(')')) : "";
+        String noDelay = "true".equals(prosody.get("client TCP_NODELAY"))
+                && "true".equals(prosody.get("server TCP_NODELAY")) ? ", TCP_NODELAY on both sides" : "";
         double r = Double.parseDouble(ratio);
-        out.add("| through Prosody on loopback, Sotto vs plaintext msg/s, same clients | "
-                + String.format(Locale.ROOT, "%,.0f", Double.parseDouble(sotto)) + " | plaintext: "
+        // On a shared machine the rates move with other processes' load; the CPU per message does not, so the goal
+        // counts as met only when both say so.
+        String cpu = find("CPU per message");
+        double c = cpu == null ? r : Double.parseDouble(cpu);
+        out.add("| through Prosody on loopback, Sotto vs plaintext msg/s, same clients, pipe kept full (" + point
+                + noDelay + ") | " + String.format(Locale.ROOT, "%,.0f", Double.parseDouble(sotto)) + " | plaintext: "
                 + String.format(Locale.ROOT, "%,.0f", Double.parseDouble(plain)) + " | — | — | "
-                + String.format(Locale.ROOT, "%.0f %% of plaintext", 100 * r) + " | ≥ 80 % of plaintext | "
-                + (r >= 0.8 ? "met" : "**missed**") + " |");
+                + String.format(Locale.ROOT, "%.0f %% of plaintext", 100 * r)
+                + (cpu == null ? "" : String.format(Locale.ROOT, "<br>CPU per message: %.0f %%", 100 * c))
+                + " | ≥ 80 % of plaintext | " + (r >= 0.8 && c >= 0.8 ? "met" : "**missed**") + " |");
     }
 
     private String find(String labelStart) {

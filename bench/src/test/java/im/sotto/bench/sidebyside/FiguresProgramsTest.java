@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,6 +37,49 @@ class FiguresProgramsTest {
         assertTrue(row.contains("2.50×"), row);
         assertTrue(row.contains("| met |"), row);
         assertEquals(1, row.split("\\*\\*missed").length);
+    }
+
+    @Test
+    void ratioTableShowsTheProsodyHeadlineAndSweep(@TempDir Path dir) throws Exception {
+        Path json = dir.resolve("r.json");
+        Files.writeString(json, "[]");
+        Path wire = dir.resolve("w.tsv");
+        Files.writeString(wire, String.join("\n",
+                "prosody\tclient TCP_NODELAY\ttrue",
+                "prosody\tserver TCP_NODELAY\ttrue",
+                "prosody-sweep\t200\tall\tplaintext\t8000\t1.20\t0.50\t0.10\t100\t60\t1.00\t7900 8000 8100",
+                "prosody-sweep\t200\tall\tSotto\t6800\t1.40\t0.50\t0.05\t150\t70\t1.02\t6700 6800 6900",
+                "prosody-threads\tSotto\tsotto-#\t80.0",
+                "prosody\tplaintext msg/s (200 B, window all, median of 3 rounds of 1000)\t8000",
+                "prosody\tSotto msg/s (200 B, window all, median of 3 rounds of 1000)\t6800",
+                "prosody\tSotto / plaintext\t0.850",
+                "prosody\tCPU per message, plaintext / Sotto\t0.820", ""));
+        RatioTable t = new RatioTable(json, wire);
+        t.render();
+        List<String> lines = t.rendered();
+        String row = lines.stream().filter(l -> l.startsWith("| through Prosody")).findFirst().orElseThrow();
+        assertTrue(row.contains("200 B, window all") && row.contains("TCP_NODELAY on both sides"), row);
+        assertTrue(row.contains("85 % of plaintext<br>CPU per message: 82 %") && row.endsWith("| met |"), row);
+        String sweep = lines.stream().filter(l -> l.startsWith("| 200 B | all |")).findFirst().orElseThrow();
+        assertTrue(sweep.contains("| 8,000 | 6,800 | 85 % | 100 / 150 | 60 / 70 | 73 % |"), sweep);
+        assertTrue(lines.contains("| Sotto | sotto-# 80.0 |"), String.join("\n", lines));
+    }
+
+    /** Rates measured while other processes took the cores are not enough: the CPU per message must agree. */
+    @Test
+    void theProsodyGoalNeedsTheCpuPerMessageToo(@TempDir Path dir) throws Exception {
+        Path json = dir.resolve("r.json");
+        Files.writeString(json, "[]");
+        Path wire = dir.resolve("w.tsv");
+        Files.writeString(wire, String.join("\n",
+                "prosody\tplaintext msg/s (200 B, window all)\t5914",
+                "prosody\tSotto msg/s (200 B, window all)\t5000",
+                "prosody\tSotto / plaintext\t0.845",
+                "prosody\tCPU per message, plaintext / Sotto\t0.235", ""));
+        RatioTable t = new RatioTable(json, wire);
+        t.render();
+        String row = t.rendered().stream().filter(l -> l.startsWith("| through Prosody")).findFirst().orElseThrow();
+        assertTrue(row.contains("CPU per message: 24 %") && row.endsWith("| **missed** |"), row);
     }
 
     private static String run(String name, double score) {

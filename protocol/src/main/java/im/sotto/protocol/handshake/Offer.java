@@ -83,6 +83,26 @@ public final class Offer {
         return Collections.unmodifiableSet(out);
     }
 
+    /**
+     * What a retry after {@code counter} offers: the versions, suites and modes given (this side's, and the modes
+     * it offered first) that the counter-offer has too. INCOMPATIBLE when nothing of one kind is left.
+     */
+    static Offer retryAfter(Set<Integer> versions, Set<CipherSuite> suites, Set<HandshakeMode> modes, Offer counter)
+            throws HandshakeException {
+        Set<Integer> commonVersions = new java.util.TreeSet<>(versions);
+        commonVersions.retainAll(counter.versions());
+        Set<CipherSuite> commonSuites = java.util.EnumSet.noneOf(CipherSuite.class);
+        commonSuites.addAll(suites);
+        commonSuites.retainAll(counter.suites());
+        Set<HandshakeMode> commonModes = java.util.EnumSet.copyOf(modes);
+        commonModes.retainAll(counter.modes());
+        if (commonVersions.isEmpty() || commonSuites.isEmpty() || commonModes.isEmpty()) {
+            throw new HandshakeException(HandshakeException.Kind.INCOMPATIBLE,
+                    "no version, suite or mode in common with the peer's counter-offer " + counter);
+        }
+        return of(commonVersions, commonSuites, commonModes);
+    }
+
     public boolean allows(Selection s) {
         return versions().contains(s.version()) && suites().contains(s.suite()) && modes().contains(s.mode());
     }

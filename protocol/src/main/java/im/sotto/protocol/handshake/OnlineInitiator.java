@@ -1,35 +1,24 @@
 package im.sotto.protocol.handshake;
 
 import im.sotto.protocol.crypto.CipherSuite;
-import im.sotto.protocol.crypto.InvalidCiphertextException;
-import im.sotto.protocol.crypto.MlKem768;
-import im.sotto.protocol.crypto.MlKemKeyPair;
 import im.sotto.protocol.crypto.SecretBytes;
-import im.sotto.protocol.crypto.X25519KeyPair;
 import im.sotto.protocol.identity.DeviceCertificate;
 import im.sotto.protocol.noise.HandshakeState;
 import im.sotto.protocol.noise.NoiseException;
-import im.sotto.protocol.pake.CPace;
-import im.sotto.protocol.pake.CPaceConfirmation;
 import im.sotto.protocol.wire.ByteWriter;
 import im.sotto.protocol.wire.MalformedInputException;
 import java.security.SecureRandom;
 import java.time.Clock;
-import java.util.Arrays;
 import java.util.EnumSet;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.function.Predicate;
 
 /**
- * The device that starts an online handshake. Message 1 goes out before the responder has chosen a suite and mode,
- * so the initiator prepares one Noise state per (version, suite, mode) it offered, all with the same fresh
- * ephemeral key, and keeps only the one the response selects; the selection is in every state's prologue, so a
- * changed selection fails authentication.
+ * The device that starts an online handshake: the state machine over its messages. Message 1 goes out before the
+ * responder has chosen a suite and mode, so the initiator prepares a Noise state per selection it offered
+ * ({@link InitiatorCandidates}) and keeps the one the response selects; what every message 1 carries is
+ * {@link InitiatorOpening}, what it offers {@link InitiatorOffers}, message 2 as read {@link ResponseMessage}.
  */
 public final class OnlineInitiator extends HandshakeParty {
     private enum State { NEW, AWAIT_RESPONSE, AWAIT_RESPONDER_FINISH, COMPLETE, FAILED }
@@ -38,17 +27,15 @@ public final class OnlineInitiator extends HandshakeParty {
     private Offer firstOffer;
     private boolean retried;
     private boolean knownPeer;
-    private byte[] pinnedPeerKey;
-    private Map<Selection, HandshakeState> candidates = new HashMap<>();
+    private final InitiatorCandidates candidates = new InitiatorCandidates();
     private HandshakeState noise;
     private Selection selection;
     private byte[] initiatorNonce;
     private byte[] transcriptAfterResponse;
     private ShortAuthenticationString sas;
     private byte[] unsentApplicationData = new byte[0];
-    private MlKemKeyPair kemKeyPair;
-    private byte[] password;
-    private CPace pake;
+    private final InitiatorKemKey kemKey = new InitiatorKemKey();
+    private final InitiatorPassword password = new InitiatorPassword();
     private Optional<RetainedSecrets> heldForPeer = Optional.empty();
     private Continuity continuity;
 
@@ -76,20 +63,11 @@ public final class OnlineInitiator extends HandshakeParty {
     }
 
     /**
-     * Message 1 of a full handshake (XX or responder-protected, the responder chooses). When this device prefers
-     * the hybrid suite (it is first in its list) it offers that alone, so that a peer who speaks it must use it,
-     * and falls back through the counter-offer otherwise; when it does not, it offers the classical suites only,
-     * and message 1 carries no 1,184-byte ML-KEM key that the responder would not use.
+     * Message 1 of a full handshake (XX or responder-protected, the responder chooses), offering the suites
+     * {@link InitiatorOffers#firstSuites} picks: the hybrid one alone when this device prefers it.
      */
     public byte[] start() throws HandshakeException {
-        List<CipherSuite> preferred = config.suitesByPreference();
-        Set<CipherSuite> first = EnumSet.noneOf(CipherSuite.class);
-        if (preferred.get(0).isHybrid()) {
-            first.add(preferred.get(0));
-        } else {
-            preferred.stream().filter(s -> !s.isHybrid()).forEach(first::add);
-        }
-        return start(first);
+        return start(InitiatorOffers.firstSuites(config.suitesByPreference()));
     }
 
     /**
@@ -102,26 +80,17 @@ public final class OnlineInitiator extends HandshakeParty {
         if (suitesFirst.isEmpty() || !config.suitesByPreference().containsAll(suitesFirst)) {
             throw new IllegalArgumentException("offer a non-empty subset of the configured suites");
         }
-        Set<HandshakeMode> modes = EnumSet.copyOf(config.modes());
-        modes.remove(HandshakeMode.KNOWN_PEER);
-        firstOffer = Offer.of(config.versions(), suitesFirst, modes);
-        if (password != null) {
-            firstOffer = firstOffer.withPassword();
-        }
-        X25519KeyPair ephemeral = X25519KeyPair.generate(random);
-        byte[] kemKey = newKemKeyIfHybrid(firstOffer.suites());
-        byte[] share = newPasswordShare(ephemeral);
-        byte[] negotiation = new ByteWriter().u8(Frame.Type.INIT.code).bytes(firstOffer.encoded()).bytes(kemKey)
-                .bytes(share).toByteArray();
+        firstOffer = InitiatorOffers.full(config, suitesFirst, password.isSet());
+        InitiatorOpening opening = InitiatorOpening.fresh(firstOffer.suites(), kemKey, password, random);
         byte[] noiseMessage;
         try {
-            noiseMessage = prepareCandidates(firstOffer, negotiation, ephemeral);
+            noiseMessage = prepareCandidates(firstOffer, opening, opening.negotiation(Frame.Type.INIT,
+                    firstOffer.encoded()));
         } catch (NoiseException e) {
             throw fail(fromNoise(e));
         }
         state = State.AWAIT_RESPONSE;
-        return Frame.start(Frame.Type.INIT).bytes(firstOffer.encoded()).bytes(kemKey).bytes(share)
-                .bytes(noiseMessage).toByteArray();
+        return opening.frame(Frame.Type.INIT, firstOffer.encoded(), noiseMessage);
     }
 
     /**
@@ -131,21 +100,15 @@ public final class OnlineInitiator extends HandshakeParty {
     public byte[] startKnownPeer(DeviceCertificate pinnedPeer) throws HandshakeException {
         expect(State.NEW);
         firstOffer = config.offer();
-        int version = new TreeSet<>(config.versions()).descendingSet().stream()
-                .filter(pinnedPeer.versions()::contains).findFirst()
-                .orElseThrow(() -> fail(HandshakeException.Kind.INCOMPATIBLE, "no common version with pinned peer"));
-        CipherSuite suite = config.suitesByPreference().stream()
-                .filter(s -> pinnedPeer.suiteIds().contains(s.wireId())).findFirst()
-                .orElseThrow(() -> fail(HandshakeException.Kind.INCOMPATIBLE, "no common suite with pinned peer"));
-        selection = new Selection(version, suite, HandshakeMode.KNOWN_PEER);
+        try {
+            selection = InitiatorOffers.knownPeer(config, pinnedPeer);
+        } catch (HandshakeException e) {
+            throw fail(e);
+        }
         knownPeer = true;
-        pinnedPeerKey = pinnedPeer.deviceKey();
-        X25519KeyPair ephemeral = X25519KeyPair.generate(random);
-        byte[] kemKey = newKemKeyIfHybrid(Set.of(suite));
-        byte[] share = newPasswordShare(ephemeral);
-        byte[] negotiation = new ByteWriter().u8(Frame.Type.KNOWN_PEER_INIT.code).bytes(kemKey).bytes(share)
-                .toByteArray();
-        noise = newState(selection, true, negotiation, config.device().deviceKey(), ephemeral, pinnedPeerKey);
+        InitiatorOpening opening = InitiatorOpening.fresh(Set.of(selection.suite()), kemKey, password, random);
+        noise = newState(selection, true, opening.negotiation(Frame.Type.KNOWN_PEER_INIT, new byte[0]),
+                config.device().deviceKey(), opening.ephemeral(), pinnedPeer.deviceKey());
         heldForPeer = config.retainedSecrets().forDevice(pinnedPeer);
         byte[] noiseMessage;
         try {
@@ -155,8 +118,7 @@ public final class OnlineInitiator extends HandshakeParty {
             throw fail(fromNoise(e));
         }
         state = State.AWAIT_RESPONSE;
-        return Frame.start(Frame.Type.KNOWN_PEER_INIT).bytes(selection.encoded(password != null)).bytes(kemKey)
-                .bytes(share).bytes(noiseMessage).toByteArray();
+        return opening.frame(Frame.Type.KNOWN_PEER_INIT, selection.encoded(password.isSet()), noiseMessage);
     }
 
     public HandshakeStep receive(byte[] message) throws HandshakeException {
@@ -182,13 +144,7 @@ public final class OnlineInitiator extends HandshakeParty {
                 return retry(Offer.read(frame.body), frame);
             }
             if (state == State.AWAIT_RESPONSE && frame.type == Frame.Type.RESPONSE) {
-                Selection chosen = Selection.read(frame.body);
-                byte[] responderShare = password != null ? PasswordExchange.readShare(frame.body) : null;
-                byte[] confirmation = password != null ? frame.body.bytes(CPaceConfirmation.TAG_LENGTH) : null;
-                byte[] kemCiphertext = chosen.suite().isHybrid() ? frame.body.bytes(MlKem768.CIPHERTEXT_LENGTH)
-                        : new byte[0];
-                return onResponse(chosen, responderShare, confirmation, kemCiphertext, frame.body.rest(),
-                        applicationData);
+                return onResponse(ResponseMessage.read(frame.body, password.isSet()), applicationData);
             }
             if (state == State.AWAIT_RESPONDER_FINISH && frame.type == Frame.Type.RESPONDER_FINISH) {
                 return onResponderFinish(frame.body.rest());
@@ -204,93 +160,59 @@ public final class OnlineInitiator extends HandshakeParty {
         }
     }
 
-    private byte[] prepareCandidates(Offer offer, byte[] negotiation, X25519KeyPair ephemeral)
-            throws NoiseException {
-        candidates.clear();
-        initiatorNonce = nonce();
-        byte[] noiseMessage = null;
-        for (int version : offer.versions()) {
-            for (CipherSuite suite : offer.suites()) {
-                for (HandshakeMode mode : offer.modes()) {
-                    Selection s = new Selection(version, suite, mode);
-                    HandshakeState hs = newState(s, true, negotiation, config.device().deviceKey(), ephemeral, null);
-                    byte[] c = ShortAuthenticationString.commitment(suite.hash(), initiatorNonce);
-                    byte[] m = hs.writeMessage(c);
-                    // Every candidate writes the same bytes: e and the commitment in clear (all suites hash with
-                    // SHA-256 today). A suite with another hash would need its own commitment field.
-                    if (noiseMessage != null && !Arrays.equals(noiseMessage, m)) {
-                        throw new IllegalStateException("candidate first messages differ");
-                    }
-                    noiseMessage = m;
-                    candidates.put(s, hs);
-                }
-            }
-        }
-        return noiseMessage;
-    }
-
     private HandshakeStep retry(Offer counterOffer, Frame frame) throws HandshakeException, NoiseException,
             MalformedInputException {
         frame.body.expectEnd();
         if (retried) {
             throw new HandshakeException(HandshakeException.Kind.UNEXPECTED_MESSAGE, "second counter-offer");
         }
-        Set<Integer> versions = new TreeSet<>(config.versions());
-        versions.retainAll(counterOffer.versions());
-        Set<CipherSuite> suites = EnumSet.noneOf(CipherSuite.class);
-        suites.addAll(config.suitesByPreference());
-        suites.retainAll(counterOffer.suites());
-        Set<HandshakeMode> modes = EnumSet.copyOf(firstOffer.modes());
-        modes.retainAll(counterOffer.modes());
-        if (versions.isEmpty() || suites.isEmpty() || modes.isEmpty()) {
-            throw new HandshakeException(HandshakeException.Kind.INCOMPATIBLE,
-                    "no version, suite or mode in common with the peer's counter-offer " + counterOffer);
-        }
+        Offer newOffer = Offer.retryAfter(config.versions(), EnumSet.copyOf(config.suitesByPreference()),
+                firstOffer.modes(), counterOffer);
         retried = true;
         knownPeer = false;
         noise = null;
-        Offer newOffer = Offer.of(versions, suites, modes);
-        if (password != null) {
+        if (password.isSet()) {
             newOffer = newOffer.withPassword();
         }
         byte[] offers = new ByteWriter().bytes(firstOffer.encoded()).bytes(counterOffer.encoded())
                 .bytes(newOffer.encoded()).toByteArray();
-        X25519KeyPair ephemeral = X25519KeyPair.generate(random);
-        byte[] kemKey = newKemKeyIfHybrid(newOffer.suites());
-        byte[] share = newPasswordShare(ephemeral);
-        byte[] negotiation = new ByteWriter().u8(Frame.Type.RETRY_INIT.code).bytes(offers).bytes(kemKey).bytes(share)
-                .toByteArray();
-        byte[] noiseMessage = prepareCandidates(newOffer, negotiation, ephemeral);
-        return HandshakeStep.send(Frame.start(Frame.Type.RETRY_INIT).bytes(offers).bytes(kemKey).bytes(share)
-                .bytes(noiseMessage).toByteArray());
+        InitiatorOpening opening = InitiatorOpening.fresh(newOffer.suites(), kemKey, password, random);
+        byte[] noiseMessage = prepareCandidates(newOffer, opening, opening.negotiation(Frame.Type.RETRY_INIT, offers));
+        return HandshakeStep.send(opening.frame(Frame.Type.RETRY_INIT, offers, noiseMessage));
     }
 
-    private HandshakeStep onResponse(Selection chosen, byte[] responderShare, byte[] confirmation,
-            byte[] kemCiphertext, byte[] noiseMessage, byte[] applicationData)
+    /** The Noise states for every selection {@code offer} allows, with this message 1's nonce (drawn now). */
+    private byte[] prepareCandidates(Offer offer, InitiatorOpening opening, byte[] negotiation)
+            throws NoiseException {
+        initiatorNonce = nonce();
+        return candidates.prepare(offer, negotiation, config.device().deviceKey(), opening.ephemeral(),
+                initiatorNonce);
+    }
+
+    private HandshakeStep onResponse(ResponseMessage response, byte[] applicationData)
             throws HandshakeException, NoiseException, MalformedInputException {
+        Selection chosen = response.chosen();
         if (knownPeer) {
             if (!chosen.equals(selection)) {
                 throw new HandshakeException(HandshakeException.Kind.DOWNGRADE, "response changed the selection");
             }
-            mixPassword(responderShare, confirmation);
-            mixKem(kemCiphertext);
-            return onKnownPeerResponse(noiseMessage);
+            password.complete(response.responderShare(), response.confirmation(), noise);
+            kemKey.mixInto(noise, selection.suite(), response.kemCiphertext());
+            return onKnownPeerResponse(response.noiseMessage());
         }
-        if (chosen.version() < ProtocolVersion.MINIMUM_ACCEPTED || !candidates.containsKey(chosen)) {
+        if (chosen.version() < ProtocolVersion.MINIMUM_ACCEPTED || !candidates.offered(chosen)) {
             throw new HandshakeException(HandshakeException.Kind.DOWNGRADE,
                     "responder selected " + chosen + ", which was not offered");
         }
         selection = chosen;
-        noise = candidates.get(chosen);
-        candidates = new HashMap<>();
-        mixPassword(responderShare, confirmation);
-        mixKem(kemCiphertext);
-        byte[] payload = read(noiseMessage);
+        noise = candidates.take(chosen);
+        password.complete(response.responderShare(), response.confirmation(), noise);
+        kemKey.mixInto(noise, selection.suite(), response.kemCiphertext());
+        byte[] payload = noise.readMessage(response.noiseMessage());
         transcriptAfterResponse = noise.handshakeHash();
         if (selection.mode() == HandshakeMode.XX) {
             Payloads.Identified responder = Payloads.Identified.decode(payload, true, true, false);
-            DeviceCertificate peer = checkExpected(checkPeerCertificate(responder.certificate, noise, selection));
-            readPeerCertification(responder.extensions);
+            DeviceCertificate peer = authenticated(responder);
             sas = ShortAuthenticationString.derive(selection.suite().hash(), transcriptAfterResponse, initiatorNonce,
                     responder.nonce);
             heldForPeer = config.retainedSecrets().forDevice(peer);
@@ -307,8 +229,8 @@ public final class OnlineInitiator extends HandshakeParty {
         byte[] responderNonce = Payloads.exactly(payload, Payloads.NONCE_LENGTH, "responder nonce");
         sas = ShortAuthenticationString.derive(selection.suite().hash(), transcriptAfterResponse, initiatorNonce,
                 responderNonce);
-        byte[] finish = write(new Payloads.Identified(config.device().certificate().encoded(), initiatorNonce, null,
-                ownExtensions().encode(), new byte[0]).encode());
+        byte[] finish = noise.writeMessage(new Payloads.Identified(config.device().certificate().encoded(),
+                initiatorNonce, null, ownExtensions().encode(), new byte[0]).encode());
         state = State.AWAIT_RESPONDER_FINISH;
         return HandshakeStep.send(Frame.start(Frame.Type.INITIATOR_FINISH).bytes(finish).toByteArray());
     }
@@ -316,10 +238,9 @@ public final class OnlineInitiator extends HandshakeParty {
     /** IK: the responder confirms which of our retained secrets it matched; that one is mixed into the keys. */
     private HandshakeStep onKnownPeerResponse(byte[] noiseMessage)
             throws HandshakeException, NoiseException, MalformedInputException {
-        byte[] payload = read(noiseMessage);
+        byte[] payload = noise.readMessage(noiseMessage);
         Payloads.Identified responder = Payloads.Identified.decode(payload, false, true, true);
-        DeviceCertificate peer = checkExpected(checkPeerCertificate(responder.certificate, noise, selection));
-        readPeerCertification(responder.extensions);
+        DeviceCertificate peer = authenticated(responder);
         byte[] confirmation = Extensions.parse(responder.extensions)
                 .get(Extensions.RETAINED_SECRET_CONFIRMATION).orElse(new byte[0]);
         Optional<Integer> common = ContinuityProofs.confirmed(selection.suite().hash(), heldForPeer, confirmation,
@@ -336,10 +257,9 @@ public final class OnlineInitiator extends HandshakeParty {
     /** Responder-protected: the responder proves its retained secrets last; we check, nothing is mixed. */
     private HandshakeStep onResponderFinish(byte[] noiseMessage)
             throws HandshakeException, NoiseException, MalformedInputException {
-        byte[] payload = read(noiseMessage);
+        byte[] payload = noise.readMessage(noiseMessage);
         Payloads.Identified responder = Payloads.Identified.decode(payload, false, true, true);
-        DeviceCertificate peer = checkExpected(checkPeerCertificate(responder.certificate, noise, selection));
-        readPeerCertification(responder.extensions);
+        DeviceCertificate peer = authenticated(responder);
         heldForPeer = config.retainedSecrets().forDevice(peer);
         byte[] proof = Extensions.parse(responder.extensions).get(Extensions.RETAINED_SECRET_PROOF)
                 .orElse(new byte[0]);
@@ -365,70 +285,19 @@ public final class OnlineInitiator extends HandshakeParty {
         if (state != State.NEW) {
             throw new IllegalStateException("set the password before starting");
         }
-        if (value == null || value.length == 0) {
-            throw new IllegalArgumentException("an empty password is no password");
-        }
-        password = value.clone();
+        password.set(value);
         return this;
     }
 
-    /** The CPace share for message 1's frame when a password is set (empty otherwise). */
-    private byte[] newPasswordShare(X25519KeyPair ephemeral) {
-        if (password == null) {
-            return new byte[0];
-        }
-        pake = PasswordExchange.initiator(password, ephemeral.publicKey(), random);
-        return PasswordExchange.frameField(pake);
-    }
-
-    private void mixPassword(byte[] responderShare, byte[] confirmation) throws HandshakeException, NoiseException {
-        if (password != null) {
-            PasswordExchange.complete(pake, responderShare, confirmation, noise);
-        }
-    }
-
-    /** A fresh ML-KEM-768 key for this handshake when a hybrid suite may be chosen; nothing otherwise. */
-    private byte[] newKemKeyIfHybrid(Set<CipherSuite> suites) {
-        if (kemKeyPair != null) {
-            kemKeyPair.wipe();
-            kemKeyPair = null;
-        }
-        if (suites.stream().noneMatch(CipherSuite::isHybrid)) {
-            return new byte[0];
-        }
-        kemKeyPair = MlKemKeyPair.generate(random);
-        return kemKeyPair.encapsulationKey().toBytes();
-    }
-
-    /** In the hybrid suite the responder's KEM ciphertext and shared secret are mixed in before message 2. */
-    private void mixKem(byte[] kemCiphertext) throws NoiseException, HandshakeException {
-        if (!selection.suite().isHybrid()) {
-            return;
-        }
-        if (kemKeyPair == null) {
-            throw new HandshakeException(HandshakeException.Kind.DOWNGRADE, "hybrid suite selected but not offered");
-        }
-        SecretBytes shared;
-        try {
-            shared = kemKeyPair.decapsulate(kemCiphertext);
-        } catch (InvalidCiphertextException e) {
-            throw new HandshakeException(HandshakeException.Kind.MALFORMED, e.getMessage());
-        } finally {
-            kemKeyPair.wipe();
-            kemKeyPair = null;
-        }
-        try {
-            noise.mixExternal(kemCiphertext, shared);
-        } finally {
-            shared.wipe();
-        }
-    }
-
-    private DeviceCertificate checkExpected(DeviceCertificate peer) throws HandshakeException {
+    /** The responder's certificate, checked against the handshake and the expected peer; its certification read. */
+    private DeviceCertificate authenticated(Payloads.Identified responder)
+            throws HandshakeException, MalformedInputException {
+        DeviceCertificate peer = checkPeerCertificate(responder.certificate, noise, selection);
         if (!expectedPeer.test(peer)) {
             throw new HandshakeException(HandshakeException.Kind.UNEXPECTED_PEER,
                     "the responder is not the expected peer: " + peer);
         }
+        readPeerCertification(responder.extensions);
         return peer;
     }
 
@@ -439,14 +308,6 @@ public final class OnlineInitiator extends HandshakeParty {
         state = State.COMPLETE;
         return new HandshakeResult(selection, peer, sas, binding, applicationData, unsentApplicationData, seed,
                 continuity, nextRetainedSecrets(seed, heldForPeer, learned), peerCertification);
-    }
-
-    private byte[] write(byte[] payload) throws NoiseException {
-        return noise.writeMessage(payload);
-    }
-
-    private byte[] read(byte[] noiseMessage) throws NoiseException {
-        return noise.readMessage(noiseMessage);
     }
 
     private void expect(State wanted) throws HandshakeException {
@@ -461,12 +322,9 @@ public final class OnlineInitiator extends HandshakeParty {
 
     private HandshakeException fail(HandshakeException e) {
         state = State.FAILED;
-        candidates = new HashMap<>();
+        candidates.forget();
         noise = null;
-        if (kemKeyPair != null) {
-            kemKeyPair.wipe();
-            kemKeyPair = null;
-        }
+        kemKey.wipe();
         return e;
     }
 

@@ -24,12 +24,17 @@ public final class InMemoryAccountStore implements AccountStore {
             }
             MemoryState working = state.copy();
             MemoryStores view = new MemoryStores(working);
+            boolean committed = false;
             try {
                 T result = work.run(view);
                 state = working;
+                committed = true;
                 return result;
             } finally {
                 view.end();
+                if (!committed) {
+                    working.abandon();
+                }
             }
         } finally {
             lock.unlock();

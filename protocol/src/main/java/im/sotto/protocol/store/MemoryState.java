@@ -2,6 +2,7 @@ package im.sotto.protocol.store;
 
 import java.nio.ByteBuffer;
 import java.time.Instant;
+import java.util.Collections;
 import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.HashMap;
@@ -13,7 +14,14 @@ import java.util.TreeMap;
  * The whole state of an {@link InMemoryAccountStore}. Values are immutable once stored (records are copied in and
  * out), so a snapshot only needs its own maps. {@link #copy()} shares the maps with the state it was taken from and
  * copies each one the first time the transaction writes to it ({@code ...ForWrite()}): a transaction that only
- * touches a session record does not copy the message log, which grows by one entry per message.
+ * touches a session record does not copy the other maps.
+ *
+ * <p>The message log is never copied: it grows by one entry per message, so copying it on every append made each
+ * message cost time in proportion to all messages before it (half of the binding's CPU after a few thousand
+ * messages, docs/performance.md). It is append-only, so every state shares one map and sees only the entries up to
+ * its own {@link #lastLogSequence}: an append puts its entry at the next sequence number in place, a rolled-back
+ * transaction's entries stay invisible to the state it was taken from (and are removed by {@link #abandon()}), and
+ * the next append at that number replaces one left there.
  */
 final class MemoryState {
     record PreKey(byte[] record, Instant deleteAfter) {}
@@ -27,19 +35,22 @@ final class MemoryState {
     private TreeMap<Long, QueuedStanza> queue = new TreeMap<>();
     long lastQueueId;
     private TreeMap<Long, LogEntry> log = new TreeMap<>();
-    long lastLogSequence;
+    private long lastLogSequence;
+    /** The last sequence number of the state this one was copied from: entries above it are this state's own. */
+    private final long baseLogSequence;
     long restoreCounter;
     byte[] archiveCursor;
     /** Which maps this state owns (may change) rather than shares with the state it was copied from. */
     private final EnumSet<Part> owned;
 
-    private enum Part { PEER_TRUST, SESSIONS, PRE_KEYS, REPLAY, RETAINED, QUEUE, LOG }
+    private enum Part { PEER_TRUST, SESSIONS, PRE_KEYS, REPLAY, RETAINED, QUEUE }
 
     MemoryState() {
         for (PreKeyKind kind : PreKeyKind.values()) {
             preKeys.put(kind, new TreeMap<>());
         }
         owned = EnumSet.allOf(Part.class);
+        baseLogSequence = 0;
     }
 
     private MemoryState(MemoryState from) {
@@ -53,6 +64,7 @@ final class MemoryState {
         lastQueueId = from.lastQueueId;
         log = from.log;
         lastLogSequence = from.lastLogSequence;
+        baseLogSequence = from.lastLogSequence;
         restoreCounter = from.restoreCounter;
         archiveCursor = from.archiveCursor;
         owned = EnumSet.noneOf(Part.class);
@@ -134,14 +146,21 @@ final class MemoryState {
         return queue;
     }
 
+    /** The log as this state sees it: entries up to its own last sequence number, read-only. */
     NavigableMap<Long, LogEntry> log() {
-        return log;
+        return Collections.unmodifiableNavigableMap(log.headMap(lastLogSequence, true));
     }
 
-    NavigableMap<Long, LogEntry> logForWrite() {
-        if (owned.add(Part.LOG)) {
-            log = new TreeMap<>(log);
-        }
-        return log;
+    /** Appends {@code entry} at the next sequence number (replacing what a rolled-back append left there). */
+    long appendLog(LogEntry entry) {
+        long sequence = lastLogSequence + 1;
+        log.put(sequence, entry);
+        lastLogSequence = sequence;
+        return sequence;
+    }
+
+    /** For a snapshot that will not be committed: removes the log entries it appended (the other maps are its own). */
+    void abandon() {
+        log.tailMap(baseLogSequence, false).clear();
     }
 }

@@ -229,11 +229,7 @@ final class MemoryStores implements Stores {
             @Override
             public long append(LogEntry entry) {
                 Objects.requireNonNull(entry, "entry");
-                MemoryState st = state();
-                long sequence = st.lastLogSequence + 1;
-                st.logForWrite().put(sequence, entry);
-                st.lastLogSequence = sequence;
-                return sequence;
+                return state().appendLog(entry);
             }
 
             @Override

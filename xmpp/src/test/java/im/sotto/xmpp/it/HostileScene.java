@@ -67,9 +67,17 @@ final class HostileScene implements AutoCloseable {
 
     /** True if the stanza carries a Sotto element of {@code kind}. */
     static boolean carries(RelayedStanza stanza, SottoEncrypted.Kind kind) {
-        return stanza.contains(SottoEncrypted.NAMESPACE) && Pattern.compile("kind=['\"]"
+        return stanza.contains(SottoEncrypted.NAMESPACE) && !isArchiveResult(stanza) && Pattern.compile("kind=['\"]"
                 + Pattern.quote(kind.wireName()) + "['\"]")
                 .matcher(stanza.xml()).find();
+    }
+
+    /**
+     * A result of the client's own archive query (XEP-0313 catch-up after a login): a copy the server forwards on
+     * request, not its delivery of a stanza; the attack rules and counts are about deliveries.
+     */
+    static boolean isArchiveResult(RelayedStanza stanza) {
+        return stanza.contains("urn:xmpp:mam:2");
     }
 
     /** A Sotto message stanza sent by the client on {@code party}'s connection. */

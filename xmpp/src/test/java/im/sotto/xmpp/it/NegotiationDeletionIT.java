@@ -106,6 +106,11 @@ class NegotiationDeletionIT {
             });
             alice.manager.send(scene.secretChat(bobAccount, "first " + scene.suffix)).get(20, TimeUnit.SECONDS);
             alice.manager.send(scene.secretChat(bobAccount, "second " + scene.suffix)).get(20, TimeUnit.SECONDS);
+            // A send completes when Smack queued the stanza; the relay judges it on its own thread, maybe later.
+            long deadline = System.nanoTime() + SottoParty.WAIT_MS * 1_000_000;
+            while (deletions.get() == 0 && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
             assertEquals(1, deletions.get(), "the first message was deleted, the follow-up went on; alice saw "
                     + alice.events + "; relay: " + scene.relay.recorded().length());
 

@@ -38,6 +38,8 @@ class SoakIT {
     static final int MESSAGES = FULL ? 200 : 40;
     /** Per ratchet stanza on its way to a client: dropped with this chance, else duplicated with the same chance. */
     static final double DROP = 0.03;
+    /** prosodyctl and the running Prosody share one SQLite database; a registration may find it locked. */
+    static final int REGISTER_ATTEMPTS = 20;
     static final double DUPLICATE = 0.03;
 
     @Test
@@ -76,13 +78,22 @@ class SoakIT {
                 sent.add(new CopyOnWriteArrayList<>());
                 failed.add(new CopyOnWriteArrayList<>());
             }
+            java.util.concurrent.atomic.AtomicInteger dropped = new java.util.concurrent.atomic.AtomicInteger();
+            java.util.concurrent.atomic.AtomicInteger duplicated = new java.util.concurrent.atomic.AtomicInteger();
             relay.rule(stanza -> {
                 if (!stanza.toClient() || !HostileScene.carries(stanza, SottoEncrypted.Kind.RATCHET)) {
                     return List.of(stanza.xml());
                 }
                 double roll = random.nextDouble();
-                return roll < DROP ? List.of() : roll < DROP + DUPLICATE ? List.of(stanza.xml(), stanza.xml())
-                        : List.of(stanza.xml());
+                if (roll < DROP) {
+                    dropped.incrementAndGet();
+                    return List.of();
+                }
+                if (roll < DROP + DUPLICATE) {
+                    duplicated.incrementAndGet();
+                    return List.of(stanza.xml(), stanza.xml());
+                }
+                return List.of(stanza.xml());
             });
             List<CompletableFuture<Void>> all = new ArrayList<>();
             int reconnects = 0;
@@ -141,10 +152,14 @@ class SoakIT {
             }
             System.out.printf("soak: %d pairs x %d messages in %.0f s, %d reconnects of all %d clients: sent %d, "
                     + "delivered once %d, duplicates suppressed %d, reported missing %d (of which failed at the sender "
-                    + "%d), lost silently %d%n", PAIRS, MESSAGES, (System.nanoTime() - started) / 1e9, reconnects,
-                    2 * PAIRS, sentTotal, deliveredTotal, suppressed, reported, failedTotal, silently);
+                    + "%d), lost silently %d; the relay dropped %d and duplicated %d%n", PAIRS, MESSAGES,
+                    (System.nanoTime() - started) / 1e9, reconnects, 2 * PAIRS, sentTotal, deliveredTotal, suppressed,
+                    reported, failedTotal, silently, dropped.get(), duplicated.get());
             assertEquals(0, silently);
-            assertTrue(suppressed > 0 && deliveredTotal < sentTotal, "the relay's faults took effect: " + total);
+            // The relay really dropped and duplicated (what Sotto made of it is in the books above: a dropped stanza
+            // may come back through the archive after a reconnect, a duplicate during catch-up is not reported).
+            assertTrue(dropped.get() > 0 && duplicated.get() > 0, "the relay's faults took effect: dropped "
+                    + dropped + ", duplicated " + duplicated);
             for (SottoParty party : concat(a, b)) {
                 party.disconnect();
             }
@@ -177,20 +192,35 @@ class SoakIT {
                 .build();
     }
 
-    /** Registers the soak's accounts with prosodyctl on the test's Prosody (its data directory, while it runs). */
+    /**
+     * Registers the soak's accounts with prosodyctl on the test's Prosody (its SQLite database, while it runs), eight
+     * at a time; one that finds the database locked by the running server is tried again.
+     */
     private static void register(XmppServers.Server server, List<String> users, String password) throws Exception {
         Path config = Paths.get(server.log).getParent().resolve("prosody.cfg.lua");
-        List<Process> running = new ArrayList<>();
-        for (String user : users) {
-            running.add(new ProcessBuilder("prosodyctl", "--config", config.toString(), "register", user,
-                    server.domain(), password).redirectErrorStream(true).start());
-            if (running.size() == 8 || user.equals(users.get(users.size() - 1))) {
-                for (Process p : running) {
-                    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-                    assertTrue(p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0, "prosodyctl: " + output);
+        List<String> left = new ArrayList<>(users);
+        for (int attempt = 1; !left.isEmpty(); attempt++) {
+            List<String> failed = new ArrayList<>();
+            for (int from = 0; from < left.size(); from += 8) {
+                List<String> batch = left.subList(from, Math.min(left.size(), from + 8));
+                List<Process> running = new ArrayList<>();
+                for (String user : batch) {
+                    running.add(new ProcessBuilder("prosodyctl", "--config", config.toString(), "register", user,
+                            server.domain(), password).redirectErrorStream(true).start());
                 }
-                running.clear();
+                for (int i = 0; i < batch.size(); i++) {
+                    Process p = running.get(i);
+                    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                    assertTrue(p.waitFor(60, TimeUnit.SECONDS), "prosodyctl did not end");
+                    if (p.exitValue() != 0) {
+                        assertTrue(output.contains("database is locked") && attempt < REGISTER_ATTEMPTS,
+                                "prosodyctl: " + output);
+                        failed.add(batch.get(i));
+                    }
+                }
             }
+            left = failed;
+            Thread.sleep(100L * attempt);
         }
     }
 }

@@ -173,8 +173,10 @@ class StanzaTransportIT {
     void sottoFeatureIsAdvertisedInDisco(ServerKind kind, XmppServers servers) throws Exception {
         try (Pair pair = new Pair(servers.get(kind))) {
             SottoTransportManager.getInstanceFor(pair.alice);
+            // Asked on the wire (node null), not answered from the entity-caps cache, which may still hold alice's
+            // features from before Sotto was enabled until her updated presence arrives.
             assertTrue(ServiceDiscoveryManager.getInstanceFor(pair.bob)
-                    .discoverInfo(pair.alice.getUser()).containsFeature(SottoTransportManager.FEATURE));
+                    .discoverInfo(pair.alice.getUser(), null).containsFeature(SottoTransportManager.FEATURE));
         }
     }
 
