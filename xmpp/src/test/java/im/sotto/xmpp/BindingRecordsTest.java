@@ -10,9 +10,14 @@ import java.time.Clock;
 import java.util.Optional;
 
 import im.sotto.protocol.handshake.Continuity;
+import im.sotto.protocol.handshake.RetainedSecrets;
 import im.sotto.protocol.store.InMemoryAccountStore;
+import im.sotto.protocol.store.SessionAddress;
+import im.sotto.protocol.wire.ByteWriter;
 
 import org.junit.jupiter.api.Test;
+import org.jxmpp.jid.BareJid;
+import org.jxmpp.jid.impl.JidCreate;
 
 /** The binding's records and trust rules, without a server. */
 class BindingRecordsTest {
@@ -64,5 +69,33 @@ class BindingRecordsTest {
         assertArrayEquals(new byte[] {4, 5}, decoded.ratchet());
         assertTrue(decoded.continuity().isEmpty());
         assertEquals(3, decoded.encode()[0], "written back as version 3");
+    }
+
+    /**
+     * A retained-secret record written before confirmation was tracked (inner layout version 1: newest and previous)
+     * is still read, both secrets unconfirmed, so the first handshake after an upgrade proves both as before.
+     */
+    @Test
+    void retainedSecretRecordOfTheOldLayoutIsRead() throws Exception {
+        InMemoryAccountStore store = new InMemoryAccountStore();
+        SottoAccount peer = SottoAccount.open(new InMemoryAccountStore(), random, Clock.systemUTC());
+        BareJid bob = JidCreate.bareFrom("bob@example.org");
+        byte[] newest = new byte[32];
+        byte[] previous = new byte[32];
+        random.nextBytes(newest);
+        random.nextBytes(previous);
+        byte[] oldSecrets = new ByteWriter().u8(1).bytes(newest).u8(1).bytes(previous).toByteArray();
+        store.transact(stores -> {
+            stores.retainedSecrets().store(new SessionAddress(bob.toString(), peer.device().deviceId()),
+                    new RecordCodec.Writer(1).field(peer.device().certificate().encoded()).field(oldSecrets)
+                            .toByteArray());
+            return null;
+        });
+        RetainedSecrets read = RetainedSecretRecord.lookup(store, bob, Clock.systemUTC())
+                .forDevice(peer.device().certificate()).orElseThrow();
+        assertEquals(2, read.size());
+        assertArrayEquals(newest, read.newest().reveal());
+        assertTrue(!read.isConfirmed(0) && !read.isConfirmed(1));
+        assertTrue(!read.toString().contains(java.util.HexFormat.of().formatHex(newest)), "no secret in toString");
     }
 }

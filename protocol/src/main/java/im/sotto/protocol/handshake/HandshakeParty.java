@@ -135,8 +135,19 @@ abstract class HandshakeParty {
         return config.retainedSecrets().knowsAccount(peer.accountKey()) ? Continuity.NEW_DEVICE : Continuity.NEW_PEER;
     }
 
-    /** What to retain after this session: its new secret, and the newest one held before it. */
-    static RetainedSecrets nextRetainedSecrets(SessionSeed seed, Optional<RetainedSecrets> held) {
-        return new RetainedSecrets(seed.retainedSecret(), held.map(RetainedSecrets::newest).orElse(null));
+    /**
+     * What to retain after this session (docs/protocol.md 4.11): its new secret next to those held, updated with
+     * what the handshake showed about the peer's.
+     */
+    static RetainedSecrets nextRetainedSecrets(SessionSeed seed, Optional<RetainedSecrets> held,
+            ContinuityProofs.Evidence learned) {
+        SecretBytes fresh = seed.retainedSecret();
+        return held.map(rs -> rs.next(fresh, learned.freshConfirmed(), learned.proven(), learned.floor()))
+                .orElseGet(() -> RetainedSecrets.first(fresh, learned.freshConfirmed()));
+    }
+
+    /** The secret at {@code index} of what this side holds (a matched one, to mix into the keys). */
+    static SecretBytes secretAt(Optional<RetainedSecrets> held, Optional<Integer> index) {
+        return index.map(i -> held.orElseThrow().newestFirst().get(i)).orElse(null);
     }
 }

@@ -46,8 +46,9 @@ public final class HandshakeResult {
 
     /**
      * The retained secrets to store for this peer device in place of the old ones, in the same transaction as the
-     * new session. After {@link Continuity#BROKEN} the caller may keep the old ones until the user has compared
-     * the SAS; otherwise a man in the middle would become the continuity.
+     * new session, and <em>before</em> sending the step's last message: its receiver takes that message as proof
+     * that the new secret is stored (docs/protocol.md 4.11). After {@link Continuity#BROKEN} the caller keeps the
+     * old ones; otherwise whoever broke the continuity would become it.
      */
     public RetainedSecrets retainedSecretsToKeep() {
         return retainedSecrets;

@@ -221,7 +221,7 @@ public final class OnlineInitiator extends HandshakeParty {
                     initiatorNonce, null, proofExtension(h), applicationData).encode());
             continuity = withoutMatch(peer, heldForPeer, Continuity.UNCHECKED);
             return HandshakeStep.sendAndComplete(Frame.start(Frame.Type.INITIATOR_FINISH).bytes(finish).toByteArray(),
-                    complete(peer, responder.ratchetKey, new byte[0], null));
+                    complete(peer, responder.ratchetKey, new byte[0], null, ContinuityProofs.Evidence.NONE));
         }
         // Responder-protected: it has sent only its nonce; we identify ourselves first. Our data must wait for
         // the ratchet, after the responder has been authenticated.
@@ -243,11 +243,15 @@ public final class OnlineInitiator extends HandshakeParty {
         DeviceCertificate peer = authenticated(responder);
         byte[] confirmation = Extensions.parse(responder.extensions)
                 .get(Extensions.RETAINED_SECRET_CONFIRMATION).orElse(new byte[0]);
-        Optional<SecretBytes> common = ContinuityProofs.confirmed(selection.suite().hash(), heldForPeer, confirmation,
+        Optional<Integer> common = ContinuityProofs.confirmed(selection.suite().hash(), heldForPeer, confirmation,
                 noise.payloadHash());
         continuity = common.isPresent() ? Continuity.CONFIRMED : withoutMatch(peer, heldForPeer, Continuity.BROKEN);
+        // A confirmation means the responder matched, so it stored this session before answering, and now holds
+        // the confirmed secret as confirmed too: it will never prove anything older, which can go.
+        ContinuityProofs.Evidence learned = new ContinuityProofs.Evidence(common.isPresent(),
+                common.map(Set::of).orElse(Set.of()), common);
         return HandshakeStep.complete(complete(peer, responder.ratchetKey, responder.applicationData,
-                common.orElse(null)));
+                secretAt(heldForPeer, common), learned));
     }
 
     /** Responder-protected: the responder proves its retained secrets last; we check, nothing is mixed. */
@@ -259,10 +263,13 @@ public final class OnlineInitiator extends HandshakeParty {
         heldForPeer = config.retainedSecrets().forDevice(peer);
         byte[] proof = Extensions.parse(responder.extensions).get(Extensions.RETAINED_SECRET_PROOF)
                 .orElse(new byte[0]);
-        boolean matched = ContinuityProofs.match(selection.suite().hash(), heldForPeer, proof, noise.payloadHash())
-                .isPresent();
-        continuity = matched ? Continuity.CONFIRMED_NOT_MIXED : withoutMatch(peer, heldForPeer, Continuity.BROKEN);
-        return HandshakeStep.complete(complete(peer, responder.ratchetKey, responder.applicationData, null));
+        Optional<ContinuityProofs.Match> match = ContinuityProofs.match(selection.suite().hash(), heldForPeer, proof,
+                noise.payloadHash());
+        continuity = match.isPresent() ? Continuity.CONFIRMED_NOT_MIXED
+                : withoutMatch(peer, heldForPeer, Continuity.BROKEN);
+        // The responder stored the session before sending message 4: the new secret is confirmed at once.
+        return HandshakeStep.complete(complete(peer, responder.ratchetKey, responder.applicationData, null,
+                ContinuityProofs.Evidence.of(match, true)));
     }
 
     private byte[] proofExtension(byte[] transcript) {
@@ -295,12 +302,12 @@ public final class OnlineInitiator extends HandshakeParty {
     }
 
     private HandshakeResult complete(DeviceCertificate peer, byte[] responderRatchetKey, byte[] applicationData,
-            SecretBytes mixedRetainedSecret) throws NoiseException {
+            SecretBytes mixedRetainedSecret, ContinuityProofs.Evidence learned) throws NoiseException {
         byte[] binding = noise.handshakeHash();
         SessionSeed seed = seed(noise, true, responderRatchetKey, null, mixedRetainedSecret);
         state = State.COMPLETE;
         return new HandshakeResult(selection, peer, sas, binding, applicationData, unsentApplicationData, seed,
-                continuity, nextRetainedSecrets(seed, heldForPeer), peerCertification);
+                continuity, nextRetainedSecrets(seed, heldForPeer, learned), peerCertification);
     }
 
     private void expect(State wanted) throws HandshakeException {

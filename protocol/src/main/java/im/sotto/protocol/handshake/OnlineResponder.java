@@ -168,7 +168,9 @@ public final class OnlineResponder extends HandshakeParty {
         DeviceCertificate peer = checkPeerCertificate(initiator.certificate, noise, chosen);
         readPeerCertification(initiator.extensions);
         // The initiator proved which retained secrets it holds; we confirm the newest we share, and both mix it in.
-        Optional<SecretBytes> common = checkProof(peer, initiator.extensions, noise.payloadHash());
+        Optional<ContinuityProofs.Match> match = checkProof(peer, initiator.extensions, noise.payloadHash());
+        Optional<SecretBytes> common = Optional.ofNullable(secretAt(heldForPeer,
+                match.map(ContinuityProofs.Match::newest)));
         byte[] passwordField = answerPassword(share, noiseMessage);
         byte[] kemCiphertext = encapsulateIfHybrid(kemKey);
         ratchetKeyPair = X25519KeyPair.generate(random);
@@ -180,7 +182,7 @@ public final class OnlineResponder extends HandshakeParty {
         return HandshakeStep.sendAndComplete(
                 Frame.start(Frame.Type.RESPONSE).bytes(chosen.encoded()).bytes(passwordField).bytes(kemCiphertext)
                         .bytes(response).toByteArray(),
-                complete(peer, null, new byte[0], common.orElse(null)));
+                complete(peer, null, new byte[0], common.orElse(null), ContinuityProofs.Evidence.of(match, false)));
     }
 
     private HandshakeStep onInitiatorFinish(byte[] noiseMessage, byte[] applicationData)
@@ -199,9 +201,11 @@ public final class OnlineResponder extends HandshakeParty {
                 transcriptAfterResponse, initiator.nonce, responderNonce);
         if (!protectedMode) {
             // XX: the initiator's proof is checked; no message is left to confirm it, so nothing is mixed.
-            boolean matched = checkProof(peer, initiator.extensions, noise.payloadHash()).isPresent();
-            continuity = matched ? Continuity.CONFIRMED_NOT_MIXED : continuity;
-            return HandshakeStep.complete(complete(peer, sas, initiator.applicationData, null));
+            Optional<ContinuityProofs.Match> match = checkProof(peer, initiator.extensions, noise.payloadHash());
+            continuity = match.isPresent() ? Continuity.CONFIRMED_NOT_MIXED : continuity;
+            // The initiator stored the session before sending message 3: the new secret is confirmed at once.
+            return HandshakeStep.complete(complete(peer, sas, initiator.applicationData, null,
+                    ContinuityProofs.Evidence.of(match, true)));
         }
         if (!config.revealsTo(peer)) {
             throw new HandshakeException(HandshakeException.Kind.REJECTED_BY_POLICY,
@@ -216,7 +220,7 @@ public final class OnlineResponder extends HandshakeParty {
                         ContinuityProofs.proof(selection.suite().hash(), heldForPeer, h, random)).encode(),
                 applicationData).encode());
         return HandshakeStep.sendAndComplete(Frame.start(Frame.Type.RESPONDER_FINISH).bytes(finish).toByteArray(),
-                complete(peer, sas, new byte[0], null));
+                complete(peer, sas, new byte[0], null, ContinuityProofs.Evidence.NONE));
     }
 
     /**
@@ -305,23 +309,23 @@ public final class OnlineResponder extends HandshakeParty {
      * Checks the initiator's retained-secret proof against what we hold for its device; sets the continuity for
      * every outcome but a match (which the caller decides) and returns the matched secret.
      */
-    private Optional<SecretBytes> checkProof(DeviceCertificate peer, byte[] extensions, byte[] transcript)
+    private Optional<ContinuityProofs.Match> checkProof(DeviceCertificate peer, byte[] extensions, byte[] transcript)
             throws MalformedInputException {
         heldForPeer = config.retainedSecrets().forDevice(peer);
         byte[] proof = Extensions.parse(extensions).get(Extensions.RETAINED_SECRET_PROOF).orElse(new byte[0]);
-        Optional<SecretBytes> common = ContinuityProofs.match(selection.suite().hash(), heldForPeer, proof,
+        Optional<ContinuityProofs.Match> common = ContinuityProofs.match(selection.suite().hash(), heldForPeer, proof,
                 transcript);
         continuity = withoutMatch(peer, heldForPeer, Continuity.BROKEN);
         return common;
     }
 
     private HandshakeResult complete(DeviceCertificate peer, ShortAuthenticationString sas, byte[] applicationData,
-            SecretBytes mixedRetainedSecret) throws NoiseException {
+            SecretBytes mixedRetainedSecret, ContinuityProofs.Evidence learned) throws NoiseException {
         byte[] binding = noise.handshakeHash();
         SessionSeed seed = seed(noise, false, ratchetKeyPair.publicKey(), ratchetKeyPair, mixedRetainedSecret);
         state = State.COMPLETE;
         return new HandshakeResult(selection, peer, sas, binding, applicationData, new byte[0], seed, continuity,
-                nextRetainedSecrets(seed, heldForPeer), peerCertification);
+                nextRetainedSecrets(seed, heldForPeer, learned), peerCertification);
     }
 
     private int hashLength() {

@@ -3,7 +3,7 @@ package im.sotto.protocol.store;
 import java.util.List;
 import java.util.Optional;
 
-/** Secrets retained from earlier sessions with a peer device (rs1/rs2), as one opaque record per device. */
+/** Secrets retained from earlier sessions with a peer device (docs/protocol.md 4.11), one opaque record per device. */
 public interface RetainedSecretStore {
     Optional<byte[]> load(SessionAddress address);
 

@@ -14,11 +14,13 @@ import im.sotto.protocol.identity.DeviceIdentity;
 import im.sotto.protocol.testing.DeterministicRandom;
 import im.sotto.protocol.testing.FuzzCorpus;
 import im.sotto.protocol.testing.TestDevices;
+import im.sotto.protocol.wire.ByteWriter;
 import im.sotto.protocol.wire.MalformedInputException;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -108,7 +110,15 @@ class HandshakeFuzzTest {
         } catch (MalformedInputException expected) {
             return;
         }
-        assertArrayEquals(data, parsed.toRecord(), "a record that loads re-encodes to the same bytes");
+        byte[] current = parsed.toRecord();
+        if (data[0] != 1) {
+            assertArrayEquals(data, current, "a record that loads re-encodes to the same bytes");
+        }
+        try {
+            assertArrayEquals(current, RetainedSecrets.fromRecord(current).toRecord(), "version 1 migrates stably");
+        } catch (MalformedInputException e) {
+            throw new AssertionError("a record written by the code does not load", e);
+        }
     }
 
     /** The account certification extension value (protocol.md 4.13): parses, or a typed error; canonical. */
@@ -200,8 +210,13 @@ class HandshakeFuzzTest {
 
         Map<String, byte[]> retained = new LinkedHashMap<>();
         DeterministicRandom r = new DeterministicRandom("fuzz retained");
-        retained.put("one", new RetainedSecrets(secret(r), null).toRecord());
-        retained.put("two", new RetainedSecrets(secret(r), secret(r)).toRecord());
+        // Version 1 (still read, never written) and version 2 records, the latter from the real update rule.
+        retained.put("v1-one", new ByteWriter().u8(1).bytes(secret(r)).u8(0).toByteArray());
+        retained.put("v1-two", new ByteWriter().u8(1).bytes(secret(r)).u8(1).bytes(secret(r)).toByteArray());
+        RetainedSecrets one = RetainedSecrets.first(SecretBytes.copyOf(secret(r)), false);
+        retained.put("v2-one", one.toRecord());
+        retained.put("v2-three", one.next(SecretBytes.copyOf(secret(r)), true, Set.of(0), Optional.empty())
+                .next(SecretBytes.copyOf(secret(r)), false, Set.of(), Optional.empty()).toRecord());
         seeds.put("retainedSecretsRecord", retained);
         Map<String, byte[]> certifications = new LinkedHashMap<>();
         certifications.put("x509", AttachedCertification.x509(new byte[] {0x30, 0x03, 0x02, 0x01, 0x01}).encode());
@@ -211,9 +226,9 @@ class HandshakeFuzzTest {
         return seeds;
     }
 
-    private static SecretBytes secret(DeterministicRandom r) {
+    private static byte[] secret(DeterministicRandom r) {
         byte[] b = new byte[RetainedSecrets.LENGTH];
         r.nextBytes(b);
-        return SecretBytes.copyOf(b);
+        return b;
     }
 }

@@ -4,19 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import im.sotto.protocol.crypto.SecretBytes;
 import im.sotto.protocol.identity.AccountIdentity;
-import im.sotto.protocol.identity.AccountPublicKey;
-import im.sotto.protocol.identity.DeviceCertificate;
 import im.sotto.protocol.identity.DeviceIdentity;
 import im.sotto.protocol.testing.TestDevices;
 import java.security.SecureRandom;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.HexFormat;
-import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** Retained secrets (ZRTP-style continuity) across sessions, and the attacks they expose. */
@@ -26,8 +18,8 @@ class RetainedSecretTest {
     private final AccountIdentity bobAccount = AccountIdentity.generate(random);
     private final DeviceIdentity alice = TestDevices.device(aliceAccount, random);
     private final DeviceIdentity bob = TestDevices.device(bobAccount, random);
-    private final Memory aliceMemory = new Memory();
-    private final Memory bobMemory = new Memory();
+    private final RetainedSecretMemory aliceMemory = new RetainedSecretMemory();
+    private final RetainedSecretMemory bobMemory = new RetainedSecretMemory();
 
     @Test
     void knownPeersConfirmAndMixTheirRetainedSecretSessionAfterSession() throws Exception {
@@ -46,7 +38,7 @@ class RetainedSecretTest {
     void aSessionThatReachedOnlyOneSideStillMatchesThroughThePreviousSecret() throws Exception {
         run(alice, aliceMemory, bob, bobMemory, HandshakeMode.XX, false);
         // The next session completes for Alice only (Bob crashed before storing): Alice moves on, Bob does not.
-        Memory bobBefore = bobMemory.copy();
+        RetainedSecretMemory bobBefore = bobMemory.copy();
         run(alice, aliceMemory, bob, bobMemory, HandshakeMode.KNOWN_PEER, false);
         Conversation c = run(alice, aliceMemory, bob, bobBefore, HandshakeMode.KNOWN_PEER, false);
         assertEquals(Continuity.CONFIRMED, c.initiatorResult.continuity());
@@ -58,11 +50,11 @@ class RetainedSecretTest {
     void anAttackerWithBobsStolenKeysButNotHisHistoryIsDetected() throws Exception {
         run(alice, aliceMemory, bob, bobMemory, HandshakeMode.XX, false);
         // Mallory holds Bob's device identity (keys and certificate) but not the secret Alice and Bob retained.
-        Memory mallorysMemory = new Memory();
+        RetainedSecretMemory mallorysMemory = new RetainedSecretMemory();
         Conversation asBob = run(alice, aliceMemory, bob, mallorysMemory, HandshakeMode.KNOWN_PEER, true);
         assertEquals(Continuity.BROKEN, asBob.initiatorResult.continuity());
         // And posing as Alice to Bob, with Alice's stolen keys:
-        Conversation asAlice = run(alice, new Memory(), bob, bobMemory, HandshakeMode.KNOWN_PEER, true);
+        Conversation asAlice = run(alice, new RetainedSecretMemory(), bob, bobMemory, HandshakeMode.KNOWN_PEER, true);
         assertEquals(Continuity.BROKEN, asAlice.responderResult.continuity());
     }
 
@@ -75,9 +67,10 @@ class RetainedSecretTest {
         Conversation rp = run(alice, aliceMemory, bob, bobMemory, HandshakeMode.RESPONDER_PROTECTED, true);
         assertEquals(Continuity.CONFIRMED_NOT_MIXED, rp.initiatorResult.continuity());
         assertEquals(Continuity.UNCHECKED, rp.responderResult.continuity());
-        Conversation brokenXx = run(alice, new Memory(), bob, bobMemory, HandshakeMode.XX, true);
+        Conversation brokenXx = run(alice, new RetainedSecretMemory(), bob, bobMemory, HandshakeMode.XX, true);
         assertEquals(Continuity.BROKEN, brokenXx.responderResult.continuity());
-        Conversation brokenRp = run(alice, aliceMemory, bob, new Memory(), HandshakeMode.RESPONDER_PROTECTED, true);
+        Conversation brokenRp = run(alice, aliceMemory, bob, new RetainedSecretMemory(),
+                HandshakeMode.RESPONDER_PROTECTED, true);
         assertEquals(Continuity.BROKEN, brokenRp.initiatorResult.continuity());
     }
 
@@ -109,8 +102,8 @@ class RetainedSecretTest {
      * Runs a handshake; unless {@code readOnly}, both sides store what the result says to keep, as the binding
      * does in the session's transaction.
      */
-    private Conversation run(DeviceIdentity a, Memory am, DeviceIdentity b, Memory bm, HandshakeMode mode,
-            boolean readOnly) throws Exception {
+    private Conversation run(DeviceIdentity a, RetainedSecretMemory am, DeviceIdentity b, RetainedSecretMemory bm,
+            HandshakeMode mode, boolean readOnly) throws Exception {
         OnlineInitiator i = OnlineInitiator.create(HandshakeConfig.builder(a).retainedSecrets(am).build(), random,
                 TestDevices.CLOCK);
         OnlineResponder r = OnlineResponder.create(HandshakeConfig.builder(b).retainedSecrets(bm)
@@ -124,38 +117,5 @@ class RetainedSecretTest {
             bm.put(c.responderResult.peerCertificate(), c.responderResult.retainedSecretsToKeep());
         }
         return c;
-    }
-
-    /** A store of retained secrets keyed by device key, as the binding keeps them. */
-    private static final class Memory implements RetainedSecretLookup {
-        private final Map<String, RetainedSecrets> byDevice = new HashMap<>();
-        private final Set<AccountPublicKey> accounts = new HashSet<>();
-
-        void put(DeviceCertificate peer, RetainedSecrets rs) {
-            byDevice.put(HexFormat.of().formatHex(peer.deviceKey()), copy(rs));
-            accounts.add(peer.accountKey());
-        }
-
-        Memory copy() {
-            Memory m = new Memory();
-            byDevice.forEach((k, v) -> m.byDevice.put(k, copy(v)));
-            m.accounts.addAll(accounts);
-            return m;
-        }
-
-        private static RetainedSecrets copy(RetainedSecrets rs) {
-            return new RetainedSecrets(SecretBytes.copyOf(rs.newest().reveal()),
-                    rs.previous().map(p -> SecretBytes.copyOf(p.reveal())).orElse(null));
-        }
-
-        @Override
-        public Optional<RetainedSecrets> forDevice(DeviceCertificate peer) {
-            return Optional.ofNullable(byDevice.get(HexFormat.of().formatHex(peer.deviceKey()))).map(Memory::copy);
-        }
-
-        @Override
-        public boolean knowsAccount(AccountPublicKey account) {
-            return accounts.contains(account);
-        }
     }
 }

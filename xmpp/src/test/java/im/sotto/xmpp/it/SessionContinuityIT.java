@@ -204,4 +204,54 @@ class SessionContinuityIT {
             mallory.disconnect();
         }
     }
+
+    /**
+     * Twice in a row, bob's known-peer handshake completes for alice, and bob dies before storing the secret it
+     * leaves (his retained-secret record is put back as it was before the handshake: what the crash leaves; alice
+     * stored hers before answering). The old two-slot scheme then put the sides three secrets apart and reported
+     * BROKEN forever; now alice keeps the secret bob still holds until he proves a newer one: CONFIRMED on both sides.
+     */
+    @ParameterizedTest
+    @EnumSource(ServerKind.class)
+    void handshakesThatCompletedForAliceOnlyKeepContinuity(ServerKind kind, XmppServers servers) throws Exception {
+        SottoParty[] parties = firstSession(servers.get(kind), suffix());
+        SottoParty alice = parties[0];
+        SottoParty bob = parties[1];
+        try {
+            alice.awaitEvent(SecurityEvent.SessionEstablished.class, e -> true);
+            SessionAddress aliceAtBob = new SessionAddress(alice.connection.getUser().asBareJid().toString(),
+                    alice.account.device().deviceId());
+            for (int round = 1; round <= 2; round++) {
+                byte[] before = bob.account.store().transact(stores -> stores.retainedSecrets().load(aliceAtBob))
+                        .orElseThrow();
+                alice.events.clear();
+                bob.events.clear();
+                bob.manager.renewSession(alice.connection.getUser());
+                var atBob = bob.awaitEvent(SecurityEvent.SessionEstablished.class, e -> true);
+                var atAlice = alice.awaitEvent(SecurityEvent.SessionEstablished.class, e -> true);
+                assertEquals(Optional.of(Continuity.CONFIRMED), atAlice.continuity(), "round " + round);
+                assertEquals(Optional.of(Continuity.CONFIRMED), atBob.continuity(), "round " + round);
+                bob.account.store().transact(stores -> {
+                    stores.retainedSecrets().store(aliceAtBob, before);
+                    return null;
+                });
+            }
+            alice.events.clear();
+            bob.events.clear();
+            alice.manager.renewSession(bob.connection.getUser());
+            var atAlice = alice.awaitEvent(SecurityEvent.SessionEstablished.class, e -> true);
+            var atBob = bob.awaitEvent(SecurityEvent.SessionEstablished.class, e -> true);
+            assertEquals(Optional.of(Continuity.CONFIRMED), atAlice.continuity());
+            assertEquals(Optional.of(Continuity.CONFIRMED), atBob.continuity());
+            bob.manager.send(chat(alice.connection.getUser(), "still me")).get(20, TimeUnit.SECONDS);
+            DecryptedStanza still = alice.next();
+            assertEquals("still me", ((Message) still.stanza()).getBody());
+            assertEquals(Optional.of(Continuity.CONFIRMED), still.continuity());
+            assertTrue(alice.events.stream().noneMatch(e -> e instanceof SecurityEvent.ContinuityBroken));
+            assertTrue(bob.events.stream().noneMatch(e -> e instanceof SecurityEvent.ContinuityBroken));
+        } finally {
+            alice.disconnect();
+            bob.disconnect();
+        }
+    }
 }
