@@ -39,9 +39,13 @@ final class SessionAttempt {
     record Refused(SessionReceiver.Failed failed, boolean decisive) implements Outcome {
     }
 
-    /** Decrypted: {@code next} is the state to store, {@code losses} what loss detection found. */
-    record Decrypted(SessionRecord next, byte[] plaintext, List<SecurityEvent> losses, boolean deviceNeedsApproval)
-            implements Outcome {
+    /**
+     * Decrypted: {@code next} is the state to store, {@code losses} what loss detection found; {@code replyDue} when
+     * the current session has received a heartbeat interval of messages without sending (its acknowledgements and a
+     * fresh ratchet key are owed to the peer, {@code RatchetSession.replyDue}).
+     */
+    record Decrypted(SessionRecord next, byte[] plaintext, List<SecurityEvent> losses, boolean deviceNeedsApproval,
+            boolean replyDue) implements Outcome {
     }
 
     /**
@@ -62,7 +66,8 @@ final class SessionAttempt {
         }
         List<SecurityEvent> losses = current ? LossReport.of(peer, deviceId, session, result, acknowledgedBefore)
                 : LossReport.ofPeerMessages(peer, deviceId, result);
-        return new Decrypted(state.withRatchet(session.toRecord()), decrypted.plaintext(), losses, false);
+        return new Decrypted(state.withRatchet(session.toRecord()), decrypted.plaintext(), losses, false,
+                current && session.replyDue());
     }
 
     private static Outcome firstReply(SottoAccount account, Stores stores, BareJid peer, SessionRecord state,
@@ -85,7 +90,7 @@ final class SessionAttempt {
                             opened.recipient()))), true);
         }
         return new Decrypted(state.confirmed(opened.session().toRecord(), opened.recipient()), opened.plaintext(),
-                List.of(), decision.outcome() == PeerDecision.Outcome.NEW_DEVICE_NEEDS_APPROVAL);
+                List.of(), decision.outcome() == PeerDecision.Outcome.NEW_DEVICE_NEEDS_APPROVAL, false);
     }
 
     private static Outcome refused(DecryptResult result) {

@@ -433,6 +433,10 @@ final class SessionDriver {
         }
         if (queue.has(peer) && !establishing.containsKey(peer) && crypto.canSend(peer)) {
             flush(peer);
+        } else if (opened.replyDue() && from.isEntityFullJid()) {
+            // A one-way stream: the acknowledgements and a fresh ratchet key the sender waits for (it keeps what it
+            // sent unacknowledged, and a stolen receiving state reads on until we step). Not stored by the server.
+            sendQuietly(Wire.setupMessage(from, crypto.heartbeat(self().asBareJid(), peer, opened.deviceId())));
         }
         if (opened.stanza().isEmpty()) {
             return Optional.empty();

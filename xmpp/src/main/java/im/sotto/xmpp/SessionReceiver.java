@@ -51,10 +51,10 @@ final class SessionReceiver {
      * transaction committed.
      */
     record Opened(Optional<DecryptedStanza> stanza, long deviceId, boolean newSession, boolean bundleUsed,
-            boolean deviceNeedsApproval, List<SecurityEvent> losses) implements Result {
+            boolean deviceNeedsApproval, List<SecurityEvent> losses, boolean replyDue) implements Result {
         Opened(Optional<DecryptedStanza> stanza, long deviceId, boolean newSession, boolean bundleUsed,
                 boolean deviceNeedsApproval) {
-            this(stanza, deviceId, newSession, bundleUsed, deviceNeedsApproval, List.of());
+            this(stanza, deviceId, newSession, bundleUsed, deviceNeedsApproval, List.of(), false);
         }
     }
 
@@ -154,7 +154,7 @@ final class SessionReceiver {
             SottoAccount.storeVault(stores, accepted.vault());
             log(stores, address, outer, accepted.plaintext());
             return new Opened(Optional.of(deliver(stores, opened, peer, address.deviceId(), record)),
-                    address.deviceId(), true, true, needsApproval(decision), replacedLoss.stream().toList());
+                    address.deviceId(), true, true, needsApproval(decision), replacedLoss.stream().toList(), false);
         });
     }
 
@@ -249,7 +249,7 @@ final class SessionReceiver {
         byte[] plaintext = decrypted.plaintext();
         if (plaintext.length == 0) {
             return new Opened(Optional.empty(), address.deviceId(), false, false, decrypted.deviceNeedsApproval(),
-                    decrypted.losses());
+                    decrypted.losses(), decrypted.replyDue());
         }
         OpenedStanza opened;
         try {
@@ -260,7 +260,7 @@ final class SessionReceiver {
         }
         log(stores, address, outer, plaintext);
         return new Opened(Optional.of(deliver(stores, opened, peer, address.deviceId(), state)), address.deviceId(),
-                false, false, decrypted.deviceNeedsApproval(), decrypted.losses());
+                false, false, decrypted.deviceNeedsApproval(), decrypted.losses(), decrypted.replyDue());
     }
 
     private void log(Stores stores, SessionAddress address, Stanza outer, byte[] content) {
