@@ -194,6 +194,10 @@ class SessionContinuityIT {
             var back = alice.awaitEvent(SecurityEvent.SessionEstablished.class, e -> true);
             assertEquals(Optional.of(Continuity.CONFIRMED), back.continuity(),
                     "alice kept the secrets of her session with the real bob");
+            // Sent once bob stored the renewed session too (before, it would go out under his first session, which
+            // alice keeps for receiving and which reports that session's continuity).
+            bob.awaitEvent(SecurityEvent.SessionEstablished.class, e -> e.continuity().isPresent()
+                    && e.continuity().get() == Continuity.CONFIRMED);
             bob.manager.send(chat(alice.connection.getUser(), "the real bob")).get(20, TimeUnit.SECONDS);
             DecryptedStanza real = alice.next();
             assertEquals("the real bob", ((Message) real.stanza()).getBody());
