@@ -110,6 +110,11 @@ start_prosody() {
     require_tls=true
   fi
   [ "${SOTTO_PROSODY_NODELAY:-0}" = 1 ] && network='network_settings = { nagle = false }'
+  # SQLite by default (the file storage cannot keep an archive up with a stream); SOTTO_PROSODY_STORAGE=internal keeps
+  # Prosody's readable files (the demo shows the offline file to its viewer).
+  local storage='storage = "sql"
+sql = { driver = "SQLite3", database = "prosody.sqlite" }'
+  [ "${SOTTO_PROSODY_STORAGE:-sql}" = internal ] && storage='storage = "internal"'
   local mam='"mam", '
   [ "${SOTTO_PROSODY_NO_MAM:-0}" = 1 ] && mam=
   cat > "$d/prosody.cfg.lua" <<EOF
@@ -131,8 +136,7 @@ https_ports = { }
 c2s_require_encryption = $require_tls
 allow_unencrypted_plain_auth = true
 authentication = "internal_hashed"
-storage = "sql"
-sql = { driver = "SQLite3", database = "prosody.sqlite" }
+$storage
 -- smacks: stream management (XEP-0198), as on most deployments; Sotto keeps what it sent until acknowledged.
 modules_enabled = { $tls_modules"roster", "saslauth", "disco", "pep", "offline", $mam"ping", "posix", "smacks" }
 modules_disabled = { "s2s" }

@@ -98,7 +98,10 @@ final class PrivateProsody implements AutoCloseable {
         System.arraycopy(arguments, 0, command, 2, arguments.length);
         StringBuilder output = new StringBuilder();
         try {
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+            // Prosody's file storage: the demo shows the viewer the offline file the server keeps.
+            builder.environment().put("SOTTO_PROSODY_STORAGE", "internal");
+            Process process = builder.start();
             process.getOutputStream().close();
             try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(),
                     StandardCharsets.UTF_8))) {
