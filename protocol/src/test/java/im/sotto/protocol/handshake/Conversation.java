@@ -1,7 +1,11 @@
 package im.sotto.protocol.handshake;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import im.sotto.protocol.identity.DeviceIdentity;
+import im.sotto.protocol.testing.TestDevices;
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.UnaryOperator;
@@ -34,6 +38,23 @@ final class Conversation {
             toResponder = !toResponder;
         }
         assertTrue(c.initiatorResult != null && c.responderResult != null, "handshake did not complete");
+        return c;
+    }
+
+    /**
+     * A handshake in {@code mode} between {@code a} and {@code b}, each consulting its retained secrets (nothing is
+     * stored: the caller decides who keeps what); asserts the mode was the one selected.
+     */
+    static Conversation withRetainedSecrets(DeviceIdentity a, RetainedSecretLookup am, DeviceIdentity b,
+            RetainedSecretLookup bm, HandshakeMode mode, SecureRandom random) throws HandshakeException {
+        OnlineInitiator i = OnlineInitiator.create(HandshakeConfig.builder(a).retainedSecrets(am).build(), random,
+                TestDevices.CLOCK);
+        OnlineResponder r = OnlineResponder.create(HandshakeConfig.builder(b).retainedSecrets(bm)
+                .preferredResponderMode(mode == HandshakeMode.KNOWN_PEER ? HandshakeMode.XX : mode).build(), random,
+                TestDevices.CLOCK);
+        byte[] first = mode == HandshakeMode.KNOWN_PEER ? i.startKnownPeer(b.certificate()) : i.start();
+        Conversation c = run(i, r, first, new byte[0], new byte[0], Attacker.NONE);
+        assertEquals(mode, c.initiatorResult.selection().mode());
         return c;
     }
 

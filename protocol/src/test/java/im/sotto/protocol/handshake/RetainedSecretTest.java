@@ -104,14 +104,7 @@ class RetainedSecretTest {
      */
     private Conversation run(DeviceIdentity a, RetainedSecretMemory am, DeviceIdentity b, RetainedSecretMemory bm,
             HandshakeMode mode, boolean readOnly) throws Exception {
-        OnlineInitiator i = OnlineInitiator.create(HandshakeConfig.builder(a).retainedSecrets(am).build(), random,
-                TestDevices.CLOCK);
-        OnlineResponder r = OnlineResponder.create(HandshakeConfig.builder(b).retainedSecrets(bm)
-                .preferredResponderMode(mode == HandshakeMode.KNOWN_PEER ? HandshakeMode.XX : mode).build(), random,
-                TestDevices.CLOCK);
-        byte[] first = mode == HandshakeMode.KNOWN_PEER ? i.startKnownPeer(b.certificate()) : i.start();
-        Conversation c = Conversation.run(i, r, first, new byte[0], new byte[0], Conversation.Attacker.NONE);
-        assertEquals(mode, c.initiatorResult.selection().mode());
+        Conversation c = Conversation.withRetainedSecrets(a, am, b, bm, mode, random);
         if (!readOnly) {
             am.put(c.initiatorResult.peerCertificate(), c.initiatorResult.retainedSecretsToKeep());
             bm.put(c.responderResult.peerCertificate(), c.responderResult.retainedSecretsToKeep());
