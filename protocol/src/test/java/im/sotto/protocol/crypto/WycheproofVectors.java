@@ -2,25 +2,24 @@ package im.sotto.protocol.crypto;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import im.sotto.protocol.testing.Vectors;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 
 /**
- * Reads Wycheproof files from the shared vector folder at run time; the vectors are never copied into the
- * repository. A missing folder fails the test rather than skipping it, so a misconfigured run cannot pass empty.
+ * Reads the Wycheproof files kept as test resources ({@code published-vectors/wycheproof/}, with their SOURCE note).
+ * A missing file fails the test rather than skipping it, so a misconfigured run cannot pass empty.
  */
 final class WycheproofVectors {
     private WycheproofVectors() {}
 
-    /** The parsed file {@code wycheproof/<fileName>} under the shared vectors folder. */
+    /** The parsed file {@code wycheproof/<fileName>} among the published vectors. */
     static JsonNode load(String fileName) {
-        Path file = vectorsDir().resolve("wycheproof").resolve(fileName);
+        Path file = Vectors.publishedDir().resolve("wycheproof").resolve(fileName);
         try {
             return new ObjectMapper().readTree(file.toFile());
         } catch (IOException e) {
@@ -46,34 +45,6 @@ final class WycheproofVectors {
             }
         }
         return all;
-    }
-
-    /**
-     * The surefire property {@code sotto.vectors.dir} first; then {@code ../shared/vectors} beside the repository
-     * root, which rescues runs started inside a module (where Maven computes the property from the module folder).
-     */
-    static Path vectorsDir() {
-        List<Path> candidates = new ArrayList<>();
-        String configured = System.getProperty("sotto.vectors.dir");
-        if (configured != null && !configured.isBlank()) {
-            candidates.add(Paths.get(configured));
-        }
-        candidates.add(repositoryRoot().resolve("../shared/vectors"));
-        for (Path candidate : candidates) {
-            if (Files.isDirectory(candidate.resolve("wycheproof"))) {
-                return candidate.normalize();
-            }
-        }
-        throw new IllegalStateException("shared test vectors not found; looked in " + candidates);
-    }
-
-    /** The top of the chain of folders holding a pom.xml, starting from the working directory: the Maven root. */
-    private static Path repositoryRoot() {
-        Path dir = Paths.get("").toAbsolutePath();
-        while (dir.getParent() != null && Files.exists(dir.getParent().resolve("pom.xml"))) {
-            dir = dir.getParent();
-        }
-        return dir;
     }
 
     /** One test case with its group. */

@@ -31,7 +31,7 @@ class NoiseVectorTest {
     @ParameterizedTest(name = "{0}")
     @CsvSource({"cacophony/cacophony.txt, 8", "snow/snow.txt, 6", "noise-c/noise-c-basic.txt, 6"})
     void passesEveryApplicableVector(String file, int expected) throws Exception {
-        JsonNode vectors = Vectors.shared(file).get("vectors");
+        JsonNode vectors = Vectors.published(file).get("vectors");
         List<String> failures = new ArrayList<>();
         int ran = 0;
         int messages = 0;

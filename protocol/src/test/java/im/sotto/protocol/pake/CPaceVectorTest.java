@@ -21,7 +21,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
- * CPace (draft-irtf-cfrg-cpace-21, G_X25519 with SHA-512) against the draft's vectors in ../shared/vectors/cpace:
+ * CPace (draft-irtf-cfrg-cpace-21, G_X25519 with SHA-512) against the draft's vectors in the test resources published-vectors/cpace:
  * testvectors.json (G_25519 run, X25519_points), the decoded JSON blocks of the appendix, and the appendix's plain
  * text. Every value is recomputed through the production code (fixed scalars through the insecure test hook), every
  * failure collected, and the number of checks per file asserted, so a file that silently yields nothing fails.
@@ -37,8 +37,8 @@ class CPaceVectorTest {
 
     @Test
     void draftVectors() {
-        JsonNode testvectors = Vectors.shared("cpace/testvectors.json");
-        JsonNode decoded = Vectors.shared("cpace/draft-appendix-x25519-decoded.json");
+        JsonNode testvectors = Vectors.published("cpace/testvectors.json");
+        JsonNode decoded = Vectors.published("cpace/draft-appendix-x25519-decoded.json");
         String appendix = read("cpace/draft-appendix-x25519.txt");
 
         JsonNode run = testvectors.get("G_25519");
@@ -317,7 +317,7 @@ class CPaceVectorTest {
 
     private static String read(String relative) {
         try {
-            return Files.readString(Vectors.sharedDir().resolve(relative), StandardCharsets.UTF_8);
+            return Files.readString(Vectors.publishedDir().resolve(relative), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

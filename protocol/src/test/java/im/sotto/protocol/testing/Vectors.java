@@ -4,20 +4,38 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URISyntaxException;
+import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.HexFormat;
 
-/** Finds the shared vectors (never copied into the repository) and Sotto's own vectors under docs/. */
+/**
+ * Finds the published third-party vectors (test resources under {@code published-vectors/}, each set with its SOURCE
+ * note) and Sotto's own vectors under docs/.
+ */
 public final class Vectors {
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Test-resource folder holding Wycheproof, the Noise vector files and the CPace draft's vectors. */
+    private static final String PUBLISHED = "published-vectors";
 
     private Vectors() {}
 
-    /** {@code ../shared/vectors} beside the repository, or the path in system property sotto.vectors.dir. */
-    public static Path sharedDir() {
-        return existing(System.getProperty("sotto.vectors.dir"), "../../shared/vectors", "../shared/vectors");
+    /**
+     * The folder of published vectors on the test class path. A missing folder fails the test rather than skipping
+     * it, so a broken build cannot pass empty.
+     */
+    public static Path publishedDir() {
+        URL marker = Vectors.class.getResource("/" + PUBLISHED + "/README.md");
+        if (marker == null) {
+            throw new IllegalStateException("published vectors not on the test class path: " + PUBLISHED + "/");
+        }
+        try {
+            return Paths.get(marker.toURI()).getParent();
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException("published vectors not in a folder: " + marker, e);
+        }
     }
 
     /** The repository's docs/ folder, or the path in system property sotto.docs.dir. */
@@ -33,8 +51,8 @@ public final class Vectors {
         }
     }
 
-    public static JsonNode shared(String relative) {
-        return readJson(sharedDir().resolve(relative));
+    public static JsonNode published(String relative) {
+        return readJson(publishedDir().resolve(relative));
     }
 
     public static byte[] hex(JsonNode node) {
