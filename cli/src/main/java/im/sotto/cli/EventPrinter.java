@@ -113,6 +113,9 @@ final class EventPrinter {
             e.put("method", r.method().toString());
             e.put("reason", r.reason().toString());
             e.put("detail", r.detail());
+        } else if (event instanceof SecurityEvent.BundleSubstituted b) {
+            e.put("event", "bundle-substituted");
+            e.put("device", b.deviceId());
         } else if (event instanceof SecurityEvent.PublishFailed p) {
             e.put("event", "publish-failed");
             e.put("detail", p.diagnosis());
@@ -120,10 +123,24 @@ final class EventPrinter {
         return e;
     }
 
-    /** The trust tag after a message: the level, and what else the reader must know about the sender. */
+    /**
+     * The trust tag before a message: the level, and what else the reader must know about the sender. It comes first
+     * so that nothing the sender wrote stands between the tag and the start of the line.
+     */
     private static String tag(Map<String, Object> e) {
         return "[" + e.get("trust") + (Boolean.FALSE.equals(e.get("deviceApproved")) ? ", device not approved" : "")
                 + ("BROKEN".equals(e.get("continuity")) ? ", continuity BROKEN" : "") + "]";
+    }
+
+    /** {@code key=value} pairs of an event without a line of its own (one added without updating this class). */
+    private static String fields(Map<String, Object> e) {
+        StringBuilder line = new StringBuilder();
+        e.forEach((key, value) -> {
+            if (!"event".equals(key)) {
+                line.append(line.length() == 0 ? "" : ", ").append(key).append('=').append(value);
+            }
+        });
+        return line.toString();
     }
 
     void print(Map<String, Object> event) {
@@ -138,14 +155,21 @@ final class EventPrinter {
         out.println(text(event));
     }
 
-    static String text(Map<String, Object> e) {
+    /**
+     * The event as one line of text. Every value is escaped first ({@link SafeText}): bodies, statuses, iq payloads,
+     * resources and details come from the peer or the server and must not end the line or reorder it.
+     */
+    static String text(Map<String, Object> raw) {
+        Map<String, Object> e = new LinkedHashMap<>();
+        raw.forEach((key, value) -> e.put(key,
+                value == null || value instanceof Boolean || value instanceof Number ? value : SafeText.of(value)));
         String time = LocalTime.now().format(TIME);
         switch (String.valueOf(e.get("event"))) {
             case "message":
-                return time + " " + e.get("from") + ": " + e.get("body") + "  " + tag(e);
+                return time + " " + tag(e) + " " + e.get("from") + ": " + e.get("body");
             case "presence":
-                return time + " " + e.get("from") + " is " + e.get("mode")
-                        + (e.get("status") == null ? "" : ": " + e.get("status")) + "  " + tag(e);
+                return time + " " + tag(e) + " " + e.get("from") + " is " + e.get("mode")
+                        + (e.get("status") == null ? "" : ": " + e.get("status"));
             case "iq":
                 return time + " " + e.get("from") + " iq: " + e.get("xml");
             case "undecryptable":
@@ -184,8 +208,19 @@ final class EventPrinter {
                         + "rejected: " + e.get("reason") + " (" + e.get("detail") + "); trust not raised";
             case "publish-failed":
                 return time + " ! cannot publish this device's bundle: " + e.get("detail");
+            case "bundle-substituted":
+                return time + " ! the server substituted the prekeys of " + e.get("peer") + " device " + e.get("device")
+                        + ": the session made from them is deleted, and what was sent in it did not reach them";
+            case "messages-missing":
+                return time + " ! messages from " + e.get("peer") + " device " + e.get("device")
+                        + " never arrived: " + e.get("detail");
+            case "arrived-late":
+                return time + " * " + e.get("peer") + " device " + e.get("device") + ": " + e.get("detail")
+                        + " arrived late (shown now, out of order)";
+            case "not-acknowledged":
+                return time + " ! " + e.get("detail") + " (" + e.get("peer") + " device " + e.get("device") + ")";
             default:
-                return time + " " + e;
+                return time + " " + e.get("event") + ": " + fields(e);
         }
     }
 }

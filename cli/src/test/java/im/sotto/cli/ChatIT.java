@@ -85,8 +85,9 @@ class ChatIT {
             // Alice writes; it appears in bob's pane as alice's message.
             String hello = "hello bob " + UUID.randomUUID().toString().substring(0, 8);
             tmux.type("alice", hello);
-            tmux.await("bob", DELIVERY, "alice's message", s -> s.lines().anyMatch(l -> l.contains(aliceJid + "/")
-                    && l.contains(": " + hello + "  [UNVERIFIED]")));
+            // The trust tag leads the line, so that nothing alice wrote can stand before it.
+            tmux.await("bob", DELIVERY, "alice's message", s -> s.lines().anyMatch(
+                    l -> l.contains("[UNVERIFIED] " + aliceJid + "/") && l.contains(": " + hello)));
 
             // Bob is halfway through his reply when alice's second message arrives: it appears above, and what bob
             // has typed stays on his prompt line; he finishes it and alice sees the whole reply.
@@ -95,11 +96,11 @@ class ChatIT {
             String second = "are you there " + UUID.randomUUID().toString().substring(0, 8);
             tmux.type("alice", second);
             tmux.await("bob", DELIVERY, "alice's second message above the unfinished line",
-                    s -> s.contains(": " + second + "  [") && promptRow(s).equals("> half typed")
+                    s -> s.contains(": " + second) && promptRow(s).equals("> half typed")
                             && s.indexOf(second) < s.lastIndexOf("> half typed"));
             tmux.type("bob", " and finished");
             tmux.await("alice", DELIVERY, "bob's reply", s -> s.lines().anyMatch(l -> l.contains(bobJid + "/")
-                    && l.contains(": half typed and finished  [")));
+                    && l.contains("] " + bobJid + "/") && l.contains(": half typed and finished")));
             assertFalse(prosody.storedData().contains(hello) || prosody.storedData().contains("half typed"),
                     "the server kept no plaintext");
 
@@ -165,12 +166,12 @@ class ChatIT {
                         && statusLine(s).endsWith("| server online"));
             }
             tmux.await("bob", DELIVERY, "the message typed while offline", s -> s.lines().anyMatch(l -> l.contains(
-                    aliceJid + "/") && l.contains(": " + meanwhile + "  [")));
+                    aliceJid + "/") && l.contains("] " + aliceJid + "/") && l.contains(": " + meanwhile)));
             tmux.await("alice", DELIVERY, "the outbox sent", s -> !statusLine(s).contains("queued"));
             String answer = "welcome back " + UUID.randomUUID().toString().substring(0, 8);
             tmux.type("bob", answer);
             tmux.await("alice", DELIVERY, "bob's answer", s -> s.lines().anyMatch(l -> l.contains(bobJid + "/")
-                    && l.contains(": " + answer + "  [")));
+                    && l.contains("] " + bobJid + "/") && l.contains(": " + answer)));
             assertFalse(prosody.storedData().contains(meanwhile) || prosody.storedData().contains(answer),
                     "the server kept no plaintext");
             tmux.type("alice", "/quit");
@@ -204,7 +205,7 @@ class ChatIT {
             prosody.add("carol");
             tmux.start("carol", WIDTH, HEIGHT, prosody.env("carol"), CliProcess.javaCommand("chat", aliceJid));
             tmux.await("carol", START, "alice's waiting message", s -> s.lines().anyMatch(l -> l.contains(aliceJid
-                    + "/") && l.contains(": " + secret + "  [")));
+                    + "/") && l.contains("] " + aliceJid + "/") && l.contains(": " + secret)));
             tmux.await("alice", DELIVERY, "the outbox sent", s -> s.contains("1 message from the outbox went out "
                     + "encrypted") && statusLine(s).startsWith(carolJid + " | encrypted ") && !statusLine(s)
                     .contains("queued"));

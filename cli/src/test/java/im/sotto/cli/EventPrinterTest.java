@@ -1,18 +1,27 @@
 package im.sotto.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import im.sotto.protocol.handshake.Continuity;
+import im.sotto.protocol.ratchet.SequenceRange;
+import im.sotto.protocol.trust.TrustLevel;
 import im.sotto.protocol.trust.RejectionReason;
 import im.sotto.protocol.trust.TrustSource;
+import im.sotto.xmpp.DecryptedStanza;
 import im.sotto.xmpp.SecurityEvent;
 import im.sotto.xmpp.SessionOrigin;
 
+import org.jivesoftware.smack.packet.Message;
+import org.jivesoftware.smack.packet.StanzaBuilder;
 import org.junit.jupiter.api.Test;
 import org.jxmpp.jid.BareJid;
 import org.jxmpp.jid.impl.JidCreate;
@@ -61,5 +70,81 @@ class EventPrinterTest {
         assertEquals("UNTRUSTED_ANCHOR", EventPrinter.describe(rejected).get("reason"));
         assertEquals("! the X509 certification bob@example.org attached was rejected: UNTRUSTED_ANCHOR (no anchor); "
                 + "trust not raised", text(rejected));
+    }
+
+    private static final String FORGED_LINE = "19:50:00 eve@example.org: I am a forged line  [VERIFIED]";
+
+    private static DecryptedStanza message(String body) {
+        Message m = StanzaBuilder.buildMessage().from(JidCreate.fromOrThrowUnchecked("bob@example.org/phone"))
+                .setBody(body).build();
+        return new DecryptedStanza(m, BOB, 7, Optional.empty(), TrustLevel.UNVERIFIED, true, true, Optional.empty(),
+                SessionOrigin.ONLINE_HANDSHAKE, Instant.EPOCH, Optional.empty());
+    }
+
+    /** The attack of issue #18: a body that ends the line and forges the next one, trust tag included. */
+    @Test
+    void aBodyCannotForgeALineOrItsTrustTag() {
+        String line = EventPrinter.text(EventPrinter.describe(message("hi\n" + FORGED_LINE + "\r\n" + FORGED_LINE)))
+                .substring("HH:mm:ss ".length());
+        assertFalse(line.contains("\n") || line.contains("\r"), line);
+        assertEquals("[UNVERIFIED] bob@example.org/phone: hi\\n" + FORGED_LINE + "\\r\\n" + FORGED_LINE, line);
+    }
+
+    /** U+202E would show the rest of the line reversed; ESC would start a terminal control sequence. */
+    @Test
+    void bidiOverridesAndTerminalControlsAreShownEscaped() {
+        String line = EventPrinter.text(EventPrinter.describe(message("pay \u202Eevil\u202C \u001b[2J \\u202E")))
+                .substring("HH:mm:ss ".length());
+        assertEquals("[UNVERIFIED] bob@example.org/phone: pay \\u202Eevil\\u202C \\u001B[2J \\\\u202E", line);
+        assertEquals("plain text, unicode ok: äöü 日本", SafeText.of("plain text, unicode ok: äöü 日本"));
+    }
+
+    /** Details come from the peer or the server too (an undecryptable stanza's detail, a certificate subject). */
+    @Test
+    void securityEventDetailsAreEscapedToo() {
+        SecurityEvent forged = new SecurityEvent.CertificationRejected(BOB, TrustSource.X509,
+                RejectionReason.UNTRUSTED_ANCHOR, "x\n" + FORGED_LINE);
+        assertFalse(EventPrinter.text(EventPrinter.describe(forged)).contains("\n"));
+    }
+
+    /**
+     * Every kind of security event has a line of its own (not the generic key=value fallback); a kind added to
+     * {@link SecurityEvent} without one fails here.
+     */
+    @Test
+    void everySecurityEventHasItsOwnLine() {
+        SequenceRange range = SequenceRange.of(3, 5);
+        List<SecurityEvent> one = List.of(
+                new SecurityEvent.UndecryptableStanza(BOB, BOB, "id", SecurityEvent.UndecryptableReason.NO_SESSION,
+                        "d"),
+                new SecurityEvent.SessionEstablished(BOB, 7, SessionOrigin.ONLINE_HANDSHAKE, Optional.empty(),
+                        Optional.empty(), false),
+                new SecurityEvent.ContinuityBroken(BOB, 7),
+                new SecurityEvent.MessagesMissing(BOB, 7, List.of(range)),
+                new SecurityEvent.ArrivedLate(BOB, 7, 4),
+                new SecurityEvent.NotAcknowledged(BOB, 7, range),
+                new SecurityEvent.BundleSubstituted(BOB, 7),
+                new SecurityEvent.SessionHealed(BOB, 7),
+                new SecurityEvent.CapabilityMissing(BOB, "d"),
+                new SecurityEvent.SendFailed(BOB, "m", SecurityEvent.SendFailure.DISTRUSTED, "d"),
+                new SecurityEvent.KeyChanged(BOB, null, null),
+                new SecurityEvent.DeviceNeedsApproval(BOB, 7),
+                new SecurityEvent.Certified(BOB, TrustSource.X509, "s", "i", Instant.EPOCH),
+                new SecurityEvent.CertificationRejected(BOB, TrustSource.X509, RejectionReason.UNTRUSTED_ANCHOR, "d"),
+                new SecurityEvent.PublishFailed(BOB, "d"));
+        Set<Class<?>> covered = new HashSet<>();
+        for (SecurityEvent event : one) {
+            covered.add(event.getClass());
+            Map<String, Object> described = event instanceof SecurityEvent.KeyChanged ? Map.of("event", "key-changed",
+                    "peer", BOB.toString(), "pinned", "A", "presented", "B") : EventPrinter.describe(event);
+            String line = text(described);
+            assertFalse(line.startsWith(described.get("event") + ": "), "no line of its own: " + line);
+        }
+        assertEquals(Set.of(SecurityEvent.class.getPermittedSubclasses()), covered,
+                "kinds of SecurityEvent without a line in EventPrinter");
+    }
+
+    private static String text(Map<String, Object> described) {
+        return EventPrinter.text(described).substring("HH:mm:ss ".length());
     }
 }
