@@ -2,6 +2,7 @@ package im.sotto.cli;
 
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -56,6 +57,12 @@ final class ChatOutgoing {
     }
 
     void type(String body) {
+        Optional<String> problem = MessageText.problem(body);
+        if (problem.isPresent()) {
+            // Refused before the outbox: a message that can never go out would block every later one.
+            screen.alert("! not sent and not queued: " + problem.get());
+            return;
+        }
         actions.execute(() -> send(body));
     }
 

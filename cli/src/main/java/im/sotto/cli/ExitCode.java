@@ -20,6 +20,8 @@ public final class ExitCode {
     public static final int NOT_VERIFIED = 7;
     /** Nothing arrived in the time given ({@code listen --timeout}). */
     public static final int TIMEOUT = 8;
+    /** Refused before anything was queued: the message can never be sent (too large, or not text XML can carry). */
+    public static final int REFUSED = 9;
 
     static final String HELP = "Exit codes:%n"
             + "  0  done (demo: every check passed)%n"
@@ -31,7 +33,9 @@ public final class ExitCode {
             + "  6  not sent: no encrypted session (the message stays queued, never sent in plaintext)%n"
             + "  7  not verified: the SAS did not match, the peer's key changed, or the contact password did not "
             + "match%n"
-            + "  8  timed out waiting";
+            + "  8  timed out waiting%n"
+            + "  9  refused, nothing queued: the message can never be sent (too large, or characters XML cannot "
+            + "carry)";
 
     private ExitCode() {
     }

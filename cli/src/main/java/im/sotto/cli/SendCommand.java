@@ -1,5 +1,6 @@
 package im.sotto.cli;
 
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 
@@ -7,11 +8,16 @@ import org.jxmpp.jid.EntityBareJid;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code sotto send JID TEXT}. */
+/** {@code sotto send JID [TEXT | --file FILE | < FILE]}. */
 @Command(name = "send", mixinStandardHelpOptions = true, description = {"Sends one message, end-to-end encrypted. "
         + "Messages queued earlier for JID go out first.",
+        "The text comes from TEXT, from --file FILE, or from standard input when neither is given (or TEXT is -): "
+        + "the latter two keep it out of the process list. A message that can never be sent (more than "
+        + MessageText.MAX_BODY_BYTES + " bytes, or control characters XML cannot carry) is refused with exit code "
+        + "9 and nothing is queued.",
         "If no encrypted session can be made (the peer has no Sotto), the message is kept in the outbox and the exit "
         + "code is 6; nothing is ever sent in plaintext."})
 public final class SendCommand implements Callable<Integer> {
@@ -24,18 +30,23 @@ public final class SendCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "JID", description = "The recipient, user@domain.")
     String to;
 
-    @Parameters(index = "1..*", arity = "1..*", paramLabel = "TEXT", description = "The message (words are joined "
-            + "with spaces).")
+    @Parameters(index = "1..*", arity = "0..*", paramLabel = "TEXT", description = "The message (words are joined "
+            + "with spaces); - or nothing reads it from standard input.")
     List<String> text;
+
+    @Option(names = "--file", paramLabel = "FILE", description = "Read the message from FILE (UTF-8; one trailing "
+            + "line break is dropped).")
+    Path file;
 
     @Override
     public Integer call() {
         EntityBareJid peer = Jids.account(to);
+        // Checked before the store is opened: a message that can never go out must not reach the outbox.
+        String body = MessageText.require(body());
         Accounts.Entry entry = Accounts.choose(common);
         try (Accounts.Opened opened = Accounts.open(common, entry);
              Online online = Online.connect(common, opened, null, System.err,
                      m -> contactPassword.applyTo(m, peer, System.err))) {
-            String body = String.join(" ", text);
             online.flushOutbox(peer, System.err);
             int waiting = online.outboxSize(peer);
             if (waiting > 0) {
@@ -51,5 +62,23 @@ public final class SendCommand implements Callable<Integer> {
                     + TrustNames.of(online.manager.contact(peer)));
         }
         return ExitCode.OK;
+    }
+
+    private String body() {
+        boolean fromArguments = text != null && !text.isEmpty() && !List.of("-").equals(text);
+        if (file != null) {
+            if (fromArguments) {
+                throw new CliException(ExitCode.USAGE, "give the message either as TEXT or with --file, not both");
+            }
+            return MessageText.read(file);
+        }
+        if (fromArguments) {
+            return String.join(" ", text);
+        }
+        if (System.console() != null && (text == null || text.isEmpty())) {
+            throw new CliException(ExitCode.USAGE, "no message: give it as TEXT, with --file FILE, or on standard "
+                    + "input (sotto send JID - < FILE)");
+        }
+        return MessageText.read(System.in, "standard input");
     }
 }

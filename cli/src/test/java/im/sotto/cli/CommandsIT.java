@@ -167,6 +167,43 @@ class CommandsIT {
         assertFalse(prosody.storedData().contains("secret for carol"), "the server kept no plaintext");
     }
 
+    /**
+     * A message that can never be sent (200 KiB; an ESC, which XML cannot carry) is refused at once with exit 9 and
+     * the limit in the message, and is not queued: the next messages to the same contact go out, not "queued behind
+     * older ones". The text can come from standard input or --file, out of the process list.
+     */
+    @Test
+    void unsendableMessagesAreRefusedBeforeTheOutboxAndTextComesFromStdinOrFile() throws Exception {
+        Map<String, String> alice = env("alice", null);
+        Map<String, String> bob = env("bob", null);
+        add("alice", alice, "--no-passphrase");
+        add("bob", bob, "--no-passphrase");
+        String bobJid = prosody.jid("bob");
+
+        CliProcess.Run tooLarge = CliProcess.run(alice, "x".repeat(200 * 1024), 60, "send", bobJid, "-");
+        assertEquals(ExitCode.REFUSED, tooLarge.exit(), tooLarge.toString());
+        String error = CliProcess.oneLineError(tooLarge);
+        assertTrue(error.contains("not queued") && error.contains("the limit is " + MessageText.MAX_BODY_BYTES),
+                error);
+        CliProcess.Run control = sotto(alice, "send", bobJid, "clear \u001b[2J the screen");
+        assertEquals(ExitCode.REFUSED, control.exit(), control.toString());
+        assertTrue(CliProcess.oneLineError(control).contains("U+001B"), control.toString());
+
+        CliProcess.Run fromStdin = CliProcess.run(alice, "from standard input\n", 60, "send", bobJid);
+        assertEquals(0, fromStdin.exit(), fromStdin.toString());
+        assertFalse(fromStdin.err().contains("older message"), fromStdin.err());
+        java.nio.file.Path file = prosody.temp().resolve("message.txt");
+        Files.writeString(file, "from a file, \u00e4\u00f6\u00fc\n");
+        CliProcess.Run fromFile = sotto(alice, "send", bobJid, "--file", file.toString());
+        assertEquals(0, fromFile.exit(), fromFile.toString());
+
+        CliProcess.Run listened = sotto(bob, "listen", "--json", "--count", "2", "--timeout", "30");
+        assertEquals(0, listened.exit(), listened.toString());
+        List<String> bodies = PrivateServer.jsonLines(listened.out()).stream()
+                .filter(e -> e.get("event").asText().equals("message")).map(e -> e.get("body").asText()).toList();
+        assertEquals(List.of("from standard input", "from a file, \u00e4\u00f6\u00fc"), bodies);
+    }
+
     /** Both run sotto verify at once: the same SAS on both sides; "yes" verifies, "no" does not (exit 7). */
     @Test
     void verifyShowsTheSameSasAndRecordsBothAnswers() throws Exception {
