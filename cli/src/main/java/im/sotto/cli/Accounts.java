@@ -15,6 +15,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import im.sotto.store.Protection;
 import im.sotto.store.SqliteAccountStore;
@@ -171,6 +172,7 @@ final class Accounts {
         final Entry entry;
         final SqliteAccountStore store;
         final SottoAccount account;
+        private final AtomicBoolean closed = new AtomicBoolean();
 
         Opened(Entry entry, SqliteAccountStore store, SottoAccount account) {
             this.entry = entry;
@@ -180,7 +182,9 @@ final class Accounts {
 
         @Override
         public void close() {
-            store.close();
+            if (closed.compareAndSet(false, true)) { // by the command, or by a stop signal (StopSignals)
+                store.close();
+            }
         }
     }
 }

@@ -56,7 +56,8 @@ public final class ChatCommand implements Callable<Integer> {
             ChatEvents events = new ChatEvents(peer, screen, actions);
             try (Online online = Online.connect(common, opened, events, System.err,
                     m -> contactPassword.applyTo(m, peer, System.err));
-                 PeerRendezvous meeting = PeerRendezvous.start(online, peer, "chatting")) {
+                 PeerRendezvous meeting = PeerRendezvous.start(online, peer, "chatting");
+                 StopSignals stop = StopSignals.closeOnStop(meeting, online, opened, screen)) {
                 ChatStatus status = new ChatStatus(online.manager, peer);
                 ChatOutgoing[] outgoing = new ChatOutgoing[1];
                 Runnable refresh = () -> screen.status(status.line(outgoing[0].queued()));

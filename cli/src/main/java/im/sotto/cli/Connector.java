@@ -85,6 +85,11 @@ public final class Connector {
             }
             XMPPTCPConnection connection = new XMPPTCPConnection(config.build());
             connection.setReplyTimeout(15_000);
+            // Stream management stays (acknowledgements tell Sotto what the server has), resumption does not: a
+            // command's stream cannot be resumed once its process has exited, and a server told it may be would
+            // keep a dead session hibernating for minutes, catching the messages meant for offline storage and the
+            // next login (Prosody's default is 10 minutes). Without it a dropped stream ends the session at once.
+            connection.setUseStreamManagementResumption(false);
             return connection;
         } catch (XmppStringprepException e) {
             throw new CliException(ExitCode.USAGE, "invalid resource " + resource + ": " + e.getMessage());

@@ -71,7 +71,8 @@ public final class ListenCommand implements java.util.concurrent.Callable<Intege
             }
         };
         try (Accounts.Opened opened = Accounts.open(common, entry);
-             Online online = Online.connect(common, opened, listener, System.err)) {
+             Online online = Online.connect(common, opened, listener, System.err);
+             StopSignals stop = StopSignals.closeOnStop(online, opened)) {
             online.manager.setIqRequestHandler(request -> request.stanza() instanceof Version v
                     ? Version.createResultFor(v, new Version("Sotto", "0.1")) : null);
             Map<String, Object> ready = new LinkedHashMap<>();

@@ -11,6 +11,7 @@ import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import im.sotto.protocol.store.QueuedStanza;
 import im.sotto.xmpp.SottoListener;
@@ -35,6 +36,7 @@ final class Online implements AutoCloseable {
     final Accounts.Opened opened;
     final XMPPTCPConnection connection;
     final SottoManager manager;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     private SottoListener listener;
 
@@ -216,6 +218,9 @@ final class Online implements AutoCloseable {
 
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return; // closed already, by the command or by a stop signal (StopSignals)
+        }
         // Whatever fails because we hang up (a republish in flight) is not news for the user.
         if (listener != null) {
             manager.removeListener(listener);

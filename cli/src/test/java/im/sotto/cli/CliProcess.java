@@ -67,12 +67,26 @@ final class CliProcess {
     /** A command still running; {@link #finish} waits for it. */
     static final class Started {
         private final Process process;
+        private final StringBuffer outSoFar = new StringBuffer();
         private final CompletableFuture<String> out;
         private final CompletableFuture<String> err;
 
         Started(Process process) {
             this.process = process;
-            this.out = drain(process.getInputStream());
+            this.out = CompletableFuture.supplyAsync(() -> {
+                try (InputStream in = process.getInputStream()) {
+                    byte[] chunk = new byte[8192];
+                    java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
+                    for (int n; (n = in.read(chunk)) > 0; ) {
+                        all.write(chunk, 0, n);
+                        outSoFar.setLength(0);
+                        outSoFar.append(all.toString(StandardCharsets.UTF_8));
+                    }
+                    return all.toString(StandardCharsets.UTF_8);
+                } catch (IOException e) {
+                    return outSoFar.toString();
+                }
+            });
             this.err = drain(process.getErrorStream());
         }
 
@@ -82,10 +96,31 @@ final class CliProcess {
             in.flush();
         }
 
+        /** Waits until standard output holds {@code text}. */
+        void awaitOutput(String text, long timeoutSeconds) throws Exception {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
+            while (!outSoFar.toString().contains(text)) {
+                if (System.nanoTime() > deadline || !process.isAlive() && !outSoFar.toString().contains(text)
+                        && out.isDone()) {
+                    throw new AssertionError("no \"" + text + "\" within " + timeoutSeconds + " s; stdout:\n"
+                            + outSoFar + "\nstderr:\n" + err.getNow(""));
+                }
+                Thread.sleep(50);
+            }
+        }
+
+        /** Sends a signal (INT, TERM, KILL) to the command, as a terminal or a service manager would. */
+        void signal(String name) throws Exception {
+            Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+            if (kill.waitFor() != 0) {
+                throw new AssertionError("kill -" + name + " failed");
+            }
+        }
+
         Run finish(long timeoutSeconds) throws Exception {
             if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
-                throw new AssertionError("still running after " + timeoutSeconds + " s; stdout:\n" + out.getNow("")
+                throw new AssertionError("still running after " + timeoutSeconds + " s; stdout:\n" + outSoFar
                         + "\nstderr:\n" + err.getNow(""));
             }
             return new Run(process.exitValue(), out.get(10, TimeUnit.SECONDS), err.get(10, TimeUnit.SECONDS));

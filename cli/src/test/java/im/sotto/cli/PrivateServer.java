@@ -40,11 +40,22 @@ final class PrivateServer implements BeforeAllCallback, AfterAllCallback, Before
     }
 
     private final boolean tls;
+    private final boolean debugLog;
     private Prosody prosody;
     private Path temp;
 
     private PrivateServer(boolean tls) {
+        this(tls, false);
+    }
+
+    private PrivateServer(boolean tls, boolean debugLog) {
         this.tls = tls;
+        this.debugLog = debugLog;
+    }
+
+    /** A plaintext Prosody that logs at debug level (its stream management's hibernations show in {@link #log}). */
+    static PrivateServer plaintextLoggingDebug() {
+        return new PrivateServer(false, true);
     }
 
     /** A plaintext Prosody (accounts are added with --insecure-loopback). */
@@ -59,7 +70,7 @@ final class PrivateServer implements BeforeAllCallback, AfterAllCallback, Before
 
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
-        prosody = new Prosody(tls);
+        prosody = new Prosody(tls, debugLog);
     }
 
     @Override

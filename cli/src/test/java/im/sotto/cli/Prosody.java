@@ -19,6 +19,7 @@ final class Prosody implements AutoCloseable {
     private final Properties properties = new Properties();
 
     private final boolean tls;
+    private final boolean debugLog;
 
     /** A plaintext Prosody (clients need --insecure-loopback). */
     Prosody() throws Exception {
@@ -30,7 +31,13 @@ final class Prosody implements AutoCloseable {
      * as a private server on the Internet would.
      */
     Prosody(boolean tls) throws Exception {
+        this(tls, false);
+    }
+
+    /** With {@code debugLog}, Prosody logs at debug level: what its stream management does with each session. */
+    Prosody(boolean tls, boolean debugLog) throws Exception {
         this.tls = tls;
+        this.debugLog = debugLog;
         directory = Files.createTempDirectory("sotto-cli-prosody-");
         run("start", directory.toString(), "prosody");
         try (InputStream in = Files.newInputStream(directory.resolve("servers.properties"))) {
@@ -99,6 +106,9 @@ final class Prosody implements AutoCloseable {
         System.arraycopy(args, 0, command, 2, args.length);
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().put("SOTTO_PROSODY_TLS", tls ? "1" : "0");
+        if (debugLog) {
+            builder.environment().put("SOTTO_PROSODY_LOG_LEVEL", "debug");
+        }
         Process process = builder.start();
         process.getOutputStream().close();
         byte[] output = process.getInputStream().readAllBytes();
