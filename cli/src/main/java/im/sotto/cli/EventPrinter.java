@@ -208,6 +208,14 @@ final class EventPrinter {
                         + "rejected: " + e.get("reason") + " (" + e.get("detail") + "); trust not raised";
             case "publish-failed":
                 return time + " ! cannot publish this device's bundle: " + e.get("detail");
+            case "connection-lost":
+                return time + " ! the connection to the server was lost (" + e.get("detail") + ")"
+                        + (Boolean.TRUE.equals(e.get("reconnecting")) ? "; reconnecting" : "");
+            case "reconnecting":
+                return time + " ! still not connected (" + e.get("detail") + "); next try in " + e.get("inSeconds")
+                        + " s";
+            case "reconnected":
+                return time + " * connected again (resource " + e.get("resource") + ")";
             case "bundle-substituted":
                 return time + " ! the server substituted the prekeys of " + e.get("peer") + " device " + e.get("device")
                         + ": the session made from them is deleted, and what was sent in it did not reach them";

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -22,8 +23,13 @@ import picocli.CommandLine.Option;
         + "per event: decrypted messages and presences, new sessions (with their SAS), and every stanza that could "
         + "not be decrypted with its reason. Answers encrypted version requests.",
         "With --json each line is one JSON object; the first is {\"event\":\"ready\",...} once the bundle is "
-        + "published."})
+        + "published.",
+        "When the server drops the connection, listen says so (connection-lost), reconnects by itself like chat "
+        + "(reconnecting, reconnected) and goes on; with --no-reconnect it exits with code 4 instead."})
 public final class ListenCommand implements java.util.concurrent.Callable<Integer> {
+    /** How often the wait for the end looks whether the connection was lost; a person does not notice 0.2 s. */
+    private static final long POLL_MILLIS = 200;
+
     @Mixin
     Common common;
 
@@ -36,6 +42,10 @@ public final class ListenCommand implements java.util.concurrent.Callable<Intege
     @Option(names = "--timeout", paramLabel = "SECONDS", description = "Exit after this long (code 8 if --count "
             + "was not reached).")
     long timeout;
+
+    @Option(names = "--no-reconnect", description = "Exit with code 4 when the connection is lost, instead of "
+            + "reconnecting.")
+    boolean noReconnect;
 
     @Override
     public Integer call() throws InterruptedException {
@@ -55,6 +65,7 @@ public final class ListenCommand implements java.util.concurrent.Callable<Intege
             }
         };
         CountDownLatch messages = new CountDownLatch(count > 0 ? count : Integer.MAX_VALUE);
+        CompletableFuture<Integer> connectionLost = new CompletableFuture<>();
         SottoListener listener = new SottoListener() {
             @Override
             public void onStanza(DecryptedStanza stanza) {
@@ -72,7 +83,13 @@ public final class ListenCommand implements java.util.concurrent.Callable<Intege
         };
         try (Accounts.Opened opened = Accounts.open(common, entry);
              Online online = Online.connect(common, opened, listener, System.err);
-             StopSignals stop = StopSignals.closeOnStop(online, opened)) {
+             StopSignals stop = StopSignals.closeOnStop(online, opened);
+             Reconnector reconnector = Reconnector.watch(online.connection, new ListenReconnection(online, printer,
+                     lost -> {
+                         if (noReconnect) {
+                             connectionLost.complete(ExitCode.CONNECTION);
+                         }
+                     }, !noReconnect))) {
             online.manager.setIqRequestHandler(request -> request.stanza() instanceof Version v
                     ? Version.createResultFor(v, new Version("Sotto", "0.1")) : null);
             Map<String, Object> ready = new LinkedHashMap<>();
@@ -89,13 +106,23 @@ public final class ListenCommand implements java.util.concurrent.Callable<Intege
                 early.forEach(direct::print);
                 started[0] = true;
             }
-            boolean reached = timeout > 0 ? messages.await(timeout, TimeUnit.SECONDS) : awaitForever(messages);
-            return reached || count == 0 ? ExitCode.OK : ExitCode.TIMEOUT;
+            return awaitEnd(messages, connectionLost);
         }
     }
 
-    private static boolean awaitForever(CountDownLatch latch) throws InterruptedException {
-        latch.await();
-        return true;
+    /** Until --count messages came (0), --timeout passed (8 unless no --count), or the connection was lost (4). */
+    private int awaitEnd(CountDownLatch messages, CompletableFuture<Integer> connectionLost)
+            throws InterruptedException {
+        long deadline = timeout > 0 ? System.nanoTime() + TimeUnit.SECONDS.toNanos(timeout) : Long.MAX_VALUE;
+        while (!connectionLost.isDone()) {
+            // Short waits so that a lost connection (with --no-reconnect) ends the wait as promptly as a message.
+            if (messages.await(POLL_MILLIS, TimeUnit.MILLISECONDS)) {
+                return ExitCode.OK;
+            }
+            if (System.nanoTime() - deadline > 0) {
+                return count == 0 ? ExitCode.OK : ExitCode.TIMEOUT;
+            }
+        }
+        return connectionLost.join();
     }
 }

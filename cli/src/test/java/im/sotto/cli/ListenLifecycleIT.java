@@ -12,11 +12,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * A {@code sotto listen} stopped by Ctrl-C (SIGINT), by a service manager (SIGTERM) or killed outright (SIGKILL)
- * leaves no session behind on the server: a message sent right after reaches the next {@code listen}, not a dead
- * stream that the server keeps hibernating for minutes (issue #18, section 3). Prints how long each took.
+ * {@code sotto listen} as a bot runs it (issue #18, section 3): stopped by Ctrl-C (SIGINT), by a service manager
+ * (SIGTERM) or killed outright (SIGKILL) it leaves no session behind on the server, so a message sent right after
+ * reaches the next {@code listen}, not a dead stream the server keeps hibernating for minutes (prints how long each
+ * took); and a server restart is reported and survived, never met with silence.
  */
-class StopSignalsIT {
+class ListenLifecycleIT {
     /** A JVM start and a login on a loaded two-core machine; the message must come with them, not minutes later. */
     private static final String NEXT_LISTEN_TIMEOUT_SECONDS = "45";
 
@@ -52,7 +53,7 @@ class StopSignalsIT {
             assertEquals(List.of(text), bodies(next));
             deliveredWithinMillis.put(signal, tookMillis);
         }
-        System.out.println("StopSignalsIT: sent after the signal, read by the next listen (ms, JVM start and login "
+        System.out.println("ListenLifecycleIT: sent after the signal, read by the next listen (ms, JVM start and login "
                 + "included): " + deliveredWithinMillis);
         // mod_smacks logs "Session going into hibernation" for a stream it keeps for resumption (at debug level).
         assertTrue(prosody.log().contains("Enabling stream management"),
@@ -64,5 +65,36 @@ class StopSignalsIT {
     private static List<String> bodies(CliProcess.Run run) throws Exception {
         return PrivateServer.jsonLines(run.out()).stream().filter(e -> e.get("event").asText().equals("message"))
                 .map(e -> e.get("body").asText()).toList();
+    }
+
+    /**
+     * The server restarts under a running listen: it prints connection-lost, reconnects by itself and reports it,
+     * and a message sent after the restart is still delivered to it. With --no-reconnect it exits 4 instead.
+     */
+    @Test
+    void aServerRestartIsReportedAndSurvived() throws Exception {
+        Map<String, String> alice = prosody.env("alice");
+        Map<String, String> bob = prosody.env("bob");
+        prosody.add("alice", alice, "--no-passphrase");
+        prosody.add("bob", bob, "--no-passphrase");
+        String bobJid = prosody.jid("bob");
+
+        CliProcess.Started listening = CliProcess.start(bob, "listen", "--json", "--count", "1", "--timeout", "240");
+        CliProcess.Started strict = CliProcess.start(alice, "listen", "--json", "--no-reconnect", "--timeout", "240");
+        listening.awaitOutput("\"event\":\"ready\"", PrivateServer.COMMAND_TIMEOUT_SECONDS);
+        strict.awaitOutput("\"event\":\"ready\"", PrivateServer.COMMAND_TIMEOUT_SECONDS);
+        prosody.stop();
+        listening.awaitOutput("\"event\":\"connection-lost\"", 60);
+        CliProcess.Run strictRun = strict.finish(60);
+        assertEquals(ExitCode.CONNECTION, strictRun.exit(), strictRun.toString());
+        assertTrue(strictRun.out().contains("\"event\":\"connection-lost\""), strictRun.toString());
+
+        prosody.restart();
+        listening.awaitOutput("\"event\":\"reconnected\"", 120);
+        String text = "after the restart";
+        prosody.ok(alice, "send", bobJid, text);
+        CliProcess.Run run = listening.finish(120);
+        assertEquals(0, run.exit(), run.toString());
+        assertEquals(List.of(text), bodies(run));
     }
 }
