@@ -24,7 +24,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Known answers for offline first messages in docs/vectors/first-message-v1.json: per suite, with and without a
- * one-time prekey, the bundle, the first message, the transcript hash and the recipient's first reply. Regenerate
+ * one-time prekey, the random seeds, the associated data, the one-time prekey chosen, the bundle, the first message,
+ * the transcript hash and the recipient's first reply. Regenerate
  * with {@code -Dsotto.regenerateVectors=true} after an intended format change.
  */
 class FirstMessageVectorsTest {
@@ -65,7 +66,8 @@ class FirstMessageVectorsTest {
         String name = suite + (oneTime ? "/one-time prekey" : "/signed prekey only");
         DeterministicRandom ra = new DeterministicRandom("alice " + name);
         DeterministicRandom rb = new DeterministicRandom("bob " + name);
-        DeviceIdentity alice = TestDevices.device(AccountIdentity.generate(ra), ra);
+        AccountIdentity aliceAccount = AccountIdentity.generate(ra);
+        DeviceIdentity alice = TestDevices.device(aliceAccount, ra);
         AccountIdentity bobAccount = AccountIdentity.generate(rb);
         DeviceIdentity bob = TestDevices.device(bobAccount, rb);
         PreKeyVault vault = PreKeyVault.create(bobAccount, Set.of(suite), PreKeyPolicy.defaults(), rb,
@@ -83,6 +85,11 @@ class FirstMessageVectorsTest {
 
         ObjectNode v = json.createObjectNode();
         v.put("name", name);
+        v.put("alice_random_seed", "alice " + name);
+        v.put("bob_random_seed", "bob " + name);
+        v.put("associated_data", Vectors.hex(AD));
+        v.put("one_time_prekey_id", Math.toIntExact(usedOneTimePreKey(bundle, in.vault())));
+        v.put("alice_account_seed", Vectors.hex(aliceAccount.seed().reveal()));
         v.put("alice_device_private", Vectors.hex(alice.deviceKey().privateKey().reveal()));
         v.put("alice_certificate", Vectors.hex(alice.certificate().encoded()));
         v.put("bob_account_seed", Vectors.hex(bobAccount.seed().reveal()));
@@ -95,5 +102,11 @@ class FirstMessageVectorsTest {
         v.put("first_reply", Vectors.hex(reply));
         v.put("reply_plaintext", new String(opened.plaintext(), StandardCharsets.UTF_8));
         return v;
+    }
+
+    /** The one-time prekey the sender chose (the receiver deleted it), or 0 when the bundle published none. */
+    private static long usedOneTimePreKey(PreKeyBundle bundle, PreKeyVault after) {
+        return bundle.oneTimePreKeys().keySet().stream().filter(id -> !after.oneTime.containsKey(id)).findFirst()
+                .orElse(0L);
     }
 }

@@ -22,7 +22,7 @@ import java.util.HexFormat;
 
 /**
  * Builds docs/vectors/ratchet-v1.json from fixed inputs. Regenerate (only after a deliberate protocol change, and
- * review the diff) with {@code mvn -o -pl protocol test -Dtest=RatchetVectorsTest -Dsotto.regenerate.vectors=true},
+ * review the diff) with {@code mvn -o -pl protocol test -Dtest=RatchetVectorsTest -Dsotto.regenerateVectors=true},
  * or run {@link #main} with the output path.
  */
 final class RatchetVectors {
