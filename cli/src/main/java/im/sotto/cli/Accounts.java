@@ -162,6 +162,13 @@ final class Accounts {
                 return "its key file " + KEY_FILE + " is wrong or readable by others (" + e.getMessage() + ")";
             case NEWER_SCHEMA:
                 return "it was written by a newer Sotto; update this one";
+            case DISK_FULL:
+                return "disk full (" + e.getMessage() + "); free some space and run the command again";
+            case READ_ONLY:
+                return "it cannot be written (" + e.getMessage() + "); check the permissions of the Sotto home";
+            case CORRUPT:
+                return "store damaged: its key data is unreadable (" + e.getMessage() + "); restore the account's "
+                        + "folder from a backup, or move it aside and add the account again";
             default:
                 return e.kind() + ": " + e.getMessage();
         }

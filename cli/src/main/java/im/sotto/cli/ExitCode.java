@@ -12,7 +12,10 @@ public final class ExitCode {
     public static final int AUTH = 3;
     /** The server cannot be reached, or the connection failed or is not secure enough. */
     public static final int CONNECTION = 4;
-    /** The account's store cannot be opened: no such account, wrong passphrase, in use by another process. */
+    /**
+     * The account's store cannot be opened or used: no such account, wrong passphrase, in use by another process,
+     * damaged, disk full, not writable.
+     */
     public static final int STORE = 5;
     /** Not sent: no encrypted session could be made (the message stays queued, never sent in plaintext). */
     public static final int NOT_SENT = 6;
@@ -29,7 +32,8 @@ public final class ExitCode {
             + "  2  wrong command line%n"
             + "  3  the server refused the password%n"
             + "  4  the server cannot be reached, or the connection is not secure enough%n"
-            + "  5  the account's store cannot be opened (no such account, wrong passphrase, in use)%n"
+            + "  5  the account's store cannot be opened or used (no such account, wrong passphrase, in use, "
+            + "damaged, disk full, not writable)%n"
             + "  6  not sent: no encrypted session (the message stays queued, never sent in plaintext)%n"
             + "  7  not verified: the SAS did not match, the peer's key changed, or the contact password did not "
             + "match%n"

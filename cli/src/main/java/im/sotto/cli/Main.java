@@ -3,6 +3,7 @@ package im.sotto.cli;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 import java.util.logging.Level;
 import java.util.logging.LogManager;
 import java.util.logging.Logger;
@@ -55,6 +56,14 @@ public final class Main implements Runnable {
                     cli.getCause().printStackTrace(cmd.getErr());
                 }
                 return cli.exitCode();
+            }
+            Optional<CliException> store = StoreProblems.explain(e);
+            if (store.isPresent()) {
+                cmd.getErr().println("sotto: " + store.get().getMessage());
+                if (debug) {
+                    e.printStackTrace(cmd.getErr());
+                }
+                return store.get().exitCode();
             }
             cmd.getErr().println("sotto: unexpected error: " + Connector.rootMessage(e)
                     + (debug ? "" : "; run again with --debug for details"));

@@ -204,6 +204,35 @@ class CommandsIT {
         assertEquals(List.of("from standard input", "from a file, \u00e4\u00f6\u00fc"), bodies);
     }
 
+    /**
+     * A store damaged on disk (one bit of the sealed identity record flipped) is reported as "store damaged"
+     * with what to do, exit code 5, by every command that reads it: not as an unexpected AEAD error.
+     */
+    @Test
+    void aDamagedStoreIsReportedAsSuch() throws Exception {
+        Map<String, String> alice = env("alice", null);
+        Map<String, String> bob = env("bob", null);
+        add("alice", alice, "--no-passphrase");
+        add("bob", bob, "--no-passphrase");
+        prosody.ok(alice, "send", prosody.jid("bob"), "hello");
+        java.nio.file.Path db = prosody.temp().resolve("alice").resolve(prosody.jid("alice")).resolve("store.db");
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + db);
+             java.sql.Statement s = c.createStatement();
+             java.sql.ResultSet r = s.executeQuery("SELECT record FROM local_identity")) {
+            assertTrue(r.next(), "alice's identity record");
+            byte[] record = r.getBytes(1);
+            record[record.length / 2] ^= 1;
+            try (java.sql.PreparedStatement u = c.prepareStatement("UPDATE local_identity SET record = ?")) {
+                u.setBytes(1, record);
+                assertEquals(1, u.executeUpdate());
+            }
+        }
+        CliProcess.Run contacts = sotto(alice, "contacts");
+        assertEquals(ExitCode.STORE, contacts.exit(), contacts.toString());
+        String error = CliProcess.oneLineError(contacts);
+        assertTrue(error.startsWith("sotto: store damaged: ") && error.contains("backup"), error);
+    }
+
     /** Both run sotto verify at once: the same SAS on both sides; "yes" verifies, "no" does not (exit 7). */
     @Test
     void verifyShowsTheSameSasAndRecordsBothAnswers() throws Exception {

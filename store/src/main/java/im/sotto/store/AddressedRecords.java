@@ -66,7 +66,8 @@ final class AddressedRecords {
     private SessionAddress address(byte[] index, byte[] sealed) {
         SessionAddress a = RowCodec.parseAddress(tx.cipher.open(table, "address", index, sealed));
         if (!Arrays.equals(index, index(a))) {
-            throw new StoreFailureException(table + " row is filed under another address");
+            throw new StoreFailureException(StoreFailureException.Kind.DAMAGED, table + " row is filed under another "
+                    + "address");
         }
         return a;
     }

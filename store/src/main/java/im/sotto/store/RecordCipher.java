@@ -54,14 +54,15 @@ final class RecordCipher {
     /** Decrypts a stored value; a damaged, moved or foreign value is a {@link StoreFailureException}. */
     byte[] open(String table, String column, byte[] rowKey, byte[] stored) {
         if (stored == null || stored.length < OVERHEAD || stored[0] != FORMAT) {
-            throw new StoreFailureException("damaged value in " + table + "." + column + " (bad length or format)");
+            throw new StoreFailureException(StoreFailureException.Kind.DAMAGED, "damaged value in " + table + "."
+                    + column + " (bad length or format)");
         }
         byte[] nonce = Arrays.copyOfRange(stored, 1, 1 + AeadAlgorithm.NONCE_LENGTH);
         byte[] ciphertext = Arrays.copyOfRange(stored, 1 + AeadAlgorithm.NONCE_LENGTH, stored.length);
         try {
             return AEAD.open(recordKey, nonce, associatedData(table, column, rowKey), ciphertext);
         } catch (AuthenticationFailedException e) {
-            throw new StoreFailureException("value in " + table + "." + column
+            throw new StoreFailureException(StoreFailureException.Kind.DAMAGED, "value in " + table + "." + column
                     + " failed its integrity check (damaged, or moved from another row)", e);
         }
     }

@@ -32,7 +32,7 @@ final class RowCodec {
             r.expectEnd();
             return a;
         } catch (MalformedInputException | IllegalArgumentException e) {
-            throw new StoreFailureException("stored address does not parse", e);
+            throw new StoreFailureException(StoreFailureException.Kind.DAMAGED, "stored address does not parse", e);
         }
     }
 
@@ -47,7 +47,7 @@ final class RowCodec {
             String peer = new String(r.vector16(SessionAddress.MAX_PEER_BYTES, "peer"), StandardCharsets.UTF_8);
             return new Object[] {SessionAddress.checkPeer(peer), r.rest()};
         } catch (MalformedInputException | IllegalArgumentException e) {
-            throw new StoreFailureException("stored queue entry does not parse", e);
+            throw new StoreFailureException(StoreFailureException.Kind.DAMAGED, "stored queue entry does not parse", e);
         }
     }
 
@@ -77,7 +77,7 @@ final class RowCodec {
             return new LogEntry(LogEntry.Direction.values()[direction], peer, stanzaId, Instant.ofEpochMilli(millis),
                     content);
         } catch (MalformedInputException | IllegalArgumentException e) {
-            throw new StoreFailureException("stored log entry does not parse", e);
+            throw new StoreFailureException(StoreFailureException.Kind.DAMAGED, "stored log entry does not parse", e);
         }
     }
 

@@ -31,7 +31,8 @@ final class SqlOutboundQueue implements OutboundQueue {
             Object[] row = RowCodec.parseQueued(tx.cipher.open("outbound_queue", "record", RowCodec.u64(id),
                     r.getBytes(2)));
             if (!row[0].equals(peerAccount)) {
-                throw new StoreFailureException("queued stanza filed under another peer");
+                throw new StoreFailureException(StoreFailureException.Kind.DAMAGED,
+                        "queued stanza filed under another peer");
             }
             return new QueuedStanza(id, (String) row[0], (byte[]) row[1]);
         }, peerIndex(peerAccount));

@@ -120,8 +120,8 @@ public final class SqliteAccountStore implements AccountStore {
         } catch (SQLException e) {
             closeQuietly(sql);
             processLock.close();
-            throw new StoreOpenException(StoreOpenException.Kind.NOT_A_STORE, "cannot read " + path
-                    + " as a Sotto store: " + e.getMessage(), e);
+            throw new StoreOpenException(openFailure(e), "cannot read " + path + " as a Sotto store: "
+                    + e.getMessage(), e);
         } catch (IOException | StoreOpenException | RuntimeException e) {
             closeQuietly(sql);
             processLock.close();
@@ -197,7 +197,8 @@ public final class SqliteAccountStore implements AccountStore {
         try {
             sql.execute("COMMIT");
         } catch (SQLException e) {
-            throw new StoreFailureException("commit failed; nothing of this transaction was kept: " + e.getMessage(), e);
+            throw new StoreFailureException(SqliteFailures.kind(e), "commit failed; nothing of this transaction was "
+                    + "kept: " + e.getMessage(), e);
         }
     }
 
@@ -207,7 +208,7 @@ public final class SqliteAccountStore implements AccountStore {
         } catch (SQLException e) {
             // SQLite rolls back by itself after some errors (a full disk, a failed commit): nothing is left to undo.
             if (!String.valueOf(e.getMessage()).contains("no transaction is active")) {
-                throw new StoreFailureException("rollback failed: " + e.getMessage(), e);
+                throw new StoreFailureException(SqliteFailures.kind(e), "rollback failed: " + e.getMessage(), e);
             }
         }
     }
@@ -298,5 +299,17 @@ public final class SqliteAccountStore implements AccountStore {
     @Override
     public String toString() {
         return "SqliteAccountStore[" + database + ", content encrypted]";
+    }
+
+    /** A full disk or a read-only file is not "not a store": say what the user can fix. */
+    private static StoreOpenException.Kind openFailure(SQLException e) {
+        switch (SqliteFailures.kind(e)) {
+            case DISK_FULL:
+                return StoreOpenException.Kind.DISK_FULL;
+            case READ_ONLY:
+                return StoreOpenException.Kind.READ_ONLY;
+            default:
+                return StoreOpenException.Kind.NOT_A_STORE;
+        }
     }
 }

@@ -20,7 +20,11 @@ public final class StoreOpenException extends Exception {
         /** The file was written by a newer version of Sotto; this one cannot read it. */
         NEWER_SCHEMA,
         /** The file is a Sotto store but its key data is damaged. */
-        CORRUPT
+        CORRUPT,
+        /** The disk is full: the store could not write what opening it needs (its journal, a migration). */
+        DISK_FULL,
+        /** The store's file or folder cannot be written. */
+        READ_ONLY
     }
 
     private final Kind kind;

@@ -89,6 +89,6 @@ final class Transaction {
     }
 
     static StoreFailureException failure(SQLException e) {
-        return new StoreFailureException("store I/O failed: " + e.getMessage(), e);
+        return new StoreFailureException(SqliteFailures.kind(e), "store I/O failed: " + e.getMessage(), e);
     }
 }
