@@ -51,6 +51,17 @@ class EventPrinterTest {
     }
 
     @Test
+    void passwordGuessingSaysWhatIsHappeningAndUntilWhen() {
+        SecurityEvent guessing = new SecurityEvent.PasswordGuessing(BOB, 5, Instant.parse("2026-12-01T10:00:00Z"));
+        Map<String, Object> json = EventPrinter.describe(guessing);
+        assertEquals("password-guessing", json.get("event"));
+        assertEquals(5, json.get("failures"));
+        assertEquals("! 5 password handshakes in a row with bob@example.org failed: someone may be guessing your "
+                + "contact password; password handshakes with bob@example.org wait until 2026-12-01T10:00:00Z",
+                text(guessing));
+    }
+
+    @Test
     void certificationEventsNameTheirReason() {
         SecurityEvent certified = new SecurityEvent.Certified(BOB, TrustSource.X509, "CN=bob@example.org", "CN=CA",
                 Instant.parse("2027-01-01T00:00:00Z"));
