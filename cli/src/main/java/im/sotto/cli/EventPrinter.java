@@ -119,6 +119,10 @@ final class EventPrinter {
         } else if (event instanceof SecurityEvent.PublishFailed p) {
             e.put("event", "publish-failed");
             e.put("detail", p.diagnosis());
+        } else if (event instanceof SecurityEvent.PasswordGuessing g) {
+            e.put("event", "password-guessing");
+            e.put("failures", g.failures());
+            e.put("refusedUntil", g.refusedUntil().toString());
         }
         return e;
     }
@@ -206,6 +210,10 @@ final class EventPrinter {
             case "certification-rejected":
                 return time + " ! the " + e.get("method") + " certification " + e.get("peer") + " attached was "
                         + "rejected: " + e.get("reason") + " (" + e.get("detail") + "); trust not raised";
+            case "password-guessing":
+                return time + " ! " + e.get("failures") + " password handshakes in a row with " + e.get("peer")
+                        + " failed: someone may be guessing your contact password; password handshakes with "
+                        + e.get("peer") + " wait until " + e.get("refusedUntil");
             case "publish-failed":
                 return time + " ! cannot publish this device's bundle: " + e.get("detail");
             case "connection-lost":

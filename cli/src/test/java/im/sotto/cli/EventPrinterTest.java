@@ -60,6 +60,17 @@ class EventPrinterTest {
     }
 
     @Test
+    void passwordGuessingSaysWhatIsHappeningAndUntilWhen() {
+        SecurityEvent guessing = new SecurityEvent.PasswordGuessing(BOB, 5, Instant.parse("2026-12-01T10:00:00Z"));
+        Map<String, Object> json = EventPrinter.describe(guessing);
+        assertEquals("password-guessing", json.get("event"));
+        assertEquals(5, json.get("failures"));
+        assertEquals("! 5 password handshakes in a row with bob@example.org failed: someone may be guessing your "
+                + "contact password; password handshakes with bob@example.org wait until 2026-12-01T10:00:00Z",
+                text(guessing));
+    }
+
+    @Test
     void certificationEventsNameTheirReason() {
         SecurityEvent certified = new SecurityEvent.Certified(BOB, TrustSource.X509, "CN=bob@example.org", "CN=CA",
                 Instant.parse("2027-01-01T00:00:00Z"));
@@ -131,7 +142,8 @@ class EventPrinterTest {
                 new SecurityEvent.DeviceNeedsApproval(BOB, 7),
                 new SecurityEvent.Certified(BOB, TrustSource.X509, "s", "i", Instant.EPOCH),
                 new SecurityEvent.CertificationRejected(BOB, TrustSource.X509, RejectionReason.UNTRUSTED_ANCHOR, "d"),
-                new SecurityEvent.PublishFailed(BOB, "d"));
+                new SecurityEvent.PublishFailed(BOB, "d"),
+                new SecurityEvent.PasswordGuessing(BOB, 5, Instant.EPOCH));
         Set<Class<?>> covered = new HashSet<>();
         for (SecurityEvent event : one) {
             covered.add(event.getClass());

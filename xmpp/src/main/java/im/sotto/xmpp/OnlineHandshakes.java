@@ -49,6 +49,8 @@ final class OnlineHandshakes {
     /** The failure prefix of a first message dropped by {@link HandshakeRateLimit}. */
     static final String RATE_LIMITED = "RATE_LIMITED";
     static final String STALE = "STALE";
+    /** The failure prefix of a password handshake refused during a wait; it starts like the password failures. */
+    static final String PASSWORD_BACKOFF = "PASSWORD_BACKOFF";
 
     private final SottoAccount account;
     private final Map<Jid, Object> inFlight = new LinkedHashMap<>() {
@@ -69,8 +71,12 @@ final class OnlineHandshakes {
     /** Handshakes in flight that run CPace with a password (a completed one proved the same password). */
     private final java.util.Set<Jid> withPassword = new java.util.HashSet<>();
 
-    OnlineHandshakes(SottoAccount account) {
+    /** Failed password handshakes per contact, and the waits they earn (docs/protocol.md 4.12). */
+    final PasswordGuard passwordGuard;
+
+    OnlineHandshakes(SottoAccount account, java.util.function.Consumer<SecurityEvent> events) {
         this.account = account;
+        this.passwordGuard = new PasswordGuard(events);
     }
 
     /** This device's policy for a handshake with {@code peer}: the defaults, with the secrets retained for it. */
@@ -94,6 +100,13 @@ final class OnlineHandshakes {
         byte[] password = passwords.get(peer.asBareJid());
         withPassword.remove(peer);
         if (password != null) {
+            // Whoever answers gets one guess per handshake we start (a server can make us start them): none while
+            // the contact's password is in a wait.
+            Optional<java.time.Instant> wait = passwordGuard.refusedUntil(peer.asBareJid(), account.clock().instant());
+            if (wait.isPresent()) {
+                throw new HandshakeException(HandshakeException.Kind.PASSWORD_MISMATCH, "too many failed password "
+                        + "handshakes with " + peer.asBareJid() + "; none before " + wait.get());
+            }
             initiator.usePassword(password);
             withPassword.add(peer);
         }
@@ -126,6 +139,7 @@ final class OnlineHandshakes {
     void setPassword(BareJid peer, byte[] password) {
         if (password == null) {
             passwords.remove(peer);
+            passwordGuard.forget(peer);
         } else {
             passwords.put(peer, password.clone());
         }
@@ -198,11 +212,24 @@ final class OnlineHandshakes {
                 byte[] password = passwords.get(from.asBareJid());
                 withPassword.remove(from);
                 if (password != null) {
+                    Optional<java.time.Instant> wait = passwordGuard.refusedUntil(from.asBareJid(),
+                            account.clock().instant());
+                    if (wait.isPresent()) {
+                        // Refused before CPace runs: a guesser waits out each failure (PasswordAttempts).
+                        return new Step(Optional.empty(), Optional.empty(), Optional.of(PASSWORD_BACKOFF + ": too "
+                                + "many failed password handshakes from " + from.asBareJid() + "; none before "
+                                + wait.get()));
+                    }
                     responder.usePassword(password);
                     withPassword.add(from);
                 }
                 inFlight.put(from, responder);
                 step = responder.receive(payload);
+                if (password != null && step.message().isPresent()) {
+                    // The answer carries our confirmation: the initiator now knows whether its guess was right, and
+                    // we will only learn it from message 3. A failure until the handshake completes.
+                    passwordGuard.failed(from.asBareJid(), account.clock().instant());
+                }
             } else if (party instanceof OnlineInitiator) {
                 step = ((OnlineInitiator) party).receive(payload, new byte[0]);
             } else if (party instanceof OnlineResponder) {
@@ -217,12 +244,21 @@ final class OnlineHandshakes {
             Optional<Established> established = Optional.empty();
             if (step.result().isPresent()) {
                 inFlight.remove(from);
+                boolean passwordProved = withPassword.remove(from);
+                if (passwordProved) {
+                    passwordGuard.succeeded(from.asBareJid());
+                }
                 established = Optional.of(commit(from.asBareJid(), step.result().get(),
-                        party instanceof OnlineInitiator, withPassword.remove(from)));
+                        party instanceof OnlineInitiator, passwordProved));
             }
             return new Step(step.message(), established, Optional.empty());
         } catch (HandshakeException e) {
             inFlight.remove(from);
+            if (e.kind() == HandshakeException.Kind.PASSWORD_MISMATCH && party instanceof OnlineInitiator
+                    && withPassword.contains(from)) {
+                // The answer's confirmation did not match our password: a guess spent by whoever answered.
+                passwordGuard.failed(from.asBareJid(), account.clock().instant());
+            }
             return new Step(Optional.empty(), Optional.empty(), Optional.of(e.kind() + ": " + e.getMessage()));
         }
     }

@@ -155,6 +155,19 @@ public sealed interface SecurityEvent {
     record BundleSubstituted(BareJid peer, long deviceId) implements SecurityEvent {
     }
 
+    /**
+     * Someone keeps failing the password agreed with this contact (CPace, docs/protocol.md 4.12): {@code failures}
+     * password handshakes in a row did not prove it, which is more than typos. Until {@code refusedUntil} password
+     * handshakes with the contact are refused without running CPace, so each wrong guess costs a growing wait
+     * ({@link im.sotto.protocol.pake.PasswordAttempts}). Reported after every
+     * {@link im.sotto.protocol.pake.PasswordAttempts#ALERT_EVERY} failures in a row.
+     */
+    record PasswordGuessing(BareJid peer, int failures, Instant refusedUntil) implements SecurityEvent {
+        public PasswordGuessing {
+            Objects.requireNonNull(refusedUntil, "refusedUntil");
+        }
+    }
+
     /** A broken session was replaced by a new one started for that purpose. */
     record SessionHealed(BareJid peer, long deviceId) implements SecurityEvent {
     }

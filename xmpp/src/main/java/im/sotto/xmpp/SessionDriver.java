@@ -75,7 +75,7 @@ final class SessionDriver {
         this.connection = connection;
         this.crypto = new SessionCrypto(account, codec, events);
         this.receiver = new SessionReceiver(account, codec);
-        this.handshakes = new OnlineHandshakes(account);
+        this.handshakes = new OnlineHandshakes(account, events);
         this.directory = new PeerDirectory(connection);
         this.bundles = new BundleMaintenance(account, connection, directory, events);
         this.worker = worker;

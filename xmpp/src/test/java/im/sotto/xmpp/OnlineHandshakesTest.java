@@ -22,7 +22,7 @@ class OnlineHandshakesTest {
     void aStepForNoHandshakeInFlightIsStaleNotTampered() throws Exception {
         InMemoryAccountStore store = new InMemoryAccountStore();
         SottoAccount account = SottoAccount.open(store, new SecureRandom(), Clock.systemUTC());
-        OnlineHandshakes handshakes = new OnlineHandshakes(account);
+        OnlineHandshakes handshakes = new OnlineHandshakes(account, event -> { });
         Jid alice = JidCreate.from("alice@example.org/phone");
         Jid bob = JidCreate.from("bob@example.org/laptop");
         for (int type : new int[] {0x11, 0x12, 0x13}) {

@@ -44,14 +44,35 @@ public final class FirstMessageSender {
         if (pinned.isPresent()) {
             bundle.verify(pinned.get().accountKey());
         }
-        CipherSuite suite = suitesByPreference.stream().filter(bundle.suites()::contains).findFirst()
-                .orElseThrow(() -> new BundleException(BundleException.Kind.NO_COMMON_SUITE,
-                        "bundle offers " + bundle.suites()));
+        CipherSuite suite = chooseSuite(bundle);
         try {
             return build(bundle, pinned, suite, plaintext, associatedData);
         } catch (InvalidPublicKeyException e) {
             throw new BundleException(BundleException.Kind.MALFORMED, "bundle key rejected: " + e.getMessage());
         }
+    }
+
+    /**
+     * The suite for this bundle: a bundle with an ML-KEM prekey gets the hybrid suite from every sender that speaks
+     * it, whatever the order of the sender's preferences (no silent downgrade to classical). Only an owner that
+     * speaks the hybrid suite makes an ML-KEM prekey, and the signature covers it in both formats; in format 1 the
+     * suites byte is not signed, so a missing hybrid bit there proves nothing and the hybrid suite is used anyway.
+     * Otherwise the sender's most preferred suite the bundle lists.
+     */
+    CipherSuite chooseSuite(PreKeyBundle bundle) throws BundleException {
+        if (bundle.pqPreKey().isPresent()) {
+            List<CipherSuite> hybrid = suitesByPreference.stream().filter(CipherSuite::isHybrid).toList();
+            Optional<CipherSuite> listed = hybrid.stream().filter(bundle.suites()::contains).findFirst();
+            if (listed.isPresent()) {
+                return listed.get();
+            }
+            if (!hybrid.isEmpty() && bundle.format() == PreKeyBundle.FORMAT_PREKEYS_SIGNED_ONLY) {
+                return hybrid.get(0);
+            }
+        }
+        return suitesByPreference.stream().filter(bundle.suites()::contains).findFirst()
+                .orElseThrow(() -> new BundleException(BundleException.Kind.NO_COMMON_SUITE,
+                        "bundle offers " + bundle.suites()));
     }
 
     private OutgoingFirstMessage build(PreKeyBundle bundle, Optional<DeviceCertificate> pinned, CipherSuite suite,

@@ -19,13 +19,34 @@ import java.util.Arrays;
 /**
  * The recipient's first reply in an offline-started session, which proves its identity to a sender that could not
  * authenticate it: the recipient's certificate and a MAC keyed by DH(recipient device key, sender device key) over
- * the first message's transcript, inside the ratchet message (type 0x21, docs/protocol.md).
+ * the first message's transcript, inside the ratchet message (type 0x21, docs/protocol.md 6.4).
+ *
+ * <p>Format 2, the one written, binds its two prefix bytes and the transcript hash into the ratchet message's
+ * associated data, so the prefix cannot be removed (turning the reply into an ordinary ratchet message whose
+ * plaintext is the certificate and MAC), added to an ordinary message, or moved to another session's first reply.
+ * Format 1 bound only the caller's data; it is still opened, for replies older clients left in offline storage.
  */
 public final class FirstReply {
+    /** The reply format written: prefix and transcript hash bound into the associated data. */
+    static final int FORMAT = 2;
+    /** The first format, still opened: only the caller's associated data is bound. */
+    static final int FORMAT_PREFIX_NOT_BOUND = 1;
     private static final int MAC_LENGTH = 32;
     private static final int MAX_CERTIFICATE = 1024;
 
     private FirstReply() {}
+
+    /**
+     * The ratchet message's associated data: in format 2, {@code u8 2 || u8 0x21 || T || caller's data} (T has the
+     * suite's fixed hash length, so the concatenation is unambiguous); in format 1 the caller's data alone.
+     */
+    static byte[] associatedData(int format, byte[] transcriptHash, byte[] associatedData) {
+        if (format == FORMAT_PREFIX_NOT_BOUND) {
+            return associatedData.clone();
+        }
+        return new ByteWriter().u8(format).u8(FirstMessageFormat.TYPE_FIRST_REPLY).bytes(transcriptHash)
+                .bytes(associatedData).toByteArray();
+    }
 
     /** The recipient wraps its first message to the sender of an accepted first message. */
     public static byte[] seal(RatchetSession session, DeviceIdentity local, DeviceCertificate sender,
@@ -39,9 +60,8 @@ public final class FirstReply {
         }
         byte[] inner = new ByteWriter().vector16(local.certificate().encoded()).bytes(mac).bytes(plaintext)
                 .toByteArray();
-        byte[] message = session.encrypt(inner, associatedData);
-        return new ByteWriter().u8(FirstMessageFormat.VERSION).u8(FirstMessageFormat.TYPE_FIRST_REPLY)
-                .bytes(message).toByteArray();
+        byte[] message = session.encrypt(inner, associatedData(FORMAT, transcriptHash, associatedData));
+        return new ByteWriter().u8(FORMAT).u8(FirstMessageFormat.TYPE_FIRST_REPLY).bytes(message).toByteArray();
     }
 
     /** Why a reply did not confirm the recipient. */
@@ -106,7 +126,7 @@ public final class FirstReply {
     /** The sender checks the reply; the session passed in is never changed (work happens on a copy). */
     public static Opened open(RatchetSession session, DeviceIdentity local, PendingConfirmation pending, byte[] reply,
             byte[] associatedData, SecureRandom random, Clock clock) {
-        if (reply.length < 3 || reply[0] != FirstMessageFormat.VERSION
+        if (reply.length < 3 || (reply[0] != FORMAT && reply[0] != FORMAT_PREFIX_NOT_BOUND)
                 || reply[1] != FirstMessageFormat.TYPE_FIRST_REPLY) {
             return failed(Failure.MALFORMED, null);
         }
@@ -116,7 +136,8 @@ public final class FirstReply {
         } catch (RatchetRecordException e) {
             throw new IllegalStateException("a session's own record did not load", e);
         }
-        DecryptResult result = work.decrypt(Arrays.copyOfRange(reply, 2, reply.length), associatedData);
+        DecryptResult result = work.decrypt(Arrays.copyOfRange(reply, 2, reply.length),
+                associatedData(reply[0], pending.transcriptHash(), associatedData));
         if (!(result instanceof DecryptResult.Decrypted)) {
             return failed(Failure.NOT_DECRYPTED, result);
         }

@@ -10,7 +10,6 @@ import im.sotto.protocol.wire.ByteWriter;
 import im.sotto.protocol.wire.MalformedInputException;
 import java.nio.charset.StandardCharsets;
 import java.util.Collections;
-import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -21,27 +20,46 @@ import java.util.Set;
  * hybrid suite, a signed ML-KEM-768 prekey under the same signature) and one-time prekeys. It carries no identity
  * key: a reader who does not already know the owner's account key cannot link it to anything. Layout in
  * docs/protocol.md, "Prekey bundle".
+ *
+ * <p>Two formats are read. Format 2, the one written, signs every byte before the signature: the format, the
+ * versions and suites bytes, the prekeys and the ML-KEM flag, so a server can neither remove the hybrid suite nor
+ * change the suites a sender chooses from. Format 1 signed the prekeys only; it is still read because bundles
+ * published by older clients stay on servers (what it cannot protect: docs/protocol.md 6.1).
  */
 public final class PreKeyBundle {
-    public static final int FORMAT = 1;
+    /** The format written: the signature covers the format, versions and suites bytes. */
+    public static final int FORMAT = 2;
+    /** The first format, still read: its signature covers the prekeys but not the versions and suites bytes. */
+    public static final int FORMAT_PREKEYS_SIGNED_ONLY = 1;
     /** ML-KEM-768 encapsulation keys are this long (FIPS 203). */
     public static final int PQ_PREKEY_LENGTH = 1184;
     /** Bundles are a few kilobytes; anything larger is refused before parsing it. */
     public static final int MAX_ENCODED_LENGTH = 16 * 1024;
-    private static final byte[] SIGNATURE_LABEL = "Sotto v1 signed prekey".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] FORMAT_1_LABEL = "Sotto v1 signed prekey".getBytes(StandardCharsets.US_ASCII);
+    /** A different label, so that no format-2 signature verifies as a format-1 one (a downgrade of the format). */
+    private static final byte[] FORMAT_2_LABEL = "Sotto v1 signed prekey bundle".getBytes(StandardCharsets.US_ASCII);
 
-    private final Set<Integer> versions;
-    private final Set<CipherSuite> suites;
+    private final int format;
+    private final int versionBits;
+    private final int suiteBits;
     private final long signedPreKeyId;
     private final byte[] signedPreKey;
     private final byte[] pqPreKey;
     private final byte[] signature;
     private final Map<Long, byte[]> oneTimePreKeys;
 
-    PreKeyBundle(Set<Integer> versions, Set<CipherSuite> suites, long signedPreKeyId, byte[] signedPreKey,
+    /**
+     * The bits are kept as received: the signature covers them, including bits for suites or versions this
+     * implementation does not know.
+     */
+    PreKeyBundle(int format, int versionBits, int suiteBits, long signedPreKeyId, byte[] signedPreKey,
             byte[] pqPreKey, byte[] signature, Map<Long, byte[]> oneTimePreKeys) {
-        this.versions = Set.copyOf(versions);
-        this.suites = Collections.unmodifiableSet(EnumSet.copyOf(suites));
+        if (format != FORMAT && format != FORMAT_PREKEYS_SIGNED_ONLY) {
+            throw new IllegalArgumentException("bundle format " + format);
+        }
+        this.format = format;
+        this.versionBits = versionBits & 0xff;
+        this.suiteBits = suiteBits & 0xff;
         this.signedPreKeyId = signedPreKeyId;
         this.signedPreKey = signedPreKey.clone();
         this.pqPreKey = pqPreKey == null ? null : pqPreKey.clone();
@@ -49,22 +67,42 @@ public final class PreKeyBundle {
         this.oneTimePreKeys = Collections.unmodifiableMap(new LinkedHashMap<>(oneTimePreKeys));
     }
 
-    /** The bytes the account key signs for a signed prekey (and its ML-KEM companion, when there is one). */
-    static byte[] signedContent(long id, byte[] signedPreKey, byte[] pqPreKey) {
-        ByteWriter w = new ByteWriter().bytes(SIGNATURE_LABEL).u32(id).bytes(signedPreKey);
+    /**
+     * The bytes the account key signs. Format 2: a label, then the bundle's own bytes from the format byte to the
+     * signature (format, versions, suites, signed prekey id and key, ML-KEM flag and key). Format 1: a label, the id
+     * and the two keys.
+     */
+    static byte[] signedContent(int format, int versionBits, int suiteBits, long id, byte[] signedPreKey,
+            byte[] pqPreKey) {
+        if (format == FORMAT_PREKEYS_SIGNED_ONLY) {
+            ByteWriter w = new ByteWriter().bytes(FORMAT_1_LABEL).u32(id).bytes(signedPreKey);
+            if (pqPreKey != null) {
+                w.bytes(pqPreKey);
+            }
+            return w.toByteArray();
+        }
+        return new ByteWriter().bytes(FORMAT_2_LABEL).bytes(signedHeader(format, versionBits, suiteBits, id,
+                signedPreKey, pqPreKey)).toByteArray();
+    }
+
+    private static byte[] signedHeader(int format, int versionBits, int suiteBits, long id, byte[] signedPreKey,
+            byte[] pqPreKey) {
+        ByteWriter w = new ByteWriter().u8(format).u8(versionBits).u8(suiteBits).u32(id).bytes(signedPreKey)
+                .u8(pqPreKey == null ? 0 : 1);
         if (pqPreKey != null) {
             w.bytes(pqPreKey);
         }
         return w.toByteArray();
     }
 
+    /** What this bundle's signature must cover; a {@link PendingConfirmation} keeps the same to check it later. */
+    byte[] signedContent() {
+        return signedContent(format, versionBits, suiteBits, signedPreKeyId, signedPreKey, pqPreKey);
+    }
+
     public byte[] encode() {
-        ByteWriter w = new ByteWriter().u8(FORMAT).u8(ProtocolVersion.bitmask(versions)).u8(CipherSuite.bitmask(suites)).u32(signedPreKeyId)
-                .bytes(signedPreKey).u8(pqPreKey == null ? 0 : 1);
-        if (pqPreKey != null) {
-            w.bytes(pqPreKey);
-        }
-        w.bytes(signature).u16(oneTimePreKeys.size());
+        ByteWriter w = new ByteWriter().bytes(signedHeader(format, versionBits, suiteBits, signedPreKeyId,
+                signedPreKey, pqPreKey)).bytes(signature).u16(oneTimePreKeys.size());
         oneTimePreKeys.forEach((id, key) -> w.u32(id).bytes(key));
         return w.toByteArray();
     }
@@ -77,12 +115,13 @@ public final class PreKeyBundle {
         try {
             ByteReader r = new ByteReader(encoded);
             int format = r.u8();
-            if (format != FORMAT) {
+            if (format != FORMAT && format != FORMAT_PREKEYS_SIGNED_ONLY) {
                 throw new BundleException(BundleException.Kind.UNSUPPORTED_VERSION, "bundle format " + format);
             }
-            Set<Integer> versions = ProtocolVersion.fromBitmask(r.u8());
-            Set<CipherSuite> suites = CipherSuite.fromBitmask(r.u8());
-            if (versions.isEmpty() || suites.isEmpty()) {
+            int versionBits = r.u8();
+            int suiteBits = r.u8();
+            Set<CipherSuite> suites = CipherSuite.fromBitmask(suiteBits);
+            if (ProtocolVersion.fromBitmask(versionBits).isEmpty() || suites.isEmpty()) {
                 throw new BundleException(BundleException.Kind.NO_COMMON_SUITE, "bundle names no known suite");
             }
             long spkId = r.u32();
@@ -93,52 +132,76 @@ public final class PreKeyBundle {
             }
             byte[] pq = hasPq == 1 ? r.bytes(PQ_PREKEY_LENGTH) : null;
             byte[] sig = r.bytes(Ed25519.SIGNATURE_LENGTH);
-            int count = r.u16();
-            if (count > PreKeyPolicy.MAX_ONE_TIME_IN_BUNDLE) {
-                throw new BundleException(BundleException.Kind.OVERSIZED, count + " one-time prekeys");
-            }
-            Map<Long, byte[]> otks = new LinkedHashMap<>();
-            long previous = -1;
-            for (int i = 0; i < count; i++) {
-                long id = r.u32();
-                if (id <= previous) {
-                    throw new BundleException(BundleException.Kind.DUPLICATE_PREKEY_ID,
-                            "one-time prekey ids must increase strictly; " + id + " after " + previous);
-                }
-                previous = id;
-                otks.put(id, r.bytes(X25519.KEY_LENGTH));
-            }
+            Map<Long, byte[]> otks = readOneTimePreKeys(r);
             r.expectEnd();
-            if (otks.containsKey(0L)) {
-                throw new MalformedInputException("one-time prekey id 0 is reserved for 'none'");
-            }
-            if (suites.stream().anyMatch(PreKeyBundle::isHybrid) && pq == null) {
+            boolean hybridListed = suites.stream().anyMatch(CipherSuite::isHybrid);
+            if (hybridListed && pq == null) {
                 throw new MalformedInputException("hybrid suite offered without an ML-KEM prekey");
             }
-            return new PreKeyBundle(versions, suites, spkId, spk, pq, sig, otks);
+            if (format == FORMAT && pq != null && !hybridListed) {
+                // An honest format-2 writer lists the hybrid suite whenever it publishes an ML-KEM prekey.
+                throw new MalformedInputException("ML-KEM prekey without a hybrid suite");
+            }
+            return new PreKeyBundle(format, versionBits, suiteBits, spkId, spk, pq, sig, otks);
         } catch (MalformedInputException e) {
             throw new BundleException(BundleException.Kind.MALFORMED, e.getMessage());
         }
     }
 
-    /** Checks the signed prekey's signature against the account key the reader already knows for the owner. */
+    private static Map<Long, byte[]> readOneTimePreKeys(ByteReader r) throws BundleException,
+            MalformedInputException {
+        int count = r.u16();
+        if (count > PreKeyPolicy.MAX_ONE_TIME_IN_BUNDLE) {
+            throw new BundleException(BundleException.Kind.OVERSIZED, count + " one-time prekeys");
+        }
+        Map<Long, byte[]> otks = new LinkedHashMap<>();
+        long previous = -1;
+        for (int i = 0; i < count; i++) {
+            long id = r.u32();
+            if (id <= previous) {
+                throw new BundleException(BundleException.Kind.DUPLICATE_PREKEY_ID,
+                        "one-time prekey ids must increase strictly; " + id + " after " + previous);
+            }
+            previous = id;
+            otks.put(id, r.bytes(X25519.KEY_LENGTH));
+        }
+        if (otks.containsKey(0L)) {
+            throw new MalformedInputException("one-time prekey id 0 is reserved for 'none'");
+        }
+        return otks;
+    }
+
+    /**
+     * Checks the signature against the account key the reader already knows for the owner. In format 2 this also
+     * proves the versions and suites bytes are the owner's.
+     */
     public void verify(AccountPublicKey owner) throws BundleException {
-        if (!owner.verify(signedContent(signedPreKeyId, signedPreKey, pqPreKey), signature)) {
-            throw new BundleException(BundleException.Kind.BAD_SIGNATURE,
-                    "signed prekey is not signed by the expected account key");
+        if (!owner.verify(signedContent(), signature)) {
+            throw new BundleException(BundleException.Kind.BAD_SIGNATURE, "format " + format
+                    + " bundle is not signed by the expected account key (or was altered after signing)");
         }
     }
 
-    static boolean isHybrid(CipherSuite suite) {
-        return suite.isHybrid();
+    public int format() {
+        return format;
+    }
+
+    /** The versions byte as published (bit v-1 for version v). */
+    int versionBits() {
+        return versionBits;
+    }
+
+    /** The suites byte as published, including bits of suites this implementation does not know. */
+    int suiteBits() {
+        return suiteBits;
     }
 
     public Set<Integer> versions() {
-        return versions;
+        return ProtocolVersion.fromBitmask(versionBits);
     }
 
     public Set<CipherSuite> suites() {
-        return suites;
+        return Collections.unmodifiableSet(CipherSuite.fromBitmask(suiteBits));
     }
 
     public long signedPreKeyId() {
@@ -164,7 +227,7 @@ public final class PreKeyBundle {
 
     @Override
     public String toString() {
-        return "PreKeyBundle[spk " + signedPreKeyId + ", " + oneTimePreKeys.size() + " one-time, suites " + suites
-                + "]";
+        return "PreKeyBundle[format " + format + ", spk " + signedPreKeyId + ", " + oneTimePreKeys.size()
+                + " one-time, suites " + suites() + "]";
     }
 }

@@ -20,8 +20,10 @@ import java.util.TreeMap;
 
 /** The versioned record of a {@link PreKeyVault} (it holds private keys: the store encrypts it). */
 final class PreKeyRecordCodec {
+    /** Version 3 names, per signed prekey, the bundle format its signature was made for (6.1). */
+    static final int VERSION = 3;
     /** Version 2 keeps each key's public half (recomputing a hundred of them made loading the vault slow). */
-    static final int VERSION = 2;
+    private static final int VERSION_WITHOUT_SIGNATURE_FORMAT = 2;
     private static final int VERSION_WITHOUT_PUBLIC_KEYS = 1;
     /** Bounds for a record we wrote ourselves; exceeding them means corruption, not a bigger vault. */
     private static final int MAX_SIGNED = 16;
@@ -35,7 +37,7 @@ final class PreKeyRecordCodec {
                 .u64(v.policy.grace().getSeconds()).u32(v.nextSignedId).u32(v.nextOneTimeId).u8(v.signed.size());
         for (SignedPreKey k : v.signed) {
             w.u32(k.id).u64(k.created.getEpochSecond()).bytes(k.keyPair.privateKey().reveal())
-                    .bytes(k.keyPair.publicKey()).bytes(k.signature);
+                    .bytes(k.keyPair.publicKey()).u8(k.signatureFormat).bytes(k.signature);
             w.vector16(k.pqPublic == null ? new byte[0] : k.pqPublic);
             w.vector16(k.pqSecret == null ? new byte[0] : k.pqSecret.reveal());
         }
@@ -50,7 +52,8 @@ final class PreKeyRecordCodec {
         try {
             ByteReader r = new ByteReader(record);
             int version = r.u8();
-            if (version != VERSION && version != VERSION_WITHOUT_PUBLIC_KEYS) {
+            if (version != VERSION && version != VERSION_WITHOUT_SIGNATURE_FORMAT
+                    && version != VERSION_WITHOUT_PUBLIC_KEYS) {
                 throw new PreKeyRecordException("prekey record version " + version);
             }
             int suiteBits = r.u8();
@@ -70,11 +73,17 @@ final class PreKeyRecordCodec {
                 long id = r.u32();
                 Instant created = Instant.ofEpochSecond(r.u64());
                 X25519KeyPair pair = readPair(r, version);
+                // Records before version 3 were written when every signature was in bundle format 1.
+                int signatureFormat = version == VERSION ? r.u8() : PreKeyBundle.FORMAT_PREKEYS_SIGNED_ONLY;
+                if (signatureFormat != PreKeyBundle.FORMAT
+                        && signatureFormat != PreKeyBundle.FORMAT_PREKEYS_SIGNED_ONLY) {
+                    throw new MalformedInputException("signature format " + signatureFormat);
+                }
                 byte[] sig = r.bytes(Ed25519.SIGNATURE_LENGTH);
                 byte[] pqPublic = r.vector16(PreKeyBundle.PQ_PREKEY_LENGTH, "ML-KEM prekey");
                 byte[] pqSecret = r.vector16(MAX_PQ_SECRET, "ML-KEM secret");
                 signed.add(new SignedPreKey(id, created, pair, pqPublic.length == 0 ? null : pqPublic,
-                        pqSecret.length == 0 ? null : SecretBytes.copyOf(pqSecret), sig));
+                        pqSecret.length == 0 ? null : SecretBytes.copyOf(pqSecret), signatureFormat, sig));
             }
             int oneTimeCount = r.u16();
             TreeMap<Long, X25519KeyPair> oneTime = new TreeMap<>();

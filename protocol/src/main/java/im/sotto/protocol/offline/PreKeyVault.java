@@ -4,6 +4,7 @@ import im.sotto.protocol.crypto.CipherSuite;
 import im.sotto.protocol.crypto.MlKemKeyPair;
 import im.sotto.protocol.crypto.SecretBytes;
 import im.sotto.protocol.crypto.X25519KeyPair;
+import im.sotto.protocol.handshake.ProtocolVersion;
 import im.sotto.protocol.identity.AccountIdentity;
 import java.nio.ByteBuffer;
 import java.security.SecureRandom;
@@ -24,6 +25,8 @@ import java.util.TreeMap;
  * together with the new session, so a failed first message changes nothing.
  */
 public final class PreKeyVault {
+    /** The protocol versions a bundle names: this implementation speaks version 1 only. */
+    private static final int PUBLISHED_VERSION_BITS = ProtocolVersion.bitmask(Set.of(ProtocolVersion.CURRENT));
     final Set<CipherSuite> suites;
     final PreKeyPolicy policy;
     final List<SignedPreKey> signed; // newest last
@@ -63,6 +66,13 @@ public final class PreKeyVault {
         if (signed.isEmpty() || !now.isBefore(newest().created.plus(policy.rotation()))) {
             signed.add(newSignedPreKey(account, random, now));
             changed = true;
+        } else if (newest().signatureFormat != PreKeyBundle.FORMAT) {
+            // A key made by an older version: sign it again in the current format, so the published bundle's
+            // suites are signed too (the key itself stays, so first messages already sent to it still open).
+            SignedPreKey old = newest();
+            signed.set(signed.size() - 1, old.resigned(PreKeyBundle.FORMAT,
+                    account.sign(signedContent(old.id, old.keyPair.publicKey(), old.pqPublic))));
+            changed = true;
         }
         // A replaced key is deleted one grace period after its successor took over.
         signed.removeIf(k -> k != newest() && !now.isBefore(successorCreated(k).plus(policy.grace())));
@@ -80,17 +90,24 @@ public final class PreKeyVault {
         long id = nextSignedId++;
         X25519KeyPair pair = X25519KeyPair.generate(random);
         if (suites.stream().noneMatch(CipherSuite::isHybrid)) {
-            byte[] sig = account.sign(PreKeyBundle.signedContent(id, pair.publicKey(), null));
-            return new SignedPreKey(id, now, pair, null, null, sig);
+            byte[] sig = account.sign(signedContent(id, pair.publicKey(), null));
+            return new SignedPreKey(id, now, pair, null, null, PreKeyBundle.FORMAT, sig);
         }
         // The hybrid suite: an ML-KEM-768 prekey under the same signature, rotated and deleted with it. The
         // 64-byte seed is what the record keeps; the decapsulation key is re-derived from it when needed.
         MlKemKeyPair pq = MlKemKeyPair.generate(random);
         byte[] pqPublic = pq.encapsulationKey().toBytes();
-        byte[] sig = account.sign(PreKeyBundle.signedContent(id, pair.publicKey(), pqPublic));
-        SignedPreKey k = new SignedPreKey(id, now, pair, pqPublic, SecretBytes.copyOf(pq.seed().reveal()), sig);
+        byte[] sig = account.sign(signedContent(id, pair.publicKey(), pqPublic));
+        SignedPreKey k = new SignedPreKey(id, now, pair, pqPublic, SecretBytes.copyOf(pq.seed().reveal()),
+                PreKeyBundle.FORMAT, sig);
         pq.wipe();
         return k;
+    }
+
+    /** What the account key signs for a signed prekey in the current bundle format, with this vault's suites. */
+    private byte[] signedContent(long id, byte[] signedPreKey, byte[] pqPublic) {
+        return PreKeyBundle.signedContent(PreKeyBundle.FORMAT, PUBLISHED_VERSION_BITS, CipherSuite.bitmask(suites),
+                id, signedPreKey, pqPublic);
     }
 
     private Instant successorCreated(SignedPreKey k) {
@@ -106,8 +123,8 @@ public final class PreKeyVault {
         SignedPreKey spk = newest();
         Map<Long, byte[]> otks = new LinkedHashMap<>();
         oneTime.forEach((id, pair) -> otks.put(id, pair.publicKey()));
-        return new PreKeyBundle(Set.of(1), suites, spk.id, spk.keyPair.publicKey(), spk.pqPublic, spk.signature,
-                otks);
+        return new PreKeyBundle(spk.signatureFormat, PUBLISHED_VERSION_BITS, CipherSuite.bitmask(suites), spk.id,
+                spk.keyPair.publicKey(), spk.pqPublic, spk.signature, otks);
     }
 
     /** Signed prekeys that can still receive first messages, newest first (the order a receiver tries them). */

@@ -6,7 +6,9 @@ import java.time.Instant;
 
 /**
  * A signed prekey as its owner keeps it: the X25519 pair, for the hybrid suite the ML-KEM-768 pair, when it was
- * made, and the account key's signature over both public halves.
+ * made, and the account key's signature over both public halves in the bundle format it was made for
+ * ({@link PreKeyBundle#FORMAT}, or {@link PreKeyBundle#FORMAT_PREKEYS_SIGNED_ONLY} for a key made by an older version
+ * and not yet signed again).
  */
 final class SignedPreKey {
     final long id;
@@ -14,16 +16,23 @@ final class SignedPreKey {
     final X25519KeyPair keyPair;
     final byte[] pqPublic;
     final SecretBytes pqSecret;
+    final int signatureFormat;
     final byte[] signature;
 
     SignedPreKey(long id, Instant created, X25519KeyPair keyPair, byte[] pqPublic, SecretBytes pqSecret,
-            byte[] signature) {
+            int signatureFormat, byte[] signature) {
         this.id = id;
         this.created = created;
         this.keyPair = keyPair;
         this.pqPublic = pqPublic;
         this.pqSecret = pqSecret;
+        this.signatureFormat = signatureFormat;
         this.signature = signature;
+    }
+
+    /** The same key with a signature in another bundle format. */
+    SignedPreKey resigned(int format, byte[] newSignature) {
+        return new SignedPreKey(id, created, keyPair, pqPublic, pqSecret, format, newSignature);
     }
 
     boolean hasPq() {

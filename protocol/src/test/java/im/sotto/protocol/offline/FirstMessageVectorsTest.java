@@ -25,8 +25,11 @@ import org.junit.jupiter.api.Test;
 /**
  * Known answers for offline first messages in docs/vectors/first-message-v1.json: per suite, with and without a
  * one-time prekey, the random seeds, the associated data, the one-time prekey chosen, the bundle, the first message,
- * the transcript hash and the recipient's first reply. Regenerate
- * with {@code -Dsotto.regenerateVectors=true} after an intended format change.
+ * the transcript hash and the recipient's first reply. These are the format-1 bundle and first reply, which this
+ * version no longer writes but still reads (an older client's published bundle, its replies in offline storage): the
+ * test regenerates them with {@link FormatOneWriter} and checks that the current reader accepts them. The current
+ * formats are in first-message-v2.json ({@code FirstMessageV2VectorsTest}). Regenerate with
+ * {@code -Dsotto.regenerateVectors=true} after an intended format change.
  */
 class FirstMessageVectorsTest {
     private static final Path FILE = Vectors.docsDir().resolve("vectors/first-message-v1.json");
@@ -72,12 +75,14 @@ class FirstMessageVectorsTest {
         DeviceIdentity bob = TestDevices.device(bobAccount, rb);
         PreKeyVault vault = PreKeyVault.create(bobAccount, Set.of(suite), PreKeyPolicy.defaults(), rb,
                 TestDevices.CLOCK.instant());
-        PreKeyBundle bundle = oneTime ? vault.bundle() : OfflineSessionTest.withoutOneTimeKeys(vault.bundle());
+        PreKeyBundle formatOne = FormatOneWriter.bundle(vault, bobAccount);
+        PreKeyBundle bundle = oneTime ? formatOne : OfflineSessionTest.withoutOneTimeKeys(formatOne);
+        PreKeyBundle.parse(bundle.encode()).verify(bobAccount.publicKey());
         OutgoingFirstMessage out = new FirstMessageSender(alice, List.of(suite), ra, TestDevices.CLOCK)
                 .send(bundle, RecipientKnowledge.unknown(), "hello, offline bob".getBytes(StandardCharsets.UTF_8), AD);
         IncomingFirstMessage.Accepted in = assertInstanceOf(IncomingFirstMessage.Accepted.class,
                 new FirstMessageReceiver(bob, rb, TestDevices.CLOCK).receive(vault, out.message(), AD));
-        byte[] reply = FirstReply.seal(in.session(), bob, in.sender(), in.transcriptHash(),
+        byte[] reply = FormatOneWriter.reply(in.session(), bob, in.sender(), in.transcriptHash(),
                 "hello, alice".getBytes(StandardCharsets.UTF_8), AD);
         FirstReply.Opened opened = FirstReply.open(out.session(), alice, out.pendingConfirmation(), reply, AD, ra,
                 TestDevices.CLOCK);

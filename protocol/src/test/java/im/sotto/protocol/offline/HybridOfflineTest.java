@@ -59,8 +59,9 @@ class HybridOfflineTest {
     @Test
     void strippingTheMlKemPrekeyBreaksTheSignatureForAPinnedRecipient() throws Exception {
         PreKeyBundle b = bob.publishedBundle();
-        PreKeyBundle stripped = new PreKeyBundle(b.versions(), Set.of(CipherSuite.X25519_AESGCM_SHA256),
-                b.signedPreKeyId(), b.signedPreKey(), null, b.signature(), Map.of());
+        PreKeyBundle stripped = new PreKeyBundle(b.format(), b.versionBits(),
+                CipherSuite.bitmask(Set.of(CipherSuite.X25519_AESGCM_SHA256)), b.signedPreKeyId(), b.signedPreKey(),
+                null, b.signature(), Map.of());
         BundleException e = assertThrows(BundleException.class, () -> new FirstMessageSender(alice.device,
                 List.of(HYBRID, CipherSuite.X25519_AESGCM_SHA256), random, clock)
                 .send(stripped, RecipientKnowledge.pinned(bob.device.certificate()), new byte[] {1}, AD));

@@ -24,8 +24,6 @@ import org.junit.jupiter.api.Test;
  * receivers never throw and never change the state they were given.
  */
 class OfflineFuzzTest {
-    /** The bundle's suite bits: format (1), versions (1), suites (1). */
-    private static final int SUITES_OFFSET = 2;
     private static final CipherSuite HYBRID = CipherSuite.X25519MLKEM768_AESGCM_SHA256;
     private static final byte[] AD = "alice@example.org/a|bob@example.org/b".getBytes();
     private static final OfflineParty.MovableClock CLOCK = new OfflineParty.MovableClock();
@@ -58,13 +56,9 @@ class OfflineFuzzTest {
         } catch (BundleException expected) {
             return;
         }
-        // Re-encoding gives the same bytes, except that suite bits this version does not know are dropped (a
-        // bundle from a newer device may list a newer suite; an older sender just cannot use it).
-        byte[] encoded = bundle.encode();
-        byte[] sameSuites = data.clone();
-        sameSuites[SUITES_OFFSET] = encoded[SUITES_OFFSET];
-        assertArrayEquals(sameSuites, encoded, "a bundle that parses re-encodes to the same bytes");
-        assertEquals(0, encoded[SUITES_OFFSET] & ~data[SUITES_OFFSET], "re-encoding adds no suite");
+        // Re-encoding gives the same bytes, suite bits this version does not know included: a bundle from a newer
+        // device may list a newer suite, and the signature (format 2) covers the byte as published.
+        assertArrayEquals(data, bundle.encode(), "a bundle that parses re-encodes to the same bytes");
         try {
             bundle.verify(BOB.account.publicKey());
         } catch (BundleException expected) {
@@ -116,7 +110,17 @@ class OfflineFuzzTest {
         } catch (MalformedInputException expected) {
             return;
         }
-        assertArrayEquals(data, pending.encode(), "a pending confirmation that decodes re-encodes to the same bytes");
+        byte[] encoded = pending.encode();
+        if (data[0] == 1) {
+            // Version 1 (written for format-1 bundles) is read and re-encoded as version 2, which is stable.
+            try {
+                assertArrayEquals(encoded, PendingConfirmation.decode(encoded).encode(), "version 2 is stable");
+            } catch (MalformedInputException e) {
+                throw new AssertionError("a pending confirmation re-encoded to bytes it cannot read", e);
+            }
+            return;
+        }
+        assertArrayEquals(data, encoded, "a pending confirmation that decodes re-encodes to the same bytes");
     }
 
     @Test
@@ -126,7 +130,8 @@ class OfflineFuzzTest {
 
     static Map<String, Map<String, byte[]>> seeds() throws Exception {
         Map<String, Map<String, byte[]>> seeds = new LinkedHashMap<>();
-        seeds.put("bundle", Map.of("classical", BOB.vault.bundle().encode(), "hybrid", VAULT.bundle().encode()));
+        seeds.put("bundle", Map.of("classical", BOB.vault.bundle().encode(), "hybrid", VAULT.bundle().encode(),
+                "format1-hybrid", FormatOneWriter.bundle(VAULT, BOB.account).encode()));
 
         Map<String, byte[]> first = new LinkedHashMap<>();
         first.put("classical", SENT.message());
@@ -142,7 +147,8 @@ class OfflineFuzzTest {
                         .receive(VAULT, SENT.message(), AD));
         byte[] reply = FirstReply.seal(in.session(), BOB.device, in.sender(), in.transcriptHash(), new byte[] {4},
                 AD);
-        seeds.put("firstReply", Map.of("reply", reply));
+        seeds.put("firstReply", Map.of("reply", reply, "format1-reply", FormatOneWriter.reply(in.session(),
+                BOB.device, in.sender(), in.transcriptHash(), new byte[] {4}, AD)));
         RatchetSession session = RatchetSession.fromRecord(SENT_SESSION, new DeterministicRandom("fuzz reply"), CLOCK);
         if (!FirstReply.open(session, ALICE.device, SENT.pendingConfirmation(), reply, AD,
                 new DeterministicRandom("fuzz open"), CLOCK).confirmed()) {

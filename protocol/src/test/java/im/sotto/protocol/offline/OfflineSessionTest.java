@@ -176,7 +176,7 @@ class OfflineSessionTest {
     }
 
     static PreKeyBundle withoutOneTimeKeys(PreKeyBundle b) {
-        return new PreKeyBundle(b.versions(), b.suites(), b.signedPreKeyId(), b.signedPreKey(),
+        return new PreKeyBundle(b.format(), b.versionBits(), b.suiteBits(), b.signedPreKeyId(), b.signedPreKey(),
                 b.pqPreKey().orElse(null), b.signature(), Map.of());
     }
 

@@ -71,7 +71,7 @@ class PreKeyBundleTest {
     @Test
     void unknownFormatIsUnsupportedVersion() {
         byte[] encoded = bob.vault.bundle().encode();
-        encoded[0] = 2;
+        encoded[0] = 3;
         assertEquals(BundleException.Kind.UNSUPPORTED_VERSION,
                 assertThrows(BundleException.class, () -> PreKeyBundle.parse(encoded)).kind());
     }
