@@ -24,7 +24,7 @@ import java.util.Optional;
  * it has authenticated the initiator and its policy accepts it.
  */
 public final class OnlineResponder extends HandshakeParty {
-    private enum State { AWAIT_INIT, AWAIT_INITIATOR_FINISH, COMPLETE, FAILED }
+    private enum State { AWAIT_INIT, AWAIT_INITIATOR_FINISH, AWAIT_CONFIRMATION, COMPLETE, FAILED }
 
     private State state = State.AWAIT_INIT;
     private HandshakeState noise;
@@ -36,6 +36,12 @@ public final class OnlineResponder extends HandshakeParty {
     private byte[] password;
     private Optional<RetainedSecrets> heldForPeer = Optional.empty();
     private Continuity continuity;
+    /** Responder-protected with history for the initiator: what completes the session once its confirmation came. */
+    private DeviceCertificate pendingPeer;
+    private ShortAuthenticationString pendingSas;
+    private Keys pendingKeys;
+    private byte[] pendingBinding;
+    private byte[] unsentApplicationData = new byte[0];
 
     private OnlineResponder(HandshakeConfig config, SecureRandom random, Clock clock) {
         super(config, random, clock);
@@ -79,6 +85,9 @@ public final class OnlineResponder extends HandshakeParty {
             }
             if (state == State.AWAIT_INITIATOR_FINISH && frame.type == Frame.Type.INITIATOR_FINISH) {
                 return onInitiatorFinish(frame.body.rest(), applicationData);
+            }
+            if (state == State.AWAIT_CONFIRMATION && frame.type == Frame.Type.CONTINUITY_CONFIRM) {
+                return onConfirmation(frame.body);
             }
             throw new HandshakeException(HandshakeException.Kind.UNEXPECTED_MESSAGE, frame.type + " while " + state);
         } catch (MalformedInputException e) {
@@ -203,24 +212,69 @@ public final class OnlineResponder extends HandshakeParty {
             // XX: the initiator's proof is checked; no message is left to confirm it, so nothing is mixed.
             Optional<ContinuityProofs.Match> match = checkProof(peer, initiator.extensions, noise.payloadHash());
             continuity = match.isPresent() ? Continuity.CONFIRMED_NOT_MIXED : continuity;
-            // The initiator stored the session before sending message 3: the new secret is confirmed at once.
-            return HandshakeStep.complete(complete(peer, sas, initiator.applicationData, null,
-                    ContinuityProofs.Evidence.of(match, true)));
+            if (!LateConfirmation.requested(initiator.extensions)) {
+                // The initiator stored the session before sending message 3: the new secret is confirmed at once.
+                return HandshakeStep.complete(complete(peer, sas, initiator.applicationData, null,
+                        ContinuityProofs.Evidence.of(match, true)));
+            }
+            // The initiator holds secrets for us and XX gave it no proof from us: we confirm the newest of its
+            // proven secrets we hold, after our commit, as the last message (it waits for it, uncommitted).
+            byte[] binding = noise.handshakeHash();
+            Keys keys = derive(noise, false, ratchetKeyPair.publicKey(), ratchetKeyPair, null);
+            byte[] frame = LateConfirmation.frame(selection.suite().hash(), keys.confirmationKey(),
+                    Optional.ofNullable(secretAt(heldForPeer, match.map(ContinuityProofs.Match::newest))), binding,
+                    random);
+            return HandshakeStep.sendAndComplete(frame, result(peer, sas, binding, keys, initiator.applicationData,
+                    ContinuityProofs.Evidence.of(match, false)));
         }
         if (!config.revealsTo(peer)) {
             throw new HandshakeException(HandshakeException.Kind.REJECTED_BY_POLICY,
                     "policy does not reveal this device to " + peer);
         }
-        // Responder-protected: we prove our retained secrets last; the initiator checks them, nothing is mixed.
+        // Responder-protected: we prove our retained secrets last and the initiator checks them. Message 3 could
+        // carry no proof for us (the initiator did not know us yet): with history for it, we ask for a late
+        // confirmation (4.11), commit only when it came, and keep our data for the ratchet until then.
         heldForPeer = config.retainedSecrets().forDevice(peer);
-        continuity = withoutMatch(peer, heldForPeer, Continuity.UNCHECKED);
+        boolean request = heldForPeer.isPresent();
+        continuity = withoutMatch(peer, heldForPeer, Continuity.BROKEN);
         ratchetKeyPair = X25519KeyPair.generate(random);
-        byte[] finish = noise.writeMessage(h -> new Payloads.Identified(config.device().certificate().encoded(), null,
-                ratchetKeyPair.publicKey(), ownExtensions().put(Extensions.RETAINED_SECRET_PROOF,
-                        ContinuityProofs.proof(selection.suite().hash(), heldForPeer, h, random)).encode(),
-                applicationData).encode());
-        return HandshakeStep.sendAndComplete(Frame.start(Frame.Type.RESPONDER_FINISH).bytes(finish).toByteArray(),
-                complete(peer, sas, new byte[0], null, ContinuityProofs.Evidence.NONE));
+        byte[] data = request ? new byte[0] : applicationData;
+        if (request) {
+            unsentApplicationData = applicationData.clone();
+        }
+        byte[] finish = noise.writeMessage(h -> {
+            Extensions.Builder b = ownExtensions().put(Extensions.RETAINED_SECRET_PROOF,
+                    ContinuityProofs.proof(selection.suite().hash(), heldForPeer, h, random));
+            if (request) {
+                b.put(Extensions.CONFIRMATION_REQUEST, new byte[0]);
+            }
+            return new Payloads.Identified(config.device().certificate().encoded(), null, ratchetKeyPair.publicKey(),
+                    b.encode(), data).encode();
+        });
+        byte[] frame = Frame.start(Frame.Type.RESPONDER_FINISH).bytes(finish).toByteArray();
+        if (!request) {
+            return HandshakeStep.sendAndComplete(frame,
+                    complete(peer, sas, new byte[0], null, ContinuityProofs.Evidence.NONE));
+        }
+        pendingPeer = peer;
+        pendingSas = sas;
+        pendingBinding = noise.handshakeHash();
+        pendingKeys = derive(noise, false, ratchetKeyPair.publicKey(), ratchetKeyPair, null);
+        state = State.AWAIT_CONFIRMATION;
+        return HandshakeStep.send(frame);
+    }
+
+    /** Responder-protected with history: the initiator's late confirmation of the newest of our proven secrets. */
+    private HandshakeStep onConfirmation(ByteReader body) throws HandshakeException, MalformedInputException {
+        Optional<Integer> common = LateConfirmation.read(selection.suite().hash(), pendingKeys.confirmationKey(),
+                heldForPeer, body, pendingBinding);
+        continuity = common.isPresent() ? Continuity.CONFIRMED_NOT_MIXED : Continuity.BROKEN;
+        // A confirmation shows the initiator matched our proof and stored this session before sending it: it holds
+        // the confirmed secret as confirmed, so nothing older is needed (as on the IK initiator).
+        ContinuityProofs.Evidence learned = new ContinuityProofs.Evidence(common.isPresent(),
+                common.map(java.util.Set::of).orElse(java.util.Set.of()), common);
+        return HandshakeStep.complete(result(pendingPeer, pendingSas, pendingBinding, pendingKeys, new byte[0],
+                learned));
     }
 
     /**
@@ -322,10 +376,17 @@ public final class OnlineResponder extends HandshakeParty {
     private HandshakeResult complete(DeviceCertificate peer, ShortAuthenticationString sas, byte[] applicationData,
             SecretBytes mixedRetainedSecret, ContinuityProofs.Evidence learned) throws NoiseException {
         byte[] binding = noise.handshakeHash();
-        SessionSeed seed = seed(noise, false, ratchetKeyPair.publicKey(), ratchetKeyPair, mixedRetainedSecret);
+        return result(peer, sas, binding,
+                derive(noise, false, ratchetKeyPair.publicKey(), ratchetKeyPair, mixedRetainedSecret),
+                applicationData, learned);
+    }
+
+    private HandshakeResult result(DeviceCertificate peer, ShortAuthenticationString sas, byte[] binding, Keys keys,
+            byte[] applicationData, ContinuityProofs.Evidence learned) {
+        keys.confirmationKey().wipe();
         state = State.COMPLETE;
-        return new HandshakeResult(selection, peer, sas, binding, applicationData, new byte[0], seed, continuity,
-                nextRetainedSecrets(seed, heldForPeer, learned), peerCertification);
+        return new HandshakeResult(selection, peer, sas, binding, applicationData, unsentApplicationData, keys.seed(),
+                continuity, nextRetainedSecrets(keys.seed(), heldForPeer, learned), peerCertification);
     }
 
     private int hashLength() {
@@ -335,6 +396,11 @@ public final class OnlineResponder extends HandshakeParty {
     private HandshakeException fail(HandshakeException e) {
         state = State.FAILED;
         noise = null;
+        if (pendingKeys != null) {
+            pendingKeys.confirmationKey().wipe();
+            pendingKeys.seed().wipe();
+            pendingKeys = null;
+        }
         return e;
     }
 
