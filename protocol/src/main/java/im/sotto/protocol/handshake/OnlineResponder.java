@@ -1,10 +1,5 @@
 package im.sotto.protocol.handshake;
 
-import im.sotto.protocol.crypto.CipherSuite;
-import im.sotto.protocol.crypto.InvalidPublicKeyException;
-import im.sotto.protocol.crypto.MlKem768;
-import im.sotto.protocol.crypto.MlKemEncapsulation;
-import im.sotto.protocol.crypto.MlKemEncapsulationKey;
 import im.sotto.protocol.crypto.SecretBytes;
 import im.sotto.protocol.crypto.X25519KeyPair;
 import im.sotto.protocol.identity.DeviceCertificate;
@@ -67,7 +62,7 @@ public final class OnlineResponder extends HandshakeParty {
             Frame frame = Frame.parse(message);
             if (state == State.AWAIT_INIT && frame.type == Frame.Type.INIT) {
                 Offer offer = Offer.read(frame.body);
-                byte[] kemKey = readKemKeyIfHybrid(frame.body, offer.suites());
+                byte[] kemKey = ResponderKem.readKeyIfHybrid(frame.body, offer.suites());
                 byte[] share = readShareIfFlagged(frame.body, offer.usesPassword());
                 byte[] negotiation = new ByteWriter().u8(Frame.Type.INIT.code).bytes(offer.encoded()).bytes(kemKey)
                         .bytes(field(share)).toByteArray();
@@ -79,7 +74,7 @@ public final class OnlineResponder extends HandshakeParty {
             if (state == State.AWAIT_INIT && frame.type == Frame.Type.KNOWN_PEER_INIT) {
                 boolean[] passwordFlag = new boolean[1];
                 Selection chosen = Selection.read(frame.body, passwordFlag);
-                byte[] kemKey = readKemKeyIfHybrid(frame.body, java.util.Set.of(chosen.suite()));
+                byte[] kemKey = ResponderKem.readKeyIfHybrid(frame.body, java.util.Set.of(chosen.suite()));
                 byte[] share = readShareIfFlagged(frame.body, passwordFlag[0]);
                 return onKnownPeerInit(chosen, kemKey, share, frame.body.rest(), applicationData);
             }
@@ -110,7 +105,7 @@ public final class OnlineResponder extends HandshakeParty {
                 null);
         commitment = Payloads.exactly(noise.readMessage(noiseMessage), hashLength(), "SAS commitment");
         byte[] passwordField = answerPassword(share, noiseMessage);
-        byte[] kemCiphertext = encapsulateIfHybrid(kemKey);
+        byte[] kemCiphertext = ResponderKem.encapsulateIfHybrid(selection.suite(), kemKey, noise, random);
         responderNonce = nonce();
         byte[] payload;
         if (chosen.mode() == HandshakeMode.XX) {
@@ -139,7 +134,7 @@ public final class OnlineResponder extends HandshakeParty {
             throw new HandshakeException(HandshakeException.Kind.TAMPERED,
                     "the retry answers a counter-offer this device did not make");
         }
-        byte[] kemKey = readKemKeyIfHybrid(body, retryOffer.suites());
+        byte[] kemKey = ResponderKem.readKeyIfHybrid(body, retryOffer.suites());
         byte[] share = readShareIfFlagged(body, retryOffer.usesPassword());
         byte[] negotiation = new ByteWriter().u8(Frame.Type.RETRY_INIT.code).bytes(first.encoded())
                 .bytes(counter.encoded()).bytes(retryOffer.encoded()).bytes(kemKey).bytes(field(share)).toByteArray();
@@ -181,7 +176,7 @@ public final class OnlineResponder extends HandshakeParty {
         Optional<SecretBytes> common = Optional.ofNullable(secretAt(heldForPeer,
                 match.map(ContinuityProofs.Match::newest)));
         byte[] passwordField = answerPassword(share, noiseMessage);
-        byte[] kemCiphertext = encapsulateIfHybrid(kemKey);
+        byte[] kemCiphertext = ResponderKem.encapsulateIfHybrid(selection.suite(), kemKey, noise, random);
         ratchetKeyPair = X25519KeyPair.generate(random);
         byte[] response = noise.writeMessage(h -> new Payloads.Identified(config.device().certificate().encoded(),
                 null, ratchetKeyPair.publicKey(), ownExtensions().put(Extensions.RETAINED_SECRET_CONFIRMATION,
@@ -317,41 +312,6 @@ public final class OnlineResponder extends HandshakeParty {
         }
         byte[] initiatorEphemeral = java.util.Arrays.copyOf(noiseMessage, im.sotto.protocol.crypto.X25519.KEY_LENGTH);
         return PasswordExchange.respond(password, share, initiatorEphemeral, noise, random);
-    }
-
-    /** The initiator's ML-KEM-768 key travels in clear after the offer whenever a hybrid suite is offered. */
-    private static byte[] readKemKeyIfHybrid(ByteReader body, java.util.Set<CipherSuite> suites)
-            throws MalformedInputException {
-        if (suites.stream().noneMatch(CipherSuite::isHybrid)) {
-            return new byte[0];
-        }
-        byte[] key = body.bytes(MlKem768.ENCAPSULATION_KEY_LENGTH);
-        try {
-            MlKemEncapsulationKey.fromBytes(key);
-        } catch (InvalidPublicKeyException e) {
-            throw new MalformedInputException("ML-KEM key fails the FIPS 203 checks");
-        }
-        return key;
-    }
-
-    /** In the hybrid suite: encapsulate to the initiator's key and mix the secret in before message 2. */
-    private byte[] encapsulateIfHybrid(byte[] kemKey) throws NoiseException, MalformedInputException {
-        if (!selection.suite().isHybrid()) {
-            return new byte[0];
-        }
-        MlKemEncapsulation encapsulation;
-        try {
-            encapsulation = MlKem768.encapsulate(MlKemEncapsulationKey.fromBytes(kemKey), random);
-        } catch (InvalidPublicKeyException e) {
-            throw new MalformedInputException("ML-KEM key fails the FIPS 203 checks");
-        }
-        SecretBytes shared = encapsulation.sharedSecret();
-        try {
-            noise.mixExternal(encapsulation.ciphertext(), shared);
-        } finally {
-            shared.wipe();
-        }
-        return encapsulation.ciphertext();
     }
 
     /** Nothing in the offer is acceptable: answer with ours and stay ready for a retry (no state is kept). */
