@@ -116,6 +116,33 @@ class ContinuityInEveryModeTest {
     }
 
     /**
+     * The control: the real devices making the very same choices (nothing stored, so the history stays that of the
+     * three handshakes) see a proven continuity on both sides, never BROKEN nor UNCHECKED. Together with the thief
+     * tests, the verdict depends on the history, not on the mode.
+     */
+    @Test
+    void theRealDevicesMakingTheSameChoicesProveTheirHistory() throws Exception {
+        List<String> unproven = new ArrayList<>();
+        for (Choice c : AS_INITIATOR) {
+            Conversation run = handshake(alice, aliceMemory, c, bob, bobMemory, null);
+            expectProven(run, "alice " + c.name(), unproven);
+        }
+        for (Choice c : AS_RESPONDER) {
+            Conversation run = handshake(alice, aliceMemory, honest(c.knownPeer()), bob, bobMemory, c);
+            expectProven(run, "bob " + c.name(), unproven);
+        }
+        assertEquals(List.of(), unproven);
+    }
+
+    private static void expectProven(Conversation run, String what, List<String> unproven) {
+        for (HandshakeResult r : List.of(run.initiatorResult, run.responderResult)) {
+            if (r.continuity() != Continuity.CONFIRMED && r.continuity() != Continuity.CONFIRMED_NOT_MIXED) {
+                unproven.add(what + ": " + r.continuity() + " in " + r.selection().mode());
+            }
+        }
+    }
+
+    /**
      * A thief that answers everything but the confirmation request (it cannot write a valid one and prefers no
      * verdict) leaves the side that asked without any session: nothing is committed before the confirmation.
      */
