@@ -14,7 +14,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
-import im.sotto.protocol.handshake.Continuity;
 import im.sotto.protocol.handshake.HandshakeException;
 import im.sotto.protocol.trust.PeerDecision;
 import im.sotto.xmpp.SendQueue.Pending;
@@ -530,7 +529,8 @@ final class SessionDriver {
             reply.ifPresent(r -> sendQuietly(Wire.handshakeMessage(from, r)));
             return;
         }
-        // The last handshake step (XX message 3) travels with the first content: the first queued message, or else
+        // The last handshake step (XX message 3, or the late confirmation of a responder-protected handshake with
+        // history, protocol.md 4.11) travels with the first content: the first queued message, or else
         // an empty ratchet message, which lets the responder send at once (the initiator always sends first). The
         // known-peer mode ends with the responder's message 2, so the first content travels alone.
         Optional<SottoEncrypted> last = reply.map(r -> new SottoEncrypted(SottoEncrypted.Kind.HANDSHAKE, r));
