@@ -36,6 +36,9 @@ class EventPrinterTest {
                 + "CONFIRMED, password checked", text(event));
         assertTrue(text(new SecurityEvent.ContinuityBroken(BOB, 7)).startsWith("! continuity BROKEN with "
                 + "bob@example.org device 7"));
+        assertTrue(text(new SecurityEvent.HandshakeUnconfirmed(BOB, org.jxmpp.jid.impl.JidCreate.fromOrThrowUnchecked(
+                "bob@example.org/phone"))).startsWith("! a known-peer handshake from bob@example.org/phone was "
+                + "answered but never used"));
     }
 
     @Test
