@@ -49,6 +49,9 @@ final class OnlineHandshakes {
     /** The failure prefix of a first message dropped by {@link HandshakeRateLimit}. */
     static final String RATE_LIMITED = "RATE_LIMITED";
     static final String STALE = "STALE";
+    /** The failure prefix of a handshake the reveal policy ended before this device revealed itself. */
+    static final String REJECTED_BY_POLICY = im.sotto.protocol.handshake.HandshakeException.Kind.REJECTED_BY_POLICY
+            .name();
 
     private final SottoAccount account;
     private final Map<Jid, Object> inFlight = new LinkedHashMap<>() {
@@ -69,15 +72,29 @@ final class OnlineHandshakes {
     /** Handshakes in flight that run CPace with a password (a completed one proved the same password). */
     private final java.util.Set<Jid> withPassword = new java.util.HashSet<>();
 
-    OnlineHandshakes(SottoAccount account) {
+    /** Whether a JID is a contact (for {@link RevealPolicy}); and the policy, which the application may change. */
+    private final java.util.function.Predicate<BareJid> isContact;
+    volatile RevealPolicy revealPolicy = RevealPolicy.CONTACTS;
+
+    OnlineHandshakes(SottoAccount account, java.util.function.Predicate<BareJid> isContact) {
         this.account = account;
+        this.isContact = isContact;
     }
 
     /** This device's policy for a handshake with {@code peer}: the defaults, with the secrets retained for it. */
     private HandshakeConfig config(BareJid peer) {
+        return builder(peer).build();
+    }
+
+    private HandshakeConfig.Builder builder(BareJid peer) {
         return HandshakeConfig.builder(account.device())
                 .retainedSecrets(RetainedSecretRecord.lookup(account.store(), peer, account.clock()))
-                .certification(account.externalTrust().attachment().orElse(null)).build();
+                .certification(account.externalTrust().attachment().orElse(null));
+    }
+
+    /** As a responder: what the reveal policy lets {@code peer} learn (strangers: the protected mode only). */
+    private HandshakeConfig responderConfig(BareJid peer) {
+        return revealPolicy.configure(builder(peer), isContact.test(peer)).build();
     }
 
     /**
@@ -193,7 +210,7 @@ final class OnlineHandshakes {
                     return new Step(Optional.empty(), Optional.empty(), Optional.of(RATE_LIMITED + ": more than "
                             + HandshakeRateLimit.BURST + " handshakes opened by " + from.asBareJid() + " recently"));
                 }
-                OnlineResponder responder = OnlineResponder.create(config(from.asBareJid()), account.random(),
+                OnlineResponder responder = OnlineResponder.create(responderConfig(from.asBareJid()), account.random(),
                         account.clock());
                 byte[] password = passwords.get(from.asBareJid());
                 withPassword.remove(from);

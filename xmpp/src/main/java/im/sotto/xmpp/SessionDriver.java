@@ -51,6 +51,7 @@ final class SessionDriver {
     private final SessionCrypto crypto;
     private final SessionReceiver receiver;
     private final OnlineHandshakes handshakes;
+    private final ContactCheck contacts;
     private final PeerDirectory directory;
     private final BundleMaintenance bundles;
     private final ScheduledExecutorService worker;
@@ -59,7 +60,7 @@ final class SessionDriver {
     private final SendQueue queue;
     private final UnconfirmedOutbox outbox;
     private final Map<BareJid, Establishing> establishing = new HashMap<>();
-    private final Map<String, CompletableFuture<IQ>> pendingIqs = new HashMap<>();
+    private final PendingIqs pendingIqs = new PendingIqs();
     private final Map<Jid, Long> deviceAt = new HashMap<>();
     private final Map<BareJid, Instant> lastHeal = new HashMap<>();
     private final Set<BareJid> healing = new HashSet<>();
@@ -75,7 +76,8 @@ final class SessionDriver {
         this.connection = connection;
         this.crypto = new SessionCrypto(account, codec, events);
         this.receiver = new SessionReceiver(account, codec);
-        this.handshakes = new OnlineHandshakes(account);
+        this.contacts = new ContactCheck(account, connection);
+        this.handshakes = new OnlineHandshakes(account, contacts::isContact);
         this.directory = new PeerDirectory(connection);
         this.bundles = new BundleMaintenance(account, connection, directory, events);
         this.worker = worker;
@@ -92,6 +94,10 @@ final class SessionDriver {
 
     BundleMaintenance bundles() {
         return bundles;
+    }
+
+    void revealPolicy(RevealPolicy policy) {
+        handshakes.revealPolicy = policy;
     }
 
     private EntityFullJid self() {
@@ -187,21 +193,21 @@ final class SessionDriver {
                 establish(peer, pending.stanza().getTo());
                 return;
             }
-            transmit(outer.get().outer(), outer.get().keptId(), pending);
+            transmit(outer.get().outer(), outer.get().keptId(), outer.get().devices(), pending);
         } catch (EnvelopeException e) {
             queue.fail(peer, pending, SendFailure.UNSUPPORTED_STANZA, e.getMessage());
         }
     }
 
     @SuppressWarnings("unchecked")
-    private void transmit(Stanza outer, long keptId, Pending pending) {
+    private void transmit(Stanza outer, long keptId, java.util.Collection<Long> devices, Pending pending) {
         try {
             if (pending.stanza() instanceof IQ && isRequest((IQ) pending.stanza())) {
                 CompletableFuture<IQ> answer = (CompletableFuture<IQ>) pending.sent();
                 String id = outer.getStanzaId();
-                pendingIqs.put(id, answer);
+                pendingIqs.expect(id, outer.getTo(), Set.copyOf(devices), answer);
                 worker.schedule(() -> {
-                    if (pendingIqs.remove(id) != null) {
+                    if (pendingIqs.expire(id)) {
                         answer.completeExceptionally(new java.util.concurrent.TimeoutException(
                                 "no answer to iq " + id + " within " + connection.getReplyTimeout() + " ms"));
                     }
@@ -354,7 +360,7 @@ final class SessionDriver {
                 events.accept(new SecurityEvent.SessionEstablished(peer, device, SessionOrigin.OFFLINE_FIRST_MESSAGE,
                         Optional.empty()));
             }
-            transmit(sent.outer(), sent.keptId(), first);
+            transmit(sent.outer(), sent.keptId(), sent.devices(), first);
         } catch (EnvelopeException e) {
             queue.fail(peer, first, SendFailure.UNSUPPORTED_STANZA, e.getMessage());
         }
@@ -398,17 +404,16 @@ final class SessionDriver {
                 handshakeStep(outer, peer, from, element.payload());
             }
         }
+        boolean answer = pendingIqs.isAnswer(outer);
         SessionReceiver.Result result = receiver.open(outer, elements);
         if (result instanceof SessionReceiver.Failed failed) {
             failed.keyChange().ifPresent(this::keyChanged);
             events.accept(new SecurityEvent.UndecryptableStanza(peer, from, outer.getStanzaId(), failed.reason(),
                     failed.detail()));
-            if (outer instanceof IQ && !isRequest((IQ) outer)) {
-                CompletableFuture<IQ> answer = pendingIqs.remove(outer.getStanzaId());
-                if (answer != null) {
-                    answer.completeExceptionally(new SottoSendException(SendFailure.CONNECTION,
-                            "the answer could not be decrypted: " + failed.reason()));
-                }
+            if (answer) {
+                // Whoever sent it, the request keeps waiting for its addressee's answer (or its timeout).
+                events.accept(new SecurityEvent.IqAnswerIgnored(peer, from, outer.getStanzaId(),
+                        SecurityEvent.IqAnswerProblem.UNDECRYPTABLE));
             }
             if (failed.reason() == UndecryptableReason.NO_SESSION
                     || failed.reason() == UndecryptableReason.BROKEN_SESSION) {
@@ -442,15 +447,13 @@ final class SessionDriver {
             return Optional.empty();
         }
         DecryptedStanza decrypted = opened.stanza().get();
-        if (decrypted.stanza() instanceof IQ iq) {
-            if (isRequest(iq)) {
-                return Optional.of(decrypted);
-            }
-            CompletableFuture<IQ> answer = pendingIqs.remove(outer.getStanzaId());
-            if (answer != null) {
-                answer.complete(iq);
-                return Optional.empty();
-            }
+        if (answer) {
+            pendingIqs.answered(outer, decrypted).ifPresent(problem -> events.accept(
+                    new SecurityEvent.IqAnswerIgnored(peer, from, outer.getStanzaId(), problem)));
+            return Optional.empty();
+        }
+        if (decrypted.stanza() instanceof IQ iq && isRequest(iq)) {
+            return Optional.of(decrypted);
         }
         stanzas.accept(decrypted);
         return Optional.empty();
@@ -458,6 +461,11 @@ final class SessionDriver {
 
     private void handshakeStep(Stanza outer, BareJid peer, Jid from, byte[] payload) {
         OnlineHandshakes.Step step = handshakes.receive(from, self(), payload);
+        if (step.failure().filter(f -> f.startsWith(OnlineHandshakes.REJECTED_BY_POLICY)).isPresent()) {
+            events.accept(new SecurityEvent.SessionRefused(peer, from,
+                    SecurityEvent.RefusalReason.STRANGER_NOT_REVEALED, "handshake: " + step.failure().get()));
+            return;
+        }
         if (step.failure().filter(f -> f.startsWith("PASSWORD_")).isPresent()) {
             // A wrong password is not retried: every attempt would be one more online guess for whoever answers.
             establishing.remove(peer);
@@ -510,7 +518,7 @@ final class SessionDriver {
                 SessionCrypto.Sealed outerFirst = crypto.encryptForSessions(first.stanza(), self(),
                         Optional.of(done.deviceId()), first.durableId(), last, outbox.keepNow(first.stanza()))
                         .orElseThrow();
-                transmit(outerFirst.outer(), outerFirst.keptId(), first);
+                transmit(outerFirst.outer(), outerFirst.keptId(), outerFirst.devices(), first);
                 flush(peer);
                 return;
             } catch (EnvelopeException e) {
@@ -534,6 +542,12 @@ final class SessionDriver {
         Instant last = lastHeal.get(peer);
         if (!from.isEntityFullJid() || establishing.containsKey(peer)
                 || (last != null && Duration.between(last, now).compareTo(HEAL_INTERVAL) < 0)) {
+            return;
+        }
+        if (!contacts.hasTrustRecord(peer)) {
+            // A handshake towards whoever sent junk would tell a stranger that we are online, and our full JID.
+            events.accept(new SecurityEvent.SessionRefused(peer, from, SecurityEvent.RefusalReason.NO_HEAL_FOR_STRANGER,
+                    "no trust record for " + peer + ": no healing handshake"));
             return;
         }
         lastHeal.put(peer, now);
