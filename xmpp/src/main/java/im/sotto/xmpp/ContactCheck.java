@@ -15,11 +15,12 @@ import org.jxmpp.jid.BareJid;
  */
 final class ContactCheck {
     private final SottoAccount account;
-    private final XMPPConnection connection;
+    private final Roster roster;
 
+    /** Made with the manager, before login, so that Smack loads the roster at every login. */
     ContactCheck(SottoAccount account, XMPPConnection connection) {
         this.account = account;
-        this.connection = connection;
+        this.roster = Roster.getInstanceFor(connection);
     }
 
     boolean isContact(BareJid peer) {
@@ -31,7 +32,7 @@ final class ContactCheck {
     }
 
     private boolean inRoster(BareJid peer) {
-        RosterEntry entry = Roster.getInstanceFor(connection).getEntry(peer);
+        RosterEntry entry = roster.getEntry(peer);
         return entry != null && entry.getType() != RosterPacket.ItemType.from
                 && entry.getType() != RosterPacket.ItemType.remove;
     }

@@ -72,7 +72,11 @@ public sealed interface SecurityEvent {
         /** The contact's password did not match (or one side has none): one online guess spent, no session. */
         PASSWORD_MISMATCH,
         /** The connection or the server failed while sending. */
-        CONNECTION;
+        CONNECTION,
+        /** A {@code groupchat} message: Sotto carries no many-to-many traffic. Dropped, never sent. */
+        GROUPCHAT,
+        /** Addressed to a multi-user chat room or occupant, which names no account. Dropped, never sent. */
+        MUC_OCCUPANT;
 
         /** True when the stanza stays queued for a user decision instead of being dropped. */
         public boolean held() {

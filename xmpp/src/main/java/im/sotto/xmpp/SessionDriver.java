@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -23,8 +22,6 @@ import im.sotto.xmpp.SecurityEvent.UndecryptableReason;
 import im.sotto.xmpp.element.SottoEncrypted;
 import im.sotto.xmpp.envelope.EnvelopeCodec;
 import im.sotto.xmpp.envelope.EnvelopeException;
-import im.sotto.xmpp.pep.DeviceId;
-import im.sotto.xmpp.pep.PepException;
 
 import org.jivesoftware.smack.SmackException;
 import org.jivesoftware.smack.XMPPConnection;
@@ -52,6 +49,7 @@ final class SessionDriver {
     private final SessionReceiver receiver;
     private final OnlineHandshakes handshakes;
     private final ContactCheck contacts;
+    private final MucGuard muc;
     private final PeerDirectory directory;
     private final BundleMaintenance bundles;
     private final ScheduledExecutorService worker;
@@ -64,6 +62,9 @@ final class SessionDriver {
     private final Map<Jid, Long> deviceAt = new HashMap<>();
     private final Map<BareJid, Instant> lastHeal = new HashMap<>();
     private final Set<BareJid> healing = new HashSet<>();
+    /** Peers whose bundles are being fetched (off the worker): no second session setup starts meanwhile. */
+    private final Set<BareJid> fetching = new HashSet<>();
+    private final BundleFetcher fetcher;
     volatile Duration handshakeTimeout = Duration.ofSeconds(10);
 
     private record Establishing(Jid target, int attempt) {
@@ -77,8 +78,10 @@ final class SessionDriver {
         this.crypto = new SessionCrypto(account, codec, events);
         this.receiver = new SessionReceiver(account, codec);
         this.contacts = new ContactCheck(account, connection);
+        this.muc = new MucGuard(connection);
         this.handshakes = new OnlineHandshakes(account, contacts::isContact);
         this.directory = new PeerDirectory(connection);
+        this.fetcher = new BundleFetcher(directory, "sotto-bundles-" + account.device().deviceId());
         this.bundles = new BundleMaintenance(account, connection, directory, events);
         this.worker = worker;
         this.events = events;
@@ -90,6 +93,7 @@ final class SessionDriver {
     /** Before the worker stops: waits briefly for the server's acknowledgements, stops listening for them. */
     void close() {
         outbox.close();
+        fetcher.close();
     }
 
     BundleMaintenance bundles() {
@@ -113,6 +117,13 @@ final class SessionDriver {
         BareJid peer = inner.getTo() == null ? null : inner.getTo().asBareJid();
         if (peer == null) {
             queue.fail(null, new Pending(inner, sent, 0), SendFailure.UNSUPPORTED_STANZA, "the stanza has no recipient");
+            return;
+        }
+        Optional<SecurityEvent.RefusalReason> refused = muc.refusal(inner, inner.getTo());
+        if (refused.isPresent()) {
+            queue.fail(peer, new Pending(inner, sent, 0), refused.get() == SecurityEvent.RefusalReason.GROUPCHAT
+                    ? SendFailure.GROUPCHAT : SendFailure.MUC_OCCUPANT, "Sotto makes no session with a multi-user "
+                    + "chat (" + inner.getTo() + "): " + refused.get());
             return;
         }
         Optional<Long> target = Optional.ofNullable(deviceAt.get(inner.getTo()));
@@ -239,7 +250,7 @@ final class SessionDriver {
     // ----- establishing sessions -----
 
     private void establish(BareJid peer, Jid to) {
-        if (establishing.containsKey(peer) || !connection.isAuthenticated()) {
+        if (establishing.containsKey(peer) || fetching.contains(peer) || !connection.isAuthenticated()) {
             return;   // not logged in: the queue is driven again at login (redrive)
         }
         if (held(peer, Optional.ofNullable(deviceAt.get(to)))) {
@@ -304,23 +315,34 @@ final class SessionDriver {
                 + MAX_HANDSHAKE_ATTEMPTS + " attempts; kept queued");
     }
 
+    /**
+     * Fetches the peer's bundles off the worker ({@link BundleFetcher}); the first messages are made when they
+     * arrive. Meanwhile the worker serves every other conversation, and nothing else starts a session with this peer.
+     */
     private void startOffline(BareJid peer, boolean known) {
-        Map<Long, byte[]> bundles = new LinkedHashMap<>();
-        String why;
-        try {
-            for (DeviceId device : directory.deviceList(peer)) {
-                if (peer.equals(self().asBareJid()) && device.value() == account.device().deviceId()) {
-                    continue;
-                }
-                bundles.put((long) device.value(), directory.bundle(peer, device));
+        long ownDevice = peer.equals(self().asBareJid()) ? account.device().deviceId() : -1;
+        fetching.add(peer);
+        fetcher.fetch(peer, ownDevice).thenAccept(outcome -> {
+            try {
+                worker.execute(() -> {
+                    fetching.remove(peer);
+                    offlineFetched(peer, known, outcome);
+                });
+            } catch (java.util.concurrent.RejectedExecutionException stopped) {
+                // The manager was disabled meanwhile: the stanzas stay in the store for the next run.
             }
-            why = bundles.isEmpty() ? peer + " lists no Sotto device" : null;
-        } catch (PepException e) {
-            why = peer + " publishes no usable Sotto bundle: " + e.getMessage();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        });
+    }
+
+    private void offlineFetched(BareJid peer, boolean known, BundleFetcher.Outcome outcome) {
+        if (outcome instanceof BundleFetcher.NoAnswer noAnswer) {
+            // Silence is no evidence that the peer lacks Sotto: keep the stanzas for the next attempt.
+            queue.deferAll(peer, SendFailure.CONNECTION, noAnswer.why() + "; kept queued");
             return;
         }
+        Map<Long, byte[]> bundles = outcome instanceof BundleFetcher.Bundles found ? found.byDevice() : Map.of();
+        String why = outcome instanceof BundleFetcher.Unusable unusable ? unusable.why()
+                : bundles.isEmpty() ? peer + " lists no Sotto device" : null;
         if (why != null) {
             if (known) {
                 // Never a downgrade: what it sent before says it speaks Sotto, so keep the stanzas for later.
@@ -398,6 +420,13 @@ final class SessionDriver {
             return Optional.empty();
         }
         BareJid peer = from.asBareJid();
+        Optional<SecurityEvent.RefusalReason> refused = muc.refusal(outer, from);
+        if (refused.isPresent()) {
+            // Before any handshake step, decryption or healing: no session is made, used or repaired for it.
+            events.accept(new SecurityEvent.SessionRefused(peer, from, refused.get(),
+                    "a Sotto stanza from a multi-user chat: ignored"));
+            return Optional.empty();
+        }
         List<SottoEncrypted> elements = Wire.elementsOf(outer);
         for (SottoEncrypted element : elements) {
             if (element.kind() == SottoEncrypted.Kind.HANDSHAKE && withHandshakeSteps) {

@@ -134,7 +134,7 @@ public final class SottoManager extends Manager {
             return thread;
         });
         this.driver = new SessionDriver(account, connection, worker, this::emit, this::deliver);
-        this.archive = new ArchiveCatchUp(account, connection);
+        this.archive = new ArchiveCatchUp(account, connection, this::emit);
         this.initialPresence = stanza -> archive.initialPresenceSent();
         this.incoming = stanza -> {
             incomingWaiting.incrementAndGet();
