@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import im.sotto.protocol.store.QueuedStanza;
+import im.sotto.xmpp.RevealPolicy;
 import im.sotto.xmpp.SottoListener;
 import im.sotto.xmpp.SottoManager;
 import im.sotto.xmpp.SottoSendException;
@@ -72,8 +73,10 @@ final class Online implements AutoCloseable {
         } finally {
             Arrays.fill(password, '\0');
         }
+        RevealPolicy reveal = revealPolicy(common, entry);
         SottoManager manager = SottoManager.enable(connection, opened.account);
         manager.setHandshakeTimeout(Duration.ofSeconds(5));
+        manager.setRevealPolicy(reveal);
         if (listener != null) {
             manager.addListener(listener);
         }
@@ -99,6 +102,18 @@ final class Online implements AutoCloseable {
         Online online = new Online(opened, connection, manager);
         online.listener = listener;
         return online;
+    }
+
+    /** The reveal policy: {@code --reveal}, else the account's {@code reveal} setting, else contacts only. */
+    static RevealPolicy revealPolicy(Common common, Accounts.Entry entry) {
+        String value = common.reveal != null ? common.reveal : entry.settings().getProperty("reveal", "contacts");
+        for (RevealPolicy policy : RevealPolicy.values()) {
+            if (policy.name().toLowerCase(java.util.Locale.ROOT).equals(value)) {
+                return policy;
+            }
+        }
+        throw new CliException(ExitCode.USAGE, "unknown reveal policy '" + value + "' (--reveal or reveal= in "
+                + Accounts.SETTINGS + "): use contacts, authenticated or anyone");
     }
 
     static Message chat(Jid to, String body) {

@@ -32,6 +32,8 @@ final class OnlineHandshakes {
     private static final int RETRY_INIT = 0x15;
     private static final int KNOWN_PEER_INIT = 0x16;
     private static final int COUNTER_OFFER = 0x14;
+    /** The initiator's message 3; in the responder-protected mode the responder's identity comes after it. */
+    private static final int INITIATOR_FINISH = 0x12;
 
     /**
      * Handshake messages remembered to recognise a replay: every genuine message but a counter-offer carries a fresh
@@ -71,6 +73,8 @@ final class OnlineHandshakes {
     private final Map<BareJid, byte[]> passwords = new java.util.concurrent.ConcurrentHashMap<>();
     /** Handshakes in flight that run CPace with a password (a completed one proved the same password). */
     private final java.util.Set<Jid> withPassword = new java.util.HashSet<>();
+    /** Our handshakes that wait for a responder-protected message 4 ({@link #awaitingReveal}). */
+    private final java.util.Set<Jid> awaitingReveal = new java.util.HashSet<>();
 
     /** Whether a JID is a contact (for {@link RevealPolicy}); and the policy, which the application may change. */
     private final java.util.function.Predicate<BareJid> isContact;
@@ -117,6 +121,7 @@ final class OnlineHandshakes {
         Optional<DeviceCertificate> known = knownDevice(peer.asBareJid(), device);
         byte[] first = known.isPresent() ? initiator.startKnownPeer(known.get()) : initiator.start();
         inFlight.put(peer, initiator);
+        awaitingReveal.remove(peer);
         return first;
     }
 
@@ -155,6 +160,15 @@ final class OnlineHandshakes {
     void abandon(Jid peer) {
         inFlight.remove(peer);
         withPassword.remove(peer);
+        awaitingReveal.remove(peer);
+    }
+
+    /**
+     * Whether our handshake with {@code peer} sent message 3 in the responder-protected mode and waits for the
+     * responder to reveal itself: a peer whose {@link RevealPolicy} does not count us as a contact never does.
+     */
+    boolean awaitingReveal(Jid peer) {
+        return awaitingReveal.contains(peer);
     }
 
     /** The failure prefix of a replayed handshake message. */
@@ -222,6 +236,10 @@ final class OnlineHandshakes {
                 step = responder.receive(payload);
             } else if (party instanceof OnlineInitiator) {
                 step = ((OnlineInitiator) party).receive(payload, new byte[0]);
+                if (step.result().isEmpty() && step.message().filter(m -> m.length > 1
+                        && (m[1] & 0xff) == INITIATOR_FINISH).isPresent()) {
+                    awaitingReveal.add(from);
+                }
             } else if (party instanceof OnlineResponder) {
                 step = ((OnlineResponder) party).receive(payload);
             } else {

@@ -303,6 +303,15 @@ final class SessionDriver {
         if (current == null || current.attempt != attempt || !current.target.equals(target)) {
             return;
         }
+        if (handshakes.awaitingReveal(target)) {
+            // The peer took our identity and kept its own: its reveal policy does not count us as a contact, and
+            // asking again changes nothing. Its published bundle still lets us write first (it carries no identity).
+            establishing.remove(peer);
+            handshakes.abandon(target);
+            healing.remove(peer);
+            startOffline(peer, account.store().transact(s -> TrustRecords.load(s, peer, account.clock()).isPresent()));
+            return;
+        }
         if (attempt < MAX_HANDSHAKE_ATTEMPTS) {
             startHandshake(peer, target, attempt + 1);
             return;

@@ -112,4 +112,36 @@ class RevealPolicyIT {
             }
         }
     }
+
+    /**
+     * A stranger with Sotto is not shut out: dave (no roster item, no trust record at bob) writes to bob. His online
+     * handshake ends without bob's identity; after its timeout dave writes first through bob's published bundle
+     * (which carries no identity key), bob reads it, and his answer goes back in that session.
+     */
+    @ParameterizedTest
+    @EnumSource(ServerKind.class)
+    void aStrangerWhoseHandshakeIsRefusedWritesFirstThroughTheBundle(ServerKind kind, XmppServers servers)
+            throws Exception {
+        XmppServers.Server server = servers.get(kind);
+        String s = UUID.randomUUID().toString().substring(0, 8);
+        SottoParty bob = new SottoParty().connect(server.connection("bob", "b-" + s));
+        SottoParty dave = new SottoParty().connect(server.connection("dave", "d-" + s));
+        try {
+            Jid bobJid = bob.connection.getUser();
+            Jid daveJid = dave.connection.getUser();
+            dave.manager.send(StanzaBuilder.buildMessage().to(bobJid).ofType(Message.Type.chat)
+                    .setBody("hello, we have not met " + s).build()).get(60, TimeUnit.SECONDS);
+            bob.awaitEvent(SecurityEvent.SessionRefused.class, e -> e.from().equals(daveJid)
+                    && e.reason() == SecurityEvent.RefusalReason.STRANGER_NOT_REVEALED);
+            var first = bob.next();
+            assertEquals("hello, we have not met " + s, ((Message) first.stanza()).getBody());
+            assertEquals(SessionOrigin.OFFLINE_FIRST_MESSAGE, first.origin());
+            bob.manager.send(StanzaBuilder.buildMessage().to(daveJid).ofType(Message.Type.chat)
+                    .setBody("hello dave " + s).build()).get(30, TimeUnit.SECONDS);
+            assertEquals("hello dave " + s, ((Message) dave.next().stanza()).getBody());
+        } finally {
+            dave.disconnect();
+            bob.disconnect();
+        }
+    }
 }
