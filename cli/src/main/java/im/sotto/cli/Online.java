@@ -116,6 +116,28 @@ final class Online implements AutoCloseable {
                 + Accounts.SETTINGS + "): use contacts, authenticated or anyone");
     }
 
+    /**
+     * Adds {@code contact} to the account's roster (an item without subscription; nothing is sent to the contact), so
+     * that this device reveals itself when the contact opens a handshake ({@link RevealPolicy#CONTACTS}). A server
+     * that refuses leaves the contact a stranger: its handshakes then fall back to first messages.
+     */
+    void addContact(BareJid contact) {
+        org.jivesoftware.smack.roster.Roster roster = org.jivesoftware.smack.roster.Roster.getInstanceFor(connection);
+        try {
+            if (!roster.isLoaded()) {
+                roster.reloadAndWait();
+            }
+            if (roster.getEntry(contact) == null) {
+                roster.createItem(contact, null, null);
+            }
+        } catch (org.jivesoftware.smack.SmackException | org.jivesoftware.smack.XMPPException e) {
+            System.err.println("Could not add " + contact + " to the roster (" + Connector.rootMessage(e)
+                    + "); it stays a stranger to this device");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     static Message chat(Jid to, String body) {
         return StanzaBuilder.buildMessage().to(to).ofType(Message.Type.chat).setBody(body).build();
     }
