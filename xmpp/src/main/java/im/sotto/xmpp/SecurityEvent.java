@@ -254,7 +254,10 @@ public sealed interface SecurityEvent {
          * were not revealed ({@link RevealPolicy#CONTACTS}).
          */
         STRANGER_NOT_REVEALED,
-        /** A stanza from a JID without a trust record could not be decrypted: no healing handshake is started. */
+        /**
+         * A stanza from a JID that is no contact (no trust record, no roster item but {@code from}) could not be
+         * decrypted: no healing handshake is started.
+         */
         NO_HEAL_FOR_STRANGER,
         /** A {@code groupchat} stanza: Sotto does not carry many-to-many traffic (docs/threat-model.md). */
         GROUPCHAT,

@@ -582,10 +582,11 @@ final class SessionDriver {
                 || (last != null && Duration.between(last, now).compareTo(HEAL_INTERVAL) < 0)) {
             return;
         }
-        if (!contacts.hasTrustRecord(peer)) {
-            // A handshake towards whoever sent junk would tell a stranger that we are online, and our full JID.
+        if (!contacts.isContact(peer)) {
+            // A handshake towards whoever sent junk would tell a stranger that we are online, and our full JID. A
+            // contact in the roster without a trust record is healed: that is a peer after our own reinstall.
             events.accept(new SecurityEvent.SessionRefused(peer, from, SecurityEvent.RefusalReason.NO_HEAL_FOR_STRANGER,
-                    "no trust record for " + peer + ": no healing handshake"));
+                    peer + " is no contact (no trust record, no roster item): no healing handshake"));
             return;
         }
         lastHeal.put(peer, now);
