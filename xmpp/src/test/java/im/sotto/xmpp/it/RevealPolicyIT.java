@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,6 +18,8 @@ import im.sotto.protocol.handshake.HandshakeConfig;
 import im.sotto.protocol.handshake.HandshakeStep;
 import im.sotto.protocol.handshake.OnlineInitiator;
 import im.sotto.protocol.store.InMemoryAccountStore;
+import im.sotto.protocol.trust.TestPki;
+import im.sotto.xmpp.ExternalTrust;
 import im.sotto.xmpp.SecurityEvent;
 import im.sotto.xmpp.SessionOrigin;
 import im.sotto.xmpp.SottoAccount;
@@ -60,6 +65,11 @@ class RevealPolicyIT {
         SottoParty alice = null;
         try {
             Jid bobJid = bob.connection.getUser();
+            // Bob attaches an X.509 certification of his account: it must not reach a stranger either.
+            X509Certificate certification = TestPki.root("CN=Bob's employer").issueAccount(bob.account.identity()
+                    .publicKey(), bobJid.asBareJid().toString(), Instant.now().minus(Duration.ofDays(1)),
+                    Instant.now().plus(Duration.ofDays(30)));
+            bob.account.useExternalTrust(ExternalTrust.builder().attachX509(List.of(certification)).build());
             OnlineInitiator prober = OnlineInitiator.create(HandshakeConfig.builder(SottoAccount.open(
                     new InMemoryAccountStore(), new SecureRandom(), Clock.systemUTC()).device()).build(),
                     new SecureRandom(), Clock.systemUTC());
@@ -90,7 +100,9 @@ class RevealPolicyIT {
             }
             assertTrue(completed.isEmpty() || completed.get().result().isEmpty(),
                     "carol's handshake completed: she holds bob's certificate");
-            List<String> found = new Secrets().account("bob", bob.account).foundIn(String.join("\n", recorded));
+            List<String> found = new Secrets().account("bob", bob.account)
+                    .bytes("bob's X.509 certification", certification.getEncoded())
+                    .foundIn(String.join("\n", recorded));
             assertEquals(List.of(), found, "what bob sent the stranger");
 
             alice = new SottoParty().connect(server.connection("alice", "a-" + s));
