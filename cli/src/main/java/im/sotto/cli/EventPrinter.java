@@ -116,6 +116,16 @@ final class EventPrinter {
         } else if (event instanceof SecurityEvent.PublishFailed p) {
             e.put("event", "publish-failed");
             e.put("detail", p.diagnosis());
+        } else if (event instanceof SecurityEvent.SessionRefused r) {
+            e.put("event", "session-refused");
+            e.put("from", String.valueOf(r.from()));
+            e.put("reason", r.reason().toString());
+            e.put("detail", r.detail());
+        } else if (event instanceof SecurityEvent.IqAnswerIgnored i) {
+            e.put("event", "iq-answer-ignored");
+            e.put("from", String.valueOf(i.from()));
+            e.put("reason", i.problem().toString());
+            e.put("id", i.stanzaId());
         }
         return e;
     }
@@ -184,6 +194,12 @@ final class EventPrinter {
                         + "rejected: " + e.get("reason") + " (" + e.get("detail") + "); trust not raised";
             case "publish-failed":
                 return time + " ! cannot publish this device's bundle: " + e.get("detail");
+            case "session-refused":
+                return time + " ! no session with " + e.get("from") + ": " + e.get("reason") + " (" + e.get("detail")
+                        + ")";
+            case "iq-answer-ignored":
+                return time + " ! an answer to iq " + e.get("id") + " from " + e.get("from") + " was ignored: "
+                        + e.get("reason");
             default:
                 return time + " " + e;
         }

@@ -51,6 +51,17 @@ class EventPrinterTest {
     }
 
     @Test
+    void refusalsAndIgnoredAnswersNameTheirReason() throws Exception {
+        SecurityEvent refused = new SecurityEvent.SessionRefused(BOB, JidCreate.from("bob@example.org/x"),
+                SecurityEvent.RefusalReason.STRANGER_NOT_REVEALED, "handshake");
+        assertEquals("STRANGER_NOT_REVEALED", EventPrinter.describe(refused).get("reason"));
+        assertEquals("! no session with bob@example.org/x: STRANGER_NOT_REVEALED (handshake)", text(refused));
+        SecurityEvent ignored = new SecurityEvent.IqAnswerIgnored(BOB, JidCreate.from("bob@example.org/x"), "i1",
+                SecurityEvent.IqAnswerProblem.OTHER_DEVICE);
+        assertEquals("! an answer to iq i1 from bob@example.org/x was ignored: OTHER_DEVICE", text(ignored));
+    }
+
+    @Test
     void certificationEventsNameTheirReason() {
         SecurityEvent certified = new SecurityEvent.Certified(BOB, TrustSource.X509, "CN=bob@example.org", "CN=CA",
                 Instant.parse("2027-01-01T00:00:00Z"));
