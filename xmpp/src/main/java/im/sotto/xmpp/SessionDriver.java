@@ -62,9 +62,7 @@ final class SessionDriver {
     private final Map<Jid, Long> deviceAt = new HashMap<>();
     private final Map<BareJid, Instant> lastHeal = new HashMap<>();
     private final Set<BareJid> healing = new HashSet<>();
-    /** Peers whose bundles are being fetched (off the worker): no second session setup starts meanwhile. */
-    private final Set<BareJid> fetching = new HashSet<>();
-    private final BundleFetcher fetcher;
+    private final OfflineStart offline;
     volatile Duration handshakeTimeout = Duration.ofSeconds(10);
 
     private record Establishing(Jid target, int attempt) {
@@ -81,19 +79,21 @@ final class SessionDriver {
         this.muc = new MucGuard(connection);
         this.handshakes = new OnlineHandshakes(account, contacts::isContact);
         this.directory = new PeerDirectory(connection);
-        this.fetcher = new BundleFetcher(directory, "sotto-bundles-" + account.device().deviceId());
         this.bundles = new BundleMaintenance(account, connection, directory, events);
         this.worker = worker;
         this.events = events;
         this.stanzas = stanzas;
         this.queue = new SendQueue(account, events);
         this.outbox = new UnconfirmedOutbox(account, connection, worker, events);
+        this.offline = new OfflineStart(account, connection, crypto, queue, outbox, worker, events,
+                new BundleFetcher(directory, "sotto-bundles-" + account.device().deviceId()), this::transmit,
+                this::flush);
     }
 
     /** Before the worker stops: waits briefly for the server's acknowledgements, stops listening for them. */
     void close() {
         outbox.close();
-        fetcher.close();
+        offline.close();
     }
 
     BundleMaintenance bundles() {
@@ -211,7 +211,7 @@ final class SessionDriver {
     }
 
     @SuppressWarnings("unchecked")
-    private void transmit(Stanza outer, long keptId, java.util.Collection<Long> devices, Pending pending) {
+    void transmit(Stanza outer, long keptId, java.util.Collection<Long> devices, Pending pending) {
         try {
             if (pending.stanza() instanceof IQ && isRequest((IQ) pending.stanza())) {
                 CompletableFuture<IQ> answer = (CompletableFuture<IQ>) pending.sent();
@@ -250,7 +250,7 @@ final class SessionDriver {
     // ----- establishing sessions -----
 
     private void establish(BareJid peer, Jid to) {
-        if (establishing.containsKey(peer) || fetching.contains(peer) || !connection.isAuthenticated()) {
+        if (establishing.containsKey(peer) || offline.fetching(peer) || !connection.isAuthenticated()) {
             return;   // not logged in: the queue is driven again at login (redrive)
         }
         if (held(peer, Optional.ofNullable(deviceAt.get(to)))) {
@@ -266,7 +266,7 @@ final class SessionDriver {
             events.accept(new SecurityEvent.CapabilityMissing(peer, to + " does not advertise Sotto (stripped?); "
                     + "using the published bundles instead, never plaintext"));
         }
-        startOffline(peer, known);
+        offline.start(peer, known);
     }
 
     void setPassword(BareJid peer, byte[] password) {
@@ -309,7 +309,7 @@ final class SessionDriver {
             establishing.remove(peer);
             handshakes.abandon(target);
             healing.remove(peer);
-            startOffline(peer, account.store().transact(s -> TrustRecords.load(s, peer, account.clock()).isPresent()));
+            offline.start(peer, contacts.hasTrustRecord(peer));
             return;
         }
         if (attempt < MAX_HANDSHAKE_ATTEMPTS) {
@@ -324,81 +324,7 @@ final class SessionDriver {
                 + MAX_HANDSHAKE_ATTEMPTS + " attempts; kept queued");
     }
 
-    /**
-     * Fetches the peer's bundles off the worker ({@link BundleFetcher}); the first messages are made when they
-     * arrive. Meanwhile the worker serves every other conversation, and nothing else starts a session with this peer.
-     */
-    private void startOffline(BareJid peer, boolean known) {
-        long ownDevice = peer.equals(self().asBareJid()) ? account.device().deviceId() : -1;
-        fetching.add(peer);
-        fetcher.fetch(peer, ownDevice).thenAccept(outcome -> {
-            try {
-                worker.execute(() -> {
-                    fetching.remove(peer);
-                    offlineFetched(peer, known, outcome);
-                });
-            } catch (java.util.concurrent.RejectedExecutionException stopped) {
-                // The manager was disabled meanwhile: the stanzas stay in the store for the next run.
-            }
-        });
-    }
-
-    private void offlineFetched(BareJid peer, boolean known, BundleFetcher.Outcome outcome) {
-        if (outcome instanceof BundleFetcher.NoAnswer noAnswer) {
-            // Silence is no evidence that the peer lacks Sotto: keep the stanzas for the next attempt.
-            queue.deferAll(peer, SendFailure.CONNECTION, noAnswer.why() + "; kept queued");
-            return;
-        }
-        Map<Long, byte[]> bundles = outcome instanceof BundleFetcher.Bundles found ? found.byDevice() : Map.of();
-        String why = outcome instanceof BundleFetcher.Unusable unusable ? unusable.why()
-                : bundles.isEmpty() ? peer + " lists no Sotto device" : null;
-        if (why != null) {
-            if (known) {
-                // Never a downgrade: what it sent before says it speaks Sotto, so keep the stanzas for later.
-                events.accept(new SecurityEvent.CapabilityMissing(peer, why + " (it used Sotto before)"));
-                queue.deferAll(peer, SendFailure.PEER_HAS_NO_SOTTO, why + "; kept queued");
-            } else {
-                queue.failAll(peer, SendFailure.PEER_HAS_NO_SOTTO, why);
-            }
-            return;
-        }
-        Pending first = queue.poll(peer).orElse(null);
-        if (first == null) {
-            return;
-        }
-        try {
-            SessionCrypto.FirstMessages sent = crypto.encryptFirstMessages(first.stanza(), self(), bundles,
-                    first.durableId(), outbox.keepNow(first.stanza()));
-            if (sent.outer() == null && sent.unapproved() > 0) {
-                queue.putBack(peer, first);
-                queue.holdAll(peer, SendFailure.DEVICE_NOT_APPROVED, "no device of " + peer + " that you approved "
-                        + "publishes a bundle; new devices of a verified contact get nothing until approved");
-                return;
-            }
-            if (sent.outer() == null) {
-                queue.putBack(peer, first);
-                if (sent.substituted() > 0) {
-                    // Never encrypt to keys the known account did not sign; the real bundle may be served later.
-                    queue.deferAll(peer, SendFailure.KEY_SUBSTITUTED, "no bundle of " + peer + " is usable: "
-                            + sent.skipped() + "; kept queued");
-                } else {
-                    queue.failAll(peer, SendFailure.PEER_HAS_NO_SOTTO, "no bundle of " + peer + " is usable: "
-                            + sent.skipped());
-                }
-                return;
-            }
-            for (long device : sent.devices()) {
-                events.accept(new SecurityEvent.SessionEstablished(peer, device, SessionOrigin.OFFLINE_FIRST_MESSAGE,
-                        Optional.empty()));
-            }
-            transmit(sent.outer(), sent.keptId(), sent.devices(), first);
-        } catch (EnvelopeException e) {
-            queue.fail(peer, first, SendFailure.UNSUPPORTED_STANZA, e.getMessage());
-        }
-        flush(peer);
-    }
-
-    private void flush(BareJid peer) {
+    void flush(BareJid peer) {
         if (held(peer, Optional.empty())) {
             return;
         }
