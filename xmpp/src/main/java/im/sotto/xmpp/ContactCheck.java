@@ -11,7 +11,8 @@ import org.jxmpp.jid.BareJid;
 /**
  * Who counts as a contact for {@link RevealPolicy} and healing: a JID with a trust record (a key pinned from an
  * earlier session) or a roster item the user made. A roster item of type {@code from} does not count: a stranger
- * gets one just by asking for our presence, since Smack approves every subscription request by default.
+ * gets one just by asking for our presence wherever subscription requests are approved automatically (Smack's
+ * {@code accept_all} mode, some servers' and clients' settings).
  */
 final class ContactCheck {
     private final SottoAccount account;
