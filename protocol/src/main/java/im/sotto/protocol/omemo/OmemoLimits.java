@@ -53,4 +53,10 @@ public final class OmemoLimits {
 
     /** Prekey ids are unsigned 24-bit numbers in the Signal libraries (their "medium" ids); ours stay in that range. */
     public static final int MAX_PREKEY_ID = 0xFFFFFF;
+
+    /**
+     * One-time prekeys accepted in a peer's bundle. XEP-0384 asks for at least 100 and clients publish 100 to 200;
+     * 1000 leaves room while bounding what a hostile bundle makes us hold.
+     */
+    public static final int MAX_BUNDLE_PREKEYS = 1000;
 }
