@@ -18,7 +18,8 @@ import java.util.OptionalInt;
 /**
  * OMEMO 0.3 sessions with peer devices (Signal protocol version 3): build one from a bundle, encrypt key material
  * for a device, decrypt what a device sent. Every operation loads the record, works on that copy, and stores it only
- * when everything succeeded, so a refused message, a duplicate or malformed bytes change nothing.
+ * when everything succeeded, so a refused message, a duplicate or malformed bytes change nothing. Not thread-safe:
+ * the caller runs one operation at a time per store (as the binding does for Sotto's own sessions).
  */
 public final class OmemoSessionCipher {
     private final OmemoPreKeys localKeys;

@@ -201,4 +201,24 @@ class OmemoSessionCipherTest {
         receive(alice, bob, send(bob, alice, "still fine"), "still fine");
         receive(bob, alice, send(alice, bob, "answer"), "answer");
     }
+
+    @Test
+    void heldKeysAreBoundedAndTheOldestGoFirst() throws OmemoException {
+        establish();
+        List<EncryptedKey> first = new ArrayList<>();
+        for (int i = 0; i < 1000; i++) {
+            first.add(send(alice, bob, "a" + i));
+        }
+        receive(bob, alice, first.get(999), "a999"); // 999 keys held
+        receive(alice, bob, send(bob, alice, "turn"), "turn");
+        List<EncryptedKey> second = new ArrayList<>();
+        for (int i = 0; i < 1100; i++) {
+            second.add(send(alice, bob, "b" + i));
+        }
+        receive(bob, alice, second.get(1099), "b1099"); // 1099 more: 98 over MAX_SKIPPED_KEYS
+        assertEquals(2098 - OmemoLimits.MAX_SKIPPED_KEYS, 98);
+        refused(bob, alice, first.get(97), OmemoFailure.DUPLICATE);
+        receive(bob, alice, first.get(98), "a98");
+        receive(bob, alice, second.get(0), "b0");
+    }
 }

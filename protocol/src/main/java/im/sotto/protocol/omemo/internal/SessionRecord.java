@@ -89,7 +89,8 @@ public final class SessionRecord {
         if (pending == 1) {
             int hasPreKeyId = r.u8();
             int preKeyId = int31(r);
-            if (hasPreKeyId > 1) {
+            // Without a one-time prekey the id is written as 0; anything else would not re-encode to the same bytes.
+            if (hasPreKeyId > 1 || (hasPreKeyId == 0 && preKeyId != 0)) {
                 throw new MalformedInputException("bad prekey flag");
             }
             s.pendingPreKey = new SessionState.PendingPreKey(hasPreKeyId == 1 ? OptionalInt.of(preKeyId)
