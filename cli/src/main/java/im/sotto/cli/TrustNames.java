@@ -6,7 +6,7 @@ import im.sotto.xmpp.ContactStatus;
 import im.sotto.xmpp.DecryptedStanza;
 
 /**
- * The trust names the command line shows (stable: scripts match them; README.md lists them): the binding's levels
+ * The trust names the command line shows (stable: scripts match them; docs/cli.md lists them): the binding's levels
  * {@code DISTRUSTED}, {@code UNVERIFIED}, {@code VERIFIED}, {@code CERTIFIED}, and {@code UNAUTHENTICATED} for a
  * contact whose account key is not known yet (only our own offline first message, unanswered).
  */
