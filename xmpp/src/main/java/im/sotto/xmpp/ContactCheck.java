@@ -2,7 +2,6 @@ package im.sotto.xmpp;
 
 import im.sotto.protocol.store.Stores;
 
-import org.jivesoftware.smack.SmackException;
 import org.jivesoftware.smack.XMPPConnection;
 import org.jivesoftware.smack.roster.Roster;
 import org.jivesoftware.smack.roster.RosterEntry;
@@ -34,18 +33,6 @@ final class ContactCheck {
     }
 
     private boolean inRoster(BareJid peer) {
-        if (!roster.isLoaded()) {
-            // Offline messages arrive during login, before the roster: a contact must not be taken for a stranger
-            // (no heal, the protected mode) just because its roster item is still on the way. Called on the
-            // binding's worker, never on Smack's reader thread, so waiting for the roster cannot block it.
-            try {
-                roster.reloadAndWait();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } catch (SmackException.NotLoggedInException | SmackException.NotConnectedException e) {
-                // Decided without the roster: the trust record alone counts until the next login.
-            }
-        }
         RosterEntry entry = roster.getEntry(peer);
         return entry != null && entry.getType() != RosterPacket.ItemType.from
                 && entry.getType() != RosterPacket.ItemType.remove;
