@@ -22,7 +22,7 @@ class SessionRecordLayoutTest {
     private static final String BOB_SHA256 = "effda649935c3b946ff439e855ee371c0e3bba1d45730717f5f49d744d062756";
     private static final int ALICE_LENGTH = 444;
     private static final int BOB_LENGTH = 622;
-    /** Version (1) ‖ suite (1) ‖ root key (32) ‖ own ratchet private key (32), then the public key version 2 adds. */
+    /** Version (1) ‖ suite (1) ‖ root key (32) ‖ own ratchet private key (32); then the public key of version 2. */
     private static final int PUBLIC_KEY_OFFSET = 66;
 
     @Test
