@@ -46,6 +46,15 @@ class RowLayoutTest {
     }
 
     @Test
+    void keyWrapBindsArgon2idParametersAsBigEndianU32s() {
+        byte[] salt = new byte[Argon2idParameters.SALT_LENGTH];
+        salt[15] = 0x5a;
+        Argon2idParameters parameters = new Argon2idParameters(Argon2idParameters.MAX_MEMORY_KIB, 3, 4);
+        assertEquals("00400000" + "00000003" + "00000004" + "0000000000000000000000000000005a",
+                HEX.formatHex(parameters.bind(salt)));
+    }
+
+    @Test
     void rowKeysAreEightBytesBigEndian() {
         assertEquals("0000000000000102", HEX.formatHex(RowCodec.u64(258)));
     }
