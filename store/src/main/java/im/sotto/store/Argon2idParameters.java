@@ -1,5 +1,6 @@
 package im.sotto.store;
 
+import im.sotto.protocol.wire.ByteWriter;
 import java.util.Arrays;
 import org.bouncycastle.crypto.generators.Argon2BytesGenerator;
 import org.bouncycastle.crypto.params.Argon2Parameters;
@@ -68,19 +69,10 @@ public record Argon2idParameters(int memoryKib, int iterations, int parallelism)
 
     /** The parameters and salt as associated data of the wrapped key, so none of them can be changed unnoticed. */
     byte[] bind(byte[] salt) {
-        byte[] ad = new byte[12 + salt.length];
-        putInt(ad, 0, memoryKib);
-        putInt(ad, 4, iterations);
-        putInt(ad, 8, parallelism);
-        System.arraycopy(salt, 0, ad, 12, salt.length);
-        return ad;
+        return new ByteWriter(12 + salt.length).u32(memoryKib).u32(iterations).u32(parallelism).bytes(salt)
+                .toByteArray();
     }
 
-    private static void putInt(byte[] b, int at, int v) {
-        for (int i = 0; i < 4; i++) {
-            b[at + i] = (byte) (v >>> (24 - 8 * i));
-        }
-    }
 
     static void wipe(byte[] key) {
         Arrays.fill(key, (byte) 0);

@@ -2,6 +2,8 @@ package im.sotto.store;
 
 import im.sotto.protocol.crypto.AeadAlgorithm;
 import im.sotto.protocol.crypto.AuthenticationFailedException;
+import im.sotto.protocol.crypto.RandomNonceAead;
+import im.sotto.protocol.crypto.SealedBox;
 import im.sotto.protocol.crypto.SecretBytes;
 import im.sotto.protocol.wire.ByteWriter;
 import java.io.IOException;
@@ -36,12 +38,9 @@ record KeyWrap(Protection.Method method, byte[] salt, Argon2idParameters paramet
         SecretBytes key = SecretBytes.copyOf(kek);
         Arrays.fill(kek, (byte) 0);
         try {
-            byte[] nonce = new byte[AeadAlgorithm.NONCE_LENGTH];
-            random.nextBytes(nonce);
-            byte[] sealed = AeadAlgorithm.AES_256_GCM.seal(key, nonce,
-                    associatedData(protection.method(), salt, parameters), storageKey);
-            byte[] wrapped = new ByteWriter().bytes(nonce).bytes(sealed).toByteArray();
-            return new KeyWrap(protection.method(), salt, parameters, wrapped);
+            SealedBox sealed = new RandomNonceAead(AeadAlgorithm.AES_256_GCM, key, random)
+                    .seal(associatedData(protection.method(), salt, parameters), storageKey);
+            return new KeyWrap(protection.method(), salt, parameters, sealed.concatenated());
         } finally {
             key.wipe();
         }
@@ -59,9 +58,8 @@ record KeyWrap(Protection.Method method, byte[] salt, Argon2idParameters paramet
         SecretBytes key = SecretBytes.copyOf(kek);
         Arrays.fill(kek, (byte) 0);
         try {
-            byte[] nonce = Arrays.copyOf(wrappedKey, AeadAlgorithm.NONCE_LENGTH);
-            byte[] sealed = Arrays.copyOfRange(wrappedKey, AeadAlgorithm.NONCE_LENGTH, wrappedKey.length);
-            return AeadAlgorithm.AES_256_GCM.open(key, nonce, associatedData(method, salt, parameters), sealed);
+            return RandomNonceAead.open(AeadAlgorithm.AES_256_GCM, key, SealedBox.fromConcatenated(wrappedKey),
+                    associatedData(method, salt, parameters));
         } catch (AuthenticationFailedException e) {
             throw method == Protection.Method.PASSPHRASE
                     ? new StoreOpenException(StoreOpenException.Kind.WRONG_PASSPHRASE, "wrong passphrase")

@@ -4,6 +4,8 @@ import im.sotto.protocol.crypto.AeadAlgorithm;
 import im.sotto.protocol.crypto.AuthenticationFailedException;
 import im.sotto.protocol.crypto.HashAlgorithm;
 import im.sotto.protocol.crypto.Hkdf;
+import im.sotto.protocol.crypto.RandomNonceAead;
+import im.sotto.protocol.crypto.SealedBox;
 import im.sotto.protocol.crypto.SecretBytes;
 import im.sotto.protocol.store.StoreFailureException;
 import im.sotto.protocol.wire.ByteWriter;
@@ -31,24 +33,18 @@ final class RecordCipher {
 
     private final SecretBytes recordKey;
     private final SecretBytes indexKey;
-    private final SecureRandom random;
+    private final RandomNonceAead records;
 
     /** Derives both keys from the 32-byte storage key (which the caller wipes). */
     RecordCipher(SecretBytes storageKey, SecureRandom random) {
         this.recordKey = Hkdf.derive(HashAlgorithm.SHA256, null, storageKey, RECORD_KEY_INFO, 32);
         this.indexKey = Hkdf.derive(HashAlgorithm.SHA256, null, storageKey, INDEX_KEY_INFO, 32);
-        this.random = random;
+        this.records = new RandomNonceAead(AEAD, recordKey, random);
     }
 
     byte[] seal(String table, String column, byte[] rowKey, byte[] plaintext) {
-        byte[] nonce = new byte[AeadAlgorithm.NONCE_LENGTH];
-        random.nextBytes(nonce);
-        byte[] ciphertext = AEAD.seal(recordKey, nonce, associatedData(table, column, rowKey), plaintext);
-        byte[] out = new byte[1 + nonce.length + ciphertext.length];
-        out[0] = FORMAT;
-        System.arraycopy(nonce, 0, out, 1, nonce.length);
-        System.arraycopy(ciphertext, 0, out, 1 + nonce.length, ciphertext.length);
-        return out;
+        SealedBox box = records.seal(associatedData(table, column, rowKey), plaintext);
+        return new ByteWriter().u8(FORMAT).bytes(box.concatenated()).toByteArray();
     }
 
     /** Decrypts a stored value; a damaged, moved or foreign value is a {@link StoreFailureException}. */
@@ -57,10 +53,9 @@ final class RecordCipher {
             throw new StoreFailureException(StoreFailureException.Kind.DAMAGED, "damaged value in " + table + "."
                     + column + " (bad length or format)");
         }
-        byte[] nonce = Arrays.copyOfRange(stored, 1, 1 + AeadAlgorithm.NONCE_LENGTH);
-        byte[] ciphertext = Arrays.copyOfRange(stored, 1 + AeadAlgorithm.NONCE_LENGTH, stored.length);
         try {
-            return AEAD.open(recordKey, nonce, associatedData(table, column, rowKey), ciphertext);
+            SealedBox box = SealedBox.fromConcatenated(Arrays.copyOfRange(stored, 1, stored.length));
+            return records.open(box, associatedData(table, column, rowKey));
         } catch (AuthenticationFailedException e) {
             throw new StoreFailureException(StoreFailureException.Kind.DAMAGED, "value in " + table + "." + column
                     + " failed its integrity check (damaged, or moved from another row)", e);

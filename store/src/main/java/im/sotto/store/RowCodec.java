@@ -11,8 +11,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 
 /**
- * The plaintext layouts inside encrypted columns. Decoding is strict: a value that decrypted but does not parse is a
- * {@link StoreFailureException}, never a default.
+ * The plaintext layouts inside encrypted columns, on the {@code wire} codec (docs/protocol.md, "Stored records").
+ * Decoding is strict: a value that decrypted but does not parse is a {@link StoreFailureException}, never a default.
  */
 final class RowCodec {
     private RowCodec() {}
@@ -40,12 +40,14 @@ final class RowCodec {
         return new ByteWriter().vector16(peer(peer)).bytes(stanza).toByteArray();
     }
 
-    /** The peer and the stanza of a queued row. */
-    static Object[] parseQueued(byte[] encoded) {
+    /** A queued row's plaintext: the peer account it is for, and the stanza (the rest of the row). */
+    record QueuedRow(String peer, byte[] stanza) {}
+
+    static QueuedRow parseQueued(byte[] encoded) {
         try {
             ByteReader r = new ByteReader(encoded);
             String peer = new String(r.vector16(SessionAddress.MAX_PEER_BYTES, "peer"), StandardCharsets.UTF_8);
-            return new Object[] {SessionAddress.checkPeer(peer), r.rest()};
+            return new QueuedRow(SessionAddress.checkPeer(peer), r.rest());
         } catch (MalformedInputException | IllegalArgumentException e) {
             throw new StoreFailureException(StoreFailureException.Kind.DAMAGED, "stored queue entry does not parse", e);
         }
@@ -55,7 +57,7 @@ final class RowCodec {
         byte[] content = e.content();
         return new ByteWriter().u8(e.direction().ordinal()).bytes(address(e.peer()))
                 .vector16(e.stanzaId().getBytes(StandardCharsets.UTF_8)).u64(e.time().toEpochMilli())
-                .u32(content.length).bytes(content).toByteArray();
+                .vector32(content).toByteArray();
     }
 
     static LogEntry parseLogEntry(byte[] encoded) {
@@ -63,16 +65,13 @@ final class RowCodec {
             ByteReader r = new ByteReader(encoded);
             int direction = r.u8();
             if (direction >= LogEntry.Direction.values().length) {
-                throw new MalformedInputException("unknown direction " + direction);
+                throw new MalformedInputException(MalformedInputException.Kind.OUT_OF_RANGE,
+                        "unknown direction " + direction);
             }
             SessionAddress peer = readAddress(r);
             String stanzaId = new String(r.vector16(LogEntry.MAX_STANZA_ID_BYTES, "stanza id"), StandardCharsets.UTF_8);
             long millis = r.u64();
-            long length = r.u32();
-            if (length > Records.MAX_RECORD_LENGTH) {
-                throw new MalformedInputException("content too long");
-            }
-            byte[] content = r.bytes((int) length);
+            byte[] content = r.vector32(Records.MAX_RECORD_LENGTH, "content");
             r.expectEnd();
             return new LogEntry(LogEntry.Direction.values()[direction], peer, stanzaId, Instant.ofEpochMilli(millis),
                     content);

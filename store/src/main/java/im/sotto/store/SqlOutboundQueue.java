@@ -28,13 +28,13 @@ final class SqlOutboundQueue implements OutboundQueue {
     public List<QueuedStanza> pending(String peerAccount) {
         return tx.query("SELECT id, record FROM outbound_queue WHERE peer_index = ? ORDER BY id", r -> {
             long id = r.getLong(1);
-            Object[] row = RowCodec.parseQueued(tx.cipher.open("outbound_queue", "record", RowCodec.u64(id),
-                    r.getBytes(2)));
-            if (!row[0].equals(peerAccount)) {
+            RowCodec.QueuedRow row = RowCodec.parseQueued(tx.cipher.open("outbound_queue", "record",
+                    RowCodec.u64(id), r.getBytes(2)));
+            if (!row.peer().equals(peerAccount)) {
                 throw new StoreFailureException(StoreFailureException.Kind.DAMAGED,
                         "queued stanza filed under another peer");
             }
-            return new QueuedStanza(id, (String) row[0], (byte[]) row[1]);
+            return new QueuedStanza(id, row.peer(), row.stanza());
         }, peerIndex(peerAccount));
     }
 
@@ -43,8 +43,8 @@ final class SqlOutboundQueue implements OutboundQueue {
         // Peers are stored only as blind indexes and inside the encrypted records: read the records, oldest first.
         List<String> all = tx.query("SELECT id, record FROM outbound_queue ORDER BY id", r -> {
             long id = r.getLong(1);
-            return (String) RowCodec.parseQueued(tx.cipher.open("outbound_queue", "record", RowCodec.u64(id),
-                    r.getBytes(2)))[0];
+            return RowCodec.parseQueued(tx.cipher.open("outbound_queue", "record", RowCodec.u64(id),
+                    r.getBytes(2))).peer();
         });
         return List.copyOf(new java.util.LinkedHashSet<>(all));
     }

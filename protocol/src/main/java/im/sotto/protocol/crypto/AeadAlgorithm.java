@@ -12,8 +12,10 @@ import javax.crypto.spec.SecretKeySpec;
  * chat sizes); SunJCE's ChaCha20-Poly1305 draws with BouncyCastle's at 256 bytes on JDK 17 and wins at larger
  * sizes and on newer JDKs (docs/performance.md). Both take 96-bit nonces and produce 128-bit tags.
  *
- * <p>This is a low-level building block: callers inside the protocol core derive a fresh key per message or keep a
- * counter nonce (Noise's CipherState), so a nonce is never chosen by an application.
+ * <p>This enum names an algorithm; it encrypts nothing by itself. Sealing goes through a primitive bound to a key:
+ * {@link RandomNonceAead}, which draws every nonce itself (the default, Tink's rule), or
+ * {@link DeterministicNonceAead}, for the protocols whose nonce is fixed by the protocol (Noise's counter, the
+ * Double Ratchet's nonce derived with a single-use message key).
  */
 public enum AeadAlgorithm {
     AES_256_GCM("AESGCM", "AES/GCM/NoPadding", "AES", 32) {
@@ -61,10 +63,11 @@ public enum AeadAlgorithm {
     }
 
     /**
-     * Encrypts and authenticates. The key may be any length the algorithm accepts (AES: 16, 24 or 32 bytes, so the
+     * Encrypts and authenticates under a nonce the caller vouches for; package-private so that only the two
+     * primitives above reach it. The key may be any length the algorithm accepts (AES: 16, 24 or 32 bytes, so the
      * Wycheproof suites run through the same code); the protocol always uses 32.
      */
-    public byte[] seal(SecretBytes key, byte[] nonce, byte[] associatedData, byte[] plaintext) {
+    byte[] seal(SecretBytes key, byte[] nonce, byte[] associatedData, byte[] plaintext) {
         checkNonce(nonce);
         try {
             Cipher c = init(Cipher.ENCRYPT_MODE, key, nonce);
@@ -78,7 +81,7 @@ public enum AeadAlgorithm {
     }
 
     /** Verifies and decrypts; a forged, truncated or mis-keyed ciphertext is an {@link AuthenticationFailedException}. */
-    public byte[] open(SecretBytes key, byte[] nonce, byte[] associatedData, byte[] ciphertext)
+    byte[] open(SecretBytes key, byte[] nonce, byte[] associatedData, byte[] ciphertext)
             throws AuthenticationFailedException {
         checkNonce(nonce);
         if (ciphertext.length < TAG_LENGTH) {
@@ -115,7 +118,7 @@ public enum AeadAlgorithm {
         return c;
     }
 
-    private static void checkNonce(byte[] nonce) {
+    static void checkNonce(byte[] nonce) {
         if (nonce.length != NONCE_LENGTH) {
             throw new IllegalArgumentException("AEAD nonce must be 12 bytes");
         }

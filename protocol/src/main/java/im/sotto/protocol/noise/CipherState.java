@@ -2,6 +2,7 @@ package im.sotto.protocol.noise;
 
 import im.sotto.protocol.crypto.AeadAlgorithm;
 import im.sotto.protocol.crypto.AuthenticationFailedException;
+import im.sotto.protocol.crypto.DeterministicNonceAead;
 import im.sotto.protocol.crypto.SecretBytes;
 
 /**
@@ -14,6 +15,8 @@ public final class CipherState {
 
     private final AeadAlgorithm aead;
     private SecretBytes key;
+    /** The AEAD keyed with {@link #key}; Noise fixes the nonce (this state's counter), so it is deterministic. */
+    private DeterministicNonceAead keyed;
     private long nonce;
 
     CipherState(AeadAlgorithm aead) {
@@ -25,6 +28,7 @@ public final class CipherState {
             key.wipe();
         }
         key = newKey;
+        keyed = new DeterministicNonceAead(aead, newKey);
         nonce = 0;
     }
 
@@ -41,7 +45,7 @@ public final class CipherState {
             return plaintext.clone();
         }
         checkNonce();
-        byte[] out = aead.seal(key, encodeNonce(nonce), ad, plaintext);
+        byte[] out = keyed.sealWithProtocolNonce(encodeNonce(nonce), ad, plaintext);
         nonce++;
         return out;
     }
@@ -51,7 +55,7 @@ public final class CipherState {
             return ciphertext.clone();
         }
         checkNonce();
-        byte[] out = aead.open(key, encodeNonce(nonce), ad, ciphertext);
+        byte[] out = keyed.open(encodeNonce(nonce), ad, ciphertext);
         nonce++; // only after success: a forged message does not consume a nonce
         return out;
     }
@@ -80,6 +84,7 @@ public final class CipherState {
         if (key != null) {
             key.wipe();
             key = null;
+            keyed = null;
         }
     }
 

@@ -1,6 +1,8 @@
 package im.sotto.protocol.ratchet;
 
 import im.sotto.protocol.crypto.AuthenticationFailedException;
+import im.sotto.protocol.crypto.DeterministicNonceAead;
+import im.sotto.protocol.crypto.SealedBox;
 import im.sotto.protocol.crypto.InvalidPublicKeyException;
 import im.sotto.protocol.crypto.SecretBytes;
 import im.sotto.protocol.crypto.X25519;
@@ -90,19 +92,20 @@ final class Decryptor {
     /** Header trial: HKr, then NHKr, then the remembered earlier chains, newest first. */
     private static Located locate(RatchetState s, WireMessage wire) throws Rejected {
         byte[] ad = WireMessage.headerAssociatedData(wire.type);
+        SealedBox box = new SealedBox(wire.headerNonce, wire.headerCiphertext);
         if (s.current != null) {
-            Optional<byte[]> p = s.current.headerKey.open(s.suite, wire.headerNonce, ad, wire.headerCiphertext);
+            Optional<byte[]> p = s.current.headerKey.open(s.suite, box, ad);
             if (p.isPresent()) {
                 return new Located(Header.decode(wire.type, p.get()), s.current, -1);
             }
         }
-        Optional<byte[]> p = s.nextReceivingHeaderKey.open(s.suite, wire.headerNonce, ad, wire.headerCiphertext);
+        Optional<byte[]> p = s.nextReceivingHeaderKey.open(s.suite, box, ad);
         if (p.isPresent()) {
             return new Located(Header.decode(wire.type, p.get()), null, -1);
         }
         for (int i = 0; i < s.previous.size(); i++) {
             ReceivingChain c = s.previous.get(i);
-            p = c.headerKey.open(s.suite, wire.headerNonce, ad, wire.headerCiphertext);
+            p = c.headerKey.open(s.suite, box, ad);
             if (p.isPresent()) {
                 return new Located(Header.decode(wire.type, p.get()), c, i);
             }
@@ -210,7 +213,7 @@ final class Decryptor {
         }
         MessageKey.PayloadKeys keys = mk.payloadKeys(w.suite, wire.headerNonce, heartbeat);
         try {
-            byte[] plaintext = w.suite.aead().open(keys.key(), keys.nonce(),
+            byte[] plaintext = new DeterministicNonceAead(w.suite.aead(), keys.key()).open(keys.nonce(),
                     wire.payloadAssociatedData(associatedData), wire.payloadCiphertext);
             if (heartbeat != null && !cached && !chain.closed() && !late && subChain > chain.heartbeatIndex) {
                 chain.heartbeatIndex = subChain;

@@ -1,6 +1,7 @@
 package im.sotto.protocol.ratchet;
 
-import im.sotto.protocol.crypto.AeadAlgorithm;
+import im.sotto.protocol.crypto.DeterministicNonceAead;
+import im.sotto.protocol.crypto.SealedBox;
 import im.sotto.protocol.crypto.InvalidPublicKeyException;
 import im.sotto.protocol.crypto.X25519;
 import im.sotto.protocol.crypto.X25519KeyPair;
@@ -33,16 +34,16 @@ final class Encryptor {
         Header header = new Header(s.ownRatchetKey.publicKey(), s.previousChainLength, n,
                 (int) s.receivedHighWater(), subChain > 0 ? s.heartbeatPublic : null);
         byte type = WireMessage.typeFor(header.hasHeartbeat());
-        byte[] headerNonce = new byte[AeadAlgorithm.NONCE_LENGTH];
-        random.nextBytes(headerNonce);
-        byte[] headerCiphertext = s.sendingHeaderKey.seal(s.suite, headerNonce, WireMessage.headerAssociatedData(type),
+        SealedBox sealedHeader = s.sendingHeaderKey.seal(s.suite, random, WireMessage.headerAssociatedData(type),
                 header.encode());
-        byte[] prefix = WireMessage.prefix(type, headerNonce, headerCiphertext);
+        byte[] headerNonce = sealedHeader.nonce();
+        byte[] prefix = WireMessage.prefix(type, headerNonce, sealedHeader.ciphertext());
 
         MessageKey.PayloadKeys keys = mk.payloadKeys(s.suite, headerNonce, subChain > 0 ? s.heartbeatSecret : null);
         try {
-            byte[] payload = s.suite.aead().seal(keys.key(), keys.nonce(), WireMessage.concat(prefix, associatedData),
-                    plaintext);
+            // The payload's key and nonce come from a message key that seals exactly this one message.
+            byte[] payload = new DeterministicNonceAead(s.suite.aead(), keys.key()).sealWithProtocolNonce(keys.nonce(),
+                    WireMessage.concat(prefix, associatedData), plaintext);
             s.sendLog.sent(s.totalSent(), now);
             s.sent++;
             s.receivedSinceSend = 0;

@@ -2,7 +2,10 @@ package im.sotto.protocol.ratchet;
 
 import im.sotto.protocol.crypto.AuthenticationFailedException;
 import im.sotto.protocol.crypto.CipherSuite;
+import im.sotto.protocol.crypto.RandomNonceAead;
+import im.sotto.protocol.crypto.SealedBox;
 import im.sotto.protocol.crypto.SecretBytes;
+import java.security.SecureRandom;
 import java.util.Optional;
 
 /**
@@ -19,14 +22,15 @@ final class HeaderKey {
         this.key = Secrets.checkLength(key, LENGTH, "header key");
     }
 
-    byte[] seal(CipherSuite suite, byte[] nonce, byte[] associatedData, byte[] header) {
-        return suite.aead().seal(key, nonce, associatedData, header);
+    /** Seals a header under a nonce drawn from {@code random}; the box's nonce also salts the payload keys. */
+    SealedBox seal(CipherSuite suite, SecureRandom random, byte[] associatedData, byte[] header) {
+        return new RandomNonceAead(suite.aead(), key, random).seal(associatedData, header);
     }
 
     /** The header plaintext, or empty if this key did not encrypt it (or it was altered). */
-    Optional<byte[]> open(CipherSuite suite, byte[] nonce, byte[] associatedData, byte[] ciphertext) {
+    Optional<byte[]> open(CipherSuite suite, SealedBox box, byte[] associatedData) {
         try {
-            return Optional.of(suite.aead().open(key, nonce, associatedData, ciphertext));
+            return Optional.of(RandomNonceAead.open(suite.aead(), key, box, associatedData));
         } catch (AuthenticationFailedException notThisKey) {
             return Optional.empty();
         }

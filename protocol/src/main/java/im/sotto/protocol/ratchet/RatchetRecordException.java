@@ -7,4 +7,8 @@ public final class RatchetRecordException extends Exception {
     public RatchetRecordException(String message) {
         super(message);
     }
+
+    public RatchetRecordException(String message, Throwable cause) {
+        super(message, cause);
+    }
 }

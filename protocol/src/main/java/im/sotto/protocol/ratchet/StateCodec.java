@@ -3,26 +3,32 @@ package im.sotto.protocol.ratchet;
 import im.sotto.protocol.crypto.CipherSuite;
 import im.sotto.protocol.crypto.SecretBytes;
 import im.sotto.protocol.crypto.X25519KeyPair;
+import im.sotto.protocol.wire.ByteReader;
+import im.sotto.protocol.wire.ByteWriter;
+import im.sotto.protocol.wire.MalformedInputException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * The session record: a version byte (0x01), the suite's wire id, then every state variable in a fixed order
- * (docs/protocol.md, "Session record"). Deterministic, so an unchanged state always gives identical bytes. The
- * decoder is strict: every count is bounded, every flag is 0 or 1, nothing may follow the last field.
+ * The ratchet session record: a version byte, the suite's wire id, then every state variable in a fixed order, on
+ * the {@code wire} codec (docs/protocol.md, "Stored records"). Deterministic, so an unchanged state always gives
+ * identical bytes. The decoder is strict: every count is bounded, every flag is 0 or 1, nothing may follow the last
+ * field; any parse failure is a {@link RatchetRecordException}.
  */
 final class StateCodec {
     /** Version 2 stores the ratchet key's public half too (version 1 records are still read). */
     static final int RECORD_VERSION = 2;
     private static final int RECORD_VERSION_WITHOUT_PUBLIC_KEY = 1;
     private static final int KEY = 32;
+    /** A fresh session's record is about 300 bytes, one with a few held keys under 1 KiB: one buffer, no growth. */
+    private static final int EXPECTED_RECORD_SIZE = 1024;
 
     private StateCodec() {}
 
     static byte[] encode(RatchetState s) {
-        RecordWriter w = new RecordWriter();
+        ByteWriter w = new ByteWriter(EXPECTED_RECORD_SIZE);
         w.u8(RECORD_VERSION);
         w.u8(s.suite.wireId());
         w.secret(s.rootKey.secret());
@@ -42,7 +48,7 @@ final class StateCodec {
             w.secret(s.heartbeatSecret);
         }
         w.secret(s.nextReceivingHeaderKey.secret());
-        w.u8(s.current == null ? 0 : 1);
+        w.flag(s.current != null);
         if (s.current != null) {
             writeChain(w, s.current);
         }
@@ -57,10 +63,10 @@ final class StateCodec {
             w.i64(e.sequence());
             w.i64(e.sentAtMillis());
         }
-        return w.toByteArray();
+        return w.toByteArrayAndWipe();
     }
 
-    private static void writeChain(RecordWriter w, ReceivingChain c) {
+    private static void writeChain(ByteWriter w, ReceivingChain c) {
         w.secret(c.headerKey.secret());
         w.i64(c.sequenceBase);
         w.i32(c.next);
@@ -99,7 +105,14 @@ final class StateCodec {
         if (record == null) {
             throw new RatchetRecordException("no record");
         }
-        RecordReader r = new RecordReader(record);
+        try {
+            return decode(new ByteReader(record));
+        } catch (MalformedInputException e) {
+            throw new RatchetRecordException("session record does not parse (" + e.kind() + "): " + e.getMessage(), e);
+        }
+    }
+
+    private static RatchetState decode(ByteReader r) throws RatchetRecordException, MalformedInputException {
         int version = r.u8();
         if (version != RECORD_VERSION && version != RECORD_VERSION_WITHOUT_PUBLIC_KEY) {
             throw new RatchetRecordException("unsupported session record version " + version);
@@ -117,10 +130,10 @@ final class StateCodec {
         SecretBytes hks = r.optionalSecret(KEY);
         s.sendingHeaderKey = hks == null ? null : new HeaderKey(hks);
         s.nextSendingHeaderKey = new HeaderKey(r.secret(KEY));
-        s.sent = r.nonNegative();
-        s.previousChainLength = r.nonNegative();
-        s.sendSequenceBase = r.i64Range(0, RatchetLimits.MAX_COUNTER);
-        s.heartbeatIndex = r.nonNegative();
+        s.sent = r.nonNegativeI32("counter");
+        s.previousChainLength = r.nonNegativeI32("counter");
+        s.sendSequenceBase = r.i64InRange(0, RatchetLimits.MAX_COUNTER, "sequence");
+        s.heartbeatIndex = r.nonNegativeI32("counter");
         if (s.heartbeatIndex > 0) {
             s.heartbeatPublic = r.bytes(KEY);
             s.heartbeatSecret = r.secret(KEY);
@@ -132,7 +145,8 @@ final class StateCodec {
                 throw new RatchetRecordException("current receiving chain must be open");
             }
         }
-        int previous = r.count(RatchetLimits.MAX_SKIPPED_TOTAL + RatchetLimits.MAX_PREVIOUS_RECEIVING_CHAINS);
+        int previous = r.count(RatchetLimits.MAX_SKIPPED_TOTAL + RatchetLimits.MAX_PREVIOUS_RECEIVING_CHAINS,
+                "earlier chains");
         for (int i = 0; i < previous; i++) {
             ReceivingChain c = readChain(r);
             if (!c.closed()) {
@@ -140,47 +154,47 @@ final class StateCodec {
             }
             s.previous.add(c);
         }
-        s.peerAcknowledged = r.i64Range(0, RatchetLimits.MAX_COUNTER);
-        s.receivedSinceSend = r.nonNegative();
-        int entries = r.count(RatchetLimits.MAX_UNACKNOWLEDGED_TRACKED);
+        s.peerAcknowledged = r.i64InRange(0, RatchetLimits.MAX_COUNTER, "sequence");
+        s.receivedSinceSend = r.nonNegativeI32("counter");
+        int entries = r.count(RatchetLimits.MAX_UNACKNOWLEDGED_TRACKED, "send log entries");
         for (int i = 0; i < entries; i++) {
-            s.sendLog.entries.add(new SendLog.Entry(r.i64Range(0, RatchetLimits.MAX_COUNTER), r.i64()));
+            s.sendLog.entries.add(new SendLog.Entry(r.i64InRange(0, RatchetLimits.MAX_COUNTER, "sequence"), r.i64()));
         }
-        r.end();
+        r.expectEnd();
         if ((s.sendingChain == null) != (s.sendingHeaderKey == null) || s.totalSkipped() > RatchetLimits.MAX_SKIPPED_TOTAL) {
             throw new RatchetRecordException("inconsistent session record");
         }
         return s;
     }
 
-    private static ReceivingChain readChain(RecordReader r) throws RatchetRecordException {
+    private static ReceivingChain readChain(ByteReader r) throws RatchetRecordException, MalformedInputException {
         HeaderKey hk = new HeaderKey(r.secret(KEY));
-        long base = r.i64Range(0, RatchetLimits.MAX_COUNTER);
-        int next = r.nonNegative();
+        long base = r.i64InRange(0, RatchetLimits.MAX_COUNTER, "sequence");
+        int next = r.nonNegativeI32("counter");
         SecretBytes ck = r.optionalSecret(KEY);
         int end = r.i32();
         if (end < -1 || (end >= 0) != (ck == null) || (end >= 0 && end != next)) {
             throw new RatchetRecordException("inconsistent receiving chain");
         }
         TreeMap<Integer, SkippedKey> skipped = new TreeMap<>();
-        int held = r.count(RatchetLimits.MAX_SKIP_PER_CHAIN);
+        int held = r.count(RatchetLimits.MAX_SKIP_PER_CHAIN, "held keys");
         for (int i = 0; i < held; i++) {
-            int n = r.nonNegative();
+            int n = r.nonNegativeI32("counter");
             SkippedKey k = new SkippedKey(new MessageKey(r.secret(KEY)), r.i64());
             if (n >= next || skipped.put(n, k) != null) {
                 throw new RatchetRecordException("bad held key counter");
             }
         }
         TreeSet<Integer> expired = new TreeSet<>();
-        int count = r.count(RatchetLimits.MAX_SKIP_PER_CHAIN);
+        int count = r.count(RatchetLimits.MAX_SKIP_PER_CHAIN, "expired counters");
         for (int i = 0; i < count; i++) {
-            int n = r.nonNegative();
+            int n = r.nonNegativeI32("counter");
             if (n >= next || skipped.containsKey(n) || !expired.add(n)) {
                 throw new RatchetRecordException("bad expired counter");
             }
         }
         SecretBytes own = r.optionalSecret(KEY);
-        int hbIndex = r.nonNegative();
+        int hbIndex = r.nonNegativeI32("counter");
         byte[] hbPublic = null;
         SecretBytes hbSecret = null;
         if (hbIndex > 0) {

@@ -1,5 +1,7 @@
 package im.sotto.protocol.ratchet;
 
+import im.sotto.protocol.crypto.DeterministicNonceAead;
+import im.sotto.protocol.crypto.SealedBox;
 import im.sotto.protocol.testing.DeterministicRandom;
 
 import static im.sotto.protocol.ratchet.Pair.AD;
@@ -32,8 +34,8 @@ class HeartbeatTest {
 
     private static Header header(HeaderKey hk, Pair p, byte[] m) throws Rejected {
         WireMessage w = WireMessage.parse(m);
-        byte[] plain = hk.open(p.alice.suite(), w.headerNonce, WireMessage.headerAssociatedData(w.type),
-                w.headerCiphertext).orElseThrow();
+        byte[] plain = hk.open(p.alice.suite(), new SealedBox(w.headerNonce, w.headerCiphertext),
+                WireMessage.headerAssociatedData(w.type)).orElseThrow();
         return Header.decode(w.type, plain);
     }
 
@@ -73,13 +75,14 @@ class HeartbeatTest {
             WireMessage w = WireMessage.parse(later[k]);
             MessageKey.PayloadKeys keys = mk.payloadKeys(stolen.suite, w.headerNonce, null);
             int n = 10 + k;
+            DeterministicNonceAead thief = new DeterministicNonceAead(stolen.suite.aead(), keys.key());
             if (n < H) {
-                byte[] plain = stolen.suite.aead().open(keys.key(), keys.nonce(), w.payloadAssociatedData(AD),
+                byte[] plain = thief.open(keys.nonce(), w.payloadAssociatedData(AD),
                         w.payloadCiphertext);
                 assertEquals("m" + k, new String(plain, java.nio.charset.StandardCharsets.UTF_8));
             } else {
-                assertThrows(AuthenticationFailedException.class, () -> stolen.suite.aead().open(keys.key(),
-                        keys.nonce(), w.payloadAssociatedData(AD), w.payloadCiphertext), "message " + n);
+                assertThrows(AuthenticationFailedException.class, () -> thief.open(keys.nonce(),
+                        w.payloadAssociatedData(AD), w.payloadCiphertext), "message " + n);
             }
         }
         for (int k = 0; k < early.length; k++) {
