@@ -50,20 +50,14 @@ public final class Main implements Runnable {
         line.setOut(new PrintWriter(out, true));
         line.setErr(new PrintWriter(err, true));
         line.setExecutionExceptionHandler((e, cmd, parsed) -> {
-            if (e instanceof CliException cli) {
-                cmd.getErr().println("sotto: " + cli.getMessage());
-                if (debug && cli.getCause() != null) {
-                    cli.getCause().printStackTrace(cmd.getErr());
+            // A failure the user can act on: ours, or the store's (StoreProblems keeps it as the cause).
+            Optional<CliException> known = e instanceof CliException cli ? Optional.of(cli) : StoreProblems.explain(e);
+            if (known.isPresent()) {
+                cmd.getErr().println("sotto: " + known.get().getMessage());
+                if (debug && known.get().getCause() != null) {
+                    known.get().getCause().printStackTrace(cmd.getErr());
                 }
-                return cli.exitCode();
-            }
-            Optional<CliException> store = StoreProblems.explain(e);
-            if (store.isPresent()) {
-                cmd.getErr().println("sotto: " + store.get().getMessage());
-                if (debug) {
-                    e.printStackTrace(cmd.getErr());
-                }
-                return store.get().exitCode();
+                return known.get().exitCode();
             }
             cmd.getErr().println("sotto: unexpected error: " + Connector.rootMessage(e)
                     + (debug ? "" : "; run again with --debug for details"));
