@@ -198,11 +198,12 @@ public final class OmemoBinding {
 
     /** The protocol {@code peer} gets now (network: device lists). Worker thread. */
     public OmemoNegotiation.Choice choose(BareJid peer) throws InterruptedException {
-        boolean seenWithSotto = store.transact(s -> s.identities().peerTrust(peer.toString()).isPresent());
-        boolean sottoSessions = store.transact(s -> !s.sessions().devices(peer.toString()).isEmpty());
-        if (seenWithSotto && sottoSessions) {
+        // A Sotto session with any of its devices proves the contact has Sotto: no network needed. "Seen with Sotto"
+        // for stickiness is a pinned Sotto account key (the contact answered once), which outlives its sessions.
+        if (store.transact(s -> !s.sessions().devices(peer.toString()).isEmpty())) {
             return OmemoNegotiation.Choice.SOTTO;
         }
+        boolean seenWithSotto = store.transact(s -> s.identities().peerTrust(peer.toString()).isPresent());
         int sottoDevices;
         try {
             sottoDevices = new BundlePublisher(connection).fetchDeviceList(peer).size();
