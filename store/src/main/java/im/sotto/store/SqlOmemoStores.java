@@ -125,6 +125,11 @@ final class SqlOmemoStores implements OmemoStores {
             public List<SessionAddress> trustedDevices(String peerAccount) {
                 return identities.devices(peerAccount);
             }
+
+            @Override
+            public List<SessionAddress> allTrustedDevices() {
+                return identities.addresses();
+            }
         };
     }
 

@@ -74,6 +74,11 @@ public final class InMemoryOmemoStore implements OmemoDeviceStore, OmemoPreKeySt
     }
 
     @Override
+    public List<SessionAddress> allTrustedDevices() {
+        return new ArrayList<>(trust.keySet());
+    }
+
+    @Override
     public Optional<byte[]> localDevice() {
         return Optional.ofNullable(localDevice).map(byte[]::clone);
     }

@@ -15,4 +15,7 @@ public interface OmemoIdentityStore {
 
     /** The devices of one peer account with a trust record, ordered by device id. */
     List<SessionAddress> trustedDevices(String peerAccount);
+
+    /** Every peer device with a trust record, ordered by account then device id (for a contact list). */
+    List<SessionAddress> allTrustedDevices();
 }

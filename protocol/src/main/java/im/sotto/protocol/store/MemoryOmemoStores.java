@@ -112,6 +112,11 @@ final class MemoryOmemoStores implements OmemoStores {
             public List<SessionAddress> trustedDevices(String peerAccount) {
                 return read().trustedDevices(peerAccount);
             }
+
+            @Override
+            public List<SessionAddress> allTrustedDevices() {
+                return read().allTrustedDevices();
+            }
         };
     }
 }

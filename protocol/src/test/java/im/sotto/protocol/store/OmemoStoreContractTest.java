@@ -93,6 +93,7 @@ public abstract class OmemoStoreContractTest {
             assertEquals(List.of(BOB_1, BOB_2), o.sessions().devices("bob@example.org"));
             assertArrayEquals(bytes("session bob 1"), o.sessions().load(BOB_1).orElseThrow());
             assertEquals(List.of(BOB_2), o.identities().trustedDevices("bob@example.org"));
+            assertEquals(List.of(BOB_2, CAROL_7), o.identities().allTrustedDevices());
             assertArrayEquals(bytes("trust carol"), o.identities().trustRecord(CAROL_7).orElseThrow());
             return null;
         });

@@ -248,6 +248,12 @@ public final class OmemoBinding {
         });
     }
 
+    /** The accounts with OMEMO devices this account has met (from the store), sorted. */
+    public List<String> contacts() {
+        return store.transact(s -> s.omemo().identities().allTrustedDevices().stream().map(SessionAddress::peer)
+                .distinct().sorted().toList());
+    }
+
     /** Sets the trust level of one of {@code peer}'s OMEMO devices; false if the device is unknown. */
     public boolean setTrust(BareJid peer, long deviceId, OmemoTrustLevel level) {
         SessionAddress device = new SessionAddress(peer.toString(), deviceId);
