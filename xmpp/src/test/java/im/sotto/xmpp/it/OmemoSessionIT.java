@@ -82,6 +82,42 @@ class OmemoSessionIT {
         }
     }
 
+    /**
+     * Our own other OMEMO device (a phone on the same account) gets a key in every message we send, and can read it:
+     * the stanza as sent, handed to that device as a carbon would bring it, decrypts to the same body.
+     */
+    @ParameterizedTest
+    @EnumSource(ServerKind.class)
+    void ourOtherOmemoDeviceGetsACopyItCanRead(ServerKind kind, XmppServers servers) throws Exception {
+        XmppServers.Server server = servers.get(kind);
+        String suffix = UUID.randomUUID().toString().substring(0, 8);
+        SottoParty alice = new SottoParty();
+        try (OmemoParty alicePhone = new OmemoParty(server.connection("alice", "phone-" + suffix));
+                OmemoParty bob = new OmemoParty(server.connection("bob", "o-" + suffix))) {
+            alice.connect(server.connection("alice", "a-" + suffix));
+            alice.manager.omemo().enable();
+            alice.manager.omemo().publishOrThrow();
+            BlockingQueue<Message> sent = new LinkedBlockingQueue<>();
+            alice.connection.addStanzaSendingListener(st -> sent.add((Message) st),
+                    new StanzaExtensionFilter(AxolotlEncrypted.ELEMENT, AxolotlEncrypted.NAMESPACE));
+            BareJid bobJid = bob.connection.getUser().asBareJid();
+            alice.manager.send(chat(bobJid, "one for Bob, a copy for my phone")).get(SottoParty.WAIT_MS,
+                    TimeUnit.MILLISECONDS);
+            assertEquals("one for Bob, a copy for my phone", ((Message) bob.next().stanza()).getBody());
+            Message out = sent.poll(SottoParty.WAIT_MS, TimeUnit.MILLISECONDS);
+            java.util.List<Integer> rids = out.getExtension(AxolotlEncrypted.class).message().orElseThrow().keys()
+                    .stream().map(im.sotto.protocol.omemo.EncryptedKey::recipientDeviceId).toList();
+            assertTrue(rids.contains(alicePhone.omemo.deviceId()), "a key for our phone: " + rids);
+            assertTrue(rids.contains(bob.omemo.deviceId()), "a key for Bob: " + rids);
+            Message asCarbon = out.asBuilder().from(alice.connection.getUser()).build();
+            OmemoReceipt atPhone = alicePhone.worker.submit(() -> alicePhone.omemo.receive(asCarbon)).get();
+            DecryptedStanza copy = assertInstanceOf(OmemoReceipt.Delivered.class, atPhone).stanza();
+            assertEquals("one for Bob, a copy for my phone", ((Message) copy.stanza()).getBody());
+        } finally {
+            alice.disconnect();
+        }
+    }
+
     /** The attack: the server (or anyone) delivers the same OMEMO stanza again; then a malformed element. */
     @ParameterizedTest
     @EnumSource(ServerKind.class)

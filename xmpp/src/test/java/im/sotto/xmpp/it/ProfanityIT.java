@@ -110,6 +110,67 @@ class ProfanityIT {
         }
     }
 
+    /**
+     * Offline both ways: profanity is not running when Sotto sends (Prosody keeps the message), and Sotto is not
+     * connected when profanity answers; each reads the message after its next login, once.
+     */
+    @Test
+    void sottoAndProfanityReachEachOtherOffline(XmppServers servers) throws Exception {
+        XmppServers.Server server = servers.get(ServerKind.PROSODY);
+        String suffix = UUID.randomUUID().toString().substring(0, 8);
+        SottoParty alice = new SottoParty();
+        SottoParty aliceLater = new SottoParty(alice.account);
+        XMPPTCPConnection carolSeed = Pair.login(server.connection("carol", "seed-" + suffix));
+        Path home = Files.createTempDirectory("sotto-profanity-");
+        try {
+            alice.connect(server.connection("alice", "a-" + suffix));
+            alice.manager.omemo().enable();
+            alice.manager.omemo().publishOrThrow();
+            BareJid aliceJid = alice.connection.getUser().asBareJid();
+            BareJid carolJid = carolSeed.getUser().asBareJid();
+            seedDeviceList(carolSeed);
+            subscribeBothWays(alice.connection, carolSeed);
+            carolSeed.disconnect();
+            int carolDevice;
+            try (ProfanityPane carol = new ProfanityPane(home, carolJid.toString(), server.password("carol"),
+                    server.host, server.port)) {
+                carol.await(START, "the login", s -> s.contains("logged in successfully"));
+                carol.type("/omemo gen");
+                Matcher id = DEVICE_ID.matcher(carol.await(START, "its OMEMO device id",
+                        s -> DEVICE_ID.matcher(s).find()));
+                assertTrue(id.find());
+                carolDevice = Integer.parseInt(id.group(1));
+                awaitListed(alice, carolJid, carolDevice);
+            }
+            String whileAway = "sent while profanity was not running " + suffix;
+            alice.manager.send(chat(carolJid, whileAway)).get(SottoParty.WAIT_MS, TimeUnit.MILLISECONDS);
+            try (ProfanityPane carol = new ProfanityPane(home, carolJid.toString(), server.password("carol"),
+                    server.host, server.port)) {
+                carol.await(START, "the login", s -> s.contains("logged in successfully"));
+                awaitInChatWindow(carol, whileAway);
+                assertEquals(1, occurrences(carol.screen(), whileAway), "shown once");
+
+                alice.disconnect();
+                carol.type("/omemo start");
+                carol.await(DELIVERY, "the window in OMEMO", s -> s.lines().anyMatch(l -> l.contains(aliceJid.toString())
+                        && l.contains("[OMEMO]")));
+                String answer = "answered while Sotto was offline " + suffix;
+                carol.type(answer);
+                carol.await(DELIVERY, "its own line", s -> s.contains("me: " + answer));
+                aliceLater.connect(server.connection("alice", "a2-" + suffix));
+                DecryptedStanza atAlice = arrival(aliceLater, carol);
+                assertEquals(SessionOrigin.OMEMO, atAlice.origin());
+                assertEquals(answer, ((Message) atAlice.stanza()).getBody());
+                assertEquals(carolDevice, atAlice.deviceId());
+                assertNull(aliceLater.inbox.poll(2, TimeUnit.SECONDS), "once: " + aliceLater.events);
+            }
+        } finally {
+            alice.disconnect();
+            aliceLater.disconnect();
+            carolSeed.disconnect();
+        }
+    }
+
     private static DecryptedStanza arrival(SottoParty alice, ProfanityPane carol) throws Exception {
         DecryptedStanza stanza = alice.inbox.poll(DELIVERY.toSeconds(), TimeUnit.SECONDS);
         if (stanza == null) {
