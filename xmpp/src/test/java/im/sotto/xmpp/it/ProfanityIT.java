@@ -151,6 +151,10 @@ class ProfanityIT {
                 assertEquals(1, occurrences(carol.screen(), whileAway), "shown once");
 
                 alice.disconnect();
+                // Once profanity saw Sotto leave it addresses the account, not the gone resource, and the server
+                // keeps the message offline.
+                carol.await(DELIVERY, "Sotto offline", s -> s.lines().anyMatch(l -> l.contains(aliceJid.toString())
+                        && l.contains("[offline]")));
                 carol.type("/omemo start");
                 carol.await(DELIVERY, "the window in OMEMO", s -> s.lines().anyMatch(l -> l.contains(aliceJid.toString())
                         && l.contains("[OMEMO]")));
