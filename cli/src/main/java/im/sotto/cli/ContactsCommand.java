@@ -27,12 +27,14 @@ public final class ContactsCommand implements Callable<Integer> {
         Accounts.Entry entry = Accounts.choose(common);
         try (Accounts.Opened opened = Accounts.open(common, entry)) {
             Map<String, List<SessionAddress>> devices = Contacts.devices(opened);
-            if (devices.isEmpty()) {
+            SottoManager trust = LocalTrust.manager(opened);
+            List<String> omemoOnly = new java.util.ArrayList<>(trust.omemo().contacts());
+            omemoOnly.removeAll(devices.keySet());
+            if (devices.isEmpty() && omemoOnly.isEmpty()) {
                 System.out.println("No contacts yet: send a message (sotto send JID TEXT) or wait for one.");
                 return ExitCode.OK;
             }
             Map<SessionAddress, Instant> seen = Contacts.lastSeen(opened);
-            SottoManager trust = LocalTrust.manager(opened);
             System.out.printf("%-32s %-16s %-8s %-30s %s%n", "CONTACT", "TRUST", "DEVICES", "LAST SEEN", "NOTES");
             for (Map.Entry<String, List<SessionAddress>> contact : devices.entrySet()) {
                 Instant last = contact.getValue().stream().map(seen::get).filter(java.util.Objects::nonNull)
@@ -41,6 +43,14 @@ public final class ContactsCommand implements Callable<Integer> {
                 System.out.println(String.format("%-32s %-16s %-8d %-30s %s", contact.getKey(),
                         TrustNames.of(status), contact.getValue().size(), last == null ? "never" : last.toString(),
                         status.map(TrustNames::notes).orElse("")).stripTrailing());
+            }
+            for (String contact : omemoOnly) {
+                System.out.println(String.format("%-32s %-16s %-8d %-30s %s", contact, "OMEMO",
+                        trust.omemo().devices(Jids.account(contact)).size(), "-", "OMEMO only: sotto devices "
+                        + contact).stripTrailing());
+            }
+            if (!omemoOnly.isEmpty()) {
+                System.out.println(OmemoDevicesView.LIMITS);
             }
         }
         return ExitCode.OK;

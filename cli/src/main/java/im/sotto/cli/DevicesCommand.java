@@ -8,6 +8,7 @@ import java.util.concurrent.Callable;
 
 import im.sotto.protocol.store.SessionAddress;
 import im.sotto.xmpp.ContactStatus;
+import im.sotto.xmpp.SottoManager;
 
 import org.jxmpp.jid.EntityBareJid;
 
@@ -17,6 +18,7 @@ import picocli.CommandLine.Parameters;
 
 /** {@code sotto devices JID}. */
 @Command(name = "devices", mixinStandardHelpOptions = true, description = {"Lists a contact's devices: device id, "
+        + "protocol (Sotto, or OMEMO for a contact without Sotto, with its fingerprint as OMEMO clients show it), "
         + "status (APPROVED, or AWAITING APPROVAL for a new device of a verified contact: approve it with sotto trust "
         + "JID --device ID), whether this device has a session with it, last seen. Then the contact's trust and "
         + "certification. Works offline."})
@@ -35,14 +37,17 @@ public final class DevicesCommand implements Callable<Integer> {
             TreeSet<Long> withSession = new TreeSet<>();
             Contacts.devices(opened).getOrDefault(peer.toString(), java.util.List.of())
                     .forEach(a -> withSession.add(a.deviceId()));
-            Optional<ContactStatus> status = LocalTrust.manager(opened).contact(peer);
+            SottoManager local = LocalTrust.manager(opened);
+            Optional<ContactStatus> status = local.contact(peer);
             TreeSet<Long> all = new TreeSet<>(withSession);
             status.ifPresent(s -> {
                 all.addAll(s.approvedDevices());
                 all.addAll(s.pendingDevices());
             });
             if (all.isEmpty()) {
-                System.out.println("No session with " + peer + " yet.");
+                if (OmemoDevicesView.print(local, peer) == 0) {
+                    System.out.println("No session with " + peer + " yet.");
+                }
                 return ExitCode.OK;
             }
             Map<SessionAddress, Instant> seen = Contacts.lastSeen(opened);
@@ -57,6 +62,7 @@ public final class DevicesCommand implements Callable<Integer> {
             System.out.println("Trust: " + TrustNames.of(status) + status.map(s -> " (" + s.source() + "), key "
                     + s.fingerprint().shortForm()).orElse(""));
             status.map(TrustNames::notes).filter(n -> !n.isEmpty()).ifPresent(n -> System.out.println("Notes: " + n));
+            OmemoDevicesView.print(local, peer);
         }
         return ExitCode.OK;
     }

@@ -119,6 +119,16 @@ final class EventPrinter {
         } else if (event instanceof SecurityEvent.PublishFailed p) {
             e.put("event", "publish-failed");
             e.put("detail", p.diagnosis());
+        } else if (event instanceof SecurityEvent.OmemoUndecryptable o) {
+            e.put("event", "omemo-undecryptable");
+            e.put("from", String.valueOf(o.from()));
+            e.put("device", o.deviceId());
+            e.put("reason", o.reason().toString());
+            e.put("detail", o.detail());
+        } else if (event instanceof SecurityEvent.OmemoDowngradeRefused d) {
+            e.put("event", "omemo-downgrade-refused");
+            e.put("stanzaId", d.stanzaId());
+            e.put("omemoDevices", d.omemoDevices());
         } else if (event instanceof SecurityEvent.PasswordGuessing g) {
             e.put("event", "password-guessing");
             e.put("failures", g.failures());
@@ -132,7 +142,8 @@ final class EventPrinter {
      * so that nothing the sender wrote stands between the tag and the start of the line.
      */
     private static String tag(Map<String, Object> e) {
-        return "[" + e.get("trust") + (Boolean.FALSE.equals(e.get("deviceApproved")) ? ", device not approved" : "")
+        // OMEMO is a second protocol with weaker guarantees (no identity protection, no SAS): always named.
+        return "[" + ("OMEMO".equals(e.get("origin")) ? "OMEMO " : "") + e.get("trust") + (Boolean.FALSE.equals(e.get("deviceApproved")) ? ", device not approved" : "")
                 + ("BROKEN".equals(e.get("continuity")) ? ", continuity BROKEN" : "") + "]";
     }
 
@@ -180,6 +191,14 @@ final class EventPrinter {
                 return time + " ! undecryptable stanza from " + (e.get("from") == null ? "an unknown sender"
                         : e.get("from")) + ": " + e.get("reason") + " ("
                         + e.get("detail") + ")";
+            case "omemo-undecryptable":
+                return time + " ! undecryptable OMEMO message from " + e.get("from") + " (device " + e.get("device")
+                        + "): " + e.get("reason") + (String.valueOf(e.get("detail")).isEmpty() ? ""
+                        : " (" + e.get("detail") + ")");
+            case "omemo-downgrade-refused":
+                return time + " ! " + e.get("peer") + " was a Sotto contact and now shows only OMEMO devices ("
+                        + e.get("omemoDevices") + "): NOT sent by OMEMO. Its Sotto may have been stripped by the "
+                        + "server; if the contact really left Sotto, verify with them before anything else.";
             case "session":
                 return time + " * encrypted session with " + e.get("peer") + " (" + e.get("origin") + ")"
                         + (e.containsKey("sas") ? ", SAS " + e.get("sas") : "")

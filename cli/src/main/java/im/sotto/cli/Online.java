@@ -79,6 +79,8 @@ final class Online implements AutoCloseable {
         if (listener != null) {
             manager.addListener(listener);
         }
+        // OMEMO for contacts who have no Sotto (docs/protocol.md §10): published on login, used only for them.
+        manager.omemo().enable();
         configure.accept(manager);
         progress.println("Connecting to " + transport.describe() + " as " + entry.jid() + " ...");
         Connector.connectAndLogin(connection, entry.jid(), transport);

@@ -21,6 +21,10 @@ final class TrustNames {
     }
 
     static String of(DecryptedStanza stanza) {
+        if (stanza.origin() == im.sotto.xmpp.SessionOrigin.OMEMO) {
+            // OMEMO has no account key: a device's key is trusted blindly until its fingerprint is verified.
+            return stanza.trust() == im.sotto.protocol.trust.TrustLevel.VERIFIED ? "VERIFIED" : "BLIND";
+        }
         return stanza.authenticated() ? stanza.trust().name() : UNAUTHENTICATED;
     }
 

@@ -143,7 +143,10 @@ class EventPrinterTest {
                 new SecurityEvent.Certified(BOB, TrustSource.X509, "s", "i", Instant.EPOCH),
                 new SecurityEvent.CertificationRejected(BOB, TrustSource.X509, RejectionReason.UNTRUSTED_ANCHOR, "d"),
                 new SecurityEvent.PublishFailed(BOB, "d"),
-                new SecurityEvent.PasswordGuessing(BOB, 5, Instant.EPOCH));
+                new SecurityEvent.PasswordGuessing(BOB, 5, Instant.EPOCH),
+                new SecurityEvent.OmemoUndecryptable(BOB, BOB, "id", 7, im.sotto.protocol.omemo.OmemoFailure.DUPLICATE,
+                        ""),
+                new SecurityEvent.OmemoDowngradeRefused(BOB, "m", 1));
         Set<Class<?>> covered = new HashSet<>();
         for (SecurityEvent event : one) {
             covered.add(event.getClass());
@@ -154,6 +157,18 @@ class EventPrinterTest {
         }
         assertEquals(Set.of(SecurityEvent.class.getPermittedSubclasses()), covered,
                 "kinds of SecurityEvent without a line in EventPrinter");
+    }
+
+    /** An OMEMO message is named OMEMO before anything the sender wrote; a Sotto message never is. */
+    @Test
+    void omemoMessagesAreLabelledOmemo() {
+        Message m = StanzaBuilder.buildMessage().from(JidCreate.fromOrThrowUnchecked("carol@example.org/profanity"))
+                .setBody("hi").build();
+        DecryptedStanza omemo = new DecryptedStanza(m, BOB, 9, Optional.empty(), TrustLevel.UNVERIFIED, false, true,
+                Optional.empty(), SessionOrigin.OMEMO, Instant.EPOCH, Optional.empty());
+        assertTrue(text(EventPrinter.describe(omemo)).startsWith("[OMEMO BLIND] carol@example.org/profanity: hi"),
+                text(EventPrinter.describe(omemo)));
+        assertFalse(text(EventPrinter.describe(message("hi"))).contains("OMEMO"));
     }
 
     private static String text(Map<String, Object> described) {

@@ -232,4 +232,23 @@ public sealed interface SecurityEvent {
     /** This device's bundle or device list could not be published; peers cannot start offline sessions with it. */
     record PublishFailed(BareJid peer, String diagnosis) implements SecurityEvent {
     }
+
+    /**
+     * An OMEMO 0.3 message that was not delivered (docs/protocol.md §10), with the OMEMO core's typed reason (a
+     * duplicate, an unknown prekey, a refused identity key, a malformed element...). Nothing was stored.
+     */
+    record OmemoUndecryptable(BareJid peer, Jid from, String stanzaId, long deviceId,
+            im.sotto.protocol.omemo.OmemoFailure reason, String detail) implements SecurityEvent {
+        public OmemoUndecryptable {
+            Objects.requireNonNull(reason, "reason");
+        }
+    }
+
+    /**
+     * Stickiness: a contact this account knows as a Sotto user now shows only OMEMO devices. It is not moved to
+     * OMEMO silently (a relay that strips Sotto's elements would look the same): nothing was sent to its OMEMO
+     * devices; the message waits on the Sotto path.
+     */
+    record OmemoDowngradeRefused(BareJid peer, String stanzaId, int omemoDevices) implements SecurityEvent {
+    }
 }

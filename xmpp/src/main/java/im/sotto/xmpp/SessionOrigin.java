@@ -5,5 +5,10 @@ public enum SessionOrigin {
     /** The online Noise handshake, over three stanzas; it yields a SAS. */
     ONLINE_HANDSHAKE,
     /** An offline first message built on the peer's published prekey bundle (sent or received); no SAS. */
-    OFFLINE_FIRST_MESSAGE
+    OFFLINE_FIRST_MESSAGE,
+    /**
+     * OMEMO 0.3 (docs/protocol.md §10), with a contact that has no Sotto device: a Signal-protocol session from its
+     * or our OMEMO bundle. No SAS, no account key, no identity protection; only message bodies are encrypted.
+     */
+    OMEMO
 }

@@ -84,6 +84,8 @@ public final class SottoManager extends Manager {
     private final ScheduledExecutorService worker;
     private final SessionDriver driver;
     private final ArchiveCatchUp archive;
+    /** OMEMO 0.3 with contacts who have no Sotto (docs/protocol.md §10); its logic lives in its own package. */
+    private final im.sotto.xmpp.omemo.OmemoBinding omemo;
     /** Incoming stanzas handed to the worker and not yet processed: the archive position is written when none is. */
     private final AtomicInteger incomingWaiting = new AtomicInteger();
     /** Worker thread only: archived stanzas are being processed again, so a duplicate is expected and not reported. */
@@ -135,6 +137,8 @@ public final class SottoManager extends Manager {
         });
         this.driver = new SessionDriver(account, connection, worker, this::emit, this::deliver);
         this.archive = new ArchiveCatchUp(account, connection);
+        this.omemo = new im.sotto.xmpp.omemo.OmemoBinding(connection, account.store(), account.random(),
+                account.clock(), worker, this::emit, this::deliver);
         this.initialPresence = stanza -> archive.initialPresenceSent();
         this.incoming = stanza -> {
             incomingWaiting.incrementAndGet();
@@ -162,6 +166,7 @@ public final class SottoManager extends Manager {
             StillMissing.of(account).forEach(this::emit);
         }
         driver.bundles().publish();
+        omemo.loggedIn();
         driver.redrive();
     }
 
@@ -190,6 +195,7 @@ public final class SottoManager extends Manager {
         // A sync listener is called in arrival order; the worker keeps that order (offline storage delivers a
         // session's first message before the messages that depend on it).
         connection.addSyncStanzaListener(incoming, INCOMING);
+        omemo.start();
         connection.addAsyncStanzaListener(peerAvailable, AVAILABLE_RESOURCE);
         connection.addStanzaSendingListener(initialPresence, INITIAL_PRESENCE);
         if (connection instanceof AbstractXMPPConnection) {
@@ -225,6 +231,7 @@ public final class SottoManager extends Manager {
             }
         }
         connection.removeSyncStanzaListener(incoming);
+        omemo.stop();
         connection.removeAsyncStanzaListener(peerAvailable);
         connection.removeStanzaSendingListener(initialPresence);
         connection.removeConnectionListener(onLogin);
@@ -283,6 +290,11 @@ public final class SottoManager extends Manager {
         return UnconfirmedOutbox.isKeptCopy(queueRecord);
     }
 
+    /** OMEMO on this connection: device id, fingerprints, devices met, trust decisions. */
+    public im.sotto.xmpp.omemo.OmemoBinding omemo() {
+        return omemo;
+    }
+
     public SottoAccount account() {
         return account;
     }
@@ -316,8 +328,9 @@ public final class SottoManager extends Manager {
     /** Sends {@code message} encrypted; the future completes once it went out (after a session was made if needed). */
     public CompletableFuture<Void> send(Message message) {
         // An id lets a restarted receiver recognise, in its archive, a message it had already processed.
-        return submit(message.getStanzaId() == null
-                ? message.asBuilder(StandardStanzaIdSource.DEFAULT.getNewStanzaId()).build() : message);
+        Message withId = message.getStanzaId() == null
+                ? message.asBuilder(StandardStanzaIdSource.DEFAULT.getNewStanzaId()).build() : message;
+        return omemo.route(withId, () -> submit(withId));
     }
 
     /** Sends a directed presence encrypted (broadcast presence is not carried: the future fails). */

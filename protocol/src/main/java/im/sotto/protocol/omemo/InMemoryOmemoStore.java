@@ -9,16 +9,73 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 
-/** The three OMEMO store roles in memory, for tests and callers that want no persistence. Not thread-safe. */
-public final class InMemoryOmemoStore implements OmemoDeviceStore, OmemoPreKeyStore, OmemoSessionStore {
+/**
+ * The OMEMO store roles in memory, for tests and callers that want no persistence. Not thread-safe; {@link #copy()}
+ * gives an independent snapshot (records are immutable once stored, so only the maps are copied).
+ */
+public final class InMemoryOmemoStore implements OmemoDeviceStore, OmemoPreKeyStore, OmemoSessionStore,
+        OmemoIdentityStore, OmemoStores {
     private byte[] localDevice;
     private final Map<OmemoPreKeyKind, TreeMap<Integer, byte[]>> preKeys = new EnumMap<>(OmemoPreKeyKind.class);
     private final TreeMap<SessionAddress, byte[]> sessions = new TreeMap<>();
+    private final TreeMap<SessionAddress, byte[]> trust = new TreeMap<>();
 
     public InMemoryOmemoStore() {
         for (OmemoPreKeyKind kind : OmemoPreKeyKind.values()) {
             preKeys.put(kind, new TreeMap<>());
         }
+    }
+
+    /** An independent snapshot of everything held. */
+    public InMemoryOmemoStore copy() {
+        InMemoryOmemoStore copy = new InMemoryOmemoStore();
+        copy.localDevice = localDevice;
+        for (OmemoPreKeyKind kind : OmemoPreKeyKind.values()) {
+            copy.preKeys.get(kind).putAll(preKeys.get(kind));
+        }
+        copy.sessions.putAll(sessions);
+        copy.trust.putAll(trust);
+        return copy;
+    }
+
+    @Override
+    public OmemoDeviceStore device() {
+        return this;
+    }
+
+    @Override
+    public OmemoPreKeyStore preKeys() {
+        return this;
+    }
+
+    @Override
+    public OmemoSessionStore sessions() {
+        return this;
+    }
+
+    @Override
+    public OmemoIdentityStore identities() {
+        return this;
+    }
+
+    @Override
+    public Optional<byte[]> trustRecord(SessionAddress device) {
+        return Optional.ofNullable(trust.get(device)).map(byte[]::clone);
+    }
+
+    @Override
+    public void storeTrustRecord(SessionAddress device, byte[] record) {
+        trust.put(device, Records.checkedCopy(record));
+    }
+
+    @Override
+    public List<SessionAddress> trustedDevices(String peerAccount) {
+        return ofPeer(trust, peerAccount);
+    }
+
+    @Override
+    public List<SessionAddress> allTrustedDevices() {
+        return new ArrayList<>(trust.keySet());
     }
 
     @Override
@@ -68,9 +125,13 @@ public final class InMemoryOmemoStore implements OmemoDeviceStore, OmemoPreKeySt
 
     @Override
     public List<SessionAddress> devices(String peerAccount) {
+        return ofPeer(sessions, peerAccount);
+    }
+
+    private static List<SessionAddress> ofPeer(TreeMap<SessionAddress, byte[]> map, String peerAccount) {
         SessionAddress.checkPeer(peerAccount);
         List<SessionAddress> out = new ArrayList<>();
-        for (SessionAddress a : sessions.keySet()) {
+        for (SessionAddress a : map.keySet()) {
             if (a.peer().equals(peerAccount)) {
                 out.add(a);
             }

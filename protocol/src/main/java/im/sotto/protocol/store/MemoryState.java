@@ -40,10 +40,11 @@ final class MemoryState {
     private final long baseLogSequence;
     long restoreCounter;
     byte[] archiveCursor;
+    private im.sotto.protocol.omemo.InMemoryOmemoStore omemo = new im.sotto.protocol.omemo.InMemoryOmemoStore();
     /** Which maps this state owns (may change) rather than shares with the state it was copied from. */
     private final EnumSet<Part> owned;
 
-    private enum Part { PEER_TRUST, SESSIONS, PRE_KEYS, REPLAY, RETAINED, QUEUE }
+    private enum Part { PEER_TRUST, SESSIONS, PRE_KEYS, REPLAY, RETAINED, QUEUE, OMEMO }
 
     MemoryState() {
         for (PreKeyKind kind : PreKeyKind.values()) {
@@ -67,6 +68,7 @@ final class MemoryState {
         baseLogSequence = from.lastLogSequence;
         restoreCounter = from.restoreCounter;
         archiveCursor = from.archiveCursor;
+        omemo = from.omemo;
         owned = EnumSet.noneOf(Part.class);
     }
 
@@ -144,6 +146,17 @@ final class MemoryState {
             queue = new TreeMap<>(queue);
         }
         return queue;
+    }
+
+    im.sotto.protocol.omemo.InMemoryOmemoStore omemo() {
+        return omemo;
+    }
+
+    im.sotto.protocol.omemo.InMemoryOmemoStore omemoForWrite() {
+        if (owned.add(Part.OMEMO)) {
+            omemo = omemo.copy();
+        }
+        return omemo;
     }
 
     /** The log as this state sees it: entries up to its own last sequence number, read-only. */

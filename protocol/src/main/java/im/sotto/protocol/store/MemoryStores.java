@@ -282,4 +282,9 @@ final class MemoryStores implements Stores {
             }
         };
     }
+
+    @Override
+    public im.sotto.protocol.omemo.OmemoStores omemo() {
+        return new MemoryOmemoStores(this::state);
+    }
 }

@@ -22,4 +22,7 @@ public interface Stores {
     RestoreCounter restoreCounter();
 
     ArchiveCursor archiveCursor();
+
+    /** The OMEMO 0.3 stores (docs/protocol.md §10), kept apart from Sotto's own. */
+    im.sotto.protocol.omemo.OmemoStores omemo();
 }

@@ -1,0 +1,270 @@
+package im.sotto.xmpp.omemo;
+
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+import im.sotto.protocol.omemo.OmemoBundle;
+import im.sotto.protocol.omemo.OmemoDeviceTrust;
+import im.sotto.protocol.omemo.OmemoIdentityKey;
+import im.sotto.protocol.omemo.OmemoNegotiation;
+import im.sotto.protocol.omemo.OmemoPreKeys;
+import im.sotto.protocol.omemo.OmemoStores;
+import im.sotto.protocol.omemo.OmemoTrustLevel;
+import im.sotto.protocol.store.AccountStore;
+import im.sotto.protocol.store.SessionAddress;
+import im.sotto.xmpp.DecryptedStanza;
+import im.sotto.xmpp.SecurityEvent;
+import im.sotto.xmpp.SottoSendException;
+import im.sotto.xmpp.pep.BundlePublisher;
+import im.sotto.xmpp.pep.PepException;
+
+import org.jivesoftware.smack.StanzaListener;
+import org.jivesoftware.smack.XMPPConnection;
+import org.jivesoftware.smack.filter.AndFilter;
+import org.jivesoftware.smack.filter.StanzaExtensionFilter;
+import org.jivesoftware.smack.filter.StanzaFilter;
+import org.jivesoftware.smack.filter.StanzaTypeFilter;
+import org.jivesoftware.smack.packet.Message;
+import org.jxmpp.jid.BareJid;
+
+/**
+ * OMEMO 0.3 on one connection, next to Sotto (docs/protocol.md §10): publishes this device's OMEMO bundle and device
+ * list, decrypts incoming OMEMO messages and delivers them labelled {@code SessionOrigin.OMEMO}, and routes outgoing
+ * messages: Sotto when the contact has Sotto, OMEMO only when it has no Sotto device and was never seen with Sotto.
+ * All work runs on the executor it is given (the Sotto manager's worker), so listeners see one thread and one order.
+ */
+public final class OmemoBinding {
+    private static final StanzaFilter OMEMO_MESSAGE = new AndFilter(StanzaTypeFilter.MESSAGE,
+            new StanzaExtensionFilter(AxolotlEncrypted.ELEMENT, AxolotlEncrypted.NAMESPACE));
+
+    private final XMPPConnection connection;
+    private final AccountStore store;
+    private final SecureRandom random;
+    private final Clock clock;
+    private final Executor worker;
+    private final Consumer<SecurityEvent> events;
+    private final Consumer<DecryptedStanza> deliveries;
+    private final OmemoPep pep;
+    private final OmemoReceiver receiver;
+    private final OmemoSender sender;
+    private final StanzaListener incoming;
+    /**
+     * Off until {@link #enable()}: no bundle is published and sends take the Sotto path without looking for OMEMO
+     * devices, so a Sotto-only deployment sends not one stanza more. Receiving is always on (an OMEMO message can
+     * only arrive for a device that published once).
+     */
+    private volatile boolean enabled;
+
+    public OmemoBinding(XMPPConnection connection, AccountStore store, SecureRandom random, Clock clock,
+            Executor worker, Consumer<SecurityEvent> events, Consumer<DecryptedStanza> deliveries) {
+        this.connection = Objects.requireNonNull(connection);
+        this.store = Objects.requireNonNull(store);
+        this.random = random;
+        this.clock = clock;
+        this.worker = worker;
+        this.events = events;
+        this.deliveries = deliveries;
+        this.pep = new OmemoPep(connection);
+        this.receiver = new OmemoReceiver(store, random, clock);
+        this.sender = new OmemoSender(store, pep, random, clock);
+        this.incoming = stanza -> worker.execute(() -> receive((Message) stanza));
+    }
+
+    /** Starts receiving OMEMO messages (call before login, like the Sotto manager). */
+    public void start() {
+        AxolotlProviders.register();
+        connection.addSyncStanzaListener(incoming, OMEMO_MESSAGE);
+    }
+
+    public void stop() {
+        connection.removeSyncStanzaListener(incoming);
+    }
+
+    /** Turns OMEMO on: publishes now if logged in, and on every login; sends negotiate Sotto or OMEMO. */
+    public void enable() {
+        enabled = true;
+        if (connection.isAuthenticated()) {
+            worker.execute(this::publish);
+        }
+    }
+
+    public boolean enabled() {
+        return enabled;
+    }
+
+    /** The manager's login hook: publishes when enabled. */
+    public void loggedIn() {
+        if (enabled) {
+            publish();
+        }
+    }
+
+    /**
+     * The hook for the manager's receive path: decrypts one stanza carrying the axolotl {@code <encrypted>},
+     * delivers or reports it, and republishes the bundle when a one-time prekey was used. Worker thread only.
+     */
+    public OmemoReceipt receive(Message stanza) {
+        OmemoReceipt receipt = receiver.receive(stanza);
+        if (receipt instanceof OmemoReceipt.Delivered delivered) {
+            deliveries.accept(delivered.stanza());
+        } else if (receipt instanceof OmemoReceipt.Refused refused) {
+            events.accept(new SecurityEvent.OmemoUndecryptable(refused.peer(), stanza.getFrom(),
+                    stanza.getStanzaId(), refused.deviceId(), refused.reason(), refused.detail()));
+        }
+        if (receipt.republish()) {
+            publish();
+        }
+        return receipt;
+    }
+
+    /** Publishes this device's OMEMO bundle and adds it to the device list; a failure is a PublishFailed event. */
+    public void publish() {
+        try {
+            publishOrThrow();
+        } catch (PepException e) {
+            events.accept(new SecurityEvent.PublishFailed(null, "OMEMO: " + e.getMessage()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    public AxolotlDeviceList publishOrThrow() throws PepException, InterruptedException {
+        OmemoBundle bundle = store.transact(s -> keys(s.omemo()).bundle());
+        return pep.publish(bundle);
+    }
+
+    /**
+     * Sends {@code message} by the protocol the contact gets (worker thread): OMEMO when {@link OmemoNegotiation}
+     * says so, else {@code sottoPath} (Sotto's own send, which queues and reports when no session can be made). A
+     * contact seen with Sotto that shows only OMEMO devices raises {@link SecurityEvent.OmemoDowngradeRefused}
+     * and stays on the Sotto path.
+     */
+    public CompletableFuture<Void> route(Message message, Supplier<CompletableFuture<Void>> sottoPath) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        if (!enabled) {
+            return sottoPath.get();
+        }
+        worker.execute(() -> {
+            try {
+                OmemoNegotiation.Choice choice = choose(message.getTo().asBareJid());
+                if (choice == OmemoNegotiation.Choice.OMEMO) {
+                    sendOmemo(message);
+                    done.complete(null);
+                    return;
+                }
+                if (choice == OmemoNegotiation.Choice.REFUSED_DOWNGRADE) {
+                    events.accept(new SecurityEvent.OmemoDowngradeRefused(message.getTo().asBareJid(),
+                            message.getStanzaId(), omemoDeviceCount(message.getTo().asBareJid())));
+                }
+                sottoPath.get().whenComplete((v, e) -> {
+                    if (e == null) {
+                        done.complete(v);
+                    } else {
+                        done.completeExceptionally(e);
+                    }
+                });
+            } catch (OmemoSendException e) {
+                events.accept(new SecurityEvent.SendFailed(message.getTo().asBareJid(), message.getStanzaId(),
+                        SecurityEvent.SendFailure.PEER_HAS_NO_SOTTO, "OMEMO: " + e.getMessage()));
+                done.completeExceptionally(new SottoSendException(SecurityEvent.SendFailure.PEER_HAS_NO_SOTTO,
+                        e.getMessage()));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                done.completeExceptionally(e);
+            } catch (RuntimeException e) {
+                done.completeExceptionally(e);
+            }
+        });
+        return done;
+    }
+
+    /** Encrypts with OMEMO and sends now, without negotiation (worker thread; the caller decided). */
+    public void sendOmemo(Message message) throws OmemoSendException, InterruptedException {
+        Message outer = sender.encrypt(message, connection.getUser().asBareJid());
+        try {
+            connection.sendStanza(outer);
+        } catch (org.jivesoftware.smack.SmackException.NotConnectedException e) {
+            throw new OmemoSendException(OmemoSendException.Kind.PEP_FAILED, "not connected");
+        }
+    }
+
+    /** The protocol {@code peer} gets now (network: device lists). Worker thread. */
+    public OmemoNegotiation.Choice choose(BareJid peer) throws InterruptedException {
+        // A Sotto session with any of its devices proves the contact has Sotto: no network needed. "Seen with Sotto"
+        // for stickiness is a pinned Sotto account key (the contact answered once), which outlives its sessions.
+        if (store.transact(s -> !s.sessions().devices(peer.toString()).isEmpty())) {
+            return OmemoNegotiation.Choice.SOTTO;
+        }
+        boolean seenWithSotto = store.transact(s -> s.identities().peerTrust(peer.toString()).isPresent());
+        int sottoDevices;
+        try {
+            sottoDevices = new BundlePublisher(connection).fetchDeviceList(peer).size();
+        } catch (PepException e) {
+            sottoDevices = 0;
+        }
+        if (sottoDevices > 0) {
+            return OmemoNegotiation.Choice.SOTTO;
+        }
+        return OmemoNegotiation.choose(seenWithSotto, 0, omemoDeviceCount(peer));
+    }
+
+    private int omemoDeviceCount(BareJid peer) throws InterruptedException {
+        try {
+            return sender.devices(peer).size();
+        } catch (PepException e) {
+            return 0;
+        }
+    }
+
+    /** This device's OMEMO device id and identity key (created on first use). */
+    public int deviceId() {
+        return store.transact(s -> keys(s.omemo()).deviceId());
+    }
+
+    public OmemoIdentityKey identityKey() {
+        return store.transact(s -> keys(s.omemo()).identityKey());
+    }
+
+    /** The OMEMO devices of {@code peer} this account has met (from the store, no network). */
+    public List<OmemoDeviceInfo> devices(BareJid peer) {
+        return store.transact(s -> {
+            List<OmemoDeviceInfo> out = new ArrayList<>();
+            for (SessionAddress a : s.omemo().identities().trustedDevices(peer.toString())) {
+                Optional<OmemoDeviceTrust> t = OmemoReceiver.pinned(s.omemo(), a);
+                if (t.isPresent()) {
+                    out.add(new OmemoDeviceInfo(a.peer(), a.deviceId(), t.get().identityKey(), t.get().level(),
+                            s.omemo().sessions().load(a).isPresent()));
+                }
+            }
+            return out;
+        });
+    }
+
+    /** The accounts with OMEMO devices this account has met (from the store), sorted. */
+    public List<String> contacts() {
+        return store.transact(s -> s.omemo().identities().allTrustedDevices().stream().map(SessionAddress::peer)
+                .distinct().sorted().toList());
+    }
+
+    /** Sets the trust level of one of {@code peer}'s OMEMO devices; false if the device is unknown. */
+    public boolean setTrust(BareJid peer, long deviceId, OmemoTrustLevel level) {
+        SessionAddress device = new SessionAddress(peer.toString(), deviceId);
+        return store.transact(s -> {
+            Optional<OmemoDeviceTrust> t = OmemoReceiver.pinned(s.omemo(), device);
+            t.ifPresent(trust -> s.omemo().identities().storeTrustRecord(device, trust.withLevel(level).encode()));
+            return t.isPresent();
+        });
+    }
+
+    private OmemoPreKeys keys(OmemoStores omemo) {
+        return OmemoPreKeys.open(omemo.device(), omemo.preKeys(), random, clock);
+    }
+}

@@ -1,0 +1,64 @@
+package im.sotto.xmpp.it;
+
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import im.sotto.protocol.store.InMemoryAccountStore;
+import im.sotto.xmpp.DecryptedStanza;
+import im.sotto.xmpp.SecurityEvent;
+import im.sotto.xmpp.omemo.OmemoBinding;
+
+import org.jivesoftware.smack.packet.Message;
+import org.jivesoftware.smack.tcp.XMPPTCPConnection;
+
+/**
+ * A user with OMEMO and no Sotto at all (no Sotto manager, no Sotto device list): the OMEMO binding alone on a
+ * plain connection, as a contact on an OMEMO-only client looks to Sotto.
+ */
+final class OmemoParty implements AutoCloseable {
+    final XMPPTCPConnection connection;
+    final InMemoryAccountStore store = new InMemoryAccountStore();
+    final ExecutorService worker = Executors.newSingleThreadExecutor();
+    final BlockingQueue<DecryptedStanza> inbox = new LinkedBlockingQueue<>();
+    final List<SecurityEvent> events = java.util.Collections.synchronizedList(new ArrayList<>());
+    final OmemoBinding omemo;
+
+    OmemoParty(XMPPTCPConnection connection) throws Exception {
+        this.connection = connection;
+        this.omemo = new OmemoBinding(connection, store, new SecureRandom(), Clock.systemUTC(), worker, events::add,
+                inbox::add);
+        omemo.start();
+        Pair.login(connection);
+        omemo.publishOrThrow();
+    }
+
+    /** Sends on the binding's worker, as the manager does. */
+    void send(Message message) throws Exception {
+        worker.submit(() -> {
+            omemo.sendOmemo(message);
+            return null;
+        }).get(SottoParty.WAIT_MS, TimeUnit.MILLISECONDS);
+    }
+
+    DecryptedStanza next() throws InterruptedException {
+        DecryptedStanza stanza = inbox.poll(SottoParty.WAIT_MS, TimeUnit.MILLISECONDS);
+        assertNotNull(stanza, "nothing arrived; events: " + events);
+        return stanza;
+    }
+
+    @Override
+    public void close() {
+        omemo.stop();
+        worker.shutdownNow();
+        connection.disconnect();
+    }
+}
