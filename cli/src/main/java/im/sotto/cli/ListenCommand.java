@@ -92,6 +92,7 @@ public final class ListenCommand implements java.util.concurrent.Callable<Intege
                      }, !noReconnect))) {
             online.manager.setIqRequestHandler(request -> request.stanza() instanceof Version v
                     ? Version.createResultFor(v, new Version("Sotto", "0.1")) : null);
+            online.subscriptions.onEvent(event -> printer.accept(EventPrinter.describe(event)));
             Map<String, Object> ready = new LinkedHashMap<>();
             ready.put("event", "ready");
             ready.put("account", entry.jid().toString());
