@@ -146,20 +146,21 @@ final class RosterCache {
         pending.remove(contact.toString());
     }
 
-    /** Writes the file (owner-only), replacing the previous version in one rename. */
+    /** Writes the file (owner-only), replacing the previous version in one rename; the last writer wins. */
     synchronized void save() {
         Properties out = new Properties();
         subscriptions.forEach((jid, subscription) -> out.setProperty(CONTACT + jid, subscription));
         pending.forEach((jid, at) -> out.setProperty(PENDING + jid, at.toString()));
         presences.forEach((jid, p) -> out.setProperty(PRESENCE + jid, p.at() + "|" + p.summary()));
-        Path temporary = file.resolveSibling(FILE + ".tmp");
         try {
-            Files.deleteIfExists(temporary);
+            // A name of its own: a listen and a contacts command of the account may write at the same time.
+            Path temporary;
             try {
-                Files.createFile(temporary, PosixFilePermissions.asFileAttribute(
-                        PosixFilePermissions.fromString("rw-------")));
+                temporary = Files.createTempFile(file.getParent(), FILE + ".", ".tmp",
+                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             } catch (UnsupportedOperationException e) {
-                Files.createFile(temporary); // not a POSIX file system: the account directory's permissions remain
+                // Not a POSIX file system: the account directory's permissions remain.
+                temporary = Files.createTempFile(file.getParent(), FILE + ".", ".tmp");
             }
             try (OutputStream stream = Files.newOutputStream(temporary, StandardOpenOption.TRUNCATE_EXISTING)) {
                 out.store(stream, "Sotto: the account's contacts as the server last said (no secrets here)");

@@ -34,19 +34,4 @@ record SubscriptionEvent(Kind kind, BareJid from, Instant at) {
         Objects.requireNonNull(from, "from");
         Objects.requireNonNull(at, "at");
     }
-
-    /** The line {@code chat} shows for it. */
-    String line() {
-        switch (kind) {
-            case REQUEST:
-                return "* " + from + " asks to see your presence (add you as a contact): sotto contacts accept " + from
-                        + " or sotto contacts deny " + from;
-            case WITHDRAWN:
-                return "* " + from + " withdrew its subscription request (or stopped seeing your presence)";
-            case ACCEPTED:
-                return "* " + from + " accepted your subscription request: you see its presence";
-            default:
-                return "* " + from + " denied or revoked your subscription: you no longer see its presence";
-        }
-    }
 }

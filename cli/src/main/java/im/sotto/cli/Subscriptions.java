@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Consumer;
 
+import org.jivesoftware.smack.ConnectionListener;
 import org.jivesoftware.smack.StanzaListener;
 import org.jivesoftware.smack.XMPPConnection;
 import org.jivesoftware.smack.filter.StanzaTypeFilter;
@@ -28,15 +29,15 @@ import org.jxmpp.jid.Jid;
  * Attach before login: the server delivers unanswered requests right after the initial presence.
  */
 final class Subscriptions {
-    private final XMPPConnection connection;
     private final Roster roster;
     private final RosterCache cache;
     private final List<SubscriptionEvent> early = new ArrayList<>();
     private Consumer<SubscriptionEvent> sink;
+    /** Each contact's available resources, from the presences that arrived (guarded by itself). */
+    private final Map<BareJid, Map<String, Presence>> available = new java.util.concurrent.ConcurrentHashMap<>();
     private final List<Runnable> presenceWatchers = new java.util.concurrent.CopyOnWriteArrayList<>();
 
-    private Subscriptions(XMPPConnection connection, Roster roster, RosterCache cache) {
-        this.connection = connection;
+    private Subscriptions(Roster roster, RosterCache cache) {
         this.roster = roster;
         this.cache = cache;
     }
@@ -45,9 +46,20 @@ final class Subscriptions {
     static Subscriptions watch(XMPPConnection connection, Path accountDirectory) {
         Roster roster = Roster.getInstanceFor(connection);
         roster.setSubscriptionMode(Roster.SubscriptionMode.manual);
-        Subscriptions subscriptions = new Subscriptions(connection, roster, RosterCache.load(accountDirectory));
+        Subscriptions subscriptions = new Subscriptions(roster, RosterCache.load(accountDirectory));
         StanzaListener onPresence = stanza -> subscriptions.received((Presence) stanza);
         connection.addAsyncStanzaListener(onPresence, StanzaTypeFilter.PRESENCE);
+        connection.addConnectionListener(new ConnectionListener() {
+            @Override
+            public void connectionClosed() {
+                subscriptions.available.clear(); // a new login gets every presence again
+            }
+
+            @Override
+            public void connectionClosedOnError(Exception e) {
+                subscriptions.available.clear();
+            }
+        });
         roster.addRosterLoadedListener(new RosterLoadedListener() {
             @Override
             public void onRosterLoaded(Roster loaded) {
@@ -77,7 +89,8 @@ final class Subscriptions {
 
             @Override
             public void presenceChanged(Presence presence) {
-                subscriptions.presenceChanged(presence.getFrom().asBareJid());
+                // Smack also calls this when it marks everyone offline as we leave: the network's own presences
+                // are taken in received() instead.
             }
         });
         return subscriptions;
@@ -109,7 +122,10 @@ final class Subscriptions {
 
     /** The contact's presence now: "available (laptop), away (phone)", or "offline". */
     String presenceOf(BareJid contact) {
-        return PresenceSummary.of(roster.getPresences(contact));
+        Map<String, Presence> resources = available.get(contact);
+        synchronized (available) {
+            return PresenceSummary.of(resources == null ? List.of() : List.copyOf(resources.values()));
+        }
     }
 
     private void received(Presence presence) {
@@ -133,6 +149,21 @@ final class Subscriptions {
             case unsubscribed:
                 kind = SubscriptionEvent.Kind.DENIED;
                 break;
+            case available:
+            case unavailable:
+                if (presence.getFrom().isEntityFullJid()) {
+                    String resource = presence.getFrom().getResourceOrEmpty().toString();
+                    synchronized (available) {
+                        Map<String, Presence> resources = available.computeIfAbsent(from, f -> new TreeMap<>());
+                        if (presence.isAvailable()) {
+                            resources.put(resource, presence);
+                        } else {
+                            resources.remove(resource);
+                        }
+                    }
+                    presenceChanged(from);
+                }
+                return;
             default:
                 return;
         }
@@ -171,10 +202,6 @@ final class Subscriptions {
     }
 
     private void presenceChanged(BareJid contact) {
-        // When the stream closes Smack marks every contact offline: that says nothing about them.
-        if (!connection.isConnected() || !connection.isAuthenticated()) {
-            return;
-        }
         cache.presence(contact, presenceOf(contact), Instant.now());
         cache.save();
         presenceWatchers.forEach(Runnable::run);
