@@ -37,6 +37,12 @@ public final class ContactsCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         Accounts.Entry entry = Accounts.choose(common);
+        Optional<HandOff.Answer> fromListen = HandOffClient.contacts(entry.directory());
+        if (fromListen.isPresent()) { // a listen of the account runs and holds the store: it answers, live
+            System.out.print(fromListen.get().out());
+            System.err.print(fromListen.get().err());
+            return fromListen.get().exit();
+        }
         try (Accounts.Opened opened = Accounts.open(common, entry)) {
             if (!online) {
                 ContactsTable.print(new ContactsTable.Sources(Contacts.devices(opened), Contacts.lastSeen(opened),
