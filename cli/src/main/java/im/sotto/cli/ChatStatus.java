@@ -10,9 +10,10 @@ import im.sotto.xmpp.SottoManager;
 import org.jxmpp.jid.EntityBareJid;
 
 /**
- * The status line of {@code sotto chat}: the contact's presence (each available resource, or offline), whether an encrypted session exists and under which suite, the peer's
- * trust level, the SAS of an online handshake, what the continuity check found, how many messages wait, and whether
- * the server is reachable (online, or offline while the chat reconnects).
+ * The status line of {@code sotto chat}: whether an encrypted session exists and under which suite, the peer's
+ * trust level, the SAS of an online handshake, what the continuity check found, how many messages wait, the
+ * contact's presence (each available resource, or offline), and whether the server is reachable (online, or offline
+ * while the chat reconnects).
  * Read from the binding each time (never from the worker thread: the manager's queries run on it).
  */
 final class ChatStatus {

@@ -46,7 +46,8 @@ public final class ContactsCommand implements Callable<Integer> {
         try (Accounts.Opened opened = Accounts.open(common, entry)) {
             if (!online) {
                 ContactsTable.print(new ContactsTable.Sources(Contacts.devices(opened), Contacts.lastSeen(opened),
-                        contact -> StoredTrust.contact(opened.account, Jids.account(contact)), RosterCache.load(entry.directory()), Optional.empty()),
+                        contact -> StoredTrust.contact(opened.account, Jids.account(contact)),
+                        RosterCache.load(entry.directory()), Optional.empty()),
                         System.out);
                 return ExitCode.OK;
             }

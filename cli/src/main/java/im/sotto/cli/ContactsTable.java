@@ -24,7 +24,8 @@ final class ContactsTable {
 
     /** What one run knows: the store's sessions and trust, the roster cache, and live presence when logged in. */
     record Sources(Map<String, List<SessionAddress>> devices, Map<SessionAddress, Instant> lastSeen,
-            Function<String, Optional<ContactStatus>> trust, RosterCache roster, Optional<Function<String, String>> livePresence) {
+            Function<String, Optional<ContactStatus>> trust, RosterCache roster,
+            Optional<Function<String, String>> livePresence) {
     }
 
     static void print(Sources sources, PrintStream out) {

@@ -17,7 +17,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * ({@link #SOCKET}) in the account's directory: owner-only (0600 in the 0700 directory), and the server also checks
  * the connecting process runs as the same user. One request, one answer, each a frame: a 4-byte big-endian length,
  * then that many bytes of UTF-8 JSON. The requests are {@code {"v":1,"request":"send","to":JID,"body":TEXT}} and
- * {@code {"v":1,"request":"contacts"}}; the answer is {@code {"exit":CODE,"out":TEXT,"err":TEXT}}, what the command prints and its exit code. Anything
+ * {@code {"v":1,"request":"contacts"}}; the answer is {@code {"exit":CODE,"out":TEXT,"err":TEXT}}, what the
+ * command prints and its exit code. Anything
  * else (another field, a missing one, another version, a frame over {@link #MAX_FRAME_BYTES}) is refused with exit
  * code 2 and changes nothing.
  */

@@ -127,7 +127,8 @@ final class HandOffServer implements AutoCloseable {
             }
             online.sendOrQueue(peer, body);
             return new HandOff.Answer(ExitCode.OK, "sent to " + peer + ", end-to-end encrypted, trust "
-                    + TrustNames.of(online.manager.contact(peer)) + "\n", progressBytes.toString(StandardCharsets.UTF_8));
+                    + TrustNames.of(online.manager.contact(peer)) + "\n",
+                    progressBytes.toString(StandardCharsets.UTF_8));
         } catch (CliException e) {
             return new HandOff.Answer(e.exitCode(), "", progressBytes.toString(StandardCharsets.UTF_8) + "sotto: "
                     + e.getMessage() + "\n");

@@ -45,10 +45,12 @@ class HandOffIT {
         // with exit code 2 and nothing is sent.
         assertTrue(ask(socket, frame("{\"v\":1,\"request\":\"send\",\"to\":\"" + bobJid + "\",\"body\":\"x\","
                 + "\"as\":\"mallory\"}")).contains("\"exit\":2"), "an unknown field is refused");
-        assertTrue(ask(socket, frame("{\"v\":1,\"request\":\"export-keys\"}")).contains("the requests are send and contacts"));
+        assertTrue(ask(socket, frame("{\"v\":1,\"request\":\"export-keys\"}"))
+                .contains("the requests are send and contacts"));
         ByteBuffer huge = ByteBuffer.allocate(4).putInt(HandOff.MAX_FRAME_BYTES + 1).flip();
         assertTrue(ask(socket, huge).contains("outside 1.." + HandOff.MAX_FRAME_BYTES), "an oversized frame");
-        assertTrue(ask(socket, frame("{\"v\":1,\"request\":\"send\",\"to\":\"" + bobJid + "\",\"body\":\"bell\\u0007\"}"))
+        assertTrue(ask(socket, frame("{\"v\":1,\"request\":\"send\",\"to\":\"" + bobJid
+                + "\",\"body\":\"bell\\u0007\"}"))
                 .contains("\"exit\":9"), "a body XML cannot carry is refused as send refuses it");
 
         // Before, this exited 5 ("another sotto process is using it").
