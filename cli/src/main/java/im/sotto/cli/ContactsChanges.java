@@ -62,7 +62,7 @@ final class ContactsChanges {
             }
             Roster roster = Roster.getInstanceFor(connection);
             roster.setSubscriptionMode(Roster.SubscriptionMode.manual);
-            RosterCache cache = RosterCache.load(entry.directory());
+            RosterCache cache = RosterCache.loadOrReplace(entry.directory(), System.err);
             Connector.connectAndLogin(connection, entry.jid(), transport);
             try {
                 long deadline = System.currentTimeMillis() + ROSTER_WAIT_MILLIS;

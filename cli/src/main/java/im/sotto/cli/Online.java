@@ -76,7 +76,7 @@ final class Online implements AutoCloseable {
         } finally {
             Arrays.fill(password, '\0');
         }
-        Subscriptions subscriptions = Subscriptions.watch(connection, entry.directory());
+        Subscriptions subscriptions = Subscriptions.watch(connection, entry.directory(), progress);
         SottoManager manager = SottoManager.enable(connection, opened.account);
         manager.setHandshakeTimeout(Duration.ofSeconds(5));
         if (listener != null) {

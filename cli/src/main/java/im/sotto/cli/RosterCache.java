@@ -51,6 +51,19 @@ final class RosterCache {
         this.file = file;
     }
 
+    /**
+     * For a command that logs in: a damaged file does not stop it, it is said on {@code progress} and the cache starts
+     * empty, to be rewritten from what the server says.
+     */
+    static RosterCache loadOrReplace(Path accountDirectory, java.io.PrintStream progress) {
+        try {
+            return load(accountDirectory);
+        } catch (CliException e) {
+            progress.println("Note: " + e.getMessage());
+            return new RosterCache(accountDirectory.resolve(FILE));
+        }
+    }
+
     /** The cache of the account in {@code accountDirectory}; empty when no command has written one yet. */
     static synchronized RosterCache load(Path accountDirectory) {
         RosterCache cache = new RosterCache(accountDirectory.resolve(FILE));

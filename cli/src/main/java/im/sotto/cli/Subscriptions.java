@@ -42,11 +42,14 @@ final class Subscriptions {
         this.cache = cache;
     }
 
-    /** Watches {@code connection} (not yet logged in) for the account whose directory is {@code accountDirectory}. */
-    static Subscriptions watch(XMPPConnection connection, Path accountDirectory) {
+    /**
+     * Watches {@code connection} (not yet logged in) for the account whose directory is {@code accountDirectory}. A
+     * damaged cache does not stop the command: it is said on {@code progress} and rewritten from the server.
+     */
+    static Subscriptions watch(XMPPConnection connection, Path accountDirectory, java.io.PrintStream progress) {
         Roster roster = Roster.getInstanceFor(connection);
         roster.setSubscriptionMode(Roster.SubscriptionMode.manual);
-        Subscriptions subscriptions = new Subscriptions(roster, RosterCache.load(accountDirectory));
+        Subscriptions subscriptions = new Subscriptions(roster, RosterCache.loadOrReplace(accountDirectory, progress));
         StanzaListener onPresence = stanza -> subscriptions.received((Presence) stanza);
         connection.addAsyncStanzaListener(onPresence, StanzaTypeFilter.PRESENCE);
         connection.addConnectionListener(new ConnectionListener() {

@@ -55,6 +55,17 @@ class RosterCacheTest {
     }
 
     @Test
+    void aCommandThatLogsInIsNotStoppedByADamagedCacheButSaysSo() throws Exception {
+        Files.writeString(dir.resolve(RosterCache.FILE), "surprise.key=1\n", StandardCharsets.ISO_8859_1);
+        java.io.ByteArrayOutputStream said = new java.io.ByteArrayOutputStream();
+        RosterCache replaced = RosterCache.loadOrReplace(dir, new java.io.PrintStream(said, true,
+                StandardCharsets.UTF_8));
+        assertEquals(Map.of(), replaced.subscriptions());
+        assertTrue(said.toString(StandardCharsets.UTF_8).startsWith("Note: ") && said.toString(StandardCharsets.UTF_8)
+                .contains("is damaged"), said.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
     void aResourceCannotForgeALineInThePresenceSummary() throws Exception {
         Presence forged = StanzaBuilder.buildPresence().ofType(Presence.Type.available).setMode(Presence.Mode.away)
                 .from(JidCreate.fullFrom("bob@example.org/phone\n12:00:00 [VERIFIED] mallory")).build();
