@@ -12,7 +12,8 @@
 # and in Prosody (run without its message archive, see scripts/xmpp-servers.sh); it also records the CPU the client
 # JVM, Prosody and the rest of the machine used (ProsodyThroughput). SKIP_PROSODY=1 leaves it out; SKIP_JMH=1 runs
 # only the wire figures and Prosody; PROSODY_ARGS replaces its options. Extra arguments go to JMH. JMH_SETTINGS
-# replaces the run lengths; BENCH_PATTERN the benchmark pattern. Set JAVA_HOME to try another JDK. Only ratios within
+# replaces the run lengths; BENCH_PATTERN the benchmark pattern. Last, bench/cli-latency.sh times the commands
+# (SKIP_CLI=1 leaves it out; CLI_RUNS sets its runs, default 10). Set JAVA_HOME to try another JDK. Only ratios within
 # one run mean anything: the machine is small and shared.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -85,3 +86,10 @@ fi
 "$java_cmd" -cp "$cp" im.sotto.bench.sidebyside.RatioTable "$base.json" "$base-wire.tsv" | tee "$base-table.md"
 echo
 echo "results: $base.json, $base.txt (JMH log), $base-wire.tsv, $base-table.md; machine: $base-machine.txt"
+
+# The command line as people use it: whole-process latency of send, contacts and the rest against a throwaway
+# Prosody, next to java -version and sotto --version, with the goals (bench/cli-latency.sh). SKIP_CLI=1 leaves it out.
+if [[ -z "${SKIP_CLI:-}" ]]; then
+  echo
+  RUNS="${CLI_RUNS:-10}" bench/cli-latency.sh || echo "the command-line latency run failed" >&2
+fi

@@ -21,9 +21,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code sotto account add JID}. */
+/** {@code sotto account add JID}; {@code list} and {@code remove} are in their own files. */
 @Command(name = "account", mixinStandardHelpOptions = true, description = "Manage accounts on this machine.",
-        subcommands = AccountCommand.Add.class)
+        subcommands = {AccountCommand.Add.class, AccountListCommand.class, AccountRemoveCommand.class})
 public final class AccountCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;

@@ -58,11 +58,13 @@ public final class ChatCommand implements Callable<Integer> {
                     m -> contactPassword.applyTo(m, peer, System.err));
                  PeerRendezvous meeting = PeerRendezvous.start(online, peer, "chatting");
                  StopSignals stop = StopSignals.closeOnStop(meeting, online, opened, screen)) {
-                ChatStatus status = new ChatStatus(online.manager, peer);
+                online.subscriptions.onEvent(event -> screen.alert(EventPrinter.text(EventPrinter.describe(event))));
+                ChatStatus status = new ChatStatus(online.manager, peer, online.subscriptions);
                 ChatOutgoing[] outgoing = new ChatOutgoing[1];
                 Runnable refresh = () -> screen.status(status.line(outgoing[0].queued()));
                 outgoing[0] = new ChatOutgoing(online, peer, screen, actions, refresh);
                 events.connected(status, outgoing[0], meeting, refresh);
+                online.subscriptions.onPresenceChange(() -> actions.execute(refresh));
                 try (Reconnector reconnector = Reconnector.watch(online.connection, new ChatReconnection(online,
                         screen, status, outgoing[0], meeting, actions, refresh))) {
                     actions.execute(refresh);

@@ -11,21 +11,24 @@ import org.jxmpp.jid.EntityBareJid;
 
 /**
  * The status line of {@code sotto chat}: whether an encrypted session exists and under which suite, the peer's
- * trust level, the SAS of an online handshake, what the continuity check found, how many messages wait, and whether
- * the server is reachable (online, or offline while the chat reconnects).
+ * trust level, the SAS of an online handshake, what the continuity check found, how many messages wait, the
+ * contact's presence (each available resource, or offline), and whether the server is reachable (online, or offline
+ * while the chat reconnects).
  * Read from the binding each time (never from the worker thread: the manager's queries run on it).
  */
 final class ChatStatus {
     private final SottoManager manager;
     private final EntityBareJid peer;
+    private final Subscriptions presence;
     private volatile long lastDevice = -1;
     private volatile boolean keyChanged;
     private volatile boolean offline;
     private volatile String reconnecting = "";
 
-    ChatStatus(SottoManager manager, EntityBareJid peer) {
+    ChatStatus(SottoManager manager, EntityBareJid peer, Subscriptions presence) {
         this.manager = manager;
         this.peer = peer;
+        this.presence = presence;
     }
 
     /** The device of the newest session: its facts are the ones shown. */
@@ -80,6 +83,9 @@ final class ChatStatus {
         session.flatMap(SessionSummary::continuity).ifPresent(c -> line.append(" | continuity ").append(c.name()));
         if (queued > 0) {
             line.append(" | ").append(queued).append(" queued");
+        }
+        if (!offline) {
+            line.append(" | contact ").append(presence.presenceOf(peer));
         }
         line.append(offline ? " | server OFFLINE, reconnecting" + reconnecting : " | server online");
         return line.toString();

@@ -64,12 +64,21 @@ public final class Connector {
     /** A connection (not yet connected) for {@code jid}; the password is copied into Smack's configuration. */
     public static XMPPTCPConnection connection(EntityBareJid jid, char[] password, String resource,
             Transport transport) {
+        return connection(jid, password, resource, transport, true);
+    }
+
+    /**
+     * As above; without {@code presence} the login sends no initial presence, so the server delivers no offline
+     * message to it (they wait for a command that decrypts them) and no presence: for roster changes only.
+     */
+    public static XMPPTCPConnection connection(EntityBareJid jid, char[] password, String resource,
+            Transport transport, boolean presence) {
         try {
             XMPPTCPConnectionConfiguration.Builder config = XMPPTCPConnectionConfiguration.builder()
                     .setXmppDomain(jid.asDomainBareJid())
                     .setUsernameAndPassword(jid.getLocalpart().toString(), new String(password))
                     .setResource(resource)
-                    .setSendPresence(true)
+                    .setSendPresence(presence)
                     .setConnectTimeout(10_000);
             if (transport.server().isPresent()) {
                 InetAddress address = transport.server().get().resolve();

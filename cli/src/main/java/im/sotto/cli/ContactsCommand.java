@@ -1,57 +1,70 @@
 package im.sotto.cli;
 
-import java.time.Instant;
-import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
-import im.sotto.protocol.store.SessionAddress;
-import im.sotto.xmpp.ContactStatus;
-import im.sotto.xmpp.SottoManager;
+import im.sotto.xmpp.StoredTrust;
+
+import org.jivesoftware.smack.roster.Roster;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
-/** {@code sotto contacts}. */
-@Command(name = "contacts", mixinStandardHelpOptions = true, description = {"Lists the accounts this device has "
-        + "encrypted sessions with: trust (UNAUTHENTICATED, UNVERIFIED, VERIFIED, CERTIFIED or DISTRUSTED), number "
-        + "of devices, last seen, and notes: devices awaiting approval, a changed account key, a certification. "
-        + "Works offline."})
+/** {@code sotto contacts}, and its subcommands that change the roster (ContactsChanges). */
+@Command(name = "contacts", mixinStandardHelpOptions = true, description = {"Lists the account's contacts: those in "
+        + "its roster, those it has encrypted sessions with, and those asking to see its presence. For each: presence "
+        + "(available, away, busy or offline, and from which resource), subscription, Sotto devices with a session, "
+        + "trust (UNAUTHENTICATED, UNVERIFIED, VERIFIED, CERTIFIED or DISTRUSTED), last seen, and notes (devices "
+        + "awaiting approval, a changed account key, a certification, an unanswered request).",
+        "Works offline by default: the presence shown is the last one a command that logged in saw, with its time. "
+        + "--online logs in and shows the presence now.",
+        "Subscription requests are never answered for you: sotto contacts accept JID or deny JID."},
+        subcommands = {ContactsChanges.Add.class, ContactsChanges.Accept.class, ContactsChanges.Deny.class,
+                ContactsChanges.Remove.class})
 public final class ContactsCommand implements Callable<Integer> {
+    /** After login the server sends the contacts' presences at once; this leaves them time to arrive. */
+    private static final long PRESENCE_SETTLE_MILLIS = 1_500;
+    /** The roster is the first answer after login; a server that takes longer is broken or overloaded. */
+    private static final long ROSTER_WAIT_MILLIS = 10_000;
+
     @Mixin
     Common common;
 
+    @Option(names = "--online", description = "Log in and show each contact's presence now (else the last one seen).")
+    boolean online;
+
     @Override
-    public Integer call() {
+    public Integer call() throws InterruptedException {
         Accounts.Entry entry = Accounts.choose(common);
+        Optional<HandOff.Answer> fromListen = HandOffClient.contacts(entry.directory());
+        if (fromListen.isPresent()) { // a listen of the account runs and holds the store: it answers, live
+            System.out.print(fromListen.get().out());
+            System.err.print(fromListen.get().err());
+            return fromListen.get().exit();
+        }
         try (Accounts.Opened opened = Accounts.open(common, entry)) {
-            Map<String, List<SessionAddress>> devices = Contacts.devices(opened);
-            SottoManager trust = LocalTrust.manager(opened);
-            List<String> omemoOnly = new java.util.ArrayList<>(trust.omemo().contacts());
-            omemoOnly.removeAll(devices.keySet());
-            if (devices.isEmpty() && omemoOnly.isEmpty()) {
-                System.out.println("No contacts yet: send a message (sotto send JID TEXT) or wait for one.");
+            if (!online) {
+                ContactsTable.print(new ContactsTable.Sources(Contacts.devices(opened), Contacts.lastSeen(opened),
+                        contact -> StoredTrust.contact(opened.account, Jids.account(contact)),
+                        RosterCache.load(entry.directory()), Optional.empty()),
+                        System.out);
+                OmemoContacts.print(opened, System.out);
                 return ExitCode.OK;
             }
-            Map<SessionAddress, Instant> seen = Contacts.lastSeen(opened);
-            System.out.printf("%-32s %-16s %-8s %-30s %s%n", "CONTACT", "TRUST", "DEVICES", "LAST SEEN", "NOTES");
-            for (Map.Entry<String, List<SessionAddress>> contact : devices.entrySet()) {
-                Instant last = contact.getValue().stream().map(seen::get).filter(java.util.Objects::nonNull)
-                        .max(Instant::compareTo).orElse(null);
-                Optional<ContactStatus> status = trust.contact(Jids.account(contact.getKey()));
-                System.out.println(String.format("%-32s %-16s %-8d %-30s %s", contact.getKey(),
-                        TrustNames.of(status), contact.getValue().size(), last == null ? "never" : last.toString(),
-                        status.map(TrustNames::notes).orElse("")).stripTrailing());
+            try (Online connected = Online.connect(common, opened, null, System.err)) {
+                Roster roster = connected.subscriptions.roster();
+                long deadline = System.currentTimeMillis() + ROSTER_WAIT_MILLIS;
+                while (!roster.isLoaded() && System.currentTimeMillis() < deadline) {
+                    Thread.sleep(50);
+                }
+                Thread.sleep(PRESENCE_SETTLE_MILLIS);
+                ContactsTable.print(new ContactsTable.Sources(Contacts.devices(opened), Contacts.lastSeen(opened),
+                        contact -> connected.manager.contact(Jids.account(contact)), connected.subscriptions.cache(),
+                        Optional.of(contact -> connected.subscriptions.presenceOf(Jids.account(contact)))),
+                        System.out);
             }
-            for (String contact : omemoOnly) {
-                System.out.println(String.format("%-32s %-16s %-8d %-30s %s", contact, "OMEMO",
-                        trust.omemo().devices(Jids.account(contact)).size(), "-", "OMEMO only: sotto devices "
-                        + contact).stripTrailing());
-            }
-            if (!omemoOnly.isEmpty()) {
-                System.out.println(OmemoDevicesView.LIMITS);
-            }
+            OmemoContacts.print(opened, System.out);
         }
         return ExitCode.OK;
     }

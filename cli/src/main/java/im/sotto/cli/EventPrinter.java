@@ -137,6 +137,14 @@ final class EventPrinter {
         return e;
     }
 
+    static Map<String, Object> describe(SubscriptionEvent event) {
+        Map<String, Object> e = new LinkedHashMap<>();
+        e.put("event", event.kind().eventName());
+        e.put("from", event.from().toString());
+        e.put("at", event.at().toString());
+        return e;
+    }
+
     /**
      * The trust tag before a message: the level, and what else the reader must know about the sender. It comes first
      * so that nothing the sender wrote stands between the tag and the start of the line.
@@ -254,6 +262,16 @@ final class EventPrinter {
                         + " arrived late (shown now, out of order)";
             case "not-acknowledged":
                 return time + " ! " + e.get("detail") + " (" + e.get("peer") + " device " + e.get("device") + ")";
+            case "subscription-request":
+                return time + " * " + e.get("from") + " asks to see your presence: sotto contacts accept "
+                        + e.get("from") + " (or deny)";
+            case "subscription-withdrawn":
+                return time + " * " + e.get("from") + " withdrew its subscription request (or stopped seeing your "
+                        + "presence)";
+            case "subscription-accepted":
+                return time + " * " + e.get("from") + " accepted your subscription request: you see its presence";
+            case "subscription-denied":
+                return time + " * " + e.get("from") + " denied or revoked your subscription request";
             default:
                 return time + " " + e.get("event") + ": " + fields(e);
         }

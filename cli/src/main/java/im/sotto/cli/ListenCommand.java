@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -92,6 +93,8 @@ public final class ListenCommand implements java.util.concurrent.Callable<Intege
                      }, !noReconnect))) {
             online.manager.setIqRequestHandler(request -> request.stanza() instanceof Version v
                     ? Version.createResultFor(v, new Version("Sotto", "0.1")) : null);
+            online.subscriptions.onEvent(event -> printer.accept(EventPrinter.describe(event)));
+            Optional<HandOffServer> handOff = HandOffServer.start(online, entry.directory(), System.err);
             Map<String, Object> ready = new LinkedHashMap<>();
             ready.put("event", "ready");
             ready.put("account", entry.jid().toString());
@@ -106,7 +109,11 @@ public final class ListenCommand implements java.util.concurrent.Callable<Intege
                 early.forEach(direct::print);
                 started[0] = true;
             }
-            return awaitEnd(messages, connectionLost);
+            try {
+                return awaitEnd(messages, connectionLost);
+            } finally {
+                handOff.ifPresent(HandOffServer::close);
+            }
         }
     }
 

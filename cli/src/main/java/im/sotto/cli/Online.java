@@ -39,6 +39,8 @@ final class Online implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private SottoListener listener;
+    /** The account's roster, presences and subscription requests (the user answers them). */
+    Subscriptions subscriptions;
 
     private Online(Accounts.Opened opened, XMPPTCPConnection connection, SottoManager manager) {
         this.opened = opened;
@@ -74,6 +76,7 @@ final class Online implements AutoCloseable {
         } finally {
             Arrays.fill(password, '\0');
         }
+        Subscriptions subscriptions = Subscriptions.watch(connection, entry.directory(), progress);
         SottoManager manager = SottoManager.enable(connection, opened.account);
         manager.setHandshakeTimeout(Duration.ofSeconds(5));
         if (listener != null) {
@@ -86,9 +89,9 @@ final class Online implements AutoCloseable {
         Connector.connectAndLogin(connection, entry.jid(), transport);
         progress.println("Logged in as " + connection.getUser() + (connection.isSecureConnection() ? " over TLS"
                 : " without TLS (test server on loopback)"));
-        progress.println("Publishing this device's bundle ...");
         try {
-            manager.republish().get(30, TimeUnit.SECONDS);
+            // Publishes only when the server's copy differs (the login's check usually found it current).
+            manager.ensurePublished().get(30, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
             connection.disconnect();
             throw new CliException(ExitCode.CONNECTION, "cannot publish this device's bundle on the server: "
@@ -102,6 +105,7 @@ final class Online implements AutoCloseable {
         }
         Online online = new Online(opened, connection, manager);
         online.listener = listener;
+        online.subscriptions = subscriptions;
         return online;
     }
 

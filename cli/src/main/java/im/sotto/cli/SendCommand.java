@@ -2,6 +2,7 @@ package im.sotto.cli;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 import org.jxmpp.jid.EntityBareJid;
@@ -44,6 +45,16 @@ public final class SendCommand implements Callable<Integer> {
         // Checked before the store is opened: a message that can never go out must not reach the outbox.
         String body = MessageText.require(body());
         Accounts.Entry entry = Accounts.choose(common);
+        String agreed = System.getenv(ContactPassword.VARIABLE);
+        // A contact password configures the sending manager: only a command of its own can apply it.
+        if (contactPassword.file == null && !contactPassword.ask && (agreed == null || agreed.isEmpty())) {
+            Optional<HandOff.Answer> handedOff = HandOffClient.send(entry.directory(), peer.toString(), body);
+            if (handedOff.isPresent()) { // a listen of the account runs: it sent the message (or said why not)
+                System.out.print(handedOff.get().out());
+                System.err.print(handedOff.get().err());
+                return handedOff.get().exit();
+            }
+        }
         try (Accounts.Opened opened = Accounts.open(common, entry);
              Online online = Online.connect(common, opened, null, System.err,
                      m -> contactPassword.applyTo(m, peer, System.err))) {

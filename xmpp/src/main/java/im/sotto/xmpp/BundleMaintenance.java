@@ -1,5 +1,6 @@
 package im.sotto.xmpp;
 
+import java.util.Arrays;
 import java.util.function.Consumer;
 
 import im.sotto.xmpp.pep.DeviceId;
@@ -9,13 +10,16 @@ import org.jivesoftware.smack.XMPPConnection;
 
 /**
  * Keeps this device's prekeys fresh and published: maintains the vault (new signed and one-time prekeys as the core
- * decides) in one transaction, then publishes the bundle and device list. Called from the manager's worker thread.
+ * decides) in one transaction, then publishes the bundle and device list when the server's copy differs. Called
+ * from the manager's worker thread.
  */
 final class BundleMaintenance {
     private final SottoAccount account;
     private final XMPPConnection connection;
     private final PeerDirectory directory;
     private final Consumer<SecurityEvent> events;
+    /** The bundle the server was seen to serve since the last check; touched on the manager's worker thread only. */
+    private byte[] confirmed;
 
     BundleMaintenance(SottoAccount account, XMPPConnection connection, PeerDirectory directory,
             Consumer<SecurityEvent> events) {
@@ -25,10 +29,14 @@ final class BundleMaintenance {
         this.events = events;
     }
 
-    /** Maintains the prekeys and publishes this device's bundle and device list; a failure becomes an event. */
+    /**
+     * Maintains the prekeys and makes sure the server serves this device's bundle and lists the device, publishing
+     * only when its copy differs (a login, a used prekey); a failure becomes an event.
+     */
     void publish() {
         try {
-            publishOrThrow();
+            confirmed = null;
+            ensurePublishedOrThrow();
         } catch (PepException e) {
             events.accept(new SecurityEvent.PublishFailed(connection.getUser().asBareJid(),
                     e.kind() + ": " + e.getMessage()));
@@ -37,14 +45,37 @@ final class BundleMaintenance {
         }
     }
 
+    /** Publishes the bundle and device list unconditionally (and repairs a node's access model on the way). */
     void publishOrThrow() throws PepException, InterruptedException {
-        byte[] bundle = account.store().transact(stores -> {
+        byte[] bundle = maintainedBundle();
+        directory.publish(deviceId(), bundle);
+        confirmed = bundle;
+    }
+
+    /**
+     * As {@link #publish}, but throws the diagnosis; free when this bundle was confirmed on the server since the last
+     * {@link #publish} (the login's check): the caller learns at no cost that peers can reach this device.
+     */
+    void ensurePublishedOrThrow() throws PepException, InterruptedException {
+        byte[] bundle = maintainedBundle();
+        if (confirmed != null && Arrays.equals(confirmed, bundle)) {
+            return;
+        }
+        directory.publishIfChanged(deviceId(), bundle);
+        confirmed = bundle;
+    }
+
+    private DeviceId deviceId() {
+        return DeviceId.of((int) account.device().deviceId());
+    }
+
+    private byte[] maintainedBundle() {
+        return account.store().transact(stores -> {
             var vault = SottoAccount.loadVault(stores);
             if (vault.maintain(account.identity(), account.random(), account.clock().instant())) {
                 SottoAccount.storeVault(stores, vault);
             }
             return vault.bundle().encode();
         });
-        directory.publish(DeviceId.of((int) account.device().deviceId()), bundle);
     }
 }

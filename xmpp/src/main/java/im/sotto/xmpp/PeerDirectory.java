@@ -72,4 +72,9 @@ final class PeerDirectory {
     void publish(DeviceId device, byte[] bundle) throws PepException, InterruptedException {
         pep.publish(device, bundle);
     }
+
+    BundlePublisher.Publication publishIfChanged(DeviceId device, byte[] bundle)
+            throws PepException, InterruptedException {
+        return pep.publishIfChanged(device, bundle);
+    }
 }

@@ -45,8 +45,9 @@ import org.jxmpp.jid.EntityFullJid;
 import org.jxmpp.jid.impl.JidCreate;
 
 /**
- * Sotto on one connection: publishes this device's bundle on every login, advertises the feature, sets up
- * sessions, encrypts what the application sends through it and decrypts what arrives.
+ * Sotto on one connection: checks this device's bundle on every login (publishing when the server's copy
+ * differs), advertises the feature, sets up sessions, encrypts what the application sends through it and decrypts
+ * what arrives.
  *
  * <pre>{@code
  * SottoAccount account = SottoAccount.open(SqliteAccountStore.open(path, protection), new SecureRandom(), Clock.systemUTC());
@@ -383,8 +384,27 @@ public final class SottoManager extends Manager {
     }
 
     /**
-     * Publishes this device's bundle and device list now (it also happens on every login); the future fails with
-     * the {@link im.sotto.xmpp.pep.PepException} diagnosis when the server cannot do it.
+     * Makes sure peers can reach this device: completes at once when the login's check found the server serving this
+     * bundle, else reads it back and publishes only if the server's copy differs; the future fails with the
+     * {@link im.sotto.xmpp.pep.PepException} diagnosis when the server cannot do it.
+     */
+    public CompletableFuture<Void> ensurePublished() {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        worker.execute(() -> {
+            try {
+                driver.bundles().ensurePublishedOrThrow();
+                done.complete(null);
+            } catch (Exception e) {
+                done.completeExceptionally(e);
+            }
+        });
+        return done;
+    }
+
+    /**
+     * Publishes this device's bundle and device list now, unconditionally (every login checks the server's copy and
+     * publishes when it differs); the future fails with the {@link im.sotto.xmpp.pep.PepException} diagnosis when
+     * the server cannot do it.
      */
     public CompletableFuture<Void> republish() {
         CompletableFuture<Void> done = new CompletableFuture<>();

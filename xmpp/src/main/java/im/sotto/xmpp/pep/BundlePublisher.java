@@ -99,6 +99,64 @@ public final class BundlePublisher {
         return new Report(reconfigured, devices);
     }
 
+    /** What {@link #publishIfChanged} had to do. */
+    public enum Publication {
+        /** The server already served this bundle and listed the device: nothing was published. */
+        UNCHANGED,
+        /** The server's copy differed or was missing: published as {@link #publish} does. */
+        PUBLISHED
+    }
+
+    /**
+     * Publishes only when the server's copy differs: reads this device's bundle and the device list back (two
+     * requests, no write) and publishes as {@link #publish} does only when the bundle differs, is missing or
+     * unreadable, or the list lacks the device. Republishing on every login cost a disco and two writes for nothing.
+     */
+    public Publication publishIfChanged(DeviceId device, byte[] bundle) throws PepException, InterruptedException {
+        if (serverHolds(ownAccount(), device, bundle)) {
+            return Publication.UNCHANGED;
+        }
+        publish(device, bundle);
+        return Publication.PUBLISHED;
+    }
+
+    private boolean serverHolds(BareJid self, DeviceId device, byte[] bundle)
+            throws PepException, InterruptedException {
+        try {
+            return Arrays.equals(fetchBundle(self, device), bundle) && fetchDeviceList(self).contains(device);
+        } catch (PepException e) {
+            if (e.kind() == Kind.NOT_FOUND || e.kind() == Kind.MALFORMED_ITEM || e.kind() == Kind.ACCESS_DENIED) {
+                return false; // missing or damaged: the full publish repairs it, or says why it cannot
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Takes {@code device} off the account's device list (the other devices stay) and deletes its bundle node, so
+     * peers stop making sessions with it: for an account removed from this machine. Returns the devices left.
+     */
+    public List<DeviceId> withdraw(DeviceId device) throws PepException, InterruptedException {
+        BareJid self = ownAccount();
+        List<DeviceId> devices = new ArrayList<>(fetchDeviceListOrEmpty(self));
+        if (devices.remove(device)) {
+            publishOpen(self, PepNodes.DEVICE_LIST, new DeviceListElement(devices), new ArrayList<>());
+        }
+        PubSub delete = PubSub.createPubsubPacket(self, IQ.Type.set,
+                new org.jivesoftware.smackx.pubsub.NodeExtension(PubSubElementType.DELETE, PepNodes.bundle(device)));
+        try {
+            send(delete);
+        } catch (XMPPException.XMPPErrorException e) {
+            if (e.getStanzaError().getCondition() != StanzaError.Condition.item_not_found) {
+                throw refused("deleting " + PepNodes.bundle(device), e);
+            }
+        }
+        if (fetchDeviceListOrEmpty(self).contains(device)) {
+            throw new PepException(Kind.READ_BACK_MISMATCH, "the device list read back still holds device " + device);
+        }
+        return devices;
+    }
+
     /** The bundle {@code owner} published for {@code device}. */
     public byte[] fetchBundle(BareJid owner, DeviceId device) throws PepException, InterruptedException {
         return fetchPayload(owner, PepNodes.bundle(device), BundleElement.class).bundle();

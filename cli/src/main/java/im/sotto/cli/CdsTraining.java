@@ -1,0 +1,46 @@
+package im.sotto.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
+
+/**
+ * The training run of the class-data-sharing archive that {@code ./sotto} builds next to the jar (JDK 17:
+ * {@code -XX:ArchiveClassesAtExit}): runs the start of the common commands without a server, so that the classes
+ * they load (picocli's model of every command, the store and SQLite, the key generation, Smack's initialisation and
+ * its connection) are archived parsed and verified, and later runs map them instead of loading them again.
+ * It writes only in a temporary directory, which it deletes, and connects only to 127.0.0.1 port 1 (refused).
+ */
+final class CdsTraining {
+    private CdsTraining() {
+    }
+
+    public static void main(String[] args) throws IOException {
+        Path home = Files.createTempDirectory("sotto-cds-training-");
+        try {
+            Path password = Files.writeString(home.resolve("password"), "training");
+            String[] account = {"--home", home.toString(), "--password-file", password.toString()};
+            Main.run("--help");
+            Main.run(concat(new String[] {"account", "add", "training@localhost", "--no-passphrase", "--server",
+                "127.0.0.1:1", "--insecure-loopback"}, account));
+            Main.run(concat(new String[] {"contacts"}, account));
+            Main.run(concat(new String[] {"send", "peer@localhost", "training"}, account));
+            Main.run(concat(new String[] {"fingerprint"}, account));
+        } finally {
+            try (Stream<Path> files = Files.walk(home)) {
+                for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.delete(file);
+                }
+            }
+        }
+        System.exit(0);
+    }
+
+    private static String[] concat(String[] first, String[] second) {
+        String[] all = java.util.Arrays.copyOf(first, first.length + second.length);
+        System.arraycopy(second, 0, all, first.length, second.length);
+        return all;
+    }
+}

@@ -1,0 +1,55 @@
+package im.sotto.cli;
+
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/** The asking side of {@link HandOff}: a command gives its work to the account's running listen, if one runs. */
+final class HandOffClient {
+    private HandOffClient() {
+    }
+
+    /** The running listen's answer; empty when none runs (no socket, or nobody accepts on it). */
+    static Optional<HandOff.Answer> send(Path accountDirectory, String to, String body) {
+        return ask(accountDirectory, true, channel -> HandOff.encode(new HandOff.Send(to, body)));
+    }
+
+    static Optional<HandOff.Answer> contacts(Path accountDirectory) {
+        return ask(accountDirectory, false, channel -> HandOff.encode(new HandOff.Contacts()));
+    }
+
+    private interface Encoder {
+        byte[] request(SocketChannel channel) throws IOException;
+    }
+
+    /** {@code changes}: whether a failure after the request left may have done it (then it is not repeated here). */
+    private static Optional<HandOff.Answer> ask(Path accountDirectory, boolean changes, Encoder encoder) {
+        Path socket = accountDirectory.resolve(HandOff.SOCKET);
+        if (!Files.exists(socket)) {
+            return Optional.empty();
+        }
+        SocketChannel channel;
+        try {
+            channel = SocketChannel.open(StandardProtocolFamily.UNIX);
+            channel.connect(UnixDomainSocketAddress.of(socket));
+        } catch (IOException e) {
+            return Optional.empty(); // left by a listen that was killed: do the work here
+        }
+        try (channel) {
+            HandOff.write(channel, encoder.request(channel));
+            return Optional.of(HandOff.parseAnswer(HandOff.read(channel)));
+        } catch (IOException | HandOff.Refused e) {
+            if (!changes) {
+                return Optional.empty();
+            }
+            // The message may have gone out before the listen failed: doing it again here could send it twice.
+            throw new CliException(ExitCode.FAILED, "the running listen of this account did not answer ("
+                    + Connector.rootMessage(e) + "); the message may or may not have been sent, check before "
+                    + "sending it again");
+        }
+    }
+}

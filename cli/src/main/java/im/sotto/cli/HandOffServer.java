@@ -1,0 +1,159 @@
+package im.sotto.cli;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Optional;
+
+import jdk.net.ExtendedSocketOptions;
+import jdk.net.UnixDomainPrincipal;
+
+import org.jxmpp.jid.EntityBareJid;
+
+/**
+ * The listening side of {@link HandOff}: while {@code listen} runs, {@code send} hands it the message and
+ * {@code contacts} asks it for the table (with live presence) instead of failing on the store's lock (exit 5) and
+ * logging in a second time. Serves one request at a time, each on its own
+ * daemon thread so that a client that never writes blocks only itself.
+ */
+final class HandOffServer implements AutoCloseable {
+    private final Path socket;
+    private final ServerSocketChannel server;
+    private final Online online;
+    private final String owner;
+    private final Object oneAtATime = new Object();
+    private volatile boolean closed;
+
+    private HandOffServer(Path socket, ServerSocketChannel server, Online online, String owner) {
+        this.socket = socket;
+        this.server = server;
+        this.online = online;
+        this.owner = owner;
+    }
+
+    /**
+     * Opens the socket in {@code accountDirectory}, which must be owner-only (0700); empty (with a line on
+     * {@code progress}) when it cannot: listen then works as before, without the hand-off.
+     */
+    static Optional<HandOffServer> start(Online online, Path accountDirectory, PrintStream progress) {
+        Path socket = accountDirectory.resolve(HandOff.SOCKET);
+        try {
+            String mode = PosixFilePermissions.toString(Files.getPosixFilePermissions(accountDirectory));
+            if (!mode.equals("rwx------")) {
+                progress.println("No hand-off socket: " + accountDirectory + " is " + mode + ", not rwx------ "
+                        + "(other commands wait for this listen to end)");
+                return Optional.empty();
+            }
+            // A socket file left by a listen that was killed: the store's lock, which we hold, says none runs.
+            Files.deleteIfExists(socket);
+            ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+            server.bind(UnixDomainSocketAddress.of(socket));
+            Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-------"));
+            HandOffServer handOff = new HandOffServer(socket, server, online,
+                    Files.getOwner(accountDirectory).getName());
+            // Ctrl-C and SIGTERM end listen through StopSignals and exit: the socket goes with the process.
+            Runtime.getRuntime().addShutdownHook(new Thread(handOff::close, "sotto-hand-off-close"));
+            Thread acceptor = new Thread(handOff::acceptLoop, "sotto-hand-off");
+            acceptor.setDaemon(true);
+            acceptor.start();
+            return Optional.of(handOff);
+        } catch (IOException | UnsupportedOperationException e) {
+            progress.println("No hand-off socket (" + Connector.rootMessage(e) + "); other commands wait for this "
+                    + "listen to end");
+            return Optional.empty();
+        }
+    }
+
+    private void acceptLoop() {
+        while (!closed) {
+            try {
+                SocketChannel client = server.accept();
+                Thread handler = new Thread(() -> serve(client), "sotto-hand-off-request");
+                handler.setDaemon(true);
+                handler.start();
+            } catch (IOException e) {
+                return; // closed
+            }
+        }
+    }
+
+    private void serve(SocketChannel client) {
+        try (client) {
+            UnixDomainPrincipal peer = client.getOption(ExtendedSocketOptions.SO_PEERCRED);
+            if (!peer.user().getName().equals(owner)) {
+                HandOff.write(client, HandOff.encode(new HandOff.Answer(ExitCode.USAGE, "", "sotto: refused: the "
+                        + "hand-off serves only " + owner + "\n")));
+                return;
+            }
+            HandOff.Answer answer;
+            try {
+                HandOff.Request request = HandOff.parse(HandOff.read(client));
+                synchronized (oneAtATime) {
+                    answer = request instanceof HandOff.Send send ? send(send) : contacts();
+                }
+            } catch (HandOff.Refused e) {
+                answer = new HandOff.Answer(ExitCode.USAGE, "", "sotto: refused by the running listen: "
+                        + e.getMessage() + "\n");
+            }
+            HandOff.write(client, HandOff.encode(answer));
+        } catch (IOException e) {
+            // The client went away: nothing to answer.
+        }
+    }
+
+    /** What {@code sotto send} does once logged in, on this listen's connection. */
+    private HandOff.Answer send(HandOff.Send request) {
+        ByteArrayOutputStream progressBytes = new ByteArrayOutputStream();
+        PrintStream progress = new PrintStream(progressBytes, true, StandardCharsets.UTF_8);
+        try {
+            EntityBareJid peer = Jids.account(request.to());
+            String body = MessageText.require(request.body());
+            progress.println("Handed to the running listen of " + online.opened.entry.jid() + " ...");
+            online.flushOutbox(peer, progress);
+            int waiting = online.outboxSize(peer);
+            if (waiting > 0) {
+                online.enqueue(peer, body);
+                throw new CliException(ExitCode.NOT_SENT, "not sent to " + peer + ": " + waiting + " older "
+                        + "message(s) still cannot be sent encrypted; queued behind them in the outbox. Nothing was "
+                        + "sent in plaintext.");
+            }
+            online.sendOrQueue(peer, body);
+            return new HandOff.Answer(ExitCode.OK, "sent to " + peer + ", end-to-end encrypted, trust "
+                    + TrustNames.of(online.manager.contact(peer)) + "\n",
+                    progressBytes.toString(StandardCharsets.UTF_8));
+        } catch (CliException e) {
+            return new HandOff.Answer(e.exitCode(), "", progressBytes.toString(StandardCharsets.UTF_8) + "sotto: "
+                    + e.getMessage() + "\n");
+        }
+    }
+
+    /** {@code sotto contacts}, with the presence this listen sees now. */
+    private HandOff.Answer contacts() {
+        ByteArrayOutputStream table = new ByteArrayOutputStream();
+        Accounts.Opened opened = online.opened;
+        ContactsTable.print(new ContactsTable.Sources(Contacts.devices(opened), Contacts.lastSeen(opened),
+                contact -> online.manager.contact(Jids.account(contact)), online.subscriptions.cache(),
+                Optional.of(contact -> online.subscriptions.presenceOf(Jids.account(contact)))),
+                new PrintStream(table, true, StandardCharsets.UTF_8));
+        return new HandOff.Answer(ExitCode.OK, table.toString(StandardCharsets.UTF_8), "");
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        try {
+            server.close();
+            Files.deleteIfExists(socket);
+        } catch (IOException e) {
+            // Left behind: the next listen deletes it.
+        }
+    }
+}

@@ -1,0 +1,93 @@
+package im.sotto.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * While a listen of the account runs, send hands it the message over the owner-only socket instead of exiting 5;
+ * the socket's permissions, and what it refuses, against Prosody.
+ */
+class HandOffIT {
+    private static final long WAIT_SECONDS = 60;
+
+    @RegisterExtension
+    static final PrivateServer prosody = PrivateServer.plaintext();
+
+    @Test
+    void sendAndContactsThroughARunningListenAndTheSocketIsOwnerOnlyAndRefusesMalformedRequests() throws Exception {
+        prosody.add("alice");
+        prosody.add("bob");
+        Map<String, String> alice = prosody.env("alice");
+        String bobJid = prosody.jid("bob");
+        Path accountDirectory = prosody.temp().resolve("alice").resolve(prosody.jid("alice"));
+        Path socket = accountDirectory.resolve(HandOff.SOCKET);
+
+        CliProcess.Started listen = CliProcess.start(alice, "listen", "--json", "--timeout", "120");
+        listen.awaitOutput("\"event\":\"ready\"", WAIT_SECONDS);
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(socket)));
+        assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(accountDirectory)));
+
+        // Malformed requests: an unknown field, another request type, a length beyond the limit. Each is refused
+        // with exit code 2 and nothing is sent.
+        assertTrue(ask(socket, frame("{\"v\":1,\"request\":\"send\",\"to\":\"" + bobJid + "\",\"body\":\"x\","
+                + "\"as\":\"mallory\"}")).contains("\"exit\":2"), "an unknown field is refused");
+        assertTrue(ask(socket, frame("{\"v\":1,\"request\":\"export-keys\"}"))
+                .contains("the requests are send and contacts"));
+        ByteBuffer huge = ByteBuffer.allocate(4).putInt(HandOff.MAX_FRAME_BYTES + 1).flip();
+        assertTrue(ask(socket, huge).contains("outside 1.." + HandOff.MAX_FRAME_BYTES), "an oversized frame");
+        assertTrue(ask(socket, frame("{\"v\":1,\"request\":\"send\",\"to\":\"" + bobJid
+                + "\",\"body\":\"bell\\u0007\"}"))
+                .contains("\"exit\":9"), "a body XML cannot carry is refused as send refuses it");
+
+        // Before, this exited 5 ("another sotto process is using it").
+        CliProcess.Run sent = prosody.sotto(alice, "send", bobJid, "handed", "to", "listen");
+        assertEquals(0, sent.exit(), sent.toString());
+        assertTrue(sent.out().startsWith("sent to " + bobJid + ", end-to-end encrypted"), sent.toString());
+        assertTrue(sent.err().contains("Handed to the running listen of " + prosody.jid("alice")), sent.toString());
+
+        // contacts too: answered by the listen (which holds the store), with the presence it sees now.
+        CliProcess.Run contacts = prosody.sotto(alice, "contacts");
+        assertEquals(0, contacts.exit(), contacts.toString());
+        assertTrue(contacts.out().lines().anyMatch(l -> l.startsWith(bobJid + " ")), contacts.toString());
+        assertFalse(contacts.out().contains("sotto contacts --online asks the server"), "live, not the cache: "
+                + contacts);
+
+        listen.signal("TERM");
+        listen.finish(WAIT_SECONDS);
+        assertFalse(Files.exists(socket), "the socket is removed when listen ends");
+
+        CliProcess.Run received = prosody.sotto(prosody.env("bob"), "listen", "--json", "--count", "1",
+                "--timeout", "60");
+        assertEquals(java.util.List.of("handed to listen"), PrivateServer.bodies(received), received.toString());
+    }
+
+    private static ByteBuffer frame(String json) {
+        byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
+        return ByteBuffer.allocate(4 + bytes.length).putInt(bytes.length).put(bytes).flip();
+    }
+
+    /** Writes {@code request} raw to the socket and returns the answer frame's JSON. */
+    private static String ask(Path socket, ByteBuffer request) throws Exception {
+        try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            channel.connect(UnixDomainSocketAddress.of(socket));
+            while (request.hasRemaining()) {
+                channel.write(request);
+            }
+            return HandOff.text(HandOff.read(channel));
+        }
+    }
+}
