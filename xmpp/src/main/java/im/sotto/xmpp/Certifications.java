@@ -4,6 +4,7 @@ import java.util.Optional;
 
 import im.sotto.protocol.handshake.AttachedCertification;
 import im.sotto.protocol.identity.AccountPublicKey;
+import im.sotto.protocol.session.TrustRecords;
 import im.sotto.protocol.store.Stores;
 import im.sotto.protocol.trust.CertificationResult;
 import im.sotto.protocol.trust.ContactTrust;
@@ -30,7 +31,7 @@ final class Certifications {
             return Optional.of(new SecurityEvent.CertificationRejected(peer, rejected.method(), rejected.reason(),
                     rejected.detail()));
         }
-        ContactTrust before = TrustRecords.load(stores, peer, account.clock()).orElseThrow();
+        ContactTrust before = TrustRecords.load(stores, CoreJid.of(peer), account.clock()).orElseThrow();
         ContactTrust after;
         try {
             after = before.applyCertification(result, account.clock());
@@ -43,7 +44,7 @@ final class Certifications {
         if (after.equals(before)) {
             return Optional.empty();
         }
-        TrustRecords.store(stores, peer, after);
+        TrustRecords.store(stores, CoreJid.of(peer), after);
         var c = after.certification().orElseThrow();
         return Optional.of(new SecurityEvent.Certified(peer, c.method(), c.subject(), c.issuer(), c.validUntil()));
     }

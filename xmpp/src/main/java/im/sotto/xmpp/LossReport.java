@@ -8,6 +8,7 @@ import java.util.Optional;
 import im.sotto.protocol.ratchet.DecryptResult;
 import im.sotto.protocol.ratchet.RatchetSession;
 import im.sotto.protocol.ratchet.SequenceRange;
+import im.sotto.protocol.session.SessionRecord;
 
 import org.jxmpp.jid.BareJid;
 
@@ -69,7 +70,7 @@ final class LossReport {
         }
         RatchetSession old;
         try {
-            old = SessionRecord.decode(oldRecord.get()).ratchetSession(account);
+            old = SessionRecord.decode(oldRecord.get()).ratchetSession(account.random(), account.clock());
         } catch (RuntimeException e) {
             return Optional.empty();   // an unreadable old record has nothing to report; the new one replaces it
         }

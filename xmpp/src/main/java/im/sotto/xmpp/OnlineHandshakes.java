@@ -15,6 +15,9 @@ import im.sotto.protocol.handshake.OnlineInitiator;
 import im.sotto.protocol.handshake.OnlineResponder;
 import im.sotto.protocol.identity.DeviceCertificate;
 import im.sotto.protocol.ratchet.RatchetSession;
+import im.sotto.protocol.session.RetainedSecretRecord;
+import im.sotto.protocol.session.SessionRecord;
+import im.sotto.protocol.session.TrustRecords;
 import im.sotto.protocol.store.SessionAddress;
 import im.sotto.protocol.trust.PeerDecision;
 
@@ -82,7 +85,7 @@ final class OnlineHandshakes {
     /** This device's policy for a handshake with {@code peer}: the defaults, with the secrets retained for it. */
     private HandshakeConfig config(BareJid peer) {
         return HandshakeConfig.builder(account.device())
-                .retainedSecrets(RetainedSecretRecord.lookup(account.store(), peer, account.clock()))
+                .retainedSecrets(RetainedSecretRecord.lookup(account.store(), CoreJid.of(peer), account.clock()))
                 .certification(account.externalTrust().attachment().orElse(null)).build();
     }
 
@@ -123,7 +126,7 @@ final class OnlineHandshakes {
     private Optional<DeviceCertificate> knownDevice(BareJid peer, Optional<Long> device) {
         return account.store().transact(stores -> {
             Map<Long, DeviceCertificate> known = new HashMap<>();
-            for (DeviceCertificate certificate : RetainedSecretRecord.certificates(stores, peer)) {
+            for (DeviceCertificate certificate : RetainedSecretRecord.certificates(stores, CoreJid.of(peer))) {
                 known.put(certificate.deviceId(), certificate);
             }
             for (SessionAddress address : stores.sessions().devices(peer.toString())) {
@@ -276,7 +279,7 @@ final class OnlineHandshakes {
             result.seed().wipe();
         }
         return account.store().transact(stores -> {
-            PeerDecision decision = TrustRecords.onCertificate(stores, peer, result.peerCertificate(),
+            PeerDecision decision = TrustRecords.onCertificate(stores, CoreJid.of(peer), result.peerCertificate(),
                     account.clock());
             if (decision.outcome() == PeerDecision.Outcome.ACCOUNT_KEY_CHANGED) {
                 return new Established(peer, deviceId, initiator, sas, result.continuity(), password,
@@ -284,20 +287,20 @@ final class OnlineHandshakes {
                                 result.peerCertificate().accountKey().fingerprint())), Optional.empty(),
                         Optional.empty());
             }
-            SessionRecord record = new SessionRecord(SessionOrigin.ONLINE_HANDSHAKE, session.toRecord(),
-                    Optional.of(result.peerCertificate().encoded()), sas, Optional.empty(), Optional.empty(),
-                    Optional.empty(), Optional.of(result.continuity()));
+            SessionRecord record = SessionRecord.builder(im.sotto.protocol.session.SessionOrigin.ONLINE_HANDSHAKE,
+                    session.toRecord()).peerCertificate(result.peerCertificate().encoded()).sas(sas)
+                    .continuity(result.continuity()).build();
             SessionAddress address = new SessionAddress(peer.toString(), deviceId);
             Optional<byte[]> replaced = stores.sessions().load(address);
             Optional<SecurityEvent> replacedLoss = LossReport.unacknowledgedInReplaced(peer, deviceId, replaced,
                     account);
             stores.sessions().store(address, record.replacing(replaced, account.clock().instant()).encode());
-            RetainedSecretRecord.keep(stores, peer, result);
+            RetainedSecretRecord.keep(stores, CoreJid.of(peer), result);
             Optional<SecurityEvent> certification = Optional.empty();
             if (result.continuity() == Continuity.BROKEN) {
                 // Someone with the device's keys but not its history: verification and certification are withdrawn
                 // until the users compare the SAS again, and a certification from this very handshake is not applied.
-                TrustRecords.store(stores, peer, TrustRecords.load(stores, peer, account.clock()).orElseThrow()
+                TrustRecords.store(stores, CoreJid.of(peer), TrustRecords.load(stores, CoreJid.of(peer), account.clock()).orElseThrow()
                         .continuityBroken());
             } else {
                 certification = result.peerCertification().flatMap(attached -> Certifications.check(account, stores,

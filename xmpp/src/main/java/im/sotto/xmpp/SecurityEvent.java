@@ -78,6 +78,15 @@ public sealed interface SecurityEvent {
         public boolean held() {
             return this == KEY_CHANGED || this == DISTRUSTED || this == DEVICE_NOT_APPROVED;
         }
+
+        /** The held failure the session layer's reason to hold stanzas is reported as. */
+        static SendFailure of(im.sotto.protocol.session.TrustRecords.HoldReason reason) {
+            return switch (reason) {
+                case DISTRUSTED -> DISTRUSTED;
+                case KEY_CHANGED -> KEY_CHANGED;
+                case DEVICE_NOT_APPROVED -> DEVICE_NOT_APPROVED;
+            };
+        }
     }
 
     BareJid peer();

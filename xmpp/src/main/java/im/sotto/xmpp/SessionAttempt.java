@@ -8,6 +8,9 @@ import im.sotto.protocol.offline.FirstReply;
 import im.sotto.protocol.offline.PendingConfirmation;
 import im.sotto.protocol.ratchet.DecryptResult;
 import im.sotto.protocol.ratchet.RatchetSession;
+import im.sotto.protocol.session.PreviousSessions;
+import im.sotto.protocol.session.SessionRecord;
+import im.sotto.protocol.session.TrustRecords;
 import im.sotto.protocol.store.Stores;
 import im.sotto.protocol.trust.PeerDecision;
 import im.sotto.protocol.wire.MalformedInputException;
@@ -55,7 +58,7 @@ final class SessionAttempt {
      */
     static Outcome of(SottoAccount account, Stores stores, BareJid peer, long deviceId, SessionRecord state,
             boolean current, byte[] payload, byte[] ad, boolean reply) {
-        RatchetSession session = state.ratchetSession(account);
+        RatchetSession session = state.ratchetSession(account.random(), account.clock());
         if (reply) {
             return firstReply(account, stores, peer, state, session, payload, ad);
         }
@@ -83,7 +86,7 @@ final class SessionAttempt {
             }
             return refused(opened.decryptResult());
         }
-        PeerDecision decision = TrustRecords.onCertificate(stores, peer, opened.recipient(), account.clock());
+        PeerDecision decision = TrustRecords.onCertificate(stores, CoreJid.of(peer), opened.recipient(), account.clock());
         if (decision.outcome() == PeerDecision.Outcome.ACCOUNT_KEY_CHANGED) {
             return new Refused(new SessionReceiver.Failed(UndecryptableReason.UNTRUSTED_SENDER,
                     "the first reply proves another account", Optional.of(keyChanged(peer, decision,

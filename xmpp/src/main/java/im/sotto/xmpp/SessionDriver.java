@@ -16,10 +16,11 @@ import java.util.function.Consumer;
 
 import im.sotto.protocol.handshake.Continuity;
 import im.sotto.protocol.handshake.HandshakeException;
+import im.sotto.protocol.session.TrustRecords;
 import im.sotto.protocol.trust.PeerDecision;
-import im.sotto.xmpp.SendQueue.Pending;
 import im.sotto.xmpp.SecurityEvent.SendFailure;
 import im.sotto.xmpp.SecurityEvent.UndecryptableReason;
+import im.sotto.xmpp.SendQueue.Pending;
 import im.sotto.xmpp.element.SottoEncrypted;
 import im.sotto.xmpp.envelope.EnvelopeCodec;
 import im.sotto.xmpp.envelope.EnvelopeException;
@@ -112,12 +113,12 @@ final class SessionDriver {
         Optional<Long> target = Optional.ofNullable(deviceAt.get(inner.getTo()));
         TrustRecords.Hold[] hold = {null};
         long decision = account.store().transact(s -> {
-            hold[0] = TrustRecords.hold(s, peer, target, account.clock()).orElse(null);
+            hold[0] = TrustRecords.hold(s, CoreJid.of(peer), target, account.clock()).orElse(null);
             return hold[0] == null && crypto.canSend(s, peer) ? SEND_NOW : SendQueue.persist(s, peer, inner);
         });
         if (hold[0] != null) {
             queue.add(peer, new Pending(inner, sent, decision));
-            queue.holdAll(peer, hold[0].reason(), hold[0].detail());
+            queue.holdAll(peer, SendFailure.of(hold[0].reason()), hold[0].detail());
         } else if (decision == SEND_NOW) {
             sendWithSessions(peer, new Pending(inner, sent, 0));
         } else {
@@ -132,12 +133,12 @@ final class SessionDriver {
      */
     private boolean held(BareJid peer, Optional<Long> target) {
         Optional<TrustRecords.Hold> hold = holdFor(peer, target);
-        hold.ifPresent(h -> queue.holdAll(peer, h.reason(), h.detail()));
+        hold.ifPresent(h -> queue.holdAll(peer, SendFailure.of(h.reason()), h.detail()));
         return hold.isPresent();
     }
 
     private Optional<TrustRecords.Hold> holdFor(BareJid peer, Optional<Long> target) {
-        return account.store().transact(s -> TrustRecords.hold(s, peer, target, account.clock()));
+        return account.store().transact(s -> TrustRecords.hold(s, CoreJid.of(peer), target, account.clock()));
     }
 
     /**
@@ -175,7 +176,7 @@ final class SessionDriver {
         Optional<TrustRecords.Hold> hold = holdFor(peer, Optional.ofNullable(deviceAt.get(pending.stanza().getTo())));
         if (hold.isPresent()) {
             queue.add(peer, pending);
-            queue.holdAll(peer, hold.get().reason(), hold.get().detail());
+            queue.holdAll(peer, SendFailure.of(hold.get().reason()), hold.get().detail());
             return;
         }
         try {
@@ -240,7 +241,7 @@ final class SessionDriver {
             return;
         }
         Optional<Jid> online = directory.onlineSottoResource(to);
-        boolean known = account.store().transact(s -> TrustRecords.load(s, peer, account.clock()).isPresent());
+        boolean known = account.store().transact(s -> TrustRecords.load(s, CoreJid.of(peer), account.clock()).isPresent());
         if (online.isPresent()) {
             startHandshake(peer, online.get(), 1);
             return;

@@ -5,5 +5,10 @@ public enum SessionOrigin {
     /** The online Noise handshake, over three stanzas; it yields a SAS. */
     ONLINE_HANDSHAKE,
     /** An offline first message built on the peer's published prekey bundle (sent or received); no SAS. */
-    OFFLINE_FIRST_MESSAGE
+    OFFLINE_FIRST_MESSAGE;
+
+    /** The origin a core session record stores, as applications see it (the same constants, in the same order). */
+    static SessionOrigin of(im.sotto.protocol.session.SessionOrigin core) {
+        return valueOf(core.name());
+    }
 }

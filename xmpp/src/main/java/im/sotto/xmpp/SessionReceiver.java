@@ -9,6 +9,9 @@ import im.sotto.protocol.identity.DeviceCertificate;
 import im.sotto.protocol.offline.FirstMessageReceiver;
 import im.sotto.protocol.offline.IncomingFirstMessage;
 import im.sotto.protocol.offline.PreKeyVault;
+import im.sotto.protocol.session.PreviousSessions;
+import im.sotto.protocol.session.SessionRecord;
+import im.sotto.protocol.session.TrustRecords;
 import im.sotto.protocol.store.LogEntry;
 import im.sotto.protocol.store.SessionAddress;
 import im.sotto.protocol.store.Stores;
@@ -132,7 +135,7 @@ final class SessionReceiver {
                         Optional.empty());
             }
             IncomingFirstMessage.Accepted accepted = (IncomingFirstMessage.Accepted) incoming;
-            PeerDecision decision = TrustRecords.onCertificate(stores, peer, accepted.sender(), account.clock());
+            PeerDecision decision = TrustRecords.onCertificate(stores, CoreJid.of(peer), accepted.sender(), account.clock());
             if (decision.outcome() == PeerDecision.Outcome.ACCOUNT_KEY_CHANGED) {
                 return new Failed(UndecryptableReason.UNTRUSTED_SENDER, "a first message under a changed account key",
                         Optional.of(SessionAttempt.keyChanged(peer, decision, accepted.sender())));
@@ -144,9 +147,9 @@ final class SessionReceiver {
                 return new Failed(UndecryptableReason.TAMPERED, "envelope: " + e.getMessage(), Optional.empty());
             }
             SessionAddress address = new SessionAddress(peer.toString(), accepted.sender().deviceId());
-            SessionRecord record = new SessionRecord(SessionOrigin.OFFLINE_FIRST_MESSAGE,
-                    accepted.session().toRecord(), Optional.of(accepted.sender().encoded()), Optional.empty(),
-                    Optional.empty(), Optional.of(accepted.transcriptHash()), Optional.of(digest), Optional.empty());
+            SessionRecord record = SessionRecord.builder(im.sotto.protocol.session.SessionOrigin.OFFLINE_FIRST_MESSAGE,
+                    accepted.session().toRecord()).peerCertificate(accepted.sender().encoded())
+                    .owedReplyTranscript(accepted.transcriptHash()).firstMessageDigest(digest).build();
             Optional<byte[]> replaced = stores.sessions().load(address);
             Optional<SecurityEvent> replacedLoss = LossReport.unacknowledgedInReplaced(peer, address.deviceId(),
                     replaced, account);
@@ -272,11 +275,11 @@ final class SessionReceiver {
     private DecryptedStanza deliver(Stores stores, OpenedStanza opened, BareJid peer, long deviceId,
             SessionRecord record) {
         Optional<DeviceCertificate> certificate = record.certificate(account.certificates());
-        Optional<ContactTrust> trust = TrustRecords.load(stores, peer, account.clock());
+        Optional<ContactTrust> trust = TrustRecords.load(stores, CoreJid.of(peer), account.clock());
         TrustLevel level = trust.map(t -> t.level(account.clock())).orElse(TrustLevel.UNVERIFIED);
         return new DecryptedStanza(opened.stanza(), peer, deviceId,
                 certificate.map(c -> c.accountKey().fingerprint()), level, certificate.isPresent(),
-                TrustRecords.maySendTo(trust, certificate, account.clock()), record.sas(), record.origin(),
+                TrustRecords.maySendTo(trust, certificate, account.clock()), record.sas(), SessionOrigin.of(record.origin()),
                 opened.sentAt(), record.continuity());
     }
 

@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import im.sotto.protocol.session.TrustRecords;
 import im.sotto.protocol.store.SessionAddress;
 import im.sotto.protocol.trust.ContactTrust;
 import im.sotto.protocol.trust.TrustException;
@@ -446,7 +447,7 @@ public final class SottoManager extends Manager {
 
     /** Everything decided about {@code peer}; empty when no key is pinned yet. */
     public Optional<ContactStatus> contact(BareJid peer) {
-        return onWorker(() -> account.store().transact(stores -> TrustRecords.load(stores, peer, account.clock())
+        return onWorker(() -> account.store().transact(stores -> TrustRecords.load(stores, CoreJid.of(peer), account.clock())
                 .map(t -> ContactStatus.of(peer, t, account.clock()))));
     }
 
@@ -459,7 +460,7 @@ public final class SottoManager extends Manager {
         Objects.requireNonNull(peer, "peer");
         return onWorker(() -> {
             boolean changed = account.store().transact(stores -> {
-                Optional<ContactTrust> trust = TrustRecords.load(stores, peer, account.clock());
+                Optional<ContactTrust> trust = TrustRecords.load(stores, CoreJid.of(peer), account.clock());
                 if (trust.isEmpty()) {
                     return false;
                 }
@@ -469,7 +470,7 @@ public final class SottoManager extends Manager {
                 } catch (TrustException e) {
                     return false;
                 }
-                next.ifPresent(t -> TrustRecords.store(stores, peer, t));
+                next.ifPresent(t -> TrustRecords.store(stores, CoreJid.of(peer), t));
                 return next.isPresent();
             });
             if (changed) {

@@ -5,6 +5,7 @@ import java.util.List;
 
 import im.sotto.protocol.ratchet.RatchetSession;
 import im.sotto.protocol.ratchet.SequenceRange;
+import im.sotto.protocol.session.SessionRecord;
 import im.sotto.protocol.store.SessionAddress;
 
 import org.jxmpp.jid.impl.JidCreate;
@@ -26,7 +27,7 @@ final class StillMissing {
                 byte[] record = stores.sessions().load(address).orElseThrow();
                 RatchetSession session;
                 try {
-                    session = SessionRecord.decode(record).ratchetSession(account);
+                    session = SessionRecord.decode(record).ratchetSession(account.random(), account.clock());
                 } catch (RuntimeException e) {
                     continue;   // an unreadable record is reported when a stanza needs it
                 }

@@ -1,4 +1,4 @@
-package im.sotto.xmpp;
+package im.sotto.protocol.session;
 
 import java.time.Clock;
 import java.util.ArrayList;
@@ -12,7 +12,7 @@ import im.sotto.protocol.store.Stores;
 import im.sotto.protocol.trust.ContactTrust;
 import im.sotto.protocol.trust.TrustException;
 
-import org.jxmpp.jid.BareJid;
+import im.sotto.protocol.trust.BareJid;
 
 /**
  * Reads the binding's first trust record (version 1 in {@link RecordCodec} fields: pinned key, verified flag, key

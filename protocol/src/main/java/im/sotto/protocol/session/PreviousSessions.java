@@ -1,4 +1,4 @@
-package im.sotto.xmpp;
+package im.sotto.protocol.session;
 
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -16,14 +16,14 @@ import im.sotto.protocol.ratchet.RatchetLimits;
  *
  * @param entries each replaced session (its own previous list empty) and when it was replaced
  */
-record PreviousSessions(List<Entry> entries) {
+public record PreviousSessions(List<Entry> entries) {
     /**
      * Replaced sessions kept per device. What is in flight under a replaced session arrives within one round of
      * offline storage; one replacement (renewal, heal or first message) plus two handshakes crossing in a race is
      * three; a fourth replacement before the first one's stragglers arrive is a session churning, not a delay.
      * Every kept state costs an incoming message that no session opens up to seven more header-key trials.
      */
-    static final int MAX_PREVIOUS_SESSIONS = 3;
+    public static final int MAX_PREVIOUS_SESSIONS = 3;
 
     /**
      * Bytes the kept states may take in the device's record. A state without held keys is 1 to 3 KiB; one holding
@@ -31,24 +31,24 @@ record PreviousSessions(List<Entry> entries) {
      * ordinary ones, and leaves the current session, whose record the store caps at 1 MiB with everything else, most
      * of the room; the record never exceeds that cap either way ({@link SessionRecord}).
      */
-    static final int MAX_PREVIOUS_BYTES = 256 * 1024;
+    public static final int MAX_PREVIOUS_BYTES = 256 * 1024;
 
     /**
      * How long a replaced session is kept: as long as the ratchet keeps a held message key, for the same reason
      * (offline storage and catch-up after a long absence) and the same risk (a stolen device reads what arrives late).
      */
-    static final Duration LIFETIME = RatchetLimits.SKIPPED_KEY_LIFETIME;
+    public static final Duration LIFETIME = RatchetLimits.SKIPPED_KEY_LIFETIME;
 
-    static final PreviousSessions NONE = new PreviousSessions(List.of());
+    public static final PreviousSessions NONE = new PreviousSessions(List.of());
 
     /** One replaced session; {@code session} never holds previous sessions of its own. */
-    record Entry(SessionRecord session, Instant replacedAt) {
+    public record Entry(SessionRecord session, Instant replacedAt) {
         /** Bytes this entry takes in an encoded record: two field lengths, the time, the nested record. */
         int encodedLength() {
             return 4 + Long.BYTES + 4 + session.encodedLength();
         }
 
-        boolean expiredAt(Instant now) {
+        public boolean expiredAt(Instant now) {
             return !now.isBefore(replacedAt.plus(LIFETIME));
         }
 
@@ -57,7 +57,7 @@ record PreviousSessions(List<Entry> entries) {
         }
     }
 
-    PreviousSessions {
+    public PreviousSessions {
         entries = List.copyOf(entries);
         if (entries.size() > MAX_PREVIOUS_SESSIONS) {
             throw new IllegalArgumentException("more than " + MAX_PREVIOUS_SESSIONS + " previous sessions");
@@ -78,14 +78,14 @@ record PreviousSessions(List<Entry> entries) {
     }
 
     /** These with entry {@code index} advanced to {@code updated} (a message decrypted under it) in place. */
-    PreviousSessions with(int index, SessionRecord updated) {
+    public PreviousSessions with(int index, SessionRecord updated) {
         List<Entry> all = new ArrayList<>(entries);
         all.set(index, new Entry(updated, entries.get(index).replacedAt()));
         return new PreviousSessions(all);
     }
 
     /** These without the ones replaced longer than {@link #LIFETIME} ago. */
-    PreviousSessions unexpiredAt(Instant now) {
+    public PreviousSessions unexpiredAt(Instant now) {
         List<Entry> kept = unexpired(entries, now);
         return kept.size() == entries.size() ? this : new PreviousSessions(kept);
     }

@@ -1,4 +1,4 @@
-package im.sotto.xmpp;
+package im.sotto.protocol.session;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
@@ -6,30 +6,32 @@ import java.nio.BufferUnderflowException;
 import java.util.Optional;
 
 /**
- * The binding's own record layouts (identity, session, trust): a version byte, then fields, each a u32 length and
- * its bytes. Reading is strict: a short field, a length beyond the record or bytes left over are errors.
+ * The session layer's record layouts (session, retained secrets, the first trust record) and the binding's own
+ * (identity, archive position): a version byte, then fields, each a u32 length and its bytes. Reading is strict: a
+ * short field, a length beyond the record or bytes left over are errors. Public only for the binding's two records
+ * until every stored record is on the one {@code wire} codec (issue 17); its bytes must not change.
  */
-final class RecordCodec {
+public final class RecordCodec {
     private RecordCodec() {
     }
 
     /** A record that is not one of ours, or from a newer version. */
-    static final class MalformedRecordException extends Exception {
+    public static final class MalformedRecordException extends Exception {
         private static final long serialVersionUID = 1L;
 
-        MalformedRecordException(String message) {
+        public MalformedRecordException(String message) {
             super(message);
         }
     }
 
-    static final class Writer {
+    public static final class Writer {
         private final ByteArrayOutputStream out = new ByteArrayOutputStream(256);
 
-        Writer(int version) {
+        public Writer(int version) {
             out.write(version);
         }
 
-        Writer field(byte[] value) {
+        public Writer field(byte[] value) {
             int n = value.length;
             out.write(n >>> 24);
             out.write(n >>> 16);
@@ -40,19 +42,19 @@ final class RecordCodec {
         }
 
         /** An optional field: an empty field stands for "absent" (no present value is empty). */
-        Writer optional(Optional<byte[]> value) {
+        public Writer optional(Optional<byte[]> value) {
             return field(value.orElse(new byte[0]));
         }
 
-        byte[] toByteArray() {
+        public byte[] toByteArray() {
             return out.toByteArray();
         }
     }
 
-    static final class Reader {
+    public static final class Reader {
         private final ByteBuffer in;
 
-        Reader(byte[] record, int expectedVersion) throws MalformedRecordException {
+        public Reader(byte[] record, int expectedVersion) throws MalformedRecordException {
             in = ByteBuffer.wrap(record);
             if (record.length == 0 || (record[0] & 0xff) != expectedVersion) {
                 throw new MalformedRecordException("not a version " + expectedVersion + " record");
@@ -60,7 +62,7 @@ final class RecordCodec {
             in.get();
         }
 
-        byte[] field() throws MalformedRecordException {
+        public byte[] field() throws MalformedRecordException {
             try {
                 int n = in.getInt();
                 if (n < 0 || n > in.remaining()) {
@@ -74,12 +76,12 @@ final class RecordCodec {
             }
         }
 
-        Optional<byte[]> optional() throws MalformedRecordException {
+        public Optional<byte[]> optional() throws MalformedRecordException {
             byte[] value = field();
             return value.length == 0 ? Optional.empty() : Optional.of(value);
         }
 
-        void end() throws MalformedRecordException {
+        public void end() throws MalformedRecordException {
             if (in.hasRemaining()) {
                 throw new MalformedRecordException(in.remaining() + " bytes after the last field");
             }

@@ -1,4 +1,4 @@
-package im.sotto.xmpp;
+package im.sotto.protocol.session;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -17,7 +17,7 @@ import im.sotto.protocol.store.SessionAddress;
 import im.sotto.protocol.store.Stores;
 import im.sotto.protocol.wire.MalformedInputException;
 
-import org.jxmpp.jid.BareJid;
+import im.sotto.protocol.trust.BareJid;
 
 /**
  * What continuity needs per peer device (docs/protocol.md 4.11), in the retained-secret store under (peer bare JID,
@@ -25,11 +25,11 @@ import org.jxmpp.jid.BareJid;
  * outlives any session record, so a device met before is still known (for the known-peer handshake) after its
  * session was dropped. Layout (version 1, {@link RecordCodec} fields): certificate, {@link RetainedSecrets} record.
  */
-record RetainedSecretRecord(DeviceCertificate certificate, RetainedSecrets secrets) {
+public record RetainedSecretRecord(DeviceCertificate certificate, RetainedSecrets secrets) {
     private static final int VERSION = 1;
 
     /** The lookup a handshake with {@code peer} uses; each call is its own store transaction. */
-    static RetainedSecretLookup lookup(AccountStore store, BareJid peer, java.time.Clock clock) {
+    public static RetainedSecretLookup lookup(AccountStore store, BareJid peer, java.time.Clock clock) {
         return new RetainedSecretLookup() {
             @Override
             public Optional<RetainedSecrets> forDevice(DeviceCertificate device) {
@@ -51,7 +51,7 @@ record RetainedSecretRecord(DeviceCertificate certificate, RetainedSecrets secre
      * stores the session). After {@link Continuity#BROKEN} the old secrets stay: whoever broke the continuity (a
      * man in the middle with the device's stolen keys) must not become it.
      */
-    static void keep(Stores stores, BareJid peer, HandshakeResult result) {
+    public static void keep(Stores stores, BareJid peer, HandshakeResult result) {
         if (result.continuity() == Continuity.BROKEN) {
             return;
         }
@@ -64,7 +64,7 @@ record RetainedSecretRecord(DeviceCertificate certificate, RetainedSecrets secre
     }
 
     /** The certificates of every device of {@code peer} this device keeps secrets for. */
-    static List<DeviceCertificate> certificates(Stores stores, BareJid peer) {
+    public static List<DeviceCertificate> certificates(Stores stores, BareJid peer) {
         List<DeviceCertificate> certificates = new ArrayList<>();
         for (SessionAddress address : stores.retainedSecrets().addresses()) {
             if (address.peer().equals(peer.toString())) {

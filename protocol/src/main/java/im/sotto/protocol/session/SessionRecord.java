@@ -1,8 +1,10 @@
-package im.sotto.xmpp;
+package im.sotto.protocol.session;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,7 +18,7 @@ import im.sotto.protocol.ratchet.RatchetSession;
 import im.sotto.protocol.store.Records;
 
 /**
- * What the binding keeps per peer device in the session store: the ratchet's own record plus the facts around it.
+ * What a device keeps per peer device in the session store: the ratchet's own record plus the facts around it.
  * Layout (version 1, {@link RecordCodec} fields): origin, ratchet record, peer certificate (empty until known),
  * SAS (empty when none), pending confirmation (an offline sender waiting for the recipient's first reply), owed
  * reply transcript hash (an offline recipient whose next message must be the first reply), digest of the first
@@ -25,8 +27,9 @@ import im.sotto.protocol.store.Records;
  * receiving only ({@link PreviousSessions}): a count (one byte), then per session the time it was replaced (u64
  * milliseconds) and its own version 3 record with a count of 0. Versions 1 and 2 are still read (no previous
  * sessions). The previous sessions are cut (oldest first) so that the whole record stays within the store's limit.
+ * A new record is made with {@link #builder}; the canonical constructor is public only because a record's must be.
  */
-record SessionRecord(SessionOrigin origin, byte[] ratchet, Optional<byte[]> peerCertificate, Optional<String> sas,
+public record SessionRecord(SessionOrigin origin, byte[] ratchet, Optional<byte[]> peerCertificate, Optional<String> sas,
         Optional<byte[]> pendingConfirmation, Optional<byte[]> owedReplyTranscript, Optional<byte[]> firstMessageDigest,
         Optional<Continuity> continuity, PreviousSessions previous) {
     private static final int VERSION = 3;
@@ -35,35 +38,105 @@ record SessionRecord(SessionOrigin origin, byte[] ratchet, Optional<byte[]> peer
     /** Fields before the previous sessions: the eight of version 2 and the count (origin and count one byte each). */
     private static final int FIELDS = 9;
 
-    SessionRecord {
+    public SessionRecord {
         previous = previous.fitting(Records.MAX_RECORD_LENGTH - lengthWithoutPrevious(ratchet, peerCertificate, sas,
                 pendingConfirmation, owedReplyTranscript, firstMessageDigest, continuity));
     }
 
-    /** A new session, replacing none. */
-    SessionRecord(SessionOrigin origin, byte[] ratchet, Optional<byte[]> peerCertificate, Optional<String> sas,
-            Optional<byte[]> pendingConfirmation, Optional<byte[]> owedReplyTranscript,
-            Optional<byte[]> firstMessageDigest, Optional<Continuity> continuity) {
-        this(origin, ratchet, peerCertificate, sas, pendingConfirmation, owedReplyTranscript, firstMessageDigest,
-                continuity, PreviousSessions.NONE);
+    /** A new session that began as {@code origin} with the ratchet record {@code ratchet}, replacing none. */
+    public static Builder builder(SessionOrigin origin, byte[] ratchet) {
+        return new Builder(origin, ratchet);
     }
 
-    SessionRecord withRatchet(byte[] newRatchet) {
+    /** The optional facts of a new session; each absent unless set. */
+    public static final class Builder {
+        private final SessionOrigin origin;
+        private final byte[] ratchet;
+        private Optional<byte[]> peerCertificate = Optional.empty();
+        private Optional<String> sas = Optional.empty();
+        private Optional<byte[]> pendingConfirmation = Optional.empty();
+        private Optional<byte[]> owedReplyTranscript = Optional.empty();
+        private Optional<byte[]> firstMessageDigest = Optional.empty();
+        private Optional<Continuity> continuity = Optional.empty();
+
+        private Builder(SessionOrigin origin, byte[] ratchet) {
+            this.origin = origin;
+            this.ratchet = ratchet;
+        }
+
+        /** The peer's certificate, once the peer proved it. */
+        public Builder peerCertificate(byte[] encoded) {
+            peerCertificate = Optional.of(encoded);
+            return this;
+        }
+
+        public Builder peerCertificate(Optional<byte[]> encoded) {
+            peerCertificate = encoded;
+            return this;
+        }
+
+        /** The short authentication string of an online handshake. */
+        public Builder sas(String value) {
+            sas = Optional.of(value);
+            return this;
+        }
+
+        public Builder sas(Optional<String> value) {
+            sas = value;
+            return this;
+        }
+
+        /** An offline sender's wait for the recipient's first reply. */
+        public Builder pendingConfirmation(byte[] encoded) {
+            pendingConfirmation = Optional.of(encoded);
+            return this;
+        }
+
+        /** An offline recipient's transcript hash: its next message must be the first reply. */
+        public Builder owedReplyTranscript(byte[] hash) {
+            owedReplyTranscript = Optional.of(hash);
+            return this;
+        }
+
+        /** The digest of the first message that started the session, to recognise it delivered again. */
+        public Builder firstMessageDigest(byte[] digest) {
+            firstMessageDigest = Optional.of(digest);
+            return this;
+        }
+
+        /** The continuity an online handshake reported. */
+        public Builder continuity(Continuity value) {
+            continuity = Optional.of(value);
+            return this;
+        }
+
+        public Builder continuity(Optional<Continuity> value) {
+            continuity = value;
+            return this;
+        }
+
+        public SessionRecord build() {
+            return new SessionRecord(origin, ratchet, peerCertificate, sas, pendingConfirmation, owedReplyTranscript,
+                    firstMessageDigest, continuity, PreviousSessions.NONE);
+        }
+    }
+
+    public SessionRecord withRatchet(byte[] newRatchet) {
         return new SessionRecord(origin, newRatchet, peerCertificate, sas, pendingConfirmation, owedReplyTranscript,
                 firstMessageDigest, continuity, previous);
     }
 
-    SessionRecord confirmed(byte[] newRatchet, DeviceCertificate recipient) {
+    public SessionRecord confirmed(byte[] newRatchet, DeviceCertificate recipient) {
         return new SessionRecord(origin, newRatchet, Optional.of(recipient.encoded()), sas, Optional.empty(),
                 owedReplyTranscript, firstMessageDigest, continuity, previous);
     }
 
-    SessionRecord replySent(byte[] newRatchet) {
+    public SessionRecord replySent(byte[] newRatchet) {
         return new SessionRecord(origin, newRatchet, peerCertificate, sas, pendingConfirmation, Optional.empty(),
                 firstMessageDigest, continuity, previous);
     }
 
-    SessionRecord withPrevious(PreviousSessions newPrevious) {
+    public SessionRecord withPrevious(PreviousSessions newPrevious) {
         return new SessionRecord(origin, ratchet, peerCertificate, sas, pendingConfirmation, owedReplyTranscript,
                 firstMessageDigest, continuity, newPrevious);
     }
@@ -73,7 +146,7 @@ record SessionRecord(SessionOrigin origin, byte[] ratchet, Optional<byte[]> peer
      * the newest previous one, for what the peer sent under it and is still on the way. An unreadable old record is
      * dropped, as it was before previous sessions were kept.
      */
-    SessionRecord replacing(Optional<byte[]> stored, Instant now) {
+    public SessionRecord replacing(Optional<byte[]> stored, Instant now) {
         if (stored.isEmpty()) {
             return this;
         }
@@ -87,7 +160,7 @@ record SessionRecord(SessionOrigin origin, byte[] ratchet, Optional<byte[]> peer
     }
 
     /** True if this session, or one it replaced, was started by the first message with {@code digest}. */
-    boolean startedBy(byte[] digest) {
+    public boolean startedBy(byte[] digest) {
         if (firstMessageDigest.map(d -> MessageDigest.isEqual(d, digest)).orElse(false)) {
             return true;
         }
@@ -113,21 +186,21 @@ record SessionRecord(SessionOrigin origin, byte[] ratchet, Optional<byte[]> peer
                 + continuity.map(c -> 1).orElse(0);
     }
 
-    /** The Double Ratchet session this record keeps, running on {@code account}'s randomness and clock. */
-    RatchetSession ratchetSession(SottoAccount account) {
+    /** The Double Ratchet session this record keeps, running on the account's {@code random} and {@code clock}. */
+    public RatchetSession ratchetSession(SecureRandom random, Clock clock) {
         try {
-            return RatchetSession.fromRecord(ratchet, account.random(), account.clock());
+            return RatchetSession.fromRecord(ratchet, random, clock);
         } catch (RatchetRecordException | RuntimeException e) {
             throw new IllegalStateException("a stored ratchet record cannot be read", e);
         }
     }
 
     /** The peer's certificate, parsed and checked anew: for rare paths (migration, held sends), not per message. */
-    Optional<DeviceCertificate> certificate() {
+    public Optional<DeviceCertificate> certificate() {
         return certificate(new VerifiedCertificates());
     }
 
-    Optional<DeviceCertificate> certificate(VerifiedCertificates certificates) {
+    public Optional<DeviceCertificate> certificate(VerifiedCertificates certificates) {
         if (peerCertificate.isEmpty()) {
             return Optional.empty();
         }
@@ -138,7 +211,7 @@ record SessionRecord(SessionOrigin origin, byte[] ratchet, Optional<byte[]> peer
         }
     }
 
-    byte[] encode() {
+    public byte[] encode() {
         RecordCodec.Writer out = new RecordCodec.Writer(VERSION)
                 .field(new byte[] {(byte) origin.ordinal()})
                 .field(ratchet)
@@ -162,7 +235,7 @@ record SessionRecord(SessionOrigin origin, byte[] ratchet, Optional<byte[]> peer
         return Continuity.values()[field[0]];
     }
 
-    static SessionRecord decode(byte[] record) {
+    public static SessionRecord decode(byte[] record) {
         return decode(record, true);
     }
 

@@ -1,4 +1,4 @@
-package im.sotto.xmpp;
+package im.sotto.protocol.session;
 
 import java.time.Clock;
 import java.util.Optional;
@@ -8,26 +8,34 @@ import im.sotto.protocol.store.SessionAddress;
 import im.sotto.protocol.store.Stores;
 import im.sotto.protocol.trust.ContactTrust;
 import im.sotto.protocol.trust.PeerDecision;
+import im.sotto.protocol.trust.BareJid;
 import im.sotto.protocol.trust.TrustRecordException;
-import im.sotto.xmpp.SecurityEvent.SendFailure;
-
-import org.jxmpp.jid.BareJid;
 
 /**
- * The binding's access to the core's trust state ({@link ContactTrust}, one record per contact in
- * {@code IdentityStore.peerTrust}), in the caller's store transaction: loading (with the migration of the binding's
- * old records), deciding about a peer device, and whether stanzas to a contact must be held. Every trust decision of
- * the binding goes through here.
+ * The session layer's access to the core's trust state ({@link ContactTrust}, one record per contact in
+ * {@code IdentityStore.peerTrust}), in the caller's store transaction: loading (with the migration of the first
+ * trust records, {@link LegacyPeerTrust}), deciding about a peer device, and whether stanzas to a contact must be
+ * held. Every trust decision of the binding goes through here.
  */
-final class TrustRecords {
+public final class TrustRecords {
     private TrustRecords() {
     }
 
-    /** Why stanzas to a contact wait for the user instead of going out. */
-    record Hold(SendFailure reason, String detail) {
+    /** Why messages to a contact wait for the user; the binding reports each as its own send failure. */
+    public enum HoldReason {
+        /** The user distrusted the contact. */
+        DISTRUSTED,
+        /** The contact presented a new account key that the user has not accepted. */
+        KEY_CHANGED,
+        /** The device the message is for (or every device with a session) awaits the user's approval. */
+        DEVICE_NOT_APPROVED
     }
 
-    static Optional<ContactTrust> load(Stores stores, BareJid peer, Clock clock) {
+    /** Why messages to a contact wait for the user instead of going out, and what to tell the user. */
+    public record Hold(HoldReason reason, String detail) {
+    }
+
+    public static Optional<ContactTrust> load(Stores stores, BareJid peer, Clock clock) {
         Optional<byte[]> record = stores.identities().peerTrust(peer.toString());
         if (record.isEmpty()) {
             return Optional.empty();
@@ -44,7 +52,7 @@ final class TrustRecords {
         }
     }
 
-    static void store(Stores stores, BareJid peer, ContactTrust trust) {
+    public static void store(Stores stores, BareJid peer, ContactTrust trust) {
         stores.identities().storePeerTrust(peer.toString(), trust.toRecord());
     }
 
@@ -52,7 +60,7 @@ final class TrustRecords {
      * Decides about a device that proved {@code certificate} (a handshake, a first message, a first reply) and stores
      * what the decision records: the pin on first contact, an approved or pending device, a pending key change.
      */
-    static PeerDecision onCertificate(Stores stores, BareJid peer, DeviceCertificate certificate, Clock clock) {
+    public static PeerDecision onCertificate(Stores stores, BareJid peer, DeviceCertificate certificate, Clock clock) {
         Optional<ContactTrust> before = load(stores, peer, clock);
         ContactTrust trust = before
                 .orElseGet(() -> ContactTrust.onFirstContact(peer.toString(), certificate.accountKey(), clock));
@@ -68,7 +76,7 @@ final class TrustRecords {
      * peer's reply) yes, blindly; otherwise only if the core allows the device its certificate proves, or, for a
      * session whose peer has not proved one yet, only while the contact's new devices need no approval.
      */
-    static boolean maySendTo(Optional<ContactTrust> trust, Optional<DeviceCertificate> device, Clock clock) {
+    public static boolean maySendTo(Optional<ContactTrust> trust, Optional<DeviceCertificate> device, Clock clock) {
         if (trust.isEmpty()) {
             return true;
         }
@@ -87,7 +95,7 @@ final class TrustRecords {
      *
      * @param proved whether the session holds the peer's certificate (false: our first message, unanswered)
      */
-    static boolean maySendToSession(Optional<ContactTrust> trust, long deviceId, boolean proved, Clock clock) {
+    public static boolean maySendToSession(Optional<ContactTrust> trust, long deviceId, boolean proved, Clock clock) {
         if (trust.isEmpty()) {
             return true;
         }
@@ -106,22 +114,22 @@ final class TrustRecords {
      * stanza is for one device, {@code target}) that device awaiting approval; also when every session the contact
      * has is with a device awaiting approval.
      */
-    static Optional<Hold> hold(Stores stores, BareJid peer, Optional<Long> target, Clock clock) {
+    public static Optional<Hold> hold(Stores stores, BareJid peer, Optional<Long> target, Clock clock) {
         Optional<ContactTrust> trust = load(stores, peer, clock);
         if (trust.isEmpty()) {
             return Optional.empty();
         }
         ContactTrust t = trust.get();
         if (t.isDistrusted()) {
-            return Optional.of(new Hold(SendFailure.DISTRUSTED, "you distrusted " + peer + "; nothing is sent until "
+            return Optional.of(new Hold(HoldReason.DISTRUSTED, "you distrusted " + peer + "; nothing is sent until "
                     + "you verify it again"));
         }
         if (t.pendingKeyChange().isPresent()) {
-            return Optional.of(new Hold(SendFailure.KEY_CHANGED, peer + " presented a new account key "
+            return Optional.of(new Hold(HoldReason.KEY_CHANGED, peer + " presented a new account key "
                     + t.pendingKeyChange().get().fingerprint().shortForm() + "; accept it before sending"));
         }
         if (target.isPresent() && t.pendingDevices().contains(target.get())) {
-            return Optional.of(new Hold(SendFailure.DEVICE_NOT_APPROVED, "device " + target.get() + " of " + peer
+            return Optional.of(new Hold(HoldReason.DEVICE_NOT_APPROVED, "device " + target.get() + " of " + peer
                     + " awaits your approval"));
         }
         if (t.pendingDevices().isEmpty()) {
@@ -136,7 +144,7 @@ final class TrustRecords {
                 allowed = true;
             }
         }
-        return waiting && !allowed ? Optional.of(new Hold(SendFailure.DEVICE_NOT_APPROVED, "the only devices of "
+        return waiting && !allowed ? Optional.of(new Hold(HoldReason.DEVICE_NOT_APPROVED, "the only devices of "
                 + peer + " with a session await your approval: " + t.pendingDevices())) : Optional.empty();
     }
 

@@ -1,4 +1,4 @@
-package im.sotto.xmpp;
+package im.sotto.protocol.session;
 
 import java.nio.ByteBuffer;
 import java.util.LinkedHashMap;
@@ -14,12 +14,12 @@ import im.sotto.protocol.identity.DeviceCertificate;
  * the bytes alone, so equal bytes give an equal certificate and caching cannot change an outcome: bytes that fail
  * are never cached and fail again.
  */
-final class VerifiedCertificates {
+public final class VerifiedCertificates {
     /**
      * Certificates kept, least recently used dropped first. A conversation needs one per peer device in use; 512
      * covers a busy account's active devices while bounding memory to about 100 KB (certificates are 155 bytes).
      */
-    static final int CAPACITY = 512;
+    public static final int CAPACITY = 512;
 
     private final Map<ByteBuffer, DeviceCertificate> cache = new LinkedHashMap<>(64, 0.75f, true) {
         @Override
@@ -28,7 +28,7 @@ final class VerifiedCertificates {
         }
     };
 
-    synchronized DeviceCertificate parse(byte[] encoded) throws CertificateException {
+    public synchronized DeviceCertificate parse(byte[] encoded) throws CertificateException {
         ByteBuffer key = ByteBuffer.wrap(encoded.clone());
         DeviceCertificate known = cache.get(key);
         if (known != null) {
@@ -39,7 +39,7 @@ final class VerifiedCertificates {
         return parsed;
     }
 
-    synchronized int size() {
+    public synchronized int size() {
         return cache.size();
     }
 }

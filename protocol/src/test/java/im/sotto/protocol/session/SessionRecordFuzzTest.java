@@ -1,4 +1,4 @@
-package im.sotto.xmpp;
+package im.sotto.protocol.session;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -36,7 +36,7 @@ class SessionRecordFuzzTest {
 
     @Test
     void seedCorpusIsCurrent() {
-        FuzzCorpus.assertCurrent("xmpp", SessionRecordFuzzTest.class, seeds());
+        FuzzCorpus.assertCurrent("protocol", SessionRecordFuzzTest.class, seeds());
     }
 
     static Map<String, Map<String, byte[]>> seeds() {
@@ -57,8 +57,8 @@ class SessionRecordFuzzTest {
     }
 
     private static SessionRecord record(int marker) {
-        return new SessionRecord(SessionOrigin.ONLINE_HANDSHAKE, new byte[] {(byte) marker, 1, 2},
-                Optional.of(new byte[] {(byte) marker}), Optional.of("SAS" + marker), Optional.empty(),
-                Optional.of(new byte[] {5}), Optional.of(new byte[] {(byte) marker, 6}), Optional.of(Continuity.CONFIRMED));
+        return SessionRecord.builder(SessionOrigin.ONLINE_HANDSHAKE, new byte[] {(byte) marker, 1, 2})
+                .peerCertificate(new byte[] {(byte) marker}).sas("SAS" + marker).owedReplyTranscript(new byte[] {5})
+                .firstMessageDigest(new byte[] {(byte) marker, 6}).continuity(Continuity.CONFIRMED).build();
     }
 }

@@ -1,4 +1,4 @@
-package im.sotto.xmpp;
+package im.sotto.protocol.session;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -23,9 +23,8 @@ class SessionRecordVersionsTest {
     private static SessionRecord session(int marker, int ratchetLength) {
         byte[] ratchet = new byte[ratchetLength];
         ratchet[0] = (byte) marker;
-        return new SessionRecord(SessionOrigin.ONLINE_HANDSHAKE, ratchet, Optional.empty(), Optional.of("SAS" + marker),
-                Optional.empty(), Optional.empty(), Optional.of(new byte[] {(byte) marker}),
-                Optional.of(Continuity.CONFIRMED));
+        return SessionRecord.builder(SessionOrigin.ONLINE_HANDSHAKE, ratchet).sas("SAS" + marker)
+                .firstMessageDigest(new byte[] {(byte) marker}).continuity(Continuity.CONFIRMED).build();
     }
 
     private static List<Integer> markers(SessionRecord record) {

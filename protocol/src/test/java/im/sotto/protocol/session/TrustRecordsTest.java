@@ -1,4 +1,4 @@
-package im.sotto.xmpp;
+package im.sotto.protocol.session;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -18,19 +18,18 @@ import im.sotto.protocol.identity.DeviceCertificate;
 import im.sotto.protocol.identity.DeviceIdentity;
 import im.sotto.protocol.store.InMemoryAccountStore;
 import im.sotto.protocol.store.SessionAddress;
+import im.sotto.protocol.session.TrustRecords.HoldReason;
+import im.sotto.protocol.trust.BareJid;
 import im.sotto.protocol.trust.ContactTrust;
 import im.sotto.protocol.trust.PeerDecision.Outcome;
 import im.sotto.protocol.trust.TrustLevel;
-import im.sotto.xmpp.SecurityEvent.SendFailure;
 
 import org.junit.jupiter.api.Test;
-import org.jxmpp.jid.BareJid;
-import org.jxmpp.jid.impl.JidCreate;
 
-/** The binding's trust decisions over the core's {@link ContactTrust}, and the migration of its old records. */
+/** The session layer's trust decisions over the core's {@link ContactTrust}, and the migration of its old records. */
 class TrustRecordsTest {
     private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-26T08:00:00Z"), ZoneOffset.UTC);
-    private static final BareJid BOB = JidCreate.bareFromOrThrowUnchecked("bob@example.org");
+    private static final BareJid BOB = BareJid.parse("bob@example.org");
     private final SecureRandom random = new SecureRandom();
     private final AccountIdentity bob = AccountIdentity.generate(random);
 
@@ -46,9 +45,9 @@ class TrustRecordsTest {
     }
 
     private static void storeSession(im.sotto.protocol.store.Stores s, DeviceCertificate certificate) {
-        s.sessions().store(new SessionAddress(BOB.toString(), certificate.deviceId()), new SessionRecord(
-                SessionOrigin.ONLINE_HANDSHAKE, new byte[] {1}, Optional.of(certificate.encoded()), Optional.empty(),
-                Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty()).encode());
+        s.sessions().store(new SessionAddress(BOB.toString(), certificate.deviceId()), SessionRecord
+                .builder(SessionOrigin.ONLINE_HANDSHAKE, new byte[] {1}).peerCertificate(certificate.encoded()).build()
+                .encode());
     }
 
     @Test
@@ -85,7 +84,7 @@ class TrustRecordsTest {
         ContactTrust migrated = store.transact(s -> TrustRecords.load(s, BOB, CLOCK)).orElseThrow();
         assertEquals(TrustLevel.UNVERIFIED, migrated.level(CLOCK));
         assertEquals(Optional.of(other.publicKey()), migrated.pendingKeyChange());
-        assertEquals(SendFailure.KEY_CHANGED, store.transact(s -> TrustRecords.hold(s, BOB, Optional.empty(), CLOCK))
+        assertEquals(HoldReason.KEY_CHANGED, store.transact(s -> TrustRecords.hold(s, BOB, Optional.empty(), CLOCK))
                 .orElseThrow().reason(), "sending stays held after the upgrade");
     }
 
@@ -111,7 +110,7 @@ class TrustRecordsTest {
         ContactTrust after = store.transact(s -> TrustRecords.load(s, BOB, CLOCK)).orElseThrow();
         assertEquals(bob.publicKey(), after.pinnedKey(), "the pin does not move");
         assertFalse(TrustRecords.maySendTo(Optional.of(after), Optional.of(impostor), CLOCK));
-        assertEquals(SendFailure.KEY_CHANGED,
+        assertEquals(HoldReason.KEY_CHANGED,
                 store.transact(s -> TrustRecords.hold(s, BOB, Optional.empty(), CLOCK)).orElseThrow().reason());
     }
 
@@ -138,7 +137,7 @@ class TrustRecordsTest {
         assertTrue(TrustRecords.maySendToSession(Optional.of(t), phone.deviceId(), true, CLOCK));
         assertFalse(TrustRecords.maySendToSession(Optional.of(t), phone.deviceId(), false, CLOCK),
                 "a session whose peer proved nothing is not the approved device");
-        assertEquals(SendFailure.DEVICE_NOT_APPROVED, store.transact(s -> TrustRecords.hold(s, BOB,
+        assertEquals(HoldReason.DEVICE_NOT_APPROVED, store.transact(s -> TrustRecords.hold(s, BOB,
                 Optional.of(laptop.deviceId()), CLOCK)).orElseThrow().reason());
         assertTrue(store.transact(s -> TrustRecords.hold(s, BOB, Optional.empty(), CLOCK)).isEmpty(),
                 "stanzas for the account still go to the approved phone");
@@ -155,7 +154,7 @@ class TrustRecordsTest {
             TrustRecords.store(s, BOB, TrustRecords.load(s, BOB, CLOCK).orElseThrow().distrust());
             return null;
         });
-        assertEquals(SendFailure.DISTRUSTED,
+        assertEquals(HoldReason.DISTRUSTED,
                 store.transact(s -> TrustRecords.hold(s, BOB, Optional.empty(), CLOCK)).orElseThrow().reason());
         assertEquals(Outcome.DISTRUSTED, store.transact(s -> TrustRecords.onCertificate(s, BOB, phone, CLOCK))
                 .outcome());

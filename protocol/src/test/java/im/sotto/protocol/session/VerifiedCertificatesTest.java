@@ -1,4 +1,4 @@
-package im.sotto.xmpp;
+package im.sotto.protocol.session;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -6,15 +6,24 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.util.Set;
 
+import im.sotto.protocol.crypto.CipherSuite;
+import im.sotto.protocol.identity.AccountIdentity;
 import im.sotto.protocol.identity.CertificateException;
-import im.sotto.protocol.store.InMemoryAccountStore;
+import im.sotto.protocol.identity.DeviceIdentity;
 
 import org.junit.jupiter.api.Test;
 
 class VerifiedCertificatesTest {
-    private final byte[] genuine = SottoAccount.open(new InMemoryAccountStore(), new SecureRandom(),
-            Clock.systemUTC()).device().certificate().encoded();
+    private final SecureRandom random = new SecureRandom();
+    private final byte[] genuine = newCertificate();
+
+    /** A new account's new device certificate, encoded (as an account's first device makes it). */
+    private byte[] newCertificate() {
+        return DeviceIdentity.create(AccountIdentity.generate(random), Set.of(1),
+                Set.of(CipherSuite.X25519_AESGCM_SHA256.wireId()), random, Clock.systemUTC()).certificate().encoded();
+    }
 
     @Test
     void equalBytesGiveTheCertificateCheckedOnce() throws Exception {
@@ -38,8 +47,7 @@ class VerifiedCertificatesTest {
     void theCacheIsBounded() throws Exception {
         VerifiedCertificates certificates = new VerifiedCertificates();
         for (int i = 0; i < VerifiedCertificates.CAPACITY + 10; i++) {
-            certificates.parse(SottoAccount.open(new InMemoryAccountStore(), new SecureRandom(), Clock.systemUTC())
-                    .device().certificate().encoded());
+            certificates.parse(newCertificate());
         }
         assertEquals(VerifiedCertificates.CAPACITY, certificates.size());
     }
