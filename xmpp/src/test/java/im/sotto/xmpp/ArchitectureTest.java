@@ -1,0 +1,114 @@
+package im.sotto.xmpp;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * The binding is a Smack adapter over the core's session layer ({@code im.sotto.protocol.session}): it must not
+ * reach into the core's internals, the ratchet, Noise, the handshakes, the offline start and the byte codec
+ * (issue 17). Scans the import lines of every source file under {@code src/main}, with no dependency added.
+ *
+ * <p>Stage 1 of issue 17 moved the stored records and trust access into the core; the packages below are not yet
+ * clean, and these files still import them (the next stage's work, as {@link #NOT_YET_CLEAN} records; the list may
+ * only shrink):
+ * <ul>
+ * <li>{@code handshake}: OnlineHandshakes, SessionDriver (HandshakeException; both move with a core
+ * {@code Handshakes} returning a sealed outcome), RevealPolicy (HandshakeConfig, HandshakeMode), Certifications and
+ * ExternalTrust (AttachedCertification), SecurityEvent, DecryptedStanza and SessionSummary (Continuity, a value the
+ * public API shows: it needs a home in a core API package);</li>
+ * <li>{@code ratchet}: OnlineHandshakes, SessionAttempt, SessionCrypto, SessionSummary, LossReport, StillMissing
+ * (RatchetSession, DecryptResult; they move into the core's SessionCipher), SecurityEvent (SequenceRange, a public
+ * API value like Continuity);</li>
+ * <li>{@code offline}: SessionCrypto, SessionReceiver, SessionAttempt (first messages and replies; into
+ * SessionCipher), SottoAccount (the prekey vault: the account's prekey state moves to the core);</li>
+ * <li>{@code wire}: SessionAttempt, SessionCrypto (MalformedInputException of the pending confirmation).</li>
+ * </ul>
+ * {@code noise} is clean and must stay so.
+ */
+class ArchitectureTest {
+    /** The core's internal packages the binding must not import. */
+    private static final Pattern FORBIDDEN =
+            Pattern.compile("^import\\s+(?:static\\s+)?im\\.sotto\\.protocol\\.(ratchet|noise|handshake|offline|wire)\\.",
+                    Pattern.MULTILINE);
+
+    /** Packages no file of the binding imports any more. */
+    private static final Set<String> CLEAN = Set.of("noise");
+
+    /** Files (relative to {@code src/main/java/im/sotto/xmpp}) that still import a forbidden package, and which. */
+    private static final Map<String, Set<String>> NOT_YET_CLEAN = Map.ofEntries(
+            Map.entry("Certifications.java", Set.of("handshake")),
+            Map.entry("DecryptedStanza.java", Set.of("handshake")),
+            Map.entry("ExternalTrust.java", Set.of("handshake")),
+            Map.entry("LossReport.java", Set.of("ratchet")),
+            Map.entry("OnlineHandshakes.java", Set.of("handshake", "ratchet")),
+            Map.entry("RevealPolicy.java", Set.of("handshake")),
+            Map.entry("SecurityEvent.java", Set.of("handshake", "ratchet")),
+            Map.entry("SessionAttempt.java", Set.of("offline", "ratchet", "wire")),
+            Map.entry("SessionCrypto.java", Set.of("offline", "ratchet", "wire")),
+            Map.entry("SessionDriver.java", Set.of("handshake")),
+            Map.entry("SessionReceiver.java", Set.of("offline")),
+            Map.entry("SessionSummary.java", Set.of("handshake", "ratchet")),
+            Map.entry("SottoAccount.java", Set.of("offline")),
+            Map.entry("StillMissing.java", Set.of("ratchet")));
+
+    private static final Path SOURCES = Path.of("src", "main", "java", "im", "sotto", "xmpp");
+
+    /** Every source file of the binding and the forbidden packages it imports (files importing none left out). */
+    private static Map<String, Set<String>> forbiddenImports() throws IOException {
+        Map<String, Set<String>> found = new TreeMap<>();
+        List<Path> files;
+        try (Stream<Path> walk = Files.walk(SOURCES)) {
+            files = walk.filter(p -> p.toString().endsWith(".java")).toList();
+        }
+        assertTrue(files.size() > 20, "the binding's sources were found: " + files.size() + " under " + SOURCES);
+        for (Path file : files) {
+            Matcher m = FORBIDDEN.matcher(Files.readString(file));
+            Set<String> packages = new TreeSet<>();
+            while (m.find()) {
+                packages.add(m.group(1));
+            }
+            if (!packages.isEmpty()) {
+                found.put(SOURCES.relativize(file).toString().replace('\\', '/'), packages);
+            }
+        }
+        return found;
+    }
+
+    @Test
+    void cleanedPackagesAreImportedNowhere() throws IOException {
+        Map<String, Set<String>> offenders = new TreeMap<>();
+        forbiddenImports().forEach((file, packages) -> packages.stream().filter(CLEAN::contains)
+                .forEach(p -> offenders.computeIfAbsent(file, f -> new TreeSet<>()).add(p)));
+        assertEquals(Map.of(), offenders, "the binding imports a core internal package it no longer needs");
+    }
+
+    /** The remaining offenders only shrink: a new file or a new package imported fails, a cleaned one must go. */
+    @Test
+    void noFileImportsMoreInternalsThanBeforeStageOne() throws IOException {
+        Map<String, Set<String>> expected = new TreeMap<>();
+        NOT_YET_CLEAN.forEach((file, packages) -> expected.put(file, new TreeSet<>(packages)));
+        assertEquals(expected, forbiddenImports(), "update NOT_YET_CLEAN only by removing what was cleaned");
+    }
+
+    @Test
+    void theScanSeesAForbiddenImport() {
+        assertTrue(FORBIDDEN.matcher("package x;\n\nimport im.sotto.protocol.noise.NoiseState;\n").find());
+        assertTrue(FORBIDDEN.matcher("import static im.sotto.protocol.wire.ByteWriter.u8;\n").find());
+        assertTrue(!FORBIDDEN.matcher("import im.sotto.protocol.session.SessionRecord;\n").find());
+        assertTrue(!FORBIDDEN.matcher("import im.sotto.protocol.wireless.X;\n").find());
+    }
+}
