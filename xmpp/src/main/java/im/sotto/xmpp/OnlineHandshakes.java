@@ -15,6 +15,7 @@ import im.sotto.protocol.handshake.OnlineInitiator;
 import im.sotto.protocol.handshake.OnlineResponder;
 import im.sotto.protocol.identity.DeviceCertificate;
 import im.sotto.protocol.ratchet.RatchetSession;
+import im.sotto.protocol.session.LossReport;
 import im.sotto.protocol.session.RetainedSecretRecord;
 import im.sotto.protocol.session.SessionRecord;
 import im.sotto.protocol.session.TrustRecords;
@@ -292,8 +293,8 @@ final class OnlineHandshakes {
                     .continuity(result.continuity()).build();
             SessionAddress address = new SessionAddress(peer.toString(), deviceId);
             Optional<byte[]> replaced = stores.sessions().load(address);
-            Optional<SecurityEvent> replacedLoss = LossReport.unacknowledgedInReplaced(peer, deviceId, replaced,
-                    account);
+            Optional<SecurityEvent> replacedLoss = LossEvents.of(LossReport.unacknowledgedInReplaced(
+                    CoreJid.of(peer), deviceId, replaced, account.random(), account.clock()));
             stores.sessions().store(address, record.replacing(replaced, account.clock().instant()).encode());
             RetainedSecretRecord.keep(stores, CoreJid.of(peer), result);
             Optional<SecurityEvent> certification = Optional.empty();

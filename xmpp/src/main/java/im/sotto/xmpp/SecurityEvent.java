@@ -147,7 +147,7 @@ public sealed interface SecurityEvent {
 
     /**
      * Our messages in {@code range} (our sequence numbers in that session, from 0) were not acknowledged: the peer's
-     * newest message acknowledges fewer of ours than we sent longer than {@link LossReport#UNACKNOWLEDGED_AFTER} ago
+     * newest message acknowledges fewer of ours than we sent longer than {@link im.sotto.protocol.session.LossReport#UNACKNOWLEDGED_AFTER} ago
      * (they did not reach it), or a new session with that device replaced one in which the peer had acknowledged
      * none of them (a deleted first message or handshake; they may also have arrived unanswered). The stanzas went
      * out encrypted; resending them is the application's choice.

@@ -8,6 +8,7 @@ import im.sotto.protocol.offline.FirstReply;
 import im.sotto.protocol.offline.PendingConfirmation;
 import im.sotto.protocol.ratchet.DecryptResult;
 import im.sotto.protocol.ratchet.RatchetSession;
+import im.sotto.protocol.session.LossReport;
 import im.sotto.protocol.session.PreviousSessions;
 import im.sotto.protocol.session.SessionRecord;
 import im.sotto.protocol.session.TrustRecords;
@@ -67,8 +68,9 @@ final class SessionAttempt {
         if (!(result instanceof DecryptResult.Decrypted decrypted)) {
             return refused(result);
         }
-        List<SecurityEvent> losses = current ? LossReport.of(peer, deviceId, session, result, acknowledgedBefore)
-                : LossReport.ofPeerMessages(peer, deviceId, result);
+        List<SecurityEvent> losses = LossEvents.of(current
+                ? LossReport.of(CoreJid.of(peer), deviceId, session, result, acknowledgedBefore)
+                : LossReport.ofPeerMessages(CoreJid.of(peer), deviceId, result));
         return new Decrypted(state.withRatchet(session.toRecord()), decrypted.plaintext(), losses, false,
                 current && session.replyDue());
     }

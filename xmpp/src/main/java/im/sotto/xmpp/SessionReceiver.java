@@ -9,6 +9,7 @@ import im.sotto.protocol.identity.DeviceCertificate;
 import im.sotto.protocol.offline.FirstMessageReceiver;
 import im.sotto.protocol.offline.IncomingFirstMessage;
 import im.sotto.protocol.offline.PreKeyVault;
+import im.sotto.protocol.session.LossReport;
 import im.sotto.protocol.session.PreviousSessions;
 import im.sotto.protocol.session.SessionRecord;
 import im.sotto.protocol.session.TrustRecords;
@@ -151,8 +152,8 @@ final class SessionReceiver {
                     accepted.session().toRecord()).peerCertificate(accepted.sender().encoded())
                     .owedReplyTranscript(accepted.transcriptHash()).firstMessageDigest(digest).build();
             Optional<byte[]> replaced = stores.sessions().load(address);
-            Optional<SecurityEvent> replacedLoss = LossReport.unacknowledgedInReplaced(peer, address.deviceId(),
-                    replaced, account);
+            Optional<SecurityEvent> replacedLoss = LossEvents.of(LossReport.unacknowledgedInReplaced(
+                    CoreJid.of(peer), address.deviceId(), replaced, account.random(), account.clock()));
             stores.sessions().store(address, record.replacing(replaced, account.clock().instant()).encode());
             SottoAccount.storeVault(stores, accepted.vault());
             log(stores, address, outer, accepted.plaintext());

@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import im.sotto.protocol.session.StillMissing;
 import im.sotto.protocol.session.TrustRecords;
 import im.sotto.protocol.store.SessionAddress;
 import im.sotto.protocol.trust.ContactTrust;
@@ -160,7 +161,7 @@ public final class SottoManager extends Manager {
         if (!reportedStillMissing) {
             // Once per manager (per run): gaps a crashed earlier run stored but may not have reported.
             reportedStillMissing = true;
-            StillMissing.of(account).forEach(this::emit);
+            LossEvents.of(StillMissing.of(account.store(), account.random(), account.clock())).forEach(this::emit);
         }
         driver.bundles().publish();
         driver.redrive();

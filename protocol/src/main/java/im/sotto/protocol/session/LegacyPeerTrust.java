@@ -9,10 +9,9 @@ import im.sotto.protocol.identity.AccountPublicKey;
 import im.sotto.protocol.identity.DeviceCertificate;
 import im.sotto.protocol.store.SessionAddress;
 import im.sotto.protocol.store.Stores;
+import im.sotto.protocol.trust.BareJid;
 import im.sotto.protocol.trust.ContactTrust;
 import im.sotto.protocol.trust.TrustException;
-
-import im.sotto.protocol.trust.BareJid;
 
 /**
  * Reads the binding's first trust record (version 1 in {@link RecordCodec} fields: pinned key, verified flag, key

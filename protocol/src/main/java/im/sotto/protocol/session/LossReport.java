@@ -1,5 +1,7 @@
-package im.sotto.xmpp;
+package im.sotto.protocol.session;
 
+import java.security.SecureRandom;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -8,18 +10,16 @@ import java.util.Optional;
 import im.sotto.protocol.ratchet.DecryptResult;
 import im.sotto.protocol.ratchet.RatchetSession;
 import im.sotto.protocol.ratchet.SequenceRange;
-import im.sotto.protocol.session.SessionRecord;
+import im.sotto.protocol.trust.BareJid;
 
-import org.jxmpp.jid.BareJid;
-
-/** Turns what the ratchet's loss detection found with one decrypted message into events for the user. */
-final class LossReport {
+/** Turns what the ratchet's loss detection found with one decrypted message into losses to report to the user. */
+public final class LossReport {
     /**
      * Our messages the peer's newest message leaves unacknowledged count as lost once they are this old: a message
      * and the peer's reply can cross on the way (the reply then acknowledges less without anything lost), and a
      * server delivers within seconds; a minute separates the two with room to spare.
      */
-    static final Duration UNACKNOWLEDGED_AFTER = Duration.ofMinutes(1);
+    public static final Duration UNACKNOWLEDGED_AFTER = Duration.ofMinutes(1);
 
     private LossReport() {
     }
@@ -28,12 +28,12 @@ final class LossReport {
      * The peer's messages this one proved missing, whether it was itself one reported missing before (late), and
      * ours it proves lost: only when it brings a new acknowledgement, so each loss is reported once per reply.
      */
-    static List<SecurityEvent> of(BareJid peer, long deviceId, RatchetSession session, DecryptResult result,
+    public static List<Loss> of(BareJid peer, long deviceId, RatchetSession session, DecryptResult result,
             long acknowledgedBefore) {
-        List<SecurityEvent> losses = new ArrayList<>(ofPeerMessages(peer, deviceId, result));
+        List<Loss> losses = new ArrayList<>(ofPeerMessages(peer, deviceId, result));
         if (result instanceof DecryptResult.Decrypted && session.acknowledgedByPeer() > acknowledgedBefore) {
             Optional<SequenceRange> lost = session.unacknowledgedOlderThan(UNACKNOWLEDGED_AFTER);
-            lost.ifPresent(range -> losses.add(new SecurityEvent.NotAcknowledged(peer, deviceId, range)));
+            lost.ifPresent(range -> losses.add(new Loss.NotAcknowledged(peer, deviceId, range)));
         }
         return losses;
     }
@@ -43,16 +43,16 @@ final class LossReport {
      * session a newer one replaced. Ours unacknowledged in that session were reported once, when it was replaced
      * ({@link #unacknowledgedInReplaced}); an acknowledgement arriving under it now leaves nothing to act on.
      */
-    static List<SecurityEvent> ofPeerMessages(BareJid peer, long deviceId, DecryptResult result) {
+    public static List<Loss> ofPeerMessages(BareJid peer, long deviceId, DecryptResult result) {
         if (!(result instanceof DecryptResult.Decrypted decrypted)) {
             return List.of();
         }
-        List<SecurityEvent> losses = new ArrayList<>();
+        List<Loss> losses = new ArrayList<>();
         if (!decrypted.newlyMissing().isEmpty()) {
-            losses.add(new SecurityEvent.MessagesMissing(peer, deviceId, decrypted.newlyMissing()));
+            losses.add(new Loss.MessagesMissing(peer, deviceId, decrypted.newlyMissing()));
         }
         if (decrypted.late()) {
-            losses.add(new SecurityEvent.ArrivedLate(peer, deviceId, decrypted.sequence()));
+            losses.add(new Loss.ArrivedLate(peer, deviceId, decrypted.sequence()));
         }
         return losses;
     }
@@ -63,21 +63,21 @@ final class LossReport {
      * in the old one would otherwise vanish without a word. They may have arrived (a peer that read and never
      * replied acknowledged nothing), so the event says "not acknowledged", and resending stays the user's choice.
      */
-    static Optional<SecurityEvent> unacknowledgedInReplaced(BareJid peer, long deviceId, Optional<byte[]> oldRecord,
-            SottoAccount account) {
+    public static Optional<Loss> unacknowledgedInReplaced(BareJid peer, long deviceId, Optional<byte[]> oldRecord,
+            SecureRandom random, Clock clock) {
         if (oldRecord.isEmpty()) {
             return Optional.empty();
         }
         RatchetSession old;
         try {
-            old = SessionRecord.decode(oldRecord.get()).ratchetSession(account.random(), account.clock());
+            old = SessionRecord.decode(oldRecord.get()).ratchetSession(random, clock);
         } catch (RuntimeException e) {
             return Optional.empty();   // an unreadable old record has nothing to report; the new one replaces it
         }
         long acknowledged = old.acknowledgedByPeer();
         long sent = old.sentCount();
         return sent > acknowledged
-                ? Optional.of(new SecurityEvent.NotAcknowledged(peer, deviceId, SequenceRange.of(acknowledged, sent - 1)))
+                ? Optional.of(new Loss.NotAcknowledged(peer, deviceId, SequenceRange.of(acknowledged, sent - 1)))
                 : Optional.empty();
     }
 }

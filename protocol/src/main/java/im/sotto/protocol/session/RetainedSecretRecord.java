@@ -15,9 +15,8 @@ import im.sotto.protocol.identity.DeviceCertificate;
 import im.sotto.protocol.store.AccountStore;
 import im.sotto.protocol.store.SessionAddress;
 import im.sotto.protocol.store.Stores;
-import im.sotto.protocol.wire.MalformedInputException;
-
 import im.sotto.protocol.trust.BareJid;
+import im.sotto.protocol.wire.MalformedInputException;
 
 /**
  * What continuity needs per peer device (docs/protocol.md 4.11), in the retained-secret store under (peer bare JID,

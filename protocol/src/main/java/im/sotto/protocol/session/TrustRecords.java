@@ -6,9 +6,9 @@ import java.util.Optional;
 import im.sotto.protocol.identity.DeviceCertificate;
 import im.sotto.protocol.store.SessionAddress;
 import im.sotto.protocol.store.Stores;
+import im.sotto.protocol.trust.BareJid;
 import im.sotto.protocol.trust.ContactTrust;
 import im.sotto.protocol.trust.PeerDecision;
-import im.sotto.protocol.trust.BareJid;
 import im.sotto.protocol.trust.TrustRecordException;
 
 /**
