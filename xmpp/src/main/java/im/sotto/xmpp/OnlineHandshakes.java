@@ -15,6 +15,7 @@ import im.sotto.protocol.handshake.OnlineInitiator;
 import im.sotto.protocol.handshake.OnlineResponder;
 import im.sotto.protocol.identity.DeviceCertificate;
 import im.sotto.protocol.ratchet.RatchetSession;
+import im.sotto.protocol.session.HandshakeFailure;
 import im.sotto.protocol.session.LossReport;
 import im.sotto.protocol.session.RetainedSecretRecord;
 import im.sotto.protocol.session.SessionRecord;
@@ -50,12 +51,6 @@ final class OnlineHandshakes {
      * this. Legitimate traffic has a handful.
      */
     static final int MAX_IN_FLIGHT = 256;
-    /** The failure prefix of a first message dropped by {@link HandshakeRateLimit}. */
-    static final String RATE_LIMITED = "RATE_LIMITED";
-    static final String STALE = "STALE";
-    /** The failure prefix of a password handshake refused during a wait; it starts like the password failures. */
-    static final String PASSWORD_BACKOFF = "PASSWORD_BACKOFF";
-
     private final SottoAccount account;
     private final Map<Jid, Object> inFlight = new LinkedHashMap<>() {
         @Override
@@ -158,11 +153,28 @@ final class OnlineHandshakes {
         withPassword.remove(peer);
     }
 
-    /** The failure prefix of a replayed handshake message. */
-    static final String DUPLICATE = "DUPLICATE";
-
     /** What one handshake message led to. */
-    record Step(Optional<byte[]> reply, Optional<Established> established, Optional<String> failure) {
+    sealed interface Step {
+    }
+
+    /** A handshake message to send back; no session yet (or one that waits for the initiator's liveness). */
+    record Reply(byte[] message) implements Step {
+    }
+
+    /** A session was established (and committed unless the key changed); {@code reply} is our last message. */
+    record Established(NewSession session, Optional<byte[]> reply) implements Step {
+    }
+
+    /** Nothing to do: our own handshake with the peer takes precedence over the one it opened at the same time. */
+    record Ignored() implements Step {
+    }
+
+    /** The message was refused; {@code detail} says why, for the report. */
+    record Failed(HandshakeFailure failure, String detail) implements Step {
+        /** The report's text, as it always was: the failure's name, then the detail. */
+        String describe() {
+            return failure + ": " + detail;
+        }
     }
 
     /**
@@ -177,7 +189,7 @@ final class OnlineHandshakes {
      * @param certification what checking the certification the peer attached found (nothing when it attached none)
      * @param replacedLoss our messages in the session this one replaced that the peer never acknowledged
      */
-    record Established(BareJid peer, long deviceId, boolean initiator, Optional<String> sas, Continuity continuity,
+    record NewSession(BareJid peer, long deviceId, boolean initiator, Optional<String> sas, Continuity continuity,
             boolean passwordChecked, PeerDecision.Outcome trust, Optional<SecurityEvent.KeyChanged> keyChange,
             Optional<SecurityEvent> certification, Optional<SecurityEvent> replacedLoss) {
     }
@@ -195,8 +207,7 @@ final class OnlineHandshakes {
                 : java.util.HexFormat.of().formatHex(SessionCrypto.sha256(payload));
         if (digest != null && seen.contains(digest)) {
             // Answering a replayed message 1 would start a responder (and spend a key agreement) for nothing.
-            return new Step(Optional.empty(), Optional.empty(), Optional.of(DUPLICATE + ": this handshake message "
-                    + "was already received (a replay)"));
+            return new Failed(HandshakeFailure.DUPLICATE, "this handshake message was already received (a replay)");
         }
         Object party = inFlight.get(from);
         boolean opening = type == INIT || type == RETRY_INIT || type == KNOWN_PEER_INIT;
@@ -204,12 +215,12 @@ final class OnlineHandshakes {
             HandshakeStep step;
             if (opening && !(party instanceof OnlineResponder && type == RETRY_INIT)) {
                 if (party instanceof OnlineInitiator && self.toString().compareTo(from.toString()) < 0) {
-                    return new Step(Optional.empty(), Optional.empty(), Optional.empty());
+                    return new Ignored();
                 }
                 if (!rateLimit.tryAcquire(from.asBareJid(), account.clock().instant())) {
                     // Checked before any key agreement: a flood from one account costs a hash and a map look-up each.
-                    return new Step(Optional.empty(), Optional.empty(), Optional.of(RATE_LIMITED + ": more than "
-                            + HandshakeRateLimit.BURST + " handshakes opened by " + from.asBareJid() + " recently"));
+                    return new Failed(HandshakeFailure.RATE_LIMITED, "more than " + HandshakeRateLimit.BURST
+                            + " handshakes opened by " + from.asBareJid() + " recently");
                 }
                 OnlineResponder responder = OnlineResponder.create(config(from.asBareJid()), account.random(),
                         account.clock());
@@ -220,9 +231,8 @@ final class OnlineHandshakes {
                             account.clock().instant());
                     if (wait.isPresent()) {
                         // Refused before CPace runs: a guesser waits out each failure (PasswordAttempts).
-                        return new Step(Optional.empty(), Optional.empty(), Optional.of(PASSWORD_BACKOFF + ": too "
-                                + "many failed password handshakes from " + from.asBareJid() + "; none before "
-                                + wait.get()));
+                        return new Failed(HandshakeFailure.PASSWORD_BACKOFF, "too many failed password handshakes "
+                                + "from " + from.asBareJid() + "; none before " + wait.get());
                     }
                     responder.usePassword(password);
                     withPassword.add(from);
@@ -239,23 +249,22 @@ final class OnlineHandshakes {
             } else if (party instanceof OnlineResponder) {
                 step = ((OnlineResponder) party).receive(payload);
             } else {
-                return new Step(Optional.empty(), Optional.empty(),
-                        Optional.of(STALE + ": a handshake message (type " + type + ") for no handshake in flight"));
+                return new Failed(HandshakeFailure.STALE, "a handshake message (type " + type
+                        + ") for no handshake in flight");
             }
             if (digest != null) {
                 seen.add(digest);
             }
-            Optional<Established> established = Optional.empty();
             if (step.result().isPresent()) {
                 inFlight.remove(from);
                 boolean passwordProved = withPassword.remove(from);
                 if (passwordProved) {
                     passwordGuard.succeeded(from.asBareJid());
                 }
-                established = Optional.of(commit(from.asBareJid(), step.result().get(),
-                        party instanceof OnlineInitiator, passwordProved));
+                return new Established(commit(from.asBareJid(), step.result().get(),
+                        party instanceof OnlineInitiator, passwordProved), step.message());
             }
-            return new Step(step.message(), established, Optional.empty());
+            return replyOrIgnored(step);
         } catch (HandshakeException e) {
             inFlight.remove(from);
             if (e.kind() == HandshakeException.Kind.PASSWORD_MISMATCH && party instanceof OnlineInitiator
@@ -263,11 +272,16 @@ final class OnlineHandshakes {
                 // The answer's confirmation did not match our password: a guess spent by whoever answered.
                 passwordGuard.failed(from.asBareJid(), account.clock().instant());
             }
-            return new Step(Optional.empty(), Optional.empty(), Optional.of(e.kind() + ": " + e.getMessage()));
+            return new Failed(HandshakeFailure.of(e.kind()), e.getMessage());
         }
     }
 
-    private Established commit(BareJid peer, HandshakeResult result, boolean initiator, boolean password)
+    /** A step of the core's handshake without a result: its message to send, if it has one. */
+    private static Step replyOrIgnored(HandshakeStep step) {
+        return step.message().<Step>map(Reply::new).orElseGet(Ignored::new);
+    }
+
+    private NewSession commit(BareJid peer, HandshakeResult result, boolean initiator, boolean password)
             throws HandshakeException {
         long deviceId = result.peerCertificate().deviceId();
         Optional<String> sas = result.sas().map(s -> s.display());
@@ -283,7 +297,7 @@ final class OnlineHandshakes {
             PeerDecision decision = TrustRecords.onCertificate(stores, CoreJid.of(peer), result.peerCertificate(),
                     account.clock());
             if (decision.outcome() == PeerDecision.Outcome.ACCOUNT_KEY_CHANGED) {
-                return new Established(peer, deviceId, initiator, sas, result.continuity(), password,
+                return new NewSession(peer, deviceId, initiator, sas, result.continuity(), password,
                         decision.outcome(), Optional.of(new SecurityEvent.KeyChanged(peer, decision.trust().pinnedKey().fingerprint(),
                                 result.peerCertificate().accountKey().fingerprint())), Optional.empty(),
                         Optional.empty());
@@ -307,7 +321,7 @@ final class OnlineHandshakes {
                 certification = result.peerCertification().flatMap(attached -> Certifications.check(account, stores,
                         peer, result.peerCertificate().accountKey(), attached));
             }
-            return new Established(peer, deviceId, initiator, sas, result.continuity(), password, decision.outcome(),
+            return new NewSession(peer, deviceId, initiator, sas, result.continuity(), password, decision.outcome(),
                     Optional.empty(), certification, replacedLoss);
         });
     }

@@ -459,25 +459,37 @@ final class SessionDriver {
 
     private void handshakeStep(Stanza outer, BareJid peer, Jid from, byte[] payload) {
         OnlineHandshakes.Step step = handshakes.receive(from, self(), payload);
-        if (step.failure().filter(f -> f.startsWith("PASSWORD_")).isPresent()) {
+        if (step instanceof OnlineHandshakes.Established done) {
+            established(peer, from, done.session(), done.reply());
+        } else if (step instanceof OnlineHandshakes.Reply reply) {
+            sendQuietly(Wire.handshakeMessage(from, reply.message()));
+        } else if (step instanceof OnlineHandshakes.Failed failed) {
+            handshakeFailed(outer, peer, from, failed);
+        }
+    }
+
+    /** Reports a refused handshake message; a password failure also ends what waits for the peer. */
+    private void handshakeFailed(Stanza outer, BareJid peer, Jid from, OnlineHandshakes.Failed failed) {
+        String detail = "handshake: " + failed.describe();
+        if (failed.failure().aboutPassword()) {
             // A wrong password is not retried: every attempt would be one more online guess for whoever answers.
             establishing.remove(peer);
-            queue.failAll(peer, SendFailure.PASSWORD_MISMATCH, "handshake with " + from + ": " + step.failure().get());
+            queue.failAll(peer, SendFailure.PASSWORD_MISMATCH, "handshake with " + from + ": " + failed.describe());
             events.accept(new SecurityEvent.UndecryptableStanza(peer, from, outer.getStanzaId(),
-                    UndecryptableReason.UNTRUSTED_SENDER, "handshake: " + step.failure().get()));
+                    UndecryptableReason.UNTRUSTED_SENDER, detail));
             return;
         }
-        step.failure().ifPresent(failure -> events.accept(new SecurityEvent.UndecryptableStanza(peer, from,
-                outer.getStanzaId(), failure.startsWith(OnlineHandshakes.DUPLICATE) ? UndecryptableReason.DUPLICATE
-                        : failure.startsWith(OnlineHandshakes.RATE_LIMITED) ? UndecryptableReason.RATE_LIMITED
-                        : failure.startsWith(OnlineHandshakes.STALE) ? UndecryptableReason.STALE_HANDSHAKE
-                        : failure.startsWith("MALFORMED") || failure.startsWith("UNSUPPORTED")
-                        ? UndecryptableReason.MALFORMED : UndecryptableReason.TAMPERED, "handshake: " + failure)));
-        if (step.established().isEmpty()) {
-            step.reply().ifPresent(reply -> sendQuietly(Wire.handshakeMessage(from, reply)));
-            return;
-        }
-        OnlineHandshakes.Established done = step.established().get();
+        UndecryptableReason reason = switch (failed.failure()) {
+            case DUPLICATE -> UndecryptableReason.DUPLICATE;
+            case RATE_LIMITED -> UndecryptableReason.RATE_LIMITED;
+            case STALE -> UndecryptableReason.STALE_HANDSHAKE;
+            case MALFORMED, UNSUPPORTED_VERSION -> UndecryptableReason.MALFORMED;
+            default -> UndecryptableReason.TAMPERED;
+        };
+        events.accept(new SecurityEvent.UndecryptableStanza(peer, from, outer.getStanzaId(), reason, detail));
+    }
+
+    private void established(BareJid peer, Jid from, OnlineHandshakes.NewSession done, Optional<byte[]> reply) {
         establishing.remove(peer);
         if (done.keyChange().isPresent()) {
             keyChanged(done.keyChange().get());
@@ -496,13 +508,13 @@ final class SessionDriver {
         }
         done.certification().ifPresent(events);
         if (!done.initiator()) {
-            step.reply().ifPresent(reply -> sendQuietly(Wire.handshakeMessage(from, reply)));
+            reply.ifPresent(r -> sendQuietly(Wire.handshakeMessage(from, r)));
             return;
         }
         // The last handshake step (XX message 3) travels with the first content: the first queued message, or else
         // an empty ratchet message, which lets the responder send at once (the initiator always sends first). The
         // known-peer mode ends with the responder's message 2, so the first content travels alone.
-        Optional<SottoEncrypted> last = step.reply().map(r -> new SottoEncrypted(SottoEncrypted.Kind.HANDSHAKE, r));
+        Optional<SottoEncrypted> last = reply.map(r -> new SottoEncrypted(SottoEncrypted.Kind.HANDSHAKE, r));
         // Nothing held (a new device awaiting approval, a distrusted contact) travels with the last step.
         Pending first = held(peer, Optional.of(done.deviceId())) ? null : queue.peek(peer).orElse(null);
         if (first != null && (first.stanza() instanceof Message || last.isEmpty())) {
