@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
  * only shrink):
  * <ul>
  * <li>{@code handshake}: OnlineHandshakes, SessionDriver (HandshakeException; both move with a core
- * {@code Handshakes} returning a sealed outcome), RevealPolicy (HandshakeConfig, HandshakeMode), Certifications and
+ * {@code Handshakes} returning a sealed outcome), Certifications and
  * ExternalTrust (AttachedCertification), SecurityEvent, DecryptedStanza and SessionSummary (Continuity, a value the
  * public API shows: it needs a home in a core API package);</li>
  * <li>{@code ratchet}: OnlineHandshakes, SessionAttempt, SessionCrypto, SessionSummary (RatchetSession,
@@ -54,7 +54,6 @@ class ArchitectureTest {
             Map.entry("DecryptedStanza.java", Set.of("handshake")),
             Map.entry("ExternalTrust.java", Set.of("handshake")),
             Map.entry("OnlineHandshakes.java", Set.of("handshake", "ratchet")),
-            Map.entry("RevealPolicy.java", Set.of("handshake")),
             Map.entry("SecurityEvent.java", Set.of("handshake", "ratchet")),
             Map.entry("SessionAttempt.java", Set.of("offline", "ratchet", "wire")),
             Map.entry("SessionCrypto.java", Set.of("offline", "ratchet", "wire")),
