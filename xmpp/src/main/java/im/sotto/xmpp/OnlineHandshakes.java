@@ -15,6 +15,7 @@ import im.sotto.protocol.handshake.OnlineInitiator;
 import im.sotto.protocol.handshake.OnlineResponder;
 import im.sotto.protocol.identity.DeviceCertificate;
 import im.sotto.protocol.ratchet.RatchetSession;
+import im.sotto.protocol.session.Certifications;
 import im.sotto.protocol.session.HandshakeFailure;
 import im.sotto.protocol.session.LossReport;
 import im.sotto.protocol.session.RetainedSecretRecord;
@@ -307,7 +308,7 @@ final class OnlineHandshakes {
                     .continuity(result.continuity()).build();
             SessionAddress address = new SessionAddress(peer.toString(), deviceId);
             Optional<byte[]> replaced = stores.sessions().load(address);
-            Optional<SecurityEvent> replacedLoss = LossEvents.of(LossReport.unacknowledgedInReplaced(
+            Optional<SecurityEvent> replacedLoss = CoreEvents.of(LossReport.unacknowledgedInReplaced(
                     CoreJid.of(peer), deviceId, replaced, account.random(), account.clock()));
             stores.sessions().store(address, record.replacing(replaced, account.clock().instant()).encode());
             RetainedSecretRecord.keep(stores, CoreJid.of(peer), result);
@@ -318,8 +319,10 @@ final class OnlineHandshakes {
                 TrustRecords.store(stores, CoreJid.of(peer), TrustRecords.load(stores, CoreJid.of(peer), account.clock()).orElseThrow()
                         .continuityBroken());
             } else {
-                certification = result.peerCertification().flatMap(attached -> Certifications.check(account, stores,
-                        peer, result.peerCertificate().accountKey(), attached));
+                certification = result.peerCertification().map(attached -> account.externalTrust().verify(attached,
+                        result.peerCertificate().accountKey(), peer.toString(), account.clock().instant()))
+                        .flatMap(checked -> Certifications.apply(stores, CoreJid.of(peer), checked, account.clock()))
+                        .map(outcome -> CoreEvents.of(peer, outcome));
             }
             return new NewSession(peer, deviceId, initiator, sas, result.continuity(), password, decision.outcome(),
                     Optional.empty(), certification, replacedLoss);

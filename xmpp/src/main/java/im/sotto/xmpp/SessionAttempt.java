@@ -68,7 +68,7 @@ final class SessionAttempt {
         if (!(result instanceof DecryptResult.Decrypted decrypted)) {
             return refused(result);
         }
-        List<SecurityEvent> losses = LossEvents.of(current
+        List<SecurityEvent> losses = CoreEvents.of(current
                 ? LossReport.of(CoreJid.of(peer), deviceId, session, result, acknowledgedBefore)
                 : LossReport.ofPeerMessages(CoreJid.of(peer), deviceId, result));
         return new Decrypted(state.withRatchet(session.toRecord()), decrypted.plaintext(), losses, false,

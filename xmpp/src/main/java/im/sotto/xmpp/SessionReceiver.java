@@ -152,7 +152,7 @@ final class SessionReceiver {
                     accepted.session().toRecord()).peerCertificate(accepted.sender().encoded())
                     .owedReplyTranscript(accepted.transcriptHash()).firstMessageDigest(digest).build();
             Optional<byte[]> replaced = stores.sessions().load(address);
-            Optional<SecurityEvent> replacedLoss = LossEvents.of(LossReport.unacknowledgedInReplaced(
+            Optional<SecurityEvent> replacedLoss = CoreEvents.of(LossReport.unacknowledgedInReplaced(
                     CoreJid.of(peer), address.deviceId(), replaced, account.random(), account.clock()));
             stores.sessions().store(address, record.replacing(replaced, account.clock().instant()).encode());
             SottoAccount.storeVault(stores, accepted.vault());

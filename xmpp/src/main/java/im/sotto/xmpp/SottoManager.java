@@ -161,7 +161,7 @@ public final class SottoManager extends Manager {
         if (!reportedStillMissing) {
             // Once per manager (per run): gaps a crashed earlier run stored but may not have reported.
             reportedStillMissing = true;
-            LossEvents.of(StillMissing.of(account.store(), account.random(), account.clock())).forEach(this::emit);
+            CoreEvents.of(StillMissing.of(account.store(), account.random(), account.clock())).forEach(this::emit);
         }
         driver.bundles().publish();
         driver.redrive();

@@ -1,0 +1,52 @@
+package im.sotto.xmpp;
+
+import java.util.List;
+import java.util.Optional;
+
+import im.sotto.protocol.session.Certifications;
+import im.sotto.protocol.session.Loss;
+
+import org.jxmpp.jid.BareJid;
+import org.jxmpp.jid.impl.JidCreate;
+
+/**
+ * The binding's one translator from the session layer's outcomes (losses, certifications) to the application's
+ * {@link SecurityEvent}s; peers become jxmpp JIDs here.
+ */
+final class CoreEvents {
+    private CoreEvents() {
+    }
+
+    private static BareJid jid(im.sotto.protocol.trust.BareJid peer) {
+        return JidCreate.bareFromOrThrowUnchecked(peer.toString());
+    }
+
+    static SecurityEvent of(Loss loss) {
+        BareJid peer = jid(loss.peer());
+        if (loss instanceof Loss.MessagesMissing m) {
+            return new SecurityEvent.MessagesMissing(peer, m.deviceId(), m.ranges());
+        }
+        if (loss instanceof Loss.ArrivedLate l) {
+            return new SecurityEvent.ArrivedLate(peer, l.deviceId(), l.sequence());
+        }
+        Loss.NotAcknowledged n = (Loss.NotAcknowledged) loss;   // the last of the sealed three
+        return new SecurityEvent.NotAcknowledged(peer, n.deviceId(), n.range());
+    }
+
+    static List<SecurityEvent> of(List<? extends Loss> losses) {
+        return losses.stream().map(CoreEvents::of).toList();
+    }
+
+    static Optional<SecurityEvent> of(Optional<? extends Loss> loss) {
+        return loss.map(CoreEvents::of);
+    }
+
+    /** What checking a certification {@code peer} attached did, as the event the application sees. */
+    static SecurityEvent of(BareJid peer, Certifications.Outcome outcome) {
+        if (outcome instanceof Certifications.Rejected r) {
+            return new SecurityEvent.CertificationRejected(peer, r.method(), r.reason(), r.detail());
+        }
+        Certifications.Certified c = (Certifications.Certified) outcome;   // the other of the sealed two
+        return new SecurityEvent.Certified(peer, c.method(), c.subject(), c.issuer(), c.validUntil());
+    }
+}
