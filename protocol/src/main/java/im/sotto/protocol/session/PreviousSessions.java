@@ -23,7 +23,7 @@ public record PreviousSessions(List<Entry> entries) {
      * three; a fourth replacement before the first one's stragglers arrive is a session churning, not a delay.
      * Every kept state costs an incoming message that no session opens up to seven more header-key trials.
      */
-    public static final int MAX_PREVIOUS_SESSIONS = 3;
+    static final int MAX_PREVIOUS_SESSIONS = 3;
 
     /**
      * Bytes the kept states may take in the device's record. A state without held keys is 1 to 3 KiB; one holding
@@ -31,13 +31,13 @@ public record PreviousSessions(List<Entry> entries) {
      * ordinary ones, and leaves the current session, whose record the store caps at 1 MiB with everything else, most
      * of the room; the record never exceeds that cap either way ({@link SessionRecord}).
      */
-    public static final int MAX_PREVIOUS_BYTES = 256 * 1024;
+    static final int MAX_PREVIOUS_BYTES = 256 * 1024;
 
     /**
      * How long a replaced session is kept: as long as the ratchet keeps a held message key, for the same reason
      * (offline storage and catch-up after a long absence) and the same risk (a stolen device reads what arrives late).
      */
-    public static final Duration LIFETIME = RatchetLimits.SKIPPED_KEY_LIFETIME;
+    static final Duration LIFETIME = RatchetLimits.SKIPPED_KEY_LIFETIME;
 
     public static final PreviousSessions NONE = new PreviousSessions(List.of());
 

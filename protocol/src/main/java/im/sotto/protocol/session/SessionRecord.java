@@ -196,7 +196,7 @@ public record SessionRecord(SessionOrigin origin, byte[] ratchet, Optional<byte[
     }
 
     /** The peer's certificate, parsed and checked anew: for rare paths (migration, held sends), not per message. */
-    public Optional<DeviceCertificate> certificate() {
+    Optional<DeviceCertificate> certificate() {
         return certificate(new VerifiedCertificates());
     }
 

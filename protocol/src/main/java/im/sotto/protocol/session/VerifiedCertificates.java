@@ -19,7 +19,7 @@ public final class VerifiedCertificates {
      * Certificates kept, least recently used dropped first. A conversation needs one per peer device in use; 512
      * covers a busy account's active devices while bounding memory to about 100 KB (certificates are 155 bytes).
      */
-    public static final int CAPACITY = 512;
+    static final int CAPACITY = 512;
 
     private final Map<ByteBuffer, DeviceCertificate> cache = new LinkedHashMap<>(64, 0.75f, true) {
         @Override
@@ -39,7 +39,7 @@ public final class VerifiedCertificates {
         return parsed;
     }
 
-    public synchronized int size() {
+    synchronized int size() {
         return cache.size();
     }
 }
