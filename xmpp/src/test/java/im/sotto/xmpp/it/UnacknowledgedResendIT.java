@@ -19,6 +19,7 @@ import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import im.sotto.harness.Secrets;
 import im.sotto.protocol.store.QueuedStanza;
 import im.sotto.store.Protection;
 import im.sotto.store.SqliteAccountStore;

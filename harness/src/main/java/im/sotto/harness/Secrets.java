@@ -1,4 +1,4 @@
-package im.sotto.xmpp.it;
+package im.sotto.harness;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -12,31 +12,36 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
-import im.sotto.xmpp.SottoAccount;
+import im.sotto.protocol.identity.AccountIdentity;
+import im.sotto.protocol.identity.DeviceIdentity;
 
 /**
- * What must never appear where a server can see it, in every form it could take there: raw bytes, hex, and base64
- * at each of the three alignments a value can have inside a longer base64 string.
+ * What must never appear where a server can see it, in every form it could take there: raw bytes, hex in either
+ * case, and base64 at each of the three alignments a value can have inside a longer base64 string. Values are added
+ * under a name; {@link #foundIn} names those found. Adding returns this, so a scan reads as one expression.
  */
-final class Secrets {
+public final class Secrets {
+    /** How much of a found form a report shows: enough to recognise it, not a whole key. */
+    private static final int SHOWN_CHARS = 24;
+
     private final Map<String, List<String>> forms = new LinkedHashMap<>();
 
     /** Adds a plaintext (as UTF-8 text). */
-    Secrets text(String name, String text) {
+    public Secrets text(String name, String text) {
         return bytes(name, text.getBytes(StandardCharsets.UTF_8));
     }
 
-    /** Adds the long-term keys and certificate of an account: private and public. */
-    Secrets account(String name, SottoAccount account) {
-        bytes(name + " account public key", account.identity().publicKey().bytes());
-        bytes(name + " account seed", account.identity().seed().reveal());
-        bytes(name + " device public key", account.device().deviceKey().publicKey());
-        bytes(name + " device private key", account.device().deviceKey().privateKey().reveal());
-        bytes(name + " device certificate", account.device().certificate().encoded());
+    /** Adds the long-term keys and certificate of an account and its device: private and public. */
+    public Secrets account(String name, AccountIdentity identity, DeviceIdentity device) {
+        bytes(name + " account public key", identity.publicKey().bytes());
+        bytes(name + " account seed", identity.seed().reveal());
+        bytes(name + " device public key", device.deviceKey().publicKey());
+        bytes(name + " device private key", device.deviceKey().privateKey().reveal());
+        bytes(name + " device certificate", device.certificate().encoded());
         return this;
     }
 
-    Secrets bytes(String name, byte[] value) {
+    public Secrets bytes(String name, byte[] value) {
         List<String> list = new ArrayList<>();
         list.add(new String(value, StandardCharsets.ISO_8859_1));
         list.add(HexFormat.of().formatHex(value));
@@ -54,8 +59,11 @@ final class Secrets {
         return this;
     }
 
-    /** The names of the values found in {@code haystack} (ISO-8859-1 text of raw bytes), with the form found. */
-    List<String> foundIn(String haystack) {
+    /**
+     * The values found in {@code haystack} (ISO-8859-1 text of raw bytes), one entry per form found: the value's
+     * name and the start of the form, e.g. {@code bob device certificate as 'AQIDBAUG...'}. Empty when nothing is.
+     */
+    public List<String> foundIn(String haystack) {
         List<String> found = new ArrayList<>();
         for (Map.Entry<String, List<String>> entry : forms.entrySet()) {
             for (String form : entry.getValue()) {
@@ -67,8 +75,8 @@ final class Secrets {
         return found;
     }
 
-    /** Every regular file under {@code directory}, concatenated as ISO-8859-1 text. */
-    static String readTree(Path directory) throws IOException {
+    /** Every regular file under {@code directory}, concatenated as ISO-8859-1 text, each followed by a newline. */
+    public static String readTree(Path directory) throws IOException {
         StringBuilder all = new StringBuilder();
         try (Stream<Path> files = Files.walk(directory)) {
             for (Path file : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
@@ -84,6 +92,6 @@ final class Secrets {
 
     private static String abbreviate(String form) {
         String printable = form.chars().allMatch(c -> c >= 32 && c < 127) ? form : "<binary>";
-        return printable.length() > 24 ? printable.substring(0, 24) + "..." : printable;
+        return printable.length() > SHOWN_CHARS ? printable.substring(0, SHOWN_CHARS) + "..." : printable;
     }
 }
