@@ -9,6 +9,7 @@ import java.util.Set;
 import im.sotto.protocol.handshake.Continuity;
 import im.sotto.protocol.handshake.HandshakeConfig;
 import im.sotto.protocol.handshake.HandshakeException;
+import im.sotto.protocol.handshake.HandshakeMessages;
 import im.sotto.protocol.handshake.HandshakeResult;
 import im.sotto.protocol.handshake.HandshakeStep;
 import im.sotto.protocol.handshake.OnlineInitiator;
@@ -33,12 +34,6 @@ import org.jxmpp.jid.Jid;
  * in the same transaction. Called only from the manager's worker thread.
  */
 final class OnlineHandshakes {
-    /** Handshake frame types that open a handshake (docs/protocol.md 4.1): init, retry init, known-peer init. */
-    private static final int INIT = 0x10;
-    private static final int RETRY_INIT = 0x15;
-    private static final int KNOWN_PEER_INIT = 0x16;
-    private static final int COUNTER_OFFER = 0x14;
-
     /**
      * Handshake messages remembered to recognise a replay: every genuine message but a counter-offer carries a fresh
      * ephemeral key, so the same bytes twice are a copy. A few hundred covers every handshake of a session's lifetime on one
@@ -201,20 +196,19 @@ final class OnlineHandshakes {
      * started at once, the side with the smaller JID keeps its initiator and ignores the other's message 1.
      */
     Step receive(Jid from, Jid self, byte[] payload) {
-        int type = payload.length > 1 ? payload[1] & 0xff : -1;
         // A counter-offer carries no fresh key: one peer sends the same bytes to every offer it cannot take, so equal
         // bytes are no replay there (and a replayed one finds no initiator waiting for it).
-        String digest = type == COUNTER_OFFER ? null
+        String digest = HandshakeMessages.isCounterOffer(payload) ? null
                 : java.util.HexFormat.of().formatHex(SessionCrypto.sha256(payload));
         if (digest != null && seen.contains(digest)) {
             // Answering a replayed message 1 would start a responder (and spend a key agreement) for nothing.
             return new Failed(HandshakeFailure.DUPLICATE, "this handshake message was already received (a replay)");
         }
         Object party = inFlight.get(from);
-        boolean opening = type == INIT || type == RETRY_INIT || type == KNOWN_PEER_INIT;
+        boolean opening = HandshakeMessages.opensHandshake(payload);
         try {
             HandshakeStep step;
-            if (opening && !(party instanceof OnlineResponder && type == RETRY_INIT)) {
+            if (opening && !(party instanceof OnlineResponder && HandshakeMessages.isRetry(payload))) {
                 if (party instanceof OnlineInitiator && self.toString().compareTo(from.toString()) < 0) {
                     return new Ignored();
                 }
@@ -250,7 +244,7 @@ final class OnlineHandshakes {
             } else if (party instanceof OnlineResponder) {
                 step = ((OnlineResponder) party).receive(payload);
             } else {
-                return new Failed(HandshakeFailure.STALE, "a handshake message (type " + type
+                return new Failed(HandshakeFailure.STALE, "a handshake message (type " + HandshakeMessages.typeName(payload)
                         + ") for no handshake in flight");
             }
             if (digest != null) {

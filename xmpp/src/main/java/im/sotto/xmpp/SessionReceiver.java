@@ -7,6 +7,7 @@ import java.util.Optional;
 
 import im.sotto.protocol.identity.DeviceCertificate;
 import im.sotto.protocol.offline.FirstMessageReceiver;
+import im.sotto.protocol.offline.FirstReply;
 import im.sotto.protocol.offline.IncomingFirstMessage;
 import im.sotto.protocol.offline.PreKeyVault;
 import im.sotto.protocol.session.LossReport;
@@ -34,7 +35,6 @@ import org.jxmpp.jid.BareJid;
  * message log, or nothing is. Not thread-safe: called from the manager's worker thread.
  */
 final class SessionReceiver {
-    private static final int TYPE_FIRST_REPLY = 0x21;
 
     private final SottoAccount account;
     private final EnvelopeCodec codec;
@@ -185,7 +185,7 @@ final class SessionReceiver {
      * the way is delivered, not turned into a broken session. Nothing changes unless a state decrypts the message.
      */
     private Result openRatchet(Stanza outer, BareJid peer, byte[] payload, byte[] ad) {
-        boolean reply = payload.length > 1 && (payload[1] & 0xff) == TYPE_FIRST_REPLY;
+        boolean reply = FirstReply.isFirstReply(payload);
         return account.store().transact(stores -> {
             Failed failure = new Failed(UndecryptableReason.NO_SESSION, "no session with " + peer, Optional.empty());
             List<SessionAddress> notCurrent = new ArrayList<>();

@@ -100,6 +100,55 @@ class ArchitectureTest {
         assertEquals(expected, forbiddenImports(), "update NOT_YET_CLEAN only by removing what was cleaned");
     }
 
+    /**
+     * Protocol bytes the binding must not read itself (issue 17): a frame-type constant copied from the core's enums,
+     * a byte read out of a payload, a failure told apart by its text, a stored record told apart by an ASCII prefix.
+     * The core answers each question with a method or a type instead.
+     */
+    private static final Map<String, Pattern> PROTOCOL_BYTES = Map.of(
+            "frame-type constant", Pattern.compile("=\\s*0x(1[0-6]|2[0-1])\\s*;"),
+            "payload byte read", Pattern.compile("payload\\["),
+            // Any startsWith: the binding has no text to sort by prefix once outcomes are types.
+            "failure told by its text", Pattern.compile("\\.startsWith\\("),
+            "record prefix", Pattern.compile("v\\d+\\\\n\""));
+
+    /** Files that still read protocol bytes (the outbound queue's two record prefixes); the list may only shrink. */
+    private static final Map<String, Set<String>> STILL_READS_BYTES = Map.of(
+            "SendQueue.java", Set.of("record prefix"),
+            "UnconfirmedOutbox.java", Set.of("record prefix"));
+
+    @Test
+    void noProtocolBytesAreReadInTheBinding() throws IOException {
+        Map<String, Set<String>> found = new TreeMap<>();
+        try (Stream<Path> walk = Files.walk(SOURCES)) {
+            for (Path file : walk.filter(p -> p.toString().endsWith(".java")).toList()) {
+                String text = Files.readString(file);
+                PROTOCOL_BYTES.forEach((what, pattern) -> {
+                    if (pattern.matcher(text).find()) {
+                        found.computeIfAbsent(SOURCES.relativize(file).toString().replace('\\', '/'),
+                                f -> new TreeSet<>()).add(what);
+                    }
+                });
+            }
+        }
+        Map<String, Set<String>> expected = new TreeMap<>();
+        STILL_READS_BYTES.forEach((file, what) -> expected.put(file, new TreeSet<>(what)));
+        assertEquals(expected, found, "the binding reads protocol bytes the core should interpret");
+    }
+
+    @Test
+    void theByteScanSeesEachPattern() {
+        assertTrue(PROTOCOL_BYTES.get("frame-type constant").matcher("private static final int INIT = 0x10;").find());
+        assertTrue(PROTOCOL_BYTES.get("frame-type constant").matcher("static final int TYPE_FIRST_REPLY = 0x21;")
+                .find());
+        assertTrue(PROTOCOL_BYTES.get("payload byte read").matcher("int type = payload[1] & 0xff;").find());
+        assertTrue(PROTOCOL_BYTES.get("failure told by its text")
+                .matcher("step.failure().get().startsWith(\"STALE\")").find());
+        assertTrue(PROTOCOL_BYTES.get("failure told by its text").matcher("failure.startsWith(DUPLICATE)").find());
+        assertTrue(PROTOCOL_BYTES.get("record prefix").matcher("\"sotto-manager stanza v1\\n\"").find());
+        assertTrue(!PROTOCOL_BYTES.get("record prefix").matcher("\"a line\\n\"").find());
+    }
+
     @Test
     void theScanSeesAForbiddenImport() {
         assertTrue(FORBIDDEN.matcher("package x;\n\nimport im.sotto.protocol.noise.NoiseState;\n").find());
