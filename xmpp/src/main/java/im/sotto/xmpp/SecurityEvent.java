@@ -74,6 +74,14 @@ public sealed interface SecurityEvent {
         /** The connection or the server failed while sending. */
         CONNECTION;
 
+        /**
+         * True for a failure that may pass without the user (the peer installs Sotto, answers, the connection comes
+         * back): a manager told to keep failed stanzas keeps these queued; what can never be carried is not kept.
+         */
+        public boolean mayPass() {
+            return this != UNSUPPORTED_STANZA && !held();
+        }
+
         /** True when the stanza stays queued for a user decision instead of being dropped. */
         public boolean held() {
             return this == KEY_CHANGED || this == DISTRUSTED || this == DEVICE_NOT_APPROVED;

@@ -114,7 +114,8 @@ final class SessionDriver {
         TrustRecords.Hold[] hold = {null};
         long decision = account.store().transact(s -> {
             hold[0] = TrustRecords.hold(s, CoreJid.of(peer), target, account.clock()).orElse(null);
-            return hold[0] == null && crypto.canSend(s, peer) ? SEND_NOW : SendQueue.persist(s, peer, inner);
+            return hold[0] == null && crypto.canSend(s, peer) ? SEND_NOW : SendQueue.persist(s, peer, inner,
+                    account.clock().instant());
         });
         if (hold[0] != null) {
             queue.add(peer, new Pending(inner, sent, decision));
@@ -154,6 +155,10 @@ final class SessionDriver {
         } else {
             queue.peek(peer).ifPresent(first -> establish(peer, first.stanza().getTo()));
         }
+    }
+
+    void keepFailed(boolean keep) {
+        queue.keepFailed = keep;
     }
 
     /** After a login: stanzas an earlier run (or connection) left waiting are sent, or their sessions started. */

@@ -277,14 +277,6 @@ public final class SottoManager extends Manager {
                 String.valueOf(cause.getMessage())));
     }
 
-    /**
-     * Whether an entry of the store's outbound queue is an encrypted copy kept until the server acknowledged it (it
-     * was sent; the manager sends it again after a restart if no acknowledgement came), not a stanza still to send.
-     */
-    public static boolean isUnacknowledgedCopy(byte[] queueRecord) {
-        return UnconfirmedOutbox.isKeptCopy(queueRecord);
-    }
-
     public SottoAccount account() {
         return account;
     }
@@ -313,6 +305,22 @@ public final class SottoManager extends Manager {
             throw new IllegalArgumentException("timeout must be positive");
         }
         driver.handshakeTimeout = timeout;
+    }
+
+    /**
+     * With {@code keep}, a message or presence that fails for a reason that may pass ({@link
+     * SecurityEvent.SendFailure#mayPass}: no Sotto device yet, no answer, no connection) stays in the store's queue,
+     * encrypted at rest, with that reason ({@link SottoOutbox} lists and drops it) and its future fails as
+     * {@link SottoSendException#stillQueued}; it blocks nothing sent after it and is tried again at the next login or
+     * {@link #retryQueued}. Without (the default) such a stanza is reported and dropped.
+     */
+    public void setKeepFailed(boolean keep) {
+        worker.execute(() -> driver.keepFailed(keep));
+    }
+
+    /** Tries again, now, whatever the store's queue keeps waiting (as after a login). */
+    public void retryQueued() {
+        worker.execute(driver::redrive);
     }
 
     /** Sends {@code message} encrypted; the future completes once it went out (after a session was made if needed). */
