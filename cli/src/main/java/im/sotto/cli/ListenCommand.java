@@ -90,6 +90,7 @@ public final class ListenCommand implements java.util.concurrent.Callable<Intege
                              connectionLost.complete(ExitCode.CONNECTION);
                          }
                      }, !noReconnect))) {
+            online.retryOutboxOnNewSessions();
             online.manager.setIqRequestHandler(request -> request.stanza() instanceof Version v
                     ? Version.createResultFor(v, new Version("Sotto", "0.1")) : null);
             Map<String, Object> ready = new LinkedHashMap<>();

@@ -21,7 +21,7 @@ import picocli.CommandLine.Command;
                 ExitCode.HELP},
         subcommands = {DemoCommand.class, AccountCommand.class, StatusCommand.class, SendCommand.class,
                 ListenCommand.class, ChatCommand.class, VerifyCommand.class,
-                FingerprintCommand.class, ContactsCommand.class,
+                FingerprintCommand.class, ContactsCommand.class, OutboxCommand.class,
                 DevicesCommand.class, TrustCommand.class, DistrustCommand.class, CertifyCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {

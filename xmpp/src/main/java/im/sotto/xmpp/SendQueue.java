@@ -48,6 +48,8 @@ final class SendQueue {
      * the next login or {@link SottoManager#retryQueued}.
      */
     boolean keepFailed;
+    /** When the user sent the stored stanzas brought back by {@link #restore}, by id: their envelopes say so. */
+    private final Map<Long, Instant> sentAt = new java.util.HashMap<>();
 
     SendQueue(SottoAccount account, Consumer<SecurityEvent> events) {
         this.account = account;
@@ -155,6 +157,7 @@ final class SendQueue {
     private Optional<Stanza> waitingStanza(BareJid peer, QueuedStanza queued) throws Exception {
         OutboundRecord record = OutboundRecord.decode(queued.stanza());
         if (record instanceof OutboundRecord.Waiting w) {
+            w.queuedAt().ifPresent(at -> sentAt.put(queued.id(), at));
             return Optional.of(PacketParserUtils.parseStanza(w.stanzaXml()));
         }
         if (record instanceof OutboundRecord.LegacyMessageBody legacy) {
@@ -185,6 +188,11 @@ final class SendQueue {
         events.accept(new SecurityEvent.SendFailed(peer, pending.stanza() == null ? "-"
                 : SessionCrypto.idOf(pending.stanza()), reason, detail));
         pending.sent().completeExceptionally(new SottoSendException(reason, detail));
+    }
+
+    /** When the user sent the stored stanza {@code durableId}, if it was brought back from the store with a time. */
+    Optional<Instant> sentAt(long durableId) {
+        return Optional.ofNullable(sentAt.get(durableId));
     }
 
     /** Records in the store why the stored stanza {@code id} could not go out; false if it is no longer queued. */

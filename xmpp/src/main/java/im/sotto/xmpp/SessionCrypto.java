@@ -47,6 +47,14 @@ final class SessionCrypto {
     private final EnvelopeCodec codec;
     private final Consumer<SecurityEvent> events;
 
+    /** When the user sent a stanza that waited in the store's queue (by its id), if it waited across a restart. */
+    java.util.function.LongFunction<Optional<java.time.Instant>> queuedAt = id -> Optional.empty();
+
+    private java.time.Instant sentAt(long durableId) {
+        return (durableId == 0 ? Optional.<java.time.Instant>empty() : queuedAt.apply(durableId))
+                .orElseGet(() -> account.clock().instant());
+    }
+
     SessionCrypto(SottoAccount account, EnvelopeCodec codec, Consumer<SecurityEvent> events) {
         this.account = account;
         this.codec = codec;
@@ -92,7 +100,7 @@ final class SessionCrypto {
      */
     Optional<Sealed> encryptForSessions(Stanza inner, EntityFullJid self, Optional<Long> preferredDevice,
             long durableId, Optional<SottoEncrypted> alongside, boolean keep) throws EnvelopeException {
-        byte[] envelope = codec.seal(inner, self);
+        byte[] envelope = codec.seal(inner, self, sentAt(durableId));
         BareJid peer = inner.getTo().asBareJid();
         byte[] ad = Wire.associatedData(self.asBareJid(), peer, Wire.kindAndType(inner));
         List<Long> substituted = new ArrayList<>();
@@ -205,7 +213,7 @@ final class SessionCrypto {
      */
     FirstMessages encryptFirstMessages(Stanza inner, EntityFullJid self, Map<Long, byte[]> bundles,
             long durableId, boolean keep) throws EnvelopeException {
-        byte[] envelope = codec.seal(inner, self);
+        byte[] envelope = codec.seal(inner, self, sentAt(durableId));
         BareJid peer = inner.getTo().asBareJid();
         byte[] ad = Wire.associatedData(self.asBareJid(), peer, Wire.kindAndType(inner));
         FirstMessageSender sender = new FirstMessageSender(account.device(), SottoAccount.SUITES, account.random(),

@@ -83,6 +83,7 @@ final class SessionDriver {
         this.events = events;
         this.stanzas = stanzas;
         this.queue = new SendQueue(account, events);
+        crypto.queuedAt = queue::sentAt;
         this.outbox = new UnconfirmedOutbox(account, connection, worker, events);
     }
 

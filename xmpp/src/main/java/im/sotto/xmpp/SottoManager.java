@@ -318,9 +318,12 @@ public final class SottoManager extends Manager {
         worker.execute(() -> driver.keepFailed(keep));
     }
 
-    /** Tries again, now, whatever the store's queue keeps waiting (as after a login). */
-    public void retryQueued() {
-        worker.execute(driver::redrive);
+    /**
+     * Tries again, now, whatever the store's queue keeps waiting (as after a login); the future completes once the
+     * attempts started (what needs a new session goes out when it is made).
+     */
+    public CompletableFuture<Void> retryQueued() {
+        return CompletableFuture.runAsync(driver::redrive, worker);
     }
 
     /** Sends {@code message} encrypted; the future completes once it went out (after a session was made if needed). */

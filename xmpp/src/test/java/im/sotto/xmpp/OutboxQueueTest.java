@@ -79,6 +79,7 @@ class OutboxQueueTest {
         long later = persist(chat("for later"));
         long never = persist(chat("never"));
         queue.restore();
+        assertEquals(Optional.of(SENT), queue.sentAt(later), "its envelope will say when the user sent it");
         CompletableFuture<Void> first = new CompletableFuture<>();
         queue.fail(carol, new SendQueue.Pending(chat("for later"), first, later), SendFailure.PEER_HAS_NO_SOTTO,
                 "no bundle");
