@@ -11,7 +11,7 @@ import im.sotto.protocol.wire.ByteWriter;
 import im.sotto.protocol.wire.MalformedInputException;
 
 /**
- * One entry of the store's outbound queue, typed (docs/protocol.md 11.6): a stanza waiting to be encrypted, or an
+ * One entry of the store's outbound queue, typed (docs/protocol.md 11.4): a stanza waiting to be encrypted, or an
  * encrypted copy kept until the server acknowledged it. The queue once told three kinds apart by ASCII prefixes;
  * {@link #decode} still reads those rows, and every row written now starts with {@link #FORMAT}, a byte no prefix
  * starts with.
