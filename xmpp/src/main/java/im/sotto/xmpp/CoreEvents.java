@@ -5,6 +5,7 @@ import java.util.Optional;
 
 import im.sotto.protocol.session.Certifications;
 import im.sotto.protocol.session.Loss;
+import im.sotto.protocol.session.SessionAttempt;
 
 import org.jxmpp.jid.BareJid;
 import org.jxmpp.jid.impl.JidCreate;
@@ -39,6 +40,20 @@ final class CoreEvents {
 
     static Optional<SecurityEvent> of(Optional<? extends Loss> loss) {
         return loss.map(CoreEvents::of);
+    }
+
+    /** A session state's refusal of a message, as the reason the application sees. */
+    static SecurityEvent.UndecryptableReason of(SessionAttempt.Failure failure) {
+        return switch (failure) {
+            case TAMPERED -> SecurityEvent.UndecryptableReason.TAMPERED;
+            case DUPLICATE -> SecurityEvent.UndecryptableReason.DUPLICATE;
+            case BROKEN_SESSION -> SecurityEvent.UndecryptableReason.BROKEN_SESSION;
+            case UNTRUSTED_SENDER -> SecurityEvent.UndecryptableReason.UNTRUSTED_SENDER;
+        };
+    }
+
+    static SecurityEvent.KeyChanged of(BareJid peer, SessionAttempt.KeyChange change) {
+        return new SecurityEvent.KeyChanged(peer, change.pinned(), change.presented());
     }
 
     /** What checking a certification {@code peer} attached did, as the event the application sees. */

@@ -12,6 +12,7 @@ import im.sotto.protocol.offline.IncomingFirstMessage;
 import im.sotto.protocol.offline.PreKeyVault;
 import im.sotto.protocol.session.LossReport;
 import im.sotto.protocol.session.PreviousSessions;
+import im.sotto.protocol.session.SessionAttempt;
 import im.sotto.protocol.session.SessionRecord;
 import im.sotto.protocol.session.TrustRecords;
 import im.sotto.protocol.store.LogEntry;
@@ -139,7 +140,8 @@ final class SessionReceiver {
             PeerDecision decision = TrustRecords.onCertificate(stores, CoreJid.of(peer), accepted.sender(), account.clock());
             if (decision.outcome() == PeerDecision.Outcome.ACCOUNT_KEY_CHANGED) {
                 return new Failed(UndecryptableReason.UNTRUSTED_SENDER, "a first message under a changed account key",
-                        Optional.of(SessionAttempt.keyChanged(peer, decision, accepted.sender())));
+                        Optional.of(CoreEvents.of(peer, SessionAttempt.KeyChange.of(CoreJid.of(peer), decision,
+                                accepted.sender()))));
             }
             OpenedStanza opened;
             try {
@@ -191,7 +193,8 @@ final class SessionReceiver {
             List<SessionAddress> notCurrent = new ArrayList<>();
             for (SessionAddress address : stores.sessions().devices(peer.toString())) {
                 SessionRecord record = SessionRecord.decode(stores.sessions().load(address).orElseThrow());
-                SessionAttempt.Outcome outcome = SessionAttempt.of(account, stores, peer, address.deviceId(), record,
+                SessionAttempt.Outcome outcome = SessionAttempt.of(account.device(), account.random(), account.clock(), stores,
+                        CoreJid.of(peer), address.deviceId(), record,
                         true, payload, ad, reply);
                 if (outcome instanceof SessionAttempt.Decrypted decrypted) {
                     SessionRecord next = decrypted.next().withPrevious(decrypted.next().previous()
@@ -199,12 +202,12 @@ final class SessionReceiver {
                     return commit(stores, outer, peer, address, next, next, decrypted);
                 }
                 if (outcome instanceof SessionAttempt.Refused refused && refused.decisive()) {
-                    return refused.failed();
+                    return failed(peer, refused);
                 }
                 if (outcome instanceof SessionAttempt.NotThisSession) {
                     notCurrent.add(address);
                 }
-                failure = strongest(outcome, failure);
+                failure = strongest(peer, outcome, failure);
             }
             Instant now = account.clock().instant();
             for (SessionAddress address : notCurrent) {
@@ -214,7 +217,8 @@ final class SessionReceiver {
                     if (previous.get(i).expiredAt(now)) {
                         continue;
                     }
-                    SessionAttempt.Outcome outcome = SessionAttempt.of(account, stores, peer, address.deviceId(),
+                    SessionAttempt.Outcome outcome = SessionAttempt.of(account.device(), account.random(), account.clock(), stores,
+                        CoreJid.of(peer), address.deviceId(),
                             previous.get(i).session(), false, payload, ad, reply);
                     if (outcome instanceof SessionAttempt.Decrypted decrypted) {
                         SessionRecord next = record.withPrevious(record.previous().with(i, decrypted.next())
@@ -222,22 +226,28 @@ final class SessionReceiver {
                         return commit(stores, outer, peer, address, next, decrypted.next(), decrypted);
                     }
                     if (outcome instanceof SessionAttempt.Refused refused && refused.decisive()) {
-                        return refused.failed();
+                        return failed(peer, refused);
                     }
-                    failure = strongest(outcome, failure);
+                    failure = strongest(peer, outcome, failure);
                 }
             }
             return failure;
         });
     }
 
+    /** A state's refusal as the binding reports it. */
+    private static Failed failed(BareJid peer, SessionAttempt.Refused refused) {
+        return new Failed(CoreEvents.of(refused.failure()), refused.detail(),
+                refused.keyChange().map(change -> CoreEvents.of(peer, change)));
+    }
+
     /** Tampering found under any state outranks "no state opens it". */
-    private static Failed strongest(SessionAttempt.Outcome outcome, Failed failure) {
+    private static Failed strongest(BareJid peer, SessionAttempt.Outcome outcome, Failed failure) {
         if (failure.reason() == UndecryptableReason.TAMPERED) {
             return failure;
         }
         if (outcome instanceof SessionAttempt.Refused refused) {
-            return refused.failed();
+            return failed(peer, refused);
         }
         return new Failed(UndecryptableReason.BROKEN_SESSION, ((SessionAttempt.NotThisSession) outcome).detail(),
                 Optional.empty());
@@ -253,7 +263,7 @@ final class SessionReceiver {
         byte[] plaintext = decrypted.plaintext();
         if (plaintext.length == 0) {
             return new Opened(Optional.empty(), address.deviceId(), false, false, decrypted.deviceNeedsApproval(),
-                    decrypted.losses(), decrypted.replyDue());
+                    CoreEvents.of(decrypted.losses()), decrypted.replyDue());
         }
         OpenedStanza opened;
         try {
@@ -264,7 +274,7 @@ final class SessionReceiver {
         }
         log(stores, address, outer, plaintext);
         return new Opened(Optional.of(deliver(stores, opened, peer, address.deviceId(), state)), address.deviceId(),
-                false, false, decrypted.deviceNeedsApproval(), decrypted.losses(), decrypted.replyDue());
+                false, false, decrypted.deviceNeedsApproval(), CoreEvents.of(decrypted.losses()), decrypted.replyDue());
     }
 
     private void log(Stores stores, SessionAddress address, Stanza outer, byte[] content) {

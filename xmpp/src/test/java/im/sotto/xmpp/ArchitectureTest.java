@@ -30,12 +30,12 @@ import org.junit.jupiter.api.Test;
  * {@code Handshakes} returning a sealed outcome), ExternalTrust
  * (AttachedCertification), SecurityEvent, DecryptedStanza and SessionSummary (Continuity, a value the public API
  * shows: it needs a home in a core API package);</li>
- * <li>{@code ratchet}: OnlineHandshakes, SessionAttempt, SessionCrypto, SessionSummary (RatchetSession,
+ * <li>{@code ratchet}: OnlineHandshakes, SessionCrypto, SessionSummary (RatchetSession,
  * DecryptResult; they move into the core's SessionCipher), SecurityEvent (SequenceRange, a public API value like
  * Continuity);</li>
- * <li>{@code offline}: SessionCrypto, SessionReceiver, SessionAttempt (first messages and replies; into
+ * <li>{@code offline}: SessionCrypto, SessionReceiver (first messages and replies; into
  * SessionCipher), SottoAccount (the prekey vault: the account's prekey state moves to the core);</li>
- * <li>{@code wire}: SessionAttempt, SessionCrypto (MalformedInputException of the pending confirmation).</li>
+ * <li>{@code wire}: SessionCrypto (MalformedInputException of the pending confirmation).</li>
  * </ul>
  * {@code noise} is clean and must stay so.
  */
@@ -54,7 +54,6 @@ class ArchitectureTest {
             Map.entry("ExternalTrust.java", Set.of("handshake")),
             Map.entry("OnlineHandshakes.java", Set.of("handshake", "ratchet")),
             Map.entry("SecurityEvent.java", Set.of("handshake", "ratchet")),
-            Map.entry("SessionAttempt.java", Set.of("offline", "ratchet", "wire")),
             Map.entry("SessionCrypto.java", Set.of("offline", "ratchet", "wire")),
             Map.entry("SessionDriver.java", Set.of("handshake")),
             Map.entry("SessionReceiver.java", Set.of("offline")),
