@@ -49,6 +49,7 @@ final class CoreEvents {
             case DUPLICATE -> SecurityEvent.UndecryptableReason.DUPLICATE;
             case BROKEN_SESSION -> SecurityEvent.UndecryptableReason.BROKEN_SESSION;
             case UNTRUSTED_SENDER -> SecurityEvent.UndecryptableReason.UNTRUSTED_SENDER;
+            case NO_SESSION -> SecurityEvent.UndecryptableReason.NO_SESSION;
         };
     }
 

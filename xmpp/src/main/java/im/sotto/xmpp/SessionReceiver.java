@@ -7,12 +7,11 @@ import java.util.Optional;
 
 import im.sotto.protocol.identity.DeviceCertificate;
 import im.sotto.protocol.offline.FirstMessageReceiver;
-import im.sotto.protocol.offline.FirstReply;
 import im.sotto.protocol.offline.IncomingFirstMessage;
 import im.sotto.protocol.offline.PreKeyVault;
 import im.sotto.protocol.session.LossReport;
-import im.sotto.protocol.session.PreviousSessions;
 import im.sotto.protocol.session.SessionAttempt;
+import im.sotto.protocol.session.SessionCipher;
 import im.sotto.protocol.session.SessionRecord;
 import im.sotto.protocol.session.TrustRecords;
 import im.sotto.protocol.store.LogEntry;
@@ -39,10 +38,12 @@ final class SessionReceiver {
 
     private final SottoAccount account;
     private final EnvelopeCodec codec;
+    private final SessionCipher cipher;
 
     SessionReceiver(SottoAccount account, EnvelopeCodec codec) {
         this.account = account;
         this.codec = codec;
+        this.cipher = new SessionCipher(account.device(), account.random(), account.clock());
     }
 
     /** The outcome for one stanza's content elements. */
@@ -187,79 +188,18 @@ final class SessionReceiver {
      * the way is delivered, not turned into a broken session. Nothing changes unless a state decrypts the message.
      */
     private Result openRatchet(Stanza outer, BareJid peer, byte[] payload, byte[] ad) {
-        boolean reply = FirstReply.isFirstReply(payload);
-        return account.store().transact(stores -> {
-            Failed failure = new Failed(UndecryptableReason.NO_SESSION, "no session with " + peer, Optional.empty());
-            List<SessionAddress> notCurrent = new ArrayList<>();
-            for (SessionAddress address : stores.sessions().devices(peer.toString())) {
-                SessionRecord record = SessionRecord.decode(stores.sessions().load(address).orElseThrow());
-                SessionAttempt.Outcome outcome = SessionAttempt.of(account.device(), account.random(), account.clock(), stores,
-                        CoreJid.of(peer), address.deviceId(), record,
-                        true, payload, ad, reply);
-                if (outcome instanceof SessionAttempt.Decrypted decrypted) {
-                    SessionRecord next = decrypted.next().withPrevious(decrypted.next().previous()
-                            .unexpiredAt(account.clock().instant()));
-                    return commit(stores, outer, peer, address, next, next, decrypted);
-                }
-                if (outcome instanceof SessionAttempt.Refused refused && refused.decisive()) {
-                    return failed(peer, refused);
-                }
-                if (outcome instanceof SessionAttempt.NotThisSession) {
-                    notCurrent.add(address);
-                }
-                failure = strongest(peer, outcome, failure);
-            }
-            Instant now = account.clock().instant();
-            for (SessionAddress address : notCurrent) {
-                SessionRecord record = SessionRecord.decode(stores.sessions().load(address).orElseThrow());
-                List<PreviousSessions.Entry> previous = record.previous().entries();
-                for (int i = 0; i < previous.size(); i++) {
-                    if (previous.get(i).expiredAt(now)) {
-                        continue;
-                    }
-                    SessionAttempt.Outcome outcome = SessionAttempt.of(account.device(), account.random(), account.clock(), stores,
-                        CoreJid.of(peer), address.deviceId(),
-                            previous.get(i).session(), false, payload, ad, reply);
-                    if (outcome instanceof SessionAttempt.Decrypted decrypted) {
-                        SessionRecord next = record.withPrevious(record.previous().with(i, decrypted.next())
-                                .unexpiredAt(now));
-                        return commit(stores, outer, peer, address, next, decrypted.next(), decrypted);
-                    }
-                    if (outcome instanceof SessionAttempt.Refused refused && refused.decisive()) {
-                        return failed(peer, refused);
-                    }
-                    failure = strongest(peer, outcome, failure);
-                }
-            }
-            return failure;
-        });
-    }
-
-    /** A state's refusal as the binding reports it. */
-    private static Failed failed(BareJid peer, SessionAttempt.Refused refused) {
-        return new Failed(CoreEvents.of(refused.failure()), refused.detail(),
-                refused.keyChange().map(change -> CoreEvents.of(peer, change)));
-    }
-
-    /** Tampering found under any state outranks "no state opens it". */
-    private static Failed strongest(BareJid peer, SessionAttempt.Outcome outcome, Failed failure) {
-        if (failure.reason() == UndecryptableReason.TAMPERED) {
-            return failure;
-        }
-        if (outcome instanceof SessionAttempt.Refused refused) {
-            return failed(peer, refused);
-        }
-        return new Failed(UndecryptableReason.BROKEN_SESSION, ((SessionAttempt.NotThisSession) outcome).detail(),
-                Optional.empty());
+        return cipher.openRatchet(account.store(), CoreJid.of(peer), payload, ad,
+                (stores, opened) -> commit(stores, outer, peer, opened.address(), opened.state(), opened.decrypted()),
+                notOpened -> new Failed(CoreEvents.of(notOpened.failure()), notOpened.detail(),
+                        notOpened.keyChange().map(change -> CoreEvents.of(peer, change))));
     }
 
     /**
-     * Stores {@code record} (the device's record with the state that decrypted advanced), then logs and delivers with
-     * the facts of that state ({@code state}: its certificate, SAS, origin and continuity).
+     * In the transaction that stored the state that decrypted: checks the envelope, logs and delivers with the facts
+     * of that state ({@code state}: its certificate, SAS, origin and continuity).
      */
-    private Result commit(Stores stores, Stanza outer, BareJid peer, SessionAddress address, SessionRecord record,
-            SessionRecord state, SessionAttempt.Decrypted decrypted) {
-        stores.sessions().store(address, record.encode());
+    private Result commit(Stores stores, Stanza outer, BareJid peer, SessionAddress address, SessionRecord state,
+            SessionAttempt.Decrypted decrypted) {
         byte[] plaintext = decrypted.plaintext();
         if (plaintext.length == 0) {
             return new Opened(Optional.empty(), address.deviceId(), false, false, decrypted.deviceNeedsApproval(),

@@ -36,7 +36,9 @@ public final class SessionAttempt {
         /** The header opened but the message cannot be decrypted under this state. */
         BROKEN_SESSION,
         /** A first reply that proves another account than the one pinned. */
-        UNTRUSTED_SENDER
+        UNTRUSTED_SENDER,
+        /** No session with the peer at all (only {@link SessionCipher} reports this). */
+        NO_SESSION
     }
 
     /** The account key a message proved differs from the one pinned for {@code peer}. */
