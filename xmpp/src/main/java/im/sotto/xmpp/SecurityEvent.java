@@ -76,10 +76,11 @@ public sealed interface SecurityEvent {
 
         /**
          * True for a failure that may pass without the user (the peer installs Sotto, answers, the connection comes
-         * back): a manager told to keep failed stanzas keeps these queued; what can never be carried is not kept.
+         * back): a manager told to keep failed stanzas keeps these queued. Not kept: what can never be carried, and
+         * a password mismatch (trying again would spend one more online guess each time).
          */
         public boolean mayPass() {
-            return this != UNSUPPORTED_STANZA && !held();
+            return this != UNSUPPORTED_STANZA && this != PASSWORD_MISMATCH && !held();
         }
 
         /** True when the stanza stays queued for a user decision instead of being dropped. */

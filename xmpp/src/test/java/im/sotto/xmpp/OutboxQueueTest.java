@@ -103,6 +103,21 @@ class OutboxQueueTest {
                 "tried again at the next restore, the next message beside it, not behind a wall");
     }
 
+    /**
+     * A password mismatch is not kept even when failed messages are: trying it again at every login would be one more
+     * online guess each time, for whoever answers.
+     */
+    @Test
+    void aPasswordMismatchIsNeverKeptForAnotherGuess() {
+        queue.keepFailed = true;
+        long id = persist(chat("guarded"));
+        queue.fail(carol, new SendQueue.Pending(chat("guarded"), new CompletableFuture<Void>(), id),
+                SendFailure.PASSWORD_MISMATCH, "the contact password did not match");
+        assertTrue(SottoOutbox.list(account, Optional.empty()).isEmpty());
+        queue.restore();
+        assertTrue(queue.takeAll(carol).isEmpty(), "nothing comes back to be tried again");
+    }
+
     /** Without keepFailed (a library's default) a failed stanza leaves the store, as before. */
     @Test
     void withoutKeepingAFailedMessageIsDropped() {
