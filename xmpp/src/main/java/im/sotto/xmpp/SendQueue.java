@@ -43,7 +43,7 @@ final class SendQueue {
     private final Consumer<SecurityEvent> events;
     private final Map<BareJid, Deque<Pending>> waiting = new LinkedHashMap<>();
     /**
-     * When set, a stored stanza that fails for a reason that may pass stays in the store's queue with that reason
+     * When set, a stored message that fails for a reason that may pass stays in the store's queue with that reason
      * ({@link SottoManager#setKeepFailed}); it leaves memory, so it blocks nothing behind it, and is tried again at
      * the next login or {@link SottoManager#retryQueued}.
      */
@@ -172,7 +172,8 @@ final class SendQueue {
 
     /** Reports that {@code pending} will not be sent; it leaves the store's queue too (the user has been told). */
     void fail(BareJid peer, Pending pending, SendFailure reason, String detail) {
-        if (keepFailed && pending.durableId() != 0 && pending.stanza() != null && reason.mayPass()
+        // Only a message the user wrote is kept: a directed presence (a rendezvous, say) is news of the moment.
+        if (keepFailed && pending.durableId() != 0 && pending.stanza() instanceof Message && reason.mayPass()
                 && keepWithReason(peer, pending.durableId(), reason, detail)) {
             events.accept(new SecurityEvent.SendFailed(peer, SessionCrypto.idOf(pending.stanza()), reason,
                     detail + "; kept queued", true));

@@ -7,11 +7,13 @@ import java.util.Optional;
 import im.sotto.protocol.session.OutboundRecord;
 import im.sotto.protocol.store.QueuedStanza;
 
+import org.jivesoftware.smack.packet.Message;
+import org.jivesoftware.smack.util.PacketParserUtils;
 import org.jxmpp.jid.BareJid;
 import org.jxmpp.jid.impl.JidCreate;
 
 /**
- * What the store's outbound queue keeps waiting to be sent encrypted, listed and dropped without a connection (the
+ * The messages the store's outbound queue keeps waiting to be sent encrypted, listed and dropped without a connection (the
  * command-line client's {@code sotto outbox}). Encrypted copies awaiting the server's acknowledgement were sent and
  * are not listed. A manager running on the same account at the same time may still send an entry dropped here if it
  * had already taken it into memory.
@@ -49,6 +51,14 @@ public final class SottoOutbox {
         });
     }
 
+    private static boolean isMessage(String xml) {
+        try {
+            return PacketParserUtils.parseStanza(xml) instanceof Message;
+        } catch (Exception e) {
+            return false;   // unreadable: the manager reports and drops it when it restores the queue
+        }
+    }
+
     /** Waiting entries only; an encrypted copy, or an entry that cannot be read (the manager reports it), is none. */
     private static Optional<OutboxEntry> entry(QueuedStanza queued) {
         OutboundRecord record;
@@ -59,6 +69,9 @@ public final class SottoOutbox {
         }
         BareJid peer = JidCreate.bareFromOrThrowUnchecked(queued.peerAccount());
         if (record instanceof OutboundRecord.Waiting w) {
+            if (!isMessage(w.stanzaXml())) {
+                return Optional.empty();   // a directed presence waiting for its session is no message of the user's
+            }
             return Optional.of(new OutboxEntry(queued.id(), peer, w.queuedAt(),
                     w.lastFailure().map(OutboundRecord.Failure::reason),
                     w.lastFailure().map(OutboundRecord.Failure::detail)));

@@ -118,6 +118,19 @@ class OutboxQueueTest {
         assertTrue(queue.takeAll(carol).isEmpty(), "nothing comes back to be tried again");
     }
 
+    /** A directed presence (a rendezvous) is news of the moment: not kept when it fails, not listed while it waits. */
+    @Test
+    void aPresenceIsNeitherKeptNorListed() {
+        queue.keepFailed = true;
+        org.jivesoftware.smack.packet.Presence presence = StanzaBuilder.buildPresence("p").to(carol).build();
+        long id = store.transact(s -> SendQueue.persist(s, carol, presence, SENT));
+        assertTrue(SottoOutbox.list(account, Optional.empty()).isEmpty(), "a waiting presence is no message");
+        queue.fail(carol, new SendQueue.Pending(presence, new CompletableFuture<Void>(), id),
+                SendFailure.PEER_HAS_NO_SOTTO, "no bundle");
+        int left = store.transact(s -> s.outboundQueue().pending(carol.toString()).size());
+        assertEquals(0, left, "dropped and reported, as without keeping");
+    }
+
     /** Without keepFailed (a library's default) a failed stanza leaves the store, as before. */
     @Test
     void withoutKeepingAFailedMessageIsDropped() {
