@@ -1,7 +1,5 @@
 package im.sotto.cli;
 
-import java.io.OutputStream;
-import java.io.PrintStream;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -9,6 +7,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import im.sotto.xmpp.SecurityEvent;
 import im.sotto.xmpp.SottoSendException;
 
 import org.jivesoftware.smack.packet.Message;
@@ -16,14 +15,11 @@ import org.jivesoftware.smack.packet.StanzaBuilder;
 import org.jxmpp.jid.EntityBareJid;
 
 /**
- * What the user types in {@code sotto chat}, on its way out: sent encrypted over the session, or, while there is none,
- * handed to the binding, which keeps it (encrypted at rest) until a session is made; a message that cannot go out
- * encrypted at all moves to the outbox, like {@code sotto send}. Never sent in plaintext. Runs on the chat's own
- * thread ({@code actions}), never on the binding's worker.
+ * What the user types in {@code sotto chat}, on its way out: handed to the binding, which sends it encrypted over the
+ * session or keeps it in the outbox (its queue in the store, encrypted at rest) until a session is made or the server
+ * is back. Never sent in plaintext. Runs on the chat's own thread ({@code actions}), never on the binding's worker.
  */
 final class ChatOutgoing {
-    private static final PrintStream SILENT = new PrintStream(OutputStream.nullOutputStream());
-
     private final Online online;
     private final EntityBareJid peer;
     private final ChatScreen screen;
@@ -31,6 +27,8 @@ final class ChatOutgoing {
     private final Runnable statusChanged;
     private final Set<String> ours = ConcurrentHashMap.newKeySet();
     private final AtomicInteger waiting = new AtomicInteger();
+    /** Typed while the server was unreachable: encrypted and kept, sent after the next login. */
+    private final AtomicInteger keptOffline = new AtomicInteger();
     private volatile boolean offline;
 
     ChatOutgoing(Online online, EntityBareJid peer, ChatScreen screen, Executor actions, Runnable statusChanged) {
@@ -41,9 +39,9 @@ final class ChatOutgoing {
         this.statusChanged = statusChanged;
     }
 
-    /** Messages waiting: in the binding for a session, or in the outbox. */
+    /** Messages waiting: for a session, for the server, or in the outbox. */
     int queued() {
-        return waiting.get() + online.outboxSize(peer);
+        return waiting.get() + keptOffline.get() + online.outboxSize(peer);
     }
 
     /** Whether a send failure the binding reports is about a message typed here (reported here, once). */
@@ -66,47 +64,34 @@ final class ChatOutgoing {
         actions.execute(() -> send(body));
     }
 
-    /** A session exists now: what waits in the outbox goes out, oldest first. */
+    /** A session exists now, or the server is back: what the outbox keeps goes out, oldest first. */
     void flushOutbox() {
         actions.execute(() -> {
             if (offline) {
                 return;
             }
-            int sent;
-            try {
-                sent = online.flushOutbox(peer, SILENT);
-            } catch (CliException e) {
-                // The connection dropped again: what is left stays in the outbox for the next reconnection.
-                screen.alert("! the outbox could not be sent yet: " + e.getMessage());
-                return;
-            }
-            if (sent > 0) {
-                screen.print("  " + sent + " message" + (sent == 1 ? "" : "s") + " from the outbox went out "
-                        + "encrypted");
+            int before = queued();
+            online.manager.retryQueued().whenComplete((ok, failure) -> actions.execute(() -> {
+                // Kept while offline: the login that brought the server back sent them, before this retry ran.
+                keptOffline.set(0);
+                int went = before - queued();
+                if (went > 0) {
+                    screen.print("  " + went + " message" + (went == 1 ? "" : "s") + " from the outbox went out "
+                            + "encrypted");
+                }
                 statusChanged.run();
-            }
+            }));
         });
     }
 
     private void send(String body) {
-        if (offline) {
-            online.enqueue(peer, body);
+        boolean typedOffline = offline;
+        if (typedOffline) {
             screen.print("  offline: kept in the outbox (encrypted at rest); it goes out encrypted once the server "
                     + "is back, never in plaintext");
-            statusChanged.run();
-            return;
-        }
-        int older = online.outboxSize(peer);
-        if (older > 0) {
-            // Older messages still cannot go out: keep the order, queue this one behind them.
-            online.enqueue(peer, body);
-            screen.print("  queued in the outbox behind " + older + " older message" + (older == 1 ? "" : "s")
-                    + " (encrypted at rest); never sent in plaintext");
-            statusChanged.run();
-            return;
         }
         boolean hadSession = !online.manager.sessions(peer).isEmpty();
-        if (!hadSession) {
+        if (!hadSession && !typedOffline) {
             screen.print("  queued: no encrypted session with " + peer + " yet; it goes out encrypted once one is "
                     + "made, never in plaintext");
         }
@@ -116,30 +101,33 @@ final class ChatOutgoing {
         waiting.incrementAndGet();
         statusChanged.run();
         online.manager.send(message).whenComplete((ok, failure) -> actions.execute(() -> {
-            waiting.decrementAndGet();
             if (failure == null) {
-                if (!hadSession) {
+                waiting.decrementAndGet();
+                if (!hadSession && !typedOffline) {
                     screen.print("  the queued message went out encrypted");
                 }
+            } else if (typedOffline && failure instanceof SottoSendException s && s.stillQueued()
+                    && s.reason() == SecurityEvent.SendFailure.CONNECTION) {
+                // Encrypted and kept for the next login: its line above says so.
+                keptOffline.incrementAndGet();
+                waiting.decrementAndGet();
             } else {
-                failed(body, failure);
+                waiting.decrementAndGet();
+                failed(failure);
             }
             statusChanged.run();
         }));
     }
 
-    private void failed(String body, Throwable failure) {
+    private void failed(Throwable failure) {
         if (failure instanceof SottoSendException s && s.stillQueued()) {
-            // The binding keeps it in its own queue (encrypted at rest): the outbox too would send it twice.
-            screen.alert("! " + (s.held() ? "held for " : "not sent yet to ") + peer + ": " + s.reason() + ": "
-                    + Online.explain(s) + "; it stays queued (encrypted at rest) and goes out " + (s.held()
+            screen.alert("! " + (s.held() ? "held for " : "not sent to ") + peer + ": " + s.reason() + ": "
+                    + Online.explain(s) + "; kept in the outbox (encrypted at rest), it goes out " + (s.held()
                     ? "once you decide" : "once a session can be made") + ". Never sent in plaintext.");
             return;
         }
-        online.enqueue(peer, body);
         String why = failure instanceof SottoSendException s ? s.reason() + ": " + Online.explain(s)
                 : Connector.rootMessage(failure);
-        screen.alert("! not sent to " + peer + ": " + why + "; kept in the outbox (encrypted at rest), it goes out "
-                + "once a session can be made. Never sent in plaintext.");
+        screen.alert("! not sent and not queued to " + peer + ": " + why + ". Never sent in plaintext.");
     }
 }

@@ -117,14 +117,7 @@ final class HandOffServer implements AutoCloseable {
             EntityBareJid peer = Jids.account(request.to());
             String body = MessageText.require(request.body());
             progress.println("Handed to the running listen of " + online.opened.entry.jid() + " ...");
-            online.flushOutbox(peer, progress);
-            int waiting = online.outboxSize(peer);
-            if (waiting > 0) {
-                online.enqueue(peer, body);
-                throw new CliException(ExitCode.NOT_SENT, "not sent to " + peer + ": " + waiting + " older "
-                        + "message(s) still cannot be sent encrypted; queued behind them in the outbox. Nothing was "
-                        + "sent in plaintext.");
-            }
+            // The manager's queue keeps what cannot go yet; nothing waiting there blocks this message.
             online.sendOrQueue(peer, body);
             return new HandOff.Answer(ExitCode.OK, "sent to " + peer + ", end-to-end encrypted, trust "
                     + TrustNames.of(online.manager.contact(peer)) + "\n",

@@ -91,6 +91,7 @@ public final class ListenCommand implements java.util.concurrent.Callable<Intege
                              connectionLost.complete(ExitCode.CONNECTION);
                          }
                      }, !noReconnect))) {
+            online.retryOutboxOnNewSessions();
             online.manager.setIqRequestHandler(request -> request.stanza() instanceof Version v
                     ? Version.createResultFor(v, new Version("Sotto", "0.1")) : null);
             online.subscriptions.onEvent(event -> printer.accept(EventPrinter.describe(event)));

@@ -40,6 +40,7 @@ public final class Main implements Runnable {
         COMMANDS.put("verify", VerifyCommand::new);
         COMMANDS.put("fingerprint", FingerprintCommand::new);
         COMMANDS.put("contacts", ContactsCommand::new);
+        COMMANDS.put("outbox", OutboxCommand::new);
         COMMANDS.put("devices", DevicesCommand::new);
         COMMANDS.put("trust", TrustCommand::new);
         COMMANDS.put("distrust", DistrustCommand::new);

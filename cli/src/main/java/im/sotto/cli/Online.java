@@ -1,11 +1,9 @@
 package im.sotto.cli;
 
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
@@ -13,9 +11,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import im.sotto.protocol.store.QueuedStanza;
+import im.sotto.xmpp.SecurityEvent;
 import im.sotto.xmpp.SottoListener;
 import im.sotto.xmpp.SottoManager;
+import im.sotto.xmpp.SottoOutbox;
 import im.sotto.xmpp.SottoSendException;
 
 import org.jivesoftware.smack.packet.Message;
@@ -26,12 +25,12 @@ import org.jxmpp.jid.Jid;
 
 /**
  * An account logged in with Sotto enabled (before login, so offline messages are decrypted) and its bundle
- * published. Also keeps the account's outbox: messages that could not be sent encrypted wait in the store's
- * outbound queue (encrypted at rest) until a later command can send them encrypted; never in plaintext.
+ * published. The outbox is the manager's queue in the store (encrypted at rest): a message that cannot go out
+ * encrypted now stays there with its reason ({@link SottoManager#setKeepFailed}) and is tried again at every login
+ * (send, listen, chat) and whenever a session is made; never sent in plaintext. {@code sotto outbox} lists and drops.
  */
 final class Online implements AutoCloseable {
     static final long SEND_TIMEOUT_SECONDS = 60;
-    private static final byte[] OUTBOX_MESSAGE = "sotto-cli message v1\n".getBytes(StandardCharsets.US_ASCII);
 
     final Accounts.Opened opened;
     final XMPPTCPConnection connection;
@@ -79,6 +78,7 @@ final class Online implements AutoCloseable {
         Subscriptions subscriptions = Subscriptions.watch(connection, entry.directory(), progress);
         SottoManager manager = SottoManager.enable(connection, opened.account);
         manager.setHandshakeTimeout(Duration.ofSeconds(5));
+        manager.setKeepFailed(true);
         if (listener != null) {
             manager.addListener(listener);
         }
@@ -114,8 +114,8 @@ final class Online implements AutoCloseable {
     }
 
     /**
-     * Sends a chat message encrypted, waiting until it went out. On failure it is queued in the outbox and a
-     * one-line reason is thrown; it was not sent, and never in plaintext.
+     * Sends a chat message encrypted, waiting until it went out. On failure a one-line reason is thrown: the message
+     * stays in the outbox when it may still go out later, and was never sent in plaintext.
      */
     void sendOrQueue(Jid to, String body) {
         try {
@@ -128,16 +128,13 @@ final class Online implements AutoCloseable {
                         + "decide. Nothing was sent in plaintext.", e);
             }
             if (e.stillQueued()) {
-                // The manager keeps it in the store's queue and sends it after a later login: queueing it in the
-                // outbox too would send it twice.
-                throw new CliException(ExitCode.NOT_SENT, "not sent to " + to + " yet: " + explain(e) + "; kept "
-                        + "queued (encrypted at rest), it goes out encrypted once a later sotto command connects and "
-                        + "a session can be made. Nothing was sent in plaintext.", e);
+                throw new CliException(ExitCode.NOT_SENT, "not sent to " + to + ": " + explain(e) + "; kept in the "
+                        + "outbox (encrypted at rest), it goes out encrypted with the next sotto command that logs in "
+                        + "(send, listen, chat) once a session can be made; sotto outbox lists it. Nothing was sent "
+                        + "in plaintext.", e);
             }
-            enqueue(to.asBareJid(), body);
-            throw new CliException(ExitCode.NOT_SENT, "not sent to " + to + ": " + explain(e) + "; kept in the "
-                    + "outbox (encrypted at rest), it goes out encrypted with the next sotto send to " + to.asBareJid()
-                    + " once a session can be made. Nothing was sent in plaintext.", e);
+            throw new CliException(ExitCode.NOT_SENT, "not sent and not queued to " + to + ": " + explain(e)
+                    + ". Nothing was sent in plaintext.", e);
         }
     }
 
@@ -151,7 +148,7 @@ final class Online implements AutoCloseable {
             throw new CliException(ExitCode.CONNECTION, "sending failed: " + Connector.rootMessage(e.getCause()), e);
         } catch (TimeoutException e) {
             // Still waiting in the manager's (durable) queue: it is sent after a later login.
-            throw new SottoSendException(im.sotto.xmpp.SecurityEvent.SendFailure.NEGOTIATION_FAILED,
+            throw new SottoSendException(SecurityEvent.SendFailure.NEGOTIATION_FAILED,
                     "no session within " + SEND_TIMEOUT_SECONDS + " s", true);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -179,47 +176,28 @@ final class Online implements AutoCloseable {
         }
     }
 
-    void enqueue(BareJid peer, String body) {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        byte[] record = Arrays.copyOf(OUTBOX_MESSAGE, OUTBOX_MESSAGE.length + bytes.length);
-        System.arraycopy(bytes, 0, record, OUTBOX_MESSAGE.length, bytes.length);
-        opened.store.transact(s -> s.outboundQueue().enqueue(peer.toString(), record));
-    }
-
-    /** Sends what waits in the outbox for {@code peer}, oldest first; returns how many went out. */
-    int flushOutbox(BareJid peer, PrintStream progress) {
-        List<QueuedStanza> waiting = opened.store.transact(s -> s.outboundQueue().pending(peer.toString()));
-        int sent = 0;
-        for (QueuedStanza queued : waiting) {
-            byte[] record = queued.stanza();
-            if (record.length < OUTBOX_MESSAGE.length
-                    || !Arrays.equals(Arrays.copyOf(record, OUTBOX_MESSAGE.length), OUTBOX_MESSAGE)) {
-                continue;
-            }
-            String body = new String(record, OUTBOX_MESSAGE.length, record.length - OUTBOX_MESSAGE.length,
-                    StandardCharsets.UTF_8);
-            try {
-                send(peer, body);
-            } catch (SottoSendException e) {
-                return sent;
-            }
-            opened.store.transact(s -> s.outboundQueue().remove(queued.id()));
-            sent++;
-        }
-        if (sent > 0) {
-            progress.println("Sent " + sent + " queued message" + (sent == 1 ? "" : "s") + " to " + peer
-                    + " from the outbox.");
-        }
-        return sent;
-    }
-
     /**
-     * Messages waiting for {@code peer}: in this outbox or in the binding's queue for a session. The binding's
-     * encrypted copies awaiting the server's acknowledgement share the store's queue but have been sent: not counted.
+     * For a command that stays logged in without a conversation ({@code listen}): a new session, which a message kept
+     * in the outbox may have waited for, tries the outbox again. ({@code chat} does it for its peer itself.)
      */
+    void retryOutboxOnNewSessions() {
+        manager.addListener(new SottoListener() {
+            @Override
+            public void onStanza(im.sotto.xmpp.DecryptedStanza stanza) {
+            }
+
+            @Override
+            public void onEvent(SecurityEvent event) {
+                if (event instanceof SecurityEvent.SessionEstablished || event instanceof SecurityEvent.SessionHealed) {
+                    manager.retryQueued();
+                }
+            }
+        });
+    }
+
+    /** Messages the outbox keeps waiting for {@code peer} (encrypted copies awaiting the server's ack were sent). */
     int outboxSize(BareJid peer) {
-        return (int) opened.store.transact(s -> s.outboundQueue().pending(peer.toString())).stream()
-                .filter(q -> !SottoManager.isUnacknowledgedCopy(q.stanza())).count();
+        return SottoOutbox.list(opened.account, Optional.of(peer)).size();
     }
 
     @Override

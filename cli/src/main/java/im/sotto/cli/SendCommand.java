@@ -3,7 +3,12 @@ package im.sotto.cli;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.concurrent.Callable;
+
+import im.sotto.xmpp.OutboxEntry;
+import im.sotto.xmpp.SottoOutbox;
 
 import org.jxmpp.jid.EntityBareJid;
 
@@ -20,7 +25,8 @@ import picocli.CommandLine.Parameters;
         + MessageText.MAX_BODY_BYTES + " bytes, or control characters XML cannot carry) is refused with exit code "
         + "9 and nothing is queued.",
         "If no encrypted session can be made (the peer has no Sotto), the message is kept in the outbox and the exit "
-        + "code is 6; nothing is ever sent in plaintext."})
+        + "code is 6; every later command that logs in tries it again, and sotto outbox lists or drops it. Nothing "
+        + "is ever sent in plaintext."})
 public final class SendCommand implements Callable<Integer> {
     @Mixin
     Common common;
@@ -55,24 +61,36 @@ public final class SendCommand implements Callable<Integer> {
                 return handedOff.get().exit();
             }
         }
-        try (Accounts.Opened opened = Accounts.open(common, entry);
-             Online online = Online.connect(common, opened, null, System.err,
-                     m -> contactPassword.applyTo(m, peer, System.err))) {
-            online.flushOutbox(peer, System.err);
-            int waiting = online.outboxSize(peer);
-            if (waiting > 0) {
-                // Older messages still cannot go out: keep the order, queue this one behind them.
-                online.enqueue(peer, body);
-                throw new CliException(ExitCode.NOT_SENT, "not sent to " + peer + ": " + waiting + " older "
-                        + "message(s) still cannot be sent encrypted; queued behind them in the outbox. Nothing was "
-                        + "sent in plaintext.");
+        try (Accounts.Opened opened = Accounts.open(common, entry)) {
+            // Counted before the login, which tries what the outbox keeps first (in order, ahead of this message).
+            Set<Long> waitedBefore = ids(opened, peer);
+            try (Online online = Online.connect(common, opened, null, System.err,
+                    m -> contactPassword.applyTo(m, peer, System.err))) {
+                send(online, peer, body, waitedBefore);
             }
-            System.err.println("Sending to " + peer + " (a new session may take a moment) ...");
-            online.sendOrQueue(peer, body);
-            System.out.println("sent to " + peer + ", end-to-end encrypted, trust "
-                    + TrustNames.of(online.manager.contact(peer)));
         }
         return ExitCode.OK;
+    }
+
+    private static Set<Long> ids(Accounts.Opened opened, EntityBareJid peer) {
+        return SottoOutbox.list(opened.account, Optional.of(peer)).stream().map(OutboxEntry::id)
+                .collect(Collectors.toSet());
+    }
+
+    private static void send(Online online, EntityBareJid peer, String body, Set<Long> waitedBefore) {
+        System.err.println("Sending to " + peer + " (a new session may take a moment) ...");
+        try {
+            online.sendOrQueue(peer, body);
+        } finally {
+            Set<Long> left = ids(online.opened, peer);
+            long went = waitedBefore.stream().filter(id -> !left.contains(id)).count();
+            if (went > 0) {
+                System.err.println("Sent " + went + " queued message" + (went == 1 ? "" : "s") + " to " + peer
+                        + " from the outbox.");
+            }
+        }
+        System.out.println("sent to " + peer + ", end-to-end encrypted, trust "
+                + TrustNames.of(online.manager.contact(peer)));
     }
 
     private String body() {

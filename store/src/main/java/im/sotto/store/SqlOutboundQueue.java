@@ -50,6 +50,18 @@ final class SqlOutboundQueue implements OutboundQueue {
     }
 
     @Override
+    public boolean replace(long id, byte[] stanza) {
+        List<String> peer = tx.query("SELECT record FROM outbound_queue WHERE id = ?", r -> RowCodec.parseQueued(
+                tx.cipher.open("outbound_queue", "record", RowCodec.u64(id), r.getBytes(1))).peer(), id);
+        if (peer.isEmpty()) {
+            return false;
+        }
+        byte[] sealed = tx.cipher.seal("outbound_queue", "record", RowCodec.u64(id),
+                RowCodec.queued(peer.get(0), Records.checkedCopy(stanza)));
+        return tx.update("UPDATE outbound_queue SET record = ? WHERE id = ?", sealed, id) > 0;
+    }
+
+    @Override
     public boolean remove(long id) {
         return tx.update("DELETE FROM outbound_queue WHERE id = ?", id) > 0;
     }

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Optional;
 
+import im.sotto.protocol.session.RecordCodec;
 import im.sotto.protocol.store.Stores;
 
 /**

@@ -9,12 +9,19 @@ import java.util.Set;
 import im.sotto.protocol.handshake.Continuity;
 import im.sotto.protocol.handshake.HandshakeConfig;
 import im.sotto.protocol.handshake.HandshakeException;
+import im.sotto.protocol.handshake.HandshakeMessages;
 import im.sotto.protocol.handshake.HandshakeResult;
 import im.sotto.protocol.handshake.HandshakeStep;
 import im.sotto.protocol.handshake.OnlineInitiator;
 import im.sotto.protocol.handshake.OnlineResponder;
 import im.sotto.protocol.identity.DeviceCertificate;
 import im.sotto.protocol.ratchet.RatchetSession;
+import im.sotto.protocol.session.Certifications;
+import im.sotto.protocol.session.HandshakeFailure;
+import im.sotto.protocol.session.LossReport;
+import im.sotto.protocol.session.RetainedSecretRecord;
+import im.sotto.protocol.session.SessionRecord;
+import im.sotto.protocol.session.TrustRecords;
 import im.sotto.protocol.store.SessionAddress;
 import im.sotto.protocol.trust.PeerDecision;
 
@@ -27,12 +34,6 @@ import org.jxmpp.jid.Jid;
  * in the same transaction. Called only from the manager's worker thread.
  */
 final class OnlineHandshakes {
-    /** Handshake frame types that open a handshake (docs/protocol.md 4.1): init, retry init, known-peer init. */
-    private static final int INIT = 0x10;
-    private static final int RETRY_INIT = 0x15;
-    private static final int KNOWN_PEER_INIT = 0x16;
-    private static final int COUNTER_OFFER = 0x14;
-
     /**
      * Handshake messages remembered to recognise a replay: every genuine message but a counter-offer carries a fresh
      * ephemeral key, so the same bytes twice are a copy. A few hundred covers every handshake of a session's lifetime on one
@@ -46,12 +47,6 @@ final class OnlineHandshakes {
      * this. Legitimate traffic has a handful.
      */
     static final int MAX_IN_FLIGHT = 256;
-    /** The failure prefix of a first message dropped by {@link HandshakeRateLimit}. */
-    static final String RATE_LIMITED = "RATE_LIMITED";
-    static final String STALE = "STALE";
-    /** The failure prefix of a password handshake refused during a wait; it starts like the password failures. */
-    static final String PASSWORD_BACKOFF = "PASSWORD_BACKOFF";
-
     private final SottoAccount account;
     private final Map<Jid, Object> inFlight = new LinkedHashMap<>() {
         @Override
@@ -82,7 +77,7 @@ final class OnlineHandshakes {
     /** This device's policy for a handshake with {@code peer}: the defaults, with the secrets retained for it. */
     private HandshakeConfig config(BareJid peer) {
         return HandshakeConfig.builder(account.device())
-                .retainedSecrets(RetainedSecretRecord.lookup(account.store(), peer, account.clock()))
+                .retainedSecrets(RetainedSecretRecord.lookup(account.store(), CoreJid.of(peer), account.clock()))
                 .certification(account.externalTrust().attachment().orElse(null)).build();
     }
 
@@ -123,7 +118,7 @@ final class OnlineHandshakes {
     private Optional<DeviceCertificate> knownDevice(BareJid peer, Optional<Long> device) {
         return account.store().transact(stores -> {
             Map<Long, DeviceCertificate> known = new HashMap<>();
-            for (DeviceCertificate certificate : RetainedSecretRecord.certificates(stores, peer)) {
+            for (DeviceCertificate certificate : RetainedSecretRecord.certificates(stores, CoreJid.of(peer))) {
                 known.put(certificate.deviceId(), certificate);
             }
             for (SessionAddress address : stores.sessions().devices(peer.toString())) {
@@ -154,11 +149,28 @@ final class OnlineHandshakes {
         withPassword.remove(peer);
     }
 
-    /** The failure prefix of a replayed handshake message. */
-    static final String DUPLICATE = "DUPLICATE";
-
     /** What one handshake message led to. */
-    record Step(Optional<byte[]> reply, Optional<Established> established, Optional<String> failure) {
+    sealed interface Step {
+    }
+
+    /** A handshake message to send back; no session yet (or one that waits for the initiator's liveness). */
+    record Reply(byte[] message) implements Step {
+    }
+
+    /** A session was established (and committed unless the key changed); {@code reply} is our last message. */
+    record Established(NewSession session, Optional<byte[]> reply) implements Step {
+    }
+
+    /** Nothing to do: our own handshake with the peer takes precedence over the one it opened at the same time. */
+    record Ignored() implements Step {
+    }
+
+    /** The message was refused; {@code detail} says why, for the report. */
+    record Failed(HandshakeFailure failure, String detail) implements Step {
+        /** The report's text, as it always was: the failure's name, then the detail. */
+        String describe() {
+            return failure + ": " + detail;
+        }
     }
 
     /**
@@ -173,7 +185,7 @@ final class OnlineHandshakes {
      * @param certification what checking the certification the peer attached found (nothing when it attached none)
      * @param replacedLoss our messages in the session this one replaced that the peer never acknowledged
      */
-    record Established(BareJid peer, long deviceId, boolean initiator, Optional<String> sas, Continuity continuity,
+    record NewSession(BareJid peer, long deviceId, boolean initiator, Optional<String> sas, Continuity continuity,
             boolean passwordChecked, PeerDecision.Outcome trust, Optional<SecurityEvent.KeyChanged> keyChange,
             Optional<SecurityEvent> certification, Optional<SecurityEvent> replacedLoss) {
     }
@@ -184,28 +196,26 @@ final class OnlineHandshakes {
      * started at once, the side with the smaller JID keeps its initiator and ignores the other's message 1.
      */
     Step receive(Jid from, Jid self, byte[] payload) {
-        int type = payload.length > 1 ? payload[1] & 0xff : -1;
         // A counter-offer carries no fresh key: one peer sends the same bytes to every offer it cannot take, so equal
         // bytes are no replay there (and a replayed one finds no initiator waiting for it).
-        String digest = type == COUNTER_OFFER ? null
+        String digest = HandshakeMessages.isCounterOffer(payload) ? null
                 : java.util.HexFormat.of().formatHex(SessionCrypto.sha256(payload));
         if (digest != null && seen.contains(digest)) {
             // Answering a replayed message 1 would start a responder (and spend a key agreement) for nothing.
-            return new Step(Optional.empty(), Optional.empty(), Optional.of(DUPLICATE + ": this handshake message "
-                    + "was already received (a replay)"));
+            return new Failed(HandshakeFailure.DUPLICATE, "this handshake message was already received (a replay)");
         }
         Object party = inFlight.get(from);
-        boolean opening = type == INIT || type == RETRY_INIT || type == KNOWN_PEER_INIT;
+        boolean opening = HandshakeMessages.opensHandshake(payload);
         try {
             HandshakeStep step;
-            if (opening && !(party instanceof OnlineResponder && type == RETRY_INIT)) {
+            if (opening && !(party instanceof OnlineResponder && HandshakeMessages.isRetry(payload))) {
                 if (party instanceof OnlineInitiator && self.toString().compareTo(from.toString()) < 0) {
-                    return new Step(Optional.empty(), Optional.empty(), Optional.empty());
+                    return new Ignored();
                 }
                 if (!rateLimit.tryAcquire(from.asBareJid(), account.clock().instant())) {
                     // Checked before any key agreement: a flood from one account costs a hash and a map look-up each.
-                    return new Step(Optional.empty(), Optional.empty(), Optional.of(RATE_LIMITED + ": more than "
-                            + HandshakeRateLimit.BURST + " handshakes opened by " + from.asBareJid() + " recently"));
+                    return new Failed(HandshakeFailure.RATE_LIMITED, "more than " + HandshakeRateLimit.BURST
+                            + " handshakes opened by " + from.asBareJid() + " recently");
                 }
                 OnlineResponder responder = OnlineResponder.create(config(from.asBareJid()), account.random(),
                         account.clock());
@@ -216,9 +226,8 @@ final class OnlineHandshakes {
                             account.clock().instant());
                     if (wait.isPresent()) {
                         // Refused before CPace runs: a guesser waits out each failure (PasswordAttempts).
-                        return new Step(Optional.empty(), Optional.empty(), Optional.of(PASSWORD_BACKOFF + ": too "
-                                + "many failed password handshakes from " + from.asBareJid() + "; none before "
-                                + wait.get()));
+                        return new Failed(HandshakeFailure.PASSWORD_BACKOFF, "too many failed password handshakes "
+                                + "from " + from.asBareJid() + "; none before " + wait.get());
                     }
                     responder.usePassword(password);
                     withPassword.add(from);
@@ -235,23 +244,22 @@ final class OnlineHandshakes {
             } else if (party instanceof OnlineResponder) {
                 step = ((OnlineResponder) party).receive(payload);
             } else {
-                return new Step(Optional.empty(), Optional.empty(),
-                        Optional.of(STALE + ": a handshake message (type " + type + ") for no handshake in flight"));
+                return new Failed(HandshakeFailure.STALE, "a handshake message (type " + HandshakeMessages.typeName(payload)
+                        + ") for no handshake in flight");
             }
             if (digest != null) {
                 seen.add(digest);
             }
-            Optional<Established> established = Optional.empty();
             if (step.result().isPresent()) {
                 inFlight.remove(from);
                 boolean passwordProved = withPassword.remove(from);
                 if (passwordProved) {
                     passwordGuard.succeeded(from.asBareJid());
                 }
-                established = Optional.of(commit(from.asBareJid(), step.result().get(),
-                        party instanceof OnlineInitiator, passwordProved));
+                return new Established(commit(from.asBareJid(), step.result().get(),
+                        party instanceof OnlineInitiator, passwordProved), step.message());
             }
-            return new Step(step.message(), established, Optional.empty());
+            return replyOrIgnored(step);
         } catch (HandshakeException e) {
             inFlight.remove(from);
             if (e.kind() == HandshakeException.Kind.PASSWORD_MISMATCH && party instanceof OnlineInitiator
@@ -259,11 +267,16 @@ final class OnlineHandshakes {
                 // The answer's confirmation did not match our password: a guess spent by whoever answered.
                 passwordGuard.failed(from.asBareJid(), account.clock().instant());
             }
-            return new Step(Optional.empty(), Optional.empty(), Optional.of(e.kind() + ": " + e.getMessage()));
+            return new Failed(HandshakeFailure.of(e.kind()), e.getMessage());
         }
     }
 
-    private Established commit(BareJid peer, HandshakeResult result, boolean initiator, boolean password)
+    /** A step of the core's handshake without a result: its message to send, if it has one. */
+    private static Step replyOrIgnored(HandshakeStep step) {
+        return step.message().<Step>map(Reply::new).orElseGet(Ignored::new);
+    }
+
+    private NewSession commit(BareJid peer, HandshakeResult result, boolean initiator, boolean password)
             throws HandshakeException {
         long deviceId = result.peerCertificate().deviceId();
         Optional<String> sas = result.sas().map(s -> s.display());
@@ -276,34 +289,36 @@ final class OnlineHandshakes {
             result.seed().wipe();
         }
         return account.store().transact(stores -> {
-            PeerDecision decision = TrustRecords.onCertificate(stores, peer, result.peerCertificate(),
+            PeerDecision decision = TrustRecords.onCertificate(stores, CoreJid.of(peer), result.peerCertificate(),
                     account.clock());
             if (decision.outcome() == PeerDecision.Outcome.ACCOUNT_KEY_CHANGED) {
-                return new Established(peer, deviceId, initiator, sas, result.continuity(), password,
+                return new NewSession(peer, deviceId, initiator, sas, result.continuity(), password,
                         decision.outcome(), Optional.of(new SecurityEvent.KeyChanged(peer, decision.trust().pinnedKey().fingerprint(),
                                 result.peerCertificate().accountKey().fingerprint())), Optional.empty(),
                         Optional.empty());
             }
-            SessionRecord record = new SessionRecord(SessionOrigin.ONLINE_HANDSHAKE, session.toRecord(),
-                    Optional.of(result.peerCertificate().encoded()), sas, Optional.empty(), Optional.empty(),
-                    Optional.empty(), Optional.of(result.continuity()));
+            SessionRecord record = SessionRecord.builder(im.sotto.protocol.session.SessionOrigin.ONLINE_HANDSHAKE,
+                    session.toRecord()).peerCertificate(result.peerCertificate().encoded()).sas(sas)
+                    .continuity(result.continuity()).build();
             SessionAddress address = new SessionAddress(peer.toString(), deviceId);
             Optional<byte[]> replaced = stores.sessions().load(address);
-            Optional<SecurityEvent> replacedLoss = LossReport.unacknowledgedInReplaced(peer, deviceId, replaced,
-                    account);
+            Optional<SecurityEvent> replacedLoss = CoreEvents.of(LossReport.unacknowledgedInReplaced(
+                    CoreJid.of(peer), deviceId, replaced, account.random(), account.clock()));
             stores.sessions().store(address, record.replacing(replaced, account.clock().instant()).encode());
-            RetainedSecretRecord.keep(stores, peer, result);
+            RetainedSecretRecord.keep(stores, CoreJid.of(peer), result);
             Optional<SecurityEvent> certification = Optional.empty();
             if (result.continuity() == Continuity.BROKEN) {
                 // Someone with the device's keys but not its history: verification and certification are withdrawn
                 // until the users compare the SAS again, and a certification from this very handshake is not applied.
-                TrustRecords.store(stores, peer, TrustRecords.load(stores, peer, account.clock()).orElseThrow()
+                TrustRecords.store(stores, CoreJid.of(peer), TrustRecords.load(stores, CoreJid.of(peer), account.clock()).orElseThrow()
                         .continuityBroken());
             } else {
-                certification = result.peerCertification().flatMap(attached -> Certifications.check(account, stores,
-                        peer, result.peerCertificate().accountKey(), attached));
+                certification = result.peerCertification().map(attached -> account.externalTrust().verify(attached,
+                        result.peerCertificate().accountKey(), peer.toString(), account.clock().instant()))
+                        .flatMap(checked -> Certifications.apply(stores, CoreJid.of(peer), checked, account.clock()))
+                        .map(outcome -> CoreEvents.of(peer, outcome));
             }
-            return new Established(peer, deviceId, initiator, sas, result.continuity(), password, decision.outcome(),
+            return new NewSession(peer, deviceId, initiator, sas, result.continuity(), password, decision.outcome(),
                     Optional.empty(), certification, replacedLoss);
         });
     }

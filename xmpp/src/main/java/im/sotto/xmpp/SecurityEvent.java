@@ -74,9 +74,27 @@ public sealed interface SecurityEvent {
         /** The connection or the server failed while sending. */
         CONNECTION;
 
+        /**
+         * True for a failure that may pass without the user (the peer installs Sotto, answers, the connection comes
+         * back): a manager told to keep failed stanzas keeps these queued. Not kept: what can never be carried, and
+         * a password mismatch (trying again would spend one more online guess each time).
+         */
+        public boolean mayPass() {
+            return this != UNSUPPORTED_STANZA && this != PASSWORD_MISMATCH && !held();
+        }
+
         /** True when the stanza stays queued for a user decision instead of being dropped. */
         public boolean held() {
             return this == KEY_CHANGED || this == DISTRUSTED || this == DEVICE_NOT_APPROVED;
+        }
+
+        /** The held failure the session layer's reason to hold stanzas is reported as. */
+        static SendFailure of(im.sotto.protocol.session.TrustRecords.HoldReason reason) {
+            return switch (reason) {
+                case DISTRUSTED -> DISTRUSTED;
+                case KEY_CHANGED -> KEY_CHANGED;
+                case DEVICE_NOT_APPROVED -> DEVICE_NOT_APPROVED;
+            };
         }
     }
 
@@ -138,7 +156,7 @@ public sealed interface SecurityEvent {
 
     /**
      * Our messages in {@code range} (our sequence numbers in that session, from 0) were not acknowledged: the peer's
-     * newest message acknowledges fewer of ours than we sent longer than {@link LossReport#UNACKNOWLEDGED_AFTER} ago
+     * newest message acknowledges fewer of ours than we sent longer than {@link im.sotto.protocol.session.LossReport#UNACKNOWLEDGED_AFTER} ago
      * (they did not reach it), or a new session with that device replaced one in which the peer had acknowledged
      * none of them (a deleted first message or handshake; they may also have arrived unanswered). The stanzas went
      * out encrypted; resending them is the application's choice.

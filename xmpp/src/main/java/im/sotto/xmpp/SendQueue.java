@@ -1,6 +1,6 @@
 package im.sotto.xmpp;
 
-import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -13,12 +13,15 @@ import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
+import im.sotto.protocol.session.OutboundRecord;
 import im.sotto.protocol.store.QueuedStanza;
 import im.sotto.protocol.store.Stores;
 import im.sotto.xmpp.SecurityEvent.SendFailure;
 
 import org.jivesoftware.smack.packet.IQ;
+import org.jivesoftware.smack.packet.Message;
 import org.jivesoftware.smack.packet.Stanza;
+import org.jivesoftware.smack.packet.StanzaBuilder;
 import org.jivesoftware.smack.util.PacketParserUtils;
 import org.jxmpp.jid.BareJid;
 import org.jxmpp.jid.impl.JidCreate;
@@ -32,12 +35,6 @@ import org.jxmpp.jid.impl.JidCreate;
  * Called only from the manager's worker thread.
  */
 final class SendQueue {
-    /**
-     * Marks the queue entries this manager writes, so that entries an application keeps in the same account store
-     * (the command-line client's outbox) are neither restored nor dropped by the manager.
-     */
-    private static final byte[] RECORD_PREFIX = "sotto-manager stanza v1\n".getBytes(StandardCharsets.US_ASCII);
-
     /** A stanza waiting for a session; {@code durableId} is its id in the store's queue, 0 when kept in memory only. */
     record Pending(Stanza stanza, CompletableFuture<?> sent, long durableId) {
     }
@@ -45,6 +42,14 @@ final class SendQueue {
     private final SottoAccount account;
     private final Consumer<SecurityEvent> events;
     private final Map<BareJid, Deque<Pending>> waiting = new LinkedHashMap<>();
+    /**
+     * When set, a stored message that fails for a reason that may pass stays in the store's queue with that reason
+     * ({@link SottoManager#setKeepFailed}); it leaves memory, so it blocks nothing behind it, and is tried again at
+     * the next login or {@link SottoManager#retryQueued}.
+     */
+    boolean keepFailed;
+    /** When the user sent the stored stanzas brought back by {@link #restore}, by id: their envelopes say so. */
+    private final Map<Long, Instant> sentAt = new java.util.HashMap<>();
 
     SendQueue(SottoAccount account, Consumer<SecurityEvent> events) {
         this.account = account;
@@ -53,15 +58,16 @@ final class SendQueue {
 
     // ----- in the caller's store transaction -----
 
-    /** Keeps {@code stanza} in the store's queue (in the caller's transaction); returns its id, or 0 for an iq. */
-    static long persist(Stores stores, BareJid peer, Stanza stanza) {
+    /**
+     * Keeps {@code stanza}, sent by the user at {@code sentAt}, in the store's queue (in the caller's transaction);
+     * returns its id, or 0 for an iq.
+     */
+    static long persist(Stores stores, BareJid peer, Stanza stanza, Instant sentAt) {
         if (stanza instanceof IQ) {
             return 0;
         }
-        byte[] xml = stanza.toXML().toString().getBytes(StandardCharsets.UTF_8);
-        byte[] record = java.util.Arrays.copyOf(RECORD_PREFIX, RECORD_PREFIX.length + xml.length);
-        System.arraycopy(xml, 0, record, RECORD_PREFIX.length, xml.length);
-        return stores.outboundQueue().enqueue(peer.toString(), record);
+        return stores.outboundQueue().enqueue(peer.toString(), OutboundRecord.encode(new OutboundRecord.Waiting(
+                Optional.of(sentAt), stanza.toXML().toString(), Optional.empty())));
     }
 
     /** Takes a stanza out of the store's queue, in the transaction that encrypts it (or reports its failure). */
@@ -129,14 +135,12 @@ final class SendQueue {
             Set<Long> inMemory = new TreeSet<>();
             waiting.getOrDefault(peer, new ArrayDeque<>()).forEach(p -> inMemory.add(p.durableId()));
             for (QueuedStanza queued : entry.getValue()) {
-                byte[] record = queued.stanza();
-                if (inMemory.contains(queued.id()) || !isOurs(record)) {
+                if (inMemory.contains(queued.id())) {
                     continue;
                 }
                 try {
-                    Stanza stanza = PacketParserUtils.parseStanza(new String(record, RECORD_PREFIX.length,
-                            record.length - RECORD_PREFIX.length, StandardCharsets.UTF_8));
-                    add(peer, new Pending(stanza, new CompletableFuture<Void>(), queued.id()));
+                    Optional<Stanza> stanza = waitingStanza(peer, queued);
+                    stanza.ifPresent(st -> add(peer, new Pending(st, new CompletableFuture<Void>(), queued.id())));
                 } catch (Exception e) {
                     fail(peer, new Pending(null, new CompletableFuture<Void>(), queued.id()),
                             SendFailure.UNSUPPORTED_STANZA, "a stored stanza no longer parses: " + e.getMessage());
@@ -145,13 +149,37 @@ final class SendQueue {
         }
     }
 
-    private static boolean isOurs(byte[] record) {
-        return record.length >= RECORD_PREFIX.length
-                && java.util.Arrays.equals(record, 0, RECORD_PREFIX.length, RECORD_PREFIX, 0, RECORD_PREFIX.length);
+    /**
+     * The stanza a queue entry keeps waiting to be encrypted; empty for an encrypted copy ({@link UnconfirmedOutbox}
+     * has those). A message the command-line client kept in its own outbox before becomes a waiting chat message
+     * here, written back in the typed form.
+     */
+    private Optional<Stanza> waitingStanza(BareJid peer, QueuedStanza queued) throws Exception {
+        OutboundRecord record = OutboundRecord.decode(queued.stanza());
+        if (record instanceof OutboundRecord.Waiting w) {
+            w.queuedAt().ifPresent(at -> sentAt.put(queued.id(), at));
+            return Optional.of(PacketParserUtils.parseStanza(w.stanzaXml()));
+        }
+        if (record instanceof OutboundRecord.LegacyMessageBody legacy) {
+            Message message = StanzaBuilder.buildMessage().to(peer).ofType(Message.Type.chat).setBody(legacy.body())
+                    .build();
+            account.store().transact(stores -> stores.outboundQueue().replace(queued.id(), OutboundRecord.encode(
+                    new OutboundRecord.Waiting(Optional.empty(), message.toXML().toString(), Optional.empty()))));
+            return Optional.of(message);
+        }
+        return Optional.empty();
     }
 
     /** Reports that {@code pending} will not be sent; it leaves the store's queue too (the user has been told). */
     void fail(BareJid peer, Pending pending, SendFailure reason, String detail) {
+        // Only a message the user wrote is kept: a directed presence (a rendezvous, say) is news of the moment.
+        if (keepFailed && pending.durableId() != 0 && pending.stanza() instanceof Message && reason.mayPass()
+                && keepWithReason(peer, pending.durableId(), reason, detail)) {
+            events.accept(new SecurityEvent.SendFailed(peer, SessionCrypto.idOf(pending.stanza()), reason,
+                    detail + "; kept queued", true));
+            pending.sent().completeExceptionally(new SottoSendException(reason, detail, true));
+            return;
+        }
         if (pending.durableId() != 0) {
             account.store().transact(stores -> {
                 remove(stores, peer, pending.durableId());
@@ -161,6 +189,24 @@ final class SendQueue {
         events.accept(new SecurityEvent.SendFailed(peer, pending.stanza() == null ? "-"
                 : SessionCrypto.idOf(pending.stanza()), reason, detail));
         pending.sent().completeExceptionally(new SottoSendException(reason, detail));
+    }
+
+    /** When the user sent the stored stanza {@code durableId}, if it was brought back from the store with a time. */
+    Optional<Instant> sentAt(long durableId) {
+        return Optional.ofNullable(sentAt.get(durableId));
+    }
+
+    /** Records in the store why the stored stanza {@code id} could not go out; false if it is no longer queued. */
+    private boolean keepWithReason(BareJid peer, long id, SendFailure reason, String detail) {
+        return account.store().transact(stores -> {
+            for (QueuedStanza queued : stores.outboundQueue().pending(peer.toString())) {
+                if (queued.id() == id && OutboundRecord.decode(queued.stanza()) instanceof OutboundRecord.Waiting w) {
+                    return stores.outboundQueue().replace(id, OutboundRecord.encode(
+                            w.failed(new OutboundRecord.Failure(reason.name(), detail))));
+                }
+            }
+            return false;
+        });
     }
 
     /**

@@ -20,6 +20,9 @@ import im.sotto.protocol.offline.PendingConfirmation;
 import im.sotto.protocol.offline.PreKeyBundle;
 import im.sotto.protocol.offline.RecipientKnowledge;
 import im.sotto.protocol.ratchet.RatchetSession;
+import im.sotto.protocol.session.RetainedSecretRecord;
+import im.sotto.protocol.session.SessionRecord;
+import im.sotto.protocol.session.TrustRecords;
 import im.sotto.protocol.store.LogEntry;
 import im.sotto.protocol.store.SessionAddress;
 import im.sotto.protocol.store.Stores;
@@ -44,6 +47,14 @@ final class SessionCrypto {
     private final EnvelopeCodec codec;
     private final Consumer<SecurityEvent> events;
 
+    /** When the user sent a stanza that waited in the store's queue (by its id), if it waited across a restart. */
+    java.util.function.LongFunction<Optional<java.time.Instant>> queuedAt = id -> Optional.empty();
+
+    private java.time.Instant sentAt(long durableId) {
+        return (durableId == 0 ? Optional.<java.time.Instant>empty() : queuedAt.apply(durableId))
+                .orElseGet(() -> account.clock().instant());
+    }
+
     SessionCrypto(SottoAccount account, EnvelopeCodec codec, Consumer<SecurityEvent> events) {
         this.account = account;
         this.codec = codec;
@@ -57,11 +68,11 @@ final class SessionCrypto {
 
     /** {@link #canSend(BareJid)} in the caller's transaction; only sessions with devices trust allows count. */
     boolean canSend(Stores stores, BareJid peer) {
-        Optional<ContactTrust> trust = TrustRecords.load(stores, peer, account.clock());
+        Optional<ContactTrust> trust = TrustRecords.load(stores, CoreJid.of(peer), account.clock());
         for (SessionAddress address : stores.sessions().devices(peer.toString())) {
             SessionRecord record = SessionRecord.decode(stores.sessions().load(address).orElseThrow());
             if (TrustRecords.maySendToSession(trust, address.deviceId(), record.peerCertificate().isPresent(),
-                    account.clock()) && record.ratchetSession(account).canEncrypt()) {
+                    account.clock()) && record.ratchetSession(account.random(), account.clock()).canEncrypt()) {
                 return true;
             }
         }
@@ -89,14 +100,14 @@ final class SessionCrypto {
      */
     Optional<Sealed> encryptForSessions(Stanza inner, EntityFullJid self, Optional<Long> preferredDevice,
             long durableId, Optional<SottoEncrypted> alongside, boolean keep) throws EnvelopeException {
-        byte[] envelope = codec.seal(inner, self);
+        byte[] envelope = codec.seal(inner, self, sentAt(durableId));
         BareJid peer = inner.getTo().asBareJid();
         byte[] ad = Wire.associatedData(self.asBareJid(), peer, Wire.kindAndType(inner));
         List<Long> substituted = new ArrayList<>();
         Optional<Sealed> sealed = account.store().transact(stores -> {
             substituted.clear();
             List<SottoEncrypted> out = new ArrayList<>();
-            Optional<ContactTrust> trust = TrustRecords.load(stores, peer, account.clock());
+            Optional<ContactTrust> trust = TrustRecords.load(stores, CoreJid.of(peer), account.clock());
             List<SessionAddress> addresses = new ArrayList<>(stores.sessions().devices(peer.toString()));
             if (inner instanceof IQ && preferredDevice.isPresent()) {
                 addresses.sort((a, b) -> Boolean.compare(b.deviceId() == preferredDevice.get(),
@@ -113,7 +124,7 @@ final class SessionCrypto {
                         account.clock())) {
                     continue;   // never to a device awaiting approval, of a distrusted contact, or under another key
                 }
-                RatchetSession session = record.ratchetSession(account);
+                RatchetSession session = record.ratchetSession(account.random(), account.clock());
                 if (!session.canEncrypt()) {
                     continue;
                 }
@@ -161,7 +172,7 @@ final class SessionCrypto {
         return account.store().transact(stores -> {
             SessionRecord record = SessionRecord.decode(stores.sessions().load(address).orElseThrow());
             return new SottoEncrypted(SottoEncrypted.Kind.RATCHET,
-                    encrypt(stores, address, record, record.ratchetSession(account), new byte[0], ad));
+                    encrypt(stores, address, record, record.ratchetSession(account.random(), account.clock()), new byte[0], ad));
         });
     }
 
@@ -202,7 +213,7 @@ final class SessionCrypto {
      */
     FirstMessages encryptFirstMessages(Stanza inner, EntityFullJid self, Map<Long, byte[]> bundles,
             long durableId, boolean keep) throws EnvelopeException {
-        byte[] envelope = codec.seal(inner, self);
+        byte[] envelope = codec.seal(inner, self, sentAt(durableId));
         BareJid peer = inner.getTo().asBareJid();
         byte[] ad = Wire.associatedData(self.asBareJid(), peer, Wire.kindAndType(inner));
         FirstMessageSender sender = new FirstMessageSender(account.device(), SottoAccount.SUITES, account.random(),
@@ -215,7 +226,7 @@ final class SessionCrypto {
         Stanza[] outer = {null};
         List<SottoEncrypted> elements = account.store().transact(stores -> {
             List<SottoEncrypted> out = new ArrayList<>();
-            Optional<ContactTrust> trust = TrustRecords.load(stores, peer, account.clock());
+            Optional<ContactTrust> trust = TrustRecords.load(stores, CoreJid.of(peer), account.clock());
             Optional<AccountPublicKey> pinnedAccount = trust.map(ContactTrust::pinnedKey);
             for (Map.Entry<Long, byte[]> entry : bundles.entrySet()) {
                 SessionAddress address = new SessionAddress(peer.toString(), entry.getKey());
@@ -223,7 +234,7 @@ final class SessionCrypto {
                 Optional<DeviceCertificate> known = stored
                         .flatMap(r -> SessionRecord.decode(r).certificate(account.certificates()));
                 Optional<DeviceCertificate> met = known.isPresent() ? known : RetainedSecretRecord.certificates(stores,
-                        peer).stream().filter(c -> c.deviceId() == entry.getKey()).findFirst();
+                        CoreJid.of(peer)).stream().filter(c -> c.deviceId() == entry.getKey()).findFirst();
                 if (!TrustRecords.maySendTo(trust, met, account.clock())) {
                     // A verified contact's device we cannot name as approved gets nothing: the bundle does not
                     // prove whose it is, and a new device needs the user's approval first.
@@ -255,10 +266,10 @@ final class SessionCrypto {
                     skipped.add("device " + entry.getKey() + ": " + e.getMessage());
                     continue;
                 }
-                SessionRecord record = new SessionRecord(SessionOrigin.OFFLINE_FIRST_MESSAGE,
-                        first.session().toRecord(), pinned.map(DeviceCertificate::encoded),
-                        Optional.empty(), Optional.of(first.pendingConfirmation().encode()), Optional.empty(),
-                        Optional.empty(), Optional.empty());
+                SessionRecord record = SessionRecord.builder(
+                        im.sotto.protocol.session.SessionOrigin.OFFLINE_FIRST_MESSAGE, first.session().toRecord())
+                        .peerCertificate(pinned.map(DeviceCertificate::encoded))
+                        .pendingConfirmation(first.pendingConfirmation().encode()).build();
                 stores.sessions().store(address, record.replacing(stored, now(account)).encode());
                 stores.messageLog().append(new LogEntry(LogEntry.Direction.SENT, address, idOf(inner),
                         account.clock().instant(), envelope));
@@ -285,7 +296,7 @@ final class SessionCrypto {
     }
 
     private RatchetSession load(Stores stores, SessionAddress address) {
-        return SessionRecord.decode(stores.sessions().load(address).orElseThrow()).ratchetSession(account);
+        return SessionRecord.decode(stores.sessions().load(address).orElseThrow()).ratchetSession(account.random(), account.clock());
     }
 
 

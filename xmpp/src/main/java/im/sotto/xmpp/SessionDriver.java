@@ -16,10 +16,11 @@ import java.util.function.Consumer;
 
 import im.sotto.protocol.handshake.Continuity;
 import im.sotto.protocol.handshake.HandshakeException;
+import im.sotto.protocol.session.TrustRecords;
 import im.sotto.protocol.trust.PeerDecision;
-import im.sotto.xmpp.SendQueue.Pending;
 import im.sotto.xmpp.SecurityEvent.SendFailure;
 import im.sotto.xmpp.SecurityEvent.UndecryptableReason;
+import im.sotto.xmpp.SendQueue.Pending;
 import im.sotto.xmpp.element.SottoEncrypted;
 import im.sotto.xmpp.envelope.EnvelopeCodec;
 import im.sotto.xmpp.envelope.EnvelopeException;
@@ -82,6 +83,7 @@ final class SessionDriver {
         this.events = events;
         this.stanzas = stanzas;
         this.queue = new SendQueue(account, events);
+        crypto.queuedAt = queue::sentAt;
         this.outbox = new UnconfirmedOutbox(account, connection, worker, events);
     }
 
@@ -112,12 +114,13 @@ final class SessionDriver {
         Optional<Long> target = Optional.ofNullable(deviceAt.get(inner.getTo()));
         TrustRecords.Hold[] hold = {null};
         long decision = account.store().transact(s -> {
-            hold[0] = TrustRecords.hold(s, peer, target, account.clock()).orElse(null);
-            return hold[0] == null && crypto.canSend(s, peer) ? SEND_NOW : SendQueue.persist(s, peer, inner);
+            hold[0] = TrustRecords.hold(s, CoreJid.of(peer), target, account.clock()).orElse(null);
+            return hold[0] == null && crypto.canSend(s, peer) ? SEND_NOW : SendQueue.persist(s, peer, inner,
+                    account.clock().instant());
         });
         if (hold[0] != null) {
             queue.add(peer, new Pending(inner, sent, decision));
-            queue.holdAll(peer, hold[0].reason(), hold[0].detail());
+            queue.holdAll(peer, SendFailure.of(hold[0].reason()), hold[0].detail());
         } else if (decision == SEND_NOW) {
             sendWithSessions(peer, new Pending(inner, sent, 0));
         } else {
@@ -132,12 +135,12 @@ final class SessionDriver {
      */
     private boolean held(BareJid peer, Optional<Long> target) {
         Optional<TrustRecords.Hold> hold = holdFor(peer, target);
-        hold.ifPresent(h -> queue.holdAll(peer, h.reason(), h.detail()));
+        hold.ifPresent(h -> queue.holdAll(peer, SendFailure.of(h.reason()), h.detail()));
         return hold.isPresent();
     }
 
     private Optional<TrustRecords.Hold> holdFor(BareJid peer, Optional<Long> target) {
-        return account.store().transact(s -> TrustRecords.hold(s, peer, target, account.clock()));
+        return account.store().transact(s -> TrustRecords.hold(s, CoreJid.of(peer), target, account.clock()));
     }
 
     /**
@@ -153,6 +156,10 @@ final class SessionDriver {
         } else {
             queue.peek(peer).ifPresent(first -> establish(peer, first.stanza().getTo()));
         }
+    }
+
+    void keepFailed(boolean keep) {
+        queue.keepFailed = keep;
     }
 
     /** After a login: stanzas an earlier run (or connection) left waiting are sent, or their sessions started. */
@@ -175,7 +182,7 @@ final class SessionDriver {
         Optional<TrustRecords.Hold> hold = holdFor(peer, Optional.ofNullable(deviceAt.get(pending.stanza().getTo())));
         if (hold.isPresent()) {
             queue.add(peer, pending);
-            queue.holdAll(peer, hold.get().reason(), hold.get().detail());
+            queue.holdAll(peer, SendFailure.of(hold.get().reason()), hold.get().detail());
             return;
         }
         try {
@@ -240,7 +247,7 @@ final class SessionDriver {
             return;
         }
         Optional<Jid> online = directory.onlineSottoResource(to);
-        boolean known = account.store().transact(s -> TrustRecords.load(s, peer, account.clock()).isPresent());
+        boolean known = account.store().transact(s -> TrustRecords.load(s, CoreJid.of(peer), account.clock()).isPresent());
         if (online.isPresent()) {
             startHandshake(peer, online.get(), 1);
             return;
@@ -458,25 +465,37 @@ final class SessionDriver {
 
     private void handshakeStep(Stanza outer, BareJid peer, Jid from, byte[] payload) {
         OnlineHandshakes.Step step = handshakes.receive(from, self(), payload);
-        if (step.failure().filter(f -> f.startsWith("PASSWORD_")).isPresent()) {
+        if (step instanceof OnlineHandshakes.Established done) {
+            established(peer, from, done.session(), done.reply());
+        } else if (step instanceof OnlineHandshakes.Reply reply) {
+            sendQuietly(Wire.handshakeMessage(from, reply.message()));
+        } else if (step instanceof OnlineHandshakes.Failed failed) {
+            handshakeFailed(outer, peer, from, failed);
+        }
+    }
+
+    /** Reports a refused handshake message; a password failure also ends what waits for the peer. */
+    private void handshakeFailed(Stanza outer, BareJid peer, Jid from, OnlineHandshakes.Failed failed) {
+        String detail = "handshake: " + failed.describe();
+        if (failed.failure().aboutPassword()) {
             // A wrong password is not retried: every attempt would be one more online guess for whoever answers.
             establishing.remove(peer);
-            queue.failAll(peer, SendFailure.PASSWORD_MISMATCH, "handshake with " + from + ": " + step.failure().get());
+            queue.failAll(peer, SendFailure.PASSWORD_MISMATCH, "handshake with " + from + ": " + failed.describe());
             events.accept(new SecurityEvent.UndecryptableStanza(peer, from, outer.getStanzaId(),
-                    UndecryptableReason.UNTRUSTED_SENDER, "handshake: " + step.failure().get()));
+                    UndecryptableReason.UNTRUSTED_SENDER, detail));
             return;
         }
-        step.failure().ifPresent(failure -> events.accept(new SecurityEvent.UndecryptableStanza(peer, from,
-                outer.getStanzaId(), failure.startsWith(OnlineHandshakes.DUPLICATE) ? UndecryptableReason.DUPLICATE
-                        : failure.startsWith(OnlineHandshakes.RATE_LIMITED) ? UndecryptableReason.RATE_LIMITED
-                        : failure.startsWith(OnlineHandshakes.STALE) ? UndecryptableReason.STALE_HANDSHAKE
-                        : failure.startsWith("MALFORMED") || failure.startsWith("UNSUPPORTED")
-                        ? UndecryptableReason.MALFORMED : UndecryptableReason.TAMPERED, "handshake: " + failure)));
-        if (step.established().isEmpty()) {
-            step.reply().ifPresent(reply -> sendQuietly(Wire.handshakeMessage(from, reply)));
-            return;
-        }
-        OnlineHandshakes.Established done = step.established().get();
+        UndecryptableReason reason = switch (failed.failure()) {
+            case DUPLICATE -> UndecryptableReason.DUPLICATE;
+            case RATE_LIMITED -> UndecryptableReason.RATE_LIMITED;
+            case STALE -> UndecryptableReason.STALE_HANDSHAKE;
+            case MALFORMED, UNSUPPORTED_VERSION -> UndecryptableReason.MALFORMED;
+            default -> UndecryptableReason.TAMPERED;
+        };
+        events.accept(new SecurityEvent.UndecryptableStanza(peer, from, outer.getStanzaId(), reason, detail));
+    }
+
+    private void established(BareJid peer, Jid from, OnlineHandshakes.NewSession done, Optional<byte[]> reply) {
         establishing.remove(peer);
         if (done.keyChange().isPresent()) {
             keyChanged(done.keyChange().get());
@@ -495,13 +514,13 @@ final class SessionDriver {
         }
         done.certification().ifPresent(events);
         if (!done.initiator()) {
-            step.reply().ifPresent(reply -> sendQuietly(Wire.handshakeMessage(from, reply)));
+            reply.ifPresent(r -> sendQuietly(Wire.handshakeMessage(from, r)));
             return;
         }
         // The last handshake step (XX message 3) travels with the first content: the first queued message, or else
         // an empty ratchet message, which lets the responder send at once (the initiator always sends first). The
         // known-peer mode ends with the responder's message 2, so the first content travels alone.
-        Optional<SottoEncrypted> last = step.reply().map(r -> new SottoEncrypted(SottoEncrypted.Kind.HANDSHAKE, r));
+        Optional<SottoEncrypted> last = reply.map(r -> new SottoEncrypted(SottoEncrypted.Kind.HANDSHAKE, r));
         // Nothing held (a new device awaiting approval, a distrusted contact) travels with the last step.
         Pending first = held(peer, Optional.of(done.deviceId())) ? null : queue.peek(peer).orElse(null);
         if (first != null && (first.stanza() instanceof Message || last.isEmpty())) {

@@ -10,5 +10,10 @@ public enum SessionOrigin {
      * OMEMO 0.3 (docs/protocol.md §10), with a contact that has no Sotto device: a Signal-protocol session from its
      * or our OMEMO bundle. No SAS, no account key, no identity protection; only message bodies are encrypted.
      */
-    OMEMO
+    OMEMO;
+
+    /** The origin a core session record stores, as applications see it (the same constants, in the same order). */
+    static SessionOrigin of(im.sotto.protocol.session.SessionOrigin core) {
+        return valueOf(core.name());
+    }
 }

@@ -9,6 +9,11 @@ import im.sotto.protocol.identity.DeviceCertificate;
 import im.sotto.protocol.offline.FirstMessageReceiver;
 import im.sotto.protocol.offline.IncomingFirstMessage;
 import im.sotto.protocol.offline.PreKeyVault;
+import im.sotto.protocol.session.LossReport;
+import im.sotto.protocol.session.SessionAttempt;
+import im.sotto.protocol.session.SessionCipher;
+import im.sotto.protocol.session.SessionRecord;
+import im.sotto.protocol.session.TrustRecords;
 import im.sotto.protocol.store.LogEntry;
 import im.sotto.protocol.store.SessionAddress;
 import im.sotto.protocol.store.Stores;
@@ -30,14 +35,15 @@ import org.jxmpp.jid.BareJid;
  * message log, or nothing is. Not thread-safe: called from the manager's worker thread.
  */
 final class SessionReceiver {
-    private static final int TYPE_FIRST_REPLY = 0x21;
 
     private final SottoAccount account;
     private final EnvelopeCodec codec;
+    private final SessionCipher cipher;
 
     SessionReceiver(SottoAccount account, EnvelopeCodec codec) {
         this.account = account;
         this.codec = codec;
+        this.cipher = new SessionCipher(account.device(), account.random(), account.clock());
     }
 
     /** The outcome for one stanza's content elements. */
@@ -132,10 +138,11 @@ final class SessionReceiver {
                         Optional.empty());
             }
             IncomingFirstMessage.Accepted accepted = (IncomingFirstMessage.Accepted) incoming;
-            PeerDecision decision = TrustRecords.onCertificate(stores, peer, accepted.sender(), account.clock());
+            PeerDecision decision = TrustRecords.onCertificate(stores, CoreJid.of(peer), accepted.sender(), account.clock());
             if (decision.outcome() == PeerDecision.Outcome.ACCOUNT_KEY_CHANGED) {
                 return new Failed(UndecryptableReason.UNTRUSTED_SENDER, "a first message under a changed account key",
-                        Optional.of(SessionAttempt.keyChanged(peer, decision, accepted.sender())));
+                        Optional.of(CoreEvents.of(peer, SessionAttempt.KeyChange.of(CoreJid.of(peer), decision,
+                                accepted.sender()))));
             }
             OpenedStanza opened;
             try {
@@ -144,12 +151,12 @@ final class SessionReceiver {
                 return new Failed(UndecryptableReason.TAMPERED, "envelope: " + e.getMessage(), Optional.empty());
             }
             SessionAddress address = new SessionAddress(peer.toString(), accepted.sender().deviceId());
-            SessionRecord record = new SessionRecord(SessionOrigin.OFFLINE_FIRST_MESSAGE,
-                    accepted.session().toRecord(), Optional.of(accepted.sender().encoded()), Optional.empty(),
-                    Optional.empty(), Optional.of(accepted.transcriptHash()), Optional.of(digest), Optional.empty());
+            SessionRecord record = SessionRecord.builder(im.sotto.protocol.session.SessionOrigin.OFFLINE_FIRST_MESSAGE,
+                    accepted.session().toRecord()).peerCertificate(accepted.sender().encoded())
+                    .owedReplyTranscript(accepted.transcriptHash()).firstMessageDigest(digest).build();
             Optional<byte[]> replaced = stores.sessions().load(address);
-            Optional<SecurityEvent> replacedLoss = LossReport.unacknowledgedInReplaced(peer, address.deviceId(),
-                    replaced, account);
+            Optional<SecurityEvent> replacedLoss = CoreEvents.of(LossReport.unacknowledgedInReplaced(
+                    CoreJid.of(peer), address.deviceId(), replaced, account.random(), account.clock()));
             stores.sessions().store(address, record.replacing(replaced, account.clock().instant()).encode());
             SottoAccount.storeVault(stores, accepted.vault());
             log(stores, address, outer, accepted.plaintext());
@@ -181,75 +188,22 @@ final class SessionReceiver {
      * the way is delivered, not turned into a broken session. Nothing changes unless a state decrypts the message.
      */
     private Result openRatchet(Stanza outer, BareJid peer, byte[] payload, byte[] ad) {
-        boolean reply = payload.length > 1 && (payload[1] & 0xff) == TYPE_FIRST_REPLY;
-        return account.store().transact(stores -> {
-            Failed failure = new Failed(UndecryptableReason.NO_SESSION, "no session with " + peer, Optional.empty());
-            List<SessionAddress> notCurrent = new ArrayList<>();
-            for (SessionAddress address : stores.sessions().devices(peer.toString())) {
-                SessionRecord record = SessionRecord.decode(stores.sessions().load(address).orElseThrow());
-                SessionAttempt.Outcome outcome = SessionAttempt.of(account, stores, peer, address.deviceId(), record,
-                        true, payload, ad, reply);
-                if (outcome instanceof SessionAttempt.Decrypted decrypted) {
-                    SessionRecord next = decrypted.next().withPrevious(decrypted.next().previous()
-                            .unexpiredAt(account.clock().instant()));
-                    return commit(stores, outer, peer, address, next, next, decrypted);
-                }
-                if (outcome instanceof SessionAttempt.Refused refused && refused.decisive()) {
-                    return refused.failed();
-                }
-                if (outcome instanceof SessionAttempt.NotThisSession) {
-                    notCurrent.add(address);
-                }
-                failure = strongest(outcome, failure);
-            }
-            Instant now = account.clock().instant();
-            for (SessionAddress address : notCurrent) {
-                SessionRecord record = SessionRecord.decode(stores.sessions().load(address).orElseThrow());
-                List<PreviousSessions.Entry> previous = record.previous().entries();
-                for (int i = 0; i < previous.size(); i++) {
-                    if (previous.get(i).expiredAt(now)) {
-                        continue;
-                    }
-                    SessionAttempt.Outcome outcome = SessionAttempt.of(account, stores, peer, address.deviceId(),
-                            previous.get(i).session(), false, payload, ad, reply);
-                    if (outcome instanceof SessionAttempt.Decrypted decrypted) {
-                        SessionRecord next = record.withPrevious(record.previous().with(i, decrypted.next())
-                                .unexpiredAt(now));
-                        return commit(stores, outer, peer, address, next, decrypted.next(), decrypted);
-                    }
-                    if (outcome instanceof SessionAttempt.Refused refused && refused.decisive()) {
-                        return refused.failed();
-                    }
-                    failure = strongest(outcome, failure);
-                }
-            }
-            return failure;
-        });
-    }
-
-    /** Tampering found under any state outranks "no state opens it". */
-    private static Failed strongest(SessionAttempt.Outcome outcome, Failed failure) {
-        if (failure.reason() == UndecryptableReason.TAMPERED) {
-            return failure;
-        }
-        if (outcome instanceof SessionAttempt.Refused refused) {
-            return refused.failed();
-        }
-        return new Failed(UndecryptableReason.BROKEN_SESSION, ((SessionAttempt.NotThisSession) outcome).detail(),
-                Optional.empty());
+        return cipher.openRatchet(account.store(), CoreJid.of(peer), payload, ad,
+                (stores, opened) -> commit(stores, outer, peer, opened.address(), opened.state(), opened.decrypted()),
+                notOpened -> new Failed(CoreEvents.of(notOpened.failure()), notOpened.detail(),
+                        notOpened.keyChange().map(change -> CoreEvents.of(peer, change))));
     }
 
     /**
-     * Stores {@code record} (the device's record with the state that decrypted advanced), then logs and delivers with
-     * the facts of that state ({@code state}: its certificate, SAS, origin and continuity).
+     * In the transaction that stored the state that decrypted: checks the envelope, logs and delivers with the facts
+     * of that state ({@code state}: its certificate, SAS, origin and continuity).
      */
-    private Result commit(Stores stores, Stanza outer, BareJid peer, SessionAddress address, SessionRecord record,
-            SessionRecord state, SessionAttempt.Decrypted decrypted) {
-        stores.sessions().store(address, record.encode());
+    private Result commit(Stores stores, Stanza outer, BareJid peer, SessionAddress address, SessionRecord state,
+            SessionAttempt.Decrypted decrypted) {
         byte[] plaintext = decrypted.plaintext();
         if (plaintext.length == 0) {
             return new Opened(Optional.empty(), address.deviceId(), false, false, decrypted.deviceNeedsApproval(),
-                    decrypted.losses(), decrypted.replyDue());
+                    CoreEvents.of(decrypted.losses()), decrypted.replyDue());
         }
         OpenedStanza opened;
         try {
@@ -260,7 +214,7 @@ final class SessionReceiver {
         }
         log(stores, address, outer, plaintext);
         return new Opened(Optional.of(deliver(stores, opened, peer, address.deviceId(), state)), address.deviceId(),
-                false, false, decrypted.deviceNeedsApproval(), decrypted.losses(), decrypted.replyDue());
+                false, false, decrypted.deviceNeedsApproval(), CoreEvents.of(decrypted.losses()), decrypted.replyDue());
     }
 
     private void log(Stores stores, SessionAddress address, Stanza outer, byte[] content) {
@@ -272,11 +226,11 @@ final class SessionReceiver {
     private DecryptedStanza deliver(Stores stores, OpenedStanza opened, BareJid peer, long deviceId,
             SessionRecord record) {
         Optional<DeviceCertificate> certificate = record.certificate(account.certificates());
-        Optional<ContactTrust> trust = TrustRecords.load(stores, peer, account.clock());
+        Optional<ContactTrust> trust = TrustRecords.load(stores, CoreJid.of(peer), account.clock());
         TrustLevel level = trust.map(t -> t.level(account.clock())).orElse(TrustLevel.UNVERIFIED);
         return new DecryptedStanza(opened.stanza(), peer, deviceId,
                 certificate.map(c -> c.accountKey().fingerprint()), level, certificate.isPresent(),
-                TrustRecords.maySendTo(trust, certificate, account.clock()), record.sas(), record.origin(),
+                TrustRecords.maySendTo(trust, certificate, account.clock()), record.sas(), SessionOrigin.of(record.origin()),
                 opened.sentAt(), record.continuity());
     }
 

@@ -8,6 +8,7 @@ import im.sotto.protocol.crypto.CipherSuite;
 import im.sotto.protocol.handshake.Continuity;
 import im.sotto.protocol.ratchet.RatchetRecordException;
 import im.sotto.protocol.ratchet.RatchetSession;
+import im.sotto.protocol.session.SessionRecord;
 import im.sotto.protocol.store.SessionAddress;
 import im.sotto.protocol.store.Stores;
 
@@ -26,7 +27,7 @@ public record SessionSummary(long deviceId, SessionOrigin origin, CipherSuite su
         List<SessionSummary> summaries = new ArrayList<>();
         for (SessionAddress address : stores.sessions().devices(peer.toString())) {
             stores.sessions().load(address).map(SessionRecord::decode).ifPresent(record -> summaries.add(
-                    new SessionSummary(address.deviceId(), record.origin(), suite(record), record.sas(),
+                    new SessionSummary(address.deviceId(), SessionOrigin.of(record.origin()), suite(record), record.sas(),
                             record.continuity(), record.pendingConfirmation().isPresent())));
         }
         return summaries;

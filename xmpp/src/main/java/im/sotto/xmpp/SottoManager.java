@@ -16,6 +16,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import im.sotto.protocol.session.StillMissing;
+import im.sotto.protocol.session.TrustRecords;
 import im.sotto.protocol.store.SessionAddress;
 import im.sotto.protocol.trust.ContactTrust;
 import im.sotto.protocol.trust.TrustException;
@@ -164,7 +166,7 @@ public final class SottoManager extends Manager {
         if (!reportedStillMissing) {
             // Once per manager (per run): gaps a crashed earlier run stored but may not have reported.
             reportedStillMissing = true;
-            StillMissing.of(account).forEach(this::emit);
+            CoreEvents.of(StillMissing.of(account.store(), account.random(), account.clock())).forEach(this::emit);
         }
         driver.bundles().publish();
         omemo.loggedIn();
@@ -283,14 +285,6 @@ public final class SottoManager extends Manager {
                 String.valueOf(cause.getMessage())));
     }
 
-    /**
-     * Whether an entry of the store's outbound queue is an encrypted copy kept until the server acknowledged it (it
-     * was sent; the manager sends it again after a restart if no acknowledgement came), not a stanza still to send.
-     */
-    public static boolean isUnacknowledgedCopy(byte[] queueRecord) {
-        return UnconfirmedOutbox.isKeptCopy(queueRecord);
-    }
-
     /** OMEMO on this connection: device id, fingerprints, devices met, trust decisions. */
     public im.sotto.xmpp.omemo.OmemoBinding omemo() {
         return omemo;
@@ -324,6 +318,25 @@ public final class SottoManager extends Manager {
             throw new IllegalArgumentException("timeout must be positive");
         }
         driver.handshakeTimeout = timeout;
+    }
+
+    /**
+     * With {@code keep}, a message that fails for a reason that may pass ({@link
+     * SecurityEvent.SendFailure#mayPass}: no Sotto device yet, no answer, no connection) stays in the store's queue,
+     * encrypted at rest, with that reason ({@link SottoOutbox} lists and drops it) and its future fails as
+     * {@link SottoSendException#stillQueued}; it blocks nothing sent after it and is tried again at the next login or
+     * {@link #retryQueued}. Without (the default) such a stanza is reported and dropped.
+     */
+    public void setKeepFailed(boolean keep) {
+        worker.execute(() -> driver.keepFailed(keep));
+    }
+
+    /**
+     * Tries again, now, whatever the store's queue keeps waiting (as after a login); the future completes once the
+     * attempts started (what needs a new session goes out when it is made).
+     */
+    public CompletableFuture<Void> retryQueued() {
+        return CompletableFuture.runAsync(driver::redrive, worker);
     }
 
     /** Sends {@code message} encrypted; the future completes once it went out (after a session was made if needed). */
@@ -479,7 +492,7 @@ public final class SottoManager extends Manager {
 
     /** Everything decided about {@code peer}; empty when no key is pinned yet. */
     public Optional<ContactStatus> contact(BareJid peer) {
-        return onWorker(() -> account.store().transact(stores -> TrustRecords.load(stores, peer, account.clock())
+        return onWorker(() -> account.store().transact(stores -> TrustRecords.load(stores, CoreJid.of(peer), account.clock())
                 .map(t -> ContactStatus.of(peer, t, account.clock()))));
     }
 
@@ -492,7 +505,7 @@ public final class SottoManager extends Manager {
         Objects.requireNonNull(peer, "peer");
         return onWorker(() -> {
             boolean changed = account.store().transact(stores -> {
-                Optional<ContactTrust> trust = TrustRecords.load(stores, peer, account.clock());
+                Optional<ContactTrust> trust = TrustRecords.load(stores, CoreJid.of(peer), account.clock());
                 if (trust.isEmpty()) {
                     return false;
                 }
@@ -502,7 +515,7 @@ public final class SottoManager extends Manager {
                 } catch (TrustException e) {
                     return false;
                 }
-                next.ifPresent(t -> TrustRecords.store(stores, peer, t));
+                next.ifPresent(t -> TrustRecords.store(stores, CoreJid.of(peer), t));
                 return next.isPresent();
             });
             if (changed) {

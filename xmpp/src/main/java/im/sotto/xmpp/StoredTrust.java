@@ -2,6 +2,8 @@ package im.sotto.xmpp;
 
 import java.util.Optional;
 
+import im.sotto.protocol.session.TrustRecords;
+
 import org.jxmpp.jid.BareJid;
 
 /**
@@ -15,7 +17,7 @@ public final class StoredTrust {
 
     /** Everything decided about {@code peer}; empty when no key is pinned yet. */
     public static Optional<ContactStatus> contact(SottoAccount account, BareJid peer) {
-        return account.store().transact(stores -> TrustRecords.load(stores, peer, account.clock())
+        return account.store().transact(stores -> TrustRecords.load(stores, CoreJid.of(peer), account.clock())
                 .map(t -> ContactStatus.of(peer, t, account.clock())));
     }
 }

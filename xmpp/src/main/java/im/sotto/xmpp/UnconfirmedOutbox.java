@@ -1,14 +1,14 @@
 package im.sotto.xmpp;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 
+import im.sotto.protocol.session.OutboundRecord;
 import im.sotto.protocol.store.QueuedStanza;
 import im.sotto.protocol.store.Stores;
 import im.sotto.xmpp.SecurityEvent.SendFailure;
@@ -34,8 +34,8 @@ import org.jxmpp.jid.impl.JidCreate;
  * already has is a replay its ratchet drops as a duplicate, never delivered twice).
  *
  * <p>A copy is the outer stanza only (ciphertext, routing attributes, the fallback body), written in the store's
- * outbound queue in the transaction that encrypts ({@link #keep}) and marked with its own {@link #RECORD_PREFIX}, so
- * {@link SendQueue} and an application's outbox in the same queue leave it alone. It is deleted when the server
+ * outbound queue in the transaction that encrypts ({@link #keep}) as an {@link OutboundRecord.Unacknowledged}, so
+ * {@link SendQueue} leaves it alone. It is deleted when the server
  * acknowledges the stanza; on a connection without stream management nothing can confirm delivery, so it is
  * deleted as soon as Smack took the stanza (the loss window stays what it was without this class), and it is kept
  * only when the stanza cannot be sent now (not logged in): then it goes out after the next login.
@@ -44,13 +44,10 @@ import org.jxmpp.jid.impl.JidCreate;
  * thread-safe {@link AwaitingAcks}.
  *
  * <p>Why the store's outbound queue and not a store of its own: the copies are per peer, ordered, written and removed
- * in transactions, encrypted at rest, like the queue's other entries; a prefix keeps the users of the queue apart, so
- * no store interface changed. An application reading the queue must skip them
- * ({@link SottoManager#isUnacknowledgedCopy}), as the command-line client's outbox count does.
+ * in transactions, encrypted at rest, like the queue's other entries; the record's kind keeps them apart
+ * ({@link SottoOutbox} lists only what still waits to be sent).
  */
 final class UnconfirmedOutbox {
-    /** Marks the queue entries this class writes (the outer, encrypted stanza's XML follows). */
-    private static final byte[] RECORD_PREFIX = "sotto-manager unacknowledged v1\n".getBytes(StandardCharsets.US_ASCII);
     /** How long {@link #close} waits for the server to acknowledge what was sent, so a clean stop leaves no copy. */
     static final Duration ACK_WAIT_ON_CLOSE = Duration.ofSeconds(2);
 
@@ -109,15 +106,18 @@ final class UnconfirmedOutbox {
         if (!outer.hasStanzaIdSet()) {
             outer.setStanzaId();
         }
-        byte[] xml = outer.toXML().toString().getBytes(StandardCharsets.UTF_8);
-        byte[] record = Arrays.copyOf(RECORD_PREFIX, RECORD_PREFIX.length + xml.length);
-        System.arraycopy(xml, 0, record, RECORD_PREFIX.length, xml.length);
-        return stores.outboundQueue().enqueue(peer.toString(), record);
+        return stores.outboundQueue().enqueue(peer.toString(), OutboundRecord.encode(
+                new OutboundRecord.Unacknowledged(outer.toXML().toString())));
     }
 
-    static boolean isKeptCopy(byte[] record) {
-        return record.length >= RECORD_PREFIX.length
-                && Arrays.equals(record, 0, RECORD_PREFIX.length, RECORD_PREFIX, 0, RECORD_PREFIX.length);
+    /** The encrypted copy a queue entry keeps, if it is one (a damaged entry is not: {@link SendQueue} reports it). */
+    static Optional<String> keptCopy(byte[] record) {
+        try {
+            return OutboundRecord.decode(record) instanceof OutboundRecord.Unacknowledged u ? Optional.of(u.outerXml())
+                    : Optional.empty();
+        } catch (IllegalStateException e) {
+            return Optional.empty();
+        }
     }
 
     // ----- on the worker -----
@@ -204,7 +204,8 @@ final class UnconfirmedOutbox {
         List<QueuedStanza> kept = account.store().transact(stores -> {
             List<QueuedStanza> found = new java.util.ArrayList<>();
             for (String peer : stores.outboundQueue().peers()) {
-                stores.outboundQueue().pending(peer).stream().filter(q -> isKeptCopy(q.stanza())).forEach(found::add);
+                stores.outboundQueue().pending(peer).stream().filter(q -> keptCopy(q.stanza()).isPresent())
+                        .forEach(found::add);
             }
             return found;
         });
@@ -212,10 +213,8 @@ final class UnconfirmedOutbox {
             if (unsent.containsKey(copy.id()) || awaiting.contains(copy.id())) {
                 continue;   // kept by this manager: not a leftover
             }
-            byte[] record = copy.stanza();
             try {
-                unsent.put(copy.id(), PacketParserUtils.parseStanza(new String(record, RECORD_PREFIX.length,
-                        record.length - RECORD_PREFIX.length, StandardCharsets.UTF_8)));
+                unsent.put(copy.id(), PacketParserUtils.parseStanza(keptCopy(copy.stanza()).orElseThrow()));
             } catch (Exception e) {
                 awaiting.delete(List.of(copy.id()));
                 events.accept(new SecurityEvent.SendFailed(JidCreate.bareFromOrThrowUnchecked(copy.peerAccount()),

@@ -7,19 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.security.SecureRandom;
 import java.time.Clock;
-import java.util.Optional;
 
-import im.sotto.protocol.handshake.Continuity;
-import im.sotto.protocol.handshake.RetainedSecrets;
 import im.sotto.protocol.store.InMemoryAccountStore;
-import im.sotto.protocol.store.SessionAddress;
-import im.sotto.protocol.wire.ByteWriter;
 
 import org.junit.jupiter.api.Test;
-import org.jxmpp.jid.BareJid;
-import org.jxmpp.jid.impl.JidCreate;
 
-/** The binding's records and trust rules, without a server. */
+/**
+ * The binding's own records, without a server. The session layer's records are tested in the core
+ * ({@code im.sotto.protocol.session.SessionLayerRecordsTest}).
+ */
 class BindingRecordsTest {
     private final SecureRandom random = new SecureRandom();
 
@@ -32,70 +28,5 @@ class BindingRecordsTest {
         assertEquals(first.device().deviceId(), again.device().deviceId());
         assertArrayEquals(first.device().certificate().encoded(), again.device().certificate().encoded());
         assertTrue(first.device().deviceId() <= Integer.MAX_VALUE, "fits the device list");
-    }
-
-    @Test
-    void sessionRecordRoundTripsAndRejectsTrailingBytes() {
-        SessionRecord record = new SessionRecord(SessionOrigin.ONLINE_HANDSHAKE, new byte[] {1, 2, 3},
-                Optional.empty(), Optional.of("ABCD1234"), Optional.of(new byte[] {9}), Optional.empty(),
-                Optional.of(new byte[32]), Optional.of(Continuity.CONFIRMED));
-        byte[] encoded = record.encode();
-        SessionRecord decoded = SessionRecord.decode(encoded);
-        assertEquals(record.origin(), decoded.origin());
-        assertEquals(Optional.of(Continuity.CONFIRMED), decoded.continuity());
-        assertArrayEquals(record.ratchet(), decoded.ratchet());
-        assertEquals(Optional.of("ABCD1234"), decoded.sas());
-        assertArrayEquals(new byte[] {9}, decoded.pendingConfirmation().orElseThrow());
-        assertTrue(decoded.peerCertificate().isEmpty());
-        byte[] longer = java.util.Arrays.copyOf(encoded, encoded.length + 1);
-        assertThrows(IllegalStateException.class, () -> SessionRecord.decode(longer));
-        byte[] shorter = java.util.Arrays.copyOf(encoded, encoded.length - 1);
-        assertThrows(IllegalStateException.class, () -> SessionRecord.decode(shorter));
-    }
-
-    @Test
-    void sessionRecordOfVersionOneIsReadWithoutContinuity() {
-        byte[] versionOne = new RecordCodec.Writer(1)
-                .field(new byte[] {(byte) SessionOrigin.OFFLINE_FIRST_MESSAGE.ordinal()})
-                .field(new byte[] {4, 5})
-                .optional(Optional.empty())
-                .optional(Optional.empty())
-                .optional(Optional.empty())
-                .optional(Optional.empty())
-                .optional(Optional.of(new byte[32]))
-                .toByteArray();
-        SessionRecord decoded = SessionRecord.decode(versionOne);
-        assertEquals(SessionOrigin.OFFLINE_FIRST_MESSAGE, decoded.origin());
-        assertArrayEquals(new byte[] {4, 5}, decoded.ratchet());
-        assertTrue(decoded.continuity().isEmpty());
-        assertEquals(3, decoded.encode()[0], "written back as version 3");
-    }
-
-    /**
-     * A retained-secret record written before confirmation was tracked (inner layout version 1: newest and previous)
-     * is still read, both secrets unconfirmed, so the first handshake after an upgrade proves both as before.
-     */
-    @Test
-    void retainedSecretRecordOfTheOldLayoutIsRead() throws Exception {
-        InMemoryAccountStore store = new InMemoryAccountStore();
-        SottoAccount peer = SottoAccount.open(new InMemoryAccountStore(), random, Clock.systemUTC());
-        BareJid bob = JidCreate.bareFrom("bob@example.org");
-        byte[] newest = new byte[32];
-        byte[] previous = new byte[32];
-        random.nextBytes(newest);
-        random.nextBytes(previous);
-        byte[] oldSecrets = new ByteWriter().u8(1).bytes(newest).u8(1).bytes(previous).toByteArray();
-        store.transact(stores -> {
-            stores.retainedSecrets().store(new SessionAddress(bob.toString(), peer.device().deviceId()),
-                    new RecordCodec.Writer(1).field(peer.device().certificate().encoded()).field(oldSecrets)
-                            .toByteArray());
-            return null;
-        });
-        RetainedSecrets read = RetainedSecretRecord.lookup(store, bob, Clock.systemUTC())
-                .forDevice(peer.device().certificate()).orElseThrow();
-        assertEquals(2, read.size());
-        assertArrayEquals(newest, read.newest().reveal());
-        assertTrue(!read.isConfirmed(0) && !read.isConfirmed(1));
-        assertTrue(!read.toString().contains(java.util.HexFormat.of().formatHex(newest)), "no secret in toString");
     }
 }

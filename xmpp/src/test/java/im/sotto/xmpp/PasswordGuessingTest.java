@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Optional;
 
 import im.sotto.protocol.pake.PasswordAttempts;
+import im.sotto.protocol.session.HandshakeFailure;
 import im.sotto.protocol.store.InMemoryAccountStore;
 
 import org.junit.jupiter.api.Test;
@@ -52,9 +53,9 @@ class PasswordGuessingTest {
                 bobSide.abandon(alice);
                 OnlineHandshakes.Step refused = bobSide.receive(alice, bob, guesser("guess " + guess).start(bob,
                         Optional.empty()));
-                assertTrue(refused.failure().orElseThrow().startsWith(OnlineHandshakes.PASSWORD_BACKOFF),
-                        refused.failure().get());
-                assertTrue(refused.reply().isEmpty(), "nothing answered: no CPace share, no confirmation to test");
+                OnlineHandshakes.Failed failed = HandshakeSteps.failed(refused).orElseThrow();
+                assertEquals(HandshakeFailure.PASSWORD_BACKOFF, failed.failure(), failed.describe());
+                assertTrue(HandshakeSteps.reply(refused).isEmpty(), "nothing answered: no CPace share, no confirmation to test");
                 assertFalse(bobSide.inFlight(alice), "no responder was made, so CPace never ran");
                 refusedDuringWait++;
                 clock.set(wait.get());
@@ -62,9 +63,10 @@ class PasswordGuessingTest {
             Instant at = clock.instant();
             OnlineHandshakes attacker = guesser("guess " + guess);
             OnlineHandshakes.Step answer = bobSide.receive(alice, bob, attacker.start(bob, Optional.empty()));
-            assertTrue(answer.reply().isPresent(), "guess " + guess + " runs once the wait is over");
-            OnlineHandshakes.Step verdict = attacker.receive(bob, alice, answer.reply().get());
-            assertTrue(verdict.failure().orElseThrow().startsWith("PASSWORD_MISMATCH"), "the guess was wrong");
+            assertTrue(HandshakeSteps.reply(answer).isPresent(), "guess " + guess + " runs once the wait is over");
+            OnlineHandshakes.Step verdict = attacker.receive(bob, alice, HandshakeSteps.reply(answer).get());
+            assertEquals(HandshakeFailure.PASSWORD_MISMATCH, HandshakeSteps.failed(verdict).orElseThrow().failure(),
+                    "the guess was wrong");
             waits.add(bobSide.passwordGuard.refusedUntil(alice.asBareJid(), at)
                     .map(until -> Duration.between(at, until)).orElse(Duration.ZERO));
         }
@@ -89,7 +91,7 @@ class PasswordGuessingTest {
             OnlineHandshakes attacker = guesser("guess " + guess);
             bobSide.passwordGuard.refusedUntil(alice.asBareJid(), clock.instant()).ifPresent(clock::set);
             OnlineHandshakes.Step answer = bobSide.receive(alice, bob, attacker.start(bob, Optional.empty()));
-            attacker.receive(bob, alice, answer.reply().orElseThrow());
+            attacker.receive(bob, alice, HandshakeSteps.reply(answer).orElseThrow());
         }
         Instant waitEnd = bobSide.passwordGuard.refusedUntil(alice.asBareJid(), clock.instant()).orElseThrow();
         clock.set(waitEnd);
@@ -97,16 +99,16 @@ class PasswordGuessingTest {
         OnlineHandshakes honest = new OnlineHandshakes(aliceAccount, event -> { });
         honest.setPassword(bob.asBareJid(), utf8("correct horse"));
         OnlineHandshakes.Step answer = bobSide.receive(alice, bob, honest.start(bob, Optional.empty()));
-        OnlineHandshakes.Step finish = honest.receive(bob, alice, answer.reply().orElseThrow());
-        assertTrue(finish.established().orElseThrow().passwordChecked());
-        OnlineHandshakes.Step done = bobSide.receive(alice, bob, finish.reply().orElseThrow());
-        assertTrue(done.established().orElseThrow().passwordChecked(), () -> "bob: " + done.failure());
+        OnlineHandshakes.Step finish = honest.receive(bob, alice, HandshakeSteps.reply(answer).orElseThrow());
+        assertTrue(HandshakeSteps.established(finish).orElseThrow().passwordChecked());
+        OnlineHandshakes.Step done = bobSide.receive(alice, bob, HandshakeSteps.reply(finish).orElseThrow());
+        assertTrue(HandshakeSteps.established(done).orElseThrow().passwordChecked(), () -> "bob: " + done);
         assertTrue(bobSide.passwordGuard.refusedUntil(alice.asBareJid(), clock.instant()).isEmpty());
 
         // The count started again: the next wrong guess is free, not another hour.
         OnlineHandshakes attacker = guesser("after success");
-        attacker.receive(bob, alice, bobSide.receive(alice, bob, attacker.start(bob, Optional.empty())).reply()
-                .orElseThrow());
+        attacker.receive(bob, alice, HandshakeSteps.reply(bobSide.receive(alice, bob,
+                attacker.start(bob, Optional.empty()))).orElseThrow());
         assertTrue(bobSide.passwordGuard.refusedUntil(alice.asBareJid(), clock.instant()).isEmpty());
     }
 

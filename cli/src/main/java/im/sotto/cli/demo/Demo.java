@@ -15,6 +15,8 @@ import im.sotto.cli.CliException;
 import im.sotto.cli.Connector;
 import im.sotto.cli.ExitCode;
 import im.sotto.cli.ServerAddress;
+import im.sotto.harness.RecordingRelay;
+import im.sotto.harness.Secrets;
 import im.sotto.xmpp.DecryptedStanza;
 import im.sotto.xmpp.SecurityEvent;
 import im.sotto.xmpp.element.SottoEncrypted;
@@ -44,10 +46,10 @@ public final class Demo {
     private final PrintStream progress;
     private final DemoReport report = new DemoReport();
     private PrivateProsody prosody;
-    private WireRecorder wire;
+    private RecordingRelay wire;
     private DemoParty alice;
     private DemoParty bob;
-    private Exposure secrets;
+    private Secrets secrets;
     private Connector.Transport transport;
 
     public Demo(Setup setup, PrintStream progress) {
@@ -133,7 +135,7 @@ public final class Demo {
         report.server = server.toString();
         boolean plaintext = report.privateServer || setup.insecureLoopback();
         report.tls = !plaintext;
-        wire = new WireRecorder(server.host(), server.port());
+        wire = new RecordingRelay(server.host(), server.port());
         // The clients reach the server through the recorder on loopback; on a private server without TLS.
         transport = new Connector.Transport(Optional.of(new ServerAddress("127.0.0.1", wire.port())),
                 setup.serverCert(), plaintext);
@@ -146,7 +148,7 @@ public final class Demo {
                 new Version("bob's Sotto", "0.1", "demo")));
         alice.manager.setIqRequestHandler(request -> Version.createResultFor((IQ) request.stanza(),
                 new Version("alice's Sotto", "0.1", "demo")));
-        secrets = new Exposure()
+        secrets = new Secrets()
                 .bytes("alice's account key", alice.account.identity().publicKey().bytes())
                 .bytes("bob's account key", bob.account.identity().publicKey().bytes())
                 .bytes("alice's device key", alice.account.device().deviceKey().publicKey())
@@ -166,7 +168,7 @@ public final class Demo {
         replay();
     }
 
-    private record Cut(WireRecorder.Mark mark, int aliceSotto, int bobSotto, long started) {
+    private record Cut(RecordingRelay.Mark mark, int aliceSotto, int bobSotto, long started) {
     }
 
     private Cut begin() {
@@ -201,14 +203,13 @@ public final class Demo {
         } else {
             step.serverSaw.add(String.format("%,d bytes of TLS records to the server", toServer.length()));
         }
-        Exposure exposure = exposureWith(plaintexts);
-        List<String> found = exposure.foundIn(toServer + fromServer);
+        List<String> found = exposureWith(plaintexts).foundIn(toServer + fromServer);
         step.check("no plaintext or key on the wire", found.isEmpty(), found.isEmpty() ? "" : "found: " + found);
         report.steps.add(step);
     }
 
-    private Exposure exposureWith(String... plaintexts) {
-        Exposure exposure = secrets;
+    private Secrets exposureWith(String... plaintexts) {
+        Secrets exposure = secrets;
         for (String text : plaintexts) {
             exposure = exposure.text("the plaintext \"" + text + "\"", text);
         }

@@ -5,10 +5,6 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -17,6 +13,7 @@ import java.util.function.Predicate;
 import im.sotto.cli.CliException;
 import im.sotto.cli.Connector;
 import im.sotto.cli.ExitCode;
+import im.sotto.harness.Party;
 import im.sotto.store.Protection;
 import im.sotto.store.SqliteAccountStore;
 import im.sotto.store.StoreOpenException;
@@ -33,8 +30,11 @@ import org.jivesoftware.smack.packet.Stanza;
 import org.jivesoftware.smack.tcp.XMPPTCPConnection;
 import org.jxmpp.jid.EntityBareJid;
 
-/** Alice or Bob in the demo: a real SQLite store in a temporary directory, a connection through the recorder. */
-final class DemoParty implements SottoListener, AutoCloseable {
+/**
+ * Alice or Bob in the demo: a real SQLite store in a temporary directory, a connection through the recording relay;
+ * what it received ({@code inbox}, {@code events}) is the shared harness's {@link Party}.
+ */
+final class DemoParty extends Party<DecryptedStanza, SecurityEvent> implements SottoListener, AutoCloseable {
     static final long WAIT_MS = 20_000;
     static final StanzaFilter SOTTO = stanza -> stanza instanceof SottoEncryptedIq
             || stanza.hasExtension(SottoEncrypted.ELEMENT, SottoEncrypted.NAMESPACE);
@@ -46,12 +46,11 @@ final class DemoParty implements SottoListener, AutoCloseable {
     final SottoAccount account;
     XMPPTCPConnection connection;
     SottoManager manager;
-    final BlockingQueue<DecryptedStanza> inbox = new LinkedBlockingQueue<>();
-    final List<SecurityEvent> events = java.util.Collections.synchronizedList(new ArrayList<>());
     final AtomicInteger sotto = new AtomicInteger();
     final AtomicReference<Stanza> lastSent = new AtomicReference<>();
 
     DemoParty(String name, EntityBareJid jid, char[] password, Path directory) {
+        super(Duration.ofMillis(WAIT_MS));
         this.name = name;
         this.jid = jid;
         this.password = password.clone();
@@ -87,38 +86,14 @@ final class DemoParty implements SottoListener, AutoCloseable {
         }
     }
 
-    @Override
-    public void onStanza(DecryptedStanza stanza) {
-        inbox.add(stanza);
-    }
-
-    @Override
-    public void onEvent(SecurityEvent event) {
-        events.add(event);
-    }
-
     DecryptedStanza next() throws InterruptedException {
-        DecryptedStanza stanza = inbox.poll(WAIT_MS, TimeUnit.MILLISECONDS);
-        if (stanza == null) {
-            throw new IllegalStateException(name + " received nothing within " + WAIT_MS / 1000 + " s; events: "
-                    + events);
-        }
-        return stanza;
+        return nextWithin().orElseThrow(() -> new IllegalStateException(name + " received nothing within "
+                + WAIT_MS / 1000 + " s; events: " + events));
     }
 
+    /** The first matching event, or null when none came in time (the step's check then fails). */
     <E extends SecurityEvent> E awaitEvent(Class<E> type, Predicate<E> condition) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT_MS * 1_000_000;
-        while (System.nanoTime() < deadline) {
-            synchronized (events) {
-                for (SecurityEvent event : events) {
-                    if (type.isInstance(event) && condition.test(type.cast(event))) {
-                        return type.cast(event);
-                    }
-                }
-            }
-            Thread.sleep(20);
-        }
-        return null;
+        return eventWithin(type, condition).orElse(null);
     }
 
     @Override

@@ -33,6 +33,22 @@ final class Frame {
         }
     }
 
+    /**
+     * The type named by a message's second byte, without parsing or checking anything else; empty when that byte is
+     * no handshake type (or the message is shorter than two bytes).
+     */
+    static java.util.Optional<Type> peekType(byte[] message) {
+        if (message.length < 2) {
+            return java.util.Optional.empty();
+        }
+        for (Type t : Type.values()) {
+            if (t.code == (message[1] & 0xff)) {
+                return java.util.Optional.of(t);
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
     final Type type;
     final ByteReader body;
 

@@ -49,6 +49,14 @@ public final class FirstReply {
     }
 
     /** The recipient wraps its first message to the sender of an accepted first message. */
+    /**
+     * True when a ratchet-carried message is a first reply (its second byte is the first reply's type, 0x21): the
+     * receiver then opens it as one. Decides nothing about its validity.
+     */
+    public static boolean isFirstReply(byte[] message) {
+        return message.length > 1 && (message[1] & 0xff) == FirstMessageFormat.TYPE_FIRST_REPLY;
+    }
+
     public static byte[] seal(RatchetSession session, DeviceIdentity local, DeviceCertificate sender,
             byte[] transcriptHash, byte[] plaintext, byte[] associatedData) throws InvalidPublicKeyException {
         SecretBytes dh = local.deviceKey().agree(sender.deviceKey());

@@ -217,6 +217,16 @@ final class MemoryStores implements Stores {
             }
 
             @Override
+            public boolean replace(long id, byte[] stanza) {
+                QueuedStanza old = state().queue().get(id);
+                if (old == null) {
+                    return false;
+                }
+                state().queueForWrite().put(id, new QueuedStanza(id, old.peerAccount(), stanza));
+                return true;
+            }
+
+            @Override
             public boolean remove(long id) {
                 return state().queueForWrite().remove(id) != null;
             }

@@ -13,6 +13,12 @@ public interface OutboundQueue {
     /** The peer accounts with stanzas waiting, in the order of their oldest waiting stanza (for a restart). */
     List<String> peers();
 
+    /**
+     * Replaces a queued stanza's bytes, keeping its id, peer and place (what a failed attempt learned, say); returns
+     * whether it was still queued.
+     */
+    boolean replace(long id, byte[] stanza);
+
     /** Returns whether the stanza was still queued. */
     boolean remove(long id);
 }

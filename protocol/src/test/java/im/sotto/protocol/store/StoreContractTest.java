@@ -216,6 +216,28 @@ public abstract class StoreContractTest {
         });
     }
 
+    /** A replaced entry keeps its id, peer and place; a removed one cannot be replaced (and is not brought back). */
+    @Test
+    void outboundQueueReplacesInPlace() {
+        long[] ids = store.transact(s -> new long[] {
+            s.outboundQueue().enqueue("bob@example.org", bytes("first")),
+            s.outboundQueue().enqueue("bob@example.org", bytes("second")),
+        });
+        store.transact(s -> {
+            assertTrue(s.outboundQueue().replace(ids[0], bytes("first, tried once")));
+            return null;
+        });
+        store.transact(s -> {
+            assertEquals(List.of(new QueuedStanza(ids[0], "bob@example.org", bytes("first, tried once")),
+                    new QueuedStanza(ids[1], "bob@example.org", bytes("second"))),
+                    s.outboundQueue().pending("bob@example.org"));
+            assertTrue(s.outboundQueue().remove(ids[1]));
+            assertFalse(s.outboundQueue().replace(ids[1], bytes("back?")));
+            assertEquals(1, s.outboundQueue().pending("bob@example.org").size());
+            return null;
+        });
+    }
+
     @Test
     void messageLogNumbersEntriesAndPages() {
         LogEntry sent = new LogEntry(LogEntry.Direction.SENT, BOB_1, "id-1", T0, bytes("hello"));

@@ -51,7 +51,16 @@ public final class EnvelopeCodec {
      * as sent by {@code sender}, padded to a {@link PaddingBuckets} size. Returns UTF-8 XML.
      */
     public byte[] seal(Stanza stanza, EntityFullJid sender) throws EnvelopeException {
+        return seal(stanza, sender, clock.instant());
+    }
+
+    /**
+     * As above, with {@code sentAt} in the time affix: when the user sent it, for a stanza that waited in the outbox
+     * and is encrypted later.
+     */
+    public byte[] seal(Stanza stanza, EntityFullJid sender, Instant sentAt) throws EnvelopeException {
         Objects.requireNonNull(sender, "sender");
+        Objects.requireNonNull(sentAt, "sentAt");
         StanzaKind kind = StanzaKind.of(stanza);
         Jid recipient = stanza.getTo();
         if (recipient == null) {
@@ -64,7 +73,7 @@ public final class EnvelopeCodec {
         copyChildren(stanza, head);
         head.append("</content>");
         StringBuilder tail = new StringBuilder(160);
-        tail.append("<time stamp='").append(formatTime(clock.instant())).append("'/>");
+        tail.append("<time stamp='").append(formatTime(sentAt)).append("'/>");
         tail.append("<to jid='");
         XmlSubtreeWriter.escape(recipient, tail, true);
         tail.append("'/><from jid='");

@@ -21,6 +21,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
+import im.sotto.harness.RecordingRelay;
 import im.sotto.protocol.store.LogEntry;
 import im.sotto.store.Protection;
 import im.sotto.store.SqliteAccountStore;

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
+import im.sotto.harness.Secrets;
 import im.sotto.xmpp.element.SottoEncrypted;
 
 import org.jivesoftware.smack.packet.Message;
@@ -39,7 +40,8 @@ final class HostileScene implements AutoCloseable {
         this.relay = new HostileRelay(server);
         this.alice = alice.connect(server.connectionVia("alice", "a-" + suffix, relay.port()));
         this.bob = bob.connect(server.connectionVia("bob", "b-" + suffix, relay.port()));
-        secrets.account("alice", alice.account).account("bob", bob.account);
+        secrets.account("alice", alice.account.identity(), alice.account.device())
+                .account("bob", bob.account.identity(), bob.account.device());
     }
 
     Jid aliceJid() {

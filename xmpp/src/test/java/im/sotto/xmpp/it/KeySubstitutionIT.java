@@ -73,7 +73,7 @@ class KeySubstitutionIT {
             SottoParty bob = scene.bob;
             bob.disconnect();
             SottoAccount mallory = SottoAccount.open(new InMemoryAccountStore(), new SecureRandom(), Clock.systemUTC());
-            scene.secrets.account("mallory", mallory);
+            scene.secrets.account("mallory", mallory.identity(), mallory.device());
             scene.relay.rule(new BundleSubstitution(scene.relay, alice, scene.bobAccount(), mallory));
             alice.manager.send(scene.secretChat(scene.bobAccount(), "first " + scene.suffix)).get(20, TimeUnit.SECONDS);
             var unauthenticated = alice.awaitEvent(SecurityEvent.SessionEstablished.class, e -> true);
@@ -121,7 +121,7 @@ class KeySubstitutionIT {
         });
         bob.disconnect();
         SottoAccount mallory = SottoAccount.open(new InMemoryAccountStore(), new SecureRandom(), Clock.systemUTC());
-        scene.secrets.account("mallory", mallory);
+        scene.secrets.account("mallory", mallory.identity(), mallory.device());
         BundleSubstitution substitution = new BundleSubstitution(scene.relay, alice, scene.bobAccount(), mallory);
         scene.relay.rule(substitution);
         int sentBefore = scene.relay.seen(r -> HostileScene.sentBy(r, alice)).size();

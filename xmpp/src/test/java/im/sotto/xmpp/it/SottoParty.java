@@ -5,13 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
+import im.sotto.harness.Party;
 import im.sotto.protocol.store.InMemoryAccountStore;
 import im.sotto.xmpp.DecryptedStanza;
 import im.sotto.xmpp.SecurityEvent;
@@ -21,21 +18,23 @@ import im.sotto.xmpp.SottoManager;
 
 import org.jivesoftware.smack.tcp.XMPPTCPConnection;
 
-/** One user's device in a test: its account (kept across reconnects), connection, manager and what it received. */
-final class SottoParty implements SottoListener {
+/**
+ * One user's device in a test: its account (kept across reconnects), connection and manager; what it received
+ * ({@code inbox}, {@code events}) is the shared harness's {@link Party}, and a wait that runs out fails the test.
+ */
+final class SottoParty extends Party<DecryptedStanza, SecurityEvent> implements SottoListener {
     static final long WAIT_MS = 15_000;
 
     final SottoAccount account;
     XMPPTCPConnection connection;
     SottoManager manager;
-    final BlockingQueue<DecryptedStanza> inbox = new LinkedBlockingQueue<>();
-    final List<SecurityEvent> events = java.util.Collections.synchronizedList(new ArrayList<>());
 
     SottoParty() {
         this(SottoAccount.open(new InMemoryAccountStore(), new SecureRandom(), Clock.systemUTC()));
     }
 
     SottoParty(SottoAccount account) {
+        super(Duration.ofMillis(WAIT_MS));
         this.account = account;
     }
 
@@ -65,34 +64,14 @@ final class SottoParty implements SottoListener {
         }
     }
 
-    @Override
-    public void onStanza(DecryptedStanza stanza) {
-        inbox.add(stanza);
-    }
-
-    @Override
-    public void onEvent(SecurityEvent event) {
-        events.add(event);
-    }
-
     DecryptedStanza next() throws InterruptedException {
-        DecryptedStanza stanza = inbox.poll(WAIT_MS, TimeUnit.MILLISECONDS);
+        DecryptedStanza stanza = nextWithin().orElse(null);
         assertNotNull(stanza, "nothing arrived; events: " + events);
         return stanza;
     }
 
     <E extends SecurityEvent> E awaitEvent(Class<E> type, Predicate<E> condition) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT_MS * 1_000_000;
-        while (System.nanoTime() < deadline) {
-            synchronized (events) {
-                for (SecurityEvent event : events) {
-                    if (type.isInstance(event) && condition.test(type.cast(event))) {
-                        return type.cast(event);
-                    }
-                }
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("no " + type.getSimpleName() + " matching; events: " + events);
+        return eventWithin(type, condition)
+                .orElseThrow(() -> new AssertionError("no " + type.getSimpleName() + " matching; events: " + events));
     }
 }

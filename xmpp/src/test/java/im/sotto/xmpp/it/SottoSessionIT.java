@@ -11,6 +11,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
+import im.sotto.harness.RecordingRelay;
+import im.sotto.harness.Secrets;
 import im.sotto.protocol.trust.TrustLevel;
 import im.sotto.xmpp.DecryptedStanza;
 import im.sotto.xmpp.SecurityEvent;
@@ -143,7 +145,8 @@ class SottoSessionIT {
             SottoParty bob = new SottoParty().connect(server.connectionVia("bob", "b-" + s, relay.port()));
             Jid bobAccount = bob.connection.getUser().asBareJid();
             bob.disconnect();
-            Secrets secrets = new Secrets().account("alice", alice.account).account("bob", bob.account)
+            Secrets secrets = new Secrets().account("alice", alice.account.identity(), alice.account.device())
+                    .account("bob", bob.account.identity(), bob.account.device())
                     .text("first plaintext", "meet me at the old mill " + s)
                     .text("second plaintext", "bring the blue folder " + s)
                     .text("reply plaintext", "see you there " + s);

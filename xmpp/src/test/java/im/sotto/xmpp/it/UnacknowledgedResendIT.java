@@ -19,6 +19,8 @@ import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import im.sotto.harness.Secrets;
+import im.sotto.protocol.session.OutboundRecord;
 import im.sotto.protocol.store.QueuedStanza;
 import im.sotto.store.Protection;
 import im.sotto.store.SqliteAccountStore;
@@ -45,8 +47,6 @@ import org.jxmpp.jid.BareJid;
  */
 @ExtendWith(XmppServersExtension.class)
 class UnacknowledgedResendIT {
-    /** How kept copies are marked in the store's outbound queue (UnconfirmedOutbox's record prefix). */
-    static final String KEPT_PREFIX = "sotto-manager unacknowledged v1\n";
     static final int LOST = 3;
     private static final Pattern ENCRYPTED = Pattern.compile("<encrypted[^>]*>[^<]*</encrypted>");
 
@@ -228,7 +228,9 @@ class UnacknowledgedResendIT {
 
         List<QueuedStanza> keptCopies() {
             BareJid peer = alice.connection.getUser().asBareJid();
-            Predicate<QueuedStanza> kept = q -> new String(q.stanza(), StandardCharsets.UTF_8).startsWith(KEPT_PREFIX);
+            // Kept copies are the queue's unacknowledged records (protocol.md 11.4).
+            Predicate<QueuedStanza> kept = q -> OutboundRecord.decode(q.stanza())
+                    instanceof OutboundRecord.Unacknowledged;
             return store.transact(s -> s.outboundQueue().pending(peer.toString())).stream().filter(kept).toList();
         }
 

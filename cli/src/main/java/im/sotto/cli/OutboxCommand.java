@@ -1,0 +1,83 @@
+package im.sotto.cli;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+
+import im.sotto.xmpp.OutboxEntry;
+import im.sotto.xmpp.SottoOutbox;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
+
+/** {@code sotto outbox [JID]} and {@code sotto outbox drop ID}. */
+@Command(name = "outbox", mixinStandardHelpOptions = true, subcommands = OutboxCommand.Drop.class,
+        description = {"Lists the messages waiting to be sent encrypted (to JID, or to everyone): id, recipient, "
+        + "age, and why the last attempt failed. They are encrypted at rest and tried again by every command that "
+        + "logs in (send, listen, chat); nothing is ever sent in plaintext. Works offline.",
+        "sotto outbox drop ID removes one."})
+public final class OutboxCommand implements Callable<Integer> {
+    @Mixin
+    Common common;
+
+    @Parameters(index = "0", arity = "0..1", paramLabel = "JID", description = "Only the messages to this account.")
+    String to;
+
+    @Override
+    public Integer call() {
+        Accounts.Entry entry = Accounts.choose(common);
+        try (Accounts.Opened opened = Accounts.open(common, entry)) {
+            List<OutboxEntry> waiting = SottoOutbox.list(opened.account,
+                    Optional.ofNullable(to).map(Jids::account));
+            if (waiting.isEmpty()) {
+                System.out.println("The outbox is empty" + (to == null ? "." : " for " + Jids.account(to) + "."));
+                return ExitCode.OK;
+            }
+            Instant now = Instant.now();
+            System.out.printf("%-6s %-32s %-10s %s%n", "ID", "TO", "AGE", "WAITING BECAUSE");
+            for (OutboxEntry e : waiting) {
+                System.out.println(String.format("%-6d %-32s %-10s %s", e.id(), SafeText.of(e.peer().toString()),
+                        e.sentAt().map(at -> age(Duration.between(at, now))).orElse("-"), reason(e)).stripTrailing());
+            }
+        }
+        return ExitCode.OK;
+    }
+
+    private static String reason(OutboxEntry e) {
+        return e.lastFailure().map(r -> r + e.detail().map(d -> ": " + SafeText.of(d)).orElse(""))
+                .orElse("not tried yet (waits for a session or the server)");
+    }
+
+    /** An age a person reads at a glance: seconds, minutes, hours or days. */
+    static String age(Duration d) {
+        long s = Math.max(0, d.toSeconds());
+        return s < 60 ? s + " s" : s < 3600 ? s / 60 + " min" : s < 86400 ? s / 3600 + " h" : s / 86400 + " d";
+    }
+
+    /** {@code sotto outbox drop ID}. */
+    @Command(name = "drop", mixinStandardHelpOptions = true, description = "Removes the waiting message ID (from "
+            + "sotto outbox) without sending it.")
+    static final class Drop implements Callable<Integer> {
+        @Mixin
+        Common common;
+
+        @Parameters(index = "0", paramLabel = "ID", description = "The message's id, as sotto outbox lists it.")
+        long id;
+
+        @Override
+        public Integer call() {
+            Accounts.Entry entry = Accounts.choose(common);
+            try (Accounts.Opened opened = Accounts.open(common, entry)) {
+                if (!SottoOutbox.drop(opened.account, id)) {
+                    throw new CliException(ExitCode.USAGE, "no message " + id + " waits in the outbox (sotto outbox "
+                            + "lists them)");
+                }
+                System.out.println("dropped message " + id + " from the outbox; it was never sent");
+            }
+            return ExitCode.OK;
+        }
+    }
+}

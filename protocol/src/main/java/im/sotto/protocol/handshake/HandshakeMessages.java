@@ -1,0 +1,35 @@
+package im.sotto.protocol.handshake;
+
+/**
+ * What a received handshake message is for, read from its frame type alone (docs/protocol.md 4.2), so that a
+ * transport can route it without knowing the frame's codes: it decides nothing about the message's validity.
+ */
+public final class HandshakeMessages {
+    private HandshakeMessages() {
+    }
+
+    /** True for a message that opens a handshake (INIT, RETRY_INIT, KNOWN_PEER_INIT): it starts a responder. */
+    public static boolean opensHandshake(byte[] message) {
+        return Frame.peekType(message).map(t -> t == Frame.Type.INIT || t == Frame.Type.RETRY_INIT
+                || t == Frame.Type.KNOWN_PEER_INIT).orElse(false);
+    }
+
+    /** True for a retried opening (RETRY_INIT, after a counter-offer): it replaces a responder already started. */
+    public static boolean isRetry(byte[] message) {
+        return Frame.peekType(message).filter(t -> t == Frame.Type.RETRY_INIT).isPresent();
+    }
+
+    /**
+     * True for a counter-offer: it carries no fresh key, and one peer sends the same bytes to every offer it cannot
+     * take, so equal bytes are no replay.
+     */
+    public static boolean isCounterOffer(byte[] message) {
+        return Frame.peekType(message).filter(t -> t == Frame.Type.COUNTER_OFFER).isPresent();
+    }
+
+    /** The frame type's name for a report (e.g. {@code RESPONSE}), or the raw code when it is no handshake type. */
+    public static String typeName(byte[] message) {
+        return Frame.peekType(message).map(Enum::name)
+                .orElse(message.length < 2 ? "none" : Integer.toString(message[1] & 0xff));
+    }
+}
