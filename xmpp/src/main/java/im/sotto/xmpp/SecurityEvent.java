@@ -232,4 +232,29 @@ public sealed interface SecurityEvent {
     /** This device's bundle or device list could not be published; peers cannot start offline sessions with it. */
     record PublishFailed(BareJid peer, String diagnosis) implements SecurityEvent {
     }
+
+    /**
+     * A message arrived WITHOUT end-to-end encryption: the servers on its way could read and change it, and anyone
+     * can claim any sender in it. Reported so that the user learns someone wrote; it is never presented as encrypted,
+     * has no trust level, and changes no session or trust state. {@code stranger}: the sender is neither in the
+     * roster nor known to Sotto (no trust record, no session).
+     */
+    record UnencryptedMessage(BareJid peer, Jid from, String stanzaId, String body, boolean stranger)
+            implements SecurityEvent {
+        public UnencryptedMessage {
+            Objects.requireNonNull(body, "body");
+        }
+    }
+
+    /**
+     * A message encrypted with another scheme ({@code scheme}: OMEMO, OpenPGP, OTR) that Sotto cannot read and no
+     * {@link IncomingHandler} claimed. Reported so that the user learns someone wrote; it changes no state.
+     * {@code stranger} as in {@link UnencryptedMessage}.
+     */
+    record ForeignEncryption(BareJid peer, Jid from, String stanzaId, ForeignScheme scheme, boolean stranger)
+            implements SecurityEvent {
+        public ForeignEncryption {
+            Objects.requireNonNull(scheme, "scheme");
+        }
+    }
 }

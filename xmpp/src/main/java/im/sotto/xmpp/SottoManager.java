@@ -97,6 +97,9 @@ public final class SottoManager extends Manager {
     private final org.jivesoftware.smack.StanzaListener peerAvailable;
     private final ConnectionListener onLogin;
     private final org.jivesoftware.smack.StanzaListener initialPresence;
+    /** Messages without a Sotto element: offered to other schemes' handlers, else reported (issue #18). */
+    private final UnprotectedArrivals unprotected;
+    private final org.jivesoftware.smack.StanzaListener unprotectedIncoming;
 
     /**
      * Enables Sotto on {@code connection} with {@code account}; publishes at once if logged in, and on every login.
@@ -140,6 +143,8 @@ public final class SottoManager extends Manager {
             incomingWaiting.incrementAndGet();
             worker.execute(() -> receiveLive(stanza));
         };
+        this.unprotected = new UnprotectedArrivals(account, connection, this::emit);
+        this.unprotectedIncoming = stanza -> worker.execute(() -> unprotected.receive((Message) stanza));
         this.peerAvailable = stanza -> worker.execute(() -> driver.release(stanza.getFrom().asBareJid()));
         this.onLogin = new ConnectionListener() {
             @Override
@@ -190,6 +195,7 @@ public final class SottoManager extends Manager {
         // A sync listener is called in arrival order; the worker keeps that order (offline storage delivers a
         // session's first message before the messages that depend on it).
         connection.addSyncStanzaListener(incoming, INCOMING);
+        connection.addSyncStanzaListener(unprotectedIncoming, UnprotectedArrivals.FILTER);
         connection.addAsyncStanzaListener(peerAvailable, AVAILABLE_RESOURCE);
         connection.addStanzaSendingListener(initialPresence, INITIAL_PRESENCE);
         if (connection instanceof AbstractXMPPConnection) {
@@ -225,6 +231,7 @@ public final class SottoManager extends Manager {
             }
         }
         connection.removeSyncStanzaListener(incoming);
+        connection.removeSyncStanzaListener(unprotectedIncoming);
         connection.removeAsyncStanzaListener(peerAvailable);
         connection.removeStanzaSendingListener(initialPresence);
         connection.removeConnectionListener(onLogin);
@@ -298,6 +305,15 @@ public final class SottoManager extends Manager {
 
     public void removeListener(SottoListener listener) {
         listeners.remove(listener);
+    }
+
+    /**
+     * Lets {@code handler} claim incoming messages without a Sotto element that carry an element in {@code namespace}
+     * (another scheme's decryption, such as OMEMO's {@code eu.siacs.conversations.axolotl}); what no handler claims
+     * is reported as {@link SecurityEvent.ForeignEncryption} or {@link SecurityEvent.UnencryptedMessage}.
+     */
+    public void addIncomingHandler(String namespace, IncomingHandler handler) {
+        unprotected.register(namespace, handler);
     }
 
     /** Answers encrypted iq requests; without a handler they get an encrypted {@code service-unavailable}. */
