@@ -22,6 +22,8 @@ final class ChatStatus {
     private volatile boolean keyChanged;
     private volatile boolean offline;
     private volatile String reconnecting = "";
+    /** Messages that arrived unencrypted during this chat (from anyone): the status line keeps saying so. */
+    private final java.util.concurrent.atomic.AtomicInteger unencrypted = new java.util.concurrent.atomic.AtomicInteger();
 
     ChatStatus(SottoManager manager, EntityBareJid peer) {
         this.manager = manager;
@@ -41,6 +43,10 @@ final class ChatStatus {
     void offline(String retry) {
         offline = true;
         reconnecting = retry;
+    }
+
+    void unencryptedArrived() {
+        unencrypted.incrementAndGet();
     }
 
     void online() {
@@ -80,6 +86,10 @@ final class ChatStatus {
         session.flatMap(SessionSummary::continuity).ifPresent(c -> line.append(" | continuity ").append(c.name()));
         if (queued > 0) {
             line.append(" | ").append(queued).append(" queued");
+        }
+        int plain = unencrypted.get();
+        if (plain > 0) {
+            line.append(" | ").append(plain).append(" UNENCRYPTED received");
         }
         line.append(offline ? " | server OFFLINE, reconnecting" + reconnecting : " | server online");
         return line.toString();

@@ -25,7 +25,9 @@ import picocli.CommandLine.Option;
         "With --json each line is one JSON object; the first is {\"event\":\"ready\",...} once the bundle is "
         + "published.",
         "When the server drops the connection, listen says so (connection-lost), reconnects by itself like chat "
-        + "(reconnecting, reconnected) and goes on; with --no-reconnect it exits with code 4 instead."})
+        + "(reconnecting, reconnected) and goes on; with --no-reconnect it exits with code 4 instead.",
+        "Messages that arrive without Sotto are reported too, never as encrypted: unencrypted-message (with its "
+        + "body) and foreign-encryption (OMEMO, OpenPGP, OTR: Sotto cannot read them)."})
 public final class ListenCommand implements java.util.concurrent.Callable<Integer> {
     /** How often the wait for the end looks whether the connection was lost; a person does not notice 0.2 s. */
     private static final long POLL_MILLIS = 200;
@@ -43,6 +45,9 @@ public final class ListenCommand implements java.util.concurrent.Callable<Intege
             + "was not reached).")
     long timeout;
 
+    @Mixin
+    Strangers strangers;
+
     @Option(names = "--no-reconnect", description = "Exit with code 4 when the connection is lost, instead of "
             + "reconnecting.")
     boolean noReconnect;
@@ -51,6 +56,7 @@ public final class ListenCommand implements java.util.concurrent.Callable<Intege
     public Integer call() throws InterruptedException {
         Accounts.Entry entry = Accounts.choose(common);
         EventPrinter direct = new EventPrinter(System.out, json);
+        boolean hideStrangers = strangers.hides(entry);
         // Stanzas queued on the server arrive during login, before "ready": they are printed after it, in order, so
         // a script reading the events sees "ready" first.
         List<Map<String, Object>> early = new ArrayList<>();
@@ -78,6 +84,9 @@ public final class ListenCommand implements java.util.concurrent.Callable<Intege
 
             @Override
             public void onEvent(SecurityEvent event) {
+                if (hideStrangers && Strangers.fromStranger(event)) {
+                    return;
+                }
                 printer.accept(EventPrinter.describe(event));
             }
         };
