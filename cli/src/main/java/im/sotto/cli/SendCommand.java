@@ -19,7 +19,9 @@ import picocli.CommandLine.Parameters;
         + MessageText.MAX_BODY_BYTES + " bytes, or control characters XML cannot carry) is refused with exit code "
         + "9 and nothing is queued.",
         "If no encrypted session can be made (the peer has no Sotto), the message is kept in the outbox and the exit "
-        + "code is 6; nothing is ever sent in plaintext."})
+        + "code is 6; nothing is ever sent in plaintext.",
+        "A first contact whose server says it does not exist exits with 10 (no such user), one whose server cannot be "
+        + "found with 11; nothing is queued."})
 public final class SendCommand implements Callable<Integer> {
     @Mixin
     Common common;
@@ -56,6 +58,7 @@ public final class SendCommand implements Callable<Integer> {
                         + "message(s) still cannot be sent encrypted; queued behind them in the outbox. Nothing was "
                         + "sent in plaintext.");
             }
+            Recipients.requireExisting(online, peer);
             System.err.println("Sending to " + peer + " (a new session may take a moment) ...");
             online.sendOrQueue(peer, body);
             System.out.println("sent to " + peer + ", end-to-end encrypted, trust "
