@@ -20,7 +20,8 @@ final class Recipients {
 
     /** Throws the user's error when {@code peer}'s server says it has no such account or cannot be found. */
     static void requireExisting(Online online, EntityBareJid peer) {
-        if (online.manager.contact(peer).isPresent() || !online.manager.sessions(peer).isEmpty()) {
+        if (peer.equals(online.opened.entry.jid()) || online.manager.contact(peer).isPresent()
+                || !online.manager.sessions(peer).isEmpty()) {
             return;
         }
         RecipientCheck.Outcome outcome;

@@ -49,6 +49,7 @@ public final class SendCommand implements Callable<Integer> {
         try (Accounts.Opened opened = Accounts.open(common, entry);
              Online online = Online.connect(common, opened, null, System.err,
                      m -> contactPassword.applyTo(m, peer, System.err))) {
+            NoteToSelf.requireAnotherDevice(online, peer);
             online.flushOutbox(peer, System.err);
             int waiting = online.outboxSize(peer);
             if (waiting > 0) {

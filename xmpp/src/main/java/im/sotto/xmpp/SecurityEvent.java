@@ -43,7 +43,14 @@ public sealed interface SecurityEvent {
          * replaced, or this process restarted since (its handshake state is never stored); or a replay of such a
          * step. Dropped, no state change. Not reported as tampering: a crash or a slow network produces it.
          */
-        STALE_HANDSHAKE
+        STALE_HANDSHAKE,
+        /**
+         * A stanza this account sent to itself that this device cannot use: this very connection's own stanza
+         * delivered back to it (a note to self), or a handshake step of our own account that failed (one this device
+         * ran with itself, delivered again from offline storage). Dropped, no state change; never reported as
+         * tampering, which is kept for what another party altered.
+         */
+        OWN_ACCOUNT
     }
 
     /**

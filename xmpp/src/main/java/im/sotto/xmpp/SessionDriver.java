@@ -392,6 +392,12 @@ final class SessionDriver {
             return Optional.empty();
         }
         BareJid peer = from.asBareJid();
+        if (from.equals(self())) {
+            // Our own stanza echoed back (sent to our bare JID): nothing to open, answer or heal.
+            events.accept(new SecurityEvent.UndecryptableStanza(peer, from, outer.getStanzaId(),
+                    UndecryptableReason.OWN_ACCOUNT, "sent by this device to its own account"));
+            return Optional.empty();
+        }
         List<SottoEncrypted> elements = Wire.elementsOf(outer);
         for (SottoEncrypted element : elements) {
             if (element.kind() == SottoEncrypted.Kind.HANDSHAKE && withHandshakeSteps) {
@@ -471,7 +477,8 @@ final class SessionDriver {
                         : failure.startsWith(OnlineHandshakes.RATE_LIMITED) ? UndecryptableReason.RATE_LIMITED
                         : failure.startsWith(OnlineHandshakes.STALE) ? UndecryptableReason.STALE_HANDSHAKE
                         : failure.startsWith("MALFORMED") || failure.startsWith("UNSUPPORTED")
-                        ? UndecryptableReason.MALFORMED : UndecryptableReason.TAMPERED, "handshake: " + failure)));
+                        ? UndecryptableReason.MALFORMED : peer.equals(self().asBareJid())
+                        ? UndecryptableReason.OWN_ACCOUNT : UndecryptableReason.TAMPERED, "handshake: " + failure)));
         if (step.established().isEmpty()) {
             step.reply().ifPresent(reply -> sendQuietly(Wire.handshakeMessage(from, reply)));
             return;
