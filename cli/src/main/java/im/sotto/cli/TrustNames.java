@@ -24,6 +24,24 @@ final class TrustNames {
         return stanza.authenticated() ? stanza.trust().name() : UNAUTHENTICATED;
     }
 
+    /**
+     * How the trust level was reached, as far as the store knows it. A comparison is recorded without its kind (the
+     * SAS of {@code sotto verify} and the fingerprint compared before {@code sotto trust} set the same field), so it
+     * is never shown as "SAS" when it may have been a fingerprint (issue #18).
+     */
+    static String method(im.sotto.protocol.trust.TrustSource source) {
+        switch (source) {
+            case SAS:
+                return "compared by you: SAS or fingerprint";
+            case TOFU:
+                return "first use";
+            case USER:
+                return "your decision";
+            default:
+                return source + " certificate";
+        }
+    }
+
     /** Extra facts worth a glance: devices awaiting approval, a changed key, a certification. */
     static String notes(ContactStatus c) {
         StringBuilder notes = new StringBuilder();
