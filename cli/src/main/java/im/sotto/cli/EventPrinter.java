@@ -256,6 +256,8 @@ final class EventPrinter {
                         + " sent a message encrypted with " + e.get("schemeName")
                         + (e.get("namespace") == null ? "" : " (" + e.get("namespace") + ")")
                         + ": Sotto cannot read this";
+            case "store-damaged":
+                return time + " ! " + e.get("detail");
             case "not-acknowledged":
                 return time + " ! " + e.get("detail") + " (" + e.get("peer") + " device " + e.get("device") + ")";
             default:

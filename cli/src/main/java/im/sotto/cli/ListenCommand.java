@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -106,12 +107,14 @@ public final class ListenCommand implements java.util.concurrent.Callable<Intege
             ready.put("account", entry.jid().toString());
             ready.put("resource", online.connection.getUser().getResourceOrEmpty().toString());
             ready.put("device", opened.account.device().deviceId());
+            Optional<Map<String, Object>> damage = StoreCheck.damage(opened).map(StoreCheck::event);
             synchronized (early) {
                 if (json) {
                     direct.print(ready);
                 } else {
                     System.err.println("Listening as " + online.connection.getUser() + " (Ctrl-C to stop) ...");
                 }
+                damage.ifPresent(direct::print);
                 early.forEach(direct::print);
                 started[0] = true;
             }
