@@ -30,16 +30,9 @@ final class TrustNames {
      * is never shown as "SAS" when it may have been a fingerprint (issue #18).
      */
     static String method(im.sotto.protocol.trust.TrustSource source) {
-        switch (source) {
-            case SAS:
-                return "compared by you: SAS or fingerprint";
-            case TOFU:
-                return "first use";
-            case USER:
-                return "your decision";
-            default:
-                return source + " certificate";
-        }
+        // The other names (TOFU, USER, X509, OPENPGP) say what happened and scripts may match them: kept as they are.
+        return source == im.sotto.protocol.trust.TrustSource.SAS ? "compared by you: SAS or fingerprint"
+                : source.toString();
     }
 
     /** Extra facts worth a glance: devices awaiting approval, a changed key, a certification. */
