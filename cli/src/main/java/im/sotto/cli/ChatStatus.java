@@ -23,7 +23,8 @@ final class ChatStatus {
     private volatile boolean offline;
     private volatile String reconnecting = "";
     /** Messages that arrived unencrypted during this chat (from anyone): the status line keeps saying so. */
-    private final java.util.concurrent.atomic.AtomicInteger unencrypted = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicInteger unencrypted =
+            new java.util.concurrent.atomic.AtomicInteger();
 
     ChatStatus(SottoManager manager, EntityBareJid peer) {
         this.manager = manager;

@@ -34,8 +34,8 @@ import org.jxmpp.jid.EntityBareJid;
  * differ: ejabberd bounces a headline for a missing account and drops it for an existing one; Prosody drops every
  * headline but bounces a chat message for a missing account (and stores it, empty, for an existing offline one). A
  * service discovery query to the recipient's server comes after them on the same stream, so any bounce is in when it
- * answers, and its server identity names the software. Neither probe has a body: an existing recipient's client shows nothing (a chat state).
- * Anything else is {@link Outcome#UNKNOWN}: never a guess.
+ * answers, and its server identity names the software. Neither probe has a body: an existing recipient's client
+ * shows nothing (a chat state). Anything else is {@link Outcome#UNKNOWN}: never a guess.
  */
 public final class RecipientCheck {
     /** What the recipient's server said. */
@@ -102,7 +102,8 @@ public final class RecipientCheck {
     static Outcome decide(StanzaError.Condition serverError, StanzaError.Condition headlineBounce,
             StanzaError.Condition chatBounce, Optional<String> software) {
         for (StanzaError.Condition c : new StanzaError.Condition[] {serverError, headlineBounce, chatBounce}) {
-            if (c == StanzaError.Condition.remote_server_not_found || c == StanzaError.Condition.remote_server_timeout) {
+            if (c == StanzaError.Condition.remote_server_not_found
+                    || c == StanzaError.Condition.remote_server_timeout) {
                 return Outcome.SERVER_NOT_FOUND;
             }
         }
