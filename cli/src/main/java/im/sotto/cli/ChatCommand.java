@@ -37,6 +37,9 @@ public final class ChatCommand implements Callable<Integer> {
     Common common;
 
     @Mixin
+    Strangers strangers;
+
+    @Mixin
     ContactPassword contactPassword;
 
     @Parameters(paramLabel = "JID", description = "The contact, user@domain.")
@@ -53,7 +56,7 @@ public final class ChatCommand implements Callable<Integer> {
         });
         try (Accounts.Opened opened = Accounts.open(common, entry);
              ChatScreen screen = ChatScreen.open()) {
-            ChatEvents events = new ChatEvents(peer, screen, actions);
+            ChatEvents events = new ChatEvents(peer, screen, actions, strangers.hides(entry));
             try (Online online = Online.connect(common, opened, events, System.err,
                     m -> contactPassword.applyTo(m, peer, System.err));
                  PeerRendezvous meeting = PeerRendezvous.start(online, peer, "chatting");

@@ -27,11 +27,13 @@ final class ChatEvents implements SottoListener {
     private volatile Runnable statusChanged = () -> { };
     private volatile Optional<Fingerprint> peerFingerprint = Optional.empty();
     private volatile String lastKeyChange;
+    private final boolean hideStrangers;
 
-    ChatEvents(EntityBareJid peer, ChatScreen screen, Executor actions) {
+    ChatEvents(EntityBareJid peer, ChatScreen screen, Executor actions, boolean hideStrangers) {
         this.peer = peer;
         this.screen = screen;
         this.actions = actions;
+        this.hideStrangers = hideStrangers;
     }
 
     /**
@@ -81,7 +83,25 @@ final class ChatEvents implements SottoListener {
             }
             lastKeyChange = key;
         }
-        String line = EventPrinter.text(EventPrinter.describe(event));
+        // The contact this chat is with was chosen by the user: not a stranger here, even before any session.
+        boolean chosen = peer.equals(event.peer());
+        if (hideStrangers && !chosen && Strangers.fromStranger(event)) {
+            return;
+        }
+        Map<String, Object> described = EventPrinter.describe(event);
+        if (chosen && described.containsKey("stranger")) {
+            described.put("stranger", false);
+        }
+        String line = EventPrinter.text(described);
+        if (event instanceof SecurityEvent.UnencryptedMessage) {
+            screen.unencrypted(line);
+            ChatStatus shown = this.status;
+            if (shown != null) {
+                shown.unencryptedArrived();
+            }
+            actions.execute(statusChanged);
+            return;
+        }
         if (event instanceof SecurityEvent.SessionEstablished || event instanceof SecurityEvent.SessionHealed) {
             screen.print(line);
         } else {

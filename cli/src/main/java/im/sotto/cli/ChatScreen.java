@@ -63,6 +63,15 @@ final class ChatScreen implements AutoCloseable {
         reader.printAbove(new AttributedString(line, AttributedStyle.BOLD.foreground(AttributedStyle.RED)));
     }
 
+    /**
+     * Shows a message that arrived WITHOUT encryption: its own colour (black on yellow), unlike both the conversation
+     * and the security lines, so that it cannot pass for an encrypted message.
+     */
+    synchronized void unencrypted(String line) {
+        reader.printAbove(new AttributedString(line,
+                AttributedStyle.BOLD.foreground(AttributedStyle.BLACK).background(AttributedStyle.YELLOW)));
+    }
+
     /** Replaces the status line. Safe from any thread. */
     synchronized void status(String text) {
         if (Objects.equals(text, shownStatus)) {

@@ -24,6 +24,9 @@ final class ChatStatus {
     private volatile boolean keyChanged;
     private volatile boolean offline;
     private volatile String reconnecting = "";
+    /** Messages that arrived unencrypted during this chat (from anyone): the status line keeps saying so. */
+    private final java.util.concurrent.atomic.AtomicInteger unencrypted =
+            new java.util.concurrent.atomic.AtomicInteger();
 
     ChatStatus(SottoManager manager, EntityBareJid peer, Subscriptions presence) {
         this.manager = manager;
@@ -44,6 +47,10 @@ final class ChatStatus {
     void offline(String retry) {
         offline = true;
         reconnecting = retry;
+    }
+
+    void unencryptedArrived() {
+        unencrypted.incrementAndGet();
     }
 
     void online() {
@@ -86,6 +93,10 @@ final class ChatStatus {
         }
         if (!offline) {
             line.append(" | contact ").append(presence.presenceOf(peer));
+        }
+        int plain = unencrypted.get();
+        if (plain > 0) {
+            line.append(" | ").append(plain).append(" UNENCRYPTED received");
         }
         line.append(offline ? " | server OFFLINE, reconnecting" + reconnecting : " | server online");
         return line.toString();

@@ -137,6 +137,12 @@ public final class Connector {
                     : rootMessage(e);
             throw new CliException(ExitCode.CONNECTION, "cannot connect to " + where + " for " + jid + ": " + why
                     + "; is the server running? (--server HOST:PORT overrides DNS)", e);
+        } catch (SmackException.NoResponseException e) {
+            // Smack's own message says it waited for TLS even on a plaintext connection: not what happened.
+            connection.disconnect();
+            throw new CliException(ExitCode.CONNECTION, where + " accepted the connection but sent no XMPP answer "
+                    + "within " + connection.getReplyTimeout() / 1000 + " s: no XMPP server on that port, or it is "
+                    + "overloaded", e);
         } catch (SmackException.SecurityRequiredByServerException e) {
             throw new CliException(ExitCode.CONNECTION, where + " requires TLS: leave out --insecure-loopback (and "
                     + "pass --server-cert FILE if its certificate is self-signed)", e);

@@ -59,7 +59,8 @@ public final class DevicesCommand implements Callable<Integer> {
                 System.out.printf("%-12d %-18s %-8s %s%n", device, state, withSession.contains(device) ? "yes" : "no",
                         last == null ? "never" : last);
             }
-            System.out.println("Trust: " + TrustNames.of(status) + status.map(s -> " (" + s.source() + "), key "
+            System.out.println("Trust: " + TrustNames.of(status) + status.map(s -> " ("
+                    + TrustNames.method(s.source()) + "), key "
                     + s.fingerprint().shortForm()).orElse(""));
             status.map(TrustNames::notes).filter(n -> !n.isEmpty()).ifPresent(n -> System.out.println("Notes: " + n));
             OmemoDevicesView.print(local, peer);

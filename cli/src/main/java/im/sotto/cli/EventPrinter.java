@@ -129,6 +129,20 @@ final class EventPrinter {
             e.put("event", "omemo-downgrade-refused");
             e.put("stanzaId", d.stanzaId());
             e.put("omemoDevices", d.omemoDevices());
+        } else if (event instanceof SecurityEvent.UnencryptedMessage u) {
+            e.put("event", "unencrypted-message");
+            e.put("from", u.from() == null ? null : u.from().toString());
+            e.put("body", u.body());
+            e.put("encrypted", false);
+            e.put("stranger", u.stranger());
+        } else if (event instanceof SecurityEvent.ForeignEncryption f) {
+            e.put("event", "foreign-encryption");
+            e.put("from", f.from() == null ? null : f.from().toString());
+            e.put("scheme", f.scheme().toString());
+            e.put("schemeName", f.scheme().displayName());
+            e.put("namespace", f.scheme().namespace());
+            e.put("stranger", f.stranger());
+            e.put("detail", "Sotto cannot read this");
         } else if (event instanceof SecurityEvent.PasswordGuessing g) {
             e.put("event", "password-guessing");
             e.put("failures", g.failures());
@@ -260,6 +274,17 @@ final class EventPrinter {
             case "arrived-late":
                 return time + " * " + e.get("peer") + " device " + e.get("device") + ": " + e.get("detail")
                         + " arrived late (shown now, out of order)";
+            case "unencrypted-message":
+                // Its own prefix, never a trust tag: nothing may make it look like an encrypted line.
+                return time + " !! UNENCRYPTED from " + (Boolean.TRUE.equals(e.get("stranger")) ? "a stranger " : "")
+                        + e.get("from") + ": " + e.get("body");
+            case "foreign-encryption":
+                return time + " ! " + e.get("from") + (Boolean.TRUE.equals(e.get("stranger")) ? " (a stranger)" : "")
+                        + " sent a message encrypted with " + e.get("schemeName")
+                        + (e.get("namespace") == null ? "" : " (" + e.get("namespace") + ")")
+                        + ": Sotto cannot read this";
+            case "store-damaged":
+                return time + " ! " + e.get("detail");
             case "not-acknowledged":
                 return time + " ! " + e.get("detail") + " (" + e.get("peer") + " device " + e.get("device") + ")";
             case "subscription-request":

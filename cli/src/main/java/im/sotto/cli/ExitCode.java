@@ -25,6 +25,10 @@ public final class ExitCode {
     public static final int TIMEOUT = 8;
     /** Refused before anything was queued: the message can never be sent (too large, or not text XML can carry). */
     public static final int REFUSED = 9;
+    /** The recipient does not exist: its server bounced a message for it as "no such user". Nothing was queued. */
+    public static final int NO_SUCH_USER = 10;
+    /** The recipient's server cannot be found or reached ("remote server not found"). Nothing was queued. */
+    public static final int NO_SUCH_SERVER = 11;
 
     static final String HELP = "Exit codes:%n"
             + "  0  done (demo: every check passed)%n"
@@ -39,7 +43,9 @@ public final class ExitCode {
             + "match%n"
             + "  8  timed out waiting%n"
             + "  9  refused, nothing queued: the message can never be sent (too large, or characters XML cannot "
-            + "carry)";
+            + "carry)%n"
+            + "  10 no such user: the recipient's server says the account does not exist (nothing queued)%n"
+            + "  11 no such server: the recipient's server cannot be found (nothing queued)";
 
     private ExitCode() {
     }

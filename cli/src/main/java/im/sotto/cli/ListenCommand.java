@@ -26,7 +26,9 @@ import picocli.CommandLine.Option;
         "With --json each line is one JSON object; the first is {\"event\":\"ready\",...} once the bundle is "
         + "published.",
         "When the server drops the connection, listen says so (connection-lost), reconnects by itself like chat "
-        + "(reconnecting, reconnected) and goes on; with --no-reconnect it exits with code 4 instead."})
+        + "(reconnecting, reconnected) and goes on; with --no-reconnect it exits with code 4 instead.",
+        "Messages that arrive without Sotto are reported too, never as encrypted: unencrypted-message (with its "
+        + "body) and foreign-encryption (OMEMO, OpenPGP, OTR: Sotto cannot read them)."})
 public final class ListenCommand implements java.util.concurrent.Callable<Integer> {
     /** How often the wait for the end looks whether the connection was lost; a person does not notice 0.2 s. */
     private static final long POLL_MILLIS = 200;
@@ -44,6 +46,9 @@ public final class ListenCommand implements java.util.concurrent.Callable<Intege
             + "was not reached).")
     long timeout;
 
+    @Mixin
+    Strangers strangers;
+
     @Option(names = "--no-reconnect", description = "Exit with code 4 when the connection is lost, instead of "
             + "reconnecting.")
     boolean noReconnect;
@@ -52,6 +57,7 @@ public final class ListenCommand implements java.util.concurrent.Callable<Intege
     public Integer call() throws InterruptedException {
         Accounts.Entry entry = Accounts.choose(common);
         EventPrinter direct = new EventPrinter(System.out, json);
+        boolean hideStrangers = strangers.hides(entry);
         // Stanzas queued on the server arrive during login, before "ready": they are printed after it, in order, so
         // a script reading the events sees "ready" first.
         List<Map<String, Object>> early = new ArrayList<>();
@@ -79,6 +85,9 @@ public final class ListenCommand implements java.util.concurrent.Callable<Intege
 
             @Override
             public void onEvent(SecurityEvent event) {
+                if (hideStrangers && Strangers.fromStranger(event)) {
+                    return;
+                }
                 printer.accept(EventPrinter.describe(event));
             }
         };
@@ -101,12 +110,14 @@ public final class ListenCommand implements java.util.concurrent.Callable<Intege
             ready.put("account", entry.jid().toString());
             ready.put("resource", online.connection.getUser().getResourceOrEmpty().toString());
             ready.put("device", opened.account.device().deviceId());
+            Optional<Map<String, Object>> damage = StoreCheck.damage(opened).map(StoreCheck::event);
             synchronized (early) {
                 if (json) {
                     direct.print(ready);
                 } else {
                     System.err.println("Listening as " + online.connection.getUser() + " (Ctrl-C to stop) ...");
                 }
+                damage.ifPresent(direct::print);
                 early.forEach(direct::print);
                 started[0] = true;
             }

@@ -26,7 +26,9 @@ import picocli.CommandLine.Parameters;
         + "9 and nothing is queued.",
         "If no encrypted session can be made (the peer has no Sotto), the message is kept in the outbox and the exit "
         + "code is 6; every later command that logs in tries it again, and sotto outbox lists or drops it. Nothing "
-        + "is ever sent in plaintext."})
+        + "is ever sent in plaintext.",
+        "A first contact whose server says it does not exist exits with 10 (no such user), one whose server cannot be "
+        + "found with 11; nothing is queued."})
 public final class SendCommand implements Callable<Integer> {
     @Mixin
     Common common;
@@ -66,6 +68,8 @@ public final class SendCommand implements Callable<Integer> {
             Set<Long> waitedBefore = ids(opened, peer);
             try (Online online = Online.connect(common, opened, null, System.err,
                     m -> contactPassword.applyTo(m, peer, System.err))) {
+                NoteToSelf.requireAnotherDevice(online, peer);
+                Recipients.requireExisting(online, peer);
                 send(online, peer, body, waitedBefore);
             }
         }

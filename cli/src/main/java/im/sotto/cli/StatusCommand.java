@@ -1,6 +1,7 @@
 package im.sotto.cli;
 
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 import im.sotto.xmpp.pep.BundlePublisher;
@@ -26,8 +27,10 @@ public final class StatusCommand implements Callable<Integer> {
             System.out.println("Account:     " + entry.jid() + " (logged in as " + online.connection.getUser() + ")");
             System.out.println("Device:      " + opened.account.device().deviceId());
             System.out.println("Fingerprint: " + opened.account.fingerprint().displayForm());
+            Optional<String> damage = StoreCheck.damage(opened);
             System.out.println("Store:       " + entry.store() + " (" + (entry.passphrase() ? "passphrase"
-                    : "key file") + ")");
+                    : "key file") + ")" + damage.map(d -> "; DAMAGED").orElse(""));
+            damage.ifPresent(d -> System.out.println("Warning:     " + StoreCheck.warning(d)));
             BundlePublisher pep = new BundlePublisher(online.connection);
             DeviceId self = DeviceId.of((int) opened.account.device().deviceId());
             try {
@@ -36,7 +39,7 @@ public final class StatusCommand implements Callable<Integer> {
                 System.out.println("Server:      device list " + devices + (devices.contains(self)
                         ? " (this device listed)" : " (this device MISSING)") + "; this device's bundle published, "
                         + bundle.length + " bytes, readable by peers");
-                return devices.contains(self) ? ExitCode.OK : ExitCode.FAILED;
+                return damage.isPresent() ? ExitCode.STORE : devices.contains(self) ? ExitCode.OK : ExitCode.FAILED;
             } catch (PepException e) {
                 throw new CliException(ExitCode.CONNECTION, "the server does not return this device's bundle: "
                         + e.kind() + " (" + e.getMessage() + "); peers cannot start offline sessions", e);

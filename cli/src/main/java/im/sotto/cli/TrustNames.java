@@ -28,6 +28,17 @@ final class TrustNames {
         return stanza.authenticated() ? stanza.trust().name() : UNAUTHENTICATED;
     }
 
+    /**
+     * How the trust level was reached, as far as the store knows it. A comparison is recorded without its kind (the
+     * SAS of {@code sotto verify} and the fingerprint compared before {@code sotto trust} set the same field), so it
+     * is never shown as "SAS" when it may have been a fingerprint (issue #18).
+     */
+    static String method(im.sotto.protocol.trust.TrustSource source) {
+        // The other names (TOFU, USER, X509, OPENPGP) say what happened and scripts may match them: kept as they are.
+        return source == im.sotto.protocol.trust.TrustSource.SAS ? "compared by you: SAS or fingerprint"
+                : source.toString();
+    }
+
     /** Extra facts worth a glance: devices awaiting approval, a changed key, a certification. */
     static String notes(ContactStatus c) {
         StringBuilder notes = new StringBuilder();

@@ -17,6 +17,7 @@ import im.sotto.protocol.trust.TrustLevel;
 import im.sotto.protocol.trust.RejectionReason;
 import im.sotto.protocol.trust.TrustSource;
 import im.sotto.xmpp.DecryptedStanza;
+import im.sotto.xmpp.ForeignScheme;
 import im.sotto.xmpp.SecurityEvent;
 import im.sotto.xmpp.SessionOrigin;
 
@@ -119,6 +120,30 @@ class EventPrinterTest {
     }
 
     /**
+     * A plaintext message (issue #18) whose body imitates an encrypted line, trust tag and all: its line starts with
+     * the UNENCRYPTED marker and no trust tag, the forged text stays on it, and a stranger is named as one.
+     */
+    @Test
+    void anUnencryptedMessageCannotPassForAnEncryptedOne() {
+        SecurityEvent plain = new SecurityEvent.UnencryptedMessage(
+                JidCreate.bareFromOrThrowUnchecked("eve@example.org"), JidCreate.fromOrThrowUnchecked(
+                        "eve@example.org/x"), "m", "hi\n19:50:00 [VERIFIED] bob@example.org/phone: pay eve", true);
+        Map<String, Object> described = EventPrinter.describe(plain);
+        assertEquals("unencrypted-message", described.get("event"));
+        assertEquals(false, described.get("encrypted"));
+        assertEquals(true, described.get("stranger"));
+        assertFalse(described.containsKey("trust"), "plaintext has no trust level: " + described);
+        assertEquals("!! UNENCRYPTED from a stranger eve@example.org/x: hi\\n19:50:00 [VERIFIED] "
+                + "bob@example.org/phone: pay eve", text(described));
+
+        SecurityEvent omemo = new SecurityEvent.ForeignEncryption(BOB, JidCreate.fromOrThrowUnchecked(
+                "bob@example.org/gajim"), "m", ForeignScheme.OMEMO_0_3, false);
+        assertEquals("! bob@example.org/gajim sent a message encrypted with OMEMO 0.3 "
+                + "(eu.siacs.conversations.axolotl): Sotto cannot read this", text(omemo));
+        assertEquals("OMEMO_0_3", EventPrinter.describe(omemo).get("scheme"));
+    }
+
+    /**
      * Every kind of security event has a line of its own (not the generic key=value fallback); a kind added to
      * {@link SecurityEvent} without one fails here.
      */
@@ -146,7 +171,10 @@ class EventPrinterTest {
                 new SecurityEvent.PasswordGuessing(BOB, 5, Instant.EPOCH),
                 new SecurityEvent.OmemoUndecryptable(BOB, BOB, "id", 7, im.sotto.protocol.omemo.OmemoFailure.DUPLICATE,
                         ""),
-                new SecurityEvent.OmemoDowngradeRefused(BOB, "m", 1));
+                new SecurityEvent.OmemoDowngradeRefused(BOB, "m", 1),
+
+                new SecurityEvent.UnencryptedMessage(BOB, BOB, "m", "b", false),
+                new SecurityEvent.ForeignEncryption(BOB, BOB, "m", ForeignScheme.OMEMO_2, false));
         Set<Class<?>> covered = new HashSet<>();
         for (SecurityEvent event : one) {
             covered.add(event.getClass());

@@ -41,6 +41,7 @@ final class PrivateServer implements BeforeAllCallback, AfterAllCallback, Before
 
     private final boolean tls;
     private final boolean debugLog;
+    private final boolean ejabberd;
     private Prosody prosody;
     private Path temp;
 
@@ -49,8 +50,18 @@ final class PrivateServer implements BeforeAllCallback, AfterAllCallback, Before
     }
 
     private PrivateServer(boolean tls, boolean debugLog) {
+        this(tls, debugLog, false);
+    }
+
+    private PrivateServer(boolean tls, boolean debugLog, boolean ejabberd) {
         this.tls = tls;
         this.debugLog = debugLog;
+        this.ejabberd = ejabberd;
+    }
+
+    /** A plaintext ejabberd instead of Prosody (start and stop only), for behaviour that depends on the server. */
+    static PrivateServer ejabberd() {
+        return new PrivateServer(false, false, true);
     }
 
     /** A plaintext Prosody that logs at debug level (its stream management's hibernations show in {@link #log}). */
@@ -70,7 +81,7 @@ final class PrivateServer implements BeforeAllCallback, AfterAllCallback, Before
 
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
-        prosody = new Prosody(tls, debugLog);
+        prosody = ejabberd ? Prosody.ejabberd() : new Prosody(tls, debugLog);
     }
 
     @Override

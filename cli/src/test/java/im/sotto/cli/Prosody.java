@@ -11,7 +11,10 @@ import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
-/** A throwaway Prosody for the transcript tests, through the project's xmpp-servers.sh (Prosody only). */
+/**
+ * A throwaway Prosody for the transcript tests, through the project's xmpp-servers.sh; or, with {@link #ejabberd()},
+ * an ejabberd (plaintext, start and stop only: the script restarts Prosody alone).
+ */
 final class Prosody implements AutoCloseable {
     private final Path script = Paths.get(System.getProperty("sotto.xmpp.servers.script",
             "../scripts/xmpp-servers.sh"));
@@ -20,6 +23,8 @@ final class Prosody implements AutoCloseable {
 
     private final boolean tls;
     private final boolean debugLog;
+    /** The script's name for the server, and the prefix of its keys in servers.properties. */
+    private final String kind;
 
     /** A plaintext Prosody (clients need --insecure-loopback). */
     Prosody() throws Exception {
@@ -36,22 +41,36 @@ final class Prosody implements AutoCloseable {
 
     /** With {@code debugLog}, Prosody logs at debug level: what its stream management does with each session. */
     Prosody(boolean tls, boolean debugLog) throws Exception {
+        this(tls, debugLog, "prosody");
+    }
+
+    private Prosody(boolean tls, boolean debugLog, String kind) throws Exception {
         this.tls = tls;
         this.debugLog = debugLog;
-        directory = Files.createTempDirectory("sotto-cli-prosody-");
-        run("start", directory.toString(), "prosody");
+        this.kind = kind;
+        directory = Files.createTempDirectory("sotto-cli-" + kind + "-");
+        run("start", directory.toString(), kind);
         try (InputStream in = Files.newInputStream(directory.resolve("servers.properties"))) {
             properties.load(in);
         }
     }
 
+    /** A plaintext ejabberd instead (for behaviour that depends on the server); no restart. */
+    static Prosody ejabberd() throws Exception {
+        return new Prosody(false, false, "ejabberd");
+    }
+
+    private String key(String name) {
+        return kind.toUpperCase(Locale.ROOT) + "_" + name;
+    }
+
     String domain() {
-        return properties.getProperty("PROSODY_DOMAIN");
+        return properties.getProperty(key("DOMAIN"));
     }
 
     /** The --server value. */
     String server() {
-        return "127.0.0.1:" + properties.getProperty("PROSODY_PORT");
+        return "127.0.0.1:" + properties.getProperty(key("PORT"));
     }
 
     String jid(String user) {
@@ -59,7 +78,7 @@ final class Prosody implements AutoCloseable {
     }
 
     String password(String user) {
-        return properties.getProperty("PROSODY_PASSWORD_" + user.toUpperCase(Locale.ROOT));
+        return properties.getProperty(key("PASSWORD_" + user.toUpperCase(Locale.ROOT)));
     }
 
     /** The server's self-signed certificate (PEM); only with TLS. */
@@ -69,7 +88,7 @@ final class Prosody implements AutoCloseable {
 
     /** Prosody's log so far: it names each stream's TLS version and cipher, and each login. */
     String log() throws IOException {
-        return Files.readString(Path.of(properties.getProperty("PROSODY_LOG")), StandardCharsets.UTF_8);
+        return Files.readString(Path.of(properties.getProperty(key("LOG"))), StandardCharsets.UTF_8);
     }
 
     /** Everything Prosody keeps on disk (accounts, PEP, offline storage), as ISO-8859-1 text. */

@@ -35,13 +35,17 @@ final class PeerDirectory {
      * when no session exists, so not cached here (Smack answers from entity caps when it has them).
      */
     Optional<Jid> onlineSottoResource(Jid to) {
+        Jid self = connection.getUser();
+        if (to.equals(self)) {
+            return Optional.empty(); // never a handshake with ourselves (a note to self goes to our other devices)
+        }
         if (to.isEntityFullJid()) {
             return supportsSotto(to) ? Optional.of(to) : Optional.empty();
         }
         List<Presence> presences = Roster.getInstanceFor(connection).getAvailablePresences(to.asBareJid());
         for (Presence presence : presences) {
             Jid resource = presence.getFrom();
-            if (resource != null && resource.isEntityFullJid() && supportsSotto(resource)) {
+            if (resource != null && resource.isEntityFullJid() && !resource.equals(self) && supportsSotto(resource)) {
                 return Optional.of(resource);
             }
         }

@@ -43,7 +43,14 @@ public sealed interface SecurityEvent {
          * replaced, or this process restarted since (its handshake state is never stored); or a replay of such a
          * step. Dropped, no state change. Not reported as tampering: a crash or a slow network produces it.
          */
-        STALE_HANDSHAKE
+        STALE_HANDSHAKE,
+        /**
+         * A stanza this account sent to itself that this device cannot use: this very connection's own stanza
+         * delivered back to it (a note to self), or a handshake step of our own account that failed (one this device
+         * ran with itself, delivered again from offline storage). Dropped, no state change; never reported as
+         * tampering, which is kept for what another party altered.
+         */
+        OWN_ACCOUNT
     }
 
     /**
@@ -263,10 +270,35 @@ public sealed interface SecurityEvent {
     }
 
     /**
+     * A message arrived WITHOUT end-to-end encryption: the servers on its way could read and change it, and anyone
+     * can claim any sender in it. Reported so that the user learns someone wrote; it is never presented as encrypted,
+     * has no trust level, and changes no session or trust state. {@code stranger}: the sender is neither in the
+     * roster nor known to Sotto (no trust record, no session).
+     */
+    record UnencryptedMessage(BareJid peer, Jid from, String stanzaId, String body, boolean stranger)
+            implements SecurityEvent {
+        public UnencryptedMessage {
+            Objects.requireNonNull(body, "body");
+        }
+    }
+
+    /**
      * Stickiness: a contact this account knows as a Sotto user now shows only OMEMO devices. It is not moved to
      * OMEMO silently (a relay that strips Sotto's elements would look the same): nothing was sent to its OMEMO
      * devices; the message waits on the Sotto path.
      */
     record OmemoDowngradeRefused(BareJid peer, String stanzaId, int omemoDevices) implements SecurityEvent {
+    }
+
+    /**
+     * A message encrypted with another scheme ({@code scheme}: OMEMO, OpenPGP, OTR) that Sotto cannot read and no
+     * {@link IncomingHandler} claimed. Reported so that the user learns someone wrote; it changes no state.
+     * {@code stranger} as in {@link UnencryptedMessage}.
+     */
+    record ForeignEncryption(BareJid peer, Jid from, String stanzaId, ForeignScheme scheme, boolean stranger)
+            implements SecurityEvent {
+        public ForeignEncryption {
+            Objects.requireNonNull(scheme, "scheme");
+        }
     }
 }

@@ -399,6 +399,12 @@ final class SessionDriver {
             return Optional.empty();
         }
         BareJid peer = from.asBareJid();
+        if (from.equals(self())) {
+            // Our own stanza echoed back (sent to our bare JID): nothing to open, answer or heal.
+            events.accept(new SecurityEvent.UndecryptableStanza(peer, from, outer.getStanzaId(),
+                    UndecryptableReason.OWN_ACCOUNT, "sent by this device to its own account"));
+            return Optional.empty();
+        }
         List<SottoEncrypted> elements = Wire.elementsOf(outer);
         for (SottoEncrypted element : elements) {
             if (element.kind() == SottoEncrypted.Kind.HANDSHAKE && withHandshakeSteps) {
@@ -490,7 +496,8 @@ final class SessionDriver {
             case RATE_LIMITED -> UndecryptableReason.RATE_LIMITED;
             case STALE -> UndecryptableReason.STALE_HANDSHAKE;
             case MALFORMED, UNSUPPORTED_VERSION -> UndecryptableReason.MALFORMED;
-            default -> UndecryptableReason.TAMPERED;
+            // Our own account's stanzas (a note to self, our other device) are never called tampering.
+            default -> peer.equals(self().asBareJid()) ? UndecryptableReason.OWN_ACCOUNT : UndecryptableReason.TAMPERED;
         };
         events.accept(new SecurityEvent.UndecryptableStanza(peer, from, outer.getStanzaId(), reason, detail));
     }

@@ -102,6 +102,9 @@ public final class SottoManager extends Manager {
     private final org.jivesoftware.smack.StanzaListener peerAvailable;
     private final ConnectionListener onLogin;
     private final org.jivesoftware.smack.StanzaListener initialPresence;
+    /** Messages without a Sotto element: offered to other schemes' handlers, else reported (issue #18). */
+    private final UnprotectedArrivals unprotected;
+    private final org.jivesoftware.smack.StanzaListener unprotectedIncoming;
 
     /**
      * Enables Sotto on {@code connection} with {@code account}; publishes at once if logged in, and on every login.
@@ -147,6 +150,13 @@ public final class SottoManager extends Manager {
             incomingWaiting.incrementAndGet();
             worker.execute(() -> receiveLive(stanza));
         };
+        this.unprotected = new UnprotectedArrivals(account, connection, this::emit);
+        // OMEMO 0.3 messages are always read (one can only arrive for a device that published an OMEMO bundle once).
+        unprotected.register(im.sotto.xmpp.omemo.Axolotl.NAMESPACE, message -> {
+            omemo.receive(message);
+            return true;
+        });
+        this.unprotectedIncoming = stanza -> worker.execute(() -> unprotected.receive((Message) stanza));
         this.peerAvailable = stanza -> worker.execute(() -> driver.release(stanza.getFrom().asBareJid()));
         this.onLogin = new ConnectionListener() {
             @Override
@@ -199,6 +209,7 @@ public final class SottoManager extends Manager {
         // session's first message before the messages that depend on it).
         connection.addSyncStanzaListener(incoming, INCOMING);
         omemo.start();
+        connection.addSyncStanzaListener(unprotectedIncoming, UnprotectedArrivals.FILTER);
         connection.addAsyncStanzaListener(peerAvailable, AVAILABLE_RESOURCE);
         connection.addStanzaSendingListener(initialPresence, INITIAL_PRESENCE);
         if (connection instanceof AbstractXMPPConnection) {
@@ -234,7 +245,7 @@ public final class SottoManager extends Manager {
             }
         }
         connection.removeSyncStanzaListener(incoming);
-        omemo.stop();
+        connection.removeSyncStanzaListener(unprotectedIncoming);
         connection.removeAsyncStanzaListener(peerAvailable);
         connection.removeStanzaSendingListener(initialPresence);
         connection.removeConnectionListener(onLogin);
@@ -305,6 +316,15 @@ public final class SottoManager extends Manager {
 
     public void removeListener(SottoListener listener) {
         listeners.remove(listener);
+    }
+
+    /**
+     * Lets {@code handler} claim incoming messages without a Sotto element that carry an element in {@code namespace}
+     * (another scheme's decryption, such as OMEMO's {@code eu.siacs.conversations.axolotl}); what no handler claims
+     * is reported as {@link SecurityEvent.ForeignEncryption} or {@link SecurityEvent.UnencryptedMessage}.
+     */
+    public void addIncomingHandler(String namespace, IncomingHandler handler) {
+        unprotected.register(namespace, handler);
     }
 
     /** Answers encrypted iq requests; without a handler they get an encrypted {@code service-unavailable}. */

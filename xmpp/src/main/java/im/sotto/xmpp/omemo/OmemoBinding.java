@@ -26,12 +26,7 @@ import im.sotto.xmpp.SottoSendException;
 import im.sotto.xmpp.pep.BundlePublisher;
 import im.sotto.xmpp.pep.PepException;
 
-import org.jivesoftware.smack.StanzaListener;
 import org.jivesoftware.smack.XMPPConnection;
-import org.jivesoftware.smack.filter.AndFilter;
-import org.jivesoftware.smack.filter.StanzaExtensionFilter;
-import org.jivesoftware.smack.filter.StanzaFilter;
-import org.jivesoftware.smack.filter.StanzaTypeFilter;
 import org.jivesoftware.smack.packet.Message;
 import org.jxmpp.jid.BareJid;
 
@@ -42,9 +37,6 @@ import org.jxmpp.jid.BareJid;
  * All work runs on the executor it is given (the Sotto manager's worker), so listeners see one thread and one order.
  */
 public final class OmemoBinding {
-    private static final StanzaFilter OMEMO_MESSAGE = new AndFilter(StanzaTypeFilter.MESSAGE,
-            new StanzaExtensionFilter(AxolotlEncrypted.ELEMENT, AxolotlEncrypted.NAMESPACE));
-
     private final XMPPConnection connection;
     private final AccountStore store;
     private final SecureRandom random;
@@ -55,7 +47,6 @@ public final class OmemoBinding {
     private final OmemoPep pep;
     private final OmemoReceiver receiver;
     private final OmemoSender sender;
-    private final StanzaListener incoming;
     /**
      * Off until {@link #enable()}: no bundle is published and sends take the Sotto path without looking for OMEMO
      * devices, so a Sotto-only deployment sends not one stanza more. Receiving is always on (an OMEMO message can
@@ -75,17 +66,15 @@ public final class OmemoBinding {
         this.pep = new OmemoPep(connection);
         this.receiver = new OmemoReceiver(store, random, clock);
         this.sender = new OmemoSender(store, pep, random, clock);
-        this.incoming = stanza -> worker.execute(() -> receive((Message) stanza));
     }
 
-    /** Starts receiving OMEMO messages (call before login, like the Sotto manager). */
+    /**
+     * Lets Smack parse OMEMO elements (call before login, like the Sotto manager). The messages themselves reach
+     * {@link #receive} through the manager's handler for the axolotl namespace ({@code IncomingHandler}), on its
+     * worker, in order with Sotto's own stanzas; what no handler claims is reported as foreign encryption.
+     */
     public void start() {
         AxolotlProviders.register();
-        connection.addSyncStanzaListener(incoming, OMEMO_MESSAGE);
-    }
-
-    public void stop() {
-        connection.removeSyncStanzaListener(incoming);
     }
 
     /** Turns OMEMO on: publishes now if logged in, and on every login; sends negotiate Sotto or OMEMO. */

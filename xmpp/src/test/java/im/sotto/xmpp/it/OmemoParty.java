@@ -15,8 +15,12 @@ import java.util.concurrent.TimeUnit;
 import im.sotto.protocol.store.InMemoryAccountStore;
 import im.sotto.xmpp.DecryptedStanza;
 import im.sotto.xmpp.SecurityEvent;
+import im.sotto.xmpp.omemo.AxolotlEncrypted;
 import im.sotto.xmpp.omemo.OmemoBinding;
 
+import org.jivesoftware.smack.filter.AndFilter;
+import org.jivesoftware.smack.filter.StanzaExtensionFilter;
+import org.jivesoftware.smack.filter.StanzaTypeFilter;
 import org.jivesoftware.smack.packet.Message;
 import org.jivesoftware.smack.tcp.XMPPTCPConnection;
 
@@ -37,6 +41,10 @@ final class OmemoParty implements AutoCloseable {
         this.omemo = new OmemoBinding(connection, store, new SecureRandom(), Clock.systemUTC(), worker, events::add,
                 inbox::add);
         omemo.start();
+        // Without a Sotto manager nothing hands it the messages: a listener of its own, on its worker, in order.
+        connection.addSyncStanzaListener(stanza -> worker.execute(() -> omemo.receive((Message) stanza)),
+                new AndFilter(StanzaTypeFilter.MESSAGE,
+                        new StanzaExtensionFilter(AxolotlEncrypted.ELEMENT, AxolotlEncrypted.NAMESPACE)));
         Pair.login(connection);
         omemo.publishOrThrow();
     }
@@ -57,7 +65,6 @@ final class OmemoParty implements AutoCloseable {
 
     @Override
     public void close() {
-        omemo.stop();
         worker.shutdownNow();
         connection.disconnect();
     }
