@@ -146,8 +146,8 @@ final class ArchiveCatchUp {
     }
 
     /**
-     * Fetches and processes (through {@code process}) what the archive holds after the stored position. The first
-     * run on an account only records where the archive ends: older messages were for the device's predecessors.
+     * Fetches and processes (through {@code process}) what the archive holds after the stored position; without one
+     * (a first run), what it holds since the device was created.
      */
     void catchUp(Consumer<Message> process) {
         if (!isSupported()) {
@@ -163,17 +163,15 @@ final class ArchiveCatchUp {
                 }
             }
             MamManager mam = MamManager.getInstanceFor(connection);
-            Optional<ArchivePosition> stored = account.store().transact(ArchivePosition::loadIfPresent);
-            if (stored.isEmpty()) {
-                String latest = mam.getMessageUidOfLatestMessage();
-                lastArchiveId = latest == null ? ArchivePosition.FROM_THE_START : latest;
-                sinceMark = 1;
-                mark();
-                caughtUp = true;
-                return;
-            }
-            Set<String> logged = processedSince(stored.get());
-            MamManager.MamQuery query = query(mam, stored.get());
+            // No position yet: this device's first run, or a first run killed before it stored one. Nothing in the
+            // archive is for this device before the device existed, but what reached a first process that died before
+            // processing it is there, and only this query brings it back (recording where the archive ended instead
+            // lost it for good). So go by time from the device's creation: its certificate's start, five minutes
+            // before it was made, which also covers a server clock a little ahead of ours.
+            ArchivePosition from = account.store().transact(ArchivePosition::loadIfPresent).orElseGet(() ->
+                    new ArchivePosition(ArchivePosition.BY_TIME, account.device().certificate().notBefore(), 0));
+            Set<String> logged = processedSince(from);
+            MamManager.MamQuery query = query(mam, from);
             int done = 0;
             List<MamResultExtension> page = query.getPage().getMamResultExtensions();
             while (true) {
@@ -211,6 +209,9 @@ final class ArchiveCatchUp {
         MamManager.MamQueryArgs.Builder args = MamManager.MamQueryArgs.builder().setResultPageSizeTo(PAGE_SIZE);
         if (from.archiveId().equals(ArchivePosition.FROM_THE_START)) {
             return mam.queryArchive(args.build());
+        }
+        if (from.archiveId().equals(ArchivePosition.BY_TIME)) {
+            return mam.queryArchive(args.limitResultsSince(Date.from(from.markedAt())).build());
         }
         try {
             return mam.queryArchive(MamManager.MamQueryArgs.builder().setResultPageSizeTo(PAGE_SIZE)
