@@ -1,5 +1,6 @@
 package im.sotto.xmpp;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
 import java.util.HashSet;
@@ -64,6 +65,12 @@ final class ArchiveCatchUp {
      * (offline storage flushes after login) are skipped; more than {@link #MAX_PER_LOGIN} so one login's fit.
      */
     static final int REMEMBERED_IDS = 2 * MAX_PER_LOGIN;
+    /**
+     * How far before a first login a later run looks back in the archive: a server clock this far behind ours still
+     * has the first run's messages after the mark. What it lets in from before was for the account's other devices
+     * and is refused as such.
+     */
+    private static final Duration FIRST_RUN_CLOCK_SLACK = Duration.ofSeconds(30);
     /** The cursor is written at least this often under a steady stream (else only when the worker is idle). */
     static final int MARK_AT_LEAST_EVERY = 100;
     /**
@@ -146,8 +153,8 @@ final class ArchiveCatchUp {
     }
 
     /**
-     * Fetches and processes (through {@code process}) what the archive holds after the stored position; without one
-     * (a first run), what it holds since the device was created.
+     * Fetches and processes (through {@code process}) what the archive holds after the stored position. The first
+     * run only marks its own start (by time): older messages were for the device's predecessors.
      */
     void catchUp(Consumer<Message> process) {
         if (!isSupported()) {
@@ -163,13 +170,22 @@ final class ArchiveCatchUp {
                 }
             }
             MamManager mam = MamManager.getInstanceFor(connection);
-            // No position yet: this device's first run, or a first run killed before it stored one. Nothing in the
-            // archive is for this device before the device existed, but what reached a first process that died before
-            // processing it is there, and only this query brings it back (recording where the archive ended instead
-            // lost it for good). So go by time from the device's creation: its certificate's start, five minutes
-            // before it was made, which also covers a server clock a little ahead of ours.
-            ArchivePosition from = account.store().transact(ArchivePosition::loadIfPresent).orElseGet(() ->
-                    new ArchivePosition(ArchivePosition.BY_TIME, account.device().certificate().notBefore(), 0));
+            Optional<ArchivePosition> stored = account.store().transact(ArchivePosition::loadIfPresent);
+            if (stored.isEmpty()) {
+                // The first run: nothing archived before it was for this device. Stored before anything is
+                // processed: a later run asks for everything since this login, so that a first process killed before
+                // it marked a position of its own does not skip what reached it unprocessed (recording where the
+                // archive ended lost those messages for good).
+                account.store().transact(stores -> {
+                    stores.archiveCursor().store(new ArchivePosition(ArchivePosition.BY_TIME,
+                            account.clock().instant().minus(FIRST_RUN_CLOCK_SLACK), lastLogSequence(stores, 0))
+                            .encode());
+                    return null;
+                });
+                caughtUp = true;
+                return;
+            }
+            ArchivePosition from = stored.get();
             Set<String> logged = processedSince(from);
             MamManager.MamQuery query = query(mam, from);
             int done = 0;
