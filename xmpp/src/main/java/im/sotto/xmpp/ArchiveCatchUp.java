@@ -1,6 +1,5 @@
 package im.sotto.xmpp;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
 import java.util.HashSet;
@@ -65,12 +64,6 @@ final class ArchiveCatchUp {
      * (offline storage flushes after login) are skipped; more than {@link #MAX_PER_LOGIN} so one login's fit.
      */
     static final int REMEMBERED_IDS = 2 * MAX_PER_LOGIN;
-    /**
-     * How far before a first login a later run looks back in the archive: a server clock this far behind ours still
-     * has the first run's messages after the mark. What it lets in from before was for the account's other devices
-     * and is refused as such.
-     */
-    private static final Duration FIRST_RUN_CLOCK_SLACK = Duration.ofSeconds(30);
     /** The cursor is written at least this often under a steady stream (else only when the worker is idle). */
     static final int MARK_AT_LEAST_EVERY = 100;
     /**
@@ -154,7 +147,7 @@ final class ArchiveCatchUp {
 
     /**
      * Fetches and processes (through {@code process}) what the archive holds after the stored position. The first
-     * run only marks its own start (by time): older messages were for the device's predecessors.
+     * run on an account only records where the archive ends: older messages were for the device's predecessors.
      */
     void catchUp(Consumer<Message> process) {
         if (!isSupported()) {
@@ -172,22 +165,15 @@ final class ArchiveCatchUp {
             MamManager mam = MamManager.getInstanceFor(connection);
             Optional<ArchivePosition> stored = account.store().transact(ArchivePosition::loadIfPresent);
             if (stored.isEmpty()) {
-                // The first run: nothing archived before it was for this device. Stored before anything is
-                // processed: a later run asks for everything since this login, so that a first process killed before
-                // it marked a position of its own does not skip what reached it unprocessed (recording where the
-                // archive ended lost those messages for good).
-                account.store().transact(stores -> {
-                    stores.archiveCursor().store(new ArchivePosition(ArchivePosition.BY_TIME,
-                            account.clock().instant().minus(FIRST_RUN_CLOCK_SLACK), lastLogSequence(stores, 0))
-                            .encode());
-                    return null;
-                });
+                String latest = mam.getMessageUidOfLatestMessage();
+                lastArchiveId = latest == null ? ArchivePosition.FROM_THE_START : latest;
+                sinceMark = 1;
+                mark();
                 caughtUp = true;
                 return;
             }
-            ArchivePosition from = stored.get();
-            Set<String> logged = processedSince(from);
-            MamManager.MamQuery query = query(mam, from);
+            Set<String> logged = processedSince(stored.get());
+            MamManager.MamQuery query = query(mam, stored.get());
             int done = 0;
             List<MamResultExtension> page = query.getPage().getMamResultExtensions();
             while (true) {
@@ -225,9 +211,6 @@ final class ArchiveCatchUp {
         MamManager.MamQueryArgs.Builder args = MamManager.MamQueryArgs.builder().setResultPageSizeTo(PAGE_SIZE);
         if (from.archiveId().equals(ArchivePosition.FROM_THE_START)) {
             return mam.queryArchive(args.build());
-        }
-        if (from.archiveId().equals(ArchivePosition.BY_TIME)) {
-            return mam.queryArchive(args.limitResultsSince(Date.from(from.markedAt())).build());
         }
         try {
             return mam.queryArchive(MamManager.MamQueryArgs.builder().setResultPageSizeTo(PAGE_SIZE)

@@ -17,11 +17,6 @@ import im.sotto.protocol.store.Stores;
 record ArchivePosition(String archiveId, Instant markedAt, long logSequence) {
     /** The archive was empty when the position was taken: catch-up starts at its beginning. */
     static final String FROM_THE_START = "";
-    /**
-     * The position a first run stores before it processes anything: "everything archived since {@code markedAt}" (an
-     * archive id is never empty, and never this); replaced by an archive id once a stanza was processed.
-     */
-    static final String BY_TIME = "\u0000since";
     private static final int VERSION = 1;
 
     static Optional<ArchivePosition> loadIfPresent(Stores stores) {
