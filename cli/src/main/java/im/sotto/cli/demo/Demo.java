@@ -1,15 +1,12 @@
 package im.sotto.cli.demo;
 
-import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import im.sotto.cli.CliException;
 import im.sotto.cli.Connector;
@@ -315,7 +312,7 @@ public final class Demo {
         alice.manager.send(chat(bobAccount, text)).get(DemoParty.WAIT_MS, TimeUnit.MILLISECONDS);
         String stored = "";
         if (prosody != null) {
-            stored = awaitOfflineStorage();
+            stored = prosody.awaitOfflineStorage(NS);
             step.storedBytes = stored.length();
             List<String> found = exposureWith(text).foundIn(stored);
             step.check("the server stored it while bob was offline", stored.contains(NS), "nothing stored");
@@ -347,29 +344,6 @@ public final class Demo {
         step.check("bob read it after login", text.equals(body), "bob read " + body);
     }
 
-    /** Prosody's offline storage once it holds the message (it writes asynchronously). */
-    private String awaitOfflineStorage() throws Exception {
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (System.nanoTime() < deadline) {
-            StringBuilder all = new StringBuilder();
-            try (Stream<Path> files = Files.walk(prosody.dataDirectory())) {
-                for (Path file : (Iterable<Path>) files.filter(Files::isRegularFile)
-                        .filter(p -> p.toString().contains("offline"))::iterator) {
-                    try {
-                        all.append(new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1));
-                    } catch (IOException e) {
-                        // Being rewritten: read again on the next round.
-                    }
-                }
-            }
-            if (all.indexOf(NS) >= 0) {
-                return all.toString();
-            }
-            Thread.sleep(100);
-        }
-        return "";
-    }
-
     private void replay() throws Exception {
         DemoReport.Step step = step("replay: the recorded stanza sent to bob again", bob);
         Stanza recorded = alice.lastSent.get();
@@ -383,15 +357,11 @@ public final class Demo {
         step.read.add(rejected == null ? "(no event)" : "nothing; an event: " + rejected.reason());
         if (rejected != null) {
             step.read.add("from " + rejected.from());
-            step.read.add(cut(rejected.detail(), 38));
+            step.read.add(WireText.cut(rejected.detail(), 38));
         }
         end(step, cut);
         step.check("rejected as a DUPLICATE", rejected != null, "no duplicate event; bob's events: " + bob.events);
         step.check("not delivered twice", notDelivered, "bob got it again");
-    }
-
-    private static String cut(String text, int width) {
-        return text == null ? "" : text.length() <= width ? text : text.substring(0, width - 1) + "…";
     }
 
     private synchronized void stopAll() {

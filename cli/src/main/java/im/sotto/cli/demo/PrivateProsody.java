@@ -151,4 +151,27 @@ final class PrivateProsody implements AutoCloseable {
             // Best effort: a temporary directory left behind is harmless.
         }
     }
+
+    /** Everything in Prosody's offline storage once it holds {@code marker} (it writes asynchronously), else "". */
+    String awaitOfflineStorage(String marker) throws InterruptedException, IOException {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            StringBuilder all = new StringBuilder();
+            try (Stream<Path> files = Files.walk(dataDirectory())) {
+                for (Path file : (Iterable<Path>) files.filter(Files::isRegularFile)
+                        .filter(p -> p.toString().contains("offline"))::iterator) {
+                    try {
+                        all.append(new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1));
+                    } catch (IOException e) {
+                        // Being rewritten: read again on the next round.
+                    }
+                }
+            }
+            if (all.indexOf(marker) >= 0) {
+                return all.toString();
+            }
+            Thread.sleep(100);
+        }
+        return "";
+    }
 }

@@ -80,4 +80,9 @@ final class WireText {
         }
         return lines;
     }
+
+    /** {@code text} cut to {@code width} characters, an ellipsis marking the cut ("" for null). */
+    static String cut(String text, int width) {
+        return text == null ? "" : text.length() <= width ? text : text.substring(0, width - 1) + "…";
+    }
 }
