@@ -84,7 +84,25 @@ public final class XmppServersExtension implements ParameterResolver {
 
         private synchronized void stop() {
             if (Files.exists(directory)) {
+                keepLogs();
                 run(script, "stop", directory);
+            }
+        }
+
+        /** With {@code -Dsotto.servers.logs=DIR}, the servers' logs are copied there before they are deleted. */
+        private void keepLogs() {
+            String target = System.getProperty("sotto.servers.logs");
+            if (target == null) {
+                return;
+            }
+            try (java.util.stream.Stream<Path> files = Files.walk(directory)) {
+                Path into = Files.createDirectories(Paths.get(target));
+                for (Path log : (Iterable<Path>) files.filter(f -> f.toString().endsWith(".log"))::iterator) {
+                    Files.copy(log, into.resolve(directory.relativize(log).toString().replace('/', '_')),
+                            java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                }
+            } catch (IOException e) {
+                System.err.println("could not keep the server logs: " + e);
             }
         }
 
