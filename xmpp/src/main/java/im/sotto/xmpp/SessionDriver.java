@@ -30,7 +30,6 @@ import im.sotto.xmpp.pep.PepException;
 import org.jivesoftware.smack.SmackException;
 import org.jivesoftware.smack.XMPPConnection;
 import org.jivesoftware.smack.packet.IQ;
-import org.jivesoftware.smack.packet.Message;
 import org.jivesoftware.smack.packet.Stanza;
 import org.jxmpp.jid.BareJid;
 import org.jxmpp.jid.EntityFullJid;
@@ -64,9 +63,20 @@ final class SessionDriver {
     private final Map<Jid, Long> deviceAt = new HashMap<>();
     private final Map<BareJid, Instant> lastHeal = new HashMap<>();
     private final Set<BareJid> healing = new HashSet<>();
+    /** Peers whose XX handshake this device finished as responder: its first ratchet message confirms it at once. */
+    private final Set<BareJid> confirmationOwed = new HashSet<>();
     volatile Duration handshakeTimeout = Duration.ofSeconds(10);
 
-    private record Establishing(Jid target, int attempt) {
+    /**
+     * A session in the making with {@code target}; {@code awaitingConfirmationFrom} is the device id once this side,
+     * the XX initiator, sent message 3 and committed its session, until the responder's first ratchet message proves
+     * the responder committed its own (0 while the handshake still runs). Content waits until then: a responder that
+     * died before storing the session would otherwise lose every message sent under it (issue #23).
+     */
+    private record Establishing(Jid target, int attempt, long awaitingConfirmationFrom) {
+        boolean confirming() {
+            return awaitingConfirmationFrom != 0;
+        }
     }
 
     SessionDriver(SottoAccount account, XMPPConnection connection, ScheduledExecutorService worker,
@@ -115,7 +125,8 @@ final class SessionDriver {
         TrustRecords.Hold[] hold = {null};
         long decision = account.store().transact(s -> {
             hold[0] = TrustRecords.hold(s, CoreJid.of(peer), target, account.clock()).orElse(null);
-            return hold[0] == null && crypto.canSend(s, peer) ? SEND_NOW : SendQueue.persist(s, peer, inner,
+            return hold[0] == null && !confirming(peer) && crypto.canSend(s, peer) ? SEND_NOW
+                    : SendQueue.persist(s, peer, inner,
                     account.clock().instant());
         });
         if (hold[0] != null) {
@@ -274,7 +285,7 @@ final class SessionDriver {
     private void startHandshake(BareJid peer, Jid target, int attempt) {
         try {
             byte[] first = handshakes.start(target, Optional.ofNullable(deviceAt.get(target)));
-            establishing.put(peer, new Establishing(target, attempt));
+            establishing.put(peer, new Establishing(target, attempt, 0));
             connection.sendStanza(Wire.handshakeMessage(target, first));
             long timeout = handshakeTimeout.toMillis() << (attempt - 1);
             worker.schedule(() -> handshakeTimedOut(peer, target, attempt), timeout, TimeUnit.MILLISECONDS);
@@ -288,11 +299,29 @@ final class SessionDriver {
         }
     }
 
+    private boolean confirming(BareJid peer) {
+        Establishing current = establishing.get(peer);
+        return current != null && current.confirming();
+    }
+
     private void handshakeTimedOut(BareJid peer, Jid target, int attempt) {
         Establishing current = establishing.get(peer);
-        if (current == null || current.attempt != attempt || !current.target.equals(target)) {
+        if (current == null || current.attempt != attempt || !current.target.equals(target) || current.confirming()) {
             return;
         }
+        retryOrDefer(peer, target, attempt);
+    }
+
+    /** No confirmation of the session this side finished: the responder may not hold it; a new handshake runs. */
+    private void confirmationTimedOut(BareJid peer, Jid target, int attempt) {
+        Establishing current = establishing.get(peer);
+        if (current == null || current.attempt != attempt || !current.target.equals(target) || !current.confirming()) {
+            return;
+        }
+        retryOrDefer(peer, target, attempt);
+    }
+
+    private void retryOrDefer(BareJid peer, Jid target, int attempt) {
         if (attempt < MAX_HANDSHAKE_ATTEMPTS) {
             startHandshake(peer, target, attempt + 1);
             return;
@@ -434,6 +463,11 @@ final class SessionDriver {
             deviceAt.put(from, opened.deviceId());
         }
         opened.losses().forEach(events);
+        Establishing waiting = establishing.get(peer);
+        if (waiting != null && waiting.confirming() && opened.currentSession()
+                && opened.deviceId() == waiting.awaitingConfirmationFrom()) {
+            establishing.remove(peer);   // the responder holds the session: what waited for it goes out below
+        }
         if (opened.newSession()) {
             events.accept(new SecurityEvent.SessionEstablished(peer, opened.deviceId(),
                     SessionOrigin.OFFLINE_FIRST_MESSAGE, Optional.empty()));
@@ -444,9 +478,15 @@ final class SessionDriver {
         if (opened.bundleUsed()) {
             worker.execute(bundles::publish);
         }
+        boolean confirm = confirmationOwed.remove(peer) && opened.currentSession() && opened.deviceId() != 0
+                && from.isEntityFullJid();
+        if (confirm) {
+            // Before any content (which a hold may keep back): the initiator sends nothing until it sees this.
+            sendQuietly(Wire.setupMessage(from, crypto.heartbeat(self().asBareJid(), peer, opened.deviceId())));
+        }
         if (queue.has(peer) && !establishing.containsKey(peer) && crypto.canSend(peer)) {
             flush(peer);
-        } else if (opened.replyDue() && from.isEntityFullJid()) {
+        } else if (opened.replyDue() && !confirm && from.isEntityFullJid()) {
             // A one-way stream: the acknowledgements and a fresh ratchet key the sender waits for (it keeps what it
             // sent unacknowledged, and a stolen receiving state reads on until we step). Not stored by the server.
             sendQuietly(Wire.setupMessage(from, crypto.heartbeat(self().asBareJid(), peer, opened.deviceId())));
@@ -503,7 +543,7 @@ final class SessionDriver {
     }
 
     private void established(BareJid peer, Jid from, OnlineHandshakes.NewSession done, Optional<byte[]> reply) {
-        establishing.remove(peer);
+        Establishing before = establishing.remove(peer);
         if (done.keyChange().isPresent()) {
             keyChanged(done.keyChange().get());
             return;
@@ -522,20 +562,32 @@ final class SessionDriver {
         done.certification().ifPresent(events);
         if (!done.initiator()) {
             reply.ifPresent(r -> sendQuietly(Wire.handshakeMessage(from, r)));
+            if (reply.isEmpty()) {
+                confirmationOwed.add(peer);   // XX: finished by message 3; confirmed once its ratchet message opens
+            }
             return;
         }
-        // The last handshake step (XX message 3) travels with the first content: the first queued message, or else
-        // an empty ratchet message, which lets the responder send at once (the initiator always sends first). The
-        // known-peer mode ends with the responder's message 2, so the first content travels alone.
-        Optional<SottoEncrypted> last = reply.map(r -> new SottoEncrypted(SottoEncrypted.Kind.HANDSHAKE, r));
-        // Nothing held (a new device awaiting approval, a distrusted contact) travels with the last step.
+        if (reply.isPresent()) {
+            // XX message 3 travels with an empty ratchet message (which lets the responder send at once: the
+            // initiator always sends first), never with content: the responder commits its session only now, and
+            // one that dies first would lose everything sent under it. Content waits for its confirmation.
+            int attempt = before == null ? 1 : before.attempt();
+            establishing.put(peer, new Establishing(from, attempt, done.deviceId()));
+            worker.schedule(() -> confirmationTimedOut(peer, from, attempt), handshakeTimeout.toMillis(),
+                    TimeUnit.MILLISECONDS);
+            sendQuietly(Wire.withElement(Wire.handshakeMessage(from, reply.get()),
+                    crypto.heartbeat(self().asBareJid(), peer, done.deviceId())));
+            return;
+        }
+        // The known-peer mode ends with the responder's message 2, sent after it committed its session: the first
+        // content travels alone at once (nothing held: a new device awaiting approval, a distrusted contact).
         Pending first = held(peer, Optional.of(done.deviceId())) ? null : queue.peek(peer).orElse(null);
-        if (first != null && (first.stanza() instanceof Message || last.isEmpty())) {
+        if (first != null) {
             queue.poll(peer);
             try {
                 SessionCrypto.Sealed outerFirst = crypto.encryptForSessions(first.stanza(), self(),
-                        Optional.of(done.deviceId()), first.durableId(), last, outbox.keepNow(first.stanza()))
-                        .orElseThrow();
+                        Optional.of(done.deviceId()), first.durableId(), Optional.empty(),
+                        outbox.keepNow(first.stanza())).orElseThrow();
                 transmit(outerFirst.outer(), outerFirst.keptId(), first);
                 flush(peer);
                 return;
@@ -543,9 +595,7 @@ final class SessionDriver {
                 queue.fail(peer, first, SendFailure.UNSUPPORTED_STANZA, e.getMessage());
             }
         }
-        SottoEncrypted heartbeat = crypto.heartbeat(self().asBareJid(), peer, done.deviceId());
-        sendQuietly(last.isPresent() ? Wire.withElement(Wire.handshakeMessage(from, last.get().payload()), heartbeat)
-                : Wire.setupMessage(from, heartbeat));
+        sendQuietly(Wire.setupMessage(from, crypto.heartbeat(self().asBareJid(), peer, done.deviceId())));
         flush(peer);
     }
 

@@ -54,13 +54,15 @@ final class SessionReceiver {
      * Decrypted and logged; {@code stanza} is empty for a content-less (heartbeat) message. {@code deviceNeedsApproval}
      * when the sender proved a device of a verified contact that awaits the user's approval. {@code losses} are what
      * the ratchet's loss detection found with it (missing, late or unacknowledged messages), to report once the
-     * transaction committed.
+     * transaction committed. {@code currentSession} when the device's current session opened it (not one it
+     * replaced): the peer's device holds that session, which confirms it ({@code SessionDriver}'s held first content).
      */
     record Opened(Optional<DecryptedStanza> stanza, long deviceId, boolean newSession, boolean bundleUsed,
-            boolean deviceNeedsApproval, List<SecurityEvent> losses, boolean replyDue) implements Result {
+            boolean deviceNeedsApproval, List<SecurityEvent> losses, boolean replyDue, boolean currentSession)
+            implements Result {
         Opened(Optional<DecryptedStanza> stanza, long deviceId, boolean newSession, boolean bundleUsed,
                 boolean deviceNeedsApproval) {
-            this(stanza, deviceId, newSession, bundleUsed, deviceNeedsApproval, List.of(), false);
+            this(stanza, deviceId, newSession, bundleUsed, deviceNeedsApproval, List.of(), false, false);
         }
     }
 
@@ -161,7 +163,7 @@ final class SessionReceiver {
             SottoAccount.storeVault(stores, accepted.vault());
             log(stores, address, outer, accepted.plaintext());
             return new Opened(Optional.of(deliver(stores, opened, peer, address.deviceId(), record)),
-                    address.deviceId(), true, true, needsApproval(decision), replacedLoss.stream().toList(), false);
+                    address.deviceId(), true, true, needsApproval(decision), replacedLoss.stream().toList(), false, true);
         });
     }
 
@@ -189,7 +191,8 @@ final class SessionReceiver {
      */
     private Result openRatchet(Stanza outer, BareJid peer, byte[] payload, byte[] ad) {
         return cipher.openRatchet(account.store(), CoreJid.of(peer), payload, ad,
-                (stores, opened) -> commit(stores, outer, peer, opened.address(), opened.state(), opened.decrypted()),
+                (stores, opened) -> commit(stores, outer, peer, opened.address(), opened.state(), opened.decrypted(),
+                        opened.current()),
                 notOpened -> new Failed(CoreEvents.of(notOpened.failure()), notOpened.detail(),
                         notOpened.keyChange().map(change -> CoreEvents.of(peer, change))));
     }
@@ -199,11 +202,11 @@ final class SessionReceiver {
      * of that state ({@code state}: its certificate, SAS, origin and continuity).
      */
     private Result commit(Stores stores, Stanza outer, BareJid peer, SessionAddress address, SessionRecord state,
-            SessionAttempt.Decrypted decrypted) {
+            SessionAttempt.Decrypted decrypted, boolean current) {
         byte[] plaintext = decrypted.plaintext();
         if (plaintext.length == 0) {
             return new Opened(Optional.empty(), address.deviceId(), false, false, decrypted.deviceNeedsApproval(),
-                    CoreEvents.of(decrypted.losses()), decrypted.replyDue());
+                    CoreEvents.of(decrypted.losses()), decrypted.replyDue(), current);
         }
         OpenedStanza opened;
         try {
@@ -214,7 +217,8 @@ final class SessionReceiver {
         }
         log(stores, address, outer, plaintext);
         return new Opened(Optional.of(deliver(stores, opened, peer, address.deviceId(), state)), address.deviceId(),
-                false, false, decrypted.deviceNeedsApproval(), CoreEvents.of(decrypted.losses()), decrypted.replyDue());
+                false, false, decrypted.deviceNeedsApproval(), CoreEvents.of(decrypted.losses()), decrypted.replyDue(),
+                current);
     }
 
     private void log(Stores stores, SessionAddress address, Stanza outer, byte[] content) {

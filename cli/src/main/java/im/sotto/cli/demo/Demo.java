@@ -249,7 +249,7 @@ public final class Demo {
         step.check("bob read the message", text.equals(body), "bob read " + body);
         step.check("both sides show the same SAS", report.aliceSas != null && report.aliceSas.equals(report.bobSas),
                 "alice " + report.aliceSas + ", bob " + report.bobSas);
-        step.check("3 stanzas: handshake in 3, the message in the third", step.stanzas == 3,
+        step.check("5 stanzas: handshake in 3, bob's confirmation, then the message", step.stanzas == 5,
                 step.stanzas + " stanzas");
     }
 

@@ -38,9 +38,13 @@ public final class SessionCipher {
     public sealed interface Opening {
     }
 
-    /** A message one of the peer's session states opened; its advanced record is stored already. */
-    public record Opened(SessionAddress address, SessionRecord state, SessionAttempt.Decrypted decrypted)
-            implements Opening {
+    /**
+     * A message one of the peer's session states opened; its advanced record is stored already. {@code current} is
+     * false when a session the current one replaced opened it (a message still on the way from before the
+     * replacement): it proves nothing about the current session.
+     */
+    public record Opened(SessionAddress address, SessionRecord state, SessionAttempt.Decrypted decrypted,
+            boolean current) implements Opening {
     }
 
     /** No state opened the message; nothing changed. */
@@ -84,7 +88,7 @@ public final class SessionCipher {
                 SessionRecord next = decrypted.next().withPrevious(decrypted.next().previous()
                         .unexpiredAt(clock.instant()));
                 stores.sessions().store(address, next.encode());
-                return new Opened(address, next, decrypted);
+                return new Opened(address, next, decrypted, true);
             }
             if (outcome instanceof SessionAttempt.Refused refused && refused.decisive()) {
                 return notOpened(refused);
@@ -108,7 +112,7 @@ public final class SessionCipher {
                     SessionRecord next = record.withPrevious(record.previous().with(i, decrypted.next())
                             .unexpiredAt(now));
                     stores.sessions().store(device.getKey(), next.encode());
-                    return new Opened(device.getKey(), decrypted.next(), decrypted);
+                    return new Opened(device.getKey(), decrypted.next(), decrypted, false);
                 }
                 if (outcome instanceof SessionAttempt.Refused refused && refused.decisive()) {
                     return notOpened(refused);

@@ -2,6 +2,7 @@ package im.sotto.protocol.session;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
@@ -98,6 +99,7 @@ class SessionCipherTest {
 
         SessionCipher.Opened opened = (SessionCipher.Opened) open(message);
         assertEquals(22, opened.address().deviceId());
+        assertTrue(opened.current(), "opened by device 22's current session");
         assertArrayEquals("to device 22".getBytes(StandardCharsets.UTF_8), opened.decrypted().plaintext());
         assertEquals(1, store.transactions, "one transaction");
         assertTrue(store.loads.values().stream().allMatch(n -> n == 1), "each record loaded once: " + store.loads);
@@ -123,6 +125,7 @@ class SessionCipherTest {
 
         SessionCipher.Opened opened = (SessionCipher.Opened) open(straggler);
         assertEquals(11, opened.address().deviceId());
+        assertFalse(opened.current(), "a straggler proves nothing about the session that replaced its own");
         assertArrayEquals("sent before the replacement".getBytes(StandardCharsets.UTF_8),
                 opened.decrypted().plaintext());
         assertEquals(1, store.transactions);

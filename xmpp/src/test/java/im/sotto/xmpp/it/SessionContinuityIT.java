@@ -31,7 +31,7 @@ import org.jxmpp.jid.Jid;
 @ExtendWith(XmppServersExtension.class)
 class SessionContinuityIT {
     private static final StanzaFilter SOTTO = new StanzaExtensionFilter(SottoEncrypted.ELEMENT, SottoEncrypted.NAMESPACE);
-    /** Stanzas with a handshake step in them (XX message 3 travels with the first ratchet message). */
+    /** Stanzas with a handshake step in them (XX message 3 travels with an empty ratchet message). */
     private static final StanzaFilter HANDSHAKE = stanza -> stanza.getExtensions().stream()
             .anyMatch(e -> e instanceof SottoEncrypted && ((SottoEncrypted) e).kind() == SottoEncrypted.Kind.HANDSHAKE);
 

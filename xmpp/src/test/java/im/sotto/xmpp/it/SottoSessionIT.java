@@ -85,9 +85,12 @@ class SottoSessionIT {
                 aliceSotto.settle();
                 bobSotto.settle();
                 System.out.printf("%s online session + first message: alice %s, bob %s%n", kind, aliceSotto, bobSotto);
-                assertEquals(2, aliceSotto.sent(), "alice sends handshake 1 and handshake 3 with the message");
-                assertEquals(1, aliceSotto.received(), "alice receives handshake 2");
-                assertEquals(3, aliceSotto.sent() + aliceSotto.received(), "3 stanzas in all, data in the third");
+                // The message waits until bob's first ratchet message shows that he stored the session (issue #23):
+                // a bob that died after handshake 2 would otherwise lose everything alice sent under it.
+                assertEquals(3, aliceSotto.sent(), "alice sends handshake 1, handshake 3 (with an empty ratchet "
+                        + "message) and, once confirmed, the message");
+                assertEquals(2, aliceSotto.received(), "alice receives handshake 2 and bob's confirmation");
+                assertEquals(5, aliceSotto.sent() + aliceSotto.received(), "5 stanzas in all, data in the fifth");
             }
 
             try (StanzaCounter bobSotto = new StanzaCounter(bob.connection, SOTTO)) {

@@ -1,0 +1,88 @@
+package im.sotto.xmpp.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import im.sotto.xmpp.DecryptedStanza;
+import im.sotto.xmpp.SecurityEvent;
+import im.sotto.xmpp.element.SottoEncrypted;
+
+import org.jivesoftware.smack.packet.Message;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * A session committed by one side only (issue #23, item 1): bob's process answers alice's handshake message 1 and
+ * dies before handshake message 3 reaches it, so it never stores the session alice now holds. Before the fix alice's
+ * first message travelled with message 3 and the next ones under a session bob's next run does not have: lost,
+ * reported to bob as {@code NO_SESSION}. Now alice holds content until bob's first ratchet message confirms the
+ * session, and without that confirmation starts a new handshake: bob's next run reads everything, once, in order.
+ */
+@ExtendWith(XmppServersExtension.class)
+class OneSidedSessionIT {
+    private static final long QUIET_MS = 1_500;
+
+    @ParameterizedTest
+    @EnumSource(ServerKind.class)
+    void aResponderThatDiesBeforeStoringTheSessionLosesNothingSentUnderIt(ServerKind kind, XmppServers servers)
+            throws Exception {
+        try (HostileScene scene = new HostileScene(servers.get(kind))) {
+            scene.alice.manager.setHandshakeTimeout(Duration.ofSeconds(2));
+            // Every handshake stanza to bob after the first (message 3, and whatever follows) dies with his process.
+            List<RelayedStanza> swallowed = new CopyOnWriteArrayList<>();
+            AtomicInteger handshakesToBob = new AtomicInteger();
+            String bobFull = scene.bobJid().toString();
+            scene.relay.rule(stanza -> {
+                if (!stanza.toServer() && bobFull.equals(stanza.link().jid())
+                        && HostileScene.carries(stanza, SottoEncrypted.Kind.HANDSHAKE)
+                        && handshakesToBob.incrementAndGet() > 1) {
+                    swallowed.add(stanza);
+                    return List.of();
+                }
+                return List.of(stanza.xml());
+            });
+            CompletableFuture<Void> first = scene.alice.manager.send(scene.secretChat(scene.bobJid(),
+                    "m1 " + scene.suffix));
+            HostileScene.awaitSize(swallowed, 1);
+            SottoParty restarted = restart(scene);
+            scene.relay.rule(stanza -> List.of(stanza.xml()));
+            CompletableFuture<Void> second = scene.alice.manager.send(scene.secretChat(scene.bobJid(),
+                    "m2 " + scene.suffix));
+            first.get(30, TimeUnit.SECONDS);
+            second.get(30, TimeUnit.SECONDS);
+
+            assertEquals("m1 " + scene.suffix, body(restarted.next()), "the first message is not lost");
+            assertEquals("m2 " + scene.suffix, body(restarted.next()), "nor the one after it");
+            scene.alice.manager.send(scene.secretChat(scene.bobJid(), "m3 " + scene.suffix)).get(20, TimeUnit.SECONDS);
+            assertEquals("m3 " + scene.suffix, body(restarted.next()));
+            assertNull(restarted.inbox.poll(QUIET_MS, TimeUnit.MILLISECONDS), "nothing is delivered twice");
+            List<SecurityEvent> undecryptable;
+            synchronized (restarted.events) {
+                undecryptable = restarted.events.stream().filter(e -> e instanceof SecurityEvent.UndecryptableStanza)
+                        .toList();
+            }
+            assertEquals(List.of(), undecryptable, "no message under a session bob never stored");
+            scene.assertNothingSecretOnTheWire();
+        }
+    }
+
+    /** Bob's process ends without a word (its connection drops) and starts again on the same store and resource. */
+    private static SottoParty restart(HostileScene scene) throws Exception {
+        scene.bob.manager.disable();
+        scene.bob.connection.instantShutdown();
+        return new SottoParty(scene.bob.account).connect(scene.server.connectionVia("bob",
+                scene.bobJid().getResourceOrThrow().toString(), scene.relay.port()));
+    }
+
+    private static String body(DecryptedStanza stanza) {
+        return ((Message) stanza.stanza()).getBody();
+    }
+}
