@@ -55,7 +55,8 @@ class DemoIT {
         assertTrue(sas.get("equal").asBoolean());
 
         JsonNode handshake = report.get("steps").get(0);
-        assertEquals(3, handshake.get("stanzas").asInt(), "the online handshake carries the message in stanza 3");
+        assertEquals(5, handshake.get("stanzas").asInt(),
+                "handshake in 3, bob's confirmation, then the message (content waits for the confirmation)");
         JsonNode offline = report.get("steps").get(6);
         assertTrue(offline.get("storedBytes").asInt() > 0, "the offline step read Prosody's offline storage");
         assertTrue(offline.get("serverSaw").toString().contains("offline storage"));
