@@ -65,6 +65,11 @@ final class SessionDriver {
     private final Set<BareJid> healing = new HashSet<>();
     /** Peers whose XX handshake this device finished as responder: its first ratchet message confirms it at once. */
     private final Set<BareJid> confirmationOwed = new HashSet<>();
+    /**
+     * Peers whose newest session this device finished as XX initiator, by the device it is with, until that device
+     * confirms it: no content goes under it (it may exist on this side only), even after the retries gave up.
+     */
+    private final Map<BareJid, Long> unconfirmed = new HashMap<>();
     volatile Duration handshakeTimeout = Duration.ofSeconds(10);
 
     /**
@@ -125,7 +130,7 @@ final class SessionDriver {
         TrustRecords.Hold[] hold = {null};
         long decision = account.store().transact(s -> {
             hold[0] = TrustRecords.hold(s, CoreJid.of(peer), target, account.clock()).orElse(null);
-            return hold[0] == null && !confirming(peer) && crypto.canSend(s, peer) ? SEND_NOW
+            return hold[0] == null && !unconfirmed.containsKey(peer) && crypto.canSend(s, peer) ? SEND_NOW
                     : SendQueue.persist(s, peer, inner,
                     account.clock().instant());
         });
@@ -162,11 +167,16 @@ final class SessionDriver {
         if (!queue.has(peer) || establishing.containsKey(peer) || held(peer, Optional.empty())) {
             return;
         }
-        if (crypto.canSend(peer)) {
+        if (usable(peer)) {
             flush(peer);
         } else {
             queue.peek(peer).ifPresent(first -> establish(peer, first.stanza().getTo()));
         }
+    }
+
+    /** Whether content can go to {@code peer} now: a session trust allows, and none only this side may hold. */
+    private boolean usable(BareJid peer) {
+        return !unconfirmed.containsKey(peer) && crypto.canSend(peer);
     }
 
     void keepFailed(boolean keep) {
@@ -181,7 +191,7 @@ final class SessionDriver {
             if (establishing.containsKey(peer) || held(peer, Optional.empty())) {
                 continue;
             }
-            if (crypto.canSend(peer)) {
+            if (usable(peer)) {
                 flush(peer);
             } else {
                 queue.peek(peer).ifPresent(first -> establish(peer, first.stanza().getTo()));
@@ -299,11 +309,6 @@ final class SessionDriver {
         }
     }
 
-    private boolean confirming(BareJid peer) {
-        Establishing current = establishing.get(peer);
-        return current != null && current.confirming();
-    }
-
     private void handshakeTimedOut(BareJid peer, Jid target, int attempt) {
         Establishing current = establishing.get(peer);
         if (current == null || current.attempt != attempt || !current.target.equals(target) || current.confirming()) {
@@ -398,7 +403,7 @@ final class SessionDriver {
     }
 
     private void flush(BareJid peer) {
-        if (held(peer, Optional.empty())) {
+        if (unconfirmed.containsKey(peer) || held(peer, Optional.empty())) {
             return;
         }
         for (Pending pending : queue.takeAll(peer)) {
@@ -463,10 +468,14 @@ final class SessionDriver {
             deviceAt.put(from, opened.deviceId());
         }
         opened.losses().forEach(events);
-        Establishing waiting = establishing.get(peer);
-        if (waiting != null && waiting.confirming() && opened.currentSession()
-                && opened.deviceId() == waiting.awaitingConfirmationFrom()) {
-            establishing.remove(peer);   // the responder holds the session: what waited for it goes out below
+        Long awaited = unconfirmed.get(peer);
+        if (awaited != null && opened.currentSession() && opened.deviceId() == awaited) {
+            // The responder holds the session: what waited for it goes out below.
+            unconfirmed.remove(peer);
+            Establishing waiting = establishing.get(peer);
+            if (waiting != null && waiting.confirming()) {
+                establishing.remove(peer);
+            }
         }
         if (opened.newSession()) {
             events.accept(new SecurityEvent.SessionEstablished(peer, opened.deviceId(),
@@ -484,7 +493,7 @@ final class SessionDriver {
             // Before any content (which a hold may keep back): the initiator sends nothing until it sees this.
             sendQuietly(Wire.setupMessage(from, crypto.heartbeat(self().asBareJid(), peer, opened.deviceId())));
         }
-        if (queue.has(peer) && !establishing.containsKey(peer) && crypto.canSend(peer)) {
+        if (queue.has(peer) && !establishing.containsKey(peer) && usable(peer)) {
             flush(peer);
         } else if (opened.replyDue() && !confirm && from.isEntityFullJid()) {
             // A one-way stream: the acknowledgements and a fresh ratchet key the sender waits for (it keeps what it
@@ -544,6 +553,7 @@ final class SessionDriver {
 
     private void established(BareJid peer, Jid from, OnlineHandshakes.NewSession done, Optional<byte[]> reply) {
         Establishing before = establishing.remove(peer);
+        unconfirmed.remove(peer);   // a newer session replaces the one awaiting its confirmation
         if (done.keyChange().isPresent()) {
             keyChanged(done.keyChange().get());
             return;
@@ -573,6 +583,7 @@ final class SessionDriver {
             // one that dies first would lose everything sent under it. Content waits for its confirmation.
             int attempt = before == null ? 1 : before.attempt();
             establishing.put(peer, new Establishing(from, attempt, done.deviceId()));
+            unconfirmed.put(peer, done.deviceId());
             worker.schedule(() -> confirmationTimedOut(peer, from, attempt), handshakeTimeout.toMillis(),
                     TimeUnit.MILLISECONDS);
             sendQuietly(Wire.withElement(Wire.handshakeMessage(from, reply.get()),

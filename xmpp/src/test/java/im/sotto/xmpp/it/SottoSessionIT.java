@@ -55,7 +55,8 @@ class SottoSessionIT {
 
     /**
      * Online path: alice's first message to bob's full JID makes a session in three Sotto stanzas (handshake 1 and
-     * 2, then handshake 3 carrying the message); then messages, directed presence and iq travel both ways.
+     * 2, then handshake 3 with an empty ratchet message); bob's confirmation lets the message go as the fifth; then
+     * messages, directed presence and iq travel both ways.
      */
     @ParameterizedTest
     @EnumSource(ServerKind.class)
