@@ -37,6 +37,14 @@ public final class LinkException extends Exception {
         return reportedByPeer;
     }
 
+    /**
+     * Whether the attempt is over (this side failed it, or the peer said so). Otherwise the message was not part of
+     * the attempt (another session, malformed, a replay) and changed nothing: keep waiting.
+     */
+    public boolean endsAttempt() {
+        return reportedByPeer || abortForPeer != null;
+    }
+
     public Optional<byte[]> abortForPeer() {
         return Optional.ofNullable(abortForPeer).map(byte[]::clone);
     }

@@ -1,0 +1,145 @@
+package im.sotto.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Issue #19, first part: a second device joins the account with {@code account link} and {@code devices approve}
+ * (docs/protocol.md 12) instead of making a second account key; {@code account add} on a second home is refused.
+ */
+class LinkDevicesIT {
+    private static final Pattern CODE = Pattern.compile("Link code: ([0-9A-Z]{4}-[0-9A-Z]{4})");
+    private static final Pattern DEVICES = Pattern.compile("Server: +device list \\[([0-9, ]+)]");
+
+    @RegisterExtension
+    static final PrivateServer prosody = PrivateServer.plaintext();
+
+    @Test
+    void aLinkedDeviceSharesTheAccountKeyAndAVerifiedContactSeesANewDeviceNotAKeyChange() throws Exception {
+        Map<String, String> alice = prosody.env("alice");
+        Map<String, String> bob = prosody.env("bob");
+        CliProcess.Run added = prosody.add("alice");
+        String fingerprint = fingerprint(added);
+        Matcher first = Pattern.compile("\\(device (\\d+)\\)").matcher(added.out());
+        assertTrue(first.find(), added.out());
+        prosody.add("bob");
+        prosody.ok(alice, "send", prosody.jid("bob"), "hello", "bob");
+        prosody.ok(bob, "listen", "--json", "--count", "1", "--timeout", "30");
+        prosody.ok(bob, "trust", prosody.jid("alice"));
+
+        Map<String, String> laptop = prosody.env("alice-laptop", "alice");
+        CliProcess.Started link = startLink(laptop);
+        String code = awaitCode(link);
+        CliProcess.Run approved = prosody.ok(alice, "devices", "approve", code);
+        CliProcess.Run linked = link.finish(PrivateServer.COMMAND_TIMEOUT_SECONDS);
+        assertEquals(0, linked.exit(), linked.toString());
+        Matcher device = Pattern.compile("Linked " + Pattern.quote(prosody.jid("alice")) + " \\(device (\\d+)\\)")
+                .matcher(linked.out());
+        assertTrue(device.find(), linked.out());
+        long laptopId = Long.parseLong(device.group(1));
+        assertTrue(approved.out().startsWith("Approved device " + laptopId + " "), approved.out());
+        assertEquals(fingerprint, fingerprint(linked), "one account key on both devices");
+
+        // Both devices in the account's one device list (with those of earlier tests: the server outlives them).
+        List<String> listed = listedDevices(prosody.ok(laptop, "status"));
+        assertTrue(listed.contains(Long.toString(laptopId)) && listed.contains(first.group(1)), listed.toString());
+
+        // Bob verified alice: the laptop is a new device of the same account awaiting his approval, no key change.
+        prosody.ok(laptop, "send", prosody.jid("bob"), "from", "my", "laptop");
+        List<JsonNode> events = PrivateServer.jsonLines(prosody.ok(bob, "listen", "--json", "--count", "1",
+                "--timeout", "30").out());
+        JsonNode message = events.stream().filter(e -> e.get("event").asText().equals("message")).findFirst()
+                .orElseThrow(() -> new AssertionError(events.toString()));
+        assertEquals("from my laptop", message.get("body").asText());
+        assertEquals("VERIFIED", message.get("trust").asText());
+        assertEquals(laptopId, message.get("device").asLong());
+        assertTrue(events.stream().anyMatch(e -> e.get("event").asText().equals("device-needs-approval")
+                && e.get("device").asLong() == laptopId), events.toString());
+        assertFalse(events.stream().anyMatch(e -> e.get("event").asText().equals("key-changed")), events.toString());
+        String devices = prosody.ok(bob, "devices", prosody.jid("alice")).out();
+        assertTrue(devices.lines().anyMatch(l -> l.matches(laptopId + " +AWAITING APPROVAL .*")), devices);
+        assertTrue(devices.contains("Trust: VERIFIED"), devices);
+    }
+
+    @Test
+    void aWrongCodeLinksNothingOnEitherDevice() throws Exception {
+        Map<String, String> alice = prosody.env("alice");
+        prosody.add("alice");
+        List<String> before = listedDevices(prosody.ok(alice, "status"));
+
+        Map<String, String> laptop = prosody.env("alice-laptop", "alice");
+        CliProcess.Started link = startLink(laptop);
+        String code = awaitCode(link);
+        String typo = code.substring(0, 8) + (code.endsWith("7") ? "8" : "7");
+        CliProcess.Run refused = prosody.sotto(alice, "devices", "approve", "--code", typo);
+        assertEquals(ExitCode.NOT_LINKED, refused.exit(), refused.toString());
+        assertTrue(CliProcess.oneLineError(refused).contains("the code did not match"), refused.toString());
+        CliProcess.Run notLinked = link.finish(PrivateServer.COMMAND_TIMEOUT_SECONDS);
+        assertEquals(ExitCode.NOT_LINKED, notLinked.exit(), notLinked.toString());
+        assertTrue(CliProcess.oneLineError(notLinked).contains("the approving device says the code did not match"),
+                notLinked.toString());
+
+        assertFalse(Files.exists(store(laptop)), "no store, no key in the laptop's home");
+        assertEquals(before, listedDevices(prosody.ok(alice, "status")), "no new device in the published list");
+        // The right code cannot be used either now: the attempt is over and the laptop stopped waiting.
+        CliProcess.Run late = prosody.sotto(alice, "devices", "approve", code, "--timeout", "10");
+        assertEquals(ExitCode.NOT_LINKED, late.exit(), late.toString());
+    }
+
+    @Test
+    void accountAddOnASecondHomeIsRefusedWithTheLinkHint() throws Exception {
+        prosody.add("alice");
+        Map<String, String> laptop = prosody.env("alice-laptop", "alice");
+        CliProcess.Run refused = prosody.sotto(laptop, "account", "add", prosody.jid("alice"), "--no-passphrase",
+                "--server", prosody.server(), "--insecure-loopback");
+        assertEquals(ExitCode.OTHER_ACCOUNT_KEY, refused.exit(), refused.toString());
+        String error = CliProcess.oneLineError(refused);
+        assertTrue(error.contains("under another account key") && error.contains("sotto account link "
+                + prosody.jid("alice")) && error.contains("--new-account-key"), error);
+        assertFalse(Files.exists(store(laptop)), "nothing created");
+
+        CliProcess.Run replaced = prosody.ok(laptop, "account", "add", prosody.jid("alice"), "--no-passphrase",
+                "--server", prosody.server(), "--insecure-loopback", "--new-account-key");
+        assertTrue(replaced.err().contains("every contact will see a key change"), replaced.err());
+    }
+
+    private static CliProcess.Started startLink(Map<String, String> env) throws Exception {
+        return CliProcess.start(env, "account", "link", prosody.jid("alice"), "--no-passphrase", "--server",
+                prosody.server(), "--insecure-loopback");
+    }
+
+    private static String awaitCode(CliProcess.Started link) throws Exception {
+        link.awaitOutput("Link code: ", 60);
+        Matcher m = CODE.matcher(link.outputSoFar());
+        assertTrue(m.find(), link.outputSoFar());
+        return m.group(1);
+    }
+
+    private static String fingerprint(CliProcess.Run run) {
+        return run.out().lines().filter(l -> l.startsWith("Fingerprint: ")).findFirst()
+                .orElseThrow(() -> new AssertionError(run.toString()));
+    }
+
+    private static List<String> listedDevices(CliProcess.Run status) {
+        Matcher m = DEVICES.matcher(status.out());
+        assertTrue(m.find(), status.out());
+        return List.of(m.group(1).split(", *"));
+    }
+
+    private static Path store(Map<String, String> env) {
+        return Path.of(env.get("SOTTO_HOME")).resolve(prosody.jid("alice")).resolve(Accounts.STORE);
+    }
+}
