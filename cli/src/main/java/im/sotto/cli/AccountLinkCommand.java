@@ -71,6 +71,12 @@ final class AccountLinkCommand implements Callable<Integer> {
         XMPPTCPConnection connection = Connector.connection(account, password, "sotto-link-"
                 + UUID.randomUUID().toString().substring(0, 8), transport, false);
         Connector.connectAndLogin(connection, account, transport);
+        if (ServerDevices.listed(connection, account).isEmpty()) {
+            connection.disconnect();
+            throw new CliException(ExitCode.NOT_LINKED, "not linked: the server lists no Sotto device of " + account
+                    + ", so there is none to approve this one; to start using Sotto with it, run sotto account add "
+                    + account);
+        }
         BlockingQueue<LinkChannel.Incoming> inbox = new LinkedBlockingQueue<>();
         try (LinkChannel channel = LinkChannel.open(connection, inbox::add, waiting -> { })) {
             channel.announce(true);

@@ -7,6 +7,7 @@ import im.sotto.xmpp.pep.BundlePublisher;
 import im.sotto.xmpp.pep.DeviceId;
 import im.sotto.xmpp.pep.PepException;
 
+import org.jivesoftware.smack.XMPPConnection;
 import org.jivesoftware.smack.tcp.XMPPTCPConnection;
 import org.jxmpp.jid.EntityBareJid;
 
@@ -26,6 +27,15 @@ final class ServerDevices {
                 + UUID.randomUUID().toString().substring(0, 8), transport, false);
         Connector.connectAndLogin(connection, account, transport);
         try {
+            return listed(connection, account);
+        } finally {
+            connection.disconnect();
+        }
+    }
+
+    /** The account's device list, read on a connection that is logged in to it. */
+    static List<DeviceId> listed(XMPPConnection connection, EntityBareJid account) {
+        try {
             return new BundlePublisher(connection).fetchDeviceList(account);
         } catch (PepException e) {
             if (e.kind() == PepException.Kind.NOT_FOUND) {
@@ -36,8 +46,6 @@ final class ServerDevices {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new CliException(ExitCode.FAILED, "interrupted", e);
-        } finally {
-            connection.disconnect();
         }
     }
 }

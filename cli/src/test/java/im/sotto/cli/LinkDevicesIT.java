@@ -116,6 +116,18 @@ class LinkDevicesIT {
         assertTrue(replaced.err().contains("every contact will see a key change"), replaced.err());
     }
 
+    @Test
+    void linkingAnAccountWithoutSottoSaysToAddItAndCreatesNothing() throws Exception {
+        Map<String, String> carol = prosody.env("carol");
+        CliProcess.Run refused = prosody.sotto(carol, "account", "link", prosody.jid("carol"), "--no-passphrase",
+                "--server", prosody.server(), "--insecure-loopback");
+        assertEquals(ExitCode.NOT_LINKED, refused.exit(), refused.toString());
+        assertTrue(CliProcess.oneLineError(refused).contains("run sotto account add " + prosody.jid("carol")),
+                refused.toString());
+        assertFalse(refused.out().contains("Link code"), refused.toString());
+        assertFalse(Files.exists(Path.of(carol.get("SOTTO_HOME")).resolve(prosody.jid("carol"))), "nothing created");
+    }
+
     private static CliProcess.Started startLink(Map<String, String> env) throws Exception {
         return CliProcess.start(env, "account", "link", prosody.jid("alice"), "--no-passphrase", "--server",
                 prosody.server(), "--insecure-loopback");
