@@ -2,19 +2,41 @@ package im.sotto.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import im.sotto.protocol.identity.AccountIdentity;
+import im.sotto.protocol.identity.DeviceIdentity;
+import im.sotto.protocol.link.LinkApprover;
+import im.sotto.protocol.link.LinkCode;
+import im.sotto.protocol.link.LinkException;
+import im.sotto.protocol.link.LinkFailure;
+import im.sotto.xmpp.link.LinkChannel;
+
+import org.jivesoftware.smack.tcp.XMPPTCPConnection;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.jxmpp.jid.EntityBareJid;
+import org.jxmpp.jid.EntityFullJid;
+import org.jxmpp.jid.impl.JidCreate;
 
 /**
  * Issue #19, first part: a second device joins the account with {@code account link} and {@code devices approve}
@@ -114,6 +136,63 @@ class LinkDevicesIT {
         CliProcess.Run replaced = prosody.ok(laptop, "account", "add", prosody.jid("alice"), "--no-passphrase",
                 "--server", prosody.server(), "--insecure-loopback", "--new-account-key");
         assertTrue(replaced.err().contains("every contact will see a key change"), replaced.err());
+    }
+
+    /**
+     * The server (it can log in as alice) puts a device of its own in the approver's place: it answers the waiting
+     * laptop with a guessed code, learns from the laptop's key confirmation that the guess was wrong, and sends a
+     * forged grant anyway. The laptop refuses it: nothing linked, no store, no new device in the list.
+     */
+    @Test
+    void aDeviceOfTheServersOwnCannotApproveTheNewDevice() throws Exception {
+        Map<String, String> alice = prosody.env("alice");
+        prosody.add("alice");
+        List<String> before = listedDevices(prosody.ok(alice, "status"));
+        Map<String, String> laptop = prosody.env("alice-laptop", "alice");
+        CliProcess.Started link = startLink(laptop);
+        String code = awaitCode(link);
+
+        EntityBareJid jid = JidCreate.entityBareFrom(prosody.jid("alice"));
+        Connector.Transport transport = new Connector.Transport(Optional.of(ServerAddress.parse(prosody.server())),
+                Optional.empty(), true);
+        XMPPTCPConnection rogue = Connector.connection(jid, prosody.password("alice").toCharArray(), "rogue",
+                transport, false);
+        Connector.connectAndLogin(rogue, jid, transport);
+        SecureRandom random = new SecureRandom();
+        AccountIdentity roguesKey = AccountIdentity.generate(random);
+        DeviceIdentity roguesDevice = DeviceIdentity.create(roguesKey, Set.of(1), Set.of(1, 2), random,
+                Clock.systemUTC());
+        LinkApprover approver = LinkApprover.start(roguesKey, roguesDevice.certificate(), jid.toString(),
+                LinkCode.parse(code.substring(0, 8) + (code.endsWith("7") ? "8" : "7")), random);
+        BlockingQueue<LinkChannel.Incoming> inbox = new LinkedBlockingQueue<>();
+        CompletableFuture<EntityFullJid> waiting = new CompletableFuture<>();
+        try (LinkChannel channel = LinkChannel.open(rogue, inbox::add, waiting::complete)) {
+            channel.announce(false);
+            EntityFullJid newDevice = waiting.get(30, TimeUnit.SECONDS);
+            byte[] offer = approver.offer();
+            channel.send(newDevice, offer);
+            LinkChannel.Incoming accept = inbox.poll(30, TimeUnit.SECONDS);
+            assertTrue(accept != null, "the laptop answered the offer");
+            LinkException wrong = assertThrows(LinkException.class, () -> approver.handle(accept.message(),
+                    Instant.now()));
+            assertEquals(LinkFailure.WRONG_CODE, wrong.failure(), "the rogue's guess is found out");
+            // version 1, type 3 (grant), the offer's session id, a 60-byte box the rogue cannot make right.
+            byte[] forged = new byte[2 + 16 + 2 + 60];
+            random.nextBytes(forged);
+            forged[0] = 1;
+            forged[1] = 3;
+            System.arraycopy(offer, 2, forged, 2, 16);
+            forged[18] = 0;
+            forged[19] = 60;
+            channel.send(newDevice, forged);
+        } finally {
+            rogue.disconnect();
+        }
+        CliProcess.Run refused = link.finish(PrivateServer.COMMAND_TIMEOUT_SECONDS);
+        assertEquals(ExitCode.NOT_LINKED, refused.exit(), refused.toString());
+        assertTrue(CliProcess.oneLineError(refused).contains("the code did not match"), refused.toString());
+        assertFalse(Files.exists(store(laptop)), "no store, no key in the laptop's home");
+        assertEquals(before, listedDevices(prosody.ok(alice, "status")), "no new device in the published list");
     }
 
     @Test
