@@ -208,8 +208,12 @@ class LinkDevicesIT {
     }
 
     private static CliProcess.Started startLink(Map<String, String> env) throws Exception {
-        return CliProcess.start(env, "account", "link", prosody.jid("alice"), "--no-passphrase", "--server",
-                prosody.server(), "--insecure-loopback");
+        return startLink(prosody, env);
+    }
+
+    private static CliProcess.Started startLink(PrivateServer server, Map<String, String> env) throws Exception {
+        return CliProcess.start(env, "account", "link", server.jid("alice"), "--no-passphrase", "--server",
+                server.server(), "--insecure-loopback");
     }
 
     private static String awaitCode(CliProcess.Started link) throws Exception {
@@ -231,6 +235,36 @@ class LinkDevicesIT {
     }
 
     private static Path store(Map<String, String> env) {
-        return Path.of(env.get("SOTTO_HOME")).resolve(prosody.jid("alice")).resolve(Accounts.STORE);
+        return store(prosody, env);
+    }
+
+    private static Path store(PrivateServer server, Map<String, String> env) {
+        return Path.of(env.get("SOTTO_HOME")).resolve(server.jid("alice")).resolve(Accounts.STORE);
+    }
+
+    /**
+     * For another server ({@link LinkDevicesEjabberdIT}): account add on a second home is refused, a wrong code
+     * links nothing, the right one links a device of the same account key.
+     */
+    static void refusedThenWrongThenRightCode(PrivateServer server) throws Exception {
+        Map<String, String> alice = server.env("alice");
+        String fingerprint = fingerprint(server.add("alice"));
+        Map<String, String> laptop = server.env("alice-laptop", "alice");
+        CliProcess.Run refused = server.sotto(laptop, "account", "add", server.jid("alice"), "--no-passphrase",
+                "--server", server.server(), "--insecure-loopback");
+        assertEquals(ExitCode.OTHER_ACCOUNT_KEY, refused.exit(), refused.toString());
+
+        CliProcess.Started wrong = startLink(server, laptop);
+        String code = awaitCode(wrong);
+        String typo = code.substring(0, 8) + (code.endsWith("7") ? "8" : "7");
+        assertEquals(ExitCode.NOT_LINKED, server.sotto(alice, "devices", "approve", typo).exit());
+        assertEquals(ExitCode.NOT_LINKED, wrong.finish(PrivateServer.COMMAND_TIMEOUT_SECONDS).exit());
+        assertFalse(Files.exists(store(server, laptop)));
+
+        CliProcess.Started right = startLink(server, laptop);
+        server.ok(alice, "devices", "approve", "--code", awaitCode(right));
+        CliProcess.Run linked = right.finish(PrivateServer.COMMAND_TIMEOUT_SECONDS);
+        assertEquals(0, linked.exit(), linked.toString());
+        assertEquals(fingerprint, fingerprint(linked), "one account key on both devices");
     }
 }
