@@ -173,6 +173,35 @@ class LinkTest {
         assertInstanceOf(LinkRequester.Linked.class, newDevice.handle(approver.handle(accept, NOW).grant(), NOW));
     }
 
+    /** Every single-bit change of an accept, made in transit, is refused by the approver: nothing is certified. */
+    @Test
+    void everyBitFlipOfTheAcceptGrantsNothing() throws Exception {
+        LinkRequester sample = LinkRequester.create(JID, random, NOW);
+        int length = reply(sample.handle(approver(sample.code()).offer(), NOW)).length;
+        for (int bit = 0; bit < length * 8; bit++) {
+            LinkRequester newDevice = LinkRequester.create(JID, random, NOW);
+            LinkApprover approver = approver(newDevice.code());
+            byte[] accept = reply(newDevice.handle(approver.offer(), NOW));
+            accept[bit / 8] ^= (byte) (1 << (bit % 8));
+            assertThrows(LinkException.class, () -> approver.handle(accept, NOW), "bit " + bit);
+        }
+    }
+
+    /** Every single-bit change of a grant, made in transit, is refused by the new device: nothing is linked. */
+    @Test
+    void everyBitFlipOfTheGrantLinksNothing() throws Exception {
+        for (int bit = 0; ; bit++) {
+            LinkRequester newDevice = LinkRequester.create(JID, random, NOW);
+            LinkApprover approver = approver(newDevice.code());
+            byte[] grant = approver.handle(reply(newDevice.handle(approver.offer(), NOW)), NOW).grant();
+            if (bit == grant.length * 8) {
+                break;
+            }
+            grant[bit / 8] ^= (byte) (1 << (bit % 8));
+            assertThrows(LinkException.class, () -> newDevice.handle(grant, NOW), "bit " + bit);
+        }
+    }
+
     @Test
     void codesAreFortyBitsInCrockfordBase32AndReadAsTyped() throws Exception {
         LinkCode code = LinkCode.generate(random);
