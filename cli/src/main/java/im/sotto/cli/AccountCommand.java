@@ -1,18 +1,13 @@
 package im.sotto.cli;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Clock;
-import java.util.Properties;
+import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.Callable;
 
-import im.sotto.store.Protection;
-import im.sotto.store.SqliteAccountStore;
-import im.sotto.store.StoreOpenException;
 import im.sotto.xmpp.SottoAccount;
+import im.sotto.xmpp.pep.DeviceId;
 
 import org.jxmpp.jid.EntityBareJid;
 
@@ -23,7 +18,8 @@ import picocli.CommandLine.Parameters;
 
 /** {@code sotto account add JID}; {@code list} and {@code remove} are in their own files. */
 @Command(name = "account", mixinStandardHelpOptions = true, description = "Manage accounts on this machine.",
-        subcommands = {AccountCommand.Add.class, AccountListCommand.class, AccountRemoveCommand.class})
+        subcommands = {AccountCommand.Add.class, AccountLinkCommand.class, AccountListCommand.class,
+                AccountRemoveCommand.class})
 public final class AccountCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -50,61 +46,47 @@ public final class AccountCommand implements Runnable {
                 + "a passphrase.")
         boolean noPassphrase;
 
+        @Option(names = "--new-account-key", description = "Make a new account key even though the server lists "
+                + "Sotto devices of this account (under another key). Every contact then sees a key change and must "
+                + "verify again; to add a device to the account instead, use sotto account link JID.")
+        boolean newAccountKey;
+
         @Override
         public Integer call() throws Exception {
             EntityBareJid account = Jids.account(jid);
-            Path home = common.homeDirectory();
-            Path dir = home.resolve(account.toString());
-            if (Files.exists(dir.resolve(Accounts.STORE))) {
-                throw new CliException(ExitCode.USAGE, account + " already exists in " + home + " (" + dir
-                        + "); use another --home to keep a second copy");
-            }
-            Properties settings = new Properties();
-            settings.setProperty("jid", account.toString());
-            settings.setProperty("protection", noPassphrase ? "key-file" : "passphrase");
-            if (common.server != null) {
-                settings.setProperty("server", ServerAddress.parse(common.server).toString());
-            }
-            if (common.serverCert != null) {
-                settings.setProperty("server-cert", common.serverCert.toAbsolutePath().toString());
-            }
-            if (common.insecureLoopback) {
-                settings.setProperty("insecure-loopback", "true");
-            }
-            Accounts.Entry entry = new Accounts.Entry(account, dir, settings);
-            // Checked before anything is written: a bad --server or --insecure-loopback fails here.
-            Online.transport(common, entry);
-            Files.createDirectories(home);
-            Files.createDirectories(dir);
+            NewAccountHome home = NewAccountHome.prepare(common, account, noPassphrase);
+            char[] password = Secrets.password(common, account.toString());
             try {
-                Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
-            } catch (UnsupportedOperationException e) {
-                // Not a POSIX file system: the store's own encryption still protects it.
-            }
-            Protection protection = Accounts.protection(common, entry, !Secrets.passphraseGiven(common));
-            System.err.println("Creating the store and generating keys ...");
-            SottoAccount created;
-            try (SqliteAccountStore store = SqliteAccountStore.create(dir.resolve(Accounts.STORE), protection)) {
-                created = SottoAccount.open(store, new SecureRandom(), Clock.systemUTC());
-            } catch (IOException | StoreOpenException e) {
-                throw new CliException(ExitCode.STORE, "cannot create the store in " + dir + ": " + e.getMessage(),
-                        e);
+                refuseAnotherAccountKey(account, ServerDevices.listed(account, password, home.transport));
+                SottoAccount created = home.create(common, store -> SottoAccount.open(store, new SecureRandom(),
+                        Clock.systemUTC()));
+                home.publish(common, password, () -> {
+                    System.out.println("Added " + account + " (device " + created.device().deviceId() + ")");
+                    System.out.println("Fingerprint: " + created.fingerprint().displayForm());
+                    System.out.println("Store: " + home.storeDescription());
+                });
             } finally {
-                protection.wipe();
-            }
-            Accounts.writeSettings(dir, settings);
-            try (Accounts.Opened opened = Accounts.open(common, entry);
-                 Online online = Online.connect(common, opened, null, System.err)) {
-                System.out.println("Added " + account + " (device " + created.device().deviceId() + ")");
-                System.out.println("Fingerprint: " + created.fingerprint().displayForm());
-                System.out.println("Store: " + dir.resolve(Accounts.STORE) + " (" + (noPassphrase
-                        ? "key file " + dir.resolve(Accounts.KEY_FILE) : "passphrase") + ")");
-            } catch (CliException e) {
-                // The store stays: the keys are made; fix the password or server and run sotto status.
-                throw new CliException(e.exitCode(), e.getMessage() + " (the account's store was created in " + dir
-                        + "; once fixed, run sotto status to publish)", e.getCause());
+                Arrays.fill(password, '\0');
             }
             return ExitCode.OK;
+        }
+
+        private void refuseAnotherAccountKey(EntityBareJid account, List<DeviceId> listed) {
+            if (listed.isEmpty()) {
+                return;
+            }
+            String devices = listed.size() + " Sotto device" + (listed.size() == 1 ? "" : "s") + " " + listed;
+            if (!newAccountKey) {
+                throw new CliException(ExitCode.OTHER_ACCOUNT_KEY, "the server already lists " + devices + " of "
+                        + account + " under another account key; to use the account on this device too, run sotto "
+                        + "account link " + account + " and approve it on one of them (sotto devices approve CODE). "
+                        + "Nothing was created. To replace the account key instead, add --new-account-key: every "
+                        + "contact will see a key change.");
+            }
+            System.err.println("Warning: --new-account-key: the server lists " + devices + " of " + account
+                    + " under another account key. This device gets a NEW account key: every contact will see a key "
+                    + "change and must verify you again, and the devices of the old key stop being reachable for "
+                    + "contacts who accept the new one.");
         }
     }
 }

@@ -21,16 +21,21 @@ import picocli.CommandLine.Parameters;
         + "protocol (Sotto, or OMEMO for a contact without Sotto, with its fingerprint as OMEMO clients show it), "
         + "status (APPROVED, or AWAITING APPROVAL for a new device of a verified contact: approve it with sotto trust "
         + "JID --device ID), whether this device has a session with it, last seen. Then the contact's trust and "
-        + "certification. Works offline."})
+        + "certification. Works offline.", "sotto devices approve CODE links a new device of your own account (see "
+        + "sotto account link)."}, subcommands = DevicesApproveCommand.class)
 public final class DevicesCommand implements Callable<Integer> {
     @Mixin
     Common common;
 
-    @Parameters(paramLabel = "JID", description = "The contact, user@domain.")
+    @Parameters(paramLabel = "JID", arity = "0..1", description = "The contact, user@domain.")
     String jid;
 
     @Override
     public Integer call() {
+        if (jid == null) {
+            throw new CliException(ExitCode.USAGE, "give the contact: sotto devices JID (or sotto devices approve "
+                    + "CODE to link a new device of your own)");
+        }
         EntityBareJid peer = Jids.account(jid);
         Accounts.Entry entry = Accounts.choose(common);
         try (Accounts.Opened opened = Accounts.open(common, entry)) {

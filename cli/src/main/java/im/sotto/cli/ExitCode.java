@@ -29,6 +29,13 @@ public final class ExitCode {
     public static final int NO_SUCH_USER = 10;
     /** The recipient's server cannot be found or reached ("remote server not found"). Nothing was queued. */
     public static final int NO_SUCH_SERVER = 11;
+    /**
+     * {@code account add} refused: the server already lists Sotto devices of this account, under another account key;
+     * link this device instead ({@code sotto account link}), or replace the key with {@code --new-account-key}.
+     */
+    public static final int OTHER_ACCOUNT_KEY = 12;
+    /** Nothing was linked: the link code was wrong, expired or used, or no device answered in time. */
+    public static final int NOT_LINKED = 13;
 
     static final String HELP = "Exit codes:%n"
             + "  0  done (demo: every check passed)%n"
@@ -45,7 +52,10 @@ public final class ExitCode {
             + "  9  refused, nothing queued: the message can never be sent (too large, or characters XML cannot "
             + "carry)%n"
             + "  10 no such user: the recipient's server says the account does not exist (nothing queued)%n"
-            + "  11 no such server: the recipient's server cannot be found (nothing queued)";
+            + "  11 no such server: the recipient's server cannot be found (nothing queued)%n"
+            + "  12 account add refused: the server lists Sotto devices of this account under another account key "
+            + "(use sotto account link, or --new-account-key)%n"
+            + "  13 not linked: the link code was wrong, expired or used, or no device answered in time";
 
     private ExitCode() {
     }

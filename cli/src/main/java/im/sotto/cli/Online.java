@@ -65,16 +65,22 @@ final class Online implements AutoCloseable {
     /** Logs in as above; {@code configure} sets up the manager first (a contact password, say). */
     static Online connect(Common common, Accounts.Opened opened, SottoListener listener, PrintStream progress,
             java.util.function.Consumer<SottoManager> configure) {
-        Accounts.Entry entry = opened.entry;
-        Connector.Transport transport = transport(common, entry);
-        char[] password = Secrets.password(common, entry.jid().toString());
-        XMPPTCPConnection connection;
+        transport(common, opened.entry); // a wrong --server or --insecure-loopback fails before the password is asked
+        char[] password = Secrets.password(common, opened.entry.jid().toString());
         try {
-            connection = Connector.connection(entry.jid(), password, "sotto-" + UUID.randomUUID().toString()
-                    .substring(0, 8), transport);
+            return connect(common, opened, listener, progress, configure, password);
         } finally {
             Arrays.fill(password, '\0');
         }
+    }
+
+    /** Logs in as above with the XMPP {@code password} the command read already (the caller wipes it). */
+    static Online connect(Common common, Accounts.Opened opened, SottoListener listener, PrintStream progress,
+            java.util.function.Consumer<SottoManager> configure, char[] password) {
+        Accounts.Entry entry = opened.entry;
+        Connector.Transport transport = transport(common, entry);
+        XMPPTCPConnection connection = Connector.connection(entry.jid(), password, "sotto-" + UUID.randomUUID()
+                .toString().substring(0, 8), transport);
         Subscriptions subscriptions = Subscriptions.watch(connection, entry.directory(), progress);
         SottoManager manager = SottoManager.enable(connection, opened.account);
         manager.setHandshakeTimeout(Duration.ofSeconds(5));

@@ -109,6 +109,11 @@ final class CliProcess {
             }
         }
 
+        /** What the command wrote to standard output so far. */
+        String outputSoFar() {
+            return outSoFar.toString();
+        }
+
         /** Sends a signal (INT, TERM, KILL) to the command, as a terminal or a service manager would. */
         void signal(String name) throws Exception {
             Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();

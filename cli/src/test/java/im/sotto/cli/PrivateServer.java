@@ -172,9 +172,14 @@ final class PrivateServer implements BeforeAllCallback, AfterAllCallback, Before
         return run;
     }
 
-    /** {@code sotto account add} for {@code user} on this server, with {@code extra} options. */
+    /**
+     * {@code sotto account add} for {@code user} on this server, with {@code extra} options. With
+     * {@code --new-account-key}: the server outlives each test's homes, so the device lists of earlier tests are still
+     * there (LinkDevicesIT runs account add without it, to see the refusal).
+     */
     CliProcess.Run add(String user, Map<String, String> env, String... extra) throws Exception {
-        List<String> args = new ArrayList<>(List.of("account", "add", prosody.jid(user), "--server", prosody.server()));
+        List<String> args = new ArrayList<>(List.of("account", "add", prosody.jid(user), "--new-account-key",
+                "--server", prosody.server()));
         if (!tls) {
             args.add("--insecure-loopback");
         }

@@ -105,11 +105,25 @@ public final class SottoAccount {
             Clock clock) {
         Objects.requireNonNull(store, "store");
         Objects.requireNonNull(account, "account");
+        return openLinkedDevice(store, account, newDevice(account, random, clock), random, clock);
+    }
+
+    /**
+     * Stores a device made by linking (docs/protocol.md 12) in the empty {@code store}: the account key and the
+     * certificate of {@code device}'s key came from an existing device of the account; the prekeys are made here.
+     *
+     * @throws IllegalStateException when the store already holds an identity
+     */
+    public static SottoAccount openLinkedDevice(AccountStore store, AccountIdentity account, DeviceIdentity device,
+            SecureRandom random, Clock clock) {
+        if (!device.certificate().accountKey().equals(account.publicKey())) {
+            throw new IllegalArgumentException("the device is certified by another account key");
+        }
         store.transact(stores -> {
             if (stores.identities().localIdentity().isPresent()) {
                 throw new IllegalStateException("the store already holds an identity");
             }
-            stores.identities().storeLocalIdentity(encodeIdentity(account, newDevice(account, random, clock)));
+            stores.identities().storeLocalIdentity(encodeIdentity(account, device));
             storeVault(stores, PreKeyVault.create(account, Set.copyOf(SUITES), PreKeyPolicy.defaults(), random,
                     clock.instant()));
             return null;
