@@ -74,6 +74,39 @@ class OneSidedSessionIT {
         }
     }
 
+    /**
+     * As above, but bob stays away until alice's handshake attempts gave up (the message is reported and kept queued).
+     * When bob is back and alice writes again, the session he never stored must carry neither message: alice starts
+     * a new handshake instead, and both arrive under it.
+     */
+    @ParameterizedTest
+    @EnumSource(ServerKind.class)
+    void aSessionNeverConfirmedCarriesNothingWhenTheResponderComesBack(ServerKind kind, XmppServers servers)
+            throws Exception {
+        try (HostileScene scene = new HostileScene(servers.get(kind))) {
+            scene.alice.manager.setHandshakeTimeout(HostileScene.SHORT_HANDSHAKE_TIMEOUT);
+            AtomicInteger handshakesToBob = new AtomicInteger();
+            String bobFull = scene.bobJid().toString();
+            scene.relay.rule(stanza -> !stanza.toServer() && bobFull.equals(stanza.link().jid())
+                    && HostileScene.carries(stanza, SottoEncrypted.Kind.HANDSHAKE)
+                    && handshakesToBob.incrementAndGet() > 1 ? List.of() : List.of(stanza.xml()));
+            scene.alice.manager.send(scene.secretChat(scene.bobJid(), "m1 " + scene.suffix));
+            SecurityEvent.SendFailed gaveUp = scene.alice.awaitEvent(SecurityEvent.SendFailed.class, e -> true);
+            assertEquals(SecurityEvent.SendFailure.NEGOTIATION_FAILED, gaveUp.reason(), gaveUp.toString());
+            SottoParty restarted = restart(scene);
+            scene.relay.rule(stanza -> List.of(stanza.xml()));
+            scene.alice.manager.send(scene.secretChat(scene.bobJid(), "m2 " + scene.suffix)).get(30, TimeUnit.SECONDS);
+
+            assertEquals("m1 " + scene.suffix, body(restarted.next()), "sent under a new session, not the old one");
+            assertEquals("m2 " + scene.suffix, body(restarted.next()));
+            assertNull(restarted.inbox.poll(QUIET_MS, TimeUnit.MILLISECONDS), "nothing is delivered twice");
+            synchronized (restarted.events) {
+                assertEquals(List.of(), restarted.events.stream()
+                        .filter(e -> e instanceof SecurityEvent.UndecryptableStanza).toList());
+            }
+        }
+    }
+
     /** Bob's process ends without a word (its connection drops) and starts again on the same store and resource. */
     private static SottoParty restart(HostileScene scene) throws Exception {
         scene.bob.manager.disable();
