@@ -47,7 +47,7 @@ public final class ContactsCommand implements Callable<Integer> {
             if (!online) {
                 ContactsTable.print(new ContactsTable.Sources(Contacts.devices(opened), Contacts.lastSeen(opened),
                         contact -> StoredTrust.contact(opened.account, Jids.account(contact)),
-                        RosterCache.load(entry.directory()), Optional.empty()),
+                        RosterCache.load(opened.store, entry.directory(), System.err), Optional.empty()),
                         System.out);
                 OmemoContacts.print(opened, System.out);
                 return ExitCode.OK;

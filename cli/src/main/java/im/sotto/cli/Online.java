@@ -75,7 +75,8 @@ final class Online implements AutoCloseable {
         } finally {
             Arrays.fill(password, '\0');
         }
-        Subscriptions subscriptions = Subscriptions.watch(connection, entry.directory(), progress);
+        Subscriptions subscriptions = Subscriptions.watch(connection, opened.store, entry.directory(),
+                progress);
         SottoManager manager = SottoManager.enable(connection, opened.account);
         manager.setHandshakeTimeout(Duration.ofSeconds(5));
         manager.setKeepFailed(true);
