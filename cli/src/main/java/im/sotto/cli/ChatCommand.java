@@ -56,12 +56,14 @@ public final class ChatCommand implements Callable<Integer> {
         });
         try (Accounts.Opened opened = Accounts.open(common, entry);
              ChatScreen screen = ChatScreen.open()) {
+            ChatHistory.show(new Conversations(opened.store), peer, screen);
             ChatEvents events = new ChatEvents(peer, screen, actions, strangers.hides(entry));
             try (Online online = Online.connect(common, opened, events, System.err,
                     m -> contactPassword.applyTo(m, peer, System.err));
                  PeerRendezvous meeting = PeerRendezvous.start(online, peer, "chatting");
                  StopSignals stop = StopSignals.closeOnStop(meeting, online, opened, screen)) {
                 online.subscriptions.onEvent(event -> screen.alert(EventPrinter.text(EventPrinter.describe(event))));
+                online.conversations.onMark((contact, line) -> ChatHistory.marked(contact, line, screen));
                 ChatStatus status = new ChatStatus(online.manager, peer, online.subscriptions);
                 ChatOutgoing[] outgoing = new ChatOutgoing[1];
                 Runnable refresh = () -> screen.status(status.line(outgoing[0].queued()));

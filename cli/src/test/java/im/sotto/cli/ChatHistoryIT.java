@@ -1,0 +1,97 @@
+package im.sotto.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The conversation log and end-to-end receipts through {@code sotto chat} in real terminals (tmux) against a private
+ * Prosody: a sent line gets its time and, once bob's client confirms it inside the encrypted envelope, a delivered
+ * mark; the server's data never holds a receipt (or a request) in the clear; reopening the chat shows the
+ * conversation again, from the store, where none of it is readable.
+ */
+class ChatHistoryIT {
+    private static final Duration START = Duration.ofSeconds(90);
+    private static final Duration DELIVERY = Duration.ofSeconds(30);
+    private static final int WIDTH = 200;
+    private static final int HEIGHT = 40;
+    private static final String TIME = "\\d\\d:\\d\\d:\\d\\d";
+
+    @RegisterExtension
+    static final PrivateServer prosody = PrivateServer.plaintext();
+
+    private static String statusLine(String screen) {
+        List<String> rows = screen.lines().toList();
+        return rows.get(rows.size() - 1);
+    }
+
+    @Test
+    void aSentLineIsConfirmedByAnEncryptedReceiptAndTheChatShowsItsHistoryWhenItOpens() throws Exception {
+        prosody.add("alice");
+        prosody.add("bob");
+        String aliceJid = prosody.jid("alice");
+        String bobJid = prosody.jid("bob");
+        String first = "first words " + UUID.randomUUID().toString().substring(0, 8);
+        String reply = "the reply " + UUID.randomUUID().toString().substring(0, 8);
+        try (Tmux tmux = new Tmux(prosody.temp())) {
+            tmux.start("alice", WIDTH, HEIGHT, prosody.env("alice"), CliProcess.javaCommand("chat", bobJid));
+            tmux.start("bob", WIDTH, HEIGHT, prosody.env("bob"), CliProcess.javaCommand("chat", aliceJid));
+            tmux.await("alice", START, "a session", s -> statusLine(s).startsWith(bobJid + " | encrypted "));
+            tmux.await("bob", START, "a session", s -> statusLine(s).startsWith(aliceJid + " | encrypted "));
+
+            tmux.type("alice", first);
+            tmux.await("bob", DELIVERY, "alice's message", s -> s.contains(": " + first));
+            String aliceScreen = tmux.await("alice", DELIVERY, "the delivered mark", s -> s.contains(
+                    "\u2713 delivered to " + bobJid + ": " + first));
+            assertTrue(aliceScreen.lines().anyMatch(l -> l.matches(TIME + " me: " + first)),
+                    "our own line, with its time:\n" + aliceScreen);
+            assertFalse(aliceScreen.lines().anyMatch(l -> l.equals("> " + first)), "the typed row gave way to the "
+                    + "line with its time:\n" + aliceScreen);
+
+            tmux.type("bob", reply);
+            tmux.await("alice", DELIVERY, "bob's reply", s -> s.contains("] " + bobJid + "/") && s.contains(": "
+                    + reply));
+            tmux.await("bob", DELIVERY, "the delivered mark", s -> s.contains("\u2713 delivered to " + aliceJid));
+            tmux.type("alice", "/quit");
+            tmux.type("bob", "/quit");
+            assertEquals(0, tmux.awaitExit("alice", DELIVERY), tmux.screen("alice"));
+            assertEquals(0, tmux.awaitExit("bob", DELIVERY), tmux.screen("bob"));
+        }
+        String stored = prosody.storedData();
+        assertTrue(stored.contains(im.sotto.xmpp.element.SottoEncrypted.NAMESPACE), "control: the archive holds the encrypted messages");
+        assertFalse(stored.contains("urn:xmpp:receipts"), "no receipt and no request in the clear on the server");
+        assertFalse(stored.contains(first) || stored.contains(reply), "no plaintext on the server");
+        for (String text : List.of(first, reply, bobJid)) {
+            NoCleartext.assertAbsent(prosody.temp().resolve("alice"), text);
+        }
+
+        // Alice opens the chat again, bob is away: the conversation is there, from the encrypted log.
+        try (Tmux tmux = new Tmux(prosody.temp())) {
+            tmux.start("again", WIDTH, HEIGHT, prosody.env("alice"), CliProcess.javaCommand("chat", bobJid));
+            String screen = tmux.await("again", START, "the history", s -> s.contains("-- the last 2 lines with "
+                    + bobJid + " (from the encrypted log) --"));
+            List<String> rows = screen.lines().toList();
+            int mine = indexOf(rows, l -> l.matches(TIME + " me: " + first + "  \u2713"));
+            int theirs = indexOf(rows, l -> l.matches(TIME + " \\[UNVERIFIED\\] " + bobJid + "/\\S+: " + reply));
+            assertTrue(mine >= 0 && theirs > mine, "both lines, in order, ours delivered:\n" + screen);
+            tmux.type("again", "/quit");
+            assertEquals(0, tmux.awaitExit("again", START), tmux.screen("again"));
+        }
+    }
+
+    private static int indexOf(List<String> rows, java.util.function.Predicate<String> match) {
+        for (int i = 0; i < rows.size(); i++) {
+            if (match.test(rows.get(i))) {
+                return i;
+            }
+        }
+        return -1;
+    }
+}
