@@ -64,6 +64,7 @@ public final class ChatCommand implements Callable<Integer> {
                  StopSignals stop = StopSignals.closeOnStop(meeting, online, opened, screen)) {
                 online.subscriptions.onEvent(event -> screen.alert(EventPrinter.text(EventPrinter.describe(event))));
                 online.conversations.onMark((contact, line) -> ChatHistory.marked(contact, line, screen));
+                online.conversations.reading(peer);
                 ChatStatus status = new ChatStatus(online.manager, peer, online.subscriptions);
                 ChatOutgoing[] outgoing = new ChatOutgoing[1];
                 Runnable refresh = () -> screen.status(status.line(outgoing[0].queued()));

@@ -31,6 +31,8 @@ final class ConversationTracker implements SottoListener {
     private final Clock clock;
     private final List<BiConsumer<BareJid, HistoryLine>> markWatchers = new CopyOnWriteArrayList<>();
     private volatile boolean failureSaid;
+    /** The contact a chat is open with: what it sends is read as it arrives. */
+    private volatile BareJid reading;
 
     private ConversationTracker(Conversations conversations, PrintStream progress, Clock clock) {
         this.conversations = conversations;
@@ -52,6 +54,12 @@ final class ConversationTracker implements SottoListener {
 
     Conversations conversations() {
         return conversations;
+    }
+
+    /** A chat with {@code peer} is open: its lines are read, those that came before and those that come now. */
+    void reading(BareJid peer) {
+        reading = peer;
+        guard(() -> conversations.read(peer));
     }
 
     /** {@code watcher} learns each of our lines whose mark changed (delivered, not delivered, not sent). */
@@ -78,7 +86,8 @@ final class ConversationTracker implements SottoListener {
             String who = EventPrinter.sender(described);
             String id = m.getStanzaId() == null || m.getStanzaId().isEmpty()
                     ? "received-" + java.util.UUID.randomUUID() : m.getStanzaId();
-            guard(() -> conversations.received(stanza.peer(), id, who, m.getBody(), clock.instant()));
+            guard(() -> conversations.received(stanza.peer(), id, who, m.getBody(), clock.instant(),
+                    stanza.peer().equals(reading)));
         }
     }
 

@@ -34,8 +34,9 @@ final class Conversations {
     }
 
     /** One from {@code peer}, as shown: {@code who} is the sender with its trust tag, as the line named it. */
-    void received(BareJid peer, String id, String who, String body, Instant at) {
-        append(peer, new HistoryLine(HistoryLine.Direction.RECEIVED, HistoryLine.Mark.NONE, at, id, who, body));
+    void received(BareJid peer, String id, String who, String body, Instant at, boolean read) {
+        append(peer, new HistoryLine(HistoryLine.Direction.RECEIVED, read ? HistoryLine.Mark.READ
+                : HistoryLine.Mark.NONE, at, id, who, body));
     }
 
     /**
@@ -79,6 +80,42 @@ final class Conversations {
             }
             return changed;
         });
+    }
+
+    /** Lines from {@code peer} not yet shown in a chat with it (among the lines the log keeps). */
+    int unread(BareJid peer) {
+        return transact(s -> {
+            int unread = 0;
+            for (ConversationLog.Entry entry : s.conversations().recent(peer.toString(),
+                    ConversationLog.MAX_RECORDS_PER_PEER)) {
+                HistoryLine line = HistoryLine.decode(entry.record());
+                if (line.direction() == HistoryLine.Direction.RECEIVED && line.mark() == HistoryLine.Mark.NONE) {
+                    unread++;
+                }
+            }
+            return unread;
+        });
+    }
+
+    /** A chat with {@code peer} shows its lines: none of them is unread any more. */
+    void read(BareJid peer) {
+        String contact = peer.toString();
+        transact(s -> {
+            for (ConversationLog.Entry entry : s.conversations().recent(contact,
+                    ConversationLog.MAX_RECORDS_PER_PEER)) {
+                HistoryLine line = HistoryLine.decode(entry.record());
+                if (line.direction() == HistoryLine.Direction.RECEIVED && line.mark() == HistoryLine.Mark.NONE) {
+                    s.conversations().replace(contact, line.id(), line.marked(HistoryLine.Mark.READ).encode());
+                }
+            }
+            return null;
+        });
+    }
+
+    /** For {@code sotto contacts}: each contact's unread count (a {@link CliException} when the log cannot be read). */
+    static java.util.function.Function<String, Integer> unreadCounter(AccountStore store) {
+        Conversations conversations = new Conversations(store);
+        return contact -> conversations.unread(Jids.account(contact));
     }
 
     /** The last {@code limit} lines with {@code peer}, oldest first. */

@@ -59,7 +59,7 @@ final class EventPrinter {
             case DELIVERED -> "delivered";
             case NOT_DELIVERED -> "not-delivered";
             case NOT_SENT -> "not-sent";
-            case NONE -> "sent";
+            case NONE, READ -> "sent";
         });
         e.put("peer", peer.toString());
         e.put("id", line.id());

@@ -18,7 +18,8 @@ import java.util.Objects;
  * own lines what became of them.
  *
  * <pre>
- * u8 version (1) | u8 direction (1 sent, 2 received) | u8 mark (0 none, 1 delivered, 2 not delivered, 3 not sent)
+ * u8 version (1) | u8 direction (1 sent, 2 received)
+ * u8 mark (0 none, 1 delivered, 2 not delivered, 3 not sent; for a received line 0 unread, 4 read)
  * i64 epoch millis | u16 length + UTF-8 message id | u16 length + UTF-8 who | u32 length + UTF-8 body
  * </pre>
  *
@@ -34,8 +35,11 @@ record HistoryLine(Direction direction, Mark mark, Instant at, String id, String
 
     enum Direction { SENT, RECEIVED }
 
-    /** What became of one of our lines; {@link #NONE} for a received one and for ours while nothing is known. */
-    enum Mark { NONE, DELIVERED, NOT_DELIVERED, NOT_SENT }
+    /**
+     * What became of one of our lines ({@link #NONE} while nothing is known), or whether a received one was shown in
+     * a chat with its sender ({@link #READ}; {@link #NONE} is unread). Stored by ordinal: only append.
+     */
+    enum Mark { NONE, DELIVERED, NOT_DELIVERED, NOT_SENT, READ }
 
     static final class Malformed extends Exception {
         Malformed(String message) {
@@ -68,7 +72,7 @@ record HistoryLine(Direction direction, Mark mark, Instant at, String id, String
 
     String markText() {
         return switch (mark) {
-            case NONE -> "";
+            case NONE, READ -> "";
             case DELIVERED -> "  \u2713";
             case NOT_DELIVERED -> "  \u2717 not delivered";
             case NOT_SENT -> "  \u2717 not sent";

@@ -72,18 +72,36 @@ class ChatHistoryIT {
             NoCleartext.assertAbsent(prosody.temp().resolve("alice"), text);
         }
 
+        // Bob writes while alice's chat is closed; her listen shows it: unread until a chat with bob shows it.
+        String away = "while you were away " + UUID.randomUUID().toString().substring(0, 8);
+        prosody.ok(prosody.env("bob"), "send", aliceJid, away);
+        prosody.ok(prosody.env("alice"), "listen", "--count", "1", "--timeout", "60");
+        assertEquals("1", unread(prosody.ok(prosody.env("alice"), "contacts").out(), bobJid));
+
         // Alice opens the chat again, bob is away: the conversation is there, from the encrypted log.
         try (Tmux tmux = new Tmux(prosody.temp())) {
             tmux.start("again", WIDTH, HEIGHT, prosody.env("alice"), CliProcess.javaCommand("chat", bobJid));
-            String screen = tmux.await("again", START, "the history", s -> s.contains("-- the last 2 lines with "
+            String screen = tmux.await("again", START, "the history", s -> s.contains("-- the last 3 lines with "
                     + bobJid + " (from the encrypted log) --"));
             List<String> rows = screen.lines().toList();
             int mine = indexOf(rows, l -> l.matches(TIME + " me: " + first + "  \u2713"));
             int theirs = indexOf(rows, l -> l.matches(TIME + " \\[UNVERIFIED\\] " + bobJid + "/\\S+: " + reply));
-            assertTrue(mine >= 0 && theirs > mine, "both lines, in order, ours delivered:\n" + screen);
+            int unseen = indexOf(rows, l -> l.matches(TIME + " \\[UNVERIFIED\\] " + bobJid + "/\\S+: " + away));
+            assertTrue(mine >= 0 && theirs > mine && unseen > theirs, "the lines, in order, ours delivered:\n"
+                    + screen);
             tmux.type("again", "/quit");
             assertEquals(0, tmux.awaitExit("again", START), tmux.screen("again"));
         }
+        assertEquals("0", unread(prosody.ok(prosody.env("alice"), "contacts").out(), bobJid), "the chat showed it");
+    }
+
+    /** The UNREAD column of {@code contact}'s row in the table of sotto contacts. */
+    private static String unread(String table, String contact) {
+        List<String> rows = table.lines().toList();
+        int column = rows.get(0).indexOf("UNREAD");
+        String row = rows.stream().filter(l -> l.startsWith(contact + " ")).findFirst().orElseThrow(
+                () -> new AssertionError(contact + " not in\n" + table));
+        return row.substring(column).split(" +")[0];
     }
 
     private static int indexOf(List<String> rows, java.util.function.Predicate<String> match) {

@@ -58,7 +58,7 @@ class HistoryLineTest {
         BareJid bob = JidCreate.bareFrom("bob@example.org");
         conversations.sent(bob, "confirmed", "one", AT);
         conversations.sent(bob, "lost", "two", AT);
-        conversations.received(bob, "theirs", "[UNVERIFIED] bob@example.org/phone", "three", AT);
+        conversations.received(bob, "theirs", "[UNVERIFIED] bob@example.org/phone", "three", AT, false);
         conversations.sent(bob, "too-recent", "four", AT.plusSeconds(120));
 
         assertEquals(HistoryLine.Mark.DELIVERED, conversations.mark(bob, "confirmed", HistoryLine.Mark.DELIVERED)
@@ -73,6 +73,23 @@ class HistoryLineTest {
                 HistoryLine.Mark.NONE), conversations.recent(bob, 10).stream().map(HistoryLine::mark).toList());
         assertEquals(HistoryLine.Mark.DELIVERED, conversations.mark(bob, "lost", HistoryLine.Mark.DELIVERED)
                 .orElseThrow().mark(), "a late receipt still counts");
+    }
+
+    @Test
+    void linesFromAContactAreUnreadUntilAChatWithItShowsThem() throws Exception {
+        Conversations conversations = new Conversations(new InMemoryAccountStore());
+        BareJid bob = JidCreate.bareFrom("bob@example.org");
+        BareJid carol = JidCreate.bareFrom("carol@example.org");
+        conversations.received(bob, "b-1", "[UNVERIFIED] bob@example.org/phone", "one", AT, false);
+        conversations.received(bob, "b-2", "[UNVERIFIED] bob@example.org/phone", "two", AT, false);
+        conversations.sent(bob, "mine", "ours is never unread", AT);
+        conversations.received(carol, "c-1", "[UNVERIFIED] carol@example.org/x", "three", AT, false);
+        conversations.received(carol, "c-2", "[UNVERIFIED] carol@example.org/x", "shown as it came", AT, true);
+        assertEquals(2, conversations.unread(bob));
+        assertEquals(1, conversations.unread(carol));
+        conversations.read(bob);
+        assertEquals(0, conversations.unread(bob));
+        assertEquals(1, conversations.unread(carol), "another contact's lines stay unread");
     }
 
     private static HistoryLine assertDecodes(byte[] encoded) {
