@@ -95,6 +95,47 @@ class ChatHistoryIT {
         assertEquals("0", unread(prosody.ok(prosody.env("alice"), "contacts").out(), bobJid), "the chat showed it");
     }
 
+    /**
+     * Alice chats with bob when carol writes: carol's message is announced with how to answer it, /contacts shows
+     * the table inside the chat, and /open moves the chat to carol (her line first) without leaving it.
+     */
+    @Test
+    void aMessageFromAnotherContactIsAnnouncedAndOpenAnswersItWithoutLeaving() throws Exception {
+        prosody.add("alice");
+        prosody.add("bob");
+        prosody.add("carol");
+        String aliceJid = prosody.jid("alice");
+        String bobJid = prosody.jid("bob");
+        String carolJid = prosody.jid("carol");
+        String fromCarol = "carol here " + UUID.randomUUID().toString().substring(0, 8);
+        String answer = "hello carol " + UUID.randomUUID().toString().substring(0, 8);
+        try (Tmux tmux = new Tmux(prosody.temp())) {
+            tmux.start("alice", WIDTH, HEIGHT, prosody.env("alice"), CliProcess.javaCommand("chat", bobJid));
+            tmux.await("alice", START, "the chat", s -> statusLine(s).startsWith(bobJid + " | "));
+            tmux.await("alice", START, "logged in", s -> s.contains("Chatting with " + bobJid));
+
+            prosody.ok(prosody.env("carol"), "send", aliceJid, fromCarol);
+            tmux.await("alice", DELIVERY, "carol's message, announced", s -> s.lines().anyMatch(l -> l.contains(
+                    "] " + carolJid + "/") && l.contains(": " + fromCarol + "   (/open " + carolJid + " to answer)")));
+
+            tmux.type("alice", "/contacts");
+            String screen = tmux.await("alice", DELIVERY, "the contacts table", s -> s.contains("UNREAD")
+                    && s.lines().anyMatch(l -> l.startsWith(carolJid + " ")));
+            assertTrue(screen.lines().anyMatch(l -> l.startsWith("CONTACT ") && l.contains("PRESENCE")), screen);
+
+            tmux.type("alice", "/open " + carolJid);
+            tmux.await("alice", DELIVERY, "the chat with carol, her line first", s -> s.contains("-- the last 1 "
+                    + "line with " + carolJid + " (from the encrypted log) --") && s.contains("Chatting with "
+                    + carolJid) && statusLine(s).startsWith(carolJid + " | "));
+            tmux.type("alice", answer);
+            CliProcess.Run carol = prosody.ok(prosody.env("carol"), "listen", "--count", "1", "--timeout", "60");
+            assertTrue(carol.out().contains(answer), carol.toString());
+            tmux.type("alice", "/quit");
+            assertEquals(0, tmux.awaitExit("alice", DELIVERY), tmux.screen("alice"));
+        }
+        assertEquals("0", unread(prosody.ok(prosody.env("alice"), "contacts").out(), carolJid), "the chat showed it");
+    }
+
     /** The UNREAD column of {@code contact}'s row in the table of sotto contacts. */
     private static String unread(String table, String contact) {
         List<String> rows = table.lines().toList();
