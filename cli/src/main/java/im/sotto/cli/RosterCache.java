@@ -54,6 +54,8 @@ final class RosterCache {
     private final Map<String, Instant> pending = new TreeMap<>();
     /** What the store holds now, per contact, as encoded: a save writes only what changed. */
     private final Map<String, byte[]> saved = new HashMap<>();
+    /** The store's contacts could not be read: the next save replaces all of them, damaged records included. */
+    private boolean replaceAll;
 
     private RosterCache(AccountStore store) {
         this.store = store;
@@ -76,7 +78,9 @@ final class RosterCache {
             return load(store, accountDirectory, progress);
         } catch (CliException e) {
             progress.println("Note: " + e.getMessage());
-            return new RosterCache(store);
+            RosterCache replacing = new RosterCache(store);
+            replacing.replaceAll = true;
+            return replacing;
         }
     }
 
@@ -250,6 +254,11 @@ final class RosterCache {
         }
         try {
             store.transact(s -> {
+                if (replaceAll) {
+                    for (String stored : s.contacts().peers()) {
+                        saved.putIfAbsent(stored, new byte[0]); // unknown content: rewritten or deleted below
+                    }
+                }
                 for (String gone : saved.keySet()) {
                     if (!now.containsKey(gone)) {
                         s.contacts().delete(gone);
@@ -269,6 +278,7 @@ final class RosterCache {
         }
         saved.clear();
         saved.putAll(now);
+        replaceAll = false;
     }
 
     private java.util.Set<String> union() {

@@ -104,6 +104,10 @@ class RosterCacheTest {
         RosterCache replaced = RosterCache.loadOrReplace(store, dir, progress);
         assertEquals(Map.of(), replaced.subscriptions());
         assertTrue(said.toString(StandardCharsets.UTF_8).startsWith("Note: "), said.toString());
+        replaced.roster(Map.of("carol@example.org", "both"));
+        replaced.save();
+        assertEquals(Map.of("carol@example.org", "both"), RosterCache.load(store, dir, progress).subscriptions(),
+                "the damaged record was replaced by what the server said");
     }
 
     @Test
