@@ -39,8 +39,8 @@ final class ContactsTable {
                     + "wait for one.");
             return;
         }
-        out.println(String.format(FORMAT, "CONTACT", "PRESENCE", "SUBSCRIPTION", "SOTTO", "TRUST", "UNREAD", "LAST SEEN",
-                "NOTES").stripTrailing());
+        out.println(String.format(FORMAT, "CONTACT", "PRESENCE", "SUBSCRIPTION", "SOTTO", "TRUST", "UNREAD",
+                "LAST SEEN", "NOTES").stripTrailing());
         for (String contact : everyone) {
             List<SessionAddress> devices = sources.devices().getOrDefault(contact, List.of());
             Instant last = devices.stream().map(sources.lastSeen()::get).filter(java.util.Objects::nonNull)
@@ -54,7 +54,8 @@ final class ContactsTable {
             out.println(String.format(FORMAT, contact, presence(sources, contact),
                     sources.roster().subscriptions().getOrDefault(contact, "not in roster"),
                     devices.isEmpty() ? "no session" : devices.size() + (devices.size() == 1 ? " device" : " devices"),
-                    TrustNames.of(status), unread(sources, contact), last == null ? "never" : last.toString(), notes).stripTrailing());
+                    TrustNames.of(status), unread(sources, contact), last == null ? "never" : last.toString(), notes)
+                    .stripTrailing());
         }
         if (sources.livePresence().isEmpty()) {
             out.println("(presence as last seen by a command that logged in; sotto contacts --online asks the server)");

@@ -65,7 +65,8 @@ class ChatHistoryIT {
             assertEquals(0, tmux.awaitExit("bob", DELIVERY), tmux.screen("bob"));
         }
         String stored = prosody.storedData();
-        assertTrue(stored.contains(im.sotto.xmpp.element.SottoEncrypted.NAMESPACE), "control: the archive holds the encrypted messages");
+        assertTrue(stored.contains(im.sotto.xmpp.element.SottoEncrypted.NAMESPACE),
+                "control: the archive holds the encrypted messages");
         assertFalse(stored.contains("urn:xmpp:receipts"), "no receipt and no request in the clear on the server");
         assertFalse(stored.contains(first) || stored.contains(reply), "no plaintext on the server");
         for (String text : List.of(first, reply, bobJid)) {
