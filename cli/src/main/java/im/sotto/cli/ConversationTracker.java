@@ -52,6 +52,11 @@ final class ConversationTracker implements SottoListener {
         return tracker;
     }
 
+    /** A tracker not attached to a binding: only for tests that feed it events. */
+    static ConversationTracker detached(Conversations conversations, PrintStream progress, Clock clock) {
+        return new ConversationTracker(conversations, progress, clock);
+    }
+
     Conversations conversations() {
         return conversations;
     }
