@@ -23,12 +23,17 @@ import picocli.CommandLine.Parameters;
         "When the connection drops, chat reconnects by itself (after 1 s, then twice as long each time, at most "
         + "30 s); what you type meanwhile waits in the outbox, encrypted at rest, and goes out once it is back.",
         "Messages typed before a session exists wait, encrypted at rest, and go out encrypted once it is made: never "
-        + "in plaintext. Commands: /verify (compare the SAS and record the answer), /status, /help, /quit (or "
-        + "Ctrl-D). A line starting with // sends the text after the first /."})
+        + "in plaintext. Commands: /verify (compare the SAS and record the answer), /status, /open JID (continue "
+        + "with another contact), /contacts, /help, /quit (or Ctrl-D). A line starting with // sends the text after "
+        + "the first /.",
+        "When it opens it shows the last lines with JID from the encrypted conversation log; each sent line gets a "
+        + "delivered mark from an end-to-end encrypted receipt, or a not-delivered mark from the loss detection."})
 public final class ChatCommand implements Callable<Integer> {
     static final List<String> HELP = List.of(
             "  /verify  compare the SAS (or the fingerprint) with the contact and record the answer",
             "  /status  print the status line",
+            "  /open JID  continue with another contact (its history first); messages from others are announced",
+            "  /contacts  the contacts, their presence now and their unread messages",
             "  /help    this list",
             "  /quit    leave (Ctrl-D too)",
             "  anything else goes to the contact, end-to-end encrypted (//text sends /text)");
@@ -56,26 +61,28 @@ public final class ChatCommand implements Callable<Integer> {
         });
         try (Accounts.Opened opened = Accounts.open(common, entry);
              ChatScreen screen = ChatScreen.open()) {
-            ChatEvents events = new ChatEvents(peer, screen, actions, strangers.hides(entry));
-            try (Online online = Online.connect(common, opened, events, System.err,
+            ChatHistory.show(new Conversations(opened.store), peer, screen);
+            ChatEvents first = new ChatEvents(peer, screen, actions, strangers.hides(entry));
+            ChatListenerSwitch listener = new ChatListenerSwitch(first);
+            try (Online online = Online.connect(common, opened, listener, System.err,
                     m -> contactPassword.applyTo(m, peer, System.err));
-                 PeerRendezvous meeting = PeerRendezvous.start(online, peer, "chatting");
-                 StopSignals stop = StopSignals.closeOnStop(meeting, online, opened, screen)) {
+                 StopSignals stop = StopSignals.closeOnStop(online, opened, screen)) {
                 online.subscriptions.onEvent(event -> screen.alert(EventPrinter.text(EventPrinter.describe(event))));
-                ChatStatus status = new ChatStatus(online.manager, peer, online.subscriptions);
-                ChatOutgoing[] outgoing = new ChatOutgoing[1];
-                Runnable refresh = () -> screen.status(status.line(outgoing[0].queued()));
-                outgoing[0] = new ChatOutgoing(online, peer, screen, actions, refresh);
-                events.connected(status, outgoing[0], meeting, refresh);
-                online.subscriptions.onPresenceChange(() -> actions.execute(refresh));
-                try (Reconnector reconnector = Reconnector.watch(online.connection, new ChatReconnection(online,
-                        screen, status, outgoing[0], meeting, actions, refresh))) {
-                    actions.execute(refresh);
-                    outgoing[0].flushOutbox();
-                    screen.print("Chatting with " + peer + " as " + online.connection.getUser() + "; /help lists the "
-                            + "commands.");
-                    return converse(new Conversation(online, peer, screen, status, outgoing[0], events, actions,
+                online.conversations.onMark((contact, line) -> ChatHistory.marked(contact, line, screen));
+                Runnable[] refresh = {() -> { }};
+                online.subscriptions.onPresenceChange(() -> actions.execute(refresh[0]));
+                ChatEvents events = first;
+                EntityBareJid current = peer;
+                while (true) {
+                    Optional<EntityBareJid> next = chatWith(new Session(online, current, screen, events, actions,
                             refresh));
+                    if (next.isEmpty()) {
+                        return ExitCode.OK;
+                    }
+                    current = next.get();
+                    events = new ChatEvents(current, screen, actions, strangers.hides(entry));
+                    listener.switchTo(events);
+                    ChatHistory.show(online.conversations.conversations(), current, screen);
                 }
             }
         } finally {
@@ -84,15 +91,47 @@ public final class ChatCommand implements Callable<Integer> {
         }
     }
 
+    /** What one conversation of the chat is made of; {@code refresh} redraws the status line of the one shown. */
+    private record Session(Online online, EntityBareJid peer, ChatScreen screen, ChatEvents events,
+            ExecutorService actions, Runnable[] refresh) {
+    }
+
+    /** The conversation with one contact until /quit (empty) or /open (the next contact). */
+    private static Optional<EntityBareJid> chatWith(Session session) throws Exception {
+        Online online = session.online();
+        EntityBareJid peer = session.peer();
+        ChatScreen screen = session.screen();
+        ExecutorService actions = session.actions();
+        online.conversations.reading(peer);
+        try (PeerRendezvous meeting = PeerRendezvous.start(online, peer, "chatting")) {
+            ChatStatus status = new ChatStatus(online.manager, peer, online.subscriptions);
+            ChatOutgoing[] outgoing = new ChatOutgoing[1];
+            Runnable refresh = () -> screen.status(status.line(outgoing[0].queued()));
+            outgoing[0] = new ChatOutgoing(online, peer, screen, actions, refresh);
+            session.refresh()[0] = refresh;
+            session.events().connected(status, outgoing[0], meeting, refresh);
+            try (Reconnector reconnector = Reconnector.watch(online.connection, new ChatReconnection(online,
+                    screen, status, outgoing[0], meeting, actions, refresh))) {
+                actions.execute(refresh);
+                outgoing[0].flushOutbox();
+                screen.print("Chatting with " + peer + " as " + online.connection.getUser() + "; /help lists the "
+                        + "commands.");
+                return converse(new Conversation(online, peer, screen, status, outgoing[0], session.events(),
+                        actions, refresh));
+            }
+        }
+    }
+
     private record Conversation(Online online, EntityBareJid peer, ChatScreen screen, ChatStatus status,
             ChatOutgoing outgoing, ChatEvents events, ExecutorService actions, Runnable refresh) {
     }
 
-    private static int converse(Conversation chat) {
+    /** Reads what the user types until /quit or Ctrl-D (empty) or /open JID (that contact). */
+    private static Optional<EntityBareJid> converse(Conversation chat) {
         while (true) {
             String line = chat.screen().read("> ");
             if (line == null) {
-                return ExitCode.OK;
+                return Optional.empty();
             }
             line = line.strip();
             if (line.isEmpty()) {
@@ -109,7 +148,17 @@ public final class ChatCommand implements Callable<Integer> {
             String command = line.split("\\s+", 2)[0];
             switch (command) {
                 case "/quit":
-                    return ExitCode.OK;
+                    return Optional.empty();
+                case "/open":
+                    Optional<EntityBareJid> next = ChatCommands.open(chat.online(), chat.peer(), line,
+                            chat.screen());
+                    if (next.isPresent()) {
+                        return next;
+                    }
+                    break;
+                case "/contacts":
+                    chat.actions().execute(() -> ChatCommands.contacts(chat.online(), chat.screen()));
+                    break;
                 case "/help":
                     HELP.forEach(chat.screen()::print);
                     break;

@@ -65,7 +65,8 @@ final class ChatEvents implements SottoListener {
         // Presences carry the rendezvous; only what a person wrote is shown.
         if (stanza.stanza() instanceof Message m && m.getBody() != null) {
             Map<String, Object> event = EventPrinter.describe(stanza);
-            screen.print(EventPrinter.text(event));
+            // From another contact: announced here, answered with /open (its line waits, unread, in the log).
+            screen.print(EventPrinter.text(event) + (fromPeer ? "" : "   (/open " + stanza.peer() + " to answer)"));
         }
         actions.execute(statusChanged);
     }

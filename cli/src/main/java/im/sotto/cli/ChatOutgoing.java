@@ -97,7 +97,10 @@ final class ChatOutgoing {
         }
         String id = "sotto-chat-" + UUID.randomUUID();
         ours.add(id);
-        Message message = StanzaBuilder.buildMessage(id).to(peer).ofType(Message.Type.chat).setBody(body).build();
+        // With a receipt request inside the envelope; the line goes to the conversation log and on the screen.
+        Message message = online.conversations.sending(peer, StanzaBuilder.buildMessage(id).to(peer)
+                .ofType(Message.Type.chat).setBody(body).build(), body);
+        screen.print(ownLine(id, body));
         waiting.incrementAndGet();
         statusChanged.run();
         online.manager.send(message).whenComplete((ok, failure) -> actions.execute(() -> {
@@ -113,10 +116,19 @@ final class ChatOutgoing {
                 waiting.decrementAndGet();
             } else {
                 waiting.decrementAndGet();
+                if (!(failure instanceof SottoSendException s && s.stillQueued())) {
+                    online.conversations.notSent(peer, id);
+                }
                 failed(failure);
             }
             statusChanged.run();
         }));
+    }
+
+    /** Our line as typed, with the time: the prompt line itself is erased once it is sent (ChatScreen). */
+    private static String ownLine(String id, String body) {
+        return new HistoryLine(HistoryLine.Direction.SENT, HistoryLine.Mark.NONE, java.time.Instant.now(), id, "me",
+                body).shown(java.time.LocalDate.now(), java.time.ZoneId.systemDefault());
     }
 
     private void failed(Throwable failure) {

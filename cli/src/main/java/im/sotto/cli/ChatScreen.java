@@ -33,7 +33,9 @@ final class ChatScreen implements AutoCloseable {
         this.terminal = terminal;
         this.reader = LineReaderBuilder.builder().terminal(terminal).appName("sotto chat")
                 // What is typed in a chat is not kept in a history file.
-                .variable(LineReader.HISTORY_FILE, null).build();
+                .variable(LineReader.HISTORY_FILE, null)
+                // The sent line is printed again with its time and, later, its delivery mark (ChatOutgoing).
+                .option(LineReader.Option.ERASE_LINE_ON_FINISH, true).build();
         Status found = Terminal.TYPE_DUMB.equals(terminal.getType())
                 || Terminal.TYPE_DUMB_COLOR.equals(terminal.getType()) ? null : Status.getStatus(terminal);
         this.status = found;

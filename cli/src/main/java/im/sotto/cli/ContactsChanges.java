@@ -1,8 +1,11 @@
 package im.sotto.cli;
 
 import java.util.Arrays;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Callable;
+
+import im.sotto.store.StoreOpenException;
 
 import org.jivesoftware.smack.SmackException;
 import org.jivesoftware.smack.XMPPException;
@@ -19,8 +22,9 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code sotto contacts add|accept|deny|remove JID}: roster changes and answers to subscription requests. They log in
- * without an initial presence and without opening the store: the server then delivers no offline message to them (a
- * later listen, chat or send decrypts those), and they work while a listen or chat of the account runs.
+ * without an initial presence: the server then delivers no offline message to them (a later listen, chat or send
+ * decrypts those). They work while a listen or chat of the account runs: that process holds the store, learns the
+ * change from the server's roster push and records it; otherwise they record it in the store themselves.
  */
 final class ContactsChanges {
     /** The roster is the first answer after login; a server that takes longer is broken or overloaded. */
@@ -62,8 +66,15 @@ final class ContactsChanges {
             }
             Roster roster = Roster.getInstanceFor(connection);
             roster.setSubscriptionMode(Roster.SubscriptionMode.manual);
-            RosterCache cache = RosterCache.loadOrReplace(entry.directory(), System.err);
-            Connector.connectAndLogin(connection, entry.jid(), transport);
+            Optional<Accounts.Opened> opened = openIfFree(common, entry);
+            RosterCache cache = opened.map(o -> RosterCache.loadOrReplace(o.store, entry.directory(), System.err))
+                    .orElseGet(RosterCache::detached);
+            try {
+                Connector.connectAndLogin(connection, entry.jid(), transport);
+            } catch (RuntimeException e) {
+                opened.ifPresent(Accounts.Opened::close);
+                throw e;
+            }
             try {
                 long deadline = System.currentTimeMillis() + ROSTER_WAIT_MILLIS;
                 while (!roster.isLoaded() && System.currentTimeMillis() < deadline) {
@@ -89,7 +100,20 @@ final class ContactsChanges {
                 throw new CliException(ExitCode.FAILED, "interrupted", e);
             } finally {
                 connection.disconnect();
+                opened.ifPresent(Accounts.Opened::close);
             }
+        }
+    }
+
+    /** The account's store, or empty while another process (a listen or chat of the account) holds it. */
+    private static Optional<Accounts.Opened> openIfFree(Common common, Accounts.Entry entry) {
+        try {
+            return Optional.of(Accounts.open(common, entry));
+        } catch (CliException e) {
+            if (e.getCause() instanceof StoreOpenException s && s.kind() == StoreOpenException.Kind.IN_USE) {
+                return Optional.empty();
+            }
+            throw e;
         }
     }
 

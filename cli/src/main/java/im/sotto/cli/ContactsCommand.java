@@ -47,7 +47,8 @@ public final class ContactsCommand implements Callable<Integer> {
             if (!online) {
                 ContactsTable.print(new ContactsTable.Sources(Contacts.devices(opened), Contacts.lastSeen(opened),
                         contact -> StoredTrust.contact(opened.account, Jids.account(contact)),
-                        RosterCache.load(entry.directory()), Optional.empty()),
+                        RosterCache.load(opened.store, entry.directory(), System.err), Optional.empty(),
+                        Conversations.unreadCounter(opened.store)),
                         System.out);
                 OmemoContacts.print(opened, System.out);
                 return ExitCode.OK;
@@ -61,7 +62,8 @@ public final class ContactsCommand implements Callable<Integer> {
                 Thread.sleep(PRESENCE_SETTLE_MILLIS);
                 ContactsTable.print(new ContactsTable.Sources(Contacts.devices(opened), Contacts.lastSeen(opened),
                         contact -> connected.manager.contact(Jids.account(contact)), connected.subscriptions.cache(),
-                        Optional.of(contact -> connected.subscriptions.presenceOf(Jids.account(contact)))),
+                        Optional.of(contact -> connected.subscriptions.presenceOf(Jids.account(contact))),
+                        Conversations.unreadCounter(opened.store)),
                         System.out);
             }
             OmemoContacts.print(opened, System.out);

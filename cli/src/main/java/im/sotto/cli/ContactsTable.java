@@ -14,10 +14,11 @@ import im.sotto.xmpp.ContactStatus;
 /**
  * The table {@code sotto contacts} prints: every address the account has a session with, has in its roster, or was
  * asked by; its presence (live with {@code --online}, else the last one a command saw, with its time), the
- * subscription, whether it speaks Sotto (devices with a session), trust and when it was last heard from.
+ * subscription, whether it speaks Sotto (devices with a session), trust, how many of its messages no chat has shown
+ * yet, and when it was last heard from.
  */
 final class ContactsTable {
-    private static final String FORMAT = "%-30s %-26s %-13s %-11s %-15s %-24s %s";
+    private static final String FORMAT = "%-30s %-26s %-13s %-11s %-15s %-6s %-24s %s";
 
     private ContactsTable() {
     }
@@ -25,7 +26,7 @@ final class ContactsTable {
     /** What one run knows: the store's sessions and trust, the roster cache, and live presence when logged in. */
     record Sources(Map<String, List<SessionAddress>> devices, Map<SessionAddress, Instant> lastSeen,
             Function<String, Optional<ContactStatus>> trust, RosterCache roster,
-            Optional<Function<String, String>> livePresence) {
+            Optional<Function<String, String>> livePresence, Function<String, Integer> unread) {
     }
 
     static void print(Sources sources, PrintStream out) {
@@ -38,8 +39,8 @@ final class ContactsTable {
                     + "wait for one.");
             return;
         }
-        out.println(String.format(FORMAT, "CONTACT", "PRESENCE", "SUBSCRIPTION", "SOTTO", "TRUST", "LAST SEEN",
-                "NOTES").stripTrailing());
+        out.println(String.format(FORMAT, "CONTACT", "PRESENCE", "SUBSCRIPTION", "SOTTO", "TRUST", "UNREAD",
+                "LAST SEEN", "NOTES").stripTrailing());
         for (String contact : everyone) {
             List<SessionAddress> devices = sources.devices().getOrDefault(contact, List.of());
             Instant last = devices.stream().map(sources.lastSeen()::get).filter(java.util.Objects::nonNull)
@@ -53,10 +54,20 @@ final class ContactsTable {
             out.println(String.format(FORMAT, contact, presence(sources, contact),
                     sources.roster().subscriptions().getOrDefault(contact, "not in roster"),
                     devices.isEmpty() ? "no session" : devices.size() + (devices.size() == 1 ? " device" : " devices"),
-                    TrustNames.of(status), last == null ? "never" : last.toString(), notes).stripTrailing());
+                    TrustNames.of(status), unread(sources, contact), last == null ? "never" : last.toString(), notes)
+                    .stripTrailing());
         }
         if (sources.livePresence().isEmpty()) {
             out.println("(presence as last seen by a command that logged in; sotto contacts --online asks the server)");
+        }
+    }
+
+    /** Messages from the contact not yet shown in a chat with it; "?" when the log cannot be read. */
+    private static String unread(Sources sources, String contact) {
+        try {
+            return String.valueOf(sources.unread().apply(contact));
+        } catch (CliException e) {
+            return "?";
         }
     }
 

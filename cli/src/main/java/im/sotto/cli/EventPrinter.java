@@ -52,6 +52,20 @@ final class EventPrinter {
         return e;
     }
 
+    /** A message of ours that a receipt confirmed, or that the loss detection or a refusal marked. */
+    static Map<String, Object> describe(org.jxmpp.jid.BareJid peer, HistoryLine line) {
+        Map<String, Object> e = new LinkedHashMap<>();
+        e.put("event", switch (line.mark()) {
+            case DELIVERED -> "delivered";
+            case NOT_DELIVERED -> "not-delivered";
+            case NOT_SENT -> "not-sent";
+            case NONE, READ -> "sent";
+        });
+        e.put("peer", peer.toString());
+        e.put("id", line.id());
+        return e;
+    }
+
     static Map<String, Object> describe(SecurityEvent event) {
         Map<String, Object> e = new LinkedHashMap<>();
         e.put("peer", String.valueOf(event.peer()));
@@ -163,6 +177,11 @@ final class EventPrinter {
      * The trust tag before a message: the level, and what else the reader must know about the sender. It comes first
      * so that nothing the sender wrote stands between the tag and the start of the line.
      */
+    /** The sender of a described message as its line names it: the trust tag, then the address. */
+    static String sender(Map<String, Object> e) {
+        return tag(e) + " " + e.get("from");
+    }
+
     private static String tag(Map<String, Object> e) {
         // OMEMO is a second protocol with weaker guarantees (no identity protection, no SAS): always named.
         return "[" + ("OMEMO".equals(e.get("origin")) ? "OMEMO " : "") + e.get("trust") + (Boolean.FALSE.equals(e.get("deviceApproved")) ? ", device not approved" : "")
@@ -234,6 +253,11 @@ final class EventPrinter {
                 return time + " ! " + e.get("peer") + " has a new device " + e.get("device") + " awaiting your "
                         + "approval; nothing is sent to it until: sotto trust " + e.get("peer") + " --device "
                         + e.get("device");
+            case "delivered":
+                return time + " \u2713 delivered to " + e.get("peer") + " (message " + e.get("id") + ")";
+            case "not-delivered":
+                return time + " ! not delivered to " + e.get("peer") + " (message " + e.get("id") + "): the loss "
+                        + "detection found it missing";
             case "session-healed":
                 return time + " * session with " + e.get("peer") + " healed";
             case "capability-missing":

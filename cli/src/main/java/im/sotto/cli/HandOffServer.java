@@ -134,7 +134,8 @@ final class HandOffServer implements AutoCloseable {
         Accounts.Opened opened = online.opened;
         ContactsTable.print(new ContactsTable.Sources(Contacts.devices(opened), Contacts.lastSeen(opened),
                 contact -> online.manager.contact(Jids.account(contact)), online.subscriptions.cache(),
-                Optional.of(contact -> online.subscriptions.presenceOf(Jids.account(contact)))),
+                Optional.of(contact -> online.subscriptions.presenceOf(Jids.account(contact))),
+                Conversations.unreadCounter(opened.store)),
                 new PrintStream(table, true, StandardCharsets.UTF_8));
         return new HandOff.Answer(ExitCode.OK, table.toString(StandardCharsets.UTF_8), "");
     }

@@ -76,6 +76,10 @@ public final class ListenCommand implements java.util.concurrent.Callable<Intege
         SottoListener listener = new SottoListener() {
             @Override
             public void onStanza(DecryptedStanza stanza) {
+                if (stanza.stanza() instanceof org.jivesoftware.smack.packet.Message m
+                        && im.sotto.xmpp.EncryptedReceipts.isReceipt(m)) {
+                    return; // reported as the "delivered" of the message it confirms
+                }
                 Map<String, Object> event = EventPrinter.describe(stanza);
                 printer.accept(event);
                 if ("message".equals(event.get("event"))) {
@@ -104,6 +108,7 @@ public final class ListenCommand implements java.util.concurrent.Callable<Intege
             online.manager.setIqRequestHandler(request -> request.stanza() instanceof Version v
                     ? Version.createResultFor(v, new Version("Sotto", "0.1")) : null);
             online.subscriptions.onEvent(event -> printer.accept(EventPrinter.describe(event)));
+            online.conversations.onMark((peer, line) -> printer.accept(EventPrinter.describe(peer, line)));
             Optional<HandOffServer> handOff = HandOffServer.start(online, entry.directory(), System.err);
             Map<String, Object> ready = new LinkedHashMap<>();
             ready.put("event", "ready");

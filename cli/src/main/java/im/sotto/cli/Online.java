@@ -40,6 +40,8 @@ final class Online implements AutoCloseable {
     private SottoListener listener;
     /** The account's roster, presences and subscription requests (the user answers them). */
     Subscriptions subscriptions;
+    /** The conversation log of this login: what is shown and sent, with receipts and loss reports. */
+    ConversationTracker conversations;
 
     private Online(Accounts.Opened opened, XMPPTCPConnection connection, SottoManager manager) {
         this.opened = opened;
@@ -81,13 +83,14 @@ final class Online implements AutoCloseable {
         Connector.Transport transport = transport(common, entry);
         XMPPTCPConnection connection = Connector.connection(entry.jid(), password, "sotto-" + UUID.randomUUID()
                 .toString().substring(0, 8), transport);
-        Subscriptions subscriptions = Subscriptions.watch(connection, entry.directory(), progress);
+        Subscriptions subscriptions = Subscriptions.watch(connection, opened.store, entry.directory(), progress);
         SottoManager manager = SottoManager.enable(connection, opened.account);
         manager.setHandshakeTimeout(Duration.ofSeconds(5));
         manager.setKeepFailed(true);
         if (listener != null) {
             manager.addListener(listener);
         }
+        ConversationTracker conversations = ConversationTracker.attach(connection, manager, opened, progress);
         // OMEMO for contacts who have no Sotto (docs/protocol.md §10): published on login, used only for them.
         manager.omemo().enable();
         configure.accept(manager);
@@ -112,11 +115,13 @@ final class Online implements AutoCloseable {
         Online online = new Online(opened, connection, manager);
         online.listener = listener;
         online.subscriptions = subscriptions;
+        online.conversations = conversations;
         return online;
     }
 
     static Message chat(Jid to, String body) {
-        return StanzaBuilder.buildMessage().to(to).ofType(Message.Type.chat).setBody(body).build();
+        return StanzaBuilder.buildMessage("sotto-" + UUID.randomUUID()).to(to).ofType(Message.Type.chat)
+                .setBody(body).build();
     }
 
     /**
@@ -145,10 +150,14 @@ final class Online implements AutoCloseable {
     }
 
     void send(Jid to, String body) throws SottoSendException {
+        Message message = conversations.sending(to.asBareJid(), chat(to, body), body);
         try {
-            manager.send(chat(to, body)).get(SEND_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            manager.send(message).get(SEND_TIMEOUT_SECONDS, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof SottoSendException s) {
+                if (!s.stillQueued()) {
+                    conversations.notSent(to.asBareJid(), message.getStanzaId());
+                }
                 throw s;
             }
             throw new CliException(ExitCode.CONNECTION, "sending failed: " + Connector.rootMessage(e.getCause()), e);

@@ -2,19 +2,22 @@ package im.sotto.cli;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.TreeMap;
+import java.util.TreeSet;
+
+import im.sotto.protocol.store.AccountStore;
+import im.sotto.protocol.store.StoreFailureException;
 
 import org.jxmpp.jid.BareJid;
 import org.jxmpp.jid.impl.JidCreate;
@@ -24,62 +27,138 @@ import org.jxmpp.stringprep.XmppStringprepException;
  * What the server last told a command about the account's contacts, kept for the commands that do not log in
  * ({@code sotto contacts}): the roster (each contact's subscription), each contact's last presence, and the
  * subscription requests the user has not answered yet. The server stays the authority: it redelivers an unanswered
- * request at every login, and a command that logs in rewrites this file from what it says.
+ * request at every login, and a command that logs in rewrites this from what it says.
  *
- * <p>The file ({@code contacts.properties}, owner-only, next to the store) holds addresses and presence, no message
- * and no key: the same facts the server keeps in the roster. Written whole to a temporary file and renamed, so a
- * crash leaves the old or the new version, never half of one.
+ * <p>Kept in the account's store, one sealed {@link ContactRecord} per contact under a blind index: who the user talks
+ * to is as private as what is said. Earlier versions wrote it in the clear to {@code contacts.properties} beside the
+ * store; the first load imports such a file and deletes it.
  */
 final class RosterCache {
-    static final String FILE = "contacts.properties";
+    /** The cleartext file of earlier versions: imported once, then deleted. */
+    static final String LEGACY_FILE = "contacts.properties";
     private static final String CONTACT = "contact.";
     private static final String PRESENCE = "presence.";
     private static final String PENDING = "pending.";
-    /** A bound on what one file may hold: a roster of thousands of contacts stays far below it. */
+    /** A bound on what the legacy file may hold: a roster of thousands of contacts stays far below it. */
     private static final long MAX_FILE_BYTES = 4L << 20;
+    /** A presence summary kept for display; a contact with hundreds of resources is cut here, not refused. */
+    private static final int MAX_SUMMARY_CHARS = 1000;
 
     /** One contact's last known presence: "available (resource)", "away (resource)", "offline", at a time. */
     record Presence(String summary, Instant at) {
     }
 
-    private final Path file;
+    private final AccountStore store;
     private final Map<String, String> subscriptions = new TreeMap<>();
     private final Map<String, Presence> presences = new TreeMap<>();
     private final Map<String, Instant> pending = new TreeMap<>();
+    /** What the store holds now, per contact, as encoded: a save writes only what changed. */
+    private final Map<String, byte[]> saved = new HashMap<>();
+    /** The store's contacts could not be read: the next save replaces all of them, damaged records included. */
+    private boolean replaceAll;
 
-    private RosterCache(Path file) {
-        this.file = file;
+    private RosterCache(AccountStore store) {
+        this.store = store;
     }
 
     /**
-     * For a command that logs in: a damaged file does not stop it, it is said on {@code progress} and the cache starts
-     * empty, to be rewritten from what the server says.
+     * A cache of this run only, for a command that changes the roster while another process of the account holds
+     * the store: that process learns the change from the server's roster push and stores it.
      */
-    static RosterCache loadOrReplace(Path accountDirectory, java.io.PrintStream progress) {
+    static RosterCache detached() {
+        return new RosterCache(null);
+    }
+
+    /**
+     * For a command that logs in: a damaged record or legacy file does not stop it, it is said on {@code progress}
+     * and the cache starts empty, to be rewritten from what the server says.
+     */
+    static RosterCache loadOrReplace(AccountStore store, Path accountDirectory, PrintStream progress) {
         try {
-            return load(accountDirectory);
+            return load(store, accountDirectory, progress);
         } catch (CliException e) {
             progress.println("Note: " + e.getMessage());
-            return new RosterCache(accountDirectory.resolve(FILE));
+            RosterCache replacing = new RosterCache(store);
+            replacing.replaceAll = true;
+            return replacing;
         }
     }
 
-    /** The cache of the account in {@code accountDirectory}; empty when no command has written one yet. */
-    static synchronized RosterCache load(Path accountDirectory) {
-        RosterCache cache = new RosterCache(accountDirectory.resolve(FILE));
+    /**
+     * The cache of the account whose store is {@code store}, after importing (and deleting) a legacy cleartext file
+     * in {@code accountDirectory}; a damaged legacy file is deleted with a note on {@code progress}, since the server
+     * writes it all again and its cleartext must not stay.
+     */
+    static RosterCache load(AccountStore store, Path accountDirectory, PrintStream progress) {
+        RosterCache cache = new RosterCache(store);
+        try {
+            store.transact(s -> {
+                for (String peer : s.contacts().peers()) {
+                    byte[] encoded = s.contacts().load(peer).orElseThrow();
+                    cache.take(peer, ContactRecord.decode(encoded));
+                    cache.saved.put(peer, encoded);
+                }
+                return null;
+            });
+        } catch (ContactRecord.Malformed | StoreFailureException e) {
+            throw new CliException(ExitCode.STORE, "the contacts in the store are damaged (" + e.getMessage()
+                    + "); the next command that logs in writes them again", e);
+        }
+        cache.importLegacy(accountDirectory, progress);
+        return cache;
+    }
+
+    private void take(String peer, ContactRecord record) {
+        record.subscription().ifPresent(value -> subscriptions.put(peer, value));
+        record.presence().ifPresent(value -> presences.put(peer, value));
+        record.pendingSince().ifPresent(value -> pending.put(peer, value));
+    }
+
+    /** Imports a {@link #LEGACY_FILE} (what the store has wins), saves, then deletes the file and its temporaries. */
+    private void importLegacy(Path accountDirectory, PrintStream progress) {
+        Path file = accountDirectory.resolve(LEGACY_FILE);
+        if (!Files.exists(file)) {
+            return;
+        }
+        try {
+            RosterCache legacy = readLegacy(file);
+            legacy.subscriptions.forEach(subscriptions::putIfAbsent);
+            legacy.presences.forEach(presences::putIfAbsent);
+            legacy.pending.forEach(pending::putIfAbsent);
+            save();
+            progress.println("Note: moved the contacts from " + file + " (cleartext) into the encrypted store");
+        } catch (CliException e) {
+            progress.println("Note: " + e.getMessage() + "; deleted it, the next command that logs in writes the "
+                    + "contacts again, into the encrypted store");
+        }
+        deleteLegacy(accountDirectory);
+    }
+
+    private static void deleteLegacy(Path accountDirectory) {
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(accountDirectory, LEGACY_FILE + "*")) {
+            for (Path f : files) {
+                Files.deleteIfExists(f); // the file and temporaries of an interrupted write
+            }
+        } catch (IOException e) {
+            throw new CliException(ExitCode.STORE, "cannot delete the cleartext " + accountDirectory.resolve(
+                    LEGACY_FILE) + ": " + e.getMessage() + "; delete it by hand", e);
+        }
+    }
+
+    private static RosterCache readLegacy(Path file) {
+        RosterCache cache = new RosterCache(null);
         Properties read = new Properties();
         try {
-            if (Files.size(cache.file) > MAX_FILE_BYTES) {
-                throw new CliException(ExitCode.STORE, cache.file + " is larger than " + MAX_FILE_BYTES + " bytes; "
-                        + "delete it, the next command that logs in writes it again");
+            if (Files.size(file) > MAX_FILE_BYTES) {
+                throw new CliException(ExitCode.STORE, file + " is larger than " + MAX_FILE_BYTES + " bytes");
             }
-            try (InputStream in = Files.newInputStream(cache.file)) {
+            try (InputStream in = Files.newInputStream(file)) {
                 read.load(in);
             }
         } catch (NoSuchFileException e) {
             return cache;
         } catch (IOException e) {
-            throw new CliException(ExitCode.STORE, "cannot read " + cache.file + ": " + e.getMessage(), e);
+            throw new CliException(ExitCode.STORE, "cannot read " + file + ": " + e.getMessage(), e);
         }
         try {
             for (String key : read.stringPropertyNames()) {
@@ -100,8 +179,7 @@ final class RosterCache {
                 }
             }
         } catch (IllegalArgumentException | DateTimeParseException e) {
-            throw new CliException(ExitCode.STORE, cache.file + " is damaged (" + e.getMessage() + "); delete it, "
-                    + "the next command that logs in writes it again", e);
+            throw new CliException(ExitCode.STORE, file + " is damaged (" + e.getMessage() + ")", e);
         }
         return cache;
     }
@@ -150,7 +228,8 @@ final class RosterCache {
     }
 
     synchronized void presence(BareJid of, String summary, Instant at) {
-        presences.put(of.toString(), new Presence(summary, at));
+        String kept = summary.length() > MAX_SUMMARY_CHARS ? summary.substring(0, MAX_SUMMARY_CHARS) + "..." : summary;
+        presences.put(of.toString(), new Presence(kept, at));
     }
 
     synchronized void removed(BareJid contact) {
@@ -159,28 +238,53 @@ final class RosterCache {
         pending.remove(contact.toString());
     }
 
-    /** Writes the file (owner-only), replacing the previous version in one rename; the last writer wins. */
+    /**
+     * Writes what changed to the store, in one transaction: a contact no longer known is deleted there. A store
+     * closed meanwhile (the command is stopping) keeps what it had: the next login writes it again.
+     */
     synchronized void save() {
-        Properties out = new Properties();
-        subscriptions.forEach((jid, subscription) -> out.setProperty(CONTACT + jid, subscription));
-        pending.forEach((jid, at) -> out.setProperty(PENDING + jid, at.toString()));
-        presences.forEach((jid, p) -> out.setProperty(PRESENCE + jid, p.at() + "|" + p.summary()));
-        try {
-            // A name of its own: a listen and a contacts command of the account may write at the same time.
-            Path temporary;
-            try {
-                temporary = Files.createTempFile(file.getParent(), FILE + ".", ".tmp",
-                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            } catch (UnsupportedOperationException e) {
-                // Not a POSIX file system: the account directory's permissions remain.
-                temporary = Files.createTempFile(file.getParent(), FILE + ".", ".tmp");
-            }
-            try (OutputStream stream = Files.newOutputStream(temporary, StandardOpenOption.TRUNCATE_EXISTING)) {
-                out.store(stream, "Sotto: the account's contacts as the server last said (no secrets here)");
-            }
-            Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException e) {
-            throw new CliException(ExitCode.STORE, "cannot write " + file + ": " + e.getMessage(), e);
+        if (store == null) {
+            return; // detached (see detached()) or a legacy file being read
         }
+        Map<String, byte[]> now = new HashMap<>();
+        for (String peer : new TreeSet<>(union())) {
+            ContactRecord record = new ContactRecord(Optional.ofNullable(subscriptions.get(peer)),
+                    Optional.ofNullable(presences.get(peer)), Optional.ofNullable(pending.get(peer)));
+            now.put(peer, record.encode());
+        }
+        try {
+            store.transact(s -> {
+                if (replaceAll) {
+                    for (String stored : s.contacts().peers()) {
+                        saved.putIfAbsent(stored, new byte[0]); // unknown content: rewritten or deleted below
+                    }
+                }
+                for (String gone : saved.keySet()) {
+                    if (!now.containsKey(gone)) {
+                        s.contacts().delete(gone);
+                    }
+                }
+                now.forEach((peer, encoded) -> {
+                    if (!java.util.Arrays.equals(encoded, saved.get(peer))) {
+                        s.contacts().store(peer, encoded);
+                    }
+                });
+                return null;
+            });
+        } catch (StoreFailureException e) {
+            throw new CliException(ExitCode.STORE, "cannot write the contacts to the store: " + e.getMessage(), e);
+        } catch (IllegalStateException e) {
+            return; // the store was closed as the command stops: the next login writes the roster again
+        }
+        saved.clear();
+        saved.putAll(now);
+        replaceAll = false;
+    }
+
+    private java.util.Set<String> union() {
+        java.util.Set<String> all = new TreeSet<>(subscriptions.keySet());
+        all.addAll(presences.keySet());
+        all.addAll(pending.keySet());
+        return all;
     }
 }

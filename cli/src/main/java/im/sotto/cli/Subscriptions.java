@@ -46,10 +46,12 @@ final class Subscriptions {
      * Watches {@code connection} (not yet logged in) for the account whose directory is {@code accountDirectory}. A
      * damaged cache does not stop the command: it is said on {@code progress} and rewritten from the server.
      */
-    static Subscriptions watch(XMPPConnection connection, Path accountDirectory, java.io.PrintStream progress) {
+    static Subscriptions watch(XMPPConnection connection, im.sotto.protocol.store.AccountStore store,
+            Path accountDirectory, java.io.PrintStream progress) {
         Roster roster = Roster.getInstanceFor(connection);
         roster.setSubscriptionMode(Roster.SubscriptionMode.manual);
-        Subscriptions subscriptions = new Subscriptions(roster, RosterCache.loadOrReplace(accountDirectory, progress));
+        Subscriptions subscriptions = new Subscriptions(roster, RosterCache.loadOrReplace(store,
+                accountDirectory, progress));
         StanzaListener onPresence = stanza -> subscriptions.received((Presence) stanza);
         connection.addAsyncStanzaListener(onPresence, StanzaTypeFilter.PRESENCE);
         connection.addConnectionListener(new ConnectionListener() {

@@ -19,6 +19,8 @@ final class RawClient implements AutoCloseable {
             + "support that.";
 
     private final XMPPTCPConnection connection;
+    /** The ids confirmed by every XEP-0184 receipt that reached this client (in the clear: it has no Sotto). */
+    final java.util.List<String> receiptsReceived = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     RawClient(PrivateServer server, String user, String resource) throws Exception {
         String address = server.server();
@@ -27,7 +29,25 @@ final class RawClient implements AutoCloseable {
                 .setPort(Integer.parseInt(address.substring(address.indexOf(':') + 1)))
                 .setUsernameAndPassword(user, server.password(user)).setResource(resource)
                 .setSecurityMode(ConnectionConfiguration.SecurityMode.disabled).build());
+        connection.addAsyncStanzaListener(stanza -> {
+            var receipt = stanza.getExtensionElement("received", "urn:xmpp:receipts");
+            receiptsReceived.add(receipt instanceof StandardExtensionElement e ? String.valueOf(e.getAttributeValue(
+                    "id")) : receipt.toXML().toString());
+        }, s -> s instanceof Message && s.getExtensionElement("received", "urn:xmpp:receipts") != null);
         connection.connect().login();
+    }
+
+    /** Asks {@code to} to see its presence (a subscription request), as any client's "add contact" does. */
+    void requestSubscription(String to) throws Exception {
+        connection.sendStanza(StanzaBuilder.buildPresence().ofType(org.jivesoftware.smack.packet.Presence.Type
+                .subscribe).to(JidCreate.bareFrom(to)).build());
+    }
+
+    /** A plaintext message that asks for a XEP-0184 receipt, with the id {@code id}. */
+    void sendPlainAskingReceipt(String to, String body, String id) throws Exception {
+        connection.sendStanza(StanzaBuilder.buildMessage(id).to(JidCreate.entityBareFrom(to))
+                .ofType(Message.Type.chat).setBody(body)
+                .addExtension(StandardExtensionElement.builder("request", "urn:xmpp:receipts").build()).build());
     }
 
     private static MessageBuilder chat(String to) throws Exception {

@@ -191,6 +191,16 @@ final class SqliteStores implements Stores {
     }
 
     @Override
+    public im.sotto.protocol.store.ContactStore contacts() {
+        return new SqlClientData(tx).contacts();
+    }
+
+    @Override
+    public im.sotto.protocol.store.ConversationLog conversations() {
+        return new SqlClientData(tx).conversations();
+    }
+
+    @Override
     public im.sotto.protocol.omemo.OmemoStores omemo() {
         return new SqlOmemoStores(tx);
     }

@@ -74,6 +74,9 @@ class EncryptionAtRestTest {
         secrets.put("queued stanza", "<message><body>queued while offline</body></message>".getBytes(UTF_8));
         secrets.put("peer address", peer.getBytes(UTF_8));
         secrets.put("stanza id", "stanza-id-0123456789".getBytes(UTF_8));
+        secrets.put("contact's presence", "available (phone-0123)".getBytes(UTF_8));
+        secrets.put("conversation line", "the line the chat shows again".getBytes(UTF_8));
+        secrets.put("conversation message id", "chat-id-9876543210".getBytes(UTF_8));
 
         try (AccountStore store = SqliteAccountStore.create(db, Protection.keyFile(dir.resolve("account.key")))) {
             store.transact(s -> {
@@ -89,6 +92,8 @@ class EncryptionAtRestTest {
                 s.messageLog().append(new LogEntry(LogEntry.Direction.RECEIVED, bob, "r-1", Instant.now(),
                         secrets.get("received plaintext")));
                 s.replayCache().addIfAbsent(secrets.get("root key"), Instant.now());
+                s.contacts().store(peer, secrets.get("contact's presence"));
+                s.conversations().append(peer, "chat-id-9876543210", secrets.get("conversation line"));
                 return null;
             });
             List<byte[]> columns = everyColumnValue(db);

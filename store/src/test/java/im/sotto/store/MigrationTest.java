@@ -59,6 +59,39 @@ class MigrationTest {
         assertEquals(Schema.CURRENT_VERSION, schemaVersion(db));
     }
 
+    @Test
+    void aVersionFourFileGainsTheContactsAndConversationTablesKeepingItsData() throws Exception {
+        Path db = dir.resolve("account.db");
+        Protection protection = Protection.keyFile(dir.resolve("account.key"));
+        SessionAddress bob = new SessionAddress("bob@example.org", 3);
+        try (AccountStore v4 = SqliteAccountStore.create(db, protection, new SecureRandom(), 4)) {
+            v4.transact(s -> {
+                s.sessions().store(bob, bytes("session"));
+                s.omemo().device().storeLocalDevice(bytes("omemo device"));
+                return null;
+            });
+        }
+        assertEquals(4, schemaVersion(db));
+        assertFalse(hasTable(db, "contacts"), "a version-4 file has no contacts table");
+
+        try (AccountStore current = SqliteAccountStore.open(db, protection)) {
+            assertEquals(5, schemaVersion(db));
+            current.transact(s -> {
+                assertArrayEquals(bytes("session"), s.sessions().load(bob).orElseThrow());
+                assertArrayEquals(bytes("omemo device"), s.omemo().device().localDevice().orElseThrow());
+                assertEquals(java.util.List.of(), s.contacts().peers());
+                s.contacts().store("bob@example.org", bytes("subscription both"));
+                s.conversations().append("bob@example.org", "m-1", bytes("hello"));
+                return null;
+            });
+        }
+        assertTrue(hasTable(db, "contacts"));
+        assertTrue(hasTable(db, "conversation_log"));
+        try (AccountStore again = SqliteAccountStore.open(db, protection)) {
+            assertEquals(java.util.List.of("bob@example.org"), again.transact(s -> s.contacts().peers()));
+        }
+    }
+
     private static int schemaVersion(Path db) throws Exception {
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement s = c.createStatement();
                 ResultSet r = s.executeQuery("SELECT version FROM schema_version")) {

@@ -41,10 +41,11 @@ final class MemoryState {
     long restoreCounter;
     byte[] archiveCursor;
     private im.sotto.protocol.omemo.InMemoryOmemoStore omemo = new im.sotto.protocol.omemo.InMemoryOmemoStore();
+    private MemoryClientData client = new MemoryClientData();
     /** Which maps this state owns (may change) rather than shares with the state it was copied from. */
     private final EnumSet<Part> owned;
 
-    private enum Part { PEER_TRUST, SESSIONS, PRE_KEYS, REPLAY, RETAINED, QUEUE, OMEMO }
+    private enum Part { PEER_TRUST, SESSIONS, PRE_KEYS, REPLAY, RETAINED, QUEUE, OMEMO, CLIENT }
 
     MemoryState() {
         for (PreKeyKind kind : PreKeyKind.values()) {
@@ -69,6 +70,7 @@ final class MemoryState {
         restoreCounter = from.restoreCounter;
         archiveCursor = from.archiveCursor;
         omemo = from.omemo;
+        client = from.client;
         owned = EnumSet.noneOf(Part.class);
     }
 
@@ -157,6 +159,17 @@ final class MemoryState {
             omemo = omemo.copy();
         }
         return omemo;
+    }
+
+    MemoryClientData client() {
+        return client;
+    }
+
+    MemoryClientData clientForWrite() {
+        if (owned.add(Part.CLIENT)) {
+            client = client.copy();
+        }
+        return client;
     }
 
     /** The log as this state sees it: entries up to its own last sequence number, read-only. */

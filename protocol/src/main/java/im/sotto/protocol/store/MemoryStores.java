@@ -294,6 +294,56 @@ final class MemoryStores implements Stores {
     }
 
     @Override
+    public ContactStore contacts() {
+        return new ContactStore() {
+            @Override
+            public Optional<byte[]> load(String peerAccount) {
+                return state().client().contact(peerAccount);
+            }
+
+            @Override
+            public void store(String peerAccount, byte[] record) {
+                state().clientForWrite().storeContact(peerAccount, record);
+            }
+
+            @Override
+            public boolean delete(String peerAccount) {
+                return state().clientForWrite().deleteContact(peerAccount);
+            }
+
+            @Override
+            public List<String> peers() {
+                return state().client().peers();
+            }
+        };
+    }
+
+    @Override
+    public ConversationLog conversations() {
+        return new ConversationLog() {
+            @Override
+            public long append(String peerAccount, String messageId, byte[] record) {
+                return state().clientForWrite().append(peerAccount, messageId, record);
+            }
+
+            @Override
+            public boolean replace(String peerAccount, String messageId, byte[] record) {
+                return state().clientForWrite().replace(peerAccount, messageId, record);
+            }
+
+            @Override
+            public Optional<byte[]> find(String peerAccount, String messageId) {
+                return state().client().find(peerAccount, messageId);
+            }
+
+            @Override
+            public List<Entry> recent(String peerAccount, int limit) {
+                return state().client().recent(peerAccount, limit);
+            }
+        };
+    }
+
+    @Override
     public im.sotto.protocol.omemo.OmemoStores omemo() {
         return new MemoryOmemoStores(this::state);
     }

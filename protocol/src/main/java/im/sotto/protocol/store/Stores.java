@@ -23,6 +23,12 @@ public interface Stores {
 
     ArchiveCursor archiveCursor();
 
+    /** What the client knows of each contact (roster, presence) for commands that do not log in. */
+    ContactStore contacts();
+
+    /** The conversations as shown to the user, for a chat to show again. */
+    ConversationLog conversations();
+
     /** The OMEMO 0.3 stores (docs/protocol.md §10), kept apart from Sotto's own. */
     im.sotto.protocol.omemo.OmemoStores omemo();
 }

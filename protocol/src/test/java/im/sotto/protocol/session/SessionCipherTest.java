@@ -252,6 +252,16 @@ class SessionCipherTest {
                 }
 
                 @Override
+                public im.sotto.protocol.store.ContactStore contacts() {
+                    return s.contacts();
+                }
+
+                @Override
+                public im.sotto.protocol.store.ConversationLog conversations() {
+                    return s.conversations();
+                }
+
+                @Override
                 public im.sotto.protocol.omemo.OmemoStores omemo() {
                     return s.omemo();
                 }

@@ -1,0 +1,125 @@
+package im.sotto.cli;
+
+import java.io.PrintStream;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BiConsumer;
+
+import im.sotto.protocol.session.LossReport;
+import im.sotto.xmpp.DecryptedStanza;
+import im.sotto.xmpp.EncryptedReceipts;
+import im.sotto.xmpp.SecurityEvent;
+import im.sotto.xmpp.SottoListener;
+import im.sotto.xmpp.SottoManager;
+
+import org.jivesoftware.smack.XMPPConnection;
+import org.jivesoftware.smack.packet.Message;
+import org.jxmpp.jid.BareJid;
+
+/**
+ * Keeps the conversation log of a logged-in command: each message shown from a contact and each one sent is
+ * recorded (encrypted, in the store); an end-to-end receipt marks ours delivered, a loss report marks those without
+ * one not delivered. Commands that show lines ({@code chat}, {@code listen}) learn each change of a mark. A store
+ * that cannot be written loses the line, said once on {@code progress}, and the conversation goes on.
+ */
+final class ConversationTracker implements SottoListener {
+    private final Conversations conversations;
+    private final PrintStream progress;
+    private final Clock clock;
+    private final List<BiConsumer<BareJid, HistoryLine>> markWatchers = new CopyOnWriteArrayList<>();
+    private volatile boolean failureSaid;
+    /** The contact a chat is open with: what it sends is read as it arrives. */
+    private volatile BareJid reading;
+
+    private ConversationTracker(Conversations conversations, PrintStream progress, Clock clock) {
+        this.conversations = conversations;
+        this.progress = progress;
+        this.clock = clock;
+    }
+
+    /** Attaches to {@code manager} before login, so that receipts and messages delivered during login count. */
+    static ConversationTracker attach(XMPPConnection connection, SottoManager manager, Accounts.Opened opened,
+            PrintStream progress) {
+        ConversationTracker tracker = new ConversationTracker(new Conversations(opened.store), progress,
+                Clock.systemUTC());
+        EncryptedReceipts receipts = EncryptedReceipts.attach(connection, manager);
+        receipts.onDelivered((peer, id) -> tracker.changed(peer, () -> tracker.conversations.mark(peer, id,
+                HistoryLine.Mark.DELIVERED).map(List::of).orElse(List.of())));
+        manager.addListener(tracker);
+        return tracker;
+    }
+
+    /** A tracker not attached to a binding: only for tests that feed it events. */
+    static ConversationTracker detached(Conversations conversations, PrintStream progress, Clock clock) {
+        return new ConversationTracker(conversations, progress, clock);
+    }
+
+    Conversations conversations() {
+        return conversations;
+    }
+
+    /** A chat with {@code peer} is open: its lines are read, those that came before and those that come now. */
+    void reading(BareJid peer) {
+        reading = peer;
+        guard(() -> conversations.read(peer));
+    }
+
+    /** {@code watcher} learns each of our lines whose mark changed (delivered, not delivered, not sent). */
+    void onMark(BiConsumer<BareJid, HistoryLine> watcher) {
+        markWatchers.add(watcher);
+    }
+
+    /** A message of ours to {@code peer}, as it is handed to the binding: {@code message} carries its id. */
+    Message sending(BareJid peer, Message message, String body) {
+        Message requesting = EncryptedReceipts.requesting(message);
+        guard(() -> conversations.sent(peer, requesting.getStanzaId(), body, clock.instant()));
+        return requesting;
+    }
+
+    /** Ours did not go out and is not queued. */
+    void notSent(BareJid peer, String id) {
+        changed(peer, () -> conversations.mark(peer, id, HistoryLine.Mark.NOT_SENT).map(List::of).orElse(List.of()));
+    }
+
+    @Override
+    public void onStanza(DecryptedStanza stanza) {
+        if (stanza.stanza() instanceof Message m && m.getBody() != null) {
+            Map<String, Object> described = EventPrinter.describe(stanza);
+            String who = EventPrinter.sender(described);
+            String id = m.getStanzaId() == null || m.getStanzaId().isEmpty()
+                    ? "received-" + java.util.UUID.randomUUID() : m.getStanzaId();
+            guard(() -> conversations.received(stanza.peer(), id, who, m.getBody(), clock.instant(),
+                    stanza.peer().equals(reading)));
+        }
+    }
+
+    @Override
+    public void onEvent(SecurityEvent event) {
+        if (event instanceof SecurityEvent.NotAcknowledged lost) {
+            Instant sentBefore = clock.instant().minus(LossReport.UNACKNOWLEDGED_AFTER);
+            changed(lost.peer(), () -> conversations.lost(lost.peer(), sentBefore));
+        }
+    }
+
+    private void changed(BareJid peer, java.util.function.Supplier<List<HistoryLine>> change) {
+        guard(() -> {
+            for (HistoryLine line : change.get()) {
+                markWatchers.forEach(w -> w.accept(peer, line));
+            }
+        });
+    }
+
+    private void guard(Runnable write) {
+        try {
+            write.run();
+        } catch (CliException e) {
+            if (!failureSaid) {
+                failureSaid = true;
+                progress.println("Note: the conversation log was not written: " + e.getMessage());
+            }
+        }
+    }
+}
