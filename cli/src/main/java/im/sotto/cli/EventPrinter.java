@@ -71,6 +71,9 @@ final class EventPrinter {
         } else if (event instanceof SecurityEvent.ContinuityBroken b) {
             e.put("event", "continuity-broken");
             e.put("device", b.deviceId());
+        } else if (event instanceof SecurityEvent.HandshakeUnconfirmed u) {
+            e.put("event", "handshake-unconfirmed");
+            e.put("from", u.from().toString());
         } else if (event instanceof SecurityEvent.DeviceNeedsApproval d) {
             e.put("event", "device-needs-approval");
             e.put("device", d.deviceId());
@@ -189,6 +192,9 @@ final class EventPrinter {
                 return time + " ! continuity BROKEN with " + e.get("peer") + " device " + e.get("device")
                         + ": it proved none of the secrets of your earlier sessions (stolen keys, or a restored "
                         + "backup); compare the SAS: sotto verify " + e.get("peer");
+            case "handshake-unconfirmed":
+                return time + " ! a known-peer handshake from " + e.get("from") + " was answered but never used "
+                        + "(a replayed message, or the sender went away); nothing changed";
             case "device-needs-approval":
                 return time + " ! " + e.get("peer") + " has a new device " + e.get("device") + " awaiting your "
                         + "approval; nothing is sent to it until: sotto trust " + e.get("peer") + " --device "

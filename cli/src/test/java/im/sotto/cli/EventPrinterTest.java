@@ -45,6 +45,9 @@ class EventPrinterTest {
                 + "CONFIRMED, password checked", text(event));
         assertTrue(text(new SecurityEvent.ContinuityBroken(BOB, 7)).startsWith("! continuity BROKEN with "
                 + "bob@example.org device 7"));
+        assertTrue(text(new SecurityEvent.HandshakeUnconfirmed(BOB, org.jxmpp.jid.impl.JidCreate.fromOrThrowUnchecked(
+                "bob@example.org/phone"))).startsWith("! a known-peer handshake from bob@example.org/phone was "
+                + "answered but never used"));
     }
 
     @Test
@@ -143,7 +146,8 @@ class EventPrinterTest {
                 new SecurityEvent.Certified(BOB, TrustSource.X509, "s", "i", Instant.EPOCH),
                 new SecurityEvent.CertificationRejected(BOB, TrustSource.X509, RejectionReason.UNTRUSTED_ANCHOR, "d"),
                 new SecurityEvent.PublishFailed(BOB, "d"),
-                new SecurityEvent.PasswordGuessing(BOB, 5, Instant.EPOCH));
+                new SecurityEvent.PasswordGuessing(BOB, 5, Instant.EPOCH),
+                new SecurityEvent.HandshakeUnconfirmed(BOB, BOB));
         Set<Class<?>> covered = new HashSet<>();
         for (SecurityEvent event : one) {
             covered.add(event.getClass());

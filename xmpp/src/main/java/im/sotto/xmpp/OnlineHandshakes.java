@@ -9,11 +9,13 @@ import java.util.Set;
 import im.sotto.protocol.handshake.Continuity;
 import im.sotto.protocol.handshake.HandshakeConfig;
 import im.sotto.protocol.handshake.HandshakeException;
+import im.sotto.protocol.handshake.HandshakeMode;
 import im.sotto.protocol.handshake.HandshakeResult;
 import im.sotto.protocol.handshake.HandshakeStep;
 import im.sotto.protocol.handshake.OnlineInitiator;
 import im.sotto.protocol.handshake.OnlineResponder;
 import im.sotto.protocol.identity.DeviceCertificate;
+import im.sotto.protocol.ratchet.DecryptResult;
 import im.sotto.protocol.ratchet.RatchetSession;
 import im.sotto.protocol.store.SessionAddress;
 import im.sotto.protocol.trust.PeerDecision;
@@ -66,6 +68,25 @@ final class OnlineHandshakes {
             return size() > REMEMBERED_MESSAGES;
         }
     });
+    /**
+     * Known-peer (IK) sessions this device answered but has not committed, by the initiator's full JID. IK message 1
+     * is replayable (a server can record one and send it again, after a restart, after later sessions moved the
+     * retained secrets on), so the session, its continuity verdict and any trust change wait until the initiator
+     * proves it took part: a ratchet message that opens under the new session, which the initiator sends right after
+     * message 2 (docs/protocol.md 4.6). In memory only: a replay finds nothing to confirm it whenever it comes, so no
+     * lifetime is needed. Bounded like the handshakes in flight.
+     */
+    private final Map<Jid, Provisional> provisional = new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Jid, Provisional> eldest) {
+            return size() > MAX_IN_FLIGHT;
+        }
+    };
+
+    /** An answered IK handshake: its result (seed already spent) and the session it would start. */
+    private record Provisional(HandshakeResult result, byte[] ratchet, boolean password) {
+    }
+
     /** Passwords agreed with contacts, by bare JID; kept in memory only (the application keeps them if it wants). */
     private final Map<BareJid, byte[]> passwords = new java.util.concurrent.ConcurrentHashMap<>();
     /** Handshakes in flight that run CPace with a password (a completed one proved the same password). */
@@ -244,12 +265,20 @@ final class OnlineHandshakes {
             Optional<Established> established = Optional.empty();
             if (step.result().isPresent()) {
                 inFlight.remove(from);
+                HandshakeResult result = step.result().get();
+                boolean initiator = party instanceof OnlineInitiator;
                 boolean passwordProved = withPassword.remove(from);
+                if (!initiator && result.selection().mode() == HandshakeMode.KNOWN_PEER) {
+                    // Answered, not committed: message 1 may be a replay (see provisional). Its password counts as
+                    // proved only once the initiator's first ratchet message confirms the session.
+                    provisional.put(from, new Provisional(result, startRatchet(result).toRecord(), passwordProved));
+                    return new Step(step.message(), Optional.empty(), Optional.empty());
+                }
                 if (passwordProved) {
                     passwordGuard.succeeded(from.asBareJid());
                 }
-                established = Optional.of(commit(from.asBareJid(), step.result().get(),
-                        party instanceof OnlineInitiator, passwordProved));
+                established = Optional.of(commit(from.asBareJid(), result, startRatchet(result), initiator,
+                        passwordProved));
             }
             return new Step(step.message(), established, Optional.empty());
         } catch (HandshakeException e) {
@@ -263,18 +292,78 @@ final class OnlineHandshakes {
         }
     }
 
-    private Established commit(BareJid peer, HandshakeResult result, boolean initiator, boolean password)
-            throws HandshakeException {
-        long deviceId = result.peerCertificate().deviceId();
-        Optional<String> sas = result.sas().map(s -> s.display());
-        RatchetSession session;
+    /**
+     * The answered IK handshake with {@code from} that waits for the initiator's first ratchet message, if any (an
+     * opaque token for {@link #dropUnconfirmed}).
+     */
+    Optional<Object> awaitingLiveness(Jid from) {
+        return Optional.ofNullable(provisional.get(from));
+    }
+
+    /**
+     * Continuity verdicts that are an alarm: from a device this side holds history for, anything short of a proof
+     * ({@code UNCHECKED} is no longer reported by the core, but a record or peer that still says it is not trusted).
+     */
+    static boolean alarming(Continuity continuity) {
+        return continuity == Continuity.BROKEN || continuity == Continuity.UNCHECKED;
+    }
+
+    /**
+     * The liveness check of an answered IK handshake: when one of {@code ratchetPayloads} opens under a copy of its
+     * session, the initiator took part, and the session is committed now (trust, continuity and all) so that the
+     * receiver then opens the message under it. Otherwise nothing changes.
+     */
+    Optional<Established> confirmLiveness(Jid from, java.util.List<byte[]> ratchetPayloads, byte[] associatedData) {
+        Provisional pending = provisional.get(from);
+        if (pending == null) {
+            return Optional.empty();
+        }
+        for (byte[] payload : ratchetPayloads) {
+            RatchetSession trial;
+            try {
+                trial = RatchetSession.fromRecord(pending.ratchet(), account.random(), account.clock());
+            } catch (Exception e) {
+                throw new IllegalStateException("a provisional session cannot be read", e);
+            }
+            if (trial.decrypt(payload, associatedData) instanceof DecryptResult.Decrypted) {
+                provisional.remove(from);
+                RatchetSession session;
+                try {
+                    session = RatchetSession.fromRecord(pending.ratchet(), account.random(), account.clock());
+                } catch (Exception e) {
+                    throw new IllegalStateException("a provisional session cannot be read", e);
+                }
+                if (pending.password()) {
+                    passwordGuard.succeeded(from.asBareJid());
+                }
+                return Optional.of(commit(from.asBareJid(), pending.result(), session, false, pending.password()));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Drops an answered IK handshake nobody confirmed; true if there was one (a replayed message 1, or an initiator
+     * that went away before its first ratchet message).
+     */
+    boolean dropUnconfirmed(Jid from, Object token) {
+        return provisional.remove(from, token);
+    }
+
+    private RatchetSession startRatchet(HandshakeResult result) throws HandshakeException {
         try {
-            session = RatchetSession.start(result.seed().toRatchetInit(), account.random(), account.clock());
+            return RatchetSession.start(result.seed().toRatchetInit(), account.random(), account.clock());
         } catch (Exception e) {
             throw new HandshakeException(HandshakeException.Kind.TAMPERED, "the ratchet cannot start: " + e.getMessage());
         } finally {
             result.seed().wipe();
         }
+    }
+
+    private Established commit(BareJid peer, HandshakeResult result, RatchetSession session, boolean initiator,
+            boolean password) {
+        long deviceId = result.peerCertificate().deviceId();
+        Optional<String> sas = result.sas().map(s -> s.display());
         return account.store().transact(stores -> {
             PeerDecision decision = TrustRecords.onCertificate(stores, peer, result.peerCertificate(),
                     account.clock());

@@ -122,6 +122,15 @@ public sealed interface SecurityEvent {
     }
 
     /**
+     * This device answered a known-peer (IK) handshake from {@code from}, and the initiator never proved it took part
+     * (no ratchet message under the new session arrived in its whole retry budget): a replayed message 1 (a server
+     * that recorded one), or an initiator that went away. Nothing was committed: no session replaced, no continuity
+     * verdict, no trust change (docs/protocol.md 4.6).
+     */
+    record HandshakeUnconfirmed(BareJid peer, Jid from) implements SecurityEvent {
+    }
+
+    /**
      * The ratchet proves messages from one of the peer's devices missing: a later one arrived first. They were
      * deleted on the way or are late; one that still arrives is delivered and reported as {@link ArrivedLate}.
      * Sequence numbers count that device's messages in the session, from 0.

@@ -14,7 +14,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
-import im.sotto.protocol.handshake.Continuity;
 import im.sotto.protocol.handshake.HandshakeException;
 import im.sotto.protocol.trust.PeerDecision;
 import im.sotto.xmpp.SendQueue.Pending;
@@ -398,6 +397,9 @@ final class SessionDriver {
                 handshakeStep(outer, peer, from, element.payload());
             }
         }
+        if (withHandshakeSteps && handshakes.awaitingLiveness(from).isPresent()) {
+            confirmLiveness(outer, peer, from, elements);
+        }
         SessionReceiver.Result result = receiver.open(outer, elements);
         if (result instanceof SessionReceiver.Failed failed) {
             failed.keyChange().ifPresent(this::keyChanged);
@@ -474,9 +476,38 @@ final class SessionDriver {
                         ? UndecryptableReason.MALFORMED : UndecryptableReason.TAMPERED, "handshake: " + failure)));
         if (step.established().isEmpty()) {
             step.reply().ifPresent(reply -> sendQuietly(Wire.handshakeMessage(from, reply)));
+            expectLiveness(peer, from);
             return;
         }
-        OnlineHandshakes.Established done = step.established().get();
+        established(peer, from, step.established().get(), step.reply());
+    }
+
+    /**
+     * An IK session this device answered waits for the initiator's first ratchet message (a replayed message 1
+     * has none): when this stanza's opens under it, it is committed, and the stanza is then read under it.
+     */
+    private void confirmLiveness(Stanza outer, BareJid peer, Jid from, List<SottoEncrypted> elements) {
+        List<byte[]> ratchet = elements.stream().filter(e -> e.kind() == SottoEncrypted.Kind.RATCHET)
+                .map(SottoEncrypted::payload).toList();
+        byte[] ad = Wire.associatedData(peer, outer.getTo().asBareJid(), Wire.kindAndType(outer));
+        handshakes.confirmLiveness(from, ratchet, ad).ifPresent(done -> established(peer, from, done,
+                Optional.empty()));
+    }
+
+    /**
+     * After answering an IK message 1: if the initiator has not proven it took part (its first ratchet message,
+     * sent right after our answer) within its whole retry budget, the answer is dropped and reported. Nothing was
+     * committed, so a replayed message 1 changes no session and no trust.
+     */
+    private void expectLiveness(BareJid peer, Jid from) {
+        handshakes.awaitingLiveness(from).ifPresent(token -> worker.schedule(() -> {
+            if (handshakes.dropUnconfirmed(from, token)) {
+                events.accept(new SecurityEvent.HandshakeUnconfirmed(peer, from));
+            }
+        }, handshakeTimeout.toMillis() * MAX_HANDSHAKE_ATTEMPTS, TimeUnit.MILLISECONDS));
+    }
+
+    private void established(BareJid peer, Jid from, OnlineHandshakes.Established done, Optional<byte[]> reply) {
         establishing.remove(peer);
         if (done.keyChange().isPresent()) {
             keyChanged(done.keyChange().get());
@@ -484,7 +515,7 @@ final class SessionDriver {
         }
         deviceAt.put(from, done.deviceId());
         done.replacedLoss().ifPresent(events);
-        if (done.continuity() == Continuity.BROKEN) {
+        if (OnlineHandshakes.alarming(done.continuity())) {
             events.accept(new SecurityEvent.ContinuityBroken(peer, done.deviceId()));
         }
         events.accept(healing.remove(peer) ? new SecurityEvent.SessionHealed(peer, done.deviceId())
@@ -495,13 +526,14 @@ final class SessionDriver {
         }
         done.certification().ifPresent(events);
         if (!done.initiator()) {
-            step.reply().ifPresent(reply -> sendQuietly(Wire.handshakeMessage(from, reply)));
+            reply.ifPresent(r -> sendQuietly(Wire.handshakeMessage(from, r)));
             return;
         }
-        // The last handshake step (XX message 3) travels with the first content: the first queued message, or else
+        // The last handshake step (XX message 3, or the late confirmation of a responder-protected handshake with
+        // history, protocol.md 4.11) travels with the first content: the first queued message, or else
         // an empty ratchet message, which lets the responder send at once (the initiator always sends first). The
         // known-peer mode ends with the responder's message 2, so the first content travels alone.
-        Optional<SottoEncrypted> last = step.reply().map(r -> new SottoEncrypted(SottoEncrypted.Kind.HANDSHAKE, r));
+        Optional<SottoEncrypted> last = reply.map(r -> new SottoEncrypted(SottoEncrypted.Kind.HANDSHAKE, r));
         // Nothing held (a new device awaiting approval, a distrusted contact) travels with the last step.
         Pending first = held(peer, Optional.of(done.deviceId())) ? null : queue.peek(peer).orElse(null);
         if (first != null && (first.stanza() instanceof Message || last.isEmpty())) {
