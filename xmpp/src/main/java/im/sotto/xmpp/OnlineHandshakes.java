@@ -15,9 +15,13 @@ import im.sotto.protocol.handshake.HandshakeStep;
 import im.sotto.protocol.handshake.OnlineInitiator;
 import im.sotto.protocol.handshake.OnlineResponder;
 import im.sotto.protocol.identity.DeviceCertificate;
-import im.sotto.protocol.ratchet.DecryptResult;
+import im.sotto.protocol.handshake.AttachedCertification;
+import im.sotto.protocol.handshake.RetainedSecrets;
+import im.sotto.protocol.handshake.UnconfirmedAnswer;
+import im.sotto.protocol.ratchet.RatchetRecordException;
 import im.sotto.protocol.ratchet.RatchetSession;
 import im.sotto.protocol.store.SessionAddress;
+import im.sotto.protocol.store.Stores;
 import im.sotto.protocol.trust.PeerDecision;
 
 import org.jxmpp.jid.BareJid;
@@ -69,23 +73,12 @@ final class OnlineHandshakes {
         }
     });
     /**
-     * Known-peer (IK) sessions this device answered but has not committed, by the initiator's full JID. IK message 1
-     * is replayable (a server can record one and send it again, after a restart, after later sessions moved the
-     * retained secrets on), so the session, its continuity verdict and any trust change wait until the initiator
-     * proves it took part: a ratchet message that opens under the new session, which the initiator sends right after
-     * message 2 (docs/protocol.md 4.6). In memory only: a replay finds nothing to confirm it whenever it comes, so no
-     * lifetime is needed. Bounded like the handshakes in flight.
+     * Known-peer (IK) answers waiting for liveness, kept in the store (docs/protocol.md 4.6): IK message 1 is
+     * replayable, so the session, its continuity verdict and any trust change wait until the initiator's first
+     * ratchet message opens under the new session; the answer is stored before message 2 goes out, so a restart
+     * in between loses nothing the initiator then sends.
      */
-    private final Map<Jid, Provisional> provisional = new LinkedHashMap<>() {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<Jid, Provisional> eldest) {
-            return size() > MAX_IN_FLIGHT;
-        }
-    };
-
-    /** An answered IK handshake: its result (seed already spent) and the session it would start. */
-    private record Provisional(HandshakeResult result, byte[] ratchet, boolean password) {
-    }
+    private final KnownPeerAnswers answers;
 
     /** Passwords agreed with contacts, by bare JID; kept in memory only (the application keeps them if it wants). */
     private final Map<BareJid, byte[]> passwords = new java.util.concurrent.ConcurrentHashMap<>();
@@ -98,6 +91,7 @@ final class OnlineHandshakes {
     OnlineHandshakes(SottoAccount account, java.util.function.Consumer<SecurityEvent> events) {
         this.account = account;
         this.passwordGuard = new PasswordGuard(events);
+        this.answers = new KnownPeerAnswers(account);
     }
 
     /** This device's policy for a handshake with {@code peer}: the defaults, with the secrets retained for it. */
@@ -269,16 +263,19 @@ final class OnlineHandshakes {
                 boolean initiator = party instanceof OnlineInitiator;
                 boolean passwordProved = withPassword.remove(from);
                 if (!initiator && result.selection().mode() == HandshakeMode.KNOWN_PEER) {
-                    // Answered, not committed: message 1 may be a replay (see provisional). Its password counts as
-                    // proved only once the initiator's first ratchet message confirms the session.
-                    provisional.put(from, new Provisional(result, startRatchet(result).toRecord(), passwordProved));
+                    // Answered, not committed: message 1 may be a replay (see answers). Stored before message 2 is
+                    // sent; its password counts as proved only once the initiator's first ratchet message confirms it.
+                    answers.keep(from.asBareJid(), UnconfirmedAnswer.of(result, startRatchet(result), passwordProved,
+                            account.clock().instant()));
                     return new Step(step.message(), Optional.empty(), Optional.empty());
                 }
                 if (passwordProved) {
                     passwordGuard.succeeded(from.asBareJid());
                 }
-                established = Optional.of(commit(from.asBareJid(), result, startRatchet(result), initiator,
-                        passwordProved));
+                RatchetSession session = startRatchet(result);
+                established = Optional.of(account.store().transact(stores -> commit(stores, from.asBareJid(),
+                        Facts.of(result), session, initiator, passwordProved)));
+                answers.forget(from.asBareJid()); // the commit superseded any answer to that device
             }
             return new Step(step.message(), established, Optional.empty());
         } catch (HandshakeException e) {
@@ -293,11 +290,11 @@ final class OnlineHandshakes {
     }
 
     /**
-     * The answered IK handshake with {@code from} that waits for the initiator's first ratchet message, if any (an
-     * opaque token for {@link #dropUnconfirmed}).
+     * A token for the newest IK answer to a device of {@code peer} that waits for the initiator's first ratchet
+     * message, if any (for {@link #stillUnconfirmed}).
      */
-    Optional<Object> awaitingLiveness(Jid from) {
-        return Optional.ofNullable(provisional.get(from));
+    Optional<Object> awaitingLiveness(BareJid peer) {
+        return answers.newest(peer);
     }
 
     /**
@@ -309,45 +306,40 @@ final class OnlineHandshakes {
     }
 
     /**
-     * The liveness check of an answered IK handshake: when one of {@code ratchetPayloads} opens under a copy of its
-     * session, the initiator took part, and the session is committed now (trust, continuity and all) so that the
-     * receiver then opens the message under it. Otherwise nothing changes.
+     * The liveness check of answered IK handshakes with {@code peer}: when one of {@code ratchetPayloads} opens
+     * under a copy of an answer's session, the initiator took part, and the session is committed now (trust,
+     * continuity and all) in the same transaction that removes the answer, so that the receiver then opens the
+     * message under it. Otherwise nothing changes.
      */
-    Optional<Established> confirmLiveness(Jid from, java.util.List<byte[]> ratchetPayloads, byte[] associatedData) {
-        Provisional pending = provisional.get(from);
-        if (pending == null) {
+    Optional<Established> confirmLiveness(BareJid peer, java.util.List<byte[]> ratchetPayloads,
+            byte[] associatedData) {
+        if (ratchetPayloads.isEmpty() || answers.newest(peer).isEmpty()) {
             return Optional.empty();
         }
-        for (byte[] payload : ratchetPayloads) {
-            RatchetSession trial;
-            try {
-                trial = RatchetSession.fromRecord(pending.ratchet(), account.random(), account.clock());
-            } catch (Exception e) {
-                throw new IllegalStateException("a provisional session cannot be read", e);
-            }
-            if (trial.decrypt(payload, associatedData) instanceof DecryptResult.Decrypted) {
-                provisional.remove(from);
-                RatchetSession session;
-                try {
-                    session = RatchetSession.fromRecord(pending.ratchet(), account.random(), account.clock());
-                } catch (Exception e) {
-                    throw new IllegalStateException("a provisional session cannot be read", e);
-                }
-                if (pending.password()) {
-                    passwordGuard.succeeded(from.asBareJid());
-                }
-                return Optional.of(commit(from.asBareJid(), pending.result(), session, false, pending.password()));
-            }
-        }
-        return Optional.empty();
+        Optional<Established> done = account.store().transact(stores -> answers.confirmed(stores, peer,
+                ratchetPayloads, associatedData).map(answer -> {
+                    RetainedSecretRecord.dropUnconfirmed(stores, peer, answer.peerCertificate().deviceId());
+                    RatchetSession session;
+                    try {
+                        session = answer.session(account.random(), account.clock());
+                    } catch (RatchetRecordException e) {
+                        throw new IllegalStateException("an unconfirmed answer's session cannot be read", e);
+                    }
+                    return commit(stores, peer, Facts.of(answer), session, false, answer.passwordProved());
+                }));
+        answers.forget(peer);
+        done.filter(Established::passwordChecked).ifPresent(d -> passwordGuard.succeeded(peer));
+        return done;
     }
 
     /**
-     * Drops an answered IK handshake nobody confirmed; true if there was one (a replayed message 1, or an initiator
-     * that went away before its first ratchet message).
+     * Whether the answered IK handshake {@code token} names is still unconfirmed (a replayed message 1, or an
+     * initiator that went away before its first ratchet message). It stays stored, never used for sending, until it
+     * is confirmed, replaced by a newer answer to that device or superseded by a session committed with it: an
+     * initiator whose first ratchet message is merely late still gets through.
      */
-    boolean dropUnconfirmed(Jid from, Object token) {
-        return provisional.remove(from, token);
+    boolean stillUnconfirmed(BareJid peer, Object token) {
+        return answers.stillUnconfirmed(peer, token);
     }
 
     private RatchetSession startRatchet(HandshakeResult result) throws HandshakeException {
@@ -360,40 +352,52 @@ final class OnlineHandshakes {
         }
     }
 
-    private Established commit(BareJid peer, HandshakeResult result, RatchetSession session, boolean initiator,
+    /** What a commit needs of a handshake: from its result, or from an answer confirmed later. */
+    private record Facts(DeviceCertificate certificate, Optional<String> sas, Continuity continuity,
+            Optional<AttachedCertification> certification, RetainedSecrets toKeep) {
+        static Facts of(HandshakeResult result) {
+            return new Facts(result.peerCertificate(), result.sas().map(s -> s.display()), result.continuity(),
+                    result.peerCertification(), result.retainedSecretsToKeep());
+        }
+
+        static Facts of(UnconfirmedAnswer answer) {
+            return new Facts(answer.peerCertificate(), Optional.empty(), answer.continuity(),
+                    answer.peerCertification(), answer.retainedSecretsToKeep());
+        }
+    }
+
+    /** Commits a finished handshake's session in the caller's transaction, after the trust check. */
+    private Established commit(Stores stores, BareJid peer, Facts result, RatchetSession session, boolean initiator,
             boolean password) {
-        long deviceId = result.peerCertificate().deviceId();
-        Optional<String> sas = result.sas().map(s -> s.display());
-        return account.store().transact(stores -> {
-            PeerDecision decision = TrustRecords.onCertificate(stores, peer, result.peerCertificate(),
-                    account.clock());
-            if (decision.outcome() == PeerDecision.Outcome.ACCOUNT_KEY_CHANGED) {
-                return new Established(peer, deviceId, initiator, sas, result.continuity(), password,
-                        decision.outcome(), Optional.of(new SecurityEvent.KeyChanged(peer, decision.trust().pinnedKey().fingerprint(),
-                                result.peerCertificate().accountKey().fingerprint())), Optional.empty(),
-                        Optional.empty());
-            }
-            SessionRecord record = new SessionRecord(SessionOrigin.ONLINE_HANDSHAKE, session.toRecord(),
-                    Optional.of(result.peerCertificate().encoded()), sas, Optional.empty(), Optional.empty(),
-                    Optional.empty(), Optional.of(result.continuity()));
-            SessionAddress address = new SessionAddress(peer.toString(), deviceId);
-            Optional<byte[]> replaced = stores.sessions().load(address);
-            Optional<SecurityEvent> replacedLoss = LossReport.unacknowledgedInReplaced(peer, deviceId, replaced,
-                    account);
-            stores.sessions().store(address, record.replacing(replaced, account.clock().instant()).encode());
-            RetainedSecretRecord.keep(stores, peer, result);
-            Optional<SecurityEvent> certification = Optional.empty();
-            if (result.continuity() == Continuity.BROKEN) {
-                // Someone with the device's keys but not its history: verification and certification are withdrawn
-                // until the users compare the SAS again, and a certification from this very handshake is not applied.
-                TrustRecords.store(stores, peer, TrustRecords.load(stores, peer, account.clock()).orElseThrow()
-                        .continuityBroken());
-            } else {
-                certification = result.peerCertification().flatMap(attached -> Certifications.check(account, stores,
-                        peer, result.peerCertificate().accountKey(), attached));
-            }
-            return new Established(peer, deviceId, initiator, sas, result.continuity(), password, decision.outcome(),
-                    Optional.empty(), certification, replacedLoss);
-        });
+        long deviceId = result.certificate().deviceId();
+        Optional<String> sas = result.sas();
+        PeerDecision decision = TrustRecords.onCertificate(stores, peer, result.certificate(), account.clock());
+        if (decision.outcome() == PeerDecision.Outcome.ACCOUNT_KEY_CHANGED) {
+            return new Established(peer, deviceId, initiator, sas, result.continuity(), password,
+                    decision.outcome(), Optional.of(new SecurityEvent.KeyChanged(peer, decision.trust().pinnedKey()
+                            .fingerprint(), result.certificate().accountKey().fingerprint())), Optional.empty(),
+                    Optional.empty());
+        }
+        SessionRecord record = new SessionRecord(SessionOrigin.ONLINE_HANDSHAKE, session.toRecord(),
+                Optional.of(result.certificate().encoded()), sas, Optional.empty(), Optional.empty(),
+                Optional.empty(), Optional.of(result.continuity()));
+        SessionAddress address = new SessionAddress(peer.toString(), deviceId);
+        Optional<byte[]> replaced = stores.sessions().load(address);
+        Optional<SecurityEvent> replacedLoss = LossReport.unacknowledgedInReplaced(peer, deviceId, replaced,
+                account);
+        stores.sessions().store(address, record.replacing(replaced, account.clock().instant()).encode());
+        RetainedSecretRecord.keep(stores, peer, result.certificate(), result.continuity(), result.toKeep());
+        Optional<SecurityEvent> certification = Optional.empty();
+        if (result.continuity() == Continuity.BROKEN) {
+            // Someone with the device's keys but not its history: verification and certification are withdrawn
+            // until the users compare the SAS again, and a certification from this very handshake is not applied.
+            TrustRecords.store(stores, peer, TrustRecords.load(stores, peer, account.clock()).orElseThrow()
+                    .continuityBroken());
+        } else {
+            certification = result.certification().flatMap(attached -> Certifications.check(account, stores,
+                    peer, result.certificate().accountKey(), attached));
+        }
+        return new Established(peer, deviceId, initiator, sas, result.continuity(), password, decision.outcome(),
+                Optional.empty(), certification, replacedLoss);
     }
 }

@@ -397,7 +397,9 @@ final class SessionDriver {
                 handshakeStep(outer, peer, from, element.payload());
             }
         }
-        if (withHandshakeSteps && handshakes.awaitingLiveness(from).isPresent()) {
+        if (handshakes.awaitingLiveness(peer).isPresent()) {
+            // Also for a stanza fetched from the archive: the initiator's first ratchet message may arrive that way
+            // after this device died between its answer and that message.
             confirmLiveness(outer, peer, from, elements);
         }
         SessionReceiver.Result result = receiver.open(outer, elements);
@@ -490,18 +492,18 @@ final class SessionDriver {
         List<byte[]> ratchet = elements.stream().filter(e -> e.kind() == SottoEncrypted.Kind.RATCHET)
                 .map(SottoEncrypted::payload).toList();
         byte[] ad = Wire.associatedData(peer, outer.getTo().asBareJid(), Wire.kindAndType(outer));
-        handshakes.confirmLiveness(from, ratchet, ad).ifPresent(done -> established(peer, from, done,
+        handshakes.confirmLiveness(peer, ratchet, ad).ifPresent(done -> established(peer, from, done,
                 Optional.empty()));
     }
 
     /**
      * After answering an IK message 1: if the initiator has not proven it took part (its first ratchet message,
-     * sent right after our answer) within its whole retry budget, the answer is dropped and reported. Nothing was
-     * committed, so a replayed message 1 changes no session and no trust.
+     * sent right after our answer) within its whole retry budget, the answer is reported. Nothing was committed, so
+     * a replayed message 1 changes no session and no trust.
      */
     private void expectLiveness(BareJid peer, Jid from) {
-        handshakes.awaitingLiveness(from).ifPresent(token -> worker.schedule(() -> {
-            if (handshakes.dropUnconfirmed(from, token)) {
+        handshakes.awaitingLiveness(peer).ifPresent(token -> worker.schedule(() -> {
+            if (handshakes.stillUnconfirmed(peer, token)) {
                 events.accept(new SecurityEvent.HandshakeUnconfirmed(peer, from));
             }
         }, handshakeTimeout.toMillis() * MAX_HANDSHAKE_ATTEMPTS, TimeUnit.MILLISECONDS));
