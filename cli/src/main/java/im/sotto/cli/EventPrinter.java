@@ -126,6 +126,16 @@ final class EventPrinter {
             e.put("event", "password-guessing");
             e.put("failures", g.failures());
             e.put("refusedUntil", g.refusedUntil().toString());
+        } else if (event instanceof SecurityEvent.SessionRefused r) {
+            e.put("event", "session-refused");
+            e.put("from", String.valueOf(r.from()));
+            e.put("reason", r.reason().toString());
+            e.put("detail", r.detail());
+        } else if (event instanceof SecurityEvent.IqAnswerIgnored i) {
+            e.put("event", "iq-answer-ignored");
+            e.put("from", String.valueOf(i.from()));
+            e.put("reason", i.problem().toString());
+            e.put("id", i.stanzaId());
         }
         return e;
     }
@@ -241,6 +251,12 @@ final class EventPrinter {
                         + " arrived late (shown now, out of order)";
             case "not-acknowledged":
                 return time + " ! " + e.get("detail") + " (" + e.get("peer") + " device " + e.get("device") + ")";
+            case "session-refused":
+                return time + " ! no session with " + e.get("from") + ": " + e.get("reason") + " (" + e.get("detail")
+                        + ")";
+            case "iq-answer-ignored":
+                return time + " ! an answer to iq " + e.get("id") + " from " + e.get("from") + " was ignored: "
+                        + e.get("reason");
             default:
                 return time + " " + e.get("event") + ": " + fields(e);
         }

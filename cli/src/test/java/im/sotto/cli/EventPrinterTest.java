@@ -74,6 +74,17 @@ class EventPrinterTest {
     }
 
     @Test
+    void refusalsAndIgnoredAnswersNameTheirReason() throws Exception {
+        SecurityEvent refused = new SecurityEvent.SessionRefused(BOB, JidCreate.from("bob@example.org/x"),
+                SecurityEvent.RefusalReason.STRANGER_NOT_REVEALED, "handshake");
+        assertEquals("STRANGER_NOT_REVEALED", EventPrinter.describe(refused).get("reason"));
+        assertEquals("! no session with bob@example.org/x: STRANGER_NOT_REVEALED (handshake)", text(refused));
+        SecurityEvent ignored = new SecurityEvent.IqAnswerIgnored(BOB, JidCreate.from("bob@example.org/x"), "i1",
+                SecurityEvent.IqAnswerProblem.OTHER_DEVICE);
+        assertEquals("! an answer to iq i1 from bob@example.org/x was ignored: OTHER_DEVICE", text(ignored));
+    }
+
+    @Test
     void certificationEventsNameTheirReason() {
         SecurityEvent certified = new SecurityEvent.Certified(BOB, TrustSource.X509, "CN=bob@example.org", "CN=CA",
                 Instant.parse("2027-01-01T00:00:00Z"));
@@ -147,7 +158,9 @@ class EventPrinterTest {
                 new SecurityEvent.CertificationRejected(BOB, TrustSource.X509, RejectionReason.UNTRUSTED_ANCHOR, "d"),
                 new SecurityEvent.PublishFailed(BOB, "d"),
                 new SecurityEvent.PasswordGuessing(BOB, 5, Instant.EPOCH),
-                new SecurityEvent.HandshakeUnconfirmed(BOB, BOB));
+                new SecurityEvent.HandshakeUnconfirmed(BOB, BOB),
+                new SecurityEvent.SessionRefused(BOB, BOB, SecurityEvent.RefusalReason.GROUPCHAT, "d"),
+                new SecurityEvent.IqAnswerIgnored(BOB, BOB, "i", SecurityEvent.IqAnswerProblem.OTHER_DEVICE));
         Set<Class<?>> covered = new HashSet<>();
         for (SecurityEvent event : one) {
             covered.add(event.getClass());

@@ -38,6 +38,8 @@ final class OnlineHandshakes {
     private static final int RETRY_INIT = 0x15;
     private static final int KNOWN_PEER_INIT = 0x16;
     private static final int COUNTER_OFFER = 0x14;
+    /** The initiator's message 3; in the responder-protected mode the responder's identity comes after it. */
+    private static final int INITIATOR_FINISH = 0x12;
 
     /**
      * Handshake messages remembered to recognise a replay: every genuine message but a counter-offer carries a fresh
@@ -57,6 +59,9 @@ final class OnlineHandshakes {
     static final String STALE = "STALE";
     /** The failure prefix of a password handshake refused during a wait; it starts like the password failures. */
     static final String PASSWORD_BACKOFF = "PASSWORD_BACKOFF";
+    /** The failure prefix of a handshake the reveal policy ended before this device revealed itself. */
+    static final String REJECTED_BY_POLICY = im.sotto.protocol.handshake.HandshakeException.Kind.REJECTED_BY_POLICY
+            .name();
 
     private final SottoAccount account;
     private final Map<Jid, Object> inFlight = new LinkedHashMap<>() {
@@ -84,21 +89,37 @@ final class OnlineHandshakes {
     private final Map<BareJid, byte[]> passwords = new java.util.concurrent.ConcurrentHashMap<>();
     /** Handshakes in flight that run CPace with a password (a completed one proved the same password). */
     private final java.util.Set<Jid> withPassword = new java.util.HashSet<>();
+    /** Our handshakes that wait for a responder-protected message 4 ({@link #awaitingReveal}). */
+    private final java.util.Set<Jid> awaitingReveal = new java.util.HashSet<>();
 
     /** Failed password handshakes per contact, and the waits they earn (docs/protocol.md 4.12). */
     final PasswordGuard passwordGuard;
+    /** Whether a JID is a contact (for {@link RevealPolicy}); and the policy, which the application may change. */
+    private final java.util.function.Predicate<BareJid> isContact;
+    volatile RevealPolicy revealPolicy = RevealPolicy.CONTACTS;
 
-    OnlineHandshakes(SottoAccount account, java.util.function.Consumer<SecurityEvent> events) {
+    OnlineHandshakes(SottoAccount account, java.util.function.Consumer<SecurityEvent> events,
+            java.util.function.Predicate<BareJid> isContact) {
         this.account = account;
         this.passwordGuard = new PasswordGuard(events);
         this.answers = new KnownPeerAnswers(account);
+        this.isContact = isContact;
     }
 
     /** This device's policy for a handshake with {@code peer}: the defaults, with the secrets retained for it. */
     private HandshakeConfig config(BareJid peer) {
+        return builder(peer).build();
+    }
+
+    private HandshakeConfig.Builder builder(BareJid peer) {
         return HandshakeConfig.builder(account.device())
                 .retainedSecrets(RetainedSecretRecord.lookup(account.store(), peer, account.clock()))
-                .certification(account.externalTrust().attachment().orElse(null)).build();
+                .certification(account.externalTrust().attachment().orElse(null));
+    }
+
+    /** As a responder: what the reveal policy lets {@code peer} learn (strangers: the protected mode only). */
+    private HandshakeConfig responderConfig(BareJid peer) {
+        return revealPolicy.configure(builder(peer), isContact.test(peer)).build();
     }
 
     /**
@@ -128,6 +149,7 @@ final class OnlineHandshakes {
         Optional<DeviceCertificate> known = knownDevice(peer.asBareJid(), device);
         byte[] first = known.isPresent() ? initiator.startKnownPeer(known.get()) : initiator.start();
         inFlight.put(peer, initiator);
+        awaitingReveal.remove(peer);
         return first;
     }
 
@@ -167,6 +189,15 @@ final class OnlineHandshakes {
     void abandon(Jid peer) {
         inFlight.remove(peer);
         withPassword.remove(peer);
+        awaitingReveal.remove(peer);
+    }
+
+    /**
+     * Whether our handshake with {@code peer} sent message 3 in the responder-protected mode and waits for the
+     * responder to reveal itself: a peer whose {@link RevealPolicy} does not count us as a contact never does.
+     */
+    boolean awaitingReveal(Jid peer) {
+        return awaitingReveal.contains(peer);
     }
 
     /** The failure prefix of a replayed handshake message. */
@@ -222,7 +253,7 @@ final class OnlineHandshakes {
                     return new Step(Optional.empty(), Optional.empty(), Optional.of(RATE_LIMITED + ": more than "
                             + HandshakeRateLimit.BURST + " handshakes opened by " + from.asBareJid() + " recently"));
                 }
-                OnlineResponder responder = OnlineResponder.create(config(from.asBareJid()), account.random(),
+                OnlineResponder responder = OnlineResponder.create(responderConfig(from.asBareJid()), account.random(),
                         account.clock());
                 byte[] password = passwords.get(from.asBareJid());
                 withPassword.remove(from);
@@ -247,6 +278,10 @@ final class OnlineHandshakes {
                 }
             } else if (party instanceof OnlineInitiator) {
                 step = ((OnlineInitiator) party).receive(payload, new byte[0]);
+                if (step.result().isEmpty() && step.message().filter(m -> m.length > 1
+                        && (m[1] & 0xff) == INITIATOR_FINISH).isPresent()) {
+                    awaitingReveal.add(from);
+                }
             } else if (party instanceof OnlineResponder) {
                 step = ((OnlineResponder) party).receive(payload);
             } else {

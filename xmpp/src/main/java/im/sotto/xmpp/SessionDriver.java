@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -22,8 +21,6 @@ import im.sotto.xmpp.SecurityEvent.UndecryptableReason;
 import im.sotto.xmpp.element.SottoEncrypted;
 import im.sotto.xmpp.envelope.EnvelopeCodec;
 import im.sotto.xmpp.envelope.EnvelopeException;
-import im.sotto.xmpp.pep.DeviceId;
-import im.sotto.xmpp.pep.PepException;
 
 import org.jivesoftware.smack.SmackException;
 import org.jivesoftware.smack.XMPPConnection;
@@ -50,6 +47,8 @@ final class SessionDriver {
     private final SessionCrypto crypto;
     private final SessionReceiver receiver;
     private final OnlineHandshakes handshakes;
+    private final ContactCheck contacts;
+    private final MucGuard muc;
     private final PeerDirectory directory;
     private final BundleMaintenance bundles;
     private final ScheduledExecutorService worker;
@@ -58,10 +57,11 @@ final class SessionDriver {
     private final SendQueue queue;
     private final UnconfirmedOutbox outbox;
     private final Map<BareJid, Establishing> establishing = new HashMap<>();
-    private final Map<String, CompletableFuture<IQ>> pendingIqs = new HashMap<>();
+    private final PendingIqs pendingIqs = new PendingIqs();
     private final Map<Jid, Long> deviceAt = new HashMap<>();
     private final Map<BareJid, Instant> lastHeal = new HashMap<>();
     private final Set<BareJid> healing = new HashSet<>();
+    private final OfflineStart offline;
     volatile Duration handshakeTimeout = Duration.ofSeconds(10);
 
     private record Establishing(Jid target, int attempt) {
@@ -74,7 +74,9 @@ final class SessionDriver {
         this.connection = connection;
         this.crypto = new SessionCrypto(account, codec, events);
         this.receiver = new SessionReceiver(account, codec);
-        this.handshakes = new OnlineHandshakes(account, events);
+        this.contacts = new ContactCheck(account, connection);
+        this.muc = new MucGuard(connection);
+        this.handshakes = new OnlineHandshakes(account, events, contacts::isContact);
         this.directory = new PeerDirectory(connection);
         this.bundles = new BundleMaintenance(account, connection, directory, events);
         this.worker = worker;
@@ -82,15 +84,23 @@ final class SessionDriver {
         this.stanzas = stanzas;
         this.queue = new SendQueue(account, events);
         this.outbox = new UnconfirmedOutbox(account, connection, worker, events);
+        this.offline = new OfflineStart(account, connection, crypto, queue, outbox, worker, events,
+                new BundleFetcher(directory, "sotto-bundles-" + account.device().deviceId()), this::transmit,
+                this::flush);
     }
 
     /** Before the worker stops: waits briefly for the server's acknowledgements, stops listening for them. */
     void close() {
         outbox.close();
+        offline.close();
     }
 
     BundleMaintenance bundles() {
         return bundles;
+    }
+
+    void revealPolicy(RevealPolicy policy) {
+        handshakes.revealPolicy = policy;
     }
 
     private EntityFullJid self() {
@@ -106,6 +116,13 @@ final class SessionDriver {
         BareJid peer = inner.getTo() == null ? null : inner.getTo().asBareJid();
         if (peer == null) {
             queue.fail(null, new Pending(inner, sent, 0), SendFailure.UNSUPPORTED_STANZA, "the stanza has no recipient");
+            return;
+        }
+        Optional<SecurityEvent.RefusalReason> refused = muc.refusal(inner, inner.getTo());
+        if (refused.isPresent()) {
+            queue.fail(peer, new Pending(inner, sent, 0), refused.get() == SecurityEvent.RefusalReason.GROUPCHAT
+                    ? SendFailure.GROUPCHAT : SendFailure.MUC_OCCUPANT, "Sotto makes no session with a multi-user "
+                    + "chat (" + inner.getTo() + "): " + refused.get());
             return;
         }
         Optional<Long> target = Optional.ofNullable(deviceAt.get(inner.getTo()));
@@ -186,21 +203,21 @@ final class SessionDriver {
                 establish(peer, pending.stanza().getTo());
                 return;
             }
-            transmit(outer.get().outer(), outer.get().keptId(), pending);
+            transmit(outer.get().outer(), outer.get().keptId(), outer.get().devices(), pending);
         } catch (EnvelopeException e) {
             queue.fail(peer, pending, SendFailure.UNSUPPORTED_STANZA, e.getMessage());
         }
     }
 
     @SuppressWarnings("unchecked")
-    private void transmit(Stanza outer, long keptId, Pending pending) {
+    void transmit(Stanza outer, long keptId, java.util.Collection<Long> devices, Pending pending) {
         try {
             if (pending.stanza() instanceof IQ && isRequest((IQ) pending.stanza())) {
                 CompletableFuture<IQ> answer = (CompletableFuture<IQ>) pending.sent();
                 String id = outer.getStanzaId();
-                pendingIqs.put(id, answer);
+                pendingIqs.expect(id, outer.getTo(), Set.copyOf(devices), answer);
                 worker.schedule(() -> {
-                    if (pendingIqs.remove(id) != null) {
+                    if (pendingIqs.expire(id)) {
                         answer.completeExceptionally(new java.util.concurrent.TimeoutException(
                                 "no answer to iq " + id + " within " + connection.getReplyTimeout() + " ms"));
                     }
@@ -232,7 +249,7 @@ final class SessionDriver {
     // ----- establishing sessions -----
 
     private void establish(BareJid peer, Jid to) {
-        if (establishing.containsKey(peer) || !connection.isAuthenticated()) {
+        if (establishing.containsKey(peer) || offline.fetching(peer) || !connection.isAuthenticated()) {
             return;   // not logged in: the queue is driven again at login (redrive)
         }
         if (held(peer, Optional.ofNullable(deviceAt.get(to)))) {
@@ -248,7 +265,7 @@ final class SessionDriver {
             events.accept(new SecurityEvent.CapabilityMissing(peer, to + " does not advertise Sotto (stripped?); "
                     + "using the published bundles instead, never plaintext"));
         }
-        startOffline(peer, known);
+        offline.start(peer, known);
     }
 
     void setPassword(BareJid peer, byte[] password) {
@@ -285,6 +302,15 @@ final class SessionDriver {
         if (current == null || current.attempt != attempt || !current.target.equals(target)) {
             return;
         }
+        if (handshakes.awaitingReveal(target)) {
+            // The peer took our identity and kept its own: its reveal policy does not count us as a contact, and
+            // asking again changes nothing. Its published bundle still lets us write first (it carries no identity).
+            establishing.remove(peer);
+            handshakes.abandon(target);
+            healing.remove(peer);
+            offline.start(peer, contacts.hasTrustRecord(peer));
+            return;
+        }
         if (attempt < MAX_HANDSHAKE_ATTEMPTS) {
             startHandshake(peer, target, attempt + 1);
             return;
@@ -297,70 +323,7 @@ final class SessionDriver {
                 + MAX_HANDSHAKE_ATTEMPTS + " attempts; kept queued");
     }
 
-    private void startOffline(BareJid peer, boolean known) {
-        Map<Long, byte[]> bundles = new LinkedHashMap<>();
-        String why;
-        try {
-            for (DeviceId device : directory.deviceList(peer)) {
-                if (peer.equals(self().asBareJid()) && device.value() == account.device().deviceId()) {
-                    continue;
-                }
-                bundles.put((long) device.value(), directory.bundle(peer, device));
-            }
-            why = bundles.isEmpty() ? peer + " lists no Sotto device" : null;
-        } catch (PepException e) {
-            why = peer + " publishes no usable Sotto bundle: " + e.getMessage();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return;
-        }
-        if (why != null) {
-            if (known) {
-                // Never a downgrade: what it sent before says it speaks Sotto, so keep the stanzas for later.
-                events.accept(new SecurityEvent.CapabilityMissing(peer, why + " (it used Sotto before)"));
-                queue.deferAll(peer, SendFailure.PEER_HAS_NO_SOTTO, why + "; kept queued");
-            } else {
-                queue.failAll(peer, SendFailure.PEER_HAS_NO_SOTTO, why);
-            }
-            return;
-        }
-        Pending first = queue.poll(peer).orElse(null);
-        if (first == null) {
-            return;
-        }
-        try {
-            SessionCrypto.FirstMessages sent = crypto.encryptFirstMessages(first.stanza(), self(), bundles,
-                    first.durableId(), outbox.keepNow(first.stanza()));
-            if (sent.outer() == null && sent.unapproved() > 0) {
-                queue.putBack(peer, first);
-                queue.holdAll(peer, SendFailure.DEVICE_NOT_APPROVED, "no device of " + peer + " that you approved "
-                        + "publishes a bundle; new devices of a verified contact get nothing until approved");
-                return;
-            }
-            if (sent.outer() == null) {
-                queue.putBack(peer, first);
-                if (sent.substituted() > 0) {
-                    // Never encrypt to keys the known account did not sign; the real bundle may be served later.
-                    queue.deferAll(peer, SendFailure.KEY_SUBSTITUTED, "no bundle of " + peer + " is usable: "
-                            + sent.skipped() + "; kept queued");
-                } else {
-                    queue.failAll(peer, SendFailure.PEER_HAS_NO_SOTTO, "no bundle of " + peer + " is usable: "
-                            + sent.skipped());
-                }
-                return;
-            }
-            for (long device : sent.devices()) {
-                events.accept(new SecurityEvent.SessionEstablished(peer, device, SessionOrigin.OFFLINE_FIRST_MESSAGE,
-                        Optional.empty()));
-            }
-            transmit(sent.outer(), sent.keptId(), first);
-        } catch (EnvelopeException e) {
-            queue.fail(peer, first, SendFailure.UNSUPPORTED_STANZA, e.getMessage());
-        }
-        flush(peer);
-    }
-
-    private void flush(BareJid peer) {
+    void flush(BareJid peer) {
         if (held(peer, Optional.empty())) {
             return;
         }
@@ -391,6 +354,13 @@ final class SessionDriver {
             return Optional.empty();
         }
         BareJid peer = from.asBareJid();
+        Optional<SecurityEvent.RefusalReason> refused = muc.refusal(outer, from);
+        if (refused.isPresent()) {
+            // Before any handshake step, decryption or healing: no session is made, used or repaired for it.
+            events.accept(new SecurityEvent.SessionRefused(peer, from, refused.get(),
+                    "a Sotto stanza from a multi-user chat: ignored"));
+            return Optional.empty();
+        }
         List<SottoEncrypted> elements = Wire.elementsOf(outer);
         for (SottoEncrypted element : elements) {
             if (element.kind() == SottoEncrypted.Kind.HANDSHAKE && withHandshakeSteps) {
@@ -402,17 +372,16 @@ final class SessionDriver {
             // after this device died between its answer and that message.
             confirmLiveness(outer, peer, from, elements);
         }
+        boolean answer = pendingIqs.isAnswer(outer);
         SessionReceiver.Result result = receiver.open(outer, elements);
         if (result instanceof SessionReceiver.Failed failed) {
             failed.keyChange().ifPresent(this::keyChanged);
             events.accept(new SecurityEvent.UndecryptableStanza(peer, from, outer.getStanzaId(), failed.reason(),
                     failed.detail()));
-            if (outer instanceof IQ && !isRequest((IQ) outer)) {
-                CompletableFuture<IQ> answer = pendingIqs.remove(outer.getStanzaId());
-                if (answer != null) {
-                    answer.completeExceptionally(new SottoSendException(SendFailure.CONNECTION,
-                            "the answer could not be decrypted: " + failed.reason()));
-                }
+            if (answer) {
+                // Whoever sent it, the request keeps waiting for its addressee's answer (or its timeout).
+                events.accept(new SecurityEvent.IqAnswerIgnored(peer, from, outer.getStanzaId(),
+                        SecurityEvent.IqAnswerProblem.UNDECRYPTABLE));
             }
             if (failed.reason() == UndecryptableReason.NO_SESSION
                     || failed.reason() == UndecryptableReason.BROKEN_SESSION) {
@@ -446,15 +415,13 @@ final class SessionDriver {
             return Optional.empty();
         }
         DecryptedStanza decrypted = opened.stanza().get();
-        if (decrypted.stanza() instanceof IQ iq) {
-            if (isRequest(iq)) {
-                return Optional.of(decrypted);
-            }
-            CompletableFuture<IQ> answer = pendingIqs.remove(outer.getStanzaId());
-            if (answer != null) {
-                answer.complete(iq);
-                return Optional.empty();
-            }
+        if (answer) {
+            pendingIqs.answered(outer, decrypted).ifPresent(problem -> events.accept(
+                    new SecurityEvent.IqAnswerIgnored(peer, from, outer.getStanzaId(), problem)));
+            return Optional.empty();
+        }
+        if (decrypted.stanza() instanceof IQ iq && isRequest(iq)) {
+            return Optional.of(decrypted);
         }
         stanzas.accept(decrypted);
         return Optional.empty();
@@ -462,6 +429,11 @@ final class SessionDriver {
 
     private void handshakeStep(Stanza outer, BareJid peer, Jid from, byte[] payload) {
         OnlineHandshakes.Step step = handshakes.receive(from, self(), payload);
+        if (step.failure().filter(f -> f.startsWith(OnlineHandshakes.REJECTED_BY_POLICY)).isPresent()) {
+            events.accept(new SecurityEvent.SessionRefused(peer, from,
+                    SecurityEvent.RefusalReason.STRANGER_NOT_REVEALED, "handshake: " + step.failure().get()));
+            return;
+        }
         if (step.failure().filter(f -> f.startsWith("PASSWORD_")).isPresent()) {
             // A wrong password is not retried: every attempt would be one more online guess for whoever answers.
             establishing.remove(peer);
@@ -544,7 +516,7 @@ final class SessionDriver {
                 SessionCrypto.Sealed outerFirst = crypto.encryptForSessions(first.stanza(), self(),
                         Optional.of(done.deviceId()), first.durableId(), last, outbox.keepNow(first.stanza()))
                         .orElseThrow();
-                transmit(outerFirst.outer(), outerFirst.keptId(), first);
+                transmit(outerFirst.outer(), outerFirst.keptId(), outerFirst.devices(), first);
                 flush(peer);
                 return;
             } catch (EnvelopeException e) {
@@ -568,6 +540,13 @@ final class SessionDriver {
         Instant last = lastHeal.get(peer);
         if (!from.isEntityFullJid() || establishing.containsKey(peer)
                 || (last != null && Duration.between(last, now).compareTo(HEAL_INTERVAL) < 0)) {
+            return;
+        }
+        if (!contacts.isContact(peer)) {
+            // A handshake towards whoever sent junk would tell a stranger that we are online, and our full JID. A
+            // contact in the roster without a trust record is healed: that is a peer after our own reinstall.
+            events.accept(new SecurityEvent.SessionRefused(peer, from, SecurityEvent.RefusalReason.NO_HEAL_FOR_STRANGER,
+                    peer + " is no contact (no trust record, no roster item): no healing handshake"));
             return;
         }
         lastHeal.put(peer, now);

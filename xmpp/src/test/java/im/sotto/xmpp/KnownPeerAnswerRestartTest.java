@@ -39,15 +39,15 @@ class KnownPeerAnswerRestartTest {
     private final SottoAccount bobAccount = SottoAccount.open(bobStore, random, Clock.systemUTC());
     private final Jid alice = jid("alice@example.org/phone");
     private final Jid bob = jid("bob@example.org/laptop");
-    private final OnlineHandshakes aliceSide = new OnlineHandshakes(aliceAccount, event -> { });
+    private final OnlineHandshakes aliceSide = new OnlineHandshakes(aliceAccount, event -> { }, peer -> true);
 
     @Test
     void anAnswerStoredBeforeARestartIsConfirmedByTheFirstRatchetMessageAfterIt() throws Exception {
-        fullHandshake(new OnlineHandshakes(bobAccount, event -> { }));
+        fullHandshake(new OnlineHandshakes(bobAccount, event -> { }, peer -> true));
         byte[] oldSession = bobSession();
         byte[] oldSecrets = bobSecrets();
 
-        OnlineHandshakes bobBeforeKill = new OnlineHandshakes(bobAccount, event -> { });
+        OnlineHandshakes bobBeforeKill = new OnlineHandshakes(bobAccount, event -> { }, peer -> true);
         byte[] ik1 = aliceSide.start(bob, Optional.empty());
         assertEquals(0x16, ik1[1] & 0xff, "alice knows bob's device: the known-peer mode");
         OnlineHandshakes.Step answer = bobBeforeKill.receive(alice, bob, ik1);
@@ -57,7 +57,7 @@ class KnownPeerAnswerRestartTest {
 
         // SIGKILL: bob's memory is gone; a new process opens the same store.
         OnlineHandshakes bobAfterRestart = new OnlineHandshakes(SottoAccount.open(bobStore, random,
-                Clock.systemUTC()), event -> { });
+                Clock.systemUTC()), event -> { }, peer -> true);
         OnlineHandshakes.Step done = aliceSide.receive(bob, alice, answer.reply().get());
         assertTrue(done.established().isPresent(), "alice committed the IK session");
         byte[] first = aliceSession().encrypt("first".getBytes(StandardCharsets.US_ASCII), AD);
@@ -73,8 +73,8 @@ class KnownPeerAnswerRestartTest {
 
     @Test
     void aReplayedMessageOneAfterARestartIsStoredUnconfirmedAndChangesNothingLive() throws Exception {
-        fullHandshake(new OnlineHandshakes(bobAccount, event -> { }));
-        OnlineHandshakes bobFirst = new OnlineHandshakes(bobAccount, event -> { });
+        fullHandshake(new OnlineHandshakes(bobAccount, event -> { }, peer -> true));
+        OnlineHandshakes bobFirst = new OnlineHandshakes(bobAccount, event -> { }, peer -> true);
         byte[] ik1 = aliceSide.start(bob, Optional.empty());
         OnlineHandshakes.Step answer = bobFirst.receive(alice, bob, ik1);
         aliceSide.receive(bob, alice, answer.reply().orElseThrow());
@@ -85,7 +85,7 @@ class KnownPeerAnswerRestartTest {
 
         // The server replays the recorded message 1 to a restarted bob (its replay memory is empty).
         OnlineHandshakes bobAgain = new OnlineHandshakes(SottoAccount.open(bobStore, random, Clock.systemUTC()),
-                event -> { });
+                event -> { }, peer -> true);
         OnlineHandshakes.Step replayed = bobAgain.receive(alice, bob, ik1);
         assertTrue(replayed.reply().isPresent() && replayed.established().isEmpty());
         assertTrue(bobAgain.awaitingLiveness(alice.asBareJid()).isPresent());

@@ -48,6 +48,7 @@ final class SottoParty implements SottoListener {
         manager.setHandshakeTimeout(Duration.ofSeconds(5));
         manager.addListener(this);
         this.connection = Pair.login(connection);
+        TestContacts.aliceAndBobKnowEachOther(connection);
         manager.republish().get(WAIT_MS, TimeUnit.MILLISECONDS);
         return this;
     }
