@@ -72,6 +72,11 @@ class ClientKillIT {
             } finally {
                 // A failed run must not leave alice flooding the server (it breaks the integration tests after it).
                 sender.stop();
+                if (Boolean.getBoolean("sotto.kills.debug")) {
+                    // Bob's events also when the run failed before its books were printed.
+                    Files.copy(dir.resolve("events.txt"), Path.of("target", "client-kill-events.txt"),
+                            java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                }
             }
         }
     }
