@@ -76,6 +76,7 @@ class ClientKillIT {
                     // Bob's events also when the run failed before its books were printed.
                     Files.copy(dir.resolve("events.txt"), Path.of("target", "client-kill-events.txt"),
                             java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                    Files.write(Path.of("target", "client-kill-alice-events.txt"), eventLines(alice));
                 }
             }
         }
