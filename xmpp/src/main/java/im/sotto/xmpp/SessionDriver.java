@@ -62,6 +62,7 @@ final class SessionDriver {
     private final Map<BareJid, Instant> lastHeal = new HashMap<>();
     private final Set<BareJid> healing = new HashSet<>();
     private final OfflineStart offline;
+    private final ContactWait contactWait = new ContactWait();
     volatile Duration handshakeTimeout = Duration.ofSeconds(10);
 
     private record Establishing(Jid target, int attempt) {
@@ -77,6 +78,13 @@ final class SessionDriver {
         this.contacts = new ContactCheck(account, connection);
         this.muc = new MucGuard(connection);
         this.handshakes = new OnlineHandshakes(account, events, contacts::isContact);
+        contacts.whenRosterLoaded(() -> {
+            try {
+                worker.execute(this::rosterLoaded);
+            } catch (java.util.concurrent.RejectedExecutionException stopped) {
+                // The manager was disabled: nothing waits any more.
+            }
+        });
         this.directory = new PeerDirectory(connection);
         this.bundles = new BundleMaintenance(account, connection, directory, events);
         this.worker = worker;
@@ -362,6 +370,11 @@ final class SessionDriver {
             return Optional.empty();
         }
         List<SottoEncrypted> elements = Wire.elementsOf(outer);
+        if (withHandshakeSteps && ContactWait.onlyOpenings(elements) && contacts.standing(peer).isEmpty()) {
+            // Contact or stranger is decided once the roster is loaded (ContactWait): answered then.
+            contactWait.opening(outer);
+            return Optional.empty();
+        }
         for (SottoEncrypted element : elements) {
             if (element.kind() == SottoEncrypted.Kind.HANDSHAKE && withHandshakeSteps) {
                 handshakeStep(outer, peer, from, element.payload());
@@ -542,7 +555,12 @@ final class SessionDriver {
                 || (last != null && Duration.between(last, now).compareTo(HEAL_INTERVAL) < 0)) {
             return;
         }
-        if (!contacts.isContact(peer)) {
+        Optional<Boolean> contact = contacts.standing(peer);
+        if (contact.isEmpty()) {
+            contactWait.heal(peer, from); // decided once the roster is loaded
+            return;
+        }
+        if (!contact.get()) {
             // A handshake towards whoever sent junk would tell a stranger that we are online, and our full JID. A
             // contact in the roster without a trust record is healed: that is a peer after our own reinstall.
             events.accept(new SecurityEvent.SessionRefused(peer, from, SecurityEvent.RefusalReason.NO_HEAL_FOR_STRANGER,
@@ -552,6 +570,13 @@ final class SessionDriver {
         lastHeal.put(peer, now);
         healing.add(peer);
         startHandshake(peer, from, MAX_HANDSHAKE_ATTEMPTS);
+    }
+
+    /** The roster is loaded (or failed to load): what waited for it is decided now. */
+    private void rosterLoaded() {
+        ContactWait.Waiting waiting = contactWait.takeAll();
+        waiting.openings().forEach(this::receive);
+        waiting.heals().forEach(this::heal);
     }
 
     private void sendQuietly(Stanza stanza) {
