@@ -15,13 +15,10 @@ import im.sotto.protocol.handshake.HandshakeStep;
 import im.sotto.protocol.handshake.OnlineInitiator;
 import im.sotto.protocol.handshake.OnlineResponder;
 import im.sotto.protocol.identity.DeviceCertificate;
-import im.sotto.protocol.handshake.AttachedCertification;
-import im.sotto.protocol.handshake.RetainedSecrets;
 import im.sotto.protocol.handshake.UnconfirmedAnswer;
 import im.sotto.protocol.ratchet.RatchetRecordException;
 import im.sotto.protocol.ratchet.RatchetSession;
 import im.sotto.protocol.store.SessionAddress;
-import im.sotto.protocol.store.Stores;
 import im.sotto.protocol.trust.PeerDecision;
 
 import org.jxmpp.jid.BareJid;
@@ -84,6 +81,7 @@ final class OnlineHandshakes {
      * in between loses nothing the initiator then sends.
      */
     private final KnownPeerAnswers answers;
+    private final HandshakeCommit committer;
 
     /** Passwords agreed with contacts, by bare JID; kept in memory only (the application keeps them if it wants). */
     private final Map<BareJid, byte[]> passwords = new java.util.concurrent.ConcurrentHashMap<>();
@@ -103,6 +101,7 @@ final class OnlineHandshakes {
         this.account = account;
         this.passwordGuard = new PasswordGuard(events);
         this.answers = new KnownPeerAnswers(account);
+        this.committer = new HandshakeCommit(account);
         this.isContact = isContact;
     }
 
@@ -308,8 +307,8 @@ final class OnlineHandshakes {
                     passwordGuard.succeeded(from.asBareJid());
                 }
                 RatchetSession session = startRatchet(result);
-                established = Optional.of(account.store().transact(stores -> commit(stores, from.asBareJid(),
-                        Facts.of(result), session, initiator, passwordProved)));
+                established = Optional.of(account.store().transact(stores -> committer.commit(stores,
+                        from.asBareJid(), HandshakeCommit.Facts.of(result), session, initiator, passwordProved)));
                 answers.forget(from.asBareJid()); // the commit superseded any answer to that device
             }
             return new Step(step.message(), established, Optional.empty());
@@ -360,7 +359,8 @@ final class OnlineHandshakes {
                     } catch (RatchetRecordException e) {
                         throw new IllegalStateException("an unconfirmed answer's session cannot be read", e);
                     }
-                    return commit(stores, peer, Facts.of(answer), session, false, answer.passwordProved());
+                    return committer.commit(stores, peer, HandshakeCommit.Facts.of(answer), session, false,
+                            answer.passwordProved());
                 }));
         answers.forget(peer);
         done.filter(Established::passwordChecked).ifPresent(d -> passwordGuard.succeeded(peer));
@@ -385,54 +385,5 @@ final class OnlineHandshakes {
         } finally {
             result.seed().wipe();
         }
-    }
-
-    /** What a commit needs of a handshake: from its result, or from an answer confirmed later. */
-    private record Facts(DeviceCertificate certificate, Optional<String> sas, Continuity continuity,
-            Optional<AttachedCertification> certification, RetainedSecrets toKeep) {
-        static Facts of(HandshakeResult result) {
-            return new Facts(result.peerCertificate(), result.sas().map(s -> s.display()), result.continuity(),
-                    result.peerCertification(), result.retainedSecretsToKeep());
-        }
-
-        static Facts of(UnconfirmedAnswer answer) {
-            return new Facts(answer.peerCertificate(), Optional.empty(), answer.continuity(),
-                    answer.peerCertification(), answer.retainedSecretsToKeep());
-        }
-    }
-
-    /** Commits a finished handshake's session in the caller's transaction, after the trust check. */
-    private Established commit(Stores stores, BareJid peer, Facts result, RatchetSession session, boolean initiator,
-            boolean password) {
-        long deviceId = result.certificate().deviceId();
-        Optional<String> sas = result.sas();
-        PeerDecision decision = TrustRecords.onCertificate(stores, peer, result.certificate(), account.clock());
-        if (decision.outcome() == PeerDecision.Outcome.ACCOUNT_KEY_CHANGED) {
-            return new Established(peer, deviceId, initiator, sas, result.continuity(), password,
-                    decision.outcome(), Optional.of(new SecurityEvent.KeyChanged(peer, decision.trust().pinnedKey()
-                            .fingerprint(), result.certificate().accountKey().fingerprint())), Optional.empty(),
-                    Optional.empty());
-        }
-        SessionRecord record = new SessionRecord(SessionOrigin.ONLINE_HANDSHAKE, session.toRecord(),
-                Optional.of(result.certificate().encoded()), sas, Optional.empty(), Optional.empty(),
-                Optional.empty(), Optional.of(result.continuity()));
-        SessionAddress address = new SessionAddress(peer.toString(), deviceId);
-        Optional<byte[]> replaced = stores.sessions().load(address);
-        Optional<SecurityEvent> replacedLoss = LossReport.unacknowledgedInReplaced(peer, deviceId, replaced,
-                account);
-        stores.sessions().store(address, record.replacing(replaced, account.clock().instant()).encode());
-        RetainedSecretRecord.keep(stores, peer, result.certificate(), result.continuity(), result.toKeep());
-        Optional<SecurityEvent> certification = Optional.empty();
-        if (result.continuity() == Continuity.BROKEN) {
-            // Someone with the device's keys but not its history: verification and certification are withdrawn
-            // until the users compare the SAS again, and a certification from this very handshake is not applied.
-            TrustRecords.store(stores, peer, TrustRecords.load(stores, peer, account.clock()).orElseThrow()
-                    .continuityBroken());
-        } else {
-            certification = result.certification().flatMap(attached -> Certifications.check(account, stores,
-                    peer, result.certificate().accountKey(), attached));
-        }
-        return new Established(peer, deviceId, initiator, sas, result.continuity(), password, decision.outcome(),
-                Optional.empty(), certification, replacedLoss);
     }
 }
