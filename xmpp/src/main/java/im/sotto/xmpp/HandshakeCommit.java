@@ -1,5 +1,6 @@
 package im.sotto.xmpp;
 
+import java.time.Instant;
 import java.util.Optional;
 
 import im.sotto.protocol.handshake.AttachedCertification;
@@ -29,15 +30,16 @@ final class HandshakeCommit {
 
     /** What a commit needs of a handshake: from its result, or from an answer confirmed later. */
     record Facts(DeviceCertificate certificate, Optional<String> sas, Continuity continuity,
-            Optional<AttachedCertification> certification, RetainedSecrets toKeep) {
+            Optional<AttachedCertification> certification, RetainedSecrets toKeep, Optional<Instant> answeredAt) {
         static Facts of(HandshakeResult result) {
             return new Facts(result.peerCertificate(), result.sas().map(s -> s.display()), result.continuity(),
-                    result.peerCertification(), result.retainedSecretsToKeep());
+                    result.peerCertification(), result.retainedSecretsToKeep(), Optional.empty());
         }
 
+        /** A confirmed answer: it and older answers to the device go, newer ones stay. */
         static Facts of(UnconfirmedAnswer answer) {
             return new Facts(answer.peerCertificate(), Optional.empty(), answer.continuity(),
-                    answer.peerCertification(), answer.retainedSecretsToKeep());
+                    answer.peerCertification(), answer.retainedSecretsToKeep(), Optional.of(answer.answeredAt()));
         }
     }
 
@@ -61,7 +63,8 @@ final class HandshakeCommit {
         Optional<SecurityEvent> replacedLoss = LossReport.unacknowledgedInReplaced(peer, deviceId, replaced,
                 account);
         stores.sessions().store(address, record.replacing(replaced, account.clock().instant()).encode());
-        RetainedSecretRecord.keep(stores, peer, result.certificate(), result.continuity(), result.toKeep());
+        RetainedSecretRecord.keep(stores, peer, result.certificate(), result.continuity(), result.toKeep(),
+                result.answeredAt());
         Optional<SecurityEvent> certification = Optional.empty();
         if (result.continuity() == Continuity.BROKEN) {
             // Someone with the device's keys but not its history: verification and certification are withdrawn

@@ -14,8 +14,7 @@ import org.jxmpp.jid.BareJid;
 
 /**
  * The known-peer (IK) answers this device gave that wait for liveness (docs/protocol.md 4.6), kept in the store with
- * the peer device's retained secrets ({@link RetainedSecretRecord}): one per peer device, a newer answer replacing
- * an older one. Whether a peer has any is cached, so that a stanza from a peer without one costs no store read.
+ * the peer device's retained secrets ({@link RetainedSecretRecord}): the last few per peer device. Whether a peer has any is cached, so that a stanza from a peer without one costs no store read.
  * Called only from the manager's worker thread.
  */
 final class KnownPeerAnswers {
@@ -54,18 +53,18 @@ final class KnownPeerAnswers {
     Optional<Object> newest(BareJid peer) {
         Optional<Object> cached = newest.get(peer);
         if (cached == null) {
-            cached = account.store().transact(stores -> RetainedSecretRecord.unconfirmed(stores, peer).entrySet()
-                    .stream().max(Map.Entry.comparingByValue((a, b) -> a.answeredAt().compareTo(b.answeredAt())))
-                    .map(e -> (Object) new Token(e.getKey(), e.getValue().answeredAt())));
+            cached = account.store().transact(stores -> RetainedSecretRecord.unconfirmed(stores, peer).stream()
+                    .max((a, b) -> a.answeredAt().compareTo(b.answeredAt()))
+                    .map(a -> (Object) new Token(a.peerCertificate().deviceId(), a.answeredAt())));
             newest.put(peer, cached);
         }
         return cached;
     }
 
-    /** The stored answer with a device of {@code peer} under which one of {@code ratchetPayloads} opens, if any. */
+    /** The stored answer to a device of {@code peer} under which one of {@code ratchetPayloads} opens, if any. */
     Optional<UnconfirmedAnswer> confirmed(Stores stores, BareJid peer, List<byte[]> ratchetPayloads,
             byte[] associatedData) {
-        for (UnconfirmedAnswer answer : RetainedSecretRecord.unconfirmed(stores, peer).values()) {
+        for (UnconfirmedAnswer answer : RetainedSecretRecord.unconfirmed(stores, peer)) {
             try {
                 if (answer.opensAny(ratchetPayloads, associatedData, account.random(), account.clock())) {
                     return Optional.of(answer);
@@ -84,8 +83,8 @@ final class KnownPeerAnswers {
 
     /** Whether the answer {@code token} names is still stored, unconfirmed. */
     boolean stillUnconfirmed(BareJid peer, Object token) {
-        return token instanceof Token t && account.store().transact(stores -> Optional.ofNullable(
-                RetainedSecretRecord.unconfirmed(stores, peer).get(t.deviceId()))
-                .filter(a -> a.answeredAt().equals(t.answeredAt())).isPresent());
+        return token instanceof Token t && account.store().transact(stores -> RetainedSecretRecord
+                .unconfirmed(stores, peer).stream().anyMatch(a -> a.peerCertificate().deviceId() == t.deviceId()
+                        && a.answeredAt().equals(t.answeredAt())));
     }
 }

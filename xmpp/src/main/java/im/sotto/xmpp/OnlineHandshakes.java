@@ -352,7 +352,6 @@ final class OnlineHandshakes {
         }
         Optional<Established> done = account.store().transact(stores -> answers.confirmed(stores, peer,
                 ratchetPayloads, associatedData).map(answer -> {
-                    RetainedSecretRecord.dropUnconfirmed(stores, peer, answer.peerCertificate().deviceId());
                     RatchetSession session;
                     try {
                         session = answer.session(account.random(), account.clock());

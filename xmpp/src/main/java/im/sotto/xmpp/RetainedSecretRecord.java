@@ -1,11 +1,10 @@
 package im.sotto.xmpp;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 
 import im.sotto.protocol.handshake.Continuity;
 import im.sotto.protocol.handshake.HandshakeResult;
@@ -27,11 +26,19 @@ import org.jxmpp.jid.BareJid;
  * device id): the device's certificate and the retained secrets of the last sessions with it. The certificate
  * outlives any session record, so a device met before is still known (for the known-peer handshake) after its
  * session was dropped. Layout (version 2, {@link RecordCodec} fields): certificate, {@link RetainedSecrets} record
- * (empty when no session with the device was ever committed), {@link UnconfirmedAnswer} record (empty when none
- * waits for liveness, docs/protocol.md 4.6). Version 1 (certificate, secrets) is still read.
+ * (empty when no session with the device was ever committed), the count of {@link UnconfirmedAnswer}s waiting for
+ * liveness (one byte, at most {@link #MAX_UNCONFIRMED}, docs/protocol.md 4.6) and each answer's record, oldest first.
+ * Version 1 (certificate, secrets) is still read.
  */
 record RetainedSecretRecord(DeviceCertificate certificate, Optional<RetainedSecrets> secrets,
-        Optional<UnconfirmedAnswer> unconfirmed) {
+        List<UnconfirmedAnswer> unconfirmed) {
+    /**
+     * IK answers kept per peer device until one is confirmed. A responder that answers several times before the
+     * initiator's first ratchet message (the initiator retried after a timeout, or died and healed again) does not
+     * know which answer the initiator committed; committing each answer at once, as before liveness was required,
+     * kept the earlier ones as previous sessions for the same reason. A replay can push out only unconfirmed answers.
+     */
+    static final int MAX_UNCONFIRMED = 4;
     private static final int VERSION = 2;
     private static final int VERSION_WITHOUT_ANSWER = 1;
 
@@ -65,59 +72,74 @@ record RetainedSecretRecord(DeviceCertificate certificate, Optional<RetainedSecr
 
     static void keep(Stores stores, BareJid peer, DeviceCertificate device, Continuity continuity,
             RetainedSecrets toKeep) {
-        if (continuity == Continuity.BROKEN) {
-            dropUnconfirmed(stores, peer, device.deviceId());
-            return;
-        }
-        store(stores, peer, new RetainedSecretRecord(device, Optional.of(toKeep), Optional.empty()));
+        keep(stores, peer, device, continuity, toKeep, Optional.empty());
     }
 
     /**
-     * Stores an answered IK session that waits for liveness, replacing any older one for that device; the device's
-     * certificate and retained secrets are left as they are (a device never committed gets a record without
-     * secrets, which {@link #lookup} and {@link #certificates} ignore).
+     * As {@link #keep(Stores, BareJid, HandshakeResult)} for a commit of {@code device}: answers to it that wait for
+     * liveness and were given up to {@code supersededUpTo} are dropped (every one, when empty: a session completed
+     * otherwise supersedes them); newer ones stay, the initiator may still confirm one of them.
+     */
+    static void keep(Stores stores, BareJid peer, DeviceCertificate device, Continuity continuity,
+            RetainedSecrets toKeep, Optional<Instant> supersededUpTo) {
+        Optional<RetainedSecretRecord> stored = load(stores, peer, device.deviceId());
+        List<UnconfirmedAnswer> newer = supersededUpTo.isEmpty() ? List.of() : stored.map(r -> r.unconfirmed()
+                .stream().filter(a -> a.answeredAt().isAfter(supersededUpTo.get())).toList()).orElse(List.of());
+        if (continuity == Continuity.BROKEN) {
+            // The old secrets stay; only the answers change.
+            if (stored.isPresent()) {
+                store(stores, peer, new RetainedSecretRecord(stored.get().certificate(), stored.get().secrets(),
+                        newer));
+            }
+            return;
+        }
+        store(stores, peer, new RetainedSecretRecord(device, Optional.of(toKeep), newer));
+    }
+
+    /**
+     * Stores an answered IK session that waits for liveness after the ones already waiting for that device (the
+     * oldest goes beyond {@link #MAX_UNCONFIRMED}); the device's certificate and retained secrets are left as they
+     * are (a device never committed gets a record without secrets, which {@link #lookup} and {@link #certificates}
+     * ignore).
      */
     static void keepUnconfirmed(Stores stores, BareJid peer, UnconfirmedAnswer answer) {
         long deviceId = answer.peerCertificate().deviceId();
         Optional<RetainedSecretRecord> stored = load(stores, peer, deviceId);
+        List<UnconfirmedAnswer> answers = new ArrayList<>(stored.map(RetainedSecretRecord::unconfirmed)
+                .orElse(List.of()));
+        answers.add(answer);
+        while (answers.size() > MAX_UNCONFIRMED) {
+            answers.remove(0);
+        }
         store(stores, peer, new RetainedSecretRecord(stored.map(RetainedSecretRecord::certificate)
-                .orElse(answer.peerCertificate()), stored.flatMap(RetainedSecretRecord::secrets), Optional.of(answer)));
+                .orElse(answer.peerCertificate()), stored.flatMap(RetainedSecretRecord::secrets), answers));
     }
 
-    /** The answers with devices of {@code peer} that wait for liveness, by device id. */
-    static Map<Long, UnconfirmedAnswer> unconfirmed(Stores stores, BareJid peer) {
-        Map<Long, UnconfirmedAnswer> answers = new TreeMap<>();
+    /** The answers with devices of {@code peer} that wait for liveness, oldest first. */
+    static List<UnconfirmedAnswer> unconfirmed(Stores stores, BareJid peer) {
+        List<UnconfirmedAnswer> answers = new ArrayList<>();
         for (SessionAddress address : stores.retainedSecrets().addresses()) {
             if (address.peer().equals(peer.toString())) {
-                load(stores, peer, address.deviceId()).flatMap(RetainedSecretRecord::unconfirmed)
-                        .ifPresent(a -> answers.put(address.deviceId(), a));
+                load(stores, peer, address.deviceId()).ifPresent(r -> answers.addAll(r.unconfirmed()));
             }
         }
         return answers;
     }
 
-    /** Removes the answer waiting for liveness with {@code deviceId} of {@code peer}; true if there was one. */
-    static boolean dropUnconfirmed(Stores stores, BareJid peer, long deviceId) {
-        Optional<RetainedSecretRecord> stored = load(stores, peer, deviceId);
-        if (stored.isEmpty() || stored.get().unconfirmed().isEmpty()) {
-            return false;
-        }
-        if (stored.get().secrets().isEmpty()) {
-            stores.retainedSecrets().delete(new SessionAddress(peer.toString(), deviceId));
-        } else {
-            store(stores, peer, new RetainedSecretRecord(stored.get().certificate(), stored.get().secrets(),
-                    Optional.empty()));
-        }
-        return true;
-    }
-
     private static void store(Stores stores, BareJid peer, RetainedSecretRecord record) {
         stores.retainedSecrets().store(new SessionAddress(peer.toString(), record.certificate().deviceId()),
-                new RecordCodec.Writer(VERSION)
-                        .field(record.certificate().encoded())
-                        .optional(record.secrets().map(RetainedSecrets::toRecord))
-                        .optional(record.unconfirmed().map(UnconfirmedAnswer::toRecord))
-                        .toByteArray());
+                writer(record));
+    }
+
+    private static byte[] writer(RetainedSecretRecord record) {
+        RecordCodec.Writer out = new RecordCodec.Writer(VERSION)
+                .field(record.certificate().encoded())
+                .optional(record.secrets().map(RetainedSecrets::toRecord))
+                .field(new byte[] {(byte) record.unconfirmed().size()});
+        for (UnconfirmedAnswer answer : record.unconfirmed()) {
+            out.field(answer.toRecord());
+        }
+        return out.toByteArray();
     }
 
     /** The certificates of every device of {@code peer} this device keeps secrets for. */
@@ -145,26 +167,30 @@ record RetainedSecretRecord(DeviceCertificate certificate, Optional<RetainedSecr
                     version == VERSION_WITHOUT_ANSWER ? version : VERSION);
             DeviceCertificate certificate = DeviceCertificate.parse(in.field());
             Optional<RetainedSecrets> secrets;
-            Optional<UnconfirmedAnswer> answer = Optional.empty();
+            List<UnconfirmedAnswer> answers = new ArrayList<>();
             if (version == VERSION_WITHOUT_ANSWER) {
                 secrets = Optional.of(RetainedSecrets.fromRecord(in.field()));
             } else {
                 Optional<byte[]> secretRecord = in.optional();
                 secrets = secretRecord.isPresent() ? Optional.of(RetainedSecrets.fromRecord(secretRecord.get()))
                         : Optional.empty();
-                Optional<byte[]> answerRecord = in.optional();
-                answer = answerRecord.isPresent() ? Optional.of(UnconfirmedAnswer.fromRecord(answerRecord.get()))
-                        : Optional.empty();
-                if (secrets.isEmpty() && answer.isEmpty()) {
+                byte[] count = in.field();
+                if (count.length != 1 || count[0] < 0 || count[0] > MAX_UNCONFIRMED) {
+                    throw new RecordCodec.MalformedRecordException("bad count of unconfirmed answers");
+                }
+                for (int i = 0; i < count[0]; i++) {
+                    answers.add(UnconfirmedAnswer.fromRecord(in.field()));
+                }
+                if (secrets.isEmpty() && answers.isEmpty()) {
                     throw new RecordCodec.MalformedRecordException("neither secrets nor an answer");
                 }
             }
             in.end();
             if (certificate.deviceId() != deviceId
-                    || answer.filter(a -> a.peerCertificate().deviceId() != deviceId).isPresent()) {
+                    || answers.stream().anyMatch(a -> a.peerCertificate().deviceId() != deviceId)) {
                 throw new RecordCodec.MalformedRecordException("the certificate is for another device id");
             }
-            return Optional.of(new RetainedSecretRecord(certificate, secrets, answer));
+            return Optional.of(new RetainedSecretRecord(certificate, secrets, List.copyOf(answers)));
         } catch (RecordCodec.MalformedRecordException | CertificateException | MalformedInputException e) {
             throw new IllegalStateException("the retained secrets for " + peer + "/" + deviceId + " cannot be read: "
                     + e.getMessage(), e);

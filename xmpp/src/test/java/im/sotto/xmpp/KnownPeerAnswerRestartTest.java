@@ -99,6 +99,32 @@ class KnownPeerAnswerRestartTest {
         assertArrayEquals(secrets, bobSecrets(), "the retained secrets are unchanged");
     }
 
+    /**
+     * Bob answers two IK openings of alice's device (her retry after a timeout, or a heal after she restarted) and
+     * alice commits the first: the first answer must still be confirmable. Keeping one answer per device, the second
+     * displaced it and nothing alice sent could be read until the next heal; committing at once (before liveness was
+     * required) kept it as a previous session.
+     */
+    @Test
+    void anEarlierAnswerIsStillConfirmedAfterALaterOneToTheSameDevice() throws Exception {
+        fullHandshake(new OnlineHandshakes(bobAccount, event -> { }, peer -> true));
+        OnlineHandshakes bobSide = new OnlineHandshakes(bobAccount, event -> { }, peer -> true);
+        OnlineHandshakes aliceRetry = new OnlineHandshakes(aliceAccount, event -> { }, peer -> true);
+        byte[] first = aliceSide.start(bob, Optional.empty());
+        byte[] retry = aliceRetry.start(bob, Optional.empty());
+        OnlineHandshakes.Step firstAnswer = bobSide.receive(alice, bob, first);
+        OnlineHandshakes.Step retryAnswer = bobSide.receive(alice, bob, retry);
+        assertTrue(firstAnswer.reply().isPresent() && retryAnswer.reply().isPresent(), "both answered");
+        assertTrue(aliceSide.receive(bob, alice, firstAnswer.reply().get()).established().isPresent(),
+                "alice committed the first");
+        byte[] message = aliceSession().encrypt("under the first".getBytes(StandardCharsets.US_ASCII), AD);
+        assertTrue(bobSide.confirmLiveness(alice.asBareJid(), List.of(message), AD).isPresent(),
+                "the first answer is confirmed although a later one was given");
+        assertTrue(bobStoredSession().decrypt(message, AD) instanceof DecryptResult.Decrypted);
+        assertTrue(bobSide.awaitingLiveness(alice.asBareJid()).isPresent(),
+                "the later answer still waits: alice may yet commit it");
+    }
+
     private void fullHandshake(OnlineHandshakes bobSide) throws Exception {
         byte[] m1 = aliceSide.start(bob, Optional.empty());
         OnlineHandshakes.Step m2 = bobSide.receive(alice, bob, m1);

@@ -20,8 +20,8 @@ import java.util.Optional;
  * commitment"). IK message 1 is replayable, so the answer changes no live session, no retained secret and no trust
  * until a ratchet message from the initiator opens under the new session ({@link #opensAny}). It is stored (in the
  * transaction before message 2 is sent), so that a responder that dies between its answer and the initiator's first
- * ratchet message still reads what the initiator then sends; it is never used for sending. One is kept per peer
- * device, a newer answer replacing an older one, so a replay can displace only another unconfirmed answer.
+ * ratchet message still reads what the initiator then sends; it is never used for sending. The binding keeps the
+ * last few per peer device, so a replay can displace only other unconfirmed answers.
  *
  * <p>Record (version 1, docs/protocol.md 11.4): {@code u8 1 || vec32 peer certificate || vec32 ratchet record ||
  * u8 continuity || vec32 retained-secret record || flag certification [vec32 certification] || flag password ||
