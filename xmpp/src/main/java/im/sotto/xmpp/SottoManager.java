@@ -142,7 +142,7 @@ public final class SottoManager extends Manager {
             return thread;
         });
         this.driver = new SessionDriver(account, connection, worker, this::emit, this::deliver);
-        this.archive = new ArchiveCatchUp(account, connection);
+        this.archive = new ArchiveCatchUp(account, connection, this::emit);
         this.omemo = new im.sotto.xmpp.omemo.OmemoBinding(connection, account.store(), account.random(),
                 account.clock(), worker, this::emit, this::deliver);
         this.initialPresence = stanza -> archive.initialPresenceSent();
@@ -359,6 +359,15 @@ public final class SottoManager extends Manager {
         return CompletableFuture.runAsync(driver::redrive, worker);
     }
 
+    /**
+     * To whom this device reveals its identity in online handshakes it answers ({@link RevealPolicy}; default
+     * {@link RevealPolicy#CONTACTS}: only JIDs with a trust record or a roster item the user made, which is not
+     * one of type {@code from}). Takes effect for handshakes opened afterwards.
+     */
+    public void setRevealPolicy(RevealPolicy policy) {
+        driver.revealPolicy(Objects.requireNonNull(policy, "policy"));
+    }
+
     /** Sends {@code message} encrypted; the future completes once it went out (after a session was made if needed). */
     public CompletableFuture<Void> send(Message message) {
         // An id lets a restarted receiver recognise, in its archive, a message it had already processed.
@@ -406,11 +415,17 @@ public final class SottoManager extends Manager {
         worker.execute(() -> driver.setPassword(contact, value));
     }
 
-    /** Sends an iq request encrypted; the future yields the decrypted answer (a result, or an error iq). */
+    /**
+     * Sends an iq request encrypted; the future yields the decrypted answer (a result, or an error iq) from the JID
+     * and device it was sent to, and nobody else ({@link SecurityEvent.IqAnswerIgnored}). The request gets a new
+     * random stanza id.
+     */
     public CompletableFuture<IQ> sendIq(IQ request) {
         if (request.getType() != IQ.Type.get && request.getType() != IQ.Type.set) {
             throw new IllegalArgumentException("sendIq takes a get or set request");
         }
+        // Smack's ids are a prefix and a counter: a guessable id lets anyone aim an answer at the request in advance.
+        request.setStanzaId(PendingIqs.newId(account.random()));
         CompletableFuture<IQ> answer = new CompletableFuture<>();
         worker.execute(() -> driver.send(request, answer));
         return answer;

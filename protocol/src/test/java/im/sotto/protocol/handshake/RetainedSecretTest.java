@@ -59,14 +59,17 @@ class RetainedSecretTest {
     }
 
     @Test
-    void eachModeChecksWhatItCan() throws Exception {
+    void everyModeChecksBothSides() throws Exception {
         run(alice, aliceMemory, bob, bobMemory, HandshakeMode.XX, false);
+        // With history, XX and the responder-protected mode end with a late confirmation (4.11): both sides check.
         Conversation xx = run(alice, aliceMemory, bob, bobMemory, HandshakeMode.XX, true);
-        assertEquals(Continuity.UNCHECKED, xx.initiatorResult.continuity());
+        assertEquals(Continuity.CONFIRMED_NOT_MIXED, xx.initiatorResult.continuity());
         assertEquals(Continuity.CONFIRMED_NOT_MIXED, xx.responderResult.continuity());
+        assertEquals(4, xx.wire.size(), "XX with history: message 3, then the responder's confirmation");
         Conversation rp = run(alice, aliceMemory, bob, bobMemory, HandshakeMode.RESPONDER_PROTECTED, true);
         assertEquals(Continuity.CONFIRMED_NOT_MIXED, rp.initiatorResult.continuity());
-        assertEquals(Continuity.UNCHECKED, rp.responderResult.continuity());
+        assertEquals(Continuity.CONFIRMED_NOT_MIXED, rp.responderResult.continuity());
+        assertEquals(5, rp.wire.size(), "responder-protected with history: message 4, then the initiator's");
         Conversation brokenXx = run(alice, new RetainedSecretMemory(), bob, bobMemory, HandshakeMode.XX, true);
         assertEquals(Continuity.BROKEN, brokenXx.responderResult.continuity());
         Conversation brokenRp = run(alice, aliceMemory, bob, new RetainedSecretMemory(),
