@@ -83,10 +83,7 @@ public final class BundlePublisher {
         BundleElement bundleElement = new BundleElement(bundle);
         publishOpen(self, PepNodes.bundle(device), bundleElement, reconfigured);
 
-        List<DeviceId> devices = new ArrayList<>(fetchDeviceListOrEmpty(self));
-        if (!devices.contains(device)) {
-            devices.add(device);
-        }
+        List<DeviceId> devices = withinCap(fetchDeviceListOrEmpty(self), device);
         DeviceListElement list = new DeviceListElement(devices);
         publishOpen(self, PepNodes.DEVICE_LIST, list, reconfigured);
 
@@ -97,6 +94,28 @@ public final class BundlePublisher {
             throw new PepException(Kind.READ_BACK_MISMATCH, "the device list read back lacks device " + device);
         }
         return new Report(reconfigured, devices);
+    }
+
+    /**
+     * The list to publish: {@code listed} with {@code device} appended if missing, at most
+     * {@link DeviceListElement#MAX_DEVICES} long. A full list loses its first entries, never {@code device}: each
+     * device appends itself, so the first are the oldest, the likeliest to be gone (a reinstalled client, a test's
+     * throwaway device), while a device left off its own account's list cannot be reached at all. A device pushed out
+     * that is still alive puts itself back at its next login (docs/protocol.md 7.4).
+     */
+    static List<DeviceId> withinCap(List<DeviceId> listed, DeviceId device) {
+        List<DeviceId> devices = new ArrayList<>(listed);
+        if (!devices.contains(device)) {
+            devices.add(device);
+        }
+        for (int i = 0; devices.size() > DeviceListElement.MAX_DEVICES; ) {
+            if (devices.get(i).equals(device)) {
+                i++;
+            } else {
+                devices.remove(i);
+            }
+        }
+        return devices;
     }
 
     /** What {@link #publishIfChanged} had to do. */

@@ -11,6 +11,7 @@ import java.util.List;
 import im.sotto.xmpp.pep.BundleElement;
 import im.sotto.xmpp.pep.BundlePublisher;
 import im.sotto.xmpp.pep.DeviceId;
+import im.sotto.xmpp.pep.DeviceListElement;
 import im.sotto.xmpp.pep.PepException;
 import im.sotto.xmpp.pep.PepNodes;
 
@@ -24,6 +25,7 @@ import org.jivesoftware.smackx.xdata.packet.DataForm;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.jxmpp.jid.BareJid;
 
 /** PEP done right on real servers: open access via publish-options, order, read-back, repair, peers' fetches. */
 @ExtendWith(XmppServersExtension.class)
@@ -70,6 +72,39 @@ class BundlePublishingIT {
             List<DeviceId> devices = publisher.fetchDeviceList(pair.bob.getUser().asBareJid());
             assertTrue(devices.contains(first) && devices.contains(second), devices.toString());
             assertArrayEquals(replaced, new BundlePublisher(pair.alice).fetchBundle(pair.bob.getUser().asBareJid(), first));
+        }
+    }
+
+    /**
+     * A list already at the cap (64 devices, here published by a client that filled it) does not stop a device from
+     * publishing itself: the oldest entry goes, the device is listed. Before, publishing threw and the device was
+     * unreachable for good.
+     */
+    @ParameterizedTest
+    @EnumSource(ServerKind.class)
+    void aDevicePublishingIntoAFullListPushesOutTheOldestAndIsListed(ServerKind kind, XmppServers servers)
+            throws Exception {
+        try (Pair pair = new Pair(servers.get(kind))) {
+            BundlePublisher publisher = new BundlePublisher(pair.bob);
+            BareJid bob = pair.bob.getUser().asBareJid();
+            org.jivesoftware.smackx.pubsub.PubSubManager.getInstanceFor(pair.bob, bob)
+                    .deleteNode(PepNodes.DEVICE_LIST);
+            List<DeviceId> full = new java.util.ArrayList<>();
+            for (int i = 0; i < DeviceListElement.MAX_DEVICES; i++) {
+                full.add(randomDevice());
+            }
+            PubSub fill = PubSub.createPubsubPacket(bob, IQ.Type.set, new PublishItem<>(PepNodes.DEVICE_LIST,
+                    new PayloadItem<>(PepNodes.ITEM_ID, new DeviceListElement(full))));
+            pair.bob.createStanzaCollectorAndSend(fill).nextResultOrThrow();
+            assertEquals(full, publisher.fetchDeviceList(bob), "the list is full before");
+
+            DeviceId device = randomDevice();
+            publisher.publish(device, randomBytes(100));
+
+            List<DeviceId> after = publisher.fetchDeviceList(bob);
+            assertEquals(DeviceListElement.MAX_DEVICES, after.size());
+            assertTrue(after.contains(device), "the publishing device is listed");
+            assertEquals(full.subList(1, full.size()), after.subList(0, after.size() - 1), "only the oldest went");
         }
     }
 
