@@ -134,11 +134,13 @@ abstract class HandshakeParty {
     }
 
     /**
-     * The continuity to report when no proof matched: {@code whenHeld} if this device holds retained secrets for
-     * the peer device (a break, or a mode that could not check), else a new device of a known account, or a new peer.
+     * The continuity to report when no proof matched: {@code whenHeld} if this device holds a <em>confirmed</em>
+     * retained secret for the peer device (history the peer is known to share: a break), else a new device of a
+     * known account, or a new peer. Secrets never confirmed are no history for this decision: the handshake that
+     * left them may have completed on this side only (docs/protocol.md 4.11).
      */
     Continuity withoutMatch(DeviceCertificate peer, Optional<RetainedSecrets> held, Continuity whenHeld) {
-        if (held.isPresent()) {
+        if (held.filter(RetainedSecrets::anyConfirmed).isPresent()) {
             return whenHeld;
         }
         return config.retainedSecrets().knowsAccount(peer.accountKey()) ? Continuity.NEW_DEVICE : Continuity.NEW_PEER;

@@ -308,7 +308,8 @@ public final class OnlineInitiator extends HandshakeParty {
             throws HandshakeException, MalformedInputException {
         Optional<Integer> common = LateConfirmation.read(selection.suite().hash(), pendingKeys.confirmationKey(),
                 heldForPeer, body, pendingBinding);
-        continuity = common.isPresent() ? Continuity.CONFIRMED_NOT_MIXED : Continuity.BROKEN;
+        continuity = common.isPresent() ? Continuity.CONFIRMED_NOT_MIXED
+                : withoutMatch(pendingPeer, heldForPeer, Continuity.BROKEN);
         // As in IK: a confirmation shows the responder matched, stored this session first and now holds the
         // confirmed secret as confirmed; nothing older is needed.
         ContinuityProofs.Evidence learned = new ContinuityProofs.Evidence(common.isPresent(),

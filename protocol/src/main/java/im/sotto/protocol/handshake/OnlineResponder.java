@@ -263,7 +263,8 @@ public final class OnlineResponder extends HandshakeParty {
     private HandshakeStep onConfirmation(ByteReader body) throws HandshakeException, MalformedInputException {
         Optional<Integer> common = LateConfirmation.read(selection.suite().hash(), pendingKeys.confirmationKey(),
                 heldForPeer, body, pendingBinding);
-        continuity = common.isPresent() ? Continuity.CONFIRMED_NOT_MIXED : Continuity.BROKEN;
+        continuity = common.isPresent() ? Continuity.CONFIRMED_NOT_MIXED
+                : withoutMatch(pendingPeer, heldForPeer, Continuity.BROKEN);
         // A confirmation shows the initiator matched our proof and stored this session before sending it: it holds
         // the confirmed secret as confirmed, so nothing older is needed (as on the IK initiator).
         ContinuityProofs.Evidence learned = new ContinuityProofs.Evidence(common.isPresent(),

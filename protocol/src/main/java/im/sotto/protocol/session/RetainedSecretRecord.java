@@ -96,6 +96,26 @@ public record RetainedSecretRecord(DeviceCertificate certificate, Optional<Retai
     }
 
     /**
+     * The first ratchet message from {@code peer}'s device {@code deviceId} opened under its current session
+     * {@code current}: the peer stored that session (it sends only from a stored one), so the session's retained
+     * secret, the newest kept, becomes confirmed (docs/protocol.md 4.11) and counts as history from now on. Only a
+     * session an online handshake left with a verdict other than a break: after {@link Continuity#BROKEN} the
+     * secrets kept are the older ones (the session's own was not kept), and an offline session leaves none.
+     */
+    public static void confirmedByRatchet(Stores stores, BareJid peer, long deviceId, SessionRecord current) {
+        if (current.continuity().isEmpty() || current.continuity().get() == Continuity.BROKEN
+                || current.continuity().get() == Continuity.UNCHECKED) {
+            return;
+        }
+        Optional<RetainedSecretRecord> stored = load(stores, peer, deviceId);
+        if (stored.isEmpty() || stored.get().secrets().isEmpty() || stored.get().secrets().get().isConfirmed(0)) {
+            return;
+        }
+        store(stores, peer, new RetainedSecretRecord(stored.get().certificate(),
+                Optional.of(stored.get().secrets().get().withNewestConfirmed()), stored.get().unconfirmed()));
+    }
+
+    /**
      * Stores an answered IK session that waits for liveness after the ones already waiting for that device (the
      * oldest goes beyond {@link #MAX_UNCONFIRMED}); the device's certificate and retained secrets are left as they
      * are (a device never committed gets a record without secrets, which {@link #lookup} and {@link #certificates}
