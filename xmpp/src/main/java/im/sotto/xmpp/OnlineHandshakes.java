@@ -54,6 +54,16 @@ final class OnlineHandshakes {
             return size() > MAX_IN_FLIGHT;
         }
     };
+    /**
+     * When the responder in flight with each JID answered its message 1 (same bound as {@link #inFlight}): our own
+     * handshake with that JID waits for it ({@link #responding}).
+     */
+    private final Map<Jid, java.time.Instant> answeredAt = new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Jid, java.time.Instant> eldest) {
+            return size() > MAX_IN_FLIGHT;
+        }
+    };
     private final HandshakeRateLimit rateLimit = new HandshakeRateLimit();
     private final Set<String> seen = java.util.Collections.newSetFromMap(new LinkedHashMap<String, Boolean>() {
         @Override
@@ -172,6 +182,18 @@ final class OnlineHandshakes {
         return inFlight.containsKey(peer);
     }
 
+    /**
+     * Whether we answered a handshake {@code peer} opened less than {@code patience} ago and wait for its next
+     * message. Starting ours now would replace it ({@link #start}): the peer, which completes on our answer (XX) and
+     * stores its session, would be left with a session we never stored, and everything it sends under it unreadable
+     * (ClientKillIT: a killed client's own queued message started a handshake while it answered its contact's).
+     */
+    boolean responding(Jid peer, java.time.Duration patience) {
+        java.time.Instant at = answeredAt.get(peer);
+        return inFlight.get(peer) instanceof OnlineResponder && at != null
+                && at.plus(patience).isAfter(account.clock().instant());
+    }
+
     void abandon(Jid peer) {
         inFlight.remove(peer);
         withPassword.remove(peer);
@@ -270,6 +292,7 @@ final class OnlineHandshakes {
                     withPassword.add(from);
                 }
                 inFlight.put(from, responder);
+                answeredAt.put(from, account.clock().instant());
                 step = responder.receive(payload);
                 if (password != null && step.message().isPresent()) {
                     // The answer carries our confirmation: the initiator now knows whether its guess was right, and

@@ -297,6 +297,13 @@ final class SessionDriver {
     }
 
     private void startHandshake(BareJid peer, Jid target, int attempt) {
+        if (handshakes.responding(target, handshakeTimeout)) {
+            // Ours would replace the handshake the peer opened (OnlineHandshakes.responding); its completion
+            // flushes the queue, and if it stalls the queue is driven again once it is stale.
+            establishing.remove(peer);
+            worker.schedule(() -> release(peer), handshakeTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            return;
+        }
         try {
             byte[] first = handshakes.start(target, Optional.ofNullable(deviceAt.get(target)));
             establishing.put(peer, new Establishing(target, attempt));
@@ -578,6 +585,9 @@ final class SessionDriver {
         if (!from.isEntityFullJid() || establishing.containsKey(peer)
                 || (last != null && Duration.between(last, now).compareTo(HEAL_INTERVAL) < 0)) {
             return;
+        }
+        if (handshakes.responding(from, handshakeTimeout)) {
+            return;   // the handshake the peer opened gives a session (a heal would replace it)
         }
         Optional<Boolean> contact = contacts.standing(peer);
         if (contact.isEmpty()) {
