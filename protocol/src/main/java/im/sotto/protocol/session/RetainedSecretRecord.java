@@ -100,7 +100,10 @@ public record RetainedSecretRecord(DeviceCertificate certificate, Optional<Retai
      * {@code current}: the peer stored that session (it sends only from a stored one), so the session's retained
      * secret, the newest kept, becomes confirmed (docs/protocol.md 4.11) and counts as history from now on. Only a
      * session an online handshake left with a verdict other than a break: after {@link Continuity#BROKEN} the
-     * secrets kept are the older ones (the session's own was not kept), and an offline session leaves none.
+     * secrets kept are the older ones (the session's own was not kept), and an offline session leaves none. Only
+     * while nothing is confirmed yet (the first sessions with the device): from then on the proofs of each
+     * handshake confirm, and move the anchor, as they always did; a ratchet message says nothing about which
+     * older secrets the peer still holds.
      */
     public static void confirmedByRatchet(Stores stores, BareJid peer, long deviceId, SessionRecord current) {
         if (current.continuity().isEmpty() || current.continuity().get() == Continuity.BROKEN
@@ -108,7 +111,7 @@ public record RetainedSecretRecord(DeviceCertificate certificate, Optional<Retai
             return;
         }
         Optional<RetainedSecretRecord> stored = load(stores, peer, deviceId);
-        if (stored.isEmpty() || stored.get().secrets().isEmpty() || stored.get().secrets().get().isConfirmed(0)) {
+        if (stored.isEmpty() || stored.get().secrets().isEmpty() || stored.get().secrets().get().anyConfirmed()) {
             return;
         }
         store(stores, peer, new RetainedSecretRecord(stored.get().certificate(),
