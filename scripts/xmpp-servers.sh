@@ -3,7 +3,7 @@
 #
 #   xmpp-servers.sh start DIR [prosody|ejabberd]
 #                               install both (or the one named) from Debian if missing, write configs into DIR, listen
-#                               on 127.0.0.1 on free ports, register alice, bob and carol with random passwords, start
+#                               on 127.0.0.1 on free ports, register alice, bob, carol and dave with random passwords, start
 #                               them and write DIR/servers.properties (KEY=VALUE lines: readable by
 #                               java.util.Properties and by `source`). Exits non-zero with the server's log on stderr
 #                               if a server fails. The CLI's demo and tests start Prosody alone.
@@ -27,7 +27,7 @@
 # the Erlang cookie all live in DIR, so several copies can run side by side and leave nothing behind.
 set -euo pipefail
 
-readonly USERS=(alice bob carol)
+readonly USERS=(alice bob carol dave)
 readonly PROSODY_DOMAIN=prosody.test
 readonly EJABBERD_DOMAIN=ejabberd.test
 # How long a server may take to open its port; both need about a second on this kind of machine.
@@ -142,6 +142,8 @@ modules_enabled = { $tls_modules"roster", "saslauth", "disco", "pep", "offline",
 modules_disabled = { "s2s" }
 plugin_paths = { }
 $network
+-- A multi-user chat service: Sotto must refuse sessions with room occupants (their JIDs name no account).
+Component "conference.$PROSODY_DOMAIN" "muc"
 Component = nil
 VirtualHost "$PROSODY_DOMAIN"
 EOF
@@ -218,6 +220,9 @@ modules:
   mod_mam:
     default: always
     db_type: mnesia
+  # A multi-user chat service: Sotto must refuse sessions with room occupants (their JIDs name no account).
+  mod_muc:
+    host: "conference.@HOST@"
 EOF
   local ctl=(ejabberdctl --config-dir "$d/conf" --ctl-config "$d/conf/ejabberdctl.cfg"
              --config "$d/conf/ejabberd.yml" --logs "$d/log" --spool "$d/spool")

@@ -33,8 +33,8 @@ public final class AccountCommand implements Runnable {
             + "and keys, logs in once to check the password and publishes this device's bundle.",
             "The XMPP password is asked (never echoed) and never stored: later commands ask again or read "
             + "SOTTO_PASSWORD / --password-file. The store is protected by a passphrase (Argon2id), or with "
-            + "--no-passphrase by an owner-only key file next to it. --server, --server-cert and "
-            + "--insecure-loopback given here are remembered for the account's later commands."})
+            + "--no-passphrase by an owner-only key file next to it. --server, --server-cert, "
+            + "--insecure-loopback and --reveal given here are remembered for the account's later commands."})
     static final class Add implements Callable<Integer> {
         @Mixin
         Common common;

@@ -27,6 +27,11 @@ public final class Common {
             + "refused for any other address.")
     boolean insecureLoopback;
 
+    @Option(names = "--reveal", paramLabel = "POLICY", description = "Who learns this device's identity (account key, "
+            + "certificate, certification) when it answers a handshake: contacts (default: JIDs in the roster or with "
+            + "a trust record), authenticated (strangers too, once they showed their own), anyone.")
+    String reveal;
+
     @Option(names = "--password-file", paramLabel = "FILE", description = "Read the XMPP password from FILE (else "
             + "$SOTTO_PASSWORD, else asked without echo).")
     Path passwordFile;

@@ -85,6 +85,9 @@ final class EventPrinter {
         } else if (event instanceof SecurityEvent.ContinuityBroken b) {
             e.put("event", "continuity-broken");
             e.put("device", b.deviceId());
+        } else if (event instanceof SecurityEvent.HandshakeUnconfirmed u) {
+            e.put("event", "handshake-unconfirmed");
+            e.put("from", u.from().toString());
         } else if (event instanceof SecurityEvent.DeviceNeedsApproval d) {
             e.put("event", "device-needs-approval");
             e.put("device", d.deviceId());
@@ -161,6 +164,16 @@ final class EventPrinter {
             e.put("event", "password-guessing");
             e.put("failures", g.failures());
             e.put("refusedUntil", g.refusedUntil().toString());
+        } else if (event instanceof SecurityEvent.SessionRefused r) {
+            e.put("event", "session-refused");
+            e.put("from", String.valueOf(r.from()));
+            e.put("reason", r.reason().toString());
+            e.put("detail", r.detail());
+        } else if (event instanceof SecurityEvent.IqAnswerIgnored i) {
+            e.put("event", "iq-answer-ignored");
+            e.put("from", String.valueOf(i.from()));
+            e.put("reason", i.problem().toString());
+            e.put("id", i.stanzaId());
         }
         return e;
     }
@@ -249,6 +262,9 @@ final class EventPrinter {
                 return time + " ! continuity BROKEN with " + e.get("peer") + " device " + e.get("device")
                         + ": it proved none of the secrets of your earlier sessions (stolen keys, or a restored "
                         + "backup); compare the SAS: sotto verify " + e.get("peer");
+            case "handshake-unconfirmed":
+                return time + " ! a known-peer handshake from " + e.get("from") + " was answered but never used "
+                        + "(a replayed message, or the sender went away); nothing changed";
             case "device-needs-approval":
                 return time + " ! " + e.get("peer") + " has a new device " + e.get("device") + " awaiting your "
                         + "approval; nothing is sent to it until: sotto trust " + e.get("peer") + " --device "
@@ -321,6 +337,12 @@ final class EventPrinter {
                 return time + " * " + e.get("from") + " accepted your subscription request: you see its presence";
             case "subscription-denied":
                 return time + " * " + e.get("from") + " denied or revoked your subscription request";
+            case "session-refused":
+                return time + " ! no session with " + e.get("from") + ": " + e.get("reason") + " (" + e.get("detail")
+                        + ")";
+            case "iq-answer-ignored":
+                return time + " ! an answer to iq " + e.get("id") + " from " + e.get("from") + " was ignored: "
+                        + e.get("reason");
             default:
                 return time + " " + e.get("event") + ": " + fields(e);
         }

@@ -59,8 +59,12 @@ final class NewAccountHome {
         if (common.insecureLoopback) {
             settings.setProperty("insecure-loopback", "true");
         }
-        // Checked before anything is written: a bad --server or --insecure-loopback fails here.
+        if (common.reveal != null) {
+            settings.setProperty("reveal", common.reveal);
+        }
+        // Checked before anything is written: a bad --server, --insecure-loopback or --reveal fails here.
         Connector.Transport transport = Online.transport(common, new Accounts.Entry(jid, dir, settings));
+        Online.revealPolicy(common, new Accounts.Entry(jid, dir, settings));
         return new NewAccountHome(jid, home, settings, transport, noPassphrase);
     }
 

@@ -12,6 +12,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import im.sotto.xmpp.SecurityEvent;
+import im.sotto.xmpp.RevealPolicy;
 import im.sotto.xmpp.SottoListener;
 import im.sotto.xmpp.SottoManager;
 import im.sotto.xmpp.SottoOutbox;
@@ -84,9 +85,11 @@ final class Online implements AutoCloseable {
         XMPPTCPConnection connection = Connector.connection(entry.jid(), password, "sotto-" + UUID.randomUUID()
                 .toString().substring(0, 8), transport);
         Subscriptions subscriptions = Subscriptions.watch(connection, opened.store, entry.directory(), progress);
+        RevealPolicy reveal = revealPolicy(common, entry);
         SottoManager manager = SottoManager.enable(connection, opened.account);
         manager.setHandshakeTimeout(Duration.ofSeconds(5));
         manager.setKeepFailed(true);
+        manager.setRevealPolicy(reveal);
         if (listener != null) {
             manager.addListener(listener);
         }
@@ -117,6 +120,40 @@ final class Online implements AutoCloseable {
         online.subscriptions = subscriptions;
         online.conversations = conversations;
         return online;
+    }
+
+    /** The reveal policy: {@code --reveal}, else the account's {@code reveal} setting, else contacts only. */
+    static RevealPolicy revealPolicy(Common common, Accounts.Entry entry) {
+        String value = common.reveal != null ? common.reveal : entry.settings().getProperty("reveal", "contacts");
+        for (RevealPolicy policy : RevealPolicy.values()) {
+            if (policy.name().toLowerCase(java.util.Locale.ROOT).equals(value)) {
+                return policy;
+            }
+        }
+        throw new CliException(ExitCode.USAGE, "unknown reveal policy '" + value + "' (--reveal or reveal= in "
+                + Accounts.SETTINGS + "): use contacts, authenticated or anyone");
+    }
+
+    /**
+     * Adds {@code contact} to the account's roster (an item without subscription; nothing is sent to the contact), so
+     * that this device reveals itself when the contact opens a handshake ({@link RevealPolicy#CONTACTS}). A server
+     * that refuses leaves the contact a stranger: its handshakes then fall back to first messages.
+     */
+    void addContact(BareJid contact) {
+        org.jivesoftware.smack.roster.Roster roster = org.jivesoftware.smack.roster.Roster.getInstanceFor(connection);
+        try {
+            if (!roster.isLoaded()) {
+                roster.reloadAndWait();
+            }
+            if (roster.getEntry(contact) == null) {
+                roster.createItem(contact, null, null);
+            }
+        } catch (org.jivesoftware.smack.SmackException | org.jivesoftware.smack.XMPPException e) {
+            System.err.println("Could not add " + contact + " to the roster (" + Connector.rootMessage(e)
+                    + "); it stays a stranger to this device");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     static Message chat(Jid to, String body) {

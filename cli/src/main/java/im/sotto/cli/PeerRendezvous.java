@@ -17,7 +17,8 @@ import org.jxmpp.jid.Jid;
 
 /**
  * Two people who run a Sotto command for each other at the same time (verify, chat) find each other and make an
- * online session, so both see the same SAS. Contacts need not share a roster: each side sends a plain directed
+ * online session, so both see the same SAS. Naming the peer makes it a contact: each side first adds it to its roster
+ * (no subscription asked), so the reveal policy answers its handshake with XX. Then each side sends a plain directed
  * presence (availability only, no content) to the other's account and answers the first one it gets from each new
  * resource; then the side whose full JID sorts first sends an encrypted presence, which runs the online handshake.
  */
@@ -44,6 +45,9 @@ final class PeerRendezvous implements AutoCloseable {
                 && p.getFrom().isEntityFullJid() && p.getFrom().asBareJid().equals(peer)
                 && !p.hasExtension(SottoEncrypted.ELEMENT, SottoEncrypted.NAMESPACE);
         online.connection.addAsyncStanzaListener(rendezvous.listener, plainPresenceFromPeer);
+        // Before the peer can learn we are here: its handshake must find it a contact (the reveal policy), or it
+        // would get the responder-protected mode and no SAS.
+        online.addContact(peer);
         rendezvous.sendPlain(peer);
         return rendezvous;
     }

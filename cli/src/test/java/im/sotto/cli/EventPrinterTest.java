@@ -46,6 +46,9 @@ class EventPrinterTest {
                 + "CONFIRMED, password checked", text(event));
         assertTrue(text(new SecurityEvent.ContinuityBroken(BOB, 7)).startsWith("! continuity BROKEN with "
                 + "bob@example.org device 7"));
+        assertTrue(text(new SecurityEvent.HandshakeUnconfirmed(BOB, org.jxmpp.jid.impl.JidCreate.fromOrThrowUnchecked(
+                "bob@example.org/phone"))).startsWith("! a known-peer handshake from bob@example.org/phone was "
+                + "answered but never used"));
     }
 
     @Test
@@ -69,6 +72,17 @@ class EventPrinterTest {
         assertEquals("! 5 password handshakes in a row with bob@example.org failed: someone may be guessing your "
                 + "contact password; password handshakes with bob@example.org wait until 2026-12-01T10:00:00Z",
                 text(guessing));
+    }
+
+    @Test
+    void refusalsAndIgnoredAnswersNameTheirReason() throws Exception {
+        SecurityEvent refused = new SecurityEvent.SessionRefused(BOB, JidCreate.from("bob@example.org/x"),
+                SecurityEvent.RefusalReason.STRANGER_NOT_REVEALED, "handshake");
+        assertEquals("STRANGER_NOT_REVEALED", EventPrinter.describe(refused).get("reason"));
+        assertEquals("! no session with bob@example.org/x: STRANGER_NOT_REVEALED (handshake)", text(refused));
+        SecurityEvent ignored = new SecurityEvent.IqAnswerIgnored(BOB, JidCreate.from("bob@example.org/x"), "i1",
+                SecurityEvent.IqAnswerProblem.OTHER_DEVICE);
+        assertEquals("! an answer to iq i1 from bob@example.org/x was ignored: OTHER_DEVICE", text(ignored));
     }
 
     @Test
@@ -172,9 +186,12 @@ class EventPrinterTest {
                 new SecurityEvent.OmemoUndecryptable(BOB, BOB, "id", 7, im.sotto.protocol.omemo.OmemoFailure.DUPLICATE,
                         ""),
                 new SecurityEvent.OmemoDowngradeRefused(BOB, "m", 1),
-
                 new SecurityEvent.UnencryptedMessage(BOB, BOB, "m", "b", false),
-                new SecurityEvent.ForeignEncryption(BOB, BOB, "m", ForeignScheme.OMEMO_2, false));
+                new SecurityEvent.ForeignEncryption(BOB, BOB, "m", ForeignScheme.OMEMO_2, false),
+
+                new SecurityEvent.HandshakeUnconfirmed(BOB, BOB),
+                new SecurityEvent.SessionRefused(BOB, BOB, SecurityEvent.RefusalReason.GROUPCHAT, "d"),
+                new SecurityEvent.IqAnswerIgnored(BOB, BOB, "i", SecurityEvent.IqAnswerProblem.OTHER_DEVICE));
         Set<Class<?>> covered = new HashSet<>();
         for (SecurityEvent event : one) {
             covered.add(event.getClass());

@@ -81,6 +81,7 @@ final class ArchiveCatchUp {
 
     private final SottoAccount account;
     private final XMPPConnection connection;
+    private final Consumer<SecurityEvent> events;
     private volatile CompletableFuture<Void> initialPresence = new CompletableFuture<>();
     private final Set<String> processedByCatchUp = new LinkedHashSet<>();
     private Boolean supported;
@@ -92,9 +93,10 @@ final class ArchiveCatchUp {
     private String lastArchiveId;
     private int sinceMark;
 
-    ArchiveCatchUp(SottoAccount account, XMPPConnection connection) {
+    ArchiveCatchUp(SottoAccount account, XMPPConnection connection, Consumer<SecurityEvent> events) {
         this.account = account;
         this.connection = connection;
+        this.events = events;
     }
 
     /** A login began (Smack calls this before it sends the initial presence). */
@@ -175,9 +177,9 @@ final class ArchiveCatchUp {
             Set<String> logged = processedSince(stored.get());
             MamManager.MamQuery query = query(mam, stored.get());
             int done = 0;
-            List<MamResultExtension> page = query.getPage().getMamResultExtensions();
+            MamManager.MamQueryPage page = query.getPage();
             while (true) {
-                for (MamResultExtension result : page) {
+                for (MamResultExtension result : fromOwnArchive(page)) {
                     Message message = result.getForwarded().getForwardedStanza();
                     if (forThisDevice(message) && !(hasId(message) && logged.contains(logKey(message)))) {
                         process.accept(message);
@@ -188,7 +190,7 @@ final class ArchiveCatchUp {
                     done++;
                 }
                 mark();
-                if (query.isComplete() || page.isEmpty()) {
+                if (query.isComplete() || page.getMamResultExtensions().isEmpty()) {
                     caughtUp = true;
                     break;
                 }
@@ -196,7 +198,7 @@ final class ArchiveCatchUp {
                     break; // the rest at the next login; until then live stanzas leave the position alone
                 }
                 query.pageNext(PAGE_SIZE);
-                page = query.getPage().getMamResultExtensions();
+                page = query.getPage();
             }
         } catch (XMPPException | SmackException e) {
             LOG.log(Level.INFO, "archive catch-up stopped: {0}", e.toString());
@@ -222,6 +224,30 @@ final class ArchiveCatchUp {
             // The archive no longer has that id (expired or cleared): go by time instead.
             return mam.queryArchive(args.limitResultsSince(Date.from(from.markedAt())).build());
         }
+    }
+
+    /**
+     * The results of {@code page} that came from this account's own archive: sent by its bare JID, or without a
+     * sender, which RFC 6120 reads as the same. Anyone who learns a query id could otherwise slip a "result" into
+     * the page (Smack matches results by query id only): stanzas with forged senders, processed as if archived, and
+     * an archive id of its choosing as the position. Those are reported and ignored.
+     */
+    private List<MamResultExtension> fromOwnArchive(MamManager.MamQueryPage page) {
+        List<Message> carriers = page.getMamResultCarrierMessages();
+        List<MamResultExtension> results = page.getMamResultExtensions();
+        List<MamResultExtension> own = new java.util.ArrayList<>();
+        EntityFullJid self = connection.getUser();
+        for (int i = 0; i < results.size(); i++) {
+            Jid from = carriers.get(i).getFrom();
+            if (from == null || (self != null && from.equals(self.asBareJid()))) {
+                own.add(results.get(i));
+            } else {
+                events.accept(new SecurityEvent.SessionRefused(from.asBareJid(), from,
+                        SecurityEvent.RefusalReason.FOREIGN_ARCHIVE, "an archive result sent by " + from
+                        + ", not by this account's archive: ignored"));
+            }
+        }
+        return own;
     }
 
     private boolean isSupported() {

@@ -10,18 +10,18 @@ import im.sotto.protocol.handshake.Continuity;
 import im.sotto.protocol.handshake.HandshakeConfig;
 import im.sotto.protocol.handshake.HandshakeException;
 import im.sotto.protocol.handshake.HandshakeMessages;
+import im.sotto.protocol.handshake.HandshakeMode;
 import im.sotto.protocol.handshake.HandshakeResult;
 import im.sotto.protocol.handshake.HandshakeStep;
 import im.sotto.protocol.handshake.OnlineInitiator;
 import im.sotto.protocol.handshake.OnlineResponder;
 import im.sotto.protocol.identity.DeviceCertificate;
+import im.sotto.protocol.handshake.UnconfirmedAnswer;
+import im.sotto.protocol.ratchet.RatchetRecordException;
 import im.sotto.protocol.ratchet.RatchetSession;
-import im.sotto.protocol.session.Certifications;
 import im.sotto.protocol.session.HandshakeFailure;
-import im.sotto.protocol.session.LossReport;
 import im.sotto.protocol.session.RetainedSecretRecord;
 import im.sotto.protocol.session.SessionRecord;
-import im.sotto.protocol.session.TrustRecords;
 import im.sotto.protocol.store.SessionAddress;
 import im.sotto.protocol.trust.PeerDecision;
 
@@ -54,6 +54,16 @@ final class OnlineHandshakes {
             return size() > MAX_IN_FLIGHT;
         }
     };
+    /**
+     * When the responder in flight with each JID answered its message 1 (same bound as {@link #inFlight}): our own
+     * handshake with that JID waits for it ({@link #responding}).
+     */
+    private final Map<Jid, java.time.Instant> answeredAt = new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Jid, java.time.Instant> eldest) {
+            return size() > MAX_IN_FLIGHT;
+        }
+    };
     private final HandshakeRateLimit rateLimit = new HandshakeRateLimit();
     private final Set<String> seen = java.util.Collections.newSetFromMap(new LinkedHashMap<String, Boolean>() {
         @Override
@@ -61,24 +71,51 @@ final class OnlineHandshakes {
             return size() > REMEMBERED_MESSAGES;
         }
     });
+    /**
+     * Known-peer (IK) answers waiting for liveness, kept in the store (docs/protocol.md 4.6): IK message 1 is
+     * replayable, so the session, its continuity verdict and any trust change wait until the initiator's first
+     * ratchet message opens under the new session; the answer is stored before message 2 goes out, so a restart
+     * in between loses nothing the initiator then sends.
+     */
+    private final KnownPeerAnswers answers;
+    private final HandshakeCommit committer;
+
     /** Passwords agreed with contacts, by bare JID; kept in memory only (the application keeps them if it wants). */
     private final Map<BareJid, byte[]> passwords = new java.util.concurrent.ConcurrentHashMap<>();
     /** Handshakes in flight that run CPace with a password (a completed one proved the same password). */
     private final java.util.Set<Jid> withPassword = new java.util.HashSet<>();
+    /** Our handshakes that wait for a responder-protected message 4 ({@link #awaitingReveal}). */
+    private final java.util.Set<Jid> awaitingReveal = new java.util.HashSet<>();
 
     /** Failed password handshakes per contact, and the waits they earn (docs/protocol.md 4.12). */
     final PasswordGuard passwordGuard;
+    /** Whether a JID is a contact (for {@link RevealPolicy}); and the policy, which the application may change. */
+    private final java.util.function.Predicate<BareJid> isContact;
+    volatile RevealPolicy revealPolicy = RevealPolicy.CONTACTS;
 
-    OnlineHandshakes(SottoAccount account, java.util.function.Consumer<SecurityEvent> events) {
+    OnlineHandshakes(SottoAccount account, java.util.function.Consumer<SecurityEvent> events,
+            java.util.function.Predicate<BareJid> isContact) {
         this.account = account;
         this.passwordGuard = new PasswordGuard(events);
+        this.answers = new KnownPeerAnswers(account);
+        this.committer = new HandshakeCommit(account);
+        this.isContact = isContact;
     }
 
     /** This device's policy for a handshake with {@code peer}: the defaults, with the secrets retained for it. */
     private HandshakeConfig config(BareJid peer) {
+        return builder(peer).build();
+    }
+
+    private HandshakeConfig.Builder builder(BareJid peer) {
         return HandshakeConfig.builder(account.device())
                 .retainedSecrets(RetainedSecretRecord.lookup(account.store(), CoreJid.of(peer), account.clock()))
-                .certification(account.externalTrust().attachment().orElse(null)).build();
+                .certification(account.externalTrust().attachment().orElse(null));
+    }
+
+    /** As a responder: what the reveal policy lets {@code peer} learn (strangers: the protected mode only). */
+    private HandshakeConfig responderConfig(BareJid peer) {
+        return revealPolicy.configure(builder(peer), isContact.test(peer)).build();
     }
 
     /**
@@ -108,6 +145,7 @@ final class OnlineHandshakes {
         Optional<DeviceCertificate> known = knownDevice(peer.asBareJid(), device);
         byte[] first = known.isPresent() ? initiator.startKnownPeer(known.get()) : initiator.start();
         inFlight.put(peer, initiator);
+        awaitingReveal.remove(peer);
         return first;
     }
 
@@ -144,9 +182,30 @@ final class OnlineHandshakes {
         return inFlight.containsKey(peer);
     }
 
+    /**
+     * Whether we answered a handshake {@code peer} opened less than {@code patience} ago and wait for its next
+     * message. Starting ours now would replace it ({@link #start}): the peer, which completes on our answer (XX) and
+     * stores its session, would be left with a session we never stored, and everything it sends under it unreadable
+     * (ClientKillIT: a killed client's own queued message started a handshake while it answered its contact's).
+     */
+    boolean responding(Jid peer, java.time.Duration patience) {
+        java.time.Instant at = answeredAt.get(peer);
+        return inFlight.get(peer) instanceof OnlineResponder && at != null
+                && at.plus(patience).isAfter(account.clock().instant());
+    }
+
     void abandon(Jid peer) {
         inFlight.remove(peer);
         withPassword.remove(peer);
+        awaitingReveal.remove(peer);
+    }
+
+    /**
+     * Whether our handshake with {@code peer} sent message 3 in the responder-protected mode and waits for the
+     * responder to reveal itself: a peer whose {@link RevealPolicy} does not count us as a contact never does.
+     */
+    boolean awaitingReveal(Jid peer) {
+        return awaitingReveal.contains(peer);
     }
 
     /** What one handshake message led to. */
@@ -217,7 +276,7 @@ final class OnlineHandshakes {
                     return new Failed(HandshakeFailure.RATE_LIMITED, "more than " + HandshakeRateLimit.BURST
                             + " handshakes opened by " + from.asBareJid() + " recently");
                 }
-                OnlineResponder responder = OnlineResponder.create(config(from.asBareJid()), account.random(),
+                OnlineResponder responder = OnlineResponder.create(responderConfig(from.asBareJid()), account.random(),
                         account.clock());
                 byte[] password = passwords.get(from.asBareJid());
                 withPassword.remove(from);
@@ -233,6 +292,7 @@ final class OnlineHandshakes {
                     withPassword.add(from);
                 }
                 inFlight.put(from, responder);
+                answeredAt.put(from, account.clock().instant());
                 step = responder.receive(payload);
                 if (password != null && step.message().isPresent()) {
                     // The answer carries our confirmation: the initiator now knows whether its guess was right, and
@@ -241,6 +301,10 @@ final class OnlineHandshakes {
                 }
             } else if (party instanceof OnlineInitiator) {
                 step = ((OnlineInitiator) party).receive(payload, new byte[0]);
+                if (step.result().isEmpty() && step.message().filter(HandshakeMessages::isInitiatorFinish)
+                        .isPresent()) {
+                    awaitingReveal.add(from);
+                }
             } else if (party instanceof OnlineResponder) {
                 step = ((OnlineResponder) party).receive(payload);
             } else {
@@ -252,12 +316,24 @@ final class OnlineHandshakes {
             }
             if (step.result().isPresent()) {
                 inFlight.remove(from);
+                HandshakeResult result = step.result().get();
+                boolean initiator = party instanceof OnlineInitiator;
                 boolean passwordProved = withPassword.remove(from);
+                if (!initiator && result.selection().mode() == HandshakeMode.KNOWN_PEER) {
+                    // Answered, not committed: message 1 may be a replay (see answers). Stored before message 2 is
+                    // sent; its password counts as proved only once the initiator's first ratchet message confirms it.
+                    answers.keep(from.asBareJid(), UnconfirmedAnswer.of(result, startRatchet(result), passwordProved,
+                            account.clock().instant()));
+                    return replyOrIgnored(step);
+                }
                 if (passwordProved) {
                     passwordGuard.succeeded(from.asBareJid());
                 }
-                return new Established(commit(from.asBareJid(), step.result().get(),
-                        party instanceof OnlineInitiator, passwordProved), step.message());
+                RatchetSession session = startRatchet(result);
+                NewSession done = account.store().transact(stores -> committer.commit(stores,
+                        from.asBareJid(), HandshakeCommit.Facts.of(result), session, initiator, passwordProved));
+                answers.forget(from.asBareJid()); // the commit superseded any answer to that device
+                return new Established(done, step.message());
             }
             return replyOrIgnored(step);
         } catch (HandshakeException e) {
@@ -271,55 +347,71 @@ final class OnlineHandshakes {
         }
     }
 
+    /**
+     * A token for the newest IK answer to a device of {@code peer} that waits for the initiator's first ratchet
+     * message, if any (for {@link #stillUnconfirmed}).
+     */
+    Optional<Object> awaitingLiveness(BareJid peer) {
+        return answers.newest(peer);
+    }
+
+    /**
+     * Continuity verdicts that are an alarm: from a device this side holds history for, anything short of a proof
+     * ({@code UNCHECKED} is no longer reported by the core, but a record or peer that still says it is not trusted).
+     */
+    static boolean alarming(Continuity continuity) {
+        return continuity == Continuity.BROKEN || continuity == Continuity.UNCHECKED;
+    }
+
+    /**
+     * The liveness check of answered IK handshakes with {@code peer}: when one of {@code ratchetPayloads} opens
+     * under a copy of an answer's session, the initiator took part, and the session is committed now (trust,
+     * continuity and all) in the same transaction that removes the answer, so that the receiver then opens the
+     * message under it. Otherwise nothing changes.
+     */
+    Optional<NewSession> confirmLiveness(BareJid peer, java.util.List<byte[]> ratchetPayloads,
+            byte[] associatedData) {
+        if (ratchetPayloads.isEmpty() || answers.newest(peer).isEmpty()) {
+            return Optional.empty();
+        }
+        Optional<NewSession> done = account.store().transact(stores -> answers.confirmed(stores, peer,
+                ratchetPayloads, associatedData).map(answer -> {
+                    RatchetSession session;
+                    try {
+                        session = answer.session(account.random(), account.clock());
+                    } catch (RatchetRecordException e) {
+                        throw new IllegalStateException("an unconfirmed answer's session cannot be read", e);
+                    }
+                    return committer.commit(stores, peer, HandshakeCommit.Facts.of(answer), session, false,
+                            answer.passwordProved());
+                }));
+        answers.forget(peer);
+        done.filter(NewSession::passwordChecked).ifPresent(d -> passwordGuard.succeeded(peer));
+        return done;
+    }
+
+    /**
+     * Whether the answered IK handshake {@code token} names is still unconfirmed (a replayed message 1, or an
+     * initiator that went away before its first ratchet message). It stays stored, never used for sending, until it
+     * is confirmed, replaced by a newer answer to that device or superseded by a session committed with it: an
+     * initiator whose first ratchet message is merely late still gets through.
+     */
+    boolean stillUnconfirmed(BareJid peer, Object token) {
+        return answers.stillUnconfirmed(peer, token);
+    }
+
     /** A step of the core's handshake without a result: its message to send, if it has one. */
     private static Step replyOrIgnored(HandshakeStep step) {
         return step.message().<Step>map(Reply::new).orElseGet(Ignored::new);
     }
 
-    private NewSession commit(BareJid peer, HandshakeResult result, boolean initiator, boolean password)
-            throws HandshakeException {
-        long deviceId = result.peerCertificate().deviceId();
-        Optional<String> sas = result.sas().map(s -> s.display());
-        RatchetSession session;
+    private RatchetSession startRatchet(HandshakeResult result) throws HandshakeException {
         try {
-            session = RatchetSession.start(result.seed().toRatchetInit(), account.random(), account.clock());
+            return RatchetSession.start(result.seed().toRatchetInit(), account.random(), account.clock());
         } catch (Exception e) {
             throw new HandshakeException(HandshakeException.Kind.TAMPERED, "the ratchet cannot start: " + e.getMessage());
         } finally {
             result.seed().wipe();
         }
-        return account.store().transact(stores -> {
-            PeerDecision decision = TrustRecords.onCertificate(stores, CoreJid.of(peer), result.peerCertificate(),
-                    account.clock());
-            if (decision.outcome() == PeerDecision.Outcome.ACCOUNT_KEY_CHANGED) {
-                return new NewSession(peer, deviceId, initiator, sas, result.continuity(), password,
-                        decision.outcome(), Optional.of(new SecurityEvent.KeyChanged(peer, decision.trust().pinnedKey().fingerprint(),
-                                result.peerCertificate().accountKey().fingerprint())), Optional.empty(),
-                        Optional.empty());
-            }
-            SessionRecord record = SessionRecord.builder(im.sotto.protocol.session.SessionOrigin.ONLINE_HANDSHAKE,
-                    session.toRecord()).peerCertificate(result.peerCertificate().encoded()).sas(sas)
-                    .continuity(result.continuity()).build();
-            SessionAddress address = new SessionAddress(peer.toString(), deviceId);
-            Optional<byte[]> replaced = stores.sessions().load(address);
-            Optional<SecurityEvent> replacedLoss = CoreEvents.of(LossReport.unacknowledgedInReplaced(
-                    CoreJid.of(peer), deviceId, replaced, account.random(), account.clock()));
-            stores.sessions().store(address, record.replacing(replaced, account.clock().instant()).encode());
-            RetainedSecretRecord.keep(stores, CoreJid.of(peer), result);
-            Optional<SecurityEvent> certification = Optional.empty();
-            if (result.continuity() == Continuity.BROKEN) {
-                // Someone with the device's keys but not its history: verification and certification are withdrawn
-                // until the users compare the SAS again, and a certification from this very handshake is not applied.
-                TrustRecords.store(stores, CoreJid.of(peer), TrustRecords.load(stores, CoreJid.of(peer), account.clock()).orElseThrow()
-                        .continuityBroken());
-            } else {
-                certification = result.peerCertification().map(attached -> account.externalTrust().verify(attached,
-                        result.peerCertificate().accountKey(), peer.toString(), account.clock().instant()))
-                        .flatMap(checked -> Certifications.apply(stores, CoreJid.of(peer), checked, account.clock()))
-                        .map(outcome -> CoreEvents.of(peer, outcome));
-            }
-            return new NewSession(peer, deviceId, initiator, sas, result.continuity(), password, decision.outcome(),
-                    Optional.empty(), certification, replacedLoss);
-        });
     }
 }

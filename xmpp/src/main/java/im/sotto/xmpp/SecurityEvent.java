@@ -79,7 +79,11 @@ public sealed interface SecurityEvent {
         /** The contact's password did not match (or one side has none): one online guess spent, no session. */
         PASSWORD_MISMATCH,
         /** The connection or the server failed while sending. */
-        CONNECTION;
+        CONNECTION,
+        /** A {@code groupchat} message: Sotto carries no many-to-many traffic. Dropped, never sent. */
+        GROUPCHAT,
+        /** Addressed to a multi-user chat room or occupant, which names no account. Dropped, never sent. */
+        MUC_OCCUPANT;
 
         /**
          * True for a failure that may pass without the user (the peer installs Sotto, answers, the connection comes
@@ -144,6 +148,15 @@ public sealed interface SecurityEvent {
      * Compare the SAS with the peer over another channel.
      */
     record ContinuityBroken(BareJid peer, long deviceId) implements SecurityEvent {
+    }
+
+    /**
+     * This device answered a known-peer (IK) handshake from {@code from}, and the initiator never proved it took part
+     * (no ratchet message under the new session arrived in its whole retry budget): a replayed message 1 (a server
+     * that recorded one), or an initiator that went away. Nothing was committed: no session replaced, no continuity
+     * verdict, no trust change (docs/protocol.md 4.6).
+     */
+    record HandshakeUnconfirmed(BareJid peer, Jid from) implements SecurityEvent {
     }
 
     /**
@@ -299,6 +312,56 @@ public sealed interface SecurityEvent {
             implements SecurityEvent {
         public ForeignEncryption {
             Objects.requireNonNull(scheme, "scheme");
+        }
+    }
+
+    /** Why an encrypted iq answer was not taken as the answer to the request with its id. */
+    enum IqAnswerProblem {
+        /** It could not be decrypted (garbage, or for a session we do not hold): dropped, no session healed for it. */
+        UNDECRYPTABLE,
+        /** Its outer sender, its session's account or its envelope is not the JID the request was sent to. */
+        NOT_THE_ADDRESSEE,
+        /** It opened under a session with a device of that account other than the one the request was sent to. */
+        OTHER_DEVICE,
+        /** What it carries is not an iq result or error. */
+        NOT_AN_ANSWER
+    }
+
+    /**
+     * An encrypted iq answer carried the id of a request waiting for its answer but is not that answer (another
+     * contact answering, a stranger's garbage aimed at the id): ignored, the request keeps waiting for its addressee.
+     */
+    record IqAnswerIgnored(BareJid peer, Jid from, String stanzaId, IqAnswerProblem problem) implements SecurityEvent {
+        public IqAnswerIgnored {
+            Objects.requireNonNull(problem, "problem");
+        }
+    }
+
+    /** Why Sotto refused to make or heal a session with a JID. */
+    enum RefusalReason {
+        /**
+         * An online handshake opened by a JID that is no contact (no trust record, not subscribed to in the roster):
+         * answered in the responder-protected mode, and this device's certificate, account key and certification
+         * were not revealed ({@link RevealPolicy#CONTACTS}).
+         */
+        STRANGER_NOT_REVEALED,
+        /**
+         * A stanza from a JID that is no contact (no trust record, no roster item but {@code from}) could not be
+         * decrypted: no healing handshake is started.
+         */
+        NO_HEAL_FOR_STRANGER,
+        /** A {@code groupchat} stanza: Sotto does not carry many-to-many traffic (docs/threat-model.md). */
+        GROUPCHAT,
+        /** A multi-user chat occupant JID (a room's nickname), which names no account a session could bind to. */
+        MUC_OCCUPANT,
+        /** An archive (MAM) result that did not come from this account's own archive. */
+        FOREIGN_ARCHIVE
+    }
+
+    /** Sotto refused a session (or a stanza that would start or heal one) with {@code from}; nothing was sent. */
+    record SessionRefused(BareJid peer, Jid from, RefusalReason reason, String detail) implements SecurityEvent {
+        public SessionRefused {
+            Objects.requireNonNull(reason, "reason");
         }
     }
 }

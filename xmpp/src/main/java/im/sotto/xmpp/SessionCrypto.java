@@ -90,8 +90,11 @@ final class SessionCrypto {
         return encryptForSessions(inner, self, preferredDevice, durableId, Optional.empty(), false).map(Sealed::outer);
     }
 
-    /** An encrypted outer stanza and the id of its copy kept until the server acknowledged it (0: none kept). */
-    record Sealed(Stanza outer, long keptId) {
+    /**
+     * An encrypted outer stanza, the id of its copy kept until the server acknowledged it (0: none kept), and the
+     * peer devices whose sessions carry it.
+     */
+    record Sealed(Stanza outer, long keptId, java.util.Set<Long> devices) {
     }
 
     /**
@@ -107,6 +110,7 @@ final class SessionCrypto {
         Optional<Sealed> sealed = account.store().transact(stores -> {
             substituted.clear();
             List<SottoEncrypted> out = new ArrayList<>();
+            java.util.Set<Long> devices = new java.util.HashSet<>();
             Optional<ContactTrust> trust = TrustRecords.load(stores, CoreJid.of(peer), account.clock());
             List<SessionAddress> addresses = new ArrayList<>(stores.sessions().devices(peer.toString()));
             if (inner instanceof IQ && preferredDevice.isPresent()) {
@@ -130,6 +134,7 @@ final class SessionCrypto {
                 }
                 out.add(new SottoEncrypted(SottoEncrypted.Kind.RATCHET, encrypt(stores, address, record, session,
                         envelope, ad)));
+                devices.add(address.deviceId());
                 stores.messageLog().append(new LogEntry(LogEntry.Direction.SENT, address, idOf(inner),
                         account.clock().instant(), envelope));
                 if (inner instanceof IQ) {
@@ -144,7 +149,7 @@ final class SessionCrypto {
             if (alongside.isPresent()) {
                 outer = Wire.withElement((org.jivesoftware.smack.packet.Message) outer, alongside.get());
             }
-            return Optional.of(new Sealed(outer, keep ? UnconfirmedOutbox.keep(stores, peer, outer) : 0));
+            return Optional.of(new Sealed(outer, keep ? UnconfirmedOutbox.keep(stores, peer, outer) : 0, devices));
         });
         substituted.forEach(device -> events.accept(new SecurityEvent.BundleSubstituted(peer, device)));
         return sealed;

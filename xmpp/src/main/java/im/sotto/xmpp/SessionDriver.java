@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -14,8 +13,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
-import im.sotto.protocol.handshake.Continuity;
 import im.sotto.protocol.handshake.HandshakeException;
+import im.sotto.protocol.session.HandshakeFailure;
 import im.sotto.protocol.session.TrustRecords;
 import im.sotto.protocol.trust.PeerDecision;
 import im.sotto.xmpp.SecurityEvent.SendFailure;
@@ -24,8 +23,6 @@ import im.sotto.xmpp.SendQueue.Pending;
 import im.sotto.xmpp.element.SottoEncrypted;
 import im.sotto.xmpp.envelope.EnvelopeCodec;
 import im.sotto.xmpp.envelope.EnvelopeException;
-import im.sotto.xmpp.pep.DeviceId;
-import im.sotto.xmpp.pep.PepException;
 
 import org.jivesoftware.smack.SmackException;
 import org.jivesoftware.smack.XMPPConnection;
@@ -51,6 +48,8 @@ final class SessionDriver {
     private final SessionCrypto crypto;
     private final SessionReceiver receiver;
     private final OnlineHandshakes handshakes;
+    private final ContactCheck contacts;
+    private final MucGuard muc;
     private final PeerDirectory directory;
     private final BundleMaintenance bundles;
     private final ScheduledExecutorService worker;
@@ -59,22 +58,24 @@ final class SessionDriver {
     private final SendQueue queue;
     private final UnconfirmedOutbox outbox;
     private final Map<BareJid, Establishing> establishing = new HashMap<>();
-    private final Map<String, CompletableFuture<IQ>> pendingIqs = new HashMap<>();
+    private final PendingIqs pendingIqs = new PendingIqs();
     private final Map<Jid, Long> deviceAt = new HashMap<>();
     private final Map<BareJid, Instant> lastHeal = new HashMap<>();
     private final Set<BareJid> healing = new HashSet<>();
-    /** Peers whose XX handshake this device finished as responder: its first ratchet message confirms it at once. */
+    /** Peers whose handshake this device finished as responder: its first ratchet message confirms it at once. */
     private final Set<BareJid> confirmationOwed = new HashSet<>();
     /**
-     * Peers whose newest session this device finished as XX initiator, by the device it is with, until that device
+     * Peers whose newest session this device finished as initiator, by the device it is with, until that device
      * confirms it: no content goes under it (it may exist on this side only), even after the retries gave up.
      */
     private final Map<BareJid, Long> unconfirmed = new HashMap<>();
+    private final OfflineStart offline;
+    private final ContactWait contactWait = new ContactWait();
     volatile Duration handshakeTimeout = Duration.ofSeconds(10);
 
     /**
      * A session in the making with {@code target}; {@code awaitingConfirmationFrom} is the device id once this side,
-     * the XX initiator, sent message 3 and committed its session, until the responder's first ratchet message proves
+     * the initiator, sent its last step and committed its session, until the responder's first ratchet message proves
      * the responder committed its own (0 while the handshake still runs). Content waits until then: a responder that
      * died before storing the session would otherwise lose every message sent under it (issue #23).
      */
@@ -91,7 +92,16 @@ final class SessionDriver {
         this.connection = connection;
         this.crypto = new SessionCrypto(account, codec, events);
         this.receiver = new SessionReceiver(account, codec);
-        this.handshakes = new OnlineHandshakes(account, events);
+        this.contacts = new ContactCheck(account, connection);
+        this.muc = new MucGuard(connection);
+        this.handshakes = new OnlineHandshakes(account, events, contacts::isContact);
+        contacts.whenRosterLoaded(() -> {
+            try {
+                worker.execute(this::rosterLoaded);
+            } catch (java.util.concurrent.RejectedExecutionException stopped) {
+                // The manager was disabled: nothing waits any more.
+            }
+        });
         this.directory = new PeerDirectory(connection);
         this.bundles = new BundleMaintenance(account, connection, directory, events);
         this.worker = worker;
@@ -100,15 +110,23 @@ final class SessionDriver {
         this.queue = new SendQueue(account, events);
         crypto.queuedAt = queue::sentAt;
         this.outbox = new UnconfirmedOutbox(account, connection, worker, events);
+        this.offline = new OfflineStart(account, connection, crypto, queue, outbox, worker, events,
+                new BundleFetcher(directory, "sotto-bundles-" + account.device().deviceId()), this::transmit,
+                this::flush);
     }
 
     /** Before the worker stops: waits briefly for the server's acknowledgements, stops listening for them. */
     void close() {
         outbox.close();
+        offline.close();
     }
 
     BundleMaintenance bundles() {
         return bundles;
+    }
+
+    void revealPolicy(RevealPolicy policy) {
+        handshakes.revealPolicy = policy;
     }
 
     private EntityFullJid self() {
@@ -124,6 +142,13 @@ final class SessionDriver {
         BareJid peer = inner.getTo() == null ? null : inner.getTo().asBareJid();
         if (peer == null) {
             queue.fail(null, new Pending(inner, sent, 0), SendFailure.UNSUPPORTED_STANZA, "the stanza has no recipient");
+            return;
+        }
+        Optional<SecurityEvent.RefusalReason> refused = muc.refusal(inner, inner.getTo());
+        if (refused.isPresent()) {
+            queue.fail(peer, new Pending(inner, sent, 0), refused.get() == SecurityEvent.RefusalReason.GROUPCHAT
+                    ? SendFailure.GROUPCHAT : SendFailure.MUC_OCCUPANT, "Sotto makes no session with a multi-user "
+                    + "chat (" + inner.getTo() + "): " + refused.get());
             return;
         }
         Optional<Long> target = Optional.ofNullable(deviceAt.get(inner.getTo()));
@@ -215,21 +240,21 @@ final class SessionDriver {
                 establish(peer, pending.stanza().getTo());
                 return;
             }
-            transmit(outer.get().outer(), outer.get().keptId(), pending);
+            transmit(outer.get().outer(), outer.get().keptId(), outer.get().devices(), pending);
         } catch (EnvelopeException e) {
             queue.fail(peer, pending, SendFailure.UNSUPPORTED_STANZA, e.getMessage());
         }
     }
 
     @SuppressWarnings("unchecked")
-    private void transmit(Stanza outer, long keptId, Pending pending) {
+    void transmit(Stanza outer, long keptId, java.util.Collection<Long> devices, Pending pending) {
         try {
             if (pending.stanza() instanceof IQ && isRequest((IQ) pending.stanza())) {
                 CompletableFuture<IQ> answer = (CompletableFuture<IQ>) pending.sent();
                 String id = outer.getStanzaId();
-                pendingIqs.put(id, answer);
+                pendingIqs.expect(id, outer.getTo(), Set.copyOf(devices), answer);
                 worker.schedule(() -> {
-                    if (pendingIqs.remove(id) != null) {
+                    if (pendingIqs.expire(id)) {
                         answer.completeExceptionally(new java.util.concurrent.TimeoutException(
                                 "no answer to iq " + id + " within " + connection.getReplyTimeout() + " ms"));
                     }
@@ -261,7 +286,7 @@ final class SessionDriver {
     // ----- establishing sessions -----
 
     private void establish(BareJid peer, Jid to) {
-        if (establishing.containsKey(peer) || !connection.isAuthenticated()) {
+        if (establishing.containsKey(peer) || offline.fetching(peer) || !connection.isAuthenticated()) {
             return;   // not logged in: the queue is driven again at login (redrive)
         }
         if (held(peer, Optional.ofNullable(deviceAt.get(to)))) {
@@ -277,7 +302,7 @@ final class SessionDriver {
             events.accept(new SecurityEvent.CapabilityMissing(peer, to + " does not advertise Sotto (stripped?); "
                     + "using the published bundles instead, never plaintext"));
         }
-        startOffline(peer, known);
+        offline.start(peer, known);
     }
 
     void setPassword(BareJid peer, byte[] password) {
@@ -293,6 +318,13 @@ final class SessionDriver {
     }
 
     private void startHandshake(BareJid peer, Jid target, int attempt) {
+        if (handshakes.responding(target, handshakeTimeout)) {
+            // Ours would replace the handshake the peer opened (OnlineHandshakes.responding); its completion
+            // flushes the queue, and if it stalls the queue is driven again once it is stale.
+            establishing.remove(peer);
+            worker.schedule(() -> release(peer), handshakeTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            return;
+        }
         try {
             byte[] first = handshakes.start(target, Optional.ofNullable(deviceAt.get(target)));
             establishing.put(peer, new Establishing(target, attempt, 0));
@@ -312,6 +344,15 @@ final class SessionDriver {
     private void handshakeTimedOut(BareJid peer, Jid target, int attempt) {
         Establishing current = establishing.get(peer);
         if (current == null || current.attempt != attempt || !current.target.equals(target) || current.confirming()) {
+            return;
+        }
+        if (handshakes.awaitingReveal(target)) {
+            // The peer took our identity and kept its own: its reveal policy does not count us as a contact, and
+            // asking again changes nothing. Its published bundle still lets us write first (it carries no identity).
+            establishing.remove(peer);
+            handshakes.abandon(target);
+            healing.remove(peer);
+            offline.start(peer, contacts.hasTrustRecord(peer));
             return;
         }
         retryOrDefer(peer, target, attempt);
@@ -339,70 +380,7 @@ final class SessionDriver {
                 + MAX_HANDSHAKE_ATTEMPTS + " attempts; kept queued");
     }
 
-    private void startOffline(BareJid peer, boolean known) {
-        Map<Long, byte[]> bundles = new LinkedHashMap<>();
-        String why;
-        try {
-            for (DeviceId device : directory.deviceList(peer)) {
-                if (peer.equals(self().asBareJid()) && device.value() == account.device().deviceId()) {
-                    continue;
-                }
-                bundles.put((long) device.value(), directory.bundle(peer, device));
-            }
-            why = bundles.isEmpty() ? peer + " lists no Sotto device" : null;
-        } catch (PepException e) {
-            why = peer + " publishes no usable Sotto bundle: " + e.getMessage();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return;
-        }
-        if (why != null) {
-            if (known) {
-                // Never a downgrade: what it sent before says it speaks Sotto, so keep the stanzas for later.
-                events.accept(new SecurityEvent.CapabilityMissing(peer, why + " (it used Sotto before)"));
-                queue.deferAll(peer, SendFailure.PEER_HAS_NO_SOTTO, why + "; kept queued");
-            } else {
-                queue.failAll(peer, SendFailure.PEER_HAS_NO_SOTTO, why);
-            }
-            return;
-        }
-        Pending first = queue.poll(peer).orElse(null);
-        if (first == null) {
-            return;
-        }
-        try {
-            SessionCrypto.FirstMessages sent = crypto.encryptFirstMessages(first.stanza(), self(), bundles,
-                    first.durableId(), outbox.keepNow(first.stanza()));
-            if (sent.outer() == null && sent.unapproved() > 0) {
-                queue.putBack(peer, first);
-                queue.holdAll(peer, SendFailure.DEVICE_NOT_APPROVED, "no device of " + peer + " that you approved "
-                        + "publishes a bundle; new devices of a verified contact get nothing until approved");
-                return;
-            }
-            if (sent.outer() == null) {
-                queue.putBack(peer, first);
-                if (sent.substituted() > 0) {
-                    // Never encrypt to keys the known account did not sign; the real bundle may be served later.
-                    queue.deferAll(peer, SendFailure.KEY_SUBSTITUTED, "no bundle of " + peer + " is usable: "
-                            + sent.skipped() + "; kept queued");
-                } else {
-                    queue.failAll(peer, SendFailure.PEER_HAS_NO_SOTTO, "no bundle of " + peer + " is usable: "
-                            + sent.skipped());
-                }
-                return;
-            }
-            for (long device : sent.devices()) {
-                events.accept(new SecurityEvent.SessionEstablished(peer, device, SessionOrigin.OFFLINE_FIRST_MESSAGE,
-                        Optional.empty()));
-            }
-            transmit(sent.outer(), sent.keptId(), first);
-        } catch (EnvelopeException e) {
-            queue.fail(peer, first, SendFailure.UNSUPPORTED_STANZA, e.getMessage());
-        }
-        flush(peer);
-    }
-
-    private void flush(BareJid peer) {
+    void flush(BareJid peer) {
         if (unconfirmed.containsKey(peer) || held(peer, Optional.empty())) {
             return;
         }
@@ -439,23 +417,39 @@ final class SessionDriver {
                     UndecryptableReason.OWN_ACCOUNT, "sent by this device to its own account"));
             return Optional.empty();
         }
+        Optional<SecurityEvent.RefusalReason> refused = muc.refusal(outer, from);
+        if (refused.isPresent()) {
+            // Before any handshake step, decryption or healing: no session is made, used or repaired for it.
+            events.accept(new SecurityEvent.SessionRefused(peer, from, refused.get(),
+                    "a Sotto stanza from a multi-user chat: ignored"));
+            return Optional.empty();
+        }
         List<SottoEncrypted> elements = Wire.elementsOf(outer);
+        if (withHandshakeSteps && ContactWait.onlyOpenings(elements) && contacts.standing(peer).isEmpty()) {
+            // Contact or stranger is decided once the roster is loaded (ContactWait): answered then.
+            contactWait.opening(outer);
+            return Optional.empty();
+        }
         for (SottoEncrypted element : elements) {
             if (element.kind() == SottoEncrypted.Kind.HANDSHAKE && withHandshakeSteps) {
                 handshakeStep(outer, peer, from, element.payload());
             }
         }
+        if (handshakes.awaitingLiveness(peer).isPresent()) {
+            // Also for a stanza fetched from the archive: the initiator's first ratchet message may arrive that way
+            // after this device died between its answer and that message.
+            confirmLiveness(outer, peer, from, elements);
+        }
+        boolean answer = pendingIqs.isAnswer(outer);
         SessionReceiver.Result result = receiver.open(outer, elements);
         if (result instanceof SessionReceiver.Failed failed) {
             failed.keyChange().ifPresent(this::keyChanged);
             events.accept(new SecurityEvent.UndecryptableStanza(peer, from, outer.getStanzaId(), failed.reason(),
                     failed.detail()));
-            if (outer instanceof IQ && !isRequest((IQ) outer)) {
-                CompletableFuture<IQ> answer = pendingIqs.remove(outer.getStanzaId());
-                if (answer != null) {
-                    answer.completeExceptionally(new SottoSendException(SendFailure.CONNECTION,
-                            "the answer could not be decrypted: " + failed.reason()));
-                }
+            if (answer) {
+                // Whoever sent it, the request keeps waiting for its addressee's answer (or its timeout).
+                events.accept(new SecurityEvent.IqAnswerIgnored(peer, from, outer.getStanzaId(),
+                        SecurityEvent.IqAnswerProblem.UNDECRYPTABLE));
             }
             if (failed.reason() == UndecryptableReason.NO_SESSION
                     || failed.reason() == UndecryptableReason.BROKEN_SESSION) {
@@ -504,15 +498,13 @@ final class SessionDriver {
             return Optional.empty();
         }
         DecryptedStanza decrypted = opened.stanza().get();
-        if (decrypted.stanza() instanceof IQ iq) {
-            if (isRequest(iq)) {
-                return Optional.of(decrypted);
-            }
-            CompletableFuture<IQ> answer = pendingIqs.remove(outer.getStanzaId());
-            if (answer != null) {
-                answer.complete(iq);
-                return Optional.empty();
-            }
+        if (answer) {
+            pendingIqs.answered(outer, decrypted).ifPresent(problem -> events.accept(
+                    new SecurityEvent.IqAnswerIgnored(peer, from, outer.getStanzaId(), problem)));
+            return Optional.empty();
+        }
+        if (decrypted.stanza() instanceof IQ iq && isRequest(iq)) {
+            return Optional.of(decrypted);
         }
         stanzas.accept(decrypted);
         return Optional.empty();
@@ -524,6 +516,7 @@ final class SessionDriver {
             established(peer, from, done.session(), done.reply());
         } else if (step instanceof OnlineHandshakes.Reply reply) {
             sendQuietly(Wire.handshakeMessage(from, reply.message()));
+            expectLiveness(peer, from);
         } else if (step instanceof OnlineHandshakes.Failed failed) {
             handshakeFailed(outer, peer, from, failed);
         }
@@ -532,6 +525,11 @@ final class SessionDriver {
     /** Reports a refused handshake message; a password failure also ends what waits for the peer. */
     private void handshakeFailed(Stanza outer, BareJid peer, Jid from, OnlineHandshakes.Failed failed) {
         String detail = "handshake: " + failed.describe();
+        if (failed.failure() == HandshakeFailure.REJECTED_BY_POLICY) {
+            events.accept(new SecurityEvent.SessionRefused(peer, from,
+                    SecurityEvent.RefusalReason.STRANGER_NOT_REVEALED, detail));
+            return;
+        }
         if (failed.failure().aboutPassword()) {
             // A wrong password is not retried: every attempt would be one more online guess for whoever answers.
             establishing.remove(peer);
@@ -551,6 +549,31 @@ final class SessionDriver {
         events.accept(new SecurityEvent.UndecryptableStanza(peer, from, outer.getStanzaId(), reason, detail));
     }
 
+    /**
+     * An IK session this device answered waits for the initiator's first ratchet message (a replayed message 1
+     * has none): when this stanza's opens under it, it is committed, and the stanza is then read under it.
+     */
+    private void confirmLiveness(Stanza outer, BareJid peer, Jid from, List<SottoEncrypted> elements) {
+        List<byte[]> ratchet = elements.stream().filter(e -> e.kind() == SottoEncrypted.Kind.RATCHET)
+                .map(SottoEncrypted::payload).toList();
+        byte[] ad = Wire.associatedData(peer, outer.getTo().asBareJid(), Wire.kindAndType(outer));
+        handshakes.confirmLiveness(peer, ratchet, ad).ifPresent(done -> established(peer, from, done,
+                Optional.empty()));
+    }
+
+    /**
+     * After answering an IK message 1: if the initiator has not proven it took part (its first ratchet message,
+     * sent right after our answer) within its whole retry budget, the answer is reported. Nothing was committed, so
+     * a replayed message 1 changes no session and no trust.
+     */
+    private void expectLiveness(BareJid peer, Jid from) {
+        handshakes.awaitingLiveness(peer).ifPresent(token -> worker.schedule(() -> {
+            if (handshakes.stillUnconfirmed(peer, token)) {
+                events.accept(new SecurityEvent.HandshakeUnconfirmed(peer, from));
+            }
+        }, handshakeTimeout.toMillis() * MAX_HANDSHAKE_ATTEMPTS, TimeUnit.MILLISECONDS));
+    }
+
     private void established(BareJid peer, Jid from, OnlineHandshakes.NewSession done, Optional<byte[]> reply) {
         Establishing before = establishing.remove(peer);
         unconfirmed.remove(peer);   // a newer session replaces the one awaiting its confirmation
@@ -560,7 +583,7 @@ final class SessionDriver {
         }
         deviceAt.put(from, done.deviceId());
         done.replacedLoss().ifPresent(events);
-        if (done.continuity() == Continuity.BROKEN) {
+        if (OnlineHandshakes.alarming(done.continuity())) {
             events.accept(new SecurityEvent.ContinuityBroken(peer, done.deviceId()));
         }
         events.accept(healing.remove(peer) ? new SecurityEvent.SessionHealed(peer, done.deviceId())
@@ -572,42 +595,23 @@ final class SessionDriver {
         done.certification().ifPresent(events);
         if (!done.initiator()) {
             reply.ifPresent(r -> sendQuietly(Wire.handshakeMessage(from, r)));
-            if (reply.isEmpty()) {
-                confirmationOwed.add(peer);   // XX: finished by message 3; confirmed once its ratchet message opens
-            }
+            // Confirmed as soon as the initiator's first (empty) ratchet message opens under the session.
+            confirmationOwed.add(peer);
             return;
         }
-        if (reply.isPresent()) {
-            // XX message 3 travels with an empty ratchet message (which lets the responder send at once: the
-            // initiator always sends first), never with content: the responder commits its session only now, and
-            // one that dies first would lose everything sent under it. Content waits for its confirmation.
-            int attempt = before == null ? 1 : before.attempt();
-            establishing.put(peer, new Establishing(from, attempt, done.deviceId()));
-            unconfirmed.put(peer, done.deviceId());
-            worker.schedule(() -> confirmationTimedOut(peer, from, attempt), handshakeTimeout.toMillis(),
-                    TimeUnit.MILLISECONDS);
-            sendQuietly(Wire.withElement(Wire.handshakeMessage(from, reply.get()),
-                    crypto.heartbeat(self().asBareJid(), peer, done.deviceId())));
-            return;
-        }
-        // The known-peer mode ends with the responder's message 2, sent after it committed its session: the first
-        // content travels alone at once (nothing held: a new device awaiting approval, a distrusted contact).
-        Pending first = held(peer, Optional.of(done.deviceId())) ? null : queue.peek(peer).orElse(null);
-        if (first != null) {
-            queue.poll(peer);
-            try {
-                SessionCrypto.Sealed outerFirst = crypto.encryptForSessions(first.stanza(), self(),
-                        Optional.of(done.deviceId()), first.durableId(), Optional.empty(),
-                        outbox.keepNow(first.stanza())).orElseThrow();
-                transmit(outerFirst.outer(), outerFirst.keptId(), first);
-                flush(peer);
-                return;
-            } catch (EnvelopeException e) {
-                queue.fail(peer, first, SendFailure.UNSUPPORTED_STANZA, e.getMessage());
-            }
-        }
-        sendQuietly(Wire.setupMessage(from, crypto.heartbeat(self().asBareJid(), peer, done.deviceId())));
-        flush(peer);
+        // The initiator, in every mode: the last handshake step, if any (XX message 3, or the late confirmation of a
+        // responder-protected handshake with history, protocol.md 4.11), travels with an empty ratchet message, which
+        // lets the responder send at once (the initiator always sends first) - never with content. The responder
+        // commits its session only when that arrives (XX) or when the ratchet message opens (IK, after a liveness
+        // check), and one that dies first would lose everything sent under it: content waits for its confirmation.
+        int attempt = before == null ? 1 : before.attempt();
+        establishing.put(peer, new Establishing(from, attempt, done.deviceId()));
+        unconfirmed.put(peer, done.deviceId());
+        worker.schedule(() -> confirmationTimedOut(peer, from, attempt), handshakeTimeout.toMillis(),
+                TimeUnit.MILLISECONDS);
+        SottoEncrypted heartbeat = crypto.heartbeat(self().asBareJid(), peer, done.deviceId());
+        sendQuietly(reply.isPresent() ? Wire.withElement(Wire.handshakeMessage(from, reply.get()), heartbeat)
+                : Wire.setupMessage(from, heartbeat));
     }
 
     private void keyChanged(SecurityEvent.KeyChanged change) {
@@ -623,9 +627,31 @@ final class SessionDriver {
                 || (last != null && Duration.between(last, now).compareTo(HEAL_INTERVAL) < 0)) {
             return;
         }
+        if (handshakes.responding(from, handshakeTimeout)) {
+            return;   // the handshake the peer opened gives a session (a heal would replace it)
+        }
+        Optional<Boolean> contact = contacts.standing(peer);
+        if (contact.isEmpty()) {
+            contactWait.heal(peer, from); // decided once the roster is loaded
+            return;
+        }
+        if (!contact.get()) {
+            // A handshake towards whoever sent junk would tell a stranger that we are online, and our full JID. A
+            // contact in the roster without a trust record is healed: that is a peer after our own reinstall.
+            events.accept(new SecurityEvent.SessionRefused(peer, from, SecurityEvent.RefusalReason.NO_HEAL_FOR_STRANGER,
+                    peer + " is no contact (no trust record, no roster item): no healing handshake"));
+            return;
+        }
         lastHeal.put(peer, now);
         healing.add(peer);
         startHandshake(peer, from, MAX_HANDSHAKE_ATTEMPTS);
+    }
+
+    /** The roster is loaded (or failed to load): what waited for it is decided now. */
+    private void rosterLoaded() {
+        ContactWait.Waiting waiting = contactWait.takeAll();
+        waiting.openings().forEach(this::receive);
+        waiting.heals().forEach(this::heal);
     }
 
     private void sendQuietly(Stanza stanza) {

@@ -39,7 +39,6 @@ import org.jivesoftware.smack.packet.IQ;
 import org.jivesoftware.smack.packet.Message;
 import org.jivesoftware.smack.packet.Presence;
 import org.jivesoftware.smack.packet.Stanza;
-import org.jivesoftware.smack.packet.StanzaError;
 import org.jivesoftware.smack.packet.id.StandardStanzaIdSource;
 import org.jivesoftware.smack.parsing.ParsingExceptionCallback;
 import org.jxmpp.jid.BareJid;
@@ -95,6 +94,8 @@ public final class SottoManager extends Manager {
     private boolean catchingUp;
     private final CopyOnWriteArrayList<SottoListener> listeners = new CopyOnWriteArrayList<>();
     private volatile SottoIqRequestHandler iqHandler;
+    /** Encrypted iq requests: decrypted in arrival order, answered off Smack's ordered thread. */
+    private final IqRequests iqRequests;
     /** Worker thread only. */
     private boolean reportedStillMissing;
     private final org.jivesoftware.smack.StanzaListener incoming;
@@ -142,7 +143,18 @@ public final class SottoManager extends Manager {
             return thread;
         });
         this.driver = new SessionDriver(account, connection, worker, this::emit, this::deliver);
-        this.archive = new ArchiveCatchUp(account, connection);
+        this.iqRequests = new IqRequests(connection, worker, new IqRequests.Driver() {
+            @Override
+            public Optional<DecryptedStanza> receive(Stanza request) {
+                return driver.receive(request);
+            }
+
+            @Override
+            public Optional<Stanza> encrypt(IQ response) throws im.sotto.xmpp.envelope.EnvelopeException {
+                return driver.encryptResponse(response);
+            }
+        }, () -> iqHandler, "sotto-iq-" + account.device().deviceId());
+        this.archive = new ArchiveCatchUp(account, connection, this::emit);
         this.omemo = new im.sotto.xmpp.omemo.OmemoBinding(connection, account.store(), account.random(),
                 account.clock(), worker, this::emit, this::deliver);
         this.initialPresence = stanza -> archive.initialPresenceSent();
@@ -204,7 +216,7 @@ public final class SottoManager extends Manager {
 
     private void start() {
         XMPPConnection connection = connection();
-        SottoTransportManager.getInstanceFor(connection).setEncryptedIqHandler(this::answer);
+        SottoTransportManager.getInstanceFor(connection).setEncryptedIqHandler(iqRequests::accept);
         // A sync listener is called in arrival order; the worker keeps that order (offline storage delivers a
         // session's first message before the messages that depend on it).
         connection.addSyncStanzaListener(incoming, INCOMING);
@@ -250,6 +262,7 @@ public final class SottoManager extends Manager {
         connection.removeStanzaSendingListener(initialPresence);
         connection.removeConnectionListener(onLogin);
         SottoTransportManager.getInstanceFor(connection).clearEncryptedIqHandler();
+        iqRequests.close();
         try {
             // What the worker still has to do runs first; then it waits briefly for the server's acknowledgements.
             worker.submit(driver::close).get(UnconfirmedOutbox.ACK_WAIT_ON_CLOSE.toMillis() + 3000,
@@ -359,6 +372,15 @@ public final class SottoManager extends Manager {
         return CompletableFuture.runAsync(driver::redrive, worker);
     }
 
+    /**
+     * To whom this device reveals its identity in online handshakes it answers ({@link RevealPolicy}; default
+     * {@link RevealPolicy#CONTACTS}: only JIDs with a trust record or a roster item the user made, which is not
+     * one of type {@code from}). Takes effect for handshakes opened afterwards.
+     */
+    public void setRevealPolicy(RevealPolicy policy) {
+        driver.revealPolicy(Objects.requireNonNull(policy, "policy"));
+    }
+
     /** Sends {@code message} encrypted; the future completes once it went out (after a session was made if needed). */
     public CompletableFuture<Void> send(Message message) {
         // An id lets a restarted receiver recognise, in its archive, a message it had already processed.
@@ -406,11 +428,17 @@ public final class SottoManager extends Manager {
         worker.execute(() -> driver.setPassword(contact, value));
     }
 
-    /** Sends an iq request encrypted; the future yields the decrypted answer (a result, or an error iq). */
+    /**
+     * Sends an iq request encrypted; the future yields the decrypted answer (a result, or an error iq) from the JID
+     * and device it was sent to, and nobody else ({@link SecurityEvent.IqAnswerIgnored}). The request gets a new
+     * random stanza id.
+     */
     public CompletableFuture<IQ> sendIq(IQ request) {
         if (request.getType() != IQ.Type.get && request.getType() != IQ.Type.set) {
             throw new IllegalArgumentException("sendIq takes a get or set request");
         }
+        // Smack's ids are a prefix and a counter: a guessable id lets anyone aim an answer at the request in advance.
+        request.setStanzaId(PendingIqs.newId(account.random()));
         CompletableFuture<IQ> answer = new CompletableFuture<>();
         worker.execute(() -> driver.send(request, answer));
         return answer;
@@ -554,27 +582,6 @@ public final class SottoManager extends Manager {
         } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException("Sotto's worker failed: " + e.getMessage(), e);
         }
-    }
-
-    /** Smack's thread for an encrypted iq request: decrypt on the worker, ask the handler, encrypt the answer. */
-    private IQ answer(SottoEncryptedIq request) {
-        Optional<DecryptedStanza> decrypted = onWorker(() -> driver.receive(request));
-        if (decrypted.isEmpty()) {
-            // Reported as an event already; the plain error tells the server and the sender nothing new.
-            return IQ.createErrorResponse(request, StanzaError.Condition.not_acceptable);
-        }
-        IQ inner = (IQ) decrypted.get().stanza();
-        SottoIqRequestHandler handler = iqHandler;
-        IQ response = handler == null ? null : handler.handle(decrypted.get());
-        if (response == null) {
-            response = IQ.createErrorResponse(inner, StanzaError.Condition.service_unavailable);
-        }
-        response.setTo(request.getFrom());
-        response.setStanzaId(request.getStanzaId());
-        IQ finalResponse = response;
-        Optional<Stanza> outer = onWorker(() -> driver.encryptResponse(finalResponse));
-        return outer.map(o -> (IQ) o)
-                .orElseGet(() -> IQ.createErrorResponse(request, StanzaError.Condition.internal_server_error));
     }
 
     private void emit(SecurityEvent event) {

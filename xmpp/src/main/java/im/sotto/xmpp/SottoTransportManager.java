@@ -27,7 +27,12 @@ public final class SottoTransportManager extends Manager {
 
     private static final Map<XMPPConnection, SottoTransportManager> INSTANCES = new WeakHashMap<>();
 
-    /** Answers a decrypted-and-handled iq request; returns the (encrypted) response to send. */
+    /**
+     * Takes an encrypted iq request. Called on the connection's ordered thread, in arrival order with the stanza
+     * listeners Smack calls in order (its sync listeners): a request is never handled before a stanza that arrived
+     * earlier, such as the handshake message that makes the session it is encrypted under. So it must return quickly:
+     * the (encrypted) response to send, or null when it answers later itself.
+     */
     @FunctionalInterface
     public interface EncryptedIqHandler {
         IQ handle(SottoEncryptedIq request);
@@ -58,7 +63,8 @@ public final class SottoTransportManager extends Manager {
 
     private final class RequestHandler extends AbstractIqRequestHandler {
         RequestHandler(IQ.Type type) {
-            super(SottoEncrypted.ELEMENT, SottoEncrypted.NAMESPACE, type, IQRequestHandler.Mode.async);
+            // Sync: Smack runs it on the executor that calls the sync stanza listeners, in arrival order.
+            super(SottoEncrypted.ELEMENT, SottoEncrypted.NAMESPACE, type, IQRequestHandler.Mode.sync);
         }
 
         @Override

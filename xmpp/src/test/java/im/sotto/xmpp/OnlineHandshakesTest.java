@@ -1,11 +1,17 @@
 package im.sotto.xmpp;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.security.SecureRandom;
 import java.time.Clock;
 
+import im.sotto.protocol.handshake.HandshakeConfig;
+import im.sotto.protocol.handshake.HandshakeStep;
+import im.sotto.protocol.handshake.OnlineInitiator;
+import im.sotto.protocol.identity.DeviceIdentity;
 import im.sotto.protocol.session.HandshakeFailure;
 import im.sotto.protocol.store.InMemoryAccountStore;
 
@@ -23,7 +29,7 @@ class OnlineHandshakesTest {
     void aStepForNoHandshakeInFlightIsStaleNotTampered() throws Exception {
         InMemoryAccountStore store = new InMemoryAccountStore();
         SottoAccount account = SottoAccount.open(store, new SecureRandom(), Clock.systemUTC());
-        OnlineHandshakes handshakes = new OnlineHandshakes(account, event -> { });
+        OnlineHandshakes handshakes = new OnlineHandshakes(account, event -> { }, peer -> false);
         Jid alice = JidCreate.from("alice@example.org/phone");
         Jid bob = JidCreate.from("bob@example.org/laptop");
         for (int type : new int[] {0x11, 0x12, 0x13}) {
@@ -38,5 +44,48 @@ class OnlineHandshakesTest {
         }
         int sessions = store.transact(s -> s.sessions().addresses().size());
         assertEquals(0, sessions);
+    }
+
+    /**
+     * A stranger (no trust record, no roster item) opens a handshake offering every mode, as an identity prober
+     * would. Under the default policy bob answers in the responder-protected mode: after message 2 the stranger has
+     * learned nothing (no result, no certificate), and after it showed its own identity in message 3 bob ends the
+     * handshake without message 4. Before the policy, bob answered with XX message 2 and the stranger's initiator
+     * completed with bob's certificate in hand.
+     */
+    @Test
+    void aStrangersOpeningLearnsNothingAboutTheResponder() throws Exception {
+        SottoAccount bob = SottoAccount.open(new InMemoryAccountStore(), new SecureRandom(), Clock.systemUTC());
+        OnlineHandshakes bobHandshakes = new OnlineHandshakes(bob, event -> { }, peer -> false);
+        OnlineInitiator stranger = OnlineInitiator.create(HandshakeConfig.builder(strangerDevice()).build(),
+                new SecureRandom(), Clock.systemUTC());
+        Jid strangerJid = JidCreate.from("mallory@example.net/probe");
+        Jid bobJid = JidCreate.from("bob@example.org/laptop");
+
+        OnlineHandshakes.Step answer = bobHandshakes.receive(strangerJid, bobJid, stranger.start());
+        HandshakeStep afterTwo = stranger.receive(((OnlineHandshakes.Reply) answer).message(), new byte[0]);
+        assertTrue(afterTwo.result().isEmpty(), "message 2 must not complete the stranger's handshake");
+        OnlineHandshakes.Step end = bobHandshakes.receive(strangerJid, bobJid, afterTwo.message().orElseThrow());
+        OnlineHandshakes.Failed refused = assertInstanceOf(OnlineHandshakes.Failed.class, end,
+                "no message 4 and no session for a stranger");
+        assertEquals(HandshakeFailure.REJECTED_BY_POLICY, refused.failure(), refused.describe());
+    }
+
+    /** The same opening from a contact gets XX: the initiator completes on message 2 with bob's certificate. */
+    @Test
+    void aContactsOpeningGetsTheOneRoundHandshake() throws Exception {
+        SottoAccount bob = SottoAccount.open(new InMemoryAccountStore(), new SecureRandom(), Clock.systemUTC());
+        OnlineHandshakes bobHandshakes = new OnlineHandshakes(bob, event -> { }, peer -> true);
+        OnlineInitiator contact = OnlineInitiator.create(HandshakeConfig.builder(strangerDevice()).build(),
+                new SecureRandom(), Clock.systemUTC());
+        OnlineHandshakes.Step answer = bobHandshakes.receive(JidCreate.from("alice@example.org/phone"),
+                JidCreate.from("bob@example.org/laptop"), contact.start());
+        HandshakeStep afterTwo = contact.receive(((OnlineHandshakes.Reply) answer).message(), new byte[0]);
+        assertArrayEquals(bob.device().certificate().encoded(),
+                afterTwo.result().orElseThrow().peerCertificate().encoded());
+    }
+
+    private static DeviceIdentity strangerDevice() {
+        return SottoAccount.open(new InMemoryAccountStore(), new SecureRandom(), Clock.systemUTC()).device();
     }
 }

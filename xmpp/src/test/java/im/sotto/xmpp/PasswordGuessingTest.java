@@ -35,7 +35,7 @@ class PasswordGuessingTest {
     private final List<SecurityEvent> bobEvents = new ArrayList<>();
     private final SottoAccount aliceAccount = SottoAccount.open(new InMemoryAccountStore(), new SecureRandom(), clock);
     private final OnlineHandshakes bobSide = new OnlineHandshakes(
-            SottoAccount.open(new InMemoryAccountStore(), new SecureRandom(), clock), bobEvents::add);
+            SottoAccount.open(new InMemoryAccountStore(), new SecureRandom(), clock), bobEvents::add, peer -> true);
 
     PasswordGuessingTest() {
         bobSide.setPassword(alice.asBareJid(), utf8("correct horse"));
@@ -96,7 +96,7 @@ class PasswordGuessingTest {
         Instant waitEnd = bobSide.passwordGuard.refusedUntil(alice.asBareJid(), clock.instant()).orElseThrow();
         clock.set(waitEnd);
 
-        OnlineHandshakes honest = new OnlineHandshakes(aliceAccount, event -> { });
+        OnlineHandshakes honest = new OnlineHandshakes(aliceAccount, event -> { }, peer -> true);
         honest.setPassword(bob.asBareJid(), utf8("correct horse"));
         OnlineHandshakes.Step answer = bobSide.receive(alice, bob, honest.start(bob, Optional.empty()));
         OnlineHandshakes.Step finish = honest.receive(bob, alice, HandshakeSteps.reply(answer).orElseThrow());
@@ -114,7 +114,7 @@ class PasswordGuessingTest {
 
     /** A fresh attacker per guess, in alice's name, who keeps no count of its own failures. */
     private OnlineHandshakes guesser(String guess) {
-        OnlineHandshakes attacker = new OnlineHandshakes(aliceAccount, event -> { });
+        OnlineHandshakes attacker = new OnlineHandshakes(aliceAccount, event -> { }, peer -> true);
         attacker.setPassword(bob.asBareJid(), utf8(guess));
         return attacker;
     }

@@ -141,6 +141,9 @@ public final class Demo {
         bob = new DemoParty("bob", bobJid, bobPassword, work);
         alice.connect("demo-alice", transport);
         bob.connect("demo-bob", transport);
+        // Two people who talk have each other in their rosters: Sotto reveals a device only to contacts by default.
+        alice.addContact(bob.jid);
+        bob.addContact(alice.jid);
         bob.manager.setIqRequestHandler(request -> Version.createResultFor((IQ) request.stanza(),
                 new Version("bob's Sotto", "0.1", "demo")));
         alice.manager.setIqRequestHandler(request -> Version.createResultFor((IQ) request.stanza(),

@@ -80,6 +80,17 @@ final class DemoParty extends Party<DecryptedStanza, SecurityEvent> implements S
         m.republish().get(WAIT_MS, TimeUnit.MILLISECONDS);
     }
 
+    /** Adds {@code contact} to this account's roster (once; the server keeps it). */
+    void addContact(EntityBareJid contact) throws Exception {
+        org.jivesoftware.smack.roster.Roster roster = org.jivesoftware.smack.roster.Roster.getInstanceFor(connection);
+        if (!roster.isLoaded()) {
+            roster.reloadAndWait();
+        }
+        if (roster.getEntry(contact) == null) {
+            roster.createItem(contact, contact.getLocalpart().toString(), null);
+        }
+    }
+
     void disconnect() {
         if (connection != null) {
             connection.disconnect();

@@ -5,8 +5,10 @@ public enum Continuity {
     /** Both sides proved the same retained secret; it was mixed into the session keys. */
     CONFIRMED,
     /**
-     * The peer proved a retained secret this side holds, but the mode gave no way to mix it in both sides (XX: the
-     * initiator writes the last message); the responder's side of a proof was checked, nothing more.
+     * The peer proved (or confirmed, in a late confirmation) a retained secret this side holds, but the mode gave no
+     * way to mix it in both sides: the XX and responder-protected modes, whose identities come too late in the
+     * pattern (docs/protocol.md 4.11). As much proof of continuity as {@link #CONFIRMED}; the session keys just do
+     * not depend on the secret.
      */
     CONFIRMED_NOT_MIXED,
     /** No history with this device, nor with its account: a first contact. */
@@ -22,6 +24,10 @@ public enum Continuity {
      * user; trust drops until the SAS is compared.
      */
     BROKEN,
-    /** This side holds retained secrets, but the mode gives it no proof from the peer (the XX initiator). */
+    /**
+     * Never reported since every mode brings a proof to the side that holds retained secrets (docs/protocol.md
+     * 4.11); kept so that session records written before (a continuity stored by ordinal) still read. A binding
+     * treats it as an alarm.
+     */
     UNCHECKED
 }

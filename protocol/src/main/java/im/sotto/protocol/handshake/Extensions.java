@@ -16,6 +16,11 @@ final class Extensions {
     static final int RETAINED_SECRET_CONFIRMATION = 0x02;
     /** The sender's optional account certification ({@link AttachedCertification}, docs/protocol.md 4.13). */
     static final int ACCOUNT_CERTIFICATION = 0x03;
+    /**
+     * Empty value: "I hold retained secrets for you and this mode brought me no proof from you; answer with a
+     * CONTINUITY_CONFIRM frame" ({@link LateConfirmation}, docs/protocol.md 4.11).
+     */
+    static final int CONFIRMATION_REQUEST = 0x04;
 
     private final Map<Integer, byte[]> entries;
 

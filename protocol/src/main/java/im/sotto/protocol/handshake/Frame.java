@@ -15,7 +15,7 @@ final class Frame {
         // Types share one space with the other Sotto messages (ratchet 0x01-0x0f, first messages 0x20-0x2f), so
         // any Sotto message can be classified by its second byte.
         INIT(0x10), RESPONSE(0x11), INITIATOR_FINISH(0x12), RESPONDER_FINISH(0x13), COUNTER_OFFER(0x14),
-        RETRY_INIT(0x15), KNOWN_PEER_INIT(0x16);
+        RETRY_INIT(0x15), KNOWN_PEER_INIT(0x16), CONTINUITY_CONFIRM(0x17);
 
         final int code;
 

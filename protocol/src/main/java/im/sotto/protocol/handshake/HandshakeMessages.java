@@ -27,6 +27,14 @@ public final class HandshakeMessages {
         return Frame.peekType(message).filter(t -> t == Frame.Type.COUNTER_OFFER).isPresent();
     }
 
+    /**
+     * True for the initiator's message 3 (INITIATOR_FINISH): in the responder-protected mode the responder reveals
+     * itself only after it, and a responder whose reveal policy does not count the initiator as a contact never does.
+     */
+    public static boolean isInitiatorFinish(byte[] message) {
+        return Frame.peekType(message).filter(t -> t == Frame.Type.INITIATOR_FINISH).isPresent();
+    }
+
     /** The frame type's name for a report (e.g. {@code RESPONSE}), or the raw code when it is no handshake type. */
     public static String typeName(byte[] message) {
         return Frame.peekType(message).map(Enum::name)

@@ -107,29 +107,40 @@ abstract class HandshakeParty {
     }
 
     /**
-     * Derives the ratchet seed and the next retained secret from the finished Noise state (spent afterwards). A
-     * retained secret both sides confirmed is appended to the input, so the session depends on it too.
+     * What the finished Noise state yields (spent afterwards): the ratchet seed and the key that authenticates a
+     * late confirmation ({@link LateConfirmation}). A retained secret both sides confirmed is appended to the input,
+     * so the session depends on it too.
      */
-    static SessionSeed seed(HandshakeState state, boolean initiator, byte[] responderRatchetPublic,
+    record Keys(SessionSeed seed, SecretBytes confirmationKey) {
+    }
+
+    /**
+     * One export of 160 bytes: 0..128 the seed as in 4.8 (HKDF-Expand's output does not depend on the length asked
+     * for, so these bytes are those of the former 128-byte export), 128..160 the late-confirmation key.
+     */
+    static Keys derive(HandshakeState state, boolean initiator, byte[] responderRatchetPublic,
             X25519KeyPair responderRatchetPair, SecretBytes mixedRetainedSecret) throws NoiseException {
-        SecretBytes material = state.exportSecret(SEED_LABEL, 128, mixedRetainedSecret);
+        SecretBytes material = state.exportSecret(SEED_LABEL, 160, mixedRetainedSecret);
         byte[] m = material.reveal();
         material.wipe();
         try {
-            return new SessionSeed(state.suite(), initiator, SecretBytes.copyOf(Arrays.copyOfRange(m, 0, 32)),
+            return new Keys(new SessionSeed(state.suite(), initiator, SecretBytes.copyOf(Arrays.copyOfRange(m, 0, 32)),
                     SecretBytes.copyOf(Arrays.copyOfRange(m, 32, 64)), SecretBytes.copyOf(Arrays.copyOfRange(m, 64, 96)),
-                    responderRatchetPublic, responderRatchetPair, SecretBytes.copyOf(Arrays.copyOfRange(m, 96, 128)));
+                    responderRatchetPublic, responderRatchetPair, SecretBytes.copyOf(Arrays.copyOfRange(m, 96, 128))),
+                    SecretBytes.copyOf(Arrays.copyOfRange(m, 128, 160)));
         } finally {
             Arrays.fill(m, (byte) 0);
         }
     }
 
     /**
-     * The continuity to report when no proof matched: {@code whenHeld} if this device holds retained secrets for
-     * the peer device (a break, or a mode that could not check), else a new device of a known account, or a new peer.
+     * The continuity to report when no proof matched: {@code whenHeld} if this device holds a <em>confirmed</em>
+     * retained secret for the peer device (history the peer is known to share: a break), else a new device of a
+     * known account, or a new peer. Secrets never confirmed are no history for this decision: the handshake that
+     * left them may have completed on this side only (docs/protocol.md 4.11).
      */
     Continuity withoutMatch(DeviceCertificate peer, Optional<RetainedSecrets> held, Continuity whenHeld) {
-        if (held.isPresent()) {
+        if (held.filter(RetainedSecrets::anyConfirmed).isPresent()) {
             return whenHeld;
         }
         return config.retainedSecrets().knowsAccount(peer.accountKey()) ? Continuity.NEW_DEVICE : Continuity.NEW_PEER;

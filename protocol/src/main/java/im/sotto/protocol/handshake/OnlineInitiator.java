@@ -21,7 +21,7 @@ import java.util.function.Predicate;
  * {@link InitiatorOpening}, what it offers {@link InitiatorOffers}, message 2 as read {@link ResponseMessage}.
  */
 public final class OnlineInitiator extends HandshakeParty {
-    private enum State { NEW, AWAIT_RESPONSE, AWAIT_RESPONDER_FINISH, COMPLETE, FAILED }
+    private enum State { NEW, AWAIT_RESPONSE, AWAIT_RESPONDER_FINISH, AWAIT_CONFIRMATION, COMPLETE, FAILED }
 
     private State state = State.NEW;
     private Offer firstOffer;
@@ -38,6 +38,10 @@ public final class OnlineInitiator extends HandshakeParty {
     private final InitiatorPassword password = new InitiatorPassword();
     private Optional<RetainedSecrets> heldForPeer = Optional.empty();
     private Continuity continuity;
+    /** XX with history for the responder: what completes the session once its late confirmation came. */
+    private DeviceCertificate pendingPeer;
+    private Keys pendingKeys;
+    private byte[] pendingBinding;
 
     private final Predicate<DeviceCertificate> expectedPeer;
 
@@ -113,7 +117,7 @@ public final class OnlineInitiator extends HandshakeParty {
         byte[] noiseMessage;
         try {
             noiseMessage = noise.writeMessage(h -> new Payloads.Identified(config.device().certificate().encoded(),
-                    null, null, proofExtension(h), new byte[0]).encode());
+                    null, null, proofExtension(h, false), new byte[0]).encode());
         } catch (NoiseException e) {
             throw fail(fromNoise(e));
         }
@@ -148,6 +152,9 @@ public final class OnlineInitiator extends HandshakeParty {
             }
             if (state == State.AWAIT_RESPONDER_FINISH && frame.type == Frame.Type.RESPONDER_FINISH) {
                 return onResponderFinish(frame.body.rest());
+            }
+            if (state == State.AWAIT_CONFIRMATION && frame.type == Frame.Type.CONTINUITY_CONFIRM) {
+                return onConfirmation(frame.body);
             }
             throw new HandshakeException(HandshakeException.Kind.UNEXPECTED_MESSAGE,
                     frame.type + " while " + state);
@@ -216,11 +223,25 @@ public final class OnlineInitiator extends HandshakeParty {
             sas = ShortAuthenticationString.derive(selection.suite().hash(), transcriptAfterResponse, initiatorNonce,
                     responder.nonce);
             heldForPeer = config.retainedSecrets().forDevice(peer);
-            // XX: our proof goes to the responder, but no message comes back to confirm it.
+            // XX: our proof goes to the responder in message 3, but the pattern brings none back. With history for
+            // this device we ask for a late confirmation (4.11) and keep our data for the ratchet until it came.
+            boolean request = heldForPeer.isPresent();
+            byte[] data = request ? new byte[0] : applicationData;
+            if (request) {
+                unsentApplicationData = applicationData.clone();
+            }
             byte[] finish = noise.writeMessage(h -> new Payloads.Identified(config.device().certificate().encoded(),
-                    initiatorNonce, null, proofExtension(h), applicationData).encode());
-            continuity = withoutMatch(peer, heldForPeer, Continuity.UNCHECKED);
-            return HandshakeStep.sendAndComplete(Frame.start(Frame.Type.INITIATOR_FINISH).bytes(finish).toByteArray(),
+                    initiatorNonce, null, proofExtension(h, request), data).encode());
+            byte[] frame = Frame.start(Frame.Type.INITIATOR_FINISH).bytes(finish).toByteArray();
+            if (request) {
+                pendingPeer = peer;
+                pendingBinding = noise.handshakeHash();
+                pendingKeys = derive(noise, true, responder.ratchetKey, null, null);
+                state = State.AWAIT_CONFIRMATION;
+                return HandshakeStep.send(frame);
+            }
+            continuity = withoutMatch(peer, heldForPeer, Continuity.BROKEN);
+            return HandshakeStep.sendAndComplete(frame,
                     complete(peer, responder.ratchetKey, new byte[0], null, ContinuityProofs.Evidence.NONE));
         }
         // Responder-protected: it has sent only its nonce; we identify ourselves first. Our data must wait for
@@ -267,14 +288,42 @@ public final class OnlineInitiator extends HandshakeParty {
                 noise.payloadHash());
         continuity = match.isPresent() ? Continuity.CONFIRMED_NOT_MIXED
                 : withoutMatch(peer, heldForPeer, Continuity.BROKEN);
-        // The responder stored the session before sending message 4: the new secret is confirmed at once.
-        return HandshakeStep.complete(complete(peer, responder.ratchetKey, responder.applicationData, null,
-                ContinuityProofs.Evidence.of(match, true)));
+        if (!LateConfirmation.requested(responder.extensions)) {
+            // The responder stored the session before sending message 4: the new secret is confirmed at once.
+            return HandshakeStep.complete(complete(peer, responder.ratchetKey, responder.applicationData, null,
+                    ContinuityProofs.Evidence.of(match, true)));
+        }
+        // The responder holds secrets for us and had no proof from us (we did not know it when writing message 3):
+        // we confirm the newest of its proven secrets we hold, after our commit, as the last message.
+        byte[] binding = noise.handshakeHash();
+        Keys keys = derive(noise, true, responder.ratchetKey, null, null);
+        byte[] frame = LateConfirmation.frame(selection.suite().hash(), keys.confirmationKey(),
+                Optional.ofNullable(secretAt(heldForPeer, match.map(ContinuityProofs.Match::newest))), binding, random);
+        return HandshakeStep.sendAndComplete(frame, result(peer, binding, keys, responder.applicationData,
+                ContinuityProofs.Evidence.of(match, false)));
     }
 
-    private byte[] proofExtension(byte[] transcript) {
-        return ownExtensions().put(Extensions.RETAINED_SECRET_PROOF,
-                ContinuityProofs.proof(selection.suite().hash(), heldForPeer, transcript, random)).encode();
+    /** XX with history: the responder's late confirmation of the newest of our proven secrets it holds. */
+    private HandshakeStep onConfirmation(im.sotto.protocol.wire.ByteReader body)
+            throws HandshakeException, MalformedInputException {
+        Optional<Integer> common = LateConfirmation.read(selection.suite().hash(), pendingKeys.confirmationKey(),
+                heldForPeer, body, pendingBinding);
+        continuity = common.isPresent() ? Continuity.CONFIRMED_NOT_MIXED
+                : withoutMatch(pendingPeer, heldForPeer, Continuity.BROKEN);
+        // As in IK: a confirmation shows the responder matched, stored this session first and now holds the
+        // confirmed secret as confirmed; nothing older is needed.
+        ContinuityProofs.Evidence learned = new ContinuityProofs.Evidence(common.isPresent(),
+                common.map(Set::of).orElse(Set.of()), common);
+        return HandshakeStep.complete(result(pendingPeer, pendingBinding, pendingKeys, new byte[0], learned));
+    }
+
+    private byte[] proofExtension(byte[] transcript, boolean requestConfirmation) {
+        Extensions.Builder b = ownExtensions().put(Extensions.RETAINED_SECRET_PROOF,
+                ContinuityProofs.proof(selection.suite().hash(), heldForPeer, transcript, random));
+        if (requestConfirmation) {
+            b.put(Extensions.CONFIRMATION_REQUEST, new byte[0]);
+        }
+        return b.encode();
     }
 
     /**
@@ -304,10 +353,16 @@ public final class OnlineInitiator extends HandshakeParty {
     private HandshakeResult complete(DeviceCertificate peer, byte[] responderRatchetKey, byte[] applicationData,
             SecretBytes mixedRetainedSecret, ContinuityProofs.Evidence learned) throws NoiseException {
         byte[] binding = noise.handshakeHash();
-        SessionSeed seed = seed(noise, true, responderRatchetKey, null, mixedRetainedSecret);
+        return result(peer, binding, derive(noise, true, responderRatchetKey, null, mixedRetainedSecret),
+                applicationData, learned);
+    }
+
+    private HandshakeResult result(DeviceCertificate peer, byte[] binding, Keys keys, byte[] applicationData,
+            ContinuityProofs.Evidence learned) {
+        keys.confirmationKey().wipe();
         state = State.COMPLETE;
-        return new HandshakeResult(selection, peer, sas, binding, applicationData, unsentApplicationData, seed,
-                continuity, nextRetainedSecrets(seed, heldForPeer, learned), peerCertification);
+        return new HandshakeResult(selection, peer, sas, binding, applicationData, unsentApplicationData, keys.seed(),
+                continuity, nextRetainedSecrets(keys.seed(), heldForPeer, learned), peerCertification);
     }
 
     private void expect(State wanted) throws HandshakeException {
@@ -324,6 +379,11 @@ public final class OnlineInitiator extends HandshakeParty {
         state = State.FAILED;
         candidates.forget();
         noise = null;
+        if (pendingKeys != null) {
+            pendingKeys.confirmationKey().wipe();
+            pendingKeys.seed().wipe();
+            pendingKeys = null;
+        }
         kemKey.wipe();
         return e;
     }

@@ -1,10 +1,5 @@
 package im.sotto.protocol.handshake;
 
-import im.sotto.protocol.crypto.CipherSuite;
-import im.sotto.protocol.crypto.InvalidPublicKeyException;
-import im.sotto.protocol.crypto.MlKem768;
-import im.sotto.protocol.crypto.MlKemEncapsulation;
-import im.sotto.protocol.crypto.MlKemEncapsulationKey;
 import im.sotto.protocol.crypto.SecretBytes;
 import im.sotto.protocol.crypto.X25519KeyPair;
 import im.sotto.protocol.identity.DeviceCertificate;
@@ -24,7 +19,7 @@ import java.util.Optional;
  * it has authenticated the initiator and its policy accepts it.
  */
 public final class OnlineResponder extends HandshakeParty {
-    private enum State { AWAIT_INIT, AWAIT_INITIATOR_FINISH, COMPLETE, FAILED }
+    private enum State { AWAIT_INIT, AWAIT_INITIATOR_FINISH, AWAIT_CONFIRMATION, COMPLETE, FAILED }
 
     private State state = State.AWAIT_INIT;
     private HandshakeState noise;
@@ -36,6 +31,12 @@ public final class OnlineResponder extends HandshakeParty {
     private byte[] password;
     private Optional<RetainedSecrets> heldForPeer = Optional.empty();
     private Continuity continuity;
+    /** Responder-protected with history for the initiator: what completes the session once its confirmation came. */
+    private DeviceCertificate pendingPeer;
+    private ShortAuthenticationString pendingSas;
+    private Keys pendingKeys;
+    private byte[] pendingBinding;
+    private byte[] unsentApplicationData = new byte[0];
 
     private OnlineResponder(HandshakeConfig config, SecureRandom random, Clock clock) {
         super(config, random, clock);
@@ -61,7 +62,7 @@ public final class OnlineResponder extends HandshakeParty {
             Frame frame = Frame.parse(message);
             if (state == State.AWAIT_INIT && frame.type == Frame.Type.INIT) {
                 Offer offer = Offer.read(frame.body);
-                byte[] kemKey = readKemKeyIfHybrid(frame.body, offer.suites());
+                byte[] kemKey = ResponderKem.readKeyIfHybrid(frame.body, offer.suites());
                 byte[] share = readShareIfFlagged(frame.body, offer.usesPassword());
                 byte[] negotiation = new ByteWriter().u8(Frame.Type.INIT.code).bytes(offer.encoded()).bytes(kemKey)
                         .bytes(field(share)).toByteArray();
@@ -73,12 +74,15 @@ public final class OnlineResponder extends HandshakeParty {
             if (state == State.AWAIT_INIT && frame.type == Frame.Type.KNOWN_PEER_INIT) {
                 boolean[] passwordFlag = new boolean[1];
                 Selection chosen = Selection.read(frame.body, passwordFlag);
-                byte[] kemKey = readKemKeyIfHybrid(frame.body, java.util.Set.of(chosen.suite()));
+                byte[] kemKey = ResponderKem.readKeyIfHybrid(frame.body, java.util.Set.of(chosen.suite()));
                 byte[] share = readShareIfFlagged(frame.body, passwordFlag[0]);
                 return onKnownPeerInit(chosen, kemKey, share, frame.body.rest(), applicationData);
             }
             if (state == State.AWAIT_INITIATOR_FINISH && frame.type == Frame.Type.INITIATOR_FINISH) {
                 return onInitiatorFinish(frame.body.rest(), applicationData);
+            }
+            if (state == State.AWAIT_CONFIRMATION && frame.type == Frame.Type.CONTINUITY_CONFIRM) {
+                return onConfirmation(frame.body);
             }
             throw new HandshakeException(HandshakeException.Kind.UNEXPECTED_MESSAGE, frame.type + " while " + state);
         } catch (MalformedInputException e) {
@@ -101,7 +105,7 @@ public final class OnlineResponder extends HandshakeParty {
                 null);
         commitment = Payloads.exactly(noise.readMessage(noiseMessage), hashLength(), "SAS commitment");
         byte[] passwordField = answerPassword(share, noiseMessage);
-        byte[] kemCiphertext = encapsulateIfHybrid(kemKey);
+        byte[] kemCiphertext = ResponderKem.encapsulateIfHybrid(selection.suite(), kemKey, noise, random);
         responderNonce = nonce();
         byte[] payload;
         if (chosen.mode() == HandshakeMode.XX) {
@@ -130,7 +134,7 @@ public final class OnlineResponder extends HandshakeParty {
             throw new HandshakeException(HandshakeException.Kind.TAMPERED,
                     "the retry answers a counter-offer this device did not make");
         }
-        byte[] kemKey = readKemKeyIfHybrid(body, retryOffer.suites());
+        byte[] kemKey = ResponderKem.readKeyIfHybrid(body, retryOffer.suites());
         byte[] share = readShareIfFlagged(body, retryOffer.usesPassword());
         byte[] negotiation = new ByteWriter().u8(Frame.Type.RETRY_INIT.code).bytes(first.encoded())
                 .bytes(counter.encoded()).bytes(retryOffer.encoded()).bytes(kemKey).bytes(field(share)).toByteArray();
@@ -172,7 +176,7 @@ public final class OnlineResponder extends HandshakeParty {
         Optional<SecretBytes> common = Optional.ofNullable(secretAt(heldForPeer,
                 match.map(ContinuityProofs.Match::newest)));
         byte[] passwordField = answerPassword(share, noiseMessage);
-        byte[] kemCiphertext = encapsulateIfHybrid(kemKey);
+        byte[] kemCiphertext = ResponderKem.encapsulateIfHybrid(selection.suite(), kemKey, noise, random);
         ratchetKeyPair = X25519KeyPair.generate(random);
         byte[] response = noise.writeMessage(h -> new Payloads.Identified(config.device().certificate().encoded(),
                 null, ratchetKeyPair.publicKey(), ownExtensions().put(Extensions.RETAINED_SECRET_CONFIRMATION,
@@ -203,24 +207,70 @@ public final class OnlineResponder extends HandshakeParty {
             // XX: the initiator's proof is checked; no message is left to confirm it, so nothing is mixed.
             Optional<ContinuityProofs.Match> match = checkProof(peer, initiator.extensions, noise.payloadHash());
             continuity = match.isPresent() ? Continuity.CONFIRMED_NOT_MIXED : continuity;
-            // The initiator stored the session before sending message 3: the new secret is confirmed at once.
-            return HandshakeStep.complete(complete(peer, sas, initiator.applicationData, null,
-                    ContinuityProofs.Evidence.of(match, true)));
+            if (!LateConfirmation.requested(initiator.extensions)) {
+                // The initiator stored the session before sending message 3: the new secret is confirmed at once.
+                return HandshakeStep.complete(complete(peer, sas, initiator.applicationData, null,
+                        ContinuityProofs.Evidence.of(match, true)));
+            }
+            // The initiator holds secrets for us and XX gave it no proof from us: we confirm the newest of its
+            // proven secrets we hold, after our commit, as the last message (it waits for it, uncommitted).
+            byte[] binding = noise.handshakeHash();
+            Keys keys = derive(noise, false, ratchetKeyPair.publicKey(), ratchetKeyPair, null);
+            byte[] frame = LateConfirmation.frame(selection.suite().hash(), keys.confirmationKey(),
+                    Optional.ofNullable(secretAt(heldForPeer, match.map(ContinuityProofs.Match::newest))), binding,
+                    random);
+            return HandshakeStep.sendAndComplete(frame, result(peer, sas, binding, keys, initiator.applicationData,
+                    ContinuityProofs.Evidence.of(match, false)));
         }
         if (!config.revealsTo(peer)) {
             throw new HandshakeException(HandshakeException.Kind.REJECTED_BY_POLICY,
                     "policy does not reveal this device to " + peer);
         }
-        // Responder-protected: we prove our retained secrets last; the initiator checks them, nothing is mixed.
+        // Responder-protected: we prove our retained secrets last and the initiator checks them. Message 3 could
+        // carry no proof for us (the initiator did not know us yet): with history for it, we ask for a late
+        // confirmation (4.11), commit only when it came, and keep our data for the ratchet until then.
         heldForPeer = config.retainedSecrets().forDevice(peer);
-        continuity = withoutMatch(peer, heldForPeer, Continuity.UNCHECKED);
+        boolean request = heldForPeer.isPresent();
+        continuity = withoutMatch(peer, heldForPeer, Continuity.BROKEN);
         ratchetKeyPair = X25519KeyPair.generate(random);
-        byte[] finish = noise.writeMessage(h -> new Payloads.Identified(config.device().certificate().encoded(), null,
-                ratchetKeyPair.publicKey(), ownExtensions().put(Extensions.RETAINED_SECRET_PROOF,
-                        ContinuityProofs.proof(selection.suite().hash(), heldForPeer, h, random)).encode(),
-                applicationData).encode());
-        return HandshakeStep.sendAndComplete(Frame.start(Frame.Type.RESPONDER_FINISH).bytes(finish).toByteArray(),
-                complete(peer, sas, new byte[0], null, ContinuityProofs.Evidence.NONE));
+        byte[] data = request ? new byte[0] : applicationData;
+        if (request) {
+            unsentApplicationData = applicationData.clone();
+        }
+        byte[] finish = noise.writeMessage(h -> {
+            Extensions.Builder b = ownExtensions().put(Extensions.RETAINED_SECRET_PROOF,
+                    ContinuityProofs.proof(selection.suite().hash(), heldForPeer, h, random));
+            if (request) {
+                b.put(Extensions.CONFIRMATION_REQUEST, new byte[0]);
+            }
+            return new Payloads.Identified(config.device().certificate().encoded(), null, ratchetKeyPair.publicKey(),
+                    b.encode(), data).encode();
+        });
+        byte[] frame = Frame.start(Frame.Type.RESPONDER_FINISH).bytes(finish).toByteArray();
+        if (!request) {
+            return HandshakeStep.sendAndComplete(frame,
+                    complete(peer, sas, new byte[0], null, ContinuityProofs.Evidence.NONE));
+        }
+        pendingPeer = peer;
+        pendingSas = sas;
+        pendingBinding = noise.handshakeHash();
+        pendingKeys = derive(noise, false, ratchetKeyPair.publicKey(), ratchetKeyPair, null);
+        state = State.AWAIT_CONFIRMATION;
+        return HandshakeStep.send(frame);
+    }
+
+    /** Responder-protected with history: the initiator's late confirmation of the newest of our proven secrets. */
+    private HandshakeStep onConfirmation(ByteReader body) throws HandshakeException, MalformedInputException {
+        Optional<Integer> common = LateConfirmation.read(selection.suite().hash(), pendingKeys.confirmationKey(),
+                heldForPeer, body, pendingBinding);
+        continuity = common.isPresent() ? Continuity.CONFIRMED_NOT_MIXED
+                : withoutMatch(pendingPeer, heldForPeer, Continuity.BROKEN);
+        // A confirmation shows the initiator matched our proof and stored this session before sending it: it holds
+        // the confirmed secret as confirmed, so nothing older is needed (as on the IK initiator).
+        ContinuityProofs.Evidence learned = new ContinuityProofs.Evidence(common.isPresent(),
+                common.map(java.util.Set::of).orElse(java.util.Set.of()), common);
+        return HandshakeStep.complete(result(pendingPeer, pendingSas, pendingBinding, pendingKeys, new byte[0],
+                learned));
     }
 
     /**
@@ -265,41 +315,6 @@ public final class OnlineResponder extends HandshakeParty {
         return PasswordExchange.respond(password, share, initiatorEphemeral, noise, random);
     }
 
-    /** The initiator's ML-KEM-768 key travels in clear after the offer whenever a hybrid suite is offered. */
-    private static byte[] readKemKeyIfHybrid(ByteReader body, java.util.Set<CipherSuite> suites)
-            throws MalformedInputException {
-        if (suites.stream().noneMatch(CipherSuite::isHybrid)) {
-            return new byte[0];
-        }
-        byte[] key = body.bytes(MlKem768.ENCAPSULATION_KEY_LENGTH);
-        try {
-            MlKemEncapsulationKey.fromBytes(key);
-        } catch (InvalidPublicKeyException e) {
-            throw new MalformedInputException("ML-KEM key fails the FIPS 203 checks");
-        }
-        return key;
-    }
-
-    /** In the hybrid suite: encapsulate to the initiator's key and mix the secret in before message 2. */
-    private byte[] encapsulateIfHybrid(byte[] kemKey) throws NoiseException, MalformedInputException {
-        if (!selection.suite().isHybrid()) {
-            return new byte[0];
-        }
-        MlKemEncapsulation encapsulation;
-        try {
-            encapsulation = MlKem768.encapsulate(MlKemEncapsulationKey.fromBytes(kemKey), random);
-        } catch (InvalidPublicKeyException e) {
-            throw new MalformedInputException("ML-KEM key fails the FIPS 203 checks");
-        }
-        SecretBytes shared = encapsulation.sharedSecret();
-        try {
-            noise.mixExternal(encapsulation.ciphertext(), shared);
-        } finally {
-            shared.wipe();
-        }
-        return encapsulation.ciphertext();
-    }
-
     /** Nothing in the offer is acceptable: answer with ours and stay ready for a retry (no state is kept). */
     private HandshakeStep counterOffer() {
         return HandshakeStep.send(Frame.start(Frame.Type.COUNTER_OFFER).bytes(config.offer().encoded()).toByteArray());
@@ -322,10 +337,17 @@ public final class OnlineResponder extends HandshakeParty {
     private HandshakeResult complete(DeviceCertificate peer, ShortAuthenticationString sas, byte[] applicationData,
             SecretBytes mixedRetainedSecret, ContinuityProofs.Evidence learned) throws NoiseException {
         byte[] binding = noise.handshakeHash();
-        SessionSeed seed = seed(noise, false, ratchetKeyPair.publicKey(), ratchetKeyPair, mixedRetainedSecret);
+        return result(peer, sas, binding,
+                derive(noise, false, ratchetKeyPair.publicKey(), ratchetKeyPair, mixedRetainedSecret),
+                applicationData, learned);
+    }
+
+    private HandshakeResult result(DeviceCertificate peer, ShortAuthenticationString sas, byte[] binding, Keys keys,
+            byte[] applicationData, ContinuityProofs.Evidence learned) {
+        keys.confirmationKey().wipe();
         state = State.COMPLETE;
-        return new HandshakeResult(selection, peer, sas, binding, applicationData, new byte[0], seed, continuity,
-                nextRetainedSecrets(seed, heldForPeer, learned), peerCertification);
+        return new HandshakeResult(selection, peer, sas, binding, applicationData, unsentApplicationData, keys.seed(),
+                continuity, nextRetainedSecrets(keys.seed(), heldForPeer, learned), peerCertification);
     }
 
     private int hashLength() {
@@ -335,6 +357,11 @@ public final class OnlineResponder extends HandshakeParty {
     private HandshakeException fail(HandshakeException e) {
         state = State.FAILED;
         noise = null;
+        if (pendingKeys != null) {
+            pendingKeys.confirmationKey().wipe();
+            pendingKeys.seed().wipe();
+            pendingKeys = null;
+        }
         return e;
     }
 

@@ -64,6 +64,25 @@ public final class RetainedSecrets {
         return confirmed.get(index);
     }
 
+    /**
+     * Whether any kept secret is confirmed: only then is this history the peer must prove (docs/protocol.md 4.11).
+     * Secrets that were never confirmed may come from a handshake that completed on this side only (the peer died
+     * before storing it); they are still proven and matched, but a peer that proves none of them is not a break.
+     */
+    public boolean anyConfirmed() {
+        return confirmed.contains(Boolean.TRUE);
+    }
+
+    /**
+     * The same secrets with the newest one confirmed: the peer sent a ratchet message under the session that left
+     * it, which it does only from a session it stored.
+     */
+    public RetainedSecrets withNewestConfirmed() {
+        List<Boolean> c = new ArrayList<>(confirmed);
+        c.set(0, true);
+        return new RetainedSecrets(secrets, c);
+    }
+
     /** Every kept secret, newest first (the candidates a peer's proof is checked against). */
     List<SecretBytes> newestFirst() {
         return secrets;

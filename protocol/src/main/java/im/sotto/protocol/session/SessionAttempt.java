@@ -75,10 +75,12 @@ public final class SessionAttempt {
     /**
      * Decrypted: {@code next} is the state to store, {@code losses} what loss detection found; {@code replyDue} when
      * the current session has received a heartbeat interval of messages without sending (its acknowledgements and a
-     * fresh ratchet key are owed to the peer, {@code RatchetSession.replyDue}).
+     * fresh ratchet key are owed to the peer, {@code RatchetSession.replyDue}); {@code firstFromPeer} when it is the
+     * first message from the peer this state opened (the peer has stored the session: its retained secret is
+     * confirmed, {@link RetainedSecretRecord#confirmedByRatchet}).
      */
     public record Decrypted(SessionRecord next, byte[] plaintext, List<Loss> losses, boolean deviceNeedsApproval,
-            boolean replyDue) implements Outcome {
+            boolean replyDue, boolean firstFromPeer) implements Outcome {
     }
 
     /**
@@ -93,6 +95,7 @@ public final class SessionAttempt {
             return firstReply(device, random, clock, stores, peer, state, session, payload, ad);
         }
         long acknowledgedBefore = session.acknowledgedByPeer();
+        boolean nothingReceivedBefore = session.receivedHighWater() == 0;
         DecryptResult result = session.decrypt(payload, ad);
         if (!(result instanceof DecryptResult.Decrypted decrypted)) {
             return refused(result);
@@ -101,7 +104,7 @@ public final class SessionAttempt {
                 ? LossReport.of(peer, deviceId, session, result, acknowledgedBefore)
                 : LossReport.ofPeerMessages(peer, deviceId, result));
         return new Decrypted(state.withRatchet(session.toRecord()), decrypted.plaintext(), losses, false,
-                current && session.replyDue());
+                current && session.replyDue(), nothingReceivedBefore);
     }
 
     private static Outcome firstReply(DeviceIdentity device, SecureRandom random, Clock clock, Stores stores,
@@ -122,7 +125,7 @@ public final class SessionAttempt {
                     Optional.of(KeyChange.of(peer, decision, opened.recipient())), true);
         }
         return new Decrypted(state.confirmed(opened.session().toRecord(), opened.recipient()), opened.plaintext(),
-                List.of(), decision.outcome() == PeerDecision.Outcome.NEW_DEVICE_NEEDS_APPROVAL, false);
+                List.of(), decision.outcome() == PeerDecision.Outcome.NEW_DEVICE_NEEDS_APPROVAL, false, false);
     }
 
     private static Outcome refused(DecryptResult result) {

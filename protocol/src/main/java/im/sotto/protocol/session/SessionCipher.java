@@ -88,6 +88,9 @@ public final class SessionCipher {
                 SessionRecord next = decrypted.next().withPrevious(decrypted.next().previous()
                         .unexpiredAt(clock.instant()));
                 stores.sessions().store(address, next.encode());
+                if (decrypted.firstFromPeer()) {
+                    RetainedSecretRecord.confirmedByRatchet(stores, peer, address.deviceId(), record);
+                }
                 return new Opened(address, next, decrypted, true);
             }
             if (outcome instanceof SessionAttempt.Refused refused && refused.decisive()) {

@@ -180,12 +180,15 @@ public final class ContactTrust {
     /**
      * A device of this contact completed a handshake under its own keys but proved none of the secrets retained from
      * earlier sessions with it (docs/protocol.md 4.11: stolen keys, or a restored backup). What a SAS comparison or a
-     * certification established may no longer describe who is at the other end, so both are withdrawn: the level
-     * falls to {@link TrustLevel#UNVERIFIED} (a distrust stays) until the users compare the SAS again. Devices stay
-     * approved or pending as they were.
+     * certification established may no longer describe who is at the other end, so both are withdrawn. A contact
+     * that was verified or certified is moreover distrusted, so that nothing more is sent to it (the user relied on
+     * that verification) until the users compare the SAS again ({@link #markVerified}) or the user withdraws the
+     * distrust; any other falls to {@link TrustLevel#UNVERIFIED} (a distrust stays). Devices stay approved or
+     * pending as they were.
      */
     public ContactTrust continuityBroken() {
-        return copy(distrusted, null, null, changedKey, approved, pending);
+        boolean reliedOn = sasVerifiedAt != null || certification != null;
+        return copy(distrusted || reliedOn, null, null, changedKey, approved, pending);
     }
 
     /** The user distrusts the pinned key: nothing is sent to the contact until the user decides otherwise. */

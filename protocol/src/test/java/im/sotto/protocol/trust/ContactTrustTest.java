@@ -49,7 +49,10 @@ class ContactTrustTest {
                 .onPeerCertificate(device(bob, 1), CLOCK).trust().markVerified(bob.publicKey(), true, CLOCK);
         ContactTrust pending = verified.onPeerCertificate(device(bob, 5), CLOCK).trust();
         ContactTrust broken = pending.continuityBroken();
-        assertEquals(TrustLevel.UNVERIFIED, broken.level(CLOCK), "verified no more until the SAS is compared again");
+        assertEquals(TrustLevel.DISTRUSTED, broken.level(CLOCK),
+                "verified no more, and held (nothing sent) until the SAS is compared again");
+        broken = broken.withdrawDistrust();
+        assertEquals(TrustLevel.UNVERIFIED, broken.level(CLOCK), "the user may lift the hold; verification stays gone");
         assertEquals(Set.of(1L), broken.approvedDevices());
         assertEquals(Outcome.NEW_DEVICE_NEEDS_APPROVAL, broken.onPeerCertificate(device(bob, 5), CLOCK).outcome(),
                 "a device the user was asked about is not approved on sight because trust fell");
@@ -57,6 +60,8 @@ class ContactTrustTest {
                 "an unverified contact's new device is, as usual");
         assertEquals(TrustLevel.VERIFIED, broken.markVerified(bob.publicKey(), true, CLOCK).level(CLOCK));
         assertEquals(TrustLevel.DISTRUSTED, broken.distrust().continuityBroken().level(CLOCK));
+        assertEquals(TrustLevel.UNVERIFIED, ContactTrust.onFirstContact(BOB, bob.publicKey(), CLOCK)
+                .continuityBroken().level(CLOCK), "a contact nobody verified is not held: nothing was relied on");
     }
 
     @Test

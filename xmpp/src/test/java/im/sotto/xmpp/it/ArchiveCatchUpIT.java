@@ -1,12 +1,18 @@
 package im.sotto.xmpp.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.concurrent.TimeUnit;
 
 import im.sotto.xmpp.DecryptedStanza;
@@ -90,6 +96,62 @@ class ArchiveCatchUpIT {
             assertNull(restarted.inbox.poll(QUIET_MS, TimeUnit.MILLISECONDS), "nothing is delivered twice");
             assertQuiet(restarted);
         }
+    }
+
+    /**
+     * Carol slips a "result" into bob's archive query after his restart (Smack matches results by query id only): a
+     * message from her full JID wrapping a ratchet message "from alice", under an archive id of her choosing. Bob
+     * reports it (FOREIGN_ARCHIVE) and ignores it: nothing is decrypted or reported undecryptable, and his archive
+     * position does not move to her id (which would make him skip what the real archive holds before it).
+     */
+    @ParameterizedTest
+    @EnumSource(ServerKind.class)
+    void aForgedArchiveResultFromAnotherJidIsReportedAndIgnored(ServerKind kind, XmppServers servers) throws Exception {
+        try (HostileScene scene = new HostileScene(servers.get(kind))) {
+            establish(scene);
+            awaitCursor(scene.bob, null);
+            String forgedId = "forged-" + scene.suffix;
+            String carol = "carol@" + scene.server.domain() + "/c-" + scene.suffix;
+            String bobFull = scene.bobJid().toString();
+            Pattern queryIdAttribute = Pattern.compile("queryid=['\"]([^'\"]+)['\"]");
+            AtomicReference<String> queryId = new AtomicReference<>();
+            scene.relay.rule(stanza -> {
+                String xml = stanza.xml();
+                if (stanza.toServer() && xml.startsWith("<iq") && xml.contains("urn:xmpp:mam:2")) {
+                    Matcher matcher = queryIdAttribute.matcher(xml);
+                    if (matcher.find()) {
+                        queryId.set(matcher.group(1));
+                    }
+                } else if (!stanza.toServer() && bobFull.equals(stanza.link().jid()) && xml.startsWith("<iq")
+                        && xml.contains("<fin") && queryId.get() != null) {
+                    return List.of(forgedResult(carol, bobFull, scene.aliceJid().toString(), queryId.get(),
+                            forgedId), xml);
+                }
+                return List.of(xml);
+            });
+            SottoParty restarted = restart(scene);
+            restarted.awaitEvent(SecurityEvent.SessionRefused.class, e -> e.from().toString().equals(carol)
+                    && e.reason() == SecurityEvent.RefusalReason.FOREIGN_ARCHIVE);
+            send(scene, "after");
+            assertEquals("after " + scene.suffix, body(restarted.next()));
+            assertQuiet(restarted);
+            byte[] cursor = restarted.account.store().transact(s -> s.archiveCursor().load()).orElseThrow();
+            assertFalse(new String(cursor, StandardCharsets.ISO_8859_1).contains(forgedId),
+                    "the archive position moved to the forged result's id");
+        }
+    }
+
+    /** A XEP-0313 result message from {@code from}, wrapping a ratchet message of random bytes "from alice". */
+    private static String forgedResult(String from, String to, String alice, String queryId, String archiveId) {
+        byte[] payload = new byte[160];
+        new SecureRandom().nextBytes(payload);
+        payload[0] = 1;
+        String encrypted = new SottoEncrypted(SottoEncrypted.Kind.RATCHET, payload).toXML().toString();
+        return "<message xmlns='jabber:client' from='" + from + "' to='" + to + "'><result xmlns='urn:xmpp:mam:2' "
+                + "queryid='" + queryId + "' id='" + archiveId + "'><forwarded xmlns='urn:xmpp:forward:0'>"
+                + "<delay xmlns='urn:xmpp:delay' stamp='2026-01-01T00:00:00Z'/><message xmlns='jabber:client' from='"
+                + alice + "' to='" + to + "' type='chat' id='forged-" + archiveId + "'>" + encrypted
+                + "</message></forwarded></result></message>";
     }
 
     private static void establish(HostileScene scene) throws Exception {

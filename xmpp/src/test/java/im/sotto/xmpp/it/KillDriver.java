@@ -91,6 +91,7 @@ public final class KillDriver implements SottoListener {
             sotto.setHandshakeTimeout(Duration.ofSeconds(2));
             sotto.addListener(driver);
             connection.connect().login();
+            TestContacts.aliceAndBobKnowEachOther(connection);
             sotto.republish().get(30, TimeUnit.SECONDS);
             System.out.println(READY);
             System.out.flush();

@@ -174,6 +174,11 @@ class SessionContinuityIT {
         SottoParty bob = parties[1];
         SottoParty mallory = new SottoParty(StolenDevice.copyKeysOf(bob.account));
         try {
+            // The history alice can hold against a thief: she heard from the real bob under their first session
+            // (before that, she sent XX's last message and cannot tell a thief from a bob who never stored it,
+            // docs/protocol.md 4.11).
+            bob.manager.send(chat(alice.connection.getUser(), "hello back")).get(20, TimeUnit.SECONDS);
+            assertEquals("hello back", ((Message) alice.next().stanza()).getBody());
             bob.disconnect();
             mallory.connect(server.connection("bob", "m-" + s));
             alice.events.clear();

@@ -68,6 +68,9 @@ class SoakIT {
             for (int i = 0; i < PAIRS; i++) {
                 a.add(connecting.get(2 * i).get(60, TimeUnit.SECONDS));
                 b.add(connecting.get(2 * i + 1).get(60, TimeUnit.SECONDS));
+                // Each pair talks, so each is in the other's roster (Sotto reveals a device to contacts only).
+                TestContacts.add(a.get(i).connection, b.get(i).connection.getUser().asBareJid());
+                TestContacts.add(b.get(i).connection, a.get(i).connection.getUser().asBareJid());
             }
             long started = System.nanoTime();
             for (int i = 0; i < PAIRS; i++) {

@@ -47,6 +47,7 @@ final class SottoParty extends Party<DecryptedStanza, SecurityEvent> implements 
         manager.setHandshakeTimeout(Duration.ofSeconds(5));
         manager.addListener(this);
         this.connection = Pair.login(connection);
+        TestContacts.aliceAndBobKnowEachOther(connection);
         manager.republish().get(WAIT_MS, TimeUnit.MILLISECONDS);
         return this;
     }

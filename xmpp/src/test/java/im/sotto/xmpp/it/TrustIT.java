@@ -118,7 +118,7 @@ class TrustIT {
 
     /**
      * Mallory holds copies of bob's device keys but not his history: alice had verified bob, and the broken
-     * continuity withdraws that until the SAS is compared again.
+     * continuity withdraws that and holds what alice sends (DISTRUSTED) until the SAS is compared again.
      */
     @ParameterizedTest
     @EnumSource(ServerKind.class)
@@ -137,8 +137,10 @@ class TrustIT {
             mallory.manager.send(chat(alice.connection.getUser(), "it's me, bob")).get(20, TimeUnit.SECONDS);
             DecryptedStanza forged = alice.next();
             alice.awaitEvent(SecurityEvent.ContinuityBroken.class, e -> e.peer().equals(bobAccount));
-            assertEquals(TrustLevel.UNVERIFIED, forged.trust(), "not shown as verified");
-            assertEquals(Optional.of(TrustLevel.UNVERIFIED), alice.manager.trustLevel(bobAccount));
+            assertEquals(TrustLevel.DISTRUSTED, forged.trust(), "not shown as verified");
+            assertEquals(Optional.of(TrustLevel.DISTRUSTED), alice.manager.trustLevel(bobAccount),
+                    "a contact alice relied on is held");
+            assertHeld(alice.manager.send(chat(bob.connection.getUser(), "is that you?")), SendFailure.DISTRUSTED);
             assertTrue(alice.manager.markVerified(bobAccount), "until the users compare again");
             assertEquals(Optional.of(TrustLevel.VERIFIED), alice.manager.trustLevel(bobAccount));
         } finally {

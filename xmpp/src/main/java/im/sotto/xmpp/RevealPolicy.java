@@ -1,0 +1,41 @@
+package im.sotto.xmpp;
+
+import java.util.EnumSet;
+
+import im.sotto.protocol.handshake.HandshakeConfig;
+import im.sotto.protocol.handshake.HandshakeMode;
+
+/**
+ * To whom this device reveals its certificate, account key and attached certification when another device opens an
+ * online handshake with it (docs/protocol.md 4.2, docs/threat-model.md "Identity protection"). A contact is a JID
+ * with a trust record or a roster item the user made (see {@link SottoManager#setRevealPolicy}); every other JID is a
+ * stranger. Contacts always get the full XX handshake (one round before the first message), so the policy only
+ * changes what strangers get.
+ */
+public enum RevealPolicy {
+    /**
+     * The default. Strangers get the responder-protected mode only and are never answered with this device's
+     * identity: a stranger's opening yields an ephemeral key and a random nonce, and its handshake then ends
+     * ({@link SecurityEvent.RefusalReason#STRANGER_NOT_REVEALED}). A stranger can still write first through the
+     * published bundle (it carries no identity key); our first reply then reveals us to someone who wrote to us.
+     */
+    CONTACTS,
+    /**
+     * Strangers get the responder-protected mode and see this device only after they authenticated themselves
+     * (message 3): an anonymous probe learns nothing, a stranger willing to show its own account key learns ours.
+     */
+    AUTHENTICATED,
+    /** Everyone gets XX: whoever sends a handshake opening learns this device's identity (what every responder did before this policy). */
+    ANYONE;
+
+    /** The responder's handshake policy for one initiator; {@code contact} says whether the initiator's JID is one. */
+    HandshakeConfig.Builder configure(HandshakeConfig.Builder builder, boolean contact) {
+        if (contact || this == ANYONE) {
+            return builder;
+        }
+        // Only the protected mode: an XX or known-peer opening gets a counter-offer naming it, which reveals nothing.
+        return builder.modes(EnumSet.of(HandshakeMode.RESPONDER_PROTECTED))
+                .preferredResponderMode(HandshakeMode.RESPONDER_PROTECTED)
+                .revealToInitiator(initiator -> this == AUTHENTICATED);
+    }
+}
