@@ -312,7 +312,9 @@ final class SessionDriver {
     /** A new online handshake with {@code target} now; its session replaces the one with that device. */
     void renew(Jid target) {
         BareJid peer = target.asBareJid();
-        if (!establishing.containsKey(peer)) {
+        Establishing running = establishing.get(peer);
+        // A session still awaiting its confirmation does not stop a renewal: the new one replaces it anyway.
+        if (running == null || running.confirming()) {
             startHandshake(peer, target, 1);
         }
     }

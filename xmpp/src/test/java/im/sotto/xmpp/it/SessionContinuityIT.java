@@ -94,7 +94,7 @@ class SessionContinuityIT {
                 assertEquals(1, aliceHandshake.sent(), "alice sends message 1");
                 assertEquals(1, aliceHandshake.received(), "alice receives message 2");
                 assertEquals(2, aliceSotto.sent(), "then one empty ratchet message, so that bob can send at once");
-                assertEquals(1, aliceSotto.received());
+                assertEquals(2, aliceSotto.received(), "message 2, then bob's confirmation of the session");
             }
             try (StanzaCounter aliceSotto = new StanzaCounter(alice.connection, SOTTO)) {
                 bob.manager.send(chat(alice.connection.getUser(), "in the new session")).get(20, TimeUnit.SECONDS);
@@ -143,7 +143,8 @@ class SessionContinuityIT {
                 aliceSotto.settle();
                 assertEquals(1, aliceHandshake.sent());
                 assertEquals(1, aliceHandshake.received());
-                assertEquals(2, aliceSotto.sent(), "message 1, then the message itself");
+                assertEquals(3, aliceSotto.sent(), "message 1, an empty ratchet message, then (once bob confirmed "
+                        + "the session) the message itself");
             }
             var aliceSide = alice.awaitEvent(SecurityEvent.SessionEstablished.class, e -> true);
             assertEquals(Optional.of(Continuity.CONFIRMED), aliceSide.continuity());
