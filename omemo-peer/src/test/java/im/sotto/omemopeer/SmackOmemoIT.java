@@ -89,6 +89,7 @@ class SmackOmemoIT {
             assertEquals(1, refused.size(), "the duplicate reported once: " + events);
             assertEquals("DUPLICATE", refused.get(0).get("reason").asText(), refused.toString());
 
+            assertCiphertextStored(kind, secondSent);
             assertNoPlaintextStored(kind, first, answer, second, third);
         }
     }
@@ -191,6 +192,12 @@ class SmackOmemoIT {
     private static int onlyDevice(java.util.Set<OmemoDevice> devices) {
         assertEquals(1, devices.size(), "one OMEMO device for the Sotto account: " + devices);
         return devices.iterator().next().getDeviceId();
+    }
+
+    /** The check below reads where the server keeps messages: the OMEMO payload of one of them is there. */
+    private void assertCiphertextStored(Kind kind, OmemoMessage.Sent sent) throws Exception {
+        String payload = java.util.Base64.getEncoder().encodeToString(sent.getElement().getPayload());
+        assertTrue(servers.storedData(kind).contains(payload), "the server keeps no copy of the OMEMO message");
     }
 
     private void assertNoPlaintextStored(Kind kind, String... bodies) throws Exception {
