@@ -28,6 +28,8 @@ import im.sotto.xmpp.pep.PepException;
 
 import org.jivesoftware.smack.XMPPConnection;
 import org.jivesoftware.smack.packet.Message;
+import org.jivesoftware.smackx.carbons.CarbonManager;
+import org.jivesoftware.smackx.carbons.packet.CarbonExtension;
 import org.jxmpp.jid.BareJid;
 
 /**
@@ -75,6 +77,12 @@ public final class OmemoBinding {
      */
     public void start() {
         AxolotlProviders.register();
+        CarbonManager.getInstanceFor(connection).addCarbonCopyReceivedListener((direction, copy, wrapper) -> {
+            if (direction == CarbonExtension.Direction.sent && copy.hasExtension(AxolotlEncrypted.ELEMENT,
+                    Axolotl.NAMESPACE)) {
+                worker.execute(() -> receiveOwnSent(wrapper, copy));
+            }
+        });
     }
 
     /** Turns OMEMO on: publishes now if logged in, and on every login; sends negotiate Sotto or OMEMO. */
@@ -89,9 +97,36 @@ public final class OmemoBinding {
         return enabled;
     }
 
-    /** The manager's login hook: publishes when enabled. */
+    /** The manager's login hook: publishes when enabled, and asks for carbons (our other OMEMO devices' sends). */
     public void loggedIn() {
         if (enabled) {
+            // Without carbons the user's messages from another OMEMO device never show here: said, not hidden.
+            CarbonManager.getInstanceFor(connection).enableCarbonsAsync(e -> events.accept(
+                    new SecurityEvent.CapabilityMissing(connection.getUser().asBareJid(),
+                            "message carbons (XEP-0280) refused by the server: messages sent from your other OMEMO "
+                                    + "devices will not show here (" + e.getMessage() + ")")));
+            publish();
+        }
+    }
+
+    /**
+     * A copy of what another OMEMO device of this account sent (worker thread): decrypted like any OMEMO message
+     * (its key for this device), delivered as the user's own message to the recipient; refusals are reported.
+     */
+    void receiveOwnSent(Message wrapper, Message copy) {
+        Optional<Message> accepted = OwnSentCopies.accept(connection.getUser().asBareJid(), wrapper, copy);
+        if (accepted.isEmpty()) {
+            return;
+        }
+        OmemoReceipt receipt = receiver.receive(accepted.get());
+        if (receipt instanceof OmemoReceipt.Delivered delivered) {
+            deliveries.accept(OwnSentCopies.yours(delivered.stanza(), copy));
+        } else if (receipt instanceof OmemoReceipt.Refused refused
+                && refused.reason() != im.sotto.protocol.omemo.OmemoFailure.NOT_FOR_THIS_DEVICE) {
+            events.accept(new SecurityEvent.OmemoUndecryptable(refused.peer(), copy.getFrom(),
+                    copy.getStanzaId(), refused.deviceId(), refused.reason(), refused.detail()));
+        }
+        if (receipt.republish()) {
             publish();
         }
     }
