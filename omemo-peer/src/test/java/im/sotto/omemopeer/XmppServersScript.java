@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -27,19 +28,31 @@ final class XmppServersScript implements AutoCloseable {
 
     private final Path script;
     private final Path directory;
+    private final Map<String, String> env;
     private final Properties properties = new Properties();
 
-    private XmppServersScript(Path script, Path directory) {
+    private XmppServersScript(Path script, Path directory, Map<String, String> env) {
         this.script = script;
         this.directory = directory;
+        this.env = env;
     }
 
     static XmppServersScript start() throws IOException {
+        return start(Map.of());
+    }
+
+    /** With message carbons (XEP-0280) on both servers, which the own-device tests need. */
+    static XmppServersScript startWithCarbons() throws IOException {
+        return start(Map.of("SOTTO_XMPP_CARBONS", "1"));
+    }
+
+    private static XmppServersScript start(Map<String, String> env) throws IOException {
         Path script = Paths.get(System.getProperty("sotto.xmpp.servers.script", "../scripts/xmpp-servers.sh"));
         if (!Files.isRegularFile(script)) {
             throw new IllegalStateException("server script not found: " + script.toAbsolutePath());
         }
-        XmppServersScript servers = new XmppServersScript(script, Files.createTempDirectory("sotto-omemo-peer-"));
+        XmppServersScript servers = new XmppServersScript(script, Files.createTempDirectory("sotto-omemo-peer-"),
+                env);
         String output = servers.run("start");
         try (InputStream in = Files.newInputStream(servers.directory.resolve("servers.properties"))) {
             servers.properties.load(in);
@@ -101,8 +114,10 @@ final class XmppServersScript implements AutoCloseable {
 
     private String run(String command) {
         try {
-            Process process = new ProcessBuilder("bash", script.toString(), command, directory.toString())
-                    .redirectErrorStream(true).start();
+            ProcessBuilder builder = new ProcessBuilder("bash", script.toString(), command, directory.toString())
+                    .redirectErrorStream(true);
+            builder.environment().putAll(env);
+            Process process = builder.start();
             process.getOutputStream().close();
             byte[] output;
             try (InputStream in = process.getInputStream()) {
