@@ -77,19 +77,26 @@ public final class OmemoBinding {
      */
     public void start() {
         AxolotlProviders.register();
-        CarbonManager.getInstanceFor(connection).addCarbonCopyReceivedListener((direction, copy, wrapper) -> {
-            if (direction == CarbonExtension.Direction.sent && copy.hasExtension(AxolotlEncrypted.ELEMENT,
-                    Axolotl.NAMESPACE)) {
-                worker.execute(() -> receiveOwnSent(wrapper, copy));
-            }
-        });
     }
 
-    /** Turns OMEMO on: publishes now if logged in, and on every login; sends negotiate Sotto or OMEMO. */
-    public void enable() {
+    /**
+     * Turns OMEMO on: publishes (and asks for carbons) now if logged in, and on every login; sends negotiate Sotto
+     * or OMEMO.
+     */
+    public synchronized void enable() {
+        if (!enabled) {
+            // Carbons only with OMEMO on (Smack's CarbonManager asks the server for them at every login once it
+            // exists): a Sotto-only deployment sends not one stanza more.
+            CarbonManager.getInstanceFor(connection).addCarbonCopyReceivedListener((direction, copy, wrapper) -> {
+                if (direction == CarbonExtension.Direction.sent && copy.hasExtension(AxolotlEncrypted.ELEMENT,
+                        Axolotl.NAMESPACE)) {
+                    worker.execute(() -> receiveOwnSent(wrapper, copy));
+                }
+            });
+        }
         enabled = true;
         if (connection.isAuthenticated()) {
-            worker.execute(this::publish);
+            worker.execute(this::loggedIn);
         }
     }
 
