@@ -118,7 +118,8 @@ public final class OmemoBinding {
 
     /**
      * A copy of what another OMEMO device of this account sent (worker thread): decrypted like any OMEMO message
-     * (its key for this device), delivered as the user's own message to the recipient; refusals are reported.
+     * (its key for this device), delivered as the user's own message to the recipient; refusals are reported as for
+     * any OMEMO message (one without a key for this device too: the user wrote something this device cannot show).
      */
     void receiveOwnSent(Message wrapper, Message copy) {
         Optional<Message> accepted = OwnSentCopies.accept(connection.getUser().asBareJid(), wrapper, copy);
@@ -128,8 +129,7 @@ public final class OmemoBinding {
         OmemoReceipt receipt = receiver.receive(accepted.get());
         if (receipt instanceof OmemoReceipt.Delivered delivered) {
             deliveries.accept(OwnSentCopies.yours(delivered.stanza(), copy));
-        } else if (receipt instanceof OmemoReceipt.Refused refused
-                && refused.reason() != im.sotto.protocol.omemo.OmemoFailure.NOT_FOR_THIS_DEVICE) {
+        } else if (receipt instanceof OmemoReceipt.Refused refused) {
             events.accept(new SecurityEvent.OmemoUndecryptable(refused.peer(), copy.getFrom(),
                     copy.getStanzaId(), refused.deviceId(), refused.reason(), refused.detail()));
         }
