@@ -85,18 +85,22 @@ public final class OmemoBinding {
      */
     public synchronized void enable() {
         if (!enabled) {
-            // Carbons only with OMEMO on (Smack's CarbonManager asks the server for them at every login once it
-            // exists): a Sotto-only deployment sends not one stanza more.
-            CarbonManager.getInstanceFor(connection).addCarbonCopyReceivedListener((direction, copy, wrapper) -> {
+            // Carbons only with OMEMO on: once it exists, Smack's CarbonManager asks for them at every login where
+            // the server offers them (XEP-0280), so a Sotto-only deployment sends not one stanza more.
+            CarbonManager carbons = CarbonManager.getInstanceFor(connection);
+            carbons.addCarbonCopyReceivedListener((direction, copy, wrapper) -> {
                 if (direction == CarbonExtension.Direction.sent && copy.hasExtension(AxolotlEncrypted.ELEMENT,
                         Axolotl.NAMESPACE)) {
                     worker.execute(() -> receiveOwnSent(wrapper, copy));
                 }
             });
+            if (connection.isAuthenticated()) {
+                worker.execute(() -> enableCarbonsNow(carbons));
+            }
         }
         enabled = true;
         if (connection.isAuthenticated()) {
-            worker.execute(this::loggedIn);
+            worker.execute(this::publish);
         }
     }
 
@@ -104,15 +108,23 @@ public final class OmemoBinding {
         return enabled;
     }
 
-    /** The manager's login hook: publishes when enabled, and asks for carbons (our other OMEMO devices' sends). */
+    /** The manager's login hook: publishes when enabled. */
     public void loggedIn() {
         if (enabled) {
-            // Without carbons the user's messages from another OMEMO device never show here: said, not hidden.
-            CarbonManager.getInstanceFor(connection).enableCarbonsAsync(e -> events.accept(
-                    new SecurityEvent.CapabilityMissing(connection.getUser().asBareJid(),
-                            "message carbons (XEP-0280) refused by the server: messages sent from your other OMEMO "
-                                    + "devices will not show here (" + e.getMessage() + ")")));
             publish();
+        }
+    }
+
+    /** What the CarbonManager does at login, for an {@link #enable()} after it (worker thread). */
+    private static void enableCarbonsNow(CarbonManager carbons) {
+        try {
+            if (carbons.isSupportedByServer()) {
+                carbons.setCarbonsEnabled(true);
+            }
+        } catch (org.jivesoftware.smack.SmackException | org.jivesoftware.smack.XMPPException e) {
+            // As at login: without carbons, copies of our other devices' messages do not reach this one (10.12).
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
