@@ -85,22 +85,18 @@ public final class OmemoBinding {
      */
     public synchronized void enable() {
         if (!enabled) {
-            // Carbons only with OMEMO on: once it exists, Smack's CarbonManager asks for them at every login where
-            // the server offers them (XEP-0280), so a Sotto-only deployment sends not one stanza more.
-            CarbonManager carbons = CarbonManager.getInstanceFor(connection);
-            carbons.addCarbonCopyReceivedListener((direction, copy, wrapper) -> {
+            // Carbons only with OMEMO on (asked for at each login, loggedIn): a Sotto-only deployment sends not one
+            // stanza more.
+            CarbonManager.getInstanceFor(connection).addCarbonCopyReceivedListener((direction, copy, wrapper) -> {
                 if (direction == CarbonExtension.Direction.sent && copy.hasExtension(AxolotlEncrypted.ELEMENT,
                         Axolotl.NAMESPACE)) {
                     worker.execute(() -> receiveOwnSent(wrapper, copy));
                 }
             });
-            if (connection.isAuthenticated()) {
-                worker.execute(() -> enableCarbonsNow(carbons));
-            }
         }
         enabled = true;
         if (connection.isAuthenticated()) {
-            worker.execute(this::publish);
+            worker.execute(this::loggedIn);
         }
     }
 
@@ -108,21 +104,25 @@ public final class OmemoBinding {
         return enabled;
     }
 
-    /** The manager's login hook: publishes when enabled. */
+    /** The manager's login hook: asks for carbons where the server offers them and publishes, when enabled. */
     public void loggedIn() {
         if (enabled) {
+            enableCarbonsNow(CarbonManager.getInstanceFor(connection));
             publish();
         }
     }
 
-    /** What the CarbonManager does at login, for an {@link #enable()} after it (worker thread). */
+    /**
+     * Asks for carbons if the server offers them (XEP-0280; worker thread). Without them, copies of what our other
+     * devices send never reach this one (docs/protocol.md 10.12); nothing else depends on them.
+     */
     private static void enableCarbonsNow(CarbonManager carbons) {
         try {
             if (carbons.isSupportedByServer()) {
                 carbons.setCarbonsEnabled(true);
             }
         } catch (org.jivesoftware.smack.SmackException | org.jivesoftware.smack.XMPPException e) {
-            // As at login: without carbons, copies of our other devices' messages do not reach this one (10.12).
+            // A server that offers carbons and then refuses them: as without carbons (see above).
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
