@@ -7,14 +7,12 @@ import java.nio.file.Files;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
 import im.sotto.omemopeer.XmppServersScript.Kind;
 
-import org.jivesoftware.smack.roster.Roster;
 import org.jivesoftware.smackx.omemo.OmemoMessage;
 import org.jivesoftware.smackx.omemo.element.OmemoKeyElement;
 import org.jivesoftware.smackx.omemo.internal.OmemoDevice;
@@ -30,10 +28,8 @@ import org.junit.jupiter.params.provider.EnumSource;
  * the user's own message to that contact, labelled OMEMO.
  */
 class SmackOwnDeviceIT {
-    /** How long Sotto's {@code listen} may take to log in and enable carbons before the phone writes. */
+    /** How long Sotto's {@code listen} may take to log in (and ask for carbons) before it says "ready". */
     private static final long LOGIN_SECONDS = 60;
-    /** The carbons request is sent right after login, with the presence this test waits for; its answer follows. */
-    private static final long CARBONS_ANSWER_MILLIS = 2_000;
 
     private static XmppServersScript servers;
 
@@ -65,9 +61,9 @@ class SmackOwnDeviceIT {
             assertEquals(1, sottoDevices.size(), "Sotto's OMEMO device next to the phone's: " + sottoDevices);
             phone.awaitDevicesOf(bob.jid());
 
+            // "ready" comes after the login's work on Sotto's worker, which asks for carbons and waits for the answer.
             SottoCli.Started listening = alice.start("listen", "--json", "--count", "1", "--timeout", "90");
-            awaitSottoOnline(bob, aliceJid);
-            Thread.sleep(CARBONS_ANSWER_MILLIS);
+            listening.awaitOutput("\"event\":\"ready\"", LOGIN_SECONDS);
 
             String text = "from alice's phone " + run;
             OmemoMessage.Sent sent = phone.encrypt(bob.jid(), text);
@@ -93,18 +89,5 @@ class SmackOwnDeviceIT {
     private static SmackOmemoPeer login(Kind kind, String user, String resource) throws Exception {
         return SmackOmemoPeer.login(servers.host(kind), servers.port(kind), servers.domain(kind), user,
                 servers.password(kind, user), resource);
-    }
-
-    /** Waits until bob sees a Sotto resource of alice's available (Sotto sends its presence right after login). */
-    private static void awaitSottoOnline(SmackOmemoPeer bob, BareJid alice) throws Exception {
-        Roster roster = Roster.getInstanceFor(bob.connection);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(LOGIN_SECONDS);
-        while (roster.getAvailablePresences(alice).stream().noneMatch(p -> p.getFrom().getResourceOrEmpty()
-                .toString().startsWith("sotto-"))) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("Sotto never came online: " + roster.getAvailablePresences(alice));
-            }
-            Thread.sleep(100);
-        }
     }
 }

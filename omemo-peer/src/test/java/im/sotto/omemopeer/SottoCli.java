@@ -80,13 +80,39 @@ final class SottoCli {
     /** A command still running. */
     static final class Started {
         private final Process process;
+        private final StringBuffer outSoFar = new StringBuffer();
         private final CompletableFuture<String> out;
         private final CompletableFuture<String> err;
 
         Started(Process process) {
             this.process = process;
-            this.out = drain(process.getInputStream());
+            this.out = CompletableFuture.supplyAsync(() -> {
+                try (InputStream in = process.getInputStream()) {
+                    byte[] chunk = new byte[8192];
+                    java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
+                    for (int n; (n = in.read(chunk)) > 0; ) {
+                        all.write(chunk, 0, n);
+                        outSoFar.setLength(0);
+                        outSoFar.append(all.toString(StandardCharsets.UTF_8));
+                    }
+                    return all.toString(StandardCharsets.UTF_8);
+                } catch (IOException e) {
+                    return outSoFar.toString();
+                }
+            });
             this.err = drain(process.getErrorStream());
+        }
+
+        /** Waits until standard output holds {@code text}. */
+        void awaitOutput(String text, long timeoutSeconds) throws Exception {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
+            while (!outSoFar.toString().contains(text)) {
+                if (System.nanoTime() > deadline || out.isDone()) {
+                    throw new AssertionError("no \"" + text + "\" within " + timeoutSeconds + " s; stdout:\n"
+                            + outSoFar + "\nstderr:\n" + err.getNow(""));
+                }
+                Thread.sleep(50);
+            }
         }
 
         Run finish(long timeoutSeconds) throws Exception {
