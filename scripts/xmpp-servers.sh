@@ -23,6 +23,10 @@
 # file storage used before, the archive could not keep up with a stream of thousands of messages at all; Prosody now
 # keeps its data in SQLite).
 #
+# With SOTTO_XMPP_CARBONS=1 both servers also run message carbons (XEP-0280: Prosody's mod_carbons, ejabberd's
+# mod_carboncopy, on in both projects' default configurations); the OMEMO own-device tests need them. Off by default so
+# the other tests keep the behaviour they were written against.
+#
 # Nothing outside DIR is written (apart from the Debian packages): the servers' data, logs, pid files and
 # the Erlang cookie all live in DIR, so several copies can run side by side and leave nothing behind.
 set -euo pipefail
@@ -117,6 +121,8 @@ sql = { driver = "SQLite3", database = "prosody.sqlite" }'
   [ "${SOTTO_PROSODY_STORAGE:-sql}" = internal ] && storage='storage = "internal"'
   local mam='"mam", '
   [ "${SOTTO_PROSODY_NO_MAM:-0}" = 1 ] && mam=
+  local carbons=
+  [ "${SOTTO_XMPP_CARBONS:-0}" = 1 ] && carbons='"carbons", '
   cat > "$d/prosody.cfg.lua" <<EOF
 -- Throwaway test server: loopback only; plaintext allowed unless SOTTO_PROSODY_TLS=1, as nothing leaves this machine.
 run_as_root = true
@@ -138,7 +144,7 @@ allow_unencrypted_plain_auth = true
 authentication = "internal_hashed"
 $storage
 -- smacks: stream management (XEP-0198), as on most deployments; Sotto keeps what it sent until acknowledged.
-modules_enabled = { $tls_modules"roster", "saslauth", "disco", "pep", "offline", $mam"ping", "posix", "smacks" }
+modules_enabled = { $tls_modules"roster", "saslauth", "disco", "pep", "offline", $mam$carbons"ping", "posix", "smacks" }
 modules_disabled = { "s2s" }
 plugin_paths = { }
 $network
@@ -163,7 +169,8 @@ EOF
 }
 
 start_ejabberd() {
-  local d="$DIR/ejabberd" port dist_port node
+  local d="$DIR/ejabberd" port dist_port node carbons=
+  [ "${SOTTO_XMPP_CARBONS:-0}" = 1 ] && carbons='  mod_carboncopy: {}'
   port=$(free_port)
   # Erlang distribution on a fixed port instead of epmd: ejabberdctl then reaches the node directly, and no
   # epmd daemon is left running after the test (epmd outlives the nodes that started it).
@@ -223,6 +230,7 @@ modules:
   # A multi-user chat service: Sotto must refuse sessions with room occupants (their JIDs name no account).
   mod_muc:
     host: "conference.@HOST@"
+$carbons
 EOF
   local ctl=(ejabberdctl --config-dir "$d/conf" --ctl-config "$d/conf/ejabberdctl.cfg"
              --config "$d/conf/ejabberd.yml" --logs "$d/log" --spool "$d/spool")

@@ -42,6 +42,10 @@ final class EventPrinter {
             e.put("xml", stanza.stanza().toXML().toString());
         }
         e.put("from", String.valueOf(stanza.stanza().getFrom()));
+        if (yours(stanza)) {
+            e.put("yours", true);
+            e.put("to", stanza.peer().toString());
+        }
         e.put("device", stanza.deviceId());
         e.put("trust", TrustNames.of(stanza));
         e.put("deviceApproved", stanza.deviceApproved());
@@ -64,6 +68,17 @@ final class EventPrinter {
         e.put("peer", peer.toString());
         e.put("id", line.id());
         return e;
+    }
+
+    /**
+     * A message to the peer that the peer did not send: a copy of what another device of this account sent (OMEMO
+     * carbons, {@code OmemoBinding}), shown as the user's own.
+     */
+    private static boolean yours(DecryptedStanza stanza) {
+        org.jxmpp.jid.Jid from = stanza.stanza().getFrom();
+        org.jxmpp.jid.Jid to = stanza.stanza().getTo();
+        return from != null && to != null && !from.asBareJid().equals(stanza.peer())
+                && to.asBareJid().equals(stanza.peer());
     }
 
     static Map<String, Object> describe(SecurityEvent event) {
@@ -235,7 +250,8 @@ final class EventPrinter {
         String time = LocalTime.now().format(TIME);
         switch (String.valueOf(e.get("event"))) {
             case "message":
-                return time + " " + tag(e) + " " + e.get("from") + ": " + e.get("body");
+                return time + " " + tag(e) + " " + (Boolean.TRUE.equals(e.get("yours")) ? "you (" + e.get("from")
+                        + ") to " + e.get("to") : e.get("from")) + ": " + e.get("body");
             case "presence":
                 return time + " " + tag(e) + " " + e.get("from") + " is " + e.get("mode")
                         + (e.get("status") == null ? "" : ": " + e.get("status"));

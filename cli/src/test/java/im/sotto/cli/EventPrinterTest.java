@@ -216,6 +216,23 @@ class EventPrinterTest {
         assertFalse(text(EventPrinter.describe(message("hi"))).contains("OMEMO"));
     }
 
+    /** What another OMEMO device of this account sent (a carbon) is shown as the user's own, to its recipient. */
+    @Test
+    void aCopyOfWhatOurOtherDeviceSentIsShownAsYours() {
+        Message m = StanzaBuilder.buildMessage().from(JidCreate.fromOrThrowUnchecked("alice@example.org/phone"))
+                .to(BOB).setBody("see you").build();
+        DecryptedStanza copy = new DecryptedStanza(m, BOB, 9, Optional.empty(), TrustLevel.UNVERIFIED, false, true,
+                Optional.empty(), SessionOrigin.OMEMO, Instant.EPOCH, Optional.empty());
+        assertEquals("[OMEMO BLIND] you (alice@example.org/phone) to bob@example.org: see you",
+                text(EventPrinter.describe(copy)));
+        assertEquals(true, EventPrinter.describe(copy).get("yours"));
+        Message fromBob = StanzaBuilder.buildMessage().from(JidCreate.fromOrThrowUnchecked("bob@example.org/x"))
+                .to(JidCreate.fromOrThrowUnchecked("alice@example.org/sotto")).setBody("hi").build();
+        assertFalse(EventPrinter.describe(new DecryptedStanza(fromBob, BOB, 9, Optional.empty(),
+                TrustLevel.UNVERIFIED, false, true, Optional.empty(), SessionOrigin.OMEMO, Instant.EPOCH,
+                Optional.empty())).containsKey("yours"), "a message from the peer is never yours");
+    }
+
     private static String text(Map<String, Object> described) {
         return EventPrinter.text(described).substring("HH:mm:ss ".length());
     }

@@ -28,6 +28,8 @@ import im.sotto.xmpp.pep.PepException;
 
 import org.jivesoftware.smack.XMPPConnection;
 import org.jivesoftware.smack.packet.Message;
+import org.jivesoftware.smackx.carbons.CarbonManager;
+import org.jivesoftware.smackx.carbons.packet.CarbonExtension;
 import org.jxmpp.jid.BareJid;
 
 /**
@@ -77,11 +79,24 @@ public final class OmemoBinding {
         AxolotlProviders.register();
     }
 
-    /** Turns OMEMO on: publishes now if logged in, and on every login; sends negotiate Sotto or OMEMO. */
-    public void enable() {
+    /**
+     * Turns OMEMO on: publishes (and asks for carbons) now if logged in, and on every login; sends negotiate Sotto
+     * or OMEMO.
+     */
+    public synchronized void enable() {
+        if (!enabled) {
+            // Carbons only with OMEMO on (asked for at each login, loggedIn): a Sotto-only deployment sends not one
+            // stanza more.
+            CarbonManager.getInstanceFor(connection).addCarbonCopyReceivedListener((direction, copy, wrapper) -> {
+                if (direction == CarbonExtension.Direction.sent && copy.hasExtension(AxolotlEncrypted.ELEMENT,
+                        Axolotl.NAMESPACE)) {
+                    worker.execute(() -> receiveOwnSent(wrapper, copy));
+                }
+            });
+        }
         enabled = true;
         if (connection.isAuthenticated()) {
-            worker.execute(this::publish);
+            worker.execute(this::loggedIn);
         }
     }
 
@@ -89,9 +104,48 @@ public final class OmemoBinding {
         return enabled;
     }
 
-    /** The manager's login hook: publishes when enabled. */
+    /** The manager's login hook: asks for carbons where the server offers them and publishes, when enabled. */
     public void loggedIn() {
         if (enabled) {
+            enableCarbonsNow(CarbonManager.getInstanceFor(connection));
+            publish();
+        }
+    }
+
+    /**
+     * Asks for carbons if the server offers them (XEP-0280; worker thread). Without them, copies of what our other
+     * devices send never reach this one (docs/protocol.md 10.12); nothing else depends on them.
+     */
+    private static void enableCarbonsNow(CarbonManager carbons) {
+        try {
+            if (carbons.isSupportedByServer()) {
+                carbons.setCarbonsEnabled(true);
+            }
+        } catch (org.jivesoftware.smack.SmackException | org.jivesoftware.smack.XMPPException e) {
+            // A server that offers carbons and then refuses them: as without carbons (see above).
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * A copy of what another OMEMO device of this account sent (worker thread): decrypted like any OMEMO message
+     * (its key for this device), delivered as the user's own message to the recipient; refusals are reported as for
+     * any OMEMO message (one without a key for this device too: the user wrote something this device cannot show).
+     */
+    void receiveOwnSent(Message wrapper, Message copy) {
+        Optional<Message> accepted = OwnSentCopies.accept(connection.getUser().asBareJid(), wrapper, copy);
+        if (accepted.isEmpty()) {
+            return;
+        }
+        OmemoReceipt receipt = receiver.receive(accepted.get());
+        if (receipt instanceof OmemoReceipt.Delivered delivered) {
+            deliveries.accept(OwnSentCopies.yours(delivered.stanza(), copy));
+        } else if (receipt instanceof OmemoReceipt.Refused refused) {
+            events.accept(new SecurityEvent.OmemoUndecryptable(refused.peer(), copy.getFrom(),
+                    copy.getStanzaId(), refused.deviceId(), refused.reason(), refused.detail()));
+        }
+        if (receipt.republish()) {
             publish();
         }
     }
