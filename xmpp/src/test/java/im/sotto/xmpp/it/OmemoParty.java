@@ -46,6 +46,14 @@ final class OmemoParty implements AutoCloseable {
                 new AndFilter(StanzaTypeFilter.MESSAGE,
                         new StanzaExtensionFilter(AxolotlEncrypted.ELEMENT, AxolotlEncrypted.NAMESPACE)));
         Pair.login(connection);
+        // The test accounts are shared: other tests on this server published Sotto devices of this account, and a
+        // contact who lists Sotto devices gets Sotto (never OMEMO). An OMEMO-only user lists none.
+        try {
+            org.jivesoftware.smackx.pubsub.PubSubManager.getInstanceFor(connection,
+                    connection.getUser().asBareJid()).deleteNode(im.sotto.xmpp.pep.PepNodes.DEVICE_LIST);
+        } catch (org.jivesoftware.smack.XMPPException.XMPPErrorException noSuchNode) {
+            // Nothing listed: as it should be.
+        }
         omemo.publishOrThrow();
     }
 
