@@ -69,6 +69,7 @@ class IqAnswerIT {
             XMPPTCPConnection carol) throws Exception {
         {
             TestContacts.add(dave.connection, alice.connection.getUser().asBareJid());
+            TestContacts.forget(alice.connection, carol.getUser().asBareJid());
             bob.manager.setIqRequestHandler(request -> {
                 try {
                     Thread.sleep(BOB_ANSWERS_AFTER_MS);

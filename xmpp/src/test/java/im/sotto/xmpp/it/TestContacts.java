@@ -39,4 +39,24 @@ final class TestContacts {
             Thread.sleep(20);
         }
     }
+
+    /**
+     * Removes {@code stranger} from the roster of {@code connection} if an earlier test on this server run put it
+     * there (ProfanityIT subscribes alice and carol to each other): a test about strangers starts from one.
+     */
+    static void forget(XMPPConnection connection, BareJid stranger) throws Exception {
+        Roster roster = Roster.getInstanceFor(connection);
+        if (!roster.isLoaded()) {
+            roster.reloadAndWait();
+        }
+        org.jivesoftware.smack.roster.RosterEntry entry = roster.getEntry(stranger);
+        if (entry == null) {
+            return;
+        }
+        roster.removeEntry(entry);
+        long deadline = System.nanoTime() + WAIT_MS * 1_000_000;
+        while (roster.getEntry(stranger) != null && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+    }
 }
