@@ -69,6 +69,8 @@ final class SessionDriver {
      * confirms it: no content goes under it (it may exist on this side only), even after the retries gave up.
      */
     private final Map<BareJid, Long> unconfirmed = new HashMap<>();
+    /** The initiator's "session made" event, told once the session is confirmed, i.e. usable. */
+    private final Map<BareJid, SecurityEvent> announceOnConfirmation = new HashMap<>();
     private final OfflineStart offline;
     private final ContactWait contactWait = new ContactWait();
     volatile Duration handshakeTimeout = Duration.ofSeconds(10);
@@ -466,8 +468,9 @@ final class SessionDriver {
         opened.losses().forEach(events);
         Long awaited = unconfirmed.get(peer);
         if (awaited != null && opened.currentSession() && opened.deviceId() == awaited) {
-            // The responder holds the session: what waited for it goes out below.
+            // The responder holds the session: it is made, and what waited for it goes out below.
             unconfirmed.remove(peer);
+            Optional.ofNullable(announceOnConfirmation.remove(peer)).ifPresent(events);
             Establishing waiting = establishing.get(peer);
             if (waiting != null && waiting.confirming()) {
                 establishing.remove(peer);
@@ -579,6 +582,7 @@ final class SessionDriver {
     private void established(BareJid peer, Jid from, OnlineHandshakes.NewSession done, Optional<byte[]> reply) {
         Establishing before = establishing.remove(peer);
         unconfirmed.remove(peer);   // a newer session replaces the one awaiting its confirmation
+        announceOnConfirmation.remove(peer);
         if (done.keyChange().isPresent()) {
             keyChanged(done.keyChange().get());
             return;
@@ -588,9 +592,14 @@ final class SessionDriver {
         if (OnlineHandshakes.alarming(done.continuity())) {
             events.accept(new SecurityEvent.ContinuityBroken(peer, done.deviceId()));
         }
-        events.accept(healing.remove(peer) ? new SecurityEvent.SessionHealed(peer, done.deviceId())
+        SecurityEvent made = healing.remove(peer) ? new SecurityEvent.SessionHealed(peer, done.deviceId())
                 : new SecurityEvent.SessionEstablished(peer, done.deviceId(), SessionOrigin.ONLINE_HANDSHAKE, done.sas(),
-                        Optional.of(done.continuity()), done.passwordChecked()));
+                        Optional.of(done.continuity()), done.passwordChecked());
+        if (done.initiator()) {
+            announceOnConfirmation.put(peer, made);   // usable, and so reported, once the responder confirms it
+        } else {
+            events.accept(made);
+        }
         if (done.trust() == PeerDecision.Outcome.NEW_DEVICE_NEEDS_APPROVAL) {
             events.accept(new SecurityEvent.DeviceNeedsApproval(peer, done.deviceId()));
         }
