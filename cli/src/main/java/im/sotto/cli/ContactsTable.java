@@ -18,8 +18,6 @@ import im.sotto.xmpp.ContactStatus;
  * yet, and when it was last heard from.
  */
 final class ContactsTable {
-    private static final String FORMAT = "%-30s %-26s %-13s %-11s %-15s %-6s %-24s %s";
-
     private ContactsTable() {
     }
 
@@ -39,8 +37,9 @@ final class ContactsTable {
                     + "wait for one.");
             return;
         }
-        out.println(String.format(FORMAT, "CONTACT", "PRESENCE", "SUBSCRIPTION", "SOTTO", "TRUST", "UNREAD",
-                "LAST SEEN", "NOTES").stripTrailing());
+        List<String[]> rows = new java.util.ArrayList<>();
+        rows.add(new String[] {"CONTACT", "PRESENCE", "SUBSCRIPTION", "SOTTO", "TRUST", "UNREAD", "LAST SEEN",
+            "NOTES"});
         for (String contact : everyone) {
             List<SessionAddress> devices = sources.devices().getOrDefault(contact, List.of());
             Instant last = devices.stream().map(sources.lastSeen()::get).filter(java.util.Objects::nonNull)
@@ -51,11 +50,25 @@ final class ContactsTable {
                 notes = ("asks to see your presence since " + pending.get(contact) + ": sotto contacts accept "
                         + contact + " (or deny)" + (notes.isEmpty() ? "" : "; " + notes));
             }
-            out.println(String.format(FORMAT, contact, presence(sources, contact),
-                    sources.roster().subscriptions().getOrDefault(contact, "not in roster"),
-                    devices.isEmpty() ? "no session" : devices.size() + (devices.size() == 1 ? " device" : " devices"),
-                    TrustNames.of(status), unread(sources, contact), last == null ? "never" : last.toString(), notes)
-                    .stripTrailing());
+            rows.add(new String[] {contact, presence(sources, contact),
+                sources.roster().subscriptions().getOrDefault(contact, "not in roster"),
+                devices.isEmpty() ? "no session" : devices.size() + (devices.size() == 1 ? " device" : " devices"),
+                TrustNames.of(status), unread(sources, contact), last == null ? "never" : last.toString(), notes});
+        }
+        // Each column as wide as its widest cell (at least its usual width), so a long presence never shifts the
+        // columns after it.
+        int[] widths = {30, 26, 13, 11, 15, 6, 24};
+        for (String[] row : rows) {
+            for (int c = 0; c < widths.length; c++) {
+                widths[c] = Math.max(widths[c], row[c].length());
+            }
+        }
+        for (String[] row : rows) {
+            StringBuilder line = new StringBuilder();
+            for (int c = 0; c < widths.length; c++) {
+                line.append(String.format("%-" + widths[c] + "s ", row[c]));
+            }
+            out.println(line.append(row[widths.length]).toString().stripTrailing());
         }
         if (sources.livePresence().isEmpty()) {
             out.println("(presence as last seen by a command that logged in; sotto contacts --online asks the server)");

@@ -77,7 +77,8 @@ class ChatHistoryIT {
         String away = "while you were away " + UUID.randomUUID().toString().substring(0, 8);
         prosody.ok(prosody.env("bob"), "send", aliceJid, away);
         prosody.ok(prosody.env("alice"), "listen", "--count", "1", "--timeout", "60");
-        assertEquals("1", unread(prosody.ok(prosody.env("alice"), "contacts").out(), bobJid));
+        String contacts = prosody.ok(prosody.env("alice"), "contacts").out();
+        assertEquals("1", unread(contacts, bobJid), contacts);
 
         // Alice opens the chat again, bob is away: the conversation is there, from the encrypted log.
         try (Tmux tmux = new Tmux(prosody.temp())) {
