@@ -57,7 +57,10 @@ public final class AccountCommand implements Runnable {
             NewAccountHome home = NewAccountHome.prepare(common, account, noPassphrase);
             char[] password = Secrets.password(common, account.toString());
             try {
-                refuseAnotherAccountKey(account, ServerDevices.listed(account, password, home.transport));
+                // Without --new-account-key a listed device refuses it before anything changes; with it the old
+                // key's list is replaced.
+                refuseAnotherAccountKey(account, ServerDevices.listed(account, password, home.transport,
+                        newAccountKey));
                 SottoAccount created = home.create(common, store -> SottoAccount.open(store, new SecureRandom(),
                         Clock.systemUTC()));
                 home.publish(common, password, () -> {
@@ -85,8 +88,8 @@ public final class AccountCommand implements Runnable {
             }
             System.err.println("Warning: --new-account-key: the server lists " + devices + " of " + account
                     + " under another account key. This device gets a NEW account key: every contact will see a key "
-                    + "change and must verify you again, and the devices of the old key stop being reachable for "
-                    + "contacts who accept the new one.");
+                    + "change and must verify you again. The old key's devices are taken off the account's device "
+                    + "list; link them again (sotto account link) to keep using them.");
         }
     }
 }

@@ -23,11 +23,34 @@ final class ServerDevices {
 
     /** Logs in without presence (no offline message is taken) and reads the account's device list. */
     static List<DeviceId> listed(EntityBareJid account, char[] password, Connector.Transport transport) {
+        return listed(account, password, transport, false);
+    }
+
+    /**
+     * As above; with {@code replace} (a new account key) a non-empty list is also deleted, so that the new device
+     * publishes a list of its own: the old key's devices cannot be verified under the new key, and a list naming
+     * devices of two account keys would leave contacts encrypting to devices they must refuse.
+     */
+    static List<DeviceId> listed(EntityBareJid account, char[] password, Connector.Transport transport,
+            boolean replace) {
         XMPPTCPConnection connection = Connector.connection(account, password, "sotto-check-"
                 + UUID.randomUUID().toString().substring(0, 8), transport, false);
         Connector.connectAndLogin(connection, account, transport);
         try {
-            return listed(connection, account);
+            List<DeviceId> listed = listed(connection, account);
+            if (replace && !listed.isEmpty()) {
+                try {
+                    org.jivesoftware.smackx.pubsub.PubSubManager.getInstanceFor(connection, account)
+                            .deleteNode(im.sotto.xmpp.pep.PepNodes.DEVICE_LIST);
+                } catch (org.jivesoftware.smack.XMPPException | org.jivesoftware.smack.SmackException e) {
+                    throw new CliException(ExitCode.CONNECTION, "cannot replace the account's device list on the "
+                            + "server: " + e.getMessage() + ". Nothing was created.", e);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new CliException(ExitCode.FAILED, "interrupted", e);
+                }
+            }
+            return listed;
         } finally {
             connection.disconnect();
         }

@@ -83,8 +83,9 @@ class ChatHistoryIT {
         // Alice opens the chat again, bob is away: the conversation is there, from the encrypted log.
         try (Tmux tmux = new Tmux(prosody.temp())) {
             tmux.start("again", WIDTH, HEIGHT, prosody.env("alice"), CliProcess.javaCommand("chat", bobJid));
+            // The history is printed after its heading: wait for its last line, not only the heading.
             String screen = tmux.await("again", START, "the history", s -> s.contains("-- the last 3 lines with "
-                    + bobJid + " (from the encrypted log) --"));
+                    + bobJid + " (from the encrypted log) --") && s.contains(": " + away));
             List<String> rows = screen.lines().toList();
             int mine = indexOf(rows, l -> l.matches(TIME + " me: " + first + "  \u2713"));
             int theirs = indexOf(rows, l -> l.matches(TIME + " \\[UNVERIFIED\\] " + bobJid + "/\\S+: " + reply));

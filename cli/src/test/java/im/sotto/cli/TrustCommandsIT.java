@@ -4,17 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 
-import com.fasterxml.jackson.databind.JsonNode;
 
-import im.sotto.protocol.identity.AccountIdentity;
 import im.sotto.store.Protection;
 import im.sotto.store.SqliteAccountStore;
 import im.sotto.xmpp.SottoAccount;
@@ -24,7 +20,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Transcripts of the trust commands against a real Prosody: distrust holds messages (never plaintext) until the
- * contact is verified again; a new device of a verified contact is shown as awaiting approval until approved.
+ * contact is verified again; a contact's X.509 certificate makes it certified. (A new device of a verified contact:
+ * {@link DeviceApprovalIT}.)
  */
 class TrustCommandsIT {
     @RegisterExtension
@@ -79,45 +76,6 @@ class TrustCommandsIT {
     }
 
     @Test
-    void aNewDeviceOfAVerifiedContactAwaitsApproval() throws Exception {
-        Map<String, String> alice = prosody.env("alice");
-        Map<String, String> bob = prosody.env("bob");
-        prosody.add("alice");
-        prosody.add("bob");
-        exchange(alice, bob);
-        ok(alice, "trust", prosody.jid("bob"));
-        Map<String, String> laptop = linkedDevice("bob");
-
-        ok(laptop, "send", prosody.jid("alice"), "from", "my", "laptop");
-        List<JsonNode> events = PrivateServer.jsonLines(ok(alice, "listen", "--json", "--count", "1", "--timeout", "30").out());
-        JsonNode message = events.stream().filter(e -> e.get("event").asText().equals("message")).findFirst()
-                .orElseThrow();
-        assertEquals("from my laptop", message.get("body").asText());
-        assertEquals("VERIFIED", message.get("trust").asText());
-        assertFalse(message.get("deviceApproved").asBoolean(), message.toString());
-        long laptopId = message.get("device").asLong();
-        assertTrue(events.stream().anyMatch(e -> e.get("event").asText().equals("device-needs-approval")
-                && e.get("device").asLong() == laptopId), events.toString());
-
-        String pending = ok(alice, "devices", prosody.jid("bob")).out();
-        assertTrue(pending.lines().anyMatch(l -> l.matches(laptopId + " +AWAITING APPROVAL .*")), pending);
-        assertTrue(pending.contains("Notes: devices awaiting approval: [" + laptopId + "]"), pending);
-
-        CliProcess.Run approved = ok(alice, "trust", prosody.jid("bob"), "--device", Long.toString(laptopId));
-        assertTrue(approved.out().startsWith("Approved device " + laptopId + " of " + prosody.jid("bob")),
-                approved.out());
-        assertTrue(ok(alice, "devices", prosody.jid("bob")).out().lines()
-                .anyMatch(l -> l.matches(laptopId + " +APPROVED .*")));
-        CliProcess.Run again = sotto(alice, "trust", prosody.jid("bob"), "--device", Long.toString(laptopId));
-        assertEquals(ExitCode.USAGE, again.exit(), again.toString());
-        assertTrue(again.err().contains("is not awaiting approval"), again.toString());
-
-        ok(alice, "send", prosody.jid("bob"), "welcome", "laptop");
-        assertEquals(List.of("welcome laptop"), PrivateServer.bodies(ok(laptop, "listen", "--json", "--count", "1", "--timeout",
-                "30")), "the approved laptop reads alice's message");
-    }
-
-    @Test
     void aContactsX509CertificateMakesItCertified() throws Exception {
         Map<String, String> alice = prosody.env("alice");
         Map<String, String> bob = prosody.env("bob");
@@ -157,21 +115,4 @@ class TrustCommandsIT {
     }
 
     /** A second device of {@code user}'s account, in its own home: the account key copied, a new device key. */
-    private Map<String, String> linkedDevice(String user) throws Exception {
-        Path first = prosody.temp().resolve(user).resolve(prosody.jid(user));
-        Path dir = prosody.temp().resolve(user + "-laptop").resolve(prosody.jid(user));
-        Files.createDirectories(dir);
-        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
-        Files.copy(first.resolve(Accounts.SETTINGS), dir.resolve(Accounts.SETTINGS));
-        AccountIdentity account;
-        try (SqliteAccountStore store = SqliteAccountStore.open(first.resolve(Accounts.STORE),
-                Protection.keyFile(first.resolve(Accounts.KEY_FILE)))) {
-            account = SottoAccount.open(store, new SecureRandom(), Clock.systemUTC()).identity();
-        }
-        try (SqliteAccountStore store = SqliteAccountStore.create(dir.resolve(Accounts.STORE),
-                Protection.keyFile(dir.resolve(Accounts.KEY_FILE)))) {
-            SottoAccount.openLinkedDevice(store, account, new SecureRandom(), Clock.systemUTC());
-        }
-        return prosody.env(user + "-laptop", user);
-    }
 }
