@@ -57,12 +57,12 @@ final class ChatScreen implements AutoCloseable {
 
     /** Shows a line above the prompt (the typed text stays as it is). Safe from any thread. */
     synchronized void print(String line) {
-        reader.printAbove(line);
+        reader.printAbove(wrapped(line));
     }
 
     /** Shows a security line: marked so it stands out from the conversation. */
     synchronized void alert(String line) {
-        reader.printAbove(new AttributedString(line, AttributedStyle.BOLD.foreground(AttributedStyle.RED)));
+        reader.printAbove(new AttributedString(wrapped(line), AttributedStyle.BOLD.foreground(AttributedStyle.RED)));
     }
 
     /**
@@ -70,8 +70,13 @@ final class ChatScreen implements AutoCloseable {
      * and the security lines, so that it cannot pass for an encrypted message.
      */
     synchronized void unencrypted(String line) {
-        reader.printAbove(new AttributedString(line,
+        reader.printAbove(new AttributedString(wrapped(line),
                 AttributedStyle.BOLD.foreground(AttributedStyle.BLACK).background(AttributedStyle.YELLOW)));
+    }
+
+    /** Wrapped at word boundaries to the terminal's width (LineWrap); as it is on a terminal of unknown width. */
+    private String wrapped(String line) {
+        return LineWrap.wrapped(line, terminal.getWidth());
     }
 
     /** Replaces the status line. Safe from any thread. */
