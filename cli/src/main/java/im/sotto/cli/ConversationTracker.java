@@ -2,15 +2,14 @@ package im.sotto.cli;
 
 import java.io.PrintStream;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BiConsumer;
 
-import im.sotto.protocol.session.LossReport;
 import im.sotto.xmpp.DecryptedStanza;
 import im.sotto.xmpp.EncryptedReceipts;
+import im.sotto.xmpp.SealedMessage;
 import im.sotto.xmpp.SecurityEvent;
 import im.sotto.xmpp.SottoListener;
 import im.sotto.xmpp.SottoManager;
@@ -21,8 +20,8 @@ import org.jxmpp.jid.BareJid;
 
 /**
  * Keeps the conversation log of a logged-in command: each message shown from a contact and each one sent is
- * recorded (encrypted, in the store); an end-to-end receipt marks ours delivered, a loss report marks those without
- * one not delivered. Commands that show lines ({@code chat}, {@code listen}) learn each change of a mark. A store
+ * recorded (encrypted, in the store); an end-to-end receipt marks ours delivered, a loss report marks the ones it
+ * names (by their number in a device's session, kept with the line as it is encrypted) not delivered. Commands that show lines ({@code chat}, {@code listen}) learn each change of a mark. A store
  * that cannot be written loses the line, said once on {@code progress}, and the conversation goes on.
  */
 final class ConversationTracker implements SottoListener {
@@ -49,6 +48,7 @@ final class ConversationTracker implements SottoListener {
         receipts.onDelivered((peer, id) -> tracker.changed(peer, () -> tracker.conversations.mark(peer, id,
                 HistoryLine.Mark.DELIVERED).map(List::of).orElse(List.of())));
         manager.addListener(tracker);
+        manager.onSealed(tracker::sealed);
         return tracker;
     }
 
@@ -79,6 +79,11 @@ final class ConversationTracker implements SottoListener {
         return requesting;
     }
 
+    /** Ours was encrypted: its number per device goes with its line, for the loss reports that name them. */
+    void sealed(SealedMessage message) {
+        guard(() -> conversations.sealed(message.peer(), message.stanzaId(), message.sequenceByDevice()));
+    }
+
     /** Ours did not go out and is not queued. */
     void notSent(BareJid peer, String id) {
         changed(peer, () -> conversations.mark(peer, id, HistoryLine.Mark.NOT_SENT).map(List::of).orElse(List.of()));
@@ -99,8 +104,7 @@ final class ConversationTracker implements SottoListener {
     @Override
     public void onEvent(SecurityEvent event) {
         if (event instanceof SecurityEvent.NotAcknowledged lost) {
-            Instant sentBefore = clock.instant().minus(LossReport.UNACKNOWLEDGED_AFTER);
-            changed(lost.peer(), () -> conversations.lost(lost.peer(), sentBefore));
+            changed(lost.peer(), () -> conversations.lost(lost.peer(), lost.deviceId(), lost.range()));
         }
     }
 

@@ -3,8 +3,10 @@ package im.sotto.cli;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
+import im.sotto.protocol.ratchet.SequenceRange;
 import im.sotto.protocol.store.AccountStore;
 import im.sotto.protocol.store.ConversationLog;
 import im.sotto.protocol.store.StoreFailureException;
@@ -62,20 +64,52 @@ final class Conversations {
     }
 
     /**
-     * The loss detection says messages of ours to {@code peer} did not arrive: each of our lines sent before
-     * {@code sentBefore} that no receipt confirmed is marked not delivered (a later receipt still marks it delivered).
+     * Our line {@code id} to {@code peer} was encrypted: the number each device's session gave it, kept with the line
+     * so that a loss report about those numbers finds it ({@link #lost}). Nothing for a line not in the log.
      */
-    List<HistoryLine> lost(BareJid peer, Instant sentBefore) {
+    void sealed(BareJid peer, String id, Map<Long, Long> sequenceByDevice) {
+        String contact = peer.toString();
+        transact(s -> {
+            Optional<byte[]> stored = s.conversations().find(contact, id);
+            if (stored.isPresent()) {
+                HistoryLine line = HistoryLine.decode(stored.get());
+                if (line.direction() == HistoryLine.Direction.SENT) {
+                    s.conversations().replace(contact, id, line.sealed(sequenceByDevice).encode());
+                }
+            }
+            return null;
+        });
+    }
+
+    /**
+     * The loss detection says our messages {@code range} in the session with {@code peer}'s device {@code deviceId}
+     * did not arrive: exactly the lines the binding sealed with those numbers for that device are marked not
+     * delivered, when no receipt confirmed them (a later receipt still marks them delivered). The lines of the
+     * reported session are the newest ones sealed for that device: going back, its numbers fall; where they stop
+     * falling an older session begins (numbers start again from 0 in a new session), and the search ends there.
+     * Lines sealed for other devices only, lines never sealed (still queued) and lines logged before the numbers were
+     * kept (version 1) are never marked.
+     */
+    List<HistoryLine> lost(BareJid peer, long deviceId, SequenceRange range) {
         String contact = peer.toString();
         return transact(s -> {
+            List<ConversationLog.Entry> entries = s.conversations().recent(contact, LOSS_LOOKBACK);
             List<HistoryLine> changed = new ArrayList<>();
-            for (ConversationLog.Entry entry : s.conversations().recent(contact, LOSS_LOOKBACK)) {
-                HistoryLine line = HistoryLine.decode(entry.record());
-                if (line.direction() == HistoryLine.Direction.SENT && line.mark() == HistoryLine.Mark.NONE
-                        && line.at().isBefore(sentBefore)) {
+            long newer = Long.MAX_VALUE;
+            for (int i = entries.size() - 1; i >= 0; i--) {
+                HistoryLine line = HistoryLine.decode(entries.get(i).record());
+                Long sequence = line.sequences().get(deviceId);
+                if (line.direction() != HistoryLine.Direction.SENT || sequence == null) {
+                    continue;
+                }
+                if (sequence >= newer) {
+                    break;   // an older session with that device
+                }
+                newer = sequence;
+                if (line.mark() == HistoryLine.Mark.NONE && sequence >= range.first() && sequence <= range.last()) {
                     HistoryLine marked = line.marked(HistoryLine.Mark.NOT_DELIVERED);
                     s.conversations().replace(contact, line.id(), marked.encode());
-                    changed.add(marked);
+                    changed.add(0, marked);
                 }
             }
             return changed;

@@ -10,7 +10,10 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import java.util.Collections;
+import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 
 /**
  * One line of a conversation as the user saw it, kept (sealed) in the store's conversation log for the chat to show
@@ -18,15 +21,24 @@ import java.util.Objects;
  * own lines what became of them.
  *
  * <pre>
- * u8 version (1) | u8 direction (1 sent, 2 received)
+ * u8 version (2) | u8 direction (1 sent, 2 received)
  * u8 mark (0 none, 1 delivered, 2 not delivered, 3 not sent; for a received line 0 unread, 4 read)
  * i64 epoch millis | u16 length + UTF-8 message id | u16 length + UTF-8 who | u32 length + UTF-8 body
+ * u16 count | count x (i64 device id | i64 sequence), device ids ascending, each once
  * </pre>
  *
- * Decoding is strict: anything else is {@link Malformed}, never a default.
+ * The last part, since version 2: for our own lines, the number each of the contact's devices' sessions gave the
+ * message when it was encrypted ({@code sequences}), so that a loss report, which names those numbers, marks exactly
+ * the lines it is about. Version 1 (without it) is still read. Decoding is strict: anything else is {@link Malformed},
+ * never a default.
  */
-record HistoryLine(Direction direction, Mark mark, Instant at, String id, String who, String body) {
-    static final int VERSION = 1;
+record HistoryLine(Direction direction, Mark mark, Instant at, String id, String who, String body,
+        Map<Long, Long> sequences) {
+    static final int VERSION = 2;
+    /** The version before the per-device sequence numbers: read, never written. */
+    static final int VERSION_WITHOUT_SEQUENCES = 1;
+    /** More devices than an account has; a count above it was not written by Sotto. */
+    private static final int MAX_DEVICES = 1024;
     /** The largest body the envelope carries, with room to spare; a line above it was not written by Sotto. */
     private static final int MAX_BODY_BYTES = 256 * 1024;
     private static final int MAX_WHO_BYTES = 4096;
@@ -47,6 +59,11 @@ record HistoryLine(Direction direction, Mark mark, Instant at, String id, String
         }
     }
 
+    /** A line not (yet) encrypted to any device: a received one, or ours before the binding sealed it. */
+    HistoryLine(Direction direction, Mark mark, Instant at, String id, String who, String body) {
+        this(direction, mark, at, id, who, body, Map.of());
+    }
+
     HistoryLine {
         Objects.requireNonNull(direction, "direction");
         Objects.requireNonNull(mark, "mark");
@@ -54,10 +71,21 @@ record HistoryLine(Direction direction, Mark mark, Instant at, String id, String
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(who, "who");
         Objects.requireNonNull(body, "body");
+        sequences = Collections.unmodifiableMap(new TreeMap<>(sequences));
+        if (sequences.size() > MAX_DEVICES) {
+            throw new IllegalArgumentException("sequence numbers of more than " + MAX_DEVICES + " devices");
+        }
     }
 
     HistoryLine marked(Mark newMark) {
-        return new HistoryLine(direction, newMark, at, id, who, body);
+        return new HistoryLine(direction, newMark, at, id, who, body, sequences);
+    }
+
+    /** With the numbers of {@code sealed} added (a device sealed again keeps the newest). */
+    HistoryLine sealed(Map<Long, Long> sealed) {
+        Map<Long, Long> all = new TreeMap<>(sequences);
+        all.putAll(sealed);
+        return new HistoryLine(direction, mark, at, id, who, body, all);
     }
 
     /**
@@ -95,6 +123,11 @@ record HistoryLine(Direction direction, Mark mark, Instant at, String id, String
             byte[] bodyBytes = bounded(body, MAX_BODY_BYTES);
             out.writeInt(bodyBytes.length);
             out.write(bodyBytes);
+            out.writeShort(sequences.size());
+            for (Map.Entry<Long, Long> e : sequences.entrySet()) {
+                out.writeLong(e.getKey());
+                out.writeLong(e.getValue());
+            }
         } catch (IOException e) {
             throw new IllegalStateException("writing to memory", e);
         }
@@ -104,8 +137,9 @@ record HistoryLine(Direction direction, Mark mark, Instant at, String id, String
     static HistoryLine decode(byte[] record) throws Malformed {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(record))) {
             int version = in.readUnsignedByte();
-            if (version != VERSION) {
-                throw new Malformed("conversation line version " + version + ", this Sotto reads " + VERSION);
+            if (version != VERSION && version != VERSION_WITHOUT_SEQUENCES) {
+                throw new Malformed("conversation line version " + version + ", this Sotto reads "
+                        + VERSION_WITHOUT_SEQUENCES + " and " + VERSION);
             }
             int direction = in.readUnsignedByte();
             if (direction != 1 && direction != 2) {
@@ -119,14 +153,37 @@ record HistoryLine(Direction direction, Mark mark, Instant at, String id, String
             String id = text(in, in.readUnsignedShort(), MAX_WHO_BYTES);
             String who = text(in, in.readUnsignedShort(), MAX_WHO_BYTES);
             String body = text(in, in.readInt(), MAX_BODY_BYTES);
+            Map<Long, Long> sequences = version == VERSION ? sequences(in) : Map.of();
             if (in.available() != 0) {
                 throw new Malformed("conversation line has " + in.available() + " bytes after its end");
             }
             return new HistoryLine(direction == 1 ? Direction.SENT : Direction.RECEIVED, Mark.values()[mark], at, id,
-                    who, body);
+                    who, body, sequences);
         } catch (IOException e) {
             throw new Malformed("conversation line ends early");
         }
+    }
+
+    private static Map<Long, Long> sequences(DataInputStream in) throws IOException, Malformed {
+        int count = in.readUnsignedShort();
+        if (count > MAX_DEVICES) {
+            throw new Malformed("conversation line with sequence numbers of " + count + " devices");
+        }
+        Map<Long, Long> sequences = new TreeMap<>();
+        long previous = Long.MIN_VALUE;
+        for (int i = 0; i < count; i++) {
+            long device = in.readLong();
+            long sequence = in.readLong();
+            if (i > 0 && device <= previous) {
+                throw new Malformed("conversation line device ids not ascending");
+            }
+            if (sequence < 0) {
+                throw new Malformed("conversation line sequence number " + sequence);
+            }
+            previous = device;
+            sequences.put(device, sequence);
+        }
+        return sequences;
     }
 
     private static byte[] bounded(String text, int max) {

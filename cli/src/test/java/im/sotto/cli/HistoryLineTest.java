@@ -11,6 +11,9 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+
+import im.sotto.protocol.ratchet.SequenceRange;
 
 import im.sotto.protocol.store.InMemoryAccountStore;
 
@@ -29,13 +32,43 @@ class HistoryLineTest {
         byte[] encoded = line.encode();
         assertEquals(line, assertDecodes(encoded));
         byte[] otherVersion = encoded.clone();
-        otherVersion[0] = 2;
+        otherVersion[0] = 3;
         byte[] badDirection = encoded.clone();
         badDirection[1] = 3;
         byte[] badMark = encoded.clone();
         badMark[2] = 9;
         for (byte[] bad : List.of(otherVersion, badDirection, badMark, Arrays.copyOf(encoded, encoded.length - 1),
                 Arrays.copyOf(encoded, encoded.length + 1), new byte[0])) {
+            assertThrows(HistoryLine.Malformed.class, () -> HistoryLine.decode(bad), Arrays.toString(bad));
+        }
+    }
+
+    @Test
+    void theSequenceNumbersPerDeviceAreKeptAndAVersion1LineIsStillRead() throws Exception {
+        HistoryLine line = new HistoryLine(HistoryLine.Direction.SENT, HistoryLine.Mark.NONE, AT, "m-1", "me", "hi",
+                Map.of(9L, 4L, 3L, 0L));
+        byte[] encoded = line.encode();
+        assertEquals(HistoryLine.VERSION, encoded[0]);
+        assertEquals(line, assertDecodes(encoded));
+        assertEquals(List.of(3L, 9L), List.copyOf(assertDecodes(encoded).sequences().keySet()), "ascending");
+
+        // The same line as version 1 wrote it: without the last part.
+        HistoryLine plain = new HistoryLine(HistoryLine.Direction.SENT, HistoryLine.Mark.NONE, AT, "m-1", "me", "hi");
+        byte[] v2 = plain.encode();
+        byte[] v1 = Arrays.copyOf(v2, v2.length - 2);
+        v1[0] = HistoryLine.VERSION_WITHOUT_SEQUENCES;
+        assertEquals(plain, assertDecodes(v1));
+
+        // Strict: device ids out of order or twice, a negative number, a count beyond the bytes.
+        byte[] descending = encoded.clone();
+        int first = encoded.length - 32;
+        System.arraycopy(encoded, first + 16, descending, first, 16);
+        System.arraycopy(encoded, first, descending, first + 16, 16);
+        byte[] negative = encoded.clone();
+        negative[encoded.length - 8] = (byte) 0x80;
+        byte[] tooMany = encoded.clone();
+        tooMany[first - 1] = 3;
+        for (byte[] bad : List.of(descending, negative, tooMany)) {
             assertThrows(HistoryLine.Malformed.class, () -> HistoryLine.decode(bad), Arrays.toString(bad));
         }
     }
@@ -59,16 +92,19 @@ class HistoryLineTest {
         conversations.sent(bob, "confirmed", "one", AT);
         conversations.sent(bob, "lost", "two", AT);
         conversations.received(bob, "theirs", "[UNVERIFIED] bob@example.org/phone", "three", AT, false);
-        conversations.sent(bob, "too-recent", "four", AT.plusSeconds(120));
+        conversations.sent(bob, "not-named", "four", AT.plusSeconds(120));
+        conversations.sealed(bob, "confirmed", Map.of(7L, 1L));
+        conversations.sealed(bob, "lost", Map.of(7L, 2L));
+        conversations.sealed(bob, "not-named", Map.of(7L, 3L));
 
         assertEquals(HistoryLine.Mark.DELIVERED, conversations.mark(bob, "confirmed", HistoryLine.Mark.DELIVERED)
                 .orElseThrow().mark());
         assertTrue(conversations.mark(bob, "theirs", HistoryLine.Mark.DELIVERED).isEmpty(),
                 "a peer cannot have one of its own lines shown as our delivered one");
         assertTrue(conversations.mark(bob, "unknown", HistoryLine.Mark.DELIVERED).isEmpty());
-        List<HistoryLine> lost = conversations.lost(bob, AT.plusSeconds(60));
+        List<HistoryLine> lost = conversations.lost(bob, 7, SequenceRange.of(1, 2));
         assertEquals(List.of("lost"), lost.stream().map(HistoryLine::id).toList(),
-                "only our unconfirmed line sent before the report's horizon");
+                "only our unconfirmed line among those the report names");
         assertEquals(List.of(HistoryLine.Mark.DELIVERED, HistoryLine.Mark.NOT_DELIVERED, HistoryLine.Mark.NONE,
                 HistoryLine.Mark.NONE), conversations.recent(bob, 10).stream().map(HistoryLine::mark).toList());
         assertEquals(HistoryLine.Mark.DELIVERED, conversations.mark(bob, "lost", HistoryLine.Mark.DELIVERED)

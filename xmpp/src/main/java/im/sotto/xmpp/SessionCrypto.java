@@ -49,6 +49,8 @@ final class SessionCrypto {
 
     /** When the user sent a stanza that waited in the store's queue (by its id), if it waited across a restart. */
     java.util.function.LongFunction<Optional<java.time.Instant>> queuedAt = id -> Optional.empty();
+    /** Learn each message encrypted, with its number in each device's session (after the transaction commits). */
+    final List<Consumer<SealedMessage>> sealedWatchers = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private java.time.Instant sentAt(long durableId) {
         return (durableId == 0 ? Optional.<java.time.Instant>empty() : queuedAt.apply(durableId))
@@ -107,8 +109,10 @@ final class SessionCrypto {
         BareJid peer = inner.getTo().asBareJid();
         byte[] ad = Wire.associatedData(self.asBareJid(), peer, Wire.kindAndType(inner));
         List<Long> substituted = new ArrayList<>();
+        Map<Long, Long> sequences = new java.util.HashMap<>();
         Optional<Sealed> sealed = account.store().transact(stores -> {
             substituted.clear();
+            sequences.clear();
             List<SottoEncrypted> out = new ArrayList<>();
             java.util.Set<Long> devices = new java.util.HashSet<>();
             Optional<ContactTrust> trust = TrustRecords.load(stores, CoreJid.of(peer), account.clock());
@@ -132,6 +136,7 @@ final class SessionCrypto {
                 if (!session.canEncrypt()) {
                     continue;
                 }
+                sequences.put(address.deviceId(), session.sentCount());
                 out.add(new SottoEncrypted(SottoEncrypted.Kind.RATCHET, encrypt(stores, address, record, session,
                         envelope, ad)));
                 devices.add(address.deviceId());
@@ -152,6 +157,9 @@ final class SessionCrypto {
             return Optional.of(new Sealed(outer, keep ? UnconfirmedOutbox.keep(stores, peer, outer) : 0, devices));
         });
         substituted.forEach(device -> events.accept(new SecurityEvent.BundleSubstituted(peer, device)));
+        if (sealed.isPresent()) {
+            sealed(inner, peer, sequences);
+        }
         return sealed;
     }
 
@@ -229,7 +237,9 @@ final class SessionCrypto {
         int[] substituted = {0};
         long[] keptId = {0};
         Stanza[] outer = {null};
+        Map<Long, Long> sequences = new java.util.HashMap<>();
         List<SottoEncrypted> elements = account.store().transact(stores -> {
+            sequences.clear();
             List<SottoEncrypted> out = new ArrayList<>();
             Optional<ContactTrust> trust = TrustRecords.load(stores, CoreJid.of(peer), account.clock());
             Optional<AccountPublicKey> pinnedAccount = trust.map(ContactTrust::pinnedKey);
@@ -280,6 +290,7 @@ final class SessionCrypto {
                         account.clock().instant(), envelope));
                 out.add(new SottoEncrypted(SottoEncrypted.Kind.FIRST_MESSAGE, first.message()));
                 devices.add(entry.getKey());
+                sequences.put(entry.getKey(), first.session().sentCount() - 1);
             }
             keptId[0] = 0;
             outer[0] = null;
@@ -292,7 +303,19 @@ final class SessionCrypto {
             }
             return out;
         });
+        if (outer[0] != null) {
+            sealed(inner, peer, sequences);
+        }
         return new FirstMessages(outer[0], keptId[0], devices, skipped, unapproved[0], substituted[0]);
+    }
+
+    /** Tells the watchers which number each device's session gave a message (not an iq or a presence). */
+    private void sealed(Stanza inner, BareJid peer, Map<Long, Long> sequences) {
+        if (!(inner instanceof org.jivesoftware.smack.packet.Message) || idOf(inner).equals("-") || sequences.isEmpty()) {
+            return;
+        }
+        SealedMessage message = new SealedMessage(peer, idOf(inner), sequences);
+        sealedWatchers.forEach(w -> w.accept(message));
     }
 
     static String idOf(Stanza stanza) {

@@ -127,6 +127,10 @@ final class SessionDriver {
         return bundles;
     }
 
+    void onSealed(Consumer<SealedMessage> watcher) {
+        crypto.sealedWatchers.add(watcher);
+    }
+
     void revealPolicy(RevealPolicy policy) {
         handshakes.revealPolicy = policy;
     }

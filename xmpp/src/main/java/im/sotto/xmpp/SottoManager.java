@@ -327,6 +327,11 @@ public final class SottoManager extends Manager {
         listeners.add(Objects.requireNonNull(listener, "listener"));
     }
 
+    /** {@code watcher} learns each of our messages as it is encrypted, with its number per device (loss reports). */
+    public void onSealed(java.util.function.Consumer<SealedMessage> watcher) {
+        driver.onSealed(Objects.requireNonNull(watcher, "watcher"));
+    }
+
     public void removeListener(SottoListener listener) {
         listeners.remove(listener);
     }
