@@ -24,7 +24,7 @@ import picocli.CommandLine.Parameters;
         + "30 s); what you type meanwhile waits in the outbox, encrypted at rest, and goes out once it is back.",
         "Messages typed before a session exists wait, encrypted at rest, and go out encrypted once it is made: never "
         + "in plaintext. Commands: /verify (compare the SAS and record the answer), /status, /open JID (continue "
-        + "with another contact), /contacts, /help, /quit (or Ctrl-D). A line starting with // sends the text after "
+        + "with another contact), /contacts, /outbox and /devices (of this contact), /help, /quit (or Ctrl-D). A line starting with // sends the text after "
         + "the first /.",
         "When it opens it shows the last lines with JID from the encrypted conversation log; each sent line gets a "
         + "delivered mark from an end-to-end encrypted receipt, or a not-delivered mark from the loss detection."})
@@ -34,6 +34,8 @@ public final class ChatCommand implements Callable<Integer> {
             "  /status  print the status line",
             "  /open JID  continue with another contact (its history first); messages from others are announced",
             "  /contacts  the contacts, their presence now and their unread messages",
+            "  /outbox  what waits to go to this contact (as sotto outbox JID)",
+            "  /devices  this contact's devices and trust (as sotto devices JID)",
             "  /help    this list",
             "  /quit    leave (Ctrl-D too)",
             "  anything else goes to the contact, end-to-end encrypted (//text sends /text)");
@@ -158,6 +160,12 @@ public final class ChatCommand implements Callable<Integer> {
                     break;
                 case "/contacts":
                     chat.actions().execute(() -> ChatCommands.contacts(chat.online(), chat.screen()));
+                    break;
+                case "/outbox":
+                    chat.actions().execute(() -> ChatCommands.outbox(chat.online(), chat.peer(), chat.screen()));
+                    break;
+                case "/devices":
+                    chat.actions().execute(() -> ChatCommands.devices(chat.online(), chat.peer(), chat.screen()));
                     break;
                 case "/help":
                     HELP.forEach(chat.screen()::print);

@@ -7,7 +7,11 @@ import java.util.Optional;
 
 import org.jxmpp.jid.EntityBareJid;
 
-/** The commands of {@code sotto chat} that look beyond the conversation shown: {@code /open} and {@code /contacts}. */
+/**
+ * The commands of {@code sotto chat} that look beyond the conversation shown: {@code /open} and {@code /contacts}, and
+ * {@code /outbox} and {@code /devices}, which show what {@code sotto outbox} and {@code sotto devices} print for the
+ * contact of the chat, through the same code.
+ */
 final class ChatCommands {
     private ChatCommands() {
     }
@@ -51,5 +55,27 @@ final class ChatCommands {
             return;
         }
         table.toString(StandardCharsets.UTF_8).lines().forEach(screen::print);
+    }
+
+    /** {@code /outbox}: what waits to go to {@code peer}, as {@code sotto outbox JID} lists it. */
+    static void outbox(Online online, EntityBareJid peer, ChatScreen screen) {
+        shown(screen, out -> OutboxCommand.print(online.opened, Optional.of(peer), out));
+    }
+
+    /** {@code /devices}: {@code peer}'s devices and trust, as {@code sotto devices JID} lists them. */
+    static void devices(Online online, EntityBareJid peer, ChatScreen screen) {
+        shown(screen, out -> DevicesCommand.print(online.opened, online.manager, peer, out));
+    }
+
+    /** What {@code view} prints, line by line above the prompt; a failure as one alert. */
+    private static void shown(ChatScreen screen, java.util.function.Consumer<PrintStream> view) {
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        try {
+            view.accept(new PrintStream(printed, true, StandardCharsets.UTF_8));
+        } catch (CliException e) {
+            screen.alert("! " + e.getMessage());
+            return;
+        }
+        printed.toString(StandardCharsets.UTF_8).lines().forEach(screen::print);
     }
 }

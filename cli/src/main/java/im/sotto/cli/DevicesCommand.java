@@ -1,5 +1,6 @@
 package im.sotto.cli;
 
+import java.io.PrintStream;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
@@ -39,37 +40,44 @@ public final class DevicesCommand implements Callable<Integer> {
         EntityBareJid peer = Jids.account(jid);
         Accounts.Entry entry = Accounts.choose(common);
         try (Accounts.Opened opened = Accounts.open(common, entry)) {
-            TreeSet<Long> withSession = new TreeSet<>();
-            Contacts.devices(opened).getOrDefault(peer.toString(), java.util.List.of())
-                    .forEach(a -> withSession.add(a.deviceId()));
-            SottoManager local = LocalTrust.manager(opened);
-            Optional<ContactStatus> status = local.contact(peer);
-            TreeSet<Long> all = new TreeSet<>(withSession);
-            status.ifPresent(s -> {
-                all.addAll(s.approvedDevices());
-                all.addAll(s.pendingDevices());
-            });
-            if (all.isEmpty()) {
-                if (OmemoDevicesView.print(local, peer) == 0) {
-                    System.out.println("No session with " + peer + " yet.");
-                }
-                return ExitCode.OK;
-            }
-            Map<SessionAddress, Instant> seen = Contacts.lastSeen(opened);
-            System.out.printf("%-12s %-18s %-8s %s%n", "DEVICE", "STATUS", "SESSION", "LAST SEEN");
-            for (long device : all) {
-                Instant last = seen.get(new SessionAddress(peer.toString(), device));
-                String state = status.map(s -> s.pendingDevices().contains(device) ? "AWAITING APPROVAL"
-                        : s.level().name().equals("DISTRUSTED") ? "DISTRUSTED" : "APPROVED").orElse("UNAUTHENTICATED");
-                System.out.printf("%-12d %-18s %-8s %s%n", device, state, withSession.contains(device) ? "yes" : "no",
-                        last == null ? "never" : last);
-            }
-            System.out.println("Trust: " + TrustNames.of(status) + status.map(s -> " ("
-                    + TrustNames.method(s.source()) + "), key "
-                    + s.fingerprint().shortForm()).orElse(""));
-            status.map(TrustNames::notes).filter(n -> !n.isEmpty()).ifPresent(n -> System.out.println("Notes: " + n));
-            OmemoDevicesView.print(local, peer);
+            print(opened, LocalTrust.manager(opened), peer, System.out);
         }
         return ExitCode.OK;
+    }
+
+    /**
+     * The devices view of {@code peer} on {@code out}: what {@code sotto devices JID} prints, and {@code /devices} in
+     * a chat ({@code local} reads trust: an unopened manager here, the chat's own there).
+     */
+    static void print(Accounts.Opened opened, SottoManager local, EntityBareJid peer, PrintStream out) {
+        TreeSet<Long> withSession = new TreeSet<>();
+        Contacts.devices(opened).getOrDefault(peer.toString(), java.util.List.of())
+                .forEach(a -> withSession.add(a.deviceId()));
+        Optional<ContactStatus> status = local.contact(peer);
+        TreeSet<Long> all = new TreeSet<>(withSession);
+        status.ifPresent(s -> {
+            all.addAll(s.approvedDevices());
+            all.addAll(s.pendingDevices());
+        });
+        if (all.isEmpty()) {
+            if (OmemoDevicesView.print(local, peer, out) == 0) {
+                out.println("No session with " + peer + " yet.");
+            }
+            return;
+        }
+        Map<SessionAddress, Instant> seen = Contacts.lastSeen(opened);
+        out.printf("%-12s %-18s %-8s %s%n", "DEVICE", "STATUS", "SESSION", "LAST SEEN");
+        for (long device : all) {
+            Instant last = seen.get(new SessionAddress(peer.toString(), device));
+            String state = status.map(s -> s.pendingDevices().contains(device) ? "AWAITING APPROVAL"
+                    : s.level().name().equals("DISTRUSTED") ? "DISTRUSTED" : "APPROVED").orElse("UNAUTHENTICATED");
+            out.printf("%-12d %-18s %-8s %s%n", device, state, withSession.contains(device) ? "yes" : "no",
+                    last == null ? "never" : last);
+        }
+        out.println("Trust: " + TrustNames.of(status) + status.map(s -> " ("
+                + TrustNames.method(s.source()) + "), key "
+                + s.fingerprint().shortForm()).orElse(""));
+        status.map(TrustNames::notes).filter(n -> !n.isEmpty()).ifPresent(n -> out.println("Notes: " + n));
+        OmemoDevicesView.print(local, peer, out);
     }
 }

@@ -22,16 +22,21 @@ final class OmemoDevicesView {
 
     /** Prints {@code peer}'s OMEMO devices; returns how many. */
     static int print(SottoManager manager, BareJid peer) {
+        return print(manager, peer, System.out);
+    }
+
+    /** Prints {@code peer}'s OMEMO devices on {@code out}; returns how many. */
+    static int print(SottoManager manager, BareJid peer, java.io.PrintStream out) {
         List<OmemoDeviceInfo> devices = manager.omemo().devices(peer);
         if (devices.isEmpty()) {
             return 0;
         }
-        System.out.printf("%-12s %-8s %-18s %-8s %s%n", "DEVICE", "PROTOCOL", "STATUS", "SESSION", "FINGERPRINT");
+        out.printf("%-12s %-8s %-18s %-8s %s%n", "DEVICE", "PROTOCOL", "STATUS", "SESSION", "FINGERPRINT");
         for (OmemoDeviceInfo d : devices) {
-            System.out.printf("%-12d %-8s %-18s %-8s %s%n", d.deviceId(), "OMEMO", status(d), d.hasSession() ? "yes"
+            out.printf("%-12d %-8s %-18s %-8s %s%n", d.deviceId(), "OMEMO", status(d), d.hasSession() ? "yes"
                     : "no", d.identityKey().fingerprint());
         }
-        System.out.println(LIMITS);
+        out.println(LIMITS);
         return devices.size();
     }
 

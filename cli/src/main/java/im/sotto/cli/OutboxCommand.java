@@ -1,5 +1,6 @@
 package im.sotto.cli;
 
+import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -8,6 +9,8 @@ import java.util.concurrent.Callable;
 
 import im.sotto.xmpp.OutboxEntry;
 import im.sotto.xmpp.SottoOutbox;
+
+import org.jxmpp.jid.BareJid;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -30,20 +33,24 @@ public final class OutboxCommand implements Callable<Integer> {
     public Integer call() {
         Accounts.Entry entry = Accounts.choose(common);
         try (Accounts.Opened opened = Accounts.open(common, entry)) {
-            List<OutboxEntry> waiting = SottoOutbox.list(opened.account,
-                    Optional.ofNullable(to).map(Jids::account));
-            if (waiting.isEmpty()) {
-                System.out.println("The outbox is empty" + (to == null ? "." : " for " + Jids.account(to) + "."));
-                return ExitCode.OK;
-            }
-            Instant now = Instant.now();
-            System.out.printf("%-6s %-32s %-10s %s%n", "ID", "TO", "AGE", "WAITING BECAUSE");
-            for (OutboxEntry e : waiting) {
-                System.out.println(String.format("%-6d %-32s %-10s %s", e.id(), SafeText.of(e.peer().toString()),
-                        e.sentAt().map(at -> age(Duration.between(at, now))).orElse("-"), reason(e)).stripTrailing());
-            }
+            print(opened, Optional.ofNullable(to).map(Jids::account), System.out);
         }
         return ExitCode.OK;
+    }
+
+    /** The listing of {@code sotto outbox [JID]} on {@code out}: also {@code /outbox} in a chat. */
+    static void print(Accounts.Opened opened, Optional<BareJid> to, PrintStream out) {
+        List<OutboxEntry> waiting = SottoOutbox.list(opened.account, to);
+        if (waiting.isEmpty()) {
+            out.println("The outbox is empty" + to.map(jid -> " for " + jid + ".").orElse("."));
+            return;
+        }
+        Instant now = Instant.now();
+        out.printf("%-6s %-32s %-10s %s%n", "ID", "TO", "AGE", "WAITING BECAUSE");
+        for (OutboxEntry e : waiting) {
+            out.println(String.format("%-6d %-32s %-10s %s", e.id(), SafeText.of(e.peer().toString()),
+                    e.sentAt().map(at -> age(Duration.between(at, now))).orElse("-"), reason(e)).stripTrailing());
+        }
     }
 
     private static String reason(OutboxEntry e) {
