@@ -25,6 +25,10 @@ final class CdsTraining {
             Main.run("--help");
             Main.run(concat(new String[] {"account", "add", "training@localhost", "--no-passphrase", "--server",
                 "127.0.0.1:1", "--insecure-loopback"}, account));
+            // account add asks the server for the account's devices before it creates anything, so without a server
+            // it stops there; the store, its keys and SQLite are made here as account add would, for the commands
+            // below (which otherwise stop at "no account" and leave most of their classes out of the archive).
+            createStore(home);
             Main.run(concat(new String[] {"contacts"}, account));
             Main.run(concat(new String[] {"send", "peer@localhost", "training"}, account));
             Main.run(concat(new String[] {"fingerprint"}, account));
@@ -36,6 +40,20 @@ final class CdsTraining {
             }
         }
         System.exit(0);
+    }
+
+    private static void createStore(Path home) {
+        Common common = new Common();
+        common.home = home;
+        common.server = "127.0.0.1:1";
+        common.insecureLoopback = true;
+        try {
+            NewAccountHome.prepare(common, Jids.account("training@localhost"), true).create(common,
+                    store -> im.sotto.xmpp.SottoAccount.open(store, new java.security.SecureRandom(),
+                            java.time.Clock.systemUTC()));
+        } catch (IOException | CliException e) {
+            System.err.println("CDS training: no store (" + e.getMessage() + "); the archive holds less");
+        }
     }
 
     private static String[] concat(String[] first, String[] second) {
