@@ -48,13 +48,17 @@ public final class OmemoPep {
     }
 
     /**
-     * Publishes {@code bundle}, then the account's device list with its device added (a list that exists but does
-     * not parse is not overwritten: PepException MALFORMED_ITEM). Returns the device list as published.
+     * Publishes {@code bundle} unless the server holds it already (read back: a login must not republish it as a
+     * fixed cost, issue #20), then the account's device list with its device added when it is missing (a list that
+     * exists but does not parse is not overwritten: PepException MALFORMED_ITEM). Returns the device list.
      */
     public AxolotlDeviceList publish(OmemoBundle bundle) throws PepException, InterruptedException {
         BareJid self = self();
         AxolotlDeviceList current = fetchDeviceListOrEmpty(self);
-        publishOpen(self, Axolotl.bundleNode(bundle.deviceId()), AxolotlBundle.of(bundle));
+        AxolotlBundle ours = AxolotlBundle.of(bundle);
+        if (!serverHolds(self, bundle.deviceId(), ours)) {
+            publishOpen(self, Axolotl.bundleNode(bundle.deviceId()), ours);
+        }
         AxolotlDeviceList merged = current.with(bundle.deviceId());
         if (!merged.devices().equals(current.devices())) {
             publishOpen(self, Axolotl.DEVICE_LIST_NODE, merged);
@@ -71,6 +75,16 @@ public final class OmemoPep {
                 return AxolotlDeviceList.of(java.util.Set.of());
             }
             throw e;
+        }
+    }
+
+    /** Whether the server's copy of our bundle is {@code ours}, as it would be published; false when it has none. */
+    private boolean serverHolds(BareJid self, int deviceId, AxolotlBundle ours) throws InterruptedException {
+        try {
+            AxolotlBundle held = fetch(self, Axolotl.bundleNode(deviceId), AxolotlBundle.class);
+            return held.toXML().toString().equals(ours.toXML().toString());
+        } catch (PepException e) {
+            return false;   // missing, unreadable or refused: publishing is the repair
         }
     }
 
