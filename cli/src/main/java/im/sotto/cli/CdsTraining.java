@@ -32,6 +32,7 @@ final class CdsTraining {
             Main.run(concat(new String[] {"contacts"}, account));
             Main.run(concat(new String[] {"send", "peer@localhost", "training"}, account));
             Main.run(concat(new String[] {"fingerprint"}, account));
+            handOff(home);
         } finally {
             try (Stream<Path> files = Files.walk(home)) {
                 for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
@@ -40,6 +41,26 @@ final class CdsTraining {
             }
         }
         System.exit(0);
+    }
+
+    /**
+     * The client side of a hand-off to a running listen (JSON frames, the Unix socket): a send through a listen
+     * loads little else, so these classes are most of its start.
+     */
+    private static void handOff(Path home) {
+        try {
+            HandOff.parse(HandOff.encode(new HandOff.Send("peer@localhost", "training")));
+            HandOff.parse(HandOff.encode(new HandOff.Contacts()));
+            HandOff.parseAnswer(HandOff.encode(new HandOff.Answer(0, "training", "")));
+            try (java.nio.channels.SocketChannel channel = java.nio.channels.SocketChannel.open(
+                    java.net.StandardProtocolFamily.UNIX)) {
+                channel.connect(java.net.UnixDomainSocketAddress.of(home.resolve("no-listen.sock")));
+            } catch (IOException refused) {
+                // no listen runs: only the classes were wanted
+            }
+        } catch (IOException | HandOff.Refused e) {
+            System.err.println("CDS training: hand-off frames failed (" + e.getMessage() + ")");
+        }
     }
 
     private static void createStore(Path home) {
