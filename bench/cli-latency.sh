@@ -99,14 +99,20 @@ report() {
   median_of "send, existing session, key file" "$work/run-alice" send "$bob" "benchmark message"
   median_of "send, existing session, passphrase" "$work/run-carol" send "$bob" "benchmark message"
 
-  "$work/run-alice" listen >/dev/null 2>&1 &
+  "$work/run-alice" listen >/dev/null 2>"$work/listen.err" &
   listen_pid=$!
-  sleep 6
+  # Until the listen serves its socket (it says "Listening as" after that), at most 60 s: a fixed 6 s was too short
+  # on a loaded machine, and the sends that came before it exited 5 (the store in use, no socket yet).
+  for ((i = 0; i < 600; i++)); do
+    grep -q '^Listening as' "$work/listen.err" 2>/dev/null && break
+    sleep 0.1
+  done
   median_of "send through a running listen" "$work/run-alice" send "$bob" "via listen"
   kill "$listen_pid" 2>/dev/null; wait "$listen_pid" 2>/dev/null || true
   listen_pid=""
 
   local send_rss=${rss[send, existing session, key file]}
+  echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
   echo
   echo "goal                                   median     goal      verdict"
   printf '%-38s %6s ms  %6s ms  %s\n' "send, key file" "${medians[send, existing session, key file]}" 1000 \
