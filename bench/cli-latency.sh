@@ -127,5 +127,32 @@ report() {
     "$( (( send_rss <= 150 )) && echo met || echo MISSED)"
 }
 
+# timeline LABEL COMMAND...: one more run with class loading logged (uptime stamps), and when the first class of
+# each phase loaded: a breakdown of one run, from the JVM's own clock (SOTTO_JAVA_OPTS for ./sotto, which turns
+# JVM logging off and on again; JAVA_TOOL_OPTIONS for a plain java -jar).
+timeline() {
+  local label=$1; shift
+  local log="$work/classes.log"
+  rm -f "$log" "$log.tool"
+  SOTTO_JAVA_OPTS="-Xlog:class+load:file=$log:uptime" JAVA_TOOL_OPTIONS="-Xlog:class+load:file=$log.tool:uptime" \
+    "$@" >/dev/null 2>&1 || true
+  [[ -s "$log" ]] || log="$log.tool"
+  echo "timeline of one run, $label (s since the JVM started, first class of each phase):"
+  local mark
+  while IFS='|' read -r mark pattern; do
+    awk -v p="$pattern" -v m="$mark" '$2 ~ p {sub(/^\[/, "", $1); sub(/s\]$/, "", $1); printf "  %7.3f  %s\n", $1, m; exit}' \
+      "$log"
+  done <<'MARKS'
+JVM up: java.lang.Object|^java\.lang\.Object$
+Sotto's main class|^im\.sotto\.cli\.Main$
+command line read, store opening (SQLite)|^org\.sqlite\.
+store open (key unwrapped), Smack initialising|^org\.jivesoftware\.smack\.SmackConfiguration$
+connection made, connecting|^org\.jivesoftware\.smack\.tcp\.XMPPTCPConnection\$PacketReader$
+stream open, authenticating (SCRAM)|^org\.jivesoftware\.smack\.sasl\.core\.ScramMechanism\$Keys$
+logged in, archive catch-up (MAM)|^org\.jivesoftware\.smackx\.mam\.MamManager$
+MARKS
+  awk 'END {sub(/^\[/, "", $1); sub(/s\]$/, "", $1); printf "  %7.3f  last class loaded (exit follows)\n", $1}' "$log"
+}
+
 mkdir -p bench/results
-report | tee "bench/results/cli-latency-$(date -u +%Y%m%dT%H%M%SZ).txt"
+{ report; echo; timeline "send, key file" "$work/run-alice" send "$bob" "timeline"; } | tee "bench/results/cli-latency-$(date -u +%Y%m%dT%H%M%SZ).txt"
