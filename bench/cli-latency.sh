@@ -129,7 +129,8 @@ report() {
 
 # timeline LABEL COMMAND...: one more run with class loading logged (uptime stamps), and when the first class of
 # each phase loaded: a breakdown of one run, from the JVM's own clock (SOTTO_JAVA_OPTS for ./sotto, which turns
-# JVM logging off and on again; JAVA_TOOL_OPTIONS for a plain java -jar).
+# JVM logging off and on again; JAVA_TOOL_OPTIONS for a plain java -jar). Without a class-data archive the verifier
+# loads some classes early, so the marks are classes that are used, not merely referenced, at that point.
 timeline() {
   local label=$1; shift
   local log="$work/classes.log"
@@ -148,7 +149,6 @@ Sotto's main class|^im\.sotto\.cli\.Main$
 command line read, store opening (SQLite)|^org\.sqlite\.
 store open (key unwrapped), Smack initialising|^org\.jivesoftware\.smack\.SmackConfiguration$
 connection made, connecting|^org\.jivesoftware\.smack\.tcp\.XMPPTCPConnection\$PacketReader$
-stream open, authenticating (SCRAM)|^org\.jivesoftware\.smack\.sasl\.core\.ScramMechanism\$Keys$
 logged in, archive catch-up (MAM)|^org\.jivesoftware\.smackx\.mam\.MamManager$
 MARKS
   awk 'END {sub(/^\[/, "", $1); sub(/s\]$/, "", $1); printf "  %7.3f  last class loaded (exit follows)\n", $1}' "$log"
