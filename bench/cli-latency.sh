@@ -135,10 +135,14 @@ timeline() {
   local label=$1; shift
   local log="$work/classes.log"
   rm -f "$log" "$log.tool"
+  local start end
+  start=$(date +%s%N)
   SOTTO_JAVA_OPTS="-Xlog:class+load:file=$log:uptime" JAVA_TOOL_OPTIONS="-Xlog:class+load:file=$log.tool:uptime" \
     "$@" >/dev/null 2>&1 || true
+  end=$(date +%s%N)
   [[ -s "$log" ]] || log="$log.tool"
-  echo "timeline of one run, $label (s since the JVM started, first class of each phase):"
+  echo "timeline of one run, $label, $(( (end - start) / 1000000 )) ms in all, load $(cut -d' ' -f1 /proc/loadavg)"
+  echo "(s since the JVM started, first class of each phase):"
   local mark
   while IFS='|' read -r mark pattern; do
     awk -v p="$pattern" -v m="$mark" '$2 ~ p {sub(/^\[/, "", $1); sub(/s\]$/, "", $1); printf "  %7.3f  %s\n", $1, m; exit}' \
