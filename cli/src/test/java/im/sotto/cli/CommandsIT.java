@@ -130,6 +130,21 @@ class CommandsIT {
         assertTrue(error.contains("connection refused") && error.contains("is the server running?"), error);
     }
 
+    /** {@code contacts} answers from the store: no login, no round trip (issue #20; it used to log in first). */
+    @Test
+    void contactsAnswersWithTheServerDown() throws Exception {
+        Map<String, String> alice = env("alice", null);
+        add("alice", alice, "--no-passphrase");
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        CliProcess.Run run = sotto(alice, "contacts", "--server", "127.0.0.1:" + closedPort);
+        assertEquals(ExitCode.OK, run.exit(), run.toString());
+        CliProcess.Run online = sotto(alice, "contacts", "--online", "--server", "127.0.0.1:" + closedPort);
+        assertEquals(ExitCode.CONNECTION, online.exit(), "--online does log in: " + online);
+    }
+
     @Test
     void plaintextIsRefusedBeyondLoopback() throws Exception {
         CliProcess.Run run = sotto(env("alice", null), "account", "add", prosody.jid("alice"), "--no-passphrase",
