@@ -78,13 +78,17 @@ public final class OmemoPep {
         }
     }
 
-    /** Whether the server's copy of our bundle is {@code ours}, as it would be published; false when it has none. */
+    /**
+     * Whether the server's copy of our bundle is {@code ours}: the copy is parsed and written again as we write ours,
+     * so only its content counts, not the server's formatting. False when it has none or one that does not parse.
+     */
     private boolean serverHolds(BareJid self, int deviceId, AxolotlBundle ours) throws InterruptedException {
         try {
             AxolotlBundle held = fetch(self, Axolotl.bundleNode(deviceId), AxolotlBundle.class);
-            return held.toXML().toString().equals(ours.toXML().toString());
-        } catch (PepException e) {
-            return false;   // missing, unreadable or refused: publishing is the repair
+            String heldAsWritten = AxolotlBundle.of(held.forDevice(deviceId)).toXML().toString();
+            return heldAsWritten.equals(ours.toXML().toString());
+        } catch (PepException | OmemoException e) {
+            return false;   // missing, unreadable, malformed or refused: publishing is the repair
         }
     }
 
