@@ -201,6 +201,11 @@ final class SqliteStores implements Stores {
     }
 
     @Override
+    public im.sotto.protocol.store.PeerDeviceStore peerDevices() {
+        return new SqlClientData(tx).peerDevices();
+    }
+
+    @Override
     public im.sotto.protocol.omemo.OmemoStores omemo() {
         return new SqlOmemoStores(tx);
     }

@@ -75,7 +75,7 @@ class MigrationTest {
         assertFalse(hasTable(db, "contacts"), "a version-4 file has no contacts table");
 
         try (AccountStore current = SqliteAccountStore.open(db, protection)) {
-            assertEquals(5, schemaVersion(db));
+            assertEquals(Schema.CURRENT_VERSION, schemaVersion(db));
             current.transact(s -> {
                 assertArrayEquals(bytes("session"), s.sessions().load(bob).orElseThrow());
                 assertArrayEquals(bytes("omemo device"), s.omemo().device().localDevice().orElseThrow());
@@ -89,6 +89,32 @@ class MigrationTest {
         assertTrue(hasTable(db, "conversation_log"));
         try (AccountStore again = SqliteAccountStore.open(db, protection)) {
             assertEquals(java.util.List.of("bob@example.org"), again.transact(s -> s.contacts().peers()));
+        }
+    }
+
+    @Test
+    void aVersionFiveFileGainsThePeerDevicesTableKeepingItsData() throws Exception {
+        Path db = dir.resolve("account.db");
+        Protection protection = Protection.keyFile(dir.resolve("account.key"));
+        try (AccountStore v5 = SqliteAccountStore.create(db, protection, new SecureRandom(), 5)) {
+            v5.transact(s -> {
+                s.contacts().store("bob@example.org", bytes("subscription both"));
+                return null;
+            });
+        }
+        assertFalse(hasTable(db, "peer_devices"), "a version-5 file has no peer_devices table");
+        try (AccountStore current = SqliteAccountStore.open(db, protection)) {
+            assertEquals(6, schemaVersion(db));
+            current.transact(s -> {
+                assertEquals(java.util.List.of("bob@example.org"), s.contacts().peers());
+                assertTrue(s.peerDevices().load("bob@example.org").isEmpty());
+                s.peerDevices().store("bob@example.org", bytes("revoked 7"));
+                return null;
+            });
+        }
+        try (AccountStore again = SqliteAccountStore.open(db, protection)) {
+            assertArrayEquals(bytes("revoked 7"), again.transact(s -> s.peerDevices().load("bob@example.org"))
+                    .orElseThrow());
         }
     }
 

@@ -344,6 +344,21 @@ final class MemoryStores implements Stores {
     }
 
     @Override
+    public PeerDeviceStore peerDevices() {
+        return new PeerDeviceStore() {
+            @Override
+            public Optional<byte[]> load(String account) {
+                return state().client().peerDevices(account);
+            }
+
+            @Override
+            public void store(String account, byte[] record) {
+                state().clientForWrite().storePeerDevices(account, record);
+            }
+        };
+    }
+
+    @Override
     public im.sotto.protocol.omemo.OmemoStores omemo() {
         return new MemoryOmemoStores(this::state);
     }

@@ -29,6 +29,9 @@ public interface Stores {
     /** The conversations as shown to the user, for a chat to show again. */
     ConversationLog conversations();
 
+    /** Revoked and stale devices of each account (docs/protocol.md 7.7). */
+    PeerDeviceStore peerDevices();
+
     /** The OMEMO 0.3 stores (docs/protocol.md §10), kept apart from Sotto's own. */
     im.sotto.protocol.omemo.OmemoStores omemo();
 }

@@ -262,6 +262,11 @@ class SessionCipherTest {
                 }
 
                 @Override
+                public im.sotto.protocol.store.PeerDeviceStore peerDevices() {
+                    return s.peerDevices();
+                }
+
+                @Override
                 public im.sotto.protocol.omemo.OmemoStores omemo() {
                     return s.omemo();
                 }
