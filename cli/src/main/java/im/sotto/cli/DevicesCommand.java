@@ -22,7 +22,8 @@ import picocli.CommandLine.Parameters;
         + "status (APPROVED, or AWAITING APPROVAL for a new device of a verified contact: approve it with sotto trust "
         + "JID --device ID), whether this device has a session with it, last seen. Then the contact's trust and "
         + "certification. Works offline.", "sotto devices approve CODE links a new device of your own account (see "
-        + "sotto account link)."}, subcommands = DevicesApproveCommand.class)
+        + "sotto account link).", "sotto devices remove ID revokes a device of your own account."},
+        subcommands = {DevicesApproveCommand.class, DevicesRemoveCommand.class})
 public final class DevicesCommand implements Callable<Integer> {
     @Mixin
     Common common;

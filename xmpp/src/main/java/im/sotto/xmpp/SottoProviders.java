@@ -40,6 +40,9 @@ public final class SottoProviders {
         }
         ProviderManager.addExtensionProvider(BundleElement.ELEMENT, BundleElement.NAMESPACE,
                 BundleElementProvider.INSTANCE);
+        ProviderManager.addExtensionProvider(im.sotto.xmpp.pep.RevocationListElement.ELEMENT,
+                im.sotto.xmpp.pep.RevocationListElement.NAMESPACE,
+                im.sotto.xmpp.pep.RevocationListElementProvider.INSTANCE);
         ProviderManager.addExtensionProvider(DeviceListElement.ELEMENT, DeviceListElement.NAMESPACE,
                 DeviceListElementProvider.INSTANCE);
         registered = true;

@@ -176,6 +176,27 @@ public final class BundlePublisher {
         return devices;
     }
 
+    /** Publishes the account's revocation list (docs/protocol.md 7.7), open like the device list, and reads it back. */
+    public void publishRevocations(byte[] list) throws PepException, InterruptedException {
+        BareJid self = ownAccount();
+        publishOpen(self, PepNodes.REVOCATIONS, new RevocationListElement(list), new ArrayList<>());
+        if (!Arrays.equals(fetchRevocations(self).orElse(new byte[0]), list)) {
+            throw new PepException(Kind.READ_BACK_MISMATCH, "the revocation list read back differs");
+        }
+    }
+
+    /** The revocation list {@code owner} published; empty when it has none. */
+    public java.util.Optional<byte[]> fetchRevocations(BareJid owner) throws PepException, InterruptedException {
+        try {
+            return java.util.Optional.of(fetchPayload(owner, PepNodes.REVOCATIONS, RevocationListElement.class).list());
+        } catch (PepException e) {
+            if (e.kind() == Kind.NOT_FOUND) {
+                return java.util.Optional.empty();
+            }
+            throw e;
+        }
+    }
+
     /** The bundle {@code owner} published for {@code device}. */
     public byte[] fetchBundle(BareJid owner, DeviceId device) throws PepException, InterruptedException {
         return fetchPayload(owner, PepNodes.bundle(device), BundleElement.class).bundle();
