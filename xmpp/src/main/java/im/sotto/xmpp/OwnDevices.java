@@ -67,4 +67,18 @@ public final class OwnDevices {
         List<SecurityEvent> recorded = new DeviceGate(account).apply(self, encoded, self);
         return new Revoked(deviceId, left, foreign, recorded);
     }
+
+    /**
+     * What this device records about {@code account}'s devices (a contact's or its own): revoked ones, when each was
+     * last heard from, for {@code sotto devices}. Works offline.
+     */
+    public static im.sotto.protocol.device.PeerDevices recorded(SottoAccount account, BareJid owner) {
+        return account.store().transact(s -> DeviceGate.load(s, owner));
+    }
+
+    /** The staleness verdict for one device now, under this account's setting. */
+    public static im.sotto.protocol.device.DeviceEligibility.Verdict verdict(SottoAccount account,
+            im.sotto.protocol.device.PeerDevices devices, long deviceId) {
+        return account.eligibility().of(devices, deviceId, account.clock().instant());
+    }
 }
