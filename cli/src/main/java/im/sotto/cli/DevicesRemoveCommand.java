@@ -1,13 +1,8 @@
 package im.sotto.cli;
 
-import java.util.Arrays;
-import java.util.UUID;
 import java.util.concurrent.Callable;
 
 import im.sotto.xmpp.OwnDevices;
-import im.sotto.xmpp.pep.PepException;
-
-import org.jivesoftware.smack.tcp.XMPPTCPConnection;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -23,7 +18,7 @@ final class DevicesRemoveCommand implements Callable<Integer> {
     @Mixin
     Common common;
 
-    @Parameters(paramLabel = "ID", description = "The device id, as sotto status or sotto devices YOUR-JID shows it.")
+    @Parameters(paramLabel = "ID", description = "The device id, as sotto devices (without a JID) shows it.")
     long device;
 
     @Override
@@ -37,34 +32,14 @@ final class DevicesRemoveCommand implements Callable<Integer> {
             if (device < 1 || device > Integer.MAX_VALUE) {
                 throw new CliException(ExitCode.USAGE, "a device id is 1.." + Integer.MAX_VALUE);
             }
-            Connector.Transport transport = Online.transport(common, entry);
-            char[] password = Secrets.password(common, entry.jid().toString());
-            XMPPTCPConnection connection;
-            try {
-                // No initial presence: the server keeps offline messages for the account's real sessions.
-                connection = Connector.connection(entry.jid(), password, "sotto-revoke-"
-                        + UUID.randomUUID().toString().substring(0, 8), transport, false);
-            } finally {
-                Arrays.fill(password, '\0');
+            OwnDevices.Revoked revoked = OwnAccountConnection.run(common, entry, "publish the revocation of device "
+                    + device, connection -> OwnDevices.revoke(opened.account, connection, device));
+            if (revoked.foreignDropped() > 0) {
+                System.err.println("Warning: the published revocation list held " + revoked.foreignDropped()
+                        + " statement(s) not signed by this account's key; they were dropped.");
             }
-            Connector.connectAndLogin(connection, entry.jid(), transport);
-            try {
-                OwnDevices.Revoked revoked = OwnDevices.revoke(opened.account, connection, device);
-                if (revoked.foreignDropped() > 0) {
-                    System.err.println("Warning: the published revocation list held " + revoked.foreignDropped()
-                            + " statement(s) not signed by this account's key; they were dropped.");
-                }
-                System.out.println("Revoked device " + device + " of " + entry.jid() + ": contacts encrypt nothing "
-                        + "to it from their next message on (devices left: " + revoked.left() + ")");
-            } catch (PepException e) {
-                throw new CliException(ExitCode.CONNECTION, "cannot publish the revocation of device " + device
-                        + ": " + e.kind() + " (" + e.getMessage() + ")", e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new CliException(ExitCode.FAILED, "interrupted", e);
-            } finally {
-                connection.disconnect();
-            }
+            System.out.println("Revoked device " + device + " of " + entry.jid() + ": contacts encrypt nothing "
+                    + "to it from their next message on (devices left: " + revoked.left() + ")");
         }
         return ExitCode.OK;
     }

@@ -58,7 +58,7 @@ class DeviceRevocationIT {
         prosody.ok(alice, "send", prosody.jid("bob"), "hello", "bob");
         assertEquals(List.of("hello bob"), listen(bob, 1));
 
-        Map<String, String> laptop = linkedDevice("alice");
+        Map<String, String> laptop = linkedDevice(prosody, "alice");
         prosody.ok(laptop, "send", prosody.jid("bob"), "from", "the", "laptop");
         List<JsonNode> fromLaptop = PrivateServer.jsonLines(listenRun(bob, 1).out());
         long laptopId = fromLaptop.stream().filter(e -> e.get("event").asText().equals("message")).findFirst()
@@ -161,7 +161,7 @@ class DeviceRevocationIT {
     }
 
     /** A second device of {@code user}'s account, made from its first device's key (linking is LinkDevicesIT's). */
-    private static Map<String, String> linkedDevice(String user) throws Exception {
+    static Map<String, String> linkedDevice(PrivateServer prosody, String user) throws Exception {
         Path first = prosody.temp().resolve(user).resolve(prosody.jid(user));
         Path dir = prosody.temp().resolve(user + "-laptop").resolve(prosody.jid(user));
         Files.createDirectories(dir);

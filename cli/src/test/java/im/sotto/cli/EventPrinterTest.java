@@ -181,7 +181,7 @@ class EventPrinterTest {
                 new SecurityEvent.DeviceNeedsApproval(BOB, 7),
                 new SecurityEvent.DeviceRevoked(BOB, 7, Instant.EPOCH),
                 new SecurityEvent.RevocationRefused(BOB,
-                        im.sotto.protocol.device.RevocationException.Kind.BAD_SIGNATURE, "d"),
+                        im.sotto.protocol.device.DeviceStatementException.Kind.BAD_SIGNATURE, "d"),
                 new SecurityEvent.DeviceStale(BOB, 7, Instant.EPOCH),
                 new SecurityEvent.Certified(BOB, TrustSource.X509, "s", "i", Instant.EPOCH),
                 new SecurityEvent.CertificationRejected(BOB, TrustSource.X509, RejectionReason.UNTRUSTED_ANCHOR, "d"),

@@ -7,7 +7,7 @@ import java.util.Optional;
 
 import im.sotto.protocol.device.DeviceEligibility;
 import im.sotto.protocol.device.PeerDevices;
-import im.sotto.protocol.device.RevocationException;
+import im.sotto.protocol.device.DeviceStatementException;
 import im.sotto.protocol.device.RevocationList;
 import im.sotto.protocol.identity.AccountPublicKey;
 import im.sotto.protocol.session.TrustRecords;
@@ -93,7 +93,7 @@ final class DeviceGate {
             PeerDevices.Applied applied;
             try {
                 applied = load(stores, peer).apply(RevocationList.parse(published), trusted.get());
-            } catch (RevocationException e) {
+            } catch (DeviceStatementException e) {
                 events.add(new SecurityEvent.RevocationRefused(peer, e.kind(), e.getMessage()));
                 return null;
             }

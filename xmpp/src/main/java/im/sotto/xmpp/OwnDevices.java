@@ -1,10 +1,19 @@
 package im.sotto.xmpp;
 
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
+import im.sotto.protocol.device.DeviceEligibility;
+import im.sotto.protocol.device.DeviceLabel;
+import im.sotto.protocol.device.DeviceLabels;
 import im.sotto.protocol.device.DeviceRevocation;
-import im.sotto.protocol.device.RevocationException;
+import im.sotto.protocol.device.DeviceStatementException;
+import im.sotto.protocol.device.PeerDevices;
 import im.sotto.protocol.device.RevocationList;
 import im.sotto.xmpp.pep.BundlePublisher;
 import im.sotto.xmpp.pep.DeviceId;
@@ -52,11 +61,11 @@ public final class OwnDevices {
                     try {
                         statement.verify(account.identity().publicKey());
                         kept = kept.with(statement);
-                    } catch (RevocationException notOurs) {
+                    } catch (DeviceStatementException notOurs) {
                         foreign++;
                     }
                 }
-            } catch (RevocationException malformed) {
+            } catch (DeviceStatementException malformed) {
                 foreign++;   // not a list this key wrote: replaced by one it did
             }
         }
@@ -72,13 +81,77 @@ public final class OwnDevices {
      * What this device records about {@code account}'s devices (a contact's or its own): revoked ones, when each was
      * last heard from, for {@code sotto devices}. Works offline.
      */
-    public static im.sotto.protocol.device.PeerDevices recorded(SottoAccount account, BareJid owner) {
+    public static PeerDevices recorded(SottoAccount account, BareJid owner) {
         return account.store().transact(s -> DeviceGate.load(s, owner));
     }
 
     /** The staleness verdict for one device now, under this account's setting. */
-    public static im.sotto.protocol.device.DeviceEligibility.Verdict verdict(SottoAccount account,
-            im.sotto.protocol.device.PeerDevices devices, long deviceId) {
+    public static DeviceEligibility.Verdict verdict(SottoAccount account,
+            PeerDevices devices, long deviceId) {
         return account.eligibility().of(devices, deviceId, account.clock().instant());
+    }
+
+    /** One of the account's devices as the server lists it, with its signed label (if any) and what we recorded. */
+    public record Listed(long deviceId, boolean thisDevice, Optional<DeviceLabel> label,
+            Optional<Instant> lastHeard, boolean revoked) {
+    }
+
+    /**
+     * Publishes this device's label (docs/protocol.md 7.8), signed with the account key, into the account's label
+     * list, keeping the other devices' labels this key signed; {@code since} is when it joined the account.
+     */
+    public static void label(SottoAccount account, XMPPConnection connection, String label, Instant since)
+            throws PepException, InterruptedException {
+        BareJid self = connection.getUser().asBareJid();
+        BundlePublisher pep = new BundlePublisher(connection);
+        DeviceLabels kept = DeviceLabels.empty();
+        for (DeviceLabel other : labels(account, pep, self)) {
+            kept = kept.with(other);
+        }
+        pep.publishLabels(kept.with(DeviceLabel.sign(account.identity(),
+                account.device().deviceId(), since, label)).encode());
+    }
+
+    /**
+     * The account's devices: those on the server's device list, then those this device recorded as revoked; each
+     * with its label if the account key signed one, and when it was last heard from.
+     */
+    public static List<Listed> list(SottoAccount account, XMPPConnection connection)
+            throws PepException, InterruptedException {
+        BareJid self = connection.getUser().asBareJid();
+        BundlePublisher pep = new BundlePublisher(connection);
+        Map<Long, DeviceLabel> labels = new HashMap<>();
+        labels(account, pep, self).forEach(l -> labels.put(l.deviceId(), l));
+        PeerDevices recorded = recorded(account, self);
+        LinkedHashSet<Long> ids = new LinkedHashSet<>();
+        try {
+            pep.fetchDeviceList(self).forEach(d -> ids.add((long) d.value()));
+        } catch (PepException e) {
+            if (e.kind() != PepException.Kind.NOT_FOUND) {
+                throw e;
+            }
+        }
+        ids.addAll(recorded.revoked());
+        List<Listed> out = new ArrayList<>();
+        for (long id : ids) {
+            Optional<PeerDevices.Entry> entry = recorded.entry(id);
+            out.add(new Listed(id, id == account.device().deviceId(), Optional.ofNullable(labels.get(id)),
+                    entry.flatMap(PeerDevices.Entry::lastHeard), recorded.isRevoked(id)));
+        }
+        return out;
+    }
+
+    private static List<DeviceLabel> labels(SottoAccount account, BundlePublisher pep,
+            BareJid self) throws PepException, InterruptedException {
+        Optional<byte[]> published = pep.fetchLabels(self);
+        if (published.isEmpty()) {
+            return List.of();
+        }
+        try {
+            return DeviceLabels.parse(published.get())
+                    .signedBy(account.identity().publicKey());
+        } catch (DeviceStatementException e) {
+            return List.of();   // not a list this key wrote: no labels shown, and replaced at the next label
+        }
     }
 }

@@ -259,7 +259,7 @@ public sealed interface SecurityEvent {
      * A revocation list published for the account was refused ({@code kind}): not signed by the account key pinned
      * for it (a server or anyone else forging one), or malformed. Nothing changed.
      */
-    record RevocationRefused(BareJid peer, im.sotto.protocol.device.RevocationException.Kind kind, String detail)
+    record RevocationRefused(BareJid peer, im.sotto.protocol.device.DeviceStatementException.Kind kind, String detail)
             implements SecurityEvent {
     }
 

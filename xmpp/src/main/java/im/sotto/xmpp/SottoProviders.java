@@ -40,9 +40,11 @@ public final class SottoProviders {
         }
         ProviderManager.addExtensionProvider(BundleElement.ELEMENT, BundleElement.NAMESPACE,
                 BundleElementProvider.INSTANCE);
-        ProviderManager.addExtensionProvider(im.sotto.xmpp.pep.RevocationListElement.ELEMENT,
-                im.sotto.xmpp.pep.RevocationListElement.NAMESPACE,
-                im.sotto.xmpp.pep.RevocationListElementProvider.INSTANCE);
+        for (String statements : java.util.List.of(im.sotto.xmpp.pep.StatementListElement.REVOCATIONS,
+                im.sotto.xmpp.pep.StatementListElement.LABELS)) {
+            ProviderManager.addExtensionProvider(statements, im.sotto.xmpp.pep.StatementListElement.NAMESPACE,
+                    im.sotto.xmpp.pep.StatementListElementProvider.INSTANCE);
+        }
         ProviderManager.addExtensionProvider(DeviceListElement.ELEMENT, DeviceListElement.NAMESPACE,
                 DeviceListElementProvider.INSTANCE);
         registered = true;

@@ -47,27 +47,27 @@ public final class DeviceRevocation {
     }
 
     /** Parses a statement without checking its signature: see {@link #verify}. */
-    public static DeviceRevocation parse(byte[] encoded) throws RevocationException {
+    public static DeviceRevocation parse(byte[] encoded) throws DeviceStatementException {
         try {
             ByteReader r = new ByteReader(encoded);
             int version = r.u8();
             if (version != VERSION) {
-                throw new RevocationException(RevocationException.Kind.UNSUPPORTED_VERSION,
+                throw new DeviceStatementException(DeviceStatementException.Kind.UNSUPPORTED_VERSION,
                         "revocation version " + version);
             }
             long deviceId = r.u32();
             if (deviceId < 1 || deviceId > MAX_DEVICE_ID) {
-                throw new RevocationException(RevocationException.Kind.MALFORMED, "device id out of range");
+                throw new DeviceStatementException(DeviceStatementException.Kind.MALFORMED, "device id out of range");
             }
             long seconds = r.u64();
             if (seconds < 0 || seconds > Instant.MAX.getEpochSecond()) {
-                throw new RevocationException(RevocationException.Kind.MALFORMED, "time out of range");
+                throw new DeviceStatementException(DeviceStatementException.Kind.MALFORMED, "time out of range");
             }
             r.bytes(Ed25519.SIGNATURE_LENGTH);
             r.expectEnd();
             return new DeviceRevocation(deviceId, Instant.ofEpochSecond(seconds), encoded.clone());
         } catch (MalformedInputException e) {
-            throw new RevocationException(RevocationException.Kind.MALFORMED, "revocation: " + e.getMessage());
+            throw new DeviceStatementException(DeviceStatementException.Kind.MALFORMED, "revocation: " + e.getMessage());
         }
     }
 
@@ -75,11 +75,11 @@ public final class DeviceRevocation {
      * Checks the signature under {@code account}, the key the peer already trusts for the account. Only public
      * values are involved (statement, key, signature), so the check need not be constant-time.
      */
-    public void verify(AccountPublicKey account) throws RevocationException {
+    public void verify(AccountPublicKey account) throws DeviceStatementException {
         byte[] body = java.util.Arrays.copyOfRange(encoded, 0, LENGTH - Ed25519.SIGNATURE_LENGTH);
         byte[] signature = java.util.Arrays.copyOfRange(encoded, LENGTH - Ed25519.SIGNATURE_LENGTH, LENGTH);
         if (!account.verify(signed(account, body), signature)) {
-            throw new RevocationException(RevocationException.Kind.BAD_SIGNATURE, "the revocation of device "
+            throw new DeviceStatementException(DeviceStatementException.Kind.BAD_SIGNATURE, "the revocation of device "
                     + deviceId + " is not signed by account key " + account.fingerprint().shortForm());
         }
     }

@@ -75,7 +75,7 @@ public final class PeerDevices {
      * the account. One statement that does not verify refuses the whole list, and nothing changes: a list is one
      * PEP item, and a server that mixes a forged statement into it is not trusted with the rest of it.
      */
-    public Applied apply(RevocationList list, AccountPublicKey trusted) throws RevocationException {
+    public Applied apply(RevocationList list, AccountPublicKey trusted) throws DeviceStatementException {
         for (DeviceRevocation statement : list.statements()) {
             statement.verify(trusted);
         }

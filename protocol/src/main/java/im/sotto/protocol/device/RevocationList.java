@@ -32,24 +32,24 @@ public final class RevocationList {
         return new RevocationList(List.of());
     }
 
-    public static RevocationList parse(byte[] encoded) throws RevocationException {
+    public static RevocationList parse(byte[] encoded) throws DeviceStatementException {
         try {
             ByteReader r = new ByteReader(encoded);
             int format = r.u8();
             if (format != FORMAT) {
-                throw new RevocationException(RevocationException.Kind.UNSUPPORTED_VERSION,
+                throw new DeviceStatementException(DeviceStatementException.Kind.UNSUPPORTED_VERSION,
                         "revocation list format " + format);
             }
             int n = r.u8();
             if (n > MAX_STATEMENTS) {
-                throw new RevocationException(RevocationException.Kind.TOO_MANY, n + " revocations, at most "
+                throw new DeviceStatementException(DeviceStatementException.Kind.TOO_MANY, n + " revocations, at most "
                         + MAX_STATEMENTS);
             }
             List<DeviceRevocation> statements = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {
                 DeviceRevocation statement = DeviceRevocation.parse(r.bytes(DeviceRevocation.LENGTH));
                 if (!statements.isEmpty() && statements.get(i - 1).deviceId() >= statement.deviceId()) {
-                    throw new RevocationException(RevocationException.Kind.MALFORMED,
+                    throw new DeviceStatementException(DeviceStatementException.Kind.MALFORMED,
                             "revoked device ids are not strictly increasing");
                 }
                 statements.add(statement);
@@ -57,7 +57,7 @@ public final class RevocationList {
             r.expectEnd();
             return new RevocationList(statements);
         } catch (MalformedInputException e) {
-            throw new RevocationException(RevocationException.Kind.MALFORMED, "revocation list: " + e.getMessage());
+            throw new DeviceStatementException(DeviceStatementException.Kind.MALFORMED, "revocation list: " + e.getMessage());
         }
     }
 

@@ -43,9 +43,9 @@ class DeviceRevocationTest {
         // The server (or anyone) signs a revocation of alice's device with a key of its own.
         RevocationList forged = RevocationList.empty().with(DeviceRevocation.sign(mallory, 1234, NOW));
         PeerDevices before = PeerDevices.none().heard(1234, NOW);
-        RevocationException e = assertThrows(RevocationException.class,
+        DeviceStatementException e = assertThrows(DeviceStatementException.class,
                 () -> before.apply(RevocationList.parse(forged.encode()), alice.publicKey()));
-        assertEquals(RevocationException.Kind.BAD_SIGNATURE, e.kind());
+        assertEquals(DeviceStatementException.Kind.BAD_SIGNATURE, e.kind());
         assertEquals(PeerDevices.none().heard(1234, NOW), before);
     }
 
@@ -53,9 +53,9 @@ class DeviceRevocationTest {
     void oneForgedStatementRefusesTheWholeList() throws Exception {
         RevocationList mixed = RevocationList.empty().with(DeviceRevocation.sign(alice, 10, NOW))
                 .with(DeviceRevocation.sign(mallory, 20, NOW));
-        RevocationException e = assertThrows(RevocationException.class,
+        DeviceStatementException e = assertThrows(DeviceStatementException.class,
                 () -> PeerDevices.none().apply(RevocationList.parse(mixed.encode()), alice.publicKey()));
-        assertEquals(RevocationException.Kind.BAD_SIGNATURE, e.kind());
+        assertEquals(DeviceStatementException.Kind.BAD_SIGNATURE, e.kind());
     }
 
     @Test
@@ -64,43 +64,43 @@ class DeviceRevocationTest {
         for (int offset : new int[] {4, 12}) {   // the device id's last byte, the time's last byte
             byte[] edited = statement.clone();
             edited[offset] ^= 1;
-            RevocationException e = assertThrows(RevocationException.class,
+            DeviceStatementException e = assertThrows(DeviceStatementException.class,
                     () -> DeviceRevocation.parse(edited).verify(alice.publicKey()));
-            assertEquals(RevocationException.Kind.BAD_SIGNATURE, e.kind(), "offset " + offset);
+            assertEquals(DeviceStatementException.Kind.BAD_SIGNATURE, e.kind(), "offset " + offset);
         }
         byte[] badSignature = statement.clone();
         badSignature[DeviceRevocation.LENGTH - 1] ^= 1;
-        assertEquals(RevocationException.Kind.BAD_SIGNATURE, assertThrows(RevocationException.class,
+        assertEquals(DeviceStatementException.Kind.BAD_SIGNATURE, assertThrows(DeviceStatementException.class,
                 () -> DeviceRevocation.parse(badSignature).verify(alice.publicKey())).kind());
     }
 
     @Test
     void truncatedTrailingAndUnknownVersionsAreTypedErrors() {
         byte[] statement = DeviceRevocation.sign(alice, 1234, NOW).encoded();
-        assertEquals(RevocationException.Kind.MALFORMED, assertThrows(RevocationException.class,
+        assertEquals(DeviceStatementException.Kind.MALFORMED, assertThrows(DeviceStatementException.class,
                 () -> DeviceRevocation.parse(Arrays.copyOf(statement, statement.length - 1))).kind());
-        assertEquals(RevocationException.Kind.MALFORMED, assertThrows(RevocationException.class,
+        assertEquals(DeviceStatementException.Kind.MALFORMED, assertThrows(DeviceStatementException.class,
                 () -> DeviceRevocation.parse(Arrays.copyOf(statement, statement.length + 1))).kind());
         byte[] version2 = statement.clone();
         version2[0] = 2;
-        assertEquals(RevocationException.Kind.UNSUPPORTED_VERSION, assertThrows(RevocationException.class,
+        assertEquals(DeviceStatementException.Kind.UNSUPPORTED_VERSION, assertThrows(DeviceStatementException.class,
                 () -> DeviceRevocation.parse(version2)).kind());
         byte[] zeroId = statement.clone();
         Arrays.fill(zeroId, 1, 5, (byte) 0);
-        assertEquals(RevocationException.Kind.MALFORMED, assertThrows(RevocationException.class,
+        assertEquals(DeviceStatementException.Kind.MALFORMED, assertThrows(DeviceStatementException.class,
                 () -> DeviceRevocation.parse(zeroId)).kind());
 
         byte[] list = RevocationList.empty().with(DeviceRevocation.sign(alice, 1, NOW)).encode();
-        assertEquals(RevocationException.Kind.MALFORMED, assertThrows(RevocationException.class,
+        assertEquals(DeviceStatementException.Kind.MALFORMED, assertThrows(DeviceStatementException.class,
                 () -> RevocationList.parse(Arrays.copyOf(list, list.length - 1))).kind());
-        assertEquals(RevocationException.Kind.MALFORMED, assertThrows(RevocationException.class,
+        assertEquals(DeviceStatementException.Kind.MALFORMED, assertThrows(DeviceStatementException.class,
                 () -> RevocationList.parse(Arrays.copyOf(list, list.length + 1))).kind());
         byte[] format2 = list.clone();
         format2[0] = 2;
-        assertEquals(RevocationException.Kind.UNSUPPORTED_VERSION, assertThrows(RevocationException.class,
+        assertEquals(DeviceStatementException.Kind.UNSUPPORTED_VERSION, assertThrows(DeviceStatementException.class,
                 () -> RevocationList.parse(format2)).kind());
         byte[] tooMany = {1, (byte) (RevocationList.MAX_STATEMENTS + 1)};
-        assertEquals(RevocationException.Kind.TOO_MANY, assertThrows(RevocationException.class,
+        assertEquals(DeviceStatementException.Kind.TOO_MANY, assertThrows(DeviceStatementException.class,
                 () -> RevocationList.parse(tooMany)).kind());
     }
 
@@ -112,7 +112,7 @@ class DeviceRevocationTest {
         twice[1] = 2;
         System.arraycopy(one, 0, twice, 2, one.length);
         System.arraycopy(one, 0, twice, 2 + one.length, one.length);
-        assertEquals(RevocationException.Kind.MALFORMED, assertThrows(RevocationException.class,
+        assertEquals(DeviceStatementException.Kind.MALFORMED, assertThrows(DeviceStatementException.class,
                 () -> RevocationList.parse(twice)).kind());
     }
 

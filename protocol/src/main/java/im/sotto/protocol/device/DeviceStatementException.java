@@ -1,7 +1,7 @@
 package im.sotto.protocol.device;
 
-/** A revocation statement or list was refused; the kind says why. Nothing is changed by a refused one. */
-public final class RevocationException extends Exception {
+/** A revocation or label statement, or their list, was refused; the kind says why. A refused one changes nothing. */
+public final class DeviceStatementException extends Exception {
     private static final long serialVersionUID = 1L;
 
     /** Why a revocation was refused. */
@@ -18,7 +18,7 @@ public final class RevocationException extends Exception {
 
     private final Kind kind;
 
-    public RevocationException(Kind kind, String message) {
+    public DeviceStatementException(Kind kind, String message) {
         super(message);
         this.kind = kind;
     }
