@@ -13,7 +13,7 @@ import im.sotto.protocol.testing.VectorFile;
 import org.junit.jupiter.api.Test;
 
 /**
- * Known answers for revocation statements and the published list (docs/protocol.md 7.7) in
+ * Known answers for revocation statements, the published list and a device label (docs/protocol.md 7.7, 7.8) in
  * docs/vectors/revocation-v1.json. Ed25519 is deterministic, so the statements follow from the seed alone.
  * Regenerate with {@code -Dsotto.regenerateVectors=true}.
  */
@@ -25,8 +25,9 @@ class RevocationVectorsTest {
         AccountIdentity account = AccountIdentity.generate(new DeterministicRandom("revoking account"));
         ObjectNode root = VectorFile.json().createObjectNode();
         root.put("description", "Sotto v1 device revocation statements and revocation list (Ed25519 over "
-                + "\"Sotto v1 device revocation\" || account public key || statement up to the signature); the "
-                + "account seed comes from DeterministicRandom(\"revoking account\")");
+                + "\"Sotto v1 device revocation\" || account public key || statement up to the signature), and a "
+                + "device label (\"Sotto v1 device label\"); the account seed comes from "
+                + "DeterministicRandom(\"revoking account\")");
         root.put("account_seed", HEX.formatHex(account.seed().reveal()));
         root.put("account_public_key", HEX.formatHex(account.publicKey().bytes()));
         ArrayNode list = root.putArray("vectors");
@@ -45,6 +46,15 @@ class RevocationVectorsTest {
             published = published.with(statement);
         }
         root.put("list", HEX.formatHex(published.encode()));
-        assertEquals(2, VectorFile.check("revocation-v1.json", root));
+        DeviceLabel label = DeviceLabel.sign(account, 1234, Instant.ofEpochSecond(1796630000L), "laptop");
+        label.verify(account.publicKey());
+        ObjectNode v = list.addObject();
+        v.put("name", "label of device 1234");
+        v.put("device_id", 1234);
+        v.put("since", 1796630000);
+        v.put("label", "laptop");
+        v.put("statement", HEX.formatHex(label.encoded()));
+        root.put("label_list", HEX.formatHex(DeviceLabels.empty().with(label).encode()));
+        assertEquals(3, VectorFile.check("revocation-v1.json", root));
     }
 }
