@@ -98,18 +98,23 @@ public final class OwnDevices {
 
     /**
      * Publishes this device's label (docs/protocol.md 7.8), signed with the account key, into the account's label
-     * list, keeping the other devices' labels this key signed; {@code since} is when it joined the account.
+     * list, keeping the other devices' labels this key signed. {@code since} is when it joined the account, unless
+     * this key already signed a label for it: relabelling keeps the device's age.
      */
     public static void label(SottoAccount account, XMPPConnection connection, String label, Instant since)
             throws PepException, InterruptedException {
         BareJid self = connection.getUser().asBareJid();
         BundlePublisher pep = new BundlePublisher(connection);
+        long device = account.device().deviceId();
         DeviceLabels kept = DeviceLabels.empty();
+        Instant joined = since;
         for (DeviceLabel other : labels(account, pep, self)) {
             kept = kept.with(other);
+            if (other.deviceId() == device && other.since().isBefore(joined)) {
+                joined = other.since();
+            }
         }
-        pep.publishLabels(kept.with(DeviceLabel.sign(account.identity(),
-                account.device().deviceId(), since, label)).encode());
+        pep.publishLabels(kept.with(DeviceLabel.sign(account.identity(), device, joined, label)).encode());
     }
 
     /**
