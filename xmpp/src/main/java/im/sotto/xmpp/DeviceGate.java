@@ -14,7 +14,6 @@ import im.sotto.protocol.session.TrustRecords;
 import im.sotto.protocol.store.SessionAddress;
 import im.sotto.protocol.store.Stores;
 import im.sotto.protocol.trust.ContactTrust;
-import im.sotto.protocol.wire.MalformedInputException;
 
 import org.jxmpp.jid.BareJid;
 
@@ -36,11 +35,7 @@ final class DeviceGate {
         if (record.isEmpty()) {
             return PeerDevices.none();
         }
-        try {
-            return PeerDevices.decode(record.get());
-        } catch (MalformedInputException e) {
-            throw new IllegalStateException("the device record of " + peer + " cannot be read: " + e.getMessage(), e);
-        }
+        return PeerDevices.decodeStored(record.get());
     }
 
     /**

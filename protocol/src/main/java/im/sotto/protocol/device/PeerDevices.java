@@ -140,6 +140,18 @@ public final class PeerDevices {
         return w.toByteArray();
     }
 
+    /**
+     * {@link #decode} for a record this device stored itself, sealed in its store: one that does not read is a
+     * damaged store, never input to recover from, so the failure is unchecked (the binding needs no codec type).
+     */
+    public static PeerDevices decodeStored(byte[] record) {
+        try {
+            return decode(record);
+        } catch (MalformedInputException e) {
+            throw new IllegalStateException("a stored device record cannot be read: " + e.getMessage(), e);
+        }
+    }
+
     public static PeerDevices decode(byte[] record) throws MalformedInputException {
         ByteReader r = new ByteReader(record);
         int format = r.u8();

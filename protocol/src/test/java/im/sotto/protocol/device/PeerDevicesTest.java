@@ -1,5 +1,6 @@
 package im.sotto.protocol.device;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -65,6 +66,8 @@ class PeerDevicesTest {
         byte[] unknownFlag = record.clone();
         unknownFlag[3 + 4] = 4;
         assertThrows(MalformedInputException.class, () -> PeerDevices.decode(unknownFlag));
+        assertThrows(IllegalStateException.class, () -> PeerDevices.decodeStored(unknownFlag), "a damaged store");
+        assertArrayEquals(record, PeerDevices.decodeStored(record).encode());
     }
 
     @Test
