@@ -60,14 +60,14 @@ public final class DevicesCommand implements Callable<Integer> {
                 return ExitCode.OK;
             }
             Map<SessionAddress, Instant> seen = Contacts.lastSeen(opened);
-            im.sotto.protocol.device.PeerDevices recorded = im.sotto.xmpp.OwnDevices.recorded(opened.account, peer);
+            im.sotto.protocol.device.PeerDevices recorded = im.sotto.xmpp.AccountDevices.recorded(opened.account, peer);
             recorded.entries().forEach(e -> all.add(e.deviceId()));
             System.out.printf("%-12s %-18s %-8s %s%n", "DEVICE", "STATUS", "SESSION", "LAST SEEN");
             for (long device : all) {
                 Instant last = seen.get(new SessionAddress(peer.toString(), device));
                 String state = status.map(s -> s.pendingDevices().contains(device) ? "AWAITING APPROVAL"
                         : s.level().name().equals("DISTRUSTED") ? "DISTRUSTED" : "APPROVED").orElse("UNAUTHENTICATED");
-                im.sotto.protocol.device.DeviceEligibility.Verdict verdict = im.sotto.xmpp.OwnDevices.verdict(
+                im.sotto.protocol.device.DeviceEligibility.Verdict verdict = im.sotto.xmpp.AccountDevices.verdict(
                         opened.account, recorded, device);
                 if (verdict != im.sotto.protocol.device.DeviceEligibility.Verdict.ELIGIBLE) {
                     state = verdict.name();   // REVOKED or STALE: nothing is encrypted to it, whatever its trust

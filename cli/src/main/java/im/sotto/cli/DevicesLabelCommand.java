@@ -4,7 +4,7 @@ import java.time.Instant;
 import java.util.concurrent.Callable;
 
 import im.sotto.protocol.device.DeviceLabel;
-import im.sotto.xmpp.OwnDevices;
+import im.sotto.xmpp.AccountDevices;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -28,7 +28,7 @@ final class DevicesLabelCommand implements Callable<Integer> {
         check(label);
         try (Accounts.Opened opened = Accounts.open(common, entry)) {
             OwnAccountConnection.run(common, entry, "publish the label", connection -> {
-                OwnDevices.label(opened.account, connection, label, Instant.now());
+                AccountDevices.label(opened.account, connection, label, Instant.now());
                 return null;
             });
             System.out.println("Device " + opened.account.device().deviceId() + " of " + entry.jid() + " is labelled "

@@ -2,7 +2,7 @@ package im.sotto.cli;
 
 import java.util.concurrent.Callable;
 
-import im.sotto.xmpp.OwnDevices;
+import im.sotto.xmpp.AccountDevices;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -32,8 +32,8 @@ final class DevicesRemoveCommand implements Callable<Integer> {
             if (device < 1 || device > Integer.MAX_VALUE) {
                 throw new CliException(ExitCode.USAGE, "a device id is 1.." + Integer.MAX_VALUE);
             }
-            OwnDevices.Revoked revoked = OwnAccountConnection.run(common, entry, "publish the revocation of device "
-                    + device, connection -> OwnDevices.revoke(opened.account, connection, device));
+            AccountDevices.Revoked revoked = OwnAccountConnection.run(common, entry, "publish the revocation of device "
+                    + device, connection -> AccountDevices.revoke(opened.account, connection, device));
             if (revoked.foreignDropped() > 0) {
                 System.err.println("Warning: the published revocation list held " + revoked.foreignDropped()
                         + " statement(s) not signed by this account's key; they were dropped.");

@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
-import im.sotto.xmpp.OwnDevices;
+import im.sotto.xmpp.AccountDevices;
 
 /**
  * {@code sotto devices} without a JID: the account's own devices as the server lists them, with their signed labels,
@@ -15,12 +15,12 @@ final class OwnDevicesView {
     }
 
     static void print(Common common, Accounts.Entry entry, Accounts.Opened opened) {
-        List<OwnDevices.Listed> devices = OwnAccountConnection.run(common, entry, "read the account's devices",
-                connection -> OwnDevices.list(opened.account, connection));
+        List<AccountDevices.Listed> devices = OwnAccountConnection.run(common, entry, "read the account's devices",
+                connection -> AccountDevices.list(opened.account, connection));
         Instant now = Instant.now();
         String format = "%-16s %-20s %-8s %-10s %s%n";
         System.out.printf(format, "DEVICE", "LABEL", "AGE", "STATUS", "LAST HEARD");
-        for (OwnDevices.Listed d : devices) {
+        for (AccountDevices.Listed d : devices) {
             System.out.printf(format, d.deviceId() + (d.thisDevice() ? " (this)" : ""),
                     d.label().map(l -> l.label().isEmpty() ? "-" : l.label()).orElse("-"),
                     d.label().map(l -> age(Duration.between(l.since(), now))).orElse("-"),

@@ -198,12 +198,12 @@ class DeviceRevocationIT {
         return all.subList(mark, all.size());
     }
 
-    private interface AsAlice {
+    interface AsAlice {
         void run(BundlePublisher pep, XMPPTCPConnection connection) throws Exception;
     }
 
     /** What the server can do with alice's account (it can log in as her), on a connection of its own. */
-    private static void asAlice(PrivateServer server, AsAlice work) throws Exception {
+    static void asAlice(PrivateServer server, AsAlice work) throws Exception {
         EntityBareJid jid = JidCreate.entityBareFrom(server.jid("alice"));
         Connector.Transport transport = new Connector.Transport(Optional.of(ServerAddress.parse(server.server())),
                 Optional.empty(), true);

@@ -51,13 +51,15 @@ public final class DeviceLabel {
     static DeviceLabel read(ByteReader r) throws DeviceStatementException, MalformedInputException {
         int version = r.u8();
         if (version != VERSION) {
-            throw new DeviceStatementException(DeviceStatementException.Kind.UNSUPPORTED_VERSION, "label version " + version);
+            throw new DeviceStatementException(DeviceStatementException.Kind.UNSUPPORTED_VERSION,
+                    "label version " + version);
         }
         long deviceId = r.u32();
         long seconds = r.u64();
         int length = r.u8();
         if (deviceId < 1 || deviceId > DeviceRevocation.MAX_DEVICE_ID || seconds < 0 || length > MAX_LABEL_BYTES) {
-            throw new DeviceStatementException(DeviceStatementException.Kind.MALFORMED, "label: device id, time or length");
+            throw new DeviceStatementException(DeviceStatementException.Kind.MALFORMED,
+                    "label: device id, time or length");
         }
         byte[] text = r.bytes(length);
         String label = new String(text, StandardCharsets.UTF_8);
@@ -76,7 +78,8 @@ public final class DeviceLabel {
         int bodyLength = encoded.length - Ed25519.SIGNATURE_LENGTH;
         if (!account.verify(signed(account, Arrays.copyOf(encoded, bodyLength)),
                 Arrays.copyOfRange(encoded, bodyLength, encoded.length))) {
-            throw new DeviceStatementException(DeviceStatementException.Kind.BAD_SIGNATURE, "the label of device " + deviceId
+            throw new DeviceStatementException(DeviceStatementException.Kind.BAD_SIGNATURE,
+                    "the label of device " + deviceId
                     + " is not signed by account key " + account.fingerprint().shortForm());
         }
     }

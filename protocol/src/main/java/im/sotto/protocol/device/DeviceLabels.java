@@ -34,7 +34,8 @@ public final class DeviceLabels {
             ByteReader r = new ByteReader(encoded);
             int format = r.u8();
             if (format != FORMAT) {
-                throw new DeviceStatementException(DeviceStatementException.Kind.UNSUPPORTED_VERSION, "label list format "
+                throw new DeviceStatementException(DeviceStatementException.Kind.UNSUPPORTED_VERSION,
+                        "label list format "
                         + format);
             }
             int n = r.u8();
@@ -45,14 +46,16 @@ public final class DeviceLabels {
             for (int i = 0; i < n; i++) {
                 DeviceLabel label = DeviceLabel.read(r);
                 if (i > 0 && labels.get(i - 1).deviceId() >= label.deviceId()) {
-                    throw new DeviceStatementException(DeviceStatementException.Kind.MALFORMED, "label ids not increasing");
+                    throw new DeviceStatementException(DeviceStatementException.Kind.MALFORMED,
+                            "label ids not increasing");
                 }
                 labels.add(label);
             }
             r.expectEnd();
             return new DeviceLabels(labels);
         } catch (MalformedInputException e) {
-            throw new DeviceStatementException(DeviceStatementException.Kind.MALFORMED, "label list: " + e.getMessage());
+            throw new DeviceStatementException(DeviceStatementException.Kind.MALFORMED,
+                    "label list: " + e.getMessage());
         }
     }
 

@@ -67,7 +67,8 @@ public final class DeviceRevocation {
             r.expectEnd();
             return new DeviceRevocation(deviceId, Instant.ofEpochSecond(seconds), encoded.clone());
         } catch (MalformedInputException e) {
-            throw new DeviceStatementException(DeviceStatementException.Kind.MALFORMED, "revocation: " + e.getMessage());
+            throw new DeviceStatementException(DeviceStatementException.Kind.MALFORMED,
+                    "revocation: " + e.getMessage());
         }
     }
 

@@ -31,7 +31,8 @@ public final class PeerDevices {
     private static final int STALE_REPORTED = 2;
 
     /** One device: when it was revoked (if it was), last heard from (if ever), whether its staleness was reported. */
-    public record Entry(long deviceId, Optional<Instant> revokedAt, Optional<Instant> lastHeard, boolean staleReported) {
+    public record Entry(long deviceId, Optional<Instant> revokedAt, Optional<Instant> lastHeard,
+            boolean staleReported) {
         Entry heard(Instant at) {
             Instant latest = lastHeard.filter(l -> l.isAfter(at)).orElse(at);
             return new Entry(deviceId, revokedAt, Optional.of(latest), false);

@@ -57,7 +57,8 @@ public final class RevocationList {
             r.expectEnd();
             return new RevocationList(statements);
         } catch (MalformedInputException e) {
-            throw new DeviceStatementException(DeviceStatementException.Kind.MALFORMED, "revocation list: " + e.getMessage());
+            throw new DeviceStatementException(DeviceStatementException.Kind.MALFORMED,
+                    "revocation list: " + e.getMessage());
         }
     }
 

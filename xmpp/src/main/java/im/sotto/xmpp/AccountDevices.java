@@ -26,8 +26,8 @@ import org.jxmpp.jid.BareJid;
  * The account's own devices as this device manages them: revoking one (docs/protocol.md 7.7). Any device of the
  * account can, since linking hands every device the account key (12.1).
  */
-public final class OwnDevices {
-    private OwnDevices() {
+public final class AccountDevices {
+    private AccountDevices() {
     }
 
     /**
