@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the benchmarks and runs Sotto side by side with libsignal-client and signal-protocol-java (and Sotto's
-# primitive floor) in one JMH run, then the wire-size figures, and prints one table: figure, Sotto, each anchor,
+# primitive floor) in one JMH run, then the wire-size and memory-per-session figures, and prints one table: figure, Sotto, each anchor,
 # ratio, goal, met or not. Results go to bench/results/ (not committed).
 #
 #   bench/run.sh           full run: 2 forks, 5 × 2 s warm-up, 4 × 2 s measured (about 20 minutes on 2 cores)
@@ -63,6 +63,8 @@ else
 fi
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)" >> "$base-machine.txt"
 "$java_cmd" -cp "$cp" im.sotto.bench.sidebyside.WireFigures > "$base-wire.tsv"
+# Memory per session (record bytes, heap of 10,000 sessions) in a JVM of its own, so JMH's heap does not blur it.
+"$java_cmd" -Xmx1g -cp "$cp" im.sotto.bench.sidebyside.SessionMemoryFigures >> "$base-wire.tsv"
 
 if [[ -z "${SKIP_PROSODY:-}" ]]; then
   servers_dir="$(mktemp -d)"

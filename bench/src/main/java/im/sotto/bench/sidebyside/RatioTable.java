@@ -32,6 +32,7 @@ public final class RatioTable {
     private final Map<String, Score> scores = new LinkedHashMap<>();
     private final Map<String, Score> costs = new LinkedHashMap<>();
     private final Map<String, Long> bytes = new LinkedHashMap<>();
+    private final Map<String, Long> memory = new LinkedHashMap<>();
     private final Map<String, Integer> stanzas = new LinkedHashMap<>();
     private final Map<String, String> prosody = new LinkedHashMap<>();
     private final List<String[]> prosodySweep = new ArrayList<>();
@@ -57,6 +58,8 @@ public final class RatioTable {
                 String[] f = line.split("\t");
                 if (f.length == 3 && f[0].equals("bytes")) {
                     bytes.put(f[1], Long.parseLong(f[2]));
+                } else if (f.length == 3 && f[0].equals("memory")) {
+                    memory.put(f[1], Long.parseLong(f[2]));
                 } else if (f.length == 3 && f[0].equals("stanzas")) {
                     stanzas.put(f[1], Integer.parseInt(f[2]));
                 } else if (f.length == 3 && f[0].equals("prosody")) {
@@ -102,6 +105,7 @@ public final class RatioTable {
         omemoWireRow();
         stanzaRow();
         prosodyRow();
+        memoryRows();
         out.add("");
         out.addAll(ProsodySweepTable.render(prosodySweep, prosodyThreads));
         allocationTable();
@@ -184,6 +188,33 @@ public final class RatioTable {
                         (double) sotto / omemo03)
                 + " | below OMEMO 2<br>below OMEMO 0.3 | " + (sotto < omemo2 ? "met" : "**missed**") + "<br>"
                 + (sotto < omemo03 ? "met" : "**missed**") + " |");
+    }
+
+    /**
+     * Memory per session from {@link SessionMemoryFigures} (issue #22 asks for it reported and compared, with no
+     * bound): the record, a session kept as its record, and a session decoded into the library's object.
+     */
+    private void memoryRows() {
+        memoryRow("session record after " + SessionMemoryFigures.PAIRS + " ping-pong pairs, bytes", "record bytes");
+        memoryRow("heap per idle session kept as its record (" + String.format(Locale.ROOT, "%,d",
+                SessionMemoryFigures.SESSIONS) + " sessions), bytes", "heap per session at rest");
+        memoryRow("heap per session decoded into the library's object, bytes (libsignal-client: Java side only)",
+                "heap per decoded session");
+        memoryRow("resident set per decoded session, bytes (rough: sees libsignal-client's Rust memory too)",
+                "resident bytes per decoded session");
+    }
+
+    private void memoryRow(String label, String figure) {
+        Long sotto = memory.get("Sotto " + figure);
+        Long libsignal = memory.get("libsignal-client " + figure);
+        Long signalJava = memory.get("signal-protocol-java " + figure);
+        if (sotto == null || libsignal == null || signalJava == null) {
+            return;
+        }
+        out.add("| " + label + " | " + String.format(Locale.ROOT, "%,d | %,d | %,d", sotto, libsignal, signalJava)
+                + " | — | " + String.format(Locale.ROOT, "%.2f× libsignal-client<br>%.2f× signal-protocol-java",
+                        (double) sotto / libsignal, (double) sotto / signalJava)
+                + " | reported (#22) | — |");
     }
 
     private void stanzaRow() {

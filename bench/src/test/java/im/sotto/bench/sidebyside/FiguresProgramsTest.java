@@ -24,6 +24,30 @@ class FiguresProgramsTest {
     }
 
     @Test
+    void memoryFiguresMeasureEverySideAndTheTableShowsThem(@TempDir Path dir) throws Exception {
+        StringBuilder tsv = new StringBuilder();
+        for (SessionMemoryFigures.Side side : SessionMemoryFigures.sides()) {
+            Map<String, Long> figures = SessionMemoryFigures.measure(side, 200);
+            long record = figures.get(side.name() + " record bytes");
+            // A used Double Ratchet session holds at least a root key, chain keys and a ratchet key pair.
+            assertTrue(record > 100, side.name() + ": " + figures);
+            // Kept as a record, a session costs its bytes plus an array header, never less than the bytes.
+            assertTrue(figures.get(side.name() + " heap per session at rest") >= record * 9 / 10,
+                    side.name() + ": " + figures);
+            figures.forEach((k, v) -> tsv.append("memory\t").append(k).append('\t').append(v).append('\n'));
+        }
+        Path json = dir.resolve("r.json");
+        Files.writeString(json, "[]");
+        Path wire = dir.resolve("w.tsv");
+        Files.writeString(wire, tsv.toString());
+        RatioTable t = new RatioTable(json, wire);
+        t.render();
+        String row = t.rendered().stream().filter(l -> l.startsWith("| session record after")).findFirst()
+                .orElseThrow();
+        assertTrue(row.contains("× libsignal-client") && row.contains("× signal-protocol-java"), row);
+    }
+
+    @Test
     void ratioTableReadsJmhJson(@TempDir Path dir) throws Exception {
         String prefix = SideBySideBenchmark.class.getName() + ".";
         String json = "[" + run(prefix + "oneWay_sotto", 100) + "," + run(prefix + "oneWay_signalJava", 40) + ","
