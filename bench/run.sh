@@ -10,7 +10,8 @@
 # ejabberd from Debian when missing and so needs root the first time), plaintext against Sotto, same clients, with the
 # pipe kept full (a sliding window of messages in flight, swept up to the whole round) and TCP_NODELAY on the clients
 # and in Prosody (run without its message archive, see scripts/xmpp-servers.sh); it also records the CPU the client
-# JVM, Prosody and the rest of the machine used (ProsodyThroughput). SKIP_PROSODY=1 leaves it out; SKIP_JMH=1 runs
+# JVM, Prosody and the rest of the machine used (ProsodyThroughput); then the same through ejabberd (SKIP_EJABBERD=1
+# leaves that out). SKIP_PROSODY=1 leaves Prosody out; SKIP_JMH=1 runs
 # only the wire figures and Prosody; PROSODY_ARGS replaces its options. Extra arguments go to JMH. JMH_SETTINGS
 # replaces the run lengths; BENCH_PATTERN the benchmark pattern. Last, bench/cli-latency.sh times the commands
 # (SKIP_CLI=1 leaves it out; CLI_RUNS sets its runs, default 10). Set JAVA_HOME to try another JDK. Only ratios within
@@ -78,6 +79,22 @@ if [[ -z "${SKIP_PROSODY:-}" ]]; then
       || echo "Prosody throughput failed; see $base-servers.log" >&2
   else
     echo "Prosody not measured: the servers did not start; see $base-servers.log" >&2
+  fi
+fi
+# The same pairs through ejabberd (its archive on, as it ships; TCP_NODELAY through the Erlang VM's listen options).
+if [[ -z "${SKIP_EJABBERD:-}" ]]; then
+  ejabberd_dir="$(mktemp -d)"
+  trap 'bash scripts/xmpp-servers.sh stop "${servers_dir:-}" >/dev/null 2>&1 || true
+        bash scripts/xmpp-servers.sh stop "$ejabberd_dir" >/dev/null 2>&1 || true' EXIT
+  if SOTTO_EJABBERD_NODELAY=1 bash scripts/xmpp-servers.sh start "$ejabberd_dir" ejabberd \
+    >> "$base-servers.log" 2>&1; then
+    echo "load average before ejabberd: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)" \
+      >> "$base-machine.txt"
+    "$java_cmd" -cp "$cp" im.sotto.bench.prosody.ProsodyThroughput "$ejabberd_dir/servers.properties" \
+      "${prosody_options[@]}" --server ejabberd >> "$base-wire.tsv" 2>> "$base-servers.log" \
+      || echo "ejabberd throughput failed; see $base-servers.log" >&2
+  else
+    echo "ejabberd not measured: the server did not start; see $base-servers.log" >&2
   fi
 fi
 if $quick; then

@@ -89,6 +89,30 @@ class FiguresProgramsTest {
         assertTrue(lines.contains("| Sotto | sotto-# 80.0 |"), String.join("\n", lines));
     }
 
+    @Test
+    void ejabberdFiguresGetARowOfTheirOwn(@TempDir Path dir) throws Exception {
+        Path json = dir.resolve("r.json");
+        Files.writeString(json, "[]");
+        Path wire = dir.resolve("w.tsv");
+        Files.writeString(wire, String.join("\n",
+                "ejabberd\tplaintext msg/s (200 B, window all)\t4000",
+                "ejabberd\tSotto msg/s (200 B, window all)\t2000",
+                "ejabberd\tSotto / plaintext\t0.500",
+                "ejabberd\tCPU per message, plaintext / Sotto\t0.400", ""));
+        RatioTable t = new RatioTable(json, wire);
+        t.render();
+        List<String> lines = t.rendered();
+        String row = lines.stream().filter(l -> l.startsWith("| through ejabberd")).findFirst().orElseThrow();
+        assertTrue(row.contains("| 2,000 | plaintext: 4,000 |") && row.endsWith("| **missed** |"), row);
+        assertTrue(lines.stream().anyMatch(l -> l.startsWith("| through Prosody") && l.contains("not measured")),
+                String.join("\n", lines));
+        java.util.Properties props = new java.util.Properties();
+        props.setProperty("EJABBERD_PORT", "5333");
+        props.setProperty("PROSODY_PORT", "5222");
+        assertEquals("5333", im.sotto.bench.prosody.ProsodyThroughput.asProsody(props, "ejabberd")
+                .getProperty("PROSODY_PORT"));
+    }
+
     /** Rates measured while other processes took the cores are not enough: the CPU per message must agree. */
     @Test
     void theProsodyGoalNeedsTheCpuPerMessageToo(@TempDir Path dir) throws Exception {
