@@ -60,6 +60,11 @@ public final class TwomemoRatchet {
         byte[] messageKey = s.skippedKeys.remove(TwomemoState.Skipped.of(header.ratchetKey(), header.n()));
         if (messageKey == null) {
             if (s.remoteRatchetKey == null || !Arrays.equals(s.remoteRatchetKey, header.ratchetKey())) {
+                for (byte[] earlier : s.earlierRemoteRatchetKeys) {
+                    if (Arrays.equals(earlier, header.ratchetKey())) {
+                        throw new OmemoException(OmemoFailure.DUPLICATE, "message of an earlier chain already read");
+                    }
+                }
                 skipTo(s, header.pn());
                 ratchetStep(s, header.ratchetKey(), random);
             }
@@ -109,6 +114,12 @@ public final class TwomemoRatchet {
         TwomemoKdf.RootStep receiving = TwomemoKdf.rootStep(s.rootKey, dh);
         Arrays.fill(dh, (byte) 0);
         s.previousSendingLength = s.sendingChainKey == null ? 0 : s.sendingIndex;
+        if (s.remoteRatchetKey != null) {
+            s.earlierRemoteRatchetKeys.add(0, s.remoteRatchetKey);
+            while (s.earlierRemoteRatchetKeys.size() > OmemoLimits.MAX_RECEIVING_CHAINS) {
+                s.earlierRemoteRatchetKeys.remove(s.earlierRemoteRatchetKeys.size() - 1);
+            }
+        }
         s.remoteRatchetKey = peerRatchetKey.clone();
         s.rootKey = receiving.rootKey();
         s.receivingChainKey = receiving.chainKey();

@@ -35,6 +35,10 @@ public final class TwomemoRecord {
             if (s.pending != null) {
                 w.u32(s.pending.preKeyId()).u32(s.pending.signedPreKeyId());
             }
+            w.u8(s.earlierRemoteRatchetKeys.size());
+            for (byte[] earlier : s.earlierRemoteRatchetKeys) {
+                w.bytes(earlier);
+            }
             w.u16(s.skippedKeys.size());
             for (Map.Entry<TwomemoState.Skipped, byte[]> held : s.skippedKeys.entrySet()) {
                 w.bytes(held.getKey().ratchetKeyBytes()).u32(held.getKey().n()).bytes(held.getValue());
@@ -90,6 +94,13 @@ public final class TwomemoRecord {
         s.baseKey = r.bytes(KEY);
         if (r.flag()) {
             s.pending = new TwomemoState.PendingKeyExchange(int31(r), int31(r), s.baseKey.clone());
+        }
+        int earlier = r.u8();
+        if (earlier > OmemoLimits.MAX_RECEIVING_CHAINS) {
+            throw new MalformedInputException("too many earlier ratchet keys");
+        }
+        for (int i = 0; i < earlier; i++) {
+            s.earlierRemoteRatchetKeys.add(r.bytes(KEY));
         }
         int held = r.u16();
         if (held > OmemoLimits.MAX_SKIPPED_KEYS) {

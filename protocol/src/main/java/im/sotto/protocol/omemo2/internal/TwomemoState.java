@@ -1,7 +1,9 @@
 package im.sotto.protocol.omemo2.internal;
 
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 
 /**
  * One OMEMO 2 Double Ratchet state with a peer device, as the Double Ratchet specification lays it out (one sending
@@ -26,6 +28,11 @@ public final class TwomemoState {
     int receivingIndex;
     int previousSendingLength;
     final LinkedHashMap<Skipped, byte[]> skippedKeys = new LinkedHashMap<>();
+    /**
+     * The peer's earlier ratchet keys, newest first (at most {@code OmemoLimits.MAX_RECEIVING_CHAINS}): a message on
+     * one of those chains without a held key was already read, a replay to report as such rather than as a forgery.
+     */
+    final List<byte[]> earlierRemoteRatchetKeys = new ArrayList<>();
     /** The initiator's ephemeral key: tells which session a repeated key exchange belongs to. */
     byte[] baseKey;
     /** Present on the initiator's side until the first reply. */
