@@ -28,7 +28,7 @@ public final class TwomemoRecord {
         }
         ByteWriter w = new ByteWriter().u8(RECORD_TAG).u8(states.size());
         for (TwomemoState s : states) {
-            w.bytes(s.localIdentity).bytes(s.remoteIdentity).flag(isInitiator(s)).bytes(s.rootKey)
+            w.bytes(s.localIdentity).bytes(s.remoteIdentity).flag(s.initiator).bytes(s.rootKey)
                     .bytes(s.sendingPrivate).bytes(s.sendingPublic).bytes(s.remoteRatchetKey)
                     .bytes(s.sendingChainKey).optionalBytes(s.receivingChainKey).u32(s.sendingIndex)
                     .u32(s.receivingIndex).u32(s.previousSendingLength).bytes(s.baseKey).flag(s.pending != null);
@@ -70,17 +70,12 @@ public final class TwomemoRecord {
         }
     }
 
-    /** The associated data puts the initiator's identity first. */
-    private static boolean isInitiator(TwomemoState s) {
-        return java.util.Arrays.equals(java.util.Arrays.copyOf(s.associatedData, KEY), s.localIdentity);
-    }
-
     private static TwomemoState decodeState(ByteReader r) throws MalformedInputException {
         TwomemoState s = new TwomemoState();
         s.localIdentity = r.bytes(KEY);
         s.remoteIdentity = r.bytes(KEY);
-        boolean initiator = r.flag();
-        s.associatedData = initiator ? concat(s.localIdentity, s.remoteIdentity)
+        s.initiator = r.flag();
+        s.associatedData = s.initiator ? concat(s.localIdentity, s.remoteIdentity)
                 : concat(s.remoteIdentity, s.localIdentity);
         s.rootKey = r.bytes(KEY);
         s.sendingPrivate = r.bytes(KEY);

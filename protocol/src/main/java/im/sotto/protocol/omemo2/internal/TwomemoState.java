@@ -14,6 +14,8 @@ import java.util.List;
 public final class TwomemoState {
     /** IK of the initiator, then IK of the responder, both Ed25519 (32 bytes each). */
     byte[] associatedData;
+    /** Whether this side started the session (its identity comes first in the associated data). */
+    boolean initiator;
     byte[] localIdentity;
     byte[] remoteIdentity;
     byte[] rootKey;

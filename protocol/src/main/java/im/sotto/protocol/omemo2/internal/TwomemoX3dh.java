@@ -37,6 +37,7 @@ public final class TwomemoX3dh {
         TwomemoState s = new TwomemoState();
         s.localIdentity = in.localIdentity().publicKey();
         s.remoteIdentity = in.remoteIdentity().clone();
+        s.initiator = true;
         s.associatedData = concat(s.localIdentity, s.remoteIdentity);
         s.rootKey = rootKey;
         s.remoteRatchetKey = in.signedPreKey().clone();
