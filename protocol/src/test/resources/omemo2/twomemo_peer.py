@@ -81,7 +81,8 @@ class Peer:
             encrypted = await self.backend.encrypt_key_material(session, material)
         await self.backend.store_session(session)
         data = encrypted.serialize()
-        kex = not session.confirmed
+        # As python-omemo's session manager does: a key exchange only on a session this side started, until answered.
+        kex = session.initiation is omemo.session.Initiation.ACTIVE and not session.confirmed
         if kex:
             data = session.key_exchange.serialize(data)
         return {"kex": kex, "key": b64(data), "payload": None if content.empty else b64(content.ciphertext)}

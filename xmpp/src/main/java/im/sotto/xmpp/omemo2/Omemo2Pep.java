@@ -95,6 +95,11 @@ public final class Omemo2Pep {
             send(request(self, node, itemId, payload, new Options(manyItems)));
         } catch (XMPPException.XMPPErrorException e) {
             StanzaError error = e.getStanzaError();
+            if (manyItems) {
+                // ejabberd refuses max_items among publish-options: publish open, then configure the node.
+                publishThenConfigure(self, node, itemId, payload);
+                return;
+            }
             boolean noPublishOptions = error.getCondition() == StanzaError.Condition.feature_not_implemented
                     || error.getCondition() == StanzaError.Condition.bad_request;
             if (!noPublishOptions) {
@@ -107,6 +112,27 @@ public final class Omemo2Pep {
                 throw new PepException(Kind.REFUSED, again.getStanzaError().getCondition(), "publishing " + node
                         + " without publish-options failed", again);
             }
+        }
+    }
+
+    /**
+     * For a server that takes no {@code max_items} in publish-options: the bundle is published with open access, then
+     * the node is configured to keep every device's item (a server that refuses this keeps our newest item only, so
+     * another device of ours may overwrite ours: refused loudly rather than published into a node that drops it).
+     */
+    private void publishThenConfigure(BareJid self, String node, String itemId, ExtensionElement payload)
+            throws PepException, InterruptedException {
+        publish(self, node, itemId, payload, false);
+        DataForm form = DataForm.builder(DataForm.Type.submit)
+                .addField(FormField.buildHiddenFormType("http://jabber.org/protocol/pubsub#node_config"))
+                .addField(FormField.textSingleBuilder(MAX_ITEMS).setValue("max").build())
+                .build();
+        try {
+            send(PubSub.createPubsubPacket(self, IQ.Type.set, new org.jivesoftware.smackx.pubsub.FormNode(
+                    org.jivesoftware.smackx.pubsub.FormNodeType.CONFIGURE_OWNER, node, form)));
+        } catch (XMPPException.XMPPErrorException e) {
+            throw new PepException(Kind.REFUSED, e.getStanzaError().getCondition(), "the server will not keep one "
+                    + "bundle per device in " + node, e);
         }
     }
 
