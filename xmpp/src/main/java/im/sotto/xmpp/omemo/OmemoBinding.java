@@ -212,7 +212,7 @@ public final class OmemoBinding {
             try {
                 OmemoNegotiation.Choice choice = choose(message.getTo().asBareJid());
                 if (choice == OmemoNegotiation.Choice.OMEMO_2) {
-                    omemo2.send(message);
+                    omemo2.send(message, omemo2Devices -> omemo03Only(message, omemo2Devices));
                     done.complete(null);
                     return;
                 }
@@ -245,6 +245,21 @@ public final class OmemoBinding {
             }
         });
         return done;
+    }
+
+    /**
+     * The OMEMO 0.3 element for the listed devices that are not among {@code omemo2Devices} (a contact's phone on
+     * an OMEMO 0.3-only client beside its OMEMO 2 desktop); empty when there are none or none can be reached.
+     */
+    private Optional<org.jivesoftware.smack.packet.ExtensionElement> omemo03Only(Message message,
+            java.util.Set<SessionAddress> omemo2Devices) throws InterruptedException {
+        try {
+            Message older = sender.encrypt(message, connection.getUser().asBareJid(),
+                    device -> !omemo2Devices.contains(device));
+            return Optional.ofNullable(older.getExtension(AxolotlEncrypted.class));
+        } catch (OmemoSendException e) {
+            return Optional.empty();
+        }
     }
 
     /** Encrypts with OMEMO and sends now, without negotiation (worker thread; the caller decided). */

@@ -64,6 +64,22 @@ public final class Omemo2Binding {
         return receipt;
     }
 
+    /**
+     * The receive hook: false, reporting nothing, for a stanza that also carries an OMEMO 0.3 element and has no
+     * OMEMO 2 key for this device (a sender that reached this device by OMEMO 0.3: that element is read instead);
+     * otherwise {@link #receive} and true.
+     */
+    public boolean claim(Message stanza) {
+        Omemo2Encrypted element = stanza.getExtension(Omemo2Encrypted.class);
+        if (element != null && element.malformedReason().isEmpty()
+                && stanza.hasExtension(im.sotto.xmpp.omemo.AxolotlEncrypted.QNAME)
+                && element.keyFor(connection.getUser().asBareJid().toString(), deviceId()).isEmpty()) {
+            return false;
+        }
+        receive(stanza);
+        return true;
+    }
+
     /** A copy of what another OMEMO 2 device of this account sent (a sent carbon): shown as the user's own. */
     public void receiveOwnSent(Message wrapper, Message copy) {
         Optional<Message> accepted = OwnSentCopies.accept(connection.getUser().asBareJid(), wrapper, copy);
@@ -111,14 +127,31 @@ public final class Omemo2Binding {
         }
     }
 
-    /** Encrypts with OMEMO 2 and sends now (the caller negotiated). Worker thread. */
-    public void send(Message message) throws OmemoSendException, InterruptedException {
-        Message outer = sender.encrypt(message, connection.getUser().asBareJid());
+    /**
+     * Encrypts with OMEMO 2 and sends now (the caller negotiated). Devices of the contact or of our account that list
+     * only OMEMO 0.3 get their key in an OMEMO 0.3 element of the same stanza, from {@code olderVersion} (given the
+     * OMEMO 2 devices, it encrypts for the others; empty when there are none or they cannot be reached: OMEMO 2
+     * already reached the contact). Worker thread.
+     */
+    public void send(Message message, OlderVersion olderVersion) throws OmemoSendException, InterruptedException {
+        Omemo2Sender.Encrypted encrypted = sender.encrypt(message, connection.getUser().asBareJid());
+        Message outer = encrypted.stanza();
+        Optional<org.jivesoftware.smack.packet.ExtensionElement> older = olderVersion.encrypt(encrypted.listed());
+        if (older.isPresent()) {
+            outer = outer.asBuilder().addExtension(older.get()).build();
+        }
         try {
             connection.sendStanza(outer);
         } catch (SmackException.NotConnectedException e) {
             throw new OmemoSendException(OmemoSendException.Kind.PEP_FAILED, "not connected");
         }
+    }
+
+    /** OMEMO 0.3's element for the devices that do not list OMEMO 2 (see {@link #send}). */
+    @FunctionalInterface
+    public interface OlderVersion {
+        Optional<org.jivesoftware.smack.packet.ExtensionElement> encrypt(java.util.Set<SessionAddress> omemo2Devices)
+                throws InterruptedException;
     }
 
     public int deviceId() {

@@ -53,8 +53,15 @@ public final class Omemo2Sender {
         return pep.fetchDeviceListOrEmpty(owner).ids();
     }
 
-    /** The encrypted stanza to send in place of {@code message} (same id, type and recipient). */
-    public Message encrypt(Message message, BareJid self) throws OmemoSendException, InterruptedException {
+    /**
+     * The encrypted stanza to send in place of {@code message} (same id, type and recipient), and the OMEMO 2 devices
+     * listed for the contact and our own account (whether or not they could be used): the devices OMEMO 0.3 need not
+     * reach.
+     */
+    public record Encrypted(Message stanza, java.util.Set<SessionAddress> listed) {
+    }
+
+    public Encrypted encrypt(Message message, BareJid self) throws OmemoSendException, InterruptedException {
         if (message.getTo() == null || message.getBody() == null) {
             throw new OmemoSendException(OmemoSendException.Kind.NOT_A_CHAT_MESSAGE, "Sotto sends bodies only");
         }
@@ -89,15 +96,16 @@ public final class Omemo2Sender {
             throw new OmemoSendException(OmemoSendException.Kind.NO_USABLE_DEVICE, peer + " has no OMEMO 2 device we "
                     + "may encrypt to" + (skipped.isEmpty() ? "" : " " + skipped));
         }
-        return StanzaBuilder.buildMessage(message.getStanzaId()).to(message.getTo()).ofType(message.getType())
+        return new Encrypted(StanzaBuilder.buildMessage(message.getStanzaId()).to(message.getTo())
+                .ofType(message.getType())
                 .setBody(Omemo2Names.FALLBACK_BODY)
                 .addExtension(element)
                 .addExtension(ProcessingHint.STORE)
                 .addExtension(new ExplicitEncryption(Omemo2Names.NAMESPACE, Omemo2Names.EME_NAME))
-                .build();
+                .build(), java.util.Set.copyOf(candidates));
     }
 
-    /** The element, or null when no device of the contact may be sent to (then nothing is stored). */
+    /** The element, or null when no device of the contact may be sent to (sessions built and keys pinned stay). */
     private Omemo2Encrypted encryptFor(OmemoStores omemo2, List<SessionAddress> candidates,
             Map<SessionAddress, Omemo2Bundle> bundles, Omemo2Payload.Encrypted payload, BareJid peer, BareJid self,
             List<String> skipped) {

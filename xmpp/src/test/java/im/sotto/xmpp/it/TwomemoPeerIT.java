@@ -93,6 +93,42 @@ class TwomemoPeerIT {
         }
     }
 
+    /**
+     * Per device: dave has a twomemo device (OMEMO 2) and an OMEMO 0.3-only device (the binding alone, as a phone on
+     * an OMEMO 0.3 client). One message from alice reaches both: OMEMO 2 for the one, an OMEMO 0.3 element in the same
+     * stanza for the other; never the fallback body alone.
+     */
+    @ParameterizedTest
+    @EnumSource(ServerKind.class)
+    void aContactWithAnOmemo2AndAnOmemo03OnlyDeviceGetsEachMessageOnBoth(ServerKind kind, XmppServers servers)
+            throws Exception {
+        String python = debianPython();
+        XmppServers.Server server = servers.get(kind);
+        String suffix = UUID.randomUUID().toString().substring(0, 8);
+        BareJid dave = withoutSottoDevices(server, suffix);
+        SottoParty alice = new SottoParty();
+        try (OmemoParty davePhone = new OmemoParty(server.connection("dave", "phone-" + suffix));
+                Peer daveDesktop = new Peer(python, server, dave)) {
+            alice.connect(server.connection("alice", "a-" + suffix));
+            alice.manager.omemo().enable();
+            alice.manager.omemo().omemo2().publishOrThrow();
+            BareJid aliceJid = alice.connection.getUser().asBareJid();
+            try {
+                alice.manager.send(chat(dave, "to both of dave's devices")).get(SottoParty.WAIT_MS,
+                        TimeUnit.MILLISECONDS);
+                daveDesktop.expectMessage(aliceJid, true, "to both of dave's devices", dave);
+                DecryptedStanza atPhone = davePhone.next();
+                assertEquals(SessionOrigin.OMEMO, atPhone.origin());
+                assertEquals("to both of dave's devices", ((Message) atPhone.stanza()).getBody());
+                assertNull(davePhone.inbox.poll(QUIET_MS, TimeUnit.MILLISECONDS), "once");
+            } finally {
+                daveDesktop.cleanUp();
+            }
+        } finally {
+            alice.disconnect();
+        }
+    }
+
     private static void assertOmemo2(DecryptedStanza stanza, BareJid from, String body) {
         assertEquals(SessionOrigin.OMEMO_2, stanza.origin(), "labelled OMEMO 2");
         assertEquals(from, stanza.peer());
