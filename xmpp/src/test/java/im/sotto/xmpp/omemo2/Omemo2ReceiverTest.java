@@ -69,6 +69,11 @@ class Omemo2ReceiverTest {
 
     /** Alice encrypts {@code envelope} for bob's device and the stanza goes from {@code from} to bob, as XML. */
     private Message stanza(byte[] envelope, String from) throws Exception {
+        return stanza(envelope, from, "bob@example.org/sotto", BOB);
+    }
+
+    /** As above, to {@code to}, with the key listed under account {@code keysFor}. */
+    private Message stanza(byte[] envelope, String from, String to, BareJid keysFor) throws Exception {
         Omemo2Payload.Encrypted payload = Omemo2Payload.encrypt(envelope, random);
         EncryptedKey key = aliceStore.transact(s -> {
             Omemo2SessionCipher cipher = new Omemo2SessionCipher(keys(s.omemo2()), s.omemo2().sessions(),
@@ -83,9 +88,9 @@ class Omemo2ReceiverTest {
             }
         });
         Omemo2Encrypted element = Omemo2Encrypted.of(aliceDeviceId,
-                List.of(new Omemo2Encrypted.Keys(BOB.toString(), List.of(key))), Optional.of(payload.ciphertext()));
+                List.of(new Omemo2Encrypted.Keys(keysFor.toString(), List.of(key))), Optional.of(payload.ciphertext()));
         Message built = StanzaBuilder.buildMessage("m-" + random.nextInt(1000)).from(JidCreate.from(from))
-                .to(JidCreate.from("bob@example.org/sotto")).ofType(Message.Type.chat)
+                .to(JidCreate.from(to)).ofType(Message.Type.chat)
                 .setBody(Omemo2Names.FALLBACK_BODY).addExtension(element).build();
         return PacketParserUtils.parseStanza(built.toXML().toString());
     }
@@ -141,6 +146,19 @@ class Omemo2ReceiverTest {
                 JidCreate.bareFrom("mallory@example.org"), CLOCK.instant(), random), "alice@example.org/gajim");
         assertRefused(bob.receive(spoofed, BOB), OmemoFailure.ENVELOPE_MISMATCH);
         assertNothingStored();
+    }
+
+    /**
+     * A sent carbon: what another OMEMO 2 device of the same account (here "bob"'s phone, the sending store) wrote to
+     * carol, with a key for this device under our own account. Its envelope names carol and us, as the stanza does.
+     */
+    @Test
+    void aCopyOfWhatOurOtherDeviceSentOpens() throws Exception {
+        Message copy = stanza(SceEnvelope.write("to carol, from my phone", CAROL, BOB, CLOCK.instant(), random),
+                "bob@example.org/phone", "carol@example.org", BOB);
+        Omemo2Receipt receipt = bob.receive(copy, BOB);
+        assertEquals("to carol, from my phone", ((Message) assertInstanceOf(Omemo2Receipt.Delivered.class, receipt)
+                .stanza().stanza()).getBody());
     }
 
     @Test
