@@ -224,7 +224,7 @@ final class EventPrinter {
 
     private static String tag(Map<String, Object> e) {
         // OMEMO is a second protocol with weaker guarantees (no identity protection, no SAS): always named.
-        return "[" + ("OMEMO".equals(e.get("origin")) ? "OMEMO " : "") + e.get("trust") + (Boolean.FALSE.equals(e.get("deviceApproved")) ? ", device not approved" : "")
+        return "[" + ("OMEMO".equals(e.get("origin")) ? "OMEMO " : "OMEMO_2".equals(e.get("origin")) ? "OMEMO 2 " : "") + e.get("trust") + (Boolean.FALSE.equals(e.get("deviceApproved")) ? ", device not approved" : "")
                 + ("BROKEN".equals(e.get("continuity")) ? ", continuity BROKEN" : "") + "]";
     }
 

@@ -220,6 +220,16 @@ class EventPrinterTest {
         assertFalse(text(EventPrinter.describe(message("hi"))).contains("OMEMO"));
     }
 
+    /** An OMEMO 2 message is named with its version, so the user can tell it from OMEMO 0.3. */
+    @Test
+    void omemo2MessagesAreLabelledOmemo2() {
+        Message m = StanzaBuilder.buildMessage().from(JidCreate.fromOrThrowUnchecked("carol@example.org/gajim"))
+                .setBody("hi").build();
+        DecryptedStanza omemo2 = new DecryptedStanza(m, BOB, 9, Optional.empty(), TrustLevel.UNVERIFIED, false, true,
+                Optional.empty(), SessionOrigin.OMEMO_2, Instant.EPOCH, Optional.empty());
+        assertEquals("[OMEMO 2 BLIND] carol@example.org/gajim: hi", text(EventPrinter.describe(omemo2)));
+    }
+
     /** What another OMEMO device of this account sent (a carbon) is shown as the user's own, to its recipient. */
     @Test
     void aCopyOfWhatOurOtherDeviceSentIsShownAsYours() {

@@ -210,6 +210,11 @@ final class SqliteStores implements Stores {
         return new SqlOmemoStores(tx);
     }
 
+    @Override
+    public im.sotto.protocol.omemo.OmemoStores omemo2() {
+        return new SqlOmemoStores(tx, SqlOmemoStores.OMEMO_2);
+    }
+
     /** The sealed record of a one-row table ({@code id = 1}); {@code table} is one of the schema's names. */
     private Optional<byte[]> loadSingleRow(String table) {
         return tx.queryOne("SELECT record FROM " + table + " WHERE id = 1", r -> r.getBytes(1))

@@ -171,6 +171,7 @@ public final class SottoManager extends Manager {
             omemo.receive(message);
             return true;
         });
+        unprotected.register(im.sotto.xmpp.omemo2.Omemo2Names.NAMESPACE, message -> omemo.omemo2().claim(message));
         this.unprotectedIncoming = stanza -> worker.execute(() -> unprotected.receive((Message) stanza));
         this.peerAvailable = stanza -> worker.execute(() -> driver.release(stanza.getFrom().asBareJid()));
         this.onLogin = new ConnectionListener() {

@@ -362,4 +362,9 @@ final class MemoryStores implements Stores {
     public im.sotto.protocol.omemo.OmemoStores omemo() {
         return new MemoryOmemoStores(this::state);
     }
+
+    @Override
+    public im.sotto.protocol.omemo.OmemoStores omemo2() {
+        return new MemoryOmemoStores(() -> state().omemo2(), () -> state().omemo2ForWrite());
+    }
 }

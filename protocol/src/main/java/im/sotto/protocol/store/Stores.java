@@ -34,4 +34,10 @@ public interface Stores {
 
     /** The OMEMO 0.3 stores (docs/protocol.md §10), kept apart from Sotto's own. */
     im.sotto.protocol.omemo.OmemoStores omemo();
+
+    /**
+     * The OMEMO 2 stores ({@code urn:xmpp:omemo:2}), apart from OMEMO 0.3's: clients often use one device id for
+     * both versions, and the records differ.
+     */
+    im.sotto.protocol.omemo.OmemoStores omemo2();
 }

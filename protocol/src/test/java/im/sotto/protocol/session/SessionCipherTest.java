@@ -270,6 +270,11 @@ class SessionCipherTest {
                 public im.sotto.protocol.omemo.OmemoStores omemo() {
                     return s.omemo();
                 }
+
+                @Override
+                public im.sotto.protocol.omemo.OmemoStores omemo2() {
+                    return s.omemo2();
+                }
             };
         }
     }
