@@ -57,7 +57,11 @@ final class SessionCrypto {
                 .orElseGet(() -> account.clock().instant());
     }
 
+    /** Revoked and stale devices get nothing (docs/protocol.md 7.7). */
+    private final DeviceGate gate;
+
     SessionCrypto(SottoAccount account, EnvelopeCodec codec, Consumer<SecurityEvent> events) {
+        this.gate = new DeviceGate(account);
         this.account = account;
         this.codec = codec;
         this.events = events;
@@ -77,7 +81,7 @@ final class SessionCrypto {
         for (SessionAddress address : stores.sessions().devices(peer.toString())) {
             SessionRecord record = SessionRecord.decode(stores.sessions().load(address).orElseThrow());
             if (!TrustRecords.maySendToSession(trust, address.deviceId(), record.peerCertificate().isPresent(),
-                    account.clock())) {
+                    account.clock()) || !gate.eligible(stores, peer, address.deviceId())) {
                 continue;
             }
             RatchetSession session = record.ratchetSession(account.random(), account.clock());
@@ -117,9 +121,11 @@ final class SessionCrypto {
         byte[] ad = Wire.associatedData(self.asBareJid(), peer, Wire.kindAndType(inner));
         List<Long> substituted = new ArrayList<>();
         Map<Long, Long> sequences = new java.util.HashMap<>();
+        List<SecurityEvent> notices = new ArrayList<>();
         Optional<Sealed> sealed = account.store().transact(stores -> {
             substituted.clear();
             sequences.clear();
+            notices.clear();
             List<SottoEncrypted> out = new ArrayList<>();
             java.util.Set<Long> devices = new java.util.HashSet<>();
             Optional<ContactTrust> trust = TrustRecords.load(stores, CoreJid.of(peer), account.clock());
@@ -138,6 +144,9 @@ final class SessionCrypto {
                 if (!TrustRecords.maySendToSession(trust, address.deviceId(), record.peerCertificate().isPresent(),
                         account.clock())) {
                     continue;   // never to a device awaiting approval, of a distrusted contact, or under another key
+                }
+                if (!gate.maySend(stores, peer, address.deviceId(), notices)) {
+                    continue;   // revoked, or stale until it is heard from again
                 }
                 RatchetSession session = record.ratchetSession(account.random(), account.clock());
                 if (!session.canEncrypt() || !record.carriesContent(session)) {
@@ -164,6 +173,7 @@ final class SessionCrypto {
             return Optional.of(new Sealed(outer, keep ? UnconfirmedOutbox.keep(stores, peer, outer) : 0, devices));
         });
         substituted.forEach(device -> events.accept(new SecurityEvent.BundleSubstituted(peer, device)));
+        notices.forEach(events);
         if (sealed.isPresent()) {
             sealed(inner, peer, sequences);
         }
@@ -245,13 +255,20 @@ final class SessionCrypto {
         long[] keptId = {0};
         Stanza[] outer = {null};
         Map<Long, Long> sequences = new java.util.HashMap<>();
+        List<SecurityEvent> notices = new ArrayList<>();
         List<SottoEncrypted> elements = account.store().transact(stores -> {
             sequences.clear();
+            notices.clear();
+            skipped.clear();
             List<SottoEncrypted> out = new ArrayList<>();
             Optional<ContactTrust> trust = TrustRecords.load(stores, CoreJid.of(peer), account.clock());
             Optional<AccountPublicKey> pinnedAccount = trust.map(ContactTrust::pinnedKey);
             for (Map.Entry<Long, byte[]> entry : bundles.entrySet()) {
                 SessionAddress address = new SessionAddress(peer.toString(), entry.getKey());
+                if (!gate.maySend(stores, peer, entry.getKey(), notices)) {
+                    skipped.add("device " + entry.getKey() + ": revoked or stale");
+                    continue;
+                }
                 Optional<byte[]> stored = stores.sessions().load(address);
                 Optional<DeviceCertificate> known = stored
                         .flatMap(r -> SessionRecord.decode(r).certificate(account.certificates()));
@@ -310,6 +327,7 @@ final class SessionCrypto {
             }
             return out;
         });
+        notices.forEach(events);
         if (outer[0] != null) {
             sealed(inner, peer, sequences);
         }
