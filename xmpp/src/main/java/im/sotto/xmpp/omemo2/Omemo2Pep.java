@@ -47,17 +47,37 @@ public final class Omemo2Pep {
         Omemo2Providers.register();
     }
 
-    /** Publishes {@code bundle}, then the device list with its device added; returns the list as published. */
+    /**
+     * Publishes {@code bundle} unless the server holds it already (read back: a login must not republish it as a
+     * fixed cost, issue #20), then the device list with its device added when it is missing; returns the list.
+     */
     public Omemo2DeviceList publish(Omemo2Bundle bundle) throws PepException, InterruptedException {
         BareJid self = self();
         Omemo2DeviceList current = fetchDeviceListOrEmpty(self);
-        publish(self, Omemo2Names.BUNDLES_NODE, Integer.toUnsignedString(bundle.deviceId()),
-                Omemo2BundleElement.of(bundle), true);
+        Omemo2BundleElement ours = Omemo2BundleElement.of(bundle);
+        if (!serverHolds(self, bundle.deviceId(), ours)) {
+            publish(self, Omemo2Names.BUNDLES_NODE, Integer.toUnsignedString(bundle.deviceId()), ours, true);
+        }
         Omemo2DeviceList merged = current.with(bundle.deviceId());
         if (!merged.ids().equals(current.ids())) {
             publish(self, Omemo2Names.DEVICE_LIST_NODE, Omemo2Names.CURRENT_ITEM, merged, false);
         }
         return merged;
+    }
+
+    /**
+     * Whether the server's item for our device is {@code ours}: parsed and written again as we write ours, so only
+     * its content counts. False when there is none or one that does not parse (publishing is the repair).
+     */
+    private boolean serverHolds(BareJid self, int deviceId, Omemo2BundleElement ours) throws InterruptedException {
+        try {
+            Omemo2BundleElement held = fetch(self, Omemo2Names.BUNDLES_NODE, Integer.toUnsignedString(deviceId),
+                    Omemo2BundleElement.class);
+            String heldAsWritten = Omemo2BundleElement.of(held.forDevice(deviceId)).toXML().toString();
+            return heldAsWritten.equals(ours.toXML().toString());
+        } catch (PepException | OmemoException e) {
+            return false;
+        }
     }
 
     /** {@code owner}'s OMEMO 2 devices; an empty list when it has no node (or, for us, a node we cannot read). */

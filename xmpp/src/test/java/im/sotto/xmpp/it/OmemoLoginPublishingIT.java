@@ -14,6 +14,7 @@ import im.sotto.xmpp.SottoAccount;
 import im.sotto.xmpp.SottoManager;
 import im.sotto.xmpp.omemo.Axolotl;
 import im.sotto.xmpp.omemo.OmemoPep;
+import im.sotto.xmpp.omemo2.Omemo2Names;
 
 import org.jivesoftware.smack.StanzaListener;
 import org.jivesoftware.smack.packet.IQ;
@@ -27,9 +28,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * With OMEMO on (as the CLI runs), a login publishes the OMEMO bundle only when the server's copy differs: it used
- * to publish it on every login, the largest wait of a {@code sotto send} (issue #20). Publishes to the OMEMO nodes
- * are counted on the wire.
+ * With OMEMO on (as the CLI runs), a login publishes the OMEMO bundles (0.3 and 2) only when the server's copy
+ * differs: it used to publish them on every login, the largest wait of a {@code sotto send} (issue #20). Publishes
+ * to the OMEMO nodes are counted on the wire.
  */
 @ExtendWith(XmppServersExtension.class)
 class OmemoLoginPublishingIT {
@@ -42,7 +43,7 @@ class OmemoLoginPublishingIT {
         StanzaListener counter = stanza -> publishes.incrementAndGet();
         connection.addStanzaSendingListener(counter, stanza -> stanza instanceof PubSub p && p.getType() == IQ.Type.set
                 && p.getExtension(PubSubElementType.PUBLISH) instanceof NodeExtension n
-                && n.getNode().startsWith(Axolotl.NAMESPACE));
+                && (n.getNode().startsWith(Axolotl.NAMESPACE) || n.getNode().startsWith(Omemo2Names.NAMESPACE)));
         SottoManager manager = SottoManager.enable(connection, account);
         manager.omemo().enable();
         try {
@@ -78,10 +79,13 @@ class OmemoLoginPublishingIT {
             SottoAccount account = SottoAccount.open(new InMemoryAccountStore(), new SecureRandom(),
                     Clock.systemUTC());
 
-            assertEquals(2, omemoPublishesOfOneLogin(server, account), "a new device: bundle and device list");
+            // ejabberd refuses max_items among publish-options: the OMEMO 2 bundle's first publish is sent twice.
+            int firstLogin = kind == ServerKind.EJABBERD ? 5 : 4;
+            assertEquals(firstLogin, omemoPublishesOfOneLogin(server, account),
+                    "a new device: bundle and device list, of OMEMO 0.3 and of OMEMO 2");
             assertEquals(0, omemoPublishesOfOneLogin(server, account), "nothing changed: nothing published");
 
-            // The server lost the bundle: the next login publishes it again, and only it.
+            // The server lost the OMEMO 0.3 bundle: the next login publishes it again, and only it.
             var devices = new OmemoPep(other).fetchDeviceList(other.getUser().asBareJid()).devices();
             assertEquals(1, devices.size(), devices.toString());
             int device = devices.iterator().next();
