@@ -149,10 +149,7 @@ class ClientKillIT {
                 eventLines(alice).stream().limit(40).forEach(l -> System.out.println("alice: " + l));
             }
             assertEquals(List.of(), notTaken, "every message bob's user wrote was encrypted by Sotto");
-            // Every session bob completed but the first replaced one before it (none completed: none replaced).
-            long replaced = Math.max(0, Files.readAllLines(dir.resolve("events.txt")).stream()
-                    .filter(l -> l.startsWith("SessionEstablished[") || l.startsWith("SessionHealed[")).count()
-                    - 1);
+            long replaced = KillAccounting.sessionsReplaced(eventLines(alice));
             System.out.printf("client kills: sessions replaced by a new handshake: %d%n", replaced);
             // A copy bob sent again after a restart that alice already had: dropped by her ratchet, reported.
             System.out.printf("client kills: duplicates reported to alice (bob's resent copies she had): %d, "
