@@ -51,11 +51,14 @@ class ClientKillIT {
     /** One kill in this many lands during start-up (JVM, store, login, publishing) rather than in the conversation. */
     static final int STARTUP_KILL_ONE_IN = 4;
     static final int ALICE_SEND_EVERY_MS = 40;
+    /** The server, {@code -Dsotto.kills.server=ejabberd} for ejabberd (Prosody by default, as in CI). */
+    static final ServerKind SERVER = ServerKind.valueOf(System.getProperty("sotto.kills.server", "prosody")
+            .toUpperCase(java.util.Locale.ROOT));
 
     @Test
     void killingTheClientAtRandomPointsNeverDeliversTwiceNeverLeaksAndLosesNothingFromTheOutbox(XmppServers servers,
             @TempDir Path dir) throws Exception {
-        XmppServers.Server server = servers.get(ServerKind.PROSODY);
+        XmppServers.Server server = servers.get(SERVER);
         String s = UUID.randomUUID().toString().substring(0, 8);
         Random random = new Random();
         try (RecordingRelay relay = new RecordingRelay(server.host, server.port)) {
@@ -131,9 +134,9 @@ class ClientKillIT {
             alice.inbox.drainTo(aliceGot);
             KillAccounting.Direction toAlice = KillAccounting.direction(bobWrote, aliceGot.stream()
                     .map(d -> ((Message) d.stanza()).getBody()).toList(), eventLines(alice));
-            System.out.printf("client kills: %d kills (%d during start-up) in %.0f s; alice to bob: %s, sending "
-                    + "failed and reported to alice %d; bob to alice: %s%n", KILLS, startupKills, seconds, toBob,
-                    sender.failed.size(), toAlice);
+            System.out.printf("client kills (%s): %d kills (%d during start-up) in %.0f s; alice to bob: %s, sending "
+                    + "failed and reported to alice %d; bob to alice: %s; load average %s%n", SERVER, KILLS,
+                    startupKills, seconds, toBob, sender.failed.size(), toAlice, loadAverage());
             if (Boolean.getBoolean("sotto.kills.debug")) {
                 Files.copy(dir.resolve("events.txt"), Path.of("target", "client-kill-events.txt"),
                         java.nio.file.StandardCopyOption.REPLACE_EXISTING);
@@ -194,6 +197,16 @@ class ClientKillIT {
         }
         Files.createFile(dir.resolve("intents.txt"));
         Files.createFile(dir.resolve("events.txt"));
+    }
+
+    /** The machine's 1-, 5- and 15-minute load averages (Linux), for the printout: losses grew with load. */
+    static String loadAverage() {
+        try {
+            String[] parts = Files.readString(Path.of("/proc/loadavg")).split(" ");
+            return parts[0] + " " + parts[1] + " " + parts[2];
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
+        }
     }
 
     static List<String> eventLines(SottoParty party) {

@@ -85,7 +85,9 @@ public final class KillDriver implements SottoListener {
                 OutputStream intentLog = new FileOutputStream(intents.toFile(), true)) {
             KillDriver driver = new KillDriver(eventLog, p.getProperty("end"));
             if (Boolean.getBoolean("sotto.kills.debug")) {
+                traceCatchUp();
                 eventLog.write(("START " + ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.UTF_8));
+                System.err.println("START " + ProcessHandle.current().pid());
             }
             SottoManager sotto = SottoManager.enable(connection, account);
             sotto.setHandshakeTimeout(Duration.ofSeconds(2));
@@ -122,6 +124,26 @@ public final class KillDriver implements SottoListener {
         }
         System.exit(0);
     }
+
+    /** Debug runs: the archive catch-up's steps (positions, archive and stanza ids) on standard error. */
+    private static void traceCatchUp() {
+        java.util.logging.Logger log = java.util.logging.Logger.getLogger("im.sotto.xmpp.ArchiveCatchUp");
+        log.setLevel(java.util.logging.Level.FINE);
+        java.util.logging.Handler handler = new java.util.logging.StreamHandler(System.err,
+                new java.util.logging.SimpleFormatter()) {
+            @Override
+            public synchronized void publish(java.util.logging.LogRecord record) {
+                super.publish(record);
+                flush();
+            }
+        };
+        handler.setLevel(java.util.logging.Level.FINE);
+        log.addHandler(handler);
+        CATCH_UP_TRACE.add(log);
+    }
+
+    /** Keeps the traced logger reachable (a logger only weakly held would lose its level). */
+    private static final List<java.util.logging.Logger> CATCH_UP_TRACE = new ArrayList<>();
 
     static String body(Properties p, int n) {
         return p.getProperty("prefix") + n + ".";
@@ -186,6 +208,9 @@ public final class KillDriver implements SottoListener {
 
     @Override
     public void onStanza(DecryptedStanza stanza) {
+        if (Boolean.getBoolean("sotto.kills.debug") && stanza.stanza() instanceof Message got) {
+            System.err.println("GOT " + got.getStanzaId() + " " + got.getBody());
+        }
         if (stanza.stanza() instanceof Message message && endMarker.equals(message.getBody())) {
             ended.countDown();
         }
