@@ -21,7 +21,9 @@
 # PROSODY_NODELAY=true; the benchmarks use it so that the clients and the server send segments alike. With
 # SOTTO_PROSODY_NO_MAM=1 Prosody runs without mod_mam: the benchmarks measure the messages, not the archive (with the
 # file storage used before, the archive could not keep up with a stream of thousands of messages at all; Prosody now
-# keeps its data in SQLite).
+# keeps its data in SQLite). With SOTTO_PROSODY_NO_SMACKS=1 it runs without mod_smacks (no stream management,
+# XEP-0198). Both measure Sotto against servers that lack them (docs/reliability.md: the kill test's no-MAM/no-SM
+# row): `SOTTO_PROSODY_NO_MAM=1 SOTTO_PROSODY_NO_SMACKS=1 mvn ... -Dit.test=ClientKillIT`.
 #
 # With SOTTO_EJABBERD_NODELAY=1 ejabberd's sockets have TCP_NODELAY too (through the Erlang VM's default listen
 # options; ejabberd 23.01 has no setting of its own) and servers.properties says EJABBERD_NODELAY=true.
@@ -126,6 +128,8 @@ sql = { driver = "SQLite3", database = "prosody.sqlite" }'
   [ "${SOTTO_PROSODY_NO_MAM:-0}" = 1 ] && mam=
   local carbons=
   [ "${SOTTO_XMPP_CARBONS:-0}" = 1 ] && carbons='"carbons", '
+  local smacks=', "smacks"'
+  [ "${SOTTO_PROSODY_NO_SMACKS:-0}" = 1 ] && smacks=
   cat > "$d/prosody.cfg.lua" <<EOF
 -- Throwaway test server: loopback only; plaintext allowed unless SOTTO_PROSODY_TLS=1, as nothing leaves this machine.
 run_as_root = true
@@ -147,7 +151,7 @@ allow_unencrypted_plain_auth = true
 authentication = "internal_hashed"
 $storage
 -- smacks: stream management (XEP-0198), as on most deployments; Sotto keeps what it sent until acknowledged.
-modules_enabled = { $tls_modules"roster", "saslauth", "disco", "pep", "offline", $mam$carbons"ping", "posix", "smacks" }
+modules_enabled = { $tls_modules"roster", "saslauth", "disco", "pep", "offline", $mam$carbons"ping", "posix"$smacks }
 modules_disabled = { "s2s" }
 plugin_paths = { }
 $network

@@ -55,15 +55,16 @@ final class ArchiveCatchUp {
     /** Results asked for per page: the common server maximum (Prosody and ejabberd cap pages near 100 anyway). */
     static final int PAGE_SIZE = 100;
     /**
-     * Archived messages processed per login at most: bounds the start-up work a huge (or hostile) archive can cause.
-     * The cursor moves only over what was processed, so the next login goes on from there.
+     * Archived messages processed per pass at most: bounds the work one worker task does for a huge (or hostile)
+     * archive, so that sending, handshakes and publishing run between passes. A capped pass is followed by another on
+     * the worker until the archive's end; the cursor moves only over what was processed.
      */
-    static final int MAX_PER_LOGIN = 5_000;
+    static final int MAX_PER_PASS = 5_000;
     /**
      * Archive ids processed by catch-up in this run, remembered so that the same stanzas delivered live afterwards
-     * (offline storage flushes after login) are skipped; more than {@link #MAX_PER_LOGIN} so one login's fit.
+     * (offline storage flushes after login, held live stanzas) are skipped; two passes' worth.
      */
-    static final int REMEMBERED_IDS = 2 * MAX_PER_LOGIN;
+    static final int REMEMBERED_IDS = 2 * MAX_PER_PASS;
     /** The cursor is written at least this often under a steady stream (else only when the worker is idle). */
     static final int MARK_AT_LEAST_EVERY = 100;
     /**
@@ -86,10 +87,12 @@ final class ArchiveCatchUp {
     private final Set<String> processedByCatchUp = new LinkedHashSet<>();
     private Boolean supported;
     /**
-     * False from a login until its catch-up completed: live stanzas processed meanwhile must not move the position
-     * past archived ones not fetched yet (they would never be fetched), so the position stays until the next try.
+     * False until a login's catch-up completed: live stanzas processed meanwhile (a hold given up, or let through)
+     * must not move the position past archived ones not fetched yet (they would never be fetched), so the position
+     * stays until the next try. False from the start: a server delivers live stanzas to the bound resource before
+     * Smack reports the login, and those moved the position past what waited in the archive (issue #23).
      */
-    private boolean caughtUp = true;
+    private boolean caughtUp;
     private String lastArchiveId;
     private int sinceMark;
 
@@ -97,6 +100,16 @@ final class ArchiveCatchUp {
         this.account = account;
         this.connection = connection;
         this.events = events;
+    }
+
+    /** A new stream: nothing live moves the position until its login's catch-up completed. */
+    void connecting() {
+        caughtUp = false;
+    }
+
+    /** The login's catch-up reached the archive's end: live stanzas move the position again. */
+    void caughtUp() {
+        caughtUp = true;
     }
 
     /** A login began (Smack calls this before it sends the initial presence). */
@@ -115,6 +128,17 @@ final class ArchiveCatchUp {
      */
     boolean alreadyProcessed(Stanza live) {
         return archiveId(live).map(processedByCatchUp::remove).orElse(false);
+    }
+
+    /** Whether this device has a stored archive position, or learned that its server keeps no archive. */
+    boolean positionKnown() {
+        return Boolean.FALSE.equals(supported)
+                || account.store().transact(ArchivePosition::loadIfPresent).isPresent();
+    }
+
+    /** Whether the account's server archived {@code stanza}: it carries the archive id the server gave it. */
+    boolean archived(Stanza stanza) {
+        return archiveId(stanza).isPresent();
     }
 
     /** Records that {@code live} was processed; {@code idle} when nothing else waits for the worker. */
@@ -147,75 +171,77 @@ final class ArchiveCatchUp {
         sinceMark = 0;
     }
 
-    /**
-     * Fetches and processes (through {@code process}) what the archive holds after the stored position. The first
-     * run on an account only records where the archive ends: older messages were for the device's predecessors.
-     */
-    void catchUp(Consumer<Message> process) {
-        if (!isSupported()) {
-            return;
-        }
-        caughtUp = false;
-        try {
-            if (connection instanceof AbstractXMPPConnection tcp && tcp.getConfiguration().isSendPresence()) {
-                try {
-                    initialPresence.get(PRESENCE_WAIT_MS, TimeUnit.MILLISECONDS);
-                } catch (ExecutionException | TimeoutException e) {
-                    LOG.log(Level.FINE, "no initial presence seen; catching up anyway");
-                }
+    /** Waits (up to {@link #PRESENCE_WAIT_MS}) for the connection's initial presence; see there. */
+    void awaitInitialPresence() throws InterruptedException {
+        if (connection instanceof AbstractXMPPConnection tcp && tcp.getConfiguration().isSendPresence()) {
+            try {
+                initialPresence.get(PRESENCE_WAIT_MS, TimeUnit.MILLISECONDS);
+            } catch (ExecutionException | TimeoutException e) {
+                LOG.log(Level.FINE, "no initial presence seen; catching up anyway");
             }
-            MamManager mam = MamManager.getInstanceFor(connection);
-            Optional<ArchivePosition> stored = account.store().transact(ArchivePosition::loadIfPresent);
-            if (stored.isEmpty()) {
-                String latest = mam.getMessageUidOfLatestMessage();
-                lastArchiveId = latest == null ? ArchivePosition.FROM_THE_START : latest;
-                sinceMark = 1;
-                mark();
-                caughtUp = true;
-                return;
-            }
-            Set<String> logged = processedSince(stored.get());
-            MamManager.MamQuery query = query(mam, stored.get());
-            int done = 0;
-            MamManager.MamQueryPage page = query.getPage();
-            while (true) {
-                for (MamResultExtension result : fromOwnArchive(page)) {
-                    Message message = result.getForwarded().getForwardedStanza();
-                    if (forThisDevice(message) && !(hasId(message) && logged.contains(logKey(message)))) {
-                        process.accept(message);
-                    }
-                    remember(result.getId());
-                    lastArchiveId = result.getId();
-                    sinceMark++;
-                    done++;
-                }
-                mark();
-                if (query.isComplete() || page.getMamResultExtensions().isEmpty()) {
-                    caughtUp = true;
-                    break;
-                }
-                if (done >= MAX_PER_LOGIN) {
-                    break; // the rest at the next login; until then live stanzas leave the position alone
-                }
-                query.pageNext(PAGE_SIZE);
-                page = query.getPage();
-            }
-        } catch (XMPPException | SmackException e) {
-            LOG.log(Level.INFO, "archive catch-up stopped: {0}", e.toString());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 
-    private MamManager.MamQuery query(MamManager mam, ArchivePosition from)
+    /**
+     * One pass: fetches and processes (through {@code process}) what the archive holds after the stored position, at
+     * most {@code passCap} results; true when it reached the archive's end, false when the cap stopped it. The first
+     * run on an account only records where the archive ends: older messages were for the device's predecessors.
+     */
+    boolean fetch(Consumer<Message> process, int passCap) throws XMPPException, SmackException, InterruptedException {
+        MamManager mam = MamManager.getInstanceFor(connection);
+        Optional<ArchivePosition> stored = account.store().transact(ArchivePosition::loadIfPresent);
+        if (stored.isEmpty()) {
+            String latest = mam.getMessageUidOfLatestMessage();
+            lastArchiveId = latest == null ? ArchivePosition.FROM_THE_START : latest;
+            sinceMark = 1;
+            mark();
+            return true;
+        }
+        Set<String> logged = processedSince(stored.get());
+        MamManager.MamQuery query = query(mam, stored.get(), pageSize(passCap));
+        LOG.log(Level.FINE, "catch-up after {0} ({1} in the log since)",
+                new Object[] {stored.get().archiveId(), logged.size()});
+        int done = 0;
+        MamManager.MamQueryPage page = query.getPage();
+        while (true) {
+            for (MamResultExtension result : fromOwnArchive(page)) {
+                Message message = result.getForwarded().getForwardedStanza();
+                if (forThisDevice(message) && !(hasId(message) && logged.contains(logKey(message)))) {
+                    LOG.log(Level.FINE, "catch-up processes {0} ({1})",
+                            new Object[] {result.getId(), message.getStanzaId()});
+                    process.accept(message);
+                }
+                remember(result.getId());
+                lastArchiveId = result.getId();
+                sinceMark++;
+                done++;
+            }
+            mark();
+            if (query.isComplete() || page.getMamResultExtensions().isEmpty()) {
+                return true;
+            }
+            if (done >= passCap) {
+                return false; // the next pass goes on from the position just marked
+            }
+            query.pageNext(pageSize(passCap));
+            page = query.getPage();
+        }
+    }
+
+    /** Results per page: the common server maximum, or the per-pass cap when a test lowered it below. */
+    private static int pageSize(int passCap) {
+        return Math.min(PAGE_SIZE, passCap);
+    }
+
+    private MamManager.MamQuery query(MamManager mam, ArchivePosition from, int pageSize)
             throws XMPPException.XMPPErrorException, SmackException.NoResponseException,
             SmackException.NotConnectedException, SmackException.NotLoggedInException, InterruptedException {
-        MamManager.MamQueryArgs.Builder args = MamManager.MamQueryArgs.builder().setResultPageSizeTo(PAGE_SIZE);
+        MamManager.MamQueryArgs.Builder args = MamManager.MamQueryArgs.builder().setResultPageSizeTo(pageSize);
         if (from.archiveId().equals(ArchivePosition.FROM_THE_START)) {
             return mam.queryArchive(args.build());
         }
         try {
-            return mam.queryArchive(MamManager.MamQueryArgs.builder().setResultPageSizeTo(PAGE_SIZE)
+            return mam.queryArchive(MamManager.MamQueryArgs.builder().setResultPageSizeTo(pageSize)
                     .afterUid(from.archiveId()).build());
         } catch (XMPPException.XMPPErrorException e) {
             if (e.getStanzaError().getCondition() != StanzaError.Condition.item_not_found) {
@@ -250,15 +276,14 @@ final class ArchiveCatchUp {
         return own;
     }
 
-    private boolean isSupported() {
+    /** Whether the account's server keeps an archive; a missing answer is thrown (the pass is tried again). */
+    boolean isSupported() throws SmackException.NoResponseException, SmackException.NotConnectedException,
+            InterruptedException {
         if (supported == null) {
             try {
                 supported = MamManager.getInstanceFor(connection).isSupported();
-            } catch (XMPPException | SmackException e) {
-                return false;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
+            } catch (XMPPException.XMPPErrorException e) {
+                supported = false;   // the server answered: no disco#info for the account, so no archive either
             }
             if (!supported) {
                 LOG.log(Level.INFO, "the server keeps no message archive ({0}): no catch-up after a crash", MAM_FEATURE);

@@ -399,6 +399,11 @@ final class SessionDriver {
 
     // ----- receiving -----
 
+    /** Whether {@code stanza} may be the first ratchet message of a handshake this device answered (never held). */
+    boolean confirmsAnsweredHandshake(Stanza stanza) {
+        return stanza.getFrom() != null && handshakes.awaitingLiveness(stanza.getFrom().asBareJid()).isPresent();
+    }
+
     /** Handles one incoming stanza with Sotto elements; returns the decrypted stanza, if any, for iq requests. */
     Optional<DecryptedStanza> receive(Stanza outer) {
         return receive(outer, true);

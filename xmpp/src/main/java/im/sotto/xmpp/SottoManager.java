@@ -86,6 +86,7 @@ public final class SottoManager extends Manager {
     private final ScheduledExecutorService worker;
     private final SessionDriver driver;
     private final ArchiveCatchUp archive;
+    private final CatchUpPasses catchUp;
     /** OMEMO 0.3 with contacts who have no Sotto (docs/protocol.md §10); its logic lives in its own package. */
     private final im.sotto.xmpp.omemo.OmemoBinding omemo;
     /** Incoming stanzas handed to the worker and not yet processed: the archive position is written when none is. */
@@ -157,6 +158,7 @@ public final class SottoManager extends Manager {
             }
         }, () -> iqHandler, "sotto-iq-" + account.device().deviceId());
         this.archive = new ArchiveCatchUp(account, connection, this::emit);
+        this.catchUp = new CatchUpPasses(archive, worker, stanza -> driver.confirmsAnsweredHandshake(stanza));
         this.omemo = new im.sotto.xmpp.omemo.OmemoBinding(connection, account.store(), account.random(),
                 account.clock(), worker, this::emit, this::deliver);
         this.initialPresence = stanza -> archive.initialPresenceSent();
@@ -176,6 +178,11 @@ public final class SottoManager extends Manager {
         this.peerAvailable = stanza -> worker.execute(() -> driver.release(stanza.getFrom().asBareJid()));
         this.onLogin = new ConnectionListener() {
             @Override
+            public void connected(XMPPConnection c) {
+                worker.execute(catchUp::connecting); // before any stanza of the new stream reaches the worker
+            }
+
+            @Override
             public void authenticated(XMPPConnection c, boolean resumed) {
                 archive.loggedIn();
                 worker.execute(SottoManager.this::afterLogin);
@@ -189,18 +196,25 @@ public final class SottoManager extends Manager {
      */
     private void afterLogin() {
         revocations.loggedIn();
-        archive.catchUp(this::receiveArchived);
-        if (!reportedStillMissing) {
-            // Once per manager (per run): gaps a crashed earlier run stored but may not have reported.
-            reportedStillMissing = true;
-            CoreEvents.of(StillMissing.of(account.store(), account.random(), account.clock())).forEach(this::emit);
-        }
-        driver.bundles().publish();
+        catchUp.catchUp(new CatchUpPasses.Sink(this::receiveArchived, driver::receive, this::reportStillMissing));
+        catchUp.whenPositionKnown(driver.bundles()::publish);
         omemo.loggedIn();
         driver.redrive();
     }
 
+    /** Once per manager (per run), after catch-up: gaps a crashed earlier run stored but may not have reported. */
+    private void reportStillMissing() {
+        if (!reportedStillMissing) {
+            reportedStillMissing = true;
+            CoreEvents.of(StillMissing.of(account.store(), account.random(), account.clock())).forEach(this::emit);
+        }
+    }
+
     private void receiveLive(Stanza stanza) {
+        if (catchUp.hold(stanza)) {
+            incomingWaiting.decrementAndGet(); // processed (or skipped) when catch-up is done
+            return;
+        }
         try {
             if (!archive.alreadyProcessed(stanza)) {
                 driver.receive(stanza);
@@ -480,14 +494,14 @@ public final class SottoManager extends Manager {
      */
     public CompletableFuture<Void> republish() {
         CompletableFuture<Void> done = new CompletableFuture<>();
-        worker.execute(() -> {
+        worker.execute(() -> catchUp.whenPositionKnown(() -> {
             try {
                 driver.bundles().publishOrThrow();
                 done.complete(null);
             } catch (Exception e) {
                 done.completeExceptionally(e);
             }
-        });
+        }));
         return done;
     }
 

@@ -44,7 +44,10 @@ final class Encryptor {
             // The payload's key and nonce come from a message key that seals exactly this one message.
             byte[] payload = new DeterministicNonceAead(s.suite.aead(), keys.key()).sealWithProtocolNonce(keys.nonce(),
                     WireMessage.concat(prefix, associatedData), plaintext);
-            s.sendLog.sent(s.totalSent(), now);
+            if (plaintext.length > 0) {
+                // Only content can be lost to a user: an empty message (heartbeat, confirmation) is never reported.
+                s.sendLog.sent(s.totalSent(), now);
+            }
             s.sent++;
             s.receivedSinceSend = 0;
             return WireMessage.concat(prefix, payload);

@@ -165,6 +165,14 @@ public final class RatchetSession {
     }
 
     /**
+     * Our content messages (not empty ones) the peer has not acknowledged, first to last, however recent: what a
+     * session replaced now may have lost. Empty when every content message was acknowledged.
+     */
+    public Optional<SequenceRange> unacknowledgedContent() {
+        return state.sendLog.unacknowledged(state.peerAcknowledged);
+    }
+
+    /**
      * True once {@link RatchetLimits#HEARTBEAT_INTERVAL} messages arrived since we last sent: sending any message (an
      * empty one will do) moves the peer to a new chain keyed by a DH with our fresh ratchet key, which heals a
      * compromise of this side's receiving state; the sender's own heartbeats cannot.

@@ -7,7 +7,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Send times of our messages the peer has not acknowledged yet, as (sequence, millis) pairs in sending order.
+ * Send times of our content messages the peer has not acknowledged yet, as (sequence, millis) pairs in sending order.
+ * Empty messages (heartbeats, a session's confirmation) are not entered: no user wrote them, so a loss report must
+ * not name them (records from before this rule may still hold such entries; they are read and reported as before).
  * Bounded by {@link RatchetLimits#MAX_UNACKNOWLEDGED_TRACKED}: when full, every second entry is dropped, so a report
  * may end a little earlier than the exact answer but never names a message that was sent within the period.
  */
@@ -42,16 +44,24 @@ final class SendLog {
     }
 
     /**
-     * Our messages from {@code firstUnacknowledged} up to the newest sent at least {@code period} before {@code now}.
+     * Our content messages from the first at or above {@code firstUnacknowledged} up to the newest sent at least
+     * {@code period} before {@code now}.
      */
     Optional<SequenceRange> overdue(long firstUnacknowledged, Duration period, Instant now) {
         long cutoff = now.toEpochMilli() - period.toMillis();
+        long first = -1;
         long last = -1;
         for (Entry e : entries) {
-            if (e.sentAtMillis() <= cutoff) {
+            if (e.sequence() >= firstUnacknowledged && e.sentAtMillis() <= cutoff) {
+                first = first < 0 ? e.sequence() : first;
                 last = e.sequence();
             }
         }
-        return last >= firstUnacknowledged ? Optional.of(SequenceRange.of(firstUnacknowledged, last)) : Optional.empty();
+        return last >= 0 ? Optional.of(SequenceRange.of(first, last)) : Optional.empty();
+    }
+
+    /** Our content messages at or above {@code firstUnacknowledged}, first to last, whenever sent; or empty. */
+    Optional<SequenceRange> unacknowledged(long firstUnacknowledged) {
+        return overdue(firstUnacknowledged, Duration.ZERO, Instant.ofEpochMilli(Long.MAX_VALUE));
     }
 }

@@ -74,10 +74,7 @@ public final class LossReport {
         } catch (RuntimeException e) {
             return Optional.empty();   // an unreadable old record has nothing to report; the new one replaces it
         }
-        long acknowledged = old.acknowledgedByPeer();
-        long sent = old.sentCount();
-        return sent > acknowledged
-                ? Optional.of(new Loss.NotAcknowledged(peer, deviceId, SequenceRange.of(acknowledged, sent - 1)))
-                : Optional.empty();
+        // Content only: an empty message (a heartbeat, the session's confirmation) is nothing a user could miss.
+        return old.unacknowledgedContent().map(range -> new Loss.NotAcknowledged(peer, deviceId, range));
     }
 }

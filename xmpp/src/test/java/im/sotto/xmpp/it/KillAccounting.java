@@ -45,6 +45,18 @@ final class KillAccounting {
         }
     }
 
+    /**
+     * Sessions replaced by a new one, from the events of the side that is never killed: every session it reports
+     * (established or healed) after the first replaced the one before. The killed side's events cannot be used: a
+     * process killed between storing a session and reporting it leaves no event, so its count ran one short and
+     * printed -1 when the only session was made by a process that died before reporting it.
+     */
+    static long sessionsReplaced(List<String> survivorEvents) {
+        long sessions = survivorEvents.stream()
+                .filter(l -> l.startsWith("SessionEstablished[") || l.startsWith("SessionHealed[")).count();
+        return Math.max(0, sessions - 1);
+    }
+
     static Direction direction(List<String> sent, List<String> deliveredWithRepeats, List<String> events) {
         return direction(sent, List.of(), deliveredWithRepeats, events);
     }
