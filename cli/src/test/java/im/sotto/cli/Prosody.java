@@ -25,6 +25,8 @@ final class Prosody implements AutoCloseable {
     private final boolean debugLog;
     /** The script's name for the server, and the prefix of its keys in servers.properties. */
     private final String kind;
+    /** Whether the server runs message carbons (XEP-0280), as both servers' default configurations do. */
+    private final boolean carbons;
 
     /** A plaintext Prosody (clients need --insecure-loopback). */
     Prosody() throws Exception {
@@ -45,6 +47,11 @@ final class Prosody implements AutoCloseable {
     }
 
     private Prosody(boolean tls, boolean debugLog, String kind) throws Exception {
+        this(tls, debugLog, kind, false);
+    }
+
+    private Prosody(boolean tls, boolean debugLog, String kind, boolean carbons) throws Exception {
+        this.carbons = carbons;
         this.tls = tls;
         this.debugLog = debugLog;
         this.kind = kind;
@@ -53,6 +60,11 @@ final class Prosody implements AutoCloseable {
         try (InputStream in = Files.newInputStream(directory.resolve("servers.properties"))) {
             properties.load(in);
         }
+    }
+
+    /** A plaintext {@code kind} ("prosody" or "ejabberd") with message carbons on (the own-device tests). */
+    static Prosody withCarbons(String kind) throws Exception {
+        return new Prosody(false, false, kind, true);
     }
 
     /** A plaintext ejabberd instead (for behaviour that depends on the server); no restart. */
@@ -127,6 +139,9 @@ final class Prosody implements AutoCloseable {
         builder.environment().put("SOTTO_PROSODY_TLS", tls ? "1" : "0");
         if (debugLog) {
             builder.environment().put("SOTTO_PROSODY_LOG_LEVEL", "debug");
+        }
+        if (carbons) {
+            builder.environment().put("SOTTO_XMPP_CARBONS", "1");
         }
         Process process = builder.start();
         process.getOutputStream().close();

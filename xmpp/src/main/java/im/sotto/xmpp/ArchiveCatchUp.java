@@ -267,11 +267,18 @@ final class ArchiveCatchUp {
         return supported;
     }
 
-    /** Sent to this device's full JID or to the bare account, by someone else, with Sotto content. */
+    /**
+     * Sent to this device's full JID or to the bare account, by someone else, or by another device of ours to anyone
+     * (a copy for this device may be in it), with Sotto content.
+     */
     private boolean forThisDevice(Message message) {
         Jid to = message.getTo();
         Jid from = message.getFrom();
         EntityFullJid self = connection.getUser();
+        if (to != null && OwnDevices.fromAnotherOwnDevice(from, self)) {
+            // What another device of ours sent, to anyone: it may carry a copy for this device (OwnDevices).
+            return Wire.elementsOf(message).stream().anyMatch(element -> element.kind() != SottoEncrypted.Kind.HANDSHAKE);
+        }
         if (to == null || from == null || self == null || !to.asBareJid().equals(self.asBareJid())
                 || from.asBareJid().equals(self.asBareJid())) {
             return false;

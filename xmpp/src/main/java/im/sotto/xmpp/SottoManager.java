@@ -106,6 +106,8 @@ public final class SottoManager extends Manager {
     /** Messages without a Sotto element: offered to other schemes' handlers, else reported (issue #18). */
     private final UnprotectedArrivals unprotected;
     private final org.jivesoftware.smack.StanzaListener unprotectedIncoming;
+    /** Carbon copies of Sotto messages (our other devices' and theirs), read like archived ones (OwnDevices). */
+    private final org.jivesoftware.smackx.carbons.CarbonCopyReceivedListener copies;
 
     /**
      * Enables Sotto on {@code connection} with {@code account}; publishes at once if logged in, and on every login.
@@ -169,6 +171,7 @@ public final class SottoManager extends Manager {
             return true;
         });
         this.unprotectedIncoming = stanza -> worker.execute(() -> unprotected.receive((Message) stanza));
+        this.copies = OwnDevices.copyListener(connection, copy -> worker.execute(() -> receiveArchived(copy)));
         this.peerAvailable = stanza -> worker.execute(() -> driver.release(stanza.getFrom().asBareJid()));
         this.onLogin = new ConnectionListener() {
             @Override
@@ -192,6 +195,7 @@ public final class SottoManager extends Manager {
         }
         driver.bundles().publish();
         omemo.loggedIn();
+        driver.own().afterLogin();
         driver.redrive();
     }
 
@@ -223,6 +227,7 @@ public final class SottoManager extends Manager {
         omemo.start();
         connection.addSyncStanzaListener(unprotectedIncoming, UnprotectedArrivals.FILTER);
         connection.addAsyncStanzaListener(peerAvailable, AVAILABLE_RESOURCE);
+        org.jivesoftware.smackx.carbons.CarbonManager.getInstanceFor(connection).addCarbonCopyReceivedListener(copies);
         connection.addStanzaSendingListener(initialPresence, INITIAL_PRESENCE);
         if (connection instanceof AbstractXMPPConnection) {
             AbstractXMPPConnection abstractConnection = (AbstractXMPPConnection) connection;
@@ -259,6 +264,7 @@ public final class SottoManager extends Manager {
         connection.removeSyncStanzaListener(incoming);
         connection.removeSyncStanzaListener(unprotectedIncoming);
         connection.removeAsyncStanzaListener(peerAvailable);
+        org.jivesoftware.smackx.carbons.CarbonManager.getInstanceFor(connection).removeCarbonCopyReceivedListener(copies);
         connection.removeStanzaSendingListener(initialPresence);
         connection.removeConnectionListener(onLogin);
         SottoTransportManager.getInstanceFor(connection).clearEncryptedIqHandler();

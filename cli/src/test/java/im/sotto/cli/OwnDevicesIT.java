@@ -1,0 +1,131 @@
+package im.sotto.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Issue #19, own devices in every conversation (docs/protocol.md 7.7): alice has a phone and a linked laptop, bob a
+ * desktop and a linked tablet. Whatever any of the four sends reaches the three others exactly once, in order,
+ * marked "yours" on the sender's other device and as the sender's everywhere else; a note to self reaches the other
+ * device; the server's store holds none of the texts.
+ */
+class OwnDevicesIT {
+    private static final Pattern CODE = Pattern.compile("Link code: ([0-9A-Z]{4}-[0-9A-Z]{4})");
+    private static final String LISTEN_SECONDS = "120";
+
+    @RegisterExtension
+    static final PrivateServer prosody = PrivateServer.withCarbons(false);
+
+    /** One device: its environment and the account it belongs to. */
+    private record Device(String name, String user, Map<String, String> env) {
+    }
+
+    @Test
+    void everyMessageFromAnyDeviceReachesTheThreeOthersOnceMarkedByWhoSentIt() throws Exception {
+        runFourDevices(prosody);
+    }
+
+    static void runFourDevices(PrivateServer server) throws Exception {
+        Device phone = new Device("alice-phone", "alice", server.env("alice"));
+        server.add("alice");
+        Device laptop = new Device("alice-laptop", "alice", link(server, "alice", "alice-laptop"));
+        Device desktop = new Device("bob-desktop", "bob", server.env("bob"));
+        server.add("bob");
+        Device tablet = new Device("bob-tablet", "bob", link(server, "bob", "bob-tablet"));
+        List<Device> all = List.of(phone, laptop, desktop, tablet);
+        for (Device device : all) {
+            // First run of each device: its archive position, and its sessions with its account's other device.
+            server.ok(device.env(), "listen", "--json", "--timeout", "5");
+        }
+        List<String> sent = new ArrayList<>();
+        // Each device in turn writes two messages; the three others listen.
+        for (Device writer : all) {
+            String to = writer.user().equals("alice") ? "bob" : "alice";
+            List<String> bodies = List.of("first from " + writer.name(), "second from " + writer.name());
+            Map<Device, CliProcess.Started> listeners = new LinkedHashMap<>();
+            for (Device other : all) {
+                if (other != writer) {
+                    CliProcess.Started listening = CliProcess.start(other.env(), "listen", "--json", "--count", "2",
+                            "--timeout", LISTEN_SECONDS);
+                    listening.awaitOutput("\"event\":\"ready\"", PrivateServer.COMMAND_TIMEOUT_SECONDS);
+                    listeners.put(other, listening);
+                }
+            }
+            for (String body : bodies) {
+                server.ok(writer.env(), "send", server.jid(to), body);
+                sent.add(body);
+            }
+            for (Map.Entry<Device, CliProcess.Started> entry : listeners.entrySet()) {
+                Device reader = entry.getKey();
+                CliProcess.Run run = entry.getValue().finish(PrivateServer.COMMAND_TIMEOUT_SECONDS);
+                assertEquals(0, run.exit(), reader.name() + " reading " + writer.name() + ": " + run);
+                List<JsonNode> events = PrivateServer.jsonLines(run.out());
+                List<JsonNode> messages = events.stream().filter(e -> e.get("event").asText().equals("message"))
+                        .toList();
+                assertEquals(bodies, messages.stream().map(e -> e.get("body").asText()).toList(),
+                        reader.name() + " reading " + writer.name() + ": exactly once, in order: " + run);
+                boolean sameAccount = reader.user().equals(writer.user());
+                for (JsonNode message : messages) {
+                    assertTrue(message.get("from").asText().startsWith(server.jid(writer.user()) + "/"),
+                            message.toString());
+                    assertEquals(sameAccount, message.has("yours") && message.get("yours").asBoolean(),
+                            reader.name() + " reading " + writer.name() + ": " + message);
+                    if (sameAccount) {
+                        assertEquals(server.jid(to), message.get("to").asText(), message.toString());
+                    }
+                }
+                assertFalse(events.stream().anyMatch(e -> e.get("event").asText().equals("undecryptable")),
+                        reader.name() + " reading " + writer.name() + ": nothing undecryptable: " + run);
+            }
+        }
+
+        // A note to self from the laptop reaches the phone, as the user's own line.
+        CliProcess.Started phoneListening = CliProcess.start(phone.env(), "listen", "--json", "--count", "1",
+                "--timeout", LISTEN_SECONDS);
+        phoneListening.awaitOutput("\"event\":\"ready\"", PrivateServer.COMMAND_TIMEOUT_SECONDS);
+        CliProcess.Run note = server.ok(laptop.env(), "send", server.jid("alice"), "remember the milk");
+        assertFalse(note.out().contains("TAMPERED") || note.err().contains("TAMPERED"), note.toString());
+        sent.add("remember the milk");
+        CliProcess.Run noted = phoneListening.finish(PrivateServer.COMMAND_TIMEOUT_SECONDS);
+        List<JsonNode> events = PrivateServer.jsonLines(noted.out());
+        JsonNode message = events.stream().filter(e -> e.get("event").asText().equals("message")).findFirst()
+                .orElseThrow(() -> new AssertionError(noted.toString()));
+        assertEquals("remember the milk", message.get("body").asText());
+        assertTrue(message.get("yours").asBoolean(), message.toString());
+        assertEquals(server.jid("alice"), message.get("to").asText(), message.toString());
+        assertFalse(noted.out().contains("TAMPERED") || noted.out().contains("undecryptable"), noted.toString());
+
+        // Nothing was copied in the clear: no text is in the server's store (offline storage, archive).
+        String stored = server.storedData();
+        for (String body : sent) {
+            assertFalse(stored.contains(body), "the server stored \"" + body + "\" in the clear");
+        }
+    }
+
+    /** {@code sotto account link} in a new home, approved by the account's first device; the new device's env. */
+    static Map<String, String> link(PrivateServer server, String user, String home) throws Exception {
+        Map<String, String> env = server.env(home, user);
+        CliProcess.Started link = CliProcess.start(env, "account", "link", server.jid(user), "--no-passphrase",
+                "--server", server.server(), "--insecure-loopback");
+        link.awaitOutput("Link code: ", 60);
+        Matcher m = CODE.matcher(link.outputSoFar());
+        assertTrue(m.find(), link.outputSoFar());
+        server.ok(server.env(user), "devices", "approve", m.group(1));
+        CliProcess.Run linked = link.finish(PrivateServer.COMMAND_TIMEOUT_SECONDS);
+        assertEquals(0, linked.exit(), linked.toString());
+        return env;
+    }
+}
