@@ -40,22 +40,13 @@ class DeviceApprovalIT {
         return prosody.ok(env, args);
     }
 
-    /** Alice writes first (offline), bob reads and answers (his first reply proves his key), alice reads. */
-    private void exchange(Map<String, String> alice, Map<String, String> bob) throws Exception {
-        ok(alice, "send", prosody.jid("bob"), "hello", "bob");
-        assertEquals(List.of("hello bob"), PrivateServer.bodies(ok(bob, "listen", "--json", "--count", "1", "--timeout", "30")));
-        ok(bob, "send", prosody.jid("alice"), "hello", "alice");
-        assertEquals(List.of("hello alice"), PrivateServer.bodies(ok(alice, "listen", "--json", "--count", "1", "--timeout",
-                "30")));
-    }
-
     @Test
     void aNewDeviceOfAVerifiedContactAwaitsApproval() throws Exception {
         Map<String, String> alice = prosody.env("alice");
         Map<String, String> bob = prosody.env("bob");
         prosody.add("alice");
         prosody.add("bob");
-        exchange(alice, bob);
+        prosody.exchange(alice, bob);
         ok(alice, "trust", prosody.jid("bob"));
         Map<String, String> laptop = linkedDevice("bob");
 

@@ -182,6 +182,17 @@ final class PrivateServer implements BeforeAllCallback, AfterAllCallback, Before
     }
 
     /**
+     * Alice writes first (offline), bob reads and answers (his first reply proves his key), alice reads: the two
+     * users' first exchange, after which each holds a session with the other.
+     */
+    void exchange(Map<String, String> alice, Map<String, String> bob) throws Exception {
+        ok(alice, "send", jid("bob"), "hello", "bob");
+        assertEquals(List.of("hello bob"), bodies(ok(bob, "listen", "--json", "--count", "1", "--timeout", "30")));
+        ok(bob, "send", jid("alice"), "hello", "alice");
+        assertEquals(List.of("hello alice"), bodies(ok(alice, "listen", "--json", "--count", "1", "--timeout", "30")));
+    }
+
+    /**
      * {@code sotto account add} for {@code user} on this server, with {@code extra} options. With
      * {@code --new-account-key}: the server outlives each test's homes, so the device lists of earlier tests are still
      * there (LinkDevicesIT runs account add without it, to see the refusal).

@@ -35,22 +35,13 @@ class TrustCommandsIT {
         return prosody.ok(env, args);
     }
 
-    /** Alice writes first (offline), bob reads and answers (his first reply proves his key), alice reads. */
-    private void exchange(Map<String, String> alice, Map<String, String> bob) throws Exception {
-        ok(alice, "send", prosody.jid("bob"), "hello", "bob");
-        assertEquals(List.of("hello bob"), PrivateServer.bodies(ok(bob, "listen", "--json", "--count", "1", "--timeout", "30")));
-        ok(bob, "send", prosody.jid("alice"), "hello", "alice");
-        assertEquals(List.of("hello alice"), PrivateServer.bodies(ok(alice, "listen", "--json", "--count", "1", "--timeout",
-                "30")));
-    }
-
     @Test
     void distrustHoldsMessagesUntilTheContactIsVerifiedAgain() throws Exception {
         Map<String, String> alice = prosody.env("alice");
         Map<String, String> bob = prosody.env("bob");
         prosody.add("alice");
         prosody.add("bob");
-        exchange(alice, bob);
+        prosody.exchange(alice, bob);
 
         CliProcess.Run distrusted = ok(alice, "distrust", prosody.jid("bob"));
         assertEquals(prosody.jid("bob") + " is now DISTRUSTED: nothing is sent to it\n", distrusted.out());

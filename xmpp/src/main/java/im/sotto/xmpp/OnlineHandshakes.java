@@ -20,6 +20,7 @@ import im.sotto.protocol.handshake.UnconfirmedAnswer;
 import im.sotto.protocol.ratchet.RatchetRecordException;
 import im.sotto.protocol.ratchet.RatchetSession;
 import im.sotto.protocol.session.HandshakeFailure;
+import im.sotto.protocol.session.HandshakesInFlight;
 import im.sotto.protocol.session.RetainedSecretRecord;
 import im.sotto.protocol.session.SessionRecord;
 import im.sotto.protocol.store.SessionAddress;
@@ -41,29 +42,8 @@ final class OnlineHandshakes {
      */
     static final int REMEMBERED_MESSAGES = 512;
 
-    /**
-     * Handshakes in flight at once, across all peers; the oldest is dropped (its peer retries). Each holds a few
-     * kilobytes of key material; one per full JID is kept anyway, so only JIDs forged in bulk (a hostile server) reach
-     * this. Legitimate traffic has a handful.
-     */
-    static final int MAX_IN_FLIGHT = 256;
     private final SottoAccount account;
-    private final Map<Jid, Object> inFlight = new LinkedHashMap<>() {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<Jid, Object> eldest) {
-            return size() > MAX_IN_FLIGHT;
-        }
-    };
-    /**
-     * When the responder in flight with each JID answered its message 1 (same bound as {@link #inFlight}): our own
-     * handshake with that JID waits for it ({@link #responding}).
-     */
-    private final Map<Jid, java.time.Instant> answeredAt = new LinkedHashMap<>() {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<Jid, java.time.Instant> eldest) {
-            return size() > MAX_IN_FLIGHT;
-        }
-    };
+    private final HandshakesInFlight<Jid> inFlight = new HandshakesInFlight<>();
     private final HandshakeRateLimit rateLimit = new HandshakeRateLimit();
     private final Set<String> seen = java.util.Collections.newSetFromMap(new LinkedHashMap<String, Boolean>() {
         @Override
@@ -103,10 +83,6 @@ final class OnlineHandshakes {
     }
 
     /** This device's policy for a handshake with {@code peer}: the defaults, with the secrets retained for it. */
-    private HandshakeConfig config(BareJid peer) {
-        return builder(peer).build();
-    }
-
     private HandshakeConfig.Builder builder(BareJid peer) {
         return HandshakeConfig.builder(account.device())
                 .retainedSecrets(RetainedSecretRecord.lookup(account.store(), CoreJid.of(peer), account.clock()))
@@ -127,7 +103,7 @@ final class OnlineHandshakes {
      *     exactly one known device, that one is tried)
      */
     byte[] start(Jid peer, Optional<Long> device) throws HandshakeException {
-        OnlineInitiator initiator = OnlineInitiator.create(config(peer.asBareJid()), account.random(),
+        OnlineInitiator initiator = OnlineInitiator.create(builder(peer.asBareJid()).build(), account.random(),
                 account.clock());
         byte[] password = passwords.get(peer.asBareJid());
         withPassword.remove(peer);
@@ -144,7 +120,7 @@ final class OnlineHandshakes {
         }
         Optional<DeviceCertificate> known = knownDevice(peer.asBareJid(), device);
         byte[] first = known.isPresent() ? initiator.startKnownPeer(known.get()) : initiator.start();
-        inFlight.put(peer, initiator);
+        inFlight.initiating(peer, initiator);
         awaitingReveal.remove(peer);
         return first;
     }
@@ -179,7 +155,7 @@ final class OnlineHandshakes {
     }
 
     boolean inFlight(Jid peer) {
-        return inFlight.containsKey(peer);
+        return inFlight.contains(peer);
     }
 
     /**
@@ -189,9 +165,7 @@ final class OnlineHandshakes {
      * (ClientKillIT: a killed client's own queued message started a handshake while it answered its contact's).
      */
     boolean responding(Jid peer, java.time.Duration patience) {
-        java.time.Instant at = answeredAt.get(peer);
-        return inFlight.get(peer) instanceof OnlineResponder && at != null
-                && at.plus(patience).isAfter(account.clock().instant());
+        return inFlight.answeredSince(peer, account.clock().instant().minus(patience));
     }
 
     void abandon(Jid peer) {
@@ -263,12 +237,20 @@ final class OnlineHandshakes {
             // Answering a replayed message 1 would start a responder (and spend a key agreement) for nothing.
             return new Failed(HandshakeFailure.DUPLICATE, "this handshake message was already received (a replay)");
         }
-        Object party = inFlight.get(from);
+        HandshakesInFlight.Party party = inFlight.get(from).orElse(null);
         boolean opening = HandshakeMessages.opensHandshake(payload);
+        if (!opening && party != null && HandshakeMessages.sender(payload).filter(party.role()::equals).isPresent()) {
+            // What this side itself sends in the handshake in flight: from an earlier one in which the roles were the
+            // other way round (this side answered the peer, then started its own). Not tampering, and the handshake in
+            // flight goes on (it used to be dropped and the message reported TAMPERED).
+            return new Failed(HandshakeFailure.STALE, "a handshake message (type " + HandshakeMessages.typeName(payload)
+                    + ") from an earlier handshake, in which this side was the " + (party.role()
+                    == HandshakeMessages.Sender.INITIATOR ? "responder" : "initiator"));
+        }
         try {
             HandshakeStep step;
-            if (opening && !(party instanceof OnlineResponder && HandshakeMessages.isRetry(payload))) {
-                if (party instanceof OnlineInitiator && self.toString().compareTo(from.toString()) < 0) {
+            if (opening && !(party instanceof HandshakesInFlight.Responding && HandshakeMessages.isRetry(payload))) {
+                if (party instanceof HandshakesInFlight.Initiating && self.toString().compareTo(from.toString()) < 0) {
                     return new Ignored();
                 }
                 if (!rateLimit.tryAcquire(from.asBareJid(), account.clock().instant())) {
@@ -291,22 +273,21 @@ final class OnlineHandshakes {
                     responder.usePassword(password);
                     withPassword.add(from);
                 }
-                inFlight.put(from, responder);
-                answeredAt.put(from, account.clock().instant());
+                inFlight.responding(from, responder, account.clock().instant());
                 step = responder.receive(payload);
                 if (password != null && step.message().isPresent()) {
                     // The answer carries our confirmation: the initiator now knows whether its guess was right, and
                     // we will only learn it from message 3. A failure until the handshake completes.
                     passwordGuard.failed(from.asBareJid(), account.clock().instant());
                 }
-            } else if (party instanceof OnlineInitiator) {
-                step = ((OnlineInitiator) party).receive(payload, new byte[0]);
+            } else if (party instanceof HandshakesInFlight.Initiating initiating) {
+                step = initiating.initiator().receive(payload, new byte[0]);
                 if (step.result().isEmpty() && step.message().filter(HandshakeMessages::isInitiatorFinish)
                         .isPresent()) {
                     awaitingReveal.add(from);
                 }
-            } else if (party instanceof OnlineResponder) {
-                step = ((OnlineResponder) party).receive(payload);
+            } else if (party instanceof HandshakesInFlight.Responding responding) {
+                step = responding.responder().receive(payload);
             } else {
                 return new Failed(HandshakeFailure.STALE, "a handshake message (type " + HandshakeMessages.typeName(payload)
                         + ") for no handshake in flight");
@@ -317,7 +298,7 @@ final class OnlineHandshakes {
             if (step.result().isPresent()) {
                 inFlight.remove(from);
                 HandshakeResult result = step.result().get();
-                boolean initiator = party instanceof OnlineInitiator;
+                boolean initiator = party instanceof HandshakesInFlight.Initiating;
                 boolean passwordProved = withPassword.remove(from);
                 if (!initiator && result.selection().mode() == HandshakeMode.KNOWN_PEER) {
                     // Answered, not committed: message 1 may be a replay (see answers). Stored before message 2 is
@@ -338,7 +319,7 @@ final class OnlineHandshakes {
             return replyOrIgnored(step);
         } catch (HandshakeException e) {
             inFlight.remove(from);
-            if (e.kind() == HandshakeException.Kind.PASSWORD_MISMATCH && party instanceof OnlineInitiator
+            if (e.kind() == HandshakeException.Kind.PASSWORD_MISMATCH && party instanceof HandshakesInFlight.Initiating
                     && withPassword.contains(from)) {
                 // The answer's confirmation did not match our password: a guess spent by whoever answered.
                 passwordGuard.failed(from.asBareJid(), account.clock().instant());

@@ -66,13 +66,20 @@ final class SessionCrypto {
         return account.store().transact(stores -> canSend(stores, peer));
     }
 
-    /** {@link #canSend(BareJid)} in the caller's transaction; only sessions with devices trust allows count. */
+    /**
+     * {@link #canSend(BareJid)} in the caller's transaction; only sessions with devices trust allows count, and only
+     * once their device confirmed them ({@link SessionRecord#carriesContent}).
+     */
     boolean canSend(Stores stores, BareJid peer) {
         Optional<ContactTrust> trust = TrustRecords.load(stores, CoreJid.of(peer), account.clock());
         for (SessionAddress address : stores.sessions().devices(peer.toString())) {
             SessionRecord record = SessionRecord.decode(stores.sessions().load(address).orElseThrow());
-            if (TrustRecords.maySendToSession(trust, address.deviceId(), record.peerCertificate().isPresent(),
-                    account.clock()) && record.ratchetSession(account.random(), account.clock()).canEncrypt()) {
+            if (!TrustRecords.maySendToSession(trust, address.deviceId(), record.peerCertificate().isPresent(),
+                    account.clock())) {
+                continue;
+            }
+            RatchetSession session = record.ratchetSession(account.random(), account.clock());
+            if (session.canEncrypt() && record.carriesContent(session)) {
                 return true;
             }
         }
@@ -129,8 +136,8 @@ final class SessionCrypto {
                     continue;   // never to a device awaiting approval, of a distrusted contact, or under another key
                 }
                 RatchetSession session = record.ratchetSession(account.random(), account.clock());
-                if (!session.canEncrypt()) {
-                    continue;
+                if (!session.canEncrypt() || !record.carriesContent(session)) {
+                    continue;   // no content under a session its device has not confirmed (protocol.md 7.3)
                 }
                 out.add(new SottoEncrypted(SottoEncrypted.Kind.RATCHET, encrypt(stores, address, record, session,
                         envelope, ad)));

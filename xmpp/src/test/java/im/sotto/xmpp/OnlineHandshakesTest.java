@@ -47,6 +47,38 @@ class OnlineHandshakesTest {
     }
 
     /**
+     * Bob answers alice's message 1, then starts his own handshake with her (his queue, a heal) before her message 3
+     * arrives. Message 3 then meets bob's initiator: a message only an initiator sends, so it belongs to the earlier
+     * handshake. It is reported STALE (it used to be TAMPERED, "INITIATOR_FINISH while AWAIT_RESPONSE") and bob's own
+     * handshake goes on: alice's answer to it still completes it (it used to have been dropped with the error).
+     */
+    @Test
+    void aStaleFinishIsNotTamperingAndTheHandshakeInFlightGoesOn() throws Exception {
+        OnlineHandshakes alice = new OnlineHandshakes(SottoAccount.open(new InMemoryAccountStore(), new SecureRandom(),
+                Clock.systemUTC()), event -> { }, peer -> true);
+        OnlineHandshakes bob = new OnlineHandshakes(SottoAccount.open(new InMemoryAccountStore(), new SecureRandom(),
+                Clock.systemUTC()), event -> { }, peer -> true);
+        Jid aliceJid = JidCreate.from("alice@example.org/phone");
+        Jid bobJid = JidCreate.from("bob@example.org/laptop");
+
+        byte[] aliceOpening = alice.start(bobJid, java.util.Optional.empty());
+        byte[] bobAnswer = HandshakeSteps.reply(bob.receive(aliceJid, bobJid, aliceOpening)).orElseThrow();
+        byte[] bobOpening = bob.start(aliceJid, java.util.Optional.empty());
+        OnlineHandshakes.Step aliceDone = alice.receive(bobJid, aliceJid, bobAnswer);
+        assertTrue(HandshakeSteps.established(aliceDone).isPresent(), "alice completes on bob's answer (XX)");
+        byte[] aliceFinish = HandshakeSteps.reply(aliceDone).orElseThrow();
+
+        OnlineHandshakes.Failed stale = HandshakeSteps.failed(bob.receive(aliceJid, bobJid, aliceFinish)).orElseThrow();
+        assertEquals(HandshakeFailure.STALE, stale.failure(), stale.describe());
+        assertTrue(bob.inFlight(aliceJid), "bob's own handshake is still in flight");
+
+        byte[] aliceAnswer = HandshakeSteps.reply(alice.receive(bobJid, aliceJid, bobOpening)).orElseThrow();
+        OnlineHandshakes.Step bobStep = bob.receive(aliceJid, bobJid, aliceAnswer);
+        assertTrue(HandshakeSteps.failed(bobStep).isEmpty(), () -> HandshakeSteps.failed(bobStep).get().describe());
+        assertTrue(HandshakeSteps.established(bobStep).isPresent(), "bob's handshake completes on alice's answer");
+    }
+
+    /**
      * A stranger (no trust record, no roster item) opens a handshake offering every mode, as an identity prober
      * would. Under the default policy bob answers in the responder-protected mode: after message 2 the stranger has
      * learned nothing (no result, no certificate), and after it showed its own identity in message 3 bob ends the

@@ -94,7 +94,12 @@ public final class RatioTable {
         speedRow("offline setup, hybrid X25519 + ML-KEM-768, setups/s", "offlineHybrid", "offline",
                 new Goal("libsignal", 1.2, "≥ 1.2× libsignal-client (PQXDH, Kyber-1024)"));
         floorRow("online handshake, 3 messages, certificates and SAS, both sides, handshakes/s", "handshake", 1.3);
+        Goal omemoGoal = new Goal("signalJava", 1.0, "≥ 1× signal-protocol-java (#21)");
+        speedRow("OMEMO 0.3 encrypt + decrypt, 200 B body, one direction, msg/s", "omemoOneWay", omemoGoal);
+        speedRow("OMEMO 0.3 ping-pong, DH ratchet step on every message, pairs/s", "omemoPingPong", omemoGoal);
+        speedRow("OMEMO 0.3 session setup, bundle → prekey message → decrypted, setups/s", "omemoSetup", omemoGoal);
         wireRows();
+        omemoWireRow();
         stanzaRow();
         prosodyRow();
         out.add("");
@@ -152,6 +157,18 @@ public final class RatioTable {
                 + String.format(Locale.ROOT, "%.2f× the floor's time ± %.2f", r, e) + " | ≤ "
                 + String.format(Locale.ROOT, "%.1f", bound) + "× the floor's time | "
                 + (r <= bound ? "met" : "**missed**") + " |");
+    }
+
+    /** Sotto's OMEMO 0.3 stanza against signal-protocol-java's in the same layout (issue #21: no larger). */
+    private void omemoWireRow() {
+        Long sotto = bytes.get(WireFigures.SOTTO_OMEMO03);
+        Long signal = bytes.get(WireFigures.SIGNAL_OMEMO03);
+        if (sotto == null || signal == null) {
+            return;
+        }
+        out.add("| bytes of one 200-byte OMEMO 0.3 message, whole stanza, same layout | " + sotto + " | — | " + signal
+                + " | — | " + String.format(Locale.ROOT, "%.2f× signal-protocol-java", (double) sotto / signal)
+                + " | ≤ signal-protocol-java (#21) | " + (sotto <= signal ? "met" : "**missed**") + " |");
     }
 
     private void wireRows() {
@@ -220,7 +237,7 @@ public final class RatioTable {
         out.add("| figure | Sotto | libsignal-client | signal-protocol-java | floor |");
         out.add("|---|---:|---:|---:|---:|");
         for (String figure : List.of("oneWay", "pingPong", "offline", "offlinePinned", "offlineHybrid",
-                "handshake")) {
+                "handshake", "omemoOneWay", "omemoPingPong", "omemoSetup")) {
             out.add("| " + figure + " | " + alloc(figure + "_sotto") + " | " + alloc(figure + "_libsignal") + " | "
                     + alloc(figure + "_signalJava") + " | " + alloc(figure + "_floor") + " |");
         }

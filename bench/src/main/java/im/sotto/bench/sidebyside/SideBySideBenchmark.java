@@ -24,6 +24,9 @@ import org.openjdk.jmh.annotations.State;
  *       already knows Bob's certificate (bundle signature checked before sending, device key mixed in).
  *   <li>{@code offlineHybrid}: the same with X25519 + ML-KEM-768.
  *   <li>{@code handshake}: Sotto's online XX handshake, three messages, both certificates checked, both SAS.
+ *   <li>{@code omemoOneWay}, {@code omemoPingPong}, {@code omemoSetup}: OMEMO 0.3 (issue #21), Sotto's own
+ *       implementation ({@link SottoOmemoParties}) against signal-protocol-java put together as OMEMO clients do
+ *       ({@link SignalJavaOmemo}): the 200-byte body under AES-128-GCM, key and tag through the ratchet.
  * </ul>
  * {@code _floor} runs the bare primitives of the Sotto operation of the same figure ({@link PrimitiveFloor}).
  */
@@ -212,5 +215,59 @@ public class SideBySideBenchmark {
     @Benchmark
     public long handshake_floor(Floors f) throws Exception {
         return f.handshake.run();
+    }
+
+    // --- OMEMO 0.3 (issue #21): Sotto's implementation against signal-protocol-java's ---
+
+    @State(Scope.Thread)
+    public static class SottoOmemo {
+        SottoOmemoParties parties;
+
+        @Setup
+        public void setUp() throws Exception {
+            parties = new SottoOmemoParties();
+            parties.establish();
+        }
+    }
+
+    @State(Scope.Thread)
+    public static class SignalJavaOmemoState {
+        SignalJavaOmemo parties;
+
+        @Setup
+        public void setUp() throws Exception {
+            parties = new SignalJavaOmemo();
+            parties.establish();
+        }
+    }
+
+    @Benchmark
+    public byte[] omemoOneWay_sotto(SottoOmemo s) throws Exception {
+        return s.parties.oneWay();
+    }
+
+    @Benchmark
+    public byte[] omemoOneWay_signalJava(SignalJavaOmemoState s) throws Exception {
+        return s.parties.oneWay();
+    }
+
+    @Benchmark
+    public byte[] omemoPingPong_sotto(SottoOmemo s) throws Exception {
+        return s.parties.pingPong();
+    }
+
+    @Benchmark
+    public byte[] omemoPingPong_signalJava(SignalJavaOmemoState s) throws Exception {
+        return s.parties.pingPong();
+    }
+
+    @Benchmark
+    public byte[] omemoSetup_sotto(SottoOmemo s) throws Exception {
+        return s.parties.setup();
+    }
+
+    @Benchmark
+    public byte[] omemoSetup_signalJava(SignalJavaOmemoState s) throws Exception {
+        return s.parties.setup();
     }
 }

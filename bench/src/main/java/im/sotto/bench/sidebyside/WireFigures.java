@@ -10,6 +10,8 @@ import im.sotto.xmpp.element.ExplicitEncryption;
 import im.sotto.xmpp.element.ProcessingHint;
 import im.sotto.xmpp.element.SottoEncrypted;
 import im.sotto.xmpp.envelope.EnvelopeCodec;
+import im.sotto.xmpp.omemo.Axolotl;
+import im.sotto.xmpp.omemo.AxolotlEncrypted;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
@@ -90,6 +92,12 @@ public final class WireFigures {
                 "urn:xmpp:omemo:2", "OMEMO")));
         out.put("OMEMO 0.3 stanza, same extras (fallback body, EME, store hint)", utf8(withExtras(original, omemo03,
                 "eu.siacs.conversations.axolotl", "OMEMO")));
+        // Sotto's own OMEMO 0.3 (issue #21), laid out as OmemoSender sends it: its own fallback body, EME, store hint.
+        SottoOmemoParties sottoOmemo = new SottoOmemoParties();
+        sottoOmemo.establish();
+        out.put(SOTTO_OMEMO03, utf8(omemoLayout(original, AxolotlEncrypted.of(sottoOmemo.encryptToBob(
+                BODY.getBytes(StandardCharsets.UTF_8))))));
+        out.put(SIGNAL_OMEMO03, utf8(omemoLayout(original, omemo03)));
         out.put("Sotto stanza without fallback body and EME (XEP-example style)", utf8(withoutExtras(original,
                 new SottoEncrypted(SottoEncrypted.Kind.RATCHET, ratchet))));
         out.put("OMEMO 2 stanza as in the XEP example (store hint only)", utf8(withoutExtras(original, omemo2)));
@@ -236,6 +244,17 @@ public final class WireFigures {
                 .ofType(original.getType()).addExtension(encrypted).addExtension(new ExplicitEncryption(ns, name))
                 .setBody(OuterStanzas.FALLBACK_BODY).addExtension(ProcessingHint.STORE);
         return b.build().toXML().toString();
+    }
+
+    /** Row labels of the OMEMO 0.3 stanzas in the layout Sotto's OmemoSender sends (issue #21). */
+    static final String SOTTO_OMEMO03 = "Sotto's OMEMO 0.3 stanza (OmemoSender's layout: its fallback body, EME, store hint)";
+    static final String SIGNAL_OMEMO03 = "signal-protocol-java's OMEMO 0.3 stanza, same layout";
+
+    /** An OMEMO 0.3 stanza as Sotto's OmemoSender lays it out, around {@code encrypted}. */
+    private static String omemoLayout(Message original, org.jivesoftware.smack.packet.ExtensionElement encrypted) {
+        return StanzaBuilder.buildMessage(original.getStanzaId()).to(original.getTo()).ofType(original.getType())
+                .setBody(Axolotl.FALLBACK_BODY).addExtension(encrypted).addExtension(ProcessingHint.STORE)
+                .addExtension(new ExplicitEncryption(Axolotl.NAMESPACE, Axolotl.EME_NAME)).build().toXML().toString();
     }
 
     /** Routing, the encrypted element and the store hint only, as the XEP-0384 examples show. */

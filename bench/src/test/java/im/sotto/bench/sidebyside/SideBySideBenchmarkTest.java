@@ -54,6 +54,27 @@ class SideBySideBenchmarkTest {
         }
     }
 
+    /** Both OMEMO 0.3 sides: many one-way messages, ping-pongs and setups, each read back whole. */
+    @Test
+    void omemoMethodsRun() throws Exception {
+        SideBySideBenchmark.SottoOmemo sotto = new SideBySideBenchmark.SottoOmemo();
+        sotto.setUp();
+        SideBySideBenchmark.SignalJavaOmemoState signal = new SideBySideBenchmark.SignalJavaOmemoState();
+        signal.setUp();
+        for (int i = 0; i < Anchors.REWIND_EVERY + RUNS; i++) {
+            assertArrayEquals(Anchors.PAYLOAD, bench.omemoOneWay_sotto(sotto));
+            assertArrayEquals(Anchors.PAYLOAD, bench.omemoOneWay_signalJava(signal));
+            // Setups again and again from the same bundle: the spent one-time prekeys must be put back each time.
+            assertArrayEquals(Anchors.PAYLOAD, bench.omemoSetup_sotto(sotto));
+            assertArrayEquals(Anchors.PAYLOAD, bench.omemoSetup_signalJava(signal));
+        }
+        for (int i = 0; i < RUNS; i++) {
+            assertArrayEquals(Anchors.PAYLOAD, bench.omemoPingPong_sotto(sotto));
+            assertArrayEquals(Anchors.PAYLOAD, bench.omemoPingPong_signalJava(signal));
+            assertArrayEquals(Anchors.PAYLOAD, bench.omemoOneWay_sotto(sotto), "one-way after ping-pong");
+        }
+    }
+
     @Test
     void floorsRunWithTheCountedOperations() throws Exception {
         SideBySideBenchmark.Floors f = SideBySideBenchmark.Floors.measure();

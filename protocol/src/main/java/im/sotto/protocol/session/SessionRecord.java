@@ -186,6 +186,18 @@ public record SessionRecord(SessionOrigin origin, byte[] ratchet, Optional<byte[
                 + continuity.map(c -> 1).orElse(0);
     }
 
+    /**
+     * Whether content may go out under this session, {@code session} being its ratchet (docs/protocol.md 7.3): one
+     * made by an online handshake only once the peer's device has sent something under it (its confirmation; a
+     * straggler under a replaced session does not count, it opens under that one). Read from the stored ratchet, so
+     * a sender restarted before the confirmation still holds its content back; an in-memory mark did not, and the
+     * content went out under a session the responder might never have stored. The responder's side needs no mark:
+     * its ratchet cannot encrypt before it received the initiator's first message.
+     */
+    public boolean carriesContent(RatchetSession session) {
+        return origin != SessionOrigin.ONLINE_HANDSHAKE || session.receivedHighWater() > 0;
+    }
+
     /** The Double Ratchet session this record keeps, running on the account's {@code random} and {@code clock}. */
     public RatchetSession ratchetSession(SecureRandom random, Clock clock) {
         try {

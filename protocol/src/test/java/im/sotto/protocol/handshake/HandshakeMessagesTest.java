@@ -30,6 +30,27 @@ class HandshakeMessagesTest {
         assertEquals(0x16, Frame.Type.KNOWN_PEER_INIT.code);
     }
 
+    /**
+     * The side each type comes from, as section 4 has them sent: a transport uses it to tell a stale message (one
+     * from an earlier handshake with the roles the other way round) from a tampered one.
+     */
+    @Test
+    void eachTypeNamesTheSideThatSendsIt() {
+        for (Frame.Type t : Frame.Type.values()) {
+            java.util.Optional<HandshakeMessages.Sender> expected = switch (t) {
+                case INIT, RETRY_INIT, KNOWN_PEER_INIT, INITIATOR_FINISH ->
+                        java.util.Optional.of(HandshakeMessages.Sender.INITIATOR);
+                case RESPONSE, RESPONDER_FINISH, COUNTER_OFFER ->
+                        java.util.Optional.of(HandshakeMessages.Sender.RESPONDER);
+                case CONTINUITY_CONFIRM -> java.util.Optional.empty();
+            };
+            assertEquals(expected, HandshakeMessages.sender(frame(t.code)), t.name());
+        }
+        for (byte[] m : new byte[][] {{}, {1}, frame(0x01), frame(0x21), frame(0xff)}) {
+            assertTrue(HandshakeMessages.sender(m).isEmpty());
+        }
+    }
+
     @Test
     void shortAndForeignMessagesAreNothing() {
         for (byte[] m : new byte[][] {{}, {1}, frame(0x01), frame(0x21), frame(0xff)}) {

@@ -107,6 +107,53 @@ class OneSidedSessionIT {
         }
     }
 
+    /**
+     * The other side of it: alice's process dies after sending message 3 and before bob's confirmation. Her next run
+     * decodes the session from the store; the mark that held her content back used to live in memory only, so the
+     * queued message went out under a session bob never stored (message 3 was lost with the cut) and was
+     * {@code NO_SESSION} at bob. Now the stored session itself says it was never confirmed: the next run starts a
+     * new handshake, and bob reads the message once.
+     */
+    @ParameterizedTest
+    @EnumSource(ServerKind.class)
+    void anInitiatorRestartedBeforeTheConfirmationSendsNothingUnderTheUnconfirmedSession(ServerKind kind,
+            XmppServers servers) throws Exception {
+        try (HostileScene scene = new HostileScene(servers.get(kind))) {
+            scene.alice.manager.setHandshakeTimeout(Duration.ofSeconds(60));   // the restart comes first
+            List<RelayedStanza> swallowed = new CopyOnWriteArrayList<>();
+            AtomicInteger handshakesToBob = new AtomicInteger();
+            String bobFull = scene.bobJid().toString();
+            scene.relay.rule(stanza -> {
+                if (!stanza.toServer() && bobFull.equals(stanza.link().jid())
+                        && HostileScene.carries(stanza, SottoEncrypted.Kind.HANDSHAKE)
+                        && handshakesToBob.incrementAndGet() > 1) {
+                    swallowed.add(stanza);   // message 3 and its empty ratchet message: bob never stores the session
+                    return List.of();
+                }
+                return List.of(stanza.xml());
+            });
+            scene.alice.manager.send(scene.secretChat(scene.bobJid(), "m1 " + scene.suffix));
+            HostileScene.awaitSize(swallowed, 1);
+            String aliceResource = scene.alice.connection.getUser().getResourceOrThrow().toString();
+            scene.alice.manager.disable();
+            scene.alice.connection.instantShutdown();
+            scene.relay.rule(stanza -> List.of(stanza.xml()));
+            SottoParty alice = new SottoParty(scene.alice.account).connect(scene.server.connectionVia("alice",
+                    aliceResource, scene.relay.port()));
+            try {
+                assertEquals("m1 " + scene.suffix, body(scene.bob.next()), "the queued message is not lost");
+                assertNull(scene.bob.inbox.poll(QUIET_MS, TimeUnit.MILLISECONDS), "nothing is delivered twice");
+                synchronized (scene.bob.events) {
+                    assertEquals(List.of(), scene.bob.events.stream()
+                            .filter(e -> e instanceof SecurityEvent.UndecryptableStanza).toList(),
+                            "nothing under the session bob never stored");
+                }
+            } finally {
+                alice.disconnect();
+            }
+        }
+    }
+
     /** Bob's process ends without a word (its connection drops) and starts again on the same store and resource. */
     private static SottoParty restart(HostileScene scene) throws Exception {
         scene.bob.manager.disable();
