@@ -180,9 +180,14 @@ final class ArchiveCatchUp {
             MamManager.MamQueryPage page = query.getPage();
             while (true) {
                 for (MamResultExtension result : fromOwnArchive(page)) {
-                    Message message = result.getForwarded().getForwardedStanza();
+                    Message message = (Message) OwnDevices.addressed(result.getForwarded().getForwardedStanza(),
+                            connection.getUser());
                     if (forThisDevice(message) && !(hasId(message) && logged.contains(logKey(message)))) {
                         process.accept(message);
+                        if (hasId(message) && OwnDevices.fromAnotherOwnDevice(message.getFrom(), connection.getUser())) {
+                            // A server archives what a device of ours sends to our account twice (sent, received).
+                            logged.add(logKey(message));
+                        }
                     }
                     remember(result.getId());
                     lastArchiveId = result.getId();

@@ -74,6 +74,9 @@ public final class EncryptedReceipts implements SottoListener, AutoCloseable {
         if (!(stanza.stanza() instanceof Message message) || stanza.origin() == SessionOrigin.OMEMO) {
             return; // OMEMO 0.3 carries a body only: neither a request nor a receipt can be in it
         }
+        if (message.getFrom() != null && !message.getFrom().asBareJid().equals(stanza.peer())) {
+            return; // our other device's copy of its own line (OwnDevices): the contact answers it, not us
+        }
         Optional<String> confirmed = receiptId(message);
         if (confirmed.isPresent()) {
             deliveredWatchers.forEach(w -> w.accept(stanza.peer(), confirmed.get()));

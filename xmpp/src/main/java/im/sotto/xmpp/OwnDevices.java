@@ -147,9 +147,14 @@ final class OwnDevices {
                 .orElse(record.peerCertificate().isEmpty());
     }
 
-    /** Only what a person writes is copied: messages to someone else (a note to self reaches our devices anyway). */
+    /**
+     * Only what a person writes is copied: messages with a body to someone else (a note to self reaches our devices
+     * anyway). Receipts and other bodiless messages are not: our other device would take a receipt we send for the
+     * contact's confirmation of one of its own messages.
+     */
     static boolean copied(Stanza inner, BareJid self) {
-        return inner instanceof Message && inner.getTo() != null && !inner.getTo().asBareJid().equals(self);
+        return inner instanceof Message message && message.getBody() != null && inner.getTo() != null
+                && !inner.getTo().asBareJid().equals(self);
     }
 
     /** The content-less message that carries the first messages to our other devices; never shown. */
@@ -203,6 +208,21 @@ final class OwnDevices {
         return readAgain && ours || to != null && to.isEntityFullJid() && !to.equals(self);
     }
 
+    /**
+     * {@code outer} with our bare JID as its recipient when it comes from our own account without one: a server
+     * removes the 'to' of what a resource sends to its own bare JID (Prosody does; RFC 6120 10.3 reads a missing
+     * 'to' as the account itself), which is how a note to self and the first messages to our other devices arrive,
+     * live and from the archive. Anything else is returned as it is.
+     */
+    static Stanza addressed(Stanza outer, EntityFullJid self) {
+        Jid from = outer.getFrom();
+        if (outer.getTo() != null || from == null || self == null || !from.asBareJid().equals(self.asBareJid())
+                || !(outer instanceof Message message)) {
+            return outer;
+        }
+        return message.asBuilder().to(self.asBareJid()).build();
+    }
+
     /** An archived message another device of ours sent (to anyone): its content may be a copy for this device. */
     static boolean fromAnotherOwnDevice(Jid from, EntityFullJid self) {
         return from != null && self != null && from.isEntityFullJid() && from.asBareJid().equals(self.asBareJid())
@@ -227,7 +247,10 @@ final class OwnDevices {
             if (wrapperFrom == null || !wrapperFrom.equals(own) || from == null || to == null) {
                 return;
             }
-            boolean sent = direction == CarbonExtension.Direction.sent && fromAnotherOwnDevice(from, self);
+            // A note to self reaches this device itself (live, offline storage or archive): its carbon would be a
+            // second copy of the same message.
+            boolean sent = direction == CarbonExtension.Direction.sent && fromAnotherOwnDevice(from, self)
+                    && !to.asBareJid().equals(own);
             boolean received = direction == CarbonExtension.Direction.received && to.asBareJid().equals(own)
                     && !to.equals(self);
             if (sent || received) {

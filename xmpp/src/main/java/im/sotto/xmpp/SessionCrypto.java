@@ -192,7 +192,7 @@ final class SessionCrypto {
             SessionRecord record = SessionRecord.decode(stores.sessions().load(address).orElseThrow());
             RatchetSession session = record.ratchetSession(account.random(), account.clock());
             if (address.deviceId() == account.device().deviceId() || !OwnDevices.mayCopyTo(record, account)
-                    || !session.canEncrypt()) {
+                    || !session.canEncrypt() || !record.carriesContent(session)) {
                 continue;
             }
             out.add(new SottoEncrypted(SottoEncrypted.Kind.RATCHET, encrypt(stores, address, record, session,

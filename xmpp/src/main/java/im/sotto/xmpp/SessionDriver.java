@@ -415,7 +415,8 @@ final class SessionDriver {
         receive(outer, false);
     }
 
-    private Optional<DecryptedStanza> receive(Stanza outer, boolean withHandshakeSteps) {
+    private Optional<DecryptedStanza> receive(Stanza received, boolean withHandshakeSteps) {
+        Stanza outer = OwnDevices.addressed(received, self());
         Jid from = outer.getFrom();
         if (from == null || outer.getTo() == null) {
             return Optional.empty();
