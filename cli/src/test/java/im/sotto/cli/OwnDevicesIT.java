@@ -17,10 +17,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Issue #19, own devices in every conversation (docs/protocol.md 7.7): alice has a phone and a linked laptop, bob a
- * desktop and a linked tablet. Whatever any of the four sends reaches the three others exactly once, in order,
- * marked "yours" on the sender's other device and as the sender's everywhere else; a note to self reaches the other
- * device; the server's store holds none of the texts.
+ * Issue #19, own devices in every conversation (docs/protocol.md 7.7), on a server with message carbons: alice has a
+ * phone and a laptop linked with {@code account link} / {@code devices approve}, bob a desktop. Whatever any of the
+ * three sends reaches the two others exactly once, in order, marked "yours" on the sender's other device and as the
+ * sender's everywhere else, with nothing undecryptable; a note to self reaches the other device; the server's store
+ * holds none of the texts. Bob writes first, so his first messages start sessions with both of alice's devices (a
+ * contact whose sessions predate a link reaches the new device once it has written to that contact: protocol.md 7.7).
  */
 class OwnDevicesIT {
     private static final Pattern CODE = Pattern.compile("Link code: ([0-9A-Z]{4}-[0-9A-Z]{4})");
@@ -34,27 +36,27 @@ class OwnDevicesIT {
     }
 
     @Test
-    void everyMessageFromAnyDeviceReachesTheThreeOthersOnceMarkedByWhoSentIt() throws Exception {
-        runFourDevices(prosody);
+    void everyMessageFromAnyDeviceReachesTheOthersOnceMarkedByWhoSentIt() throws Exception {
+        runThreeDevices(prosody);
     }
 
-    static void runFourDevices(PrivateServer server) throws Exception {
+    static void runThreeDevices(PrivateServer server) throws Exception {
         Device phone = new Device("alice-phone", "alice", server.env("alice"));
         server.add("alice");
         Device laptop = new Device("alice-laptop", "alice", link(server, "alice", "alice-laptop"));
         Device desktop = new Device("bob-desktop", "bob", server.env("bob"));
         server.add("bob");
-        Device tablet = new Device("bob-tablet", "bob", link(server, "bob", "bob-tablet"));
-        List<Device> all = List.of(phone, laptop, desktop, tablet);
+        List<Device> all = List.of(phone, laptop, desktop);
         for (Device device : all) {
             // First run of each device: its archive position, and its sessions with its account's other device.
             server.ok(device.env(), "listen", "--json", "--timeout", "5");
         }
         List<String> sent = new ArrayList<>();
-        // Each device in turn writes two messages; the three others listen.
-        for (Device writer : all) {
+        // Each device in turn writes two messages (bob first, and again last); the others listen.
+        for (Device writer : List.of(desktop, phone, laptop, desktop)) {
             String to = writer.user().equals("alice") ? "bob" : "alice";
-            List<String> bodies = List.of("first from " + writer.name(), "second from " + writer.name());
+            List<String> bodies = List.of("first from " + writer.name() + " " + sent.size(),
+                    "second from " + writer.name() + " " + sent.size());
             Map<Device, CliProcess.Started> listeners = new LinkedHashMap<>();
             for (Device other : all) {
                 if (other != writer) {

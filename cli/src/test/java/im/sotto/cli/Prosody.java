@@ -103,10 +103,15 @@ final class Prosody implements AutoCloseable {
         return Files.readString(Path.of(properties.getProperty(key("LOG"))), StandardCharsets.UTF_8);
     }
 
-    /** Everything Prosody keeps on disk (accounts, PEP, offline storage), as ISO-8859-1 text. */
+    /**
+     * Everything the server keeps on disk (accounts, PEP, offline storage, archive), as ISO-8859-1 text: Prosody's
+     * data directory, or ejabberd's Mnesia spool (which holds what Mnesia has written out so far).
+     */
     String storedData() throws IOException {
         StringBuilder all = new StringBuilder();
-        try (Stream<Path> files = Files.walk(directory.resolve("prosody").resolve("data"))) {
+        Path data = kind.equals("ejabberd") ? directory.resolve("ejabberd").resolve("spool")
+                : directory.resolve("prosody").resolve("data");
+        try (Stream<Path> files = Files.walk(data)) {
             for (Path file : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
                 all.append(new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1)).append('\n');
             }
