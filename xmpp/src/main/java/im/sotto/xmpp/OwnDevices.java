@@ -236,26 +236,30 @@ final class OwnDevices {
      */
     static CarbonCopyReceivedListener copyListener(XMPPConnection connection, Consumer<Message> receive) {
         return (direction, copy, wrapper) -> {
-            EntityFullJid self = connection.getUser();
-            if (self == null || Wire.elementsOf(copy).isEmpty()) {
-                return;
-            }
-            BareJid own = self.asBareJid();
-            Jid wrapperFrom = wrapper.getFrom();
-            Jid from = copy.getFrom();
-            Jid to = copy.getTo();
-            if (wrapperFrom == null || !wrapperFrom.equals(own) || from == null || to == null) {
-                return;
-            }
-            // A note to self reaches this device itself (live, offline storage or archive): its carbon would be a
-            // second copy of the same message.
-            boolean sent = direction == CarbonExtension.Direction.sent && fromAnotherOwnDevice(from, self)
-                    && !to.asBareJid().equals(own);
-            boolean received = direction == CarbonExtension.Direction.received && to.asBareJid().equals(own)
-                    && !to.equals(self);
-            if (sent || received) {
+            if (readsCarbon(direction, copy, wrapper.getFrom(), connection.getUser())) {
                 receive.accept(copy);
             }
         };
+    }
+
+    /** The decision of {@link #copyListener}: whether this device reads {@code copy}, wrapped by {@code wrapperFrom}. */
+    static boolean readsCarbon(CarbonExtension.Direction direction, Message copy, Jid wrapperFrom,
+            EntityFullJid self) {
+        if (self == null || Wire.elementsOf(copy).isEmpty()) {
+            return false;
+        }
+        BareJid own = self.asBareJid();
+        Jid from = copy.getFrom();
+        Jid to = copy.getTo();
+        if (wrapperFrom == null || !wrapperFrom.equals(own) || from == null || to == null) {
+            return false;
+        }
+        // A note to self reaches this device itself (live, offline storage or archive): its carbon would be a
+        // second copy of the same message.
+        boolean sent = direction == CarbonExtension.Direction.sent && fromAnotherOwnDevice(from, self)
+                && !to.asBareJid().equals(own);
+        boolean received = direction == CarbonExtension.Direction.received && to.asBareJid().equals(own)
+                && !to.equals(self);
+        return sent || received;
     }
 }
