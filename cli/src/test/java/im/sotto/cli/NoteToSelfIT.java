@@ -46,7 +46,7 @@ class NoteToSelfIT {
     void aNoteToSelfWithALinkedDeviceReachesItAndNothingIsTampered() throws Exception {
         Map<String, String> phone = prosody.env("note-phone", "alice");
         prosody.add("alice", phone, "--no-passphrase");
-        Map<String, String> laptop = OwnDevicesIT.link(prosody, "alice", "note-laptop");
+        Map<String, String> laptop = OwnDevicesIT.link(prosody, phone, "alice", "note-laptop");
         for (Map<String, String> device : List.of(phone, laptop, phone)) {
             prosody.ok(device, "listen", "--json", "--timeout", "5");  // archive positions, then their sessions
         }

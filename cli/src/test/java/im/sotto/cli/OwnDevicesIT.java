@@ -119,13 +119,19 @@ class OwnDevicesIT {
 
     /** {@code sotto account link} in a new home, approved by the account's first device; the new device's env. */
     static Map<String, String> link(PrivateServer server, String user, String home) throws Exception {
+        return link(server, server.env(user), user, home);
+    }
+
+    /** As above, approved by the device whose environment is {@code approver}. */
+    static Map<String, String> link(PrivateServer server, Map<String, String> approver, String user, String home)
+            throws Exception {
         Map<String, String> env = server.env(home, user);
         CliProcess.Started link = CliProcess.start(env, "account", "link", server.jid(user), "--no-passphrase",
                 "--server", server.server(), "--insecure-loopback");
         link.awaitOutput("Link code: ", 60);
         Matcher m = CODE.matcher(link.outputSoFar());
         assertTrue(m.find(), link.outputSoFar());
-        server.ok(server.env(user), "devices", "approve", m.group(1));
+        server.ok(approver, "devices", "approve", m.group(1));
         CliProcess.Run linked = link.finish(PrivateServer.COMMAND_TIMEOUT_SECONDS);
         assertEquals(0, linked.exit(), linked.toString());
         return env;
