@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the benchmarks and runs Sotto side by side with libsignal-client and signal-protocol-java (and Sotto's
-# primitive floor) in one JMH run, then the wire-size figures, and prints one table: figure, Sotto, each anchor,
+# primitive floor) in one JMH run, then the wire-size and memory-per-session figures, and prints one table: figure, Sotto, each anchor,
 # ratio, goal, met or not. Results go to bench/results/ (not committed).
 #
 #   bench/run.sh           full run: 2 forks, 5 × 2 s warm-up, 4 × 2 s measured (about 20 minutes on 2 cores)
@@ -10,7 +10,8 @@
 # ejabberd from Debian when missing and so needs root the first time), plaintext against Sotto, same clients, with the
 # pipe kept full (a sliding window of messages in flight, swept up to the whole round) and TCP_NODELAY on the clients
 # and in Prosody (run without its message archive, see scripts/xmpp-servers.sh); it also records the CPU the client
-# JVM, Prosody and the rest of the machine used (ProsodyThroughput). SKIP_PROSODY=1 leaves it out; SKIP_JMH=1 runs
+# JVM, Prosody and the rest of the machine used (ProsodyThroughput); then the same through ejabberd (SKIP_EJABBERD=1
+# leaves that out). SKIP_PROSODY=1 leaves Prosody out; SKIP_JMH=1 runs
 # only the wire figures and Prosody; PROSODY_ARGS replaces its options. Extra arguments go to JMH. JMH_SETTINGS
 # replaces the run lengths; BENCH_PATTERN the benchmark pattern. Last, bench/cli-latency.sh times the commands
 # (SKIP_CLI=1 leaves it out; CLI_RUNS sets its runs, default 10). Set JAVA_HOME to try another JDK. Only ratios within
@@ -63,6 +64,8 @@ else
 fi
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)" >> "$base-machine.txt"
 "$java_cmd" -cp "$cp" im.sotto.bench.sidebyside.WireFigures > "$base-wire.tsv"
+# Memory per session (record bytes, heap of 10,000 sessions) in a JVM of its own, so JMH's heap does not blur it.
+"$java_cmd" -Xmx1g -cp "$cp" im.sotto.bench.sidebyside.SessionMemoryFigures >> "$base-wire.tsv"
 
 if [[ -z "${SKIP_PROSODY:-}" ]]; then
   servers_dir="$(mktemp -d)"
@@ -76,6 +79,22 @@ if [[ -z "${SKIP_PROSODY:-}" ]]; then
       || echo "Prosody throughput failed; see $base-servers.log" >&2
   else
     echo "Prosody not measured: the servers did not start; see $base-servers.log" >&2
+  fi
+fi
+# The same pairs through ejabberd (its archive on, as it ships; TCP_NODELAY through the Erlang VM's listen options).
+if [[ -z "${SKIP_EJABBERD:-}" ]]; then
+  ejabberd_dir="$(mktemp -d)"
+  trap 'bash scripts/xmpp-servers.sh stop "${servers_dir:-}" >/dev/null 2>&1 || true
+        bash scripts/xmpp-servers.sh stop "$ejabberd_dir" >/dev/null 2>&1 || true' EXIT
+  if SOTTO_EJABBERD_NODELAY=1 bash scripts/xmpp-servers.sh start "$ejabberd_dir" ejabberd \
+    >> "$base-servers.log" 2>&1; then
+    echo "load average before ejabberd: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)" \
+      >> "$base-machine.txt"
+    "$java_cmd" -cp "$cp" im.sotto.bench.prosody.ProsodyThroughput "$ejabberd_dir/servers.properties" \
+      "${prosody_options[@]}" --server ejabberd >> "$base-wire.tsv" 2>> "$base-servers.log" \
+      || echo "ejabberd throughput failed; see $base-servers.log" >&2
+  else
+    echo "ejabberd not measured: the server did not start; see $base-servers.log" >&2
   fi
 fi
 if $quick; then

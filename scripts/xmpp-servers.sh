@@ -23,6 +23,9 @@
 # file storage used before, the archive could not keep up with a stream of thousands of messages at all; Prosody now
 # keeps its data in SQLite).
 #
+# With SOTTO_EJABBERD_NODELAY=1 ejabberd's sockets have TCP_NODELAY too (through the Erlang VM's default listen
+# options; ejabberd 23.01 has no setting of its own) and servers.properties says EJABBERD_NODELAY=true.
+#
 # With SOTTO_XMPP_CARBONS=1 both servers also run message carbons (XEP-0280: Prosody's mod_carbons, ejabberd's
 # mod_carboncopy, on in both projects' default configurations); the OMEMO own-device tests need them. Off by default so
 # the other tests keep the behaviour they were written against.
@@ -169,8 +172,10 @@ EOF
 }
 
 start_ejabberd() {
-  local d="$DIR/ejabberd" port dist_port node carbons=
+  local d="$DIR/ejabberd" port dist_port node carbons= nodelay=
   [ "${SOTTO_XMPP_CARBONS:-0}" = 1 ] && carbons='  mod_carboncopy: {}'
+  # ejabberd 23.01 sets no TCP_NODELAY on its sockets; accepted sockets inherit the VM's default listen options.
+  [ "${SOTTO_EJABBERD_NODELAY:-0}" = 1 ] && nodelay=' -kernel inet_default_listen_options [{nodelay,true}]'
   port=$(free_port)
   # Erlang distribution on a fixed port instead of epmd: ejabberdctl then reaches the node directly, and no
   # epmd daemon is left running after the test (epmd outlives the nodes that started it).
@@ -183,7 +188,7 @@ ERLANG_NODE=$node
 ERL_DIST_PORT=$dist_port
 # Read after ejabberdctl picked its user: keeps everything as the current user instead of su to 'ejabberd'.
 EXEC_CMD=as_current_user
-ERL_OPTIONS="-setcookie $(random_secret) -kernel inet_dist_use_interface {127,0,0,1} -env ERL_CRASH_DUMP_BYTES 0"
+ERL_OPTIONS="-setcookie $(random_secret) -kernel inet_dist_use_interface {127,0,0,1} -env ERL_CRASH_DUMP_BYTES 0$nodelay"
 EJABBERD_PID_PATH=$d/ejabberd.pid
 EJABBERD_BYPASS_WARNINGS=true
 CONTRIB_MODULES_PATH=$d/contrib
@@ -251,7 +256,8 @@ EOF
     wait "$pid" || { cat "$d/log/register.log" >&2; die "ejabberdctl could not register a user"; }
   done
   { echo "EJABBERD_HOST=127.0.0.1"; echo "EJABBERD_PORT=$port"; echo "EJABBERD_DOMAIN=$EJABBERD_DOMAIN"
-    echo "EJABBERD_LOG=$d/log/ejabberd.log"; } >> "$DIR/.props"
+    echo "EJABBERD_LOG=$d/log/ejabberd.log"; echo "EJABBERD_PID_FILE=$d/ejabberd.pid"
+    echo "EJABBERD_NODELAY=$([ -n "$nodelay" ] && echo true || echo false)"; } >> "$DIR/.props"
 }
 
 want() { [ -z "$ONLY" ] || [ "$ONLY" = "$1" ]; }

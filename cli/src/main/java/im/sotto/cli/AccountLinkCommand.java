@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import im.sotto.protocol.link.LinkCode;
 import im.sotto.protocol.link.LinkException;
 import im.sotto.protocol.link.LinkRequester;
+import im.sotto.xmpp.AccountDevices;
 import im.sotto.xmpp.SottoAccount;
 import im.sotto.xmpp.link.LinkChannel;
 
@@ -43,9 +44,16 @@ final class AccountLinkCommand implements Callable<Integer> {
             + "passphrase.")
     boolean noPassphrase;
 
+    @Option(names = "--label", paramLabel = "TEXT", description = "Names this device (\"laptop\") in the list sotto "
+            + "devices shows on every device of the account; signed with the account key, published in the clear.")
+    String label;
+
     @Override
     public Integer call() throws Exception {
         EntityBareJid account = Jids.account(jid);
+        if (label != null) {
+            DevicesLabelCommand.check(label);
+        }
         NewAccountHome home = NewAccountHome.prepare(common, account, noPassphrase);
         SecureRandom random = new SecureRandom();
         Clock clock = Clock.systemUTC();
@@ -60,6 +68,18 @@ final class AccountLinkCommand implements Callable<Integer> {
                 System.out.println("Fingerprint: " + created.fingerprint().displayForm());
                 System.out.println("Store: " + home.storeDescription());
             });
+            // The label also dates the device's joining (the age sotto devices shows): published even without a
+            // label, as an empty one.
+            try (Accounts.Opened opened = Accounts.open(common, home.entry)) {
+                OwnAccountConnection.run(common, home.entry, password, "publish this device's label", connection -> {
+                    AccountDevices.label(opened.account, connection, label == null ? "" : label, clock.instant());
+                    return null;
+                });
+            } catch (CliException e) {
+                // The device is linked all the same: a script must not take it for a failed link.
+                System.err.println("The device is linked, but its label was not published (" + e.getMessage()
+                        + "); run sotto devices label TEXT on it later.");
+            }
         } finally {
             Arrays.fill(password, '\0');
         }

@@ -119,6 +119,7 @@ final class Accounts {
             try {
                 account.useExternalTrust(CertificationSettings.load(entry.directory(), entry.jid().toString(),
                         account.identity().publicKey()));
+                DeviceSettings.apply(entry, account);
             } catch (CliException e) {
                 store.close();
                 throw e;

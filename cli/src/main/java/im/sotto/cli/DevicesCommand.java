@@ -22,7 +22,9 @@ import picocli.CommandLine.Parameters;
         + "status (APPROVED, or AWAITING APPROVAL for a new device of a verified contact: approve it with sotto trust "
         + "JID --device ID), whether this device has a session with it, last seen. Then the contact's trust and "
         + "certification. Works offline.", "sotto devices approve CODE links a new device of your own account (see "
-        + "sotto account link)."}, subcommands = DevicesApproveCommand.class)
+        + "sotto account link).", "sotto devices without a JID lists your own devices (label, age, last heard); "
+        + "sotto devices remove ID revokes one; sotto devices label TEXT names this one."},
+        subcommands = {DevicesApproveCommand.class, DevicesRemoveCommand.class, DevicesLabelCommand.class})
 public final class DevicesCommand implements Callable<Integer> {
     @Mixin
     Common common;
@@ -32,12 +34,14 @@ public final class DevicesCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        Accounts.Entry entry = Accounts.choose(common);
         if (jid == null) {
-            throw new CliException(ExitCode.USAGE, "give the contact: sotto devices JID (or sotto devices approve "
-                    + "CODE to link a new device of your own)");
+            try (Accounts.Opened opened = Accounts.open(common, entry)) {
+                OwnDevicesView.print(common, entry, opened);   // your own devices: logs in to read the list
+            }
+            return ExitCode.OK;
         }
         EntityBareJid peer = Jids.account(jid);
-        Accounts.Entry entry = Accounts.choose(common);
         try (Accounts.Opened opened = Accounts.open(common, entry)) {
             TreeSet<Long> withSession = new TreeSet<>();
             Contacts.devices(opened).getOrDefault(peer.toString(), java.util.List.of())
@@ -56,11 +60,18 @@ public final class DevicesCommand implements Callable<Integer> {
                 return ExitCode.OK;
             }
             Map<SessionAddress, Instant> seen = Contacts.lastSeen(opened);
+            im.sotto.protocol.device.PeerDevices recorded = im.sotto.xmpp.AccountDevices.recorded(opened.account, peer);
+            recorded.entries().forEach(e -> all.add(e.deviceId()));
             System.out.printf("%-12s %-18s %-8s %s%n", "DEVICE", "STATUS", "SESSION", "LAST SEEN");
             for (long device : all) {
                 Instant last = seen.get(new SessionAddress(peer.toString(), device));
                 String state = status.map(s -> s.pendingDevices().contains(device) ? "AWAITING APPROVAL"
                         : s.level().name().equals("DISTRUSTED") ? "DISTRUSTED" : "APPROVED").orElse("UNAUTHENTICATED");
+                im.sotto.protocol.device.DeviceEligibility.Verdict verdict = im.sotto.xmpp.AccountDevices.verdict(
+                        opened.account, recorded, device);
+                if (verdict != im.sotto.protocol.device.DeviceEligibility.Verdict.ELIGIBLE) {
+                    state = verdict.name();   // REVOKED or STALE: nothing is encrypted to it, whatever its trust
+                }
                 System.out.printf("%-12d %-18s %-8s %s%n", device, state, withSession.contains(device) ? "yes" : "no",
                         last == null ? "never" : last);
             }

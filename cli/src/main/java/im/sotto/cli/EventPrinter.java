@@ -107,6 +107,18 @@ final class EventPrinter {
         } else if (event instanceof SecurityEvent.DeviceNeedsApproval d) {
             e.put("event", "device-needs-approval");
             e.put("device", d.deviceId());
+        } else if (event instanceof SecurityEvent.DeviceRevoked r) {
+            e.put("event", "device-revoked");
+            e.put("device", r.deviceId());
+            e.put("revokedAt", r.revokedAt().toString());
+        } else if (event instanceof SecurityEvent.RevocationRefused r) {
+            e.put("event", "revocation-refused");
+            e.put("reason", r.kind().toString());
+            e.put("detail", r.detail());
+        } else if (event instanceof SecurityEvent.DeviceStale d) {
+            e.put("event", "device-stale");
+            e.put("device", d.deviceId());
+            e.put("lastHeard", d.lastHeard().toString());
         } else if (event instanceof SecurityEvent.SessionHealed h) {
             e.put("event", "session-healed");
             e.put("device", h.deviceId());
@@ -213,7 +225,7 @@ final class EventPrinter {
 
     private static String tag(Map<String, Object> e) {
         // OMEMO is a second protocol with weaker guarantees (no identity protection, no SAS): always named.
-        return "[" + ("OMEMO".equals(e.get("origin")) ? "OMEMO " : "") + e.get("trust") + (Boolean.FALSE.equals(e.get("deviceApproved")) ? ", device not approved" : "")
+        return "[" + ("OMEMO".equals(e.get("origin")) ? "OMEMO " : "OMEMO_2".equals(e.get("origin")) ? "OMEMO 2 " : "") + e.get("trust") + (Boolean.FALSE.equals(e.get("deviceApproved")) ? ", device not approved" : "")
                 + ("BROKEN".equals(e.get("continuity")) ? ", continuity BROKEN" : "") + "]";
     }
 
@@ -286,6 +298,15 @@ final class EventPrinter {
                 return time + " ! " + e.get("peer") + " has a new device " + e.get("device") + " awaiting your "
                         + "approval; nothing is sent to it until: sotto trust " + e.get("peer") + " --device "
                         + e.get("device");
+            case "device-revoked":
+                return time + " ! " + e.get("peer") + " revoked its device " + e.get("device") + " (at "
+                        + e.get("revokedAt") + "): nothing is encrypted to it any more";
+            case "revocation-refused":
+                return time + " ! a revocation published for " + e.get("peer") + " was refused (" + e.get("reason")
+                        + "): " + e.get("detail") + "; nothing changed";
+            case "device-stale":
+                return time + " ! " + e.get("peer") + " device " + e.get("device") + " was not heard from since "
+                        + e.get("lastHeard") + ": nothing is encrypted to it until it sends again";
             case "delivered":
                 return time + " \u2713 delivered to " + e.get("peer") + " (message " + e.get("id") + ")";
             case "not-delivered":

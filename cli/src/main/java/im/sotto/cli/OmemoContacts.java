@@ -24,8 +24,20 @@ final class OmemoContacts {
             out.println(String.format("%-32s %-16s %-8d %s", contact, "OMEMO", devices,
                     "OMEMO only: sotto devices " + contact).stripTrailing());
         }
+        List<SessionAddress> omemo2Devices = opened.account.store()
+                .transact(s -> s.omemo2().identities().allTrustedDevices());
+        List<String> omemo2Only = omemo2Devices.stream().map(SessionAddress::peer).distinct()
+                .filter(peer -> !sotto.contains(peer)).sorted().toList();
+        for (String contact : omemo2Only) {
+            long devices = omemo2Devices.stream().filter(d -> d.peer().equals(contact)).count();
+            out.println(String.format("%-32s %-16s %-8d %s", contact, "OMEMO 2", devices,
+                    "OMEMO only: sotto devices " + contact).stripTrailing());
+        }
         if (!omemoOnly.isEmpty()) {
             out.println(OmemoDevicesView.LIMITS);
+        }
+        if (!omemo2Only.isEmpty()) {
+            out.println(OmemoDevicesView.LIMITS_2);
         }
     }
 }

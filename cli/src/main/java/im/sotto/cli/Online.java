@@ -92,6 +92,8 @@ final class Online implements AutoCloseable {
         manager.setRevealPolicy(reveal);
         if (listener != null) {
             manager.addListener(listener);
+        } else {
+            DeviceNotices.attach(manager, progress);
         }
         ConversationTracker conversations = ConversationTracker.attach(connection, manager, opened, progress);
         // OMEMO for contacts who have no Sotto (docs/protocol.md §10): published on login, used only for them.

@@ -21,7 +21,8 @@ final class TrustNames {
     }
 
     static String of(DecryptedStanza stanza) {
-        if (stanza.origin() == im.sotto.xmpp.SessionOrigin.OMEMO) {
+        if (stanza.origin() == im.sotto.xmpp.SessionOrigin.OMEMO
+                || stanza.origin() == im.sotto.xmpp.SessionOrigin.OMEMO_2) {
             // OMEMO has no account key: a device's key is trusted blindly until its fingerprint is verified.
             return stanza.trust() == im.sotto.protocol.trust.TrustLevel.VERIFIED ? "VERIFIED" : "BLIND";
         }

@@ -179,6 +179,10 @@ class EventPrinterTest {
                 new SecurityEvent.SendFailed(BOB, "m", SecurityEvent.SendFailure.DISTRUSTED, "d"),
                 new SecurityEvent.KeyChanged(BOB, null, null),
                 new SecurityEvent.DeviceNeedsApproval(BOB, 7),
+                new SecurityEvent.DeviceRevoked(BOB, 7, Instant.EPOCH),
+                new SecurityEvent.RevocationRefused(BOB,
+                        im.sotto.protocol.device.DeviceStatementException.Kind.BAD_SIGNATURE, "d"),
+                new SecurityEvent.DeviceStale(BOB, 7, Instant.EPOCH),
                 new SecurityEvent.Certified(BOB, TrustSource.X509, "s", "i", Instant.EPOCH),
                 new SecurityEvent.CertificationRejected(BOB, TrustSource.X509, RejectionReason.UNTRUSTED_ANCHOR, "d"),
                 new SecurityEvent.PublishFailed(BOB, "d"),
@@ -214,6 +218,16 @@ class EventPrinterTest {
         assertTrue(text(EventPrinter.describe(omemo)).startsWith("[OMEMO BLIND] carol@example.org/profanity: hi"),
                 text(EventPrinter.describe(omemo)));
         assertFalse(text(EventPrinter.describe(message("hi"))).contains("OMEMO"));
+    }
+
+    /** An OMEMO 2 message is named with its version, so the user can tell it from OMEMO 0.3. */
+    @Test
+    void omemo2MessagesAreLabelledOmemo2() {
+        Message m = StanzaBuilder.buildMessage().from(JidCreate.fromOrThrowUnchecked("carol@example.org/gajim"))
+                .setBody("hi").build();
+        DecryptedStanza omemo2 = new DecryptedStanza(m, BOB, 9, Optional.empty(), TrustLevel.UNVERIFIED, false, true,
+                Optional.empty(), SessionOrigin.OMEMO_2, Instant.EPOCH, Optional.empty());
+        assertEquals("[OMEMO 2 BLIND] carol@example.org/gajim: hi", text(EventPrinter.describe(omemo2)));
     }
 
     /** What another OMEMO device of this account sent (a carbon) is shown as the user's own, to its recipient. */

@@ -17,12 +17,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Issue #19, own devices in every conversation (docs/protocol.md 7.7), on a server with message carbons: alice has a
+ * Issue #19, own devices in every conversation (docs/protocol.md 7.9), on a server with message carbons: alice has a
  * phone and a laptop linked with {@code account link} / {@code devices approve}, bob a desktop. Whatever any of the
  * three sends reaches the two others exactly once, in order, marked "yours" on the sender's other device and as the
  * sender's everywhere else, with nothing undecryptable; a note to self reaches the other device; the server's store
  * holds none of the texts. Bob writes first, so his first messages start sessions with both of alice's devices (a
- * contact whose sessions predate a link reaches the new device once it has written to that contact: protocol.md 7.7).
+ * contact whose sessions predate a link reaches the new device once it has written to that contact: protocol.md 7.9).
  */
 class OwnDevicesIT {
     private static final Pattern CODE = Pattern.compile("Link code: ([0-9A-Z]{4}-[0-9A-Z]{4})");

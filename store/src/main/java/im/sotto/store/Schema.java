@@ -15,7 +15,7 @@ import java.util.List;
  * {@code schema/vN.sql}. A new store runs them all, so every migration runs on every new store too.
  */
 final class Schema {
-    static final int CURRENT_VERSION = 5;
+    static final int CURRENT_VERSION = 7;
     /** SQLite's application id for Sotto stores: "Sott" in ASCII; anything else is not a Sotto store. */
     static final int APPLICATION_ID = 0x536f7474;
 

@@ -66,6 +66,28 @@ final class SqlClientData {
         };
     }
 
+    /** Table {@code peer_devices} (schema v6): one sealed record per account, found through a blind index. */
+    im.sotto.protocol.store.PeerDeviceStore peerDevices() {
+        return new im.sotto.protocol.store.PeerDeviceStore() {
+            @Override
+            public Optional<byte[]> load(String account) {
+                byte[] index = tx.cipher.index("peer_devices", RowCodec.peer(account));
+                return tx.queryOne("SELECT record FROM peer_devices WHERE peer_index = ?", r -> r.getBytes(1), index)
+                        .map(sealed -> tx.cipher.open("peer_devices", "record", index, sealed));
+            }
+
+            @Override
+            public void store(String account, byte[] record) {
+                byte[] index = tx.cipher.index("peer_devices", RowCodec.peer(account));
+                byte[] copy = Records.checkedCopy(record);
+                tx.update("INSERT INTO peer_devices (peer_index, record) VALUES (?, ?) "
+                        + "ON CONFLICT (peer_index) DO UPDATE SET record = excluded.record", index,
+                        tx.cipher.seal("peer_devices", "record", index, copy));
+                Arrays.fill(copy, (byte) 0);
+            }
+        };
+    }
+
     ConversationLog conversations() {
         return new ConversationLog() {
             @Override

@@ -15,22 +15,35 @@ import java.util.Optional;
 
 /**
  * The OMEMO stores in tables {@code omemo_device}, {@code omemo_prekeys}, {@code omemo_sessions} and
- * {@code omemo_identities} (schema v4): records encrypted like every other secret, addresses sealed and indexed
- * blindly, within the caller's transaction.
+ * {@code omemo_identities} (schema v4), or OMEMO 2's {@code omemo2_*} twins (schema v7): records encrypted like every
+ * other secret, addresses sealed and indexed blindly, within the caller's transaction.
  */
 final class SqlOmemoStores implements OmemoStores {
-    private static final String DEVICE_TABLE = "omemo_device";
-    private static final String PREKEY_TABLE = "omemo_prekeys";
+    /** The table name prefix of OMEMO 0.3 and of OMEMO 2. */
+    static final String OMEMO_0_3 = "omemo";
+    static final String OMEMO_2 = "omemo2";
     private static final byte[] SINGLE_ROW = RowCodec.u64(1);
 
     private final Transaction tx;
+    private final String deviceTable;
+    private final String preKeyTable;
     private final AddressedRecords sessions;
     private final AddressedRecords identities;
 
     SqlOmemoStores(Transaction tx) {
+        this(tx, OMEMO_0_3);
+    }
+
+    /** @param prefix {@link #OMEMO_0_3} or {@link #OMEMO_2} (never user input: it names tables) */
+    SqlOmemoStores(Transaction tx, String prefix) {
+        if (!prefix.equals(OMEMO_0_3) && !prefix.equals(OMEMO_2)) {
+            throw new IllegalArgumentException("unknown OMEMO table prefix");
+        }
         this.tx = tx;
-        this.sessions = new AddressedRecords(tx, "omemo_sessions", true);
-        this.identities = new AddressedRecords(tx, "omemo_identities", true);
+        this.deviceTable = prefix + "_device";
+        this.preKeyTable = prefix + "_prekeys";
+        this.sessions = new AddressedRecords(tx, prefix + "_sessions", true);
+        this.identities = new AddressedRecords(tx, prefix + "_identities", true);
     }
 
     @Override
@@ -38,14 +51,14 @@ final class SqlOmemoStores implements OmemoStores {
         return new OmemoDeviceStore() {
             @Override
             public Optional<byte[]> localDevice() {
-                return tx.queryOne("SELECT record FROM " + DEVICE_TABLE + " WHERE id = 1", r -> r.getBytes(1))
-                        .map(sealed -> tx.cipher.open(DEVICE_TABLE, "record", SINGLE_ROW, sealed));
+                return tx.queryOne("SELECT record FROM " + deviceTable + " WHERE id = 1", r -> r.getBytes(1))
+                        .map(sealed -> tx.cipher.open(deviceTable, "record", SINGLE_ROW, sealed));
             }
 
             @Override
             public void storeLocalDevice(byte[] record) {
-                byte[] sealed = tx.cipher.seal(DEVICE_TABLE, "record", SINGLE_ROW, Records.checkedCopy(record));
-                tx.update("INSERT INTO " + DEVICE_TABLE + " (id, record) VALUES (1, ?) "
+                byte[] sealed = tx.cipher.seal(deviceTable, "record", SINGLE_ROW, Records.checkedCopy(record));
+                tx.update("INSERT INTO " + deviceTable + " (id, record) VALUES (1, ?) "
                         + "ON CONFLICT (id) DO UPDATE SET record = excluded.record", sealed);
             }
         };
@@ -56,28 +69,28 @@ final class SqlOmemoStores implements OmemoStores {
         return new OmemoPreKeyStore() {
             @Override
             public Optional<byte[]> load(OmemoPreKeyKind kind, int id) {
-                return tx.queryOne("SELECT record FROM " + PREKEY_TABLE + " WHERE kind = ? AND prekey_id = ?",
+                return tx.queryOne("SELECT record FROM " + preKeyTable + " WHERE kind = ? AND prekey_id = ?",
                         r -> r.getBytes(1), code(kind), id)
-                        .map(sealed -> tx.cipher.open(PREKEY_TABLE, "record", rowKey(kind, id), sealed));
+                        .map(sealed -> tx.cipher.open(preKeyTable, "record", rowKey(kind, id), sealed));
             }
 
             @Override
             public void store(OmemoPreKeyKind kind, int id, byte[] record) {
-                byte[] sealed = tx.cipher.seal(PREKEY_TABLE, "record", rowKey(kind, id), Records.checkedCopy(record));
-                tx.update("INSERT INTO " + PREKEY_TABLE + " (kind, prekey_id, record) VALUES (?, ?, ?) "
+                byte[] sealed = tx.cipher.seal(preKeyTable, "record", rowKey(kind, id), Records.checkedCopy(record));
+                tx.update("INSERT INTO " + preKeyTable + " (kind, prekey_id, record) VALUES (?, ?, ?) "
                         + "ON CONFLICT (kind, prekey_id) DO UPDATE SET record = excluded.record", code(kind), id,
                         sealed);
             }
 
             @Override
             public boolean remove(OmemoPreKeyKind kind, int id) {
-                return tx.update("DELETE FROM " + PREKEY_TABLE + " WHERE kind = ? AND prekey_id = ?", code(kind),
+                return tx.update("DELETE FROM " + preKeyTable + " WHERE kind = ? AND prekey_id = ?", code(kind),
                         id) > 0;
             }
 
             @Override
             public List<Integer> ids(OmemoPreKeyKind kind) {
-                return tx.query("SELECT prekey_id FROM " + PREKEY_TABLE + " WHERE kind = ? ORDER BY prekey_id",
+                return tx.query("SELECT prekey_id FROM " + preKeyTable + " WHERE kind = ? ORDER BY prekey_id",
                         r -> r.getInt(1), code(kind));
             }
         };

@@ -201,8 +201,18 @@ final class SqliteStores implements Stores {
     }
 
     @Override
+    public im.sotto.protocol.store.PeerDeviceStore peerDevices() {
+        return new SqlClientData(tx).peerDevices();
+    }
+
+    @Override
     public im.sotto.protocol.omemo.OmemoStores omemo() {
         return new SqlOmemoStores(tx);
+    }
+
+    @Override
+    public im.sotto.protocol.omemo.OmemoStores omemo2() {
+        return new SqlOmemoStores(tx, SqlOmemoStores.OMEMO_2);
     }
 
     /** The sealed record of a one-row table ({@code id = 1}); {@code table} is one of the schema's names. */

@@ -75,7 +75,7 @@ class MigrationTest {
         assertFalse(hasTable(db, "contacts"), "a version-4 file has no contacts table");
 
         try (AccountStore current = SqliteAccountStore.open(db, protection)) {
-            assertEquals(5, schemaVersion(db));
+            assertEquals(Schema.CURRENT_VERSION, schemaVersion(db));
             current.transact(s -> {
                 assertArrayEquals(bytes("session"), s.sessions().load(bob).orElseThrow());
                 assertArrayEquals(bytes("omemo device"), s.omemo().device().localDevice().orElseThrow());
@@ -90,6 +90,64 @@ class MigrationTest {
         try (AccountStore again = SqliteAccountStore.open(db, protection)) {
             assertEquals(java.util.List.of("bob@example.org"), again.transact(s -> s.contacts().peers()));
         }
+    }
+
+    @Test
+    void aVersionFiveFileGainsThePeerDevicesTableKeepingItsData() throws Exception {
+        Path db = dir.resolve("account.db");
+        Protection protection = Protection.keyFile(dir.resolve("account.key"));
+        try (AccountStore v5 = SqliteAccountStore.create(db, protection, new SecureRandom(), 5)) {
+            v5.transact(s -> {
+                s.contacts().store("bob@example.org", bytes("subscription both"));
+                return null;
+            });
+        }
+        assertFalse(hasTable(db, "peer_devices"), "a version-5 file has no peer_devices table");
+        try (AccountStore current = SqliteAccountStore.open(db, protection)) {
+            assertEquals(Schema.CURRENT_VERSION, schemaVersion(db));
+            current.transact(s -> {
+                assertEquals(java.util.List.of("bob@example.org"), s.contacts().peers());
+                assertTrue(s.peerDevices().load("bob@example.org").isEmpty());
+                s.peerDevices().store("bob@example.org", bytes("revoked 7"));
+                return null;
+            });
+        }
+        try (AccountStore again = SqliteAccountStore.open(db, protection)) {
+            assertArrayEquals(bytes("revoked 7"), again.transact(s -> s.peerDevices().load("bob@example.org"))
+                    .orElseThrow());
+        }
+    }
+
+    @Test
+    void aVersionSixFileGainsOmemo2TablesApartFromOmemo03() throws Exception {
+        Path db = dir.resolve("account.db");
+        Protection protection = Protection.keyFile(dir.resolve("account.key"));
+        SessionAddress bob = new SessionAddress("bob@example.org", 7);
+        try (AccountStore v6 = SqliteAccountStore.create(db, protection, new SecureRandom(), 6)) {
+            v6.transact(s -> {
+                s.omemo().sessions().store(bob, bytes("omemo 0.3 session"));
+                return null;
+            });
+        }
+        assertFalse(hasTable(db, "omemo2_sessions"), "a version-6 file has no OMEMO 2 tables");
+
+        try (AccountStore current = SqliteAccountStore.open(db, protection)) {
+            assertEquals(7, schemaVersion(db));
+            current.transact(s -> {
+                // Same device id, two versions: each keeps its own session.
+                assertTrue(s.omemo2().sessions().load(bob).isEmpty());
+                s.omemo2().sessions().store(bob, bytes("omemo 2 session"));
+                s.omemo2().device().storeLocalDevice(bytes("omemo 2 device"));
+                return null;
+            });
+            current.transact(s -> {
+                assertArrayEquals(bytes("omemo 0.3 session"), s.omemo().sessions().load(bob).orElseThrow());
+                assertArrayEquals(bytes("omemo 2 session"), s.omemo2().sessions().load(bob).orElseThrow());
+                assertTrue(s.omemo().device().localDevice().isEmpty());
+                return null;
+            });
+        }
+        assertTrue(hasTable(db, "omemo2_identities"));
     }
 
     private static int schemaVersion(Path db) throws Exception {

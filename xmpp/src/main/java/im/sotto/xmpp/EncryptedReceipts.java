@@ -71,8 +71,9 @@ public final class EncryptedReceipts implements SottoListener, AutoCloseable {
 
     @Override
     public void onStanza(DecryptedStanza stanza) {
-        if (!(stanza.stanza() instanceof Message message) || stanza.origin() == SessionOrigin.OMEMO) {
-            return; // OMEMO 0.3 carries a body only: neither a request nor a receipt can be in it
+        if (!(stanza.stanza() instanceof Message message) || stanza.origin() == SessionOrigin.OMEMO
+                || stanza.origin() == SessionOrigin.OMEMO_2) {
+            return; // Sotto's OMEMO carries a body only: neither a request nor a receipt can be in it
         }
         if (message.getFrom() != null && !message.getFrom().asBareJid().equals(stanza.peer())) {
             return; // our other device's copy of its own line (OwnDevices): the contact answers it, not us

@@ -34,7 +34,7 @@ import org.jxmpp.jid.EntityFullJid;
 import org.jxmpp.jid.Jid;
 
 /**
- * This account's other devices in every conversation (issue #19, docs/protocol.md 7.7). Sessions with them are stored
+ * This account's other devices in every conversation (issue #19, docs/protocol.md 7.9). Sessions with them are stored
  * under our own bare JID like any peer's; what this device sends to a contact also carries one element per such
  * session, so our other devices read it from the server's carbon copy (XEP-0280) or from the archive. Our own
  * account key is pinned for our own JID, so a device under our JID counts as ours only if our account key certified

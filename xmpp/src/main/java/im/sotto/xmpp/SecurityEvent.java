@@ -249,6 +249,28 @@ public sealed interface SecurityEvent {
     }
 
     /**
+     * The account revoked one of its devices (a statement its account key signed, docs/protocol.md 7.7): its session
+     * is deleted and nothing is encrypted to it again, whatever the server's device list says later. Reported once.
+     */
+    record DeviceRevoked(BareJid peer, long deviceId, Instant revokedAt) implements SecurityEvent {
+    }
+
+    /**
+     * A revocation list published for the account was refused ({@code kind}): not signed by the account key pinned
+     * for it (a server or anyone else forging one), or malformed. Nothing changed.
+     */
+    record RevocationRefused(BareJid peer, im.sotto.protocol.device.DeviceStatementException.Kind kind, String detail)
+            implements SecurityEvent {
+    }
+
+    /**
+     * A device of the account was not heard from since {@code lastHeard}, longer than the staleness period: nothing is
+     * encrypted to it until it sends again. Reported once each time it goes stale.
+     */
+    record DeviceStale(BareJid peer, long deviceId, Instant lastHeard) implements SecurityEvent {
+    }
+
+    /**
      * The contact's account key is now {@code CERTIFIED}: an X.509 certificate or an OpenPGP binding it attached to
      * a handshake checked out against the anchors or keyring this account configured ({@link ExternalTrust}).
      */

@@ -55,7 +55,11 @@ final class SessionCrypto {
                 .orElseGet(() -> account.clock().instant());
     }
 
+    /** Revoked and stale devices get nothing (docs/protocol.md 7.7). */
+    private final DeviceGate gate;
+
     SessionCrypto(SottoAccount account, EnvelopeCodec codec, Consumer<SecurityEvent> events) {
+        this.gate = new DeviceGate(account);
         this.account = account;
         this.codec = codec;
         this.events = events;
@@ -75,7 +79,7 @@ final class SessionCrypto {
         for (SessionAddress address : stores.sessions().devices(peer.toString())) {
             SessionRecord record = SessionRecord.decode(stores.sessions().load(address).orElseThrow());
             if (!TrustRecords.maySendToSession(trust, address.deviceId(), record.peerCertificate().isPresent(),
-                    account.clock())) {
+                    account.clock()) || !gate.eligible(stores, peer, address.deviceId())) {
                 continue;
             }
             RatchetSession session = record.ratchetSession(account.random(), account.clock());
@@ -114,8 +118,10 @@ final class SessionCrypto {
         BareJid peer = inner.getTo().asBareJid();
         byte[] ad = Wire.associatedData(self.asBareJid(), peer, Wire.kindAndType(inner));
         List<Long> substituted = new ArrayList<>();
+        List<SecurityEvent> notices = new ArrayList<>();
         Optional<Sealed> sealed = account.store().transact(stores -> {
             substituted.clear();
+            notices.clear();
             List<SottoEncrypted> out = new ArrayList<>();
             java.util.Set<Long> devices = new java.util.HashSet<>();
             Optional<ContactTrust> trust = TrustRecords.load(stores, CoreJid.of(peer), account.clock());
@@ -134,6 +140,9 @@ final class SessionCrypto {
                 if (!TrustRecords.maySendToSession(trust, address.deviceId(), record.peerCertificate().isPresent(),
                         account.clock())) {
                     continue;   // never to a device awaiting approval, of a distrusted contact, or under another key
+                }
+                if (!gate.maySend(stores, peer, address.deviceId(), notices)) {
+                    continue;   // revoked, or stale until it is heard from again
                 }
                 RatchetSession session = record.ratchetSession(account.random(), account.clock());
                 if (!session.canEncrypt() || !record.carriesContent(session)) {
@@ -160,6 +169,7 @@ final class SessionCrypto {
             return Optional.of(new Sealed(outer, keep ? UnconfirmedOutbox.keep(stores, peer, outer) : 0, devices));
         });
         substituted.forEach(device -> events.accept(new SecurityEvent.BundleSubstituted(peer, device)));
+        notices.forEach(events);
         return sealed;
     }
 
@@ -192,6 +202,7 @@ final class SessionCrypto {
             SessionRecord record = SessionRecord.decode(stores.sessions().load(address).orElseThrow());
             RatchetSession session = record.ratchetSession(account.random(), account.clock());
             if (address.deviceId() == account.device().deviceId() || !OwnDevices.mayCopyTo(record, account)
+                    || !gate.eligible(stores, self, address.deviceId())
                     || !session.canEncrypt() || !record.carriesContent(session)) {
                 continue;
             }
@@ -261,12 +272,19 @@ final class SessionCrypto {
         int[] substituted = {0};
         long[] keptId = {0};
         Stanza[] outer = {null};
+        List<SecurityEvent> notices = new ArrayList<>();
         List<SottoEncrypted> elements = account.store().transact(stores -> {
+            notices.clear();
+            skipped.clear();
             List<SottoEncrypted> out = new ArrayList<>();
             Optional<ContactTrust> trust = TrustRecords.load(stores, CoreJid.of(peer), account.clock());
             Optional<AccountPublicKey> pinnedAccount = trust.map(ContactTrust::pinnedKey);
             for (Map.Entry<Long, byte[]> entry : bundles.entrySet()) {
                 SessionAddress address = new SessionAddress(peer.toString(), entry.getKey());
+                if (!gate.maySend(stores, peer, entry.getKey(), notices)) {
+                    skipped.add("device " + entry.getKey() + ": revoked or stale");
+                    continue;
+                }
                 Optional<byte[]> stored = stores.sessions().load(address);
                 Optional<DeviceCertificate> known = stored
                         .flatMap(r -> SessionRecord.decode(r).certificate(account.certificates()));
@@ -325,6 +343,7 @@ final class SessionCrypto {
             }
             return out;
         });
+        notices.forEach(events);
         return new FirstMessages(outer[0], keptId[0], devices, skipped, unapproved[0], substituted[0]);
     }
 

@@ -598,6 +598,10 @@ final class SessionDriver {
             keyChanged(done.keyChange().get());
             return;
         }
+        if (account.store().transact(s -> DeviceGate.revoked(s, peer, done.deviceId()))) {
+            offline.start(peer, true);   // a revoked device answered: the published bundles name the others
+            return;
+        }
         deviceAt.put(from, done.deviceId());
         done.replacedLoss().ifPresent(events);
         if (OnlineHandshakes.alarming(done.continuity())) {

@@ -140,6 +140,9 @@ final class SessionReceiver {
                         Optional.empty());
             }
             IncomingFirstMessage.Accepted accepted = (IncomingFirstMessage.Accepted) incoming;
+            if (DeviceGate.revoked(stores, peer, accepted.sender().deviceId())) {
+                return revokedSender(accepted.sender().deviceId());
+            }
             PeerDecision decision = TrustRecords.onCertificate(stores, CoreJid.of(peer), accepted.sender(), account.clock());
             if (decision.outcome() == PeerDecision.Outcome.ACCOUNT_KEY_CHANGED) {
                 return new Failed(UndecryptableReason.UNTRUSTED_SENDER, "a first message under a changed account key",
@@ -161,6 +164,7 @@ final class SessionReceiver {
                     CoreJid.of(peer), address.deviceId(), replaced, account.random(), account.clock()));
             stores.sessions().store(address, record.replacing(replaced, account.clock().instant()).encode());
             SottoAccount.storeVault(stores, accepted.vault());
+            DeviceGate.heard(stores, peer, address.deviceId(), account.clock().instant());
             log(stores, address, outer, accepted.plaintext());
             return new Opened(Optional.of(deliver(stores, opened, peer, address.deviceId(), record)),
                     address.deviceId(), true, true, needsApproval(decision), replacedLoss.stream().toList(), false, true);
@@ -204,6 +208,10 @@ final class SessionReceiver {
     private Result commit(Stores stores, Stanza outer, BareJid peer, SessionAddress address, SessionRecord state,
             SessionAttempt.Decrypted decrypted, boolean current) {
         byte[] plaintext = decrypted.plaintext();
+        if (DeviceGate.revoked(stores, peer, address.deviceId())) {
+            return revokedSender(address.deviceId());   // the message key is spent: a replay is a duplicate
+        }
+        DeviceGate.heard(stores, peer, address.deviceId(), account.clock().instant());
         if (plaintext.length == 0) {
             return new Opened(Optional.empty(), address.deviceId(), false, false, decrypted.deviceNeedsApproval(),
                     CoreEvents.of(decrypted.losses()), decrypted.replyDue(), current);
@@ -219,6 +227,15 @@ final class SessionReceiver {
         return new Opened(Optional.of(deliver(stores, opened, peer, address.deviceId(), state)), address.deviceId(),
                 false, false, decrypted.deviceNeedsApproval(), CoreEvents.of(decrypted.losses()), decrypted.replyDue(),
                 current);
+    }
+
+    /**
+     * What a revoked device sends is not delivered (docs/protocol.md 7.7): its account said it is no longer one of its
+     * devices, and whoever holds it now may not be the user.
+     */
+    private static Failed revokedSender(long deviceId) {
+        return new Failed(UndecryptableReason.UNTRUSTED_SENDER, "device " + deviceId + " was revoked by its account",
+                Optional.empty());
     }
 
     private void log(Stores stores, SessionAddress address, Stanza outer, byte[] content) {

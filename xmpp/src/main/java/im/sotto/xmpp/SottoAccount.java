@@ -57,6 +57,8 @@ public final class SottoAccount {
     private final Clock clock;
     private final VerifiedCertificates certificates = new VerifiedCertificates();
     private volatile ExternalTrust externalTrust = ExternalTrust.NONE;
+    private volatile im.sotto.protocol.device.DeviceEligibility eligibility =
+            im.sotto.protocol.device.DeviceEligibility.defaults();
 
     private SottoAccount(AccountStore store, AccountIdentity account, DeviceIdentity device, SecureRandom random,
             Clock clock) {
@@ -175,6 +177,18 @@ public final class SottoAccount {
 
     SecureRandom random() {
         return random;
+    }
+
+    /**
+     * How long a device of a peer (or of this account) may go unheard before nothing is encrypted to it (stale,
+     * docs/protocol.md 7.7); 30 days unless set. The command-line client sets it from {@code --stale-after}.
+     */
+    public void setStaleAfter(java.time.Duration staleAfter) {
+        eligibility = new im.sotto.protocol.device.DeviceEligibility(staleAfter);
+    }
+
+    im.sotto.protocol.device.DeviceEligibility eligibility() {
+        return eligibility;
     }
 
     Clock clock() {

@@ -105,6 +105,8 @@ public final class SottoManager extends Manager {
     private final org.jivesoftware.smack.StanzaListener initialPresence;
     /** Messages without a Sotto element: offered to other schemes' handlers, else reported (issue #18). */
     private final UnprotectedArrivals unprotected;
+    /** Revocation lists read before the first send to each account after a login (docs/protocol.md 7.7). */
+    private final RevocationWatch revocations;
     private final org.jivesoftware.smack.StanzaListener unprotectedIncoming;
     /** Carbon copies of Sotto messages (our other devices' and theirs), read like archived ones (OwnDevices). */
     private final org.jivesoftware.smackx.carbons.CarbonCopyReceivedListener copies;
@@ -165,11 +167,13 @@ public final class SottoManager extends Manager {
             worker.execute(() -> receiveLive(stanza));
         };
         this.unprotected = new UnprotectedArrivals(account, connection, this::emit);
+        this.revocations = new RevocationWatch(account, connection, worker, this::emit);
         // OMEMO 0.3 messages are always read (one can only arrive for a device that published an OMEMO bundle once).
         unprotected.register(im.sotto.xmpp.omemo.Axolotl.NAMESPACE, message -> {
             omemo.receive(message);
             return true;
         });
+        unprotected.register(im.sotto.xmpp.omemo2.Omemo2Names.NAMESPACE, message -> omemo.omemo2().claim(message));
         this.unprotectedIncoming = stanza -> worker.execute(() -> unprotected.receive((Message) stanza));
         this.copies = OwnDevices.copyListener(connection, copy -> worker.execute(() -> receiveArchived(copy)));
         this.peerAvailable = stanza -> worker.execute(() -> driver.release(stanza.getFrom().asBareJid()));
@@ -187,6 +191,7 @@ public final class SottoManager extends Manager {
      * including what an earlier run left in the store.
      */
     private void afterLogin() {
+        revocations.loggedIn();
         archive.catchUp(this::receiveArchived);
         if (!reportedStillMissing) {
             // Once per manager (per run): gaps a crashed earlier run stored but may not have reported.
@@ -279,6 +284,7 @@ public final class SottoManager extends Manager {
             // A busy, failed or stopped worker: the kept copies stay in the store and the next run sends them.
         }
         worker.shutdownNow();
+        revocations.close();
     }
 
     /**
@@ -402,7 +408,7 @@ public final class SottoManager extends Manager {
 
     private CompletableFuture<Void> submit(Stanza stanza) {
         CompletableFuture<Void> sent = new CompletableFuture<>();
-        worker.execute(() -> driver.send(stanza, sent));
+        revocations.beforeSend(stanza.getTo(), () -> worker.execute(() -> driver.send(stanza, sent)));
         return sent;
     }
 

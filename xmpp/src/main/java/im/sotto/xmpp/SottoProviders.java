@@ -40,6 +40,11 @@ public final class SottoProviders {
         }
         ProviderManager.addExtensionProvider(BundleElement.ELEMENT, BundleElement.NAMESPACE,
                 BundleElementProvider.INSTANCE);
+        for (String statements : java.util.List.of(im.sotto.xmpp.pep.StatementListElement.REVOCATIONS,
+                im.sotto.xmpp.pep.StatementListElement.LABELS)) {
+            ProviderManager.addExtensionProvider(statements, im.sotto.xmpp.pep.StatementListElement.NAMESPACE,
+                    im.sotto.xmpp.pep.StatementListElementProvider.INSTANCE);
+        }
         ProviderManager.addExtensionProvider(DeviceListElement.ELEMENT, DeviceListElement.NAMESPACE,
                 DeviceListElementProvider.INSTANCE);
         registered = true;

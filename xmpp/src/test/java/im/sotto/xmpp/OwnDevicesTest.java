@@ -18,7 +18,7 @@ import org.jxmpp.jid.Jid;
 import org.jxmpp.jid.impl.JidCreate;
 
 /**
- * Issue #19 (protocol.md 7.7): which carbons this device reads, what is copied to our other devices, and how a
+ * Issue #19 (protocol.md 7.9): which carbons this device reads, what is copied to our other devices, and how a
  * self-addressed stanza without 'to' is read. The attacks: a contact forging a carbon so that words the user never
  * wrote show as "yours"; a server making this device read the same message twice (a note to self and its carbon).
  */

@@ -26,8 +26,10 @@ import java.util.stream.Collectors;
  * setting is the one it was started with ({@code PROSODY_NODELAY} in the properties, see scripts/xmpp-servers.sh).
  *
  * <p>Usage: {@code ProsodyThroughput servers.properties [--messages N] [--rounds R] [--warmup W]
- * [--bodies 200,1000,3000] [--windows 1,16,all] [--nagle]}: W warm-up rounds of each kind at each body size first. The headline figure is the first body size at the last window. Prints
- * {@code prosody<TAB>label<TAB>value} lines and one {@code prosody-sweep} line per body, window and kind.
+ * [--bodies 200,1000,3000] [--windows 1,16,all] [--nagle] [--server prosody|ejabberd]}: W warm-up rounds of each kind
+ * at each body size first. The headline figure is the first body size at the last window. Prints
+ * {@code prosody<TAB>label<TAB>value} lines and one {@code prosody-sweep} line per body, window and kind ({@code
+ * ejabberd} instead of {@code prosody} with {@code --server ejabberd}, which runs the same pairs through ejabberd).
  */
 public final class ProsodyThroughput {
     /** The JIT compiler threads' group, as {@link CpuMeter} names it. */
@@ -39,15 +41,18 @@ public final class ProsodyThroughput {
 
     private final Properties servers;
     private final Options options;
+    /** The first field of every printed line: {@code prosody} or {@code ejabberd}. */
+    private final String server;
 
     ProsodyThroughput(Properties servers, Options options) {
         this.servers = servers;
         this.options = options;
+        this.server = options.server();
     }
 
     /** The command line, with the quick run's values as defaults. */
     record Options(int messages, int rounds, int warmup, List<Integer> bodies, List<String> windows,
-            boolean noDelay) {
+            boolean noDelay, String server) {
         static Options parse(String[] args, int from) {
             int messages = 1000;
             int rounds = 3;
@@ -55,6 +60,7 @@ public final class ProsodyThroughput {
             List<Integer> bodies = List.of(200);
             List<String> windows = List.of("16", "all");
             boolean noDelay = true;
+            String server = "prosody";
             for (int i = from; i < args.length; i++) {
                 switch (args[i]) {
                     case "--messages" -> messages = Integer.parseInt(args[++i]);
@@ -64,10 +70,18 @@ public final class ProsodyThroughput {
                             .collect(Collectors.toList());
                     case "--windows" -> windows = List.of(args[++i].split(","));
                     case "--nagle" -> noDelay = false;
+                    case "--server" -> server = serverName(args[++i]);
                     default -> throw new IllegalArgumentException("unknown option " + args[i]);
                 }
             }
-            return new Options(messages, rounds, warmup, bodies, windows, noDelay);
+            return new Options(messages, rounds, warmup, bodies, windows, noDelay, server);
+        }
+
+        private static String serverName(String name) {
+            if (!name.equals("prosody") && !name.equals("ejabberd")) {
+                throw new IllegalArgumentException("--server is prosody or ejabberd, not " + name);
+            }
+            return name;
         }
 
         /** A window's size: "all" streams the whole round. */
@@ -81,7 +95,24 @@ public final class ProsodyThroughput {
         try (Reader r = Files.newBufferedReader(Path.of(args[0]))) {
             p.load(r);
         }
-        new ProsodyThroughput(p, Options.parse(args, 1)).run();
+        Options options = Options.parse(args, 1);
+        new ProsodyThroughput(asProsody(p, options.server()), options).run();
+    }
+
+    /**
+     * The server's entries of scripts/xmpp-servers.sh's properties under the {@code PROSODY_} names the pairs read:
+     * for ejabberd, {@code EJABBERD_HOST} becomes {@code PROSODY_HOST} and so on, so the same clients and meters run
+     * against either server.
+     */
+    public static Properties asProsody(Properties servers, String server) {
+        if (server.equals("prosody")) {
+            return servers;
+        }
+        String prefix = server.toUpperCase(Locale.ROOT) + "_";
+        Properties renamed = new Properties();
+        servers.stringPropertyNames().stream().filter(k -> k.startsWith(prefix))
+                .forEach(k -> renamed.setProperty("PROSODY_" + k.substring(prefix.length()), servers.getProperty(k)));
+        return renamed;
     }
 
     /** One measured round. */
@@ -174,17 +205,17 @@ public final class ProsodyThroughput {
      * body, window, kind, msg/s, client cores, server cores, other cores, client µs/msg, server µs/msg, stanzas
      * received per message, rounds' msg/s.
      */
-    private static void sweep(int body, String window, String kind, Round m, List<Round> all) {
+    private void sweep(int body, String window, String kind, Round m, List<Round> all) {
         CpuMeter.Usage u = m.usage();
-        System.out.printf(Locale.ROOT, "prosody-sweep\t%d\t%s\t%s\t%.0f\t%.2f\t%.2f\t%.2f\t%.0f\t%.0f\t%.2f\t%s%n",
-                body, window, kind, m.rate(), u.clientCores(), u.serverCores(), u.otherCores(),
+        System.out.printf(Locale.ROOT, "%s-sweep\t%d\t%s\t%s\t%.0f\t%.2f\t%.2f\t%.2f\t%.0f\t%.0f\t%.2f\t%s%n",
+                server, body, window, kind, m.rate(), u.clientCores(), u.serverCores(), u.otherCores(),
                 u.client() / 1e3 / m.messages(), u.server() < 0 ? Double.NaN : u.server() / 1e3 / m.messages(),
                 (double) m.stanzas() / m.messages(),
                 all.stream().map(r -> String.format(Locale.ROOT, "%.0f", r.rate())).collect(Collectors.joining(" ")));
     }
 
     /** The client's CPU per message by thread group over all rounds of {@code kind}, largest first. */
-    private static void threads(String kind, List<Round> rounds) {
+    private void threads(String kind, List<Round> rounds) {
         Map<String, Long> nanos = new TreeMap<>();
         long messages = 0;
         for (Round r : rounds) {
@@ -194,7 +225,7 @@ public final class ProsodyThroughput {
         long m = messages;
         nanos.entrySet().stream().filter(e -> e.getValue() > 0)
                 .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
-                .forEach(e -> System.out.printf(Locale.ROOT, "prosody-threads\t%s\t%s\t%.1f%n", kind, e.getKey(),
+                .forEach(e -> System.out.printf(Locale.ROOT, "%s-threads\t%s\t%s\t%.1f%n", server, kind, e.getKey(),
                         e.getValue() / 1e3 / m));
     }
 
@@ -203,8 +234,8 @@ public final class ProsodyThroughput {
         return (double) (r.usage().client() + Math.max(0, r.usage().server())) / r.messages();
     }
 
-    private static void print(String label, String value) {
-        System.out.println("prosody\t" + label + "\t" + value);
+    private void print(String label, String value) {
+        System.out.println(server + "\t" + label + "\t" + value);
     }
 
     private long serverPid() {

@@ -32,8 +32,10 @@ public final class RatioTable {
     private final Map<String, Score> scores = new LinkedHashMap<>();
     private final Map<String, Score> costs = new LinkedHashMap<>();
     private final Map<String, Long> bytes = new LinkedHashMap<>();
+    private final Map<String, Long> memory = new LinkedHashMap<>();
     private final Map<String, Integer> stanzas = new LinkedHashMap<>();
     private final Map<String, String> prosody = new LinkedHashMap<>();
+    private final Map<String, String> ejabberd = new LinkedHashMap<>();
     private final List<String[]> prosodySweep = new ArrayList<>();
     private final List<String[]> prosodyThreads = new ArrayList<>();
     private final List<String> out = new ArrayList<>();
@@ -57,10 +59,14 @@ public final class RatioTable {
                 String[] f = line.split("\t");
                 if (f.length == 3 && f[0].equals("bytes")) {
                     bytes.put(f[1], Long.parseLong(f[2]));
+                } else if (f.length == 3 && f[0].equals("memory")) {
+                    memory.put(f[1], Long.parseLong(f[2]));
                 } else if (f.length == 3 && f[0].equals("stanzas")) {
                     stanzas.put(f[1], Integer.parseInt(f[2]));
                 } else if (f.length == 3 && f[0].equals("prosody")) {
                     prosody.put(f[1], f[2]);
+                } else if (f.length == 3 && f[0].equals("ejabberd")) {
+                    ejabberd.put(f[1], f[2]);
                 } else if (f.length > 10 && f[0].equals("prosody-sweep")) {
                     prosodySweep.add(java.util.Arrays.copyOfRange(f, 1, f.length));
                 } else if (f.length == 4 && f[0].equals("prosody-threads")) {
@@ -101,7 +107,9 @@ public final class RatioTable {
         wireRows();
         omemoWireRow();
         stanzaRow();
-        prosodyRow();
+        serverRow("Prosody", prosody);
+        serverRow("ejabberd", ejabberd);
+        memoryRows();
         out.add("");
         out.addAll(ProsodySweepTable.render(prosodySweep, prosodyThreads));
         allocationTable();
@@ -186,6 +194,33 @@ public final class RatioTable {
                 + (sotto < omemo03 ? "met" : "**missed**") + " |");
     }
 
+    /**
+     * Memory per session from {@link SessionMemoryFigures} (issue #22 asks for it reported and compared, with no
+     * bound): the record, a session kept as its record, and a session decoded into the library's object.
+     */
+    private void memoryRows() {
+        memoryRow("session record after " + SessionMemoryFigures.PAIRS + " ping-pong pairs, bytes", "record bytes");
+        memoryRow("heap per idle session kept as its record (" + String.format(Locale.ROOT, "%,d",
+                SessionMemoryFigures.SESSIONS) + " sessions), bytes", "heap per session at rest");
+        memoryRow("heap per session decoded into the library's object, bytes (libsignal-client: Java side only)",
+                "heap per decoded session");
+        memoryRow("resident set per decoded session, bytes (rough: sees libsignal-client's Rust memory too)",
+                "resident bytes per decoded session");
+    }
+
+    private void memoryRow(String label, String figure) {
+        Long sotto = memory.get("Sotto " + figure);
+        Long libsignal = memory.get("libsignal-client " + figure);
+        Long signalJava = memory.get("signal-protocol-java " + figure);
+        if (sotto == null || libsignal == null || signalJava == null) {
+            return;
+        }
+        out.add("| " + label + " | " + String.format(Locale.ROOT, "%,d | %,d | %,d", sotto, libsignal, signalJava)
+                + " | — | " + String.format(Locale.ROOT, "%.2f× libsignal-client<br>%.2f× signal-protocol-java",
+                        (double) sotto / libsignal, (double) sotto / signalJava)
+                + " | reported (#22) | — |");
+    }
+
     private void stanzaRow() {
         if (stanzas.size() < 3) {
             return;
@@ -197,34 +232,35 @@ public final class RatioTable {
                 + " |");
     }
 
-    private void prosodyRow() {
-        String plain = find("plaintext msg/s");
-        String sotto = find("Sotto msg/s");
-        String ratio = find("Sotto / plaintext");
+    /** Sotto against plaintext through one real server ({@code ProsodyThroughput}, {@code --server} for ejabberd). */
+    private void serverRow(String server, Map<String, String> figures) {
+        String plain = find(figures, "plaintext msg/s");
+        String sotto = find(figures, "Sotto msg/s");
+        String ratio = find(figures, "Sotto / plaintext");
         if (plain == null || sotto == null || ratio == null) {
-            out.add("| through Prosody on loopback, Sotto vs plaintext msg/s, same clients | not measured in this run "
-                    + "(see the log) | | | | | ≥ 80 % of plaintext | — |");
+            out.add("| through " + server + " on loopback, Sotto vs plaintext msg/s, same clients | not measured in "
+                    + "this run (see the log) | | | | | ≥ 80 % of plaintext | — |");
             return;
         }
-        String label = prosody.keySet().stream().filter(k -> k.startsWith("Sotto msg/s")).findFirst().orElseThrow();
+        String label = figures.keySet().stream().filter(k -> k.startsWith("Sotto msg/s")).findFirst().orElseThrow();
         String point = label.contains("(") ? label.substring(label.indexOf('(') + 1, label.lastIndexOf(')')) : "";
-        String noDelay = "true".equals(prosody.get("client TCP_NODELAY"))
-                && "true".equals(prosody.get("server TCP_NODELAY")) ? ", TCP_NODELAY on both sides" : "";
+        String noDelay = "true".equals(figures.get("client TCP_NODELAY"))
+                && "true".equals(figures.get("server TCP_NODELAY")) ? ", TCP_NODELAY on both sides" : "";
         double r = Double.parseDouble(ratio);
         // On a shared machine the rates move with other processes' load; the CPU per message does not, so the goal
         // counts as met only when both say so.
-        String cpu = find("CPU per message");
+        String cpu = find(figures, "CPU per message");
         double c = cpu == null ? r : Double.parseDouble(cpu);
-        out.add("| through Prosody on loopback, Sotto vs plaintext msg/s, same clients, pipe kept full (" + point
-                + noDelay + ") | " + String.format(Locale.ROOT, "%,.0f", Double.parseDouble(sotto)) + " | plaintext: "
-                + String.format(Locale.ROOT, "%,.0f", Double.parseDouble(plain)) + " | — | — | "
+        out.add("| through " + server + " on loopback, Sotto vs plaintext msg/s, same clients, pipe kept full ("
+                + point + noDelay + ") | " + String.format(Locale.ROOT, "%,.0f", Double.parseDouble(sotto))
+                + " | plaintext: " + String.format(Locale.ROOT, "%,.0f", Double.parseDouble(plain)) + " | — | — | "
                 + String.format(Locale.ROOT, "%.0f %% of plaintext", 100 * r)
                 + (cpu == null ? "" : String.format(Locale.ROOT, "<br>CPU per message: %.0f %%", 100 * c))
                 + " | ≥ 80 % of plaintext | " + (r >= 0.8 && c >= 0.8 ? "met" : "**missed**") + " |");
     }
 
-    private String find(String labelStart) {
-        return prosody.entrySet().stream().filter(e -> e.getKey().startsWith(labelStart)).map(Map.Entry::getValue)
+    private static String find(Map<String, String> figures, String labelStart) {
+        return figures.entrySet().stream().filter(e -> e.getKey().startsWith(labelStart)).map(Map.Entry::getValue)
                 .findFirst().orElse(null);
     }
 

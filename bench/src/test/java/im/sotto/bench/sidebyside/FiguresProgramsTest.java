@@ -24,6 +24,30 @@ class FiguresProgramsTest {
     }
 
     @Test
+    void memoryFiguresMeasureEverySideAndTheTableShowsThem(@TempDir Path dir) throws Exception {
+        StringBuilder tsv = new StringBuilder();
+        for (SessionMemoryFigures.Side side : SessionMemoryFigures.sides()) {
+            Map<String, Long> figures = SessionMemoryFigures.measure(side, 200);
+            long record = figures.get(side.name() + " record bytes");
+            // A used Double Ratchet session holds at least a root key, chain keys and a ratchet key pair.
+            assertTrue(record > 100, side.name() + ": " + figures);
+            // Kept as a record, a session costs its bytes plus an array header, never less than the bytes.
+            assertTrue(figures.get(side.name() + " heap per session at rest") >= record * 9 / 10,
+                    side.name() + ": " + figures);
+            figures.forEach((k, v) -> tsv.append("memory\t").append(k).append('\t').append(v).append('\n'));
+        }
+        Path json = dir.resolve("r.json");
+        Files.writeString(json, "[]");
+        Path wire = dir.resolve("w.tsv");
+        Files.writeString(wire, tsv.toString());
+        RatioTable t = new RatioTable(json, wire);
+        t.render();
+        String row = t.rendered().stream().filter(l -> l.startsWith("| session record after")).findFirst()
+                .orElseThrow();
+        assertTrue(row.contains("× libsignal-client") && row.contains("× signal-protocol-java"), row);
+    }
+
+    @Test
     void ratioTableReadsJmhJson(@TempDir Path dir) throws Exception {
         String prefix = SideBySideBenchmark.class.getName() + ".";
         String json = "[" + run(prefix + "oneWay_sotto", 100) + "," + run(prefix + "oneWay_signalJava", 40) + ","
@@ -63,6 +87,30 @@ class FiguresProgramsTest {
         String sweep = lines.stream().filter(l -> l.startsWith("| 200 B | all |")).findFirst().orElseThrow();
         assertTrue(sweep.contains("| 8,000 | 6,800 | 85 % | 100 / 150 | 60 / 70 | 73 % |"), sweep);
         assertTrue(lines.contains("| Sotto | sotto-# 80.0 |"), String.join("\n", lines));
+    }
+
+    @Test
+    void ejabberdFiguresGetARowOfTheirOwn(@TempDir Path dir) throws Exception {
+        Path json = dir.resolve("r.json");
+        Files.writeString(json, "[]");
+        Path wire = dir.resolve("w.tsv");
+        Files.writeString(wire, String.join("\n",
+                "ejabberd\tplaintext msg/s (200 B, window all)\t4000",
+                "ejabberd\tSotto msg/s (200 B, window all)\t2000",
+                "ejabberd\tSotto / plaintext\t0.500",
+                "ejabberd\tCPU per message, plaintext / Sotto\t0.400", ""));
+        RatioTable t = new RatioTable(json, wire);
+        t.render();
+        List<String> lines = t.rendered();
+        String row = lines.stream().filter(l -> l.startsWith("| through ejabberd")).findFirst().orElseThrow();
+        assertTrue(row.contains("| 2,000 | plaintext: 4,000 |") && row.endsWith("| **missed** |"), row);
+        assertTrue(lines.stream().anyMatch(l -> l.startsWith("| through Prosody") && l.contains("not measured")),
+                String.join("\n", lines));
+        java.util.Properties props = new java.util.Properties();
+        props.setProperty("EJABBERD_PORT", "5333");
+        props.setProperty("PROSODY_PORT", "5222");
+        assertEquals("5333", im.sotto.bench.prosody.ProsodyThroughput.asProsody(props, "ejabberd")
+                .getProperty("PROSODY_PORT"));
     }
 
     /** Rates measured while other processes took the cores are not enough: the CPU per message must agree. */

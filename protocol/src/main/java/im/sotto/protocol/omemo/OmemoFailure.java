@@ -34,5 +34,9 @@ public enum OmemoFailure {
     /** The OMEMO payload failed AES-GCM authentication under the transported key. */
     PAYLOAD_AUTHENTICATION_FAILED,
     /** The OMEMO message carries no key for this device. */
-    NOT_FOR_THIS_DEVICE
+    NOT_FOR_THIS_DEVICE,
+    /** OMEMO 2: the decrypted payload is not a well-formed SCE envelope (XEP-0420). */
+    ENVELOPE_MALFORMED,
+    /** OMEMO 2: the envelope's affixes do not fit the stanza (missing padding, another recipient or sender). */
+    ENVELOPE_MISMATCH
 }

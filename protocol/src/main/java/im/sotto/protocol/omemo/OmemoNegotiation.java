@@ -14,6 +14,8 @@ public final class OmemoNegotiation {
         SOTTO,
         /** OMEMO 0.3 only: the contact never had Sotto and publishes OMEMO devices. */
         OMEMO,
+        /** OMEMO 2: the contact never had Sotto and publishes OMEMO 2 devices (preferred over OMEMO 0.3). */
+        OMEMO_2,
         /** A contact seen with Sotto now offers only OMEMO: held and reported, not sent. */
         REFUSED_DOWNGRADE,
         /** No end-to-end protocol is available for the contact: held and reported, never sent in plaintext. */
@@ -33,5 +35,18 @@ public final class OmemoNegotiation {
             return omemoDevices > 0 ? Choice.REFUSED_DOWNGRADE : Choice.SOTTO;
         }
         return omemoDevices > 0 ? Choice.OMEMO : Choice.NONE;
+    }
+
+    /**
+     * With both OMEMO versions: Sotto first, then OMEMO 2 where the contact offers it, then OMEMO 0.3, never
+     * plaintext. Stickiness is Sotto's alone: both OMEMO versions give the same (weaker) guarantees, so a contact
+     * that moves from OMEMO 2 to OMEMO 0.3 loses nothing Sotto promised.
+     *
+     * @param omemo2Devices the contact's OMEMO 2 devices now published
+     * @param omemo03Devices the contact's OMEMO 0.3 devices now published
+     */
+    public static Choice choose(boolean seenWithSotto, int sottoDevices, int omemo2Devices, int omemo03Devices) {
+        Choice choice = choose(seenWithSotto, sottoDevices, omemo2Devices + omemo03Devices);
+        return choice == Choice.OMEMO && omemo2Devices > 0 ? Choice.OMEMO_2 : choice;
     }
 }

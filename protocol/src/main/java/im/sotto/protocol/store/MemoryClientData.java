@@ -15,21 +15,33 @@ final class MemoryClientData {
     private record Line(String peer, String messageId, byte[] record) {}
 
     private final TreeMap<String, byte[]> contacts;
+    private final TreeMap<String, byte[]> peerDevices;
     private final TreeMap<Long, Line> lines;
     private long lastSequence;
 
     MemoryClientData() {
-        this(new TreeMap<>(), new TreeMap<>(), 0);
+        this(new TreeMap<>(), new TreeMap<>(), new TreeMap<>(), 0);
     }
 
-    private MemoryClientData(TreeMap<String, byte[]> contacts, TreeMap<Long, Line> lines, long lastSequence) {
+    private MemoryClientData(TreeMap<String, byte[]> contacts, TreeMap<String, byte[]> peerDevices,
+            TreeMap<Long, Line> lines, long lastSequence) {
         this.contacts = contacts;
+        this.peerDevices = peerDevices;
         this.lines = lines;
         this.lastSequence = lastSequence;
     }
 
     MemoryClientData copy() {
-        return new MemoryClientData(new TreeMap<>(contacts), new TreeMap<>(lines), lastSequence);
+        return new MemoryClientData(new TreeMap<>(contacts), new TreeMap<>(peerDevices), new TreeMap<>(lines),
+                lastSequence);
+    }
+
+    Optional<byte[]> peerDevices(String account) {
+        return Optional.ofNullable(peerDevices.get(SessionAddress.checkPeer(account))).map(byte[]::clone);
+    }
+
+    void storePeerDevices(String account, byte[] record) {
+        peerDevices.put(SessionAddress.checkPeer(account), Records.checkedCopy(record));
     }
 
     Optional<byte[]> contact(String peer) {

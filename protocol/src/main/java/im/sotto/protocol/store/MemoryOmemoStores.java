@@ -16,18 +16,25 @@ import java.util.function.Supplier;
  * writes to its own copy ({@link MemoryState#omemoForWrite()}), so a rolled-back transaction leaves nothing behind.
  */
 final class MemoryOmemoStores implements OmemoStores {
-    private final Supplier<MemoryState> state;
+    private final Supplier<InMemoryOmemoStore> read;
+    private final Supplier<InMemoryOmemoStore> write;
 
     MemoryOmemoStores(Supplier<MemoryState> state) {
-        this.state = state;
+        this(() -> state.get().omemo(), () -> state.get().omemoForWrite());
+    }
+
+    /** The same view over another OMEMO store of the state (OMEMO 2's). */
+    MemoryOmemoStores(Supplier<InMemoryOmemoStore> read, Supplier<InMemoryOmemoStore> write) {
+        this.read = read;
+        this.write = write;
     }
 
     private InMemoryOmemoStore read() {
-        return state.get().omemo();
+        return read.get();
     }
 
     private InMemoryOmemoStore write() {
-        return state.get().omemoForWrite();
+        return write.get();
     }
 
     @Override

@@ -41,11 +41,12 @@ final class MemoryState {
     long restoreCounter;
     byte[] archiveCursor;
     private im.sotto.protocol.omemo.InMemoryOmemoStore omemo = new im.sotto.protocol.omemo.InMemoryOmemoStore();
+    private im.sotto.protocol.omemo.InMemoryOmemoStore omemo2 = new im.sotto.protocol.omemo.InMemoryOmemoStore();
     private MemoryClientData client = new MemoryClientData();
     /** Which maps this state owns (may change) rather than shares with the state it was copied from. */
     private final EnumSet<Part> owned;
 
-    private enum Part { PEER_TRUST, SESSIONS, PRE_KEYS, REPLAY, RETAINED, QUEUE, OMEMO, CLIENT }
+    private enum Part { PEER_TRUST, SESSIONS, PRE_KEYS, REPLAY, RETAINED, QUEUE, OMEMO, OMEMO2, CLIENT }
 
     MemoryState() {
         for (PreKeyKind kind : PreKeyKind.values()) {
@@ -70,6 +71,7 @@ final class MemoryState {
         restoreCounter = from.restoreCounter;
         archiveCursor = from.archiveCursor;
         omemo = from.omemo;
+        omemo2 = from.omemo2;
         client = from.client;
         owned = EnumSet.noneOf(Part.class);
     }
@@ -159,6 +161,17 @@ final class MemoryState {
             omemo = omemo.copy();
         }
         return omemo;
+    }
+
+    im.sotto.protocol.omemo.InMemoryOmemoStore omemo2() {
+        return omemo2;
+    }
+
+    im.sotto.protocol.omemo.InMemoryOmemoStore omemo2ForWrite() {
+        if (owned.add(Part.OMEMO2)) {
+            omemo2 = omemo2.copy();
+        }
+        return omemo2;
     }
 
     MemoryClientData client() {

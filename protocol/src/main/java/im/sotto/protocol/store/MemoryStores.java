@@ -344,7 +344,27 @@ final class MemoryStores implements Stores {
     }
 
     @Override
+    public PeerDeviceStore peerDevices() {
+        return new PeerDeviceStore() {
+            @Override
+            public Optional<byte[]> load(String account) {
+                return state().client().peerDevices(account);
+            }
+
+            @Override
+            public void store(String account, byte[] record) {
+                state().clientForWrite().storePeerDevices(account, record);
+            }
+        };
+    }
+
+    @Override
     public im.sotto.protocol.omemo.OmemoStores omemo() {
         return new MemoryOmemoStores(this::state);
+    }
+
+    @Override
+    public im.sotto.protocol.omemo.OmemoStores omemo2() {
+        return new MemoryOmemoStores(() -> state().omemo2(), () -> state().omemo2ForWrite());
     }
 }

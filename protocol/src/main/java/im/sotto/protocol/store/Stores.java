@@ -29,6 +29,15 @@ public interface Stores {
     /** The conversations as shown to the user, for a chat to show again. */
     ConversationLog conversations();
 
+    /** Revoked and stale devices of each account (docs/protocol.md 7.7). */
+    PeerDeviceStore peerDevices();
+
     /** The OMEMO 0.3 stores (docs/protocol.md §10), kept apart from Sotto's own. */
     im.sotto.protocol.omemo.OmemoStores omemo();
+
+    /**
+     * The OMEMO 2 stores ({@code urn:xmpp:omemo:2}), apart from OMEMO 0.3's: clients often use one device id for
+     * both versions, and the records differ.
+     */
+    im.sotto.protocol.omemo.OmemoStores omemo2();
 }

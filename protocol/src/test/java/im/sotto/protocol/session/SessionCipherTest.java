@@ -262,8 +262,18 @@ class SessionCipherTest {
                 }
 
                 @Override
+                public im.sotto.protocol.store.PeerDeviceStore peerDevices() {
+                    return s.peerDevices();
+                }
+
+                @Override
                 public im.sotto.protocol.omemo.OmemoStores omemo() {
                     return s.omemo();
+                }
+
+                @Override
+                public im.sotto.protocol.omemo.OmemoStores omemo2() {
+                    return s.omemo2();
                 }
             };
         }

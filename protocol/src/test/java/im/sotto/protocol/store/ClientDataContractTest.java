@@ -60,6 +60,27 @@ public abstract class ClientDataContractTest {
     }
 
     @Test
+    void peerDeviceRecordsAreKeptPerAccountReplacedAndSurviveReopening() throws Exception {
+        store.transact(s -> {
+            assertEquals(Optional.empty(), s.peerDevices().load(BOB));
+            s.peerDevices().store(BOB, bytes("bob v1"));
+            s.peerDevices().store(CAROL, bytes("carol v1"));
+            s.peerDevices().store(BOB, bytes("bob v2"));
+            return null;
+        });
+        assertThrows(IllegalStateException.class, () -> store.transact(s -> {
+            s.peerDevices().store(CAROL, bytes("lost"));
+            throw new IllegalStateException("abort");
+        }));
+        store = reopen(store);
+        store.transact(s -> {
+            assertArrayEquals(bytes("bob v2"), s.peerDevices().load(BOB).orElseThrow());
+            assertArrayEquals(bytes("carol v1"), s.peerDevices().load(CAROL).orElseThrow());
+            return null;
+        });
+    }
+
+    @Test
     void aFailedTransactionKeepsNoContactAndNoLine() {
         assertThrows(IllegalStateException.class, () -> store.transact(s -> {
             s.contacts().store(BOB, bytes("lost"));

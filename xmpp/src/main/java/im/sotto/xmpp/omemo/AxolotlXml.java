@@ -11,20 +11,20 @@ import org.jivesoftware.smack.xml.XmlPullParserException;
  * that the providers turn into a "malformed" element (so the receiver reports it with the sender known), never a
  * default value; the parser is then moved to the element's end so the rest of the stanza still parses.
  */
-final class AxolotlXml {
+public final class AxolotlXml {
     private AxolotlXml() {
     }
 
     /** A content error in an OMEMO element. */
-    static final class AxolotlXmlException extends Exception {
+    public static final class AxolotlXmlException extends Exception {
         private static final long serialVersionUID = 1L;
 
-        AxolotlXmlException(String message) {
+        public AxolotlXmlException(String message) {
             super(message, null, false, false);
         }
     }
 
-    static String requireAttribute(XmlPullParser parser, String name) throws AxolotlXmlException {
+    public static String requireAttribute(XmlPullParser parser, String name) throws AxolotlXmlException {
         String value = parser.getAttributeValue("", name);
         if (value == null || value.isEmpty()) {
             throw new AxolotlXmlException("<" + parser.getName() + "/> lacks '" + name + "'");
@@ -33,7 +33,7 @@ final class AxolotlXml {
     }
 
     /** A decimal id in {@code min..max}; a sign, spaces or an out-of-range value is an error. */
-    static long requireId(XmlPullParser parser, String name, long min, long max) throws AxolotlXmlException {
+    public static long requireId(XmlPullParser parser, String name, long min, long max) throws AxolotlXmlException {
         String value = requireAttribute(parser, name);
         if (value.length() > 10 || !value.chars().allMatch(c -> c >= '0' && c <= '9')) {
             throw new AxolotlXmlException("'" + name + "' is not a decimal id");
@@ -46,7 +46,7 @@ final class AxolotlXml {
     }
 
     /** Text content up to the end tag (no child elements), at most {@code maxChars}. */
-    static String text(XmlPullParser parser, int maxChars)
+    public static String text(XmlPullParser parser, int maxChars)
             throws XmlPullParserException, IOException, AxolotlXmlException {
         String element = parser.getName();
         int depth = parser.getDepth();
@@ -69,7 +69,7 @@ final class AxolotlXml {
     }
 
     /** Base64 text as clients write it; surrounding and embedded whitespace (line breaks) is tolerated. */
-    static byte[] base64(XmlPullParser parser, int maxBytes)
+    public static byte[] base64(XmlPullParser parser, int maxBytes)
             throws XmlPullParserException, IOException, AxolotlXmlException {
         String element = parser.getName();
         String text = text(parser, 4 * ((maxBytes + 2) / 3) + 1024).replaceAll("\\s", "");
@@ -85,7 +85,7 @@ final class AxolotlXml {
     }
 
     /** Moves the parser to the end tag at {@code depth} (after a content error, to keep the stanza parseable). */
-    static void skipTo(XmlPullParser parser, int depth) throws XmlPullParserException, IOException {
+    public static void skipTo(XmlPullParser parser, int depth) throws XmlPullParserException, IOException {
         while (!(parser.getEventType() == XmlPullParser.Event.END_ELEMENT && parser.getDepth() == depth)) {
             if (parser.next() == XmlPullParser.Event.END_DOCUMENT) {
                 return;

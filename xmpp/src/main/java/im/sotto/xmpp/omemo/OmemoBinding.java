@@ -49,6 +49,8 @@ public final class OmemoBinding {
     private final OmemoPep pep;
     private final OmemoReceiver receiver;
     private final OmemoSender sender;
+    /** OMEMO 2, preferred over 0.3 for a contact that offers it (docs/protocol.md 10.15). */
+    private final im.sotto.xmpp.omemo2.Omemo2Binding omemo2;
     /**
      * Off until {@link #enable()}: no bundle is published and sends take the Sotto path without looking for OMEMO
      * devices, so a Sotto-only deployment sends not one stanza more. Receiving is always on (an OMEMO message can
@@ -68,6 +70,12 @@ public final class OmemoBinding {
         this.pep = new OmemoPep(connection);
         this.receiver = new OmemoReceiver(store, random, clock);
         this.sender = new OmemoSender(store, pep, random, clock);
+        this.omemo2 = new im.sotto.xmpp.omemo2.Omemo2Binding(connection, store, random, clock, events, deliveries);
+    }
+
+    /** OMEMO 2 on this connection: its device id, fingerprint, devices met, trust decisions, receive hook. */
+    public im.sotto.xmpp.omemo2.Omemo2Binding omemo2() {
+        return omemo2;
     }
 
     /**
@@ -77,6 +85,7 @@ public final class OmemoBinding {
      */
     public void start() {
         AxolotlProviders.register();
+        im.sotto.xmpp.omemo2.Omemo2Providers.register();
     }
 
     /**
@@ -91,6 +100,9 @@ public final class OmemoBinding {
                 if (direction == CarbonExtension.Direction.sent && copy.hasExtension(AxolotlEncrypted.ELEMENT,
                         Axolotl.NAMESPACE)) {
                     worker.execute(() -> receiveOwnSent(wrapper, copy));
+                } else if (direction == CarbonExtension.Direction.sent && copy.hasExtension(
+                        im.sotto.xmpp.omemo2.Omemo2Encrypted.QNAME)) {
+                    worker.execute(() -> omemo2.receiveOwnSent(wrapper, copy));
                 }
             });
         }
@@ -109,6 +121,7 @@ public final class OmemoBinding {
         if (enabled) {
             enableCarbonsNow(CarbonManager.getInstanceFor(connection));
             publish();
+            omemo2.publish();
         }
     }
 
@@ -198,6 +211,11 @@ public final class OmemoBinding {
         worker.execute(() -> {
             try {
                 OmemoNegotiation.Choice choice = choose(message.getTo().asBareJid());
+                if (choice == OmemoNegotiation.Choice.OMEMO_2) {
+                    omemo2.send(message, omemo2Devices -> omemo03Only(message, omemo2Devices));
+                    done.complete(null);
+                    return;
+                }
                 if (choice == OmemoNegotiation.Choice.OMEMO) {
                     sendOmemo(message);
                     done.complete(null);
@@ -229,6 +247,21 @@ public final class OmemoBinding {
         return done;
     }
 
+    /**
+     * The OMEMO 0.3 element for the listed devices that are not among {@code omemo2Devices} (a contact's phone on
+     * an OMEMO 0.3-only client beside its OMEMO 2 desktop); empty when there are none or none can be reached.
+     */
+    private Optional<org.jivesoftware.smack.packet.ExtensionElement> omemo03Only(Message message,
+            java.util.Set<SessionAddress> omemo2Devices) throws InterruptedException {
+        try {
+            Message older = sender.encrypt(message, connection.getUser().asBareJid(),
+                    device -> !omemo2Devices.contains(device));
+            return Optional.ofNullable(older.getExtension(AxolotlEncrypted.class));
+        } catch (OmemoSendException e) {
+            return Optional.empty();
+        }
+    }
+
     /** Encrypts with OMEMO and sends now, without negotiation (worker thread; the caller decided). */
     public void sendOmemo(Message message) throws OmemoSendException, InterruptedException {
         Message outer = sender.encrypt(message, connection.getUser().asBareJid());
@@ -256,10 +289,15 @@ public final class OmemoBinding {
         if (sottoDevices > 0) {
             return OmemoNegotiation.Choice.SOTTO;
         }
-        return OmemoNegotiation.choose(seenWithSotto, 0, omemoDeviceCount(peer));
+        return OmemoNegotiation.choose(seenWithSotto, 0, omemo2.deviceCount(peer), omemo03DeviceCount(peer));
     }
 
+    /** Both OMEMO versions' devices of {@code peer} (for the downgrade report). */
     private int omemoDeviceCount(BareJid peer) throws InterruptedException {
+        return omemo03DeviceCount(peer) + omemo2.deviceCount(peer);
+    }
+
+    private int omemo03DeviceCount(BareJid peer) throws InterruptedException {
         try {
             return sender.devices(peer).size();
         } catch (PepException e) {

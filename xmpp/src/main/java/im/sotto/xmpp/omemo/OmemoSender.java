@@ -58,6 +58,15 @@ public final class OmemoSender {
      * @param self our own bare JID, whose other OMEMO devices get a copy
      */
     public Message encrypt(Message message, BareJid self) throws OmemoSendException, InterruptedException {
+        return encrypt(message, self, device -> true);
+    }
+
+    /**
+     * As {@link #encrypt(Message, BareJid)}, for the listed devices {@code include} accepts only (OMEMO 2 reaches the
+     * others: docs/protocol.md 10.16).
+     */
+    public Message encrypt(Message message, BareJid self, java.util.function.Predicate<SessionAddress> include)
+            throws OmemoSendException, InterruptedException {
         if (message.getTo() == null || message.getBody() == null) {
             throw new OmemoSendException(OmemoSendException.Kind.NOT_A_CHAT_MESSAGE, "OMEMO 0.3 carries bodies only");
         }
@@ -77,6 +86,7 @@ public final class OmemoSender {
         }
         Map<SessionAddress, OmemoBundle> bundles = new LinkedHashMap<>();
         List<String> skipped = new ArrayList<>();
+        candidates.removeIf(include.negate());
         for (SessionAddress device : withoutSession(candidates)) {
             try {
                 bundles.put(device, pep.fetchBundle(BareJidOf.of(device), (int) device.deviceId()));

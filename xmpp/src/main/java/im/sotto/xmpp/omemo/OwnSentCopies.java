@@ -14,7 +14,7 @@ import org.jxmpp.jid.Jid;
  * anyone else is a contact trying to put words in the user's mouth and is ignored, as XEP-0280's security
  * considerations require. Pure: no state, no I/O.
  */
-final class OwnSentCopies {
+public final class OwnSentCopies {
     private OwnSentCopies() {
     }
 
@@ -22,7 +22,7 @@ final class OwnSentCopies {
      * The copy to decrypt, if {@code wrapper} is a sent carbon this account's server made: the wrapper comes from
      * our bare JID, the copy from one of our resources, addressed to someone.
      */
-    static Optional<Message> accept(BareJid self, Message wrapper, Message copy) {
+    public static Optional<Message> accept(BareJid self, Message wrapper, Message copy) {
         Jid wrapperFrom = wrapper.getFrom();
         Jid copyFrom = copy.getFrom();
         if (wrapperFrom == null || !wrapperFrom.equals(self) || copyFrom == null
@@ -36,7 +36,7 @@ final class OwnSentCopies {
      * The decrypted copy as the user's own message in the conversation with its recipient: {@code peer} is the
      * recipient's account, the stanza keeps our device as its sender (how the CLI tells "yours").
      */
-    static DecryptedStanza yours(DecryptedStanza decrypted, Message copy) {
+    public static DecryptedStanza yours(DecryptedStanza decrypted, Message copy) {
         return new DecryptedStanza(decrypted.stanza(), copy.getTo().asBareJid(), decrypted.deviceId(),
                 decrypted.accountFingerprint(), decrypted.trust(), decrypted.authenticated(),
                 decrypted.deviceApproved(), decrypted.sas(), decrypted.origin(), decrypted.sentAt(),

@@ -176,6 +176,46 @@ public final class BundlePublisher {
         return devices;
     }
 
+    /** Publishes the account's revocation list (docs/protocol.md 7.7), open like the device list, and reads it back. */
+    public void publishRevocations(byte[] list) throws PepException, InterruptedException {
+        publishStatements(PepNodes.REVOCATIONS, StatementListElement.REVOCATIONS, list);
+    }
+
+    /** The revocation list {@code owner} published; empty when it has none. */
+    public java.util.Optional<byte[]> fetchRevocations(BareJid owner) throws PepException, InterruptedException {
+        return fetchStatements(owner, PepNodes.REVOCATIONS);
+    }
+
+    /** Publishes the account's device labels (docs/protocol.md 7.8), open like the device list, and reads them back. */
+    public void publishLabels(byte[] list) throws PepException, InterruptedException {
+        publishStatements(PepNodes.LABELS, StatementListElement.LABELS, list);
+    }
+
+    /** The device labels {@code owner} published; empty when it has none. */
+    public java.util.Optional<byte[]> fetchLabels(BareJid owner) throws PepException, InterruptedException {
+        return fetchStatements(owner, PepNodes.LABELS);
+    }
+
+    private void publishStatements(String node, String element, byte[] list) throws PepException, InterruptedException {
+        BareJid self = ownAccount();
+        publishOpen(self, node, new StatementListElement(element, list), new ArrayList<>());
+        if (!Arrays.equals(fetchStatements(self, node).orElse(new byte[0]), list)) {
+            throw new PepException(Kind.READ_BACK_MISMATCH, "the list read back from " + node + " differs");
+        }
+    }
+
+    private java.util.Optional<byte[]> fetchStatements(BareJid owner, String node)
+            throws PepException, InterruptedException {
+        try {
+            return java.util.Optional.of(fetchPayload(owner, node, StatementListElement.class).list());
+        } catch (PepException e) {
+            if (e.kind() == Kind.NOT_FOUND) {
+                return java.util.Optional.empty();
+            }
+            throw e;
+        }
+    }
+
     /** The bundle {@code owner} published for {@code device}. */
     public byte[] fetchBundle(BareJid owner, DeviceId device) throws PepException, InterruptedException {
         return fetchPayload(owner, PepNodes.bundle(device), BundleElement.class).bundle();

@@ -13,12 +13,12 @@ import javax.crypto.spec.SecretKeySpec;
  * AES-256-CBC with PKCS#7 padding, the body cipher of Signal messages. Only ever run after the message's MAC has been
  * verified, so a padding error cannot serve as an oracle: it means an authenticated but broken sender.
  */
-final class AesCbc {
+public final class AesCbc {
     private static final String TRANSFORMATION = "AES/CBC/PKCS5Padding";
 
     private AesCbc() {}
 
-    static byte[] encrypt(byte[] key, byte[] iv, byte[] plaintext) {
+    public static byte[] encrypt(byte[] key, byte[] iv, byte[] plaintext) {
         try {
             return cipher(Cipher.ENCRYPT_MODE, key, iv).doFinal(plaintext);
         } catch (GeneralSecurityException e) {
@@ -26,7 +26,7 @@ final class AesCbc {
         }
     }
 
-    static byte[] decrypt(byte[] key, byte[] iv, byte[] ciphertext) throws OmemoException {
+    public static byte[] decrypt(byte[] key, byte[] iv, byte[] ciphertext) throws OmemoException {
         try {
             return cipher(Cipher.DECRYPT_MODE, key, iv).doFinal(ciphertext);
         } catch (BadPaddingException | IllegalBlockSizeException e) {

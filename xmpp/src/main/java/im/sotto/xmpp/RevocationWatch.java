@@ -1,0 +1,96 @@
+package im.sotto.xmpp;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Consumer;
+
+import im.sotto.protocol.session.TrustRecords;
+import im.sotto.xmpp.pep.BundlePublisher;
+import im.sotto.xmpp.pep.PepException;
+
+import org.jivesoftware.smack.XMPPConnection;
+import org.jxmpp.jid.BareJid;
+import org.jxmpp.jid.Jid;
+
+/**
+ * Reads an account's published revocation list (docs/protocol.md 7.7) before the first stanza this manager sends to
+ * it after each login, and applies it on the worker before that stanza is encrypted: a device revoked on another
+ * device of the peer gets nothing from the next send on. Stanzas to one account keep their order: each waits for
+ * the one before it. A list that cannot be fetched (no answer, no node) leaves what the store already knows, which
+ * is what makes a server withholding the list later gain nothing.
+ */
+final class RevocationWatch {
+    private final SottoAccount account;
+    private final XMPPConnection connection;
+    private final Executor worker;
+    private final Consumer<SecurityEvent> events;
+    private final DeviceGate gate;
+    private final BundlePublisher pep;
+    private final ExecutorService fetches;
+    private final Map<BareJid, CompletableFuture<Void>> tails = new HashMap<>();
+
+    RevocationWatch(SottoAccount account, XMPPConnection connection, Executor worker, Consumer<SecurityEvent> events) {
+        this.account = account;
+        this.connection = connection;
+        this.worker = worker;
+        this.events = events;
+        this.gate = new DeviceGate(account);
+        this.pep = new BundlePublisher(connection);
+        this.fetches = Executors.newSingleThreadExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "sotto-revocations-" + account.device().deviceId());
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    /** Runs {@code submit} (which hands a stanza for {@code to} to the worker) once its account's list was read. */
+    synchronized void beforeSend(Jid to, Runnable submit) {
+        if (to == null) {
+            submit.run();
+            return;
+        }
+        BareJid peer = to.asBareJid();
+        CompletableFuture<Void> tail = tails.computeIfAbsent(peer,
+                p -> CompletableFuture.runAsync(() -> check(p), fetches).exceptionally(failure -> null));
+        tails.put(peer, tail.handle((done, failure) -> {
+            submit.run();
+            return null;
+        }));
+    }
+
+    /** After a login: each account's list is read again before the next stanza to it. */
+    synchronized void loggedIn() {
+        tails.clear();
+    }
+
+    void close() {
+        fetches.shutdownNow();
+    }
+
+    private void check(BareJid peer) {
+        BareJid self = connection.getUser() == null ? null : connection.getUser().asBareJid();
+        boolean known = peer.equals(self) || account.store().transact(s -> TrustRecords.load(s, CoreJid.of(peer),
+                account.clock()).isPresent());
+        if (!known) {
+            return;   // no key to check a list against, and no session a revocation could end
+        }
+        Optional<byte[]> published;
+        try {
+            published = pep.fetchRevocations(peer);
+        } catch (PepException e) {
+            return;   // withheld or unreachable: what the store knows stands
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        if (published.isPresent()) {
+            byte[] list = published.get();
+            worker.execute(() -> gate.apply(peer, list, self).forEach(events));
+        }
+    }
+}
