@@ -54,7 +54,9 @@ final class ChatEvents implements SottoListener {
 
     @Override
     public void onStanza(DecryptedStanza stanza) {
-        boolean fromPeer = stanza.peer().equals(peer);
+        // A copy of our own line (another device of ours) is in the peer's conversation but proves nothing of the peer.
+        boolean inConversation = stanza.peer().equals(peer);
+        boolean fromPeer = inConversation && !EventPrinter.yours(stanza);
         if (fromPeer) {
             peerFingerprint = stanza.accountFingerprint();
             PeerRendezvous meeting = rendezvous;
@@ -66,7 +68,7 @@ final class ChatEvents implements SottoListener {
         if (stanza.stanza() instanceof Message m && m.getBody() != null) {
             Map<String, Object> event = EventPrinter.describe(stanza);
             // From another contact: announced here, answered with /open (its line waits, unread, in the log).
-            screen.print(EventPrinter.text(event) + (fromPeer ? "" : "   (/open " + stanza.peer() + " to answer)"));
+            screen.print(EventPrinter.text(event) + (inConversation ? "" : "   (/open " + stanza.peer() + " to answer)"));
         }
         actions.execute(statusChanged);
     }

@@ -28,6 +28,8 @@ final class ConversationTracker implements SottoListener {
     private final Conversations conversations;
     private final PrintStream progress;
     private final Clock clock;
+    /** The receipts answered for this tracker's manager; null when detached. */
+    private EncryptedReceipts receipts;
     private final List<BiConsumer<BareJid, HistoryLine>> markWatchers = new CopyOnWriteArrayList<>();
     private volatile boolean failureSaid;
     /** The contact a chat is open with: what it sends is read as it arrives. */
@@ -45,11 +47,19 @@ final class ConversationTracker implements SottoListener {
         ConversationTracker tracker = new ConversationTracker(new Conversations(opened.store), progress,
                 Clock.systemUTC());
         EncryptedReceipts receipts = EncryptedReceipts.attach(connection, manager);
+        tracker.receipts = receipts;
         receipts.onDelivered((peer, id) -> tracker.changed(peer, () -> tracker.conversations.mark(peer, id,
                 HistoryLine.Mark.DELIVERED).map(List::of).orElse(List.of())));
         manager.addListener(tracker);
         manager.onSealed(tracker::sealed);
         return tracker;
+    }
+
+    /** Lets receipts being answered go out before the manager stops (nothing to do when detached). */
+    void finishReceipts() {
+        if (receipts != null) {
+            receipts.finish();
+        }
     }
 
     /** A tracker not attached to a binding: only for tests that feed it events. */

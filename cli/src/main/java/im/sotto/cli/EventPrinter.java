@@ -71,14 +71,15 @@ final class EventPrinter {
     }
 
     /**
-     * A message to the peer that the peer did not send: a copy of what another device of this account sent (OMEMO
-     * carbons, {@code OmemoBinding}), shown as the user's own.
+     * A message to the peer that the peer did not send: a copy of what another device of this account sent (Sotto's
+     * own-device copies, {@code OwnDevices}; OMEMO carbons, {@code OmemoBinding}), shown as the user's own; or a note
+     * to self (from our account to our account).
      */
-    private static boolean yours(DecryptedStanza stanza) {
+    static boolean yours(DecryptedStanza stanza) {
         org.jxmpp.jid.Jid from = stanza.stanza().getFrom();
         org.jxmpp.jid.Jid to = stanza.stanza().getTo();
-        return from != null && to != null && !from.asBareJid().equals(stanza.peer())
-                && to.asBareJid().equals(stanza.peer());
+        return from != null && to != null && (from.asBareJid().equals(to.asBareJid())
+                || !from.asBareJid().equals(stanza.peer()) && to.asBareJid().equals(stanza.peer()));
     }
 
     static Map<String, Object> describe(SecurityEvent event) {
@@ -262,8 +263,8 @@ final class EventPrinter {
         String time = LocalTime.now().format(TIME);
         switch (String.valueOf(e.get("event"))) {
             case "message":
-                return time + " " + tag(e) + " " + (Boolean.TRUE.equals(e.get("yours")) ? "you (" + e.get("from")
-                        + ") to " + e.get("to") : e.get("from")) + ": " + e.get("body");
+                return time + " " + tag(e) + " " + (Boolean.TRUE.equals(e.get("yours")) ? "you (device " + e.get("device")
+                        + ", " + e.get("from") + ") to " + e.get("to") : e.get("from")) + ": " + e.get("body");
             case "presence":
                 return time + " " + tag(e) + " " + e.get("from") + " is " + e.get("mode")
                         + (e.get("status") == null ? "" : ": " + e.get("status"));

@@ -9,10 +9,9 @@ import im.sotto.xmpp.pep.PepException;
 import org.jxmpp.jid.EntityBareJid;
 
 /**
- * A message to your own address is refused at once, before anything is queued (issue #18: it used to hang for 39 s
- * trying a handshake with this very device and leave a false TAMPERED behind). With no other device there is no one to
- * send it to; with other devices it would have to go to them, which is multi-device fan-out, not done yet (a note sent
- * that way was reported sent and never arrived). The one place that decides, so that fan-out can relax it.
+ * A message to your own address goes to your other devices (issue #19: sessions with them are made at login,
+ * {@code OwnDevices}); with no other device it is refused at once, before anything is queued (issue #18: it used to
+ * hang for 39 s trying a handshake with this very device and leave a false TAMPERED behind).
  */
 final class NoteToSelf {
     private NoteToSelf() {
@@ -37,7 +36,5 @@ final class NoteToSelf {
             throw new CliException(ExitCode.REFUSED, "a note to self: there is no other device of yours to send to "
                     + "(" + peer + " has only this device). Nothing was sent or queued.");
         }
-        throw new CliException(ExitCode.REFUSED, "a note to self: sending to your other devices is not supported yet. "
-                + "Nothing was sent or queued.");
     }
 }

@@ -263,6 +263,9 @@ final class Online implements AutoCloseable {
         if (listener != null) {
             manager.removeListener(listener);
         }
+        if (conversations != null) {
+            conversations.finishReceipts();   // a receipt kept now would go out from the next run's resource
+        }
         // Waits briefly for the server to acknowledge what was sent, so the next run has nothing to send again.
         manager.disable();
         connection.disconnect();

@@ -237,7 +237,7 @@ class EventPrinterTest {
                 .to(BOB).setBody("see you").build();
         DecryptedStanza copy = new DecryptedStanza(m, BOB, 9, Optional.empty(), TrustLevel.UNVERIFIED, false, true,
                 Optional.empty(), SessionOrigin.OMEMO, Instant.EPOCH, Optional.empty());
-        assertEquals("[OMEMO BLIND] you (alice@example.org/phone) to bob@example.org: see you",
+        assertEquals("[OMEMO BLIND] you (device 9, alice@example.org/phone) to bob@example.org: see you",
                 text(EventPrinter.describe(copy)));
         assertEquals(true, EventPrinter.describe(copy).get("yours"));
         Message fromBob = StanzaBuilder.buildMessage().from(JidCreate.fromOrThrowUnchecked("bob@example.org/x"))
@@ -245,6 +245,32 @@ class EventPrinterTest {
         assertFalse(EventPrinter.describe(new DecryptedStanza(fromBob, BOB, 9, Optional.empty(),
                 TrustLevel.UNVERIFIED, false, true, Optional.empty(), SessionOrigin.OMEMO, Instant.EPOCH,
                 Optional.empty())).containsKey("yours"), "a message from the peer is never yours");
+    }
+
+    /**
+     * Issue #19: a Sotto copy of what our other device sent to bob, and a note to self from our other device, are
+     * shown as ours, with the device; a message bob sent to our other device (a received copy) is bob's.
+     */
+    @Test
+    void ownDeviceCopiesAndNotesToSelfAreShownAsYoursWithTheirDevice() {
+        Message sent = StanzaBuilder.buildMessage().from(JidCreate.fromOrThrowUnchecked("alice@example.org/laptop"))
+                .to(BOB).setBody("on my way").build();
+        assertEquals("[UNAUTHENTICATED] you (device 7, alice@example.org/laptop) to bob@example.org: on my way",
+                text(EventPrinter.describe(sotto(sent, BOB))));
+        Message note = StanzaBuilder.buildMessage().from(JidCreate.fromOrThrowUnchecked("alice@example.org/laptop"))
+                .to(JidCreate.fromOrThrowUnchecked("alice@example.org")).setBody("milk").build();
+        Map<String, Object> described = EventPrinter.describe(sotto(note,
+                JidCreate.bareFromOrThrowUnchecked("alice@example.org")));
+        assertEquals(true, described.get("yours"));
+        assertEquals("alice@example.org", described.get("to"));
+        Message toOtherDevice = StanzaBuilder.buildMessage().from(JidCreate.fromOrThrowUnchecked("bob@example.org/x"))
+                .to(JidCreate.fromOrThrowUnchecked("alice@example.org/laptop")).setBody("hi").build();
+        assertFalse(EventPrinter.describe(sotto(toOtherDevice, BOB)).containsKey("yours"));
+    }
+
+    private static DecryptedStanza sotto(Message m, org.jxmpp.jid.BareJid peer) {
+        return new DecryptedStanza(m, peer, 7, Optional.empty(), TrustLevel.UNVERIFIED, false, true,
+                Optional.empty(), SessionOrigin.OFFLINE_FIRST_MESSAGE, Instant.EPOCH, Optional.empty());
     }
 
     private static String text(Map<String, Object> described) {

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * Issue #18: sending to your own address hung 39 s (a handshake of this device with itself), exited 6, and every
  * later listen showed a false TAMPERED. Now it is refused at once when there is no other device, goes to the other
- * device when there is one, and never leaves a TAMPERED behind.
+ * (linked) device when there is one, and never leaves a TAMPERED behind.
  */
 class NoteToSelfIT {
     /** A JVM start and a login on a loaded machine; far below the 39 s the self-handshake used to take on top. */
@@ -39,23 +39,33 @@ class NoteToSelfIT {
     }
 
     /**
-     * With a second device the note would have to go to it (multi-device fan-out, not done yet): refused as well,
-     * with its own reason, and neither device is left with a TAMPERED.
+     * With a linked second device the note goes to it, shown there as the user's own line, and neither device is
+     * left with a TAMPERED or anything undecryptable (issue #19; the laptop is listening, the phone sends).
      */
     @Test
-    void aNoteToSelfWithAnotherDeviceIsRefusedForNowAndNothingIsTampered() throws Exception {
-        Map<String, String> phone = prosody.env("alice-phone", "alice");
-        Map<String, String> laptop = prosody.env("alice-laptop", "alice");
+    void aNoteToSelfWithALinkedDeviceReachesItAndNothingIsTampered() throws Exception {
+        Map<String, String> phone = prosody.env("note-phone", "alice");
         prosody.add("alice", phone, "--no-passphrase");
-        prosody.add("alice", laptop, "--no-passphrase");
-        CliProcess.Run note = prosody.sotto(phone, "send", prosody.jid("alice"), "remember the milk");
-        assertEquals(ExitCode.REFUSED, note.exit(), note.toString());
-        assertTrue(CliProcess.oneLineError(note).contains("sending to your other devices is not supported yet"),
-                note.toString());
+        Map<String, String> laptop = OwnDevicesIT.link(prosody, phone, "alice", "note-laptop");
+        for (Map<String, String> device : List.of(phone, laptop, phone)) {
+            prosody.ok(device, "listen", "--json", "--timeout", "5");  // archive positions, then their sessions
+        }
+        CliProcess.Started listening = CliProcess.start(laptop, "listen", "--json", "--count", "1", "--timeout",
+                "90");
+        listening.awaitOutput("\"event\":\"ready\"", PrivateServer.COMMAND_TIMEOUT_SECONDS);
+        long start = System.nanoTime();
+        CliProcess.Run note = prosody.ok(phone, "send", prosody.jid("alice"), "remember the milk");
+        long tookMillis = (System.nanoTime() - start) / 1_000_000;
+        assertTrue(tookMillis < REFUSED_WITHIN_MILLIS, "took " + tookMillis + " ms: " + note);
+        CliProcess.Run read = listening.finish(PrivateServer.COMMAND_TIMEOUT_SECONDS);
+        assertEquals(0, read.exit(), read.toString());
+        assertTrue(read.out().contains("\"body\":\"remember the milk\""), read.toString());
+        assertTrue(read.out().contains("\"yours\":true"), read.toString());
         for (Map<String, String> device : List.of(phone, laptop)) {
             CliProcess.Run later = prosody.sotto(device, "listen", "--json", "--timeout", "8");
             assertEquals(0, later.exit(), later.toString());
-            assertFalse(later.out().contains("TAMPERED"), later.toString());
+            assertFalse(later.out().contains("TAMPERED") || later.out().contains("undecryptable"), later.toString());
+            assertFalse(later.out().contains("remember the milk"), "shown once only: " + later);
         }
     }
 }

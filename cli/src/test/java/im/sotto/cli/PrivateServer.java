@@ -42,6 +42,7 @@ final class PrivateServer implements BeforeAllCallback, AfterAllCallback, Before
     private final boolean tls;
     private final boolean debugLog;
     private final boolean ejabberd;
+    private boolean carbons;
     private Prosody prosody;
     private Path temp;
 
@@ -64,6 +65,13 @@ final class PrivateServer implements BeforeAllCallback, AfterAllCallback, Before
         return new PrivateServer(false, false, true);
     }
 
+    /** A plaintext Prosody, or ejabberd, with message carbons (XEP-0280) on, as their default configurations have. */
+    static PrivateServer withCarbons(boolean ejabberd) {
+        PrivateServer server = new PrivateServer(false, false, ejabberd);
+        server.carbons = true;
+        return server;
+    }
+
     /** A plaintext Prosody that logs at debug level (its stream management's hibernations show in {@link #log}). */
     static PrivateServer plaintextLoggingDebug() {
         return new PrivateServer(false, true);
@@ -81,7 +89,8 @@ final class PrivateServer implements BeforeAllCallback, AfterAllCallback, Before
 
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
-        prosody = ejabberd ? Prosody.ejabberd() : new Prosody(tls, debugLog);
+        prosody = carbons ? Prosody.withCarbons(ejabberd ? "ejabberd" : "prosody")
+                : ejabberd ? Prosody.ejabberd() : new Prosody(tls, debugLog);
     }
 
     @Override

@@ -25,6 +25,8 @@ final class Prosody implements AutoCloseable {
     private final boolean debugLog;
     /** The script's name for the server, and the prefix of its keys in servers.properties. */
     private final String kind;
+    /** Whether the server runs message carbons (XEP-0280), as both servers' default configurations do. */
+    private final boolean carbons;
 
     /** A plaintext Prosody (clients need --insecure-loopback). */
     Prosody() throws Exception {
@@ -45,6 +47,11 @@ final class Prosody implements AutoCloseable {
     }
 
     private Prosody(boolean tls, boolean debugLog, String kind) throws Exception {
+        this(tls, debugLog, kind, false);
+    }
+
+    private Prosody(boolean tls, boolean debugLog, String kind, boolean carbons) throws Exception {
+        this.carbons = carbons;
         this.tls = tls;
         this.debugLog = debugLog;
         this.kind = kind;
@@ -53,6 +60,11 @@ final class Prosody implements AutoCloseable {
         try (InputStream in = Files.newInputStream(directory.resolve("servers.properties"))) {
             properties.load(in);
         }
+    }
+
+    /** A plaintext {@code kind} ("prosody" or "ejabberd") with message carbons on (the own-device tests). */
+    static Prosody withCarbons(String kind) throws Exception {
+        return new Prosody(false, false, kind, true);
     }
 
     /** A plaintext ejabberd instead (for behaviour that depends on the server); no restart. */
@@ -91,10 +103,15 @@ final class Prosody implements AutoCloseable {
         return Files.readString(Path.of(properties.getProperty(key("LOG"))), StandardCharsets.UTF_8);
     }
 
-    /** Everything Prosody keeps on disk (accounts, PEP, offline storage), as ISO-8859-1 text. */
+    /**
+     * Everything the server keeps on disk (accounts, PEP, offline storage, archive), as ISO-8859-1 text: Prosody's
+     * data directory, or ejabberd's Mnesia spool (which holds what Mnesia has written out so far).
+     */
     String storedData() throws IOException {
         StringBuilder all = new StringBuilder();
-        try (Stream<Path> files = Files.walk(directory.resolve("prosody").resolve("data"))) {
+        Path data = kind.equals("ejabberd") ? directory.resolve("ejabberd").resolve("spool")
+                : directory.resolve("prosody").resolve("data");
+        try (Stream<Path> files = Files.walk(data)) {
             for (Path file : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
                 all.append(new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1)).append('\n');
             }
@@ -127,6 +144,9 @@ final class Prosody implements AutoCloseable {
         builder.environment().put("SOTTO_PROSODY_TLS", tls ? "1" : "0");
         if (debugLog) {
             builder.environment().put("SOTTO_PROSODY_LOG_LEVEL", "debug");
+        }
+        if (carbons) {
+            builder.environment().put("SOTTO_XMPP_CARBONS", "1");
         }
         Process process = builder.start();
         process.getOutputStream().close();

@@ -205,11 +205,16 @@ final class ArchiveCatchUp {
         MamManager.MamQueryPage page = query.getPage();
         while (true) {
             for (MamResultExtension result : fromOwnArchive(page)) {
-                Message message = result.getForwarded().getForwardedStanza();
+                Message message = (Message) OwnDevices.addressed(result.getForwarded().getForwardedStanza(),
+                        connection.getUser());
                 if (forThisDevice(message) && !(hasId(message) && logged.contains(logKey(message)))) {
                     LOG.log(Level.FINE, "catch-up processes {0} ({1})",
                             new Object[] {result.getId(), message.getStanzaId()});
                     process.accept(message);
+                    if (hasId(message) && OwnDevices.fromAnotherOwnDevice(message.getFrom(), connection.getUser())) {
+                        // A server archives what a device of ours sends to our account twice (sent, received).
+                        logged.add(logKey(message));
+                    }
                 }
                 remember(result.getId());
                 lastArchiveId = result.getId();
@@ -292,11 +297,18 @@ final class ArchiveCatchUp {
         return supported;
     }
 
-    /** Sent to this device's full JID or to the bare account, by someone else, with Sotto content. */
+    /**
+     * Sent to this device's full JID or to the bare account, by someone else, or by another device of ours to anyone
+     * (a copy for this device may be in it), with Sotto content.
+     */
     private boolean forThisDevice(Message message) {
         Jid to = message.getTo();
         Jid from = message.getFrom();
         EntityFullJid self = connection.getUser();
+        if (to != null && OwnDevices.fromAnotherOwnDevice(from, self)) {
+            // What another device of ours sent, to anyone: it may carry a copy for this device (OwnDevices).
+            return Wire.elementsOf(message).stream().anyMatch(element -> element.kind() != SottoEncrypted.Kind.HANDSHAKE);
+        }
         if (to == null || from == null || self == null || !to.asBareJid().equals(self.asBareJid())
                 || from.asBareJid().equals(self.asBareJid())) {
             return false;

@@ -29,6 +29,9 @@ import org.jxmpp.jid.BareJid;
  * worker and a send from there would wait for itself.
  */
 public final class EncryptedReceipts implements SottoListener, AutoCloseable {
+    /** How long a closing application waits for receipts being answered: as long as the manager waits for acks. */
+    static final java.time.Duration FINISH_WAIT = java.time.Duration.ofSeconds(2);
+
     private final SottoManager manager;
     private final List<BiConsumer<BareJid, String>> deliveredWatchers = new CopyOnWriteArrayList<>();
     private final ExecutorService answers = Executors.newSingleThreadExecutor(r -> {
@@ -75,6 +78,9 @@ public final class EncryptedReceipts implements SottoListener, AutoCloseable {
                 || stanza.origin() == SessionOrigin.OMEMO_2) {
             return; // Sotto's OMEMO carries a body only: neither a request nor a receipt can be in it
         }
+        if (message.getFrom() != null && !message.getFrom().asBareJid().equals(stanza.peer())) {
+            return; // our other device's copy of its own line (OwnDevices): the contact answers it, not us
+        }
         Optional<String> confirmed = receiptId(message);
         if (confirmed.isPresent()) {
             deliveredWatchers.forEach(w -> w.accept(stanza.peer(), confirmed.get()));
@@ -84,8 +90,28 @@ public final class EncryptedReceipts implements SottoListener, AutoCloseable {
         if (requestsReceipt(message) && id != null && !id.isEmpty()) {
             Message receipt = StanzaBuilder.buildMessage().to(stanza.peer()).ofType(Message.Type.chat)
                     .addExtension(new DeliveryReceipt(id)).build();
-            answers.execute(() -> manager.send(receipt));
+            if (answers.isShutdown()) {
+                return; // the application is stopping: no receipt (the contact sees none; a late one could not pass)
+            }
+            try {
+                answer(receipt);
+            } catch (java.util.concurrent.RejectedExecutionException stopping) {
+                // finish() came in between: as above
+            }
         }
+    }
+
+    /** Sends {@code receipt} off the worker and waits for it there, so that {@link #finish} can wait for it. */
+    private void answer(Message receipt) {
+        answers.execute(() -> {
+            try {
+                manager.send(receipt).get(FINISH_WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                // Not sent now: the manager keeps it encrypted and sends it later, as any message.
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
     }
 
     @Override
@@ -111,6 +137,20 @@ public final class EncryptedReceipts implements SottoListener, AutoCloseable {
     /** Whether {@code message} is only a receipt: nothing to show. */
     public static boolean isReceipt(Message message) {
         return message.getBody() == null && receiptId(message).isPresent();
+    }
+
+    /**
+     * Lets the receipts already being answered go out, for at most {@link #FINISH_WAIT}, before the application
+     * stops the manager: a receipt encrypted as the connection closes would be kept and sent by the next run, from
+     * another resource than the one its envelope names, which the contact must refuse (FROM_MISMATCH).
+     */
+    public void finish() {
+        answers.shutdown();
+        try {
+            answers.awaitTermination(FINISH_WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Override

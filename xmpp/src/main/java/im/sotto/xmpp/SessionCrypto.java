@@ -165,6 +165,7 @@ final class SessionCrypto {
             if (out.isEmpty()) {
                 return Optional.<Sealed>empty();
             }
+            ownCopies(stores, self.asBareJid(), inner, envelope, ad, out);
             SendQueue.remove(stores, peer, durableId);
             Stanza outer = Wire.outer(inner, out);
             if (alongside.isPresent()) {
@@ -192,6 +193,31 @@ final class SessionCrypto {
             return !PendingConfirmation.decode(record.pendingConfirmation().get()).signedBy(trust.get().pinnedKey());
         } catch (MalformedInputException e) {
             throw new IllegalStateException("a stored pending confirmation cannot be read", e);
+        }
+    }
+
+    /**
+     * One element per session with another device of ours ({@link OwnDevices}) for a message to a contact: the same
+     * envelope and associated data as the contact's elements (sender and recipient account), so the copy our other
+     * device reads from the carbon or the archive checks exactly as the contact's does.
+     */
+    private void ownCopies(Stores stores, BareJid self, Stanza inner, byte[] envelope, byte[] ad,
+            List<SottoEncrypted> out) {
+        if (!OwnDevices.copied(inner, self)) {
+            return;
+        }
+        for (SessionAddress address : stores.sessions().devices(self.toString())) {
+            SessionRecord record = SessionRecord.decode(stores.sessions().load(address).orElseThrow());
+            RatchetSession session = record.ratchetSession(account.random(), account.clock());
+            if (address.deviceId() == account.device().deviceId() || !OwnDevices.mayCopyTo(record, account)
+                    || !gate.eligible(stores, self, address.deviceId())
+                    || !session.canEncrypt() || !record.carriesContent(session)) {
+                continue;
+            }
+            out.add(new SottoEncrypted(SottoEncrypted.Kind.RATCHET, encrypt(stores, address, record, session,
+                    envelope, ad)));
+            stores.messageLog().append(new LogEntry(LogEntry.Direction.SENT, address, idOf(inner),
+                    account.clock().instant(), envelope));
         }
     }
 
@@ -319,6 +345,7 @@ final class SessionCrypto {
             keptId[0] = 0;
             outer[0] = null;
             if (!out.isEmpty()) {
+                ownCopies(stores, self.asBareJid(), inner, envelope, ad, out);
                 SendQueue.remove(stores, peer, durableId);
                 outer[0] = Wire.outer(inner, out);
                 if (keep) {

@@ -72,6 +72,7 @@ final class SessionDriver {
     /** The initiator's "session made" event, told once the session is confirmed, i.e. usable. */
     private final Map<BareJid, SecurityEvent> announceOnConfirmation = new HashMap<>();
     private final OfflineStart offline;
+    private final OwnDevices own;
     private final ContactWait contactWait = new ContactWait();
     volatile Duration handshakeTimeout = Duration.ofSeconds(10);
 
@@ -115,6 +116,11 @@ final class SessionDriver {
         this.offline = new OfflineStart(account, connection, crypto, queue, outbox, worker, events,
                 new BundleFetcher(directory, "sotto-bundles-" + account.device().deviceId()), this::transmit,
                 this::flush);
+        this.own = new OwnDevices(account, connection, crypto);
+    }
+
+    OwnDevices own() {
+        return own;
     }
 
     /** Before the worker stops: waits briefly for the server's acknowledgements, stops listening for them. */
@@ -418,16 +424,16 @@ final class SessionDriver {
         receive(outer, false);
     }
 
-    private Optional<DecryptedStanza> receive(Stanza outer, boolean withHandshakeSteps) {
+    private Optional<DecryptedStanza> receive(Stanza received, boolean withHandshakeSteps) {
+        Stanza outer = OwnDevices.addressed(received, self());
         Jid from = outer.getFrom();
         if (from == null || outer.getTo() == null) {
             return Optional.empty();
         }
         BareJid peer = from.asBareJid();
         if (from.equals(self())) {
-            // Our own stanza echoed back (sent to our bare JID): nothing to open, answer or heal.
-            events.accept(new SecurityEvent.UndecryptableStanza(peer, from, outer.getStanzaId(),
-                    UndecryptableReason.OWN_ACCOUNT, "sent by this device to its own account"));
+            // Our own stanza echoed back (a note to self, sent to our bare JID): its elements are for our other
+            // devices; nothing to open, answer or heal, and nothing wrong to report (issue #18).
             return Optional.empty();
         }
         Optional<SecurityEvent.RefusalReason> refused = muc.refusal(outer, from);
@@ -456,6 +462,9 @@ final class SessionDriver {
         boolean answer = pendingIqs.isAnswer(outer);
         SessionReceiver.Result result = receiver.open(outer, elements);
         if (result instanceof SessionReceiver.Failed failed) {
+            if (OwnDevices.forAnotherDevice(outer, self(), !withHandshakeSteps, failed.reason())) {
+                return Optional.empty();
+            }
             failed.keyChange().ifPresent(this::keyChanged);
             events.accept(new SecurityEvent.UndecryptableStanza(peer, from, outer.getStanzaId(), failed.reason(),
                     failed.detail()));
@@ -520,7 +529,9 @@ final class SessionDriver {
         if (decrypted.stanza() instanceof IQ iq && isRequest(iq)) {
             return Optional.of(decrypted);
         }
-        stanzas.accept(decrypted);
+        if (!OwnDevices.isSetup(decrypted, self().asBareJid())) {
+            stanzas.accept(OwnDevices.asYours(decrypted, outer, self().asBareJid()));
+        }
         return Optional.empty();
     }
 

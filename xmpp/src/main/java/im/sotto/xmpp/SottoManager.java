@@ -109,6 +109,8 @@ public final class SottoManager extends Manager {
     /** Revocation lists read before the first send to each account after a login (docs/protocol.md 7.7). */
     private final RevocationWatch revocations;
     private final org.jivesoftware.smack.StanzaListener unprotectedIncoming;
+    /** Carbon copies of Sotto messages (our other devices' and theirs), read like archived ones (OwnDevices). */
+    private final org.jivesoftware.smackx.carbons.CarbonCopyReceivedListener copies;
 
     /**
      * Enables Sotto on {@code connection} with {@code account}; publishes at once if logged in, and on every login.
@@ -175,6 +177,7 @@ public final class SottoManager extends Manager {
         });
         unprotected.register(im.sotto.xmpp.omemo2.Omemo2Names.NAMESPACE, message -> omemo.omemo2().claim(message));
         this.unprotectedIncoming = stanza -> worker.execute(() -> unprotected.receive((Message) stanza));
+        this.copies = OwnDevices.copyListener(connection, copy -> worker.execute(() -> receiveArchived(copy)));
         this.peerAvailable = stanza -> worker.execute(() -> driver.release(stanza.getFrom().asBareJid()));
         this.onLogin = new ConnectionListener() {
             @Override
@@ -199,6 +202,7 @@ public final class SottoManager extends Manager {
         catchUp.catchUp(new CatchUpPasses.Sink(this::receiveArchived, driver::receive, this::reportStillMissing));
         catchUp.whenPositionKnown(driver.bundles()::publish);
         omemo.loggedIn();
+        driver.own().afterLogin();
         driver.redrive();
     }
 
@@ -242,6 +246,7 @@ public final class SottoManager extends Manager {
         omemo.start();
         connection.addSyncStanzaListener(unprotectedIncoming, UnprotectedArrivals.FILTER);
         connection.addAsyncStanzaListener(peerAvailable, AVAILABLE_RESOURCE);
+        org.jivesoftware.smackx.carbons.CarbonManager.getInstanceFor(connection).addCarbonCopyReceivedListener(copies);
         connection.addStanzaSendingListener(initialPresence, INITIAL_PRESENCE);
         if (connection instanceof AbstractXMPPConnection) {
             AbstractXMPPConnection abstractConnection = (AbstractXMPPConnection) connection;
@@ -278,6 +283,7 @@ public final class SottoManager extends Manager {
         connection.removeSyncStanzaListener(incoming);
         connection.removeSyncStanzaListener(unprotectedIncoming);
         connection.removeAsyncStanzaListener(peerAvailable);
+        org.jivesoftware.smackx.carbons.CarbonManager.getInstanceFor(connection).removeCarbonCopyReceivedListener(copies);
         connection.removeStanzaSendingListener(initialPresence);
         connection.removeConnectionListener(onLogin);
         SottoTransportManager.getInstanceFor(connection).clearEncryptedIqHandler();
