@@ -131,9 +131,14 @@ class KnownPeerReplayIT {
     private static RelayedStanza renewAndRecord(HostileScene scene, SottoParty bob) throws Exception {
         int seenBefore = ReplayIT.sottoTo(scene, bob).size();
         bob.events.clear();
+        scene.alice.events.clear();
         scene.alice.manager.renewSession(bob.connection.getUser());
         var done = bob.awaitEvent(SecurityEvent.SessionEstablished.class, e -> true);
         assertEquals(Optional.of(Continuity.CONFIRMED), done.continuity(), "a genuine IK handshake");
+        // Bob's confirmation (an empty ratchet message, protocol.md 7.3) advances his session after his event; alice
+        // reports the session once it opened, so from then on bob's record is settled and can be compared.
+        scene.alice.awaitEvent(SecurityEvent.class, e -> e instanceof SecurityEvent.SessionEstablished
+                || e instanceof SecurityEvent.SessionHealed);
         List<RelayedStanza> delivered = ReplayIT.sottoTo(scene, bob);
         return delivered.subList(seenBefore, delivered.size()).stream()
                 .filter(r -> HostileScene.carries(r, SottoEncrypted.Kind.HANDSHAKE) && type(r) == KNOWN_PEER_INIT)
