@@ -197,7 +197,8 @@ class ChatIT {
                     + " | no session yet (messages wait, never sent in plaintext)"));
             tmux.type("alice", secret);
             tmux.await("alice", DELIVERY, "the message queued, with the reason", s -> s.contains(
-                    "queued: no encrypted session with " + carolJid + " yet") && s.lines().anyMatch(l -> l.startsWith(
+                    "queued: no encrypted session with " + carolJid + " yet") && Tmux.unwrapped(s).lines()
+                    .anyMatch(l -> l.startsWith(
                     "! not sent to " + carolJid + ": PEER_HAS_NO_SOTTO: ") && l.contains("Never sent in plaintext."))
                     && statusLine(s).contains("| 1 queued"));
             assertFalse(prosody.storedData().contains(secret), "nothing reached the server in plaintext");
@@ -243,7 +244,8 @@ class ChatIT {
                     && l.contains("sending held until you accept it")), screen);
             String held = "to the new key " + UUID.randomUUID().toString().substring(0, 8);
             tmux.type("alice2", held);
-            screen = tmux.await("alice2", DELIVERY, "the message held", s -> s.lines().anyMatch(l -> l.startsWith(
+            screen = tmux.await("alice2", DELIVERY, "the message held", s -> Tmux.unwrapped(s).lines()
+                    .anyMatch(l -> l.startsWith(
                     "! held for " + bobJid + ": KEY_CHANGED: ") && l.endsWith("goes out once you decide. Never sent "
                     + "in plaintext.")));
             assertTrue(statusLine(screen).contains("| KEY CHANGED"), screen);

@@ -86,6 +86,23 @@ final class Tmux implements AutoCloseable {
                 .collect(java.util.stream.Collectors.joining("\n", "", "\n"));
     }
 
+    /**
+     * {@code screen} with the chat's wrapped lines joined again: a continuation row ({@code LineWrap}) starts with
+     * spaces, so each such row is appended to the row above it after one space. For assertions on a whole line.
+     */
+    static String unwrapped(String screen) {
+        List<String> rows = new ArrayList<>();
+        for (String row : screen.lines().toList()) {
+            int last = rows.size() - 1;
+            if (row.startsWith(" ") && !row.isBlank() && last >= 0 && !rows.get(last).isBlank()) {
+                rows.set(last, rows.get(last) + " " + row.strip());
+            } else {
+                rows.add(row);
+            }
+        }
+        return String.join("\n", rows);
+    }
+
     /** Reads the screen until {@code condition} holds; fails with the screen if it does not within {@code limit}. */
     String await(String name, Duration limit, String what, Predicate<String> condition) throws Exception {
         long deadline = System.nanoTime() + limit.toNanos();
