@@ -259,12 +259,14 @@ final class Online implements AutoCloseable {
         if (!closed.compareAndSet(false, true)) {
             return; // closed already, by the command or by a stop signal (StopSignals)
         }
+        // The last receipts go out first, with the listener still attached: what encrypting them reports (a device
+        // now stale, said only once) must reach the user, or it would be marked said and never shown.
+        if (conversations != null) {
+            conversations.finishReceipts();   // a receipt kept now would go out from the next run's resource
+        }
         // Whatever fails because we hang up (a republish in flight) is not news for the user.
         if (listener != null) {
             manager.removeListener(listener);
-        }
-        if (conversations != null) {
-            conversations.finishReceipts();   // a receipt kept now would go out from the next run's resource
         }
         // Waits briefly for the server to acknowledge what was sent, so the next run has nothing to send again.
         manager.disable();

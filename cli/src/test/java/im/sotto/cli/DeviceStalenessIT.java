@@ -12,7 +12,6 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -34,9 +33,6 @@ class DeviceStalenessIT {
     static final PrivateServer prosody = PrivateServer.plaintext();
 
     @Test
-    @Disabled("Red since the own-device fan-out, catch-up hold and client branches were merged together on "
-            + "2026-12-07 (passed on the revoke19 branch): bob reports no stale notice for alice's laptop. Cause not "
-            + "found before the session's last CI; PeerDevicesTest still covers the rule. Closing note 2026-12-07c.")
     void aStaleDeviceIsSkippedWithANoticeAndComesBackWhenItSends() throws Exception {
         Map<String, String> alice = prosody.env("alice");
         Map<String, String> bob = prosody.env("bob");
