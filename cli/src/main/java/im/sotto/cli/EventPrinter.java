@@ -174,6 +174,17 @@ final class EventPrinter {
             e.put("event", "omemo-downgrade-refused");
             e.put("stanzaId", d.stanzaId());
             e.put("omemoDevices", d.omemoDevices());
+        } else if (event instanceof SecurityEvent.OmemoDeviceNotApproved n) {
+            e.put("event", "omemo-device-not-approved");
+            e.put("device", n.deviceId());
+            e.put("fingerprint", n.fingerprint());
+            e.put("stanzaId", n.stanzaId());
+            e.put("version", n.version());
+        } else if (event instanceof SecurityEvent.ForgedCarbon f) {
+            e.put("event", "forged-carbon");
+            e.put("from", f.from() == null ? null : f.from().toString());
+            e.put("direction", f.sent() ? "sent" : "received");
+            e.put("stanzaId", f.stanzaId());
         } else if (event instanceof SecurityEvent.UnencryptedMessage u) {
             e.put("event", "unencrypted-message");
             e.put("from", u.from() == null ? null : u.from().toString());
@@ -352,6 +363,13 @@ final class EventPrinter {
             case "arrived-late":
                 return time + " * " + e.get("peer") + " device " + e.get("device") + ": " + e.get("detail")
                         + " arrived late (shown now, out of order)";
+            case "omemo-device-not-approved":
+                return time + " ! " + e.get("peer") + " has a new " + e.get("version") + " device " + e.get("device")
+                        + " (fingerprint " + e.get("fingerprint") + ") awaiting your approval: this message was NOT "
+                        + "encrypted to it; compare the fingerprint with the contact before approving it";
+            case "forged-carbon":
+                return time + " ! " + (e.get("from") == null ? "someone" : e.get("from")) + " sent a forged copy of a "
+                        + e.get("direction") + " message (only your server makes such copies): ignored, not shown";
             case "unencrypted-message":
                 // Its own prefix, never a trust tag: nothing may make it look like an encrypted line.
                 return time + " !! UNENCRYPTED from " + (Boolean.TRUE.equals(e.get("stranger")) ? "a stranger " : "")

@@ -192,6 +192,8 @@ class EventPrinterTest {
                 new SecurityEvent.OmemoDowngradeRefused(BOB, "m", 1),
                 new SecurityEvent.UnencryptedMessage(BOB, BOB, "m", "b", false),
                 new SecurityEvent.ForeignEncryption(BOB, BOB, "m", ForeignScheme.OMEMO_2, false),
+                new SecurityEvent.OmemoDeviceNotApproved(BOB, 7, "0123abcd", "m", "OMEMO"),
+                new SecurityEvent.ForgedCarbon(BOB, BOB, "m", true),
 
                 new SecurityEvent.HandshakeUnconfirmed(BOB, BOB),
                 new SecurityEvent.SessionRefused(BOB, BOB, SecurityEvent.RefusalReason.GROUPCHAT, "d"),

@@ -160,7 +160,7 @@ final class SmackOmemoPeer implements AutoCloseable {
     }
 
     /** The stanza Smack would send for {@code sent}; sending it twice is a duplicate. */
-    static Message stanza(OmemoMessage.Sent sent, BareJid to) {
+    static Message stanza(OmemoMessage.Sent sent, org.jxmpp.jid.Jid to) {
         return sent.buildMessage(StanzaBuilder.buildMessage().ofType(Message.Type.chat), to);
     }
 

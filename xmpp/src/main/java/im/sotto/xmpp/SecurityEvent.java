@@ -326,6 +326,29 @@ public sealed interface SecurityEvent {
     }
 
     /**
+     * An OMEMO device of a contact with a verified OMEMO device appeared (a new client, or a client whose OMEMO
+     * identity was made anew: a new key under a new device id) and awaits the user's approval: the message
+     * {@code stanzaId} was not encrypted to it (docs/protocol.md 10.14). Reported at every such send, since each
+     * one misses that device. {@code version} names the OMEMO version ({@code "OMEMO"}, {@code "OMEMO 2"}).
+     */
+    record OmemoDeviceNotApproved(BareJid peer, long deviceId, String fingerprint, String stanzaId, String version)
+            implements SecurityEvent {
+        public OmemoDeviceNotApproved {
+            Objects.requireNonNull(fingerprint, "fingerprint");
+            Objects.requireNonNull(version, "version");
+        }
+    }
+
+    /**
+     * A message shaped like a carbon copy (XEP-0280) that this account's server did not make: its wrapper does not
+     * come from our own bare JID. Such a copy would let anyone put words in the user's mouth ({@code sent}) or in a
+     * contact's ({@code received}); it is ignored, as XEP-0280's security considerations require, and reported.
+     * {@code peer} is the wrapper's sender (null without one).
+     */
+    record ForgedCarbon(BareJid peer, Jid from, String stanzaId, boolean sent) implements SecurityEvent {
+    }
+
+    /**
      * A message encrypted with another scheme ({@code scheme}: OMEMO, OpenPGP, OTR) that Sotto cannot read and no
      * {@link IncomingHandler} claimed. Reported so that the user learns someone wrote; it changes no state.
      * {@code stranger} as in {@link UnencryptedMessage}.

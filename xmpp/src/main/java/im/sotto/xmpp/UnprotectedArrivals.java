@@ -22,8 +22,9 @@ import org.jxmpp.jid.Jid;
  * Reports the messages Sotto does not decrypt: first offered to the {@link IncomingHandler} registered for a
  * namespace they carry (another scheme's decryption), then, if none claimed them, classified
  * ({@link IncomingClassifier}) and reported as {@link SecurityEvent.UnencryptedMessage} or
- * {@link SecurityEvent.ForeignEncryption}. Reads the store (is the sender known?) and writes nothing: such a message
- * can never change a session or a trust decision. Worker thread only.
+ * {@link SecurityEvent.ForeignEncryption}; a carbon copy our server did not make is reported as
+ * {@link SecurityEvent.ForgedCarbon} and not read. Reads the store (is the sender known?) and writes nothing: such a
+ * message can never change a session or a trust decision. Worker thread only.
  */
 final class UnprotectedArrivals {
     private static final Logger LOG = Logger.getLogger(UnprotectedArrivals.class.getName());
@@ -53,6 +54,11 @@ final class UnprotectedArrivals {
     }
 
     void receive(Message message) {
+        java.util.Optional<SecurityEvent.ForgedCarbon> forged = ForgedCarbons.check(message, self());
+        if (forged.isPresent()) {
+            events.accept(forged.get());
+            return;
+        }
         if (claimed(message)) {
             return;
         }

@@ -69,7 +69,10 @@ public final class OmemoBinding {
         this.deliveries = deliveries;
         this.pep = new OmemoPep(connection);
         this.receiver = new OmemoReceiver(store, random, clock);
-        this.sender = new OmemoSender(store, pep, random, clock);
+        this.sender = new OmemoSender(store, pep, random, clock, (device, key, stanzaId) -> events.accept(
+                new SecurityEvent.OmemoDeviceNotApproved(org.jxmpp.jid.impl.JidCreate.bareFromOrThrowUnchecked(
+                        device.peer()), device.deviceId(), key.fingerprint(),
+                        stanzaId, "OMEMO")));
         this.omemo2 = new im.sotto.xmpp.omemo2.Omemo2Binding(connection, store, random, clock, events, deliveries);
     }
 
@@ -103,6 +106,8 @@ public final class OmemoBinding {
                 } else if (direction == CarbonExtension.Direction.sent && copy.hasExtension(
                         im.sotto.xmpp.omemo2.Omemo2Encrypted.QNAME)) {
                     worker.execute(() -> omemo2.receiveOwnSent(wrapper, copy));
+                } else if (direction == CarbonExtension.Direction.received) {
+                    worker.execute(() -> receiveCopyOfReceived(wrapper, copy));
                 }
             });
         }
@@ -160,6 +165,25 @@ public final class OmemoBinding {
         }
         if (receipt.republish()) {
             publish();
+        }
+    }
+
+    /**
+     * A copy of what a contact sent to another resource of ours (a received carbon; worker thread): read as if it had
+     * come here, OMEMO 2 first as on the receive path, so it is shown once, as the contact's. A copy without an OMEMO
+     * element is not ours to read, nor one with Sotto's element (the session layer reads those: OwnDevices).
+     */
+    void receiveCopyOfReceived(Message wrapper, Message copy) {
+        Optional<Message> accepted = ReceivedCopies.accept(connection.getUser(), wrapper, copy);
+        if (accepted.isEmpty() || copy.hasExtension(im.sotto.xmpp.element.SottoEncrypted.ELEMENT,
+                im.sotto.xmpp.element.SottoEncrypted.NAMESPACE)) {
+            return;
+        }
+        if (copy.hasExtension(im.sotto.xmpp.omemo2.Omemo2Encrypted.QNAME) && omemo2.claim(accepted.get())) {
+            return;
+        }
+        if (copy.hasExtension(AxolotlEncrypted.QNAME)) {
+            receive(accepted.get());
         }
     }
 

@@ -12,11 +12,13 @@ import java.util.Optional;
 import im.sotto.protocol.omemo.OmemoBundle;
 import im.sotto.protocol.omemo.OmemoDeviceTrust;
 import im.sotto.protocol.omemo.OmemoException;
+import im.sotto.protocol.omemo.OmemoIdentityKey;
 import im.sotto.protocol.omemo.OmemoMessage;
 import im.sotto.protocol.omemo.OmemoMessageCipher;
 import im.sotto.protocol.omemo.OmemoPreKeys;
 import im.sotto.protocol.omemo.OmemoSessionCipher;
 import im.sotto.protocol.omemo.OmemoStores;
+import im.sotto.protocol.omemo.OmemoTrustLevel;
 import im.sotto.protocol.store.AccountStore;
 import im.sotto.protocol.store.SessionAddress;
 import im.sotto.xmpp.element.ExplicitEncryption;
@@ -39,12 +41,20 @@ public final class OmemoSender {
     private final OmemoPep pep;
     private final SecureRandom random;
     private final Clock clock;
+    private final NotApproved notApproved;
 
-    public OmemoSender(AccountStore store, OmemoPep pep, SecureRandom random, Clock clock) {
+    /** Told of each device a message was not encrypted to because it awaits the user's approval. */
+    @FunctionalInterface
+    public interface NotApproved {
+        void skipped(SessionAddress device, OmemoIdentityKey key, String stanzaId);
+    }
+
+    public OmemoSender(AccountStore store, OmemoPep pep, SecureRandom random, Clock clock, NotApproved notApproved) {
         this.store = store;
         this.pep = pep;
         this.random = random;
         this.clock = clock;
+        this.notApproved = notApproved;
     }
 
     /** The OMEMO devices of {@code owner} as listed now (network). */
@@ -94,7 +104,9 @@ public final class OmemoSender {
                 skipped.add(device + ": " + e.getMessage());
             }
         }
+        Map<SessionAddress, OmemoIdentityKey> awaiting = new LinkedHashMap<>();
         OmemoMessage encrypted = store.transact(stores -> {
+            awaiting.clear();
             OmemoStores omemo = stores.omemo();
             OmemoPreKeys keys = OmemoPreKeys.open(omemo.device(), omemo.preKeys(), random, clock);
             List<SessionAddress> recipients = new ArrayList<>();
@@ -119,6 +131,7 @@ public final class OmemoSender {
                         omemo.identities().storeTrustRecord(device, first.encode());
                         if (!first.level().maySendTo()) {
                             skipped.add(device + ": awaits approval");
+                            awaiting.put(device, first.identityKey());
                             continue;
                         }
                     }
@@ -130,6 +143,9 @@ public final class OmemoSender {
                 if (now.isPresent() && sessions.peerIdentity(device).isPresent()
                         && OmemoDeviceTrust.allows(now, sessions.peerIdentity(device).get(), true)) {
                     recipients.add(device);
+                } else if (now.isPresent() && now.get().level() == OmemoTrustLevel.AWAITING_APPROVAL) {
+                    skipped.add(device + ": awaits approval");
+                    awaiting.put(device, now.get().identityKey());
                 } else {
                     skipped.add(device + ": not trusted for sending");
                 }
@@ -145,6 +161,8 @@ public final class OmemoSender {
                 throw new IllegalStateException("a session checked a moment ago is missing", e);
             }
         });
+        // Said at every send: each message that misses a device the user has not approved yet is one it never gets.
+        awaiting.forEach((device, key) -> notApproved.skipped(device, key, message.getStanzaId()));
         if (encrypted == null) {
             throw new OmemoSendException(OmemoSendException.Kind.NO_USABLE_DEVICE, peer + " has no OMEMO device we "
                     + "may encrypt to" + (skipped.isEmpty() ? "" : " " + skipped));
