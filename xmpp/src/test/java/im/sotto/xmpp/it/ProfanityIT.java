@@ -157,7 +157,7 @@ class ProfanityIT {
         }
     }
 
-    private static DecryptedStanza arrival(SottoParty alice, ProfanityPane carol) throws Exception {
+    static DecryptedStanza arrival(SottoParty alice, ProfanityPane carol) throws Exception {
         DecryptedStanza stanza = alice.inbox.poll(DELIVERY.toSeconds(), TimeUnit.SECONDS);
         if (stanza == null) {
             throw new AssertionError("nothing arrived at Sotto; events: " + alice.events + "\n--- profanity:\n"
@@ -167,14 +167,14 @@ class ProfanityIT {
     }
 
     /** Republishes carol's OMEMO device list as it is (empty on a new server): the node then exists. */
-    private static void seedDeviceList(XMPPTCPConnection carol) throws Exception {
+    static void seedDeviceList(XMPPTCPConnection carol) throws Exception {
         AxolotlDeviceList current = new OmemoPep(carol).fetchDeviceListOrEmpty(carol.getUser().asBareJid());
         PubSub publish = PubSub.createPubsubPacket(carol.getUser().asBareJid(), IQ.Type.set,
                 new PublishItem<>(Axolotl.DEVICE_LIST_NODE, new PayloadItem<>(Axolotl.CURRENT_ITEM, current)));
         carol.createStanzaCollectorAndSend(publish).nextResultOrThrow();
     }
 
-    private static void subscribeBothWays(XMPPTCPConnection a, XMPPTCPConnection b) throws Exception {
+    static void subscribeBothWays(XMPPTCPConnection a, XMPPTCPConnection b) throws Exception {
         Roster ra = Roster.getInstanceFor(a);
         Roster rb = Roster.getInstanceFor(b);
         ra.setSubscriptionMode(Roster.SubscriptionMode.accept_all);
@@ -195,7 +195,7 @@ class ProfanityIT {
         return entry != null && entry.getType() == org.jivesoftware.smack.roster.packet.RosterPacket.ItemType.both;
     }
 
-    private static void awaitListed(SottoParty alice, BareJid owner, int device) throws Exception {
+    static void awaitListed(SottoParty alice, BareJid owner, int device) throws Exception {
         OmemoPep pep = new OmemoPep(alice.connection);
         long deadline = System.nanoTime() + START.toNanos();
         while (!pep.fetchDeviceListOrEmpty(owner).devices().contains(device)) {
@@ -208,7 +208,7 @@ class ProfanityIT {
     }
 
     /** profanity opens a window per chat; switch to it (window 2) until the message shows. */
-    private static void awaitInChatWindow(ProfanityPane pane, String text) throws Exception {
+    static void awaitInChatWindow(ProfanityPane pane, String text) throws Exception {
         long deadline = System.nanoTime() + DELIVERY.toNanos();
         while (!pane.screen().contains(text)) {
             if (System.nanoTime() > deadline) {
@@ -219,7 +219,7 @@ class ProfanityIT {
         }
     }
 
-    private static int occurrences(String screen, String text) {
+    static int occurrences(String screen, String text) {
         int count = 0;
         for (int at = screen.indexOf(text); at >= 0; at = screen.indexOf(text, at + 1)) {
             count++;
@@ -227,7 +227,7 @@ class ProfanityIT {
         return count;
     }
 
-    private static Message chat(BareJid to, String body) {
+    static Message chat(BareJid to, String body) {
         return StanzaBuilder.buildMessage().to(to).ofType(Message.Type.chat).setBody(body).build();
     }
 }

@@ -24,16 +24,27 @@ final class ProfanityPane implements AutoCloseable {
     private final Path socket;
 
     ProfanityPane(Path directory, String jid, String password, String host, int port) throws Exception {
+        this(directory, jid, password, host, port, "profanity");
+    }
+
+    /**
+     * With its own {@code resource}: two profanity instances on one account are two devices, as a desktop and a
+     * laptop would be (the same resource twice would end the first one's session).
+     */
+    ProfanityPane(Path directory, String jid, String password, String host, int port, String resource)
+            throws Exception {
         this.directory = directory;
         this.socket = directory.resolve("tmux.sock");
         Path data = Files.createDirectories(directory.resolve("data/profanity"));
         Path config = Files.createDirectories(directory.resolve("config/profanity"));
         Path accounts = data.resolve("accounts");
         Files.writeString(accounts, "[" + jid + "]\nenabled=true\njid=" + jid + "\nserver=" + host + "\nport=" + port
-                + "\ntls.policy=disable\npassword=" + password + "\nresource=profanity\n");
+                + "\ntls.policy=disable\npassword=" + password + "\nresource=" + resource + "\n");
         Files.setPosixFilePermissions(accounts, PosixFilePermissions.fromString("rw-------"));
         // Automatic: OMEMO starts by itself in a chat with a contact who has OMEMO (as current clients behave).
-        Files.writeString(config.resolve("profrc"), "[omemo]\npolicy=automatic\n");
+        // Blind trust of the contact's devices (profanity's default is manual): what a profanity user trusts is
+        // profanity's business; the tests check what Sotto shows.
+        Files.writeString(config.resolve("profrc"), "[omemo]\npolicy=automatic\ntrustmode=blind\n");
         Path script = directory.resolve("profanity.sh");
         Files.writeString(script, "#!/bin/sh\nexport HOME='" + directory + "'\nexport XDG_DATA_HOME='"
                 + directory.resolve("data") + "'\nexport XDG_CONFIG_HOME='" + directory.resolve("config")
