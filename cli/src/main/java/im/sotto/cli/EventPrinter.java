@@ -366,7 +366,9 @@ final class EventPrinter {
             case "omemo-device-not-approved":
                 return time + " ! " + e.get("peer") + " has a new " + e.get("version") + " device " + e.get("device")
                         + " (fingerprint " + e.get("fingerprint") + ") awaiting your approval: this message was NOT "
-                        + "encrypted to it; compare the fingerprint with the contact before approving it";
+                        + "encrypted to it; once the contact confirmed that fingerprint: sotto trust " + e.get("peer")
+                        + ("OMEMO 2".equals(e.get("version")) ? " --omemo2-device " : " --omemo-device ")
+                        + e.get("device");
             case "forged-carbon":
                 return time + " ! " + (e.get("from") == null ? "someone" : e.get("from")) + " sent a forged copy of a "
                         + e.get("direction") + " message (only your server makes such copies): ignored, not shown";

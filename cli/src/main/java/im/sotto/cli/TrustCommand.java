@@ -2,6 +2,7 @@ package im.sotto.cli;
 
 import java.util.concurrent.Callable;
 
+import im.sotto.protocol.omemo.OmemoTrustLevel;
 import im.sotto.xmpp.ContactStatus;
 import im.sotto.xmpp.SottoManager;
 
@@ -21,7 +22,11 @@ import picocli.CommandLine.Parameters;
         "--device ID approves one new device of a verified contact (sotto devices JID lists them); messages held "
         + "for it go out with the next command that logs in.",
         "After a key change (the contact presented a new account key, sending to it is held), --accept-new-key pins "
-        + "the new key (UNVERIFIED) and lets the held messages go."})
+        + "the new key (UNVERIFIED) and lets the held messages go.",
+        "A contact without Sotto: --omemo-device ID (--omemo2-device ID for OMEMO 2) marks one of its OMEMO devices "
+        + "VERIFIED once you compared its fingerprint (sotto devices JID) with the one its client shows; it then "
+        + "gets your messages even when it was awaiting approval, and the contact's later new devices wait for "
+        + "approval."})
 public final class TrustCommand implements Callable<Integer> {
     @Mixin
     Common common;
@@ -38,6 +43,12 @@ public final class TrustCommand implements Callable<Integer> {
 
         @Option(names = "--device", paramLabel = "ID", description = "Approve this device of the contact.")
         Long device;
+
+        @Option(names = "--omemo-device", paramLabel = "ID", description = "Verify this OMEMO 0.3 device.")
+        Long omemoDevice;
+
+        @Option(names = "--omemo2-device", paramLabel = "ID", description = "Verify this OMEMO 2 device.")
+        Long omemo2Device;
     }
 
     @Override
@@ -53,6 +64,9 @@ public final class TrustCommand implements Callable<Integer> {
                 System.out.println("Accepted the new key of " + peer + ": " + TrustNames.of(manager.contact(peer))
                         + "; compare it with sotto verify " + peer);
                 return ExitCode.OK;
+            }
+            if (choice.omemoDevice != null || choice.omemo2Device != null) {
+                return verifyOmemoDevice(manager, peer);
             }
             if (choice.device != null) {
                 if (!manager.approveDevice(peer, choice.device)) {
@@ -70,6 +84,22 @@ public final class TrustCommand implements Callable<Integer> {
             }
             System.out.println(peer + " is now " + TrustNames.of(manager.contact(peer)));
         }
+        return ExitCode.OK;
+    }
+
+    /** Marks one OMEMO device the account has met VERIFIED (it is a device of its own, trusted key by key). */
+    private int verifyOmemoDevice(SottoManager manager, EntityBareJid peer) {
+        boolean two = choice.omemo2Device != null;
+        long id = two ? choice.omemo2Device : choice.omemoDevice;
+        String version = two ? "OMEMO 2" : "OMEMO";
+        boolean known = two ? manager.omemo().omemo2().setTrust(peer, id, OmemoTrustLevel.VERIFIED)
+                : manager.omemo().setTrust(peer, id, OmemoTrustLevel.VERIFIED);
+        if (!known) {
+            throw new CliException(ExitCode.USAGE, "no " + version + " device " + id + " of " + peer + " met yet; "
+                    + "sotto devices " + peer + " lists the ones met");
+        }
+        System.out.println("Verified " + version + " device " + id + " of " + peer + ": messages are encrypted to it "
+                + "from the next send on");
         return ExitCode.OK;
     }
 }

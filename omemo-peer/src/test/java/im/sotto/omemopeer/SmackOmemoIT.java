@@ -133,6 +133,19 @@ class SmackOmemoIT {
             assertEquals(second, atBob.body());
             assertFalse(atBob.preKeyFor(bob.deviceId()), "after Smack's answer Sotto sends normal messages");
 
+            // The user compares the fingerprint sotto devices shows with the one Smack shows for itself, and verifies
+            // that device; a device never met is refused (usage, exit 2) and changes nothing.
+            String smackSays = bob.omemo.getOwnFingerprint().toString().toLowerCase(java.util.Locale.ROOT);
+            String before = carol.ok("devices", bob.jid().toString()).out();
+            assertTrue(before.lines().anyMatch(l -> l.startsWith(bob.deviceId() + " ") && l.contains("BLIND TRUST")
+                    && l.replace(" ", "").toLowerCase(java.util.Locale.ROOT).endsWith(smackSays)), before);
+            assertEquals(2, carol.start("trust", bob.jid().toString(), "--omemo-device", "12345")
+                    .finish(SottoCli.COMMAND_TIMEOUT_SECONDS).exit(), "no such device met");
+            carol.ok("trust", bob.jid().toString(), "--omemo-device", Integer.toString(bob.deviceId()));
+            String after = carol.ok("devices", bob.jid().toString()).out();
+            assertTrue(after.lines().anyMatch(l -> l.startsWith(bob.deviceId() + " ") && l.contains(" VERIFIED ")),
+                    after);
+
             assertNoPlaintextStored(kind, first, answer, second);
         }
     }
