@@ -381,7 +381,7 @@ public final class SottoManager extends Manager {
         if (timeout.isNegative() || timeout.isZero()) {
             throw new IllegalArgumentException("timeout must be positive");
         }
-        driver.handshakeTimeout = timeout;
+        driver.handshakeTimeout(timeout);
     }
 
     /**
