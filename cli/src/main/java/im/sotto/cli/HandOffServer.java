@@ -20,7 +20,8 @@ import org.jxmpp.jid.EntityBareJid;
 
 /**
  * The listening side of {@link HandOff}: while {@code listen} runs, {@code send} hands it the message and
- * {@code contacts} asks it for the table (with live presence) instead of failing on the store's lock (exit 5) and
+ * {@code contacts} asks it for the table (with live presence), and {@code outbox}, {@code devices}, {@code fingerprint}
+ * and {@code status} for what they show ({@link HandOffViews}), instead of failing on the store's lock (exit 5) and
  * logging in a second time. Serves one request at a time, each on its own
  * daemon thread so that a client that never writes blocks only itself.
  */
@@ -97,11 +98,12 @@ final class HandOffServer implements AutoCloseable {
             try {
                 HandOff.Request request = HandOff.parse(HandOff.read(client));
                 synchronized (oneAtATime) {
-                    answer = request instanceof HandOff.Send send ? send(send) : contacts();
+                    answer = request instanceof HandOff.Send send ? send(send)
+                            : request instanceof HandOff.Contacts ? contacts()
+                            : HandOffViews.answer(online, request);
                 }
             } catch (HandOff.Refused e) {
-                answer = new HandOff.Answer(ExitCode.USAGE, "", "sotto: refused by the running listen: "
-                        + e.getMessage() + "\n");
+                answer = new HandOff.Answer(ExitCode.USAGE, "", HandOffClient.REFUSED + e.getMessage() + "\n");
             }
             HandOff.write(client, HandOff.encode(answer));
         } catch (IOException e) {
