@@ -224,7 +224,7 @@ public final class SottoManager extends Manager {
                 driver.receive(stanza);
             }
         } finally {
-            archive.processed(stanza, incomingWaiting.decrementAndGet() == 0);
+            catchUp.afterLive(stanza, incomingWaiting.decrementAndGet() == 0);
         }
     }
 
