@@ -237,7 +237,8 @@ final class ArchiveCatchUp {
                 LOG.log(Level.FINE, "archive page {0}..{1} ({2} results)", new Object[] {results.get(0).getId(),
                         results.get(results.size() - 1).getId(), results.size()});
             }
-            settled.settled(() -> account.store().transact(stores -> MessageLogScan.lastSequence(stores, watermark)))
+            settled.settled(() -> account.store().transact(stores -> MessageLogScan.lastSequence(stores, watermark)),
+                            account.clock().instant())
                     .filter(next -> !next.archiveId().equals(position.archiveId()))
                     .ifPresent(this::store);
             if (query.isComplete() || results.isEmpty()) {

@@ -17,7 +17,8 @@ import java.util.function.LongSupplier;
  * <li>Only archive results move it, never a live stanza. A live stream proves nothing about the archive before it: a
  * stanza can be archived without ever reaching this connection (written to a dying session of an earlier run,
  * swallowed on the way), and a live stanza processed after it then moved the position past it for good.</li>
- * <li>It trails the newest result of the pass by {@link #SETTLE} on the server's clock (the results' delay stamps).
+ * <li>It trails by {@link #SETTLE}: it passes only results whose server time (delay stamp) is that much before the
+ * newest result of the pass or this device's clock, whichever is later.
  * ejabberd numbers a stanza (its archive id is a timestamp) when it routes it, but writes it to the archive when the
  * receiving session's process handles it; a stanza routed to the session of an earlier run that is still working
  * through its queue is written after a later query came back complete, with an id below ids that query returned. A
@@ -87,16 +88,18 @@ final class SettledPosition {
     }
 
     /**
-     * The position the pass so far allows: its last result at least {@link #SETTLE} older than its newest, with the
-     * lowest log floor of the results after it ({@code logTail} when none bounds it); empty when no result is old
-     * enough (the stored position stays).
+     * The position the pass so far allows: its last result at least {@link #SETTLE} older than its newest result or
+     * than {@code now} (this device's clock), whichever is later, with the lowest log floor of the results after it
+     * ({@code logTail} when none bounds it); empty when no result is old enough (the stored position stays). Without
+     * {@code now} a quiet archive never settled, and every login fetched its last results again: those that had no log
+     * entry (undecryptable ones) were tried and reported again each time.
      */
-    Optional<ArchivePosition> settled(LongSupplier logTail) {
-        Instant newest = Instant.MIN;
+    Optional<ArchivePosition> settled(LongSupplier logTail, Instant now) {
+        Instant newest = now;
         for (Seen seen : pass) {
             newest = seen.stamp().isAfter(newest) ? seen.stamp() : newest;
         }
-        Instant limit = newest.equals(Instant.MIN) ? newest : newest.minus(settle);
+        Instant limit = newest.minus(settle);
         int last = -1;
         for (int i = 0; i < pass.size(); i++) {
             if (!pass.get(i).stamp().isAfter(limit)) {

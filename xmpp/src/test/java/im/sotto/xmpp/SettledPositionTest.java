@@ -21,7 +21,7 @@ class SettledPositionTest {
         settled.beginPass();
         settled.seen("a", T, 10);
         settled.seen("b", T.plusSeconds(29), 11);
-        assertTrue(settled.settled(() -> LOG_END).isEmpty());
+        assertTrue(settled.settled(() -> LOG_END, T).isEmpty());
     }
 
     @Test
@@ -31,10 +31,20 @@ class SettledPositionTest {
         settled.seen("b", T.plusSeconds(5), 11);
         settled.seen("c", T.plusSeconds(20), 12);
         settled.seen("d", T.plusSeconds(35), 13);
-        ArchivePosition at = settled.settled(() -> LOG_END).orElseThrow();
+        ArchivePosition at = settled.settled(() -> LOG_END, T).orElseThrow();
         assertEquals("b", at.archiveId());
         assertEquals(T.plusSeconds(5), at.markedAt());
         assertEquals(12, at.logSequence(), "the lowest log floor of what lies after the position");
+    }
+
+    @Test
+    void aQuietArchiveSettlesByTheClockOnceItsNewestResultIsOldEnough() {
+        settled.beginPass();
+        settled.seen("a", T, 10);
+        settled.seen("b", T.plusSeconds(10), 11);
+        assertTrue(settled.settled(() -> LOG_END, T.plusSeconds(39)).map(ArchivePosition::archiveId)
+                .filter("a"::equals).isPresent());
+        assertEquals("b", settled.settled(() -> LOG_END, T.plusSeconds(40)).orElseThrow().archiveId());
     }
 
     @Test
@@ -43,7 +53,7 @@ class SettledPositionTest {
         settled.seen("a", T, 40);
         settled.seen("late", T.plusSeconds(40), 7);   // processed live long before the pass
         settled.seen("own", T.plusSeconds(41), SettledPosition.NO_LOG_BOUND);
-        assertEquals(7, settled.settled(() -> LOG_END).orElseThrow().logSequence());
+        assertEquals(7, settled.settled(() -> LOG_END, T).orElseThrow().logSequence());
     }
 
     @Test
@@ -51,7 +61,7 @@ class SettledPositionTest {
         SettledPosition immediate = new SettledPosition(Duration.ZERO);
         immediate.beginPass();
         immediate.seen("a", T, SettledPosition.NO_LOG_BOUND);
-        assertEquals(new ArchivePosition("a", T, LOG_END), immediate.settled(() -> LOG_END).orElseThrow());
+        assertEquals(new ArchivePosition("a", T, LOG_END), immediate.settled(() -> LOG_END, T).orElseThrow());
     }
 
     @Test
@@ -60,7 +70,7 @@ class SettledPositionTest {
         settled.beginPass();
         settled.seen("a", T, 10);
         settled.beginPass();
-        assertTrue(settled.settled(() -> LOG_END).isEmpty());
+        assertTrue(settled.settled(() -> LOG_END, T).isEmpty());
         assertEquals(Optional.of(3L), settled.processedInRun("x"));
         assertEquals(Optional.empty(), settled.processedInRun("a"));
     }
