@@ -169,7 +169,7 @@ public final class SottoManager extends Manager {
             worker.execute(() -> receiveLive(stanza));
         };
         this.unprotected = new UnprotectedArrivals(account, connection, this::emit);
-        this.revocations = new RevocationWatch(account, connection, worker, this::emit);
+        this.revocations = new RevocationWatch(account, connection, worker, this::emit, driver.discovery());
         // OMEMO 0.3 messages are always read (one can only arrive for a device that published an OMEMO bundle once).
         unprotected.register(im.sotto.xmpp.omemo.Axolotl.NAMESPACE, message -> {
             omemo.receive(message);
