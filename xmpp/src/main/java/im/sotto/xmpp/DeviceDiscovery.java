@@ -25,7 +25,7 @@ import org.jxmpp.jid.BareJid;
  * Devices an account linked after our sessions with it were made (docs/protocol.md 7.9, "Devices linked later"):
  * before the first stanza to an account after each login ({@link RevocationWatch}, off the worker) its device list
  * is read and the bundles of the devices this device has no session with are fetched ({@link UnmetDevices} decides
- * which); the next message with a body to that account also carries an offline first message for each of them
+ * which); the next message to that account (content or a receipt) also carries an offline first message for each of them
  * ({@link FirstMessageElements}: a bundle must be signed by the pinned account key, and a verified contact's new
  * device waits for approval), so the new device reads it and every later one, and can answer, without writing first.
  * A device that cannot be reached is reported once ({@link SecurityEvent.DeviceNotReached}); it never gets plaintext.
@@ -75,7 +75,7 @@ final class DeviceDiscovery {
         return bundles;
     }
 
-    /** On the worker: the bundles {@link #fetch} found wait for the next message with a body to {@code peer}. */
+    /** On the worker: the bundles {@link #fetch} found wait for the next message to {@code peer}. */
     void offer(BareJid peer, Map<Long, Optional<byte[]>> bundles) {
         if (!bundles.isEmpty()) {
             pending.put(peer, new TreeMap<>(bundles));
@@ -84,12 +84,14 @@ final class DeviceDiscovery {
 
     /**
      * In the transaction that encrypts {@code inner} for {@code peer}'s sessions: first messages for the waiting
-     * devices that still have no session (a message with a body only: a receipt or a presence starts nothing).
+     * devices that still have no session. Any message starts them, a receipt too: a contact's receipts go to our
+     * bare JID, so each of our devices gets them, and one without a session would report them {@code NO_SESSION}.
+     * A presence or an iq starts nothing (an iq goes to one device).
      */
     FirstMessageElements.Made start(Stores stores, BareJid peer, Stanza inner, byte[] envelope, byte[] ad,
             List<SecurityEvent> notices) {
         Map<Long, Optional<byte[]>> waiting = pending.get(peer);
-        if (waiting == null || !(inner instanceof Message message) || message.getBody() == null) {
+        if (waiting == null || !(inner instanceof Message)) {
             return FirstMessageElements.Made.none();
         }
         Map<Long, byte[]> bundles = new TreeMap<>();

@@ -74,15 +74,15 @@ class DeviceDiscoveryTest {
     }
 
     @Test
-    void aReceiptStartsNothingAndADeviceWithoutABundleIsReported() {
+    void aPresenceStartsNothingAReceiptDoesAndADeviceWithoutABundleIsReported() {
         pinAlice(false);
         discovery.offer(ALICE, Map.of(laptop.device().deviceId(), Optional.of(bundleOf(laptop)), 78L,
                 Optional.empty()));
-        assertEquals(0, start(StanzaBuilder.buildMessage("r").to(ALICE).build()).elements().size(),
-                "a bodiless message starts no session");
+        assertEquals(0, start(StanzaBuilder.buildPresence().to(ALICE).build()).elements().size(),
+                "a presence starts no session");
         assertEquals(List.of(), events);
 
-        FirstMessageElements.Made made = start(message("hi"));
+        FirstMessageElements.Made made = start(StanzaBuilder.buildMessage("r").to(ALICE).build());
         assertEquals(List.of(laptop.device().deviceId()), made.devices());
         assertEquals(List.of(new SecurityEvent.DeviceNotReached(ALICE, 78,
                 SecurityEvent.NotReachedReason.NO_USABLE_BUNDLE)), events);
@@ -103,7 +103,7 @@ class DeviceDiscoveryTest {
         });
     }
 
-    private FirstMessageElements.Made start(Message inner) {
+    private FirstMessageElements.Made start(org.jivesoftware.smack.packet.Stanza inner) {
         List<SecurityEvent> notices = new ArrayList<>();
         FirstMessageElements.Made made = bob.store().transact(stores -> discovery.start(stores, ALICE, inner,
                 ENVELOPE, AD, notices));
