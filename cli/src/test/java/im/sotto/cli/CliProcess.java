@@ -31,6 +31,7 @@ final class CliProcess {
     static List<String> javaCommand(String... args) {
         List<String> command = new ArrayList<>();
         command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(LauncherJvm.options(JAR, args.length == 0 ? "" : args[0]));
         command.add("-jar");
         command.add(JAR.toString());
         command.addAll(List.of(args));

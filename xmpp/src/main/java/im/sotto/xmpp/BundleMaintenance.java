@@ -1,6 +1,7 @@
 package im.sotto.xmpp;
 
 import java.util.Arrays;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
 import im.sotto.xmpp.pep.DeviceId;
@@ -63,6 +64,29 @@ final class BundleMaintenance {
         }
         directory.publishIfChanged(deviceId(), bundle);
         confirmed = bundle;
+    }
+
+    /** {@link #ensurePublishedOrThrow}, its outcome told to {@code done} (the manager's future). */
+    void ensurePublished(CompletableFuture<Void> done) {
+        completeWith(done, this::ensurePublishedOrThrow);
+    }
+
+    /** {@link #publishOrThrow}, its outcome told to {@code done} (the manager's future). */
+    void republish(CompletableFuture<Void> done) {
+        completeWith(done, this::publishOrThrow);
+    }
+
+    private interface Publication {
+        void run() throws PepException, InterruptedException;
+    }
+
+    private static void completeWith(CompletableFuture<Void> done, Publication publication) {
+        try {
+            publication.run();
+            done.complete(null);
+        } catch (Exception e) {
+            done.completeExceptionally(e);
+        }
     }
 
     private DeviceId deviceId() {

@@ -16,7 +16,7 @@ import org.jxmpp.jid.BareJid;
 public final class HandshakeRateLimit {
     /**
      * First messages a peer may send at once: a reconnect, a healing handshake and a renewal, each with its retries
-     * ({@link SessionDriver#MAX_HANDSHAKE_ATTEMPTS}), fit with room to spare.
+     * ({@link SessionEstablishment#MAX_HANDSHAKE_ATTEMPTS}), fit with room to spare.
      */
     public static final int BURST = 10;
     /**

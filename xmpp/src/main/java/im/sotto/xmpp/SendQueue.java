@@ -14,6 +14,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
 import im.sotto.protocol.session.OutboundRecord;
+import im.sotto.protocol.session.TrustRecords;
 import im.sotto.protocol.store.QueuedStanza;
 import im.sotto.protocol.store.Stores;
 import im.sotto.xmpp.SecurityEvent.SendFailure;
@@ -246,5 +247,20 @@ final class SendQueue {
         for (Pending pending : takeAll(peer)) {
             fail(peer, pending, reason, detail);
         }
+    }
+
+    /** The trust hold on stanzas to {@code peer} (for one device, {@code target}), if they wait for a user decision. */
+    Optional<TrustRecords.Hold> holdFor(BareJid peer, Optional<Long> target) {
+        return account.store().transact(s -> TrustRecords.hold(s, CoreJid.of(peer), target, account.clock()));
+    }
+
+    /**
+     * Whether stanzas to {@code peer} (for one device, {@code target}) wait for a user decision; if so, what waits
+     * for it is reported as held (once per stanza).
+     */
+    boolean held(BareJid peer, Optional<Long> target) {
+        Optional<TrustRecords.Hold> hold = holdFor(peer, target);
+        hold.ifPresent(h -> holdAll(peer, SendFailure.of(h.reason()), h.detail()));
+        return hold.isPresent();
     }
 }

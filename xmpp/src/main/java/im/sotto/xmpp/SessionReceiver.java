@@ -56,7 +56,7 @@ final class SessionReceiver {
      * when the sender proved a device of a verified contact that awaits the user's approval. {@code losses} are what
      * the ratchet's loss detection found with it (missing, late or unacknowledged messages), to report once the
      * transaction committed. {@code currentSession} when the device's current session opened it (not one it
-     * replaced): the peer's device holds that session, which confirms it ({@code SessionDriver}'s held first content).
+     * replaced): the peer's device holds that session, which confirms it ({@code SessionEstablishment}'s held first content).
      */
     record Opened(Optional<DecryptedStanza> stanza, long deviceId, boolean newSession, boolean bundleUsed,
             boolean deviceNeedsApproval, List<SecurityEvent> losses, boolean replyDue, boolean currentSession)

@@ -6,44 +6,24 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.WeakHashMap;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.function.Predicate;
 
-import im.sotto.protocol.session.StillMissing;
-import im.sotto.protocol.session.TrustRecords;
-import im.sotto.protocol.store.SessionAddress;
-import im.sotto.protocol.trust.ContactTrust;
-import im.sotto.protocol.trust.TrustException;
 import im.sotto.protocol.trust.TrustLevel;
-import im.sotto.xmpp.SecurityEvent.UndecryptableReason;
-import im.sotto.xmpp.element.SottoEncrypted;
-import im.sotto.xmpp.element.SottoEncryptedIq;
 
-import org.jivesoftware.smack.AbstractXMPPConnection;
-import org.jivesoftware.smack.ConnectionListener;
 import org.jivesoftware.smack.Manager;
 import org.jivesoftware.smack.XMPPConnection;
-import org.jivesoftware.smack.filter.AndFilter;
-import org.jivesoftware.smack.filter.OrFilter;
-import org.jivesoftware.smack.filter.StanzaExtensionFilter;
-import org.jivesoftware.smack.filter.StanzaFilter;
-import org.jivesoftware.smack.filter.StanzaTypeFilter;
 import org.jivesoftware.smack.packet.IQ;
 import org.jivesoftware.smack.packet.Message;
 import org.jivesoftware.smack.packet.Presence;
 import org.jivesoftware.smack.packet.Stanza;
 import org.jivesoftware.smack.packet.id.StandardStanzaIdSource;
-import org.jivesoftware.smack.parsing.ParsingExceptionCallback;
 import org.jxmpp.jid.BareJid;
 import org.jxmpp.jid.EntityFullJid;
-import org.jxmpp.jid.impl.JidCreate;
 
 /**
  * Sotto on one connection: checks this device's bundle on every login (publishing when the server's copy
@@ -63,54 +43,28 @@ import org.jxmpp.jid.impl.JidCreate;
  * ciphertext only) until the server acknowledges it (XEP-0198 stream management), and sent again, unchanged, by the
  * next manager if the process died before. Every
  * protocol operation runs on one worker thread per connection, one store transaction each; listeners are called on
- * that thread.
+ * that thread. (Inside: what Smack calls for Sotto is in {@code ConnectionHooks}, the user's trust decisions in
+ * {@code TrustDecisions}, sending and receiving in {@code SessionDriver}.)
  */
 public final class SottoManager extends Manager {
     private static final Map<XMPPConnection, SottoManager> INSTANCES = new WeakHashMap<>();
-    private static final Pattern FROM_ATTRIBUTE = Pattern.compile("from=['\"]([^'\"]+)['\"]");
-    private static final StanzaFilter INCOMING = new OrFilter(
-            new AndFilter(new OrFilter(StanzaTypeFilter.MESSAGE, StanzaTypeFilter.PRESENCE),
-                    new StanzaExtensionFilter(SottoEncrypted.ELEMENT, SottoEncrypted.NAMESPACE)),
-            stanza -> stanza instanceof SottoEncryptedIq
-                    && (((IQ) stanza).getType() == IQ.Type.result || ((IQ) stanza).getType() == IQ.Type.error));
-
-    private static final StanzaFilter AVAILABLE_RESOURCE = stanza -> stanza instanceof Presence presence
-            && presence.getType() == Presence.Type.available && presence.getFrom() != null
-            && presence.getFrom().isEntityFullJid();
-
-    /** The presence a client broadcasts to its contacts after login (no addressee). */
-    private static final StanzaFilter INITIAL_PRESENCE = stanza -> stanza instanceof Presence presence
-            && presence.getType() == Presence.Type.available && presence.getTo() == null;
 
     private final SottoAccount account;
     private final ScheduledExecutorService worker;
     private final SessionDriver driver;
-    private final ArchiveCatchUp archive;
     private final CatchUpPasses catchUp;
     /** OMEMO 0.3 with contacts who have no Sotto (docs/protocol.md §10); its logic lives in its own package. */
     private final im.sotto.xmpp.omemo.OmemoBinding omemo;
-    /** Incoming stanzas handed to the worker and not yet processed: the archive position is written when none is. */
-    private final AtomicInteger incomingWaiting = new AtomicInteger();
-    /** Worker thread only: archived stanzas are being processed again, so a duplicate is expected and not reported. */
-    private boolean catchingUp;
-    private final CopyOnWriteArrayList<SottoListener> listeners = new CopyOnWriteArrayList<>();
+    private final ListenerFanout listeners = new ListenerFanout();
     private volatile SottoIqRequestHandler iqHandler;
     /** Encrypted iq requests: decrypted in arrival order, answered off Smack's ordered thread. */
     private final IqRequests iqRequests;
-    /** Worker thread only. */
-    private boolean reportedStillMissing;
-    private final org.jivesoftware.smack.StanzaListener incoming;
-    /** A contact's resource came online: what waits for it is tried again (a deleted handshake, stripped caps). */
-    private final org.jivesoftware.smack.StanzaListener peerAvailable;
-    private final ConnectionListener onLogin;
-    private final org.jivesoftware.smack.StanzaListener initialPresence;
     /** Messages without a Sotto element: offered to other schemes' handlers, else reported (issue #18). */
     private final UnprotectedArrivals unprotected;
     /** Revocation lists read before the first send to each account after a login (docs/protocol.md 7.7). */
     private final RevocationWatch revocations;
-    private final org.jivesoftware.smack.StanzaListener unprotectedIncoming;
-    /** Carbon copies of Sotto messages (our other devices' and theirs), read like archived ones (OwnDevices). */
-    private final org.jivesoftware.smackx.carbons.CarbonCopyReceivedListener copies;
+    private final ConnectionHooks hooks;
+    private final TrustDecisions trust;
 
     /**
      * Enables Sotto on {@code connection} with {@code account}; publishes at once if logged in, and on every login.
@@ -147,7 +101,7 @@ public final class SottoManager extends Manager {
             thread.setDaemon(true);
             return thread;
         });
-        this.driver = new SessionDriver(account, connection, worker, this::emit, this::deliver);
+        this.driver = new SessionDriver(account, connection, worker, listeners::emit, listeners::deliver);
         this.iqRequests = new IqRequests(connection, worker, new IqRequests.Driver() {
             @Override
             public Optional<DecryptedStanza> receive(Stanza request) {
@@ -159,111 +113,26 @@ public final class SottoManager extends Manager {
                 return driver.encryptResponse(response);
             }
         }, () -> iqHandler, "sotto-iq-" + account.device().deviceId());
-        this.archive = new ArchiveCatchUp(account, connection, this::emit);
+        ArchiveCatchUp archive = new ArchiveCatchUp(account, connection, listeners::emit);
         this.catchUp = new CatchUpPasses(archive, worker, stanza -> driver.confirmsAnsweredHandshake(stanza));
         this.omemo = new im.sotto.xmpp.omemo.OmemoBinding(connection, account.store(), account.random(),
-                account.clock(), worker, this::emit, this::deliver);
-        this.initialPresence = stanza -> archive.initialPresenceSent();
-        this.incoming = stanza -> {
-            incomingWaiting.incrementAndGet();
-            worker.execute(() -> receiveLive(stanza));
-        };
-        this.unprotected = new UnprotectedArrivals(account, connection, this::emit);
-        this.revocations = new RevocationWatch(account, connection, worker, this::emit, driver.discovery());
+                account.clock(), worker, listeners::emit, listeners::deliver);
+        this.unprotected = new UnprotectedArrivals(account, connection, listeners::emit);
+        this.revocations = new RevocationWatch(account, connection, worker, listeners::emit, driver.discovery());
         // OMEMO 0.3 messages are always read (one can only arrive for a device that published an OMEMO bundle once).
         unprotected.register(im.sotto.xmpp.omemo.Axolotl.NAMESPACE, message -> {
             omemo.receive(message);
             return true;
         });
         unprotected.register(im.sotto.xmpp.omemo2.Omemo2Names.NAMESPACE, message -> omemo.omemo2().claim(message));
-        this.unprotectedIncoming = stanza -> worker.execute(() -> unprotected.receive((Message) stanza));
-        this.copies = OwnDevices.copyListener(connection, copy -> worker.execute(() -> receiveArchived(copy)));
-        this.peerAvailable = stanza -> worker.execute(() -> driver.release(stanza.getFrom().asBareJid()));
-        this.onLogin = new ConnectionListener() {
-            @Override
-            public void connected(XMPPConnection c) {
-                worker.execute(catchUp::connecting); // before any stanza of the new stream reaches the worker
-            }
-
-            @Override
-            public void authenticated(XMPPConnection c, boolean resumed) {
-                archive.loggedIn();
-                worker.execute(SottoManager.this::afterLogin);
-            }
-        };
-    }
-
-    /**
-     * Reports what stored sessions still miss (first login only), publishes, then drives what waits for a session,
-     * including what an earlier run left in the store.
-     */
-    private void afterLogin() {
-        revocations.loggedIn();
-        catchUp.catchUp(new CatchUpPasses.Sink(this::receiveArchived, driver::receive, this::reportStillMissing));
-        catchUp.whenPositionKnown(driver.bundles()::publish);
-        omemo.loggedIn();
-        driver.own().afterLogin();
-        driver.redrive();
-    }
-
-    /** Once per manager (per run), after catch-up: gaps a crashed earlier run stored but may not have reported. */
-    private void reportStillMissing() {
-        if (!reportedStillMissing) {
-            reportedStillMissing = true;
-            CoreEvents.of(StillMissing.of(account.store(), account.random(), account.clock())).forEach(this::emit);
-        }
-    }
-
-    private void receiveLive(Stanza stanza) {
-        if (catchUp.hold(stanza)) {
-            incomingWaiting.decrementAndGet(); // processed (or skipped) when catch-up is done
-            return;
-        }
-        try {
-            if (!archive.alreadyProcessed(stanza)) {
-                driver.receive(stanza);
-            }
-        } finally {
-            archive.processed(stanza, incomingWaiting.decrementAndGet() == 0);
-        }
-    }
-
-    private void receiveArchived(Message message) {
-        catchingUp = true;
-        try {
-            driver.receiveArchived(message);
-        } finally {
-            catchingUp = false;
-        }
+        this.hooks = new ConnectionHooks(connection, account, worker, driver, archive, catchUp, omemo, unprotected,
+                revocations, listeners);
+        this.trust = new TrustDecisions(account, driver::release);
     }
 
     private void start() {
-        XMPPConnection connection = connection();
-        SottoTransportManager.getInstanceFor(connection).setEncryptedIqHandler(iqRequests::accept);
-        // A sync listener is called in arrival order; the worker keeps that order (offline storage delivers a
-        // session's first message before the messages that depend on it).
-        connection.addSyncStanzaListener(incoming, INCOMING);
-        omemo.start();
-        connection.addSyncStanzaListener(unprotectedIncoming, UnprotectedArrivals.FILTER);
-        connection.addAsyncStanzaListener(peerAvailable, AVAILABLE_RESOURCE);
-        org.jivesoftware.smackx.carbons.CarbonManager.getInstanceFor(connection).addCarbonCopyReceivedListener(copies);
-        connection.addStanzaSendingListener(initialPresence, INITIAL_PRESENCE);
-        if (connection instanceof AbstractXMPPConnection) {
-            AbstractXMPPConnection abstractConnection = (AbstractXMPPConnection) connection;
-            ParsingExceptionCallback previous = abstractConnection.getParsingExceptionCallback();
-            abstractConnection.setParsingExceptionCallback(unparseable -> {
-                if (isSotto(unparseable)) {
-                    reportMalformed(unparseable.getContent(), unparseable.getParsingException());
-                } else if (previous != null) {
-                    previous.handleUnparsableStanza(unparseable);
-                }
-            });
-        }
-        connection.addConnectionListener(onLogin);
-        if (connection.isAuthenticated()) {
-            archive.initialPresenceSent(); // enabled after login: the presence went out before
-            worker.execute(this::afterLogin);
-        }
+        SottoTransportManager.getInstanceFor(connection()).setEncryptedIqHandler(iqRequests::accept);
+        hooks.attach();
     }
 
     /**
@@ -280,12 +149,7 @@ public final class SottoManager extends Manager {
                 INSTANCES.remove(connection);
             }
         }
-        connection.removeSyncStanzaListener(incoming);
-        connection.removeSyncStanzaListener(unprotectedIncoming);
-        connection.removeAsyncStanzaListener(peerAvailable);
-        org.jivesoftware.smackx.carbons.CarbonManager.getInstanceFor(connection).removeCarbonCopyReceivedListener(copies);
-        connection.removeStanzaSendingListener(initialPresence);
-        connection.removeConnectionListener(onLogin);
+        hooks.detach();
         SottoTransportManager.getInstanceFor(connection).clearEncryptedIqHandler();
         iqRequests.close();
         try {
@@ -299,40 +163,6 @@ public final class SottoManager extends Manager {
         }
         worker.shutdownNow();
         revocations.close();
-    }
-
-    /**
-     * True if Sotto's provider refused the stanza. Smack hands over only the rest of the stanza after the point where
-     * parsing failed (no start tag, often no namespace: an oversized payload fails in its text), so the exception
-     * decides; the namespace in the rest is the fallback for XML errors inside a Sotto element.
-     */
-    private static boolean isSotto(org.jivesoftware.smack.UnparseableStanza unparseable) {
-        for (Throwable t = unparseable.getParsingException(); t != null; t = t.getCause()) {
-            if (t instanceof im.sotto.xmpp.element.SottoParsingException) {
-                return true;
-            }
-        }
-        return unparseable.getContent().toString().contains(SottoEncrypted.NAMESPACE);
-    }
-
-    /**
-     * A stanza whose Sotto element Smack could not parse: dropped and reported, the connection kept. The sender is
-     * named when the rest of the stanza Smack kept still shows it, else it is unknown.
-     */
-    private void reportMalformed(CharSequence content, Exception cause) {
-        Matcher from = FROM_ATTRIBUTE.matcher(content);
-        BareJid peer = null;
-        org.jxmpp.jid.Jid sender = null;
-        if (from.find()) {
-            try {
-                sender = JidCreate.from(from.group(1));
-                peer = sender.asBareJid();
-            } catch (Exception e) {
-                // An unparseable sender stays unknown in the event.
-            }
-        }
-        emit(new SecurityEvent.UndecryptableStanza(peer, sender, null, SecurityEvent.UndecryptableReason.MALFORMED,
-                String.valueOf(cause.getMessage())));
     }
 
     /** OMEMO on this connection: device id, fingerprints, devices met, trust decisions. */
@@ -350,7 +180,7 @@ public final class SottoManager extends Manager {
     }
 
     public void addListener(SottoListener listener) {
-        listeners.add(Objects.requireNonNull(listener, "listener"));
+        listeners.add(listener);
     }
 
     /** {@code watcher} learns each of our messages as it is encrypted, with its number per device (loss reports). */
@@ -381,7 +211,7 @@ public final class SottoManager extends Manager {
         if (timeout.isNegative() || timeout.isZero()) {
             throw new IllegalArgumentException("timeout must be positive");
         }
-        driver.handshakeTimeout = timeout;
+        driver.handshakeTimeout(timeout);
     }
 
     /**
@@ -482,14 +312,7 @@ public final class SottoManager extends Manager {
      */
     public CompletableFuture<Void> ensurePublished() {
         CompletableFuture<Void> done = new CompletableFuture<>();
-        worker.execute(() -> {
-            try {
-                driver.bundles().ensurePublishedOrThrow();
-                done.complete(null);
-            } catch (Exception e) {
-                done.completeExceptionally(e);
-            }
-        });
+        worker.execute(() -> driver.bundles().ensurePublished(done));
         return done;
     }
 
@@ -500,14 +323,7 @@ public final class SottoManager extends Manager {
      */
     public CompletableFuture<Void> republish() {
         CompletableFuture<Void> done = new CompletableFuture<>();
-        worker.execute(() -> catchUp.whenPositionKnown(() -> {
-            try {
-                driver.bundles().publishOrThrow();
-                done.complete(null);
-            } catch (Exception e) {
-                done.completeExceptionally(e);
-            }
-        }));
+        worker.execute(() -> catchUp.whenPositionKnown(() -> driver.bundles().republish(done)));
         return done;
     }
 
@@ -517,15 +333,7 @@ public final class SottoManager extends Manager {
      * Returns false if no key change was pending.
      */
     public boolean acceptNewKey(BareJid peer) {
-        return decide(peer, (stores, trust) -> {
-            if (trust.pendingKeyChange().isEmpty()) {
-                return Optional.empty();
-            }
-            for (SessionAddress address : stores.sessions().devices(peer.toString())) {
-                stores.sessions().delete(address);
-            }
-            return Optional.of(trust.acceptNewAccountKey(trust.pendingKeyChange().get(), account.clock()));
-        });
+        return decide(peer, trust::acceptNewKey);
     }
 
     /**
@@ -534,8 +342,7 @@ public final class SottoManager extends Manager {
      * covers every device its key certified), a distrust is lifted, and held stanzas go out. False if no key is pinned.
      */
     public boolean markVerified(BareJid peer) {
-        return decide(peer, (stores, trust) -> Optional.of(trust.markVerified(trust.pinnedKey(), true,
-                account.clock())));
+        return decide(peer, p -> trust.compared(p, true));
     }
 
     /**
@@ -543,13 +350,12 @@ public final class SottoManager extends Manager {
      * {@link TrustLevel#DISTRUSTED} until a later comparison matches. False if no key is pinned.
      */
     public boolean markSasMismatch(BareJid peer) {
-        return decide(peer, (stores, trust) -> Optional.of(trust.markVerified(trust.pinnedKey(), false,
-                account.clock())));
+        return decide(peer, p -> trust.compared(p, false));
     }
 
     /** Distrusts {@code peer}: nothing is sent to it (stanzas are held) until it is verified again. */
     public boolean distrust(BareJid peer) {
-        return decide(peer, (stores, trust) -> Optional.of(trust.distrust()));
+        return decide(peer, trust::distrust);
     }
 
     /**
@@ -557,8 +363,7 @@ public final class SottoManager extends Manager {
      * stanzas held for it go out. False if that device is not awaiting approval.
      */
     public boolean approveDevice(BareJid peer, long deviceId) {
-        return decide(peer, (stores, trust) -> trust.pendingDevices().contains(deviceId)
-                ? Optional.of(trust.approveDevice(deviceId)) : Optional.empty());
+        return decide(peer, p -> trust.approveDevice(p, deviceId));
     }
 
     /**
@@ -571,37 +376,13 @@ public final class SottoManager extends Manager {
 
     /** Everything decided about {@code peer}; empty when no key is pinned yet. */
     public Optional<ContactStatus> contact(BareJid peer) {
-        return onWorker(() -> account.store().transact(stores -> TrustRecords.load(stores, CoreJid.of(peer), account.clock())
-                .map(t -> ContactStatus.of(peer, t, account.clock()))));
+        return onWorker(() -> trust.contact(peer));
     }
 
-    /** One trust decision: work on the loaded state, store the result in the same transaction, then release. */
-    private interface Decision {
-        Optional<ContactTrust> apply(im.sotto.protocol.store.Stores stores, ContactTrust trust) throws TrustException;
-    }
-
-    private boolean decide(BareJid peer, Decision decision) {
+    /** One trust decision on the worker, in one transaction; what was held for it is released if it changed. */
+    private boolean decide(BareJid peer, Predicate<BareJid> decision) {
         Objects.requireNonNull(peer, "peer");
-        return onWorker(() -> {
-            boolean changed = account.store().transact(stores -> {
-                Optional<ContactTrust> trust = TrustRecords.load(stores, CoreJid.of(peer), account.clock());
-                if (trust.isEmpty()) {
-                    return false;
-                }
-                Optional<ContactTrust> next;
-                try {
-                    next = decision.apply(stores, trust.get());
-                } catch (TrustException e) {
-                    return false;
-                }
-                next.ifPresent(t -> TrustRecords.store(stores, CoreJid.of(peer), t));
-                return next.isPresent();
-            });
-            if (changed) {
-                driver.release(peer);
-            }
-            return changed;
-        });
+        return onWorker(() -> decision.test(peer));
     }
 
     private <T> T onWorker(java.util.concurrent.Callable<T> work) {
@@ -612,22 +393,6 @@ public final class SottoManager extends Manager {
             throw new IllegalStateException("interrupted", e);
         } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException("Sotto's worker failed: " + e.getMessage(), e);
-        }
-    }
-
-    private void emit(SecurityEvent event) {
-        if (catchingUp && event instanceof SecurityEvent.UndecryptableStanza undecryptable
-                && undecryptable.reason() == UndecryptableReason.DUPLICATE) {
-            return;
-        }
-        for (SottoListener listener : listeners) {
-            listener.onEvent(event);
-        }
-    }
-
-    private void deliver(DecryptedStanza stanza) {
-        for (SottoListener listener : listeners) {
-            listener.onStanza(stanza);
         }
     }
 }

@@ -38,7 +38,8 @@ import org.jxmpp.jid.impl.JidCreate;
  * {@link SendQueue} leaves it alone. It is deleted when the server
  * acknowledges the stanza; on a connection without stream management nothing can confirm delivery, so it is
  * deleted as soon as Smack took the stanza (the loss window stays what it was without this class), and it is kept
- * only when the stanza cannot be sent now (not logged in): then it goes out after the next login.
+ * only when the stanza cannot be sent now (not logged in, or the connection refuses it): then it goes out after the
+ * next login.
  *
  * <p>Called on the manager's worker thread, except the acknowledgement listener, which deletes through the
  * thread-safe {@link AwaitingAcks}.
@@ -134,7 +135,7 @@ final class UnconfirmedOutbox {
      * Sends {@code outer} (a kept copy {@code keptId}, or 0) after whatever kept copies wait for a login. Returns true
      * if Smack took it, false if it was kept to be sent after the next login.
      *
-     * @throws SmackException.NotConnectedException if it could not be sent and no copy was kept
+     * @throws SmackException.NotConnectedException if an iq could not be sent (one that is not an iq is kept then)
      */
     boolean send(Stanza outer, long keptId) throws SmackException.NotConnectedException, InterruptedException {
         if (!unsent.isEmpty() && !sendUnsent() && keptId != 0) {
@@ -142,8 +143,20 @@ final class UnconfirmedOutbox {
             return false;
         }
         if (keptId == 0) {
-            connection.sendStanza(outer);
-            return true;
+            try {
+                connection.sendStanza(outer);
+                return true;
+            } catch (SmackException.NotConnectedException e) {
+                if (outer instanceof IQ) {
+                    throw e; // an answer is for this stream's request; a later stream has no use for it
+                }
+                // Encrypted while the connection still looked logged in (a network cut not noticed yet, no stream
+                // management): the ratchet has moved on, so dropping it would leave a gap the peer reports. Kept now
+                // and sent after the next login, as a copy refused before the encryption would be.
+                long id = account.store().transact(stores -> keep(stores, outer.getTo().asBareJid(), outer));
+                unsent.put(id, outer);
+                return false;
+            }
         }
         if (!sendKept(keptId, outer)) {
             unsent.put(keptId, outer);

@@ -9,6 +9,8 @@ import java.util.List;
 import im.sotto.xmpp.element.SottoEncrypted;
 import im.sotto.xmpp.element.SottoEncryptedIq;
 
+import org.jivesoftware.smack.SmackException;
+import org.jivesoftware.smack.XMPPConnection;
 import org.jivesoftware.smack.packet.ExtensionElement;
 import org.jivesoftware.smack.packet.IQ;
 import org.jivesoftware.smack.packet.Message;
@@ -122,5 +124,14 @@ final class Wire {
     /** {@code message} with one more element (the handshake's last step travelling with the first content). */
     static Message withElement(Message message, SottoEncrypted element) {
         return message.asBuilder().addExtension(element).build();
+    }
+
+    /** Sends a handshake step or a setup message; one lost with the connection is not reported (see below). */
+    static void sendQuietly(XMPPConnection connection, Stanza stanza) {
+        try {
+            connection.sendStanza(stanza);
+        } catch (SmackException.NotConnectedException | InterruptedException e) {
+            // A handshake step lost with the connection is retried by the initiator's timeout.
+        }
     }
 }

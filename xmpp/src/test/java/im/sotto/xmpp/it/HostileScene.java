@@ -36,8 +36,14 @@ final class HostileScene implements AutoCloseable {
     }
 
     HostileScene(XmppServers.Server server, SottoParty alice, SottoParty bob) throws Exception {
+        this(server, alice, bob, false);
+    }
+
+    /** As above; with {@code streamManagement} the relay lets the server's stream management through. */
+    HostileScene(XmppServers.Server server, SottoParty alice, SottoParty bob, boolean streamManagement)
+            throws Exception {
         this.server = server;
-        this.relay = new HostileRelay(server);
+        this.relay = streamManagement ? new HostileRelay(server).keepStreamManagement() : new HostileRelay(server);
         this.alice = alice.connect(server.connectionVia("alice", "a-" + suffix, relay.port()));
         this.bob = bob.connect(server.connectionVia("bob", "b-" + suffix, relay.port()));
         secrets.account("alice", alice.account.identity(), alice.account.device())
