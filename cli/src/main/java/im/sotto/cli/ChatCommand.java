@@ -1,5 +1,7 @@
 package im.sotto.cli;
 
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -69,28 +71,50 @@ public final class ChatCommand implements Callable<Integer> {
             try (Online online = Online.connect(common, opened, listener, System.err,
                     m -> contactPassword.applyTo(m, peer, System.err));
                  StopSignals stop = StopSignals.closeOnStop(online, opened, screen)) {
-                online.subscriptions.onEvent(event -> screen.alert(EventPrinter.text(EventPrinter.describe(event))));
-                online.conversations.onMark((contact, line) -> ChatHistory.marked(contact, line, screen));
-                Runnable[] refresh = {() -> { }};
-                online.subscriptions.onPresenceChange(() -> actions.execute(refresh[0]));
-                ChatEvents events = first;
-                EntityBareJid current = peer;
-                while (true) {
-                    Optional<EntityBareJid> next = chatWith(new Session(online, current, screen, events, actions,
-                            refresh));
-                    if (next.isEmpty()) {
-                        return ExitCode.OK;
+                // Other commands of the account (send, contacts, ...) are handed to this chat, as to a listen.
+                Optional<HandOffServer> handOff = HandOffServer.start(online, entry.directory(), alerts(screen),
+                        "chat");
+                try {
+                    online.subscriptions.onEvent(event -> screen.alert(EventPrinter.text(
+                            EventPrinter.describe(event))));
+                    online.conversations.onMark((contact, line) -> ChatHistory.marked(contact, line, screen));
+                    Runnable[] refresh = {() -> { }};
+                    online.subscriptions.onPresenceChange(() -> actions.execute(refresh[0]));
+                    ChatEvents events = first;
+                    EntityBareJid current = peer;
+                    while (true) {
+                        Optional<EntityBareJid> next = chatWith(new Session(online, current, screen, events, actions,
+                                refresh));
+                        if (next.isEmpty()) {
+                            return ExitCode.OK;
+                        }
+                        current = next.get();
+                        events = new ChatEvents(current, screen, actions, strangers.hides(entry));
+                        listener.switchTo(events);
+                        ChatHistory.show(online.conversations.conversations(), current, screen);
                     }
-                    current = next.get();
-                    events = new ChatEvents(current, screen, actions, strangers.hides(entry));
-                    listener.switchTo(events);
-                    ChatHistory.show(online.conversations.conversations(), current, screen);
+                } finally {
+                    handOff.ifPresent(HandOffServer::close);
                 }
             }
         } finally {
             actions.shutdownNow();
             actions.awaitTermination(5, TimeUnit.SECONDS);
         }
+    }
+
+    /** Lines the hand-off says (it could not open its socket) as alerts in the chat's screen. */
+    private static PrintStream alerts(ChatScreen screen) {
+        return new PrintStream(new java.io.ByteArrayOutputStream() {
+            @Override
+            public void flush() {
+                String text = toString(StandardCharsets.UTF_8).strip();
+                reset();
+                if (!text.isEmpty()) {
+                    screen.alert(text);
+                }
+            }
+        }, true, StandardCharsets.UTF_8);
     }
 
     /** What one conversation of the chat is made of; {@code refresh} redraws the status line of the one shown. */

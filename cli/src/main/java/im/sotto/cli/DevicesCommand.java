@@ -36,6 +36,11 @@ public final class DevicesCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Accounts.Entry entry = Accounts.choose(common);
+        Optional<String> contact = Optional.ofNullable(jid).map(j -> Jids.account(j).toString());
+        Optional<HandOff.Answer> fromListen = HandOffClient.read(entry.directory(), new HandOff.Devices(contact));
+        if (fromListen.isPresent()) { // a listen of the account holds the store: it answers
+            return HandOffClient.print(fromListen.get());
+        }
         if (jid == null) {
             try (Accounts.Opened opened = Accounts.open(common, entry)) {
                 OwnDevicesView.print(common, entry, opened);   // your own devices: logs in to read the list

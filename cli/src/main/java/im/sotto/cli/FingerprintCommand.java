@@ -1,6 +1,8 @@
 package im.sotto.cli;
 
+import java.io.PrintStream;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 import com.google.zxing.EncodeHintType;
@@ -31,14 +33,23 @@ public final class FingerprintCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Accounts.Entry entry = Accounts.choose(common);
+        Optional<HandOff.Answer> fromListen = HandOffClient.read(entry.directory(), new HandOff.Fingerprint(qr));
+        if (fromListen.isPresent()) { // a listen of the account holds the store: it answers
+            return HandOffClient.print(fromListen.get());
+        }
         try (Accounts.Opened opened = Accounts.open(common, entry)) {
-            System.out.println(entry.jid() + " " + opened.account.fingerprint().displayForm());
-            if (qr) {
-                System.out.print(draw(opened.account.fingerprint().qrPayload()));
-                System.out.println(opened.account.fingerprint().qrPayload());
-            }
+            print(opened, qr, System.out);
         }
         return ExitCode.OK;
+    }
+
+    /** What {@code sotto fingerprint [--qr]} prints, here or in a running listen. */
+    static void print(Accounts.Opened opened, boolean qr, PrintStream out) {
+        out.println(opened.entry.jid() + " " + opened.account.fingerprint().displayForm());
+        if (qr) {
+            out.print(draw(opened.account.fingerprint().qrPayload()));
+            out.println(opened.account.fingerprint().qrPayload());
+        }
     }
 
     /**

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -16,9 +17,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * The local hand-off between a command and a running {@code listen} of the same account, over a Unix domain socket
  * ({@link #SOCKET}) in the account's directory: owner-only (0600 in the 0700 directory), and the server also checks
  * the connecting process runs as the same user. One request, one answer, each a frame: a 4-byte big-endian length,
- * then that many bytes of UTF-8 JSON. The requests are {@code {"v":1,"request":"send","to":JID,"body":TEXT}} and
- * {@code {"v":1,"request":"contacts"}}; the answer is {@code {"exit":CODE,"out":TEXT,"err":TEXT}}, what the
- * command prints and its exit code. Anything
+ * then that many bytes of UTF-8 JSON. The requests are {@code {"v":1,"request":"send","to":JID,"body":TEXT}},
+ * {@code {"v":1,"request":"contacts"}} and, for the commands that only read, {@code {"v":1,"request":"outbox"}}
+ * (optionally with {@code "to":JID}), {@code {"v":1,"request":"devices"}} (optionally with {@code "jid":JID}),
+ * {@code {"v":1,"request":"fingerprint","qr":BOOLEAN}} and {@code {"v":1,"request":"status"}}; the answer is
+ * {@code {"exit":CODE,"out":TEXT,"err":TEXT}}, what the command prints and its exit code. Anything
  * else (another field, a missing one, another version, a frame over {@link #MAX_FRAME_BYTES}) is refused with exit
  * code 2 and changes nothing.
  */
@@ -31,15 +34,21 @@ final class HandOff {
      * listen allocate.
      */
     static final int MAX_FRAME_BYTES = 1 << 20;
-    private static final Set<String> SEND_FIELDS = Set.of("v", "request", "to", "body");
-    private static final Set<String> CONTACTS_FIELDS = Set.of("v", "request");
+    /** The fields each request may carry, by its name ({@code v} and {@code request} in all). */
+    private static final Map<String, Set<String>> FIELDS = Map.of(
+            "send", Set.of("v", "request", "to", "body"),
+            "contacts", Set.of("v", "request"),
+            "outbox", Set.of("v", "request", "to"),
+            "devices", Set.of("v", "request", "jid"),
+            "fingerprint", Set.of("v", "request", "qr"),
+            "status", Set.of("v", "request"));
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private HandOff() {
     }
 
     /** A request the server accepts; {@link #parse} makes one only from a well-formed frame. */
-    sealed interface Request permits Send, Contacts {
+    sealed interface Request permits Send, Contacts, Outbox, Devices, Fingerprint, Status {
     }
 
     /** {@code sotto send TO BODY}. */
@@ -48,6 +57,22 @@ final class HandOff {
 
     /** {@code sotto contacts}, answered with the running listen's live presence. */
     record Contacts() implements Request {
+    }
+
+    /** {@code sotto outbox [JID]}. */
+    record Outbox(Optional<String> to) implements Request {
+    }
+
+    /** {@code sotto devices [JID]}: the account's own devices (through the listen's connection) or a contact's. */
+    record Devices(Optional<String> jid) implements Request {
+    }
+
+    /** {@code sotto fingerprint [--qr]}. */
+    record Fingerprint(boolean qr) implements Request {
+    }
+
+    /** {@code sotto status}, on the listen's connection. */
+    record Status() implements Request {
     }
 
     /** What the command prints and returns, produced by the listen that did the work. */
@@ -75,10 +100,9 @@ final class HandOff {
             throw new Refused("version must be " + VERSION);
         }
         String request = root.path("request").textValue();
-        Set<String> allowed = "send".equals(request) ? SEND_FIELDS : "contacts".equals(request) ? CONTACTS_FIELDS
-                : null;
+        Set<String> allowed = request == null ? null : FIELDS.get(request);
         if (allowed == null) {
-            throw new Refused("the requests are send and contacts");
+            throw new Refused("the requests are " + String.join(", ", new java.util.TreeSet<>(FIELDS.keySet())));
         }
         for (Iterator<String> names = root.fieldNames(); names.hasNext(); ) {
             String name = names.next();
@@ -86,29 +110,60 @@ final class HandOff {
                 throw new Refused("unknown field " + SafeText.of(name));
             }
         }
-        if (allowed == CONTACTS_FIELDS) {
-            return new Contacts();
+        switch (request) {
+            case "send":
+                if (!root.path("to").isTextual() || !root.path("body").isTextual()) {
+                    throw new Refused("send needs the text fields to and body");
+                }
+                return new Send(root.get("to").textValue(), root.get("body").textValue());
+            case "contacts":
+                return new Contacts();
+            case "outbox":
+                return new Outbox(optionalText(root, "to"));
+            case "devices":
+                return new Devices(optionalText(root, "jid"));
+            case "fingerprint":
+                if (!root.path("qr").isBoolean()) {
+                    throw new Refused("fingerprint needs the boolean field qr");
+                }
+                return new Fingerprint(root.get("qr").booleanValue());
+            default:
+                return new Status();
         }
-        if (!root.path("to").isTextual() || !root.path("body").isTextual()) {
-            throw new Refused("send needs the text fields to and body");
-        }
-        return new Send(root.get("to").textValue(), root.get("body").textValue());
     }
 
-    static byte[] encode(Contacts contacts) throws IOException {
-        Map<String, Object> request = new LinkedHashMap<>();
-        request.put("v", VERSION);
-        request.put("request", "contacts");
-        return JSON.writeValueAsBytes(request);
+    private static Optional<String> optionalText(JsonNode root, String field) throws Refused {
+        if (!root.has(field)) {
+            return Optional.empty();
+        }
+        if (!root.get(field).isTextual()) {
+            throw new Refused(field + " must be text");
+        }
+        return Optional.of(root.get(field).textValue());
     }
 
-    static byte[] encode(Send send) throws IOException {
-        Map<String, Object> request = new LinkedHashMap<>();
-        request.put("v", VERSION);
-        request.put("request", "send");
-        request.put("to", send.to());
-        request.put("body", send.body());
-        return JSON.writeValueAsBytes(request);
+    static byte[] encode(Request request) throws IOException {
+        Map<String, Object> map = new LinkedHashMap<>();
+        map.put("v", VERSION);
+        if (request instanceof Send send) {
+            map.put("request", "send");
+            map.put("to", send.to());
+            map.put("body", send.body());
+        } else if (request instanceof Contacts) {
+            map.put("request", "contacts");
+        } else if (request instanceof Outbox outbox) {
+            map.put("request", "outbox");
+            outbox.to().ifPresent(to -> map.put("to", to));
+        } else if (request instanceof Devices devices) {
+            map.put("request", "devices");
+            devices.jid().ifPresent(jid -> map.put("jid", jid));
+        } else if (request instanceof Fingerprint fingerprint) {
+            map.put("request", "fingerprint");
+            map.put("qr", fingerprint.qr());
+        } else {
+            map.put("request", "status");
+        }
+        return JSON.writeValueAsBytes(map);
     }
 
     static byte[] encode(Answer answer) throws IOException {

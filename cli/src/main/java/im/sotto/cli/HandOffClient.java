@@ -15,11 +15,31 @@ final class HandOffClient {
 
     /** The running listen's answer; empty when none runs (no socket, or nobody accepts on it). */
     static Optional<HandOff.Answer> send(Path accountDirectory, String to, String body) {
-        return ask(accountDirectory, true, channel -> HandOff.encode(new HandOff.Send(to, body)));
+        return ask(accountDirectory, true, channel -> HandOff.encode((HandOff.Request) new HandOff.Send(to, body)));
     }
 
     static Optional<HandOff.Answer> contacts(Path accountDirectory) {
-        return ask(accountDirectory, false, channel -> HandOff.encode(new HandOff.Contacts()));
+        return read(accountDirectory, new HandOff.Contacts());
+    }
+
+    /**
+     * The running listen's answer to a request that only reads ({@code contacts}, {@code outbox}, {@code devices},
+     * {@code fingerprint}, {@code status}); empty when none runs or it cannot answer (an older listen refuses the
+     * request): the command then does the work itself.
+     */
+    static Optional<HandOff.Answer> read(Path accountDirectory, HandOff.Request request) {
+        return ask(accountDirectory, false, channel -> HandOff.encode(request)).filter(answer ->
+                !answer.err().startsWith(REFUSED));
+    }
+
+    /** How a listen starts the answer to a request it does not take (an older listen: fewer requests). */
+    static final String REFUSED = "sotto: refused by the running listen: ";
+
+    /** Prints a listen's answer as the command's own output; returns its exit code. */
+    static int print(HandOff.Answer answer) {
+        System.out.print(answer.out());
+        System.err.print(answer.err());
+        return answer.exit();
     }
 
     private interface Encoder {

@@ -20,7 +20,8 @@ import org.jxmpp.jid.EntityBareJid;
 
 /**
  * The listening side of {@link HandOff}: while {@code listen} runs, {@code send} hands it the message and
- * {@code contacts} asks it for the table (with live presence) instead of failing on the store's lock (exit 5) and
+ * {@code contacts} asks it for the table (with live presence), and {@code outbox}, {@code devices}, {@code fingerprint}
+ * and {@code status} for what they show ({@link HandOffViews}), instead of failing on the store's lock (exit 5) and
  * logging in a second time. Serves one request at a time, each on its own
  * daemon thread so that a client that never writes blocks only itself.
  */
@@ -29,10 +30,13 @@ final class HandOffServer implements AutoCloseable {
     private final ServerSocketChannel server;
     private final Online online;
     private final String owner;
+    /** The command serving the socket, as the answers name it: listen or chat. */
+    private final String host;
     private final Object oneAtATime = new Object();
     private volatile boolean closed;
 
-    private HandOffServer(Path socket, ServerSocketChannel server, Online online, String owner) {
+    private HandOffServer(Path socket, ServerSocketChannel server, Online online, String owner, String host) {
+        this.host = host;
         this.socket = socket;
         this.server = server;
         this.online = online;
@@ -43,13 +47,13 @@ final class HandOffServer implements AutoCloseable {
      * Opens the socket in {@code accountDirectory}, which must be owner-only (0700); empty (with a line on
      * {@code progress}) when it cannot: listen then works as before, without the hand-off.
      */
-    static Optional<HandOffServer> start(Online online, Path accountDirectory, PrintStream progress) {
+    static Optional<HandOffServer> start(Online online, Path accountDirectory, PrintStream progress, String host) {
         Path socket = accountDirectory.resolve(HandOff.SOCKET);
         try {
             String mode = PosixFilePermissions.toString(Files.getPosixFilePermissions(accountDirectory));
             if (!mode.equals("rwx------")) {
                 progress.println("No hand-off socket: " + accountDirectory + " is " + mode + ", not rwx------ "
-                        + "(other commands wait for this listen to end)");
+                        + "(other commands wait for this " + host + " to end)");
                 return Optional.empty();
             }
             // A socket file left by a listen that was killed: the store's lock, which we hold, says none runs.
@@ -58,7 +62,7 @@ final class HandOffServer implements AutoCloseable {
             server.bind(UnixDomainSocketAddress.of(socket));
             Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-------"));
             HandOffServer handOff = new HandOffServer(socket, server, online,
-                    Files.getOwner(accountDirectory).getName());
+                    Files.getOwner(accountDirectory).getName(), host);
             // Ctrl-C and SIGTERM end listen through StopSignals and exit: the socket goes with the process.
             Runtime.getRuntime().addShutdownHook(new Thread(handOff::close, "sotto-hand-off-close"));
             Thread acceptor = new Thread(handOff::acceptLoop, "sotto-hand-off");
@@ -67,7 +71,7 @@ final class HandOffServer implements AutoCloseable {
             return Optional.of(handOff);
         } catch (IOException | UnsupportedOperationException e) {
             progress.println("No hand-off socket (" + Connector.rootMessage(e) + "); other commands wait for this "
-                    + "listen to end");
+                    + host + " to end");
             return Optional.empty();
         }
     }
@@ -97,11 +101,12 @@ final class HandOffServer implements AutoCloseable {
             try {
                 HandOff.Request request = HandOff.parse(HandOff.read(client));
                 synchronized (oneAtATime) {
-                    answer = request instanceof HandOff.Send send ? send(send) : contacts();
+                    answer = request instanceof HandOff.Send send ? send(send)
+                            : request instanceof HandOff.Contacts ? contacts()
+                            : HandOffViews.answer(online, request);
                 }
             } catch (HandOff.Refused e) {
-                answer = new HandOff.Answer(ExitCode.USAGE, "", "sotto: refused by the running listen: "
-                        + e.getMessage() + "\n");
+                answer = new HandOff.Answer(ExitCode.USAGE, "", HandOffClient.REFUSED + e.getMessage() + "\n");
             }
             HandOff.write(client, HandOff.encode(answer));
         } catch (IOException e) {
@@ -116,7 +121,7 @@ final class HandOffServer implements AutoCloseable {
         try {
             EntityBareJid peer = Jids.account(request.to());
             String body = MessageText.require(request.body());
-            progress.println("Handed to the running listen of " + online.opened.entry.jid() + " ...");
+            progress.println("Handed to the running " + host + " of " + online.opened.entry.jid() + " ...");
             // The manager's queue keeps what cannot go yet; nothing waiting there blocks this message.
             online.sendOrQueue(peer, body);
             return new HandOff.Answer(ExitCode.OK, "sent to " + peer + ", end-to-end encrypted, trust "

@@ -109,7 +109,7 @@ public final class ListenCommand implements java.util.concurrent.Callable<Intege
                     ? Version.createResultFor(v, new Version("Sotto", "0.1")) : null);
             online.subscriptions.onEvent(event -> printer.accept(EventPrinter.describe(event)));
             online.conversations.onMark((peer, line) -> printer.accept(EventPrinter.describe(peer, line)));
-            Optional<HandOffServer> handOff = HandOffServer.start(online, entry.directory(), System.err);
+            Optional<HandOffServer> handOff = HandOffServer.start(online, entry.directory(), System.err, "listen");
             Map<String, Object> ready = new LinkedHashMap<>();
             ready.put("event", "ready");
             ready.put("account", entry.jid().toString());

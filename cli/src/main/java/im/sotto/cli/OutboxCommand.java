@@ -32,8 +32,14 @@ public final class OutboxCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Accounts.Entry entry = Accounts.choose(common);
+        Optional<BareJid> only = Optional.ofNullable(to).map(Jids::account);
+        Optional<HandOff.Answer> fromListen = HandOffClient.read(entry.directory(),
+                new HandOff.Outbox(only.map(BareJid::toString)));
+        if (fromListen.isPresent()) { // a listen of the account holds the store: it answers
+            return HandOffClient.print(fromListen.get());
+        }
         try (Accounts.Opened opened = Accounts.open(common, entry)) {
-            print(opened, Optional.ofNullable(to).map(Jids::account), System.out);
+            print(opened, only, System.out);
         }
         return ExitCode.OK;
     }

@@ -15,19 +15,23 @@ final class OwnDevicesView {
     }
 
     static void print(Common common, Accounts.Entry entry, Accounts.Opened opened) {
-        List<AccountDevices.Listed> devices = OwnAccountConnection.run(common, entry, "read the account's devices",
-                connection -> AccountDevices.list(opened.account, connection));
+        print(OwnAccountConnection.run(common, entry, "read the account's devices",
+                connection -> AccountDevices.list(opened.account, connection)), System.out);
+    }
+
+    /** The table of {@code devices}, as the server lists them (read here, or by a running listen). */
+    static void print(List<AccountDevices.Listed> devices, java.io.PrintStream out) {
         Instant now = Instant.now();
         String format = "%-16s %-20s %-8s %-10s %s%n";
-        System.out.printf(format, "DEVICE", "LABEL", "AGE", "STATUS", "LAST HEARD");
+        out.printf(format, "DEVICE", "LABEL", "AGE", "STATUS", "LAST HEARD");
         for (AccountDevices.Listed d : devices) {
-            System.out.printf(format, d.deviceId() + (d.thisDevice() ? " (this)" : ""),
+            out.printf(format, d.deviceId() + (d.thisDevice() ? " (this)" : ""),
                     d.label().map(l -> l.label().isEmpty() ? "-" : l.label()).orElse("-"),
                     d.label().map(l -> age(Duration.between(l.since(), now))).orElse("-"),
                     d.revoked() ? "REVOKED" : "listed",
                     d.thisDevice() ? "-" : d.lastHeard().map(Instant::toString).orElse("never"));
         }
-        System.out.println("The device list holds at most 64 devices; sotto devices remove ID revokes one.");
+        out.println("The device list holds at most 64 devices; sotto devices remove ID revokes one.");
     }
 
     /** Days, else hours, else minutes: enough to tell last week's phone from last year's laptop. */

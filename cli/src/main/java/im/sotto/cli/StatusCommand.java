@@ -1,5 +1,6 @@
 package im.sotto.cli;
 
+import java.io.PrintStream;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -7,6 +8,8 @@ import java.util.concurrent.Callable;
 import im.sotto.xmpp.pep.BundlePublisher;
 import im.sotto.xmpp.pep.DeviceId;
 import im.sotto.xmpp.pep.PepException;
+
+import org.jivesoftware.smack.XMPPConnection;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -22,28 +25,41 @@ public final class StatusCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         Accounts.Entry entry = Accounts.choose(common);
+        Optional<HandOff.Answer> fromListen = HandOffClient.read(entry.directory(), new HandOff.Status());
+        if (fromListen.isPresent()) { // a listen of the account holds the store and a connection: it answers
+            return HandOffClient.print(fromListen.get());
+        }
         try (Accounts.Opened opened = Accounts.open(common, entry);
              Online online = Online.connect(common, opened, null, System.err)) {
-            System.out.println("Account:     " + entry.jid() + " (logged in as " + online.connection.getUser() + ")");
-            System.out.println("Device:      " + opened.account.device().deviceId());
-            System.out.println("Fingerprint: " + opened.account.fingerprint().displayForm());
-            Optional<String> damage = StoreCheck.damage(opened);
-            System.out.println("Store:       " + entry.store() + " (" + (entry.passphrase() ? "passphrase"
-                    : "key file") + ")" + damage.map(d -> "; DAMAGED").orElse(""));
-            damage.ifPresent(d -> System.out.println("Warning:     " + StoreCheck.warning(d)));
-            BundlePublisher pep = new BundlePublisher(online.connection);
-            DeviceId self = DeviceId.of((int) opened.account.device().deviceId());
-            try {
-                List<DeviceId> devices = pep.fetchDeviceList(entry.jid());
-                byte[] bundle = pep.fetchBundle(entry.jid(), self);
-                System.out.println("Server:      device list " + devices + (devices.contains(self)
-                        ? " (this device listed)" : " (this device MISSING)") + "; this device's bundle published, "
-                        + bundle.length + " bytes, readable by peers");
-                return damage.isPresent() ? ExitCode.STORE : devices.contains(self) ? ExitCode.OK : ExitCode.FAILED;
-            } catch (PepException e) {
-                throw new CliException(ExitCode.CONNECTION, "the server does not return this device's bundle: "
-                        + e.kind() + " (" + e.getMessage() + "); peers cannot start offline sessions", e);
-            }
+            return print(opened, online.connection, System.out);
+        }
+    }
+
+    /** What {@code sotto status} prints once logged in (here or in a running listen); returns the exit code. */
+    static int print(Accounts.Opened opened, XMPPConnection connection, PrintStream out) {
+        Accounts.Entry entry = opened.entry;
+        out.println("Account:     " + entry.jid() + " (logged in as " + connection.getUser() + ")");
+        out.println("Device:      " + opened.account.device().deviceId());
+        out.println("Fingerprint: " + opened.account.fingerprint().displayForm());
+        Optional<String> damage = StoreCheck.damage(opened);
+        out.println("Store:       " + entry.store() + " (" + (entry.passphrase() ? "passphrase"
+                : "key file") + ")" + damage.map(d -> "; DAMAGED").orElse(""));
+        damage.ifPresent(d -> out.println("Warning:     " + StoreCheck.warning(d)));
+        BundlePublisher pep = new BundlePublisher(connection);
+        DeviceId self = DeviceId.of((int) opened.account.device().deviceId());
+        try {
+            List<DeviceId> devices = pep.fetchDeviceList(entry.jid());
+            byte[] bundle = pep.fetchBundle(entry.jid(), self);
+            out.println("Server:      device list " + devices + (devices.contains(self)
+                    ? " (this device listed)" : " (this device MISSING)") + "; this device's bundle published, "
+                    + bundle.length + " bytes, readable by peers");
+            return damage.isPresent() ? ExitCode.STORE : devices.contains(self) ? ExitCode.OK : ExitCode.FAILED;
+        } catch (PepException e) {
+            throw new CliException(ExitCode.CONNECTION, "the server does not return this device's bundle: "
+                    + e.kind() + " (" + e.getMessage() + "); peers cannot start offline sessions", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CliException(ExitCode.FAILED, "interrupted", e);
         }
     }
 }

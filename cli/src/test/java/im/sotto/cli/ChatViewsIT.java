@@ -1,6 +1,7 @@
 package im.sotto.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
@@ -13,8 +14,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * How {@code sotto chat} shows things in a real terminal (tmux) against a private Prosody: a long line wrapped at word
- * boundaries on both screens, and {@code /outbox} and {@code /devices} showing what {@code sotto outbox} and
- * {@code sotto devices} print for the contact of the chat, without leaving it.
+ * boundaries on both screens, {@code /outbox} and {@code /devices} showing what {@code sotto outbox} and
+ * {@code sotto devices} print for the contact of the chat, without leaving it, and the account's other commands
+ * handed to the running chat.
  */
 class ChatViewsIT {
     private static final Duration START = Duration.ofSeconds(90);
@@ -60,6 +62,36 @@ class ChatViewsIT {
             assertEquals(0, tmux.awaitExit("alice", DELIVERY), tmux.screen("alice"));
             assertEquals(0, tmux.awaitExit("bob", DELIVERY), tmux.screen("bob"));
         }
+    }
+
+    /**
+     * While a chat of the account runs, {@code send} and the commands that only read are answered by it over the
+     * hand-off socket, as by a listen, instead of exiting 5 (the store's lock).
+     */
+    @Test
+    void theAccountsOtherCommandsAreHandedToARunningChat() throws Exception {
+        prosody.add("alice");
+        prosody.add("bob");
+        String aliceJid = prosody.jid("alice");
+        String bobJid = prosody.jid("bob");
+        try (Tmux tmux = new Tmux(prosody.temp())) {
+            tmux.start("alice", WIDTH, HEIGHT, prosody.env("alice"), CliProcess.javaCommand("chat", bobJid));
+            tmux.await("alice", START, "the chat ready", s -> s.contains("Chatting with " + bobJid));
+
+            CliProcess.Run fingerprint = prosody.sotto(prosody.env("alice"), "fingerprint");
+            assertEquals(0, fingerprint.exit(), fingerprint.toString());
+            assertTrue(fingerprint.out().startsWith(aliceJid + " "), fingerprint.toString());
+            CliProcess.Run sent = prosody.sotto(prosody.env("alice"), "send", bobJid, "handed", "to", "the", "chat");
+            assertEquals(0, sent.exit(), sent.toString());
+            assertTrue(sent.err().contains("Handed to the running chat of " + aliceJid), sent.toString());
+            assertFalse(sent.err().contains("Connecting to"), "no second login: " + sent);
+
+            tmux.type("alice", "/quit");
+            assertEquals(0, tmux.awaitExit("alice", DELIVERY), tmux.screen("alice"));
+        }
+        CliProcess.Run received = prosody.sotto(prosody.env("bob"), "listen", "--json", "--count", "1",
+                "--timeout", "60");
+        assertEquals(List.of("handed to the chat"), PrivateServer.bodies(received), received.toString());
     }
 
     /** The message's rows on {@code screen}: from the row it starts on to the row with its end. */

@@ -18,8 +18,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * While a listen of the account runs, send hands it the message over the owner-only socket instead of exiting 5;
- * the socket's permissions, and what it refuses, against Prosody.
+ * While a listen of the account runs, send hands it the message, and contacts, outbox, devices, fingerprint and
+ * status ask it what they show, over the owner-only socket instead of exiting 5; the socket's permissions, and what
+ * it refuses, against Prosody.
  */
 class HandOffIT {
     private static final long WAIT_SECONDS = 60;
@@ -28,7 +29,7 @@ class HandOffIT {
     static final PrivateServer prosody = PrivateServer.plaintext();
 
     @Test
-    void sendAndContactsThroughARunningListenAndTheSocketIsOwnerOnlyAndRefusesMalformedRequests() throws Exception {
+    void commandsGoThroughARunningListenAndTheSocketIsOwnerOnlyAndRefusesMalformedRequests() throws Exception {
         prosody.add("alice");
         prosody.add("bob");
         Map<String, String> alice = prosody.env("alice");
@@ -46,7 +47,9 @@ class HandOffIT {
         assertTrue(ask(socket, frame("{\"v\":1,\"request\":\"send\",\"to\":\"" + bobJid + "\",\"body\":\"x\","
                 + "\"as\":\"mallory\"}")).contains("\"exit\":2"), "an unknown field is refused");
         assertTrue(ask(socket, frame("{\"v\":1,\"request\":\"export-keys\"}"))
-                .contains("the requests are send and contacts"));
+                .contains("the requests are contacts, devices, fingerprint, outbox, send, status"));
+        assertTrue(ask(socket, frame("{\"v\":1,\"request\":\"fingerprint\",\"qr\":\"yes\"}"))
+                .contains("\"exit\":2"), "a field of the wrong type is refused");
         ByteBuffer huge = ByteBuffer.allocate(4).putInt(HandOff.MAX_FRAME_BYTES + 1).flip();
         assertTrue(ask(socket, huge).contains("outside 1.." + HandOff.MAX_FRAME_BYTES), "an oversized frame");
         assertTrue(ask(socket, frame("{\"v\":1,\"request\":\"send\",\"to\":\"" + bobJid
@@ -65,6 +68,27 @@ class HandOffIT {
         assertTrue(contacts.out().lines().anyMatch(l -> l.startsWith(bobJid + " ")), contacts.toString());
         assertFalse(contacts.out().contains("sotto contacts --online asks the server"), "live, not the cache: "
                 + contacts);
+
+        // The commands that only read are answered by the listen too (each exited 5 before), as they print alone.
+        CliProcess.Run fingerprint = prosody.sotto(alice, "fingerprint");
+        assertEquals(0, fingerprint.exit(), fingerprint.toString());
+        assertTrue(fingerprint.out().startsWith(prosody.jid("alice") + " "), fingerprint.toString());
+        CliProcess.Run outbox = prosody.sotto(alice, "outbox");
+        assertEquals(0, outbox.exit(), outbox.toString());
+        assertTrue(outbox.out().startsWith("The outbox is empty"), outbox.toString());
+        CliProcess.Run bobsDevices = prosody.sotto(alice, "devices", bobJid);
+        assertEquals(0, bobsDevices.exit(), bobsDevices.toString());
+        assertTrue(bobsDevices.out().startsWith("DEVICE ") && bobsDevices.out().contains("Trust: "),
+                bobsDevices.toString());
+        CliProcess.Run ownDevices = prosody.sotto(alice, "devices");
+        assertEquals(0, ownDevices.exit(), ownDevices.toString());
+        assertTrue(ownDevices.out().lines().anyMatch(l -> l.contains("(this)")), ownDevices.toString());
+        CliProcess.Run status = prosody.sotto(alice, "status");
+        assertEquals(0, status.exit(), status.toString());
+        assertTrue(status.out().contains("(this device listed)"), status.toString());
+        assertFalse(status.err().contains("Connecting to"), "no second login: " + status);
+        CliProcess.Run unknown = prosody.sotto(alice, "devices", "not a jid");
+        assertEquals(2, unknown.exit(), "a bad argument is refused as without a listen: " + unknown);
 
         listen.signal("TERM");
         listen.finish(WAIT_SECONDS);

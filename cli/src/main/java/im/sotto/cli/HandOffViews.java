@@ -1,0 +1,63 @@
+package im.sotto.cli;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+
+import im.sotto.xmpp.AccountDevices;
+import im.sotto.xmpp.pep.PepException;
+
+import org.jxmpp.jid.BareJid;
+
+/**
+ * The answers of a running {@code listen} to the commands that only read: {@code outbox}, {@code devices},
+ * {@code fingerprint} and {@code status} print here what they print on their own, from the listen's open store and,
+ * where they need the server, its connection (no second login). Each answer is the command's output and exit code;
+ * a failure is the command's own error line.
+ */
+final class HandOffViews {
+    private HandOffViews() {
+    }
+
+    static HandOff.Answer answer(Online online, HandOff.Request request) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+        try {
+            int exit = show(online, request, out);
+            return new HandOff.Answer(exit, bytes.toString(StandardCharsets.UTF_8), "");
+        } catch (CliException e) {
+            return new HandOff.Answer(e.exitCode(), bytes.toString(StandardCharsets.UTF_8),
+                    "sotto: " + e.getMessage() + "\n");
+        }
+    }
+
+    private static int show(Online online, HandOff.Request request, PrintStream out) {
+        Accounts.Opened opened = online.opened;
+        if (request instanceof HandOff.Outbox outbox) {
+            Optional<BareJid> to = outbox.to().map(Jids::account);
+            OutboxCommand.print(opened, to, out);
+        } else if (request instanceof HandOff.Devices devices) {
+            if (devices.jid().isPresent()) {
+                DevicesCommand.print(opened, online.manager, Jids.account(devices.jid().get()), out);
+            } else {
+                try {
+                    OwnDevicesView.print(AccountDevices.list(opened.account, online.connection), out);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new CliException(ExitCode.FAILED, "interrupted", e);
+                } catch (PepException e) {
+                    throw new CliException(ExitCode.CONNECTION, "cannot read the account's devices: " + e.kind()
+                            + " (" + e.getMessage() + ")", e);
+                }
+            }
+        } else if (request instanceof HandOff.Fingerprint fingerprint) {
+            FingerprintCommand.print(opened, fingerprint.qr(), out);
+        } else if (request instanceof HandOff.Status) {
+            return StatusCommand.print(opened, online.connection, out);
+        } else {
+            throw new CliException(ExitCode.USAGE, "not a request that only reads");
+        }
+        return ExitCode.OK;
+    }
+}

@@ -1,0 +1,44 @@
+package im.sotto.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Optional;
+
+import org.junit.jupiter.api.Test;
+
+/** The hand-off's requests: each one read back as written, and every malformed one refused by name. */
+class HandOffTest {
+    @Test
+    void everyRequestIsReadBackAsWritten() throws Exception {
+        List<HandOff.Request> requests = List.of(new HandOff.Send("bob@example.org", "hi"), new HandOff.Contacts(),
+                new HandOff.Outbox(Optional.empty()), new HandOff.Outbox(Optional.of("bob@example.org")),
+                new HandOff.Devices(Optional.empty()), new HandOff.Devices(Optional.of("bob@example.org")),
+                new HandOff.Fingerprint(true), new HandOff.Fingerprint(false), new HandOff.Status());
+        for (HandOff.Request request : requests) {
+            assertEquals(request, HandOff.parse(HandOff.encode(request)));
+        }
+    }
+
+    @Test
+    void malformedRequestsAreRefusedWithTheReason() {
+        assertRefused("{\"v\":1,\"request\":\"status\",\"as\":\"mallory\"}", "unknown field as");
+        assertRefused("{\"v\":1,\"request\":\"devices\",\"to\":\"bob@example.org\"}", "unknown field to");
+        assertRefused("{\"v\":1,\"request\":\"outbox\",\"to\":5}", "to must be text");
+        assertRefused("{\"v\":1,\"request\":\"fingerprint\"}", "fingerprint needs the boolean field qr");
+        assertRefused("{\"v\":1,\"request\":\"fingerprint\",\"qr\":\"yes\"}", "fingerprint needs the boolean field qr");
+        assertRefused("{\"v\":1,\"request\":\"export-keys\"}", "the requests are contacts, devices, fingerprint, "
+                + "outbox, send, status");
+        assertRefused("{\"v\":2,\"request\":\"status\"}", "version must be 1");
+        assertRefused("{\"v\":1,\"request\":\"send\",\"to\":\"bob@example.org\"}", "send needs the text fields");
+    }
+
+    private static void assertRefused(String json, String reason) {
+        HandOff.Refused refused = assertThrows(HandOff.Refused.class,
+                () -> HandOff.parse(json.getBytes(StandardCharsets.UTF_8)));
+        assertTrue(refused.getMessage().startsWith(reason), refused.getMessage());
+    }
+}
