@@ -225,6 +225,10 @@ access_rules:
   c2s:
     allow: all
 shaper_rules:
+  # ejabberd's own default is lower (100 per user, 5000 for admins, in the shipped ejabberd.yml). Sotto does not rely
+  # on offline storage: mod_mam archives a message (hook priority 49) before mod_offline refuses it when full (50, a
+  # resource-constraint bounce to the sender), and catch-up fetches it from the archive. Kept at 1,000, not raised: a
+  # deployment would not have more (docs/reliability.md, the ejabberd row).
   max_user_offline_messages: 1000
   max_user_sessions: 10
 modules:

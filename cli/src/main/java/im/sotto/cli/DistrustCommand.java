@@ -1,5 +1,7 @@
 package im.sotto.cli;
 
+import java.io.PrintStream;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 import im.sotto.xmpp.SottoManager;
@@ -26,13 +28,22 @@ public final class DistrustCommand implements Callable<Integer> {
     public Integer call() {
         EntityBareJid peer = Jids.account(jid);
         Accounts.Entry entry = Accounts.choose(common);
+        Optional<HandOff.Answer> fromListen = HandOffClient.change(entry.directory(),
+                new HandOff.Distrust(peer.toString()));
+        if (fromListen.isPresent()) { // a listen of the account holds the store: its manager decides
+            return HandOffClient.print(fromListen.get());
+        }
         try (Accounts.Opened opened = Accounts.open(common, entry)) {
-            SottoManager manager = LocalTrust.manager(opened);
-            if (!manager.distrust(peer)) {
-                throw new CliException(ExitCode.USAGE, "no key pinned for " + peer + " yet; nothing to distrust");
-            }
-            System.out.println(peer + " is now " + TrustNames.of(manager.contact(peer)) + ": nothing is sent to it");
+            decide(LocalTrust.manager(opened), peer, System.out);
         }
         return ExitCode.OK;
+    }
+
+    /** What {@code sotto distrust} decides and prints, here or in a running listen. */
+    static void decide(SottoManager manager, EntityBareJid peer, PrintStream out) {
+        if (!manager.distrust(peer)) {
+            throw new CliException(ExitCode.USAGE, "no key pinned for " + peer + " yet; nothing to distrust");
+        }
+        out.println(peer + " is now " + TrustNames.of(manager.contact(peer)) + ": nothing is sent to it");
     }
 }

@@ -20,7 +20,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * then that many bytes of UTF-8 JSON. The requests are {@code {"v":1,"request":"send","to":JID,"body":TEXT}},
  * {@code {"v":1,"request":"contacts"}} and, for the commands that only read, {@code {"v":1,"request":"outbox"}}
  * (optionally with {@code "to":JID}), {@code {"v":1,"request":"devices"}} (optionally with {@code "jid":JID}),
- * {@code {"v":1,"request":"fingerprint","qr":BOOLEAN}} and {@code {"v":1,"request":"status"}}; the answer is
+ * {@code {"v":1,"request":"fingerprint","qr":BOOLEAN}} and {@code {"v":1,"request":"status"}}, and the trust
+ * decisions {@code {"v":1,"request":"trust","jid":JID,"accept-new-key":BOOLEAN}} (optionally with
+ * {@code "device":ID}) and {@code {"v":1,"request":"distrust","jid":JID}}; the answer is
  * {@code {"exit":CODE,"out":TEXT,"err":TEXT}}, what the command prints and its exit code. Anything
  * else (another field, a missing one, another version, a frame over {@link #MAX_FRAME_BYTES}) is refused with exit
  * code 2 and changes nothing.
@@ -41,14 +43,16 @@ final class HandOff {
             "outbox", Set.of("v", "request", "to"),
             "devices", Set.of("v", "request", "jid"),
             "fingerprint", Set.of("v", "request", "qr"),
-            "status", Set.of("v", "request"));
+            "status", Set.of("v", "request"),
+            "trust", Set.of("v", "request", "jid", "accept-new-key", "device"),
+            "distrust", Set.of("v", "request", "jid"));
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private HandOff() {
     }
 
     /** A request the server accepts; {@link #parse} makes one only from a well-formed frame. */
-    sealed interface Request permits Send, Contacts, Outbox, Devices, Fingerprint, Status {
+    sealed interface Request permits Send, Contacts, Outbox, Devices, Fingerprint, Status, Trust, Distrust {
     }
 
     /** {@code sotto send TO BODY}. */
@@ -73,6 +77,14 @@ final class HandOff {
 
     /** {@code sotto status}, on the listen's connection. */
     record Status() implements Request {
+    }
+
+    /** {@code sotto trust JID [--accept-new-key | --device ID]}: decided by the listen's manager. */
+    record Trust(String jid, boolean acceptNewKey, Optional<Long> device) implements Request {
+    }
+
+    /** {@code sotto distrust JID}. */
+    record Distrust(String jid) implements Request {
     }
 
     /** What the command prints and returns, produced by the listen that did the work. */
@@ -127,6 +139,19 @@ final class HandOff {
                     throw new Refused("fingerprint needs the boolean field qr");
                 }
                 return new Fingerprint(root.get("qr").booleanValue());
+            case "trust":
+                if (!root.path("jid").isTextual() || !root.path("accept-new-key").isBoolean()
+                        || (root.has("device") && !root.get("device").canConvertToLong())) {
+                    throw new Refused("trust needs the text field jid, the boolean accept-new-key and at most a "
+                            + "numeric device");
+                }
+                return new Trust(root.get("jid").textValue(), root.get("accept-new-key").booleanValue(),
+                        root.has("device") ? Optional.of(root.get("device").longValue()) : Optional.empty());
+            case "distrust":
+                if (!root.path("jid").isTextual()) {
+                    throw new Refused("distrust needs the text field jid");
+                }
+                return new Distrust(root.get("jid").textValue());
             default:
                 return new Status();
         }
@@ -160,6 +185,14 @@ final class HandOff {
         } else if (request instanceof Fingerprint fingerprint) {
             map.put("request", "fingerprint");
             map.put("qr", fingerprint.qr());
+        } else if (request instanceof Trust trust) {
+            map.put("request", "trust");
+            map.put("jid", trust.jid());
+            map.put("accept-new-key", trust.acceptNewKey());
+            trust.device().ifPresent(device -> map.put("device", device));
+        } else if (request instanceof Distrust distrust) {
+            map.put("request", "distrust");
+            map.put("jid", distrust.jid());
         } else {
             map.put("request", "status");
         }

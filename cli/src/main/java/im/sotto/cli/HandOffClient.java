@@ -15,7 +15,7 @@ final class HandOffClient {
 
     /** The running listen's answer; empty when none runs (no socket, or nobody accepts on it). */
     static Optional<HandOff.Answer> send(Path accountDirectory, String to, String body) {
-        return ask(accountDirectory, true, channel -> HandOff.encode((HandOff.Request) new HandOff.Send(to, body)));
+        return ask(accountDirectory, true, new HandOff.Send(to, body));
     }
 
     static Optional<HandOff.Answer> contacts(Path accountDirectory) {
@@ -28,7 +28,16 @@ final class HandOffClient {
      * request): the command then does the work itself.
      */
     static Optional<HandOff.Answer> read(Path accountDirectory, HandOff.Request request) {
-        return ask(accountDirectory, false, channel -> HandOff.encode(request)).filter(answer ->
+        return ask(accountDirectory, false, request).filter(answer ->
+                !answer.err().startsWith(REFUSED));
+    }
+
+    /**
+     * The running listen's answer to a request that changes the account ({@code trust}, {@code distrust}); empty when
+     * none runs or it does not take the request. A failure after the request left is an error: it may have been done.
+     */
+    static Optional<HandOff.Answer> change(Path accountDirectory, HandOff.Request request) {
+        return ask(accountDirectory, true, request).filter(answer ->
                 !answer.err().startsWith(REFUSED));
     }
 
@@ -42,12 +51,8 @@ final class HandOffClient {
         return answer.exit();
     }
 
-    private interface Encoder {
-        byte[] request(SocketChannel channel) throws IOException;
-    }
-
     /** {@code changes}: whether a failure after the request left may have done it (then it is not repeated here). */
-    private static Optional<HandOff.Answer> ask(Path accountDirectory, boolean changes, Encoder encoder) {
+    private static Optional<HandOff.Answer> ask(Path accountDirectory, boolean changes, HandOff.Request request) {
         Path socket = accountDirectory.resolve(HandOff.SOCKET);
         if (!Files.exists(socket)) {
             return Optional.empty();
@@ -60,16 +65,17 @@ final class HandOffClient {
             return Optional.empty(); // left by a listen that was killed: do the work here
         }
         try (channel) {
-            HandOff.write(channel, encoder.request(channel));
+            HandOff.write(channel, HandOff.encode(request));
             return Optional.of(HandOff.parseAnswer(HandOff.read(channel)));
         } catch (IOException | HandOff.Refused e) {
             if (!changes) {
                 return Optional.empty();
             }
-            // The message may have gone out before the listen failed: doing it again here could send it twice.
+            // It may have been done before the listen failed: doing it again here could send a message twice.
             throw new CliException(ExitCode.FAILED, "the running listen of this account did not answer ("
-                    + Connector.rootMessage(e) + "); the message may or may not have been sent, check before "
-                    + "sending it again");
+                    + Connector.rootMessage(e) + "); " + (request instanceof HandOff.Send ? "the message may or may "
+                    + "not have been sent, check before sending it again" : "it may or may not have done it, check "
+                    + "before trying again"));
         }
     }
 }

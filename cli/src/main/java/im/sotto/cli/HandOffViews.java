@@ -11,9 +11,10 @@ import im.sotto.xmpp.pep.PepException;
 import org.jxmpp.jid.BareJid;
 
 /**
- * The answers of a running {@code listen} to the commands that only read: {@code outbox}, {@code devices},
- * {@code fingerprint} and {@code status} print here what they print on their own, from the listen's open store and,
- * where they need the server, its connection (no second login). Each answer is the command's output and exit code;
+ * The answers of a running {@code listen} (or {@code chat}) to the commands that only read, {@code outbox},
+ * {@code devices}, {@code fingerprint} and {@code status}, and to the trust decisions {@code trust} and
+ * {@code distrust}: each prints here what it prints on its own, from the listen's open store and manager and, where
+ * it needs the server, its connection (no second login; what a decision releases goes out at once). Each answer is the command's output and exit code;
  * a failure is the command's own error line.
  */
 final class HandOffViews {
@@ -55,8 +56,12 @@ final class HandOffViews {
             FingerprintCommand.print(opened, fingerprint.qr(), out);
         } else if (request instanceof HandOff.Status) {
             return StatusCommand.print(opened, online.connection, out);
+        } else if (request instanceof HandOff.Trust trust) {
+            TrustCommand.decide(online.manager, Jids.account(trust.jid()), trust.acceptNewKey(), trust.device(), out);
+        } else if (request instanceof HandOff.Distrust distrust) {
+            DistrustCommand.decide(online.manager, Jids.account(distrust.jid()), out);
         } else {
-            throw new CliException(ExitCode.USAGE, "not a request that only reads");
+            throw new CliException(ExitCode.USAGE, "not a request this listen answers here");
         }
         return ExitCode.OK;
     }

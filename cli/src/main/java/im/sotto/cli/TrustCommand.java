@@ -1,5 +1,7 @@
 package im.sotto.cli;
 
+import java.io.PrintStream;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 import im.sotto.xmpp.ContactStatus;
@@ -44,32 +46,43 @@ public final class TrustCommand implements Callable<Integer> {
     public Integer call() {
         EntityBareJid peer = Jids.account(jid);
         Accounts.Entry entry = Accounts.choose(common);
+        Optional<HandOff.Answer> fromListen = HandOffClient.change(entry.directory(), new HandOff.Trust(
+                peer.toString(), choice.acceptNewKey, Optional.ofNullable(choice.device)));
+        if (fromListen.isPresent()) { // a listen of the account holds the store: its manager decides
+            return HandOffClient.print(fromListen.get());
+        }
         try (Accounts.Opened opened = Accounts.open(common, entry)) {
-            SottoManager manager = LocalTrust.manager(opened);
-            if (choice.acceptNewKey) {
-                if (!manager.acceptNewKey(peer)) {
-                    throw new CliException(ExitCode.USAGE, peer + " presented no new key; nothing to accept");
-                }
-                System.out.println("Accepted the new key of " + peer + ": " + TrustNames.of(manager.contact(peer))
-                        + "; compare it with sotto verify " + peer);
-                return ExitCode.OK;
-            }
-            if (choice.device != null) {
-                if (!manager.approveDevice(peer, choice.device)) {
-                    throw new CliException(ExitCode.USAGE, "device " + choice.device + " of " + peer + " is not "
-                            + "awaiting approval; awaiting: " + manager.contact(peer)
-                            .map(ContactStatus::pendingDevices).map(Object::toString).orElse("none"));
-                }
-                System.out.println("Approved device " + choice.device + " of " + peer + "; held messages go out "
-                        + "with the next sotto send or listen");
-                return ExitCode.OK;
-            }
-            if (!manager.markVerified(peer)) {
-                throw new CliException(ExitCode.NOT_VERIFIED, "no key pinned for " + peer + " yet: exchange a "
-                        + "message first, then compare fingerprints");
-            }
-            System.out.println(peer + " is now " + TrustNames.of(manager.contact(peer)));
+            decide(LocalTrust.manager(opened), peer, choice.acceptNewKey, Optional.ofNullable(choice.device),
+                    System.out);
         }
         return ExitCode.OK;
+    }
+
+    /** What {@code sotto trust} decides and prints, here or in a running listen (whose held messages then go out). */
+    static void decide(SottoManager manager, EntityBareJid peer, boolean acceptNewKey, Optional<Long> device,
+            PrintStream out) {
+        if (acceptNewKey) {
+            if (!manager.acceptNewKey(peer)) {
+                throw new CliException(ExitCode.USAGE, peer + " presented no new key; nothing to accept");
+            }
+            out.println("Accepted the new key of " + peer + ": " + TrustNames.of(manager.contact(peer))
+                    + "; compare it with sotto verify " + peer);
+            return;
+        }
+        if (device.isPresent()) {
+            if (!manager.approveDevice(peer, device.get())) {
+                throw new CliException(ExitCode.USAGE, "device " + device.get() + " of " + peer + " is not "
+                        + "awaiting approval; awaiting: " + manager.contact(peer)
+                        .map(ContactStatus::pendingDevices).map(Object::toString).orElse("none"));
+            }
+            out.println("Approved device " + device.get() + " of " + peer + "; held messages go out "
+                    + "with the next sotto send or listen");
+            return;
+        }
+        if (!manager.markVerified(peer)) {
+            throw new CliException(ExitCode.NOT_VERIFIED, "no key pinned for " + peer + " yet: exchange a "
+                    + "message first, then compare fingerprints");
+        }
+        out.println(peer + " is now " + TrustNames.of(manager.contact(peer)));
     }
 }

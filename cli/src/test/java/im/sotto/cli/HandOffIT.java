@@ -37,6 +37,8 @@ class HandOffIT {
         Path accountDirectory = prosody.temp().resolve("alice").resolve(prosody.jid("alice"));
         Path socket = accountDirectory.resolve(HandOff.SOCKET);
 
+        // bob writes first, so that alice's listen pins his key (a trust decision needs one).
+        prosody.ok(prosody.env("bob"), "send", prosody.jid("alice"), "hello", "alice");
         CliProcess.Started listen = CliProcess.start(alice, "listen", "--json", "--timeout", "120");
         listen.awaitOutput("\"event\":\"ready\"", WAIT_SECONDS);
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(socket)));
@@ -47,7 +49,7 @@ class HandOffIT {
         assertTrue(ask(socket, frame("{\"v\":1,\"request\":\"send\",\"to\":\"" + bobJid + "\",\"body\":\"x\","
                 + "\"as\":\"mallory\"}")).contains("\"exit\":2"), "an unknown field is refused");
         assertTrue(ask(socket, frame("{\"v\":1,\"request\":\"export-keys\"}"))
-                .contains("the requests are contacts, devices, fingerprint, outbox, send, status"));
+                .contains("the requests are contacts, devices, distrust, fingerprint, outbox, send, status, trust"));
         assertTrue(ask(socket, frame("{\"v\":1,\"request\":\"fingerprint\",\"qr\":\"yes\"}"))
                 .contains("\"exit\":2"), "a field of the wrong type is refused");
         ByteBuffer huge = ByteBuffer.allocate(4).putInt(HandOff.MAX_FRAME_BYTES + 1).flip();
@@ -87,6 +89,14 @@ class HandOffIT {
         assertEquals(0, status.exit(), status.toString());
         assertTrue(status.out().contains("(this device listed)"), status.toString());
         assertFalse(status.err().contains("Connecting to"), "no second login: " + status);
+        // Trust decisions are taken by the listen's manager (once it has read bob's message).
+        listen.awaitOutput("hello alice", WAIT_SECONDS);
+        CliProcess.Run trusted = prosody.sotto(alice, "trust", bobJid);
+        assertEquals(0, trusted.exit(), trusted.toString());
+        assertTrue(trusted.out().startsWith(bobJid + " is now VERIFIED"), trusted.toString());
+        CliProcess.Run distrusted = prosody.sotto(alice, "distrust", bobJid);
+        assertEquals(0, distrusted.exit(), distrusted.toString());
+        assertTrue(distrusted.out().contains("nothing is sent to it"), distrusted.toString());
         CliProcess.Run unknown = prosody.sotto(alice, "devices", "not a jid");
         assertEquals(2, unknown.exit(), "a bad argument is refused as without a listen: " + unknown);
 

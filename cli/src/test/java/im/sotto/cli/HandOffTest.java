@@ -17,7 +17,11 @@ class HandOffTest {
         List<HandOff.Request> requests = List.of(new HandOff.Send("bob@example.org", "hi"), new HandOff.Contacts(),
                 new HandOff.Outbox(Optional.empty()), new HandOff.Outbox(Optional.of("bob@example.org")),
                 new HandOff.Devices(Optional.empty()), new HandOff.Devices(Optional.of("bob@example.org")),
-                new HandOff.Fingerprint(true), new HandOff.Fingerprint(false), new HandOff.Status());
+                new HandOff.Fingerprint(true), new HandOff.Fingerprint(false), new HandOff.Status(),
+                new HandOff.Trust("bob@example.org", false, Optional.empty()),
+                new HandOff.Trust("bob@example.org", true, Optional.empty()),
+                new HandOff.Trust("bob@example.org", false, Optional.of(1234567L)),
+                new HandOff.Distrust("bob@example.org"));
         for (HandOff.Request request : requests) {
             assertEquals(request, HandOff.parse(HandOff.encode(request)));
         }
@@ -30,8 +34,12 @@ class HandOffTest {
         assertRefused("{\"v\":1,\"request\":\"outbox\",\"to\":5}", "to must be text");
         assertRefused("{\"v\":1,\"request\":\"fingerprint\"}", "fingerprint needs the boolean field qr");
         assertRefused("{\"v\":1,\"request\":\"fingerprint\",\"qr\":\"yes\"}", "fingerprint needs the boolean field qr");
-        assertRefused("{\"v\":1,\"request\":\"export-keys\"}", "the requests are contacts, devices, fingerprint, "
-                + "outbox, send, status");
+        assertRefused("{\"v\":1,\"request\":\"export-keys\"}", "the requests are contacts, devices, distrust, "
+                + "fingerprint, outbox, send, status, trust");
+        assertRefused("{\"v\":1,\"request\":\"trust\",\"jid\":\"bob@example.org\"}", "trust needs");
+        assertRefused("{\"v\":1,\"request\":\"trust\",\"jid\":\"bob@example.org\",\"accept-new-key\":false,"
+                + "\"device\":\"one\"}", "trust needs");
+        assertRefused("{\"v\":1,\"request\":\"distrust\"}", "distrust needs the text field jid");
         assertRefused("{\"v\":2,\"request\":\"status\"}", "version must be 1");
         assertRefused("{\"v\":1,\"request\":\"send\",\"to\":\"bob@example.org\"}", "send needs the text fields");
     }

@@ -2,9 +2,9 @@ package im.sotto.xmpp;
 
 import java.time.Instant;
 import java.util.Date;
-import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -15,9 +15,6 @@ import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
-import im.sotto.protocol.store.LogEntry;
-import im.sotto.protocol.store.MessageLog;
-import im.sotto.protocol.store.Stores;
 import im.sotto.xmpp.element.SottoEncrypted;
 
 import org.jivesoftware.smack.AbstractXMPPConnection;
@@ -40,13 +37,16 @@ import org.jxmpp.jid.Jid;
  * that waited in offline storage. Sotto's content messages carry the store hint ({@link OuterStanzas}), so servers
  * archive them; handshake steps ask not to be stored and are retried instead.
  * <p>
- * The position is the server's archive id (the XEP-0359 stanza-id the server adds "by" this account) of the last
- * archived stanza processed, kept in the core's {@code ArchiveCursor} with the message log's sequence number at that
- * moment. It is written when the worker has nothing more queued, and at least every {@link #MARK_AT_LEAST_EVERY}
- * stanzas, rather than in each message's own transaction, which would double the synchronous commits per message.
- * Stanzas a crash leaves processed beyond the stored position are recognised on catch-up by the message log (same
- * sender, same stanza id) and skipped, so they are neither delivered twice nor tried against a ratchet that has moved
- * on. Worker thread only.
+ * The position is the server's archive id (the XEP-0359 stanza-id the server adds "by" this account) of an archived
+ * stanza up to which everything archived was processed, kept in the core's {@code ArchiveCursor} with a message log
+ * sequence number. Only archive results move it, and it trails the newest result seen ({@link SettledPosition}): a
+ * live stanza never moves it, so the position cannot pass an archived stanza this connection never got. Stanzas
+ * processed beyond the stored position (live, or by a run that crashed) are recognised on catch-up by this run's
+ * memory of archive ids or by the message log (same sender, same stanza id) and skipped, so they are neither
+ * delivered twice nor tried against a ratchet that has moved on. While a run goes on, a pass from the stored position
+ * (an advance pass) runs when live stanzas were processed and {@link #ADVANCE_EVERY_MS} passed since the last pass, or
+ * after {@link #ADVANCE_AT_LEAST_EVERY} live stanzas: it processes whatever the archive holds that the live stream
+ * did not bring, and moves the position. Worker thread only.
  */
 final class ArchiveCatchUp {
     private static final Logger LOG = Logger.getLogger(ArchiveCatchUp.class.getName());
@@ -65,13 +65,20 @@ final class ArchiveCatchUp {
      * (offline storage flushes after login, held live stanzas) are skipped; two passes' worth.
      */
     static final int REMEMBERED_IDS = 2 * MAX_PER_PASS;
-    /** The cursor is written at least this often under a steady stream (else only when the worker is idle). */
-    static final int MARK_AT_LEAST_EVERY = 100;
     /**
-     * Log entries read to learn what was processed after the stored cursor: at most {@link #MARK_AT_LEAST_EVERY}
-     * received ones plus what was sent meanwhile; beyond this the rest is left to the ratchet's duplicate check.
+     * An advance pass runs at most this often (when live stanzas were processed and the worker is idle): each costs
+     * one query of {@link #PAGE_SIZE} results per page over what arrived since the stored position, most of it already
+     * processed; a crash costs the next login at most this long (plus {@link SettledPosition#SETTLE}) of results again.
      */
-    static final int MAX_LOG_SCAN = 20_000;
+    static final long ADVANCE_EVERY_MS = 120_000;
+    /** Live stanzas after which an advance pass runs even if the worker is never idle (a steady stream). */
+    static final int ADVANCE_AT_LEAST_EVERY = 2_000;
+    /**
+     * Test hook: {@code -Dsotto.archive.advanceEveryMs=N} shortens {@link #ADVANCE_EVERY_MS} (0: after every idle live
+     * stanza), so a test sees an advance pass within seconds. Read when a manager is enabled; never set it in
+     * production.
+     */
+    static final String ADVANCE_EVERY_PROPERTY = "sotto.archive.advanceEveryMs";
 
     /**
      * How long catch-up waits for the connection's initial presence. Prosody withholds offline messages from a
@@ -86,15 +93,16 @@ final class ArchiveCatchUp {
     private volatile CompletableFuture<Void> initialPresence = new CompletableFuture<>();
     private final Set<String> processedByCatchUp = new LinkedHashSet<>();
     private Boolean supported;
-    /**
-     * False until a login's catch-up completed: live stanzas processed meanwhile (a hold given up, or let through)
-     * must not move the position past archived ones not fetched yet (they would never be fetched), so the position
-     * stays until the next try. False from the start: a server delivers live stanzas to the bound resource before
-     * Smack reports the login, and those moved the position past what waited in the archive (issue #23).
-     */
+    /** False until a login's catch-up completed: no advance pass runs before (the login's passes are under way). */
     private boolean caughtUp;
-    private String lastArchiveId;
-    private int sinceMark;
+    private final SettledPosition settled = new SettledPosition(SettledPosition.SETTLE);
+    private final long advanceEveryMs = Long.getLong(ADVANCE_EVERY_PROPERTY, ADVANCE_EVERY_MS);
+    /** Where the next pass of a capped catch-up goes on (in memory: the stored position trails it); null: stored. */
+    private ArchivePosition continueFrom;
+    /** A log sequence no later than the log's end: read at each pass, so at or before every entry written since. */
+    private long logWatermark = -1;
+    private long lastPassEndedMs = Long.MIN_VALUE / 2;
+    private int sinceAdvance;
 
     ArchiveCatchUp(SottoAccount account, XMPPConnection connection, Consumer<SecurityEvent> events) {
         this.account = account;
@@ -102,12 +110,13 @@ final class ArchiveCatchUp {
         this.events = events;
     }
 
-    /** A new stream: nothing live moves the position until its login's catch-up completed. */
+    /** A new stream: no advance pass until its login's catch-up completed; a capped pass goes on from the position. */
     void connecting() {
         caughtUp = false;
+        continueFrom = null;
     }
 
-    /** The login's catch-up reached the archive's end: live stanzas move the position again. */
+    /** The login's catch-up reached the archive's end: advance passes may run. */
     void caughtUp() {
         caughtUp = true;
     }
@@ -141,34 +150,19 @@ final class ArchiveCatchUp {
         return archiveId(stanza).isPresent();
     }
 
-    /** Records that {@code live} was processed; {@code idle} when nothing else waits for the worker. */
-    void processed(Stanza live, boolean idle) {
+    /**
+     * Records that {@code live} was processed ({@code idle}: nothing else waits for the worker); true when an advance
+     * pass is due. A live stanza never moves the stored position itself ({@link SettledPosition}).
+     */
+    boolean processed(Stanza live, boolean idle) {
         Optional<String> id = archiveId(live);
         if (id.isEmpty()) {
-            return;
+            return false;
         }
-        if (!caughtUp) {
-            return;
-        }
-        lastArchiveId = id.get();
-        if (++sinceMark >= MARK_AT_LEAST_EVERY || idle) {
-            mark();
-        }
-    }
-
-    /** Writes the position reached, if it moved. */
-    void mark() {
-        if (lastArchiveId == null || sinceMark == 0) {
-            return;
-        }
-        String id = lastArchiveId;
-        account.store().transact(stores -> {
-            ArchivePosition before = ArchivePosition.load(stores);
-            stores.archiveCursor().store(new ArchivePosition(id, account.clock().instant(),
-                    lastLogSequence(stores, before.logSequence())).encode());
-            return null;
-        });
-        sinceMark = 0;
+        settled.processed(id.get(), logWatermark());
+        sinceAdvance++;
+        return caughtUp && (sinceAdvance >= ADVANCE_AT_LEAST_EVERY
+                || (idle && account.clock().millis() - lastPassEndedMs >= advanceEveryMs));
     }
 
     /** Waits (up to {@link #PRESENCE_WAIT_MS}) for the connection's initial presence; see there. */
@@ -183,54 +177,111 @@ final class ArchiveCatchUp {
     }
 
     /**
-     * One pass: fetches and processes (through {@code process}) what the archive holds after the stored position, at
-     * most {@code passCap} results; true when it reached the archive's end, false when the cap stopped it. The first
-     * run on an account only records where the archive ends: older messages were for the device's predecessors.
+     * One pass: fetches and processes (through {@code process}) what the archive holds after the stored position (or
+     * where a capped pass stopped), at most {@code passCap} results; true when it reached the archive's end, false
+     * when the cap stopped it. Results this run processed, or the log shows processed, are skipped; after each page
+     * the position moves as far as {@link SettledPosition} allows. The first run on an account only records where the
+     * archive ends: older messages were for the device's predecessors.
      */
     boolean fetch(Consumer<Message> process, int passCap) throws XMPPException, SmackException, InterruptedException {
         MamManager mam = MamManager.getInstanceFor(connection);
         Optional<ArchivePosition> stored = account.store().transact(ArchivePosition::loadIfPresent);
         if (stored.isEmpty()) {
             String latest = mam.getMessageUidOfLatestMessage();
-            lastArchiveId = latest == null ? ArchivePosition.FROM_THE_START : latest;
-            sinceMark = 1;
-            mark();
+            long logEnd = account.store().transact(stores -> MessageLogScan.lastSequence(stores, 0));
+            store(new ArchivePosition(latest == null ? ArchivePosition.FROM_THE_START : latest,
+                    account.clock().instant(), logEnd));
+            passEnded();
             return true;
         }
-        Set<String> logged = processedSince(stored.get());
-        MamManager.MamQuery query = query(mam, stored.get(), pageSize(passCap));
-        LOG.log(Level.FINE, "catch-up after {0} ({1} in the log since)",
-                new Object[] {stored.get().archiveId(), logged.size()});
+        ArchivePosition position = stored.get();
+        long watermark = account.store().transact(stores -> MessageLogScan.lastSequence(stores,
+                position.logSequence()));
+        logWatermark = watermark;
+        Map<String, Long> logged = MessageLogScan.receivedSince(account.store(), position.logSequence());
+        MamManager.MamQuery query = query(mam, continueFrom != null ? continueFrom : position, pageSize(passCap));
+        LOG.log(Level.FINE, "catch-up after {0} ({1} in the log since)", new Object[] {
+                (continueFrom != null ? continueFrom : position).archiveId(), logged.size()});
+        settled.beginPass();
         int done = 0;
         MamManager.MamQueryPage page = query.getPage();
         while (true) {
             for (MamResultExtension result : fromOwnArchive(page)) {
+                String id = result.getId();
                 Message message = (Message) OwnDevices.addressed(result.getForwarded().getForwardedStanza(),
                         connection.getUser());
-                if (forThisDevice(message) && !(hasId(message) && logged.contains(logKey(message)))) {
-                    LOG.log(Level.FINE, "catch-up processes {0} ({1})",
-                            new Object[] {result.getId(), message.getStanzaId()});
-                    process.accept(message);
-                    if (hasId(message) && OwnDevices.fromAnotherOwnDevice(message.getFrom(), connection.getUser())) {
-                        // A server archives what a device of ours sends to our account twice (sent, received).
-                        logged.add(logKey(message));
+                long floor = settled.processedInRun(id).orElse(SettledPosition.NO_LOG_BOUND);
+                if (floor == SettledPosition.NO_LOG_BOUND && forThisDevice(message)) {
+                    if (MessageLogScan.hasId(message) && logged.containsKey(MessageLogScan.key(message))) {
+                        floor = logged.get(MessageLogScan.key(message));
+                    } else {
+                        LOG.log(Level.FINE, "catch-up processes {0} ({1})", new Object[] {id, message.getStanzaId()});
+                        process.accept(message);
+                        floor = watermark;
+                        settled.processed(id, watermark);
                     }
+                    if (MessageLogScan.hasId(message)
+                            && OwnDevices.fromAnotherOwnDevice(message.getFrom(), connection.getUser())) {
+                        // A server archives what a device of ours sends to our account twice (sent, received).
+                        logged.putIfAbsent(MessageLogScan.key(message), watermark);
+                    }
+                    remember(id);
+                } else if (floor == SettledPosition.NO_LOG_BOUND) {
+                    remember(id);
                 }
-                remember(result.getId());
-                lastArchiveId = result.getId();
-                sinceMark++;
+                settled.seen(id, stampOf(result), floor);
                 done++;
             }
-            mark();
-            if (query.isComplete() || page.getMamResultExtensions().isEmpty()) {
+            List<MamResultExtension> results = page.getMamResultExtensions();
+            if (!results.isEmpty()) {
+                LOG.log(Level.FINE, "archive page {0}..{1} ({2} results)", new Object[] {results.get(0).getId(),
+                        results.get(results.size() - 1).getId(), results.size()});
+            }
+            settled.settled(() -> account.store().transact(stores -> MessageLogScan.lastSequence(stores, watermark)),
+                            account.clock().instant())
+                    .filter(next -> !next.archiveId().equals(position.archiveId()))
+                    .ifPresent(this::store);
+            if (query.isComplete() || results.isEmpty()) {
+                continueFrom = null;
+                passEnded();
                 return true;
             }
             if (done >= passCap) {
-                return false; // the next pass goes on from the position just marked
+                continueFrom = settled.lastSeen(position.logSequence()).orElse(null);
+                return false; // the next pass goes on from where this one stopped
             }
             query.pageNext(pageSize(passCap));
             page = query.getPage();
         }
+    }
+
+    private void passEnded() {
+        lastPassEndedMs = account.clock().millis();
+        sinceAdvance = 0;
+    }
+
+    private void store(ArchivePosition next) {
+        account.store().transact(stores -> {
+            stores.archiveCursor().store(next.encode());
+            return null;
+        });
+        LOG.log(Level.FINE, "archive position {0}", next.archiveId());
+    }
+
+    /** The server's time of an archived stanza (its delay stamp); the arrival here if the server gave none. */
+    private Instant stampOf(MamResultExtension result) {
+        var delay = result.getForwarded().getDelayInformation();
+        return delay != null ? delay.getStamp().toInstant() : account.clock().instant();
+    }
+
+    /** A log sequence at or before the log's end now (read once, then at each pass). */
+    private long logWatermark() {
+        if (logWatermark < 0) {
+            long from = account.store().transact(ArchivePosition::loadIfPresent).map(ArchivePosition::logSequence)
+                    .orElse(0L);
+            logWatermark = account.store().transact(stores -> MessageLogScan.lastSequence(stores, from));
+        }
+        return logWatermark;
     }
 
     /** Results per page: the common server maximum, or the per-pass cap when a test lowered it below. */
@@ -315,46 +366,6 @@ final class ArchiveCatchUp {
         }
         return (!to.hasResource() || to.equals(self)) && Wire.elementsOf(message).stream()
                 .anyMatch(element -> element.kind() != SottoEncrypted.Kind.HANDSHAKE);
-    }
-
-    private Set<String> processedSince(ArchivePosition position) {
-        return account.store().transact(stores -> {
-            Set<String> keys = new HashSet<>();
-            long after = position.logSequence();
-            int scanned = 0;
-            while (scanned < MAX_LOG_SCAN) {
-                List<MessageLog.Logged> batch = stores.messageLog().read(after, PAGE_SIZE);
-                if (batch.isEmpty()) {
-                    break;
-                }
-                for (MessageLog.Logged logged : batch) {
-                    LogEntry entry = logged.entry();
-                    if (entry.direction() == LogEntry.Direction.RECEIVED) {
-                        keys.add(entry.peer().peer() + "\n" + entry.stanzaId());
-                    }
-                    after = logged.sequence();
-                }
-                scanned += batch.size();
-            }
-            return keys;
-        });
-    }
-
-    private static long lastLogSequence(Stores stores, long from) {
-        long last = from;
-        for (List<MessageLog.Logged> batch = stores.messageLog().read(last, PAGE_SIZE); !batch.isEmpty();
-                batch = stores.messageLog().read(last, PAGE_SIZE)) {
-            last = batch.get(batch.size() - 1).sequence();
-        }
-        return last;
-    }
-
-    private static boolean hasId(Message message) {
-        return message.getStanzaId() != null && !message.getStanzaId().isEmpty();
-    }
-
-    private static String logKey(Message message) {
-        return message.getFrom().asBareJid() + "\n" + SessionCrypto.idOf(message);
     }
 
     private void remember(String archiveId) {

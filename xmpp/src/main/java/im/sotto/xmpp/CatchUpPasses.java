@@ -20,6 +20,8 @@ import org.jivesoftware.smack.packet.Stanza;
  * a wait; and holds live stanzas ({@link CatchUpHold}) from the connection until catch-up is done, so that nothing
  * live is opened before the archived messages it follows. Before, a capped catch-up resumed only at the next login,
  * and a failed one (no answer in time from a loaded server) left the live stream to run ahead of the archive.
+ * Later in the run it also starts the advance passes ({@link #afterLive}): the stored position moves only by archive
+ * passes, never by a live stanza (protocol.md 7.5, "Position").
  * Worker thread only, except {@link #PASS_CAP_PROPERTY} read at construction.
  */
 final class CatchUpPasses {
@@ -53,6 +55,10 @@ final class CatchUpPasses {
     /** Counts streams; a pass scheduled for an earlier one does nothing. */
     private int stream;
     private int failures;
+    /** The sink of the current login's catch-up, for advance passes; null before the first login. */
+    private Sink sink;
+    /** A pass (the login's catch-up or an advance pass) is scheduled or running. */
+    private boolean passing;
     /** Publishing that waits for a first run's archive position (see {@link #whenPositionKnown}). */
     private final List<Runnable> waitingForPosition = new ArrayList<>();
 
@@ -68,6 +74,7 @@ final class CatchUpPasses {
     /** A new stream (before any of its stanzas): held from now until its login's catch-up is done. */
     void connecting() {
         stream++;
+        passing = false;
         archive.connecting();
         hold.forget();
         hold.begin();
@@ -96,8 +103,25 @@ final class CatchUpPasses {
 
     /** After a login: catches up in passes, then releases what was held and runs {@code sink.done()}. */
     void catchUp(Sink sink) {
+        this.sink = sink;
         failures = 0;
+        passing = true;
         pass(stream, sink, true);
+    }
+
+    /**
+     * {@code live} was processed ({@code idle}: nothing else waits for the worker). When an advance pass is due
+     * ({@link ArchiveCatchUp#processed}), one runs next on the worker: it processes what the archive holds after the
+     * stored position that the live stream did not bring, and moves the position.
+     */
+    void afterLive(Stanza live, boolean idle) {
+        if (archive.processed(live, idle) && !passing && !hold.holding() && sink != null) {
+            passing = true;
+            failures = 0;
+            int forStream = stream;
+            Sink current = sink;
+            worker.execute(() -> pass(forStream, current, false));
+        }
     }
 
     private void pass(int forStream, Sink sink, boolean first) {
@@ -149,7 +173,7 @@ final class CatchUpPasses {
                 archive.processed(live, false);
             }
         }
-        archive.mark();
+        passing = false;
         runWaitingForPosition();
         sink.done().run();
     }

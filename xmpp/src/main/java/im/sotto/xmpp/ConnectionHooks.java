@@ -162,7 +162,7 @@ final class ConnectionHooks {
                 driver.receive(stanza);
             }
         } finally {
-            archive.processed(stanza, incomingWaiting.decrementAndGet() == 0);
+            catchUp.afterLive(stanza, incomingWaiting.decrementAndGet() == 0);
         }
     }
 
