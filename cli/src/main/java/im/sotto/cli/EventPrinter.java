@@ -119,6 +119,10 @@ final class EventPrinter {
             e.put("event", "device-stale");
             e.put("device", d.deviceId());
             e.put("lastHeard", d.lastHeard().toString());
+        } else if (event instanceof SecurityEvent.DeviceNotReached n) {
+            e.put("event", "device-not-reached");
+            e.put("device", n.deviceId());
+            e.put("reason", n.reason().toString());
         } else if (event instanceof SecurityEvent.SessionHealed h) {
             e.put("event", "session-healed");
             e.put("device", h.deviceId());
@@ -318,6 +322,9 @@ final class EventPrinter {
             case "device-stale":
                 return time + " ! " + e.get("peer") + " device " + e.get("device") + " was not heard from since "
                         + e.get("lastHeard") + ": nothing is encrypted to it until it sends again";
+            case "device-not-reached":
+                return time + " ! " + e.get("peer") + " device " + e.get("device") + " got nothing of what you sent ("
+                        + e.get("reason") + "); never in plaintext";
             case "delivered":
                 return time + " \u2713 delivered to " + e.get("peer") + " (message " + e.get("id") + ")";
             case "not-delivered":

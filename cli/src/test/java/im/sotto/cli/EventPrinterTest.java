@@ -183,6 +183,7 @@ class EventPrinterTest {
                 new SecurityEvent.RevocationRefused(BOB,
                         im.sotto.protocol.device.DeviceStatementException.Kind.BAD_SIGNATURE, "d"),
                 new SecurityEvent.DeviceStale(BOB, 7, Instant.EPOCH),
+                new SecurityEvent.DeviceNotReached(BOB, 7, SecurityEvent.NotReachedReason.NOT_APPROVED),
                 new SecurityEvent.Certified(BOB, TrustSource.X509, "s", "i", Instant.EPOCH),
                 new SecurityEvent.CertificationRejected(BOB, TrustSource.X509, RejectionReason.UNTRUSTED_ANCHOR, "d"),
                 new SecurityEvent.PublishFailed(BOB, "d"),

@@ -17,12 +17,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Issue #19, own devices in every conversation (docs/protocol.md 7.9), on a server with message carbons: alice has a
- * phone and a laptop linked with {@code account link} / {@code devices approve}, bob a desktop. Whatever any of the
- * three sends reaches the two others exactly once, in order, marked "yours" on the sender's other device and as the
- * sender's everywhere else, with nothing undecryptable; a note to self reaches the other device; the server's store
- * holds none of the texts. Bob writes first, so his first messages start sessions with both of alice's devices (a
- * contact whose sessions predate a link reaches the new device once it has written to that contact: protocol.md 7.9).
+ * Issue #19, own devices in every conversation (docs/protocol.md 7.9), on a server with message carbons. Alice's phone
+ * and bob's desktop write to each other first; only then does alice link a laptop ({@code account link} /
+ * {@code devices approve}) and, in the four-device run, bob a laptop too, so every session between the accounts
+ * predates the links. Whatever any device then sends reaches all the others exactly once, in order, marked "yours"
+ * on the sender's other device and as the sender's everywhere else, with nothing undecryptable (no
+ * {@code NO_SESSION} on a new device): the writer's client finds the contact's new device in its device list and
+ * starts a session with it in the same stanza. A note to self reaches the other device; the server's store holds
+ * none of the texts.
  */
 class OwnDevicesIT {
     private static final Pattern CODE = Pattern.compile("Link code: ([0-9A-Z]{4}-[0-9A-Z]{4})");
@@ -35,65 +37,50 @@ class OwnDevicesIT {
     private record Device(String name, String user, Map<String, String> env) {
     }
 
+    /** The issue's test: alice with two devices, bob with two, both second devices linked after the sessions. */
     @Test
-    void everyMessageFromAnyDeviceReachesTheOthersOnceMarkedByWhoSentIt() throws Exception {
-        runThreeDevices(prosody);
+    void everyMessageFromAnyOfFourDevicesReachesTheOtherThreeOnceMarkedByWhoSentIt() throws Exception {
+        runDevices(prosody, true);
     }
 
+    /** Alice with two devices, bob with one; the laptop is linked after bob's session with the phone. */
     static void runThreeDevices(PrivateServer server) throws Exception {
+        runDevices(server, false);
+    }
+
+    static void runDevices(PrivateServer server, boolean bobLinksALaptop) throws Exception {
         Device phone = new Device("alice-phone", "alice", server.env("alice"));
         server.add("alice");
-        Device laptop = new Device("alice-laptop", "alice", link(server, "alice", "alice-laptop"));
         Device desktop = new Device("bob-desktop", "bob", server.env("bob"));
         server.add("bob");
-        List<Device> all = List.of(phone, laptop, desktop);
-        for (Device device : all) {
-            // First run of each device: its archive position, and its sessions with its account's other device.
+        for (Device device : List.of(phone, desktop)) {
             server.ok(device.env(), "listen", "--json", "--timeout", "5");
         }
         List<String> sent = new ArrayList<>();
-        // Each device in turn writes two messages (bob first, and again last); the others listen.
-        for (Device writer : List.of(desktop, phone, laptop, desktop)) {
-            String to = writer.user().equals("alice") ? "bob" : "alice";
+        // Sessions between the accounts before any second device exists: bob writes, alice answers.
+        exchange(server, desktop, List.of(phone), "bob before the links", sent);
+        exchange(server, phone, List.of(desktop), "alice before the links", sent);
+
+        Device laptop = new Device("alice-laptop", "alice", link(server, "alice", "alice-laptop"));
+        List<Device> all = new ArrayList<>(List.of(laptop, phone, desktop));
+        List<Device> writers = new ArrayList<>(List.of(desktop, phone, laptop));
+        if (bobLinksALaptop) {
+            Device bobLaptop = new Device("bob-laptop", "bob", link(server, desktop.env(), "bob", "bob-laptop"));
+            all.add(bobLaptop);
+            writers.add(bobLaptop);
+        }
+        for (Device device : all) {
+            // A run of each device after the links: the new ones' archive positions, then their setups read by the
+            // devices that approved them, so that the first copies find their sessions.
+            server.ok(device.env(), "listen", "--json", "--timeout", "5");
+        }
+        // Each device in turn writes two messages, bob's desktop first: its sessions with alice predate both links.
+        for (Device writer : writers) {
+            List<Device> readers = all.stream().filter(d -> d != writer).toList();
             List<String> bodies = List.of("first from " + writer.name() + " " + sent.size(),
                     "second from " + writer.name() + " " + sent.size());
-            Map<Device, CliProcess.Started> listeners = new LinkedHashMap<>();
-            for (Device other : all) {
-                if (other != writer) {
-                    CliProcess.Started listening = CliProcess.start(other.env(), "listen", "--json", "--count", "2",
-                            "--timeout", LISTEN_SECONDS);
-                    listening.awaitOutput("\"event\":\"ready\"", PrivateServer.COMMAND_TIMEOUT_SECONDS);
-                    listeners.put(other, listening);
-                }
-            }
-            for (String body : bodies) {
-                server.ok(writer.env(), "send", server.jid(to), body);
-                sent.add(body);
-            }
-            for (Map.Entry<Device, CliProcess.Started> entry : listeners.entrySet()) {
-                Device reader = entry.getKey();
-                CliProcess.Run run = entry.getValue().finish(PrivateServer.COMMAND_TIMEOUT_SECONDS);
-                assertEquals(0, run.exit(), reader.name() + " reading " + writer.name() + ": " + run);
-                List<JsonNode> events = PrivateServer.jsonLines(run.out());
-                List<JsonNode> messages = events.stream().filter(e -> e.get("event").asText().equals("message"))
-                        .toList();
-                assertEquals(bodies, messages.stream().map(e -> e.get("body").asText()).toList(),
-                        reader.name() + " reading " + writer.name() + ": exactly once, in order: " + run);
-                boolean sameAccount = reader.user().equals(writer.user());
-                for (JsonNode message : messages) {
-                    assertTrue(message.get("from").asText().startsWith(server.jid(writer.user()) + "/"),
-                            message.toString());
-                    assertEquals(sameAccount, message.has("yours") && message.get("yours").asBoolean(),
-                            reader.name() + " reading " + writer.name() + ": " + message);
-                    if (sameAccount) {
-                        assertEquals(server.jid(to), message.get("to").asText(), message.toString());
-                    }
-                }
-                assertFalse(events.stream().anyMatch(e -> e.get("event").asText().equals("undecryptable")),
-                        reader.name() + " reading " + writer.name() + ": nothing undecryptable: " + run);
-            }
+            roundOf(server, writer, readers, bodies, sent);
         }
-
         // A note to self from the laptop reaches the phone, as the user's own line.
         CliProcess.Started phoneListening = CliProcess.start(phone.env(), "listen", "--json", "--count", "1",
                 "--timeout", LISTEN_SECONDS);
@@ -114,6 +101,55 @@ class OwnDevicesIT {
         String stored = server.storedData();
         for (String body : sent) {
             assertFalse(stored.contains(body), "the server stored \"" + body + "\" in the clear");
+        }
+    }
+
+    /** One message from {@code writer} to the other account, read by {@code readers}. */
+    private static void exchange(PrivateServer server, Device writer, List<Device> readers, String body,
+            List<String> sent) throws Exception {
+        roundOf(server, writer, readers, List.of(body), sent);
+    }
+
+    /**
+     * {@code writer} sends {@code bodies} to the other account while {@code readers} listen: each reader shows each
+     * body exactly once, in order, from the writer, marked yours on the writer's account, and nothing undecryptable.
+     */
+    private static void roundOf(PrivateServer server, Device writer, List<Device> readers, List<String> bodies,
+            List<String> sent) throws Exception {
+        String to = writer.user().equals("alice") ? "bob" : "alice";
+        Map<Device, CliProcess.Started> listeners = new LinkedHashMap<>();
+        for (Device reader : readers) {
+            CliProcess.Started listening = CliProcess.start(reader.env(), "listen", "--json", "--count",
+                    String.valueOf(bodies.size()), "--timeout", LISTEN_SECONDS);
+            listening.awaitOutput("\"event\":\"ready\"", PrivateServer.COMMAND_TIMEOUT_SECONDS);
+            listeners.put(reader, listening);
+        }
+        for (String body : bodies) {
+            CliProcess.Run send = server.ok(writer.env(), "send", server.jid(to), body);
+            assertFalse((send.out() + send.err()).contains("NO_SESSION"), send.toString());
+            sent.add(body);
+        }
+        for (Map.Entry<Device, CliProcess.Started> entry : listeners.entrySet()) {
+            Device reader = entry.getKey();
+            CliProcess.Run run = entry.getValue().finish(PrivateServer.COMMAND_TIMEOUT_SECONDS);
+            assertEquals(0, run.exit(), reader.name() + " reading " + writer.name() + ": " + run);
+            List<JsonNode> events = PrivateServer.jsonLines(run.out());
+            List<JsonNode> messages = events.stream().filter(e -> e.get("event").asText().equals("message"))
+                    .toList();
+            assertEquals(bodies, messages.stream().map(e -> e.get("body").asText()).toList(),
+                    reader.name() + " reading " + writer.name() + ": exactly once, in order: " + run);
+            boolean sameAccount = reader.user().equals(writer.user());
+            for (JsonNode message : messages) {
+                assertTrue(message.get("from").asText().startsWith(server.jid(writer.user()) + "/"),
+                        message.toString());
+                assertEquals(sameAccount, message.has("yours") && message.get("yours").asBoolean(),
+                        reader.name() + " reading " + writer.name() + ": " + message);
+                if (sameAccount) {
+                    assertEquals(server.jid(to), message.get("to").asText(), message.toString());
+                }
+            }
+            assertFalse(events.stream().anyMatch(e -> e.get("event").asText().equals("undecryptable")),
+                    reader.name() + " reading " + writer.name() + ": nothing undecryptable: " + run);
         }
     }
 

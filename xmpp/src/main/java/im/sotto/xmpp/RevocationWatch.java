@@ -22,7 +22,8 @@ import org.jxmpp.jid.Jid;
  * it after each login, and applies it on the worker before that stanza is encrypted: a device revoked on another
  * device of the peer gets nothing from the next send on. Stanzas to one account keep their order: each waits for
  * the one before it. A list that cannot be fetched (no answer, no node) leaves what the store already knows, which
- * is what makes a server withholding the list later gain nothing.
+ * is what makes a server withholding the list later gain nothing. The same check reads the account's device list
+ * for devices linked after our sessions with it were made ({@link DeviceDiscovery}).
  */
 final class RevocationWatch {
     private final SottoAccount account;
@@ -30,12 +31,15 @@ final class RevocationWatch {
     private final Executor worker;
     private final Consumer<SecurityEvent> events;
     private final DeviceGate gate;
+    private final DeviceDiscovery discovery;
     private final BundlePublisher pep;
     private final ExecutorService fetches;
     private final Map<BareJid, CompletableFuture<Void>> tails = new HashMap<>();
 
-    RevocationWatch(SottoAccount account, XMPPConnection connection, Executor worker, Consumer<SecurityEvent> events) {
+    RevocationWatch(SottoAccount account, XMPPConnection connection, Executor worker, Consumer<SecurityEvent> events,
+            DeviceDiscovery discovery) {
         this.account = account;
+        this.discovery = discovery;
         this.connection = connection;
         this.worker = worker;
         this.events = events;
@@ -79,14 +83,25 @@ final class RevocationWatch {
         if (!known) {
             return;   // no key to check a list against, and no session a revocation could end
         }
+        try {
+            readRevocations(peer, self);
+            // After the revocations, so that a device revoked there is not started here (the worker runs both in
+            // this order, before the stanza that waits for them).
+            Map<Long, Optional<byte[]>> unmet = discovery.fetch(pep, peer, self);
+            if (!unmet.isEmpty()) {
+                worker.execute(() -> discovery.offer(peer, unmet));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void readRevocations(BareJid peer, BareJid self) throws InterruptedException {
         Optional<byte[]> published;
         try {
             published = pep.fetchRevocations(peer);
         } catch (PepException e) {
             return;   // withheld or unreachable: what the store knows stands
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return;
         }
         if (published.isPresent()) {
             byte[] list = published.get();

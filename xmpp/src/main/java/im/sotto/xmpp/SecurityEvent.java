@@ -270,6 +270,23 @@ public sealed interface SecurityEvent {
     record DeviceStale(BareJid peer, long deviceId, Instant lastHeard) implements SecurityEvent {
     }
 
+    /** Why a device an account lists, which this device has no session with, got no first message (7.9). */
+    enum NotReachedReason {
+        /** A verified contact's new device: it must write first (proving its certificate) and be approved. */
+        NOT_APPROVED,
+        /** Its bundle is not signed by the account key pinned for the account: the server substituted it. */
+        BUNDLE_NOT_SIGNED,
+        /** No bundle is published for it, or it does not parse. */
+        NO_USABLE_BUNDLE
+    }
+
+    /**
+     * A device the account lists (linked after our sessions with the account were made) got nothing of what this
+     * device sent: never in plaintext, only not at all, for {@code reason}. Reported once per device per run.
+     */
+    record DeviceNotReached(BareJid peer, long deviceId, NotReachedReason reason) implements SecurityEvent {
+    }
+
     /**
      * The contact's account key is now {@code CERTIFIED}: an X.509 certificate or an OpenPGP binding it attached to
      * a handshake checked out against the anchors or keyring this account configured ({@link ExternalTrust}).

@@ -10,17 +10,10 @@ import java.util.Optional;
 import java.util.function.Consumer;
 
 import im.sotto.protocol.crypto.InvalidPublicKeyException;
-import im.sotto.protocol.identity.AccountPublicKey;
 import im.sotto.protocol.identity.DeviceCertificate;
-import im.sotto.protocol.offline.BundleException;
-import im.sotto.protocol.offline.FirstMessageSender;
 import im.sotto.protocol.offline.FirstReply;
-import im.sotto.protocol.offline.OutgoingFirstMessage;
 import im.sotto.protocol.offline.PendingConfirmation;
-import im.sotto.protocol.offline.PreKeyBundle;
-import im.sotto.protocol.offline.RecipientKnowledge;
 import im.sotto.protocol.ratchet.RatchetSession;
-import im.sotto.protocol.session.RetainedSecretRecord;
 import im.sotto.protocol.session.SessionRecord;
 import im.sotto.protocol.session.TrustRecords;
 import im.sotto.protocol.store.LogEntry;
@@ -60,8 +53,12 @@ final class SessionCrypto {
     /** Revoked and stale devices get nothing (docs/protocol.md 7.7). */
     private final DeviceGate gate;
 
+    /** Devices a peer linked after our sessions with it were made get first messages (docs/protocol.md 7.9). */
+    final DeviceDiscovery discovery;
+
     SessionCrypto(SottoAccount account, EnvelopeCodec codec, Consumer<SecurityEvent> events) {
         this.gate = new DeviceGate(account);
+        this.discovery = new DeviceDiscovery(account, gate);
         this.account = account;
         this.codec = codec;
         this.events = events;
@@ -122,10 +119,12 @@ final class SessionCrypto {
         List<Long> substituted = new ArrayList<>();
         Map<Long, Long> sequences = new java.util.HashMap<>();
         List<SecurityEvent> notices = new ArrayList<>();
+        FirstMessageElements.Made[] started = {FirstMessageElements.Made.none()};
         Optional<Sealed> sealed = account.store().transact(stores -> {
             substituted.clear();
             sequences.clear();
             notices.clear();
+            started[0] = FirstMessageElements.Made.none();
             List<SottoEncrypted> out = new ArrayList<>();
             java.util.Set<Long> devices = new java.util.HashSet<>();
             Optional<ContactTrust> trust = TrustRecords.load(stores, CoreJid.of(peer), account.clock());
@@ -165,6 +164,10 @@ final class SessionCrypto {
             if (out.isEmpty()) {
                 return Optional.<Sealed>empty();
             }
+            started[0] = discovery.start(stores, peer, inner, envelope, ad, notices);
+            out.addAll(started[0].elements());
+            devices.addAll(started[0].devices());
+            sequences.putAll(started[0].sequences());
             ownCopies(stores, self.asBareJid(), inner, envelope, ad, out);
             SendQueue.remove(stores, peer, durableId);
             Stanza outer = Wire.outer(inner, out);
@@ -176,6 +179,9 @@ final class SessionCrypto {
         substituted.forEach(device -> events.accept(new SecurityEvent.BundleSubstituted(peer, device)));
         notices.forEach(events);
         if (sealed.isPresent()) {
+            started[0].devices().forEach(device -> events.accept(new SecurityEvent.SessionEstablished(peer, device,
+                    SessionOrigin.OFFLINE_FIRST_MESSAGE, Optional.empty())));
+            discovery.done(peer, started[0], events);
             sealed(inner, peer, sequences);
         }
         return sealed;
@@ -272,8 +278,6 @@ final class SessionCrypto {
         byte[] envelope = codec.seal(inner, self, sentAt(durableId));
         BareJid peer = inner.getTo().asBareJid();
         byte[] ad = Wire.associatedData(self.asBareJid(), peer, Wire.kindAndType(inner));
-        FirstMessageSender sender = new FirstMessageSender(account.device(), SottoAccount.SUITES, account.random(),
-                account.clock());
         List<Long> devices = new ArrayList<>();
         List<String> skipped = new ArrayList<>();
         int[] unapproved = {0};
@@ -282,66 +286,19 @@ final class SessionCrypto {
         Stanza[] outer = {null};
         Map<Long, Long> sequences = new java.util.HashMap<>();
         List<SecurityEvent> notices = new ArrayList<>();
-        List<SottoEncrypted> elements = account.store().transact(stores -> {
-            sequences.clear();
+        account.store().transact(stores -> {
             notices.clear();
+            FirstMessageElements.Made made = FirstMessageElements.make(account, gate, stores, peer, bundles, envelope,
+                    ad, idOf(inner), notices);
+            List<SottoEncrypted> out = new ArrayList<>(made.elements());
+            devices.clear();
+            devices.addAll(made.devices());
             skipped.clear();
-            List<SottoEncrypted> out = new ArrayList<>();
-            Optional<ContactTrust> trust = TrustRecords.load(stores, CoreJid.of(peer), account.clock());
-            Optional<AccountPublicKey> pinnedAccount = trust.map(ContactTrust::pinnedKey);
-            for (Map.Entry<Long, byte[]> entry : bundles.entrySet()) {
-                SessionAddress address = new SessionAddress(peer.toString(), entry.getKey());
-                if (!gate.maySend(stores, peer, entry.getKey(), notices)) {
-                    skipped.add("device " + entry.getKey() + ": revoked or stale");
-                    continue;
-                }
-                Optional<byte[]> stored = stores.sessions().load(address);
-                Optional<DeviceCertificate> known = stored
-                        .flatMap(r -> SessionRecord.decode(r).certificate(account.certificates()));
-                Optional<DeviceCertificate> met = known.isPresent() ? known : RetainedSecretRecord.certificates(stores,
-                        CoreJid.of(peer)).stream().filter(c -> c.deviceId() == entry.getKey()).findFirst();
-                if (!TrustRecords.maySendTo(trust, met, account.clock())) {
-                    // A verified contact's device we cannot name as approved gets nothing: the bundle does not
-                    // prove whose it is, and a new device needs the user's approval first.
-                    skipped.add("device " + entry.getKey() + ": not approved");
-                    unapproved[0]++;
-                    continue;
-                }
-                // For a contact whose devices need approval, the first message is bound to the device key it proved
-                // before (a substituted bundle cannot read it); otherwise as before, blind to an unknown device.
-                boolean approvalNeeded = trust.map(t -> t.level(account.clock()).requiresDeviceApproval()).orElse(false);
-                Optional<DeviceCertificate> pinned = approvalNeeded ? met : known;
-                RecipientKnowledge knowledge = pinned.map(RecipientKnowledge::pinned).orElse(RecipientKnowledge.unknown());
-                OutgoingFirstMessage first;
-                try {
-                    PreKeyBundle bundle = PreKeyBundle.parse(entry.getValue());
-                    if (pinned.isEmpty() && pinnedAccount.isPresent()) {
-                        // A new device of a known account: its bundle must be signed by the account we know, or the
-                        // server substituted it (the bundle names no key, so only this check can tell).
-                        try {
-                            bundle.verify(pinnedAccount.get());
-                        } catch (BundleException e) {
-                            substituted[0]++;
-                            skipped.add("device " + entry.getKey() + ": not signed by the pinned account key");
-                            continue;
-                        }
-                    }
-                    first = sender.send(bundle, knowledge, envelope, ad);
-                } catch (BundleException e) {
-                    skipped.add("device " + entry.getKey() + ": " + e.getMessage());
-                    continue;
-                }
-                SessionRecord record = SessionRecord.builder(
-                        im.sotto.protocol.session.SessionOrigin.OFFLINE_FIRST_MESSAGE, first.session().toRecord())
-                        .peerCertificate(pinned.map(DeviceCertificate::encoded))
-                        .pendingConfirmation(first.pendingConfirmation().encode()).build();
-                stores.sessions().store(address, record.replacing(stored, now(account)).encode());
-                stores.messageLog().append(new LogEntry(LogEntry.Direction.SENT, address, idOf(inner),
-                        account.clock().instant(), envelope));
-                out.add(new SottoEncrypted(SottoEncrypted.Kind.FIRST_MESSAGE, first.message()));
-                devices.add(entry.getKey());
-                sequences.put(entry.getKey(), first.session().sentCount() - 1);
-            }
+            skipped.addAll(made.skipped());
+            sequences.clear();
+            sequences.putAll(made.sequences());
+            unapproved[0] = (int) made.count(FirstMessageElements.Skip.NOT_APPROVED);
+            substituted[0] = (int) made.count(FirstMessageElements.Skip.NOT_SIGNED);
             keptId[0] = 0;
             outer[0] = null;
             if (!out.isEmpty()) {
@@ -352,7 +309,7 @@ final class SessionCrypto {
                     keptId[0] = UnconfirmedOutbox.keep(stores, peer, outer[0]);
                 }
             }
-            return out;
+            return null;
         });
         notices.forEach(events);
         if (outer[0] != null) {

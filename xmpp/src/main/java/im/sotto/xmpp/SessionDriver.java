@@ -86,6 +86,10 @@ final class SessionDriver {
         return own;
     }
 
+    DeviceDiscovery discovery() {
+        return crypto.discovery;
+    }
+
     /** Before the worker stops: waits briefly for the server's acknowledgements, stops listening for them. */
     void close() {
         outbox.close();

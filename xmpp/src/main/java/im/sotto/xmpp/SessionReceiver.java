@@ -9,6 +9,7 @@ import im.sotto.protocol.identity.DeviceCertificate;
 import im.sotto.protocol.offline.FirstMessageReceiver;
 import im.sotto.protocol.offline.IncomingFirstMessage;
 import im.sotto.protocol.offline.PreKeyVault;
+import im.sotto.protocol.session.CrossingFirstMessages;
 import im.sotto.protocol.session.LossReport;
 import im.sotto.protocol.session.SessionAttempt;
 import im.sotto.protocol.session.SessionCipher;
@@ -160,14 +161,23 @@ final class SessionReceiver {
                     accepted.session().toRecord()).peerCertificate(accepted.sender().encoded())
                     .owedReplyTranscript(accepted.transcriptHash()).firstMessageDigest(digest).build();
             Optional<byte[]> replaced = stores.sessions().load(address);
-            Optional<SecurityEvent> replacedLoss = CoreEvents.of(LossReport.unacknowledgedInReplaced(
-                    CoreJid.of(peer), address.deviceId(), replaced, account.random(), account.clock()));
-            stores.sessions().store(address, record.replacing(replaced, account.clock().instant()).encode());
+            // Two first messages crossing (our own to that device unanswered): both sides keep one session, the
+            // one the lower device id started, and hold the other for receiving (docs/protocol.md 7.9).
+            boolean crossing = CrossingFirstMessages.crossing(replaced);
+            CrossingFirstMessages.Resolution resolution = CrossingFirstMessages.resolve(account.device().certificate(),
+                    accepted.sender(), record, replaced, account.clock().instant());
+            boolean current = resolution.outcome() == CrossingFirstMessages.Outcome.TAKE_THEIRS;
+            // What we sent under a crossed session is read under it on the other side, which keeps it.
+            Optional<SecurityEvent> replacedLoss = current && !crossing ? CoreEvents.of(
+                    LossReport.unacknowledgedInReplaced(CoreJid.of(peer), address.deviceId(), replaced,
+                            account.random(), account.clock())) : Optional.empty();
+            stores.sessions().store(address, resolution.record().encode());
             SottoAccount.storeVault(stores, accepted.vault());
             DeviceGate.heard(stores, peer, address.deviceId(), account.clock().instant());
             log(stores, address, outer, accepted.plaintext());
             return new Opened(Optional.of(deliver(stores, opened, peer, address.deviceId(), record)),
-                    address.deviceId(), true, true, needsApproval(decision), replacedLoss.stream().toList(), false, true);
+                    address.deviceId(), current, true, needsApproval(decision), replacedLoss.stream().toList(), false,
+                    current);
         });
     }
 

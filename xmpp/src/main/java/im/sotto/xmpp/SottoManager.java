@@ -118,7 +118,7 @@ public final class SottoManager extends Manager {
         this.omemo = new im.sotto.xmpp.omemo.OmemoBinding(connection, account.store(), account.random(),
                 account.clock(), worker, listeners::emit, listeners::deliver);
         this.unprotected = new UnprotectedArrivals(account, connection, listeners::emit);
-        this.revocations = new RevocationWatch(account, connection, worker, listeners::emit);
+        this.revocations = new RevocationWatch(account, connection, worker, listeners::emit, driver.discovery());
         // OMEMO 0.3 messages are always read (one can only arrive for a device that published an OMEMO bundle once).
         unprotected.register(im.sotto.xmpp.omemo.Axolotl.NAMESPACE, message -> {
             omemo.receive(message);
