@@ -1,5 +1,7 @@
 package im.sotto.xmpp;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -19,13 +21,26 @@ import org.jxmpp.jid.Jid;
 
 /**
  * Reads an account's published revocation list (docs/protocol.md 7.7) before the first stanza this manager sends to
- * it after each login, and applies it on the worker before that stanza is encrypted: a device revoked on another
+ * it after each login, and again before a stanza sent {@link #RECHECK_AFTER} or more after the last reading (a client
+ * that stays logged in for days meets a contact's new or revoked device too), and applies it on the worker before
+ * that stanza is encrypted: a device revoked on another
  * device of the peer gets nothing from the next send on. Stanzas to one account keep their order: each waits for
  * the one before it. A list that cannot be fetched (no answer, no node) leaves what the store already knows, which
  * is what makes a server withholding the list later gain nothing. The same check reads the account's device list
  * for devices linked after our sessions with it were made ({@link DeviceDiscovery}).
  */
 final class RevocationWatch {
+    /**
+     * How long a reading of an account's lists stands for a manager that stays logged in: long enough that a
+     * conversation costs one request per contact now and then, short enough that a device the contact linked or
+     * revoked meanwhile is met within minutes, not at the next login. A test shortens it for the managers made while
+     * the system property {@code sotto.devices.recheckMs} is set.
+     */
+    static final Duration RECHECK_AFTER = Duration.ofMinutes(10);
+
+    private final Duration recheckAfter = Duration.ofMillis(Long.getLong("sotto.devices.recheckMs",
+            RECHECK_AFTER.toMillis()));
+
     private final SottoAccount account;
     private final XMPPConnection connection;
     private final Executor worker;
@@ -35,6 +50,7 @@ final class RevocationWatch {
     private final BundlePublisher pep;
     private final ExecutorService fetches;
     private final Map<BareJid, CompletableFuture<Void>> tails = new HashMap<>();
+    private final Map<BareJid, Instant> readAt = new HashMap<>();
 
     RevocationWatch(SottoAccount account, XMPPConnection connection, Executor worker, Consumer<SecurityEvent> events,
             DeviceDiscovery discovery) {
@@ -59,8 +75,15 @@ final class RevocationWatch {
             return;
         }
         BareJid peer = to.asBareJid();
-        CompletableFuture<Void> tail = tails.computeIfAbsent(peer,
-                p -> CompletableFuture.runAsync(() -> check(p), fetches).exceptionally(failure -> null));
+        Instant now = account.clock().instant();
+        CompletableFuture<Void> tail = tails.get(peer);
+        Instant last = readAt.get(peer);
+        if (tail == null || last == null || !now.isBefore(last.plus(recheckAfter))) {
+            readAt.put(peer, now);
+            // After what waits already: stanzas to one account keep their order.
+            CompletableFuture<Void> before = tail == null ? CompletableFuture.completedFuture(null) : tail;
+            tail = before.thenRunAsync(() -> check(peer), fetches).exceptionally(failure -> null);
+        }
         tails.put(peer, tail.handle((done, failure) -> {
             submit.run();
             return null;
@@ -70,6 +93,7 @@ final class RevocationWatch {
     /** After a login: each account's list is read again before the next stanza to it. */
     synchronized void loggedIn() {
         tails.clear();
+        readAt.clear();
     }
 
     void close() {
