@@ -42,7 +42,8 @@ final class DevicesApproveCommand implements Callable<Integer> {
     @Mixin
     Common common;
 
-    @Parameters(paramLabel = "CODE", arity = "0..1", description = "The link code the new device shows, XXXX-XXXX.")
+    @Parameters(paramLabel = "CODE", arity = "0..1",
+            description = "The link code the new device shows, e.g. 7KQ2-M9XD.")
     String code;
 
     @Option(names = "--code", paramLabel = "CODE", description = "The same, as an option (for scripts).")
@@ -59,7 +60,7 @@ final class DevicesApproveCommand implements Callable<Integer> {
         }
         if ((code == null) == (codeOption == null)) {
             throw new CliException(ExitCode.USAGE, "give the link code the new device shows, once: sotto devices "
-                    + "approve XXXX-XXXX (or --code XXXX-XXXX)");
+                    + "approve CODE (or --code CODE), e.g. sotto devices approve 7KQ2-M9XD");
         }
         LinkCode linkCode;
         try {

@@ -7,9 +7,9 @@ import java.util.Arrays;
 import java.util.Locale;
 
 /**
- * The one-time code that links a new device: 40 random bits, shown as eight Crockford base32 characters
- * {@code XXXX-XXXX}. It is the CPace password of the link (docs/protocol.md 12): someone without it gets one online
- * guess per code, with chance 2^-40, and nothing to test offline.
+ * The one-time code that links a new device: 40 random bits, shown as eight Crockford base32 characters in two
+ * groups of four, e.g. {@code 7KQ2-M9XD}. It is the CPace password of the link (docs/protocol.md 12): someone
+ * without it gets one online guess per code, with chance 2^-40, and nothing to test offline.
  */
 public final class LinkCode {
     /**
@@ -53,12 +53,13 @@ public final class LinkCode {
         String s = typed.trim().toUpperCase(Locale.ROOT).replace("-", "").replace('O', '0').replace('I', '1')
                 .replace('L', '1');
         if (s.length() != CHARACTERS || s.chars().anyMatch(c -> ALPHABET.indexOf(c) < 0)) {
-            throw LinkException.local(LinkFailure.NOT_A_CODE, "a link code is eight letters and digits, XXXX-XXXX");
+            throw LinkException.local(LinkFailure.NOT_A_CODE,
+                    "a link code is eight letters and digits in two groups of four, e.g. 7KQ2-M9XD");
         }
         return new LinkCode(s.getBytes(StandardCharsets.US_ASCII));
     }
 
-    /** The code as shown to the user, {@code XXXX-XXXX}. */
+    /** The code as shown to the user: two groups of four characters, e.g. {@code 7KQ2-M9XD}. */
     public String display() {
         String s = new String(canonical, StandardCharsets.US_ASCII);
         return s.substring(0, 4) + "-" + s.substring(4);

@@ -12,7 +12,7 @@ public enum LinkFailure {
     MALFORMED(4),
     /** A message of another link attempt (another session id), or of a step this side is not at. */
     WRONG_SESSION(5),
-    /** What the user typed is not a link code (eight characters of Crockford base32, as XXXX-XXXX). */
+    /** What the user typed is not a link code (eight characters of Crockford base32 in two groups of four, e.g. 7KQ2-M9XD). */
     NOT_A_CODE(6);
 
     private final int wireCode;
