@@ -39,9 +39,7 @@ public final class ContactsCommand implements Callable<Integer> {
         Accounts.Entry entry = Accounts.choose(common);
         Optional<HandOff.Answer> fromListen = HandOffClient.contacts(entry.directory());
         if (fromListen.isPresent()) { // a listen of the account runs and holds the store: it answers, live
-            System.out.print(fromListen.get().out());
-            System.err.print(fromListen.get().err());
-            return fromListen.get().exit();
+            return HandOffClient.print(fromListen.get());
         }
         try (Accounts.Opened opened = Accounts.open(common, entry)) {
             if (!online) {

@@ -58,9 +58,7 @@ public final class SendCommand implements Callable<Integer> {
         if (contactPassword.file == null && !contactPassword.ask && (agreed == null || agreed.isEmpty())) {
             Optional<HandOff.Answer> handedOff = HandOffClient.send(entry.directory(), peer.toString(), body);
             if (handedOff.isPresent()) { // a listen of the account runs: it sent the message (or said why not)
-                System.out.print(handedOff.get().out());
-                System.err.print(handedOff.get().err());
-                return handedOff.get().exit();
+                return HandOffClient.print(handedOff.get());
             }
         }
         try (Accounts.Opened opened = Accounts.open(common, entry)) {

@@ -23,8 +23,7 @@ import org.jxmpp.jid.Jid;
  * Reads an account's published revocation list (docs/protocol.md 7.7) before the first stanza this manager sends to
  * it after each login, and again before a stanza sent {@link #RECHECK_AFTER} or more after the last reading (a client
  * that stays logged in for days meets a contact's new or revoked device too), and applies it on the worker before
- * that stanza is encrypted: a device revoked on another
- * device of the peer gets nothing from the next send on. Stanzas to one account keep their order: each waits for
+ * that stanza is encrypted: a device revoked on another device of the peer gets nothing from the next send on. Stanzas to one account keep their order: each waits for
  * the one before it. A list that cannot be fetched (no answer, no node) leaves what the store already knows, which
  * is what makes a server withholding the list later gain nothing. The same check reads the account's device list
  * for devices linked after our sessions with it were made ({@link DeviceDiscovery}).
