@@ -75,7 +75,7 @@ public final class ChatCommand implements Callable<Integer> {
                 Optional<HandOffServer> handOff = HandOffServer.start(online, entry.directory(), alerts(screen),
                         "chat");
                 try {
-                    online.subscriptions.onEvent(event -> screen.alert(EventPrinter.text(
+                    online.subscriptions.onEvent(event -> screen.alert(EventLines.text(
                             EventPrinter.describe(event))));
                     online.conversations.onMark((contact, line) -> ChatHistory.marked(contact, line, screen));
                     Runnable[] refresh = {() -> { }};

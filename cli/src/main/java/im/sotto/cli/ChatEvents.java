@@ -68,7 +68,7 @@ final class ChatEvents implements SottoListener {
         if (stanza.stanza() instanceof Message m && m.getBody() != null) {
             Map<String, Object> event = EventPrinter.describe(stanza);
             // From another contact: announced here, answered with /open (its line waits, unread, in the log).
-            screen.print(EventPrinter.text(event) + (inConversation ? "" : "   (/open " + stanza.peer() + " to answer)"));
+            screen.print(EventLines.text(event) + (inConversation ? "" : "   (/open " + stanza.peer() + " to answer)"));
         }
         actions.execute(statusChanged);
     }
@@ -95,7 +95,7 @@ final class ChatEvents implements SottoListener {
         if (chosen && described.containsKey("stranger")) {
             described.put("stranger", false);
         }
-        String line = EventPrinter.text(described);
+        String line = EventLines.text(described);
         if (event instanceof SecurityEvent.UnencryptedMessage) {
             screen.unencrypted(line);
             ChatStatus shown = this.status;

@@ -103,7 +103,7 @@ final class ConversationTracker implements SottoListener {
     public void onStanza(DecryptedStanza stanza) {
         if (stanza.stanza() instanceof Message m && m.getBody() != null) {
             Map<String, Object> described = EventPrinter.describe(stanza);
-            String who = EventPrinter.sender(described);
+            String who = EventLines.sender(described);
             String id = m.getStanzaId() == null || m.getStanzaId().isEmpty()
                     ? "received-" + java.util.UUID.randomUUID() : m.getStanzaId();
             guard(() -> conversations.received(stanza.peer(), id, who, m.getBody(), clock.instant(),

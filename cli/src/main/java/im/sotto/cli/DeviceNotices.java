@@ -26,7 +26,7 @@ final class DeviceNotices {
             public void onEvent(SecurityEvent event) {
                 if (event instanceof SecurityEvent.DeviceRevoked || event instanceof SecurityEvent.DeviceStale
                         || event instanceof SecurityEvent.RevocationRefused) {
-                    progress.println(EventPrinter.text(EventPrinter.describe(event)));
+                    progress.println(EventLines.text(EventPrinter.describe(event)));
                 }
             }
         });

@@ -32,7 +32,7 @@ class EventPrinterTest {
     private static final BareJid BOB = JidCreate.bareFromOrThrowUnchecked("bob@example.org");
 
     private static String text(SecurityEvent event) {
-        return EventPrinter.text(EventPrinter.describe(event)).substring("HH:mm:ss ".length());
+        return EventLines.text(EventPrinter.describe(event)).substring("HH:mm:ss ".length());
     }
 
     @Test
@@ -110,7 +110,7 @@ class EventPrinterTest {
     /** The attack of issue #18: a body that ends the line and forges the next one, trust tag included. */
     @Test
     void aBodyCannotForgeALineOrItsTrustTag() {
-        String line = EventPrinter.text(EventPrinter.describe(message("hi\n" + FORGED_LINE + "\r\n" + FORGED_LINE)))
+        String line = EventLines.text(EventPrinter.describe(message("hi\n" + FORGED_LINE + "\r\n" + FORGED_LINE)))
                 .substring("HH:mm:ss ".length());
         assertFalse(line.contains("\n") || line.contains("\r"), line);
         assertEquals("[UNVERIFIED] bob@example.org/phone: hi\\n" + FORGED_LINE + "\\r\\n" + FORGED_LINE, line);
@@ -119,7 +119,7 @@ class EventPrinterTest {
     /** U+202E would show the rest of the line reversed; ESC would start a terminal control sequence. */
     @Test
     void bidiOverridesAndTerminalControlsAreShownEscaped() {
-        String line = EventPrinter.text(EventPrinter.describe(message("pay \u202Eevil\u202C \u001b[2J \\u202E")))
+        String line = EventLines.text(EventPrinter.describe(message("pay \u202Eevil\u202C \u001b[2J \\u202E")))
                 .substring("HH:mm:ss ".length());
         assertEquals("[UNVERIFIED] bob@example.org/phone: pay \\u202Eevil\\u202C \\u001B[2J \\\\u202E", line);
         assertEquals("plain text, unicode ok: äöü 日本", SafeText.of("plain text, unicode ok: äöü 日本"));
@@ -130,7 +130,7 @@ class EventPrinterTest {
     void securityEventDetailsAreEscapedToo() {
         SecurityEvent forged = new SecurityEvent.CertificationRejected(BOB, TrustSource.X509,
                 RejectionReason.UNTRUSTED_ANCHOR, "x\n" + FORGED_LINE);
-        assertFalse(EventPrinter.text(EventPrinter.describe(forged)).contains("\n"));
+        assertFalse(EventLines.text(EventPrinter.describe(forged)).contains("\n"));
     }
 
     /**
@@ -277,6 +277,6 @@ class EventPrinterTest {
     }
 
     private static String text(Map<String, Object> described) {
-        return EventPrinter.text(described).substring("HH:mm:ss ".length());
+        return EventLines.text(described).substring("HH:mm:ss ".length());
     }
 }

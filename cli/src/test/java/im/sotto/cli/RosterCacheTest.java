@@ -142,7 +142,7 @@ class RosterCacheTest {
                 JidCreate.bareFrom("carol@example.org"), Instant.parse("2026-12-07T00:40:12Z"));
         Map<String, Object> event = EventPrinter.describe(request);
         assertEquals("subscription-request", event.get("event"));
-        assertTrue(EventPrinter.text(event).endsWith(" * carol@example.org asks to see your presence: sotto contacts "
-                + "accept carol@example.org (or deny)"), EventPrinter.text(event));
+        assertTrue(EventLines.text(event).endsWith(" * carol@example.org asks to see your presence: sotto contacts "
+                + "accept carol@example.org (or deny)"), EventLines.text(event));
     }
 }
