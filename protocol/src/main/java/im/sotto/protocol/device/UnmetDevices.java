@@ -2,10 +2,9 @@ package im.sotto.protocol.device;
 
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collection;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * Which devices an account publishes that this device has no session with yet and should start one with before its
@@ -29,14 +28,18 @@ public final class UnmetDevices {
     }
 
     /**
-     * The devices to start sessions with, lowest id first: listed by the account, not this device ({@code localDevice},
-     * 0 when the account is not ours), without a session here ({@code met}), and eligible (never a revoked device,
-     * not a stale one: 7.7), at most {@link #MAX_PER_MESSAGE}. Ids outside 1 .. 2^31-1 are not device ids and ignored.
+     * The devices to start sessions with, the most recently listed first: listed by the account ({@code listed}, in
+     * the published list's order), not this device ({@code localDevice}, 0 when the account is not ours), without a
+     * session here ({@code met}), and eligible (never a revoked device, not a stale one: 7.7), at most
+     * {@link #MAX_PER_MESSAGE}. Each device appends itself to its account's list when it first publishes (7.4), so the
+     * end of the list holds the newest devices, the ones a contact wants to reach, and its start the oldest, the
+     * likeliest to be gone (a reinstalled client): taken from the start, a list with more such leftovers than the cap
+     * would keep a new device waiting for several logins. Ids outside 1 .. 2^31-1 are not device ids and ignored.
      */
-    public static List<Long> toStart(Collection<Long> listed, Set<Long> met, long localDevice, PeerDevices devices,
+    public static List<Long> toStart(List<Long> listed, Set<Long> met, long localDevice, PeerDevices devices,
             DeviceEligibility eligibility, Instant now) {
         List<Long> chosen = new ArrayList<>();
-        for (long device : new TreeSet<>(listed)) {
+        for (long device : newestFirst(listed)) {
             if (chosen.size() == MAX_PER_MESSAGE) {
                 break;
             }
@@ -48,5 +51,14 @@ public final class UnmetDevices {
             }
         }
         return List.copyOf(chosen);
+    }
+
+    /** {@code listed} from its end, each id once (a list from a server may repeat one; the latest place counts). */
+    private static Set<Long> newestFirst(List<Long> listed) {
+        Set<Long> order = new LinkedHashSet<>();
+        for (int i = listed.size() - 1; i >= 0; i--) {
+            order.add(listed.get(i));
+        }
+        return order;
     }
 }

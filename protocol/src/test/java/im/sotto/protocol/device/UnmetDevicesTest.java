@@ -54,13 +54,44 @@ class UnmetDevicesTest {
     }
 
     @Test
-    void aPaddedListStartsAtMostEightPerMessageLowestIdsFirstAndIgnoresNonIds() {
+    void aPaddedListStartsAtMostEightPerMessageLastListedFirstAndIgnoresNonIds() {
         List<Long> listed = new ArrayList<>(List.of(0L, -5L, 1L + Integer.MAX_VALUE));
-        for (long id = 64; id >= 1; id--) {
+        for (long id = 1; id <= 64; id++) {
             listed.add(id);
         }
-        assertEquals(List.of(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L), UnmetDevices.toStart(listed, Set.of(), 0,
+        assertEquals(List.of(64L, 63L, 62L, 61L, 60L, 59L, 58L, 57L), UnmetDevices.toStart(listed, Set.of(), 0,
                 PeerDevices.none(), POLICY, NOW));
         assertEquals(UnmetDevices.MAX_PER_MESSAGE, 8);
+    }
+
+    /**
+     * Bob's list holds twelve devices he left behind (reinstalls, never heard from, so not stale, 7.7), then the
+     * laptop he has just linked, whose id happens to be higher than theirs. The laptop appended itself last
+     * (BundlePublisher.withinCap): it gets the first message of the next send. Taken lowest id first, the cap of
+     * eight went to leftovers and the laptop waited for a later login.
+     */
+    @Test
+    void aNewlyLinkedDeviceListedAfterMoreLeftoversThanTheCapGetsTheFirstMessage() {
+        List<Long> listed = new ArrayList<>();
+        for (long id = 100; id < 112; id++) {
+            listed.add(id);
+        }
+        long laptop = 2_000_000_000L;
+        listed.add(laptop);
+        List<Long> chosen = UnmetDevices.toStart(listed, Set.of(), 0, PeerDevices.none(), POLICY, NOW);
+        assertEquals(UnmetDevices.MAX_PER_MESSAGE, chosen.size());
+        assertEquals(laptop, chosen.get(0), "the newest device first: " + chosen);
+        assertEquals(List.of(laptop, 111L, 110L, 109L, 108L, 107L, 106L, 105L), chosen);
+
+        // The same with a new device whose id is lower than every leftover: list order decides, not the id.
+        List<Long> lowNew = new ArrayList<>(listed.subList(0, 12));
+        lowNew.add(7L);
+        assertEquals(7L, UnmetDevices.toStart(lowNew, Set.of(), 0, PeerDevices.none(), POLICY, NOW).get(0));
+    }
+
+    @Test
+    void anIdAServerListsTwiceIsStartedOnce() {
+        assertEquals(List.of(42L, 11L), UnmetDevices.toStart(List.of(11L, 42L, 11L, 42L), Set.of(), 0,
+                PeerDevices.none(), POLICY, NOW));
     }
 }
