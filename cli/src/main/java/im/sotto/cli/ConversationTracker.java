@@ -20,7 +20,7 @@ import org.jxmpp.jid.BareJid;
 
 /**
  * Keeps the conversation log of a logged-in command: each message shown from a contact and each one sent is
- * recorded (encrypted, in the store); an end-to-end receipt marks ours delivered, a loss report marks the ones it
+ * recorded (encrypted, in the store), a copy of what another device of ours sent as our own line; an end-to-end receipt marks ours delivered, a loss report marks the ones it
  * names (by their number in a device's session, kept with the line as it is encrypted) not delivered. Commands that show lines ({@code chat}, {@code listen}) learn each change of a mark. A store
  * that cannot be written loses the line, said once on {@code progress}, and the conversation goes on.
  */
@@ -102,10 +102,16 @@ final class ConversationTracker implements SottoListener {
     @Override
     public void onStanza(DecryptedStanza stanza) {
         if (stanza.stanza() instanceof Message m && m.getBody() != null) {
-            Map<String, Object> described = EventPrinter.describe(stanza);
-            String who = EventLines.sender(described);
             String id = m.getStanzaId() == null || m.getStanzaId().isEmpty()
                     ? "received-" + java.util.UUID.randomUUID() : m.getStanzaId();
+            if (EventPrinter.yours(stanza)) {
+                // Another device of ours sent it: our line, as on that device (same id, so the contact's receipt
+                // marks it here too; its time is when it was sent, not when this device caught up with it).
+                guard(() -> conversations.sent(stanza.peer(), id, m.getBody(), stanza.sentAt()));
+                return;
+            }
+            Map<String, Object> described = EventPrinter.describe(stanza);
+            String who = EventLines.sender(described);
             guard(() -> conversations.received(stanza.peer(), id, who, m.getBody(), clock.instant(),
                     stanza.peer().equals(reading)));
         }

@@ -8,16 +8,21 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import im.sotto.protocol.ratchet.SequenceRange;
 import im.sotto.protocol.session.LossReport;
 import im.sotto.protocol.store.InMemoryAccountStore;
+import im.sotto.protocol.trust.TrustLevel;
+import im.sotto.xmpp.DecryptedStanza;
 import im.sotto.xmpp.SealedMessage;
 import im.sotto.xmpp.SecurityEvent;
+import im.sotto.xmpp.SessionOrigin;
 
 import org.junit.jupiter.api.Test;
 import org.jivesoftware.smack.packet.Message;
@@ -123,6 +128,37 @@ class ConversationTrackerTest {
 
     private static ConversationTracker tracker(Conversations conversations, Instant now) {
         return ConversationTracker.detached(conversations, quiet(), Clock.fixed(now, ZoneOffset.UTC));
+    }
+
+    /**
+     * Issue #19, the same history on both of alice's devices: her laptop reads the copy of what her phone sent bob.
+     * Before, the laptop logged it as a line received from alice herself (her address and trust tag, unread, at the
+     * time the laptop caught up) where the phone logged "me"; now both log "me" at the time it was sent, and bob's
+     * receipt, which reaches both devices, marks it delivered on each.
+     */
+    @Test
+    void aCopyOfWhatAnotherOwnDeviceSentIsLoggedAsOursAndBobsReceiptMarksIt() throws Exception {
+        BareJid bob = JidCreate.bareFrom("bob@example.org");
+        Conversations onPhone = new Conversations(new InMemoryAccountStore());
+        tracker(onPhone, SENT).sending(bob, message("m1", bob, "lunch?"), "lunch?");
+        onPhone.mark(bob, "m1", HistoryLine.Mark.DELIVERED);
+
+        Conversations onLaptop = new Conversations(new InMemoryAccountStore());
+        Message copy = StanzaBuilder.buildMessage("m1").from(JidCreate.from("alice@example.org/phone"))
+                .to(bob).ofType(Message.Type.chat).setBody("lunch?").build();
+        tracker(onLaptop, SENT.plus(Duration.ofHours(2))).onStanza(new DecryptedStanza(copy, bob, 11,
+                Optional.empty(), TrustLevel.UNVERIFIED, true, true, Optional.empty(), SessionOrigin.OFFLINE_FIRST_MESSAGE,
+                SENT, Optional.empty()));
+        assertEquals(0, onLaptop.unread(bob), "our own line is not unread");
+        onLaptop.mark(bob, "m1", HistoryLine.Mark.DELIVERED);
+
+        assertEquals(shown(onPhone, bob), shown(onLaptop, bob));
+        assertEquals(List.of("03:00:00 me: lunch?  \u2713"), shown(onLaptop, bob));
+    }
+
+    private static List<String> shown(Conversations conversations, BareJid peer) {
+        return conversations.recent(peer, 10).stream().map(l -> l.shown(LocalDate.of(2026, 12, 7), ZoneOffset.UTC))
+                .toList();
     }
 
     private static Message message(String id, BareJid to, String body) {

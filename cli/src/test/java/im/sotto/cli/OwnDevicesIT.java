@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,6 +30,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class OwnDevicesIT {
     private static final Pattern CODE = Pattern.compile("Link code: ([0-9A-Z]{4}-[0-9A-Z]{4})");
     private static final String LISTEN_SECONDS = "120";
+    /** A chat wide enough for a history line not to wrap, high enough for the lines since the link. */
+    private static final int HISTORY_WIDTH = 220;
+    private static final int HISTORY_HEIGHT = 40;
 
     @RegisterExtension
     static final PrivateServer prosody = PrivateServer.withCarbons(false);
@@ -73,6 +77,7 @@ class OwnDevicesIT {
                     "second from " + writer.name() + " " + sent.size());
             roundOf(server, writer, readers, bodies, sent);
         }
+        sameHistoryInChat(server, phone, laptop, sent.subList(2, sent.size()));
         // A note to self from the laptop reaches the phone, as the user's own line.
         CliProcess.Started phoneListening = CliProcess.start(phone.env(), "listen", "--json", "--count", "1",
                 "--timeout", LISTEN_SECONDS);
@@ -94,6 +99,40 @@ class OwnDevicesIT {
         for (String body : sent) {
             assertFalse(stored.contains(body), "the server stored \"" + body + "\" in the clear");
         }
+    }
+
+    /**
+     * Both of alice's devices open {@code sotto chat bob} and show, in the history it prints from the encrypted log
+     * before it logs in, the same lines for everything since the laptop was linked ({@code sinceLink}, in the order
+     * sent): the same senders, "me" for what either of her devices sent, the same bodies and marks, in the same order.
+     * The time at the start of each line is left out (each device logs a received line when it reads it).
+     */
+    private static void sameHistoryInChat(PrivateServer server, Device phone, Device laptop, List<String> sinceLink)
+            throws Exception {
+        Map<Device, List<String>> shown = new LinkedHashMap<>();
+        try (Tmux tmux = new Tmux(server.temp())) {
+            for (Device device : List.of(phone, laptop)) {
+                tmux.start(device.name(), HISTORY_WIDTH, HISTORY_HEIGHT, device.env(),
+                        CliProcess.javaCommand("chat", server.jid("bob")));
+            }
+            for (Device device : List.of(phone, laptop)) {
+                String screen = tmux.await(device.name(), Duration.ofSeconds(PrivateServer.COMMAND_TIMEOUT_SECONDS),
+                        "the history", s -> s.contains("-- now --"));
+                List<String> rows = screen.lines().toList();
+                int start = rows.indexOf(rows.stream().filter(r -> r.startsWith("-- the last ")).findFirst()
+                        .orElseThrow(() -> new AssertionError(device.name() + ": no history:\n" + screen)));
+                shown.put(device, rows.subList(start + 1, rows.indexOf("-- now --")).stream()
+                        .map(r -> r.replaceFirst("^(\\d{4}-\\d\\d-\\d\\d )?\\d\\d:\\d\\d:\\d\\d ", ""))
+                        .toList());
+            }
+        }
+        List<String> onLaptop = shown.get(laptop);
+        List<String> onPhone = shown.get(phone);
+        String both = "phone:\n" + String.join("\n", onPhone) + "\nlaptop:\n" + String.join("\n", onLaptop);
+        assertEquals(sinceLink, onLaptop.stream().map(l -> l.replaceFirst("^(me|\\[[^]]*\\] \\S+): ", "")
+                .replaceFirst("  \u2713$", "")).toList(), "the laptop's history since the link, in order: " + both);
+        assertTrue(onPhone.size() >= onLaptop.size(), both);
+        assertEquals(onPhone.subList(onPhone.size() - onLaptop.size(), onPhone.size()), onLaptop, both);
     }
 
     /** One message from {@code writer} to the other account, read by {@code readers}. */
