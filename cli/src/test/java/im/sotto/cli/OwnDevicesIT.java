@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -45,6 +46,79 @@ class OwnDevicesIT {
     @Test
     void everyMessageFromAnyOfFourDevicesReachesTheOtherThreeOnceMarkedByWhoSentIt() throws Exception {
         runDevices(prosody);
+    }
+
+    /**
+     * Carol's two devices race on the server: just after the laptop is linked, before either has written to dave (no
+     * session between the accounts), both devices are online ({@code listen}) and both send to dave at the same
+     * moment ({@code send}, handed to each device's listen). Each device reads dave's device list, fetches his bundle
+     * and sends a first message at once, so dave's device gets two first messages from one account together, and
+     * each of carol's devices the copy of a message that crossed its own. Sound: dave reads both exactly once, each
+     * carol device shows the other's as its own, dave's answer reaches both, nothing is undecryptable anywhere and
+     * no text is in the server's store.
+     */
+    @Test
+    void twoOwnDevicesWritingFirstAtTheSameMomentAreBothReadAndHearTheAnswer() throws Exception {
+        Device phone = new Device("carol-phone", "carol", prosody.env("carol"));
+        prosody.add("carol");
+        Device dave = new Device("dave", "dave", prosody.env("dave"));
+        prosody.add("dave");
+        prosody.ok(dave.env(), "listen", "--json", "--timeout", "5");
+        Device laptop = new Device("carol-laptop", "carol", link(prosody, "carol", "carol-laptop"));
+
+        Map<Device, CliProcess.Started> listening = new LinkedHashMap<>();
+        for (Device device : List.of(dave, phone, laptop)) {
+            CliProcess.Started listen = CliProcess.start(device.env(), "listen", "--json", "--count", "2",
+                    "--timeout", LISTEN_SECONDS);
+            listen.awaitOutput("\"event\":\"ready\"", PrivateServer.COMMAND_TIMEOUT_SECONDS);
+            listening.put(device, listen);
+        }
+        Map<Device, CliProcess.Started> sending = new LinkedHashMap<>();
+        for (Device device : List.of(phone, laptop)) {
+            sending.put(device, CliProcess.start(device.env(), "send", prosody.jid("dave"), "at once from "
+                    + device.name()));
+        }
+        for (Map.Entry<Device, CliProcess.Started> send : sending.entrySet()) {
+            CliProcess.Run run = send.getValue().finish(PrivateServer.COMMAND_TIMEOUT_SECONDS);
+            assertEquals(0, run.exit(), send.getKey().name() + ": " + run);
+        }
+        CliProcess.Run daveRead = listening.remove(dave).finish(PrivateServer.COMMAND_TIMEOUT_SECONDS);
+        assertEquals(0, daveRead.exit(), daveRead.toString());
+        assertEquals(Set.of("at once from carol-phone", "at once from carol-laptop"), Set.copyOf(
+                bodiesOnce(daveRead, "dave")), daveRead.toString());
+
+        // Each of carol's devices: the other's line as its own, and dave's answer, which reaches both.
+        prosody.ok(dave.env(), "send", prosody.jid("carol"), "got both");
+        for (Map.Entry<Device, CliProcess.Started> entry : listening.entrySet()) {
+            Device device = entry.getKey();
+            Device other = device == phone ? laptop : phone;
+            CliProcess.Run run = entry.getValue().finish(PrivateServer.COMMAND_TIMEOUT_SECONDS);
+            assertEquals(0, run.exit(), device.name() + ": " + run);
+            assertEquals(Set.of("at once from " + other.name(), "got both"), Set.copyOf(bodiesOnce(run,
+                    device.name())), run.toString());
+            for (JsonNode message : messages(run)) {
+                assertEquals(message.get("body").asText().startsWith("at once"), message.has("yours")
+                        && message.get("yours").asBoolean(), device.name() + ": " + message);
+            }
+        }
+        String stored = prosody.storedData();
+        for (String body : List.of("at once from carol-phone", "at once from carol-laptop", "got both")) {
+            assertFalse(stored.contains(body), "the server stored \"" + body + "\" in the clear");
+        }
+    }
+
+    /** The bodies of {@code run}'s message events, each required once, with nothing undecryptable. */
+    private static List<String> bodiesOnce(CliProcess.Run run, String reader) throws Exception {
+        List<String> bodies = messages(run).stream().map(e -> e.get("body").asText()).toList();
+        assertEquals(Set.copyOf(bodies).size(), bodies.size(), reader + ": each once: " + run);
+        assertFalse(PrivateServer.jsonLines(run.out()).stream().anyMatch(e -> e.get("event").asText()
+                .equals("undecryptable")), reader + ": nothing undecryptable: " + run);
+        return bodies;
+    }
+
+    private static List<JsonNode> messages(CliProcess.Run run) throws Exception {
+        return PrivateServer.jsonLines(run.out()).stream().filter(e -> e.get("event").asText().equals("message"))
+                .toList();
     }
 
     /** The scenario above on {@code server} (a Prosody or an ejabberd with carbons). */
