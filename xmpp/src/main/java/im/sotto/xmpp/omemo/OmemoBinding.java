@@ -22,6 +22,7 @@ import im.sotto.protocol.store.AccountStore;
 import im.sotto.protocol.store.SessionAddress;
 import im.sotto.xmpp.DecryptedStanza;
 import im.sotto.xmpp.SecurityEvent;
+import im.sotto.xmpp.SendFailure;
 import im.sotto.xmpp.SottoSendException;
 import im.sotto.xmpp.pep.BundlePublisher;
 import im.sotto.xmpp.pep.PepException;
@@ -216,6 +217,18 @@ public final class OmemoBinding {
         }
     }
 
+    /** The account's own-node reads {@link #loggedIn} makes, to send ahead ({@code OwnNodeReads.readAhead}). */
+    public java.util.List<org.jivesoftware.smack.packet.IQ> loginReads() {
+        if (!enabled || connection.getUser() == null) {
+            return java.util.List.of();
+        }
+        BareJid self = connection.getUser().asBareJid();
+        java.util.List<org.jivesoftware.smack.packet.IQ> reads = new java.util.ArrayList<>(
+                OmemoPep.loginReads(self, deviceId()));
+        reads.addAll(im.sotto.xmpp.omemo2.Omemo2Pep.loginReads(self, omemo2.deviceId()));
+        return reads;
+    }
+
     public AxolotlDeviceList publishOrThrow() throws PepException, InterruptedException {
         OmemoBundle bundle = store.transact(s -> keys(s.omemo()).bundle());
         return pep.publish(bundle);
@@ -258,8 +271,8 @@ public final class OmemoBinding {
                 });
             } catch (OmemoSendException e) {
                 events.accept(new SecurityEvent.SendFailed(message.getTo().asBareJid(), message.getStanzaId(),
-                        SecurityEvent.SendFailure.PEER_HAS_NO_SOTTO, "OMEMO: " + e.getMessage()));
-                done.completeExceptionally(new SottoSendException(SecurityEvent.SendFailure.PEER_HAS_NO_SOTTO,
+                        SendFailure.PEER_HAS_NO_SOTTO, "OMEMO: " + e.getMessage()));
+                done.completeExceptionally(new SottoSendException(SendFailure.PEER_HAS_NO_SOTTO,
                         e.getMessage()));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
