@@ -20,7 +20,8 @@ import org.jxmpp.jid.BareJid;
 
 /**
  * Keeps the conversation log of a logged-in command: each message shown from a contact and each one sent is
- * recorded (encrypted, in the store), a copy of what another device of ours sent as our own line; an end-to-end receipt marks ours delivered, a loss report marks the ones it
+ * recorded (encrypted, in the store), a copy of what another device of ours sent as our own line; an end-to-end
+ * receipt marks ours delivered, a loss report marks the ones it
  * names (by their number in a device's session, kept with the line as it is encrypted) not delivered. Commands that show lines ({@code chat}, {@code listen}) learn each change of a mark. A store
  * that cannot be written loses the line, said once on {@code progress}, and the conversation goes on.
  */

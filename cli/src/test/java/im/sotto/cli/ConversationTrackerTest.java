@@ -147,8 +147,8 @@ class ConversationTrackerTest {
         Message copy = StanzaBuilder.buildMessage("m1").from(JidCreate.from("alice@example.org/phone"))
                 .to(bob).ofType(Message.Type.chat).setBody("lunch?").build();
         tracker(onLaptop, SENT.plus(Duration.ofHours(2))).onStanza(new DecryptedStanza(copy, bob, 11,
-                Optional.empty(), TrustLevel.UNVERIFIED, true, true, Optional.empty(), SessionOrigin.OFFLINE_FIRST_MESSAGE,
-                SENT, Optional.empty()));
+                Optional.empty(), TrustLevel.UNVERIFIED, true, true, Optional.empty(),
+                SessionOrigin.OFFLINE_FIRST_MESSAGE, SENT, Optional.empty()));
         assertEquals(0, onLaptop.unread(bob), "our own line is not unread");
         onLaptop.mark(bob, "m1", HistoryLine.Mark.DELIVERED);
 
