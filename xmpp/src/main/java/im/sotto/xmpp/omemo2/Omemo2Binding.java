@@ -54,7 +54,9 @@ public final class Omemo2Binding {
         this.deliveries = deliveries;
         this.pep = new Omemo2Pep(connection);
         this.receiver = new Omemo2Receiver(store, random, clock);
-        this.sender = new Omemo2Sender(store, pep, random, clock);
+        this.sender = new Omemo2Sender(store, pep, random, clock, (device, key, stanzaId) -> events.accept(
+                new SecurityEvent.OmemoDeviceNotApproved(org.jxmpp.jid.impl.JidCreate.bareFromOrThrowUnchecked(
+                        device.peer()), device.deviceId(), key.fingerprint(), stanzaId, "OMEMO 2")));
     }
 
     /** Decrypts one stanza carrying OMEMO 2's {@code <encrypted>}, delivers or reports it. Worker thread. */

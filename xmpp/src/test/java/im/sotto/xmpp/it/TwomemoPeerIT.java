@@ -3,6 +3,7 @@ package im.sotto.xmpp.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -19,7 +20,9 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import im.sotto.protocol.omemo.OmemoDeviceId;
+import im.sotto.protocol.omemo.OmemoTrustLevel;
 import im.sotto.xmpp.DecryptedStanza;
+import im.sotto.xmpp.SecurityEvent;
 import im.sotto.xmpp.SessionOrigin;
 import im.sotto.xmpp.pep.DeviceListElement;
 import im.sotto.xmpp.pep.PepNodes;
@@ -33,6 +36,7 @@ import org.jivesoftware.smackx.pubsub.PublishItem;
 import org.jivesoftware.smackx.pubsub.packet.PubSub;
 import org.jxmpp.jid.BareJid;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -123,6 +127,51 @@ class TwomemoPeerIT {
                 assertNull(davePhone.inbox.poll(QUIET_MS, TimeUnit.MILLISECONDS), "once");
             } finally {
                 daveDesktop.cleanUp();
+            }
+        } finally {
+            alice.disconnect();
+        }
+    }
+
+    /**
+     * A key change under OMEMO 2 (in-process OMEMO 2 devices, no Python needed; Prosody only, to keep CI short):
+     * alice verified dave's OMEMO 2 device; dave then adds a device. Each message alice sends while it awaits her
+     * approval misses it and says so ({@code OmemoDeviceNotApproved}, version "OMEMO 2", with its fingerprint); once
+     * she approves it (what {@code sotto trust JID --omemo2-device ID} does), her next message reaches it.
+     */
+    @Test
+    void aVerifiedOmemo2ContactsNewDeviceWaitsForApprovalAndIsReported(XmppServers servers) throws Exception {
+        XmppServers.Server server = servers.get(ServerKind.PROSODY);
+        String suffix = UUID.randomUUID().toString().substring(0, 8);
+        BareJid dave = withoutSottoDevices(server, suffix);
+        SottoParty alice = new SottoParty();
+        try (Omemo2Party first = new Omemo2Party(server.connection("dave", "first-" + suffix))) {
+            alice.connect(server.connection("alice", "a-" + suffix));
+            alice.manager.omemo().enable();
+            alice.manager.omemo().omemo2().publishOrThrow();
+            alice.manager.send(chat(dave, "before " + suffix)).get(SottoParty.WAIT_MS, TimeUnit.MILLISECONDS);
+            assertEquals("before " + suffix, ((Message) first.next().stanza()).getBody());
+            int firstId = first.omemo2.deviceId();
+            assertTrue(alice.manager.omemo().omemo2().setTrust(dave, firstId, OmemoTrustLevel.VERIFIED));
+
+            try (Omemo2Party added = new Omemo2Party(server.connection("dave", "added-" + suffix))) {
+                int addedId = added.omemo2.deviceId();
+                String missed = "missed " + suffix;
+                alice.manager.send(chat(dave, missed)).get(SottoParty.WAIT_MS, TimeUnit.MILLISECONDS);
+                SecurityEvent.OmemoDeviceNotApproved notice = alice.awaitEvent(
+                        SecurityEvent.OmemoDeviceNotApproved.class, e -> e.deviceId() == addedId);
+                assertEquals(dave, notice.peer());
+                assertEquals("OMEMO 2", notice.version());
+                assertEquals(added.omemo2.identityKey().fingerprint(), notice.fingerprint(), "the key to compare");
+                assertEquals(missed, ((Message) first.next().stanza()).getBody(), "the verified device still reads");
+
+                assertTrue(alice.manager.omemo().omemo2().setTrust(dave, addedId, OmemoTrustLevel.VERIFIED));
+                String approved = "approved " + suffix;
+                alice.manager.send(chat(dave, approved)).get(SottoParty.WAIT_MS, TimeUnit.MILLISECONDS);
+                assertEquals(approved, ((Message) added.next().stanza()).getBody(), "the message sent before the "
+                        + "approval never reached the new device; the next one does");
+                assertEquals(approved, ((Message) first.next().stanza()).getBody());
+                assertNull(added.inbox.poll(QUIET_MS, TimeUnit.MILLISECONDS), "once");
             }
         } finally {
             alice.disconnect();
