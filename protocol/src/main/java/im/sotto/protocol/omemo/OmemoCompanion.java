@@ -92,6 +92,28 @@ public final class OmemoCompanion {
         return new WithOmemo(theirs.get().omemo2(), theirs.get().omemo03(), ours.omemo2(), ours.omemo03());
     }
 
+    /**
+     * True when every OMEMO device {@code omemo2} and {@code omemo03} list is the side of a Sotto device in a statement
+     * {@code key} signed: no companion can be due, whatever else the account publishes (the common case of a Sotto
+     * contact with OMEMO on, decided without reading its other lists). False when a statement does not verify.
+     */
+    public static boolean allClaimed(Optional<OmemoSides> sides, AccountPublicKey key, Set<Long> omemo2,
+            Set<Long> omemo03) {
+        List<OmemoSide> verified;
+        try {
+            verified = sides.orElse(OmemoSides.empty()).verified(key);
+        } catch (DeviceStatementException e) {
+            return false;
+        }
+        Set<Long> claimed2 = new HashSet<>();
+        Set<Long> claimed03 = new HashSet<>();
+        for (OmemoSide side : verified) {
+            side.omemo2().ifPresent(claimed2::add);
+            side.omemo03().ifPresent(claimed03::add);
+        }
+        return claimed2.containsAll(omemo2) && claimed03.containsAll(omemo03);
+    }
+
     private record OmemoOnly(Set<Long> omemo2, Set<Long> omemo03) {
         static final OmemoOnly NONE = new OmemoOnly(Set.of(), Set.of());
     }

@@ -70,6 +70,17 @@ class OmemoCompanionTest {
     }
 
     @Test
+    void allClaimedOnlyWhenEveryListedOmemoIdIsASignedSide() {
+        Optional<OmemoSides> sides = Optional.of(OmemoSides.empty().with(OmemoSide.sign(bob, 10, 100, 200)));
+        assertEquals(true, OmemoCompanion.allClaimed(sides, bob.publicKey(), Set.of(200L), Set.of(100L)));
+        assertEquals(false, OmemoCompanion.allClaimed(sides, bob.publicKey(), Set.of(200L), Set.of(100L, 300L)),
+                "the phone's 0.3 id is nobody's side");
+        assertEquals(false, OmemoCompanion.allClaimed(Optional.of(OmemoSides.empty().with(OmemoSide.sign(server, 10,
+                100, 200))), bob.publicKey(), Set.of(200L), Set.of(100L)), "claimed by a statement the server wrote");
+        assertEquals(true, OmemoCompanion.allClaimed(Optional.empty(), bob.publicKey(), Set.of(), Set.of()));
+    }
+
+    @Test
     void aSideStatementTheServerWroteIsNotBelieved() {
         // The server claims the laptop's side is some other id, so the laptop's real OMEMO side (100) would get a copy.
         OmemoCompanion.Account forged = new OmemoCompanion.Account(Set.of(10L),

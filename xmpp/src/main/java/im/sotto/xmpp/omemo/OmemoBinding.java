@@ -57,9 +57,24 @@ public final class OmemoBinding {
      * only arrive for a device that published once).
      */
     private volatile boolean enabled;
+    /** With a Sotto account: the OMEMO element beside Sotto's for a contact's OMEMO-only devices (10.13). */
+    private final Optional<OmemoCompanionElements> companion;
 
+    /** On a Sotto manager's connection: OMEMO beside Sotto, with the companion element (docs/protocol.md 10.13). */
+    public OmemoBinding(XMPPConnection connection, im.sotto.xmpp.SottoAccount account, SecureRandom random,
+            Clock clock, Executor worker, Consumer<SecurityEvent> events, Consumer<DecryptedStanza> deliveries) {
+        this(connection, account.store(), account, random, clock, worker, events, deliveries);
+    }
+
+    /** OMEMO alone (no Sotto account), as an OMEMO-only client. */
     public OmemoBinding(XMPPConnection connection, AccountStore store, SecureRandom random, Clock clock,
             Executor worker, Consumer<SecurityEvent> events, Consumer<DecryptedStanza> deliveries) {
+        this(connection, store, null, random, clock, worker, events, deliveries);
+    }
+
+    private OmemoBinding(XMPPConnection connection, AccountStore store, im.sotto.xmpp.SottoAccount account,
+            SecureRandom random, Clock clock, Executor worker, Consumer<SecurityEvent> events,
+            Consumer<DecryptedStanza> deliveries) {
         this.connection = Objects.requireNonNull(connection);
         this.store = Objects.requireNonNull(store);
         this.random = random;
@@ -74,6 +89,8 @@ public final class OmemoBinding {
                         device.peer()), device.deviceId(), key.fingerprint(),
                         stanzaId, "OMEMO")));
         this.omemo2 = new im.sotto.xmpp.omemo2.Omemo2Binding(connection, store, random, clock, events, deliveries);
+        this.companion = account == null ? Optional.empty()
+                : Optional.of(new OmemoCompanionElements(connection, account, this, sender, events, clock));
     }
 
     /** OMEMO 2 on this connection: its device id, fingerprint, devices met, trust decisions, receive hook. */
@@ -100,7 +117,9 @@ public final class OmemoBinding {
             // Carbons only with OMEMO on (asked for at each login, loggedIn): a Sotto-only deployment sends not one
             // stanza more.
             CarbonManager.getInstanceFor(connection).addCarbonCopyReceivedListener((direction, copy, wrapper) -> {
-                if (direction == CarbonExtension.Direction.sent && copy.hasExtension(AxolotlEncrypted.ELEMENT,
+                if (copy.hasExtension(im.sotto.xmpp.element.SottoEncrypted.QNAME)) {
+                    return;   // Sotto's element is read by the session layer; an OMEMO one beside it is not ours (10.13)
+                } else if (direction == CarbonExtension.Direction.sent && copy.hasExtension(AxolotlEncrypted.ELEMENT,
                         Axolotl.NAMESPACE)) {
                     worker.execute(() -> receiveOwnSent(wrapper, copy));
                 } else if (direction == CarbonExtension.Direction.sent && copy.hasExtension(
@@ -127,6 +146,7 @@ public final class OmemoBinding {
             enableCarbonsNow(CarbonManager.getInstanceFor(connection));
             publish();
             omemo2.publish();
+            companion.ifPresent(OmemoCompanionElements::publishSide);
         }
     }
 
@@ -249,7 +269,11 @@ public final class OmemoBinding {
                     events.accept(new SecurityEvent.OmemoDowngradeRefused(message.getTo().asBareJid(),
                             message.getStanzaId(), omemoDeviceCount(message.getTo().asBareJid())));
                 }
+                if (choice == OmemoNegotiation.Choice.SOTTO && companion.isPresent()) {
+                    companion.get().prepare(message);
+                }
                 sottoPath.get().whenComplete((v, e) -> {
+                    companion.ifPresent(c -> c.ended(message.getStanzaId()));
                     if (e == null) {
                         done.complete(v);
                     } else {

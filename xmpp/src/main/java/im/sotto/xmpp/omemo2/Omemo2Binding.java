@@ -149,6 +149,20 @@ public final class Omemo2Binding {
         }
     }
 
+    /** The OMEMO 2 devices {@code owner} lists now (network). */
+    public List<Integer> listedDevices(BareJid owner) throws PepException, InterruptedException {
+        return sender.devices(owner);
+    }
+
+    /**
+     * The OMEMO 2 element for the listed devices {@code include} accepts that the user verified, in a stanza not sent
+     * (the companion of a Sotto stanza: docs/protocol.md 10.13); the others are reported as awaiting approval.
+     */
+    public Omemo2Sender.Encrypted encryptVerified(Message message,
+            java.util.function.Predicate<SessionAddress> include) throws OmemoSendException, InterruptedException {
+        return sender.encrypt(message, connection.getUser().asBareJid(), include, true);
+    }
+
     /** OMEMO 0.3's element for the devices that do not list OMEMO 2 (see {@link #send}). */
     @FunctionalInterface
     public interface OlderVersion {

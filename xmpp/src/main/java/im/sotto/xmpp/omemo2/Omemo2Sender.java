@@ -73,6 +73,16 @@ public final class Omemo2Sender {
     }
 
     public Encrypted encrypt(Message message, BareJid self) throws OmemoSendException, InterruptedException {
+        return encrypt(message, self, device -> true, false);
+    }
+
+    /**
+     * As {@link #encrypt(Message, BareJid)}, for the listed devices {@code include} accepts only; with
+     * {@code verifiedOnly}, a device that may be sent to but is not {@code VERIFIED} is left out and reported as
+     * awaiting approval (the OMEMO-only devices of a Sotto contact: docs/protocol.md 10.13).
+     */
+    public Encrypted encrypt(Message message, BareJid self, java.util.function.Predicate<SessionAddress> include,
+            boolean verifiedOnly) throws OmemoSendException, InterruptedException {
         if (message.getTo() == null || message.getBody() == null) {
             throw new OmemoSendException(OmemoSendException.Kind.NOT_A_CHAT_MESSAGE, "Sotto sends bodies only");
         }
@@ -91,6 +101,8 @@ public final class Omemo2Sender {
             throw new OmemoSendException(OmemoSendException.Kind.PEP_FAILED, e.getMessage());
         }
         List<String> skipped = new ArrayList<>();
+        List<SessionAddress> listed = List.copyOf(candidates);
+        candidates.removeIf(include.negate());
         Map<SessionAddress, Omemo2Bundle> bundles = new LinkedHashMap<>();
         for (SessionAddress device : withoutSession(candidates)) {
             try {
@@ -104,7 +116,8 @@ public final class Omemo2Sender {
         Map<SessionAddress, Omemo2IdentityKey> awaiting = new LinkedHashMap<>();
         Omemo2Encrypted element = store.transact(stores -> {
             awaiting.clear();
-            return encryptFor(stores.omemo2(), candidates, bundles, payload, peer, self, skipped, awaiting);
+            return encryptFor(stores.omemo2(), candidates, bundles, payload, peer, self, skipped, awaiting,
+                    verifiedOnly);
         });
         // Said at every send, as OMEMO 0.3 does: each message that misses a device not approved yet is one it never
         // gets (docs/protocol.md 10.14).
@@ -119,7 +132,7 @@ public final class Omemo2Sender {
                 .addExtension(element)
                 .addExtension(ProcessingHint.STORE)
                 .addExtension(new ExplicitEncryption(Omemo2Names.NAMESPACE, Omemo2Names.EME_NAME))
-                .build(), java.util.Set.copyOf(candidates));
+                .build(), java.util.Set.copyOf(listed));
     }
 
     /**
@@ -128,7 +141,7 @@ public final class Omemo2Sender {
      */
     private Omemo2Encrypted encryptFor(OmemoStores omemo2, List<SessionAddress> candidates,
             Map<SessionAddress, Omemo2Bundle> bundles, Omemo2Payload.Encrypted payload, BareJid peer, BareJid self,
-            List<String> skipped, Map<SessionAddress, Omemo2IdentityKey> awaiting) {
+            List<String> skipped, Map<SessionAddress, Omemo2IdentityKey> awaiting, boolean verifiedOnly) {
         Omemo2LocalKeys keys = Omemo2LocalKeys.open(omemo2.device(), omemo2.preKeys(), random, clock);
         List<SessionAddress> recipients = new ArrayList<>();
         for (SessionAddress device : candidates) {
@@ -160,7 +173,12 @@ public final class Omemo2Sender {
             Optional<Omemo2DeviceTrust> now = Omemo2Receiver.pinned(omemo2, device);
             if (sessions.peerIdentity(device).isPresent()
                     && Omemo2DeviceTrust.allows(now, sessions.peerIdentity(device).get(), true) && now.isPresent()) {
-                recipients.add(device);
+                if (verifiedOnly && now.get().level() != OmemoTrustLevel.VERIFIED) {
+                    skipped.add(device + ": awaits approval");
+                    awaiting.put(device, now.get().identityKey());
+                } else {
+                    recipients.add(device);
+                }
             } else if (now.isPresent() && now.get().level() == OmemoTrustLevel.AWAITING_APPROVAL) {
                 skipped.add(device + ": awaits approval");
                 awaiting.put(device, now.get().identityKey());

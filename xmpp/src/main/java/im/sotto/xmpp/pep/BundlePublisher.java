@@ -196,6 +196,16 @@ public final class BundlePublisher {
         return fetchStatements(owner, PepNodes.LABELS);
     }
 
+    /** Publishes the account's OMEMO sides (docs/protocol.md 10.13), open like the device list, and reads them back. */
+    public void publishOmemoSides(byte[] list) throws PepException, InterruptedException {
+        publishStatements(PepNodes.OMEMO_SIDES, StatementListElement.OMEMO_SIDES, list);
+    }
+
+    /** The OMEMO sides {@code owner} published; empty when it has none. */
+    public java.util.Optional<byte[]> fetchOmemoSides(BareJid owner) throws PepException, InterruptedException {
+        return fetchStatements(owner, PepNodes.OMEMO_SIDES);
+    }
+
     private void publishStatements(String node, String element, byte[] list) throws PepException, InterruptedException {
         BareJid self = ownAccount();
         publishOpen(self, node, new StatementListElement(element, list), new ArrayList<>());

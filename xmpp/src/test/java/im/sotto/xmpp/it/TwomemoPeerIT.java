@@ -178,6 +178,91 @@ class TwomemoPeerIT {
         }
     }
 
+    /**
+     * One stanza for a contact with a Sotto device and an OMEMO-only device (docs/protocol.md 10.13): bob runs Sotto
+     * (OMEMO on, so his Sotto device also lists OMEMO ids, and publishes them as its OMEMO side) and twomemo on the
+     * same account. Once alice verified the twomemo device (never blindly: a server could list a device of its own),
+     * each message reaches both from one stanza: the Sotto device reads Sotto's element (a Sotto session, not OMEMO),
+     * once, and reports nothing about the OMEMO element beside it; the twomemo device reads its OMEMO 2 element; the
+     * Sotto device's own OMEMO side gets no key. The twomemo device's answer is shown by alice, labelled OMEMO 2.
+     */
+    @Test
+    void aContactWithASottoDeviceAndATwomemoDeviceReadsEachMessageOnBoth(XmppServers servers) throws Exception {
+        String python = debianPython();
+        XmppServers.Server server = servers.get(ServerKind.PROSODY);
+        String suffix = UUID.randomUUID().toString().substring(0, 8);
+        BareJid bob = withoutSottoDevices(server, "bob", suffix);
+        SottoParty alice = new SottoParty();
+        SottoParty bobLaptop = new SottoParty();
+        try {
+            alice.connect(server.connection("alice", "a-" + suffix));
+            alice.manager.omemo().enable();
+            BareJid aliceJid = alice.connection.getUser().asBareJid();
+            bobLaptop.connect(server.connection("bob", "laptop-" + suffix));
+            bobLaptop.manager.omemo().enable();
+            awaitSide(alice, bobLaptop, bob);
+            alice.manager.send(chat(bob, "hello laptop " + suffix)).get(SottoParty.WAIT_MS, TimeUnit.MILLISECONDS);
+            assertEquals("hello laptop " + suffix, ((Message) bobLaptop.next().stanza()).getBody());
+            bobLaptop.manager.send(chat(aliceJid, "hi " + suffix)).get(SottoParty.WAIT_MS, TimeUnit.MILLISECONDS);
+            assertEquals("hi " + suffix, ((Message) alice.next().stanza()).getBody());
+
+            try (Peer phone = new Peer(python, server, bob)) {
+                int phoneId = phone.deviceId;
+                String unverified = "before the phone is verified " + suffix;
+                alice.manager.send(chat(bob, unverified)).get(SottoParty.WAIT_MS, TimeUnit.MILLISECONDS);
+                SecurityEvent.OmemoDeviceNotApproved notice = alice.awaitEvent(
+                        SecurityEvent.OmemoDeviceNotApproved.class, e -> e.deviceId() == phoneId);
+                assertEquals("OMEMO 2", notice.version());
+                assertEquals(unverified, ((Message) bobLaptop.next().stanza()).getBody());
+                assertTrue(alice.manager.omemo().omemo2().setTrust(bob, phoneId, OmemoTrustLevel.VERIFIED));
+
+                String both = "to the laptop and the phone " + suffix;
+                alice.manager.send(chat(bob, both)).get(SottoParty.WAIT_MS, TimeUnit.MILLISECONDS);
+                phone.expectMessage(aliceJid, true, both, bob);
+                DecryptedStanza atLaptop = bobLaptop.next();
+                assertEquals(both, ((Message) atLaptop.stanza()).getBody());
+                assertTrue(atLaptop.origin() != SessionOrigin.OMEMO && atLaptop.origin() != SessionOrigin.OMEMO_2,
+                        "read through Sotto, not OMEMO: " + atLaptop.origin());
+                assertNull(bobLaptop.inbox.poll(QUIET_MS, TimeUnit.MILLISECONDS), "once on the laptop");
+                assertTrue(bobLaptop.events.stream().noneMatch(e -> e instanceof SecurityEvent.OmemoUndecryptable),
+                        "the OMEMO element beside Sotto's is not reported: " + bobLaptop.events);
+
+                int aliceDevice = alice.manager.omemo().omemo2().deviceId();
+                phone.send(aliceJid, aliceDevice, "answer from bob's phone " + suffix);
+                assertOmemo2(alice.next(), bob, "answer from bob's phone " + suffix);
+                phone.cleanUp();
+            }
+        } finally {
+            bobLaptop.disconnect();
+            alice.disconnect();
+        }
+    }
+
+    /** Waits until {@code owner} publishes the OMEMO side of its Sotto device {@code device}. */
+    private static void awaitSide(SottoParty reader, SottoParty device, BareJid owner) throws Exception {
+        long id = device.account.device().deviceId();
+        long omemo03 = device.manager.omemo().deviceId();
+        long omemo2 = device.manager.omemo().omemo2().deviceId();
+        long deadline = System.currentTimeMillis() + SottoParty.WAIT_MS;
+        Exception last = null;
+        while (System.currentTimeMillis() < deadline) {
+            try {
+                java.util.Optional<byte[]> list = new im.sotto.xmpp.pep.BundlePublisher(reader.connection)
+                        .fetchOmemoSides(owner);
+                if (list.isPresent() && im.sotto.protocol.device.OmemoSides.parse(list.get()).sides().stream()
+                        .anyMatch(s -> s.deviceId() == id && s.omemo03().orElse(0) == omemo03
+                                && s.omemo2().orElse(0) == omemo2)) {
+                    return;
+                }
+            } catch (im.sotto.xmpp.pep.PepException e) {
+                last = e;   // not published yet
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError(owner + " did not publish the OMEMO side of device " + id + " (" + last + "); "
+                + device.events);
+    }
+
     private static void assertOmemo2(DecryptedStanza stanza, BareJid from, String body) {
         assertEquals(SessionOrigin.OMEMO_2, stanza.origin(), "labelled OMEMO 2");
         assertEquals(from, stanza.peer());
@@ -202,7 +287,13 @@ class TwomemoPeerIT {
 
     /** Dave as an OMEMO 2 user only: Sotto devices that earlier tests published for dave are unlisted. */
     private static BareJid withoutSottoDevices(XmppServers.Server server, String suffix) throws Exception {
-        XMPPTCPConnection seed = Pair.login(server.connection("dave", "seed-" + suffix));
+        return withoutSottoDevices(server, "dave", suffix);
+    }
+
+    /** {@code user}'s account with no Sotto device listed (earlier tests' devices unlisted). */
+    private static BareJid withoutSottoDevices(XmppServers.Server server, String user, String suffix)
+            throws Exception {
+        XMPPTCPConnection seed = Pair.login(server.connection(user, "seed-" + suffix));
         try {
             BareJid dave = seed.getUser().asBareJid();
             PubSub empty = PubSub.createPubsubPacket(dave, IQ.Type.set, new PublishItem<>(PepNodes.DEVICE_LIST,
@@ -219,12 +310,13 @@ class TwomemoPeerIT {
         private final Process process;
         private final Writer in;
         private final BlockingQueue<String[]> lines = new LinkedBlockingQueue<>();
+        final int deviceId;
 
         Peer(String python, XmppServers.Server server, BareJid dave) throws Exception {
             Path driver = Path.of("..", "protocol", "src", "test", "resources", "omemo2", "omemo2_xmpp_peer.py");
-            int deviceId = OmemoDeviceId.generate(new SecureRandom());
+            deviceId = OmemoDeviceId.generate(new SecureRandom());
             process = new ProcessBuilder(python, driver.toString(), server.host, Integer.toString(server.port),
-                    dave.toString(), server.password("dave"), Integer.toString(deviceId))
+                    dave.toString(), server.password(dave.getLocalpartOrNull().toString()), Integer.toString(deviceId))
                     .redirectError(ProcessBuilder.Redirect.INHERIT).start();
             in = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
             Thread reader = new Thread(() -> {
