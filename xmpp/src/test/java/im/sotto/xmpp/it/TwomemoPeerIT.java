@@ -24,6 +24,7 @@ import im.sotto.protocol.omemo.OmemoTrustLevel;
 import im.sotto.xmpp.DecryptedStanza;
 import im.sotto.xmpp.SecurityEvent;
 import im.sotto.xmpp.SessionOrigin;
+import im.sotto.xmpp.omemo2.Omemo2Encrypted;
 import im.sotto.xmpp.pep.DeviceListElement;
 import im.sotto.xmpp.pep.PepNodes;
 
@@ -206,6 +207,11 @@ class TwomemoPeerIT {
             bobLaptop.manager.send(chat(aliceJid, "hi " + suffix)).get(SottoParty.WAIT_MS, TimeUnit.MILLISECONDS);
             assertEquals("hi " + suffix, ((Message) alice.next().stanza()).getBody());
 
+            BlockingQueue<Message> atLaptopRaw = new LinkedBlockingQueue<>();
+            bobLaptop.connection.addSyncStanzaListener(m -> atLaptopRaw.add((Message) m),
+                    m -> m instanceof Message && m.hasExtension(Omemo2Encrypted.QNAME));
+            int laptopOmemo2 = bobLaptop.manager.omemo().omemo2().deviceId();
+            int laptopOmemo03 = bobLaptop.manager.omemo().deviceId();
             try (Peer phone = new Peer(python, server, bob)) {
                 int phoneId = phone.deviceId;
                 String unverified = "before the phone is verified " + suffix;
@@ -224,6 +230,13 @@ class TwomemoPeerIT {
                 assertTrue(atLaptop.origin() != SessionOrigin.OMEMO && atLaptop.origin() != SessionOrigin.OMEMO_2,
                         "read through Sotto, not OMEMO: " + atLaptop.origin());
                 assertNull(bobLaptop.inbox.poll(QUIET_MS, TimeUnit.MILLISECONDS), "once on the laptop");
+                Omemo2Encrypted beside = atLaptopRaw.poll(SottoParty.WAIT_MS, TimeUnit.MILLISECONDS)
+                        .getExtension(Omemo2Encrypted.class);
+                assertTrue(beside.keyFor(bob.toString(), phoneId).isPresent(), "one stanza, keyed for the phone");
+                assertTrue(beside.keyFor(bob.toString(), laptopOmemo2).isEmpty(), "no second copy for the laptop");
+                assertTrue(alice.events.stream().noneMatch(e -> e instanceof SecurityEvent.OmemoDeviceNotApproved n
+                        && (n.deviceId() == laptopOmemo2 || n.deviceId() == laptopOmemo03)), "the laptop's OMEMO "
+                        + "ids are its Sotto side (signed), not a device to approve: " + alice.events);
                 assertTrue(bobLaptop.events.stream().noneMatch(e -> e instanceof SecurityEvent.OmemoUndecryptable),
                         "the OMEMO element beside Sotto's is not reported: " + bobLaptop.events);
 
