@@ -36,8 +36,10 @@ public final class OmemoSide {
         this.encoded = encoded;
     }
 
-    /** States that Sotto device {@code deviceId} is OMEMO 0.3 device {@code omemo03} and OMEMO 2 device {@code omemo2}
-     * (0: no such side). */
+    /**
+     * States that Sotto device {@code deviceId} is OMEMO 0.3 device {@code omemo03} and OMEMO 2 device {@code omemo2}
+     * (0: no such side).
+     */
     public static OmemoSide sign(AccountIdentity account, long deviceId, long omemo03, long omemo2) {
         if (!validDevice(deviceId) || !validSide(omemo03) || !validSide(omemo2)) {
             throw new IllegalArgumentException("device ids out of range: " + deviceId + ", " + omemo03 + ", " + omemo2);

@@ -365,6 +365,11 @@ public final class BundlePublisher {
         return List.of(itemsRequest(self, PepNodes.bundle(device)), itemsRequest(self, PepNodes.DEVICE_LIST));
     }
 
+    /** The read of the account's OMEMO sides a login makes (docs/protocol.md 10.13), for the read-ahead. */
+    public static IQ omemoSidesRead(BareJid self) {
+        return itemsRequest(self, PepNodes.OMEMO_SIDES);
+    }
+
     private IQ send(IQ request) throws XMPPException.XMPPErrorException, PepException, InterruptedException {
         try {
             return OwnNodeReads.of(connection).send(request);
