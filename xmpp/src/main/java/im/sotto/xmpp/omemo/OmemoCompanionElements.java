@@ -47,6 +47,16 @@ final class OmemoCompanionElements {
     private final OmemoSender omemo03;
     private final Consumer<SecurityEvent> events;
     private final java.time.Clock clock;
+    /**
+     * How long a contact found with no OMEMO-only device is not read again (a chat sends many messages; three reads
+     * each would add up). As for device lists ({@code RevocationWatch}): a phone added meanwhile is reached within
+     * ten minutes. Tests shorten it with {@code sotto.devices.recheckMs}, as RevocationWatch's.
+     */
+    static final java.time.Duration RECHECK_AFTER = java.time.Duration.ofMinutes(10);
+    private final java.time.Duration recheckAfter = java.time.Duration.ofMillis(Long.getLong(
+            "sotto.devices.recheckMs", RECHECK_AFTER.toMillis()));
+    /** When each contact was last found with every OMEMO id claimed by its Sotto devices. Worker thread only. */
+    private final Map<BareJid, java.time.Instant> allClaimedAt = new java.util.HashMap<>();
     /** Elements waiting for the Sotto stanza of their stanza id; removed when it goes out or the send ends. */
     private final Map<String, List<ExtensionElement>> waiting = new ConcurrentHashMap<>();
 
@@ -111,14 +121,20 @@ final class OmemoCompanionElements {
         if (pinned.isEmpty()) {
             return;   // no key to check the contact's statements against: Sotto only, as before
         }
+        java.time.Instant lastClaimed = allClaimedAt.get(peer);
+        if (lastClaimed != null && clock.instant().isBefore(lastClaimed.plus(recheckAfter))) {
+            return;
+        }
         OmemoCompanion.Decision decision;
         try {
             Set<Long> omemo2 = ids(omemo.omemo2().listedDevices(peer));
             Set<Long> omemo03Ids = ids(omemo03.devices(peer));
             Optional<OmemoSides> sides = sides(new BundlePublisher(connection), peer);
             if (OmemoCompanion.allClaimed(sides, pinned.get(), omemo2, omemo03Ids)) {
+                allClaimedAt.put(peer, clock.instant());
                 return;   // a Sotto contact whose OMEMO ids are all its Sotto devices': three reads, nothing more
             }
+            allClaimedAt.remove(peer);
             decision = OmemoCompanion.decide(new OmemoCompanion.Account(sottoDevices(peer), sides, pinned.get(),
                     omemo2, omemo03Ids), published(self, account.identity().publicKey()));
         } catch (PepException e) {

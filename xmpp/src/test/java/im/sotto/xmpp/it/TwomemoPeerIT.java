@@ -196,7 +196,14 @@ class TwomemoPeerIT {
         SottoParty alice = new SottoParty();
         SottoParty bobLaptop = new SottoParty();
         try {
-            alice.connect(server.connection("alice", "a-" + suffix));
+            // bob's phone appears after alice's first messages: she looks for OMEMO-only devices at each send here,
+            // not only every ten minutes (OmemoCompanionElements.RECHECK_AFTER).
+            System.setProperty("sotto.devices.recheckMs", "0");
+            try {
+                alice.connect(server.connection("alice", "a-" + suffix));
+            } finally {
+                System.clearProperty("sotto.devices.recheckMs");
+            }
             alice.manager.omemo().enable();
             BareJid aliceJid = alice.connection.getUser().asBareJid();
             bobLaptop.connect(server.connection("bob", "laptop-" + suffix));
