@@ -208,7 +208,7 @@ class TwomemoPeerIT {
             BareJid aliceJid = alice.connection.getUser().asBareJid();
             bobLaptop.connect(server.connection("bob", "laptop-" + suffix));
             bobLaptop.manager.omemo().enable();
-            awaitSide(alice, bobLaptop, bob);
+            alice.awaitOmemoSideOf(bobLaptop);
             alice.manager.send(chat(bob, "hello laptop " + suffix)).get(SottoParty.WAIT_MS, TimeUnit.MILLISECONDS);
             assertEquals("hello laptop " + suffix, ((Message) bobLaptop.next().stanza()).getBody());
             bobLaptop.manager.send(chat(aliceJid, "hi " + suffix)).get(SottoParty.WAIT_MS, TimeUnit.MILLISECONDS);
@@ -256,31 +256,6 @@ class TwomemoPeerIT {
             bobLaptop.disconnect();
             alice.disconnect();
         }
-    }
-
-    /** Waits until {@code owner} publishes the OMEMO side of its Sotto device {@code device}. */
-    private static void awaitSide(SottoParty reader, SottoParty device, BareJid owner) throws Exception {
-        long id = device.account.device().deviceId();
-        long omemo03 = device.manager.omemo().deviceId();
-        long omemo2 = device.manager.omemo().omemo2().deviceId();
-        long deadline = System.currentTimeMillis() + SottoParty.WAIT_MS;
-        Exception last = null;
-        while (System.currentTimeMillis() < deadline) {
-            try {
-                java.util.Optional<byte[]> list = new im.sotto.xmpp.pep.BundlePublisher(reader.connection)
-                        .fetchOmemoSides(owner);
-                if (list.isPresent() && im.sotto.protocol.device.OmemoSides.parse(list.get()).sides().stream()
-                        .anyMatch(s -> s.deviceId() == id && s.omemo03().orElse(0) == omemo03
-                                && s.omemo2().orElse(0) == omemo2)) {
-                    return;
-                }
-            } catch (im.sotto.xmpp.pep.PepException e) {
-                last = e;   // not published yet
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError(owner + " did not publish the OMEMO side of device " + id + " (" + last + "); "
-                + device.events);
     }
 
     private static void assertOmemo2(DecryptedStanza stanza, BareJid from, String body) {
