@@ -189,7 +189,8 @@ public final class OmemoBinding {
      * Sends {@code message} by the protocol the contact gets (worker thread): OMEMO when {@link OmemoNegotiation}
      * says so, else {@code sottoPath} (Sotto's own send, which queues and reports when no session can be made). A
      * contact seen with Sotto that shows only OMEMO devices raises {@link SecurityEvent.OmemoDowngradeRefused}
-     * and stays on the Sotto path.
+     * and stays on the Sotto path. On the Sotto path the stanza may also carry an OMEMO element for the contact's
+     * OMEMO-only devices ({@link OmemoCompanionElements}, docs/protocol.md 10.13).
      */
     public CompletableFuture<Void> route(Message message, Supplier<CompletableFuture<Void>> sottoPath) {
         CompletableFuture<Void> done = new CompletableFuture<>();
