@@ -187,7 +187,7 @@ final class OmemoCompanionElements {
                     .forEach(d -> awaiting.add(d.deviceId()));
         }
         devices.stream().filter(d -> !awaiting.contains(d)).sorted().forEach(d -> events.accept(
-                new SecurityEvent.DeviceNotReached(peer, d, SecurityEvent.NotReachedReason.NO_USABLE_BUNDLE)));
+                new SecurityEvent.DeviceNotReached(peer, d, im.sotto.xmpp.NotReachedReason.NO_USABLE_BUNDLE)));
     }
 
     private OmemoCompanion.Account published(BareJid owner, AccountPublicKey key)
