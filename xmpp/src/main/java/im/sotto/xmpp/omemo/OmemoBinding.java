@@ -168,7 +168,7 @@ public final class OmemoBinding {
         }
     }
 
-    /** The account's own-node reads {@link #loggedIn} makes, to send ahead ({@code OwnNodeReads.readAhead}). */
+    /** The account's own-node reads {@link #loggedIn} makes, to send ahead ({@code PepReadAhead.readAhead}). */
     public java.util.List<org.jivesoftware.smack.packet.IQ> loginReads() {
         if (!enabled || connection.getUser() == null) {
             return java.util.List.of();
@@ -177,7 +177,7 @@ public final class OmemoBinding {
         java.util.List<org.jivesoftware.smack.packet.IQ> reads = new java.util.ArrayList<>(
                 OmemoPep.loginReads(self, deviceId()));
         reads.addAll(im.sotto.xmpp.omemo2.Omemo2Pep.loginReads(self, omemo2.deviceId()));
-        companion.ifPresent(c -> reads.add(BundlePublisher.omemoSidesRead(self)));
+        companion.ifPresent(c -> reads.add(BundlePublisher.itemsRequest(self, im.sotto.xmpp.pep.PepNodes.OMEMO_SIDES)));
         return reads;
     }
 

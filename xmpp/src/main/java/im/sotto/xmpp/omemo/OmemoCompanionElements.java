@@ -23,9 +23,12 @@ import im.sotto.xmpp.SottoAccount;
 import im.sotto.xmpp.element.SottoEncrypted;
 import im.sotto.xmpp.omemo2.Omemo2Binding;
 import im.sotto.xmpp.omemo2.Omemo2Encrypted;
+import im.sotto.xmpp.omemo2.Omemo2Pep;
 import im.sotto.xmpp.pep.BundlePublisher;
 import im.sotto.xmpp.pep.DeviceId;
 import im.sotto.xmpp.pep.PepException;
+import im.sotto.xmpp.pep.PepNodes;
+import im.sotto.xmpp.pep.PepReadAhead;
 
 import org.jivesoftware.smack.XMPPConnection;
 import org.jivesoftware.smack.packet.ExtensionElement;
@@ -126,6 +129,10 @@ final class OmemoCompanionElements {
             return;
         }
         OmemoCompanion.Decision decision;
+        // The reads below wait one after the other; sent together they cost one round trip (a one-shot send pays it).
+        PepReadAhead.of(connection).readAhead(List.of(Omemo2Pep.deviceListRead(peer), OmemoPep.deviceListRead(peer),
+                BundlePublisher.itemsRequest(peer, PepNodes.OMEMO_SIDES),
+                BundlePublisher.itemsRequest(peer, PepNodes.DEVICE_LIST)));
         try {
             Set<Long> omemo2 = ids(omemo.omemo2().listedDevices(peer));
             Set<Long> omemo03Ids = ids(omemo03.devices(peer));

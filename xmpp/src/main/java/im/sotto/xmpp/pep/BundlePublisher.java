@@ -356,23 +356,19 @@ public final class BundlePublisher {
         return found;
     }
 
-    private static PubSub itemsRequest(BareJid owner, String node) {
+    /** The read of {@code owner}'s {@code node} as this class sends it (to send it ahead: {@link PepReadAhead}). */
+    public static PubSub itemsRequest(BareJid owner, String node) {
         return PubSub.createPubsubPacket(owner, IQ.Type.get, new GetItemsRequest(node));
     }
 
-    /** The reads {@link #publishIfChanged} makes at a login, for {@link OwnNodeReads#readAhead}. */
+    /** The reads {@link #publishIfChanged} makes at a login, for {@link PepReadAhead#readAhead}. */
     public static List<IQ> loginReads(BareJid self, DeviceId device) {
         return List.of(itemsRequest(self, PepNodes.bundle(device)), itemsRequest(self, PepNodes.DEVICE_LIST));
     }
 
-    /** The read of the account's OMEMO sides a login makes (docs/protocol.md 10.13), for the read-ahead. */
-    public static IQ omemoSidesRead(BareJid self) {
-        return itemsRequest(self, PepNodes.OMEMO_SIDES);
-    }
-
     private IQ send(IQ request) throws XMPPException.XMPPErrorException, PepException, InterruptedException {
         try {
-            return OwnNodeReads.of(connection).send(request);
+            return PepReadAhead.of(connection).send(request);
         } catch (SmackException.NoResponseException | SmackException.NotConnectedException e) {
             throw new PepException(Kind.NO_RESPONSE, null, "no answer to " + request.getChildElementName(), e);
         }
