@@ -73,6 +73,7 @@ public final class Connector {
      */
     public static XMPPTCPConnection connection(EntityBareJid jid, char[] password, String resource,
             Transport transport, boolean presence) {
+        SmackStartup.trim();
         try {
             XMPPTCPConnectionConfiguration.Builder config = XMPPTCPConnectionConfiguration.builder()
                     .setXmppDomain(jid.asDomainBareJid())
@@ -93,6 +94,7 @@ public final class Connector {
                 }
             }
             XMPPTCPConnection connection = new XMPPTCPConnection(config.build());
+            SmackExit.connectionMade();
             connection.setReplyTimeout(15_000);
             // Stream management stays (acknowledgements tell Sotto what the server has), resumption does not: a
             // command's stream cannot be resumed once its process has exited, and a server told it may be would

@@ -6,6 +6,7 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -20,9 +21,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * then that many bytes of UTF-8 JSON. The requests are {@code {"v":1,"request":"send","to":JID,"body":TEXT}},
  * {@code {"v":1,"request":"contacts"}} and, for the commands that only read, {@code {"v":1,"request":"outbox"}}
  * (optionally with {@code "to":JID}), {@code {"v":1,"request":"devices"}} (optionally with {@code "jid":JID}),
- * {@code {"v":1,"request":"fingerprint","qr":BOOLEAN}} and {@code {"v":1,"request":"status"}}, and the trust
+ * {@code {"v":1,"request":"fingerprint","qr":BOOLEAN}} and {@code {"v":1,"request":"status"}}, the trust
  * decisions {@code {"v":1,"request":"trust","jid":JID,"accept-new-key":BOOLEAN}} (optionally with
- * {@code "device":ID}) and {@code {"v":1,"request":"distrust","jid":JID}}; the answer is
+ * {@code "device":ID}), {@code {"v":1,"request":"trust-omemo","jid":JID,"version":"0.3"|"2","device":ID}} and
+ * {@code {"v":1,"request":"distrust","jid":JID}}, and the changes {@code {"v":1,"request":"outbox-drop","id":ID}}
+ * and {@code {"v":1,"request":"devices-remove","device":ID}}; the answer is
  * {@code {"exit":CODE,"out":TEXT,"err":TEXT}}, what the command prints and its exit code. Anything
  * else (another field, a missing one, another version, a frame over {@link #MAX_FRAME_BYTES}) is refused with exit
  * code 2 and changes nothing.
@@ -37,22 +40,26 @@ final class HandOff {
      */
     static final int MAX_FRAME_BYTES = 1 << 20;
     /** The fields each request may carry, by its name ({@code v} and {@code request} in all). */
-    private static final Map<String, Set<String>> FIELDS = Map.of(
-            "send", Set.of("v", "request", "to", "body"),
-            "contacts", Set.of("v", "request"),
-            "outbox", Set.of("v", "request", "to"),
-            "devices", Set.of("v", "request", "jid"),
-            "fingerprint", Set.of("v", "request", "qr"),
-            "status", Set.of("v", "request"),
-            "trust", Set.of("v", "request", "jid", "accept-new-key", "device"),
-            "distrust", Set.of("v", "request", "jid"));
+    private static final Map<String, Set<String>> FIELDS = Map.ofEntries(
+            Map.entry("send", Set.of("v", "request", "to", "body")),
+            Map.entry("contacts", Set.of("v", "request")),
+            Map.entry("outbox", Set.of("v", "request", "to")),
+            Map.entry("devices", Set.of("v", "request", "jid")),
+            Map.entry("fingerprint", Set.of("v", "request", "qr")),
+            Map.entry("status", Set.of("v", "request")),
+            Map.entry("trust", Set.of("v", "request", "jid", "accept-new-key", "device")),
+            Map.entry("distrust", Set.of("v", "request", "jid")),
+            Map.entry("trust-omemo", Set.of("v", "request", "jid", "version", "device")),
+            Map.entry("outbox-drop", Set.of("v", "request", "id")),
+            Map.entry("devices-remove", Set.of("v", "request", "device")));
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private HandOff() {
     }
 
     /** A request the server accepts; {@link #parse} makes one only from a well-formed frame. */
-    sealed interface Request permits Send, Contacts, Outbox, Devices, Fingerprint, Status, Trust, Distrust {
+    sealed interface Request permits Send, Contacts, Outbox, Devices, Fingerprint, Status, Trust, Distrust,
+            TrustOmemo, OutboxDrop, DevicesRemove {
     }
 
     /** {@code sotto send TO BODY}. */
@@ -84,6 +91,16 @@ final class HandOff {
     }
 
     /** {@code sotto distrust JID}. */
+    /** {@code sotto trust JID --omemo-device ID} ({@code omemo2} false) or {@code --omemo2-device ID}. */
+    record TrustOmemo(String jid, boolean omemo2, long device) implements Request {
+    }
+
+    record OutboxDrop(long id) implements Request {
+    }
+
+    record DevicesRemove(long device) implements Request {
+    }
+
     record Distrust(String jid) implements Request {
     }
 
@@ -152,9 +169,27 @@ final class HandOff {
                     throw new Refused("distrust needs the text field jid");
                 }
                 return new Distrust(root.get("jid").textValue());
+            case "trust-omemo":
+                if (!root.path("jid").isTextual() || !List.of("0.3", "2").contains(root.path("version").asText(""))
+                        || !root.path("version").isTextual()) {
+                    throw new Refused("trust-omemo needs the text field jid and the version \"0.3\" or \"2\"");
+                }
+                return new TrustOmemo(root.get("jid").textValue(), root.get("version").textValue().equals("2"),
+                        number(root, "device"));
+            case "outbox-drop":
+                return new OutboxDrop(number(root, "id"));
+            case "devices-remove":
+                return new DevicesRemove(number(root, "device"));
             default:
                 return new Status();
         }
+    }
+
+    private static long number(JsonNode root, String field) throws Refused {
+        if (!root.path(field).isIntegralNumber() || !root.get(field).canConvertToLong()) {
+            throw new Refused(field + " must be a whole number");
+        }
+        return root.get(field).longValue();
     }
 
     private static Optional<String> optionalText(JsonNode root, String field) throws Refused {
@@ -193,6 +228,17 @@ final class HandOff {
         } else if (request instanceof Distrust distrust) {
             map.put("request", "distrust");
             map.put("jid", distrust.jid());
+        } else if (request instanceof TrustOmemo trust) {
+            map.put("request", "trust-omemo");
+            map.put("jid", trust.jid());
+            map.put("version", trust.omemo2() ? "2" : "0.3");
+            map.put("device", trust.device());
+        } else if (request instanceof OutboxDrop drop) {
+            map.put("request", "outbox-drop");
+            map.put("id", drop.id());
+        } else if (request instanceof DevicesRemove remove) {
+            map.put("request", "devices-remove");
+            map.put("device", remove.device());
         } else {
             map.put("request", "status");
         }

@@ -12,8 +12,8 @@ import org.jxmpp.jid.BareJid;
 
 /**
  * The answers of a running {@code listen} (or {@code chat}) to the commands that only read, {@code outbox},
- * {@code devices}, {@code fingerprint} and {@code status}, and to the trust decisions {@code trust} and
- * {@code distrust}: each prints here what it prints on its own, from the listen's open store and manager and, where
+ * {@code devices}, {@code fingerprint} and {@code status}, to the trust decisions {@code trust} (OMEMO devices
+ * included) and {@code distrust}, and to {@code outbox drop} and {@code devices remove}: each prints here what it prints on its own, from the listen's open store and manager and, where
  * it needs the server, its connection (no second login; what a decision releases goes out at once). Each answer is the command's output and exit code;
  * a failure is the command's own error line.
  */
@@ -57,7 +57,15 @@ final class HandOffViews {
         } else if (request instanceof HandOff.Status) {
             return StatusCommand.print(opened, online.connection, out);
         } else if (request instanceof HandOff.Trust trust) {
-            TrustCommand.decide(online.manager, Jids.account(trust.jid()), trust.acceptNewKey(), trust.device(), out);
+            TrustCommand.decide(online.manager, Jids.account(trust.jid()), trust.acceptNewKey(), trust.device(), true,
+                    out);
+        } else if (request instanceof HandOff.TrustOmemo trust) {
+            TrustCommand.verifyOmemoDevice(online.manager, Jids.account(trust.jid()), trust.omemo2(), trust.device(),
+                    out);
+        } else if (request instanceof HandOff.OutboxDrop drop) {
+            OutboxCommand.Drop.drop(opened, drop.id(), out);
+        } else if (request instanceof HandOff.DevicesRemove remove) {
+            DevicesRemoveCommand.revoke(opened, online.connection, remove.device(), out, out);
         } else if (request instanceof HandOff.Distrust distrust) {
             DistrustCommand.decide(online.manager, Jids.account(distrust.jid()), out);
         } else {

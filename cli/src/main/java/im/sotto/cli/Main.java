@@ -55,7 +55,9 @@ public final class Main implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
-        System.exit(run(args));
+        int code = run(args);
+        SmackExit.parkReactor();
+        System.exit(code);
     }
 
     /** Runs one command line; returns the exit code. */

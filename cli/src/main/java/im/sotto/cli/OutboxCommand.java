@@ -83,14 +83,23 @@ public final class OutboxCommand implements Callable<Integer> {
         @Override
         public Integer call() {
             Accounts.Entry entry = Accounts.choose(common);
+            Optional<HandOff.Answer> fromListen = HandOffClient.change(entry.directory(), new HandOff.OutboxDrop(id));
+            if (fromListen.isPresent()) { // a listen of the account holds the store: it drops the message
+                return HandOffClient.print(fromListen.get());
+            }
             try (Accounts.Opened opened = Accounts.open(common, entry)) {
-                if (!SottoOutbox.drop(opened.account, id)) {
-                    throw new CliException(ExitCode.USAGE, "no message " + id + " waits in the outbox (sotto outbox "
-                            + "lists them)");
-                }
-                System.out.println("dropped message " + id + " from the outbox; it was never sent");
+                drop(opened, id, System.out);
             }
             return ExitCode.OK;
+        }
+
+        /** Drops message {@code id}, here or in a running listen. */
+        static void drop(Accounts.Opened opened, long id, PrintStream out) {
+            if (!SottoOutbox.drop(opened.account, id)) {
+                throw new CliException(ExitCode.USAGE, "no message " + id + " waits in the outbox (sotto outbox "
+                        + "lists them)");
+            }
+            out.println("dropped message " + id + " from the outbox; it was never sent");
         }
     }
 }

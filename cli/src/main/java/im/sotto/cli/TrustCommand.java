@@ -58,10 +58,16 @@ public final class TrustCommand implements Callable<Integer> {
         EntityBareJid peer = Jids.account(jid);
         Accounts.Entry entry = Accounts.choose(common);
         if (choice.omemoDevice != null || choice.omemo2Device != null) {
-            // Decided here only: the hand-off to a running listen carries Sotto's trust decisions, not OMEMO's (with
-            // a listen running, the store is busy and opening it says so).
+            boolean two = choice.omemo2Device != null;
+            long id = two ? choice.omemo2Device : choice.omemoDevice;
+            Optional<HandOff.Answer> fromListen = HandOffClient.change(entry.directory(),
+                    new HandOff.TrustOmemo(peer.toString(), two, id));
+            if (fromListen.isPresent()) { // a listen of the account holds the store: its manager decides
+                return HandOffClient.print(fromListen.get());
+            }
             try (Accounts.Opened opened = Accounts.open(common, entry)) {
-                return verifyOmemoDevice(LocalTrust.manager(opened), peer);
+                verifyOmemoDevice(LocalTrust.manager(opened), peer, two, id, System.out);
+                return ExitCode.OK;
             }
         }
         Optional<HandOff.Answer> fromListen = HandOffClient.change(entry.directory(), new HandOff.Trust(
@@ -70,16 +76,17 @@ public final class TrustCommand implements Callable<Integer> {
             return HandOffClient.print(fromListen.get());
         }
         try (Accounts.Opened opened = Accounts.open(common, entry)) {
-            decide(LocalTrust.manager(opened), peer, choice.acceptNewKey, Optional.ofNullable(choice.device),
+            decide(LocalTrust.manager(opened), peer, choice.acceptNewKey, Optional.ofNullable(choice.device), false,
                     System.out);
         }
         return ExitCode.OK;
     }
 
-    /** Marks one OMEMO device the account has met VERIFIED (it is a device of its own, trusted key by key). */
-    private int verifyOmemoDevice(SottoManager manager, EntityBareJid peer) {
-        boolean two = choice.omemo2Device != null;
-        long id = two ? choice.omemo2Device : choice.omemoDevice;
+    /**
+     * Marks one OMEMO device the account has met VERIFIED (it is a device of its own, trusted key by key), here or
+     * in a running listen.
+     */
+    static void verifyOmemoDevice(SottoManager manager, EntityBareJid peer, boolean two, long id, PrintStream out) {
         String version = two ? "OMEMO 2" : "OMEMO";
         boolean known = two ? manager.omemo().omemo2().setTrust(peer, id, OmemoTrustLevel.VERIFIED)
                 : manager.omemo().setTrust(peer, id, OmemoTrustLevel.VERIFIED);
@@ -87,14 +94,16 @@ public final class TrustCommand implements Callable<Integer> {
             throw new CliException(ExitCode.USAGE, "no " + version + " device " + id + " of " + peer + " met yet; "
                     + "sotto devices " + peer + " lists the ones met");
         }
-        System.out.println("Verified " + version + " device " + id + " of " + peer + ": messages are encrypted to it "
+        out.println("Verified " + version + " device " + id + " of " + peer + ": messages are encrypted to it "
                 + "from the next send on");
-        return ExitCode.OK;
     }
 
-    /** What {@code sotto trust} decides and prints, here or in a running listen (whose held messages then go out). */
+    /**
+     * What {@code sotto trust} decides and prints, here or in a running listen ({@code inListen}: its manager sends
+     * the held messages at once).
+     */
     static void decide(SottoManager manager, EntityBareJid peer, boolean acceptNewKey, Optional<Long> device,
-            PrintStream out) {
+            boolean inListen, PrintStream out) {
         if (acceptNewKey) {
             if (!manager.acceptNewKey(peer)) {
                 throw new CliException(ExitCode.USAGE, peer + " presented no new key; nothing to accept");
@@ -110,7 +119,7 @@ public final class TrustCommand implements Callable<Integer> {
                         .map(ContactStatus::pendingDevices).map(Object::toString).orElse("none"));
             }
             out.println("Approved device " + device.get() + " of " + peer + "; held messages go out "
-                    + "with the next sotto send or listen");
+                    + (inListen ? "now, from the running listen" : "with the next sotto send or listen"));
             return;
         }
         if (!manager.markVerified(peer)) {

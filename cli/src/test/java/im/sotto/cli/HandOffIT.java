@@ -49,7 +49,8 @@ class HandOffIT {
         assertTrue(ask(socket, frame("{\"v\":1,\"request\":\"send\",\"to\":\"" + bobJid + "\",\"body\":\"x\","
                 + "\"as\":\"mallory\"}")).contains("\"exit\":2"), "an unknown field is refused");
         assertTrue(ask(socket, frame("{\"v\":1,\"request\":\"export-keys\"}"))
-                .contains("the requests are contacts, devices, distrust, fingerprint, outbox, send, status, trust"));
+                .contains("the requests are contacts, devices, devices-remove, distrust, fingerprint, outbox, "
+                        + "outbox-drop, send, status, trust, trust-omemo"));
         assertTrue(ask(socket, frame("{\"v\":1,\"request\":\"fingerprint\",\"qr\":\"yes\"}"))
                 .contains("\"exit\":2"), "a field of the wrong type is refused");
         ByteBuffer huge = ByteBuffer.allocate(4).putInt(HandOff.MAX_FRAME_BYTES + 1).flip();
@@ -97,6 +98,26 @@ class HandOffIT {
         CliProcess.Run distrusted = prosody.sotto(alice, "distrust", bobJid);
         assertEquals(0, distrusted.exit(), distrusted.toString());
         assertTrue(distrusted.out().contains("nothing is sent to it"), distrusted.toString());
+        // The commands that change the store are taken by the listen too (each exited 5 before): OMEMO trust,
+        // outbox drop, devices remove, with their own answers and errors.
+        CliProcess.Run omemoTrust = prosody.sotto(alice, "trust", bobJid, "--omemo-device", "12345");
+        assertEquals(2, omemoTrust.exit(), omemoTrust.toString());
+        assertTrue(omemoTrust.err().contains("no OMEMO device 12345 of " + bobJid + " met yet"), omemoTrust.toString());
+        String nobody = "nobody-" + System.nanoTime() + "@" + prosody.jid("bob").split("@")[1];
+        CliProcess.Run queued = prosody.sotto(alice, "send", nobody, "never", "sent");
+        CliProcess.Run waiting = prosody.sotto(alice, "outbox", nobody);
+        assertEquals(0, waiting.exit(), waiting.toString());
+        String id = waiting.out().lines().filter(l -> l.contains(nobody)).map(l -> l.split("\\s+")[0]).findFirst()
+                .orElseThrow(() -> new AssertionError("queued in the outbox: " + queued + waiting));
+        CliProcess.Run dropped = prosody.sotto(alice, "outbox", "drop", id);
+        assertEquals(0, dropped.exit(), dropped.toString());
+        assertTrue(dropped.out().startsWith("dropped message " + id), dropped.toString());
+        CliProcess.Run droppedAgain = prosody.sotto(alice, "outbox", "drop", id);
+        assertEquals(2, droppedAgain.exit(), droppedAgain.toString());
+        assertTrue(droppedAgain.err().contains("no message " + id + " waits"), droppedAgain.toString());
+        CliProcess.Run removeNone = prosody.sotto(alice, "devices", "remove", "0");
+        assertEquals(2, removeNone.exit(), removeNone.toString());
+        assertTrue(removeNone.err().contains("a device id is 1.."), removeNone.toString());
         CliProcess.Run unknown = prosody.sotto(alice, "devices", "not a jid");
         assertEquals(2, unknown.exit(), "a bad argument is refused as without a listen: " + unknown);
 

@@ -21,7 +21,9 @@ class HandOffTest {
                 new HandOff.Trust("bob@example.org", false, Optional.empty()),
                 new HandOff.Trust("bob@example.org", true, Optional.empty()),
                 new HandOff.Trust("bob@example.org", false, Optional.of(1234567L)),
-                new HandOff.Distrust("bob@example.org"));
+                new HandOff.Distrust("bob@example.org"), new HandOff.TrustOmemo("bob@example.org", false, 42L),
+                new HandOff.TrustOmemo("bob@example.org", true, 4294967295L), new HandOff.OutboxDrop(7L),
+                new HandOff.DevicesRemove(1234567L));
         for (HandOff.Request request : requests) {
             assertEquals(request, HandOff.parse(HandOff.encode(request)));
         }
@@ -34,8 +36,15 @@ class HandOffTest {
         assertRefused("{\"v\":1,\"request\":\"outbox\",\"to\":5}", "to must be text");
         assertRefused("{\"v\":1,\"request\":\"fingerprint\"}", "fingerprint needs the boolean field qr");
         assertRefused("{\"v\":1,\"request\":\"fingerprint\",\"qr\":\"yes\"}", "fingerprint needs the boolean field qr");
-        assertRefused("{\"v\":1,\"request\":\"export-keys\"}", "the requests are contacts, devices, distrust, "
-                + "fingerprint, outbox, send, status, trust");
+        assertRefused("{\"v\":1,\"request\":\"export-keys\"}", "the requests are contacts, devices, "
+                + "devices-remove, distrust, fingerprint, outbox, outbox-drop, send, status, trust, trust-omemo");
+        assertRefused("{\"v\":1,\"request\":\"outbox-drop\",\"id\":\"7\"}", "id must be a whole number");
+        assertRefused("{\"v\":1,\"request\":\"outbox-drop\",\"id\":7.5}", "id must be a whole number");
+        assertRefused("{\"v\":1,\"request\":\"devices-remove\"}", "device must be a whole number");
+        assertRefused("{\"v\":1,\"request\":\"trust-omemo\",\"jid\":\"bob@example.org\",\"version\":\"1\","
+                + "\"device\":5}", "trust-omemo needs");
+        assertRefused("{\"v\":1,\"request\":\"trust-omemo\",\"jid\":\"bob@example.org\",\"version\":2,"
+                + "\"device\":5}", "trust-omemo needs");
         assertRefused("{\"v\":1,\"request\":\"trust\",\"jid\":\"bob@example.org\"}", "trust needs");
         assertRefused("{\"v\":1,\"request\":\"trust\",\"jid\":\"bob@example.org\",\"accept-new-key\":false,"
                 + "\"device\":\"one\"}", "trust needs");

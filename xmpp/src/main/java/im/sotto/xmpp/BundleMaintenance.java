@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
+import im.sotto.xmpp.pep.BundlePublisher;
 import im.sotto.xmpp.pep.DeviceId;
 import im.sotto.xmpp.pep.PepException;
 
@@ -87,6 +88,12 @@ final class BundleMaintenance {
         } catch (Exception e) {
             done.completeExceptionally(e);
         }
+    }
+
+    /** The account's own-node reads {@link #publish} makes, to send ahead ({@code OwnNodeReads.readAhead}). */
+    java.util.List<org.jivesoftware.smack.packet.IQ> loginReads() {
+        return connection.getUser() == null ? java.util.List.of()
+                : BundlePublisher.loginReads(connection.getUser().asBareJid(), deviceId());
     }
 
     private DeviceId deviceId() {

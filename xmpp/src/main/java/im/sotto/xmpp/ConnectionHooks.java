@@ -7,6 +7,7 @@ import im.sotto.protocol.session.StillMissing;
 import im.sotto.xmpp.element.SottoEncrypted;
 import im.sotto.xmpp.element.SottoEncryptedIq;
 import im.sotto.xmpp.omemo.OmemoBinding;
+import im.sotto.xmpp.pep.OwnNodeReads;
 
 import org.jivesoftware.smack.AbstractXMPPConnection;
 import org.jivesoftware.smack.ConnectionListener;
@@ -136,6 +137,10 @@ final class ConnectionHooks {
      * including what an earlier run left in the store.
      */
     private void afterLogin() {
+        // The checks below (publish, omemo.loggedIn) read the account's own nodes one after the other: ask all at once.
+        java.util.List<IQ> reads = new java.util.ArrayList<>(driver.bundles().loginReads());
+        reads.addAll(omemo.loginReads());
+        OwnNodeReads.of(connection).readAhead(reads);
         revocations.loggedIn();
         catchUp.catchUp(new CatchUpPasses.Sink(this::receiveArchived, driver::receive, this::reportStillMissing));
         catchUp.whenPositionKnown(driver.bundles()::publish);

@@ -216,6 +216,18 @@ public final class OmemoBinding {
         }
     }
 
+    /** The account's own-node reads {@link #loggedIn} makes, to send ahead ({@code OwnNodeReads.readAhead}). */
+    public java.util.List<org.jivesoftware.smack.packet.IQ> loginReads() {
+        if (!enabled || connection.getUser() == null) {
+            return java.util.List.of();
+        }
+        BareJid self = connection.getUser().asBareJid();
+        java.util.List<org.jivesoftware.smack.packet.IQ> reads = new java.util.ArrayList<>(
+                OmemoPep.loginReads(self, deviceId()));
+        reads.addAll(im.sotto.xmpp.omemo2.Omemo2Pep.loginReads(self, omemo2.deviceId()));
+        return reads;
+    }
+
     public AxolotlDeviceList publishOrThrow() throws PepException, InterruptedException {
         OmemoBundle bundle = store.transact(s -> keys(s.omemo()).bundle());
         return pep.publish(bundle);

@@ -4,6 +4,7 @@ import java.util.Objects;
 
 import im.sotto.protocol.omemo.OmemoBundle;
 import im.sotto.protocol.omemo.OmemoException;
+import im.sotto.xmpp.pep.OwnNodeReads;
 import im.sotto.xmpp.pep.PepException;
 import im.sotto.xmpp.pep.PepException.Kind;
 import im.sotto.xmpp.pep.PublishOptions;
@@ -172,7 +173,7 @@ public final class OmemoPep {
             throws PepException, InterruptedException {
         PubSub response;
         try {
-            IQ answer = send(PubSub.createPubsubPacket(owner, IQ.Type.get, new GetItemsRequest(node)));
+            IQ answer = send(itemsRequest(owner, node));
             if (!(answer instanceof PubSub)) {
                 throw new PepException(Kind.MALFORMED_ITEM, "the answer is not a pubsub result");
             }
@@ -203,9 +204,19 @@ public final class OmemoPep {
         return type.cast(payload);
     }
 
+    private static PubSub itemsRequest(BareJid owner, String node) {
+        return PubSub.createPubsubPacket(owner, IQ.Type.get, new GetItemsRequest(node));
+    }
+
+    /** The reads {@link #publish} makes at a login, for {@link OwnNodeReads#readAhead}. */
+    public static java.util.List<IQ> loginReads(BareJid self, int deviceId) {
+        return java.util.List.of(itemsRequest(self, Axolotl.DEVICE_LIST_NODE),
+                itemsRequest(self, Axolotl.bundleNode(deviceId)));
+    }
+
     private IQ send(IQ request) throws XMPPException.XMPPErrorException, PepException, InterruptedException {
         try {
-            return connection.createStanzaCollectorAndSend(request).nextResultOrThrow();
+            return OwnNodeReads.of(connection).send(request);
         } catch (SmackException.NoResponseException | SmackException.NotConnectedException e) {
             throw new PepException(Kind.NO_RESPONSE, null, "no answer to " + request.getChildElementName(), e);
         }

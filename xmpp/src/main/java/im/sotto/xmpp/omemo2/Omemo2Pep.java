@@ -6,6 +6,7 @@ import java.util.Objects;
 
 import im.sotto.protocol.omemo.OmemoException;
 import im.sotto.protocol.omemo2.Omemo2Bundle;
+import im.sotto.xmpp.pep.OwnNodeReads;
 import im.sotto.xmpp.pep.PepException;
 import im.sotto.xmpp.pep.PepException.Kind;
 import im.sotto.xmpp.pep.PublishOptions;
@@ -168,14 +169,9 @@ public final class Omemo2Pep {
 
     private <E extends ExtensionElement> E fetch(BareJid owner, String node, String itemId, Class<E> type)
             throws PepException, InterruptedException {
-        List<Item> wanted = new ArrayList<>();
-        if (itemId != null) {
-            wanted.add(new Item(itemId));
-        }
         PubSub response;
         try {
-            IQ answer = send(PubSub.createPubsubPacket(owner, IQ.Type.get,
-                    new ItemsExtension(ItemsExtension.ItemsElementType.items, node, wanted)));
+            IQ answer = send(itemsRequest(owner, node, itemId));
             if (!(answer instanceof PubSub)) {
                 throw new PepException(Kind.MALFORMED_ITEM, "the answer is not a pubsub result");
             }
@@ -212,9 +208,24 @@ public final class Omemo2Pep {
         return type.cast(payload);
     }
 
+    private static PubSub itemsRequest(BareJid owner, String node, String itemId) {
+        List<Item> wanted = new ArrayList<>();
+        if (itemId != null) {
+            wanted.add(new Item(itemId));
+        }
+        return PubSub.createPubsubPacket(owner, IQ.Type.get,
+                new ItemsExtension(ItemsExtension.ItemsElementType.items, node, wanted));
+    }
+
+    /** The reads {@link #publish} makes at a login, for {@link OwnNodeReads#readAhead}. */
+    public static List<IQ> loginReads(BareJid self, int deviceId) {
+        return List.of(itemsRequest(self, Omemo2Names.DEVICE_LIST_NODE, null),
+                itemsRequest(self, Omemo2Names.BUNDLES_NODE, Integer.toUnsignedString(deviceId)));
+    }
+
     private IQ send(IQ request) throws XMPPException.XMPPErrorException, PepException, InterruptedException {
         try {
-            return connection.createStanzaCollectorAndSend(request).nextResultOrThrow();
+            return OwnNodeReads.of(connection).send(request);
         } catch (SmackException.NoResponseException | SmackException.NotConnectedException e) {
             throw new PepException(Kind.NO_RESPONSE, null, "no answer to " + request.getChildElementName(), e);
         }

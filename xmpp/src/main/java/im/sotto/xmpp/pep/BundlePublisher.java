@@ -306,7 +306,7 @@ public final class BundlePublisher {
 
     private <E extends ExtensionElement> E fetchPayload(BareJid owner, String node, Class<E> type)
             throws PepException, InterruptedException {
-        PubSub request = PubSub.createPubsubPacket(owner, IQ.Type.get, new GetItemsRequest(node));
+        PubSub request = itemsRequest(owner, node);
         PubSub response;
         try {
             response = (PubSub) send(request);
@@ -346,9 +346,18 @@ public final class BundlePublisher {
         return found;
     }
 
+    private static PubSub itemsRequest(BareJid owner, String node) {
+        return PubSub.createPubsubPacket(owner, IQ.Type.get, new GetItemsRequest(node));
+    }
+
+    /** The reads {@link #publishIfChanged} makes at a login, for {@link OwnNodeReads#readAhead}. */
+    public static List<IQ> loginReads(BareJid self, DeviceId device) {
+        return List.of(itemsRequest(self, PepNodes.bundle(device)), itemsRequest(self, PepNodes.DEVICE_LIST));
+    }
+
     private IQ send(IQ request) throws XMPPException.XMPPErrorException, PepException, InterruptedException {
         try {
-            return connection.createStanzaCollectorAndSend(request).nextResultOrThrow();
+            return OwnNodeReads.of(connection).send(request);
         } catch (SmackException.NoResponseException | SmackException.NotConnectedException e) {
             throw new PepException(Kind.NO_RESPONSE, null, "no answer to " + request.getChildElementName(), e);
         }

@@ -1,5 +1,6 @@
 package im.sotto.xmpp.it;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
@@ -15,6 +16,7 @@ import im.sotto.xmpp.SottoAccount;
 import im.sotto.xmpp.SottoManager;
 import im.sotto.xmpp.pep.BundlePublisher;
 import im.sotto.xmpp.pep.DeviceId;
+import im.sotto.xmpp.pep.OwnNodeReads;
 
 import org.jivesoftware.smack.StanzaListener;
 import org.jivesoftware.smack.packet.IQ;
@@ -83,5 +85,34 @@ class LoginPublishingIT {
             other.disconnect();
         }
         assertEquals(0, publishesOfOneLogin(server, account), "repaired: nothing to publish again");
+    }
+
+    /**
+     * The login's own-node reads are sent ahead and their answers kept for the checks (OwnNodeReads). A kept answer
+     * must never hide a change: after this device publishes, a read asks the server again and sees the new copy.
+     */
+    @ParameterizedTest
+    @EnumSource(ServerKind.class)
+    void aReadAheadAnswerIsNotUsedAfterThisDevicePublished(ServerKind kind, XmppServers servers) throws Exception {
+        XmppServers.Server server = servers.get(kind);
+        XMPPTCPConnection connection = Pair.login(server.connection("alice", "ra-" + UUID.randomUUID().toString()
+                .substring(0, 8)));
+        try {
+            BundlePublisher publisher = new BundlePublisher(connection);
+            var self = connection.getUser().asBareJid();
+            DeviceId device = DeviceId.of(0x5eed0001);
+            byte[] first = new byte[] {1, 2, 3};
+            byte[] second = new byte[] {4, 5, 6};
+            publisher.publish(device, first);
+
+            OwnNodeReads.of(connection).readAhead(BundlePublisher.loginReads(self, device));
+            assertArrayEquals(first, publisher.fetchBundle(self, device), "the read-ahead answer: the copy held");
+            publisher.publish(device, second);
+            assertArrayEquals(second, publisher.fetchBundle(self, device),
+                    "after a publish the read goes to the server, not to the answer read ahead");
+            publisher.withdraw(device);
+        } finally {
+            connection.disconnect();
+        }
     }
 }
