@@ -8,6 +8,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import im.sotto.xmpp.SecurityEvent;
+import im.sotto.xmpp.SendFailure;
 import im.sotto.xmpp.SottoSendException;
 
 import org.jivesoftware.smack.packet.Message;
@@ -110,7 +111,7 @@ final class ChatOutgoing {
                     screen.print("  the queued message went out encrypted");
                 }
             } else if (typedOffline && failure instanceof SottoSendException s && s.stillQueued()
-                    && s.reason() == SecurityEvent.SendFailure.CONNECTION) {
+                    && s.reason() == SendFailure.CONNECTION) {
                 // Encrypted and kept for the next login: its line above says so.
                 keptOffline.incrementAndGet();
                 waiting.decrementAndGet();

@@ -71,6 +71,10 @@ public final class Main implements Runnable {
                 StandardCharsets.UTF_8);
         System.setOut(out);
         System.setErr(err);
+        Optional<Integer> handedOff = QuickHandOff.send(args);
+        if (handedOff.isPresent()) {
+            return handedOff.get();
+        }
         CommandLine line = new CommandLine(new Main());
         Supplier<Object> named = args.length > 0 && !"help".equals(args[0]) ? COMMANDS.get(args[0]) : null;
         if (named != null) {

@@ -12,6 +12,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import im.sotto.xmpp.SecurityEvent;
+import im.sotto.xmpp.SendFailure;
 import im.sotto.xmpp.RevealPolicy;
 import im.sotto.xmpp.SottoListener;
 import im.sotto.xmpp.SottoManager;
@@ -202,7 +203,7 @@ final class Online implements AutoCloseable {
             throw new CliException(ExitCode.CONNECTION, "sending failed: " + Connector.rootMessage(e.getCause()), e);
         } catch (TimeoutException e) {
             // Still waiting in the manager's (durable) queue: it is sent after a later login.
-            throw new SottoSendException(SecurityEvent.SendFailure.NEGOTIATION_FAILED,
+            throw new SottoSendException(SendFailure.NEGOTIATION_FAILED,
                     "no session within " + SEND_TIMEOUT_SECONDS + " s", true);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -12,6 +12,7 @@ import java.util.concurrent.TimeoutException;
 
 import im.sotto.xmpp.DecryptedStanza;
 import im.sotto.xmpp.SecurityEvent;
+import im.sotto.xmpp.SendFailure;
 import im.sotto.xmpp.SottoListener;
 
 import org.jxmpp.jid.EntityBareJid;
@@ -114,7 +115,7 @@ public final class VerifyCommand implements java.util.concurrent.Callable<Intege
     /** The handshake failed on the contact password: this side's check, or its stanza refused because of it. */
     private static boolean passwordMismatch(SecurityEvent event, EntityBareJid peer) {
         if (event instanceof SecurityEvent.SendFailed f) {
-            return f.peer().equals(peer) && f.reason() == SecurityEvent.SendFailure.PASSWORD_MISMATCH;
+            return f.peer().equals(peer) && f.reason() == SendFailure.PASSWORD_MISMATCH;
         }
         return event instanceof SecurityEvent.UndecryptableStanza u && peer.equals(u.peer())
                 && String.valueOf(u.detail()).contains("PASSWORD_");

@@ -19,6 +19,11 @@ import im.sotto.protocol.trust.TrustSource;
 import im.sotto.xmpp.DecryptedStanza;
 import im.sotto.xmpp.ForeignScheme;
 import im.sotto.xmpp.SecurityEvent;
+import im.sotto.xmpp.RefusalReason;
+import im.sotto.xmpp.IqAnswerProblem;
+import im.sotto.xmpp.NotReachedReason;
+import im.sotto.xmpp.SendFailure;
+import im.sotto.xmpp.UndecryptableReason;
 import im.sotto.xmpp.SessionOrigin;
 
 import org.jivesoftware.smack.packet.Message;
@@ -55,10 +60,10 @@ class EventPrinterTest {
     void deviceApprovalAndHeldSendsSayWhatToDo() {
         assertEquals("! bob@example.org has a new device 42 awaiting your approval; nothing is sent to it until: "
                 + "sotto trust bob@example.org --device 42", text(new SecurityEvent.DeviceNeedsApproval(BOB, 42)));
-        SecurityEvent held = new SecurityEvent.SendFailed(BOB, "m1", SecurityEvent.SendFailure.DISTRUSTED, "why");
+        SecurityEvent held = new SecurityEvent.SendFailed(BOB, "m1", SendFailure.DISTRUSTED, "why");
         assertEquals(true, EventPrinter.describe(held).get("held"));
         assertTrue(text(held).startsWith("! held for bob@example.org: DISTRUSTED (why)"), text(held));
-        SecurityEvent failed = new SecurityEvent.SendFailed(BOB, "m2", SecurityEvent.SendFailure.PEER_HAS_NO_SOTTO,
+        SecurityEvent failed = new SecurityEvent.SendFailed(BOB, "m2", SendFailure.PEER_HAS_NO_SOTTO,
                 "none");
         assertTrue(text(failed).startsWith("! not sent to bob@example.org"), text(failed));
     }
@@ -77,11 +82,11 @@ class EventPrinterTest {
     @Test
     void refusalsAndIgnoredAnswersNameTheirReason() throws Exception {
         SecurityEvent refused = new SecurityEvent.SessionRefused(BOB, JidCreate.from("bob@example.org/x"),
-                SecurityEvent.RefusalReason.STRANGER_NOT_REVEALED, "handshake");
+                RefusalReason.STRANGER_NOT_REVEALED, "handshake");
         assertEquals("STRANGER_NOT_REVEALED", EventPrinter.describe(refused).get("reason"));
         assertEquals("! no session with bob@example.org/x: STRANGER_NOT_REVEALED (handshake)", text(refused));
         SecurityEvent ignored = new SecurityEvent.IqAnswerIgnored(BOB, JidCreate.from("bob@example.org/x"), "i1",
-                SecurityEvent.IqAnswerProblem.OTHER_DEVICE);
+                IqAnswerProblem.OTHER_DEVICE);
         assertEquals("! an answer to iq i1 from bob@example.org/x was ignored: OTHER_DEVICE", text(ignored));
     }
 
@@ -165,7 +170,7 @@ class EventPrinterTest {
     void everySecurityEventHasItsOwnLine() {
         SequenceRange range = SequenceRange.of(3, 5);
         List<SecurityEvent> one = List.of(
-                new SecurityEvent.UndecryptableStanza(BOB, BOB, "id", SecurityEvent.UndecryptableReason.NO_SESSION,
+                new SecurityEvent.UndecryptableStanza(BOB, BOB, "id", UndecryptableReason.NO_SESSION,
                         "d"),
                 new SecurityEvent.SessionEstablished(BOB, 7, SessionOrigin.ONLINE_HANDSHAKE, Optional.empty(),
                         Optional.empty(), false),
@@ -176,14 +181,14 @@ class EventPrinterTest {
                 new SecurityEvent.BundleSubstituted(BOB, 7),
                 new SecurityEvent.SessionHealed(BOB, 7),
                 new SecurityEvent.CapabilityMissing(BOB, "d"),
-                new SecurityEvent.SendFailed(BOB, "m", SecurityEvent.SendFailure.DISTRUSTED, "d"),
+                new SecurityEvent.SendFailed(BOB, "m", SendFailure.DISTRUSTED, "d"),
                 new SecurityEvent.KeyChanged(BOB, null, null),
                 new SecurityEvent.DeviceNeedsApproval(BOB, 7),
                 new SecurityEvent.DeviceRevoked(BOB, 7, Instant.EPOCH),
                 new SecurityEvent.RevocationRefused(BOB,
                         im.sotto.protocol.device.DeviceStatementException.Kind.BAD_SIGNATURE, "d"),
                 new SecurityEvent.DeviceStale(BOB, 7, Instant.EPOCH),
-                new SecurityEvent.DeviceNotReached(BOB, 7, SecurityEvent.NotReachedReason.NOT_APPROVED),
+                new SecurityEvent.DeviceNotReached(BOB, 7, NotReachedReason.NOT_APPROVED),
                 new SecurityEvent.Certified(BOB, TrustSource.X509, "s", "i", Instant.EPOCH),
                 new SecurityEvent.CertificationRejected(BOB, TrustSource.X509, RejectionReason.UNTRUSTED_ANCHOR, "d"),
                 new SecurityEvent.PublishFailed(BOB, "d"),
@@ -197,8 +202,8 @@ class EventPrinterTest {
                 new SecurityEvent.ForgedCarbon(BOB, BOB, "m", true),
 
                 new SecurityEvent.HandshakeUnconfirmed(BOB, BOB),
-                new SecurityEvent.SessionRefused(BOB, BOB, SecurityEvent.RefusalReason.GROUPCHAT, "d"),
-                new SecurityEvent.IqAnswerIgnored(BOB, BOB, "i", SecurityEvent.IqAnswerProblem.OTHER_DEVICE));
+                new SecurityEvent.SessionRefused(BOB, BOB, RefusalReason.GROUPCHAT, "d"),
+                new SecurityEvent.IqAnswerIgnored(BOB, BOB, "i", IqAnswerProblem.OTHER_DEVICE));
         Set<Class<?>> covered = new HashSet<>();
         for (SecurityEvent event : one) {
             covered.add(event.getClass());

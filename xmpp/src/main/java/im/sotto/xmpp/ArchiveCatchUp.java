@@ -325,7 +325,7 @@ final class ArchiveCatchUp {
                 own.add(results.get(i));
             } else {
                 events.accept(new SecurityEvent.SessionRefused(from.asBareJid(), from,
-                        SecurityEvent.RefusalReason.FOREIGN_ARCHIVE, "an archive result sent by " + from
+                        RefusalReason.FOREIGN_ARCHIVE, "an archive result sent by " + from
                         + ", not by this account's archive: ignored"));
             }
         }

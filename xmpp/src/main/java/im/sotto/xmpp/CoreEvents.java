@@ -43,13 +43,13 @@ final class CoreEvents {
     }
 
     /** A session state's refusal of a message, as the reason the application sees. */
-    static SecurityEvent.UndecryptableReason of(SessionAttempt.Failure failure) {
+    static UndecryptableReason of(SessionAttempt.Failure failure) {
         return switch (failure) {
-            case TAMPERED -> SecurityEvent.UndecryptableReason.TAMPERED;
-            case DUPLICATE -> SecurityEvent.UndecryptableReason.DUPLICATE;
-            case BROKEN_SESSION -> SecurityEvent.UndecryptableReason.BROKEN_SESSION;
-            case UNTRUSTED_SENDER -> SecurityEvent.UndecryptableReason.UNTRUSTED_SENDER;
-            case NO_SESSION -> SecurityEvent.UndecryptableReason.NO_SESSION;
+            case TAMPERED -> UndecryptableReason.TAMPERED;
+            case DUPLICATE -> UndecryptableReason.DUPLICATE;
+            case BROKEN_SESSION -> UndecryptableReason.BROKEN_SESSION;
+            case UNTRUSTED_SENDER -> UndecryptableReason.UNTRUSTED_SENDER;
+            case NO_SESSION -> UndecryptableReason.NO_SESSION;
         };
     }
 

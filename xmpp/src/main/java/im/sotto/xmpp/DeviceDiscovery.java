@@ -126,7 +126,7 @@ final class DeviceDiscovery {
         made.devices().forEach(waiting::remove);
         for (Map.Entry<Long, FirstMessageElements.Skip> skip : made.skips().entrySet()) {
             waiting.remove(skip.getKey());
-            Optional<SecurityEvent.NotReachedReason> reason = reason(skip.getValue());
+            Optional<NotReachedReason> reason = reason(skip.getValue());
             if (reason.isPresent() && reported.computeIfAbsent(peer, p -> new HashSet<>()).add(skip.getKey())) {
                 events.accept(new SecurityEvent.DeviceNotReached(peer, skip.getKey(), reason.get()));
             }
@@ -137,12 +137,12 @@ final class DeviceDiscovery {
     }
 
     /** What the user is told; a revoked or stale device was reported as such already. */
-    private static Optional<SecurityEvent.NotReachedReason> reason(FirstMessageElements.Skip skip) {
+    private static Optional<NotReachedReason> reason(FirstMessageElements.Skip skip) {
         return switch (skip) {
             case INELIGIBLE -> Optional.empty();
-            case NOT_APPROVED -> Optional.of(SecurityEvent.NotReachedReason.NOT_APPROVED);
-            case NOT_SIGNED -> Optional.of(SecurityEvent.NotReachedReason.BUNDLE_NOT_SIGNED);
-            case UNUSABLE -> Optional.of(SecurityEvent.NotReachedReason.NO_USABLE_BUNDLE);
+            case NOT_APPROVED -> Optional.of(NotReachedReason.NOT_APPROVED);
+            case NOT_SIGNED -> Optional.of(NotReachedReason.BUNDLE_NOT_SIGNED);
+            case UNUSABLE -> Optional.of(NotReachedReason.NO_USABLE_BUNDLE);
         };
     }
 }

@@ -8,7 +8,7 @@ import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 import im.sotto.protocol.session.HandshakeFailure;
-import im.sotto.xmpp.SecurityEvent.UndecryptableReason;
+import im.sotto.xmpp.UndecryptableReason;
 import im.sotto.xmpp.element.SottoEncrypted;
 
 import org.jivesoftware.smack.XMPPConnection;
@@ -98,7 +98,7 @@ final class IncomingSottoStanzas {
             // devices; nothing to open, answer or heal, and nothing wrong to report (issue #18).
             return Optional.empty();
         }
-        Optional<SecurityEvent.RefusalReason> refused = muc.refusal(outer, from);
+        Optional<RefusalReason> refused = muc.refusal(outer, from);
         if (refused.isPresent()) {
             // Before any handshake step, decryption or healing: no session is made, used or repaired for it.
             events.accept(new SecurityEvent.SessionRefused(peer, from, refused.get(),
@@ -175,7 +175,7 @@ final class IncomingSottoStanzas {
         if (answer) {
             // Whoever sent it, the request keeps waiting for its addressee's answer (or its timeout).
             events.accept(new SecurityEvent.IqAnswerIgnored(peer, from, outer.getStanzaId(),
-                    SecurityEvent.IqAnswerProblem.UNDECRYPTABLE));
+                    IqAnswerProblem.UNDECRYPTABLE));
         }
         if (failed.reason() == UndecryptableReason.NO_SESSION
                 || failed.reason() == UndecryptableReason.BROKEN_SESSION) {
@@ -220,7 +220,7 @@ final class IncomingSottoStanzas {
         String detail = "handshake: " + failed.describe();
         if (failed.failure() == HandshakeFailure.REJECTED_BY_POLICY) {
             events.accept(new SecurityEvent.SessionRefused(peer, from,
-                    SecurityEvent.RefusalReason.STRANGER_NOT_REVEALED, detail));
+                    RefusalReason.STRANGER_NOT_REVEALED, detail));
             return;
         }
         if (failed.failure().aboutPassword()) {

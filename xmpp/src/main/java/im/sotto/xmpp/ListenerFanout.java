@@ -3,7 +3,7 @@ package im.sotto.xmpp;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-import im.sotto.xmpp.SecurityEvent.UndecryptableReason;
+import im.sotto.xmpp.UndecryptableReason;
 
 /**
  * The application's {@link SottoListener}s: every event and decrypted stanza goes to each, on the manager's worker

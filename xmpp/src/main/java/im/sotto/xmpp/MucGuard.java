@@ -2,7 +2,7 @@ package im.sotto.xmpp;
 
 import java.util.Optional;
 
-import im.sotto.xmpp.SecurityEvent.RefusalReason;
+import im.sotto.xmpp.RefusalReason;
 
 import org.jivesoftware.smack.XMPPConnection;
 import org.jivesoftware.smack.packet.Message;

@@ -8,7 +8,7 @@ import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Consumer;
 
-import im.sotto.xmpp.SecurityEvent.SendFailure;
+import im.sotto.xmpp.SendFailure;
 import im.sotto.xmpp.SendQueue.Pending;
 import im.sotto.xmpp.envelope.EnvelopeException;
 

@@ -11,7 +11,7 @@ import org.jxmpp.jid.BareJid;
  *
  * @param id the entry's id, to drop it ({@link SottoOutbox#drop})
  * @param sentAt when the user sent it (empty for an entry an earlier version queued without a time)
- * @param lastFailure why the last attempt failed (a {@link SecurityEvent.SendFailure} name), if one did
+ * @param lastFailure why the last attempt failed (a {@link SendFailure} name), if one did
  * @param detail what the last failure said, if one did
  */
 public record OutboxEntry(long id, BareJid peer, Optional<Instant> sentAt, Optional<String> lastFailure,

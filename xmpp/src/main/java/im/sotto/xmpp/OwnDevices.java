@@ -197,10 +197,10 @@ final class OwnDevices {
      * </ul>
      */
     static boolean forAnotherDevice(Stanza outer, EntityFullJid self, boolean readAgain,
-            SecurityEvent.UndecryptableReason reason) {
-        if (reason != SecurityEvent.UndecryptableReason.NOT_FOR_THIS_DEVICE
-                && reason != SecurityEvent.UndecryptableReason.NO_SESSION
-                && reason != SecurityEvent.UndecryptableReason.BROKEN_SESSION) {
+            UndecryptableReason reason) {
+        if (reason != UndecryptableReason.NOT_FOR_THIS_DEVICE
+                && reason != UndecryptableReason.NO_SESSION
+                && reason != UndecryptableReason.BROKEN_SESSION) {
             return false;
         }
         Jid to = outer.getTo();

@@ -8,7 +8,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
-import im.sotto.xmpp.SecurityEvent.IqAnswerProblem;
+import im.sotto.xmpp.IqAnswerProblem;
 
 import org.jivesoftware.smack.packet.IQ;
 import org.jivesoftware.smack.packet.Stanza;

@@ -16,7 +16,7 @@ public enum RevealPolicy {
     /**
      * The default. Strangers get the responder-protected mode only and are never answered with this device's
      * identity: a stranger's opening yields an ephemeral key and a random nonce, and its handshake then ends
-     * ({@link SecurityEvent.RefusalReason#STRANGER_NOT_REVEALED}). A stranger can still write first through the
+     * ({@link RefusalReason#STRANGER_NOT_REVEALED}). A stranger can still write first through the
      * published bundle (it carries no identity key); our first reply then reveals us to someone who wrote to us.
      */
     CONTACTS,

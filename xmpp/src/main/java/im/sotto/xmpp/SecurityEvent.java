@@ -17,98 +17,6 @@ import org.jxmpp.jid.Jid;
 /** Something the user should know about the security of a conversation. Nothing Sotto drops goes unreported. */
 public sealed interface SecurityEvent {
 
-    /** Why an incoming encrypted stanza was not delivered. */
-    enum UndecryptableReason {
-        /** We hold no session with the sending account (a new session is started, rate-limited). */
-        NO_SESSION,
-        /** Already delivered once (offline storage and a resend, a replay): dropped before any state change. */
-        DUPLICATE,
-        /** We hold sessions with the sender but none opens it: the session is broken and heals by a new handshake. */
-        BROKEN_SESSION,
-        /** It opened under a session whose account key differs from the one pinned for the sender. */
-        UNTRUSTED_SENDER,
-        /** It carried only ciphertexts for the sender's other sessions, addressed to other devices of ours. */
-        NOT_FOR_THIS_DEVICE,
-        /** It failed authentication or its envelope disagrees with the outer stanza: altered or redirected. */
-        TAMPERED,
-        /** The Sotto element itself is not well formed; the stanza was dropped, the connection kept. */
-        MALFORMED,
-        /**
-         * A handshake's first message beyond the sender's rate ({@code HandshakeRateLimit}): dropped unanswered, no
-         * key agreement spent. A flood from one account; its legitimate handshakes get through again within seconds.
-         */
-        RATE_LIMITED,
-        /**
-         * A handshake step (not an opening) for a handshake this device does not have in flight: it timed out, was
-         * replaced, or this process restarted since (its handshake state is never stored); or a replay of such a
-         * step. Dropped, no state change. Not reported as tampering: a crash or a slow network produces it.
-         */
-        STALE_HANDSHAKE,
-        /**
-         * A stanza this account sent to itself that this device cannot use: this very connection's own stanza
-         * delivered back to it (a note to self), or a handshake step of our own account that failed (one this device
-         * ran with itself, delivered again from offline storage). Dropped, no state change; never reported as
-         * tampering, which is kept for what another party altered.
-         */
-        OWN_ACCOUNT
-    }
-
-    /**
-     * Why a stanza the user asked to send encrypted was not sent. It was never sent in plaintext. For the reasons that
-     * wait for a user decision ({@link #held()}) the stanza stays queued and goes out, encrypted, once the decision
-     * is made ({@link SottoManager#acceptNewKey}, {@link SottoManager#approveDevice}, {@link SottoManager#markVerified}).
-     */
-    enum SendFailure {
-        /** The peer publishes no Sotto device and no online resource of it advertises Sotto. */
-        PEER_HAS_NO_SOTTO,
-        /** The online handshake got no answer (or a broken one) after every retry. */
-        NEGOTIATION_FAILED,
-        /** Held: the peer's account key changed; sending waits until the user accepts the new key. */
-        KEY_CHANGED,
-        /**
-         * A bundle published for the peer is not signed by the account key pinned for it: substituted by the server
-         * (or the peer changed its key, which a message from it will then show). Nothing was encrypted to it.
-         */
-        KEY_SUBSTITUTED,
-        /** Held: the user distrusted the contact (or a SAS did not match); nothing goes out until it is verified. */
-        DISTRUSTED,
-        /** Held: the stanza is for a device of a verified contact that awaits the user's approval. */
-        DEVICE_NOT_APPROVED,
-        /** The stanza cannot be carried: broadcast presence, no recipient, too large. */
-        UNSUPPORTED_STANZA,
-        /** The contact's password did not match (or one side has none): one online guess spent, no session. */
-        PASSWORD_MISMATCH,
-        /** The connection or the server failed while sending. */
-        CONNECTION,
-        /** A {@code groupchat} message: Sotto carries no many-to-many traffic. Dropped, never sent. */
-        GROUPCHAT,
-        /** Addressed to a multi-user chat room or occupant, which names no account. Dropped, never sent. */
-        MUC_OCCUPANT;
-
-        /**
-         * True for a failure that may pass without the user (the peer installs Sotto, answers, the connection comes
-         * back): a manager told to keep failed stanzas keeps these queued. Not kept: what can never be carried, and
-         * a password mismatch (trying again would spend one more online guess each time).
-         */
-        public boolean mayPass() {
-            return this != UNSUPPORTED_STANZA && this != PASSWORD_MISMATCH && !held();
-        }
-
-        /** True when the stanza stays queued for a user decision instead of being dropped. */
-        public boolean held() {
-            return this == KEY_CHANGED || this == DISTRUSTED || this == DEVICE_NOT_APPROVED;
-        }
-
-        /** The held failure the session layer's reason to hold stanzas is reported as. */
-        static SendFailure of(im.sotto.protocol.session.TrustRecords.HoldReason reason) {
-            return switch (reason) {
-                case DISTRUSTED -> DISTRUSTED;
-                case KEY_CHANGED -> KEY_CHANGED;
-                case DEVICE_NOT_APPROVED -> DEVICE_NOT_APPROVED;
-            };
-        }
-    }
-
     BareJid peer();
 
     record UndecryptableStanza(BareJid peer, Jid from, String stanzaId, UndecryptableReason reason, String detail)
@@ -270,16 +178,6 @@ public sealed interface SecurityEvent {
     record DeviceStale(BareJid peer, long deviceId, Instant lastHeard) implements SecurityEvent {
     }
 
-    /** Why a device an account lists, which this device has no session with, got no first message (7.9). */
-    enum NotReachedReason {
-        /** A verified contact's new device: it must write first (proving its certificate) and be approved. */
-        NOT_APPROVED,
-        /** Its bundle is not signed by the account key pinned for the account: the server substituted it. */
-        BUNDLE_NOT_SIGNED,
-        /** No bundle is published for it, or it does not parse. */
-        NO_USABLE_BUNDLE
-    }
-
     /**
      * A device the account lists (linked after our sessions with the account were made) got nothing of what this
      * device sent: never in plaintext, only not at all, for {@code reason}. Reported once per device per run.
@@ -377,18 +275,6 @@ public sealed interface SecurityEvent {
         }
     }
 
-    /** Why an encrypted iq answer was not taken as the answer to the request with its id. */
-    enum IqAnswerProblem {
-        /** It could not be decrypted (garbage, or for a session we do not hold): dropped, no session healed for it. */
-        UNDECRYPTABLE,
-        /** Its outer sender, its session's account or its envelope is not the JID the request was sent to. */
-        NOT_THE_ADDRESSEE,
-        /** It opened under a session with a device of that account other than the one the request was sent to. */
-        OTHER_DEVICE,
-        /** What it carries is not an iq result or error. */
-        NOT_AN_ANSWER
-    }
-
     /**
      * An encrypted iq answer carried the id of a request waiting for its answer but is not that answer (another
      * contact answering, a stranger's garbage aimed at the id): ignored, the request keeps waiting for its addressee.
@@ -397,27 +283,6 @@ public sealed interface SecurityEvent {
         public IqAnswerIgnored {
             Objects.requireNonNull(problem, "problem");
         }
-    }
-
-    /** Why Sotto refused to make or heal a session with a JID. */
-    enum RefusalReason {
-        /**
-         * An online handshake opened by a JID that is no contact (no trust record, not subscribed to in the roster):
-         * answered in the responder-protected mode, and this device's certificate, account key and certification
-         * were not revealed ({@link RevealPolicy#CONTACTS}).
-         */
-        STRANGER_NOT_REVEALED,
-        /**
-         * A stanza from a JID that is no contact (no trust record, no roster item but {@code from}) could not be
-         * decrypted: no healing handshake is started.
-         */
-        NO_HEAL_FOR_STRANGER,
-        /** A {@code groupchat} stanza: Sotto does not carry many-to-many traffic (docs/threat-model.md). */
-        GROUPCHAT,
-        /** A multi-user chat occupant JID (a room's nickname), which names no account a session could bind to. */
-        MUC_OCCUPANT,
-        /** An archive (MAM) result that did not come from this account's own archive. */
-        FOREIGN_ARCHIVE
     }
 
     /** Sotto refused a session (or a stanza that would start or heal one) with {@code from}; nothing was sent. */

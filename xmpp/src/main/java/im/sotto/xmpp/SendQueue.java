@@ -17,7 +17,7 @@ import im.sotto.protocol.session.OutboundRecord;
 import im.sotto.protocol.session.TrustRecords;
 import im.sotto.protocol.store.QueuedStanza;
 import im.sotto.protocol.store.Stores;
-import im.sotto.xmpp.SecurityEvent.SendFailure;
+import im.sotto.xmpp.SendFailure;
 
 import org.jivesoftware.smack.packet.IQ;
 import org.jivesoftware.smack.packet.Message;

@@ -9,7 +9,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 import im.sotto.protocol.session.TrustRecords;
-import im.sotto.xmpp.SecurityEvent.SendFailure;
+import im.sotto.xmpp.SendFailure;
 import im.sotto.xmpp.SendQueue.Pending;
 import im.sotto.xmpp.envelope.EnvelopeCodec;
 import im.sotto.xmpp.envelope.EnvelopeException;
@@ -137,9 +137,9 @@ final class SessionDriver {
             queue.fail(null, new Pending(inner, sent, 0), SendFailure.UNSUPPORTED_STANZA, "the stanza has no recipient");
             return;
         }
-        Optional<SecurityEvent.RefusalReason> refused = muc.refusal(inner, inner.getTo());
+        Optional<RefusalReason> refused = muc.refusal(inner, inner.getTo());
         if (refused.isPresent()) {
-            queue.fail(peer, new Pending(inner, sent, 0), refused.get() == SecurityEvent.RefusalReason.GROUPCHAT
+            queue.fail(peer, new Pending(inner, sent, 0), refused.get() == RefusalReason.GROUPCHAT
                     ? SendFailure.GROUPCHAT : SendFailure.MUC_OCCUPANT, "Sotto makes no session with a multi-user "
                     + "chat (" + inner.getTo() + "): " + refused.get());
             return;

@@ -14,7 +14,7 @@ import java.util.function.Consumer;
 import im.sotto.protocol.handshake.HandshakeException;
 import im.sotto.protocol.session.TrustRecords;
 import im.sotto.protocol.trust.PeerDecision;
-import im.sotto.xmpp.SecurityEvent.SendFailure;
+import im.sotto.xmpp.SendFailure;
 import im.sotto.xmpp.element.SottoEncrypted;
 
 import org.jivesoftware.smack.SmackException;
@@ -305,7 +305,7 @@ final class SessionEstablishment {
         if (!contact.get()) {
             // A handshake towards whoever sent junk would tell a stranger that we are online, and our full JID. A
             // contact in the roster without a trust record is healed: that is a peer after our own reinstall.
-            events.accept(new SecurityEvent.SessionRefused(peer, from, SecurityEvent.RefusalReason.NO_HEAL_FOR_STRANGER,
+            events.accept(new SecurityEvent.SessionRefused(peer, from, RefusalReason.NO_HEAL_FOR_STRANGER,
                     peer + " is no contact (no trust record, no roster item): no healing handshake"));
             return;
         }

@@ -22,7 +22,7 @@ import im.sotto.protocol.store.Stores;
 import im.sotto.protocol.trust.ContactTrust;
 import im.sotto.protocol.trust.PeerDecision;
 import im.sotto.protocol.trust.TrustLevel;
-import im.sotto.xmpp.SecurityEvent.UndecryptableReason;
+import im.sotto.xmpp.UndecryptableReason;
 import im.sotto.xmpp.element.SottoEncrypted;
 import im.sotto.xmpp.envelope.EnvelopeCodec;
 import im.sotto.xmpp.envelope.EnvelopeException;

@@ -216,7 +216,7 @@ public final class SottoManager extends Manager {
 
     /**
      * With {@code keep}, a message that fails for a reason that may pass ({@link
-     * SecurityEvent.SendFailure#mayPass}: no Sotto device yet, no answer, no connection) stays in the store's queue,
+     * SendFailure#mayPass}: no Sotto device yet, no answer, no connection) stays in the store's queue,
      * encrypted at rest, with that reason ({@link SottoOutbox} lists and drops it) and its future fails as
      * {@link SottoSendException#stillQueued}; it blocks nothing sent after it and is tried again at the next login or
      * {@link #retryQueued}. Without (the default) such a stanza is reported and dropped.

@@ -9,25 +9,25 @@ import java.util.Objects;
 public final class SottoSendException extends Exception {
     private static final long serialVersionUID = 1L;
 
-    private final SecurityEvent.SendFailure reason;
+    private final SendFailure reason;
     private final boolean stillQueued;
 
-    public SottoSendException(SecurityEvent.SendFailure reason, String message) {
+    public SottoSendException(SendFailure reason, String message) {
         this(reason, message, false);
     }
 
     /** {@code stillQueued}: the manager keeps the stanza queued and sends it once a session can be made. */
-    public SottoSendException(SecurityEvent.SendFailure reason, String message, boolean stillQueued) {
+    public SottoSendException(SendFailure reason, String message, boolean stillQueued) {
         super(reason + ": " + message);
         this.reason = Objects.requireNonNull(reason);
         this.stillQueued = stillQueued;
     }
 
-    public SecurityEvent.SendFailure reason() {
+    public SendFailure reason() {
         return reason;
     }
 
-    /** Whether the stanza waits for a user decision ({@link SecurityEvent.SendFailure#held()}); it stays queued. */
+    /** Whether the stanza waits for a user decision ({@link SendFailure#held()}); it stays queued. */
     public boolean held() {
         return reason.held();
     }

@@ -11,7 +11,7 @@ import java.util.function.Consumer;
 import im.sotto.protocol.session.OutboundRecord;
 import im.sotto.protocol.store.QueuedStanza;
 import im.sotto.protocol.store.Stores;
-import im.sotto.xmpp.SecurityEvent.SendFailure;
+import im.sotto.xmpp.SendFailure;
 import im.sotto.xmpp.element.SottoEncrypted;
 
 import org.jivesoftware.smack.ConnectionListener;

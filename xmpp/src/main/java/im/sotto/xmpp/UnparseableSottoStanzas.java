@@ -66,7 +66,7 @@ final class UnparseableSottoStanzas {
                 // An unparseable sender stays unknown in the event.
             }
         }
-        return new SecurityEvent.UndecryptableStanza(peer, sender, null, SecurityEvent.UndecryptableReason.MALFORMED,
+        return new SecurityEvent.UndecryptableStanza(peer, sender, null, UndecryptableReason.MALFORMED,
                 String.valueOf(cause.getMessage()));
     }
 }

@@ -54,7 +54,7 @@ class DeviceDiscoveryTest {
         assertTrue(session(laptop.device().deviceId()), "a session with the laptop is stored");
         assertFalse(session(forged), "never a session from a bundle alice's account key did not sign");
         assertEquals(List.of(new SecurityEvent.DeviceNotReached(ALICE, forged,
-                SecurityEvent.NotReachedReason.BUNDLE_NOT_SIGNED)), events);
+                NotReachedReason.BUNDLE_NOT_SIGNED)), events);
 
         assertEquals(0, start(message("again")).elements().size(), "started once; the session carries the rest");
         assertEquals(1, events.size(), "reported once");
@@ -70,7 +70,7 @@ class DeviceDiscoveryTest {
         assertEquals(List.of(), made.devices());
         assertFalse(session(laptop.device().deviceId()));
         assertEquals(List.of(new SecurityEvent.DeviceNotReached(ALICE, laptop.device().deviceId(),
-                SecurityEvent.NotReachedReason.NOT_APPROVED)), events);
+                NotReachedReason.NOT_APPROVED)), events);
     }
 
     @Test
@@ -85,7 +85,7 @@ class DeviceDiscoveryTest {
         FirstMessageElements.Made made = start(StanzaBuilder.buildMessage("r").to(ALICE).build());
         assertEquals(List.of(laptop.device().deviceId()), made.devices());
         assertEquals(List.of(new SecurityEvent.DeviceNotReached(ALICE, 78,
-                SecurityEvent.NotReachedReason.NO_USABLE_BUNDLE)), events);
+                NotReachedReason.NO_USABLE_BUNDLE)), events);
     }
 
     private void pinAlice(boolean verified) {

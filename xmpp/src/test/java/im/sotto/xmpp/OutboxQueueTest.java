@@ -16,7 +16,7 @@ import java.util.concurrent.ExecutionException;
 
 import im.sotto.protocol.session.OutboundRecord;
 import im.sotto.protocol.store.InMemoryAccountStore;
-import im.sotto.xmpp.SecurityEvent.SendFailure;
+import im.sotto.xmpp.SendFailure;
 
 import org.jivesoftware.smack.packet.Message;
 import org.jivesoftware.smack.packet.StanzaBuilder;

@@ -13,7 +13,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 import im.sotto.protocol.trust.TrustLevel;
-import im.sotto.xmpp.SecurityEvent.IqAnswerProblem;
+import im.sotto.xmpp.IqAnswerProblem;
 import im.sotto.xmpp.element.SottoEncrypted;
 import im.sotto.xmpp.element.SottoEncryptedIq;
 

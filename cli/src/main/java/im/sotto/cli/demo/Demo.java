@@ -16,6 +16,7 @@ import im.sotto.harness.RecordingRelay;
 import im.sotto.harness.Secrets;
 import im.sotto.xmpp.DecryptedStanza;
 import im.sotto.xmpp.SecurityEvent;
+import im.sotto.xmpp.UndecryptableReason;
 import im.sotto.xmpp.element.SottoEncrypted;
 
 import org.jivesoftware.smack.packet.IQ;
@@ -354,7 +355,7 @@ public final class Demo {
         int delivered = bob.inbox.size();
         alice.connection.sendStanza(recorded);
         SecurityEvent.UndecryptableStanza rejected = bob.awaitEvent(SecurityEvent.UndecryptableStanza.class,
-                e -> e.reason() == SecurityEvent.UndecryptableReason.DUPLICATE);
+                e -> e.reason() == UndecryptableReason.DUPLICATE);
         Thread.sleep(500);
         boolean notDelivered = bob.inbox.size() == delivered;
         step.read.add(rejected == null ? "(no event)" : "nothing; an event: " + rejected.reason());

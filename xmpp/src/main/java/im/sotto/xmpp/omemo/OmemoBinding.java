@@ -22,6 +22,7 @@ import im.sotto.protocol.store.AccountStore;
 import im.sotto.protocol.store.SessionAddress;
 import im.sotto.xmpp.DecryptedStanza;
 import im.sotto.xmpp.SecurityEvent;
+import im.sotto.xmpp.SendFailure;
 import im.sotto.xmpp.SottoSendException;
 import im.sotto.xmpp.pep.BundlePublisher;
 import im.sotto.xmpp.pep.PepException;
@@ -270,8 +271,8 @@ public final class OmemoBinding {
                 });
             } catch (OmemoSendException e) {
                 events.accept(new SecurityEvent.SendFailed(message.getTo().asBareJid(), message.getStanzaId(),
-                        SecurityEvent.SendFailure.PEER_HAS_NO_SOTTO, "OMEMO: " + e.getMessage()));
-                done.completeExceptionally(new SottoSendException(SecurityEvent.SendFailure.PEER_HAS_NO_SOTTO,
+                        SendFailure.PEER_HAS_NO_SOTTO, "OMEMO: " + e.getMessage()));
+                done.completeExceptionally(new SottoSendException(SendFailure.PEER_HAS_NO_SOTTO,
                         e.getMessage()));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

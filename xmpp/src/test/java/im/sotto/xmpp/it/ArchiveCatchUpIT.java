@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 
 import im.sotto.xmpp.DecryptedStanza;
 import im.sotto.xmpp.SecurityEvent;
+import im.sotto.xmpp.RefusalReason;
 import im.sotto.xmpp.element.SottoEncrypted;
 
 import org.jivesoftware.smack.packet.Message;
@@ -131,7 +132,7 @@ class ArchiveCatchUpIT {
             });
             SottoParty restarted = restart(scene);
             restarted.awaitEvent(SecurityEvent.SessionRefused.class, e -> e.from().toString().equals(carol)
-                    && e.reason() == SecurityEvent.RefusalReason.FOREIGN_ARCHIVE);
+                    && e.reason() == RefusalReason.FOREIGN_ARCHIVE);
             send(scene, "after");
             assertEquals("after " + scene.suffix, body(restarted.next()));
             assertQuiet(restarted);

@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
 
 import im.sotto.protocol.store.SessionAddress;
 import im.sotto.xmpp.SecurityEvent;
-import im.sotto.xmpp.SecurityEvent.SendFailure;
+import im.sotto.xmpp.SendFailure;
 import im.sotto.xmpp.SottoSendException;
 
 import org.jivesoftware.smack.packet.Message;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import im.sotto.xmpp.SecurityEvent;
+import im.sotto.xmpp.SendFailure;
 import im.sotto.xmpp.SottoSendException;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
@@ -52,7 +53,7 @@ class ContactPasswordIT {
             ExecutionException failed = assertThrows(ExecutionException.class, () -> sender.manager
                     .send(chat(receiver.connection.getUser(), "must not arrive")).get(20, TimeUnit.SECONDS));
             SottoSendException reason = assertInstanceOf(SottoSendException.class, failed.getCause());
-            assertEquals(SecurityEvent.SendFailure.PASSWORD_MISMATCH, reason.reason());
+            assertEquals(SendFailure.PASSWORD_MISMATCH, reason.reason());
             assertTrue(receiver.inbox.isEmpty(), "nothing was delivered");
         } finally {
             alice.disconnect();

@@ -13,7 +13,7 @@ import im.sotto.protocol.handshake.HandshakeConfig;
 import im.sotto.protocol.handshake.OnlineInitiator;
 import im.sotto.protocol.identity.DeviceIdentity;
 import im.sotto.protocol.store.InMemoryAccountStore;
-import im.sotto.xmpp.SecurityEvent.UndecryptableReason;
+import im.sotto.xmpp.UndecryptableReason;
 import im.sotto.xmpp.SecurityEvent.UndecryptableStanza;
 import im.sotto.xmpp.HandshakeRateLimit;
 import im.sotto.xmpp.SottoAccount;

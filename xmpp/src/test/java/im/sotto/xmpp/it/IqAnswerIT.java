@@ -10,8 +10,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 import im.sotto.xmpp.SecurityEvent;
+import im.sotto.xmpp.RefusalReason;
 import im.sotto.xmpp.SecurityEvent.IqAnswerIgnored;
-import im.sotto.xmpp.SecurityEvent.IqAnswerProblem;
+import im.sotto.xmpp.IqAnswerProblem;
 import im.sotto.xmpp.element.SottoEncrypted;
 import im.sotto.xmpp.element.SottoEncryptedIq;
 
@@ -115,7 +116,7 @@ class IqAnswerIT {
             alice.awaitEvent(IqAnswerIgnored.class, e -> e.stanzaId().equals(id)
                     && e.from().equals(carol.getUser()) && e.problem() == IqAnswerProblem.UNDECRYPTABLE);
             alice.awaitEvent(SecurityEvent.SessionRefused.class, e -> e.from().equals(carol.getUser())
-                    && e.reason() == SecurityEvent.RefusalReason.NO_HEAL_FOR_STRANGER);
+                    && e.reason() == RefusalReason.NO_HEAL_FOR_STRANGER);
 
             assertFalse(toBob.isDone(), "neither dave's answer nor carol's garbage settles the request to bob");
             IQ answer = toBob.get(20, TimeUnit.SECONDS);

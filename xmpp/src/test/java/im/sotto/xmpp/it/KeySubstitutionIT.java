@@ -17,7 +17,8 @@ import im.sotto.protocol.store.InMemoryAccountStore;
 import im.sotto.protocol.store.SessionAddress;
 import im.sotto.protocol.trust.TrustLevel;
 import im.sotto.xmpp.SecurityEvent;
-import im.sotto.xmpp.SecurityEvent.SendFailure;
+import im.sotto.xmpp.UndecryptableReason;
+import im.sotto.xmpp.SendFailure;
 import im.sotto.xmpp.SottoAccount;
 import im.sotto.xmpp.SottoSendException;
 import im.sotto.xmpp.element.SottoEncrypted;
@@ -84,7 +85,7 @@ class KeySubstitutionIT {
             scene.relay.rule(StanzaRule.PASS);
             bob.connect(scene.server.connectionVia("bob", "b2-" + scene.suffix, scene.relay.port()));
             var unreadable = bob.awaitEvent(SecurityEvent.UndecryptableStanza.class, e -> true);
-            assertEquals(SecurityEvent.UndecryptableReason.NO_SESSION, unreadable.reason(), unreadable.detail());
+            assertEquals(UndecryptableReason.NO_SESSION, unreadable.reason(), unreadable.detail());
             bob.awaitEvent(SecurityEvent.SessionHealed.class, e -> true);
             alice.awaitEvent(SecurityEvent.SessionEstablished.class,
                     e -> e.deviceId() == bob.account.device().deviceId());

@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
 import im.sotto.protocol.handshake.Continuity;
 import im.sotto.protocol.trust.TrustLevel;
 import im.sotto.xmpp.SecurityEvent;
-import im.sotto.xmpp.SecurityEvent.UndecryptableReason;
+import im.sotto.xmpp.UndecryptableReason;
 import im.sotto.xmpp.element.SottoEncrypted;
 
 import org.jivesoftware.smack.packet.Message;

@@ -15,8 +15,9 @@ import java.util.function.Predicate;
 
 import im.sotto.xmpp.DecryptedStanza;
 import im.sotto.xmpp.SecurityEvent;
+import im.sotto.xmpp.UndecryptableReason;
 import im.sotto.xmpp.SottoListener;
-import im.sotto.xmpp.SecurityEvent.SendFailure;
+import im.sotto.xmpp.SendFailure;
 import im.sotto.xmpp.SottoSendException;
 import im.sotto.xmpp.element.SottoEncrypted;
 
@@ -120,7 +121,7 @@ class NegotiationDeletionIT {
             bob.connect(scene.server.connectionVia("bob", "b2-" + scene.suffix, scene.relay.port()));
             SecurityEvent.UndecryptableStanza unreadable = bob.awaitEvent(SecurityEvent.UndecryptableStanza.class,
                     e -> scene.aliceJid().equals(e.from()));
-            assertEquals(SecurityEvent.UndecryptableReason.NO_SESSION, unreadable.reason());
+            assertEquals(UndecryptableReason.NO_SESSION, unreadable.reason());
             SecurityEvent.NotAcknowledged lost = alice.awaitEvent(SecurityEvent.NotAcknowledged.class,
                     e -> e.peer().equals(bobAccount));
             assertEquals(0, lost.range().first(), "from the first message on");

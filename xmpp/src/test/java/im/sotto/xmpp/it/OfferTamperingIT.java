@@ -13,8 +13,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import im.sotto.xmpp.SecurityEvent;
-import im.sotto.xmpp.SecurityEvent.SendFailure;
-import im.sotto.xmpp.SecurityEvent.UndecryptableReason;
+import im.sotto.xmpp.SendFailure;
+import im.sotto.xmpp.UndecryptableReason;
 import im.sotto.xmpp.SottoSendException;
 import im.sotto.xmpp.element.SottoEncrypted;
 

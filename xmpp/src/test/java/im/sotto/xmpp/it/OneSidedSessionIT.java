@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import im.sotto.xmpp.DecryptedStanza;
 import im.sotto.xmpp.SecurityEvent;
+import im.sotto.xmpp.SendFailure;
 import im.sotto.xmpp.element.SottoEncrypted;
 
 import org.jivesoftware.smack.packet.Message;
@@ -92,7 +93,7 @@ class OneSidedSessionIT {
                     && handshakesToBob.incrementAndGet() > 1 ? List.of() : List.of(stanza.xml()));
             scene.alice.manager.send(scene.secretChat(scene.bobJid(), "m1 " + scene.suffix));
             SecurityEvent.SendFailed gaveUp = scene.alice.awaitEvent(SecurityEvent.SendFailed.class, e -> true);
-            assertEquals(SecurityEvent.SendFailure.NEGOTIATION_FAILED, gaveUp.reason(), gaveUp.toString());
+            assertEquals(SendFailure.NEGOTIATION_FAILED, gaveUp.reason(), gaveUp.toString());
             SottoParty restarted = restart(scene);
             scene.relay.rule(stanza -> List.of(stanza.xml()));
             scene.alice.manager.send(scene.secretChat(scene.bobJid(), "m2 " + scene.suffix)).get(30, TimeUnit.SECONDS);

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.UUID;
 
-import im.sotto.xmpp.SecurityEvent.UndecryptableReason;
+import im.sotto.xmpp.UndecryptableReason;
 import im.sotto.xmpp.SecurityEvent.UndecryptableStanza;
 import im.sotto.xmpp.element.SottoEncrypted;
 

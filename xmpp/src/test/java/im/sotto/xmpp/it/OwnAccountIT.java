@@ -12,7 +12,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import im.sotto.xmpp.SecurityEvent;
-import im.sotto.xmpp.SecurityEvent.SendFailure;
+import im.sotto.xmpp.UndecryptableReason;
+import im.sotto.xmpp.SendFailure;
 import im.sotto.xmpp.SottoSendException;
 
 import org.jivesoftware.smack.packet.Message;
@@ -53,7 +54,7 @@ class OwnAccountIT {
             assertEquals(SendFailure.PEER_HAS_NO_SOTTO, cause.reason(), cause.getMessage());
             Thread.sleep(2_000); // anything echoed back by the server arrives meanwhile
             List<SecurityEvent> tampered = alice.events.stream().filter(e -> e instanceof
-                    SecurityEvent.UndecryptableStanza u && u.reason() == SecurityEvent.UndecryptableReason.TAMPERED)
+                    SecurityEvent.UndecryptableStanza u && u.reason() == UndecryptableReason.TAMPERED)
                     .toList();
             assertEquals(List.of(), tampered);
             assertTrue(alice.inbox.isEmpty(), "nothing delivered: " + alice.inbox);

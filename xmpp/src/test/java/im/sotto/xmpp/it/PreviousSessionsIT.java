@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
 import im.sotto.protocol.ratchet.SequenceRange;
 import im.sotto.xmpp.SecurityEvent;
 import im.sotto.xmpp.SessionOrigin;
-import im.sotto.xmpp.SecurityEvent.UndecryptableReason;
+import im.sotto.xmpp.UndecryptableReason;
 import im.sotto.xmpp.element.SottoEncrypted;
 
 import org.jivesoftware.smack.packet.Message;

@@ -16,7 +16,8 @@ import im.sotto.protocol.ratchet.SequenceRange;
 import im.sotto.protocol.store.InMemoryAccountStore;
 import im.sotto.xmpp.DecryptedStanza;
 import im.sotto.xmpp.SecurityEvent;
-import im.sotto.xmpp.SecurityEvent.UndecryptableReason;
+import im.sotto.xmpp.RefusalReason;
+import im.sotto.xmpp.UndecryptableReason;
 import im.sotto.xmpp.SottoAccount;
 import im.sotto.xmpp.element.SottoEncrypted;
 import im.sotto.xmpp.it.RelayedStanza.Direction;
@@ -240,7 +241,7 @@ class ReorderDropInjectIT {
             // A groupchat stanza is refused before any decryption is tried (no session for many-to-many traffic).
             send(scene, 2);
             scene.bob.awaitEvent(SecurityEvent.SessionRefused.class,
-                    e -> e.reason() == SecurityEvent.RefusalReason.GROUPCHAT);
+                    e -> e.reason() == RefusalReason.GROUPCHAT);
             scene.bob.events.clear();
             assertNull(scene.bob.inbox.poll(500, TimeUnit.MILLISECONDS), "a retyped message is not delivered");
             assertArrayEquals(before, ReplayIT.sessionOf(scene.bob, scene.alice), "the session is unchanged");

@@ -10,7 +10,7 @@ import java.util.concurrent.TimeUnit;
 
 import im.sotto.protocol.store.SessionAddress;
 import im.sotto.xmpp.SecurityEvent;
-import im.sotto.xmpp.SecurityEvent.UndecryptableReason;
+import im.sotto.xmpp.UndecryptableReason;
 import im.sotto.xmpp.element.SottoEncrypted;
 
 import org.jivesoftware.smack.packet.Message;

@@ -22,6 +22,7 @@ import im.sotto.protocol.store.InMemoryAccountStore;
 import im.sotto.protocol.trust.TestPki;
 import im.sotto.xmpp.ExternalTrust;
 import im.sotto.xmpp.SecurityEvent;
+import im.sotto.xmpp.RefusalReason;
 import im.sotto.xmpp.SessionOrigin;
 import im.sotto.xmpp.SottoAccount;
 import im.sotto.xmpp.element.SottoEncrypted;
@@ -89,7 +90,7 @@ class RevealPolicyIT {
                 }
                 carol.sendStanza(carrying(bobJid, afterTwo.message().orElseThrow()));
                 bob.awaitEvent(SecurityEvent.SessionRefused.class, e -> e.from().equals(carol.getUser())
-                        && e.reason() == SecurityEvent.RefusalReason.STRANGER_NOT_REVEALED);
+                        && e.reason() == RefusalReason.STRANGER_NOT_REVEALED);
                 for (Stanza more; (more = fromBob.nextResult(QUIET_MS)) != null; ) {
                     recorded.add(more.toXML().toString());
                     Optional<byte[]> step = SottoPayload.of(recorded.get(recorded.size() - 1),
@@ -146,7 +147,7 @@ class RevealPolicyIT {
             dave.manager.send(StanzaBuilder.buildMessage().to(bobJid).ofType(Message.Type.chat)
                     .setBody("hello, we have not met " + s).build()).get(60, TimeUnit.SECONDS);
             bob.awaitEvent(SecurityEvent.SessionRefused.class, e -> e.from().equals(daveJid)
-                    && e.reason() == SecurityEvent.RefusalReason.STRANGER_NOT_REVEALED);
+                    && e.reason() == RefusalReason.STRANGER_NOT_REVEALED);
             var first = bob.next();
             assertEquals("hello, we have not met " + s, ((Message) first.stanza()).getBody());
             assertEquals(SessionOrigin.OFFLINE_FIRST_MESSAGE, first.origin());

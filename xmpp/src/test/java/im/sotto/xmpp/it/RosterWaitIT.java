@@ -13,7 +13,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import im.sotto.xmpp.SecurityEvent;
-import im.sotto.xmpp.SecurityEvent.UndecryptableReason;
+import im.sotto.xmpp.UndecryptableReason;
 import im.sotto.xmpp.SottoManager;
 import im.sotto.xmpp.element.SottoEncrypted;
 

@@ -152,7 +152,7 @@ class SoakIT {
                 silently += books.lostSilently();
                 failedTotal += failed.get(i).size();
                 suppressed += LoadProbe.count(b.get(i), im.sotto.xmpp.SecurityEvent.UndecryptableStanza.class,
-                        e -> e.reason() == im.sotto.xmpp.SecurityEvent.UndecryptableReason.DUPLICATE);
+                        e -> e.reason() == im.sotto.xmpp.UndecryptableReason.DUPLICATE);
                 total = books;
             }
             System.out.printf("soak: %d pairs x %d messages in %.0f s, %d reconnects of all %d clients: sent %d, "

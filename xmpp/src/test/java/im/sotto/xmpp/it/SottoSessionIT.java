@@ -16,6 +16,8 @@ import im.sotto.harness.Secrets;
 import im.sotto.protocol.trust.TrustLevel;
 import im.sotto.xmpp.DecryptedStanza;
 import im.sotto.xmpp.SecurityEvent;
+import im.sotto.xmpp.SendFailure;
+import im.sotto.xmpp.UndecryptableReason;
 import im.sotto.xmpp.SessionOrigin;
 import im.sotto.xmpp.SottoSendException;
 import im.sotto.xmpp.element.SottoEncrypted;
@@ -179,7 +181,7 @@ class SottoSessionIT {
             Stanza resent = aliceSent.get(aliceSent.size() - 1);
             alice.connection.sendStanza(resent);
             var duplicate = bob.awaitEvent(SecurityEvent.UndecryptableStanza.class,
-                    e -> e.reason() == SecurityEvent.UndecryptableReason.DUPLICATE);
+                    e -> e.reason() == UndecryptableReason.DUPLICATE);
             assertEquals(alice.connection.getUser(), duplicate.from());
             assertNull(bob.inbox.poll(1, TimeUnit.SECONDS), "a duplicate must not be delivered again");
 
@@ -260,7 +262,7 @@ class SottoSessionIT {
             alice.connection.sendStanza(StanzaBuilder.buildMessage().to(bob.connection.getUser())
                     .addExtension(bogus).build());
             bob.awaitEvent(SecurityEvent.UndecryptableStanza.class,
-                    e -> e.reason() == SecurityEvent.UndecryptableReason.MALFORMED);
+                    e -> e.reason() == UndecryptableReason.MALFORMED);
             assertTrue(bob.connection.isConnected(), "the connection must survive a malformed element");
             alice.manager.send(chat(bob.connection.getUser(), "still fine")).get(20, TimeUnit.SECONDS);
             assertEquals("still fine", ((Message) bob.next().stanza()).getBody());
@@ -282,9 +284,9 @@ class SottoSessionIT {
             ExecutionException failure = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
                     () -> alice.manager.send(chat(carol.getUser(), "secret for carol")).get(30, TimeUnit.SECONDS));
             SottoSendException cause = assertInstanceOf(SottoSendException.class, failure.getCause());
-            assertEquals(SecurityEvent.SendFailure.PEER_HAS_NO_SOTTO, cause.reason());
+            assertEquals(SendFailure.PEER_HAS_NO_SOTTO, cause.reason());
             alice.awaitEvent(SecurityEvent.SendFailed.class,
-                    e -> e.reason() == SecurityEvent.SendFailure.PEER_HAS_NO_SOTTO);
+                    e -> e.reason() == SendFailure.PEER_HAS_NO_SOTTO);
             assertNull(carolInbox.nextResult(1000), "nothing may reach a peer without Sotto");
         } finally {
             alice.disconnect();

@@ -18,7 +18,7 @@ import im.sotto.protocol.trust.TrustLevel;
 import im.sotto.xmpp.DecryptedStanza;
 import im.sotto.xmpp.SecondDevice;
 import im.sotto.xmpp.SecurityEvent;
-import im.sotto.xmpp.SecurityEvent.SendFailure;
+import im.sotto.xmpp.SendFailure;
 import im.sotto.xmpp.SottoSendException;
 import im.sotto.xmpp.StolenDevice;
 import im.sotto.xmpp.element.SottoEncrypted;

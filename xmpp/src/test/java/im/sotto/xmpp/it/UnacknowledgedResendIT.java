@@ -25,6 +25,8 @@ import im.sotto.protocol.store.QueuedStanza;
 import im.sotto.store.Protection;
 import im.sotto.store.SqliteAccountStore;
 import im.sotto.xmpp.SecurityEvent;
+import im.sotto.xmpp.SendFailure;
+import im.sotto.xmpp.UndecryptableReason;
 import im.sotto.xmpp.SottoAccount;
 import im.sotto.xmpp.SottoSendException;
 import im.sotto.xmpp.element.SottoEncrypted;
@@ -113,10 +115,10 @@ class UnacknowledgedResendIT {
 
             for (int i = 0; i < LOST; i++) {
                 scene.alice.awaitEvent(SecurityEvent.UndecryptableStanza.class,
-                        e -> e.reason() == SecurityEvent.UndecryptableReason.DUPLICATE);
+                        e -> e.reason() == UndecryptableReason.DUPLICATE);
             }
             await(() -> LoadProbe.count(scene.alice, SecurityEvent.UndecryptableStanza.class,
-                    e -> e.reason() == SecurityEvent.UndecryptableReason.DUPLICATE) == LOST,
+                    e -> e.reason() == UndecryptableReason.DUPLICATE) == LOST,
                     "each resent copy is reported as a duplicate");
             assertNull(scene.alice.inbox.poll(2, TimeUnit.SECONDS), "nothing delivered twice");
             await(() -> scene.keptCopies().isEmpty(), "the copies are deleted once the server acknowledged them");
@@ -144,7 +146,7 @@ class UnacknowledgedResendIT {
             ExecutionException failed = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
                     () -> scene.bob.manager.send(chat(scene.alice, offline)).get(10, TimeUnit.SECONDS));
             SottoSendException reason = (SottoSendException) failed.getCause();
-            assertEquals(SecurityEvent.SendFailure.CONNECTION, reason.reason());
+            assertEquals(SendFailure.CONNECTION, reason.reason());
             assertTrue(reason.stillQueued(), "kept, to go out after the next login");
             assertEquals(1, scene.keptCopies().size());
             assertNull(scene.alice.inbox.poll(1, TimeUnit.SECONDS));
