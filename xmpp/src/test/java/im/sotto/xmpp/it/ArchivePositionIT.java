@@ -59,8 +59,9 @@ class ArchivePositionIT {
     }
 
     /**
-     * In the same run: with advance passes after every live stanza (the documented test hook), the pass that follows
-     * alice's live m4 finds d1..d3 in the archive and delivers them, without a restart and without a loss report.
+     * In the same run: with advance passes after every live stanza (the documented test hook), a pass (the one after
+     * alice's live m4 at the latest) finds d1..d3 in the archive and delivers them, without a restart and without a
+     * loss report.
      */
     @ParameterizedTest
     @EnumSource(ServerKind.class)
@@ -84,7 +85,11 @@ class ArchivePositionIT {
                 int setUp = eventCount(bob); // the two sessions started in this run
                 swallowFromDave(scene, dave, List.of("d1", "d2", "d3"));
                 send(scene, scene.alice, "m4");
-                assertEquals(List.of("m4", "d1", "d2", "d3"), texts(scene, bob, 4));
+                // A pass may also run between dave's sends and m4 (after an earlier live stanza, once the worker is
+                // idle: late on a loaded machine), so m4 may come anywhere; d1..d3 come once and in order.
+                List<String> got = texts(scene, bob, 4);
+                assertEquals(List.of("d1", "d2", "d3"), got.stream().filter(t -> t.startsWith("d")).toList(), "" + got);
+                assertEquals(List.of("m4"), got.stream().filter(t -> t.equals("m4")).toList(), "" + got);
                 assertNull(bob.inbox.poll(QUIET_MS, TimeUnit.MILLISECONDS), "nothing is delivered twice");
                 assertNoLossReports(bob, setUp);
             } finally {

@@ -254,7 +254,7 @@ class ClientKillIT {
         private final Thread thread;
         private final List<CompletableFuture<Void>> all = new CopyOnWriteArrayList<>();
         final List<String> failed = new CopyOnWriteArrayList<>();
-        /** Each message's body by its stanza id, to read the sender's loss reports ({@link KillAccounting.SenderLedger}). */
+        /** Each message's body by its stanza id, to read alice's loss reports ({@link KillAccounting.SenderLedger}). */
         final java.util.Map<String, String> bodyById = new java.util.concurrent.ConcurrentHashMap<>();
         private volatile boolean running = true;
 

@@ -45,7 +45,8 @@ final class KillAccounting {
         public String toString() {
             return "sent " + sent + ", delivered " + delivered + ", duplicates " + duplicates + ", reported missing "
                     + reportedMissing + " (arrived late " + late + ", undecryptable " + undecryptable
-                    + ", told to the sender and not delivered " + toldSender + "), lost silently " + lostSilently + ", undecryptable by reason " + reasons;
+                    + ", told to the sender and not delivered " + toldSender + "), lost silently " + lostSilently
+                    + ", undecryptable by reason " + reasons;
         }
     }
 
