@@ -90,7 +90,16 @@ class Driver(slixmpp.ClientXMPP):
                           "type='submit'><field var='FORM_TYPE' type='hidden'><value>%s#node_config</value></field>"
                           "<field var='pubsub#max_items'><value>max</value></field></x></configure></pubsub>"
                           % (PUBSUB, NS, PUBSUB))
-        devices = "<devices xmlns='%s'><device id='%d' label='twomemo test peer'/></devices>" % (NS, self.device_id)
+        # As clients do: the account's other devices stay listed (a Sotto device's OMEMO 2 side, say).
+        others = ""
+        try:
+            listed = await self.fetch(self.bare, NS + ":devices")
+            others = "".join("<device id='%d'/>" % int(d.get("id")) for d in listed.iter("{%s}device" % NS)
+                             if int(d.get("id")) != self.device_id)
+        except slixmpp.exceptions.IqError:
+            pass  # no list yet
+        devices = "<devices xmlns='%s'>%s<device id='%d' label='twomemo test peer'/></devices>" % (
+            NS, others, self.device_id)
         await self.iq("set", None, "<pubsub xmlns='%s'><publish node='%s:devices'><item id='current'>%s</item>"
                       "</publish>%s</pubsub>" % (PUBSUB, NS, devices, publish_options(False)))
 

@@ -90,7 +90,7 @@ final class BundleMaintenance {
         }
     }
 
-    /** The account's own-node reads {@link #publish} makes, to send ahead ({@code OwnNodeReads.readAhead}). */
+    /** The account's own-node reads {@link #publish} makes, to send ahead ({@code PepReadAhead.readAhead}). */
     java.util.List<org.jivesoftware.smack.packet.IQ> loginReads() {
         return connection.getUser() == null ? java.util.List.of()
                 : BundlePublisher.loginReads(connection.getUser().asBareJid(), deviceId());

@@ -7,7 +7,7 @@ import im.sotto.protocol.session.StillMissing;
 import im.sotto.xmpp.element.SottoEncrypted;
 import im.sotto.xmpp.element.SottoEncryptedIq;
 import im.sotto.xmpp.omemo.OmemoBinding;
-import im.sotto.xmpp.pep.OwnNodeReads;
+import im.sotto.xmpp.pep.PepReadAhead;
 
 import org.jivesoftware.smack.AbstractXMPPConnection;
 import org.jivesoftware.smack.ConnectionListener;
@@ -140,7 +140,7 @@ final class ConnectionHooks {
         // The checks below (publish, omemo.loggedIn) read the account's own nodes one after the other: ask all at once.
         java.util.List<IQ> reads = new java.util.ArrayList<>(driver.bundles().loginReads());
         reads.addAll(omemo.loginReads());
-        OwnNodeReads.of(connection).readAhead(reads);
+        PepReadAhead.of(connection).readAhead(reads);
         revocations.loggedIn();
         catchUp.catchUp(new CatchUpPasses.Sink(this::receiveArchived, driver::receive, this::reportStillMissing));
         catchUp.whenPositionKnown(driver.bundles()::publish);

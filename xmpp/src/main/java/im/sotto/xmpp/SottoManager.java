@@ -115,8 +115,8 @@ public final class SottoManager extends Manager {
         }, () -> iqHandler, "sotto-iq-" + account.device().deviceId());
         ArchiveCatchUp archive = new ArchiveCatchUp(account, connection, listeners::emit);
         this.catchUp = new CatchUpPasses(archive, worker, stanza -> driver.confirmsAnsweredHandshake(stanza));
-        this.omemo = new im.sotto.xmpp.omemo.OmemoBinding(connection, account.store(), account.random(),
-                account.clock(), worker, listeners::emit, listeners::deliver);
+        this.omemo = new im.sotto.xmpp.omemo.OmemoBinding(connection, account, account.random(), account.clock(),
+                worker, listeners::emit, listeners::deliver);
         this.unprotected = new UnprotectedArrivals(account, connection, listeners::emit);
         this.revocations = new RevocationWatch(account, connection, worker, listeners::emit, driver.discovery());
         // OMEMO 0.3 messages are always read (one can only arrive for a device that published an OMEMO bundle once).

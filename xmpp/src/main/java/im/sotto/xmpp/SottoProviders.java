@@ -41,7 +41,8 @@ public final class SottoProviders {
         ProviderManager.addExtensionProvider(BundleElement.ELEMENT, BundleElement.NAMESPACE,
                 BundleElementProvider.INSTANCE);
         for (String statements : java.util.List.of(im.sotto.xmpp.pep.StatementListElement.REVOCATIONS,
-                im.sotto.xmpp.pep.StatementListElement.LABELS)) {
+                im.sotto.xmpp.pep.StatementListElement.LABELS,
+                im.sotto.xmpp.pep.StatementListElement.OMEMO_SIDES)) {
             ProviderManager.addExtensionProvider(statements, im.sotto.xmpp.pep.StatementListElement.NAMESPACE,
                     im.sotto.xmpp.pep.StatementListElementProvider.INSTANCE);
         }

@@ -30,7 +30,6 @@ import im.sotto.xmpp.pep.PepException;
 import org.jivesoftware.smack.XMPPConnection;
 import org.jivesoftware.smack.packet.Message;
 import org.jivesoftware.smackx.carbons.CarbonManager;
-import org.jivesoftware.smackx.carbons.packet.CarbonExtension;
 import org.jxmpp.jid.BareJid;
 
 /**
@@ -58,9 +57,26 @@ public final class OmemoBinding {
      * only arrive for a device that published once).
      */
     private volatile boolean enabled;
+    /** Carbons (XEP-0280) of what our other OMEMO devices sent and of what contacts sent them (10.12). */
+    private final OmemoCarbons carbons;
+    /** With a Sotto account: the OMEMO element beside Sotto's for a contact's OMEMO-only devices (10.13). */
+    private final Optional<OmemoCompanionElements> companion;
 
+    /** On a Sotto manager's connection: OMEMO beside Sotto, with the companion element (docs/protocol.md 10.13). */
+    public OmemoBinding(XMPPConnection connection, im.sotto.xmpp.SottoAccount account, SecureRandom random,
+            Clock clock, Executor worker, Consumer<SecurityEvent> events, Consumer<DecryptedStanza> deliveries) {
+        this(connection, account.store(), account, random, clock, worker, events, deliveries);
+    }
+
+    /** OMEMO alone (no Sotto account), as an OMEMO-only client. */
     public OmemoBinding(XMPPConnection connection, AccountStore store, SecureRandom random, Clock clock,
             Executor worker, Consumer<SecurityEvent> events, Consumer<DecryptedStanza> deliveries) {
+        this(connection, store, null, random, clock, worker, events, deliveries);
+    }
+
+    private OmemoBinding(XMPPConnection connection, AccountStore store, im.sotto.xmpp.SottoAccount account,
+            SecureRandom random, Clock clock, Executor worker, Consumer<SecurityEvent> events,
+            Consumer<DecryptedStanza> deliveries) {
         this.connection = Objects.requireNonNull(connection);
         this.store = Objects.requireNonNull(store);
         this.random = random;
@@ -75,6 +91,9 @@ public final class OmemoBinding {
                         device.peer()), device.deviceId(), key.fingerprint(),
                         stanzaId, "OMEMO")));
         this.omemo2 = new im.sotto.xmpp.omemo2.Omemo2Binding(connection, store, random, clock, events, deliveries);
+        this.carbons = new OmemoCarbons(connection, receiver, this, worker, events, deliveries);
+        this.companion = account == null ? Optional.empty()
+                : Optional.of(new OmemoCompanionElements(connection, account, this, sender, events, clock));
     }
 
     /** OMEMO 2 on this connection: its device id, fingerprint, devices met, trust decisions, receive hook. */
@@ -98,19 +117,7 @@ public final class OmemoBinding {
      */
     public synchronized void enable() {
         if (!enabled) {
-            // Carbons only with OMEMO on (asked for at each login, loggedIn): a Sotto-only deployment sends not one
-            // stanza more.
-            CarbonManager.getInstanceFor(connection).addCarbonCopyReceivedListener((direction, copy, wrapper) -> {
-                if (direction == CarbonExtension.Direction.sent && copy.hasExtension(AxolotlEncrypted.ELEMENT,
-                        Axolotl.NAMESPACE)) {
-                    worker.execute(() -> receiveOwnSent(wrapper, copy));
-                } else if (direction == CarbonExtension.Direction.sent && copy.hasExtension(
-                        im.sotto.xmpp.omemo2.Omemo2Encrypted.QNAME)) {
-                    worker.execute(() -> omemo2.receiveOwnSent(wrapper, copy));
-                } else if (direction == CarbonExtension.Direction.received) {
-                    worker.execute(() -> receiveCopyOfReceived(wrapper, copy));
-                }
-            });
+            carbons.listen();
         }
         enabled = true;
         if (connection.isAuthenticated()) {
@@ -125,66 +132,10 @@ public final class OmemoBinding {
     /** The manager's login hook: asks for carbons where the server offers them and publishes, when enabled. */
     public void loggedIn() {
         if (enabled) {
-            enableCarbonsNow(CarbonManager.getInstanceFor(connection));
+            OmemoCarbons.enableNow(CarbonManager.getInstanceFor(connection));
             publish();
             omemo2.publish();
-        }
-    }
-
-    /**
-     * Asks for carbons if the server offers them (XEP-0280; worker thread). Without them, copies of what our other
-     * devices send never reach this one (docs/protocol.md 10.12); nothing else depends on them.
-     */
-    private static void enableCarbonsNow(CarbonManager carbons) {
-        try {
-            if (carbons.isSupportedByServer()) {
-                carbons.setCarbonsEnabled(true);
-            }
-        } catch (org.jivesoftware.smack.SmackException | org.jivesoftware.smack.XMPPException e) {
-            // A server that offers carbons and then refuses them: as without carbons (see above).
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    /**
-     * A copy of what another OMEMO device of this account sent (worker thread): decrypted like any OMEMO message
-     * (its key for this device), delivered as the user's own message to the recipient; refusals are reported as for
-     * any OMEMO message (one without a key for this device too: the user wrote something this device cannot show).
-     */
-    void receiveOwnSent(Message wrapper, Message copy) {
-        Optional<Message> accepted = OwnSentCopies.accept(connection.getUser().asBareJid(), wrapper, copy);
-        if (accepted.isEmpty()) {
-            return;
-        }
-        OmemoReceipt receipt = receiver.receive(accepted.get());
-        if (receipt instanceof OmemoReceipt.Delivered delivered) {
-            deliveries.accept(OwnSentCopies.yours(delivered.stanza(), copy));
-        } else if (receipt instanceof OmemoReceipt.Refused refused) {
-            events.accept(new SecurityEvent.OmemoUndecryptable(refused.peer(), copy.getFrom(),
-                    copy.getStanzaId(), refused.deviceId(), refused.reason(), refused.detail()));
-        }
-        if (receipt.republish()) {
-            publish();
-        }
-    }
-
-    /**
-     * A copy of what a contact sent to another resource of ours (a received carbon; worker thread): read as if it had
-     * come here, OMEMO 2 first as on the receive path, so it is shown once, as the contact's. A copy without an OMEMO
-     * element is not ours to read, nor one with Sotto's element (the session layer reads those: OwnDevices).
-     */
-    void receiveCopyOfReceived(Message wrapper, Message copy) {
-        Optional<Message> accepted = ReceivedCopies.accept(connection.getUser(), wrapper, copy);
-        if (accepted.isEmpty() || copy.hasExtension(im.sotto.xmpp.element.SottoEncrypted.ELEMENT,
-                im.sotto.xmpp.element.SottoEncrypted.NAMESPACE)) {
-            return;
-        }
-        if (copy.hasExtension(im.sotto.xmpp.omemo2.Omemo2Encrypted.QNAME) && omemo2.claim(accepted.get())) {
-            return;
-        }
-        if (copy.hasExtension(AxolotlEncrypted.QNAME)) {
-            receive(accepted.get());
+            companion.ifPresent(OmemoCompanionElements::publishSide);
         }
     }
 
@@ -217,7 +168,7 @@ public final class OmemoBinding {
         }
     }
 
-    /** The account's own-node reads {@link #loggedIn} makes, to send ahead ({@code OwnNodeReads.readAhead}). */
+    /** The account's own-node reads {@link #loggedIn} makes, to send ahead ({@code PepReadAhead.readAhead}). */
     public java.util.List<org.jivesoftware.smack.packet.IQ> loginReads() {
         if (!enabled || connection.getUser() == null) {
             return java.util.List.of();
@@ -226,6 +177,7 @@ public final class OmemoBinding {
         java.util.List<org.jivesoftware.smack.packet.IQ> reads = new java.util.ArrayList<>(
                 OmemoPep.loginReads(self, deviceId()));
         reads.addAll(im.sotto.xmpp.omemo2.Omemo2Pep.loginReads(self, omemo2.deviceId()));
+        companion.ifPresent(c -> reads.add(BundlePublisher.itemsRequest(self, im.sotto.xmpp.pep.PepNodes.OMEMO_SIDES)));
         return reads;
     }
 
@@ -238,7 +190,8 @@ public final class OmemoBinding {
      * Sends {@code message} by the protocol the contact gets (worker thread): OMEMO when {@link OmemoNegotiation}
      * says so, else {@code sottoPath} (Sotto's own send, which queues and reports when no session can be made). A
      * contact seen with Sotto that shows only OMEMO devices raises {@link SecurityEvent.OmemoDowngradeRefused}
-     * and stays on the Sotto path.
+     * and stays on the Sotto path. On the Sotto path the stanza may also carry an OMEMO element for the contact's
+     * OMEMO-only devices ({@link OmemoCompanionElements}, docs/protocol.md 10.13).
      */
     public CompletableFuture<Void> route(Message message, Supplier<CompletableFuture<Void>> sottoPath) {
         CompletableFuture<Void> done = new CompletableFuture<>();
@@ -262,7 +215,11 @@ public final class OmemoBinding {
                     events.accept(new SecurityEvent.OmemoDowngradeRefused(message.getTo().asBareJid(),
                             message.getStanzaId(), omemoDeviceCount(message.getTo().asBareJid())));
                 }
+                if (choice == OmemoNegotiation.Choice.SOTTO && companion.isPresent()) {
+                    companion.get().prepare(message);
+                }
                 sottoPath.get().whenComplete((v, e) -> {
+                    companion.ifPresent(c -> c.ended(message.getStanzaId()));
                     if (e == null) {
                         done.complete(v);
                     } else {

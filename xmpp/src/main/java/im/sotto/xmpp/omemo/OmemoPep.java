@@ -4,7 +4,7 @@ import java.util.Objects;
 
 import im.sotto.protocol.omemo.OmemoBundle;
 import im.sotto.protocol.omemo.OmemoException;
-import im.sotto.xmpp.pep.OwnNodeReads;
+import im.sotto.xmpp.pep.PepReadAhead;
 import im.sotto.xmpp.pep.PepException;
 import im.sotto.xmpp.pep.PepException.Kind;
 import im.sotto.xmpp.pep.PublishOptions;
@@ -208,7 +208,12 @@ public final class OmemoPep {
         return PubSub.createPubsubPacket(owner, IQ.Type.get, new GetItemsRequest(node));
     }
 
-    /** The reads {@link #publish} makes at a login, for {@link OwnNodeReads#readAhead}. */
+    /** The read of {@code owner}'s device list as {@link #fetchDeviceList} sends it (to send it ahead). */
+    public static IQ deviceListRead(BareJid owner) {
+        return itemsRequest(owner, Axolotl.DEVICE_LIST_NODE);
+    }
+
+    /** The reads {@link #publish} makes at a login, for {@link PepReadAhead#readAhead}. */
     public static java.util.List<IQ> loginReads(BareJid self, int deviceId) {
         return java.util.List.of(itemsRequest(self, Axolotl.DEVICE_LIST_NODE),
                 itemsRequest(self, Axolotl.bundleNode(deviceId)));
@@ -216,7 +221,7 @@ public final class OmemoPep {
 
     private IQ send(IQ request) throws XMPPException.XMPPErrorException, PepException, InterruptedException {
         try {
-            return OwnNodeReads.of(connection).send(request);
+            return PepReadAhead.of(connection).send(request);
         } catch (SmackException.NoResponseException | SmackException.NotConnectedException e) {
             throw new PepException(Kind.NO_RESPONSE, null, "no answer to " + request.getChildElementName(), e);
         }

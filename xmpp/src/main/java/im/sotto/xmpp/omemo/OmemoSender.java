@@ -77,6 +77,16 @@ public final class OmemoSender {
      */
     public Message encrypt(Message message, BareJid self, java.util.function.Predicate<SessionAddress> include)
             throws OmemoSendException, InterruptedException {
+        return encrypt(message, self, include, false);
+    }
+
+    /**
+     * As {@link #encrypt(Message, BareJid, java.util.function.Predicate)}; with {@code verifiedOnly}, a device that
+     * may be sent to but is not {@code VERIFIED} is left out and reported as awaiting approval (the OMEMO-only devices
+     * of a Sotto contact: docs/protocol.md 10.13).
+     */
+    public Message encrypt(Message message, BareJid self, java.util.function.Predicate<SessionAddress> include,
+            boolean verifiedOnly) throws OmemoSendException, InterruptedException {
         if (message.getTo() == null || message.getBody() == null) {
             throw new OmemoSendException(OmemoSendException.Kind.NOT_A_CHAT_MESSAGE, "OMEMO 0.3 carries bodies only");
         }
@@ -142,7 +152,12 @@ public final class OmemoSender {
                 Optional<OmemoDeviceTrust> now = OmemoReceiver.pinned(omemo, device);
                 if (now.isPresent() && sessions.peerIdentity(device).isPresent()
                         && OmemoDeviceTrust.allows(now, sessions.peerIdentity(device).get(), true)) {
-                    recipients.add(device);
+                    if (verifiedOnly && now.get().level() != OmemoTrustLevel.VERIFIED) {
+                        skipped.add(device + ": awaits approval");
+                        awaiting.put(device, now.get().identityKey());
+                    } else {
+                        recipients.add(device);
+                    }
                 } else if (now.isPresent() && now.get().level() == OmemoTrustLevel.AWAITING_APPROVAL) {
                     skipped.add(device + ": awaits approval");
                     awaiting.put(device, now.get().identityKey());

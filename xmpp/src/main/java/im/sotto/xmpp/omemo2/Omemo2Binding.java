@@ -54,7 +54,9 @@ public final class Omemo2Binding {
         this.deliveries = deliveries;
         this.pep = new Omemo2Pep(connection);
         this.receiver = new Omemo2Receiver(store, random, clock);
-        this.sender = new Omemo2Sender(store, pep, random, clock);
+        this.sender = new Omemo2Sender(store, pep, random, clock, (device, key, stanzaId) -> events.accept(
+                new SecurityEvent.OmemoDeviceNotApproved(org.jxmpp.jid.impl.JidCreate.bareFromOrThrowUnchecked(
+                        device.peer()), device.deviceId(), key.fingerprint(), stanzaId, "OMEMO 2")));
     }
 
     /** Decrypts one stanza carrying OMEMO 2's {@code <encrypted>}, delivers or reports it. Worker thread. */
@@ -145,6 +147,20 @@ public final class Omemo2Binding {
         } catch (SmackException.NotConnectedException e) {
             throw new OmemoSendException(OmemoSendException.Kind.PEP_FAILED, "not connected");
         }
+    }
+
+    /** The OMEMO 2 devices {@code owner} lists now (network). */
+    public List<Integer> listedDevices(BareJid owner) throws PepException, InterruptedException {
+        return sender.devices(owner);
+    }
+
+    /**
+     * The OMEMO 2 element for the listed devices {@code include} accepts that the user verified, in a stanza not sent
+     * (the companion of a Sotto stanza: docs/protocol.md 10.13); the others are reported as awaiting approval.
+     */
+    public Omemo2Sender.Encrypted encryptVerified(Message message,
+            java.util.function.Predicate<SessionAddress> include) throws OmemoSendException, InterruptedException {
+        return sender.encrypt(message, connection.getUser().asBareJid(), include, true);
     }
 
     /** OMEMO 0.3's element for the devices that do not list OMEMO 2 (see {@link #send}). */

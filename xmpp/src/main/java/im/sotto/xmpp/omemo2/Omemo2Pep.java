@@ -6,7 +6,7 @@ import java.util.Objects;
 
 import im.sotto.protocol.omemo.OmemoException;
 import im.sotto.protocol.omemo2.Omemo2Bundle;
-import im.sotto.xmpp.pep.OwnNodeReads;
+import im.sotto.xmpp.pep.PepReadAhead;
 import im.sotto.xmpp.pep.PepException;
 import im.sotto.xmpp.pep.PepException.Kind;
 import im.sotto.xmpp.pep.PublishOptions;
@@ -217,7 +217,12 @@ public final class Omemo2Pep {
                 new ItemsExtension(ItemsExtension.ItemsElementType.items, node, wanted));
     }
 
-    /** The reads {@link #publish} makes at a login, for {@link OwnNodeReads#readAhead}. */
+    /** The read of {@code owner}'s device list as {@link #fetchDeviceListOrEmpty} sends it (to send it ahead). */
+    public static IQ deviceListRead(BareJid owner) {
+        return itemsRequest(owner, Omemo2Names.DEVICE_LIST_NODE, null);
+    }
+
+    /** The reads {@link #publish} makes at a login, for {@link PepReadAhead#readAhead}. */
     public static List<IQ> loginReads(BareJid self, int deviceId) {
         return List.of(itemsRequest(self, Omemo2Names.DEVICE_LIST_NODE, null),
                 itemsRequest(self, Omemo2Names.BUNDLES_NODE, Integer.toUnsignedString(deviceId)));
@@ -225,7 +230,7 @@ public final class Omemo2Pep {
 
     private IQ send(IQ request) throws XMPPException.XMPPErrorException, PepException, InterruptedException {
         try {
-            return OwnNodeReads.of(connection).send(request);
+            return PepReadAhead.of(connection).send(request);
         } catch (SmackException.NoResponseException | SmackException.NotConnectedException e) {
             throw new PepException(Kind.NO_RESPONSE, null, "no answer to " + request.getChildElementName(), e);
         }

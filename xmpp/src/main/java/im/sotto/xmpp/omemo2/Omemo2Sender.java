@@ -12,7 +12,9 @@ import im.sotto.protocol.omemo.EncryptedKey;
 import im.sotto.protocol.omemo.OmemoException;
 import im.sotto.protocol.omemo.OmemoStores;
 import im.sotto.protocol.omemo2.Omemo2Bundle;
+import im.sotto.protocol.omemo.OmemoTrustLevel;
 import im.sotto.protocol.omemo2.Omemo2DeviceTrust;
+import im.sotto.protocol.omemo2.Omemo2IdentityKey;
 import im.sotto.protocol.omemo2.Omemo2LocalKeys;
 import im.sotto.protocol.omemo2.Omemo2Payload;
 import im.sotto.protocol.omemo2.Omemo2SessionCipher;
@@ -40,12 +42,21 @@ public final class Omemo2Sender {
     private final Omemo2Pep pep;
     private final SecureRandom random;
     private final Clock clock;
+    private final NotApproved notApproved;
 
-    public Omemo2Sender(AccountStore store, Omemo2Pep pep, SecureRandom random, Clock clock) {
+    /** Told of each device a message was not encrypted to because it awaits the user's approval. */
+    @FunctionalInterface
+    public interface NotApproved {
+        void skipped(SessionAddress device, Omemo2IdentityKey key, String stanzaId);
+    }
+
+    public Omemo2Sender(AccountStore store, Omemo2Pep pep, SecureRandom random, Clock clock,
+            NotApproved notApproved) {
         this.store = store;
         this.pep = pep;
         this.random = random;
         this.clock = clock;
+        this.notApproved = notApproved;
     }
 
     /** The OMEMO 2 devices {@code owner} lists now (network). */
@@ -62,6 +73,16 @@ public final class Omemo2Sender {
     }
 
     public Encrypted encrypt(Message message, BareJid self) throws OmemoSendException, InterruptedException {
+        return encrypt(message, self, device -> true, false);
+    }
+
+    /**
+     * As {@link #encrypt(Message, BareJid)}, for the listed devices {@code include} accepts only; with
+     * {@code verifiedOnly}, a device that may be sent to but is not {@code VERIFIED} is left out and reported as
+     * awaiting approval (the OMEMO-only devices of a Sotto contact: docs/protocol.md 10.13).
+     */
+    public Encrypted encrypt(Message message, BareJid self, java.util.function.Predicate<SessionAddress> include,
+            boolean verifiedOnly) throws OmemoSendException, InterruptedException {
         if (message.getTo() == null || message.getBody() == null) {
             throw new OmemoSendException(OmemoSendException.Kind.NOT_A_CHAT_MESSAGE, "Sotto sends bodies only");
         }
@@ -80,6 +101,8 @@ public final class Omemo2Sender {
             throw new OmemoSendException(OmemoSendException.Kind.PEP_FAILED, e.getMessage());
         }
         List<String> skipped = new ArrayList<>();
+        List<SessionAddress> listed = List.copyOf(candidates);
+        candidates.removeIf(include.negate());
         Map<SessionAddress, Omemo2Bundle> bundles = new LinkedHashMap<>();
         for (SessionAddress device : withoutSession(candidates)) {
             try {
@@ -90,8 +113,15 @@ public final class Omemo2Sender {
         }
         byte[] envelope = SceEnvelope.write(message.getBody(), peer, self, clock.instant(), random);
         Omemo2Payload.Encrypted payload = Omemo2Payload.encrypt(envelope, random);
-        Omemo2Encrypted element = store.transact(stores -> encryptFor(stores.omemo2(), candidates, bundles, payload,
-                peer, self, skipped));
+        Map<SessionAddress, Omemo2IdentityKey> awaiting = new LinkedHashMap<>();
+        Omemo2Encrypted element = store.transact(stores -> {
+            awaiting.clear();
+            return encryptFor(stores.omemo2(), candidates, bundles, payload, peer, self, skipped, awaiting,
+                    verifiedOnly);
+        });
+        // Said at every send, as OMEMO 0.3 does: each message that misses a device not approved yet is one it never
+        // gets (docs/protocol.md 10.14).
+        awaiting.forEach((device, key) -> notApproved.skipped(device, key, message.getStanzaId()));
         if (element == null) {
             throw new OmemoSendException(OmemoSendException.Kind.NO_USABLE_DEVICE, peer + " has no OMEMO 2 device we "
                     + "may encrypt to" + (skipped.isEmpty() ? "" : " " + skipped));
@@ -102,13 +132,16 @@ public final class Omemo2Sender {
                 .addExtension(element)
                 .addExtension(ProcessingHint.STORE)
                 .addExtension(new ExplicitEncryption(Omemo2Names.NAMESPACE, Omemo2Names.EME_NAME))
-                .build(), java.util.Set.copyOf(candidates));
+                .build(), java.util.Set.copyOf(listed));
     }
 
-    /** The element, or null when no device of the contact may be sent to (sessions built and keys pinned stay). */
+    /**
+     * The element, or null when no device of the contact may be sent to (sessions built and keys pinned stay); the
+     * devices left out because they await approval are put in {@code awaiting}.
+     */
     private Omemo2Encrypted encryptFor(OmemoStores omemo2, List<SessionAddress> candidates,
             Map<SessionAddress, Omemo2Bundle> bundles, Omemo2Payload.Encrypted payload, BareJid peer, BareJid self,
-            List<String> skipped) {
+            List<String> skipped, Map<SessionAddress, Omemo2IdentityKey> awaiting, boolean verifiedOnly) {
         Omemo2LocalKeys keys = Omemo2LocalKeys.open(omemo2.device(), omemo2.preKeys(), random, clock);
         List<SessionAddress> recipients = new ArrayList<>();
         for (SessionAddress device : candidates) {
@@ -132,6 +165,7 @@ public final class Omemo2Sender {
                     omemo2.identities().storeTrustRecord(device, first.encode());
                     if (!first.level().maySendTo()) {
                         skipped.add(device + ": awaits approval");
+                        awaiting.put(device, first.identityKey());
                         continue;
                     }
                 }
@@ -139,7 +173,15 @@ public final class Omemo2Sender {
             Optional<Omemo2DeviceTrust> now = Omemo2Receiver.pinned(omemo2, device);
             if (sessions.peerIdentity(device).isPresent()
                     && Omemo2DeviceTrust.allows(now, sessions.peerIdentity(device).get(), true) && now.isPresent()) {
-                recipients.add(device);
+                if (verifiedOnly && now.get().level() != OmemoTrustLevel.VERIFIED) {
+                    skipped.add(device + ": awaits approval");
+                    awaiting.put(device, now.get().identityKey());
+                } else {
+                    recipients.add(device);
+                }
+            } else if (now.isPresent() && now.get().level() == OmemoTrustLevel.AWAITING_APPROVAL) {
+                skipped.add(device + ": awaits approval");
+                awaiting.put(device, now.get().identityKey());
             } else if (sessions.hasSession(device)) {
                 skipped.add(device + ": not trusted for sending");
             }

@@ -196,6 +196,16 @@ public final class BundlePublisher {
         return fetchStatements(owner, PepNodes.LABELS);
     }
 
+    /** Publishes the account's OMEMO sides (docs/protocol.md 10.13), open like the device list, and reads them back. */
+    public void publishOmemoSides(byte[] list) throws PepException, InterruptedException {
+        publishStatements(PepNodes.OMEMO_SIDES, StatementListElement.OMEMO_SIDES, list);
+    }
+
+    /** The OMEMO sides {@code owner} published; empty when it has none. */
+    public java.util.Optional<byte[]> fetchOmemoSides(BareJid owner) throws PepException, InterruptedException {
+        return fetchStatements(owner, PepNodes.OMEMO_SIDES);
+    }
+
     private void publishStatements(String node, String element, byte[] list) throws PepException, InterruptedException {
         BareJid self = ownAccount();
         publishOpen(self, node, new StatementListElement(element, list), new ArrayList<>());
@@ -346,18 +356,19 @@ public final class BundlePublisher {
         return found;
     }
 
-    private static PubSub itemsRequest(BareJid owner, String node) {
+    /** The read of {@code owner}'s {@code node} as this class sends it (to send it ahead: {@link PepReadAhead}). */
+    public static PubSub itemsRequest(BareJid owner, String node) {
         return PubSub.createPubsubPacket(owner, IQ.Type.get, new GetItemsRequest(node));
     }
 
-    /** The reads {@link #publishIfChanged} makes at a login, for {@link OwnNodeReads#readAhead}. */
+    /** The reads {@link #publishIfChanged} makes at a login, for {@link PepReadAhead#readAhead}. */
     public static List<IQ> loginReads(BareJid self, DeviceId device) {
         return List.of(itemsRequest(self, PepNodes.bundle(device)), itemsRequest(self, PepNodes.DEVICE_LIST));
     }
 
     private IQ send(IQ request) throws XMPPException.XMPPErrorException, PepException, InterruptedException {
         try {
-            return OwnNodeReads.of(connection).send(request);
+            return PepReadAhead.of(connection).send(request);
         } catch (SmackException.NoResponseException | SmackException.NotConnectedException e) {
             throw new PepException(Kind.NO_RESPONSE, null, "no answer to " + request.getChildElementName(), e);
         }

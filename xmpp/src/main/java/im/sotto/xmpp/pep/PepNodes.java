@@ -12,6 +12,8 @@ public final class PepNodes {
     public static final String REVOCATIONS = SottoEncrypted.NAMESPACE + "/revocations";
     /** The labels of the account's devices (docs/protocol.md 7.8): one item, each label signed by the account key. */
     public static final String LABELS = SottoEncrypted.NAMESPACE + "/labels";
+    /** Which OMEMO device ids are the account's Sotto devices' own (docs/protocol.md 10.13), each signed. */
+    public static final String OMEMO_SIDES = SottoEncrypted.NAMESPACE + "/omemo-sides";
     /** The id of the single item each node keeps: republishing replaces it. */
     public static final String ITEM_ID = "current";
 

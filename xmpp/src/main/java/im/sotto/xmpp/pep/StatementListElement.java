@@ -20,7 +20,9 @@ public final class StatementListElement implements ExtensionElement {
     public static final String NAMESPACE = SottoEncrypted.NAMESPACE;
     public static final String REVOCATIONS = "revocations";
     public static final String LABELS = "labels";
-    static final Set<String> ELEMENTS = Set.of(REVOCATIONS, LABELS);
+    /** A Sotto device's OMEMO device ids (docs/protocol.md 10.13), 64 of 77 bytes at most. */
+    public static final String OMEMO_SIDES = "omemo-sides";
+    static final Set<String> ELEMENTS = Set.of(REVOCATIONS, LABELS, OMEMO_SIDES);
     /** 64 revocations of 77 bytes, or 64 labels of at most 142: under 9.1 KiB; 16 KiB leaves no room for abuse. */
     public static final int MAX_BYTES = 16 * 1024;
 

@@ -16,7 +16,7 @@ import im.sotto.xmpp.SottoAccount;
 import im.sotto.xmpp.SottoManager;
 import im.sotto.xmpp.pep.BundlePublisher;
 import im.sotto.xmpp.pep.DeviceId;
-import im.sotto.xmpp.pep.OwnNodeReads;
+import im.sotto.xmpp.pep.PepReadAhead;
 
 import org.jivesoftware.smack.StanzaListener;
 import org.jivesoftware.smack.packet.IQ;
@@ -88,7 +88,7 @@ class LoginPublishingIT {
     }
 
     /**
-     * The login's own-node reads are sent ahead and their answers kept for the checks (OwnNodeReads). A kept answer
+     * The login's own-node reads are sent ahead and their answers kept for the checks (PepReadAhead). A kept answer
      * must never hide a change: after this device publishes, a read asks the server again and sees the new copy.
      */
     @ParameterizedTest
@@ -105,7 +105,7 @@ class LoginPublishingIT {
             byte[] second = new byte[] {4, 5, 6};
             publisher.publish(device, first);
 
-            OwnNodeReads.of(connection).readAhead(BundlePublisher.loginReads(self, device));
+            PepReadAhead.of(connection).readAhead(BundlePublisher.loginReads(self, device));
             assertArrayEquals(first, publisher.fetchBundle(self, device), "the read-ahead answer: the copy held");
             publisher.publish(device, second);
             assertArrayEquals(second, publisher.fetchBundle(self, device),

@@ -206,6 +206,67 @@ class OmemoSessionIT {
         }
     }
 
+    /**
+     * One stanza for a contact with a Sotto device and an OMEMO 0.3-only device (a Conversations phone; here the
+     * binding alone, on bob's account; docs/protocol.md 10.13), on Prosody only to keep CI short: once alice verified
+     * the phone, each message reaches both, the phone by the OMEMO 0.3 element, the laptop by Sotto's, once, with no
+     * report about the element beside it; what the phone answers is shown by alice, labelled OMEMO.
+     */
+    @org.junit.jupiter.api.Test
+    void aContactWithASottoDeviceAndAnOmemo03OnlyDeviceReadsEachMessageOnBoth(XmppServers servers) throws Exception {
+        XmppServers.Server server = servers.get(ServerKind.PROSODY);
+        String suffix = UUID.randomUUID().toString().substring(0, 8);
+        SottoParty alice = new SottoParty();
+        SottoParty laptop = new SottoParty();
+        // The phone first: it unlists the Sotto devices earlier tests left on the account; the laptop lists itself.
+        try (OmemoParty phone = new OmemoParty(server.connection("bob", "phone-" + suffix))) {
+            System.setProperty("sotto.devices.recheckMs", "0");   // the phone is verified between two sends
+            try {
+                alice.connect(server.connection("alice", "a-" + suffix));
+            } finally {
+                System.clearProperty("sotto.devices.recheckMs");
+            }
+            alice.manager.omemo().enable();
+            laptop.connect(server.connection("bob", "laptop-" + suffix));
+            laptop.manager.omemo().enable();
+            alice.awaitOmemoSideOf(laptop);
+            BareJid bob = laptop.connection.getUser().asBareJid();
+            BareJid aliceJid = alice.connection.getUser().asBareJid();
+            alice.manager.send(chat(bob, "hello " + suffix)).get(SottoParty.WAIT_MS, TimeUnit.MILLISECONDS);
+            assertEquals("hello " + suffix, ((Message) laptop.next().stanza()).getBody());
+            laptop.manager.send(chat(aliceJid, "hi " + suffix)).get(SottoParty.WAIT_MS, TimeUnit.MILLISECONDS);
+            assertEquals("hi " + suffix, ((Message) alice.next().stanza()).getBody());
+
+            int phoneId = phone.omemo.deviceId();
+            alice.manager.send(chat(bob, "unverified " + suffix)).get(SottoParty.WAIT_MS, TimeUnit.MILLISECONDS);
+            assertEquals("OMEMO", alice.awaitEvent(SecurityEvent.OmemoDeviceNotApproved.class,
+                    e -> e.deviceId() == phoneId).version());
+            assertEquals("unverified " + suffix, ((Message) laptop.next().stanza()).getBody());
+            assertTrue(alice.manager.omemo().setTrust(bob, phoneId, im.sotto.protocol.omemo.OmemoTrustLevel.VERIFIED));
+
+            String both = "to the laptop and the phone " + suffix;
+            alice.manager.send(chat(bob, both)).get(SottoParty.WAIT_MS, TimeUnit.MILLISECONDS);
+            DecryptedStanza atPhone = phone.next();
+            assertEquals(both, ((Message) atPhone.stanza()).getBody(), "the first thing the phone reads");
+            assertEquals(SessionOrigin.OMEMO, atPhone.origin());
+            DecryptedStanza atLaptop = laptop.next();
+            assertEquals(both, ((Message) atLaptop.stanza()).getBody());
+            assertTrue(atLaptop.origin() != SessionOrigin.OMEMO && atLaptop.origin() != SessionOrigin.OMEMO_2);
+            assertNull(laptop.inbox.poll(QUIET_MS, TimeUnit.MILLISECONDS), "once on the laptop");
+            assertTrue(laptop.events.stream().noneMatch(e -> e instanceof SecurityEvent.OmemoUndecryptable),
+                    laptop.events.toString());
+
+            phone.send(chat(aliceJid, "from the phone " + suffix));
+            DecryptedStanza answer = alice.next();
+            assertEquals("from the phone " + suffix, ((Message) answer.stanza()).getBody());
+            assertEquals(SessionOrigin.OMEMO, answer.origin());
+            assertEquals(bob, answer.peer());
+        } finally {
+            laptop.disconnect();
+            alice.disconnect();
+        }
+    }
+
     private static SecurityEvent.OmemoUndecryptable awaitMalformed(OmemoParty party) throws InterruptedException {
         long deadline = System.nanoTime() + SottoParty.WAIT_MS * 1_000_000;
         while (System.nanoTime() < deadline) {

@@ -71,6 +71,35 @@ final class SottoParty extends Party<DecryptedStanza, SecurityEvent> implements 
         return stanza;
     }
 
+    /**
+     * Waits until {@code device}'s account publishes its OMEMO side (docs/protocol.md 10.13), read from this party's
+     * connection, as a contact sees it.
+     */
+    void awaitOmemoSideOf(SottoParty device) throws Exception {
+        long id = device.account.device().deviceId();
+        long omemo03 = device.manager.omemo().deviceId();
+        long omemo2 = device.manager.omemo().omemo2().deviceId();
+        org.jxmpp.jid.BareJid owner = device.connection.getUser().asBareJid();
+        long deadline = System.currentTimeMillis() + WAIT_MS;
+        Exception last = null;
+        while (System.currentTimeMillis() < deadline) {
+            try {
+                java.util.Optional<byte[]> list = new im.sotto.xmpp.pep.BundlePublisher(connection)
+                        .fetchOmemoSides(owner);
+                if (list.isPresent() && im.sotto.protocol.device.OmemoSides.parse(list.get()).sides().stream()
+                        .anyMatch(s -> s.deviceId() == id && s.omemo03().orElse(0) == omemo03
+                                && s.omemo2().orElse(0) == omemo2)) {
+                    return;
+                }
+            } catch (im.sotto.xmpp.pep.PepException e) {
+                last = e;   // not published yet
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError(owner + " did not publish the OMEMO side of device " + id + " (" + last + "); "
+                + device.events);
+    }
+
     <E extends SecurityEvent> E awaitEvent(Class<E> type, Predicate<E> condition) throws InterruptedException {
         return eventWithin(type, condition)
                 .orElseThrow(() -> new AssertionError("no " + type.getSimpleName() + " matching; events: " + events));

@@ -3,6 +3,7 @@ package im.sotto.xmpp.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -19,8 +20,11 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import im.sotto.protocol.omemo.OmemoDeviceId;
+import im.sotto.protocol.omemo.OmemoTrustLevel;
 import im.sotto.xmpp.DecryptedStanza;
+import im.sotto.xmpp.SecurityEvent;
 import im.sotto.xmpp.SessionOrigin;
+import im.sotto.xmpp.omemo2.Omemo2Encrypted;
 import im.sotto.xmpp.pep.DeviceListElement;
 import im.sotto.xmpp.pep.PepNodes;
 
@@ -33,6 +37,7 @@ import org.jivesoftware.smackx.pubsub.PublishItem;
 import org.jivesoftware.smackx.pubsub.packet.PubSub;
 import org.jxmpp.jid.BareJid;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -129,6 +134,130 @@ class TwomemoPeerIT {
         }
     }
 
+    /**
+     * A key change under OMEMO 2 (in-process OMEMO 2 devices, no Python needed; Prosody only, to keep CI short):
+     * alice verified dave's OMEMO 2 device; dave then adds a device. Each message alice sends while it awaits her
+     * approval misses it and says so ({@code OmemoDeviceNotApproved}, version "OMEMO 2", with its fingerprint); once
+     * she approves it (what {@code sotto trust JID --omemo2-device ID} does), her next message reaches it.
+     */
+    @Test
+    void aVerifiedOmemo2ContactsNewDeviceWaitsForApprovalAndIsReported(XmppServers servers) throws Exception {
+        XmppServers.Server server = servers.get(ServerKind.PROSODY);
+        String suffix = UUID.randomUUID().toString().substring(0, 8);
+        BareJid dave = withoutSottoDevices(server, suffix);
+        SottoParty alice = new SottoParty();
+        try (Omemo2Party first = new Omemo2Party(server.connection("dave", "first-" + suffix))) {
+            alice.connect(server.connection("alice", "a-" + suffix));
+            alice.manager.omemo().enable();
+            alice.manager.omemo().omemo2().publishOrThrow();
+            alice.manager.send(chat(dave, "before " + suffix)).get(SottoParty.WAIT_MS, TimeUnit.MILLISECONDS);
+            assertEquals("before " + suffix, ((Message) first.next().stanza()).getBody());
+            int firstId = first.omemo2.deviceId();
+            assertTrue(alice.manager.omemo().omemo2().setTrust(dave, firstId, OmemoTrustLevel.VERIFIED));
+
+            try (Omemo2Party added = new Omemo2Party(server.connection("dave", "added-" + suffix))) {
+                int addedId = added.omemo2.deviceId();
+                String missed = "missed " + suffix;
+                alice.manager.send(chat(dave, missed)).get(SottoParty.WAIT_MS, TimeUnit.MILLISECONDS);
+                SecurityEvent.OmemoDeviceNotApproved notice = alice.awaitEvent(
+                        SecurityEvent.OmemoDeviceNotApproved.class, e -> e.deviceId() == addedId);
+                assertEquals(dave, notice.peer());
+                assertEquals("OMEMO 2", notice.version());
+                assertEquals(added.omemo2.identityKey().fingerprint(), notice.fingerprint(), "the key to compare");
+                assertEquals(missed, ((Message) first.next().stanza()).getBody(), "the verified device still reads");
+
+                assertTrue(alice.manager.omemo().omemo2().setTrust(dave, addedId, OmemoTrustLevel.VERIFIED));
+                String approved = "approved " + suffix;
+                alice.manager.send(chat(dave, approved)).get(SottoParty.WAIT_MS, TimeUnit.MILLISECONDS);
+                assertEquals(approved, ((Message) added.next().stanza()).getBody(), "the message sent before the "
+                        + "approval never reached the new device; the next one does");
+                assertEquals(approved, ((Message) first.next().stanza()).getBody());
+                assertNull(added.inbox.poll(QUIET_MS, TimeUnit.MILLISECONDS), "once");
+            }
+        } finally {
+            alice.disconnect();
+        }
+    }
+
+    /**
+     * One stanza for a contact with a Sotto device and an OMEMO-only device (docs/protocol.md 10.13): bob runs Sotto
+     * (OMEMO on, so his Sotto device also lists OMEMO ids, and publishes them as its OMEMO side) and twomemo on the
+     * same account. Once alice verified the twomemo device (never blindly: a server could list a device of its own),
+     * each message reaches both from one stanza: the Sotto device reads Sotto's element (a Sotto session, not OMEMO),
+     * once, and reports nothing about the OMEMO element beside it; the twomemo device reads its OMEMO 2 element; the
+     * Sotto device's own OMEMO side gets no key. The twomemo device's answer is shown by alice, labelled OMEMO 2.
+     */
+    @Test
+    void aContactWithASottoDeviceAndATwomemoDeviceReadsEachMessageOnBoth(XmppServers servers) throws Exception {
+        String python = debianPython();
+        XmppServers.Server server = servers.get(ServerKind.PROSODY);
+        String suffix = UUID.randomUUID().toString().substring(0, 8);
+        BareJid bob = withoutSottoDevices(server, "bob", suffix);
+        SottoParty alice = new SottoParty();
+        SottoParty bobLaptop = new SottoParty();
+        try {
+            // bob's phone appears after alice's first messages: she looks for OMEMO-only devices at each send here,
+            // not only every ten minutes (OmemoCompanionElements.RECHECK_AFTER).
+            System.setProperty("sotto.devices.recheckMs", "0");
+            try {
+                alice.connect(server.connection("alice", "a-" + suffix));
+            } finally {
+                System.clearProperty("sotto.devices.recheckMs");
+            }
+            alice.manager.omemo().enable();
+            BareJid aliceJid = alice.connection.getUser().asBareJid();
+            bobLaptop.connect(server.connection("bob", "laptop-" + suffix));
+            bobLaptop.manager.omemo().enable();
+            alice.awaitOmemoSideOf(bobLaptop);
+            alice.manager.send(chat(bob, "hello laptop " + suffix)).get(SottoParty.WAIT_MS, TimeUnit.MILLISECONDS);
+            assertEquals("hello laptop " + suffix, ((Message) bobLaptop.next().stanza()).getBody());
+            bobLaptop.manager.send(chat(aliceJid, "hi " + suffix)).get(SottoParty.WAIT_MS, TimeUnit.MILLISECONDS);
+            assertEquals("hi " + suffix, ((Message) alice.next().stanza()).getBody());
+
+            BlockingQueue<Message> atLaptopRaw = new LinkedBlockingQueue<>();
+            bobLaptop.connection.addSyncStanzaListener(m -> atLaptopRaw.add((Message) m),
+                    m -> m instanceof Message && m.hasExtension(Omemo2Encrypted.QNAME));
+            int laptopOmemo2 = bobLaptop.manager.omemo().omemo2().deviceId();
+            int laptopOmemo03 = bobLaptop.manager.omemo().deviceId();
+            try (Peer phone = new Peer(python, server, bob)) {
+                int phoneId = phone.deviceId;
+                String unverified = "before the phone is verified " + suffix;
+                alice.manager.send(chat(bob, unverified)).get(SottoParty.WAIT_MS, TimeUnit.MILLISECONDS);
+                SecurityEvent.OmemoDeviceNotApproved notice = alice.awaitEvent(
+                        SecurityEvent.OmemoDeviceNotApproved.class, e -> e.deviceId() == phoneId);
+                assertEquals("OMEMO 2", notice.version());
+                assertEquals(unverified, ((Message) bobLaptop.next().stanza()).getBody());
+                assertTrue(alice.manager.omemo().omemo2().setTrust(bob, phoneId, OmemoTrustLevel.VERIFIED));
+
+                String both = "to the laptop and the phone " + suffix;
+                alice.manager.send(chat(bob, both)).get(SottoParty.WAIT_MS, TimeUnit.MILLISECONDS);
+                phone.expectMessage(aliceJid, true, both, bob);
+                DecryptedStanza atLaptop = bobLaptop.next();
+                assertEquals(both, ((Message) atLaptop.stanza()).getBody());
+                assertTrue(atLaptop.origin() != SessionOrigin.OMEMO && atLaptop.origin() != SessionOrigin.OMEMO_2,
+                        "read through Sotto, not OMEMO: " + atLaptop.origin());
+                assertNull(bobLaptop.inbox.poll(QUIET_MS, TimeUnit.MILLISECONDS), "once on the laptop");
+                Omemo2Encrypted beside = atLaptopRaw.poll(SottoParty.WAIT_MS, TimeUnit.MILLISECONDS)
+                        .getExtension(Omemo2Encrypted.class);
+                assertTrue(beside.keyFor(bob.toString(), phoneId).isPresent(), "one stanza, keyed for the phone");
+                assertTrue(beside.keyFor(bob.toString(), laptopOmemo2).isEmpty(), "no second copy for the laptop");
+                assertTrue(alice.events.stream().noneMatch(e -> e instanceof SecurityEvent.OmemoDeviceNotApproved n
+                        && (n.deviceId() == laptopOmemo2 || n.deviceId() == laptopOmemo03)), "the laptop's OMEMO "
+                        + "ids are its Sotto side (signed), not a device to approve: " + alice.events);
+                assertTrue(bobLaptop.events.stream().noneMatch(e -> e instanceof SecurityEvent.OmemoUndecryptable),
+                        "the OMEMO element beside Sotto's is not reported: " + bobLaptop.events);
+
+                int aliceDevice = alice.manager.omemo().omemo2().deviceId();
+                phone.send(aliceJid, aliceDevice, "answer from bob's phone " + suffix);
+                assertOmemo2(alice.next(), bob, "answer from bob's phone " + suffix);
+                phone.cleanUp();
+            }
+        } finally {
+            bobLaptop.disconnect();
+            alice.disconnect();
+        }
+    }
+
     private static void assertOmemo2(DecryptedStanza stanza, BareJid from, String body) {
         assertEquals(SessionOrigin.OMEMO_2, stanza.origin(), "labelled OMEMO 2");
         assertEquals(from, stanza.peer());
@@ -153,7 +282,13 @@ class TwomemoPeerIT {
 
     /** Dave as an OMEMO 2 user only: Sotto devices that earlier tests published for dave are unlisted. */
     private static BareJid withoutSottoDevices(XmppServers.Server server, String suffix) throws Exception {
-        XMPPTCPConnection seed = Pair.login(server.connection("dave", "seed-" + suffix));
+        return withoutSottoDevices(server, "dave", suffix);
+    }
+
+    /** {@code user}'s account with no Sotto device listed (earlier tests' devices unlisted). */
+    private static BareJid withoutSottoDevices(XmppServers.Server server, String user, String suffix)
+            throws Exception {
+        XMPPTCPConnection seed = Pair.login(server.connection(user, "seed-" + suffix));
         try {
             BareJid dave = seed.getUser().asBareJid();
             PubSub empty = PubSub.createPubsubPacket(dave, IQ.Type.set, new PublishItem<>(PepNodes.DEVICE_LIST,
@@ -170,12 +305,13 @@ class TwomemoPeerIT {
         private final Process process;
         private final Writer in;
         private final BlockingQueue<String[]> lines = new LinkedBlockingQueue<>();
+        final int deviceId;
 
         Peer(String python, XmppServers.Server server, BareJid dave) throws Exception {
             Path driver = Path.of("..", "protocol", "src", "test", "resources", "omemo2", "omemo2_xmpp_peer.py");
-            int deviceId = OmemoDeviceId.generate(new SecureRandom());
+            deviceId = OmemoDeviceId.generate(new SecureRandom());
             process = new ProcessBuilder(python, driver.toString(), server.host, Integer.toString(server.port),
-                    dave.toString(), server.password("dave"), Integer.toString(deviceId))
+                    dave.toString(), server.password(dave.getLocalpartOrNull().toString()), Integer.toString(deviceId))
                     .redirectError(ProcessBuilder.Redirect.INHERIT).start();
             in = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
             Thread reader = new Thread(() -> {

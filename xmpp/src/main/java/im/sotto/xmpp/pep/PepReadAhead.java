@@ -11,27 +11,27 @@ import org.jivesoftware.smack.SmackFuture;
 import org.jivesoftware.smack.XMPPConnection;
 import org.jivesoftware.smack.XMPPException;
 import org.jivesoftware.smack.packet.IQ;
-import org.jxmpp.jid.BareJid;
 
 /**
- * The one way the PEP code (Sotto, OMEMO 0.3, OMEMO 2) sends requests about the account's own nodes, so that the
- * reads every login makes can be sent at once instead of one after the other.
+ * The one way the PEP code (Sotto, OMEMO 0.3, OMEMO 2) sends its requests, so that reads it will make one after the
+ * other can be sent at once instead.
  *
  * <p>At each login this device checks that the server still serves its bundles and lists it (Sotto's, OMEMO 0.3's
  * and OMEMO 2's: seven reads, each waiting for the one before, about 0.3 s of a one-shot {@code sotto send} on
- * loopback). {@link #readAhead} sends those reads together at the start of the login work; the checks then find the
- * answer waiting. A read is answered from a read-ahead only while it is {@link #FRESH} and no request that changes a
- * node (a publish, a delete, a configuration) went out since; otherwise it goes to the server as before. The answer
- * is the server's own, errors included, so the checks decide exactly as they did.
+ * loopback); before a message to a Sotto contact, the contact's OMEMO lists and OMEMO sides are read (docs/protocol.md
+ * 10.13). {@link #readAhead} sends such reads together; the code that needs them then finds the answer waiting. A
+ * read is answered from a read-ahead only while it is {@link #FRESH} and no request that changes a node (a publish,
+ * a delete, a configuration) went out since; otherwise it goes to the server as before. The answer is the server's
+ * own, errors included, so the callers decide exactly as they did.
  */
-public final class OwnNodeReads {
+public final class PepReadAhead {
     /**
      * How old a read-ahead answer may be. The login's checks use theirs within a second or two (after the archive
-     * catch-up); an answer older than this could miss what another of the account's devices published meanwhile.
+     * catch-up), a send at once; an answer older than this could miss what a device published meanwhile.
      */
     static final Duration FRESH = Duration.ofSeconds(10);
 
-    private static final Map<XMPPConnection, OwnNodeReads> INSTANCES = new WeakHashMap<>();
+    private static final Map<XMPPConnection, PepReadAhead> INSTANCES = new WeakHashMap<>();
 
     private final XMPPConnection connection;
     private final Map<String, ReadAhead> answers = new ConcurrentHashMap<>();
@@ -39,23 +39,23 @@ public final class OwnNodeReads {
     private record ReadAhead(SmackFuture<IQ, Exception> answer, long sentNanos) {
     }
 
-    private OwnNodeReads(XMPPConnection connection) {
+    private PepReadAhead(XMPPConnection connection) {
         this.connection = connection;
     }
 
-    public static synchronized OwnNodeReads of(XMPPConnection connection) {
-        return INSTANCES.computeIfAbsent(connection, OwnNodeReads::new);
+    public static synchronized PepReadAhead of(XMPPConnection connection) {
+        return INSTANCES.computeIfAbsent(connection, PepReadAhead::new);
     }
 
-    /** Sends {@code reads} (get requests to the account's own nodes) now, without waiting for their answers. */
+    /** Sends {@code reads} (PEP get requests) now, without waiting for their answers. */
     public void readAhead(List<IQ> reads) {
-        BareJid self = self();
-        if (self == null) {
+        if (connection.getUser() == null) {
             return;
         }
-        answers.clear();
+        long now = System.nanoTime();
+        answers.values().removeIf(ahead -> now - ahead.sentNanos() >= FRESH.toNanos());
         for (IQ read : reads) {
-            if (read.getType() == IQ.Type.get && self.equals(read.getTo())) {
+            if (read.getType() == IQ.Type.get && read.getTo() != null) {
                 try {
                     answers.put(key(read), new ReadAhead(connection.sendIqRequestAsync(read), System.nanoTime()));
                 } catch (RuntimeException e) {
@@ -67,7 +67,7 @@ public final class OwnNodeReads {
 
     /**
      * Sends {@code request} and returns the server's answer, as {@code createStanzaCollectorAndSend(request)
-     * .nextResultOrThrow()} does; a read of an own node may be answered by its read-ahead.
+     * .nextResultOrThrow()} does; a read may be answered by its read-ahead.
      */
     public IQ send(IQ request) throws XMPPException.XMPPErrorException, SmackException.NoResponseException,
             SmackException.NotConnectedException, InterruptedException {
@@ -89,10 +89,6 @@ public final class OwnNodeReads {
             answers.clear(); // a node may have changed: later reads ask the server
         }
         return connection.createStanzaCollectorAndSend(request).nextResultOrThrow();
-    }
-
-    private BareJid self() {
-        return connection.getUser() == null ? null : connection.getUser().asBareJid();
     }
 
     /** The request without its stanza id: who it goes to, and its child element as written. */
