@@ -42,6 +42,8 @@ set -euo pipefail
 readonly USERS=(alice bob carol dave)
 readonly PROSODY_DOMAIN=prosody.test
 readonly EJABBERD_DOMAIN=ejabberd.test
+# The schema ejabberd 23.01's Debian package ships for its SQLite backend (the archive lives there, start_ejabberd).
+readonly EJABBERD_SQLITE_SCHEMA=/usr/share/ejabberd/sql/lite.sql
 # How long a server may take to open its port; both need about a second on this kind of machine.
 readonly START_TIMEOUT_TENTHS=300
 
@@ -51,6 +53,9 @@ install_if_missing() {
   local missing=()
   want prosody && ! command -v prosody >/dev/null 2>&1 && missing+=(prosody)
   want ejabberd && ! command -v ejabberdctl >/dev/null 2>&1 && missing+=(ejabberd)
+  # ejabberd's SQLite driver and the sqlite3 tool that creates its schema: its archive lives in SQLite (start_ejabberd).
+  want ejabberd && ! dpkg -s erlang-p1-sqlite3 >/dev/null 2>&1 && missing+=(erlang-p1-sqlite3)
+  want ejabberd && ! command -v sqlite3 >/dev/null 2>&1 && missing+=(sqlite3)
   # Prosody's SQLite storage: its file storage cannot keep a message archive (mod_mam) up with a stream of messages.
   want prosody && ! dpkg -s lua-dbi-sqlite3 >/dev/null 2>&1 && missing+=(lua-dbi-sqlite3)
   prosody_tls && ! command -v openssl >/dev/null 2>&1 && missing+=(openssl)
@@ -179,9 +184,16 @@ EOF
 }
 
 start_ejabberd() {
-  local d="$DIR/ejabberd" port dist_port node carbons= nodelay= mam
-  mam=$'  mod_mam:\n    default: always\n    db_type: mnesia'
-  [ "${SOTTO_EJABBERD_NO_MAM:-0}" = 1 ] && mam=
+  local d="$DIR/ejabberd" port dist_port node carbons= nodelay= mam sql=
+  # The archive in SQLite, not Mnesia: mod_mam's Mnesia backend keeps a user's whole archive as one bag in a dets
+  # file, which grows far faster than the messages (each insert rewrites the bag) and is capped at 2 GB. The kill test
+  # filled it in 5 minutes (8,451 messages; archive_msg.DAT 2,009,085,370 bytes), after which ejabberd logged "MAM
+  # archives too large, won't store message" and archived nothing more: alice's messages for the offline bob were lost
+  # (docs/reliability.md). ejabberd itself warns that this backend "is limited to 2GB" and recommends SQL.
+  mam=$'  mod_mam:\n    default: always\n    db_type: sql'
+  sql="sql_type: sqlite
+sql_database: \"$d/spool/archive.db\""
+  if [ "${SOTTO_EJABBERD_NO_MAM:-0}" = 1 ]; then mam= sql=; fi
   [ "${SOTTO_XMPP_CARBONS:-0}" = 1 ] && carbons='  mod_carboncopy: {}'
   # ejabberd 23.01 sets no TCP_NODELAY on its sockets; accepted sockets inherit the VM's default listen options.
   [ "${SOTTO_EJABBERD_NODELAY:-0}" = 1 ] && nodelay=' -kernel inet_default_listen_options [{nodelay,true}]'
@@ -216,6 +228,7 @@ listen:
     max_stanza_size: 262144
 auth_method: internal
 auth_password_format: scram
+$sql
 acl:
   local:
     user_regexp: ""
@@ -253,6 +266,10 @@ EOF
   # Erlang looks for its cookie file under HOME; keep that in DIR too.
   export HOME="$d/home"
   EJ_CTL() { "${ctl[@]}" "$@"; }
+  # ejabberd 23.01 does not create its SQLite schema; the package ships it.
+  if [ -n "$sql" ]; then
+    sqlite3 "$d/spool/archive.db" < "$EJABBERD_SQLITE_SCHEMA" || die "cannot create ejabberd's SQLite archive"
+  fi
   EJ_CTL start >> "$d/log/start.log" 2>&1 || { cat "$d/log/"* >&2; die "ejabberdctl start failed"; }
   wait_for_port ejabberd "$port" "$d/log/ejabberd.log" "" || { cat "$d/log/start.log" >&2; return 1; }
   # Each ejabberdctl call boots a small Erlang VM (about a second), so the users are registered in parallel.

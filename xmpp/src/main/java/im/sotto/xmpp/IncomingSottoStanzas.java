@@ -166,6 +166,9 @@ final class IncomingSottoStanzas {
         if (OwnDevices.forAnotherDevice(outer, self(), readAgain, failed.reason())) {
             return;
         }
+        if (failed.reason() != UndecryptableReason.DUPLICATE && !receiver.firstReport(peer, outer)) {
+            return;   // reported (and healed, if it called for that) when first read: read again from the archive
+        }
         failed.keyChange().ifPresent(sessions::keyChanged);
         events.accept(new SecurityEvent.UndecryptableStanza(peer, from, outer.getStanzaId(), failed.reason(),
                 failed.detail()));

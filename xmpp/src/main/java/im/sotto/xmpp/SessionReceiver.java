@@ -11,6 +11,7 @@ import im.sotto.protocol.offline.IncomingFirstMessage;
 import im.sotto.protocol.offline.PreKeyVault;
 import im.sotto.protocol.session.CrossingFirstMessages;
 import im.sotto.protocol.session.LossReport;
+import im.sotto.protocol.session.ReportedOnce;
 import im.sotto.protocol.session.SessionAttempt;
 import im.sotto.protocol.session.SessionCipher;
 import im.sotto.protocol.session.SessionRecord;
@@ -102,6 +103,16 @@ final class SessionReceiver {
             return new Opened(Optional.empty(), 0, false, false, false);
         }
         return new Failed(summarise(reasons, content, peer), String.join("; ", details), keyChange);
+    }
+
+    /**
+     * Whether this undecryptable stanza is reported now: not if it was reported before, in this run or an earlier one
+     * that read it from the archive too (core {@code ReportedOnce}, remembered in the store).
+     */
+    boolean firstReport(BareJid peer, Stanza outer) {
+        List<byte[]> ciphertexts = Wire.elementsOf(outer).stream().map(SottoEncrypted::payload).toList();
+        return account.store().transact(s -> ReportedOnce.firstReport(s, CoreJid.of(peer), ciphertexts,
+                account.clock().instant()));
     }
 
     /**

@@ -77,9 +77,21 @@ class ClientKillIT {
             writeProperties(props, dir, server, relay.port(), bob, alice.connection.getUser(), "b2a-" + s + "-", end);
 
             List<String> aliceSent = new CopyOnWriteArrayList<>();
+            KillAccounting.SenderLedger ledger = new KillAccounting.SenderLedger();
+            alice.manager.onSealed(ledger::sealed);
+            alice.manager.addListener(new im.sotto.xmpp.SottoListener() {
+                @Override
+                public void onStanza(im.sotto.xmpp.DecryptedStanza stanza) {
+                }
+
+                @Override
+                public void onEvent(im.sotto.xmpp.SecurityEvent event) {
+                    ledger.event(event);
+                }
+            });
             AliceSender sender = new AliceSender(alice, bob, aToB, aliceSent);
             try {
-                runKills(dir, server, s, random, relay, alice, bob, aToB, end, props, aliceSent, sender);
+                runKills(dir, server, s, random, relay, alice, bob, aToB, end, props, aliceSent, sender, ledger);
             } finally {
                 // A failed run must not leave alice flooding the server (it breaks the integration tests after it).
                 sender.stop();
@@ -95,7 +107,7 @@ class ClientKillIT {
 
     private static void runKills(Path dir, XmppServers.Server server, String s, Random random,
             RecordingRelay relay, SottoParty alice, Jid bob, String aToB, String end, Path props,
-            List<String> aliceSent, AliceSender sender) throws Exception {
+            List<String> aliceSent, AliceSender sender, KillAccounting.SenderLedger ledger) throws Exception {
         long started = System.nanoTime();
         int startupKills = 0;
         for (int kill = 0; kill < KILLS; kill++) {
@@ -127,8 +139,12 @@ class ClientKillIT {
         SqliteAccountStore bobStore = SqliteAccountStore.open(dir.resolve("bob.sotto"),
                 Protection.keyFile(dir.resolve("bob.key")));
         try {
+            // Messages alice's user was told were not acknowledged (a replaced session): reported, not silent.
+            Set<String> notAcknowledged = new HashSet<>();
+            ledger.notAcknowledged().stream().map(sender.bodyById::get).filter(java.util.Objects::nonNull)
+                    .forEach(notAcknowledged::add);
             KillAccounting.Direction toBob = KillAccounting.direction(aliceSent, sender.failed.stream()
-                            .map(f -> f.substring(0, f.indexOf(' '))).toList(),
+                            .map(f -> f.substring(0, f.indexOf(' '))).toList(), notAcknowledged,
                     KillDriver.bodiesInLog(bobStore, LogEntry.Direction.RECEIVED).stream()
                             .filter(b -> b.startsWith(aToB)).toList(),
                     Files.readAllLines(dir.resolve("events.txt"), StandardCharsets.UTF_8));
@@ -238,13 +254,18 @@ class ClientKillIT {
         private final Thread thread;
         private final List<CompletableFuture<Void>> all = new CopyOnWriteArrayList<>();
         final List<String> failed = new CopyOnWriteArrayList<>();
+        /** Each message's body by its stanza id, to read alice's loss reports ({@link KillAccounting.SenderLedger}). */
+        final java.util.Map<String, String> bodyById = new java.util.concurrent.ConcurrentHashMap<>();
         private volatile boolean running = true;
 
         AliceSender(SottoParty alice, Jid bob, String prefix, List<String> sent) {
             this.thread = new Thread(() -> {
                 for (int n = 0; running; n++) {
                     String body = prefix + n + ".";
-                    all.add(alice.manager.send(chat(bob, body)).whenComplete((ok, error) -> {
+                    Message message = chat(bob, body);
+                    message.setStanzaId();
+                    bodyById.put(message.getStanzaId(), body);
+                    all.add(alice.manager.send(message).whenComplete((ok, error) -> {
                         if (error == null) {
                             sent.add(body);
                         } else {

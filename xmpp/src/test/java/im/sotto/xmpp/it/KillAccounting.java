@@ -8,6 +8,9 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import im.sotto.xmpp.SealedMessage;
+import im.sotto.xmpp.SecurityEvent;
+
 /**
  * The books of one direction of a conversation under faults: what was sent, what the receiver's store logged as
  * delivered, and what the receiver was told is missing (its security events, as text lines).
@@ -23,11 +26,12 @@ final class KillAccounting {
     /**
      * One direction's totals. {@code reportedMissing} counts the sequence numbers (per session) the receiver's
      * ratchet reported missing and that never arrived late, plus stanzas it reported undecryptable (other than
-     * duplicates) and messages that failed at the sender;
+     * duplicates) and messages the sender's user was told about and that were not delivered ({@code toldSender}:
+     * failed at the sender, or named in a {@code NotAcknowledged} report);
      * {@code lostSilently} is what was neither delivered nor covered by such a report.
      */
     record Direction(int sent, int delivered, int duplicates, long reportedMissing, int late, int undecryptable,
-            long lostSilently, java.util.Map<String, Integer> reasons) {
+            long toldSender, long lostSilently, java.util.Map<String, Integer> reasons) {
         void assertNoDuplicates(String what) {
             assertEquals(0, duplicates, what + ": delivered twice");
         }
@@ -41,7 +45,8 @@ final class KillAccounting {
         public String toString() {
             return "sent " + sent + ", delivered " + delivered + ", duplicates " + duplicates + ", reported missing "
                     + reportedMissing + " (arrived late " + late + ", undecryptable " + undecryptable
-                    + "), lost silently " + lostSilently + ", undecryptable by reason " + reasons;
+                    + ", told to the sender and not delivered " + toldSender + "), lost silently " + lostSilently
+                    + ", undecryptable by reason " + reasons;
         }
     }
 
@@ -67,6 +72,15 @@ final class KillAccounting {
      */
     static Direction direction(List<String> sent, List<String> failedAtSender, List<String> deliveredWithRepeats,
             List<String> events) {
+        return direction(sent, failedAtSender, Set.of(), deliveredWithRepeats, events);
+    }
+
+    /**
+     * As above, where {@code notAcknowledgedAtSender} were sent and then named in a {@code NotAcknowledged} report to
+     * the sender's user ({@link SenderLedger#notAcknowledged}): reported, like a failure, unless delivered after all.
+     */
+    static Direction direction(List<String> sent, List<String> failedAtSender, Set<String> notAcknowledgedAtSender,
+            List<String> deliveredWithRepeats, List<String> events) {
         Set<String> sentSet = new HashSet<>(sent);
         sentSet.addAll(failedAtSender);
         Set<String> delivered = new HashSet<>();
@@ -106,10 +120,70 @@ final class KillAccounting {
         int late = lateSet.size();
         missingSet.removeAll(lateSet);
         long missing = missingSet.size();
-        long failedNotDelivered = failedAtSender.stream().filter(b -> !delivered.contains(b)).count();
-        long reported = missing + undecryptable + failedNotDelivered;
+        Set<String> toldSender = new HashSet<>(failedAtSender);
+        toldSender.addAll(notAcknowledgedAtSender);
+        toldSender.retainAll(sentSet);
+        long toldNotDelivered = toldSender.stream().filter(b -> !delivered.contains(b)).count();
+        long reported = missing + undecryptable + toldNotDelivered;
         long notDelivered = sentSet.size() - delivered.size();
         return new Direction(sentSet.size(), delivered.size(), duplicates, reported, late, undecryptable,
-                Math.max(0, notDelivered - reported), reasons);
+                toldNotDelivered, Math.max(0, notDelivered - reported), reasons);
+    }
+
+    /**
+     * The sender's side in the order its manager told it (both arrive on the manager's worker): each message as it was
+     * sealed, with the number each device's session gave it, and each {@code NotAcknowledged} report. A report names
+     * numbers in one session of one device; numbers start again in a new session, so the sealed messages are kept in
+     * runs per device, a new run starting where a number does not grow, and a report is about the newest run holding a
+     * number in its range (a replacement is reported before the new session's numbers reach the old one's).
+     */
+    static final class SenderLedger {
+        private final List<Object> entries = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+
+        void sealed(SealedMessage message) {
+            entries.add(message);
+        }
+
+        void event(SecurityEvent event) {
+            if (event instanceof SecurityEvent.NotAcknowledged) {
+                entries.add(event);
+            }
+        }
+
+        /** The stanza ids of the messages a {@code NotAcknowledged} report named. */
+        Set<String> notAcknowledged() {
+            List<Object> copy;
+            synchronized (entries) {
+                copy = List.copyOf(entries);
+            }
+            java.util.Map<Long, List<java.util.Map<Long, String>>> runs = new java.util.HashMap<>();
+            java.util.Map<Long, Long> last = new java.util.HashMap<>();
+            Set<String> named = new HashSet<>();
+            for (Object entry : copy) {
+                if (entry instanceof SealedMessage sealed) {
+                    sealed.sequenceByDevice().forEach((device, sequence) -> {
+                        List<java.util.Map<Long, String>> deviceRuns = runs.computeIfAbsent(device,
+                                d -> new java.util.ArrayList<>());
+                        Long before = last.put(device, sequence);
+                        if (before == null || sequence <= before) {
+                            deviceRuns.add(new java.util.HashMap<>());
+                        }
+                        deviceRuns.get(deviceRuns.size() - 1).put(sequence, sealed.stanzaId());
+                    });
+                } else if (entry instanceof SecurityEvent.NotAcknowledged report) {
+                    List<java.util.Map<Long, String>> deviceRuns = runs.getOrDefault(report.deviceId(), List.of());
+                    for (int i = deviceRuns.size() - 1; i >= 0; i--) {
+                        java.util.Map<Long, String> run = deviceRuns.get(i);
+                        List<String> ids = run.entrySet().stream().filter(e -> e.getKey() >= report.range().first()
+                                && e.getKey() <= report.range().last()).map(java.util.Map.Entry::getValue).toList();
+                        if (!ids.isEmpty()) {
+                            named.addAll(ids);
+                            break;
+                        }
+                    }
+                }
+            }
+            return named;
+        }
     }
 }

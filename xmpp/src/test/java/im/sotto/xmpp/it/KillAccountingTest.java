@@ -3,8 +3,16 @@ package im.sotto.xmpp.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import im.sotto.protocol.ratchet.SequenceRange;
+import im.sotto.xmpp.SealedMessage;
+import im.sotto.xmpp.SecurityEvent;
 
 import org.junit.jupiter.api.Test;
+import org.jxmpp.jid.BareJid;
+import org.jxmpp.jid.impl.JidCreate;
 
 /** The kill test's books, from event lines as the parties record them. */
 class KillAccountingTest {
@@ -34,5 +42,36 @@ class KillAccountingTest {
         assertEquals(2, books.reportedMissing()); // session 1: #2; session 2: #1
         assertEquals(1, books.late());
         assertEquals(0, books.lostSilently());
+    }
+
+    /**
+     * Issue #23 (the ejabberd kill run): messages the sender's user was told were never acknowledged (a replaced
+     * session) are reported, not lost silently. Session numbers start again in a new session: a report of 3..4 that
+     * comes after the new session's first message still names the old session's m3 and m4, never the new m6.
+     */
+    @Test
+    void messagesNamedInANotAcknowledgedReportCountAsReportedNotSilent() {
+        BareJid bob = JidCreate.bareFromOrThrowUnchecked("bob@x");
+        KillAccounting.SenderLedger ledger = new KillAccounting.SenderLedger();
+        for (int n = 1; n <= 4; n++) {
+            ledger.sealed(new SealedMessage(bob, "id" + n, Map.of(7L, (long) n)));
+        }
+        ledger.sealed(new SealedMessage(bob, "id5", Map.of(7L, 1L)));   // the new session
+        ledger.event(new SecurityEvent.NotAcknowledged(bob, 7, SequenceRange.of(3, 4)));
+        ledger.sealed(new SealedMessage(bob, "id6", Map.of(7L, 2L)));
+        assertEquals(Set.of("id3", "id4"), ledger.notAcknowledged());
+
+        Map<String, String> bodies = Map.of("id3", "m3", "id4", "m4");
+        Set<String> told = new java.util.HashSet<>();
+        ledger.notAcknowledged().forEach(id -> told.add(bodies.get(id)));
+        KillAccounting.Direction books = KillAccounting.direction(List.of("m1", "m2", "m3", "m4", "m5", "m6"),
+                List.of(), told, List.of("m1", "m2", "m5"), List.of("SessionEstablished[x]"));
+        assertEquals(3, books.delivered());
+        assertEquals(2, books.toldSender());
+        assertEquals(2, books.reportedMissing());
+        assertEquals(1, books.lostSilently());   // m6: sent, never delivered, never reported
+        // Without the sender's reports the books count all three as silent, as in the rel23b run.
+        assertEquals(3, KillAccounting.direction(List.of("m1", "m2", "m3", "m4", "m5", "m6"), List.of(),
+                List.of("m1", "m2", "m5"), List.of("SessionEstablished[x]")).lostSilently());
     }
 }
