@@ -19,9 +19,9 @@ import org.jivesoftware.smack.packet.IQ;
  * <p>At each login this device checks that the server still serves its bundles and lists it (Sotto's, OMEMO 0.3's
  * and OMEMO 2's: seven reads, each waiting for the one before, about 0.3 s of a one-shot {@code sotto send} on
  * loopback); before a message to a Sotto contact, the contact's OMEMO lists and OMEMO sides are read (docs/protocol.md
- * 10.13). {@link #readAhead} sends such reads together; the code that needs them then finds the answer waiting. A
- * read is answered from a read-ahead only while it is {@link #FRESH} and no request that changes a node (a publish,
- * a delete, a configuration) went out since; otherwise it goes to the server as before. The answer is the server's
+ * 10.13). {@link #readAhead} sends such reads together; the code that needs them then finds the answer waiting. An
+ * answer serves the first read of its node only, while it is {@link #FRESH} and no request that changes a node (a
+ * publish, a delete, a configuration) went out through here since; any other read goes to the server as before. The answer is the server's
  * own, errors included, so the callers decide exactly as they did.
  */
 public final class PepReadAhead {
@@ -72,7 +72,9 @@ public final class PepReadAhead {
     public IQ send(IQ request) throws XMPPException.XMPPErrorException, SmackException.NoResponseException,
             SmackException.NotConnectedException, InterruptedException {
         if (request.getType() == IQ.Type.get) {
-            ReadAhead ahead = answers.get(key(request));
+            // Each answer serves one read: a second read of the node (a merge before a publish, a read-back) must see
+            // what the server holds then, including what other code or another device wrote meanwhile.
+            ReadAhead ahead = answers.remove(key(request));
             if (ahead != null && System.nanoTime() - ahead.sentNanos() < FRESH.toNanos()) {
                 try {
                     return ahead.answer().getOrThrow();
@@ -82,7 +84,7 @@ public final class PepReadAhead {
                 } catch (InterruptedException e) {
                     throw e;
                 } catch (Exception e) {
-                    answers.remove(key(request)); // an unexpected failure of the read-ahead: ask again
+                    // an unexpected failure of the read-ahead: ask the server below
                 }
             }
         } else {

@@ -93,8 +93,10 @@ class ClientKillIT {
             try {
                 runKills(dir, server, s, random, relay, alice, bob, aToB, end, props, aliceSent, sender, ledger);
             } finally {
-                // A failed run must not leave alice flooding the server (it breaks the integration tests after it).
+                // A failed run must not leave alice flooding the server or logged in (it breaks the integration tests
+                // after it: her device republishes itself, and her roster refuses their subscription requests).
                 sender.stop();
+                alice.disconnect();
                 if (Boolean.getBoolean("sotto.kills.debug")) {
                     // Bob's events also when the run failed before its books were printed.
                     Files.copy(dir.resolve("events.txt"), Path.of("target", "client-kill-events.txt"),
