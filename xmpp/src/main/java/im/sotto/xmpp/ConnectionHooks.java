@@ -140,12 +140,17 @@ final class ConnectionHooks {
         // The checks below (publish, omemo.loggedIn) read the account's own nodes one after the other: ask all at once.
         java.util.List<IQ> reads = new java.util.ArrayList<>(driver.bundles().loginReads());
         reads.addAll(omemo.loginReads());
-        PepReadAhead.of(connection).readAhead(reads);
+        PepReadAhead.Batch batch = PepReadAhead.of(connection).readAhead(reads);
         revocations.loggedIn();
         catchUp.catchUp(new CatchUpPasses.Sink(this::receiveArchived, driver::receive, this::reportStillMissing));
-        catchUp.whenPositionKnown(driver.bundles()::publish);
         omemo.loggedIn();
         driver.own().afterLogin();
+        // Sotto's check waits for the archive's position; what no check took by then is dropped with the batch.
+        catchUp.whenPositionKnown(() -> {
+            try (batch) {
+                driver.bundles().publish();
+            }
+        });
         driver.redrive();
     }
 

@@ -129,11 +129,10 @@ final class OmemoCompanionElements {
             return;
         }
         OmemoCompanion.Decision decision;
-        // The reads below wait one after the other; sent together they cost one round trip (a one-shot send pays it).
-        PepReadAhead.of(connection).readAhead(List.of(Omemo2Pep.deviceListRead(peer), OmemoPep.deviceListRead(peer),
-                BundlePublisher.itemsRequest(peer, PepNodes.OMEMO_SIDES),
-                BundlePublisher.itemsRequest(peer, PepNodes.DEVICE_LIST)));
-        try {
+        // The three reads below wait one after the other; sent together they cost one round trip (a one-shot send
+        // pays it). The batch ends with this method: later reads of the contact (the Sotto path's) ask afresh.
+        try (PepReadAhead.Batch batch = PepReadAhead.of(connection).readAhead(List.of(Omemo2Pep.deviceListRead(peer),
+                OmemoPep.deviceListRead(peer), BundlePublisher.itemsRequest(peer, PepNodes.OMEMO_SIDES)))) {
             Set<Long> omemo2 = ids(omemo.omemo2().listedDevices(peer));
             Set<Long> omemo03Ids = ids(omemo03.devices(peer));
             Optional<OmemoSides> sides = sides(new BundlePublisher(connection), peer);

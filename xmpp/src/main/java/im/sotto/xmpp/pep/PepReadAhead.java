@@ -47,21 +47,43 @@ public final class PepReadAhead {
         return INSTANCES.computeIfAbsent(connection, PepReadAhead::new);
     }
 
-    /** Sends {@code reads} (PEP get requests) now, without waiting for their answers. */
-    public void readAhead(List<IQ> reads) {
+    /**
+     * Sends {@code reads} (PEP get requests) now, without waiting for their answers. The caller closes the batch when
+     * the work that needed them is done: an answer no read took by then is dropped, so that nothing later is
+     * answered by it (a relay that starts hiding a node a few seconds later must be seen doing so).
+     */
+    public Batch readAhead(List<IQ> reads) {
+        Map<String, ReadAhead> sent = new java.util.HashMap<>();
         if (connection.getUser() == null) {
-            return;
+            return new Batch(sent);
         }
         long now = System.nanoTime();
         answers.values().removeIf(ahead -> now - ahead.sentNanos() >= FRESH.toNanos());
         for (IQ read : reads) {
             if (read.getType() == IQ.Type.get && read.getTo() != null) {
                 try {
-                    answers.put(key(read), new ReadAhead(connection.sendIqRequestAsync(read), System.nanoTime()));
+                    ReadAhead ahead = new ReadAhead(connection.sendIqRequestAsync(read), System.nanoTime());
+                    answers.put(key(read), ahead);
+                    sent.put(key(read), ahead);
                 } catch (RuntimeException e) {
                     // Not sent (the connection went): the check sends its own read and meets the cause there.
                 }
             }
+        }
+        return new Batch(sent);
+    }
+
+    /** The answers of one {@link #readAhead}; {@link #close} drops those no read took. */
+    public final class Batch implements AutoCloseable {
+        private final Map<String, ReadAhead> sent;
+
+        private Batch(Map<String, ReadAhead> sent) {
+            this.sent = sent;
+        }
+
+        @Override
+        public void close() {
+            sent.forEach(answers::remove);
         }
     }
 

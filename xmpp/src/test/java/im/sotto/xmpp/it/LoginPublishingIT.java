@@ -105,11 +105,26 @@ class LoginPublishingIT {
             byte[] second = new byte[] {4, 5, 6};
             publisher.publish(device, first);
 
-            PepReadAhead.of(connection).readAhead(BundlePublisher.loginReads(self, device));
-            assertArrayEquals(first, publisher.fetchBundle(self, device), "the read-ahead answer: the copy held");
-            publisher.publish(device, second);
-            assertArrayEquals(second, publisher.fetchBundle(self, device),
-                    "after a publish the read goes to the server, not to the answer read ahead");
+            try (PepReadAhead.Batch batch = PepReadAhead.of(connection).readAhead(
+                    BundlePublisher.loginReads(self, device))) {
+                assertArrayEquals(first, publisher.fetchBundle(self, device), "the read-ahead answer: the copy held");
+                publisher.publish(device, second);
+                assertArrayEquals(second, publisher.fetchBundle(self, device),
+                        "after a publish the read goes to the server, not to the answer read ahead");
+            }
+
+            // An answer no read took while its batch was open is dropped with it: a copy changed on the server after
+            // that (here by another connection, as a relay or another device would) is what a later read sees.
+            XMPPTCPConnection other = Pair.login(server.connection("alice", "rb-" + UUID.randomUUID().toString()
+                    .substring(0, 8)));
+            try {
+                PepReadAhead.of(connection).readAhead(BundlePublisher.loginReads(self, device)).close();
+                new BundlePublisher(other).publish(device, first);
+                assertArrayEquals(first, publisher.fetchBundle(self, device),
+                        "after its batch closed, the answer read ahead is not used");
+            } finally {
+                other.disconnect();
+            }
             publisher.withdraw(device);
         } finally {
             connection.disconnect();
