@@ -198,6 +198,15 @@ final class PrivateServer implements BeforeAllCallback, AfterAllCallback, Before
      * there (LinkDevicesIT runs account add without it, to see the refusal).
      */
     CliProcess.Run add(String user, Map<String, String> env, String... extra) throws Exception {
+        if (!tls) {
+            // A new account key makes a new user: the OMEMO device lists of earlier tests' devices (which OMEMO
+            // clients never prune) would otherwise make every send report each of those dead devices as awaiting
+            // approval, as they would for a real account that changed its key (docs/protocol.md 10.13).
+            try (RawClient raw = new RawClient(this, user, "reset")) {
+                raw.deleteOwnNodes("eu.siacs.conversations.axolotl.devicelist", "urn:xmpp:omemo:2:devices",
+                        "https://sotto.im/protocol/1/omemo-sides");
+            }
+        }
         List<String> args = new ArrayList<>(List.of("account", "add", prosody.jid(user), "--new-account-key",
                 "--server", prosody.server()));
         if (!tls) {

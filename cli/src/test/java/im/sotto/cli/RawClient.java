@@ -73,6 +73,19 @@ final class RawClient implements AutoCloseable {
         connection.sendStanza(chat(to).addExtension(encrypted).addExtension(eme).setBody(OMEMO_FALLBACK).build());
     }
 
+    /** Deletes the account's own PEP nodes {@code nodes}; a node that is not there is fine. */
+    void deleteOwnNodes(String... nodes) throws Exception {
+        var pubsub = org.jivesoftware.smackx.pubsub.PubSubManager.getInstanceFor(connection,
+                connection.getUser().asBareJid());
+        for (String node : nodes) {
+            try {
+                pubsub.deleteNode(node);
+            } catch (org.jivesoftware.smack.XMPPException.XMPPErrorException absent) {
+                // not there (item-not-found): nothing to forget
+            }
+        }
+    }
+
     @Override
     public void close() {
         connection.disconnect();
