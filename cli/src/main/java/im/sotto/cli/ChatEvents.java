@@ -27,6 +27,8 @@ final class ChatEvents implements SottoListener {
     private volatile Runnable statusChanged = () -> { };
     private volatile Optional<Fingerprint> peerFingerprint = Optional.empty();
     private volatile String lastKeyChange;
+    /** Notices told in full before in this chat are shown short (stale OMEMO devices missed at every message). */
+    private final RepeatedNotices repeated = new RepeatedNotices();
     private final boolean hideStrangers;
 
     ChatEvents(EntityBareJid peer, ChatScreen screen, Executor actions, boolean hideStrangers) {
@@ -95,7 +97,7 @@ final class ChatEvents implements SottoListener {
         if (chosen && described.containsKey("stranger")) {
             described.put("stranger", false);
         }
-        String line = EventLines.text(described);
+        String line = EventLines.text(repeated.mark(described));
         if (event instanceof SecurityEvent.UnencryptedMessage) {
             screen.unencrypted(line);
             ChatStatus shown = this.status;

@@ -4,19 +4,26 @@ import java.io.PrintStream;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
+import im.sotto.protocol.omemo.OmemoTrustLevel;
 import im.sotto.xmpp.SottoManager;
 
 import org.jxmpp.jid.EntityBareJid;
 
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code sotto distrust JID}. */
 @Command(name = "distrust", mixinStandardHelpOptions = true, description = {"Marks a contact's pinned account key as "
         + "DISTRUSTED: nothing is sent to it any more (messages are held, never sent in plaintext) until you verify "
         + "it again (sotto verify, or sotto trust after comparing fingerprints). What it sends is still shown, marked "
-        + "DISTRUSTED. Works offline."})
+        + "DISTRUSTED. Works offline.",
+        "--omemo-device ID (--omemo2-device ID for OMEMO 2) refuses one OMEMO device of the contact instead (sotto "
+        + "devices JID lists them): one that is not theirs, or an old one they no longer use that keeps awaiting "
+        + "your approval. Nothing is encrypted to it and what it sends is refused, until you verify it with sotto "
+        + "trust JID --omemo-device ID."})
 public final class DistrustCommand implements Callable<Integer> {
     @Mixin
     Common common;
@@ -24,10 +31,34 @@ public final class DistrustCommand implements Callable<Integer> {
     @Parameters(paramLabel = "JID", description = "The contact, user@domain.")
     String jid;
 
+    @ArgGroup(exclusive = true)
+    OmemoChoice omemo = new OmemoChoice();
+
+    static final class OmemoChoice {
+        @Option(names = "--omemo-device", paramLabel = "ID", description = "Distrust this OMEMO 0.3 device.")
+        Long omemoDevice;
+
+        @Option(names = "--omemo2-device", paramLabel = "ID", description = "Distrust this OMEMO 2 device.")
+        Long omemo2Device;
+    }
+
     @Override
     public Integer call() {
         EntityBareJid peer = Jids.account(jid);
         Accounts.Entry entry = Accounts.choose(common);
+        if (omemo.omemoDevice != null || omemo.omemo2Device != null) {
+            boolean two = omemo.omemo2Device != null;
+            long id = two ? omemo.omemo2Device : omemo.omemoDevice;
+            Optional<HandOff.Answer> fromListen = HandOffClient.change(entry.directory(),
+                    new HandOff.DistrustOmemo(peer.toString(), two, id));
+            if (fromListen.isPresent()) { // a listen of the account holds the store: its manager decides
+                return HandOffClient.print(fromListen.get());
+            }
+            try (Accounts.Opened opened = Accounts.open(common, entry)) {
+                distrustOmemoDevice(LocalTrust.manager(opened), peer, two, id, System.out);
+                return ExitCode.OK;
+            }
+        }
         Optional<HandOff.Answer> fromListen = HandOffClient.change(entry.directory(),
                 new HandOff.Distrust(peer.toString()));
         if (fromListen.isPresent()) { // a listen of the account holds the store: its manager decides
@@ -37,6 +68,20 @@ public final class DistrustCommand implements Callable<Integer> {
             decide(LocalTrust.manager(opened), peer, System.out);
         }
         return ExitCode.OK;
+    }
+
+    /** Marks one OMEMO device the account has met DISTRUSTED, here or in a running listen. */
+    static void distrustOmemoDevice(SottoManager manager, EntityBareJid peer, boolean two, long id, PrintStream out) {
+        String version = two ? "OMEMO 2" : "OMEMO";
+        boolean known = two ? manager.omemo().omemo2().setTrust(peer, id, OmemoTrustLevel.DISTRUSTED)
+                : manager.omemo().setTrust(peer, id, OmemoTrustLevel.DISTRUSTED);
+        if (!known) {
+            throw new CliException(ExitCode.USAGE, "no " + version + " device " + id + " of " + peer + " met yet; "
+                    + "sotto devices " + peer + " lists the ones met");
+        }
+        out.println("Distrusted " + version + " device " + id + " of " + peer + ": nothing is encrypted to it and "
+                + "what it sends is refused, until you verify it (sotto trust " + peer
+                + (two ? " --omemo2-device " : " --omemo-device ") + id + ")");
     }
 
     /** What {@code sotto distrust} decides and prints, here or in a running listen. */

@@ -2,7 +2,9 @@ package im.sotto.cli;
 
 import java.time.LocalTime;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -71,8 +73,9 @@ final class EventLines {
                 return time + " ! " + e.get("peer") + " device " + e.get("device") + " was not heard from since "
                         + e.get("lastHeard") + ": nothing is encrypted to it until it sends again";
             case "device-not-reached":
-                return time + " ! " + e.get("peer") + " device " + e.get("device") + " got nothing of what you sent ("
-                        + e.get("reason") + "); never in plaintext";
+                return time + " ! " + e.get("peer") + " device " + e.get("device") + (Boolean.TRUE.equals(e.get("repeat"))
+                        ? " again got nothing (" + e.get("reason") + ")" : " got nothing of what you sent ("
+                        + e.get("reason") + "); never in plaintext");
             case "delivered":
                 return time + " \u2713 delivered to " + e.get("peer") + " (message " + e.get("id") + ")";
             case "not-delivered":
@@ -119,11 +122,7 @@ final class EventLines {
                 return time + " * " + e.get("peer") + " device " + e.get("device") + ": " + e.get("detail")
                         + " arrived late (shown now, out of order)";
             case "omemo-device-not-approved":
-                return time + " ! " + e.get("peer") + " has a new " + e.get("version") + " device " + e.get("device")
-                        + " (fingerprint " + e.get("fingerprint") + ") awaiting your approval: this message was NOT "
-                        + "encrypted to it; once the contact confirmed that fingerprint: sotto trust " + e.get("peer")
-                        + ("OMEMO 2".equals(e.get("version")) ? " --omemo2-device " : " --omemo-device ")
-                        + e.get("device");
+                return time + " ! " + notApproved(e, raw.get("devices"));
             case "forged-carbon":
                 return time + " ! " + (e.get("from") == null ? "someone" : e.get("from")) + " sent a forged copy of a "
                         + e.get("direction") + " message (only your server makes such copies): ignored, not shown";
@@ -162,6 +161,38 @@ final class EventLines {
     }
 
     /** The sender of a described message as its line names it: the trust tag, then the address. */
+    /**
+     * One line for every OMEMO device of one account a message missed for want of approval: in full (fingerprint,
+     * the commands) the first time, short when the same devices were told before ({@link RepeatedNotices}).
+     */
+    private static String notApproved(Map<String, Object> e, Object rawDevices) {
+        List<String> ids = new ArrayList<>();
+        String fingerprint = "";
+        if (rawDevices instanceof List<?> devices) {
+            for (Object d : devices) {
+                if (d instanceof Map<?, ?> device) {
+                    ids.add(SafeText.of(device.get("device")));
+                    fingerprint = SafeText.of(device.get("fingerprint"));
+                }
+            }
+        }
+        String option = "OMEMO 2".equals(e.get("version")) ? " --omemo2-device " : " --omemo-device ";
+        String what = e.get("version") + " device" + (ids.size() == 1 ? " " : "s ") + String.join(", ", ids);
+        if (Boolean.TRUE.equals(e.get("repeat"))) {
+            return "not encrypted to " + e.get("peer") + "'s " + what + " (awaiting your approval)";
+        }
+        if (ids.size() == 1) {
+            return e.get("peer") + " has a new " + what + " (fingerprint " + fingerprint + ") awaiting your approval: "
+                    + "this message was NOT encrypted to it; once the contact confirmed that fingerprint: sotto trust "
+                    + e.get("peer") + option + ids.get(0) + " (not theirs: sotto distrust " + e.get("peer") + option
+                    + ids.get(0) + ")";
+        }
+        return e.get("peer") + " has " + ids.size() + " new " + what + " awaiting your approval: this message was NOT "
+                + "encrypted to them; sotto devices " + e.get("peer") + " shows their fingerprints; approve one the "
+                + "contact confirmed with sotto trust " + e.get("peer") + option + "ID, refuse one with sotto "
+                + "distrust " + e.get("peer") + option + "ID";
+    }
+
     static String sender(Map<String, Object> e) {
         return tag(e) + " " + e.get("from");
     }

@@ -1,7 +1,9 @@
 package im.sotto.cli;
 
 import java.io.PrintStream;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -19,6 +21,7 @@ final class EventPrinter {
 
     private final PrintStream out;
     private final boolean json;
+    private final RepeatedNotices repeated = new RepeatedNotices();
 
     EventPrinter(PrintStream out, boolean json) {
         this.out = out;
@@ -175,10 +178,11 @@ final class EventPrinter {
             e.put("event", "omemo-downgrade-refused");
             e.put("stanzaId", d.stanzaId());
             e.put("omemoDevices", d.omemoDevices());
-        } else if (event instanceof SecurityEvent.OmemoDeviceNotApproved n) {
+        } else if (event instanceof SecurityEvent.OmemoDevicesNotApproved n) {
             e.put("event", "omemo-device-not-approved");
-            e.put("device", n.deviceId());
-            e.put("fingerprint", n.fingerprint());
+            List<Map<String, Object>> devices = new ArrayList<>();
+            n.devices().forEach(d -> devices.add(Map.of("device", d.deviceId(), "fingerprint", d.fingerprint())));
+            e.put("devices", devices);
             e.put("stanzaId", n.stanzaId());
             e.put("version", n.version());
         } else if (event instanceof SecurityEvent.ForgedCarbon f) {
@@ -226,7 +230,8 @@ final class EventPrinter {
         return e;
     }
 
-    void print(Map<String, Object> event) {
+    void print(Map<String, Object> described) {
+        Map<String, Object> event = repeated.mark(described);
         if (json) {
             try {
                 out.println(JSON.writeValueAsString(event));

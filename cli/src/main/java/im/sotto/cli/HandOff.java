@@ -24,7 +24,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * {@code {"v":1,"request":"fingerprint","qr":BOOLEAN}} and {@code {"v":1,"request":"status"}}, the trust
  * decisions {@code {"v":1,"request":"trust","jid":JID,"accept-new-key":BOOLEAN}} (optionally with
  * {@code "device":ID}), {@code {"v":1,"request":"trust-omemo","jid":JID,"version":"0.3"|"2","device":ID}} and
- * {@code {"v":1,"request":"distrust","jid":JID}}, and the changes {@code {"v":1,"request":"outbox-drop","id":ID}}
+ * {@code {"v":1,"request":"distrust","jid":JID}} and
+ * {@code {"v":1,"request":"distrust-omemo","jid":JID,"version":"0.3"|"2","device":ID}}, and the changes {@code {"v":1,"request":"outbox-drop","id":ID}}
  * and {@code {"v":1,"request":"devices-remove","device":ID}}; the answer is
  * {@code {"exit":CODE,"out":TEXT,"err":TEXT}}, what the command prints and its exit code. Anything
  * else (another field, a missing one, another version, a frame over {@link #MAX_FRAME_BYTES}) is refused with exit
@@ -50,6 +51,7 @@ final class HandOff {
             Map.entry("trust", Set.of("v", "request", "jid", "accept-new-key", "device")),
             Map.entry("distrust", Set.of("v", "request", "jid")),
             Map.entry("trust-omemo", Set.of("v", "request", "jid", "version", "device")),
+            Map.entry("distrust-omemo", Set.of("v", "request", "jid", "version", "device")),
             Map.entry("outbox-drop", Set.of("v", "request", "id")),
             Map.entry("devices-remove", Set.of("v", "request", "device")));
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -59,7 +61,7 @@ final class HandOff {
 
     /** A request the server accepts; {@link #parse} makes one only from a well-formed frame. */
     sealed interface Request permits Send, Contacts, Outbox, Devices, Fingerprint, Status, Trust, Distrust,
-            TrustOmemo, OutboxDrop, DevicesRemove {
+            TrustOmemo, DistrustOmemo, OutboxDrop, DevicesRemove {
     }
 
     /** {@code sotto send TO BODY}. */
@@ -90,9 +92,12 @@ final class HandOff {
     record Trust(String jid, boolean acceptNewKey, Optional<Long> device) implements Request {
     }
 
-    /** {@code sotto distrust JID}. */
     /** {@code sotto trust JID --omemo-device ID} ({@code omemo2} false) or {@code --omemo2-device ID}. */
     record TrustOmemo(String jid, boolean omemo2, long device) implements Request {
+    }
+
+    /** {@code sotto distrust JID --omemo-device ID} ({@code omemo2} false) or {@code --omemo2-device ID}. */
+    record DistrustOmemo(String jid, boolean omemo2, long device) implements Request {
     }
 
     record OutboxDrop(long id) implements Request {
@@ -101,6 +106,7 @@ final class HandOff {
     record DevicesRemove(long device) implements Request {
     }
 
+    /** {@code sotto distrust JID}. */
     record Distrust(String jid) implements Request {
     }
 
@@ -169,13 +175,16 @@ final class HandOff {
                     throw new Refused("distrust needs the text field jid");
                 }
                 return new Distrust(root.get("jid").textValue());
-            case "trust-omemo":
+            case "trust-omemo", "distrust-omemo":
                 if (!root.path("jid").isTextual() || !List.of("0.3", "2").contains(root.path("version").asText(""))
                         || !root.path("version").isTextual()) {
-                    throw new Refused("trust-omemo needs the text field jid and the version \"0.3\" or \"2\"");
+                    throw new Refused(request + " needs the text field jid and the version \"0.3\" or \"2\"");
                 }
-                return new TrustOmemo(root.get("jid").textValue(), root.get("version").textValue().equals("2"),
-                        number(root, "device"));
+                String jid = root.get("jid").textValue();
+                boolean omemo2 = root.get("version").textValue().equals("2");
+                long device = number(root, "device");
+                return request.equals("trust-omemo") ? new TrustOmemo(jid, omemo2, device)
+                        : new DistrustOmemo(jid, omemo2, device);
             case "outbox-drop":
                 return new OutboxDrop(number(root, "id"));
             case "devices-remove":
@@ -233,6 +242,11 @@ final class HandOff {
             map.put("jid", trust.jid());
             map.put("version", trust.omemo2() ? "2" : "0.3");
             map.put("device", trust.device());
+        } else if (request instanceof DistrustOmemo distrust) {
+            map.put("request", "distrust-omemo");
+            map.put("jid", distrust.jid());
+            map.put("version", distrust.omemo2() ? "2" : "0.3");
+            map.put("device", distrust.device());
         } else if (request instanceof OutboxDrop drop) {
             map.put("request", "outbox-drop");
             map.put("id", drop.id());

@@ -62,6 +62,9 @@ final class HandOffViews {
         } else if (request instanceof HandOff.TrustOmemo trust) {
             TrustCommand.verifyOmemoDevice(online.manager, Jids.account(trust.jid()), trust.omemo2(), trust.device(),
                     out);
+        } else if (request instanceof HandOff.DistrustOmemo distrust) {
+            DistrustCommand.distrustOmemoDevice(online.manager, Jids.account(distrust.jid()), distrust.omemo2(),
+                    distrust.device(), out);
         } else if (request instanceof HandOff.OutboxDrop drop) {
             OutboxCommand.Drop.drop(opened, drop.id(), out);
         } else if (request instanceof HandOff.DevicesRemove remove) {

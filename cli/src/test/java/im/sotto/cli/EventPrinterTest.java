@@ -25,6 +25,7 @@ import im.sotto.xmpp.NotReachedReason;
 import im.sotto.xmpp.SendFailure;
 import im.sotto.xmpp.UndecryptableReason;
 import im.sotto.xmpp.SessionOrigin;
+import im.sotto.xmpp.UnapprovedOmemoDevice;
 
 import org.jivesoftware.smack.packet.Message;
 import org.jivesoftware.smack.packet.StanzaBuilder;
@@ -66,6 +67,48 @@ class EventPrinterTest {
         SecurityEvent failed = new SecurityEvent.SendFailed(BOB, "m2", SendFailure.PEER_HAS_NO_SOTTO,
                 "none");
         assertTrue(text(failed).startsWith("! not sent to bob@example.org"), text(failed));
+    }
+
+    /**
+     * OMEMO devices a message missed for want of approval: one line per contact and send, whatever their number, with
+     * what to do; in a long-running listen or chat, the same devices again take one short line, not the full text
+     * (a contact's stale devices are missed at every message). New devices are told in full.
+     */
+    @Test
+    void unapprovedOmemoDevicesTakeOneLineAndRepeatsAShortOne() {
+        UnapprovedOmemoDevice old1 = new UnapprovedOmemoDevice(1111, "aaaaaaaa bbbbbbbb");
+        UnapprovedOmemoDevice old2 = new UnapprovedOmemoDevice(2222, "cccccccc dddddddd");
+        assertEquals("! bob@example.org has a new OMEMO device 1111 (fingerprint aaaaaaaa bbbbbbbb) awaiting your "
+                + "approval: this message was NOT encrypted to it; once the contact confirmed that fingerprint: sotto "
+                + "trust bob@example.org --omemo-device 1111 (not theirs: sotto distrust bob@example.org --omemo-device "
+                + "1111)", text(new SecurityEvent.OmemoDevicesNotApproved(BOB, List.of(old1), "m1", "OMEMO")));
+
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        EventPrinter printer = new EventPrinter(new java.io.PrintStream(bytes, true,
+                java.nio.charset.StandardCharsets.UTF_8), false);
+        for (String stanza : List.of("m1", "m2", "m3")) {
+            printer.print(EventPrinter.describe(new SecurityEvent.OmemoDevicesNotApproved(BOB, List.of(old1, old2),
+                    stanza, "OMEMO 2")));
+        }
+        printer.print(EventPrinter.describe(new SecurityEvent.OmemoDevicesNotApproved(BOB,
+                List.of(old1, old2, new UnapprovedOmemoDevice(3333, "eeeeeeee ffffffff")), "m4", "OMEMO 2")));
+        List<String> lines = bytes.toString(java.nio.charset.StandardCharsets.UTF_8).lines()
+                .map(l -> l.substring("HH:mm:ss ".length())).toList();
+        assertEquals(List.of("! bob@example.org has 2 new OMEMO 2 devices 1111, 2222 awaiting your approval: this "
+                        + "message was NOT encrypted to them; sotto devices bob@example.org shows their fingerprints; "
+                        + "approve one the contact confirmed with sotto trust bob@example.org --omemo2-device ID, "
+                        + "refuse one with sotto distrust bob@example.org --omemo2-device ID",
+                "! not encrypted to bob@example.org's OMEMO 2 devices 1111, 2222 (awaiting your approval)",
+                "! not encrypted to bob@example.org's OMEMO 2 devices 1111, 2222 (awaiting your approval)"),
+                lines.subList(0, 3), "one line per send; the repeats short");
+        assertTrue(lines.get(3).startsWith("! bob@example.org has 3 new OMEMO 2 devices 1111, 2222, 3333 awaiting"),
+                "a new device is told in full: " + lines.get(3));
+        assertEquals(4, lines.size());
+
+        Map<String, Object> json = EventPrinter.describe(new SecurityEvent.OmemoDevicesNotApproved(BOB,
+                List.of(old1, old2), "m5", "OMEMO"));
+        assertEquals(List.of(Map.of("device", 1111L, "fingerprint", "aaaaaaaa bbbbbbbb"),
+                Map.of("device", 2222L, "fingerprint", "cccccccc dddddddd")), json.get("devices"));
     }
 
     @Test
@@ -198,7 +241,8 @@ class EventPrinterTest {
                 new SecurityEvent.OmemoDowngradeRefused(BOB, "m", 1),
                 new SecurityEvent.UnencryptedMessage(BOB, BOB, "m", "b", false),
                 new SecurityEvent.ForeignEncryption(BOB, BOB, "m", ForeignScheme.OMEMO_2, false),
-                new SecurityEvent.OmemoDeviceNotApproved(BOB, 7, "0123abcd", "m", "OMEMO"),
+                new SecurityEvent.OmemoDevicesNotApproved(BOB, List.of(new UnapprovedOmemoDevice(7, "0123abcd")), "m",
+                        "OMEMO"),
                 new SecurityEvent.ForgedCarbon(BOB, BOB, "m", true),
 
                 new SecurityEvent.HandshakeUnconfirmed(BOB, BOB),

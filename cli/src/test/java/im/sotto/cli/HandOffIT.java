@@ -49,8 +49,8 @@ class HandOffIT {
         assertTrue(ask(socket, frame("{\"v\":1,\"request\":\"send\",\"to\":\"" + bobJid + "\",\"body\":\"x\","
                 + "\"as\":\"mallory\"}")).contains("\"exit\":2"), "an unknown field is refused");
         assertTrue(ask(socket, frame("{\"v\":1,\"request\":\"export-keys\"}"))
-                .contains("the requests are contacts, devices, devices-remove, distrust, fingerprint, outbox, "
-                        + "outbox-drop, send, status, trust, trust-omemo"));
+                .contains("the requests are contacts, devices, devices-remove, distrust, distrust-omemo, "
+                        + "fingerprint, outbox, outbox-drop, send, status, trust, trust-omemo"));
         assertTrue(ask(socket, frame("{\"v\":1,\"request\":\"fingerprint\",\"qr\":\"yes\"}"))
                 .contains("\"exit\":2"), "a field of the wrong type is refused");
         ByteBuffer huge = ByteBuffer.allocate(4).putInt(HandOff.MAX_FRAME_BYTES + 1).flip();
@@ -103,6 +103,10 @@ class HandOffIT {
         CliProcess.Run omemoTrust = prosody.sotto(alice, "trust", bobJid, "--omemo-device", "12345");
         assertEquals(2, omemoTrust.exit(), omemoTrust.toString());
         assertTrue(omemoTrust.err().contains("no OMEMO device 12345 of " + bobJid + " met yet"), omemoTrust.toString());
+        CliProcess.Run omemoDistrust = prosody.sotto(alice, "distrust", bobJid, "--omemo2-device", "12345");
+        assertEquals(2, omemoDistrust.exit(), omemoDistrust.toString());
+        assertTrue(omemoDistrust.err().contains("no OMEMO 2 device 12345 of " + bobJid + " met yet"),
+                omemoDistrust.toString());
         String nobody = "nobody-" + System.nanoTime() + "@" + prosody.jid("bob").split("@")[1];
         CliProcess.Run queued = prosody.sotto(alice, "send", nobody, "never", "sent");
         CliProcess.Run waiting = prosody.sotto(alice, "outbox", nobody);

@@ -23,7 +23,8 @@ class HandOffTest {
                 new HandOff.Trust("bob@example.org", false, Optional.of(1234567L)),
                 new HandOff.Distrust("bob@example.org"), new HandOff.TrustOmemo("bob@example.org", false, 42L),
                 new HandOff.TrustOmemo("bob@example.org", true, 4294967295L), new HandOff.OutboxDrop(7L),
-                new HandOff.DevicesRemove(1234567L));
+                new HandOff.DevicesRemove(1234567L), new HandOff.DistrustOmemo("bob@example.org", false, 42L),
+                new HandOff.DistrustOmemo("bob@example.org", true, 7L));
         for (HandOff.Request request : requests) {
             assertEquals(request, HandOff.parse(HandOff.encode(request)));
         }
@@ -37,7 +38,8 @@ class HandOffTest {
         assertRefused("{\"v\":1,\"request\":\"fingerprint\"}", "fingerprint needs the boolean field qr");
         assertRefused("{\"v\":1,\"request\":\"fingerprint\",\"qr\":\"yes\"}", "fingerprint needs the boolean field qr");
         assertRefused("{\"v\":1,\"request\":\"export-keys\"}", "the requests are contacts, devices, "
-                + "devices-remove, distrust, fingerprint, outbox, outbox-drop, send, status, trust, trust-omemo");
+                + "devices-remove, distrust, distrust-omemo, fingerprint, outbox, outbox-drop, send, status, trust, "
+                + "trust-omemo");
         assertRefused("{\"v\":1,\"request\":\"outbox-drop\",\"id\":\"7\"}", "id must be a whole number");
         assertRefused("{\"v\":1,\"request\":\"outbox-drop\",\"id\":7.5}", "id must be a whole number");
         assertRefused("{\"v\":1,\"request\":\"devices-remove\"}", "device must be a whole number");
@@ -45,6 +47,10 @@ class HandOffTest {
                 + "\"device\":5}", "trust-omemo needs");
         assertRefused("{\"v\":1,\"request\":\"trust-omemo\",\"jid\":\"bob@example.org\",\"version\":2,"
                 + "\"device\":5}", "trust-omemo needs");
+        assertRefused("{\"v\":1,\"request\":\"distrust-omemo\",\"jid\":\"bob@example.org\",\"version\":\"3\","
+                + "\"device\":5}", "distrust-omemo needs");
+        assertRefused("{\"v\":1,\"request\":\"distrust-omemo\",\"jid\":\"bob@example.org\",\"version\":\"2\"}",
+                "device must be a whole number");
         assertRefused("{\"v\":1,\"request\":\"trust\",\"jid\":\"bob@example.org\"}", "trust needs");
         assertRefused("{\"v\":1,\"request\":\"trust\",\"jid\":\"bob@example.org\",\"accept-new-key\":false,"
                 + "\"device\":\"one\"}", "trust needs");

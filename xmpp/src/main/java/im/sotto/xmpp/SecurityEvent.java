@@ -241,16 +241,25 @@ public sealed interface SecurityEvent {
     }
 
     /**
-     * An OMEMO device of a contact with a verified OMEMO device appeared (a new client, or a client whose OMEMO
-     * identity was made anew: a new key under a new device id) and awaits the user's approval: the message
-     * {@code stanzaId} was not encrypted to it (docs/protocol.md 10.14). Reported at every such send, since each
-     * one misses that device. {@code version} names the OMEMO version ({@code "OMEMO"}, {@code "OMEMO 2"}).
+     * OMEMO devices of one account (a contact with a verified OMEMO device, or our own) that appeared (a new client,
+     * or a client whose OMEMO identity was made anew: a new key under a new device id) and await the user's approval:
+     * the message {@code stanzaId} was not encrypted to them (docs/protocol.md 10.14). One event per account and
+     * send, naming every such device, since each message misses all of them. {@code version} names the OMEMO version
+     * ({@code "OMEMO"}, {@code "OMEMO 2"}).
      */
-    record OmemoDeviceNotApproved(BareJid peer, long deviceId, String fingerprint, String stanzaId, String version)
-            implements SecurityEvent {
-        public OmemoDeviceNotApproved {
-            Objects.requireNonNull(fingerprint, "fingerprint");
+    record OmemoDevicesNotApproved(BareJid peer, List<UnapprovedOmemoDevice> devices, String stanzaId,
+            String version) implements SecurityEvent {
+        public OmemoDevicesNotApproved {
+            devices = List.copyOf(devices);
+            if (devices.isEmpty()) {
+                throw new IllegalArgumentException("names at least one device");
+            }
             Objects.requireNonNull(version, "version");
+        }
+
+        /** The device {@code deviceId}, if this message missed it. */
+        public Optional<UnapprovedOmemoDevice> device(long deviceId) {
+            return devices.stream().filter(d -> d.deviceId() == deviceId).findFirst();
         }
     }
 

@@ -86,10 +86,9 @@ public final class OmemoBinding {
         this.deliveries = deliveries;
         this.pep = new OmemoPep(connection);
         this.receiver = new OmemoReceiver(store, random, clock);
-        this.sender = new OmemoSender(store, pep, random, clock, (device, key, stanzaId) -> events.accept(
-                new SecurityEvent.OmemoDeviceNotApproved(org.jxmpp.jid.impl.JidCreate.bareFromOrThrowUnchecked(
-                        device.peer()), device.deviceId(), key.fingerprint(),
-                        stanzaId, "OMEMO")));
+        this.sender = new OmemoSender(store, pep, random, clock, (owner, devices, stanzaId) -> events.accept(
+                new SecurityEvent.OmemoDevicesNotApproved(org.jxmpp.jid.impl.JidCreate.bareFromOrThrowUnchecked(
+                        owner), devices, stanzaId, "OMEMO")));
         this.omemo2 = new im.sotto.xmpp.omemo2.Omemo2Binding(connection, store, random, clock, events, deliveries);
         this.carbons = new OmemoCarbons(connection, receiver, this, worker, events, deliveries);
         this.companion = account == null ? Optional.empty()

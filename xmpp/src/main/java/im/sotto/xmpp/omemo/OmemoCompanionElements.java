@@ -181,7 +181,7 @@ final class OmemoCompanionElements {
 
     /**
      * A contact device that got no key although decided: reported as not reached, unless it awaits the user's
-     * approval (already reported as {@code OmemoDeviceNotApproved} by the sender).
+     * approval (already reported as {@code OmemoDevicesNotApproved} by the sender).
      */
     private void notReached(BareJid peer, Set<Long> devices, boolean omemo2) {
         Set<Long> awaiting = new HashSet<>();

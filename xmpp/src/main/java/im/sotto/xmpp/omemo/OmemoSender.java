@@ -12,13 +12,11 @@ import java.util.Optional;
 import im.sotto.protocol.omemo.OmemoBundle;
 import im.sotto.protocol.omemo.OmemoDeviceTrust;
 import im.sotto.protocol.omemo.OmemoException;
-import im.sotto.protocol.omemo.OmemoIdentityKey;
 import im.sotto.protocol.omemo.OmemoMessage;
 import im.sotto.protocol.omemo.OmemoMessageCipher;
 import im.sotto.protocol.omemo.OmemoPreKeys;
 import im.sotto.protocol.omemo.OmemoSessionCipher;
 import im.sotto.protocol.omemo.OmemoStores;
-import im.sotto.protocol.omemo.OmemoTrustLevel;
 import im.sotto.protocol.store.AccountStore;
 import im.sotto.protocol.store.SessionAddress;
 import im.sotto.xmpp.element.ExplicitEncryption;
@@ -41,15 +39,10 @@ public final class OmemoSender {
     private final OmemoPep pep;
     private final SecureRandom random;
     private final Clock clock;
-    private final NotApproved notApproved;
+    private final OmemoSendChoice.NotApproved notApproved;
 
-    /** Told of each device a message was not encrypted to because it awaits the user's approval. */
-    @FunctionalInterface
-    public interface NotApproved {
-        void skipped(SessionAddress device, OmemoIdentityKey key, String stanzaId);
-    }
-
-    public OmemoSender(AccountStore store, OmemoPep pep, SecureRandom random, Clock clock, NotApproved notApproved) {
+    public OmemoSender(AccountStore store, OmemoPep pep, SecureRandom random, Clock clock,
+            OmemoSendChoice.NotApproved notApproved) {
         this.store = store;
         this.pep = pep;
         this.random = random;
@@ -114,7 +107,7 @@ public final class OmemoSender {
                 skipped.add(device + ": " + e.getMessage());
             }
         }
-        Map<SessionAddress, OmemoIdentityKey> awaiting = new LinkedHashMap<>();
+        Map<SessionAddress, String> awaiting = new LinkedHashMap<>();
         OmemoMessage encrypted = store.transact(stores -> {
             awaiting.clear();
             OmemoStores omemo = stores.omemo();
@@ -141,7 +134,7 @@ public final class OmemoSender {
                         omemo.identities().storeTrustRecord(device, first.encode());
                         if (!first.level().maySendTo()) {
                             skipped.add(device + ": awaits approval");
-                            awaiting.put(device, first.identityKey());
+                            awaiting.put(device, first.identityKey().fingerprint());
                             continue;
                         }
                     }
@@ -150,19 +143,15 @@ public final class OmemoSender {
                     continue;
                 }
                 Optional<OmemoDeviceTrust> now = OmemoReceiver.pinned(omemo, device);
-                if (now.isPresent() && sessions.peerIdentity(device).isPresent()
-                        && OmemoDeviceTrust.allows(now, sessions.peerIdentity(device).get(), true)) {
-                    if (verifiedOnly && now.get().level() != OmemoTrustLevel.VERIFIED) {
+                boolean keyAllowed = sessions.peerIdentity(device)
+                        .filter(key -> OmemoDeviceTrust.allows(now, key, true)).isPresent();
+                switch (OmemoSendChoice.of(now.map(OmemoDeviceTrust::level), keyAllowed, verifiedOnly)) {
+                    case ENCRYPT -> recipients.add(device);
+                    case AWAITS_APPROVAL -> {
                         skipped.add(device + ": awaits approval");
-                        awaiting.put(device, now.get().identityKey());
-                    } else {
-                        recipients.add(device);
+                        awaiting.put(device, now.get().identityKey().fingerprint());
                     }
-                } else if (now.isPresent() && now.get().level() == OmemoTrustLevel.AWAITING_APPROVAL) {
-                    skipped.add(device + ": awaits approval");
-                    awaiting.put(device, now.get().identityKey());
-                } else {
-                    skipped.add(device + ": not trusted for sending");
+                    case NOT_TRUSTED -> skipped.add(device + ": not trusted for sending");
                 }
             }
             if (recipients.stream().noneMatch(r -> r.peer().equals(peer.toString()))) {
@@ -177,7 +166,7 @@ public final class OmemoSender {
             }
         });
         // Said at every send: each message that misses a device the user has not approved yet is one it never gets.
-        awaiting.forEach((device, key) -> notApproved.skipped(device, key, message.getStanzaId()));
+        notApproved.report(awaiting, message.getStanzaId());
         if (encrypted == null) {
             throw new OmemoSendException(OmemoSendException.Kind.NO_USABLE_DEVICE, peer + " has no OMEMO device we "
                     + "may encrypt to" + (skipped.isEmpty() ? "" : " " + skipped));

@@ -54,9 +54,9 @@ public final class Omemo2Binding {
         this.deliveries = deliveries;
         this.pep = new Omemo2Pep(connection);
         this.receiver = new Omemo2Receiver(store, random, clock);
-        this.sender = new Omemo2Sender(store, pep, random, clock, (device, key, stanzaId) -> events.accept(
-                new SecurityEvent.OmemoDeviceNotApproved(org.jxmpp.jid.impl.JidCreate.bareFromOrThrowUnchecked(
-                        device.peer()), device.deviceId(), key.fingerprint(), stanzaId, "OMEMO 2")));
+        this.sender = new Omemo2Sender(store, pep, random, clock, (owner, devices, stanzaId) -> events.accept(
+                new SecurityEvent.OmemoDevicesNotApproved(org.jxmpp.jid.impl.JidCreate.bareFromOrThrowUnchecked(
+                        owner), devices, stanzaId, "OMEMO 2")));
     }
 
     /** Decrypts one stanza carrying OMEMO 2's {@code <encrypted>}, delivers or reports it. Worker thread. */

@@ -12,9 +12,7 @@ import im.sotto.protocol.omemo.EncryptedKey;
 import im.sotto.protocol.omemo.OmemoException;
 import im.sotto.protocol.omemo.OmemoStores;
 import im.sotto.protocol.omemo2.Omemo2Bundle;
-import im.sotto.protocol.omemo.OmemoTrustLevel;
 import im.sotto.protocol.omemo2.Omemo2DeviceTrust;
-import im.sotto.protocol.omemo2.Omemo2IdentityKey;
 import im.sotto.protocol.omemo2.Omemo2LocalKeys;
 import im.sotto.protocol.omemo2.Omemo2Payload;
 import im.sotto.protocol.omemo2.Omemo2SessionCipher;
@@ -22,6 +20,7 @@ import im.sotto.protocol.store.AccountStore;
 import im.sotto.protocol.store.SessionAddress;
 import im.sotto.xmpp.element.ExplicitEncryption;
 import im.sotto.xmpp.element.ProcessingHint;
+import im.sotto.xmpp.omemo.OmemoSendChoice;
 import im.sotto.xmpp.omemo.OmemoSendException;
 import im.sotto.xmpp.pep.PepException;
 
@@ -42,16 +41,10 @@ public final class Omemo2Sender {
     private final Omemo2Pep pep;
     private final SecureRandom random;
     private final Clock clock;
-    private final NotApproved notApproved;
-
-    /** Told of each device a message was not encrypted to because it awaits the user's approval. */
-    @FunctionalInterface
-    public interface NotApproved {
-        void skipped(SessionAddress device, Omemo2IdentityKey key, String stanzaId);
-    }
+    private final OmemoSendChoice.NotApproved notApproved;
 
     public Omemo2Sender(AccountStore store, Omemo2Pep pep, SecureRandom random, Clock clock,
-            NotApproved notApproved) {
+            OmemoSendChoice.NotApproved notApproved) {
         this.store = store;
         this.pep = pep;
         this.random = random;
@@ -113,7 +106,7 @@ public final class Omemo2Sender {
         }
         byte[] envelope = SceEnvelope.write(message.getBody(), peer, self, clock.instant(), random);
         Omemo2Payload.Encrypted payload = Omemo2Payload.encrypt(envelope, random);
-        Map<SessionAddress, Omemo2IdentityKey> awaiting = new LinkedHashMap<>();
+        Map<SessionAddress, String> awaiting = new LinkedHashMap<>();
         Omemo2Encrypted element = store.transact(stores -> {
             awaiting.clear();
             return encryptFor(stores.omemo2(), candidates, bundles, payload, peer, self, skipped, awaiting,
@@ -121,7 +114,7 @@ public final class Omemo2Sender {
         });
         // Said at every send, as OMEMO 0.3 does: each message that misses a device not approved yet is one it never
         // gets (docs/protocol.md 10.14).
-        awaiting.forEach((device, key) -> notApproved.skipped(device, key, message.getStanzaId()));
+        notApproved.report(awaiting, message.getStanzaId());
         if (element == null) {
             throw new OmemoSendException(OmemoSendException.Kind.NO_USABLE_DEVICE, peer + " has no OMEMO 2 device we "
                     + "may encrypt to" + (skipped.isEmpty() ? "" : " " + skipped));
@@ -141,7 +134,7 @@ public final class Omemo2Sender {
      */
     private Omemo2Encrypted encryptFor(OmemoStores omemo2, List<SessionAddress> candidates,
             Map<SessionAddress, Omemo2Bundle> bundles, Omemo2Payload.Encrypted payload, BareJid peer, BareJid self,
-            List<String> skipped, Map<SessionAddress, Omemo2IdentityKey> awaiting, boolean verifiedOnly) {
+            List<String> skipped, Map<SessionAddress, String> awaiting, boolean verifiedOnly) {
         Omemo2LocalKeys keys = Omemo2LocalKeys.open(omemo2.device(), omemo2.preKeys(), random, clock);
         List<SessionAddress> recipients = new ArrayList<>();
         for (SessionAddress device : candidates) {
@@ -165,23 +158,20 @@ public final class Omemo2Sender {
                     omemo2.identities().storeTrustRecord(device, first.encode());
                     if (!first.level().maySendTo()) {
                         skipped.add(device + ": awaits approval");
-                        awaiting.put(device, first.identityKey());
+                        awaiting.put(device, first.identityKey().fingerprint());
                         continue;
                     }
                 }
             }
             Optional<Omemo2DeviceTrust> now = Omemo2Receiver.pinned(omemo2, device);
-            if (sessions.peerIdentity(device).isPresent()
-                    && Omemo2DeviceTrust.allows(now, sessions.peerIdentity(device).get(), true) && now.isPresent()) {
-                if (verifiedOnly && now.get().level() != OmemoTrustLevel.VERIFIED) {
-                    skipped.add(device + ": awaits approval");
-                    awaiting.put(device, now.get().identityKey());
-                } else {
-                    recipients.add(device);
-                }
-            } else if (now.isPresent() && now.get().level() == OmemoTrustLevel.AWAITING_APPROVAL) {
+            boolean keyAllowed = sessions.peerIdentity(device)
+                    .filter(identity -> Omemo2DeviceTrust.allows(now, identity, true)).isPresent();
+            OmemoSendChoice choice = OmemoSendChoice.of(now.map(Omemo2DeviceTrust::level), keyAllowed, verifiedOnly);
+            if (choice == OmemoSendChoice.ENCRYPT) {
+                recipients.add(device);
+            } else if (choice == OmemoSendChoice.AWAITS_APPROVAL) {
                 skipped.add(device + ": awaits approval");
-                awaiting.put(device, now.get().identityKey());
+                awaiting.put(device, now.get().identityKey().fingerprint());
             } else if (sessions.hasSession(device)) {
                 skipped.add(device + ": not trusted for sending");
             }

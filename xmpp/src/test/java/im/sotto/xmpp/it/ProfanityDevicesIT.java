@@ -89,7 +89,7 @@ class ProfanityDevicesIT {
                 }
                 assertNull(alice.inbox.poll(2, TimeUnit.SECONDS), "each message exactly once: " + alice.events);
                 assertTrue(alice.events.stream().noneMatch(e -> e instanceof SecurityEvent.OmemoUndecryptable
-                        || e instanceof SecurityEvent.OmemoDeviceNotApproved), alice.events.toString());
+                        || e instanceof SecurityEvent.OmemoDevicesNotApproved), alice.events.toString());
             }
         } finally {
             alice.disconnect();
@@ -100,7 +100,7 @@ class ProfanityDevicesIT {
      * A key change: alice verified carol's profanity device; carol then sets profanity up anew (a new home: a new
      * identity key under a new device id, same account), as after a reinstall, or as a server adding a device of its
      * own would. Sotto does not take the new key silently: every message alice sends while it awaits her approval
-     * misses it and says so ({@code OmemoDeviceNotApproved}, with its fingerprint), and what it sends is shown marked
+     * misses it and says so ({@code OmemoDevicesNotApproved}, with its fingerprint), and what it sends is shown marked
      * "device not approved". Once alice approves it, her next message reaches it.
      */
     @Test
@@ -134,14 +134,15 @@ class ProfanityDevicesIT {
 
                 String missed = "not for the unapproved key " + run;
                 sendAllowingRefusal(alice, chat(carolJid, missed));
-                SecurityEvent.OmemoDeviceNotApproved notice = alice.awaitEvent(
-                        SecurityEvent.OmemoDeviceNotApproved.class, e -> e.deviceId() == newDevice);
+                SecurityEvent.OmemoDevicesNotApproved notice = alice.awaitEvent(
+                        SecurityEvent.OmemoDevicesNotApproved.class, e -> e.device(newDevice).isPresent());
                 assertEquals(carolJid, notice.peer());
                 assertNotNull(notice.stanzaId(), "names the message that missed the device");
                 OmemoDeviceInfo met = alice.manager.omemo().devices(carolJid).stream()
                         .filter(d -> d.deviceId() == newDevice).findFirst().orElseThrow();
                 assertEquals(OmemoTrustLevel.AWAITING_APPROVAL, met.level(), "pinned, not trusted");
-                assertEquals(met.identityKey().fingerprint(), notice.fingerprint(), "the fingerprint to compare");
+                assertEquals(met.identityKey().fingerprint(), notice.device(newDevice).orElseThrow().fingerprint(),
+                        "the fingerprint to compare");
 
                 String fromNewKey = "from the new key " + run;
                 answerInOmemo(after, aliceJid, fromNewKey);
@@ -254,8 +255,8 @@ class ProfanityDevicesIT {
 
     private static long notices(SottoParty alice, int device) {
         synchronized (alice.events) {
-            return alice.events.stream().filter(e -> e instanceof SecurityEvent.OmemoDeviceNotApproved n
-                    && n.deviceId() == device).count();
+            return alice.events.stream().filter(e -> e instanceof SecurityEvent.OmemoDevicesNotApproved n
+                    && n.device(device).isPresent()).count();
         }
     }
 }

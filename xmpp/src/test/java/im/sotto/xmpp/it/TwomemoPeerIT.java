@@ -137,7 +137,7 @@ class TwomemoPeerIT {
     /**
      * A key change under OMEMO 2 (in-process OMEMO 2 devices, no Python needed; Prosody only, to keep CI short):
      * alice verified dave's OMEMO 2 device; dave then adds a device. Each message alice sends while it awaits her
-     * approval misses it and says so ({@code OmemoDeviceNotApproved}, version "OMEMO 2", with its fingerprint); once
+     * approval misses it and says so ({@code OmemoDevicesNotApproved}, version "OMEMO 2", with its fingerprint); once
      * she approves it (what {@code sotto trust JID --omemo2-device ID} does), her next message reaches it.
      */
     @Test
@@ -159,12 +159,28 @@ class TwomemoPeerIT {
                 int addedId = added.omemo2.deviceId();
                 String missed = "missed " + suffix;
                 alice.manager.send(chat(dave, missed)).get(SottoParty.WAIT_MS, TimeUnit.MILLISECONDS);
-                SecurityEvent.OmemoDeviceNotApproved notice = alice.awaitEvent(
-                        SecurityEvent.OmemoDeviceNotApproved.class, e -> e.deviceId() == addedId);
+                SecurityEvent.OmemoDevicesNotApproved notice = alice.awaitEvent(
+                        SecurityEvent.OmemoDevicesNotApproved.class, e -> e.device(addedId).isPresent());
                 assertEquals(dave, notice.peer());
                 assertEquals("OMEMO 2", notice.version());
-                assertEquals(added.omemo2.identityKey().fingerprint(), notice.fingerprint(), "the key to compare");
+                assertEquals(added.omemo2.identityKey().fingerprint(),
+                        notice.device(addedId).orElseThrow().fingerprint(), "the key to compare");
                 assertEquals(missed, ((Message) first.next().stanza()).getBody(), "the verified device still reads");
+
+                // Refused (what sotto distrust JID --omemo2-device ID does): it gets nothing and is no longer named.
+                assertTrue(alice.manager.omemo().omemo2().setTrust(dave, addedId, OmemoTrustLevel.DISTRUSTED));
+                String refused = "refused " + suffix;
+                String refusedId = "refused-" + suffix;
+                Message refusedMessage = StanzaBuilder.buildMessage(refusedId).to(dave).ofType(Message.Type.chat)
+                        .setBody(refused).build();
+                alice.manager.send(refusedMessage).get(SottoParty.WAIT_MS, TimeUnit.MILLISECONDS);
+                assertEquals(refused, ((Message) first.next().stanza()).getBody());
+                assertNull(added.inbox.poll(QUIET_MS, TimeUnit.MILLISECONDS), "nothing for the refused device");
+                synchronized (alice.events) {
+                    assertTrue(alice.events.stream().noneMatch(e -> e instanceof SecurityEvent.OmemoDevicesNotApproved n
+                            && refusedId.equals(n.stanzaId())), "a refused device is not awaiting approval: "
+                            + alice.events);
+                }
 
                 assertTrue(alice.manager.omemo().omemo2().setTrust(dave, addedId, OmemoTrustLevel.VERIFIED));
                 String approved = "approved " + suffix;
@@ -223,8 +239,8 @@ class TwomemoPeerIT {
                 int phoneId = phone.deviceId;
                 String unverified = "before the phone is verified " + suffix;
                 alice.manager.send(chat(bob, unverified)).get(SottoParty.WAIT_MS, TimeUnit.MILLISECONDS);
-                SecurityEvent.OmemoDeviceNotApproved notice = alice.awaitEvent(
-                        SecurityEvent.OmemoDeviceNotApproved.class, e -> e.deviceId() == phoneId);
+                SecurityEvent.OmemoDevicesNotApproved notice = alice.awaitEvent(
+                        SecurityEvent.OmemoDevicesNotApproved.class, e -> e.device(phoneId).isPresent());
                 assertEquals("OMEMO 2", notice.version());
                 assertEquals(unverified, ((Message) bobLaptop.next().stanza()).getBody());
                 assertTrue(alice.manager.omemo().omemo2().setTrust(bob, phoneId, OmemoTrustLevel.VERIFIED));
@@ -241,8 +257,8 @@ class TwomemoPeerIT {
                         .getExtension(Omemo2Encrypted.class);
                 assertTrue(beside.keyFor(bob.toString(), phoneId).isPresent(), "one stanza, keyed for the phone");
                 assertTrue(beside.keyFor(bob.toString(), laptopOmemo2).isEmpty(), "no second copy for the laptop");
-                assertTrue(alice.events.stream().noneMatch(e -> e instanceof SecurityEvent.OmemoDeviceNotApproved n
-                        && (n.deviceId() == laptopOmemo2 || n.deviceId() == laptopOmemo03)), "the laptop's OMEMO "
+                assertTrue(alice.events.stream().noneMatch(e -> e instanceof SecurityEvent.OmemoDevicesNotApproved n
+                        && (n.device(laptopOmemo2).isPresent() || n.device(laptopOmemo03).isPresent())), "the laptop's OMEMO "
                         + "ids are its Sotto side (signed), not a device to approve: " + alice.events);
                 assertTrue(bobLaptop.events.stream().noneMatch(e -> e instanceof SecurityEvent.OmemoUndecryptable),
                         "the OMEMO element beside Sotto's is not reported: " + bobLaptop.events);
