@@ -167,6 +167,80 @@ class ProfanityDevicesIT {
         }
     }
 
+    /**
+     * A contact with a Sotto device and a profanity device on one account (docs/protocol.md 10.13), as a Sotto user
+     * who also runs profanity on another computer: bob's Sotto laptop and bob's profanity. Before alice verified the
+     * profanity device, her message reaches the laptop only and says so once for that send, naming the device; once
+     * verified, one stanza reaches both: the laptop reads Sotto's element (once, not as OMEMO), profanity its OMEMO
+     * 0.3 element. What profanity answers is shown by alice as bob's, from that OMEMO device.
+     */
+    @Test
+    void aContactWithASottoDeviceAndAProfanityDeviceReadsEachMessageOnBoth(XmppServers servers) throws Exception {
+        XmppServers.Server server = servers.get(ServerKind.PROSODY);
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        BareJid bob = TwomemoPeerIT.withoutSottoDevices(server, "bob", run);
+        SottoParty alice = new SottoParty();
+        SottoParty bobLaptop = new SottoParty();
+        try {
+            // profanity appears after alice's first messages: she looks for OMEMO-only devices at each send here,
+            // not only every ten minutes (OmemoCompanionElements.RECHECK_AFTER).
+            System.setProperty("sotto.devices.recheckMs", "0");
+            try {
+                alice.connect(server.connection("alice", "a-" + run));
+            } finally {
+                System.clearProperty("sotto.devices.recheckMs");
+            }
+            alice.manager.omemo().enable();
+            alice.manager.omemo().publishOrThrow();
+            BareJid aliceJid = alice.connection.getUser().asBareJid();
+            bobLaptop.connect(server.connection("bob", "laptop-" + run));
+            bobLaptop.manager.omemo().enable();
+            seedDeviceList(bobLaptop.connection);
+            subscribeBothWays(alice.connection, bobLaptop.connection);
+            alice.awaitOmemoSideOf(bobLaptop);
+            alice.manager.send(chat(bob, "hello laptop " + run)).get(SottoParty.WAIT_MS, TimeUnit.MILLISECONDS);
+            assertEquals("hello laptop " + run, ((Message) bobLaptop.next().stanza()).getBody());
+
+            try (ProfanityPane phone = profanity(server, bob, "bob", "phone-" + run)) {
+                int phoneId = deviceId(phone);
+                awaitListed(alice, bob, phoneId);
+                String unverified = "before the phone is verified " + run;
+                alice.manager.send(chat(bob, unverified)).get(SottoParty.WAIT_MS, TimeUnit.MILLISECONDS);
+                SecurityEvent.OmemoDevicesNotApproved notice = alice.awaitEvent(
+                        SecurityEvent.OmemoDevicesNotApproved.class, e -> e.device(phoneId).isPresent());
+                assertEquals("OMEMO", notice.version());
+                assertEquals(bob, notice.peer());
+                assertEquals(unverified, ((Message) bobLaptop.next().stanza()).getBody());
+                assertTrue(alice.manager.omemo().setTrust(bob, phoneId, OmemoTrustLevel.VERIFIED));
+
+                String both = "to the laptop and the phone " + run;
+                alice.manager.send(chat(bob, both)).get(SottoParty.WAIT_MS, TimeUnit.MILLISECONDS);
+                awaitInChatWindow(phone, both);
+                DecryptedStanza atLaptop = bobLaptop.next();
+                assertEquals(both, ((Message) atLaptop.stanza()).getBody());
+                assertTrue(atLaptop.origin() != SessionOrigin.OMEMO && atLaptop.origin() != SessionOrigin.OMEMO_2,
+                        "read through Sotto, not OMEMO: " + atLaptop.origin());
+                assertNull(bobLaptop.inbox.poll(2, TimeUnit.SECONDS), "once on the laptop");
+                assertFalse(phone.screen().contains(unverified), "the message sent before the verification never "
+                        + "reached the phone");
+                assertEquals(1, occurrences(phone.screen(), both), "shown once on the phone");
+
+                String answer = "from bob's profanity " + run;
+                answerInOmemo(phone, aliceJid, answer);
+                DecryptedStanza atAlice = arrival(alice, phone);
+                assertEquals(answer, ((Message) atAlice.stanza()).getBody());
+                assertEquals(SessionOrigin.OMEMO, atAlice.origin());
+                assertEquals(bob, atAlice.peer());
+                assertEquals(phoneId, atAlice.deviceId());
+                assertTrue(alice.events.stream().noneMatch(e -> e instanceof SecurityEvent.OmemoUndecryptable),
+                        alice.events.toString());
+            }
+        } finally {
+            alice.disconnect();
+            bobLaptop.disconnect();
+        }
+    }
+
     /** alice (Sotto, OMEMO on) and carol subscribed to each other, carol's device list node there; carol's JID. */
     private static BareJid meet(XmppServers.Server server, SottoParty alice, String run) throws Exception {
         XMPPTCPConnection carolSeed = Pair.login(server.connection("carol", "seed-" + run));
@@ -185,8 +259,14 @@ class ProfanityDevicesIT {
     /** A profanity in a new home (a new OMEMO identity) on carol's account, logged in. */
     private static ProfanityPane profanity(XmppServers.Server server, BareJid carol, String resource)
             throws Exception {
-        ProfanityPane pane = new ProfanityPane(Files.createTempDirectory("sotto-profanity-"), carol.toString(),
-                server.password("carol"), server.host, server.port, resource);
+        return profanity(server, carol, "carol", resource);
+    }
+
+    /** A profanity in a new home (a new OMEMO identity) on {@code user}'s account ({@code account}), logged in. */
+    private static ProfanityPane profanity(XmppServers.Server server, BareJid account, String user, String resource)
+            throws Exception {
+        ProfanityPane pane = new ProfanityPane(Files.createTempDirectory("sotto-profanity-"), account.toString(),
+                server.password(user), server.host, server.port, resource);
         pane.await(START, "the login", s -> s.contains("logged in successfully"));
         return pane;
     }

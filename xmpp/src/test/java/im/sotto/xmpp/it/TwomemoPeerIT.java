@@ -302,7 +302,7 @@ class TwomemoPeerIT {
     }
 
     /** {@code user}'s account with no Sotto device listed (earlier tests' devices unlisted). */
-    private static BareJid withoutSottoDevices(XmppServers.Server server, String user, String suffix)
+    static BareJid withoutSottoDevices(XmppServers.Server server, String user, String suffix)
             throws Exception {
         XMPPTCPConnection seed = Pair.login(server.connection(user, "seed-" + suffix));
         try {
