@@ -54,7 +54,10 @@ final class HandOff {
             Map.entry("distrust-omemo", Set.of("v", "request", "jid", "version", "device")),
             Map.entry("outbox-drop", Set.of("v", "request", "id")),
             Map.entry("devices-remove", Set.of("v", "request", "device")));
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Only the listen reads requests into a tree; the asking side never loads the mapper ({@link HandOffJson}). */
+    private static final class Mapper {
+        static final ObjectMapper JSON = new ObjectMapper();
+    }
 
     private HandOff() {
     }
@@ -124,7 +127,7 @@ final class HandOff {
     static Request parse(byte[] frame) throws Refused {
         JsonNode root;
         try {
-            root = JSON.readTree(frame);
+            root = Mapper.JSON.readTree(frame);
         } catch (IOException e) {
             throw new Refused("not JSON");
         }
@@ -256,7 +259,7 @@ final class HandOff {
         } else {
             map.put("request", "status");
         }
-        return JSON.writeValueAsBytes(map);
+        return HandOffJson.write(map);
     }
 
     static byte[] encode(Answer answer) throws IOException {
@@ -264,20 +267,11 @@ final class HandOff {
         map.put("exit", answer.exit());
         map.put("out", answer.out());
         map.put("err", answer.err());
-        return JSON.writeValueAsBytes(map);
+        return HandOffJson.write(map);
     }
 
     static Answer parseAnswer(byte[] frame) throws Refused {
-        try {
-            JsonNode root = JSON.readTree(frame);
-            if (root == null || !root.path("exit").isInt() || !root.path("out").isTextual()
-                    || !root.path("err").isTextual()) {
-                throw new Refused("malformed answer");
-            }
-            return new Answer(root.get("exit").intValue(), root.get("out").textValue(), root.get("err").textValue());
-        } catch (IOException e) {
-            throw new Refused("malformed answer");
-        }
+        return HandOffJson.readAnswer(frame);
     }
 
     static void write(SocketChannel channel, byte[] payload) throws IOException {

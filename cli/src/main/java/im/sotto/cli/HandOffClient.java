@@ -51,6 +51,28 @@ final class HandOffClient {
         return answer.exit();
     }
 
+    /** The JDK's documented property naming the selector provider, read once, when a channel is first opened. */
+    private static final String SELECTOR_PROVIDER = "java.nio.channels.spi.SelectorProvider";
+    /** The provider the JDK picks by default on Linux. */
+    private static final String LINUX_DEFAULT_PROVIDER = "sun.nio.ch.EPollSelectorProvider";
+
+    /**
+     * Names the selector provider the JDK would pick anyway on Linux, so that opening the socket does not look for
+     * another one as a service in every jar on the class path first: 0.04–0.06 s of a hand-off's 0.3 s. Nothing is
+     * named where that class is not the JDK's own or another was named already (the lookup then runs as usual).
+     */
+    private static void nameTheSelectorProvider() {
+        if (System.getProperty(SELECTOR_PROVIDER) != null || !"Linux".equals(System.getProperty("os.name"))) {
+            return;
+        }
+        try {
+            Class.forName(LINUX_DEFAULT_PROVIDER, false, ClassLoader.getPlatformClassLoader());
+        } catch (ClassNotFoundException notThisJdk) {
+            return;
+        }
+        System.setProperty(SELECTOR_PROVIDER, LINUX_DEFAULT_PROVIDER);
+    }
+
     /** {@code changes}: whether a failure after the request left may have done it (then it is not repeated here). */
     private static Optional<HandOff.Answer> ask(Path accountDirectory, boolean changes, HandOff.Request request) {
         Path socket = accountDirectory.resolve(HandOff.SOCKET);
@@ -59,6 +81,7 @@ final class HandOffClient {
         }
         SocketChannel channel;
         try {
+            nameTheSelectorProvider();
             channel = SocketChannel.open(StandardProtocolFamily.UNIX);
             channel.connect(UnixDomainSocketAddress.of(socket));
         } catch (IOException e) {

@@ -59,6 +59,30 @@ class HandOffTest {
         assertRefused("{\"v\":1,\"request\":\"send\",\"to\":\"bob@example.org\"}", "send needs the text fields");
     }
 
+    /**
+     * The asking side reads the listen's answer without Jackson's mapper (HandOffJson): what the listen writes is read
+     * back exactly, line breaks, quotes and non-ASCII text included; a field added later is skipped; an answer
+     * missing a field, with one of the wrong type, or with anything after the object is refused.
+     */
+    @Test
+    void answersAreReadBackExactlyAndMalformedOnesAreRefused() throws Exception {
+        HandOff.Answer answer = new HandOff.Answer(6, "held for bob@example.org\n\"quoted\" \u00e9\u4e2d\t",
+                "sotto: \\ back\u0001slash\n");
+        assertEquals(answer, HandOff.parseAnswer(HandOff.encode(answer)));
+        assertEquals(new HandOff.Answer(0, "a", "b"), answer("{\"exit\":0,\"later\":{\"x\":[1,2]},\"out\":\"a\","
+                + "\"err\":\"b\"}"));
+        for (String malformed : List.of("{\"exit\":0,\"out\":\"a\"}", "{\"exit\":\"0\",\"out\":\"a\",\"err\":\"b\"}",
+                "{\"exit\":0.5,\"out\":\"a\",\"err\":\"b\"}", "{\"exit\":0,\"out\":1,\"err\":\"b\"}",
+                "{\"exit\":4294967296,\"out\":\"a\",\"err\":\"b\"}", "{\"exit\":0,\"out\":\"a\",\"err\":\"b\"} {}",
+                "[0,\"a\",\"b\"]", "{\"exit\":0,\"out\":\"a\",\"err\":\"b\"", "")) {
+            assertThrows(HandOff.Refused.class, () -> answer(malformed), malformed);
+        }
+    }
+
+    private static HandOff.Answer answer(String json) throws HandOff.Refused {
+        return HandOff.parseAnswer(json.getBytes(StandardCharsets.UTF_8));
+    }
+
     private static void assertRefused(String json, String reason) {
         HandOff.Refused refused = assertThrows(HandOff.Refused.class,
                 () -> HandOff.parse(json.getBytes(StandardCharsets.UTF_8)));
