@@ -52,6 +52,13 @@ public final class Main implements Runnable {
         if (!java.util.Arrays.asList(args).contains("--debug")) {
             quietLogging();
         }
+        if (QuickHandOff.isPlainSend(args)) {
+            try {
+                return QuickHandOff.plainCommand(args).call();
+            } catch (Exception e) {
+                return failure(e, new PrintWriter(err, true));
+            }
+        }
         CommandLine line = new CommandLine(new Main());
         Supplier<Object> named = args.length > 0 && !"help".equals(args[0]) ? Commands.COMMANDS.get(args[0]) : null;
         if (named != null) {
@@ -62,23 +69,7 @@ public final class Main implements Runnable {
         }
         line.setOut(new PrintWriter(out, true));
         line.setErr(new PrintWriter(err, true));
-        line.setExecutionExceptionHandler((e, cmd, parsed) -> {
-            // A failure the user can act on: ours, or the store's (StoreProblems keeps it as the cause).
-            Optional<CliException> known = e instanceof CliException cli ? Optional.of(cli) : StoreProblems.explain(e);
-            if (known.isPresent()) {
-                cmd.getErr().println("sotto: " + known.get().getMessage());
-                if (debug && known.get().getCause() != null) {
-                    known.get().getCause().printStackTrace(cmd.getErr());
-                }
-                return known.get().exitCode();
-            }
-            cmd.getErr().println("sotto: unexpected error: " + Connector.rootMessage(e)
-                    + (debug ? "" : "; run again with --debug for details"));
-            if (debug) {
-                e.printStackTrace(cmd.getErr());
-            }
-            return ExitCode.FAILED;
-        });
+        line.setExecutionExceptionHandler((e, cmd, parsed) -> failure(e, cmd.getErr()));
         line.setParameterExceptionHandler((e, parsed) -> {
             CommandLine cmd = e.getCommandLine();
             cmd.getErr().println("sotto: " + e.getMessage() + "; see: sotto " + (cmd.getParent() == null ? ""
@@ -86,6 +77,25 @@ public final class Main implements Runnable {
             return ExitCode.USAGE;
         });
         return line.execute(args);
+    }
+
+    /** How a command's failure is told (one line; the trace with --debug) and its exit code. */
+    private static int failure(Exception e, PrintWriter err) {
+        // A failure the user can act on: ours, or the store's (StoreProblems keeps it as the cause).
+        Optional<CliException> known = e instanceof CliException cli ? Optional.of(cli) : StoreProblems.explain(e);
+        if (known.isPresent()) {
+            err.println("sotto: " + known.get().getMessage());
+            if (debug && known.get().getCause() != null) {
+                known.get().getCause().printStackTrace(err);
+            }
+            return known.get().exitCode();
+        }
+        err.println("sotto: unexpected error: " + Connector.rootMessage(e)
+                + (debug ? "" : "; run again with --debug for details"));
+        if (debug) {
+            e.printStackTrace(err);
+        }
+        return ExitCode.FAILED;
     }
 
     /** Smack and the JDK log through java.util.logging; a terminal program shows its own one-line errors instead. */

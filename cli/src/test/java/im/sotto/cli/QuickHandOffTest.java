@@ -1,6 +1,8 @@
 package im.sotto.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Optional;
 
@@ -30,5 +32,39 @@ class QuickHandOffTest {
         for (String[] args : others) {
             assertEquals(Optional.empty(), QuickHandOff.send(args), String.join(" ", args));
         }
+    }
+
+    /**
+     * A plain send line that no listen takes runs SendCommand without picocli: filled exactly as picocli fills it
+     * from the same line (every field compared, the mixins' included), so the command cannot behave differently.
+     */
+    @Test
+    void aPlainSendIsFilledAsPicocliFillsIt() throws Exception {
+        String[] args = {"send", "bob@example.org", "see", "you", "at", "8"};
+        assertTrue(QuickHandOff.isPlainSend(args));
+        SendCommand parsed = new SendCommand();
+        new picocli.CommandLine(parsed).parseArgs(java.util.Arrays.copyOfRange(args, 1, args.length));
+        SendCommand quick = QuickHandOff.plainCommand(args);
+        assertEquals(fields(parsed), fields(quick));
+        assertEquals(java.util.List.of("see", "you", "at", "8"), quick.text);
+        assertFalse(QuickHandOff.isPlainSend("send", "bob@example.org", "hi", "--file", "x"));
+    }
+
+    /** Every field of the command and of its option mixins, by name (picocli's own spec fields left out). */
+    private static java.util.Map<String, Object> fields(Object command) throws Exception {
+        java.util.Map<String, Object> out = new java.util.TreeMap<>();
+        for (java.lang.reflect.Field field : command.getClass().getDeclaredFields()) {
+            if (java.lang.reflect.Modifier.isStatic(field.getModifiers())) {
+                continue;
+            }
+            field.setAccessible(true);
+            Object value = field.get(command);
+            if (value instanceof Common || value instanceof ContactPassword) {
+                fields(value).forEach((name, v) -> out.put(field.getName() + "." + name, v));
+            } else {
+                out.put(field.getName(), value);
+            }
+        }
+        return out;
     }
 }
