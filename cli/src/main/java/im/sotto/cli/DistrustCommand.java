@@ -49,25 +49,11 @@ public final class DistrustCommand implements Callable<Integer> {
         if (omemo.omemoDevice != null || omemo.omemo2Device != null) {
             boolean two = omemo.omemo2Device != null;
             long id = two ? omemo.omemo2Device : omemo.omemoDevice;
-            Optional<HandOff.Answer> fromListen = HandOffClient.change(entry.directory(),
-                    new HandOff.DistrustOmemo(peer.toString(), two, id));
-            if (fromListen.isPresent()) { // a listen of the account holds the store: its manager decides
-                return HandOffClient.print(fromListen.get());
-            }
-            try (Accounts.Opened opened = Accounts.open(common, entry)) {
-                distrustOmemoDevice(LocalTrust.manager(opened), peer, two, id, System.out);
-                return ExitCode.OK;
-            }
+            return LocalTrust.change(common, entry, new HandOff.DistrustOmemo(peer.toString(), two, id),
+                    manager -> distrustOmemoDevice(manager, peer, two, id, System.out));
         }
-        Optional<HandOff.Answer> fromListen = HandOffClient.change(entry.directory(),
-                new HandOff.Distrust(peer.toString()));
-        if (fromListen.isPresent()) { // a listen of the account holds the store: its manager decides
-            return HandOffClient.print(fromListen.get());
-        }
-        try (Accounts.Opened opened = Accounts.open(common, entry)) {
-            decide(LocalTrust.manager(opened), peer, System.out);
-        }
-        return ExitCode.OK;
+        return LocalTrust.change(common, entry, new HandOff.Distrust(peer.toString()),
+                manager -> decide(manager, peer, System.out));
     }
 
     /** Marks one OMEMO device the account has met DISTRUSTED, here or in a running listen. */

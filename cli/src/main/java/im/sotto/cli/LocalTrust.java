@@ -1,5 +1,8 @@
 package im.sotto.cli;
 
+import java.util.Optional;
+import java.util.function.Consumer;
+
 import im.sotto.xmpp.SottoManager;
 
 import org.jivesoftware.smack.tcp.XMPPTCPConnection;
@@ -10,6 +13,21 @@ import org.jivesoftware.smack.tcp.XMPPTCPConnection;
  */
 final class LocalTrust {
     private LocalTrust() {
+    }
+
+    /**
+     * A trust decision of a command: handed to the account's running listen when one runs (its manager holds the
+     * store and decides), else made here on a local manager. Returns the exit code.
+     */
+    static int change(Common common, Accounts.Entry entry, HandOff.Request request, Consumer<SottoManager> here) {
+        Optional<HandOff.Answer> fromListen = HandOffClient.change(entry.directory(), request);
+        if (fromListen.isPresent()) {
+            return HandOffClient.print(fromListen.get());
+        }
+        try (Accounts.Opened opened = Accounts.open(common, entry)) {
+            here.accept(manager(opened));
+        }
+        return ExitCode.OK;
     }
 
     static SottoManager manager(Accounts.Opened opened) {

@@ -60,26 +60,12 @@ public final class TrustCommand implements Callable<Integer> {
         if (choice.omemoDevice != null || choice.omemo2Device != null) {
             boolean two = choice.omemo2Device != null;
             long id = two ? choice.omemo2Device : choice.omemoDevice;
-            Optional<HandOff.Answer> fromListen = HandOffClient.change(entry.directory(),
-                    new HandOff.TrustOmemo(peer.toString(), two, id));
-            if (fromListen.isPresent()) { // a listen of the account holds the store: its manager decides
-                return HandOffClient.print(fromListen.get());
-            }
-            try (Accounts.Opened opened = Accounts.open(common, entry)) {
-                verifyOmemoDevice(LocalTrust.manager(opened), peer, two, id, System.out);
-                return ExitCode.OK;
-            }
+            return LocalTrust.change(common, entry, new HandOff.TrustOmemo(peer.toString(), two, id),
+                    manager -> verifyOmemoDevice(manager, peer, two, id, System.out));
         }
-        Optional<HandOff.Answer> fromListen = HandOffClient.change(entry.directory(), new HandOff.Trust(
-                peer.toString(), choice.acceptNewKey, Optional.ofNullable(choice.device)));
-        if (fromListen.isPresent()) { // a listen of the account holds the store: its manager decides
-            return HandOffClient.print(fromListen.get());
-        }
-        try (Accounts.Opened opened = Accounts.open(common, entry)) {
-            decide(LocalTrust.manager(opened), peer, choice.acceptNewKey, Optional.ofNullable(choice.device), false,
-                    System.out);
-        }
-        return ExitCode.OK;
+        Optional<Long> device = Optional.ofNullable(choice.device);
+        return LocalTrust.change(common, entry, new HandOff.Trust(peer.toString(), choice.acceptNewKey, device),
+                manager -> decide(manager, peer, choice.acceptNewKey, device, false, System.out));
     }
 
     /**
