@@ -58,13 +58,7 @@ public final class DistrustCommand implements Callable<Integer> {
 
     /** Marks one OMEMO device the account has met DISTRUSTED, here or in a running listen. */
     static void distrustOmemoDevice(SottoManager manager, EntityBareJid peer, boolean two, long id, PrintStream out) {
-        String version = two ? "OMEMO 2" : "OMEMO";
-        boolean known = two ? manager.omemo().omemo2().setTrust(peer, id, OmemoTrustLevel.DISTRUSTED)
-                : manager.omemo().setTrust(peer, id, OmemoTrustLevel.DISTRUSTED);
-        if (!known) {
-            throw new CliException(ExitCode.USAGE, "no " + version + " device " + id + " of " + peer + " met yet; "
-                    + "sotto devices " + peer + " lists the ones met");
-        }
+        String version = TrustCommand.setOmemoLevel(manager, peer, two, id, OmemoTrustLevel.DISTRUSTED);
         out.println("Distrusted " + version + " device " + id + " of " + peer + ": nothing is encrypted to it and "
                 + "what it sends is refused, until you verify it (sotto trust " + peer
                 + (two ? " --omemo2-device " : " --omemo-device ") + id + ")");

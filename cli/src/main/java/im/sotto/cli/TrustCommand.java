@@ -73,15 +73,25 @@ public final class TrustCommand implements Callable<Integer> {
      * in a running listen.
      */
     static void verifyOmemoDevice(SottoManager manager, EntityBareJid peer, boolean two, long id, PrintStream out) {
+        String version = setOmemoLevel(manager, peer, two, id, OmemoTrustLevel.VERIFIED);
+        out.println("Verified " + version + " device " + id + " of " + peer + ": messages are encrypted to it "
+                + "from the next send on");
+    }
+
+    /**
+     * Sets the level of one OMEMO device the account has met ({@code two}: OMEMO 2); returns the version's name.
+     * A device never met is refused: there is no key to pin the decision to.
+     */
+    static String setOmemoLevel(SottoManager manager, EntityBareJid peer, boolean two, long id,
+            OmemoTrustLevel level) {
         String version = two ? "OMEMO 2" : "OMEMO";
-        boolean known = two ? manager.omemo().omemo2().setTrust(peer, id, OmemoTrustLevel.VERIFIED)
-                : manager.omemo().setTrust(peer, id, OmemoTrustLevel.VERIFIED);
+        boolean known = two ? manager.omemo().omemo2().setTrust(peer, id, level)
+                : manager.omemo().setTrust(peer, id, level);
         if (!known) {
             throw new CliException(ExitCode.USAGE, "no " + version + " device " + id + " of " + peer + " met yet; "
                     + "sotto devices " + peer + " lists the ones met");
         }
-        out.println("Verified " + version + " device " + id + " of " + peer + ": messages are encrypted to it "
-                + "from the next send on");
+        return version;
     }
 
     /**

@@ -220,12 +220,8 @@ class OmemoSessionIT {
         SottoParty laptop = new SottoParty();
         // The phone first: it unlists the Sotto devices earlier tests left on the account; the laptop lists itself.
         try (OmemoParty phone = new OmemoParty(server.connection("bob", "phone-" + suffix))) {
-            System.setProperty("sotto.devices.recheckMs", "0");   // the phone is verified between two sends
-            try {
-                alice.connect(server.connection("alice", "a-" + suffix));
-            } finally {
-                System.clearProperty("sotto.devices.recheckMs");
-            }
+            // the phone is verified between two sends
+            alice.connectCheckingOmemoDevicesAtEverySend(server.connection("alice", "a-" + suffix));
             alice.manager.omemo().enable();
             laptop.connect(server.connection("bob", "laptop-" + suffix));
             laptop.manager.omemo().enable();

@@ -182,14 +182,8 @@ class ProfanityDevicesIT {
         SottoParty alice = new SottoParty();
         SottoParty bobLaptop = new SottoParty();
         try {
-            // profanity appears after alice's first messages: she looks for OMEMO-only devices at each send here,
-            // not only every ten minutes (OmemoCompanionElements.RECHECK_AFTER).
-            System.setProperty("sotto.devices.recheckMs", "0");
-            try {
-                alice.connect(server.connection("alice", "a-" + run));
-            } finally {
-                System.clearProperty("sotto.devices.recheckMs");
-            }
+            // The OMEMO-only device appears after alice's first messages.
+            alice.connectCheckingOmemoDevicesAtEverySend(server.connection("alice", "a-" + run));
             alice.manager.omemo().enable();
             alice.manager.omemo().publishOrThrow();
             BareJid aliceJid = alice.connection.getUser().asBareJid();

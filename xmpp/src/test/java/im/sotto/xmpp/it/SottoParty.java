@@ -42,6 +42,19 @@ final class SottoParty extends Party<DecryptedStanza, SecurityEvent> implements 
      * Enables Sotto on {@code connection}, logs in (enabled first, so offline messages delivered at login are
      * seen) and waits until the bundle is published.
      */
+    /**
+     * {@link #connect}, with a manager that looks for a contact's OMEMO-only devices at every send, not only every
+     * ten minutes (OmemoCompanionElements.RECHECK_AFTER): for tests where such a device appears between two sends.
+     */
+    SottoParty connectCheckingOmemoDevicesAtEverySend(XMPPTCPConnection connection) throws Exception {
+        System.setProperty("sotto.devices.recheckMs", "0");
+        try {
+            return connect(connection);
+        } finally {
+            System.clearProperty("sotto.devices.recheckMs");
+        }
+    }
+
     SottoParty connect(XMPPTCPConnection connection) throws Exception {
         this.manager = SottoManager.enable(connection, account);
         manager.setHandshakeTimeout(Duration.ofSeconds(5));

@@ -212,14 +212,8 @@ class TwomemoPeerIT {
         SottoParty alice = new SottoParty();
         SottoParty bobLaptop = new SottoParty();
         try {
-            // bob's phone appears after alice's first messages: she looks for OMEMO-only devices at each send here,
-            // not only every ten minutes (OmemoCompanionElements.RECHECK_AFTER).
-            System.setProperty("sotto.devices.recheckMs", "0");
-            try {
-                alice.connect(server.connection("alice", "a-" + suffix));
-            } finally {
-                System.clearProperty("sotto.devices.recheckMs");
-            }
+            // The OMEMO-only device appears after alice's first messages.
+            alice.connectCheckingOmemoDevicesAtEverySend(server.connection("alice", "a-" + suffix));
             alice.manager.omemo().enable();
             BareJid aliceJid = alice.connection.getUser().asBareJid();
             bobLaptop.connect(server.connection("bob", "laptop-" + suffix));
