@@ -25,7 +25,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * decisions {@code {"v":1,"request":"trust","jid":JID,"accept-new-key":BOOLEAN}} (optionally with
  * {@code "device":ID}), {@code {"v":1,"request":"trust-omemo","jid":JID,"version":"0.3"|"2","device":ID}} and
  * {@code {"v":1,"request":"distrust","jid":JID}}, and the changes {@code {"v":1,"request":"outbox-drop","id":ID}}
- * and {@code {"v":1,"request":"devices-remove","device":ID}}; the answer is
+ * and {@code {"v":1,"request":"devices-remove","device":ID}}, the SAS comparison in two steps,
+ * {@code {"v":1,"request":"verify","jid":JID}} (the answer is what to show and the question) and
+ * {@code {"v":1,"request":"verify-answer","jid":JID,"shown":TEXT,"same":BOOLEAN}} (recorded only if the listen would
+ * still show exactly TEXT), and {@code {"v":1,"request":"certify"}} with any of the text fields
+ * {@link #CERTIFY_FIELDS} (absolute paths of the files the command was given); the answer is
  * {@code {"exit":CODE,"out":TEXT,"err":TEXT}}, what the command prints and its exit code. Anything
  * else (another field, a missing one, another version, a frame over {@link #MAX_FRAME_BYTES}) is refused with exit
  * code 2 and changes nothing.
@@ -51,7 +55,14 @@ final class HandOff {
             Map.entry("distrust", Set.of("v", "request", "jid")),
             Map.entry("trust-omemo", Set.of("v", "request", "jid", "version", "device")),
             Map.entry("outbox-drop", Set.of("v", "request", "id")),
-            Map.entry("devices-remove", Set.of("v", "request", "device")));
+            Map.entry("devices-remove", Set.of("v", "request", "device")),
+            Map.entry("verify", Set.of("v", "request", "jid")),
+            Map.entry("verify-answer", Set.of("v", "request", "jid", "shown", "same")),
+            Map.entry("certify", Set.of("v", "request", "x509-anchors", "x509-crls", "openpgp-keyring", "attach-x509",
+                    "openpgp-statement", "attach-openpgp-signature")));
+    /** The optional fields of a certify request: its options, by their names without the dashes. */
+    static final List<String> CERTIFY_FIELDS = List.of("x509-anchors", "x509-crls", "openpgp-keyring", "attach-x509",
+            "openpgp-statement", "attach-openpgp-signature");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private HandOff() {
@@ -59,7 +70,7 @@ final class HandOff {
 
     /** A request the server accepts; {@link #parse} makes one only from a well-formed frame. */
     sealed interface Request permits Send, Contacts, Outbox, Devices, Fingerprint, Status, Trust, Distrust,
-            TrustOmemo, OutboxDrop, DevicesRemove {
+            TrustOmemo, OutboxDrop, DevicesRemove, Verify, VerifyAnswer, Certify {
     }
 
     /** {@code sotto send TO BODY}. */
@@ -102,6 +113,24 @@ final class HandOff {
     }
 
     record Distrust(String jid) implements Request {
+    }
+
+    /** {@code sotto verify JID}, first step: what the listen would have the user compare, and the question. */
+    record Verify(String jid) implements Request {
+    }
+
+    /**
+     * Second step: the user's answer to {@code shown}, the first step's text; the listen records it only if it would
+     * show the same now (another session meanwhile makes the answer about something else).
+     */
+    record VerifyAnswer(String jid, String shown, boolean same) implements Request {
+    }
+
+    /** {@code sotto certify}: each option given, by its field name ({@link #CERTIFY_FIELDS}), as an absolute path. */
+    record Certify(Map<String, String> files) implements Request {
+        Certify {
+            files = Map.copyOf(files);
+        }
     }
 
     /** What the command prints and returns, produced by the listen that did the work. */
@@ -180,6 +209,23 @@ final class HandOff {
                 return new OutboxDrop(number(root, "id"));
             case "devices-remove":
                 return new DevicesRemove(number(root, "device"));
+            case "verify":
+                return new Verify(text(root, "jid"));
+            case "verify-answer":
+                if (!root.path("same").isBoolean()) {
+                    throw new Refused("verify-answer needs the boolean field same");
+                }
+                return new VerifyAnswer(text(root, "jid"), text(root, "shown"), root.get("same").booleanValue());
+            case "certify":
+                Map<String, String> files = new LinkedHashMap<>();
+                for (String field : CERTIFY_FIELDS) {
+                    Optional<String> path = optionalText(root, field);
+                    if (path.isPresent() && !absolute(path.get())) {
+                        throw new Refused(field + " must be an absolute path");
+                    }
+                    path.ifPresent(p -> files.put(field, p));
+                }
+                return new Certify(files);
             default:
                 return new Status();
         }
@@ -190,6 +236,21 @@ final class HandOff {
             throw new Refused(field + " must be a whole number");
         }
         return root.get(field).longValue();
+    }
+
+    private static boolean absolute(String path) {
+        try {
+            return java.nio.file.Path.of(path).isAbsolute();
+        } catch (java.nio.file.InvalidPathException e) {
+            return false;
+        }
+    }
+
+    private static String text(JsonNode root, String field) throws Refused {
+        if (!root.path(field).isTextual()) {
+            throw new Refused(root.path("request").textValue() + " needs the text field " + field);
+        }
+        return root.get(field).textValue();
     }
 
     private static Optional<String> optionalText(JsonNode root, String field) throws Refused {
@@ -239,6 +300,18 @@ final class HandOff {
         } else if (request instanceof DevicesRemove remove) {
             map.put("request", "devices-remove");
             map.put("device", remove.device());
+        } else if (request instanceof Verify verify) {
+            map.put("request", "verify");
+            map.put("jid", verify.jid());
+        } else if (request instanceof VerifyAnswer answer) {
+            map.put("request", "verify-answer");
+            map.put("jid", answer.jid());
+            map.put("shown", answer.shown());
+            map.put("same", answer.same());
+        } else if (request instanceof Certify certify) {
+            map.put("request", "certify");
+            CERTIFY_FIELDS.stream().filter(certify.files()::containsKey)
+                    .forEach(field -> map.put(field, certify.files().get(field)));
         } else {
             map.put("request", "status");
         }

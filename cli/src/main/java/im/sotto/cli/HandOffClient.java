@@ -41,6 +41,23 @@ final class HandOffClient {
                 !answer.err().startsWith(REFUSED));
     }
 
+    /**
+     * Whether a listen or chat of the account serves its hand-off socket: something accepts on it. Asked only after
+     * the store was found in use, to say what holds it.
+     */
+    static boolean listening(Path accountDirectory) {
+        Path socket = accountDirectory.resolve(HandOff.SOCKET);
+        if (!Files.exists(socket)) {
+            return false;
+        }
+        try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            channel.connect(UnixDomainSocketAddress.of(socket));
+            return true;   // closed without a request: the listen's handler finds the frame ended and does nothing
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     /** How a listen starts the answer to a request it does not take (an older listen: fewer requests). */
     static final String REFUSED = "sotto: refused by the running listen: ";
 

@@ -23,7 +23,11 @@ class HandOffTest {
                 new HandOff.Trust("bob@example.org", false, Optional.of(1234567L)),
                 new HandOff.Distrust("bob@example.org"), new HandOff.TrustOmemo("bob@example.org", false, 42L),
                 new HandOff.TrustOmemo("bob@example.org", true, 4294967295L), new HandOff.OutboxDrop(7L),
-                new HandOff.DevicesRemove(1234567L));
+                new HandOff.DevicesRemove(1234567L), new HandOff.Verify("bob@example.org"),
+                new HandOff.VerifyAnswer("bob@example.org", "SAS with bob@example.org: ABCD EFGH\nDoes ...? ", true),
+                new HandOff.VerifyAnswer("bob@example.org", "", false), new HandOff.Certify(java.util.Map.of()),
+                new HandOff.Certify(java.util.Map.of("x509-anchors", "/home/alice/ca.pem", "openpgp-statement",
+                        "/tmp/statement")));
         for (HandOff.Request request : requests) {
             assertEquals(request, HandOff.parse(HandOff.encode(request)));
         }
@@ -36,8 +40,9 @@ class HandOffTest {
         assertRefused("{\"v\":1,\"request\":\"outbox\",\"to\":5}", "to must be text");
         assertRefused("{\"v\":1,\"request\":\"fingerprint\"}", "fingerprint needs the boolean field qr");
         assertRefused("{\"v\":1,\"request\":\"fingerprint\",\"qr\":\"yes\"}", "fingerprint needs the boolean field qr");
-        assertRefused("{\"v\":1,\"request\":\"export-keys\"}", "the requests are contacts, devices, "
-                + "devices-remove, distrust, fingerprint, outbox, outbox-drop, send, status, trust, trust-omemo");
+        assertRefused("{\"v\":1,\"request\":\"export-keys\"}", "the requests are certify, contacts, devices, "
+                + "devices-remove, distrust, fingerprint, outbox, outbox-drop, send, status, trust, trust-omemo, "
+                + "verify, verify-answer");
         assertRefused("{\"v\":1,\"request\":\"outbox-drop\",\"id\":\"7\"}", "id must be a whole number");
         assertRefused("{\"v\":1,\"request\":\"outbox-drop\",\"id\":7.5}", "id must be a whole number");
         assertRefused("{\"v\":1,\"request\":\"devices-remove\"}", "device must be a whole number");
@@ -51,6 +56,17 @@ class HandOffTest {
         assertRefused("{\"v\":1,\"request\":\"distrust\"}", "distrust needs the text field jid");
         assertRefused("{\"v\":2,\"request\":\"status\"}", "version must be 1");
         assertRefused("{\"v\":1,\"request\":\"send\",\"to\":\"bob@example.org\"}", "send needs the text fields");
+        assertRefused("{\"v\":1,\"request\":\"verify\"}", "verify needs the text field jid");
+        assertRefused("{\"v\":1,\"request\":\"verify-answer\",\"jid\":\"bob@example.org\",\"shown\":\"x\"}",
+                "verify-answer needs the boolean field same");
+        assertRefused("{\"v\":1,\"request\":\"verify-answer\",\"jid\":\"bob@example.org\",\"same\":true}",
+                "verify-answer needs the text field shown");
+        // The listen runs in its own directory: a relative path would name another file than the one given.
+        assertRefused("{\"v\":1,\"request\":\"certify\",\"x509-anchors\":\"ca.pem\"}",
+                "x509-anchors must be an absolute path");
+        assertRefused("{\"v\":1,\"request\":\"certify\",\"openpgp-statement\":\"/tmp/a\\u0000b\"}",
+                "openpgp-statement must be an absolute path");
+        assertRefused("{\"v\":1,\"request\":\"certify\",\"keyring\":\"/tmp/k\"}", "unknown field keyring");
     }
 
     private static void assertRefused(String json, String reason) {
