@@ -29,7 +29,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * {@code {"v":1,"request":"verify","jid":JID}} (the answer is what to show and the question) and
  * {@code {"v":1,"request":"verify-answer","jid":JID,"shown":TEXT,"same":BOOLEAN}} (recorded only if the listen would
  * still show exactly TEXT), and {@code {"v":1,"request":"certify"}} with any of the text fields
- * {@link #CERTIFY_FIELDS} (absolute paths of the files the command was given); the answer is
+ * {@link #CERTIFY_FIELDS} (absolute paths of the files the command was given), and
+ * {@code {"v":1,"request":"devices-approve","code":CODE,"timeout":SECONDS}} (at most {@link #MAX_APPROVE_SECONDS});
+ * the answer is
  * {@code {"exit":CODE,"out":TEXT,"err":TEXT}}, what the command prints and its exit code. Anything
  * else (another field, a missing one, another version, a frame over {@link #MAX_FRAME_BYTES}) is refused with exit
  * code 2 and changes nothing.
@@ -43,6 +45,14 @@ final class HandOff {
      * listen allocate.
      */
     static final int MAX_FRAME_BYTES = 1 << 20;
+    /**
+     * A link code lives 5 minutes (LinkCode.LIFETIME); an approval handed to the listen holds one of its threads
+     * while it waits, so a longer wait is refused rather than kept.
+     */
+    static final long MAX_APPROVE_SECONDS = 300;
+    /** The optional fields of a certify request: its options, by their names without the dashes. */
+    static final List<String> CERTIFY_FIELDS = List.of("x509-anchors", "x509-crls", "openpgp-keyring", "attach-x509",
+            "openpgp-statement", "attach-openpgp-signature");
     /** The fields each request may carry, by its name ({@code v} and {@code request} in all). */
     private static final Map<String, Set<String>> FIELDS = Map.ofEntries(
             Map.entry("send", Set.of("v", "request", "to", "body")),
@@ -56,13 +66,10 @@ final class HandOff {
             Map.entry("trust-omemo", Set.of("v", "request", "jid", "version", "device")),
             Map.entry("outbox-drop", Set.of("v", "request", "id")),
             Map.entry("devices-remove", Set.of("v", "request", "device")),
+            Map.entry("devices-approve", Set.of("v", "request", "code", "timeout")),
             Map.entry("verify", Set.of("v", "request", "jid")),
             Map.entry("verify-answer", Set.of("v", "request", "jid", "shown", "same")),
-            Map.entry("certify", Set.of("v", "request", "x509-anchors", "x509-crls", "openpgp-keyring", "attach-x509",
-                    "openpgp-statement", "attach-openpgp-signature")));
-    /** The optional fields of a certify request: its options, by their names without the dashes. */
-    static final List<String> CERTIFY_FIELDS = List.of("x509-anchors", "x509-crls", "openpgp-keyring", "attach-x509",
-            "openpgp-statement", "attach-openpgp-signature");
+            Map.entry("certify", certifyFields()));
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private HandOff() {
@@ -70,7 +77,7 @@ final class HandOff {
 
     /** A request the server accepts; {@link #parse} makes one only from a well-formed frame. */
     sealed interface Request permits Send, Contacts, Outbox, Devices, Fingerprint, Status, Trust, Distrust,
-            TrustOmemo, OutboxDrop, DevicesRemove, Verify, VerifyAnswer, Certify {
+            TrustOmemo, OutboxDrop, DevicesRemove, DevicesApprove, Verify, VerifyAnswer, Certify {
     }
 
     /** {@code sotto send TO BODY}. */
@@ -101,7 +108,6 @@ final class HandOff {
     record Trust(String jid, boolean acceptNewKey, Optional<Long> device) implements Request {
     }
 
-    /** {@code sotto distrust JID}. */
     /** {@code sotto trust JID --omemo-device ID} ({@code omemo2} false) or {@code --omemo2-device ID}. */
     record TrustOmemo(String jid, boolean omemo2, long device) implements Request {
     }
@@ -112,7 +118,19 @@ final class HandOff {
     record DevicesRemove(long device) implements Request {
     }
 
+    /** {@code sotto distrust JID}. */
     record Distrust(String jid) implements Request {
+    }
+
+    /**
+     * {@code sotto devices approve CODE}, on the listen's connection; the code goes only over this owner-only socket.
+     * Its toString leaves the code out.
+     */
+    record DevicesApprove(String code, long timeoutSeconds) implements Request {
+        @Override
+        public String toString() {
+            return "DevicesApprove[code redacted, timeoutSeconds=" + timeoutSeconds + "]";
+        }
     }
 
     /** {@code sotto verify JID}, first step: what the listen would have the user compare, and the question. */
@@ -209,6 +227,12 @@ final class HandOff {
                 return new OutboxDrop(number(root, "id"));
             case "devices-remove":
                 return new DevicesRemove(number(root, "device"));
+            case "devices-approve":
+                long timeout = number(root, "timeout");
+                if (timeout < 1 || timeout > MAX_APPROVE_SECONDS) {
+                    throw new Refused("timeout must be 1.." + MAX_APPROVE_SECONDS + " seconds");
+                }
+                return new DevicesApprove(text(root, "code"), timeout);
             case "verify":
                 return new Verify(text(root, "jid"));
             case "verify-answer":
@@ -236,6 +260,12 @@ final class HandOff {
             throw new Refused(field + " must be a whole number");
         }
         return root.get(field).longValue();
+    }
+
+    private static Set<String> certifyFields() {
+        Set<String> fields = new java.util.HashSet<>(CERTIFY_FIELDS);
+        fields.addAll(List.of("v", "request"));
+        return Set.copyOf(fields);
     }
 
     private static boolean absolute(String path) {
@@ -300,6 +330,10 @@ final class HandOff {
         } else if (request instanceof DevicesRemove remove) {
             map.put("request", "devices-remove");
             map.put("device", remove.device());
+        } else if (request instanceof DevicesApprove approve) {
+            map.put("request", "devices-approve");
+            map.put("code", approve.code());
+            map.put("timeout", approve.timeoutSeconds());
         } else if (request instanceof Verify verify) {
             map.put("request", "verify");
             map.put("jid", verify.jid());

@@ -49,8 +49,8 @@ class HandOffIT {
         assertTrue(ask(socket, frame("{\"v\":1,\"request\":\"send\",\"to\":\"" + bobJid + "\",\"body\":\"x\","
                 + "\"as\":\"mallory\"}")).contains("\"exit\":2"), "an unknown field is refused");
         assertTrue(ask(socket, frame("{\"v\":1,\"request\":\"export-keys\"}"))
-                .contains("the requests are certify, contacts, devices, devices-remove, distrust, fingerprint, "
-                        + "outbox, outbox-drop, send, status, trust, trust-omemo, verify, verify-answer"));
+                .contains("the requests are certify, contacts, devices, devices-approve, devices-remove, distrust, "
+                        + "fingerprint, outbox, outbox-drop, send, status, trust, trust-omemo, verify, verify-answer"));
         assertTrue(ask(socket, frame("{\"v\":1,\"request\":\"fingerprint\",\"qr\":\"yes\"}"))
                 .contains("\"exit\":2"), "a field of the wrong type is refused");
         ByteBuffer huge = ByteBuffer.allocate(4).putInt(HandOff.MAX_FRAME_BYTES + 1).flip();

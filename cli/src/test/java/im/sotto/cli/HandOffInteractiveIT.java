@@ -21,7 +21,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * The commands that exited 5 beside a running listen and now do not: verify (the comparison of the listen's session,
  * asked in the command's own terminal, and an answer about another comparison refused), certify (kept and used by the
- * listen), and account remove, which says to stop the listen first and removes nothing; against Prosody.
+ * listen), devices approve (the listen links the new device), and account remove, which says to stop the listen
+ * first and removes nothing; against Prosody.
  */
 class HandOffInteractiveIT {
     private static final long WAIT_SECONDS = 60;
@@ -96,6 +97,59 @@ class HandOffInteractiveIT {
         Files.delete(statement);
         prosody.ok(alice, "certify", "--openpgp-statement", statement.toString());
         assertArrayEquals(Files.readAllBytes(statement), written);
+    }
+
+    /**
+     * devices approve beside a running listen: the listen links the new device on its own connection, from the
+     * waiting presence it saw (it must not announce itself at priority -1), and keeps receiving afterwards.
+     */
+    @Test
+    void devicesApproveGoesThroughARunningListenWhichKeepsReceiving() throws Exception {
+        prosody.add("alice");
+        prosody.add("bob");
+        Map<String, String> alice = prosody.env("alice");
+        String aliceJid = prosody.jid("alice");
+        CliProcess.Started listen = CliProcess.start(alice, "listen", "--json", "--timeout", "180");
+        listen.awaitOutput("\"event\":\"ready\"", WAIT_SECONDS);
+
+        // A wrong code beside the listen: refused as approve refuses it alone (exit 13), nothing linked.
+        Map<String, String> laptop = prosody.env("alice-laptop", "alice");
+        CliProcess.Started wrong = CliProcess.start(laptop, "account", "link", aliceJid, "--no-passphrase", "--server",
+                prosody.server(), "--insecure-loopback");
+        String code = awaitCode(wrong);
+        String typo = code.substring(0, 8) + (code.endsWith("7") ? "8" : "7");
+        CliProcess.Run refused = prosody.sotto(alice, "devices", "approve", typo);
+        assertEquals(ExitCode.NOT_LINKED, refused.exit(), refused.toString());
+        assertTrue(CliProcess.oneLineError(refused).contains("the code did not match"), refused.toString());
+        assertEquals(ExitCode.NOT_LINKED, wrong.finish(WAIT_SECONDS).exit());
+        assertFalse(Files.exists(Path.of(laptop.get("SOTTO_HOME")).resolve(aliceJid).resolve(Accounts.STORE)));
+
+        // Before, this exited 5.
+        CliProcess.Started link = CliProcess.start(laptop, "account", "link", aliceJid, "--no-passphrase", "--server",
+                prosody.server(), "--insecure-loopback");
+        CliProcess.Run approved = prosody.sotto(alice, "devices", "approve", awaitCode(link));
+        assertEquals(0, approved.exit(), approved.toString());
+        assertFalse(approved.err().contains("Logged in"), "no second login: " + approved);
+        CliProcess.Run linked = link.finish(WAIT_SECONDS);
+        assertEquals(0, linked.exit(), linked.toString());
+        java.util.regex.Matcher device = java.util.regex.Pattern.compile("Linked " + java.util.regex.Pattern.quote(
+                aliceJid) + " \\(device (\\d+)\\)").matcher(linked.out());
+        assertTrue(device.find(), linked.out());
+        assertTrue(approved.out().startsWith("Approved device " + device.group(1) + " "), approved.toString());
+
+        // The listen's own presence is as before: a message for the account still reaches it.
+        prosody.ok(prosody.env("bob"), "send", aliceJid, "after", "the", "link");
+        listen.awaitOutput("after the link", WAIT_SECONDS);
+        listen.signal("TERM");
+        listen.finish(WAIT_SECONDS);
+    }
+
+    private static String awaitCode(CliProcess.Started link) throws Exception {
+        link.awaitOutput("Link code: ", WAIT_SECONDS);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("Link code: ([0-9A-Z]{4}-[0-9A-Z]{4})")
+                .matcher(link.outputSoFar());
+        assertTrue(m.find(), link.outputSoFar());
+        return m.group(1);
     }
 
     private static String row(String table, String contact) {
