@@ -34,7 +34,8 @@ import picocli.CommandLine.Parameters;
         + "encrypting to it; the account's other devices stay), then deletes its directory (store, keys, message log, "
         + "settings). Messages that only this device could read are lost.",
         "--local-only skips the server (when it is gone): peers then keep encrypting to a device that no longer "
-        + "exists until they notice. --yes answers the question (scripts)."})
+        + "exists until they notice. --yes answers the question (scripts).",
+        "Not while a listen or chat of the account runs (it works in the store this deletes): stop it first."})
 final class AccountRemoveCommand implements Callable<Integer> {
     @Mixin
     Common common;

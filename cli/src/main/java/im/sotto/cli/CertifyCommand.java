@@ -31,7 +31,8 @@ import picocli.CommandLine.Option;
         "This account: --attach-x509 attaches its certificate chain (subject key: the account key, subjectAltName: "
         + "the JID as id-on-xmppAddr) to every online handshake; --openpgp-statement writes the bytes to sign with "
         + "your OpenPGP key (gpg --detach-sign), --attach-openpgp-signature attaches the signature.",
-        "Without options: shows what is configured. Works offline."})
+        "Without options: shows what is configured. Works offline. While a listen or chat of the account runs, it "
+        + "checks and keeps the files and uses them from its next handshake on."})
 public final class CertifyCommand implements Callable<Integer> {
     @Mixin
     Common common;

@@ -37,7 +37,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "approve", mixinStandardHelpOptions = true, description = {"Links a new device to this account: "
         + "give the code that sotto account link shows on it. The code is checked with a PAKE (the server learns "
         + "nothing); only then does this device certify the new device's key and hand over the account key, sealed.",
-        "A wrong or expired code links nothing, on both devices."})
+        "A wrong or expired code links nothing, on both devices. While a listen or chat of the account runs, it "
+        + "links the new device on its connection."})
 final class DevicesApproveCommand implements Callable<Integer> {
     /** The new device is already waiting when the user types its code; a minute covers a slow login on both. */
     static final long DEFAULT_TIMEOUT_SECONDS = 60;

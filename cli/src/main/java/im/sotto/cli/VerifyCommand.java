@@ -28,7 +28,9 @@ import picocli.CommandLine.Parameters;
         + "sees the same, and records the answer (yes: VERIFIED, and the contact's devices awaiting approval are "
         + "approved; no: DISTRUSTED, someone may be in the middle, exit code 7).",
         "The SAS comes from an online handshake; a session that began offline has none, and the full fingerprints "
-        + "are compared instead. The answer is read from the terminal, or from standard input in scripts."})
+        + "are compared instead. The answer is read from the terminal, or from standard input in scripts.",
+        "While a listen or chat of the account runs, the session it holds is compared (as /verify in a chat): no "
+        + "new handshake, so the contact uses /verify in its chat or sotto verify beside its own listen."})
 public final class VerifyCommand implements java.util.concurrent.Callable<Integer> {
     @Mixin
     Common common;

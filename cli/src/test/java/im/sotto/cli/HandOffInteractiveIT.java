@@ -85,6 +85,12 @@ class HandOffInteractiveIT {
         assertTrue(certified.out().contains("X.509 anchors: none"), certified.toString());
         byte[] written = Files.readAllBytes(statement);
 
+        // A command the listen does not take says what holds the store and what to do, not "another sotto process".
+        CliProcess.Run second = prosody.sotto(alice, "listen", "--timeout", "5");
+        assertEquals(ExitCode.STORE, second.exit(), second.toString());
+        assertTrue(CliProcess.oneLineError(second).contains("in use by its running listen or chat")
+                && CliProcess.oneLineError(second).contains("stop it first"), second.toString());
+
         // account remove would delete the store the listen works in: it says to stop the listen, and removes nothing.
         CliProcess.Run remove = prosody.sotto(alice, "account", "remove", aliceJid, "--yes");
         assertEquals(ExitCode.STORE, remove.exit(), remove.toString());
