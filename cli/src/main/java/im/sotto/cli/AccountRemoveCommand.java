@@ -34,7 +34,8 @@ import picocli.CommandLine.Parameters;
         + "encrypting to it; the account's other devices stay), then deletes its directory (store, keys, message log, "
         + "settings). Messages that only this device could read are lost.",
         "--local-only skips the server (when it is gone): peers then keep encrypting to a device that no longer "
-        + "exists until they notice. --yes answers the question (scripts)."})
+        + "exists until they notice. --yes answers the question (scripts).",
+        "Not while a listen or chat of the account runs (it works in the store this deletes): stop it first."})
 final class AccountRemoveCommand implements Callable<Integer> {
     @Mixin
     Common common;
@@ -53,8 +54,15 @@ final class AccountRemoveCommand implements Callable<Integer> {
         EntityBareJid account = Jids.account(jid);
         common.account = account.toString();
         Accounts.Entry entry = Accounts.choose(common);
+        // Not handed to a running listen or chat: removing deletes the store it works in. Said before the passphrase
+        // and the question, so that nobody answers them for nothing.
+        if (HandOffClient.listening(entry.directory())) {
+            throw new CliException(ExitCode.STORE, "a listen or chat of " + account + " is running and works in the "
+                    + "store this would delete: stop it first (Ctrl-C in the listen's terminal, /quit in the chat), "
+                    + "then run sotto account remove " + account + " again; nothing was removed");
+        }
         long device;
-        // Opening the store proves the passphrase and takes its lock: a running listen or chat keeps it (exit 5).
+        // Opening the store proves the passphrase and takes its lock: another process of the account keeps it.
         try (Accounts.Opened opened = Accounts.open(common, entry)) {
             device = opened.account.device().deviceId();
             if (!yes && !confirmed(account, device, entry.directory())) {

@@ -129,6 +129,12 @@ final class Accounts {
             throw new CliException(ExitCode.STORE, "the store of " + entry.jid() + " is missing (" + entry.store()
                     + "); add the account again with: sotto account add " + entry.jid(), e);
         } catch (StoreOpenException e) {
+            if (e.kind() == StoreOpenException.Kind.IN_USE && HandOffClient.listening(entry.directory())) {
+                throw new CliException(ExitCode.STORE, "the store of " + entry.jid() + " is in use by its running "
+                        + "listen or chat, and this command is not one it can take over: stop it first (Ctrl-C in "
+                        + "the listen's terminal, /quit in the chat), then run the command again; nothing was done",
+                        e);
+            }
             throw new CliException(ExitCode.STORE, "cannot open the store of " + entry.jid() + ": "
                     + describe(e) , e);
         } catch (IOException e) {

@@ -30,10 +30,14 @@ public final class ContactPassword {
 
     private boolean applied;
 
+    /** Whether the command was given a password (a file, the environment or --ask-contact-password). */
+    boolean given() {
+        return file != null || ask || System.getenv(VARIABLE) != null && !System.getenv(VARIABLE).isEmpty();
+    }
+
     /** The password, if one was given; the caller wipes it. */
     Optional<char[]> read(BareJid contact) {
-        boolean fromEnvironment = System.getenv(VARIABLE) != null && !System.getenv(VARIABLE).isEmpty();
-        if (file == null && !fromEnvironment && !ask) {
+        if (!given()) {
             return Optional.empty();
         }
         return Optional.of(Secrets.obtain(file, VARIABLE, "Password agreed with " + contact + ": ",

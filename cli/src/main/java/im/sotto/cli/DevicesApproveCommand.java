@@ -1,10 +1,12 @@
 package im.sotto.cli;
 
+import java.io.PrintStream;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
@@ -21,6 +23,7 @@ import im.sotto.xmpp.SottoAccount;
 import im.sotto.xmpp.link.LinkChannel;
 
 import org.jivesoftware.smack.SmackException;
+import org.jivesoftware.smack.XMPPConnection;
 import org.jivesoftware.smack.tcp.XMPPTCPConnection;
 import org.jxmpp.jid.EntityBareJid;
 import org.jxmpp.jid.EntityFullJid;
@@ -34,7 +37,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "approve", mixinStandardHelpOptions = true, description = {"Links a new device to this account: "
         + "give the code that sotto account link shows on it. The code is checked with a PAKE (the server learns "
         + "nothing); only then does this device certify the new device's key and hand over the account key, sealed.",
-        "A wrong or expired code links nothing, on both devices."})
+        "A wrong or expired code links nothing, on both devices. While a listen or chat of the account runs, it "
+        + "links the new device on its connection."})
 final class DevicesApproveCommand implements Callable<Integer> {
     /** The new device is already waiting when the user types its code; a minute covers a slow login on both. */
     static final long DEFAULT_TIMEOUT_SECONDS = 60;
@@ -69,6 +73,12 @@ final class DevicesApproveCommand implements Callable<Integer> {
             throw LinkFailures.notLinked(e, "");
         }
         Accounts.Entry entry = Accounts.choose(common);
+        // A running listen or chat of the account approves on its own connection (it knows the waiting device).
+        Optional<HandOff.Answer> fromListen = HandOffClient.change(entry.directory(),
+                new HandOff.DevicesApprove(linkCode.display(), Math.min(timeoutSeconds, HandOff.MAX_APPROVE_SECONDS)));
+        if (fromListen.isPresent()) {
+            return HandOffClient.print(fromListen.get());
+        }
         try (Accounts.Opened opened = Accounts.open(common, entry)) {
             Connector.Transport transport = Online.transport(common, entry);
             char[] password = Secrets.password(common, entry.jid().toString());
@@ -81,7 +91,8 @@ final class DevicesApproveCommand implements Callable<Integer> {
             }
             Connector.connectAndLogin(connection, entry.jid(), transport);
             try {
-                approve(connection, opened.account, entry.jid(), linkCode, Duration.ofSeconds(timeoutSeconds));
+                approve(connection, opened.account, entry.jid(), linkCode, Duration.ofSeconds(timeoutSeconds),
+                        Optional.empty(), System.out, System.err);
             } finally {
                 connection.disconnect();
             }
@@ -89,14 +100,25 @@ final class DevicesApproveCommand implements Callable<Integer> {
         return ExitCode.OK;
     }
 
-    private static void approve(XMPPTCPConnection connection, SottoAccount account, EntityBareJid jid, LinkCode code,
-            Duration timeout) throws InterruptedException {
+    /**
+     * Links the new device that waits on {@code connection}'s account. {@code watched}: present on a running listen's
+     * connection (its LinkWatch), which must not announce itself again at priority -1; then the device it saw waiting
+     * is taken, or one that announces itself meanwhile. Empty on a connection of this command's own, which announces
+     * itself and so learns the waiting device from the server.
+     */
+    static void approve(XMPPConnection connection, SottoAccount account, EntityBareJid jid, LinkCode code,
+            Duration timeout, Optional<LinkWatch> watched, PrintStream out, PrintStream progress)
+            throws InterruptedException {
         Clock clock = Clock.systemUTC();
         BlockingQueue<LinkChannel.Incoming> inbox = new LinkedBlockingQueue<>();
         CompletableFuture<EntityFullJid> waiting = new CompletableFuture<>();
         try (LinkChannel channel = LinkChannel.open(connection, inbox::add, waiting::complete)) {
-            channel.announce(false);
-            System.err.println("Looking for the new device of " + jid + " ...");
+            if (watched.isPresent()) {
+                watched.get().waiting().ifPresent(waiting::complete);
+            } else {
+                channel.announce(false);
+            }
+            progress.println("Looking for the new device of " + jid + " ...");
             EntityFullJid newDevice;
             try {
                 newDevice = waiting.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -123,7 +145,7 @@ final class DevicesApproveCommand implements Callable<Integer> {
                 try {
                     LinkApprover.Approval approval = approver.handle(incoming.message(), clock.instant());
                     channel.send(newDevice, approval.grant());
-                    System.out.println("Approved device " + approval.certificate().deviceId() + " ("
+                    out.println("Approved device " + approval.certificate().deviceId() + " ("
                             + newDevice.getResourcepart() + ") as a device of " + jid + ", key "
                             + account.fingerprint().shortForm());
                     return;

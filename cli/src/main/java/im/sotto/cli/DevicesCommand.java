@@ -2,12 +2,10 @@ package im.sotto.cli;
 
 import java.io.PrintStream;
 import java.time.Instant;
-import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
 
-import im.sotto.protocol.store.SessionAddress;
 import im.sotto.xmpp.ContactStatus;
 import im.sotto.xmpp.SottoManager;
 
@@ -74,12 +72,13 @@ public final class DevicesCommand implements Callable<Integer> {
             }
             return;
         }
-        Map<SessionAddress, Instant> seen = Contacts.lastSeen(opened);
+        // The same record says when each device was last heard from (Contacts.lastSeen): no log to read.
         im.sotto.protocol.device.PeerDevices recorded = im.sotto.xmpp.AccountDevices.recorded(opened.account, peer);
         recorded.entries().forEach(e -> all.add(e.deviceId()));
         out.printf("%-12s %-18s %-8s %s%n", "DEVICE", "STATUS", "SESSION", "LAST SEEN");
         for (long device : all) {
-            Instant last = seen.get(new SessionAddress(peer.toString(), device));
+            Instant last = recorded.entry(device).flatMap(im.sotto.protocol.device.PeerDevices.Entry::lastHeard)
+                    .orElse(null);
             String state = status.map(s -> s.pendingDevices().contains(device) ? "AWAITING APPROVAL"
                     : s.level().name().equals("DISTRUSTED") ? "DISTRUSTED" : "APPROVED").orElse("UNAUTHENTICATED");
             im.sotto.protocol.device.DeviceEligibility.Verdict verdict = im.sotto.xmpp.AccountDevices.verdict(

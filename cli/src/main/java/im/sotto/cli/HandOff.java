@@ -1,9 +1,6 @@
 package im.sotto.cli;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.SocketChannel;
-import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,8 +22,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * decisions {@code {"v":1,"request":"trust","jid":JID,"accept-new-key":BOOLEAN}} (optionally with
  * {@code "device":ID}), {@code {"v":1,"request":"trust-omemo","jid":JID,"version":"0.3"|"2","device":ID}} and
  * {@code {"v":1,"request":"distrust","jid":JID}} and
- * {@code {"v":1,"request":"distrust-omemo","jid":JID,"version":"0.3"|"2","device":ID}}, and the changes {@code {"v":1,"request":"outbox-drop","id":ID}}
- * and {@code {"v":1,"request":"devices-remove","device":ID}}; the answer is
+ * {@code {"v":1,"request":"distrust-omemo","jid":JID,"version":"0.3"|"2","device":ID}}, and the changes
+ * {@code {"v":1,"request":"outbox-drop","id":ID}}
+ * and {@code {"v":1,"request":"devices-remove","device":ID}}, the SAS comparison in two steps,
+ * {@code {"v":1,"request":"verify","jid":JID}} (the answer is what to show and the question) and
+ * {@code {"v":1,"request":"verify-answer","jid":JID,"shown":TEXT,"same":BOOLEAN}} (recorded only if the listen would
+ * still show exactly TEXT), and {@code {"v":1,"request":"certify"}} with any of the text fields
+ * {@link #CERTIFY_FIELDS} (absolute paths of the files the command was given), and
+ * {@code {"v":1,"request":"devices-approve","code":CODE,"timeout":SECONDS}} (at most {@link #MAX_APPROVE_SECONDS});
+ * the answer is
  * {@code {"exit":CODE,"out":TEXT,"err":TEXT}}, what the command prints and its exit code. Anything
  * else (another field, a missing one, another version, a frame over {@link #MAX_FRAME_BYTES}) is refused with exit
  * code 2 and changes nothing.
@@ -40,6 +44,14 @@ final class HandOff {
      * listen allocate.
      */
     static final int MAX_FRAME_BYTES = 1 << 20;
+    /**
+     * A link code lives 5 minutes (LinkCode.LIFETIME); an approval handed to the listen holds one of its threads
+     * while it waits, so a longer wait is refused rather than kept.
+     */
+    static final long MAX_APPROVE_SECONDS = 300;
+    /** The optional fields of a certify request: its options, by their names without the dashes. */
+    static final List<String> CERTIFY_FIELDS = List.of("x509-anchors", "x509-crls", "openpgp-keyring", "attach-x509",
+            "openpgp-statement", "attach-openpgp-signature");
     /** The fields each request may carry, by its name ({@code v} and {@code request} in all). */
     private static final Map<String, Set<String>> FIELDS = Map.ofEntries(
             Map.entry("send", Set.of("v", "request", "to", "body")),
@@ -53,7 +65,11 @@ final class HandOff {
             Map.entry("trust-omemo", Set.of("v", "request", "jid", "version", "device")),
             Map.entry("distrust-omemo", Set.of("v", "request", "jid", "version", "device")),
             Map.entry("outbox-drop", Set.of("v", "request", "id")),
-            Map.entry("devices-remove", Set.of("v", "request", "device")));
+            Map.entry("devices-remove", Set.of("v", "request", "device")),
+            Map.entry("devices-approve", Set.of("v", "request", "code", "timeout")),
+            Map.entry("verify", Set.of("v", "request", "jid")),
+            Map.entry("verify-answer", Set.of("v", "request", "jid", "shown", "same")),
+            Map.entry("certify", certifyFields()));
     /** Only the listen reads requests into a tree; the asking side never loads the mapper ({@link HandOffJson}). */
     private static final class Mapper {
         static final ObjectMapper JSON = new ObjectMapper();
@@ -64,7 +80,7 @@ final class HandOff {
 
     /** A request the server accepts; {@link #parse} makes one only from a well-formed frame. */
     sealed interface Request permits Send, Contacts, Outbox, Devices, Fingerprint, Status, Trust, Distrust,
-            TrustOmemo, DistrustOmemo, OutboxDrop, DevicesRemove {
+            TrustOmemo, DistrustOmemo, OutboxDrop, DevicesRemove, DevicesApprove, Verify, VerifyAnswer, Certify {
     }
 
     /** {@code sotto send TO BODY}. */
@@ -111,6 +127,35 @@ final class HandOff {
 
     /** {@code sotto distrust JID}. */
     record Distrust(String jid) implements Request {
+    }
+
+    /**
+     * {@code sotto devices approve CODE}, on the listen's connection; the code goes only over this owner-only socket.
+     * Its toString leaves the code out.
+     */
+    record DevicesApprove(String code, long timeoutSeconds) implements Request {
+        @Override
+        public String toString() {
+            return "DevicesApprove[code redacted, timeoutSeconds=" + timeoutSeconds + "]";
+        }
+    }
+
+    /** {@code sotto verify JID}, first step: what the listen would have the user compare, and the question. */
+    record Verify(String jid) implements Request {
+    }
+
+    /**
+     * Second step: the user's answer to {@code shown}, the first step's text; the listen records it only if it would
+     * show the same now (another session meanwhile makes the answer about something else).
+     */
+    record VerifyAnswer(String jid, String shown, boolean same) implements Request {
+    }
+
+    /** {@code sotto certify}: each option given, by its field name ({@link #CERTIFY_FIELDS}), as an absolute path. */
+    record Certify(Map<String, String> files) implements Request {
+        Certify {
+            files = Map.copyOf(files);
+        }
     }
 
     /** What the command prints and returns, produced by the listen that did the work. */
@@ -192,6 +237,29 @@ final class HandOff {
                 return new OutboxDrop(number(root, "id"));
             case "devices-remove":
                 return new DevicesRemove(number(root, "device"));
+            case "devices-approve":
+                long timeout = number(root, "timeout");
+                if (timeout < 1 || timeout > MAX_APPROVE_SECONDS) {
+                    throw new Refused("timeout must be 1.." + MAX_APPROVE_SECONDS + " seconds");
+                }
+                return new DevicesApprove(text(root, "code"), timeout);
+            case "verify":
+                return new Verify(text(root, "jid"));
+            case "verify-answer":
+                if (!root.path("same").isBoolean()) {
+                    throw new Refused("verify-answer needs the boolean field same");
+                }
+                return new VerifyAnswer(text(root, "jid"), text(root, "shown"), root.get("same").booleanValue());
+            case "certify":
+                Map<String, String> files = new LinkedHashMap<>();
+                for (String field : CERTIFY_FIELDS) {
+                    Optional<String> path = optionalText(root, field);
+                    if (path.isPresent() && !absolute(path.get())) {
+                        throw new Refused(field + " must be an absolute path");
+                    }
+                    path.ifPresent(p -> files.put(field, p));
+                }
+                return new Certify(files);
             default:
                 return new Status();
         }
@@ -202,6 +270,27 @@ final class HandOff {
             throw new Refused(field + " must be a whole number");
         }
         return root.get(field).longValue();
+    }
+
+    private static Set<String> certifyFields() {
+        Set<String> fields = new java.util.HashSet<>(CERTIFY_FIELDS);
+        fields.addAll(List.of("v", "request"));
+        return Set.copyOf(fields);
+    }
+
+    private static boolean absolute(String path) {
+        try {
+            return java.nio.file.Path.of(path).isAbsolute();
+        } catch (java.nio.file.InvalidPathException e) {
+            return false;
+        }
+    }
+
+    private static String text(JsonNode root, String field) throws Refused {
+        if (!root.path(field).isTextual()) {
+            throw new Refused(root.path("request").textValue() + " needs the text field " + field);
+        }
+        return root.get(field).textValue();
     }
 
     private static Optional<String> optionalText(JsonNode root, String field) throws Refused {
@@ -256,6 +345,22 @@ final class HandOff {
         } else if (request instanceof DevicesRemove remove) {
             map.put("request", "devices-remove");
             map.put("device", remove.device());
+        } else if (request instanceof DevicesApprove approve) {
+            map.put("request", "devices-approve");
+            map.put("code", approve.code());
+            map.put("timeout", approve.timeoutSeconds());
+        } else if (request instanceof Verify verify) {
+            map.put("request", "verify");
+            map.put("jid", verify.jid());
+        } else if (request instanceof VerifyAnswer answer) {
+            map.put("request", "verify-answer");
+            map.put("jid", answer.jid());
+            map.put("shown", answer.shown());
+            map.put("same", answer.same());
+        } else if (request instanceof Certify certify) {
+            map.put("request", "certify");
+            CERTIFY_FIELDS.stream().filter(certify.files()::containsKey)
+                    .forEach(field -> map.put(field, certify.files().get(field)));
         } else {
             map.put("request", "status");
         }
@@ -272,38 +377,5 @@ final class HandOff {
 
     static Answer parseAnswer(byte[] frame) throws Refused {
         return HandOffJson.readAnswer(frame);
-    }
-
-    static void write(SocketChannel channel, byte[] payload) throws IOException {
-        ByteBuffer frame = ByteBuffer.allocate(4 + payload.length);
-        frame.putInt(payload.length).put(payload).flip();
-        while (frame.hasRemaining()) {
-            channel.write(frame);
-        }
-    }
-
-    /** One frame; refused when its length is not 1..MAX_FRAME_BYTES or the stream ends early. */
-    static byte[] read(SocketChannel channel) throws IOException, Refused {
-        ByteBuffer length = ByteBuffer.allocate(4);
-        fill(channel, length);
-        int size = length.flip().getInt();
-        if (size <= 0 || size > MAX_FRAME_BYTES) {
-            throw new Refused("frame length " + size + " outside 1.." + MAX_FRAME_BYTES);
-        }
-        ByteBuffer payload = ByteBuffer.allocate(size);
-        fill(channel, payload);
-        return payload.array();
-    }
-
-    private static void fill(SocketChannel channel, ByteBuffer buffer) throws IOException, Refused {
-        while (buffer.hasRemaining()) {
-            if (channel.read(buffer) < 0) {
-                throw new Refused("the frame ended early");
-            }
-        }
-    }
-
-    static String text(byte[] bytes) {
-        return new String(bytes, StandardCharsets.UTF_8);
     }
 }

@@ -41,6 +41,23 @@ final class HandOffClient {
                 !answer.err().startsWith(REFUSED));
     }
 
+    /**
+     * Whether a listen or chat of the account serves its hand-off socket: something accepts on it. Asked only after
+     * the store was found in use, to say what holds it.
+     */
+    static boolean listening(Path accountDirectory) {
+        Path socket = accountDirectory.resolve(HandOff.SOCKET);
+        if (!Files.exists(socket)) {
+            return false;
+        }
+        try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            channel.connect(UnixDomainSocketAddress.of(socket));
+            return true;   // closed without a request: the listen's handler finds the frame ended and does nothing
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     /** How a listen starts the answer to a request it does not take (an older listen: fewer requests). */
     static final String REFUSED = "sotto: refused by the running listen: ";
 
@@ -88,8 +105,8 @@ final class HandOffClient {
             return Optional.empty(); // left by a listen that was killed: do the work here
         }
         try (channel) {
-            HandOff.write(channel, HandOff.encode(request));
-            return Optional.of(HandOff.parseAnswer(HandOff.read(channel)));
+            HandOffFrames.write(channel, HandOff.encode(request));
+            return Optional.of(HandOff.parseAnswer(HandOffFrames.read(channel)));
         } catch (IOException | HandOff.Refused e) {
             if (!changes) {
                 return Optional.empty();

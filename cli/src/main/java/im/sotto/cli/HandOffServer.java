@@ -11,7 +11,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.Optional;
+
+import im.sotto.protocol.link.LinkCode;
+import im.sotto.protocol.link.LinkException;
 
 import jdk.net.ExtendedSocketOptions;
 import jdk.net.UnixDomainPrincipal;
@@ -19,11 +23,12 @@ import jdk.net.UnixDomainPrincipal;
 import org.jxmpp.jid.EntityBareJid;
 
 /**
- * The listening side of {@link HandOff}: while {@code listen} runs, {@code send} hands it the message and
- * {@code contacts} asks it for the table (with live presence), and {@code outbox}, {@code devices}, {@code fingerprint}
- * and {@code status} for what they show ({@link HandOffViews}), instead of failing on the store's lock (exit 5) and
- * logging in a second time. Serves one request at a time, each on its own
- * daemon thread so that a client that never writes blocks only itself.
+ * The listening side of {@link HandOff}: while {@code listen} runs, {@code send} hands it the message,
+ * {@code contacts} asks it for the table (with live presence), {@code devices approve} has it link a new device
+ * ({@link LinkWatch}), and the other commands it takes ({@link HandOffViews}) what they show or change, instead of
+ * failing on the store's lock (exit 5) and logging in a second time. Serves one request at a time (but an approval,
+ * which waits for the new device and touches no store, beside them), each on its own daemon thread so that a client
+ * that never writes blocks only itself.
  */
 final class HandOffServer implements AutoCloseable {
     private final Path socket;
@@ -33,10 +38,13 @@ final class HandOffServer implements AutoCloseable {
     /** The command serving the socket, as the answers name it: listen or chat. */
     private final String host;
     private final Object oneAtATime = new Object();
+    /** The account's new device waiting to be linked, for devices approve. */
+    private final LinkWatch links;
     private volatile boolean closed;
 
     private HandOffServer(Path socket, ServerSocketChannel server, Online online, String owner, String host) {
         this.host = host;
+        this.links = LinkWatch.start(online.connection);
         this.socket = socket;
         this.server = server;
         this.online = online;
@@ -93,13 +101,18 @@ final class HandOffServer implements AutoCloseable {
         try (client) {
             UnixDomainPrincipal peer = client.getOption(ExtendedSocketOptions.SO_PEERCRED);
             if (!peer.user().getName().equals(owner)) {
-                HandOff.write(client, HandOff.encode(new HandOff.Answer(ExitCode.USAGE, "", "sotto: refused: the "
+                HandOffFrames.write(client, HandOff.encode(new HandOff.Answer(ExitCode.USAGE, "", "sotto: refused: the "
                         + "hand-off serves only " + owner + "\n")));
                 return;
             }
             HandOff.Answer answer;
             try {
-                HandOff.Request request = HandOff.parse(HandOff.read(client));
+                HandOff.Request request = HandOff.parse(HandOffFrames.read(client));
+                if (request instanceof HandOff.DevicesApprove approve) {
+                    // Waits for the new device (up to its timeout) and touches no store: other requests go on.
+                    HandOffFrames.write(client, HandOff.encode(approve(approve)));
+                    return;
+                }
                 synchronized (oneAtATime) {
                     answer = request instanceof HandOff.Send send ? send(send)
                             : request instanceof HandOff.Contacts ? contacts()
@@ -108,7 +121,7 @@ final class HandOffServer implements AutoCloseable {
             } catch (HandOff.Refused e) {
                 answer = new HandOff.Answer(ExitCode.USAGE, "", HandOffClient.REFUSED + e.getMessage() + "\n");
             }
-            HandOff.write(client, HandOff.encode(answer));
+            HandOffFrames.write(client, HandOff.encode(answer));
         } catch (IOException e) {
             // The client went away: nothing to answer.
         }
@@ -133,6 +146,32 @@ final class HandOffServer implements AutoCloseable {
         }
     }
 
+    /** What {@code sotto devices approve} does once logged in, on this listen's connection. */
+    private HandOff.Answer approve(HandOff.DevicesApprove request) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream progress = new ByteArrayOutputStream();
+        try {
+            LinkCode code;
+            try {
+                code = LinkCode.parse(request.code());
+            } catch (LinkException e) {
+                throw LinkFailures.notLinked(e, "");
+            }
+            DevicesApproveCommand.approve(online.connection, online.opened.account, online.opened.entry.jid(), code,
+                    Duration.ofSeconds(request.timeoutSeconds()), Optional.of(links),
+                    new PrintStream(out, true, StandardCharsets.UTF_8),
+                    new PrintStream(progress, true, StandardCharsets.UTF_8));
+            return new HandOff.Answer(ExitCode.OK, out.toString(StandardCharsets.UTF_8),
+                    progress.toString(StandardCharsets.UTF_8));
+        } catch (CliException e) {
+            return new HandOff.Answer(e.exitCode(), out.toString(StandardCharsets.UTF_8),
+                    progress.toString(StandardCharsets.UTF_8) + "sotto: " + e.getMessage() + "\n");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new HandOff.Answer(ExitCode.FAILED, "", "sotto: interrupted; nothing was linked\n");
+        }
+    }
+
     /** {@code sotto contacts}, with the presence this listen sees now. */
     private HandOff.Answer contacts() {
         ByteArrayOutputStream table = new ByteArrayOutputStream();
@@ -148,6 +187,7 @@ final class HandOffServer implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        links.close();
         try {
             server.close();
             Files.deleteIfExists(socket);

@@ -13,7 +13,8 @@ import org.jxmpp.jid.BareJid;
 /**
  * The answers of a running {@code listen} (or {@code chat}) to the commands that only read, {@code outbox},
  * {@code devices}, {@code fingerprint} and {@code status}, to the trust decisions {@code trust} (OMEMO devices
- * included) and {@code distrust}, and to {@code outbox drop} and {@code devices remove}: each prints here what it prints on its own, from the listen's open store and manager and, where
+ * included), {@code distrust} and {@code verify} (HandOffVerify), and to {@code outbox drop}, {@code devices remove}
+ * and {@code certify}: each prints here what it prints on its own, from the listen's open store and manager and, where
  * it needs the server, its connection (no second login; what a decision releases goes out at once). Each answer is the command's output and exit code;
  * a failure is the command's own error line.
  */
@@ -71,6 +72,17 @@ final class HandOffViews {
             DevicesRemoveCommand.revoke(opened, online.connection, remove.device(), out, out);
         } else if (request instanceof HandOff.Distrust distrust) {
             DistrustCommand.decide(online.manager, Jids.account(distrust.jid()), out);
+        } else if (request instanceof HandOff.Verify verify) {
+            out.print(HandOffVerify.shown(online, Jids.account(verify.jid())));   // the question: no line end
+        } else if (request instanceof HandOff.VerifyAnswer answer) {
+            out.println(HandOffVerify.record(online, answer));
+        } else if (request instanceof HandOff.Certify certify) {
+            try {
+                CertifyCommand.apply(opened.entry, opened.account, CertifyCommand.Given.of(certify.files()), out);
+            } catch (java.io.IOException e) {
+                throw new CliException(ExitCode.STORE, "cannot keep the files in " + opened.entry.directory() + ": "
+                        + e.getMessage(), e);
+            }
         } else {
             throw new CliException(ExitCode.USAGE, "not a request this listen answers here");
         }

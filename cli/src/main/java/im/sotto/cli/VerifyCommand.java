@@ -28,7 +28,9 @@ import picocli.CommandLine.Parameters;
         + "sees the same, and records the answer (yes: VERIFIED, and the contact's devices awaiting approval are "
         + "approved; no: DISTRUSTED, someone may be in the middle, exit code 7).",
         "The SAS comes from an online handshake; a session that began offline has none, and the full fingerprints "
-        + "are compared instead. The answer is read from the terminal, or from standard input in scripts."})
+        + "are compared instead. The answer is read from the terminal, or from standard input in scripts.",
+        "While a listen or chat of the account runs, the session it holds is compared (as /verify in a chat): no "
+        + "new handshake, so the contact uses /verify in its chat or sotto verify beside its own listen."})
 public final class VerifyCommand implements java.util.concurrent.Callable<Integer> {
     @Mixin
     Common common;
@@ -47,6 +49,10 @@ public final class VerifyCommand implements java.util.concurrent.Callable<Intege
     public Integer call() throws Exception {
         EntityBareJid peer = Jids.account(jid);
         Accounts.Entry entry = Accounts.choose(common);
+        Optional<Integer> handedOff = throughListen(entry, peer);
+        if (handedOff.isPresent()) {
+            return handedOff.get();
+        }
         CompletableFuture<SasCheck.Comparison> comparison = new CompletableFuture<>();
         PeerRendezvous[] rendezvous = new PeerRendezvous[1];
         boolean[] passwordChecked = {false};
@@ -110,6 +116,36 @@ public final class VerifyCommand implements java.util.concurrent.Callable<Intege
             }
             throw e;
         }
+    }
+
+    /**
+     * Beside a running listen or chat of the account (which holds the store): the comparison of the session it holds,
+     * asked here ({@link HandOffVerify}); empty when none runs. A contact password needs a new session, which this
+     * does not make: refused with what to do.
+     */
+    private Optional<Integer> throughListen(Accounts.Entry entry, EntityBareJid peer) throws IOException {
+        Optional<HandOff.Answer> shown = HandOffClient.read(entry.directory(), new HandOff.Verify(peer.toString()));
+        if (shown.isEmpty()) {
+            return Optional.empty();
+        }
+        if (contactPassword.given()) {
+            throw new CliException(ExitCode.USAGE, "a listen or chat of " + entry.jid() + " is running: it compares "
+                    + "the SAS of the session it already holds, and a contact password is checked only when a session "
+                    + "is made. Stop it, then run sotto verify with the password again; nothing recorded");
+        }
+        if (shown.get().exit() != ExitCode.OK) {
+            return Optional.of(HandOffClient.print(shown.get()));
+        }
+        System.err.println("Compared on the session of the running listen (or chat) of " + entry.jid() + ":");
+        String text = shown.get().out();
+        String answer = ask(text);
+        Optional<HandOff.Answer> recorded = HandOffClient.change(entry.directory(),
+                new HandOff.VerifyAnswer(peer.toString(), text, SasCheck.isYes(answer)));
+        if (recorded.isEmpty()) {
+            throw new CliException(ExitCode.FAILED, "the running listen of " + entry.jid() + " ended before the "
+                    + "answer was recorded; nothing recorded, run sotto verify " + peer + " again");
+        }
+        return Optional.of(HandOffClient.print(recorded.get()));
     }
 
     /** The handshake failed on the contact password: this side's check, or its stanza refused because of it. */

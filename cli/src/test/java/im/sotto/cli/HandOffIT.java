@@ -49,8 +49,9 @@ class HandOffIT {
         assertTrue(ask(socket, frame("{\"v\":1,\"request\":\"send\",\"to\":\"" + bobJid + "\",\"body\":\"x\","
                 + "\"as\":\"mallory\"}")).contains("\"exit\":2"), "an unknown field is refused");
         assertTrue(ask(socket, frame("{\"v\":1,\"request\":\"export-keys\"}"))
-                .contains("the requests are contacts, devices, devices-remove, distrust, distrust-omemo, "
-                        + "fingerprint, outbox, outbox-drop, send, status, trust, trust-omemo"));
+                .contains("the requests are certify, contacts, devices, devices-approve, devices-remove, distrust, "
+                        + "distrust-omemo, fingerprint, outbox, outbox-drop, send, status, trust, trust-omemo, verify, "
+                        + "verify-answer"));
         assertTrue(ask(socket, frame("{\"v\":1,\"request\":\"fingerprint\",\"qr\":\"yes\"}"))
                 .contains("\"exit\":2"), "a field of the wrong type is refused");
         ByteBuffer huge = ByteBuffer.allocate(4).putInt(HandOff.MAX_FRAME_BYTES + 1).flip();
@@ -146,7 +147,7 @@ class HandOffIT {
             while (request.hasRemaining()) {
                 channel.write(request);
             }
-            return HandOff.text(HandOff.read(channel));
+            return HandOffFrames.text(HandOffFrames.read(channel));
         }
     }
 }

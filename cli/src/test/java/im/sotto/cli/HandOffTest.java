@@ -1,6 +1,7 @@
 package im.sotto.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -24,7 +25,12 @@ class HandOffTest {
                 new HandOff.Distrust("bob@example.org"), new HandOff.TrustOmemo("bob@example.org", false, 42L),
                 new HandOff.TrustOmemo("bob@example.org", true, 4294967295L), new HandOff.OutboxDrop(7L),
                 new HandOff.DevicesRemove(1234567L), new HandOff.DistrustOmemo("bob@example.org", false, 42L),
-                new HandOff.DistrustOmemo("bob@example.org", true, 7L));
+                new HandOff.DistrustOmemo("bob@example.org", true, 7L), new HandOff.DevicesApprove("7KQ2-M9XD", 60),
+                new HandOff.Verify("bob@example.org"),
+                new HandOff.VerifyAnswer("bob@example.org", "SAS with bob@example.org: ABCD EFGH\nDoes ...? ", true),
+                new HandOff.VerifyAnswer("bob@example.org", "", false), new HandOff.Certify(java.util.Map.of()),
+                new HandOff.Certify(java.util.Map.of("x509-anchors", "/home/alice/ca.pem", "openpgp-statement",
+                        "/tmp/statement")));
         for (HandOff.Request request : requests) {
             assertEquals(request, HandOff.parse(HandOff.encode(request)));
         }
@@ -37,9 +43,9 @@ class HandOffTest {
         assertRefused("{\"v\":1,\"request\":\"outbox\",\"to\":5}", "to must be text");
         assertRefused("{\"v\":1,\"request\":\"fingerprint\"}", "fingerprint needs the boolean field qr");
         assertRefused("{\"v\":1,\"request\":\"fingerprint\",\"qr\":\"yes\"}", "fingerprint needs the boolean field qr");
-        assertRefused("{\"v\":1,\"request\":\"export-keys\"}", "the requests are contacts, devices, "
-                + "devices-remove, distrust, distrust-omemo, fingerprint, outbox, outbox-drop, send, status, trust, "
-                + "trust-omemo");
+        assertRefused("{\"v\":1,\"request\":\"export-keys\"}", "the requests are certify, contacts, devices, "
+                + "devices-approve, devices-remove, distrust, distrust-omemo, fingerprint, outbox, outbox-drop, send, "
+                + "status, trust, trust-omemo, verify, verify-answer");
         assertRefused("{\"v\":1,\"request\":\"outbox-drop\",\"id\":\"7\"}", "id must be a whole number");
         assertRefused("{\"v\":1,\"request\":\"outbox-drop\",\"id\":7.5}", "id must be a whole number");
         assertRefused("{\"v\":1,\"request\":\"devices-remove\"}", "device must be a whole number");
@@ -57,6 +63,35 @@ class HandOffTest {
         assertRefused("{\"v\":1,\"request\":\"distrust\"}", "distrust needs the text field jid");
         assertRefused("{\"v\":2,\"request\":\"status\"}", "version must be 1");
         assertRefused("{\"v\":1,\"request\":\"send\",\"to\":\"bob@example.org\"}", "send needs the text fields");
+        assertRefused("{\"v\":1,\"request\":\"verify\"}", "verify needs the text field jid");
+        assertRefused("{\"v\":1,\"request\":\"devices-approve\",\"code\":\"7KQ2-M9XD\",\"timeout\":0}",
+                "timeout must be 1..300 seconds");
+        assertRefused("{\"v\":1,\"request\":\"devices-approve\",\"code\":\"7KQ2-M9XD\",\"timeout\":301}",
+                "timeout must be 1..300 seconds");
+        assertRefused("{\"v\":1,\"request\":\"devices-approve\",\"timeout\":60}",
+                "devices-approve needs the text field code");
+        assertRefused("{\"v\":1,\"request\":\"verify-answer\",\"jid\":\"bob@example.org\",\"shown\":\"x\"}",
+                "verify-answer needs the boolean field same");
+        assertRefused("{\"v\":1,\"request\":\"verify-answer\",\"jid\":\"bob@example.org\",\"same\":true}",
+                "verify-answer needs the text field shown");
+        // The listen runs in its own directory: a relative path would name another file than the one given.
+        assertRefused("{\"v\":1,\"request\":\"certify\",\"x509-anchors\":\"ca.pem\"}",
+                "x509-anchors must be an absolute path");
+        assertRefused("{\"v\":1,\"request\":\"certify\",\"openpgp-statement\":\"/tmp/a\\u0000b\"}",
+                "openpgp-statement must be an absolute path");
+        assertRefused("{\"v\":1,\"request\":\"certify\",\"keyring\":\"/tmp/k\"}", "unknown field keyring");
+    }
+
+    @Test
+    void theLinkCodeStaysOutOfLogsAndCertifyPathsAreMadeAbsolute() {
+        assertFalse(new HandOff.DevicesApprove("7KQ2-M9XD", 60).toString().contains("7KQ2"));
+        // The listen runs in another directory: a relative path given here is sent as the file it names here.
+        java.util.Map<String, String> fields = new CertifyCommand.Given(java.nio.file.Path.of("ca.pem"), null, null,
+                null, java.nio.file.Path.of("out", "statement"), null).fields();
+        assertEquals(java.util.Set.of("x509-anchors", "openpgp-statement"), fields.keySet());
+        assertEquals(java.nio.file.Path.of("ca.pem").toAbsolutePath().toString(), fields.get("x509-anchors"));
+        assertTrue(java.nio.file.Path.of(fields.get("openpgp-statement")).isAbsolute());
+        assertEquals(fields, CertifyCommand.Given.of(fields).fields());
     }
 
     /**
