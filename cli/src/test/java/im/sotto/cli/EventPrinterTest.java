@@ -11,7 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
-import im.sotto.protocol.handshake.Continuity;
+import im.sotto.protocol.trust.Continuity;
 import im.sotto.protocol.ratchet.SequenceRange;
 import im.sotto.protocol.trust.TrustLevel;
 import im.sotto.protocol.trust.RejectionReason;

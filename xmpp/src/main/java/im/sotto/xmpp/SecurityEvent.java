@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
-import im.sotto.protocol.handshake.Continuity;
+import im.sotto.protocol.trust.Continuity;
 import im.sotto.protocol.identity.Fingerprint;
 import im.sotto.protocol.trust.RejectionReason;
 import im.sotto.protocol.trust.TrustSource;

@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Optional;
 
 import im.sotto.protocol.crypto.CipherSuite;
-import im.sotto.protocol.handshake.Continuity;
+import im.sotto.protocol.trust.Continuity;
 import im.sotto.protocol.ratchet.RatchetRecordException;
 import im.sotto.protocol.ratchet.RatchetSession;
 import im.sotto.protocol.session.SessionRecord;

@@ -6,7 +6,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
-import im.sotto.protocol.handshake.Continuity;
+import im.sotto.protocol.trust.Continuity;
 import im.sotto.protocol.handshake.HandshakeResult;
 import im.sotto.protocol.handshake.RetainedSecretLookup;
 import im.sotto.protocol.handshake.RetainedSecrets;

@@ -10,7 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-import im.sotto.protocol.handshake.Continuity;
+import im.sotto.protocol.trust.Continuity;
 import im.sotto.protocol.identity.CertificateException;
 import im.sotto.protocol.identity.DeviceCertificate;
 import im.sotto.protocol.ratchet.RatchetRecordException;
