@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
  * <li>{@code handshake}: OnlineHandshakes, SessionEstablishment (HandshakeException; both move with a core
  * {@code Handshakes} returning a sealed outcome), ExternalTrust
  * (AttachedCertification); Continuity, a value the public API shows, lives in the core's {@code trust};</li>
- * <li>{@code ratchet}: OnlineHandshakes, SessionCrypto, SessionSummary (RatchetSession,
+ * <li>{@code ratchet}: OnlineHandshakes, SessionCrypto (RatchetSession,
  * DecryptResult; they move into the core's SessionCipher), SecurityEvent (SequenceRange, a public API value like
  * Continuity);</li>
  * <li>{@code offline}: SessionCrypto, SessionReceiver (first messages and replies; into
@@ -60,7 +60,6 @@ class ArchitectureTest {
             Map.entry("SessionCrypto.java", Set.of("offline", "ratchet", "wire")),
             Map.entry("SessionEstablishment.java", Set.of("handshake")),
             Map.entry("SessionReceiver.java", Set.of("offline")),
-            Map.entry("SessionSummary.java", Set.of("ratchet")),
             Map.entry("SottoAccount.java", Set.of("offline")));
 
     private static final Path SOURCES = Path.of("src", "main", "java", "im", "sotto", "xmpp");
