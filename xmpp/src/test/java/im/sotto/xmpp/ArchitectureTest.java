@@ -55,7 +55,6 @@ class ArchitectureTest {
             Map.entry("HandshakeCommit.java", Set.of("handshake", "ratchet")),
             Map.entry("KnownPeerAnswers.java", Set.of("handshake", "ratchet")),
             Map.entry("OnlineHandshakes.java", Set.of("handshake", "ratchet")),
-            Map.entry("RevealPolicy.java", Set.of("handshake")),
             Map.entry("SecurityEvent.java", Set.of("ratchet")),
             Map.entry("SessionCrypto.java", Set.of("offline", "ratchet", "wire")),
             Map.entry("SessionEstablishment.java", Set.of("handshake")),
