@@ -50,8 +50,6 @@ class ArchitectureTest {
     /** Files (relative to {@code src/main/java/im/sotto/xmpp}) that still import a forbidden package, and which. */
     private static final Map<String, Set<String>> NOT_YET_CLEAN = Map.ofEntries(
             Map.entry("ExternalTrust.java", Set.of("handshake")),
-            // Added by the re-landed issue-15 work (stored IK answers, reveal policy); next to move into the core.
-            Map.entry("ContactWait.java", Set.of("handshake")),
             Map.entry("HandshakeCommit.java", Set.of("handshake", "ratchet")),
             Map.entry("KnownPeerAnswers.java", Set.of("handshake", "ratchet")),
             Map.entry("OnlineHandshakes.java", Set.of("handshake", "ratchet")),
