@@ -187,7 +187,8 @@ public sealed interface SecurityEvent {
 
     /**
      * The contact's account key is now {@code CERTIFIED}: an X.509 certificate or an OpenPGP binding it attached to
-     * a handshake checked out against the anchors or keyring this account configured ({@link ExternalTrust}).
+     * a handshake checked out against the anchors or keyring this account configured
+     * ({@link im.sotto.protocol.session.ExternalTrust}).
      */
     record Certified(BareJid peer, TrustSource method, String subject, String issuer, Instant validUntil)
             implements SecurityEvent {

@@ -21,6 +21,7 @@ import im.sotto.protocol.identity.Fingerprint;
 import im.sotto.protocol.offline.PreKeyPolicy;
 import im.sotto.protocol.offline.PreKeyRecordException;
 import im.sotto.protocol.offline.PreKeyVault;
+import im.sotto.protocol.session.ExternalTrust;
 import im.sotto.protocol.session.RecordCodec;
 import im.sotto.protocol.session.VerifiedCertificates;
 import im.sotto.protocol.store.AccountStore;
