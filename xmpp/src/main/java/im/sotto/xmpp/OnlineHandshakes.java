@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
+import im.sotto.protocol.session.KnownPeerAnswers;
 import im.sotto.protocol.session.RevealPolicy;
 import im.sotto.protocol.trust.Continuity;
 import im.sotto.protocol.handshake.HandshakeConfig;
@@ -78,7 +79,7 @@ final class OnlineHandshakes {
             java.util.function.Predicate<BareJid> isContact) {
         this.account = account;
         this.passwordGuard = new PasswordGuard(events);
-        this.answers = new KnownPeerAnswers(account);
+        this.answers = new KnownPeerAnswers(account.store(), account.random(), account.clock());
         this.committer = new HandshakeCommit(account);
         this.isContact = isContact;
     }
@@ -304,8 +305,8 @@ final class OnlineHandshakes {
                 if (!initiator && result.selection().mode() == HandshakeMode.KNOWN_PEER) {
                     // Answered, not committed: message 1 may be a replay (see answers). Stored before message 2 is
                     // sent; its password counts as proved only once the initiator's first ratchet message confirms it.
-                    answers.keep(from.asBareJid(), UnconfirmedAnswer.of(result, startRatchet(result), passwordProved,
-                            account.clock().instant()));
+                    answers.keep(CoreJid.of(from.asBareJid()), UnconfirmedAnswer.of(result, startRatchet(result),
+                            passwordProved, account.clock().instant()));
                     return replyOrIgnored(step);
                 }
                 if (passwordProved) {
@@ -314,7 +315,7 @@ final class OnlineHandshakes {
                 RatchetSession session = startRatchet(result);
                 NewSession done = account.store().transact(stores -> committer.commit(stores,
                         from.asBareJid(), HandshakeCommit.Facts.of(result), session, initiator, passwordProved));
-                answers.forget(from.asBareJid()); // the commit superseded any answer to that device
+                answers.forget(CoreJid.of(from.asBareJid())); // the commit superseded any answer to that device
                 return new Established(done, step.message());
             }
             return replyOrIgnored(step);
@@ -334,7 +335,7 @@ final class OnlineHandshakes {
      * message, if any (for {@link #stillUnconfirmed}).
      */
     Optional<Object> awaitingLiveness(BareJid peer) {
-        return answers.newest(peer);
+        return answers.newest(CoreJid.of(peer));
     }
 
     /**
@@ -353,10 +354,10 @@ final class OnlineHandshakes {
      */
     Optional<NewSession> confirmLiveness(BareJid peer, java.util.List<byte[]> ratchetPayloads,
             byte[] associatedData) {
-        if (ratchetPayloads.isEmpty() || answers.newest(peer).isEmpty()) {
+        if (ratchetPayloads.isEmpty() || answers.newest(CoreJid.of(peer)).isEmpty()) {
             return Optional.empty();
         }
-        Optional<NewSession> done = account.store().transact(stores -> answers.confirmed(stores, peer,
+        Optional<NewSession> done = account.store().transact(stores -> answers.confirmed(stores, CoreJid.of(peer),
                 ratchetPayloads, associatedData).map(answer -> {
                     RatchetSession session;
                     try {
@@ -367,7 +368,7 @@ final class OnlineHandshakes {
                     return committer.commit(stores, peer, HandshakeCommit.Facts.of(answer), session, false,
                             answer.passwordProved());
                 }));
-        answers.forget(peer);
+        answers.forget(CoreJid.of(peer));
         done.filter(NewSession::passwordChecked).ifPresent(d -> passwordGuard.succeeded(peer));
         return done;
     }
@@ -379,7 +380,7 @@ final class OnlineHandshakes {
      * initiator whose first ratchet message is merely late still gets through.
      */
     boolean stillUnconfirmed(BareJid peer, Object token) {
-        return answers.stillUnconfirmed(peer, token);
+        return answers.stillUnconfirmed(CoreJid.of(peer), token);
     }
 
     /** A step of the core's handshake without a result: its message to send, if it has one. */
