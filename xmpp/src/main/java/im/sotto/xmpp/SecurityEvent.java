@@ -5,11 +5,10 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
-import im.sotto.protocol.trust.Continuity;
 import im.sotto.protocol.identity.Fingerprint;
+import im.sotto.protocol.trust.Continuity;
 import im.sotto.protocol.trust.RejectionReason;
 import im.sotto.protocol.trust.TrustSource;
-import im.sotto.protocol.ratchet.SequenceRange;
 
 import org.jxmpp.jid.BareJid;
 import org.jxmpp.jid.Jid;
