@@ -53,8 +53,7 @@ class ArchitectureTest {
             Map.entry("OnlineHandshakes.java", Set.of("handshake", "ratchet")),
             Map.entry("SessionCrypto.java", Set.of("offline", "ratchet", "wire")),
             Map.entry("SessionEstablishment.java", Set.of("handshake")),
-            Map.entry("SessionReceiver.java", Set.of("offline")),
-            Map.entry("SottoAccount.java", Set.of("offline")));
+            Map.entry("SessionReceiver.java", Set.of("offline")));
 
     private static final Path SOURCES = Path.of("src", "main", "java", "im", "sotto", "xmpp");
 
