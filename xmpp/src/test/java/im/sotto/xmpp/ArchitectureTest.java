@@ -23,17 +23,17 @@ import org.junit.jupiter.api.Test;
  * (issue 17). Scans the import lines of every source file under {@code src/main}, with no dependency added.
  *
  * <p>Stage 1 of issue 17 moved the stored records, trust access, loss reports and certification outcomes into the
- * core; the packages below are not yet clean, and these files still import them (the next stage's work, as
- * {@link #NOT_YET_CLEAN} records; the list may only shrink):
+ * core; stage 2 moved the reveal policy, external trust, known-peer answers and the account's prekey state into
+ * {@code session}, Continuity into the core's {@code trust}, and gave the public API its own SequenceRange. The
+ * packages below are not yet clean, and only the handshake and session cipher files still import them (the next
+ * stage's work, as {@link #NOT_YET_CLEAN} records; the list may only shrink):
  * <ul>
- * <li>{@code handshake}: OnlineHandshakes, SessionEstablishment (HandshakeException; both move with a core
- * {@code Handshakes} returning a sealed outcome), ExternalTrust
- * (AttachedCertification); Continuity, a value the public API shows, lives in the core's {@code trust};</li>
- * <li>{@code ratchet}: OnlineHandshakes, SessionCrypto (RatchetSession,
- * DecryptResult; they move into the core's SessionCipher), SecurityEvent (SequenceRange, a public API value like
- * Continuity);</li>
- * <li>{@code offline}: SessionCrypto, SessionReceiver (first messages and replies; into
- * SessionCipher), SottoAccount (the prekey vault: the account's prekey state moves to the core);</li>
+ * <li>{@code handshake}: OnlineHandshakes, HandshakeCommit (the handshake's result, retained secrets, the IK
+ * answer), SessionEstablishment (HandshakeException); they move with a core {@code Handshakes} returning a sealed
+ * outcome;</li>
+ * <li>{@code ratchet}: OnlineHandshakes, HandshakeCommit, SessionCrypto (RatchetSession; into the core's
+ * SessionCipher);</li>
+ * <li>{@code offline}: SessionCrypto, SessionReceiver (first messages and replies; into SessionCipher);</li>
  * <li>{@code wire}: SessionCrypto (MalformedInputException of the pending confirmation).</li>
  * </ul>
  * {@code noise} is clean and must stay so.
