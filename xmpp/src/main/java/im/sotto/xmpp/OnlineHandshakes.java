@@ -6,9 +6,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
-import im.sotto.protocol.session.KnownPeerAnswers;
-import im.sotto.protocol.session.RevealPolicy;
-import im.sotto.protocol.trust.Continuity;
 import im.sotto.protocol.handshake.HandshakeConfig;
 import im.sotto.protocol.handshake.HandshakeException;
 import im.sotto.protocol.handshake.HandshakeMessages;
@@ -17,15 +14,19 @@ import im.sotto.protocol.handshake.HandshakeResult;
 import im.sotto.protocol.handshake.HandshakeStep;
 import im.sotto.protocol.handshake.OnlineInitiator;
 import im.sotto.protocol.handshake.OnlineResponder;
-import im.sotto.protocol.identity.DeviceCertificate;
 import im.sotto.protocol.handshake.UnconfirmedAnswer;
+import im.sotto.protocol.identity.DeviceCertificate;
 import im.sotto.protocol.ratchet.RatchetRecordException;
 import im.sotto.protocol.ratchet.RatchetSession;
+import im.sotto.protocol.session.HandshakeFailedException;
 import im.sotto.protocol.session.HandshakeFailure;
 import im.sotto.protocol.session.HandshakesInFlight;
+import im.sotto.protocol.session.KnownPeerAnswers;
 import im.sotto.protocol.session.RetainedSecretRecord;
+import im.sotto.protocol.session.RevealPolicy;
 import im.sotto.protocol.session.SessionRecord;
 import im.sotto.protocol.store.SessionAddress;
+import im.sotto.protocol.trust.Continuity;
 import im.sotto.protocol.trust.PeerDecision;
 
 import org.jxmpp.jid.BareJid;
@@ -104,7 +105,7 @@ final class OnlineHandshakes {
      * @param device the device believed to be at {@code peer}; empty when unknown (then, if the peer account has
      *     exactly one known device, that one is tried)
      */
-    byte[] start(Jid peer, Optional<Long> device) throws HandshakeException {
+    byte[] start(Jid peer, Optional<Long> device) throws HandshakeFailedException {
         OnlineInitiator initiator = OnlineInitiator.create(builder(peer.asBareJid()).build(), account.random(),
                 account.clock());
         byte[] password = passwords.get(peer.asBareJid());
@@ -114,14 +115,19 @@ final class OnlineHandshakes {
             // the contact's password is in a wait.
             Optional<java.time.Instant> wait = passwordGuard.refusedUntil(peer.asBareJid(), account.clock().instant());
             if (wait.isPresent()) {
-                throw new HandshakeException(HandshakeException.Kind.PASSWORD_MISMATCH, "too many failed password "
+                throw new HandshakeFailedException(HandshakeFailure.PASSWORD_BACKOFF, "too many failed password "
                         + "handshakes with " + peer.asBareJid() + "; none before " + wait.get());
             }
             initiator.usePassword(password);
             withPassword.add(peer);
         }
         Optional<DeviceCertificate> known = knownDevice(peer.asBareJid(), device);
-        byte[] first = known.isPresent() ? initiator.startKnownPeer(known.get()) : initiator.start();
+        byte[] first;
+        try {
+            first = known.isPresent() ? initiator.startKnownPeer(known.get()) : initiator.start();
+        } catch (HandshakeException e) {
+            throw new HandshakeFailedException(HandshakeFailure.of(e.kind()), e.getMessage());
+        }
         inFlight.initiating(peer, initiator);
         awaitingReveal.remove(peer);
         return first;
