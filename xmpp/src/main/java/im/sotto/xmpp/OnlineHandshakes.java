@@ -1,6 +1,5 @@
 package im.sotto.xmpp;
 
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -24,8 +23,6 @@ import im.sotto.protocol.session.HandshakesInFlight;
 import im.sotto.protocol.session.KnownPeerAnswers;
 import im.sotto.protocol.session.RetainedSecretRecord;
 import im.sotto.protocol.session.RevealPolicy;
-import im.sotto.protocol.session.SessionRecord;
-import im.sotto.protocol.store.SessionAddress;
 import im.sotto.protocol.trust.Continuity;
 import im.sotto.protocol.trust.PeerDecision;
 
@@ -121,7 +118,8 @@ final class OnlineHandshakes {
             initiator.usePassword(password);
             withPassword.add(peer);
         }
-        Optional<DeviceCertificate> known = knownDevice(peer.asBareJid(), device);
+        Optional<DeviceCertificate> known = account.store().transact(stores -> RetainedSecretRecord.knownDevice(stores,
+                CoreJid.of(peer.asBareJid()), device, account.certificates()));
         byte[] first;
         try {
             first = known.isPresent() ? initiator.startKnownPeer(known.get()) : initiator.start();
@@ -131,25 +129,6 @@ final class OnlineHandshakes {
         inFlight.initiating(peer, initiator);
         awaitingReveal.remove(peer);
         return first;
-    }
-
-    /**
-     * The pinned certificate of {@code device} of {@code peer}, or of its only known device when none is named: from
-     * a session record, or else from the retained secrets, which outlive sessions.
-     */
-    private Optional<DeviceCertificate> knownDevice(BareJid peer, Optional<Long> device) {
-        return account.store().transact(stores -> {
-            Map<Long, DeviceCertificate> known = new HashMap<>();
-            for (DeviceCertificate certificate : RetainedSecretRecord.certificates(stores, CoreJid.of(peer))) {
-                known.put(certificate.deviceId(), certificate);
-            }
-            for (SessionAddress address : stores.sessions().devices(peer.toString())) {
-                stores.sessions().load(address).flatMap(r -> SessionRecord.decode(r).certificate(account.certificates()))
-                        .ifPresent(certificate -> known.put(address.deviceId(), certificate));
-            }
-            known.keySet().removeIf(id -> device.isPresent() && id != device.get().longValue());
-            return known.size() == 1 ? known.values().stream().findFirst() : Optional.<DeviceCertificate>empty();
-        });
     }
 
     /** Sets (or, with null, clears) the password agreed with {@code peer}; handshakes then run CPace too. */
