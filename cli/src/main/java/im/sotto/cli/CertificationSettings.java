@@ -15,8 +15,8 @@ import java.util.List;
 import java.util.Set;
 
 import im.sotto.protocol.identity.AccountPublicKey;
+import im.sotto.protocol.session.ExternalTrust;
 import im.sotto.protocol.trust.OpenPgpAccountBinding;
-import im.sotto.xmpp.ExternalTrust;
 
 import org.bouncycastle.openpgp.PGPException;
 import org.bouncycastle.openpgp.PGPPublicKeyRingCollection;

@@ -6,10 +6,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-import im.sotto.protocol.ratchet.SequenceRange;
 import im.sotto.protocol.store.AccountStore;
 import im.sotto.protocol.store.ConversationLog;
 import im.sotto.protocol.store.StoreFailureException;
+import im.sotto.xmpp.SequenceRange;
 
 import org.jxmpp.jid.BareJid;
 

@@ -11,9 +11,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import im.sotto.protocol.session.RevealPolicy;
 import im.sotto.xmpp.SecurityEvent;
 import im.sotto.xmpp.SendFailure;
-import im.sotto.xmpp.RevealPolicy;
 import im.sotto.xmpp.SottoListener;
 import im.sotto.xmpp.SottoManager;
 import im.sotto.xmpp.SottoOutbox;

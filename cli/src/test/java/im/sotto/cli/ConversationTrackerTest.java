@@ -15,13 +15,13 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-import im.sotto.protocol.ratchet.SequenceRange;
 import im.sotto.protocol.session.LossReport;
 import im.sotto.protocol.store.InMemoryAccountStore;
 import im.sotto.protocol.trust.TrustLevel;
 import im.sotto.xmpp.DecryptedStanza;
 import im.sotto.xmpp.SealedMessage;
 import im.sotto.xmpp.SecurityEvent;
+import im.sotto.xmpp.SequenceRange;
 import im.sotto.xmpp.SessionOrigin;
 
 import org.junit.jupiter.api.Test;

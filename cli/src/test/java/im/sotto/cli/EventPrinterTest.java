@@ -11,8 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
-import im.sotto.protocol.handshake.Continuity;
-import im.sotto.protocol.ratchet.SequenceRange;
+import im.sotto.protocol.trust.Continuity;
 import im.sotto.protocol.trust.TrustLevel;
 import im.sotto.protocol.trust.RejectionReason;
 import im.sotto.protocol.trust.TrustSource;
@@ -23,6 +22,7 @@ import im.sotto.xmpp.RefusalReason;
 import im.sotto.xmpp.IqAnswerProblem;
 import im.sotto.xmpp.NotReachedReason;
 import im.sotto.xmpp.SendFailure;
+import im.sotto.xmpp.SequenceRange;
 import im.sotto.xmpp.UndecryptableReason;
 import im.sotto.xmpp.SessionOrigin;
 import im.sotto.xmpp.UnapprovedOmemoDevice;

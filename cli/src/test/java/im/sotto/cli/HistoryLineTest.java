@@ -13,9 +13,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
-import im.sotto.protocol.ratchet.SequenceRange;
 
 import im.sotto.protocol.store.InMemoryAccountStore;
+import im.sotto.xmpp.SequenceRange;
 
 import org.junit.jupiter.api.Test;
 import org.jxmpp.jid.BareJid;

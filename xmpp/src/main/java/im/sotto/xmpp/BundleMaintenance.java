@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
+import im.sotto.protocol.session.AccountPreKeys;
 import im.sotto.xmpp.pep.BundlePublisher;
 import im.sotto.xmpp.pep.DeviceId;
 import im.sotto.xmpp.pep.PepException;
@@ -101,12 +102,7 @@ final class BundleMaintenance {
     }
 
     private byte[] maintainedBundle() {
-        return account.store().transact(stores -> {
-            var vault = SottoAccount.loadVault(stores);
-            if (vault.maintain(account.identity(), account.random(), account.clock().instant())) {
-                SottoAccount.storeVault(stores, vault);
-            }
-            return vault.bundle().encode();
-        });
+        return account.store().transact(stores -> AccountPreKeys.maintainedBundle(stores, account.identity(),
+                account.random(), account.clock().instant()));
     }
 }

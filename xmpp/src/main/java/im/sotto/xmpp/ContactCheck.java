@@ -13,8 +13,8 @@ import org.jivesoftware.smack.roster.packet.RosterPacket;
 import org.jxmpp.jid.BareJid;
 
 /**
- * Who counts as a contact for {@link RevealPolicy} and healing: a JID with a trust record (a key pinned from an
- * earlier session) or a session, or a roster item the user made. A roster item of type {@code from} does not count:
+ * Who counts as a contact for {@link im.sotto.protocol.session.RevealPolicy} and healing: a JID with a trust record
+ * (a key pinned from an earlier session) or a session, or a roster item the user made. A roster item of type {@code from} does not count:
  * a stranger gets one just by asking for our presence wherever subscription requests are approved automatically
  * (Smack's {@code accept_all} mode, some servers' and clients' settings).
  *

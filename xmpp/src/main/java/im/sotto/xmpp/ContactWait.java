@@ -5,7 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import im.sotto.protocol.handshake.HandshakeMessages;
+import im.sotto.protocol.session.HandshakesInFlight;
 import im.sotto.xmpp.element.SottoEncrypted;
 
 import org.jivesoftware.smack.packet.Stanza;
@@ -42,7 +42,7 @@ final class ContactWait {
         }
         for (SottoEncrypted element : elements) {
             if (element.kind() != SottoEncrypted.Kind.HANDSHAKE
-                    || !HandshakeMessages.opensHandshake(element.payload())) {
+                    || !HandshakesInFlight.opensHandshake(element.payload())) {
                 return false;
             }
         }

@@ -25,13 +25,15 @@ final class CoreEvents {
     static SecurityEvent of(Loss loss) {
         BareJid peer = jid(loss.peer());
         if (loss instanceof Loss.MessagesMissing m) {
-            return new SecurityEvent.MessagesMissing(peer, m.deviceId(), m.ranges());
+            return new SecurityEvent.MessagesMissing(peer, m.deviceId(), m.ranges().stream()
+                    .map(r -> SequenceRange.of(r.first(), r.last())).toList());
         }
         if (loss instanceof Loss.ArrivedLate l) {
             return new SecurityEvent.ArrivedLate(peer, l.deviceId(), l.sequence());
         }
         Loss.NotAcknowledged n = (Loss.NotAcknowledged) loss;   // the last of the sealed three
-        return new SecurityEvent.NotAcknowledged(peer, n.deviceId(), n.range());
+        return new SecurityEvent.NotAcknowledged(peer, n.deviceId(), SequenceRange.of(n.range().first(),
+                n.range().last()));
     }
 
     static List<SecurityEvent> of(List<? extends Loss> losses) {

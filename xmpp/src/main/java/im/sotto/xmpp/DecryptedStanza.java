@@ -4,8 +4,8 @@ import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
 
-import im.sotto.protocol.handshake.Continuity;
 import im.sotto.protocol.identity.Fingerprint;
+import im.sotto.protocol.trust.Continuity;
 import im.sotto.protocol.trust.TrustLevel;
 
 import org.jivesoftware.smack.packet.Stanza;

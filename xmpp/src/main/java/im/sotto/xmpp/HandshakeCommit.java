@@ -4,7 +4,7 @@ import java.time.Instant;
 import java.util.Optional;
 
 import im.sotto.protocol.handshake.AttachedCertification;
-import im.sotto.protocol.handshake.Continuity;
+import im.sotto.protocol.trust.Continuity;
 import im.sotto.protocol.handshake.HandshakeResult;
 import im.sotto.protocol.handshake.RetainedSecrets;
 import im.sotto.protocol.handshake.UnconfirmedAnswer;

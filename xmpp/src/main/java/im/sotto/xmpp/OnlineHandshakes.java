@@ -1,12 +1,10 @@
 package im.sotto.xmpp;
 
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
-import im.sotto.protocol.handshake.Continuity;
 import im.sotto.protocol.handshake.HandshakeConfig;
 import im.sotto.protocol.handshake.HandshakeException;
 import im.sotto.protocol.handshake.HandshakeMessages;
@@ -15,15 +13,17 @@ import im.sotto.protocol.handshake.HandshakeResult;
 import im.sotto.protocol.handshake.HandshakeStep;
 import im.sotto.protocol.handshake.OnlineInitiator;
 import im.sotto.protocol.handshake.OnlineResponder;
-import im.sotto.protocol.identity.DeviceCertificate;
 import im.sotto.protocol.handshake.UnconfirmedAnswer;
+import im.sotto.protocol.identity.DeviceCertificate;
 import im.sotto.protocol.ratchet.RatchetRecordException;
 import im.sotto.protocol.ratchet.RatchetSession;
+import im.sotto.protocol.session.HandshakeFailedException;
 import im.sotto.protocol.session.HandshakeFailure;
 import im.sotto.protocol.session.HandshakesInFlight;
+import im.sotto.protocol.session.KnownPeerAnswers;
 import im.sotto.protocol.session.RetainedSecretRecord;
-import im.sotto.protocol.session.SessionRecord;
-import im.sotto.protocol.store.SessionAddress;
+import im.sotto.protocol.session.RevealPolicy;
+import im.sotto.protocol.trust.Continuity;
 import im.sotto.protocol.trust.PeerDecision;
 
 import org.jxmpp.jid.BareJid;
@@ -77,7 +77,7 @@ final class OnlineHandshakes {
             java.util.function.Predicate<BareJid> isContact) {
         this.account = account;
         this.passwordGuard = new PasswordGuard(events);
-        this.answers = new KnownPeerAnswers(account);
+        this.answers = new KnownPeerAnswers(account.store(), account.random(), account.clock());
         this.committer = new HandshakeCommit(account);
         this.isContact = isContact;
     }
@@ -102,7 +102,7 @@ final class OnlineHandshakes {
      * @param device the device believed to be at {@code peer}; empty when unknown (then, if the peer account has
      *     exactly one known device, that one is tried)
      */
-    byte[] start(Jid peer, Optional<Long> device) throws HandshakeException {
+    byte[] start(Jid peer, Optional<Long> device) throws HandshakeFailedException {
         OnlineInitiator initiator = OnlineInitiator.create(builder(peer.asBareJid()).build(), account.random(),
                 account.clock());
         byte[] password = passwords.get(peer.asBareJid());
@@ -112,36 +112,23 @@ final class OnlineHandshakes {
             // the contact's password is in a wait.
             Optional<java.time.Instant> wait = passwordGuard.refusedUntil(peer.asBareJid(), account.clock().instant());
             if (wait.isPresent()) {
-                throw new HandshakeException(HandshakeException.Kind.PASSWORD_MISMATCH, "too many failed password "
+                throw new HandshakeFailedException(HandshakeFailure.PASSWORD_BACKOFF, "too many failed password "
                         + "handshakes with " + peer.asBareJid() + "; none before " + wait.get());
             }
             initiator.usePassword(password);
             withPassword.add(peer);
         }
-        Optional<DeviceCertificate> known = knownDevice(peer.asBareJid(), device);
-        byte[] first = known.isPresent() ? initiator.startKnownPeer(known.get()) : initiator.start();
+        Optional<DeviceCertificate> known = account.store().transact(stores -> RetainedSecretRecord.knownDevice(stores,
+                CoreJid.of(peer.asBareJid()), device, account.certificates()));
+        byte[] first;
+        try {
+            first = known.isPresent() ? initiator.startKnownPeer(known.get()) : initiator.start();
+        } catch (HandshakeException e) {
+            throw new HandshakeFailedException(HandshakeFailure.of(e.kind()), e.getMessage());
+        }
         inFlight.initiating(peer, initiator);
         awaitingReveal.remove(peer);
         return first;
-    }
-
-    /**
-     * The pinned certificate of {@code device} of {@code peer}, or of its only known device when none is named: from
-     * a session record, or else from the retained secrets, which outlive sessions.
-     */
-    private Optional<DeviceCertificate> knownDevice(BareJid peer, Optional<Long> device) {
-        return account.store().transact(stores -> {
-            Map<Long, DeviceCertificate> known = new HashMap<>();
-            for (DeviceCertificate certificate : RetainedSecretRecord.certificates(stores, CoreJid.of(peer))) {
-                known.put(certificate.deviceId(), certificate);
-            }
-            for (SessionAddress address : stores.sessions().devices(peer.toString())) {
-                stores.sessions().load(address).flatMap(r -> SessionRecord.decode(r).certificate(account.certificates()))
-                        .ifPresent(certificate -> known.put(address.deviceId(), certificate));
-            }
-            known.keySet().removeIf(id -> device.isPresent() && id != device.get().longValue());
-            return known.size() == 1 ? known.values().stream().findFirst() : Optional.<DeviceCertificate>empty();
-        });
     }
 
     /** Sets (or, with null, clears) the password agreed with {@code peer}; handshakes then run CPace too. */
@@ -303,8 +290,8 @@ final class OnlineHandshakes {
                 if (!initiator && result.selection().mode() == HandshakeMode.KNOWN_PEER) {
                     // Answered, not committed: message 1 may be a replay (see answers). Stored before message 2 is
                     // sent; its password counts as proved only once the initiator's first ratchet message confirms it.
-                    answers.keep(from.asBareJid(), UnconfirmedAnswer.of(result, startRatchet(result), passwordProved,
-                            account.clock().instant()));
+                    answers.keep(CoreJid.of(from.asBareJid()), UnconfirmedAnswer.of(result, startRatchet(result),
+                            passwordProved, account.clock().instant()));
                     return replyOrIgnored(step);
                 }
                 if (passwordProved) {
@@ -313,7 +300,7 @@ final class OnlineHandshakes {
                 RatchetSession session = startRatchet(result);
                 NewSession done = account.store().transact(stores -> committer.commit(stores,
                         from.asBareJid(), HandshakeCommit.Facts.of(result), session, initiator, passwordProved));
-                answers.forget(from.asBareJid()); // the commit superseded any answer to that device
+                answers.forget(CoreJid.of(from.asBareJid())); // the commit superseded any answer to that device
                 return new Established(done, step.message());
             }
             return replyOrIgnored(step);
@@ -333,7 +320,7 @@ final class OnlineHandshakes {
      * message, if any (for {@link #stillUnconfirmed}).
      */
     Optional<Object> awaitingLiveness(BareJid peer) {
-        return answers.newest(peer);
+        return answers.newest(CoreJid.of(peer));
     }
 
     /**
@@ -352,10 +339,10 @@ final class OnlineHandshakes {
      */
     Optional<NewSession> confirmLiveness(BareJid peer, java.util.List<byte[]> ratchetPayloads,
             byte[] associatedData) {
-        if (ratchetPayloads.isEmpty() || answers.newest(peer).isEmpty()) {
+        if (ratchetPayloads.isEmpty() || answers.newest(CoreJid.of(peer)).isEmpty()) {
             return Optional.empty();
         }
-        Optional<NewSession> done = account.store().transact(stores -> answers.confirmed(stores, peer,
+        Optional<NewSession> done = account.store().transact(stores -> answers.confirmed(stores, CoreJid.of(peer),
                 ratchetPayloads, associatedData).map(answer -> {
                     RatchetSession session;
                     try {
@@ -366,7 +353,7 @@ final class OnlineHandshakes {
                     return committer.commit(stores, peer, HandshakeCommit.Facts.of(answer), session, false,
                             answer.passwordProved());
                 }));
-        answers.forget(peer);
+        answers.forget(CoreJid.of(peer));
         done.filter(NewSession::passwordChecked).ifPresent(d -> passwordGuard.succeeded(peer));
         return done;
     }
@@ -378,7 +365,7 @@ final class OnlineHandshakes {
      * initiator whose first ratchet message is merely late still gets through.
      */
     boolean stillUnconfirmed(BareJid peer, Object token) {
-        return answers.stillUnconfirmed(peer, token);
+        return answers.stillUnconfirmed(CoreJid.of(peer), token);
     }
 
     /** A step of the core's handshake without a result: its message to send, if it has one. */

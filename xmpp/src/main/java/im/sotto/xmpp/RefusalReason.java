@@ -5,7 +5,7 @@ public enum RefusalReason {
     /**
      * An online handshake opened by a JID that is no contact (no trust record, not subscribed to in the roster):
      * answered in the responder-protected mode, and this device's certificate, account key and certification
-     * were not revealed ({@link RevealPolicy#CONTACTS}).
+     * were not revealed ({@link im.sotto.protocol.session.RevealPolicy#CONTACTS}).
      */
     STRANGER_NOT_REVEALED,
     /**

@@ -5,11 +5,10 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
-import im.sotto.protocol.handshake.Continuity;
 import im.sotto.protocol.identity.Fingerprint;
+import im.sotto.protocol.trust.Continuity;
 import im.sotto.protocol.trust.RejectionReason;
 import im.sotto.protocol.trust.TrustSource;
-import im.sotto.protocol.ratchet.SequenceRange;
 
 import org.jxmpp.jid.BareJid;
 import org.jxmpp.jid.Jid;
@@ -187,7 +186,8 @@ public sealed interface SecurityEvent {
 
     /**
      * The contact's account key is now {@code CERTIFIED}: an X.509 certificate or an OpenPGP binding it attached to
-     * a handshake checked out against the anchors or keyring this account configured ({@link ExternalTrust}).
+     * a handshake checked out against the anchors or keyring this account configured
+     * ({@link im.sotto.protocol.session.ExternalTrust}).
      */
     record Certified(BareJid peer, TrustSource method, String subject, String issuer, Instant validUntil)
             implements SecurityEvent {

@@ -8,6 +8,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
+import im.sotto.protocol.session.RevealPolicy;
 import im.sotto.protocol.session.TrustRecords;
 import im.sotto.xmpp.SendFailure;
 import im.sotto.xmpp.SendQueue.Pending;

@@ -11,7 +11,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
-import im.sotto.protocol.handshake.HandshakeException;
+import im.sotto.protocol.session.HandshakeFailedException;
 import im.sotto.protocol.session.TrustRecords;
 import im.sotto.protocol.trust.PeerDecision;
 import im.sotto.xmpp.SendFailure;
@@ -157,7 +157,7 @@ final class SessionEstablishment {
             // The stanzas stay queued (and stored): the next login drives them again.
             establishing.remove(peer);
             handshakes.abandon(target);
-        } catch (HandshakeException e) {
+        } catch (HandshakeFailedException e) {
             establishing.remove(peer);
             queue.failAll(peer, SendFailure.NEGOTIATION_FAILED, "cannot start a handshake: " + e.getMessage());
         }

@@ -9,6 +9,7 @@ import im.sotto.protocol.identity.DeviceCertificate;
 import im.sotto.protocol.offline.FirstMessageReceiver;
 import im.sotto.protocol.offline.IncomingFirstMessage;
 import im.sotto.protocol.offline.PreKeyVault;
+import im.sotto.protocol.session.AccountPreKeys;
 import im.sotto.protocol.session.CrossingFirstMessages;
 import im.sotto.protocol.session.LossReport;
 import im.sotto.protocol.session.ReportedOnce;
@@ -144,7 +145,7 @@ final class SessionReceiver {
                     return new Failed(UndecryptableReason.DUPLICATE, "first message already accepted", Optional.empty());
                 }
             }
-            PreKeyVault vault = SottoAccount.loadVault(stores);
+            PreKeyVault vault = AccountPreKeys.load(stores);
             IncomingFirstMessage incoming = new FirstMessageReceiver(account.device(), account.random(),
                     account.clock()).receive(vault.copy(), payload, ad);
             if (incoming instanceof IncomingFirstMessage.Rejected rejected) {
@@ -183,7 +184,7 @@ final class SessionReceiver {
                     LossReport.unacknowledgedInReplaced(CoreJid.of(peer), address.deviceId(), replaced,
                             account.random(), account.clock())) : Optional.empty();
             stores.sessions().store(address, resolution.record().encode());
-            SottoAccount.storeVault(stores, accepted.vault());
+            AccountPreKeys.store(stores, accepted.vault());
             DeviceGate.heard(stores, peer, address.deviceId(), account.clock().instant());
             log(stores, address, outer, accepted.plaintext());
             return new Opened(Optional.of(deliver(stores, opened, peer, address.deviceId(), record)),

@@ -5,12 +5,10 @@ import java.util.List;
 import java.util.Optional;
 
 import im.sotto.protocol.crypto.CipherSuite;
-import im.sotto.protocol.handshake.Continuity;
-import im.sotto.protocol.ratchet.RatchetRecordException;
-import im.sotto.protocol.ratchet.RatchetSession;
 import im.sotto.protocol.session.SessionRecord;
 import im.sotto.protocol.store.SessionAddress;
 import im.sotto.protocol.store.Stores;
+import im.sotto.protocol.trust.Continuity;
 
 import org.jxmpp.jid.BareJid;
 
@@ -27,17 +25,9 @@ public record SessionSummary(long deviceId, SessionOrigin origin, CipherSuite su
         List<SessionSummary> summaries = new ArrayList<>();
         for (SessionAddress address : stores.sessions().devices(peer.toString())) {
             stores.sessions().load(address).map(SessionRecord::decode).ifPresent(record -> summaries.add(
-                    new SessionSummary(address.deviceId(), SessionOrigin.of(record.origin()), suite(record), record.sas(),
-                            record.continuity(), record.pendingConfirmation().isPresent())));
+                    new SessionSummary(address.deviceId(), SessionOrigin.of(record.origin()), record.suite(),
+                            record.sas(), record.continuity(), record.pendingConfirmation().isPresent())));
         }
         return summaries;
-    }
-
-    private static CipherSuite suite(SessionRecord record) {
-        try {
-            return RatchetSession.suiteOf(record.ratchet());
-        } catch (RatchetRecordException e) {
-            throw new IllegalStateException("a stored session record cannot be read: " + e.getMessage(), e);
-        }
     }
 }

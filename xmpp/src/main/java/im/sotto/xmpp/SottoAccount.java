@@ -3,7 +3,6 @@ package im.sotto.xmpp;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -18,14 +17,11 @@ import im.sotto.protocol.identity.CertificateException;
 import im.sotto.protocol.identity.DeviceCertificate;
 import im.sotto.protocol.identity.DeviceIdentity;
 import im.sotto.protocol.identity.Fingerprint;
-import im.sotto.protocol.offline.PreKeyPolicy;
-import im.sotto.protocol.offline.PreKeyRecordException;
-import im.sotto.protocol.offline.PreKeyVault;
+import im.sotto.protocol.session.AccountPreKeys;
+import im.sotto.protocol.session.ExternalTrust;
 import im.sotto.protocol.session.RecordCodec;
 import im.sotto.protocol.session.VerifiedCertificates;
 import im.sotto.protocol.store.AccountStore;
-import im.sotto.protocol.store.PreKeyKind;
-import im.sotto.protocol.store.Stores;
 
 /**
  * One account on one device, as the binding uses it: the store that holds all of its state, its identity (account
@@ -33,8 +29,7 @@ import im.sotto.protocol.store.Stores;
  * the prekey vault on first use and loads them afterwards, so the same call serves a new and an existing store.
  *
  * <p>Where the state lives: the identity is the store's local-identity record (layout in {@link #encodeIdentity});
- * the prekey vault ({@link PreKeyVault#toRecord()}) is one record in the prekey store under
- * ({@link PreKeyKind#SIGNED}, id {@value #VAULT_RECORD_ID}), an id the core never gives a prekey.
+ * the prekey vault is one record in the prekey store ({@link AccountPreKeys}).
  */
 public final class SottoAccount {
     /**
@@ -44,9 +39,6 @@ public final class SottoAccount {
      */
     static final List<CipherSuite> SUITES = List.of(CipherSuite.X25519_AESGCM_SHA256,
             CipherSuite.X25519_CHACHAPOLY_SHA256);
-    static final long VAULT_RECORD_ID = 0;
-    /** The vault is replaced, never expired by the store's schedule; the prekeys inside carry their own lifetimes. */
-    static final Instant VAULT_KEEP_UNTIL = Instant.parse("9999-01-01T00:00:00Z");
     private static final int IDENTITY_RECORD_VERSION = 1;
     private static final byte[] IDENTITY_LABEL = "sotto-xmpp identity".getBytes(StandardCharsets.US_ASCII);
 
@@ -88,9 +80,7 @@ public final class SottoAccount {
             AccountIdentity account = AccountIdentity.generate(random);
             DeviceIdentity device = newDevice(account, random, clock);
             stores.identities().storeLocalIdentity(encodeIdentity(account, device));
-            PreKeyVault vault = PreKeyVault.create(account, Set.copyOf(SUITES), PreKeyPolicy.defaults(), random,
-                    clock.instant());
-            storeVault(stores, vault);
+            AccountPreKeys.create(stores, account, SUITES, random, clock.instant());
             return new SottoAccount(store, account, device, random, clock);
         });
     }
@@ -126,8 +116,7 @@ public final class SottoAccount {
                 throw new IllegalStateException("the store already holds an identity");
             }
             stores.identities().storeLocalIdentity(encodeIdentity(account, device));
-            storeVault(stores, PreKeyVault.create(account, Set.copyOf(SUITES), PreKeyPolicy.defaults(), random,
-                    clock.instant()));
+            AccountPreKeys.create(stores, account, SUITES, random, clock.instant());
             return null;
         });
         return open(store, random, clock);
@@ -198,20 +187,6 @@ public final class SottoAccount {
     /** Peer certificates this account already checked, so session records need not re-verify them per message. */
     VerifiedCertificates certificates() {
         return certificates;
-    }
-
-    static PreKeyVault loadVault(Stores stores) {
-        byte[] record = stores.preKeys().load(PreKeyKind.SIGNED, VAULT_RECORD_ID)
-                .orElseThrow(() -> new IllegalStateException("the store has an identity but no prekey vault"));
-        try {
-            return PreKeyVault.fromRecord(record);
-        } catch (PreKeyRecordException e) {
-            throw new IllegalStateException("the stored prekey vault cannot be read", e);
-        }
-    }
-
-    static void storeVault(Stores stores, PreKeyVault vault) {
-        stores.preKeys().store(PreKeyKind.SIGNED, VAULT_RECORD_ID, vault.toRecord(), VAULT_KEEP_UNTIL);
     }
 
     /** Identity record: version 1; fields: label, account seed, device private key, device certificate. */

@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
 
+import im.sotto.protocol.session.RevealPolicy;
 import im.sotto.protocol.trust.TrustLevel;
 
 import org.jivesoftware.smack.Manager;

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import im.sotto.protocol.session.AccountPreKeys;
 import im.sotto.protocol.store.InMemoryAccountStore;
 import im.sotto.xmpp.envelope.EnvelopeCodec;
 
@@ -54,7 +55,7 @@ class CrossingSetupTest {
         }
 
         Stanza setupFor(Device other) throws Exception {
-            byte[] bundle = other.account.store().transact(s -> SottoAccount.loadVault(s).bundle().encode());
+            byte[] bundle = other.account.store().transact(s -> AccountPreKeys.load(s).bundle().encode());
             SessionCrypto.FirstMessages first = crypto.encryptFirstMessages(OwnDevices.setupMessage(ALICE), jid,
                     Map.of(other.account.device().deviceId(), bundle), 0, false);
             return fromHere(first.outer());

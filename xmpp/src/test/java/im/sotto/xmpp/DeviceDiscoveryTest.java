@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import im.sotto.protocol.session.AccountPreKeys;
 import im.sotto.protocol.session.TrustRecords;
 import im.sotto.protocol.store.InMemoryAccountStore;
 import im.sotto.protocol.store.SessionAddress;
@@ -122,6 +123,6 @@ class DeviceDiscoveryTest {
     }
 
     private static byte[] bundleOf(SottoAccount device) {
-        return device.store().transact(stores -> SottoAccount.loadVault(stores).bundle().encode());
+        return device.store().transact(stores -> AccountPreKeys.load(stores).bundle().encode());
     }
 }

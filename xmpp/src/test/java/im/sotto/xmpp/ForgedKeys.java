@@ -1,5 +1,7 @@
 package im.sotto.xmpp;
 
+import im.sotto.protocol.session.AccountPreKeys;
+
 /** For key-substitution tests: what an attacker with an account of its own publishes in place of a victim's. */
 public final class ForgedKeys {
     private ForgedKeys() {
@@ -7,12 +9,7 @@ public final class ForgedKeys {
 
     /** The bundle {@code attacker}'s device would publish (signed by the attacker's account key). */
     public static byte[] bundleOf(SottoAccount attacker) {
-        return attacker.store().transact(stores -> {
-            var vault = SottoAccount.loadVault(stores);
-            if (vault.maintain(attacker.identity(), attacker.random(), attacker.clock().instant())) {
-                SottoAccount.storeVault(stores, vault);
-            }
-            return vault.bundle().encode();
-        });
+        return attacker.store().transact(stores -> AccountPreKeys.maintainedBundle(stores, attacker.identity(),
+                attacker.random(), attacker.clock().instant()));
     }
 }

@@ -2,6 +2,7 @@ package im.sotto.xmpp;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
@@ -16,6 +17,7 @@ import java.util.List;
 import java.util.Optional;
 
 import im.sotto.protocol.pake.PasswordAttempts;
+import im.sotto.protocol.session.HandshakeFailedException;
 import im.sotto.protocol.session.HandshakeFailure;
 import im.sotto.protocol.store.InMemoryAccountStore;
 
@@ -110,6 +112,27 @@ class PasswordGuessingTest {
         attacker.receive(bob, alice, HandshakeSteps.reply(bobSide.receive(alice, bob,
                 attacker.start(bob, Optional.empty()))).orElseThrow());
         assertTrue(bobSide.passwordGuard.refusedUntil(alice.asBareJid(), clock.instant()).isEmpty());
+    }
+
+    /**
+     * The initiator's side of the count: whoever answers alice's password handshakes gets one guess per handshake she
+     * starts, so during her wait she starts none, and says why with a typed failure (not a text to sort).
+     */
+    @Test
+    void anInitiatorInItsPasswordWaitStartsNoHandshake() throws Exception {
+        OnlineHandshakes aliceSide = new OnlineHandshakes(aliceAccount, event -> { }, peer -> true);
+        aliceSide.setPassword(bob.asBareJid(), utf8("correct horse"));
+        for (int i = 0; i <= PasswordAttempts.FREE_FAILURES; i++) {
+            aliceSide.passwordGuard.failed(bob.asBareJid(), clock.instant());
+        }
+        Instant waitEnd = aliceSide.passwordGuard.refusedUntil(bob.asBareJid(), clock.instant()).orElseThrow();
+        HandshakeFailedException refused = assertThrows(HandshakeFailedException.class,
+                () -> aliceSide.start(bob, Optional.empty()));
+        assertEquals(HandshakeFailure.PASSWORD_BACKOFF, refused.failure());
+        assertTrue(refused.getMessage().contains("none before " + waitEnd), refused.getMessage());
+
+        clock.set(waitEnd);
+        assertTrue(aliceSide.start(bob, Optional.empty()).length > 0, "after the wait she opens one again");
     }
 
     /** A fresh attacker per guess, in alice's name, who keeps no count of its own failures. */

@@ -1,5 +1,6 @@
 package im.sotto.xmpp;
 
+import im.sotto.protocol.session.AccountPreKeys;
 import im.sotto.protocol.store.InMemoryAccountStore;
 
 /**
@@ -16,7 +17,7 @@ public final class StolenDevice {
         InMemoryAccountStore thief = new InMemoryAccountStore();
         victim.store().transact(stolen -> thief.transact(copy -> {
             copy.identities().storeLocalIdentity(stolen.identities().localIdentity().orElseThrow());
-            SottoAccount.storeVault(copy, SottoAccount.loadVault(stolen));
+            AccountPreKeys.store(copy, AccountPreKeys.load(stolen));
             return null;
         }));
         SottoAccount copy = SottoAccount.open(thief, victim.random(), victim.clock());

@@ -6,6 +6,7 @@ import im.sotto.protocol.identity.CertificateException;
 import im.sotto.protocol.identity.DeviceCertificate;
 import im.sotto.protocol.noise.HandshakeState;
 import im.sotto.protocol.noise.NoiseException;
+import im.sotto.protocol.trust.Continuity;
 import im.sotto.protocol.wire.ByteWriter;
 import im.sotto.protocol.wire.MalformedInputException;
 import java.nio.charset.StandardCharsets;

@@ -1,6 +1,7 @@
 package im.sotto.protocol.handshake;
 
 import im.sotto.protocol.identity.DeviceCertificate;
+import im.sotto.protocol.trust.Continuity;
 import java.util.Optional;
 
 /** The facts of an established session: what was negotiated, who the peer is, the SAS, and the ratchet seed. */

@@ -5,6 +5,7 @@ import im.sotto.protocol.crypto.SecretBytes;
 import im.sotto.protocol.identity.DeviceCertificate;
 import im.sotto.protocol.noise.HandshakeState;
 import im.sotto.protocol.noise.NoiseException;
+import im.sotto.protocol.trust.Continuity;
 import im.sotto.protocol.wire.ByteWriter;
 import im.sotto.protocol.wire.MalformedInputException;
 import java.security.SecureRandom;

@@ -5,6 +5,7 @@ import im.sotto.protocol.identity.DeviceCertificate;
 import im.sotto.protocol.ratchet.DecryptResult;
 import im.sotto.protocol.ratchet.RatchetRecordException;
 import im.sotto.protocol.ratchet.RatchetSession;
+import im.sotto.protocol.trust.Continuity;
 import im.sotto.protocol.wire.ByteReader;
 import im.sotto.protocol.wire.ByteWriter;
 import im.sotto.protocol.wire.MalformedInputException;

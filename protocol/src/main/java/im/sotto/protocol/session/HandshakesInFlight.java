@@ -53,6 +53,15 @@ public final class HandshakesInFlight<A> {
         }
     };
 
+    /**
+     * True if {@code message} opens a handshake (it would start a responder), read from its frame type alone: a
+     * transport can hold an opening while it cannot yet tell whether the sender is a contact, without knowing the
+     * frame's codes. It says nothing about the message's validity.
+     */
+    public static boolean opensHandshake(byte[] message) {
+        return HandshakeMessages.opensHandshake(message);
+    }
+
     public Optional<Party> get(A peer) {
         return Optional.ofNullable(parties.get(peer));
     }

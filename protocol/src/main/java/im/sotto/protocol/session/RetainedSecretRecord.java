@@ -3,10 +3,12 @@ package im.sotto.protocol.session;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
-import im.sotto.protocol.handshake.Continuity;
+import im.sotto.protocol.trust.Continuity;
 import im.sotto.protocol.handshake.HandshakeResult;
 import im.sotto.protocol.handshake.RetainedSecretLookup;
 import im.sotto.protocol.handshake.RetainedSecrets;
@@ -162,6 +164,25 @@ public record RetainedSecretRecord(DeviceCertificate certificate, Optional<Retai
             out.field(answer.toRecord());
         }
         return out.toByteArray();
+    }
+
+    /**
+     * The pinned certificate of {@code device} of {@code peer}, or of its only known device when none is named: from
+     * a session record, or else from the retained secrets, which outlive sessions. Empty when no such device, or more
+     * than one, is known: then there is no known-peer handshake to start.
+     */
+    public static Optional<DeviceCertificate> knownDevice(Stores stores, BareJid peer, Optional<Long> device,
+            VerifiedCertificates verified) {
+        Map<Long, DeviceCertificate> known = new HashMap<>();
+        for (DeviceCertificate certificate : certificates(stores, peer)) {
+            known.put(certificate.deviceId(), certificate);
+        }
+        for (SessionAddress address : stores.sessions().devices(peer.toString())) {
+            stores.sessions().load(address).flatMap(r -> SessionRecord.decode(r).certificate(verified))
+                    .ifPresent(certificate -> known.put(address.deviceId(), certificate));
+        }
+        known.keySet().removeIf(id -> device.isPresent() && id != device.get().longValue());
+        return known.size() == 1 ? known.values().stream().findFirst() : Optional.empty();
     }
 
     /** The certificates of every device of {@code peer} this device keeps secrets for. */

@@ -10,12 +10,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-import im.sotto.protocol.handshake.Continuity;
+import im.sotto.protocol.crypto.CipherSuite;
 import im.sotto.protocol.identity.CertificateException;
 import im.sotto.protocol.identity.DeviceCertificate;
 import im.sotto.protocol.ratchet.RatchetRecordException;
 import im.sotto.protocol.ratchet.RatchetSession;
 import im.sotto.protocol.store.Records;
+import im.sotto.protocol.trust.Continuity;
 
 /**
  * What a device keeps per peer device in the session store: the ratchet's own record plus the facts around it.
@@ -204,6 +205,18 @@ public record SessionRecord(SessionOrigin origin, byte[] ratchet, Optional<byte[
             return RatchetSession.fromRecord(ratchet, random, clock);
         } catch (RatchetRecordException | RuntimeException e) {
             throw new IllegalStateException("a stored ratchet record cannot be read", e);
+        }
+    }
+
+    /**
+     * The cipher suite of this session's ratchet, read from its record's header without decoding the ratchet: for a
+     * status display, which shows no key material.
+     */
+    public CipherSuite suite() {
+        try {
+            return RatchetSession.suiteOf(ratchet);
+        } catch (RatchetRecordException e) {
+            throw new IllegalStateException("a stored session record cannot be read: " + e.getMessage(), e);
         }
     }
 

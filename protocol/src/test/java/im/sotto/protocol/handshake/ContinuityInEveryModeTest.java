@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import im.sotto.protocol.identity.AccountIdentity;
 import im.sotto.protocol.identity.DeviceIdentity;
 import im.sotto.protocol.testing.TestDevices;
+import im.sotto.protocol.trust.Continuity;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.EnumSet;

@@ -11,6 +11,7 @@ import im.sotto.protocol.identity.DeviceIdentity;
 import im.sotto.protocol.ratchet.DecryptResult;
 import im.sotto.protocol.ratchet.RatchetSession;
 import im.sotto.protocol.testing.TestDevices;
+import im.sotto.protocol.trust.Continuity;
 import im.sotto.protocol.wire.MalformedInputException;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;

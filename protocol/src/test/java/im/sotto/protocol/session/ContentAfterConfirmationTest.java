@@ -1,6 +1,8 @@
 package im.sotto.protocol.session;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.security.SecureRandom;
@@ -70,5 +72,18 @@ class ContentAfterConfirmationTest {
                 random32(), random, clock);
         SessionRecord record = SessionRecord.builder(SessionOrigin.OFFLINE_FIRST_MESSAGE, sender.toRecord()).build();
         assertTrue(record.carriesContent(sender), "the first message itself carries content (section 6.3)");
+    }
+
+    @Test
+    void aRecordTellsItsSuiteWithoutItsRatchetAndRefusesAnUnknownOne() throws Exception {
+        for (CipherSuite suite : CipherSuite.values()) {
+            RatchetSession sender = RatchetSession.initiator(suite, random32(),
+                    X25519KeyPair.generate(random).publicKey(), random32(), random32(), random, clock);
+            SessionRecord record = SessionRecord.builder(SessionOrigin.OFFLINE_FIRST_MESSAGE, sender.toRecord())
+                    .build();
+            assertEquals(suite, SessionRecord.decode(record.encode()).suite());
+        }
+        SessionRecord unreadable = SessionRecord.builder(SessionOrigin.OFFLINE_FIRST_MESSAGE, new byte[1]).build();
+        assertThrows(IllegalStateException.class, unreadable::suite, "a status display never guesses a suite");
     }
 }

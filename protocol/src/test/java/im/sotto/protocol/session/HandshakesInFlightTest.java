@@ -53,6 +53,19 @@ class HandshakesInFlightTest {
         assertTrue(inFlight.contains(1) && inFlight.contains(HandshakesInFlight.MAX_IN_FLIGHT));
     }
 
+    @Test
+    void onlyAnOpeningOpensAHandshake() throws Exception {
+        OnlineInitiator initiator = initiator();
+        byte[] opening = initiator.start();
+        assertTrue(HandshakesInFlight.opensHandshake(opening));
+        OnlineResponder responder = responder();
+        byte[] answer = responder.receive(opening).message().orElseThrow();
+        assertFalse(HandshakesInFlight.opensHandshake(answer), "message 2 answers an opening, it opens nothing");
+        assertFalse(HandshakesInFlight.opensHandshake(new byte[0]));
+        byte[] knownPeer = initiator().startKnownPeer(config().device().certificate());
+        assertTrue(HandshakesInFlight.opensHandshake(knownPeer), "the known-peer fast path opens one too");
+    }
+
     private static HandshakeConfig config() {
         SecureRandom random = new SecureRandom();
         return HandshakeConfig.builder(DeviceIdentity.create(AccountIdentity.generate(random), java.util.Set.of(1),

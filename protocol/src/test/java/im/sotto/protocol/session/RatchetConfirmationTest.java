@@ -10,7 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.Optional;
 
-import im.sotto.protocol.handshake.Continuity;
+import im.sotto.protocol.trust.Continuity;
 import im.sotto.protocol.handshake.HandshakeConfig;
 import im.sotto.protocol.handshake.HandshakeException;
 import im.sotto.protocol.handshake.HandshakeMode;

@@ -11,7 +11,7 @@ import java.util.Optional;
 import java.util.Set;
 
 import im.sotto.protocol.crypto.CipherSuite;
-import im.sotto.protocol.handshake.Continuity;
+import im.sotto.protocol.trust.Continuity;
 import im.sotto.protocol.handshake.RetainedSecrets;
 import im.sotto.protocol.identity.AccountIdentity;
 import im.sotto.protocol.identity.DeviceCertificate;

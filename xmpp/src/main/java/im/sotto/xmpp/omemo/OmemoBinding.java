@@ -26,6 +26,7 @@ import im.sotto.xmpp.SendFailure;
 import im.sotto.xmpp.SottoSendException;
 import im.sotto.xmpp.pep.BundlePublisher;
 import im.sotto.xmpp.pep.PepException;
+import im.sotto.xmpp.pep.PepRequests;
 
 import org.jivesoftware.smack.XMPPConnection;
 import org.jivesoftware.smack.packet.Message;
@@ -176,7 +177,7 @@ public final class OmemoBinding {
         java.util.List<org.jivesoftware.smack.packet.IQ> reads = new java.util.ArrayList<>(
                 OmemoPep.loginReads(self, deviceId()));
         reads.addAll(im.sotto.xmpp.omemo2.Omemo2Pep.loginReads(self, omemo2.deviceId()));
-        companion.ifPresent(c -> reads.add(BundlePublisher.itemsRequest(self, im.sotto.xmpp.pep.PepNodes.OMEMO_SIDES)));
+        companion.ifPresent(c -> reads.add(PepRequests.itemsRequest(self, im.sotto.xmpp.pep.PepNodes.OMEMO_SIDES)));
         return reads;
     }
 

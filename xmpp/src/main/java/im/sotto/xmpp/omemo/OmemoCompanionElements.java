@@ -29,6 +29,7 @@ import im.sotto.xmpp.pep.DeviceId;
 import im.sotto.xmpp.pep.PepException;
 import im.sotto.xmpp.pep.PepNodes;
 import im.sotto.xmpp.pep.PepReadAhead;
+import im.sotto.xmpp.pep.PepRequests;
 
 import org.jivesoftware.smack.XMPPConnection;
 import org.jivesoftware.smack.packet.ExtensionElement;
@@ -132,7 +133,7 @@ final class OmemoCompanionElements {
         // The three reads below wait one after the other; sent together they cost one round trip (a one-shot send
         // pays it). The batch ends with this method: later reads of the contact (the Sotto path's) ask afresh.
         try (PepReadAhead.Batch batch = PepReadAhead.of(connection).readAhead(List.of(Omemo2Pep.deviceListRead(peer),
-                OmemoPep.deviceListRead(peer), BundlePublisher.itemsRequest(peer, PepNodes.OMEMO_SIDES)))) {
+                OmemoPep.deviceListRead(peer), PepRequests.itemsRequest(peer, PepNodes.OMEMO_SIDES)))) {
             Set<Long> omemo2 = ids(omemo.omemo2().listedDevices(peer));
             Set<Long> omemo03Ids = ids(omemo03.devices(peer));
             Optional<OmemoSides> sides = sides(new BundlePublisher(connection), peer);

@@ -7,9 +7,9 @@ import im.sotto.protocol.omemo.OmemoException;
 import im.sotto.xmpp.pep.PepReadAhead;
 import im.sotto.xmpp.pep.PepException;
 import im.sotto.xmpp.pep.PepException.Kind;
+import im.sotto.xmpp.pep.PepRequests;
 import im.sotto.xmpp.pep.PublishOptions;
 
-import org.jivesoftware.smack.SmackException;
 import org.jivesoftware.smack.XMPPConnection;
 import org.jivesoftware.smack.XMPPException;
 import org.jivesoftware.smack.packet.ExtensionElement;
@@ -18,7 +18,6 @@ import org.jivesoftware.smack.packet.NamedElement;
 import org.jivesoftware.smack.packet.StanzaError;
 import org.jivesoftware.smackx.pubsub.FormNode;
 import org.jivesoftware.smackx.pubsub.FormNodeType;
-import org.jivesoftware.smackx.pubsub.GetItemsRequest;
 import org.jivesoftware.smackx.pubsub.ItemsExtension;
 import org.jivesoftware.smackx.pubsub.PayloadItem;
 import org.jivesoftware.smackx.pubsub.PubSubElementType;
@@ -173,21 +172,8 @@ public final class OmemoPep {
             throws PepException, InterruptedException {
         PubSub response;
         try {
-            IQ answer = send(itemsRequest(owner, node));
-            if (!(answer instanceof PubSub)) {
-                throw new PepException(Kind.MALFORMED_ITEM, "the answer is not a pubsub result");
-            }
-            response = (PubSub) answer;
+            response = PepRequests.read(connection, PepRequests.itemsRequest(owner, node), owner, node);
         } catch (XMPPException.XMPPErrorException e) {
-            StanzaError.Condition condition = e.getStanzaError().getCondition();
-            if (condition == StanzaError.Condition.item_not_found) {
-                throw new PepException(Kind.NOT_FOUND, condition, owner + " has no node " + node, e);
-            }
-            if (condition == StanzaError.Condition.forbidden || condition == StanzaError.Condition.not_authorized
-                    || condition == StanzaError.Condition.subscription_required
-                    || condition == StanzaError.Condition.registration_required) {
-                throw new PepException(Kind.ACCESS_DENIED, condition, owner + "'s node " + node + " is not open", e);
-            }
             throw refused("fetching " + node + " from " + owner, e);
         }
         ItemsExtension items = response.getExtension(PubSubElementType.ITEMS);
@@ -204,27 +190,19 @@ public final class OmemoPep {
         return type.cast(payload);
     }
 
-    private static PubSub itemsRequest(BareJid owner, String node) {
-        return PubSub.createPubsubPacket(owner, IQ.Type.get, new GetItemsRequest(node));
-    }
-
     /** The read of {@code owner}'s device list as {@link #fetchDeviceList} sends it (to send it ahead). */
     public static IQ deviceListRead(BareJid owner) {
-        return itemsRequest(owner, Axolotl.DEVICE_LIST_NODE);
+        return PepRequests.itemsRequest(owner, Axolotl.DEVICE_LIST_NODE);
     }
 
     /** The reads {@link #publish} makes at a login, for {@link PepReadAhead#readAhead}. */
     public static java.util.List<IQ> loginReads(BareJid self, int deviceId) {
-        return java.util.List.of(itemsRequest(self, Axolotl.DEVICE_LIST_NODE),
-                itemsRequest(self, Axolotl.bundleNode(deviceId)));
+        return java.util.List.of(PepRequests.itemsRequest(self, Axolotl.DEVICE_LIST_NODE),
+                PepRequests.itemsRequest(self, Axolotl.bundleNode(deviceId)));
     }
 
     private IQ send(IQ request) throws XMPPException.XMPPErrorException, PepException, InterruptedException {
-        try {
-            return PepReadAhead.of(connection).send(request);
-        } catch (SmackException.NoResponseException | SmackException.NotConnectedException e) {
-            throw new PepException(Kind.NO_RESPONSE, null, "no answer to " + request.getChildElementName(), e);
-        }
+        return PepRequests.send(connection, request);
     }
 
     private BareJid self() throws PepException {

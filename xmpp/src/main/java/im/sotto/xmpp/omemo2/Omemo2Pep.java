@@ -1,6 +1,5 @@
 package im.sotto.xmpp.omemo2;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
@@ -9,9 +8,9 @@ import im.sotto.protocol.omemo2.Omemo2Bundle;
 import im.sotto.xmpp.pep.PepReadAhead;
 import im.sotto.xmpp.pep.PepException;
 import im.sotto.xmpp.pep.PepException.Kind;
+import im.sotto.xmpp.pep.PepRequests;
 import im.sotto.xmpp.pep.PublishOptions;
 
-import org.jivesoftware.smack.SmackException;
 import org.jivesoftware.smack.XMPPConnection;
 import org.jivesoftware.smack.XMPPException;
 import org.jivesoftware.smack.packet.ExtensionElement;
@@ -171,22 +170,10 @@ public final class Omemo2Pep {
             throws PepException, InterruptedException {
         PubSub response;
         try {
-            IQ answer = send(itemsRequest(owner, node, itemId));
-            if (!(answer instanceof PubSub)) {
-                throw new PepException(Kind.MALFORMED_ITEM, "the answer is not a pubsub result");
-            }
-            response = (PubSub) answer;
+            response = PepRequests.read(connection, itemsRequest(owner, node, itemId), owner, node);
         } catch (XMPPException.XMPPErrorException e) {
-            StanzaError.Condition condition = e.getStanzaError().getCondition();
-            if (condition == StanzaError.Condition.item_not_found) {
-                throw new PepException(Kind.NOT_FOUND, condition, owner + " has no node " + node, e);
-            }
-            if (condition == StanzaError.Condition.forbidden || condition == StanzaError.Condition.not_authorized
-                    || condition == StanzaError.Condition.subscription_required
-                    || condition == StanzaError.Condition.registration_required) {
-                throw new PepException(Kind.ACCESS_DENIED, condition, owner + "'s node " + node + " is not open", e);
-            }
-            throw new PepException(Kind.REFUSED, condition, "fetching " + node + " from " + owner + " failed", e);
+            throw new PepException(Kind.REFUSED, e.getStanzaError().getCondition(),
+                    "fetching " + node + " from " + owner + " failed", e);
         }
         ItemsExtension items = response.getExtension(PubSubElementType.ITEMS);
         if (items == null || items.getItems().isEmpty()) {
@@ -208,13 +195,9 @@ public final class Omemo2Pep {
         return type.cast(payload);
     }
 
+    /** The whole node ({@code itemId} null: the device list), or one item of it (a device's bundle). */
     private static PubSub itemsRequest(BareJid owner, String node, String itemId) {
-        List<Item> wanted = new ArrayList<>();
-        if (itemId != null) {
-            wanted.add(new Item(itemId));
-        }
-        return PubSub.createPubsubPacket(owner, IQ.Type.get,
-                new ItemsExtension(ItemsExtension.ItemsElementType.items, node, wanted));
+        return itemId == null ? PepRequests.itemsRequest(owner, node) : PepRequests.itemRequest(owner, node, itemId);
     }
 
     /** The read of {@code owner}'s device list as {@link #fetchDeviceListOrEmpty} sends it (to send it ahead). */
@@ -229,11 +212,7 @@ public final class Omemo2Pep {
     }
 
     private IQ send(IQ request) throws XMPPException.XMPPErrorException, PepException, InterruptedException {
-        try {
-            return PepReadAhead.of(connection).send(request);
-        } catch (SmackException.NoResponseException | SmackException.NotConnectedException e) {
-            throw new PepException(Kind.NO_RESPONSE, null, "no answer to " + request.getChildElementName(), e);
-        }
+        return PepRequests.send(connection, request);
     }
 
     private BareJid self() throws PepException {

@@ -19,7 +19,6 @@ import org.jivesoftware.smackx.disco.ServiceDiscoveryManager;
 import org.jivesoftware.smackx.disco.packet.DiscoverInfo;
 import org.jivesoftware.smackx.pubsub.FormNode;
 import org.jivesoftware.smackx.pubsub.FormNodeType;
-import org.jivesoftware.smackx.pubsub.GetItemsRequest;
 import org.jivesoftware.smackx.pubsub.ItemsExtension;
 import org.jivesoftware.smackx.pubsub.PayloadItem;
 import org.jivesoftware.smackx.pubsub.PubSubElementType;
@@ -316,23 +315,11 @@ public final class BundlePublisher {
 
     private <E extends ExtensionElement> E fetchPayload(BareJid owner, String node, Class<E> type)
             throws PepException, InterruptedException {
-        PubSub request = itemsRequest(owner, node);
         PubSub response;
         try {
-            response = (PubSub) send(request);
+            response = PepRequests.read(connection, PepRequests.itemsRequest(owner, node), owner, node);
         } catch (XMPPException.XMPPErrorException e) {
-            StanzaError.Condition condition = e.getStanzaError().getCondition();
-            if (condition == StanzaError.Condition.item_not_found) {
-                throw new PepException(Kind.NOT_FOUND, condition, owner + " has no node " + node, e);
-            }
-            if (condition == StanzaError.Condition.forbidden || condition == StanzaError.Condition.not_authorized
-                    || condition == StanzaError.Condition.registration_required
-                    || condition == StanzaError.Condition.subscription_required) {
-                throw new PepException(Kind.ACCESS_DENIED, condition, owner + "'s node " + node + " is not open", e);
-            }
             throw refused("fetching " + node + " from " + owner, e);
-        } catch (ClassCastException e) {
-            throw new PepException(Kind.MALFORMED_ITEM, null, "the answer is not a pubsub result", e);
         }
         ItemsExtension items = response.getExtension(PubSubElementType.ITEMS);
         if (items == null || items.getItems().isEmpty()) {
@@ -356,22 +343,14 @@ public final class BundlePublisher {
         return found;
     }
 
-    /** The read of {@code owner}'s {@code node} as this class sends it (to send it ahead: {@link PepReadAhead}). */
-    public static PubSub itemsRequest(BareJid owner, String node) {
-        return PubSub.createPubsubPacket(owner, IQ.Type.get, new GetItemsRequest(node));
-    }
-
     /** The reads {@link #publishIfChanged} makes at a login, for {@link PepReadAhead#readAhead}. */
     public static List<IQ> loginReads(BareJid self, DeviceId device) {
-        return List.of(itemsRequest(self, PepNodes.bundle(device)), itemsRequest(self, PepNodes.DEVICE_LIST));
+        return List.of(PepRequests.itemsRequest(self, PepNodes.bundle(device)),
+                PepRequests.itemsRequest(self, PepNodes.DEVICE_LIST));
     }
 
     private IQ send(IQ request) throws XMPPException.XMPPErrorException, PepException, InterruptedException {
-        try {
-            return PepReadAhead.of(connection).send(request);
-        } catch (SmackException.NoResponseException | SmackException.NotConnectedException e) {
-            throw new PepException(Kind.NO_RESPONSE, null, "no answer to " + request.getChildElementName(), e);
-        }
+        return PepRequests.send(connection, request);
     }
 
     private BareJid ownAccount() throws PepException {

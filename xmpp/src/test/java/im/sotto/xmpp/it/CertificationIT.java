@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
+import im.sotto.protocol.session.ExternalTrust;
 import im.sotto.protocol.trust.RejectionReason;
 import im.sotto.protocol.trust.OpenPgpAccountBinding;
 import im.sotto.protocol.trust.TestPgp;
@@ -18,7 +19,6 @@ import im.sotto.protocol.trust.TestPki;
 import im.sotto.protocol.trust.TrustLevel;
 import im.sotto.protocol.trust.TrustSource;
 import im.sotto.xmpp.DecryptedStanza;
-import im.sotto.xmpp.ExternalTrust;
 import im.sotto.xmpp.SecurityEvent;
 
 import org.jivesoftware.smack.packet.Message;

@@ -6,9 +6,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import im.sotto.protocol.ratchet.SequenceRange;
 import im.sotto.xmpp.SealedMessage;
 import im.sotto.xmpp.SecurityEvent;
+import im.sotto.xmpp.SequenceRange;
 
 import org.junit.jupiter.api.Test;
 import org.jxmpp.jid.BareJid;

@@ -11,7 +11,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import im.sotto.protocol.handshake.Continuity;
+import im.sotto.protocol.trust.Continuity;
 import im.sotto.protocol.trust.TrustLevel;
 import im.sotto.xmpp.SecurityEvent;
 import im.sotto.xmpp.UndecryptableReason;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
-import im.sotto.protocol.handshake.Continuity;
+import im.sotto.protocol.trust.Continuity;
 import im.sotto.xmpp.DecryptedStanza;
 import im.sotto.xmpp.SecurityEvent;
 import im.sotto.xmpp.StolenDevice;

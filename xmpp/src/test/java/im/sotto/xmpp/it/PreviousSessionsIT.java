@@ -13,8 +13,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import im.sotto.protocol.ratchet.SequenceRange;
 import im.sotto.xmpp.SecurityEvent;
+import im.sotto.xmpp.SequenceRange;
 import im.sotto.xmpp.SessionOrigin;
 import im.sotto.xmpp.UndecryptableReason;
 import im.sotto.xmpp.element.SottoEncrypted;

@@ -12,11 +12,11 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import im.sotto.protocol.ratchet.SequenceRange;
 import im.sotto.protocol.store.InMemoryAccountStore;
 import im.sotto.xmpp.DecryptedStanza;
 import im.sotto.xmpp.SecurityEvent;
 import im.sotto.xmpp.RefusalReason;
+import im.sotto.xmpp.SequenceRange;
 import im.sotto.xmpp.UndecryptableReason;
 import im.sotto.xmpp.SottoAccount;
 import im.sotto.xmpp.element.SottoEncrypted;

@@ -1,4 +1,4 @@
-package im.sotto.protocol.handshake;
+package im.sotto.protocol.trust;
 
 /** What the retained-secret check of a handshake found. */
 public enum Continuity {

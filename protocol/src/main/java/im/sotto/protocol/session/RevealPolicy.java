@@ -1,4 +1,4 @@
-package im.sotto.xmpp;
+package im.sotto.protocol.session;
 
 import java.util.EnumSet;
 
@@ -7,17 +7,17 @@ import im.sotto.protocol.handshake.HandshakeMode;
 
 /**
  * To whom this device reveals its certificate, account key and attached certification when another device opens an
- * online handshake with it (docs/protocol.md 4.2, docs/threat-model.md "Identity protection"). A contact is a JID
- * with a trust record or a roster item the user made (see {@link SottoManager#setRevealPolicy}); every other JID is a
- * stranger. Contacts always get the full XX handshake (one round before the first message), so the policy only
- * changes what strangers get.
+ * online handshake with it (docs/protocol.md 4.2, docs/threat-model.md "Identity protection"). Whether the initiator
+ * is a contact is the application's call (the XMPP binding counts a JID with a trust record or a roster item the
+ * user made); every other peer is a stranger. Contacts always get the full XX handshake (one round before the first
+ * message), so the policy only changes what strangers get.
  */
 public enum RevealPolicy {
     /**
      * The default. Strangers get the responder-protected mode only and are never answered with this device's
      * identity: a stranger's opening yields an ephemeral key and a random nonce, and its handshake then ends
-     * ({@link RefusalReason#STRANGER_NOT_REVEALED}). A stranger can still write first through the
-     * published bundle (it carries no identity key); our first reply then reveals us to someone who wrote to us.
+     * (refused by policy after message 3). A stranger can still write first through the published bundle (it
+     * carries no identity key); our first reply then reveals us to someone who wrote to us.
      */
     CONTACTS,
     /**
@@ -28,8 +28,8 @@ public enum RevealPolicy {
     /** Everyone gets XX: whoever sends a handshake opening learns this device's identity (what every responder did before this policy). */
     ANYONE;
 
-    /** The responder's handshake policy for one initiator; {@code contact} says whether the initiator's JID is one. */
-    HandshakeConfig.Builder configure(HandshakeConfig.Builder builder, boolean contact) {
+    /** The responder's handshake policy for one initiator; {@code contact} says whether the initiator is one. */
+    public HandshakeConfig.Builder configure(HandshakeConfig.Builder builder, boolean contact) {
         if (contact || this == ANYONE) {
             return builder;
         }

@@ -1,4 +1,4 @@
-package im.sotto.xmpp;
+package im.sotto.protocol.session;
 
 import java.security.cert.TrustAnchor;
 import java.security.cert.X509CRL;
@@ -51,8 +51,11 @@ public final class ExternalTrust {
         return Optional.ofNullable(own);
     }
 
-    /** Checks a contact's attached certification for its account key and bare JID, at {@code now}. */
-    CertificationResult verify(AttachedCertification attached, AccountPublicKey key, String jid, Instant now) {
+    /**
+     * Checks a contact's attached certification for its account key and bare JID, at {@code now}: certified only
+     * against the anchors or keyring configured here, rejected otherwise (a rejection never changes trust).
+     */
+    public CertificationResult verify(AttachedCertification attached, AccountPublicKey key, String jid, Instant now) {
         if (attached.kind() == AttachedCertification.Kind.X509) {
             return X509AccountBinding.verify(attached.x509Chain(), key, jid, anchors, now, crls);
         }

@@ -1,24 +1,27 @@
-package im.sotto.xmpp;
+package im.sotto.protocol.session;
 
+import java.security.SecureRandom;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 import im.sotto.protocol.handshake.UnconfirmedAnswer;
 import im.sotto.protocol.ratchet.RatchetRecordException;
-import im.sotto.protocol.session.RetainedSecretRecord;
+import im.sotto.protocol.store.AccountStore;
 import im.sotto.protocol.store.Stores;
-
-import org.jxmpp.jid.BareJid;
+import im.sotto.protocol.trust.BareJid;
 
 /**
  * The known-peer (IK) answers this device gave that wait for liveness (docs/protocol.md 4.6), kept in the store with
- * the peer device's retained secrets ({@link RetainedSecretRecord}): the last few per peer device. Whether a peer has any is cached, so that a stanza from a peer without one costs no store read.
- * Called only from the manager's worker thread.
+ * the peer device's retained secrets ({@link RetainedSecretRecord}): the last few per peer device. Whether a peer has
+ * any is cached, so that a stanza from a peer without one costs no store read. Not thread-safe: one session driver
+ * owns it.
  */
-final class KnownPeerAnswers {
+public final class KnownPeerAnswers {
     /**
      * Peers whose answer state is cached. Each entry is a few bytes; a stanza from any JID adds one, so the bound
      * only matters for JIDs forged in bulk (an evicted entry is read from the store again).
@@ -29,7 +32,9 @@ final class KnownPeerAnswers {
     private record Token(long deviceId, Instant answeredAt) {
     }
 
-    private final SottoAccount account;
+    private final AccountStore store;
+    private final SecureRandom random;
+    private final Clock clock;
     private final Map<BareJid, Optional<Object>> newest = new LinkedHashMap<>() {
         @Override
         protected boolean removeEldestEntry(Map.Entry<BareJid, Optional<Object>> eldest) {
@@ -37,24 +42,26 @@ final class KnownPeerAnswers {
         }
     };
 
-    KnownPeerAnswers(SottoAccount account) {
-        this.account = account;
+    public KnownPeerAnswers(AccountStore store, SecureRandom random, Clock clock) {
+        this.store = Objects.requireNonNull(store, "store");
+        this.random = Objects.requireNonNull(random, "random");
+        this.clock = Objects.requireNonNull(clock, "clock");
     }
 
     /** Stores {@code answer} (its own transaction, before message 2 is sent). */
-    void keep(BareJid peer, UnconfirmedAnswer answer) {
-        account.store().transact(stores -> {
-            RetainedSecretRecord.keepUnconfirmed(stores, CoreJid.of(peer), answer);
+    public void keep(BareJid peer, UnconfirmedAnswer answer) {
+        store.transact(stores -> {
+            RetainedSecretRecord.keepUnconfirmed(stores, peer, answer);
             return null;
         });
         newest.remove(peer);
     }
 
     /** A token for the newest answer to a device of {@code peer}, if any waits. */
-    Optional<Object> newest(BareJid peer) {
+    public Optional<Object> newest(BareJid peer) {
         Optional<Object> cached = newest.get(peer);
         if (cached == null) {
-            cached = account.store().transact(stores -> RetainedSecretRecord.unconfirmed(stores, CoreJid.of(peer)).stream()
+            cached = store.transact(stores -> RetainedSecretRecord.unconfirmed(stores, peer).stream()
                     .max((a, b) -> a.answeredAt().compareTo(b.answeredAt()))
                     .map(a -> (Object) new Token(a.peerCertificate().deviceId(), a.answeredAt())));
             newest.put(peer, cached);
@@ -63,11 +70,11 @@ final class KnownPeerAnswers {
     }
 
     /** The stored answer to a device of {@code peer} under which one of {@code ratchetPayloads} opens, if any. */
-    Optional<UnconfirmedAnswer> confirmed(Stores stores, BareJid peer, List<byte[]> ratchetPayloads,
+    public Optional<UnconfirmedAnswer> confirmed(Stores stores, BareJid peer, List<byte[]> ratchetPayloads,
             byte[] associatedData) {
-        for (UnconfirmedAnswer answer : RetainedSecretRecord.unconfirmed(stores, CoreJid.of(peer))) {
+        for (UnconfirmedAnswer answer : RetainedSecretRecord.unconfirmed(stores, peer)) {
             try {
-                if (answer.opensAny(ratchetPayloads, associatedData, account.random(), account.clock())) {
+                if (answer.opensAny(ratchetPayloads, associatedData, random, clock)) {
                     return Optional.of(answer);
                 }
             } catch (RatchetRecordException e) {
@@ -78,14 +85,14 @@ final class KnownPeerAnswers {
     }
 
     /** Forgets what is cached for {@code peer} (after the store changed). */
-    void forget(BareJid peer) {
+    public void forget(BareJid peer) {
         newest.remove(peer);
     }
 
     /** Whether the answer {@code token} names is still stored, unconfirmed. */
-    boolean stillUnconfirmed(BareJid peer, Object token) {
-        return token instanceof Token t && account.store().transact(stores -> RetainedSecretRecord
-                .unconfirmed(stores, CoreJid.of(peer)).stream().anyMatch(a -> a.peerCertificate().deviceId() == t.deviceId()
+    public boolean stillUnconfirmed(BareJid peer, Object token) {
+        return token instanceof Token t && store.transact(stores -> RetainedSecretRecord.unconfirmed(stores, peer)
+                .stream().anyMatch(a -> a.peerCertificate().deviceId() == t.deviceId()
                         && a.answeredAt().equals(t.answeredAt())));
     }
 }
