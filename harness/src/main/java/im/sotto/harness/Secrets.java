@@ -2,15 +2,18 @@ package im.sotto.harness;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 import im.sotto.protocol.identity.AccountIdentity;
 import im.sotto.protocol.identity.DeviceIdentity;
@@ -75,18 +78,34 @@ public final class Secrets {
         return found;
     }
 
-    /** Every regular file under {@code directory}, concatenated as ISO-8859-1 text, each followed by a newline. */
+    /**
+     * Every regular file under {@code directory}, concatenated as ISO-8859-1 text, each followed by a newline. A file
+     * or directory removed while the tree is walked (a rotated log, a server's SQLite journal) is skipped: a walk of
+     * a live server's data must not fail on what the server deletes meanwhile.
+     */
     public static String readTree(Path directory) throws IOException {
         StringBuilder all = new StringBuilder();
-        try (Stream<Path> files = Files.walk(directory)) {
-            for (Path file : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
-                try {
-                    all.append(new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1)).append('\n');
-                } catch (IOException e) {
-                    // A file removed while we walk (a rotated log) is simply skipped.
+        Files.walkFileTree(directory, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
+                if (attributes.isRegularFile()) {
+                    try {
+                        all.append(new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1)).append('\n');
+                    } catch (IOException gone) {
+                        // removed between the listing and the read
+                    }
                 }
+                return FileVisitResult.CONTINUE;
             }
-        }
+
+            @Override
+            public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
+                if (e instanceof NoSuchFileException) {
+                    return FileVisitResult.CONTINUE;   // removed between the listing and its attributes
+                }
+                throw e;
+            }
+        });
         return all.toString();
     }
 
