@@ -21,7 +21,6 @@ import im.sotto.protocol.trust.ContactTrust;
 import im.sotto.xmpp.SecurityEvent;
 import im.sotto.xmpp.SottoAccount;
 import im.sotto.xmpp.element.SottoEncrypted;
-import im.sotto.xmpp.omemo2.Omemo2Binding;
 import im.sotto.xmpp.omemo2.Omemo2Encrypted;
 import im.sotto.xmpp.omemo2.Omemo2Pep;
 import im.sotto.xmpp.pep.BundlePublisher;
