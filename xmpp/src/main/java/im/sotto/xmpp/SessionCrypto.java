@@ -14,6 +14,7 @@ import im.sotto.protocol.identity.DeviceCertificate;
 import im.sotto.protocol.offline.FirstReply;
 import im.sotto.protocol.offline.PendingConfirmation;
 import im.sotto.protocol.ratchet.RatchetSession;
+import im.sotto.protocol.session.Resends;
 import im.sotto.protocol.session.SessionRecord;
 import im.sotto.protocol.session.TrustRecords;
 import im.sotto.protocol.store.LogEntry;
@@ -26,6 +27,7 @@ import im.sotto.xmpp.envelope.EnvelopeCodec;
 import im.sotto.xmpp.envelope.EnvelopeException;
 
 import org.jivesoftware.smack.packet.IQ;
+import org.jivesoftware.smack.packet.Message;
 import org.jivesoftware.smack.packet.Stanza;
 import org.jxmpp.jid.BareJid;
 import org.jxmpp.jid.EntityFullJid;
@@ -119,6 +121,7 @@ final class SessionCrypto {
         List<Long> substituted = new ArrayList<>();
         Map<Long, Long> sequences = new java.util.HashMap<>();
         List<SecurityEvent> notices = new ArrayList<>();
+        java.util.OptionalInt carrier = ResentMark.carrier(inner);
         FirstMessageElements.Made[] started = {FirstMessageElements.Made.none()};
         Optional<Sealed> sealed = account.store().transact(stores -> {
             substituted.clear();
@@ -151,12 +154,13 @@ final class SessionCrypto {
                 if (!session.canEncrypt() || !record.carriesContent(session)) {
                     continue;   // no content under a session its device has not confirmed (protocol.md 7.3)
                 }
-                sequences.put(address.deviceId(), session.sentCount());
-                out.add(new SottoEncrypted(SottoEncrypted.Kind.RATCHET, encrypt(stores, address, record, session,
-                        envelope, ad)));
-                devices.add(address.deviceId());
-                stores.messageLog().append(new LogEntry(LogEntry.Direction.SENT, address, idOf(inner),
+                long sequence = session.sentCount();
+                sequences.put(address.deviceId(), sequence);
+                long logged = stores.messageLog().append(new LogEntry(LogEntry.Direction.SENT, address, idOf(inner),
                         account.clock().instant(), envelope));
+                out.add(new SottoEncrypted(SottoEncrypted.Kind.RATCHET, encrypt(stores, address,
+                        remembered(record, session, sequence, logged, carrier), session, envelope, ad)));
+                devices.add(address.deviceId());
                 if (inner instanceof IQ) {
                     break;
                 }
@@ -199,6 +203,118 @@ final class SessionCrypto {
             return !PendingConfirmation.decode(record.pendingConfirmation().get()).signedBy(trust.get().pinnedKey());
         } catch (MalformedInputException e) {
             throw new IllegalStateException("a stored pending confirmation cannot be read", e);
+        }
+    }
+
+    /**
+     * {@code record} remembering content message {@code sequence} (log entry {@code logged}) for sending again should
+     * a newer session replace this one before the peer acknowledged it ({@link Resends}); unchanged for what is
+     * never sent again (no carrier).
+     */
+    static SessionRecord remembered(SessionRecord record, RatchetSession session, long sequence, long logged,
+            java.util.OptionalInt carrier) {
+        if (carrier.isEmpty()) {
+            return record;
+        }
+        return record.withResends(record.resends().afterSending(sequence, logged, carrier.getAsInt(),
+                session.acknowledgedByPeer()));
+    }
+
+    /**
+     * What replaced sessions with {@code peer}'s devices never had acknowledged, sent again under the current ones
+     * that carry content, oldest first, one outer stanza per message and device with the original stanza id and the
+     * mark of a copy ({@link ResentMark}; docs/protocol.md 7.3). Each leaves the device's owed list in the transaction
+     * that encrypts it, so it goes out once; one whose log entry is gone or no longer parses is dropped. When
+     * {@code keep}, each outer stanza is kept until the server acknowledged it ({@link UnconfirmedOutbox}).
+     */
+    List<Sealed> resendOwed(BareJid peer, EntityFullJid self, boolean keep) {
+        if (owesNothing.contains(peer)) {
+            return List.of();
+        }
+        boolean[] owing = {false};
+        List<SealedMessage> resealed = new ArrayList<>();
+        List<Sealed> sent = account.store().transact(stores -> {
+            resealed.clear();
+            List<Sealed> out = new ArrayList<>();
+            Optional<ContactTrust> trust = TrustRecords.load(stores, CoreJid.of(peer), account.clock());
+            owing[0] = false;
+            for (SessionAddress address : stores.sessions().devices(peer.toString())) {
+                SessionRecord record = SessionRecord.decode(stores.sessions().load(address).orElseThrow());
+                owing[0] |= !record.resends().owed().isEmpty();
+                if (record.resends().owed().isEmpty() || !TrustRecords.maySendToSession(trust, address.deviceId(),
+                        record.peerCertificate().isPresent(), account.clock())
+                        || !gate.eligible(stores, peer, address.deviceId())) {
+                    continue;
+                }
+                RatchetSession session = record.ratchetSession(account.random(), account.clock());
+                if (!session.canEncrypt() || !record.carriesContent(session)) {
+                    continue;   // sent once the new session carries content (its confirmation, 7.3)
+                }
+                for (Resends.Owed owed : record.resends().owed()) {
+                    SessionRecord current = SessionRecord.decode(stores.sessions().load(address).orElseThrow());
+                    current = current.withResends(current.resends().owedSent(owed.logSequence()));
+                    stores.sessions().store(address, current.encode());
+                    Optional<EnvelopeCodec.SentMessage> again = reopened(stores, peer, owed);
+                    if (again.isEmpty()) {
+                        continue;
+                    }
+                    Message message = again.get().message();
+                    byte[] envelope;
+                    try {
+                        envelope = codec.seal(message, self, again.get().sentAt());   // the user's time, as sent
+                    } catch (EnvelopeException e) {
+                        continue;
+                    }
+                    byte[] ad = Wire.associatedData(self.asBareJid(), peer, Wire.kindAndType(message));
+                    long sequence = session.sentCount();
+                    long logged = stores.messageLog().append(new LogEntry(LogEntry.Direction.SENT, address,
+                            idOf(message), account.clock().instant(), envelope));
+                    SottoEncrypted element = new SottoEncrypted(SottoEncrypted.Kind.RATCHET, encrypt(stores, address,
+                            remembered(current, session, sequence, logged, java.util.OptionalInt.of(owed.carrier())),
+                            session, envelope, ad));
+                    Stanza outer = Wire.outer(message, List.of(element));
+                    out.add(new Sealed(outer, keep ? UnconfirmedOutbox.keep(stores, peer, outer) : 0,
+                            java.util.Set.of(address.deviceId())));
+                    resealed.add(new SealedMessage(peer, idOf(message), Map.of(address.deviceId(), sequence)));
+                }
+            }
+            return out;
+        });
+        resealed.forEach(m -> sealedWatchers.forEach(w -> w.accept(m)));
+        if (!owing[0]) {
+            owesNothing.add(peer);
+        }
+        return sent;
+    }
+
+    /**
+     * Peers whose sessions were found owing nothing since their last new session: the check costs a transaction, and
+     * runs after every stanza a peer sends. A session replaced on this worker reports a new session
+     * ({@code SessionEstablished} or {@code SessionHealed}), which clears the peer's mark ({@link #mayOwe}).
+     */
+    private final java.util.Set<BareJid> owesNothing = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /** A session with {@code peer} was made or replaced: what it may owe is looked up again at the next chance. */
+    void mayOwe(BareJid peer) {
+        owesNothing.remove(peer);
+    }
+
+    /** The message logged as {@code owed}'s entry, with the mark of a copy; empty if the entry is gone or unreadable. */
+    private Optional<EnvelopeCodec.SentMessage> reopened(Stores stores, BareJid peer, Resends.Owed owed) {
+        List<im.sotto.protocol.store.MessageLog.Logged> read = stores.messageLog().read(owed.logSequence() - 1, 1);
+        Optional<Message.Type> type = ResentMark.type(owed.carrier());
+        if (read.isEmpty() || read.get(0).sequence() != owed.logSequence() || type.isEmpty()) {
+            return Optional.empty();
+        }
+        LogEntry entry = read.get(0).entry();
+        if (entry.direction() != LogEntry.Direction.SENT || !entry.peer().peer().equals(peer.toString())) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(codec.reopenSent(entry.content(), entry.stanzaId(), type.get(),
+                    ResentMark.xml(entry.stanzaId())));
+        } catch (EnvelopeException e) {
+            return Optional.empty();
         }
     }
 
@@ -289,7 +405,7 @@ final class SessionCrypto {
         account.store().transact(stores -> {
             notices.clear();
             FirstMessageElements.Made made = FirstMessageElements.make(account, gate, stores, peer, bundles, envelope,
-                    ad, idOf(inner), notices);
+                    ad, idOf(inner), ResentMark.carrier(inner), notices);
             List<SottoEncrypted> out = new ArrayList<>(made.elements());
             devices.clear();
             devices.addAll(made.devices());

@@ -49,9 +49,21 @@ final class SessionDriver {
     SessionDriver(SottoAccount account, XMPPConnection connection, ScheduledExecutorService worker,
             Consumer<SecurityEvent> events, Consumer<DecryptedStanza> stanzas) {
         EnvelopeCodec codec = new EnvelopeCodec(account.clock());
+        SessionCrypto[] made = {null};
+        Consumer<SecurityEvent> reported = events;
+        // A new or replaced session may owe what its predecessor's peer never acknowledged (protocol.md 7.3).
+        events = event -> {
+            if (made[0] != null && event instanceof SecurityEvent.SessionEstablished e) {
+                made[0].mayOwe(e.peer());
+            } else if (made[0] != null && event instanceof SecurityEvent.SessionHealed h) {
+                made[0].mayOwe(h.peer());
+            }
+            reported.accept(event);
+        };
         this.account = account;
         this.connection = connection;
         this.crypto = new SessionCrypto(account, codec, events);
+        made[0] = crypto;
         ContactCheck contacts = new ContactCheck(account, connection);
         ContactWait contactWait = new ContactWait();
         this.muc = new MucGuard(connection);
@@ -168,6 +180,9 @@ final class SessionDriver {
      * goes out, or its session is started (nothing happens while nothing waits, a handshake runs, or a hold stands).
      */
     void release(BareJid peer) {
+        if (!queue.has(peer) && !sessions.running(peer) && usable(peer)) {
+            resendOwed(peer);   // a new session (say, one this side answered) owes what its predecessor lost
+        }
         if (!queue.has(peer) || sessions.running(peer) || queue.held(peer, Optional.empty())) {
             return;
         }
@@ -266,6 +281,7 @@ final class SessionDriver {
         if (sessions.awaitingConfirmation(peer) || queue.held(peer, Optional.empty())) {
             return;
         }
+        resendOwed(peer);   // ahead of anything newer: the peer reads them in the order they were written
         for (Pending pending : queue.takeAll(peer)) {
             sendWithSessions(peer, pending);
         }
@@ -280,7 +296,26 @@ final class SessionDriver {
             flush(peer);
             return true;
         }
+        if (!sessions.running(peer) && !sessions.awaitingConfirmation(peer) && !queue.held(peer, Optional.empty())) {
+            // The new session's confirmation, say: what a replaced session never had acknowledged goes out now.
+            return resendOwed(peer);
+        }
         return false;
+    }
+
+    /**
+     * Sends again, under the sessions that carry content now, what replaced sessions with {@code peer} never had
+     * acknowledged (docs/protocol.md 7.3, "Sent again under the new session"); true if anything went out. Nothing is
+     * read or sent for a peer whose sessions owe nothing, beyond one store transaction.
+     */
+    private boolean resendOwed(BareJid peer) {
+        java.util.List<SessionCrypto.Sealed> again = crypto.resendOwed(peer, self(),
+                outbox.keepNow(org.jivesoftware.smack.packet.StanzaBuilder.buildMessage().build()));
+        for (SessionCrypto.Sealed sealed : again) {
+            transmit(sealed.outer(), sealed.keptId(), sealed.devices(), new Pending(sealed.outer(),
+                    new CompletableFuture<Void>(), 0));
+        }
+        return !again.isEmpty();
     }
 
     // ----- receiving: IncomingSottoStanzas -----
