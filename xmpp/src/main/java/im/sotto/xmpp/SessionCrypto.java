@@ -27,7 +27,6 @@ import im.sotto.xmpp.envelope.EnvelopeCodec;
 import im.sotto.xmpp.envelope.EnvelopeException;
 
 import org.jivesoftware.smack.packet.IQ;
-import org.jivesoftware.smack.packet.Message;
 import org.jivesoftware.smack.packet.Stanza;
 import org.jxmpp.jid.BareJid;
 import org.jxmpp.jid.EntityFullJid;
@@ -53,7 +52,10 @@ final class SessionCrypto {
     }
 
     /** Revoked and stale devices get nothing (docs/protocol.md 7.7). */
-    private final DeviceGate gate;
+    final DeviceGate gate;
+
+    /** What replaced sessions never had acknowledged, sent again under the new ones (docs/protocol.md 7.3). */
+    final OwedResends owed;
 
     /** Devices a peer linked after our sessions with it were made get first messages (docs/protocol.md 7.9). */
     final DeviceDiscovery discovery;
@@ -64,6 +66,7 @@ final class SessionCrypto {
         this.account = account;
         this.codec = codec;
         this.events = events;
+        this.owed = new OwedResends(account, codec, this);
     }
 
     /** A session with one of the peer's devices that can send now. */
@@ -220,103 +223,6 @@ final class SessionCrypto {
                 session.acknowledgedByPeer()));
     }
 
-    /**
-     * What replaced sessions with {@code peer}'s devices never had acknowledged, sent again under the current ones
-     * that carry content, oldest first, one outer stanza per message and device with the original stanza id and the
-     * mark of a copy ({@link ResentMark}; docs/protocol.md 7.3). Each leaves the device's owed list in the transaction
-     * that encrypts it, so it goes out once; one whose log entry is gone or no longer parses is dropped. When
-     * {@code keep}, each outer stanza is kept until the server acknowledged it ({@link UnconfirmedOutbox}).
-     */
-    List<Sealed> resendOwed(BareJid peer, EntityFullJid self, boolean keep) {
-        if (owesNothing.contains(peer)) {
-            return List.of();
-        }
-        boolean[] owing = {false};
-        List<SealedMessage> resealed = new ArrayList<>();
-        List<Sealed> sent = account.store().transact(stores -> {
-            resealed.clear();
-            List<Sealed> out = new ArrayList<>();
-            Optional<ContactTrust> trust = TrustRecords.load(stores, CoreJid.of(peer), account.clock());
-            owing[0] = false;
-            for (SessionAddress address : stores.sessions().devices(peer.toString())) {
-                SessionRecord record = SessionRecord.decode(stores.sessions().load(address).orElseThrow());
-                owing[0] |= !record.resends().owed().isEmpty();
-                if (record.resends().owed().isEmpty() || !TrustRecords.maySendToSession(trust, address.deviceId(),
-                        record.peerCertificate().isPresent(), account.clock())
-                        || !gate.eligible(stores, peer, address.deviceId())) {
-                    continue;
-                }
-                RatchetSession session = record.ratchetSession(account.random(), account.clock());
-                if (!session.canEncrypt() || !record.carriesContent(session)) {
-                    continue;   // sent once the new session carries content (its confirmation, 7.3)
-                }
-                for (Resends.Owed owed : record.resends().owed()) {
-                    SessionRecord current = SessionRecord.decode(stores.sessions().load(address).orElseThrow());
-                    current = current.withResends(current.resends().owedSent(owed.logSequence()));
-                    stores.sessions().store(address, current.encode());
-                    Optional<EnvelopeCodec.SentMessage> again = reopened(stores, peer, owed);
-                    if (again.isEmpty()) {
-                        continue;
-                    }
-                    Message message = again.get().message();
-                    byte[] envelope;
-                    try {
-                        envelope = codec.seal(message, self, again.get().sentAt());   // the user's time, as sent
-                    } catch (EnvelopeException e) {
-                        continue;
-                    }
-                    byte[] ad = Wire.associatedData(self.asBareJid(), peer, Wire.kindAndType(message));
-                    long sequence = session.sentCount();
-                    long logged = stores.messageLog().append(new LogEntry(LogEntry.Direction.SENT, address,
-                            idOf(message), account.clock().instant(), envelope));
-                    SottoEncrypted element = new SottoEncrypted(SottoEncrypted.Kind.RATCHET, encrypt(stores, address,
-                            remembered(current, session, sequence, logged, java.util.OptionalInt.of(owed.carrier())),
-                            session, envelope, ad));
-                    Stanza outer = Wire.outer(message, List.of(element));
-                    out.add(new Sealed(outer, keep ? UnconfirmedOutbox.keep(stores, peer, outer) : 0,
-                            java.util.Set.of(address.deviceId())));
-                    resealed.add(new SealedMessage(peer, idOf(message), Map.of(address.deviceId(), sequence)));
-                }
-            }
-            return out;
-        });
-        resealed.forEach(m -> sealedWatchers.forEach(w -> w.accept(m)));
-        if (!owing[0]) {
-            owesNothing.add(peer);
-        }
-        return sent;
-    }
-
-    /**
-     * Peers whose sessions were found owing nothing since their last new session: the check costs a transaction, and
-     * runs after every stanza a peer sends. A session replaced on this worker reports a new session
-     * ({@code SessionEstablished} or {@code SessionHealed}), which clears the peer's mark ({@link #mayOwe}).
-     */
-    private final java.util.Set<BareJid> owesNothing = java.util.concurrent.ConcurrentHashMap.newKeySet();
-
-    /** A session with {@code peer} was made or replaced: what it may owe is looked up again at the next chance. */
-    void mayOwe(BareJid peer) {
-        owesNothing.remove(peer);
-    }
-
-    /** The message logged as {@code owed}'s entry, with the mark of a copy; empty if the entry is gone or unreadable. */
-    private Optional<EnvelopeCodec.SentMessage> reopened(Stores stores, BareJid peer, Resends.Owed owed) {
-        List<im.sotto.protocol.store.MessageLog.Logged> read = stores.messageLog().read(owed.logSequence() - 1, 1);
-        Optional<Message.Type> type = ResentMark.type(owed.carrier());
-        if (read.isEmpty() || read.get(0).sequence() != owed.logSequence() || type.isEmpty()) {
-            return Optional.empty();
-        }
-        LogEntry entry = read.get(0).entry();
-        if (entry.direction() != LogEntry.Direction.SENT || !entry.peer().peer().equals(peer.toString())) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(codec.reopenSent(entry.content(), entry.stanzaId(), type.get(),
-                    ResentMark.xml(entry.stanzaId())));
-        } catch (EnvelopeException e) {
-            return Optional.empty();
-        }
-    }
 
     /**
      * One element per session with another device of ours ({@link OwnDevices}) for a message to a contact: the same
@@ -354,7 +260,8 @@ final class SessionCrypto {
         });
     }
 
-    private byte[] encrypt(Stores stores, SessionAddress address, SessionRecord record, RatchetSession session,
+    /** Encrypts for one device's session and stores its new state, in the caller's transaction. */
+    byte[] encrypt(Stores stores, SessionAddress address, SessionRecord record, RatchetSession session,
             byte[] plaintext, byte[] ad) {
         byte[] payload;
         SessionRecord updated;

@@ -54,9 +54,9 @@ final class SessionDriver {
         // A new or replaced session may owe what its predecessor's peer never acknowledged (protocol.md 7.3).
         events = event -> {
             if (made[0] != null && event instanceof SecurityEvent.SessionEstablished e) {
-                made[0].mayOwe(e.peer());
+                made[0].owed.mayOwe(e.peer());
             } else if (made[0] != null && event instanceof SecurityEvent.SessionHealed h) {
-                made[0].mayOwe(h.peer());
+                made[0].owed.mayOwe(h.peer());
             }
             reported.accept(event);
         };
@@ -168,6 +168,7 @@ final class SessionDriver {
             queue.add(peer, new Pending(inner, sent, decision));
             queue.holdAll(peer, SendFailure.of(hold[0].reason()), hold[0].detail());
         } else if (decision == SEND_NOW) {
+            resendOwed(peer);   // what a replaced session lost goes ahead of this newer message
             sendWithSessions(peer, new Pending(inner, sent, 0));
         } else {
             queue.add(peer, new Pending(inner, sent, decision));
@@ -180,6 +181,7 @@ final class SessionDriver {
      * goes out, or its session is started (nothing happens while nothing waits, a handshake runs, or a hold stands).
      */
     void release(BareJid peer) {
+        crypto.owed.mayOwe(peer);   // called when a session was made: it may have replaced one
         if (!queue.has(peer) && !sessions.running(peer) && usable(peer)) {
             resendOwed(peer);   // a new session (say, one this side answered) owes what its predecessor lost
         }
@@ -206,6 +208,12 @@ final class SessionDriver {
     void redrive() {
         outbox.afterLogin();   // encrypted before anything still waiting: kept copies go out first, in order
         queue.restore();
+        for (BareJid peer : crypto.owed.peersOwing()) {
+            // An earlier run replaced a session and died before sending again what it lost (protocol.md 7.3).
+            if (!queue.has(peer) && !sessions.running(peer) && usable(peer)) {
+                resendOwed(peer);
+            }
+        }
         for (BareJid peer : queue.peers()) {
             if (sessions.running(peer) || queue.held(peer, Optional.empty())) {
                 continue;
@@ -309,7 +317,7 @@ final class SessionDriver {
      * read or sent for a peer whose sessions owe nothing, beyond one store transaction.
      */
     private boolean resendOwed(BareJid peer) {
-        java.util.List<SessionCrypto.Sealed> again = crypto.resendOwed(peer, self(),
+        java.util.List<SessionCrypto.Sealed> again = crypto.owed.resendOwed(peer, self(),
                 outbox.keepNow(org.jivesoftware.smack.packet.StanzaBuilder.buildMessage().build()));
         for (SessionCrypto.Sealed sealed : again) {
             transmit(sealed.outer(), sealed.keptId(), sealed.devices(), new Pending(sealed.outer(),
