@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-import im.sotto.protocol.ratchet.RatchetSession;
 import im.sotto.protocol.session.Resends;
 import im.sotto.protocol.session.SessionRecord;
 import im.sotto.protocol.session.TrustRecords;
@@ -65,7 +64,7 @@ final class OwedResends {
                         || !crypto.gate.eligible(stores, peer, address.deviceId())) {
                     continue;
                 }
-                RatchetSession session = record.ratchetSession(account.random(), account.clock());
+                var session = record.ratchetSession(account.random(), account.clock());
                 if (!session.canEncrypt() || !record.carriesContent(session)) {
                     continue;   // sent once the new session carries content (its confirmation, 7.3)
                 }

@@ -207,6 +207,9 @@ final class SessionDriver {
     /** After a login: stanzas an earlier run (or connection) left waiting are sent, or their sessions started. */
     void redrive() {
         outbox.afterLogin();   // encrypted before anything still waiting: kept copies go out first, in order
+        // The replay cache now holds an entry per message received (DeliveredOnce), for 30 days: its bound holds
+        // only if what expired goes. Nothing purged it before; one statement per login.
+        account.store().transact(s -> s.replayCache().purgeExpired(account.clock().instant()));
         queue.restore();
         for (BareJid peer : crypto.owed.peersOwing()) {
             // An earlier run replaced a session and died before sending again what it lost (protocol.md 7.3).
