@@ -87,13 +87,15 @@ final class OwedResends {
                     long sequence = session.sentCount();
                     long logged = stores.messageLog().append(new LogEntry(LogEntry.Direction.SENT, address,
                             SessionCrypto.idOf(message), account.clock().instant(), envelope));
-                    SottoEncrypted element = new SottoEncrypted(SottoEncrypted.Kind.RATCHET, crypto.encrypt(stores, address,
-                            SessionCrypto.remembered(current, session, sequence, logged, java.util.OptionalInt.of(owed.carrier())),
-                            session, envelope, ad));
+                    SessionRecord remembered = SessionCrypto.remembered(current, session, sequence, logged,
+                            java.util.OptionalInt.of(owed.carrier()));
+                    SottoEncrypted element = new SottoEncrypted(SottoEncrypted.Kind.RATCHET,
+                            crypto.encrypt(stores, address, remembered, session, envelope, ad));
                     Stanza outer = Wire.outer(message, List.of(element));
                     out.add(new SessionCrypto.Sealed(outer, keep ? UnconfirmedOutbox.keep(stores, peer, outer) : 0,
                             java.util.Set.of(address.deviceId())));
-                    resealed.add(new SealedMessage(peer, SessionCrypto.idOf(message), Map.of(address.deviceId(), sequence)));
+                    resealed.add(new SealedMessage(peer, SessionCrypto.idOf(message),
+                            Map.of(address.deviceId(), sequence)));
                 }
             }
             return out;
@@ -130,12 +132,17 @@ final class OwedResends {
         });
     }
 
+    /** False once {@code peer}'s sessions were found owing nothing, until a new one is made: no lookup needed. */
+    boolean mayStillOwe(BareJid peer) {
+        return !owesNothing.contains(peer);
+    }
+
     /** A session with {@code peer} was made or replaced: what it may owe is looked up again at the next chance. */
     void mayOwe(BareJid peer) {
         owesNothing.remove(peer);
     }
 
-    /** The message logged as {@code owed}'s entry, with the mark of a copy; empty if the entry is gone or unreadable. */
+    /** The message logged as {@code owed}'s entry, with the mark of a copy; empty if the entry is gone or damaged. */
     private Optional<EnvelopeCodec.SentMessage> reopened(Stores stores, BareJid peer, Resends.Owed owed) {
         List<im.sotto.protocol.store.MessageLog.Logged> read = stores.messageLog().read(owed.logSequence() - 1, 1);
         Optional<Message.Type> type = ResentMark.type(owed.carrier());

@@ -307,7 +307,8 @@ final class SessionDriver {
             flush(peer);
             return true;
         }
-        if (!sessions.running(peer) && !sessions.awaitingConfirmation(peer) && !queue.held(peer, Optional.empty())) {
+        if (crypto.owed.mayStillOwe(peer) && !sessions.running(peer) && !sessions.awaitingConfirmation(peer)
+                && !queue.held(peer, Optional.empty())) {
             // The new session's confirmation, say: what a replaced session never had acknowledged goes out now.
             return resendOwed(peer);
         }

@@ -27,15 +27,16 @@ import im.sotto.protocol.trust.BareJid;
 public final class DeliveredOnce {
     /**
      * How long a delivered id is remembered: a message is sent again only while its replaced session's peer had not
-     * acknowledged it, and a replaced session is kept for receiving this long ({@link PreviousSessions#LIFETIME}), so an
-     * original still in flight opens within it. A peer acknowledges what it read with its next message or heartbeat
-     * (every {@code HEARTBEAT_INTERVAL} messages); only one that read and then wrote nothing for longer than this can
-     * be shown a copy twice. Cost: one 32-byte entry per message received, for 30 days.
+     * acknowledged it, and a replaced session is kept for receiving this long ({@link PreviousSessions#LIFETIME}),
+     * so an original still in flight opens within it. A peer acknowledges what it read with its next message or
+     * heartbeat (every {@code HEARTBEAT_INTERVAL} messages); only one that read and then wrote nothing for longer than
+     * this can be shown a copy twice. Cost: one 32-byte entry per message received, for 30 days.
      */
     public static final Duration REMEMBERED_FOR = PreviousSessions.LIFETIME;
 
     private static final byte[] DELIVERED = "sotto delivered stanza id v1".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] DELIVERED_AGAIN = "sotto resent stanza delivered v1".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] DELIVERED_AGAIN =
+            "sotto resent stanza delivered v1".getBytes(StandardCharsets.US_ASCII);
 
     private DeliveredOnce() {
     }
