@@ -321,6 +321,9 @@ final class SessionDriver {
      * read or sent for a peer whose sessions owe nothing, beyond one store transaction.
      */
     private boolean resendOwed(BareJid peer) {
+        if (!crypto.owed.mayStillOwe(peer) || queue.holdFor(peer, Optional.empty()).isPresent()) {
+            return false;   // nothing owed, or a trust decision stands: nothing goes out, copies included
+        }
         java.util.List<SessionCrypto.Sealed> again = crypto.owed.resendOwed(peer, self(),
                 outbox.keepNow(org.jivesoftware.smack.packet.StanzaBuilder.buildMessage().build()));
         for (SessionCrypto.Sealed sealed : again) {
