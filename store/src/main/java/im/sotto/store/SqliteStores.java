@@ -115,6 +115,13 @@ final class SqliteStores implements Stores {
             }
 
             @Override
+            public boolean contains(byte[] entry) {
+                Objects.requireNonNull(entry, "entry");
+                return tx.queryOne("SELECT 1 FROM replay_cache WHERE entry_index = ?", r -> r.getInt(1),
+                        tx.cipher.index("replay_cache", entry)).isPresent();
+            }
+
+            @Override
             public int purgeExpired(Instant now) {
                 return tx.update("DELETE FROM replay_cache WHERE expires_at < ?", now.toEpochMilli());
             }

@@ -107,7 +107,7 @@ final class DeviceDiscovery {
             }
         }
         FirstMessageElements.Made made = FirstMessageElements.make(account, gate, stores, peer, bundles, envelope, ad,
-                SessionCrypto.idOf(inner), notices);
+                SessionCrypto.idOf(inner), ResentMark.carrier(inner), notices);
         if (missing.isEmpty()) {
             return made;
         }

@@ -10,6 +10,7 @@ import im.sotto.protocol.identity.AccountPublicKey;
 import im.sotto.protocol.identity.DeviceCertificate;
 import im.sotto.protocol.session.FirstMessageStart;
 import im.sotto.protocol.session.RetainedSecretRecord;
+import im.sotto.protocol.session.Resends;
 import im.sotto.protocol.session.SessionRecord;
 import im.sotto.protocol.session.TrustRecords;
 import im.sotto.protocol.store.LogEntry;
@@ -55,7 +56,7 @@ final class FirstMessageElements {
     }
 
     static Made make(SottoAccount account, DeviceGate gate, Stores stores, BareJid peer, Map<Long, byte[]> bundles,
-            byte[] envelope, byte[] ad, String stanzaId, List<SecurityEvent> notices) {
+            byte[] envelope, byte[] ad, String stanzaId, java.util.OptionalInt carrier, List<SecurityEvent> notices) {
         FirstMessageStart starter = new FirstMessageStart(account.device(), SottoAccount.SUITES, account.random(),
                 account.clock());
         List<SottoEncrypted> out = new ArrayList<>();
@@ -102,9 +103,13 @@ final class FirstMessageElements {
                 continue;
             }
             FirstMessageStart.Started first = (FirstMessageStart.Started) outcome;
-            stores.sessions().store(address, first.record().replacing(stored, account.clock().instant()).encode());
-            stores.messageLog().append(new LogEntry(LogEntry.Direction.SENT, address, stanzaId,
+            long logged = stores.messageLog().append(new LogEntry(LogEntry.Direction.SENT, address, stanzaId,
                     account.clock().instant(), envelope));
+            // What the replaced session's peer never acknowledged goes out again under this one (protocol.md 7.3).
+            Resends owed = Resends.owedAfterReplacing(stored, account.random(), account.clock());
+            SessionRecord record = first.record().replacing(stored, account.clock().instant()).withResends(owed);
+            stores.sessions().store(address, (carrier.isEmpty() ? record : record.withResends(owed.afterSending(
+                    first.sequence(), logged, carrier.getAsInt(), 0))).encode());
             out.add(new SottoEncrypted(SottoEncrypted.Kind.FIRST_MESSAGE, first.message()));
             devices.add(device);
             sequences.put(device, first.sequence());

@@ -12,6 +12,7 @@ import im.sotto.protocol.identity.DeviceCertificate;
 import im.sotto.protocol.ratchet.RatchetSession;
 import im.sotto.protocol.session.Certifications;
 import im.sotto.protocol.session.LossReport;
+import im.sotto.protocol.session.Resends;
 import im.sotto.protocol.session.RetainedSecretRecord;
 import im.sotto.protocol.session.SessionRecord;
 import im.sotto.protocol.session.TrustRecords;
@@ -67,7 +68,9 @@ final class HandshakeCommit {
         Optional<byte[]> replaced = stores.sessions().load(address);
         Optional<SecurityEvent> replacedLoss = CoreEvents.of(LossReport.unacknowledgedInReplaced(
                 CoreJid.of(peer), deviceId, replaced, account.random(), account.clock()));
-        stores.sessions().store(address, record.replacing(replaced, account.clock().instant()).encode());
+        // What the replaced session's peer never acknowledged goes out again under this one (protocol.md 7.3).
+        stores.sessions().store(address, record.replacing(replaced, account.clock().instant()).withResends(
+                Resends.owedAfterReplacing(replaced, account.random(), account.clock())).encode());
         RetainedSecretRecord.keep(stores, CoreJid.of(peer), result.certificate(), result.continuity(), result.toKeep(),
                 result.answeredAt());
         Optional<SecurityEvent> certification = Optional.empty();

@@ -14,6 +14,7 @@ import im.sotto.protocol.identity.DeviceCertificate;
 import im.sotto.protocol.offline.FirstReply;
 import im.sotto.protocol.offline.PendingConfirmation;
 import im.sotto.protocol.ratchet.RatchetSession;
+import im.sotto.protocol.session.Resends;
 import im.sotto.protocol.session.SessionRecord;
 import im.sotto.protocol.session.TrustRecords;
 import im.sotto.protocol.store.LogEntry;
@@ -51,7 +52,10 @@ final class SessionCrypto {
     }
 
     /** Revoked and stale devices get nothing (docs/protocol.md 7.7). */
-    private final DeviceGate gate;
+    final DeviceGate gate;
+
+    /** What replaced sessions never had acknowledged, sent again under the new ones (docs/protocol.md 7.3). */
+    final OwedResends owed;
 
     /** Devices a peer linked after our sessions with it were made get first messages (docs/protocol.md 7.9). */
     final DeviceDiscovery discovery;
@@ -62,6 +66,7 @@ final class SessionCrypto {
         this.account = account;
         this.codec = codec;
         this.events = events;
+        this.owed = new OwedResends(account, codec, this);
     }
 
     /** A session with one of the peer's devices that can send now. */
@@ -119,6 +124,7 @@ final class SessionCrypto {
         List<Long> substituted = new ArrayList<>();
         Map<Long, Long> sequences = new java.util.HashMap<>();
         List<SecurityEvent> notices = new ArrayList<>();
+        java.util.OptionalInt carrier = ResentMark.carrier(inner);
         FirstMessageElements.Made[] started = {FirstMessageElements.Made.none()};
         Optional<Sealed> sealed = account.store().transact(stores -> {
             substituted.clear();
@@ -151,12 +157,13 @@ final class SessionCrypto {
                 if (!session.canEncrypt() || !record.carriesContent(session)) {
                     continue;   // no content under a session its device has not confirmed (protocol.md 7.3)
                 }
-                sequences.put(address.deviceId(), session.sentCount());
-                out.add(new SottoEncrypted(SottoEncrypted.Kind.RATCHET, encrypt(stores, address, record, session,
-                        envelope, ad)));
-                devices.add(address.deviceId());
-                stores.messageLog().append(new LogEntry(LogEntry.Direction.SENT, address, idOf(inner),
+                long sequence = session.sentCount();
+                sequences.put(address.deviceId(), sequence);
+                long logged = stores.messageLog().append(new LogEntry(LogEntry.Direction.SENT, address, idOf(inner),
                         account.clock().instant(), envelope));
+                out.add(new SottoEncrypted(SottoEncrypted.Kind.RATCHET, encrypt(stores, address,
+                        remembered(record, session, sequence, logged, carrier), session, envelope, ad)));
+                devices.add(address.deviceId());
                 if (inner instanceof IQ) {
                     break;
                 }
@@ -203,6 +210,21 @@ final class SessionCrypto {
     }
 
     /**
+     * {@code record} remembering content message {@code sequence} (log entry {@code logged}) for sending again should
+     * a newer session replace this one before the peer acknowledged it ({@link Resends}); unchanged for what is
+     * never sent again (no carrier).
+     */
+    static SessionRecord remembered(SessionRecord record, RatchetSession session, long sequence, long logged,
+            java.util.OptionalInt carrier) {
+        if (carrier.isEmpty()) {
+            return record;
+        }
+        return record.withResends(record.resends().afterSending(sequence, logged, carrier.getAsInt(),
+                session.acknowledgedByPeer()));
+    }
+
+
+    /**
      * One element per session with another device of ours ({@link OwnDevices}) for a message to a contact: the same
      * envelope and associated data as the contact's elements (sender and recipient account), so the copy our other
      * device reads from the carbon or the archive checks exactly as the contact's does.
@@ -238,7 +260,8 @@ final class SessionCrypto {
         });
     }
 
-    private byte[] encrypt(Stores stores, SessionAddress address, SessionRecord record, RatchetSession session,
+    /** Encrypts for one device's session and stores its new state, in the caller's transaction. */
+    byte[] encrypt(Stores stores, SessionAddress address, SessionRecord record, RatchetSession session,
             byte[] plaintext, byte[] ad) {
         byte[] payload;
         SessionRecord updated;
@@ -289,7 +312,7 @@ final class SessionCrypto {
         account.store().transact(stores -> {
             notices.clear();
             FirstMessageElements.Made made = FirstMessageElements.make(account, gate, stores, peer, bundles, envelope,
-                    ad, idOf(inner), notices);
+                    ad, idOf(inner), ResentMark.carrier(inner), notices);
             List<SottoEncrypted> out = new ArrayList<>(made.elements());
             devices.clear();
             devices.addAll(made.devices());

@@ -50,9 +50,21 @@ final class SessionDriver {
     SessionDriver(SottoAccount account, XMPPConnection connection, ScheduledExecutorService worker,
             Consumer<SecurityEvent> events, Consumer<DecryptedStanza> stanzas) {
         EnvelopeCodec codec = new EnvelopeCodec(account.clock());
+        SessionCrypto[] made = {null};
+        Consumer<SecurityEvent> reported = events;
+        // A new or replaced session may owe what its predecessor's peer never acknowledged (protocol.md 7.3).
+        events = event -> {
+            if (made[0] != null && event instanceof SecurityEvent.SessionEstablished e) {
+                made[0].owed.mayOwe(e.peer());
+            } else if (made[0] != null && event instanceof SecurityEvent.SessionHealed h) {
+                made[0].owed.mayOwe(h.peer());
+            }
+            reported.accept(event);
+        };
         this.account = account;
         this.connection = connection;
         this.crypto = new SessionCrypto(account, codec, events);
+        made[0] = crypto;
         ContactCheck contacts = new ContactCheck(account, connection);
         ContactWait contactWait = new ContactWait();
         this.muc = new MucGuard(connection);
@@ -157,6 +169,7 @@ final class SessionDriver {
             queue.add(peer, new Pending(inner, sent, decision));
             queue.holdAll(peer, SendFailure.of(hold[0].reason()), hold[0].detail());
         } else if (decision == SEND_NOW) {
+            resendOwed(peer);   // what a replaced session lost goes ahead of this newer message
             sendWithSessions(peer, new Pending(inner, sent, 0));
         } else {
             queue.add(peer, new Pending(inner, sent, decision));
@@ -169,6 +182,10 @@ final class SessionDriver {
      * goes out, or its session is started (nothing happens while nothing waits, a handshake runs, or a hold stands).
      */
     void release(BareJid peer) {
+        crypto.owed.mayOwe(peer);   // called when a session was made: it may have replaced one
+        if (!queue.has(peer) && !sessions.running(peer) && usable(peer)) {
+            resendOwed(peer);   // a new session (say, one this side answered) owes what its predecessor lost
+        }
         if (!queue.has(peer) || sessions.running(peer) || queue.held(peer, Optional.empty())) {
             return;
         }
@@ -191,7 +208,16 @@ final class SessionDriver {
     /** After a login: stanzas an earlier run (or connection) left waiting are sent, or their sessions started. */
     void redrive() {
         outbox.afterLogin();   // encrypted before anything still waiting: kept copies go out first, in order
+        // The replay cache now holds an entry per message received (DeliveredOnce), for 30 days: its bound holds
+        // only if what expired goes. Nothing purged it before; one statement per login.
+        account.store().transact(s -> s.replayCache().purgeExpired(account.clock().instant()));
         queue.restore();
+        for (BareJid peer : crypto.owed.peersOwing()) {
+            // An earlier run replaced a session and died before sending again what it lost (protocol.md 7.3).
+            if (!queue.has(peer) && !sessions.running(peer) && usable(peer)) {
+                resendOwed(peer);
+            }
+        }
         for (BareJid peer : queue.peers()) {
             if (sessions.running(peer) || queue.held(peer, Optional.empty())) {
                 continue;
@@ -267,6 +293,7 @@ final class SessionDriver {
         if (sessions.awaitingConfirmation(peer) || queue.held(peer, Optional.empty())) {
             return;
         }
+        resendOwed(peer);   // ahead of anything newer: the peer reads them in the order they were written
         for (Pending pending : queue.takeAll(peer)) {
             sendWithSessions(peer, pending);
         }
@@ -281,7 +308,30 @@ final class SessionDriver {
             flush(peer);
             return true;
         }
+        if (crypto.owed.mayStillOwe(peer) && !sessions.running(peer) && !sessions.awaitingConfirmation(peer)
+                && !queue.held(peer, Optional.empty())) {
+            // The new session's confirmation, say: what a replaced session never had acknowledged goes out now.
+            return resendOwed(peer);
+        }
         return false;
+    }
+
+    /**
+     * Sends again, under the sessions that carry content now, what replaced sessions with {@code peer} never had
+     * acknowledged (docs/protocol.md 7.3, "Sent again under the new session"); true if anything went out. Nothing is
+     * read or sent for a peer whose sessions owe nothing, beyond one store transaction.
+     */
+    private boolean resendOwed(BareJid peer) {
+        if (!crypto.owed.mayStillOwe(peer) || queue.holdFor(peer, Optional.empty()).isPresent()) {
+            return false;   // nothing owed, or a trust decision stands: nothing goes out, copies included
+        }
+        java.util.List<SessionCrypto.Sealed> again = crypto.owed.resendOwed(peer, self(),
+                outbox.keepNow(org.jivesoftware.smack.packet.StanzaBuilder.buildMessage().build()));
+        for (SessionCrypto.Sealed sealed : again) {
+            transmit(sealed.outer(), sealed.keptId(), sealed.devices(), new Pending(sealed.outer(),
+                    new CompletableFuture<Void>(), 0));
+        }
+        return !again.isEmpty();
     }
 
     // ----- receiving: IncomingSottoStanzas -----

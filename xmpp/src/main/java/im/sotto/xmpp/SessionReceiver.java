@@ -11,8 +11,10 @@ import im.sotto.protocol.offline.IncomingFirstMessage;
 import im.sotto.protocol.offline.PreKeyVault;
 import im.sotto.protocol.session.AccountPreKeys;
 import im.sotto.protocol.session.CrossingFirstMessages;
+import im.sotto.protocol.session.DeliveredOnce;
 import im.sotto.protocol.session.LossReport;
 import im.sotto.protocol.session.ReportedOnce;
+import im.sotto.protocol.session.Resends;
 import im.sotto.protocol.session.SessionAttempt;
 import im.sotto.protocol.session.SessionCipher;
 import im.sotto.protocol.session.SessionRecord;
@@ -183,11 +185,16 @@ final class SessionReceiver {
             Optional<SecurityEvent> replacedLoss = current && !crossing ? CoreEvents.of(
                     LossReport.unacknowledgedInReplaced(CoreJid.of(peer), address.deviceId(), replaced,
                             account.random(), account.clock())) : Optional.empty();
-            stores.sessions().store(address, resolution.record().encode());
+            // What we sent under a replaced session its peer never acknowledged goes out again under the new one
+            // (protocol.md 7.3); not after a crossing, whose other side reads our session's messages under it.
+            stores.sessions().store(address, (current && !crossing ? resolution.record().withResends(
+                    Resends.owedAfterReplacing(replaced, account.random(), account.clock())) : resolution.record())
+                    .encode());
             AccountPreKeys.store(stores, accepted.vault());
             DeviceGate.heard(stores, peer, address.deviceId(), account.clock().instant());
             log(stores, address, outer, accepted.plaintext());
-            return new Opened(Optional.of(deliver(stores, opened, peer, address.deviceId(), record)),
+            return new Opened(deliveredOnce(stores, peer, outer, opened) ? Optional.of(deliver(stores, opened, peer,
+                    address.deviceId(), record)) : Optional.empty(),
                     address.deviceId(), current, true, needsApproval(decision), replacedLoss.stream().toList(), false,
                     current);
         });
@@ -246,7 +253,8 @@ final class SessionReceiver {
             return new Failed(UndecryptableReason.TAMPERED, "envelope: " + e.getMessage(), Optional.empty());
         }
         log(stores, address, outer, plaintext);
-        return new Opened(Optional.of(deliver(stores, opened, peer, address.deviceId(), state)), address.deviceId(),
+        return new Opened(deliveredOnce(stores, peer, outer, opened) ? Optional.of(deliver(stores, opened, peer,
+                address.deviceId(), state)) : Optional.empty(), address.deviceId(),
                 false, false, decrypted.deviceNeedsApproval(), CoreEvents.of(decrypted.losses()), decrypted.replyDue(),
                 current);
     }
@@ -258,6 +266,23 @@ final class SessionReceiver {
     private static Failed revokedSender(long deviceId) {
         return new Failed(UndecryptableReason.UNTRUSTED_SENDER, "device " + deviceId + " was revoked by its account",
                 Optional.empty());
+    }
+
+    /**
+     * Whether a decrypted message is shown: not a copy sent again under a new session whose original was shown, nor
+     * an original arriving after its copy was (core {@code DeliveredOnce}, protocol.md 7.3). Only messages with an id
+     * count; a copy is recognised by the mark inside its envelope, never by the clear outer id alone.
+     */
+    private boolean deliveredOnce(Stores stores, BareJid peer, Stanza outer, OpenedStanza opened) {
+        if (!(opened.stanza() instanceof org.jivesoftware.smack.packet.Message message)) {
+            return true;
+        }
+        Optional<String> original = ResentMark.originalId(message);
+        String id = original.orElse(SessionCrypto.idOf(outer));
+        if (id.equals("-")) {
+            return true;
+        }
+        return DeliveredOnce.deliver(stores, CoreJid.of(peer), id, original.isPresent(), account.clock().instant());
     }
 
     private void log(Stores stores, SessionAddress address, Stanza outer, byte[] content) {

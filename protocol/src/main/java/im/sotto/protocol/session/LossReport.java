@@ -61,20 +61,23 @@ public final class LossReport {
      * Our messages in a session that a new one with the same device replaces and that the peer never acknowledged:
      * a deleted first message or handshake leaves the peer without the session, it starts a new one, and what we sent
      * in the old one would otherwise vanish without a word. They may have arrived (a peer that read and never
-     * replied acknowledged nothing), so the event says "not acknowledged", and resending stays the user's choice.
+     * replied acknowledged nothing), so the event says "not acknowledged". Only what is not sent again under the new
+     * session ({@link Resends#notSentAgain}) is reported: the rest goes out again by itself.
      */
     public static Optional<Loss> unacknowledgedInReplaced(BareJid peer, long deviceId, Optional<byte[]> oldRecord,
             SecureRandom random, Clock clock) {
         if (oldRecord.isEmpty()) {
             return Optional.empty();
         }
-        RatchetSession old;
+        SessionRecord old;
+        RatchetSession oldSession;
         try {
-            old = SessionRecord.decode(oldRecord.get()).ratchetSession(random, clock);
+            old = SessionRecord.decode(oldRecord.get());
+            oldSession = old.ratchetSession(random, clock);
         } catch (RuntimeException e) {
             return Optional.empty();   // an unreadable old record has nothing to report; the new one replaces it
         }
         // Content only: an empty message (a heartbeat, the session's confirmation) is nothing a user could miss.
-        return old.unacknowledgedContent().map(range -> new Loss.NotAcknowledged(peer, deviceId, range));
+        return Resends.notSentAgain(old, oldSession).map(range -> new Loss.NotAcknowledged(peer, deviceId, range));
     }
 }

@@ -72,7 +72,8 @@ public record PreviousSessions(List<Entry> entries) {
     /** These, after {@code replaced} (which becomes the newest) was replaced at {@code now}, within the bounds. */
     static PreviousSessions afterReplacing(SessionRecord replaced, Instant now) {
         List<Entry> all = new ArrayList<>();
-        all.add(new Entry(replaced.withPrevious(NONE), now));
+        // Kept for receiving only: what it owed to send goes to the new session (Resends), not into the copy.
+        all.add(new Entry(replaced.withPrevious(NONE).withResends(Resends.NONE), now));
         all.addAll(replaced.previous().entries());
         return new PreviousSessions(unexpired(all, now).stream().limit(MAX_PREVIOUS_SESSIONS).toList());
     }

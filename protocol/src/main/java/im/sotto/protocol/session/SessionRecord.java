@@ -26,14 +26,16 @@ import im.sotto.protocol.trust.Continuity;
  * message that started the session (to recognise it when it is delivered again); version 2 adds the continuity an
  * online handshake reported (empty for offline sessions); version 3 adds the sessions this one replaced, kept for
  * receiving only ({@link PreviousSessions}): a count (one byte), then per session the time it was replaced (u64
- * milliseconds) and its own version 3 record with a count of 0. Versions 1 and 2 are still read (no previous
- * sessions). The previous sessions are cut (oldest first) so that the whole record stays within the store's limit.
+ * milliseconds) and its own version 3 record with a count of 0; version 4 appends, after those, what the session
+ * may have to send again ({@link Resends}; previous sessions' own records hold none). Versions 1 to 3 are still read
+ * (no previous sessions before 3, nothing to send again before 4). The previous sessions are cut (oldest first) so that the whole record stays within the store's limit.
  * A new record is made with {@link #builder}; the canonical constructor is public only because a record's must be.
  */
 public record SessionRecord(SessionOrigin origin, byte[] ratchet, Optional<byte[]> peerCertificate, Optional<String> sas,
         Optional<byte[]> pendingConfirmation, Optional<byte[]> owedReplyTranscript, Optional<byte[]> firstMessageDigest,
-        Optional<Continuity> continuity, PreviousSessions previous) {
-    private static final int VERSION = 3;
+        Optional<Continuity> continuity, PreviousSessions previous, Resends resends) {
+    private static final int VERSION = 4;
+    private static final int VERSION_WITHOUT_RESENDS = 3;
     private static final int VERSION_WITHOUT_PREVIOUS = 2;
     private static final int VERSION_WITHOUT_CONTINUITY = 1;
     /** Fields before the previous sessions: the eight of version 2 and the count (origin and count one byte each). */
@@ -41,7 +43,8 @@ public record SessionRecord(SessionOrigin origin, byte[] ratchet, Optional<byte[
 
     public SessionRecord {
         previous = previous.fitting(Records.MAX_RECORD_LENGTH - lengthWithoutPrevious(ratchet, peerCertificate, sas,
-                pendingConfirmation, owedReplyTranscript, firstMessageDigest, continuity));
+                pendingConfirmation, owedReplyTranscript, firstMessageDigest, continuity) - 4
+                - resends.encodedLength());
     }
 
     /** A new session that began as {@code origin} with the ratchet record {@code ratchet}, replacing none. */
@@ -118,28 +121,34 @@ public record SessionRecord(SessionOrigin origin, byte[] ratchet, Optional<byte[
 
         public SessionRecord build() {
             return new SessionRecord(origin, ratchet, peerCertificate, sas, pendingConfirmation, owedReplyTranscript,
-                    firstMessageDigest, continuity, PreviousSessions.NONE);
+                    firstMessageDigest, continuity, PreviousSessions.NONE, Resends.NONE);
         }
     }
 
     public SessionRecord withRatchet(byte[] newRatchet) {
         return new SessionRecord(origin, newRatchet, peerCertificate, sas, pendingConfirmation, owedReplyTranscript,
-                firstMessageDigest, continuity, previous);
+                firstMessageDigest, continuity, previous, resends);
     }
 
     public SessionRecord confirmed(byte[] newRatchet, DeviceCertificate recipient) {
         return new SessionRecord(origin, newRatchet, Optional.of(recipient.encoded()), sas, Optional.empty(),
-                owedReplyTranscript, firstMessageDigest, continuity, previous);
+                owedReplyTranscript, firstMessageDigest, continuity, previous, resends);
     }
 
     public SessionRecord replySent(byte[] newRatchet) {
         return new SessionRecord(origin, newRatchet, peerCertificate, sas, pendingConfirmation, Optional.empty(),
-                firstMessageDigest, continuity, previous);
+                firstMessageDigest, continuity, previous, resends);
     }
 
     public SessionRecord withPrevious(PreviousSessions newPrevious) {
         return new SessionRecord(origin, ratchet, peerCertificate, sas, pendingConfirmation, owedReplyTranscript,
-                firstMessageDigest, continuity, newPrevious);
+                firstMessageDigest, continuity, newPrevious, resends);
+    }
+
+    /** This record with {@code newResends} (what it may send again, docs/protocol.md 7.3). */
+    public SessionRecord withResends(Resends newResends) {
+        return new SessionRecord(origin, ratchet, peerCertificate, sas, pendingConfirmation, owedReplyTranscript,
+                firstMessageDigest, continuity, previous, newResends);
     }
 
     /**
@@ -175,7 +184,7 @@ public record SessionRecord(SessionOrigin origin, byte[] ratchet, Optional<byte[
         for (PreviousSessions.Entry e : previous.entries()) {
             length += e.encodedLength();
         }
-        return length;
+        return length + 4 + resends.encodedLength();
     }
 
     private static int lengthWithoutPrevious(byte[] ratchet, Optional<byte[]> peerCertificate, Optional<String> sas,
@@ -250,6 +259,7 @@ public record SessionRecord(SessionOrigin origin, byte[] ratchet, Optional<byte[
         for (PreviousSessions.Entry e : previous.entries()) {
             out.field(e.encodedTime()).field(e.session().encode());
         }
+        out.field(resends.encode());
         return out.toByteArray();
     }
 
@@ -269,7 +279,7 @@ public record SessionRecord(SessionOrigin origin, byte[] ratchet, Optional<byte[
         try {
             int version = record.length == 0 ? VERSION : record[0];
             RecordCodec.Reader in = new RecordCodec.Reader(record, version == VERSION_WITHOUT_CONTINUITY
-                    || version == VERSION_WITHOUT_PREVIOUS ? version : VERSION);
+                    || version == VERSION_WITHOUT_PREVIOUS || version == VERSION_WITHOUT_RESENDS ? version : VERSION);
             byte[] origin = in.field();
             if (origin.length != 1 || origin[0] < 0 || origin[0] >= SessionOrigin.values().length) {
                 throw new RecordCodec.MalformedRecordException("bad session origin");
@@ -278,12 +288,22 @@ public record SessionRecord(SessionOrigin origin, byte[] ratchet, Optional<byte[
                     in.optional().map(b -> new String(b, StandardCharsets.US_ASCII)), in.optional(), in.optional(),
                     in.optional(), version == VERSION_WITHOUT_CONTINUITY ? Optional.empty()
                             : in.optional().map(SessionRecord::continuity),
-                    version == VERSION ? previous(in, withPrevious) : PreviousSessions.NONE);
+                    version >= VERSION_WITHOUT_RESENDS ? previous(in, withPrevious) : PreviousSessions.NONE,
+                    version == VERSION ? resends(in, withPrevious) : Resends.NONE);
             in.end();
             return decoded;
         } catch (RecordCodec.MalformedRecordException | IllegalArgumentException e) {
             throw new IllegalStateException("a stored session record cannot be read: " + e.getMessage(), e);
         }
+    }
+
+    private static Resends resends(RecordCodec.Reader in, boolean allowed)
+            throws RecordCodec.MalformedRecordException {
+        Resends resends = Resends.decode(in.field());
+        if (!allowed && !resends.isEmpty()) {
+            throw new RecordCodec.MalformedRecordException("a previous session holds messages to send again");
+        }
+        return resends;
     }
 
     private static PreviousSessions previous(RecordCodec.Reader in, boolean allowed)

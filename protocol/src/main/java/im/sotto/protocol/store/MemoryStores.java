@@ -143,6 +143,11 @@ final class MemoryStores implements Stores {
             }
 
             @Override
+            public boolean contains(byte[] entry) {
+                return state().replay().containsKey(key(entry));
+            }
+
+            @Override
             public int purgeExpired(Instant now) {
                 Objects.requireNonNull(now);
                 int before = state().replay().size();

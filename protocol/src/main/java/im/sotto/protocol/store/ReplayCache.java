@@ -13,6 +13,9 @@ public interface ReplayCache {
     /** Adds the entry unless present; true if it was added (first sighting), false for a replay. */
     boolean addIfAbsent(byte[] entry, Instant expiresAt);
 
+    /** Whether the entry is present (expired or not, until purged). */
+    boolean contains(byte[] entry);
+
     /** Forgets entries that expired before {@code now}; returns how many. */
     int purgeExpired(Instant now);
 }

@@ -61,7 +61,7 @@ class SessionLayerRecordsTest {
         assertEquals(SessionOrigin.OFFLINE_FIRST_MESSAGE, decoded.origin());
         assertArrayEquals(new byte[] {4, 5}, decoded.ratchet());
         assertTrue(decoded.continuity().isEmpty());
-        assertEquals(3, decoded.encode()[0], "written back as version 3");
+        assertEquals(4, decoded.encode()[0], "written back as version 4");
     }
 
     /**

@@ -32,7 +32,7 @@ class SessionRecordVersionsTest {
     }
 
     @Test
-    void aVersionTwoRecordIsReadWithoutPreviousSessionsAndWrittenBackAsVersionThree() {
+    void aVersionTwoRecordIsReadWithoutPreviousSessionsAndWrittenBackAsVersionFour() {
         byte[] versionTwo = new RecordCodec.Writer(2)
                 .field(new byte[] {(byte) SessionOrigin.ONLINE_HANDSHAKE.ordinal()})
                 .field(new byte[] {7, 8})
@@ -49,7 +49,7 @@ class SessionRecordVersionsTest {
         assertEquals(Optional.of(Continuity.NEW_PEER), decoded.continuity());
         assertTrue(decoded.previous().entries().isEmpty());
         byte[] written = decoded.encode();
-        assertEquals(3, written[0], "written back as version 3");
+        assertEquals(4, written[0], "written back as version 4 (nothing to send again)");
         assertEquals(written.length, decoded.encodedLength());
         assertArrayEquals(written, SessionRecord.decode(written).encode());
     }

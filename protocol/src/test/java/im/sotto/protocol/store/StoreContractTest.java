@@ -169,6 +169,24 @@ public abstract class StoreContractTest {
     }
 
     @Test
+    void replayCacheSaysWhetherAnEntryIsThereWithoutAddingIt() {
+        byte[] entry = bytes("delivered again");
+        store.transact(s -> {
+            assertFalse(s.replayCache().contains(entry));
+            assertFalse(s.replayCache().contains(entry), "asking adds nothing");
+            assertTrue(s.replayCache().addIfAbsent(entry, T0.plusSeconds(10)));
+            assertTrue(s.replayCache().contains(entry.clone()));
+            return null;
+        });
+        store.transact(s -> {
+            assertTrue(s.replayCache().contains(entry), "expired but not purged: still there");
+            s.replayCache().purgeExpired(T0.plusSeconds(11));
+            assertFalse(s.replayCache().contains(entry));
+            return null;
+        });
+    }
+
+    @Test
     void retainedSecretsAreKeptPerDevice() {
         store.transact(s -> {
             s.retainedSecrets().store(BOB_2, bytes("rs bob 2"));

@@ -106,6 +106,32 @@ public final class EnvelopeCodec {
         return new OpenedStanza(kind, StanzaRebuilder.rebuild(kind, parsed.content(), outer), parsed.time());
     }
 
+    /** A message this device sealed before, read back from its own log to be sealed again under a new session. */
+    public record SentMessage(org.jivesoftware.smack.packet.Message message, Instant sentAt) {
+    }
+
+    /**
+     * Rebuilds the message this device sealed as {@code envelope} (from its message log) with its original recipient,
+     * {@code id} and {@code type}, and {@code extra} (XML) after its content, with the time the user sent it, for
+     * {@link #seal(Stanza, EntityFullJid, Instant)} again (docs/protocol.md 7.3, "Sent again under the new session").
+     */
+    public SentMessage reopenSent(byte[] envelope, String id, org.jivesoftware.smack.packet.Message.Type type,
+            String extra) throws EnvelopeException {
+        ParsedEnvelope parsed = EnvelopeParser.parse(envelope);
+        StringBuilder xml = new StringBuilder(parsed.content().length() + extra.length() + 200);
+        xml.append("<message xmlns='jabber:client' type='").append(type.name()).append("' id='");
+        XmlSubtreeWriter.escape(id, xml, true);
+        xml.append("' to='");
+        XmlSubtreeWriter.escape(parsed.to(), xml, true);
+        xml.append("'>").append(parsed.content()).append(extra).append("</message>");
+        try {
+            return new SentMessage((org.jivesoftware.smack.packet.Message) PacketParserUtils.parseStanza(
+                    xml.toString()), parsed.time());
+        } catch (Exception e) {
+            throw new EnvelopeException(Kind.CONTENT_UNPARSEABLE, "a logged envelope no longer parses", e);
+        }
+    }
+
     private static void copyChildren(Stanza stanza, StringBuilder out) throws EnvelopeException {
         try {
             XmlPullParser parser = PacketParserUtils.getParserFor(stanza.toXML().toString());

@@ -1,6 +1,7 @@
 package im.sotto.xmpp.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Optional;
@@ -93,8 +94,14 @@ class SessionContinuityIT {
                         aliceHandshake, aliceSotto);
                 assertEquals(1, aliceHandshake.sent(), "alice sends message 1");
                 assertEquals(1, aliceHandshake.received(), "alice receives message 2");
-                assertEquals(2, aliceSotto.sent(), "then one empty ratchet message, so that bob can send at once");
+                // Bob never acknowledged "first session" (he wrote nothing back): alice sends it again under the new
+                // session (protocol.md 7.3, "Sent again under the new session"), and bob, who showed it, does not
+                // show the copy. Bob wrote no content in the old session, so he owes nothing.
+                assertEquals(3, aliceSotto.sent(), "then one empty ratchet message, so that bob can send at once, "
+                        + "and the copy of the message bob never acknowledged");
                 assertEquals(2, aliceSotto.received(), "message 2, then bob's confirmation of the session");
+                assertNull(bob.inbox.poll(1, TimeUnit.SECONDS), "the copy is not shown a second time: "
+                        + bob.events);
             }
             try (StanzaCounter aliceSotto = new StanzaCounter(alice.connection, SOTTO)) {
                 bob.manager.send(chat(alice.connection.getUser(), "in the new session")).get(20, TimeUnit.SECONDS);
