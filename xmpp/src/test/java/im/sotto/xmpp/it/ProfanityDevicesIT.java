@@ -189,11 +189,16 @@ class ProfanityDevicesIT {
             BareJid aliceJid = alice.connection.getUser().asBareJid();
             bobLaptop.connect(server.connection("bob", "laptop-" + run));
             bobLaptop.manager.omemo().enable();
+            // profanity's bundle is open to contacts only; the subscription is removed again below, since later
+            // tests in this JVM rely on alice and bob being strangers (an offline first message, Prosody's
+            // 'forbidden' for a node a stranger asks for).
             seedDeviceList(bobLaptop.connection);
             subscribeBothWays(alice.connection, bobLaptop.connection);
             alice.awaitOmemoSideOf(bobLaptop);
             alice.manager.send(chat(bob, "hello laptop " + run)).get(SottoParty.WAIT_MS, TimeUnit.MILLISECONDS);
             assertEquals("hello laptop " + run, ((Message) bobLaptop.next().stanza()).getBody());
+            bobLaptop.manager.send(chat(aliceJid, "hi " + run)).get(SottoParty.WAIT_MS, TimeUnit.MILLISECONDS);
+            assertEquals("hi " + run, ((Message) alice.next().stanza()).getBody());
 
             try (ProfanityPane phone = profanity(server, bob, "bob", "phone-" + run)) {
                 int phoneId = deviceId(phone);
@@ -230,8 +235,23 @@ class ProfanityDevicesIT {
                         alice.events.toString());
             }
         } finally {
+            unsubscribeBothWays(alice.connection, bobLaptop.connection);
             alice.disconnect();
             bobLaptop.disconnect();
+        }
+    }
+
+    /** Removes {@code a} and {@code b} from each other's roster (and so the subscriptions), if connected. */
+    private static void unsubscribeBothWays(XMPPTCPConnection a, XMPPTCPConnection b) throws Exception {
+        if (a == null || b == null || !a.isAuthenticated() || !b.isAuthenticated()) {
+            return;
+        }
+        for (XMPPTCPConnection[] pair : new XMPPTCPConnection[][] {{a, b}, {b, a}}) {
+            org.jivesoftware.smack.roster.Roster roster = org.jivesoftware.smack.roster.Roster.getInstanceFor(pair[0]);
+            org.jivesoftware.smack.roster.RosterEntry entry = roster.getEntry(pair[1].getUser().asBareJid());
+            if (entry != null) {
+                roster.removeEntry(entry);
+            }
         }
     }
 
