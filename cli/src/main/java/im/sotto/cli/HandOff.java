@@ -330,15 +330,9 @@ final class HandOff {
             map.put("request", "distrust");
             map.put("jid", distrust.jid());
         } else if (request instanceof TrustOmemo trust) {
-            map.put("request", "trust-omemo");
-            map.put("jid", trust.jid());
-            map.put("version", trust.omemo2() ? "2" : "0.3");
-            map.put("device", trust.device());
+            putOmemoDevice(map, "trust-omemo", trust.jid(), trust.omemo2(), trust.device());
         } else if (request instanceof DistrustOmemo distrust) {
-            map.put("request", "distrust-omemo");
-            map.put("jid", distrust.jid());
-            map.put("version", distrust.omemo2() ? "2" : "0.3");
-            map.put("device", distrust.device());
+            putOmemoDevice(map, "distrust-omemo", distrust.jid(), distrust.omemo2(), distrust.device());
         } else if (request instanceof OutboxDrop drop) {
             map.put("request", "outbox-drop");
             map.put("id", drop.id());
@@ -365,6 +359,15 @@ final class HandOff {
             map.put("request", "status");
         }
         return HandOffJson.write(map);
+    }
+
+    /** The fields of a decision about one OMEMO device, as {@link #parse} reads them back. */
+    private static void putOmemoDevice(Map<String, Object> map, String request, String jid, boolean omemo2,
+            long device) {
+        map.put("request", request);
+        map.put("jid", jid);
+        map.put("version", omemo2 ? "2" : "0.3");
+        map.put("device", device);
     }
 
     static byte[] encode(Answer answer) throws IOException {
