@@ -7,6 +7,7 @@ import static im.sotto.xmpp.it.ProfanityIT.chat;
 import static im.sotto.xmpp.it.ProfanityIT.occurrences;
 import static im.sotto.xmpp.it.ProfanityIT.seedDeviceList;
 import static im.sotto.xmpp.it.ProfanityIT.subscribeBothWays;
+import static im.sotto.xmpp.it.ProfanityIT.unsubscribeBothWays;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -238,20 +239,6 @@ class ProfanityDevicesIT {
             unsubscribeBothWays(alice.connection, bobLaptop.connection);
             alice.disconnect();
             bobLaptop.disconnect();
-        }
-    }
-
-    /** Removes {@code a} and {@code b} from each other's roster (and so the subscriptions), if connected. */
-    private static void unsubscribeBothWays(XMPPTCPConnection a, XMPPTCPConnection b) throws Exception {
-        if (a == null || b == null || !a.isAuthenticated() || !b.isAuthenticated()) {
-            return;
-        }
-        for (XMPPTCPConnection[] pair : new XMPPTCPConnection[][] {{a, b}, {b, a}}) {
-            org.jivesoftware.smack.roster.Roster roster = org.jivesoftware.smack.roster.Roster.getInstanceFor(pair[0]);
-            org.jivesoftware.smack.roster.RosterEntry entry = roster.getEntry(pair[1].getUser().asBareJid());
-            if (entry != null) {
-                roster.removeEntry(entry);
-            }
         }
     }
 

@@ -217,6 +217,20 @@ class ProfanityIT {
         return entry != null && entry.getType() == org.jivesoftware.smack.roster.packet.RosterPacket.ItemType.both;
     }
 
+    /** Removes {@code a} and {@code b} from each other's roster (and so the subscriptions), if connected. */
+    static void unsubscribeBothWays(XMPPTCPConnection a, XMPPTCPConnection b) throws Exception {
+        if (a == null || b == null || !a.isAuthenticated() || !b.isAuthenticated()) {
+            return;
+        }
+        for (XMPPTCPConnection[] pair : new XMPPTCPConnection[][] {{a, b}, {b, a}}) {
+            Roster roster = Roster.getInstanceFor(pair[0]);
+            RosterEntry entry = roster.getEntry(pair[1].getUser().asBareJid());
+            if (entry != null) {
+                roster.removeEntry(entry);
+            }
+        }
+    }
+
     static void awaitListed(SottoParty alice, BareJid owner, int device) throws Exception {
         OmemoPep pep = new OmemoPep(alice.connection);
         long deadline = System.nanoTime() + START.toNanos();
