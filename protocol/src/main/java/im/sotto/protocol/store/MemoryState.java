@@ -2,10 +2,12 @@ package im.sotto.protocol.store;
 
 import java.nio.ByteBuffer;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.TreeMap;
@@ -22,6 +24,13 @@ import java.util.TreeMap;
  * its own {@link #lastLogSequence}: an append puts its entry at the next sequence number in place, a rolled-back
  * transaction's entries stay invisible to the state it was taken from (and are removed by {@link #abandon()}), and
  * the next append at that number replaces one left there.
+ *
+ * <p>The replay cache is not copied either, for the same reason: every message received adds an entry that stays
+ * for 30 days ({@code DeliveredOnce}), and copying the map on each add made the in-memory binding receive 63 messages
+ * a second instead of thousands (bench/run.sh, 2026-12-08). A snapshot writes to the shared map in place and notes
+ * what each write replaced; {@link #abandon()} undoes those writes, newest first. Transactions on one store run one
+ * at a time and nothing reads the state a transaction was taken from while it runs, so no one sees the writes of a
+ * transaction that is later abandoned.
  */
 final class MemoryState {
     record PreKey(byte[] record, Instant deleteAfter) {}
@@ -31,6 +40,8 @@ final class MemoryState {
     private TreeMap<SessionAddress, byte[]> sessions = new TreeMap<>();
     private EnumMap<PreKeyKind, TreeMap<Long, PreKey>> preKeys = new EnumMap<>(PreKeyKind.class);
     private HashMap<ByteBuffer, Instant> replay = new HashMap<>();
+    /** What this snapshot's replay-cache writes replaced (a null value: the key was absent), oldest first. */
+    private final ArrayList<ReplayUndo> replayUndo = new ArrayList<>();
     private TreeMap<SessionAddress, byte[]> retained = new TreeMap<>();
     private TreeMap<Long, QueuedStanza> queue = new TreeMap<>();
     long lastQueueId;
@@ -46,7 +57,9 @@ final class MemoryState {
     /** Which maps this state owns (may change) rather than shares with the state it was copied from. */
     private final EnumSet<Part> owned;
 
-    private enum Part { PEER_TRUST, SESSIONS, PRE_KEYS, REPLAY, RETAINED, QUEUE, OMEMO, OMEMO2, CLIENT }
+    private enum Part { PEER_TRUST, SESSIONS, PRE_KEYS, RETAINED, QUEUE, OMEMO, OMEMO2, CLIENT }
+
+    private record ReplayUndo(ByteBuffer key, Instant previous) {}
 
     MemoryState() {
         for (PreKeyKind kind : PreKeyKind.values()) {
@@ -120,14 +133,30 @@ final class MemoryState {
     }
 
     Map<ByteBuffer, Instant> replay() {
-        return replay;
+        return Collections.unmodifiableMap(replay);
     }
 
-    Map<ByteBuffer, Instant> replayForWrite() {
-        if (owned.add(Part.REPLAY)) {
-            replay = new HashMap<>(replay);
+    /** Adds {@code key} unless present; true if added. Undone by {@link #abandon()}. */
+    boolean replayAddIfAbsent(ByteBuffer key, Instant expiresAt) {
+        if (replay.putIfAbsent(key, expiresAt) != null) {
+            return false;
         }
-        return replay;
+        replayUndo.add(new ReplayUndo(key, null));
+        return true;
+    }
+
+    /** Removes the entries that expired before {@code now}; returns how many. Undone by {@link #abandon()}. */
+    int replayPurgeExpired(Instant now) {
+        int removed = 0;
+        for (Iterator<Map.Entry<ByteBuffer, Instant>> it = replay.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<ByteBuffer, Instant> entry = it.next();
+            if (entry.getValue().isBefore(now)) {
+                replayUndo.add(new ReplayUndo(entry.getKey(), entry.getValue()));
+                it.remove();
+                removed++;
+            }
+        }
+        return removed;
     }
 
     NavigableMap<SessionAddress, byte[]> retained() {
@@ -198,8 +227,20 @@ final class MemoryState {
         return sequence;
     }
 
-    /** For a snapshot that will not be committed: removes the log entries it appended (the other maps are its own). */
+    /**
+     * For a snapshot that will not be committed: removes the log entries it appended and undoes its replay-cache
+     * writes (the other maps are its own).
+     */
     void abandon() {
         log.tailMap(baseLogSequence, false).clear();
+        for (int i = replayUndo.size() - 1; i >= 0; i--) {
+            ReplayUndo undo = replayUndo.get(i);
+            if (undo.previous() == null) {
+                replay.remove(undo.key());
+            } else {
+                replay.put(undo.key(), undo.previous());
+            }
+        }
+        replayUndo.clear();
     }
 }

@@ -139,7 +139,7 @@ final class MemoryStores implements Stores {
             @Override
             public boolean addIfAbsent(byte[] entry, Instant expiresAt) {
                 Objects.requireNonNull(expiresAt);
-                return state().replayForWrite().putIfAbsent(key(entry), expiresAt) == null;
+                return state().replayAddIfAbsent(key(entry), expiresAt);
             }
 
             @Override
@@ -150,9 +150,7 @@ final class MemoryStores implements Stores {
             @Override
             public int purgeExpired(Instant now) {
                 Objects.requireNonNull(now);
-                int before = state().replay().size();
-                state().replayForWrite().values().removeIf(e -> e.isBefore(now));
-                return before - state().replay().size();
+                return state().replayPurgeExpired(now);
             }
 
             private ByteBuffer key(byte[] entry) {

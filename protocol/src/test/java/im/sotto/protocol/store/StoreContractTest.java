@@ -357,6 +357,7 @@ public abstract class StoreContractTest {
             s.sessions().delete(BOB_1);
             s.preKeys().removeExpired(later);
             s.replayCache().purgeExpired(later);
+            s.replayCache().addIfAbsent(bytes("seen"), later);   // purged, then added again with a later expiry
             s.replayCache().addIfAbsent(bytes("other"), later);
             s.retainedSecrets().delete(BOB_1);
             s.outboundQueue().remove(s.outboundQueue().pending("bob@example.org").get(0).id());
@@ -369,7 +370,9 @@ public abstract class StoreContractTest {
             assertEquals(Optional.empty(), s.identities().peerTrust("carol@example.net"));
             assertArrayEquals(bytes("session"), s.sessions().load(BOB_1).orElseThrow());
             assertEquals(List.of(1L), s.preKeys().ids(PreKeyKind.ONE_TIME));
-            assertFalse(s.replayCache().addIfAbsent(bytes("seen"), T0), "the replay entry must still be there");
+            assertTrue(s.replayCache().contains(bytes("seen")), "the replay entry must still be there");
+            assertFalse(s.replayCache().contains(bytes("other")), "the failed transaction's entry must be gone");
+            assertEquals(1, s.replayCache().purgeExpired(T0.plusSeconds(1)), "with its old expiry");
             assertArrayEquals(bytes("retained"), s.retainedSecrets().load(BOB_1).orElseThrow());
             assertEquals(1, s.outboundQueue().pending("bob@example.org").size());
             assertEquals(List.of("bob@example.org"), s.outboundQueue().peers());
