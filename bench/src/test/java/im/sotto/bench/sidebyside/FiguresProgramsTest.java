@@ -51,16 +51,21 @@ class FiguresProgramsTest {
     void ratioTableReadsJmhJson(@TempDir Path dir) throws Exception {
         String prefix = SideBySideBenchmark.class.getName() + ".";
         String json = "[" + run(prefix + "oneWay_sotto", 100) + "," + run(prefix + "oneWay_signalJava", 40) + ","
-                + run(prefix + "oneWay_libsignal", 20) + "," + run(prefix + "oneWay_floor", 1000) + "]";
+                + run(prefix + "oneWay_libsignal", 20) + "," + run(prefix + "oneWay_floor", 120) + "]";
         Path file = dir.resolve("r.json");
         Files.writeString(file, json);
         RatioTable t = new RatioTable(file, null);
         t.render();
         String row = String.join("\n", t.rendered()).lines().filter(l -> l.startsWith("| encrypt")).findFirst()
                 .orElseThrow();
-        assertTrue(row.contains("2.50×"), row);
-        assertTrue(row.contains("| met |"), row);
+        assertTrue(row.contains("5.00×") && row.contains("2.50×") && row.contains("1.20× the floor's time"), row);
+        assertTrue(row.contains("| met<br>met<br>met |"), row);
         assertEquals(1, row.split("\\*\\*missed").length);
+        Files.writeString(file, json.replace(run(prefix + "oneWay_floor", 120), run(prefix + "oneWay_floor", 140)));
+        RatioTable slower = new RatioTable(file, null);
+        slower.render();
+        assertTrue(String.join("\n", slower.rendered()).contains("| met<br>met<br>**missed** |"),
+                "1.4x the floor's time misses the 1.3x goal");
     }
 
     @Test
