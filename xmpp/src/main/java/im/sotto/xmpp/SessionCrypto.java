@@ -118,6 +118,23 @@ final class SessionCrypto {
      */
     Optional<Sealed> encryptForSessions(Stanza inner, EntityFullJid self, Optional<Long> preferredDevice,
             long durableId, Optional<SottoEncrypted> alongside, boolean keep) throws EnvelopeException {
+        return encryptForSessions(inner, self, preferredDevice, durableId, alongside, keep, false);
+    }
+
+    /**
+     * A new stanza in the common case, sealed in the one transaction that also decides it may go now: empty, having
+     * changed nothing, when a trust decision holds stanzas to the peer (for {@code target}, a device) or no session
+     * with its devices can carry content; the caller then takes the path that queues it (issue #17: one store
+     * transaction per send).
+     */
+    Optional<Sealed> encryptIfClear(Stanza inner, EntityFullJid self, Optional<Long> target, boolean keep)
+            throws EnvelopeException {
+        return encryptForSessions(inner, self, target, 0, Optional.empty(), keep, true);
+    }
+
+    private Optional<Sealed> encryptForSessions(Stanza inner, EntityFullJid self, Optional<Long> preferredDevice,
+            long durableId, Optional<SottoEncrypted> alongside, boolean keep, boolean onlyIfClear)
+            throws EnvelopeException {
         byte[] envelope = codec.seal(inner, self, sentAt(durableId));
         BareJid peer = inner.getTo().asBareJid();
         byte[] ad = Wire.associatedData(self.asBareJid(), peer, Wire.kindAndType(inner));
@@ -131,6 +148,10 @@ final class SessionCrypto {
             sequences.clear();
             notices.clear();
             started[0] = FirstMessageElements.Made.none();
+            if (onlyIfClear && (TrustRecords.hold(stores, CoreJid.of(peer), preferredDevice, account.clock())
+                    .isPresent() || !canSend(stores, peer))) {
+                return Optional.<Sealed>empty();
+            }
             List<SottoEncrypted> out = new ArrayList<>();
             java.util.Set<Long> devices = new java.util.HashSet<>();
             Optional<ContactTrust> trust = TrustRecords.load(stores, CoreJid.of(peer), account.clock());

@@ -158,6 +158,10 @@ final class SessionDriver {
             return;
         }
         Optional<Long> target = knownDevices.of(inner.getTo());
+        if (!sessions.awaitingConfirmation(peer) && !crypto.owed.mayStillOwe(peer)
+                && sendIfClear(peer, new Pending(inner, sent, 0), target)) {
+            return;
+        }
         TrustRecords.Hold[] hold = {null};
         long decision = account.store().transact(s -> {
             hold[0] = TrustRecords.hold(s, CoreJid.of(peer), target, account.clock()).orElse(null);
@@ -175,6 +179,24 @@ final class SessionDriver {
             queue.add(peer, new Pending(inner, sent, decision));
             sessions.establish(peer, inner.getTo());
         }
+    }
+
+    /**
+     * The common case of {@link #send} in one store transaction: no trust hold and a session that carries content,
+     * so the stanza is sealed and sent; false, having changed nothing, when that is not so.
+     */
+    private boolean sendIfClear(BareJid peer, Pending pending, Optional<Long> target) {
+        try {
+            Optional<SessionCrypto.Sealed> outer = crypto.encryptIfClear(pending.stanza(), self(), target,
+                    outbox.keepNow(pending.stanza()));
+            if (outer.isEmpty()) {
+                return false;
+            }
+            transmit(outer.get().outer(), outer.get().keptId(), outer.get().devices(), pending);
+        } catch (EnvelopeException e) {
+            queue.fail(peer, pending, SendFailure.UNSUPPORTED_STANZA, e.getMessage());
+        }
+        return true;
     }
 
     /**
