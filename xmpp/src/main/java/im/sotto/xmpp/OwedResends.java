@@ -154,7 +154,7 @@ final class OwedResends {
             return Optional.empty();
         }
         try {
-            return Optional.of(codec.reopenSent(entry.content(), entry.stanzaId(), type.get(),
+            return Optional.of(codec.reopenSent(entry.content(), peer, entry.stanzaId(), type.get(),
                     ResentMark.xml(entry.stanzaId())));
         } catch (EnvelopeException e) {
             return Optional.empty();

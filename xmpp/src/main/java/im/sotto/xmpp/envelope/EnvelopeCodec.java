@@ -15,6 +15,7 @@ import org.jivesoftware.smack.packet.Stanza;
 import org.jivesoftware.smack.util.PacketParserUtils;
 import org.jivesoftware.smack.xml.XmlPullParser;
 import org.jivesoftware.smack.xml.XmlPullParserException;
+import org.jxmpp.jid.BareJid;
 import org.jxmpp.jid.EntityFullJid;
 import org.jxmpp.jid.Jid;
 
@@ -24,12 +25,14 @@ import org.jxmpp.jid.Jid;
  * <pre>{@code
  * <envelope xmlns='urn:xmpp:sce:1'>
  *   <content>...every child of the original stanza...</content>
- *   <rpad>...</rpad><time stamp='...'/><to jid='...'/><from jid='...'/>
+ *   <rpad>...</rpad><time stamp='...'/><from jid='...'/>
  * </envelope>}</pre>
  *
  * <p>Sealing keeps the stanza's children (body, thread, status, the iq query, errors, extensions) and leaves the
- * routing attributes ({@code to}, {@code type}, {@code id}) to the outer stanza. Opening checks the affixes
- * against the outer stanza and rebuilds a stanza of the same kind with the outer routing and the inner content,
+ * routing attributes ({@code to}, {@code type}, {@code id}) to the outer stanza. There is no {@code <to/>} affix:
+ * the associated data of every ratchet and first message binds the recipient's account already
+ * ({@code Wire.associatedData}, docs/protocol.md 7.2), which is all the affix was checked against. Opening checks the
+ * affixes against the outer stanza (a {@code <to/>} too, in an envelope sealed before it was dropped) and rebuilds a stanza of the same kind with the outer routing and the inner content,
  * parsed by Smack's providers as if it had arrived in the clear. Every problem is an {@link EnvelopeException}.
  * Reading the bytes is {@link EnvelopeParser}'s work, rebuilding the stanza {@link StanzaRebuilder}'s.
  */
@@ -62,8 +65,7 @@ public final class EnvelopeCodec {
         Objects.requireNonNull(sender, "sender");
         Objects.requireNonNull(sentAt, "sentAt");
         StanzaKind kind = StanzaKind.of(stanza);
-        Jid recipient = stanza.getTo();
-        if (recipient == null) {
+        if (stanza.getTo() == null) {
             throw new EnvelopeException(Kind.UNSUPPORTED_STANZA, kind == StanzaKind.PRESENCE
                     ? "broadcast presence is one-to-many and not carried by Sotto; direct it to a JID"
                     : "the stanza has no recipient");
@@ -74,9 +76,7 @@ public final class EnvelopeCodec {
         head.append("</content>");
         StringBuilder tail = new StringBuilder(160);
         tail.append("<time stamp='").append(formatTime(sentAt)).append("'/>");
-        tail.append("<to jid='");
-        XmlSubtreeWriter.escape(recipient, tail, true);
-        tail.append("'/><from jid='");
+        tail.append("<from jid='");
         XmlSubtreeWriter.escape(sender, tail, true);
         tail.append("'/></envelope>");
 
@@ -111,18 +111,21 @@ public final class EnvelopeCodec {
     }
 
     /**
-     * Rebuilds the message this device sealed as {@code envelope} (from its message log) with its original recipient,
-     * {@code id} and {@code type}, and {@code extra} (XML) after its content, with the time the user sent it, for
-     * {@link #seal(Stanza, EntityFullJid, Instant)} again (docs/protocol.md 7.3, "Sent again under the new session").
+     * Rebuilds the message this device sealed as {@code envelope} (from its message log) for {@code recipient} (the
+     * log entry's peer), with its original {@code id} and {@code type}, and {@code extra} (XML) after its content,
+     * with the time the user sent it, for {@link #seal(Stanza, EntityFullJid, Instant)} again (docs/protocol.md 7.3,
+     * "Sent again under the new session"). An envelope logged when envelopes still carried a {@code <to/>} affix goes
+     * to the JID it names, as it did then.
      */
-    public SentMessage reopenSent(byte[] envelope, String id, org.jivesoftware.smack.packet.Message.Type type,
-            String extra) throws EnvelopeException {
+    public SentMessage reopenSent(byte[] envelope, BareJid recipient, String id,
+            org.jivesoftware.smack.packet.Message.Type type, String extra) throws EnvelopeException {
+        Objects.requireNonNull(recipient, "recipient");
         ParsedEnvelope parsed = EnvelopeParser.parse(envelope);
         StringBuilder xml = new StringBuilder(parsed.content().length() + extra.length() + 200);
         xml.append("<message xmlns='jabber:client' type='").append(type.name()).append("' id='");
         XmlSubtreeWriter.escape(id, xml, true);
         xml.append("' to='");
-        XmlSubtreeWriter.escape(parsed.to(), xml, true);
+        XmlSubtreeWriter.escape(parsed.to().orElse(recipient), xml, true);
         xml.append("'>").append(parsed.content()).append(extra).append("</message>");
         try {
             return new SentMessage((org.jivesoftware.smack.packet.Message) PacketParserUtils.parseStanza(
@@ -164,16 +167,18 @@ public final class EnvelopeCodec {
     }
 
     /**
-     * The recipient is compared as a bare JID: a server may deliver a message sent to one resource (or to the bare
-     * JID) to another resource or to offline storage, as RFC 6121 allows. The sender must match exactly: servers
-     * stamp the real full JID on every stanza they route, and the sealer wrote its own full JID.
+     * A {@code <to/>} (only in envelopes sealed before it was dropped) is compared as a bare JID: a server may deliver
+     * a message sent to one resource (or to the bare JID) to another resource or to offline storage, as RFC 6121
+     * allows. The sender must match exactly: servers stamp the real full JID on every stanza they route, and the
+     * sealer wrote its own full JID.
      */
     private static void checkAffixes(ParsedEnvelope parsed, Stanza outer) throws EnvelopeException {
         Jid outerTo = outer.getTo();
         Jid outerFrom = outer.getFrom();
-        if (outerTo == null || !parsed.to().asBareJid().equals(outerTo.asBareJid())) {
+        if (parsed.to().isPresent() && (outerTo == null
+                || !parsed.to().get().asBareJid().equals(outerTo.asBareJid()))) {
             throw new EnvelopeException(Kind.TO_MISMATCH,
-                    "sealed for " + parsed.to() + " but delivered to " + outerTo);
+                    "sealed for " + parsed.to().get() + " but delivered to " + outerTo);
         }
         if (outerFrom == null || !parsed.from().equals(outerFrom)) {
             throw new EnvelopeException(Kind.FROM_MISMATCH,

@@ -15,9 +15,12 @@ public final class EnvelopeException extends Exception {
         DUPLICATE_ELEMENT,
         /** The envelope has no {@code <content/>}. */
         MISSING_CONTENT,
-        /** A required affix ({@code <time/>}, {@code <to/>}, {@code <from/>}) is missing. */
+        /** A required affix ({@code <time/>}, {@code <from/>}) is missing. */
         MISSING_AFFIX,
-        /** The {@code <to/>} affix names another recipient than the outer stanza: a redirected stanza. */
+        /**
+         * The {@code <to/>} affix (only in envelopes sealed before it was dropped; the associated data binds the
+         * recipient now) names another recipient than the outer stanza: a redirected stanza.
+         */
         TO_MISMATCH,
         /** The {@code <from/>} affix names another sender than the outer stanza: a forged or reflected stanza. */
         FROM_MISMATCH,

@@ -21,8 +21,9 @@ import org.jxmpp.jid.impl.JidCreate;
 import org.jxmpp.stringprep.XmppStringprepException;
 
 /**
- * The strict reader of envelope bytes: UTF-8, no DTD, the envelope root alone, each child once, affixes with exactly
- * their one attribute, nothing unexpected anywhere. Every problem is a typed {@link EnvelopeException}; nothing is
+ * The strict reader of envelope bytes: UTF-8, no DTD, the envelope root alone, each child at most once, affixes with
+ * exactly their one attribute, nothing unexpected anywhere; {@code <to/>} is optional (envelopes sealed before it was
+ * dropped have it). Every problem is a typed {@link EnvelopeException}; nothing is
  * defaulted.
  */
 final class EnvelopeParser {
@@ -85,11 +86,10 @@ final class EnvelopeParser {
         if (content == null) {
             throw new EnvelopeException(Kind.MISSING_CONTENT, "the envelope has no <content/>");
         }
-        if (time == null || to == null || from == null) {
-            throw new EnvelopeException(Kind.MISSING_AFFIX, "the envelope lacks "
-                    + (time == null ? "<time/>" : to == null ? "<to/>" : "<from/>"));
+        if (time == null || from == null) {
+            throw new EnvelopeException(Kind.MISSING_AFFIX, "the envelope lacks " + (time == null ? "<time/>" : "<from/>"));
         }
-        return new ParsedEnvelope(content, time, to, from);
+        return new ParsedEnvelope(content, time, java.util.Optional.ofNullable(to), from);
     }
 
     private void readChild(XmlPullParser parser) throws XmlPullParserException, IOException, EnvelopeException {
