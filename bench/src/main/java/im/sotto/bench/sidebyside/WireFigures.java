@@ -49,7 +49,6 @@ public final class WireFigures {
             + "for the whole evening.")
             .substring(0, 200);
     static final String TO = "bob@example.org";
-    static final String FROM_FULL = "alice@example.org/phone";
     static final String ID = "5f2c9a1e-8b7d-4c3a";
     // OMEMO device ids are random 31-bit integers; ten digits is the common case.
     static final String SID = "1938475610";
@@ -63,7 +62,7 @@ public final class WireFigures {
         Map<String, Long> out = new LinkedHashMap<>();
         Message original = StanzaBuilder.buildMessage(ID).to(JidCreate.entityBareFrom(TO))
                 .ofType(Message.Type.chat).setBody(BODY).build();
-        String padded = new String(new EnvelopeCodec(clock).seal(original, JidCreate.entityFullFrom(FROM_FULL)),
+        String padded = new String(new EnvelopeCodec(clock).seal(original),
                 StandardCharsets.UTF_8);
         String envelope = padded.replaceAll("<rpad>[^<]*</rpad>", "<rpad></rpad>");
         String content = envelope.substring(envelope.indexOf("<content>"), envelope.indexOf("</content>") + 10);

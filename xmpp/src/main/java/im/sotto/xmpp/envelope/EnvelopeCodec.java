@@ -16,7 +16,6 @@ import org.jivesoftware.smack.util.PacketParserUtils;
 import org.jivesoftware.smack.xml.XmlPullParser;
 import org.jivesoftware.smack.xml.XmlPullParserException;
 import org.jxmpp.jid.BareJid;
-import org.jxmpp.jid.EntityFullJid;
 import org.jxmpp.jid.Jid;
 
 /**
@@ -25,16 +24,18 @@ import org.jxmpp.jid.Jid;
  * <pre>{@code
  * <envelope xmlns='urn:xmpp:sce:1'>
  *   <content>...every child of the original stanza...</content>
- *   <rpad>...</rpad><time stamp='...'/><from jid='...'/>
+ *   <rpad>...</rpad><time stamp='...'/>
  * </envelope>}</pre>
  *
  * <p>Sealing keeps the stanza's children (body, thread, status, the iq query, errors, extensions) and leaves the
- * routing attributes ({@code to}, {@code type}, {@code id}) to the outer stanza. There is no {@code <to/>} affix:
- * the associated data of every ratchet and first message binds the recipient's account already
- * ({@code Wire.associatedData}, docs/protocol.md 7.2), which is all the affix was checked against. Opening checks the
- * affixes against the outer stanza (a {@code <to/>} too, in an envelope sealed before it was dropped) and rebuilds a stanza of the same kind with the outer routing and the inner content,
- * parsed by Smack's providers as if it had arrived in the clear. Every problem is an {@link EnvelopeException}.
- * Reading the bytes is {@link EnvelopeParser}'s work, rebuilding the stanza {@link StanzaRebuilder}'s.
+ * routing attributes ({@code to}, {@code type}, {@code id}) to the outer stanza. There are no {@code <to/>} and
+ * {@code <from/>} affixes: the associated data of every ratchet and first message binds the recipient's account and
+ * the sender's full JID ({@code Wire.associatedData}, docs/protocol.md 7.2), which is what the affixes were checked
+ * against, and a stanza that fails it spends no message key. Opening checks the affixes an envelope sealed before
+ * they were dropped still has against the outer stanza, and rebuilds a stanza of the same kind with the outer
+ * routing and the inner content, parsed by Smack's providers as if it had arrived in the clear. Every problem is an
+ * {@link EnvelopeException}. Reading the bytes is {@link EnvelopeParser}'s work, rebuilding the stanza
+ * {@link StanzaRebuilder}'s.
  */
 public final class EnvelopeCodec {
     public static final String NAMESPACE = "urn:xmpp:sce:1";
@@ -50,19 +51,18 @@ public final class EnvelopeCodec {
     }
 
     /**
-     * Seals the content of {@code stanza} (a message, a directed presence or an iq) addressed to its {@code to},
-     * as sent by {@code sender}, padded to a {@link PaddingBuckets} size. Returns UTF-8 XML.
+     * Seals the content of {@code stanza} (a message, a directed presence or an iq, with a recipient), padded to a
+     * {@link PaddingBuckets} size. Returns UTF-8 XML.
      */
-    public byte[] seal(Stanza stanza, EntityFullJid sender) throws EnvelopeException {
-        return seal(stanza, sender, clock.instant());
+    public byte[] seal(Stanza stanza) throws EnvelopeException {
+        return seal(stanza, clock.instant());
     }
 
     /**
      * As above, with {@code sentAt} in the time affix: when the user sent it, for a stanza that waited in the outbox
      * and is encrypted later.
      */
-    public byte[] seal(Stanza stanza, EntityFullJid sender, Instant sentAt) throws EnvelopeException {
-        Objects.requireNonNull(sender, "sender");
+    public byte[] seal(Stanza stanza, Instant sentAt) throws EnvelopeException {
         Objects.requireNonNull(sentAt, "sentAt");
         StanzaKind kind = StanzaKind.of(stanza);
         if (stanza.getTo() == null) {
@@ -74,11 +74,8 @@ public final class EnvelopeCodec {
         head.append("<envelope xmlns='").append(NAMESPACE).append("'><content>");
         copyChildren(stanza, head);
         head.append("</content>");
-        StringBuilder tail = new StringBuilder(160);
-        tail.append("<time stamp='").append(formatTime(sentAt)).append("'/>");
-        tail.append("<from jid='");
-        XmlSubtreeWriter.escape(sender, tail, true);
-        tail.append("'/></envelope>");
+        StringBuilder tail = new StringBuilder(48);
+        tail.append("<time stamp='").append(formatTime(sentAt)).append("'/></envelope>");
 
         int unpadded = utf8Length(head) + utf8Length(tail) + RPAD_OVERHEAD;
         int bucket = PaddingBuckets.bucketFor(unpadded);
@@ -113,9 +110,9 @@ public final class EnvelopeCodec {
     /**
      * Rebuilds the message this device sealed as {@code envelope} (from its message log) for {@code recipient} (the
      * log entry's peer), with its original {@code id} and {@code type}, and {@code extra} (XML) after its content,
-     * with the time the user sent it, for {@link #seal(Stanza, EntityFullJid, Instant)} again (docs/protocol.md 7.3,
-     * "Sent again under the new session"). An envelope logged when envelopes still carried a {@code <to/>} affix goes
-     * to the JID it names, as it did then.
+     * with the time the user sent it, for {@link #seal(Stanza, Instant)} again (docs/protocol.md 7.3, "Sent again
+     * under the new session"). An envelope logged when envelopes still carried a {@code <to/>} affix goes to the JID
+     * it names, as it did then.
      */
     public SentMessage reopenSent(byte[] envelope, BareJid recipient, String id,
             org.jivesoftware.smack.packet.Message.Type type, String extra) throws EnvelopeException {
@@ -167,10 +164,10 @@ public final class EnvelopeCodec {
     }
 
     /**
-     * A {@code <to/>} (only in envelopes sealed before it was dropped) is compared as a bare JID: a server may deliver
-     * a message sent to one resource (or to the bare JID) to another resource or to offline storage, as RFC 6121
-     * allows. The sender must match exactly: servers stamp the real full JID on every stanza they route, and the
-     * sealer wrote its own full JID.
+     * The affixes of an envelope sealed before they were dropped (the associated data binds both now). A {@code <to/>}
+     * is compared as a bare JID: a server may deliver a message sent to one resource (or to the bare JID) to another
+     * resource or to offline storage, as RFC 6121 allows. A {@code <from/>} must match exactly: servers stamp the real
+     * full JID on every stanza they route, and the sealer wrote its own full JID.
      */
     private static void checkAffixes(ParsedEnvelope parsed, Stanza outer) throws EnvelopeException {
         Jid outerTo = outer.getTo();
@@ -180,9 +177,9 @@ public final class EnvelopeCodec {
             throw new EnvelopeException(Kind.TO_MISMATCH,
                     "sealed for " + parsed.to().get() + " but delivered to " + outerTo);
         }
-        if (outerFrom == null || !parsed.from().equals(outerFrom)) {
+        if (parsed.from().isPresent() && (outerFrom == null || !parsed.from().get().equals(outerFrom))) {
             throw new EnvelopeException(Kind.FROM_MISMATCH,
-                    "sealed by " + parsed.from() + " but sent from " + outerFrom);
+                    "sealed by " + parsed.from().get() + " but sent from " + outerFrom);
         }
     }
 

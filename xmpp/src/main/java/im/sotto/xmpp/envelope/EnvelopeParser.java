@@ -22,8 +22,8 @@ import org.jxmpp.stringprep.XmppStringprepException;
 
 /**
  * The strict reader of envelope bytes: UTF-8, no DTD, the envelope root alone, each child at most once, affixes with
- * exactly their one attribute, nothing unexpected anywhere; {@code <to/>} is optional (envelopes sealed before it was
- * dropped have it). Every problem is a typed {@link EnvelopeException}; nothing is
+ * exactly their one attribute, nothing unexpected anywhere; {@code <to/>} and {@code <from/>} are optional (envelopes
+ * sealed before they were dropped have them). Every problem is a typed {@link EnvelopeException}; nothing is
  * defaulted.
  */
 final class EnvelopeParser {
@@ -86,10 +86,10 @@ final class EnvelopeParser {
         if (content == null) {
             throw new EnvelopeException(Kind.MISSING_CONTENT, "the envelope has no <content/>");
         }
-        if (time == null || from == null) {
-            throw new EnvelopeException(Kind.MISSING_AFFIX, "the envelope lacks " + (time == null ? "<time/>" : "<from/>"));
+        if (time == null) {
+            throw new EnvelopeException(Kind.MISSING_AFFIX, "the envelope lacks <time/>");
         }
-        return new ParsedEnvelope(content, time, java.util.Optional.ofNullable(to), from);
+        return new ParsedEnvelope(content, time, java.util.Optional.ofNullable(to), java.util.Optional.ofNullable(from));
     }
 
     private void readChild(XmlPullParser parser) throws XmlPullParserException, IOException, EnvelopeException {
