@@ -23,7 +23,7 @@ import org.jxmpp.jid.Jid;
  *
  * <pre>{@code
  * <envelope xmlns='urn:xmpp:sce:1'>
- *   <content>...every child of the original stanza...</content>
+ *   <content>...every child of the original stanza, jabber:client left undeclared...</content>
  *   <rpad>...</rpad><time stamp='...'/>
  * </envelope>}</pre>
  *
@@ -140,7 +140,7 @@ public final class EnvelopeCodec {
                 XmlPullParser.Event event = parser.next();
                 if (event == XmlPullParser.Event.START_ELEMENT) {
                     rejectNestedSotto(parser);
-                    XmlSubtreeWriter.copy(parser, out, NAMESPACE);
+                    XmlSubtreeWriter.copyContentChild(parser, out, XmlSubtreeWriter.Direction.SEALING);
                 } else if (event == XmlPullParser.Event.END_ELEMENT && parser.getDepth() == rootDepth) {
                     return;
                 } else if (event == XmlPullParser.Event.END_DOCUMENT) {
@@ -154,10 +154,11 @@ public final class EnvelopeCodec {
 
     /**
      * A Sotto element inside an envelope would be decrypted again and again by a naive receiver; no legitimate
-     * sender nests them, so both sides refuse.
+     * sender nests them, so both sides refuse. (An element of the envelope's own namespace is refused by the sealer
+     * and read as {@code jabber:client} by the opener: {@link XmlSubtreeWriter}.)
      */
     static void rejectNestedSotto(XmlPullParser parser) throws EnvelopeException {
-        if (SottoEncrypted.NAMESPACE.equals(parser.getNamespace()) || NAMESPACE.equals(parser.getNamespace())) {
+        if (SottoEncrypted.NAMESPACE.equals(parser.getNamespace())) {
             throw new EnvelopeException(Kind.UNEXPECTED_ELEMENT,
                     "<" + parser.getName() + " xmlns='" + parser.getNamespace() + "'/> may not be nested in an envelope");
         }

@@ -12,7 +12,6 @@ import java.time.format.DateTimeParseException;
 
 import im.sotto.xmpp.envelope.EnvelopeException.Kind;
 
-import org.jivesoftware.smack.packet.StreamOpen;
 import org.jivesoftware.smack.util.PacketParserUtils;
 import org.jivesoftware.smack.xml.XmlPullParser;
 import org.jivesoftware.smack.xml.XmlPullParserException;
@@ -145,7 +144,7 @@ final class EnvelopeParser {
             XmlPullParser.Event event = parser.next();
             if (event == XmlPullParser.Event.START_ELEMENT) {
                 EnvelopeCodec.rejectNestedSotto(parser);
-                XmlSubtreeWriter.copy(parser, content, StreamOpen.CLIENT_NAMESPACE);
+                XmlSubtreeWriter.copyContentChild(parser, content, XmlSubtreeWriter.Direction.OPENING);
             } else if (event == XmlPullParser.Event.TEXT_CHARACTERS && !parser.getText().isBlank()) {
                 throw new EnvelopeException(Kind.MALFORMED, "text directly inside <content/>");
             } else if (event == XmlPullParser.Event.END_ELEMENT && parser.getDepth() == depth) {

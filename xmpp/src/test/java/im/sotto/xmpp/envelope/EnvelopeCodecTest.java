@@ -19,6 +19,7 @@ import org.jivesoftware.smack.packet.IQ;
 import org.jivesoftware.smack.packet.Message;
 import org.jivesoftware.smack.packet.Presence;
 import org.jivesoftware.smack.packet.Stanza;
+import org.jivesoftware.smack.packet.StandardExtensionElement;
 import org.jivesoftware.smack.packet.StanzaBuilder;
 import org.jivesoftware.smackx.iqversion.packet.Version;
 import org.junit.jupiter.api.Test;
@@ -39,8 +40,7 @@ class EnvelopeCodecTest {
         Message message = StanzaBuilder.buildMessage("m1").to(jid("bob@b.example")).ofType(Message.Type.chat)
                 .setBody("Hi").build();
         String xml = new String(CODEC.seal(message), StandardCharsets.UTF_8);
-        String expectedStart = "<envelope xmlns='urn:xmpp:sce:1'><content><body xmlns='jabber:client'>Hi</body>"
-                + "</content><rpad>";
+        String expectedStart = "<envelope xmlns='urn:xmpp:sce:1'><content><body>Hi</body></content><rpad>";
         String expectedEnd = "</rpad><time stamp='2026-01-02T03:04:05.678Z'/></envelope>";
         assertTrue(xml.startsWith(expectedStart), xml);
         assertTrue(xml.endsWith(expectedEnd), xml);
@@ -67,6 +67,41 @@ class EnvelopeCodecTest {
         assertTrue(openedGet.stanza() instanceof Version);
         assertEquals(IQ.Type.get, ((IQ) openedGet.stanza()).getType());
         assertEquals(NOW, openedGet.sentAt());
+    }
+
+    /**
+     * The stanza's own children (jabber:client) go into the content without a namespace declaration, every other
+     * element keeps its own; the opener reads them back as the stanza's children: the rebuilt message is the original
+     * with the server's routing, byte for byte. An envelope in XEP-0420's declared form opens the same.
+     */
+    @Test
+    void bodyThreadSubjectAndAForeignExtensionRoundTripExactly() throws Exception {
+        StandardExtensionElement foreign = StandardExtensionElement.builder("x", "urn:example:foreign")
+                .addAttribute("a", "1").addElement("y", "text & more").build();
+        Message message = StanzaBuilder.buildMessage("m9").to(jid("bob@b.example")).ofType(Message.Type.chat)
+                .setSubject("plans").setBody("dinner at <eight>?").setThread("t-1").addExtension(foreign).build();
+        String sealed = new String(CODEC.seal(message), StandardCharsets.UTF_8);
+        String content = "<content><subject>plans</subject><body>dinner at &lt;eight&gt;?</body><thread>t-1</thread>"
+                + "<x xmlns='urn:example:foreign' a='1'><y>text &amp; more</y></x></content>";
+        assertTrue(sealed.contains(content), sealed);
+
+        Message outer = StanzaBuilder.buildMessage("m9").to(jid("bob@b.example/phone")).from(alice())
+                .ofType(Message.Type.chat).build();
+        String expected = message.asBuilder().to(jid("bob@b.example/phone")).from(alice()).build().toXML().toString();
+        assertEquals(expected, CODEC.open(sealed.getBytes(StandardCharsets.UTF_8), outer).stanza().toXML().toString());
+        String declared = sealed.replace("<subject>", "<subject xmlns='jabber:client'>")
+                .replace("<body>", "<body xmlns='jabber:client'>").replace("<thread>", "<thread xmlns='jabber:client'>");
+        assertEquals(expected, CODEC.open(declared.getBytes(StandardCharsets.UTF_8), outer).stanza().toXML().toString());
+    }
+
+    /** An element of the envelope's own namespace anywhere in the content would be read back as jabber:client. */
+    @Test
+    void anElementOfTheEnvelopesNamespaceIsNotSealed() {
+        StandardExtensionElement hidden = StandardExtensionElement.builder("x", "urn:example:foreign")
+                .addElement(StandardExtensionElement.builder("body", NS).setText("not a body").build()).build();
+        Message message = StanzaBuilder.buildMessage().to(jid("bob@b.example")).setBody("x").addExtension(hidden)
+                .build();
+        assertEquals(Kind.UNEXPECTED_ELEMENT, assertThrows(EnvelopeException.class, () -> CODEC.seal(message)).kind());
     }
 
     @Test
