@@ -184,8 +184,12 @@ public final class EnvelopeCodec {
         }
     }
 
+    /**
+     * XEP-0082 in UTC, whole seconds: the time is shown to people (to the second at most) and is only the sender's
+     * claim, so milliseconds added 4 bytes to every stanza and nothing a reader could rely on.
+     */
     private static String formatTime(Instant instant) {
-        return DateTimeFormatter.ISO_INSTANT.format(instant.truncatedTo(ChronoUnit.MILLIS));
+        return DateTimeFormatter.ISO_INSTANT.format(instant.truncatedTo(ChronoUnit.SECONDS));
     }
 
     private static int utf8Length(CharSequence text) {
