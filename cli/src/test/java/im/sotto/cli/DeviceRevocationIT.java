@@ -60,9 +60,13 @@ class DeviceRevocationIT {
     private static final long ARCHIVE_WAIT_MILLIS = 15_000;
     /** Alice's archive is a few dozen messages in this test; one page mostly. */
     private static final int ARCHIVE_PAGE = 100;
-    /** A ciphertext for one device (handshake steps are not stored, and carry no content). */
-    private static final Pattern CIPHERTEXT = Pattern.compile(
-            "<encrypted [^>]*kind=['\"](ratchet|first-message)['\"]");
+    /**
+     * A Sotto ciphertext for one device (handshake steps are not stored, and carry no content): a first message, or a
+     * ratchet message, which leaves its kind out.
+     */
+    private static final Pattern CIPHERTEXT = Pattern.compile("<encrypted xmlns=['\"]"
+            + Pattern.quote(im.sotto.xmpp.element.SottoEncrypted.NAMESPACE)
+            + "['\"](?: kind=['\"](?:ratchet|first-message)['\"])?>");
 
     @Test
     void aRevokedDeviceReadsNothingSentAfterwardsWhateverTheServerPublishes() throws Exception {

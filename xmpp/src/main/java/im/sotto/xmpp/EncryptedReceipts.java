@@ -142,7 +142,7 @@ public final class EncryptedReceipts implements SottoListener, AutoCloseable {
     /**
      * Lets the receipts already being answered go out, for at most {@link #FINISH_WAIT}, before the application
      * stops the manager: a receipt encrypted as the connection closes would be kept and sent by the next run, from
-     * another resource than the one its envelope names, which the contact must refuse (FROM_MISMATCH).
+     * another resource than the one its associated data names, which the contact must refuse (TAMPERED).
      */
     public void finish() {
         answers.shutdown();

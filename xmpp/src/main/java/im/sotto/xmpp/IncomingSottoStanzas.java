@@ -147,13 +147,13 @@ final class IncomingSottoStanzas {
                 && from.isEntityFullJid();
         if (confirm) {
             // Before any content (which a hold may keep back): the initiator sends nothing until it sees this.
-            Wire.sendQuietly(connection, Wire.setupMessage(from, crypto.heartbeat(self().asBareJid(), peer,
+            Wire.sendQuietly(connection, Wire.setupMessage(from, crypto.heartbeat(self(), peer,
                     opened.deviceId())));
         }
         if (!flushedIfReady.test(peer) && opened.replyDue() && !confirm && from.isEntityFullJid()) {
             // A one-way stream: the acknowledgements and a fresh ratchet key the sender waits for (it keeps what it
             // sent unacknowledged, and a stolen receiving state reads on until we step). Not stored by the server.
-            Wire.sendQuietly(connection, Wire.setupMessage(from, crypto.heartbeat(self().asBareJid(), peer,
+            Wire.sendQuietly(connection, Wire.setupMessage(from, crypto.heartbeat(self(), peer,
                     opened.deviceId())));
         }
         return opened.stanza().isEmpty() ? Optional.empty() : delivered(outer, peer, from, opened.stanza().get(),
@@ -248,7 +248,7 @@ final class IncomingSottoStanzas {
     private void confirmLiveness(Stanza outer, BareJid peer, Jid from, List<SottoEncrypted> elements) {
         List<byte[]> ratchet = elements.stream().filter(e -> e.kind() == SottoEncrypted.Kind.RATCHET)
                 .map(SottoEncrypted::payload).toList();
-        byte[] ad = Wire.associatedData(peer, outer.getTo().asBareJid(), Wire.kindAndType(outer));
+        byte[] ad = Wire.associatedData(from, outer.getTo().asBareJid(), Wire.kindAndType(outer));
         handshakes.confirmLiveness(peer, ratchet, ad).ifPresent(done -> sessions.established(peer, from, done,
                 Optional.empty()));
     }

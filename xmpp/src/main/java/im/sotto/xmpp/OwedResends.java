@@ -79,11 +79,11 @@ final class OwedResends {
                     Message message = again.get().message();
                     byte[] envelope;
                     try {
-                        envelope = codec.seal(message, self, again.get().sentAt());   // the user's time, as sent
+                        envelope = codec.seal(message, again.get().sentAt());   // the user's time, as sent
                     } catch (EnvelopeException e) {
                         continue;
                     }
-                    byte[] ad = Wire.associatedData(self.asBareJid(), peer, Wire.kindAndType(message));
+                    byte[] ad = Wire.associatedData(self, peer, Wire.kindAndType(message));
                     long sequence = session.sentCount();
                     long logged = stores.messageLog().append(new LogEntry(LogEntry.Direction.SENT, address,
                             SessionCrypto.idOf(message), account.clock().instant(), envelope));
@@ -154,7 +154,7 @@ final class OwedResends {
             return Optional.empty();
         }
         try {
-            return Optional.of(codec.reopenSent(entry.content(), entry.stanzaId(), type.get(),
+            return Optional.of(codec.reopenSent(entry.content(), peer, entry.stanzaId(), type.get(),
                     ResentMark.xml(entry.stanzaId())));
         } catch (EnvelopeException e) {
             return Optional.empty();

@@ -135,9 +135,9 @@ final class SessionCrypto {
     private Optional<Sealed> encryptForSessions(Stanza inner, EntityFullJid self, Optional<Long> preferredDevice,
             long durableId, Optional<SottoEncrypted> alongside, boolean keep, boolean onlyIfClear)
             throws EnvelopeException {
-        byte[] envelope = codec.seal(inner, self, sentAt(durableId));
+        byte[] envelope = codec.seal(inner, sentAt(durableId));
         BareJid peer = inner.getTo().asBareJid();
-        byte[] ad = Wire.associatedData(self.asBareJid(), peer, Wire.kindAndType(inner));
+        byte[] ad = Wire.associatedData(self, peer, Wire.kindAndType(inner));
         List<Long> substituted = new ArrayList<>();
         Map<Long, Long> sequences = new java.util.HashMap<>();
         List<SecurityEvent> notices = new ArrayList<>();
@@ -247,8 +247,8 @@ final class SessionCrypto {
 
     /**
      * One element per session with another device of ours ({@link OwnDevices}) for a message to a contact: the same
-     * envelope and associated data as the contact's elements (sender and recipient account), so the copy our other
-     * device reads from the carbon or the archive checks exactly as the contact's does.
+     * envelope and associated data as the contact's elements (our full JID, the contact's account), so the copy our
+     * other device reads from the carbon or the archive checks exactly as the contact's does.
      */
     private void ownCopies(Stores stores, BareJid self, Stanza inner, byte[] envelope, byte[] ad,
             List<SottoEncrypted> out) {
@@ -270,8 +270,11 @@ final class SessionCrypto {
         }
     }
 
-    /** An empty ratchet message for one device: it lets a new responder send (the initiator always sends first). */
-    SottoEncrypted heartbeat(BareJid self, BareJid peer, long deviceId) {
+    /**
+     * An empty ratchet message for one device: it lets a new responder send (the initiator always sends first).
+     * {@code self} is this connection's full JID, bound into the associated data: send it on this connection.
+     */
+    SottoEncrypted heartbeat(EntityFullJid self, BareJid peer, long deviceId) {
         SessionAddress address = new SessionAddress(peer.toString(), deviceId);
         byte[] ad = Wire.associatedData(self, peer, Wire.SETUP_CARRIER);
         return account.store().transact(stores -> {
@@ -319,9 +322,9 @@ final class SessionCrypto {
      */
     FirstMessages encryptFirstMessages(Stanza inner, EntityFullJid self, Map<Long, byte[]> bundles,
             long durableId, boolean keep) throws EnvelopeException {
-        byte[] envelope = codec.seal(inner, self, sentAt(durableId));
+        byte[] envelope = codec.seal(inner, sentAt(durableId));
         BareJid peer = inner.getTo().asBareJid();
-        byte[] ad = Wire.associatedData(self.asBareJid(), peer, Wire.kindAndType(inner));
+        byte[] ad = Wire.associatedData(self, peer, Wire.kindAndType(inner));
         List<Long> devices = new ArrayList<>();
         List<String> skipped = new ArrayList<>();
         int[] unapproved = {0};

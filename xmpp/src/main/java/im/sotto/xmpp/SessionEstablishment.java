@@ -275,7 +275,7 @@ final class SessionEstablishment {
         unconfirmed.put(peer, new AwaitedConfirmation(done.deviceId(), made));
         worker.schedule(() -> confirmationTimedOut(peer, from, attempt), handshakeTimeout.toMillis(),
                 TimeUnit.MILLISECONDS);
-        SottoEncrypted heartbeat = crypto.heartbeat(self().asBareJid(), peer, done.deviceId());
+        SottoEncrypted heartbeat = crypto.heartbeat(self(), peer, done.deviceId());
         Wire.sendQuietly(connection, reply.isPresent()
                 ? Wire.withElement(Wire.handshakeMessage(from, reply.get()), heartbeat)
                 : Wire.setupMessage(from, heartbeat));

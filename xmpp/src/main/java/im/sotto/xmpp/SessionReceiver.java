@@ -78,7 +78,8 @@ final class SessionReceiver {
     /** Tries every first-message element, then every ratchet element against every session with the sender. */
     Result open(Stanza outer, List<SottoEncrypted> elements) {
         BareJid peer = outer.getFrom().asBareJid();
-        byte[] ad = Wire.associatedData(peer, outer.getTo().asBareJid(), Wire.kindAndType(outer));
+        // The outer from as the server stamped it, resource and all: another resource fails authentication.
+        byte[] ad = Wire.associatedData(outer.getFrom(), outer.getTo().asBareJid(), Wire.kindAndType(outer));
         List<UndecryptableReason> reasons = new ArrayList<>();
         List<String> details = new ArrayList<>();
         Optional<SecurityEvent.KeyChanged> keyChange = Optional.empty();

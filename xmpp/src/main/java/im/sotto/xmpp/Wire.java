@@ -31,14 +31,20 @@ final class Wire {
     static final String SETUP_CARRIER = "message normal";
 
     /**
-     * The caller's associated data of every ratchet and first message: a label, the sending and the receiving
-     * account, and the carrying stanza's kind and type ({@link #kindAndType}), each terminated by a zero byte (a JID
-     * has none). The envelope's affixes bind the full JIDs; this binds the session to the pair of accounts it was
-     * made for, and the stanza's type, which travels in the clear, to the ciphertext: a server that turns a chat
-     * into a headline or groupchat message, or a get into a set, makes it fail authentication (TAMPERED).
+     * The caller's associated data of every ratchet and first message: a label, the sender's full JID, the
+     * recipient's bare JID, and the carrying stanza's kind and type ({@link #kindAndType}), each terminated by a zero
+     * byte (a JID has none). It binds the session to the pair of accounts it was made for; the sender's resource,
+     * which the server stamps on every stanza it routes and which the receiver takes from the outer {@code from}, so
+     * that a server presenting the stanza as another resource's makes it fail authentication (TAMPERED) and spends
+     * no message key; and the stanza's type, which travels in the clear (a chat turned into a headline or groupchat
+     * message, or a get into a set, fails the same way). The recipient is bound as a bare JID only: a server may
+     * deliver to any resource of the account or to offline storage (RFC 6121). docs/protocol.md 7.2.
+     *
+     * @param sender the sending device's full JID: the sealer's own {@code connection.getUser()}, the opener's outer
+     *     {@code from} as it arrived (a bare or missing resource there cannot match a sealer's full JID)
      */
-    static byte[] associatedData(BareJid sender, BareJid recipient, String kindAndType) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(112);
+    static byte[] associatedData(Jid sender, BareJid recipient, String kindAndType) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(128);
         out.writeBytes(AD_LABEL);
         out.write(0);
         out.writeBytes(sender.toString().getBytes(StandardCharsets.UTF_8));

@@ -32,14 +32,16 @@ import org.jxmpp.jid.impl.JidCreate;
 
 /**
  * Known answers for the XMPP binding's associated data (docs/protocol.md 7.2) in
- * docs/vectors/xmpp-associated-data-v1.json: for each stanza kind and type, the kind-and-type string the binding
- * reads from the outer stanza, the associated data, and a ratchet message sealed under it from fixed seeds. The file
- * is compared byte for byte with what this test generates; {@code -Dsotto.regenerateVectors=true} rewrites it.
+ * docs/vectors/xmpp-associated-data-v2.json: for each stanza kind and type, the kind-and-type string the binding
+ * reads from the outer stanza, the associated data (the sender's full JID, the recipient's bare JID), and a ratchet
+ * message sealed under it from fixed seeds. The file is compared byte for byte with what this test generates;
+ * {@code -Dsotto.regenerateVectors=true} rewrites it.
  */
 class AssociatedDataVectorsTest {
     private static final HexFormat HEX = HexFormat.of();
-    private static final String FILE = "vectors/xmpp-associated-data-v1.json";
-    private static final String SENDER = "alice@example.org";
+    private static final String FILE = "vectors/xmpp-associated-data-v2.json";
+    /** A full JID: the binding puts the sending device's resource into the associated data. */
+    private static final String SENDER = "alice@example.org/phone";
     private static final String RECIPIENT = "bob@example.net";
     private static final String TIME = "2026-11-26T12:00:00Z";
     private static final String SETUP_SEED = "sotto xmpp associated data setup";
@@ -96,9 +98,31 @@ class AssociatedDataVectorsTest {
         }
     }
 
+    /**
+     * The sender's resource is bound: a message sealed by alice@example.org/phone does not open as sent by another
+     * resource of alice's or by her bare JID (what a server that rewrites the outer {@code from} presents), and
+     * opens as sent by the resource that sealed it.
+     */
+    @Test
+    void aChangedSenderResourceFailsAuthentication() throws Exception {
+        Kind chat = kinds().get(0);
+        BareJid recipient = JidCreate.bareFrom(RECIPIENT);
+        String kindAndType = Wire.kindAndType(chat.stanza());
+        byte[] ad = Wire.associatedData(JidCreate.entityFullFrom(SENDER), recipient, kindAndType);
+        for (String presented : List.of("alice@example.org/tablet", "alice@example.org", "alice@example.org/phone2")) {
+            Sessions s = sessions(chat);
+            byte[] message = s.initiator.encrypt(plaintext(chat), ad);
+            DecryptResult altered = s.responder.decrypt(message,
+                    Wire.associatedData(JidCreate.from(presented), recipient, kindAndType));
+            assertTrue(!(altered instanceof DecryptResult.Decrypted), "sealed by " + SENDER + ", opened as " + presented);
+            assertInstanceOf(DecryptResult.Decrypted.class, s.responder.decrypt(message, ad));
+        }
+    }
+
     private static String generate() throws Exception {
         StringBuilder json = new StringBuilder();
-        json.append("{\n  \"description\" : ").append(quote("Sotto v1 XMPP binding: the caller's associated data of"
+        json.append("{\n  \"description\" : ").append(quote("Sotto XMPP binding, associated data version 2 (the"
+                + " sender's full JID, the recipient's bare JID): the caller's associated data of"
                 + " ratchet and first messages (docs/protocol.md 7.2) for each kind of outer stanza, and a ratchet"
                 + " message sealed under it. Ratchet sessions from fixed inputs as in ratchet-v1.json: root key,"
                 + " initiator header key, responder header key and responder ratchet private key are the first 128"
@@ -130,7 +154,7 @@ class AssociatedDataVectorsTest {
     }
 
     private static byte[] associatedData(Kind kind) throws Exception {
-        BareJid sender = JidCreate.bareFrom(SENDER);
+        org.jxmpp.jid.EntityFullJid sender = JidCreate.entityFullFrom(SENDER);
         BareJid recipient = JidCreate.bareFrom(RECIPIENT);
         return Wire.associatedData(sender, recipient, Wire.kindAndType(kind.stanza()));
     }

@@ -31,29 +31,43 @@ class ResentMarkTest {
 
     @Test
     void aLoggedMessageIsSealedAgainWithItsIdTypeTimeAndTheMark() throws Exception {
-        EntityFullJid alice = JidCreate.entityFullFrom("alice@example.org/a1");
         Message original = StanzaBuilder.buildMessage("m-42").to(JidCreate.from("bob@example.org/b"))
                 .ofType(Message.Type.chat).setBody("hello <there> & you").build();
-        byte[] logged = CODEC.seal(original, alice, SENT);
+        byte[] logged = CODEC.seal(original, SENT);
         int carrier = ResentMark.carrier(original).getAsInt();
 
-        EnvelopeCodec.SentMessage again = CODEC.reopenSent(logged, "m-42", ResentMark.type(carrier).orElseThrow(),
-                ResentMark.xml("m-42"));
+        EnvelopeCodec.SentMessage again = CODEC.reopenSent(logged, JidCreate.bareFrom("bob@example.org"), "m-42",
+                ResentMark.type(carrier).orElseThrow(), ResentMark.xml("m-42"));
         assertEquals("hello <there> & you", again.message().getBody());
         assertEquals("m-42", again.message().getStanzaId());
         assertEquals(Message.Type.chat, again.message().getType());
-        assertEquals(JidCreate.from("bob@example.org/b"), again.message().getTo());
-        assertEquals(SENT, again.sentAt(), "the time the user sent it, not now");
+        assertEquals(JidCreate.from("bob@example.org"), again.message().getTo(), "the log entry's peer");
+        assertEquals(SENT.truncatedTo(java.time.temporal.ChronoUnit.SECONDS), again.sentAt(),
+                "the time the user sent it (to the second, as the envelope carries it), not now");
         assertEquals(Optional.of("m-42"), ResentMark.originalId(again.message()));
 
         // Sealed again (a new resource is fine) and opened as the receiver would: the mark is inside.
         EntityFullJid aliceNow = JidCreate.entityFullFrom("alice@example.org/a2");
-        byte[] resealed = CODEC.seal(again.message(), aliceNow, again.sentAt());
+        byte[] resealed = CODEC.seal(again.message(), again.sentAt());
         Message outer = StanzaBuilder.buildMessage("m-42").to(JidCreate.from("bob@example.org/b")).from(aliceNow)
                 .ofType(Message.Type.chat).build();
         Message opened = (Message) CODEC.open(resealed, outer).stanza();
         assertEquals(Optional.of("m-42"), ResentMark.originalId(opened));
         assertEquals("hello <there> & you", opened.getBody());
+    }
+
+    /** An envelope logged when envelopes still carried {@code <to/>} goes again to the JID it names. */
+    @Test
+    void aMessageLoggedWithARecipientAffixKeepsItsRecipient() throws Exception {
+        Message original = StanzaBuilder.buildMessage("m-7").to(JidCreate.from("bob@example.org/b"))
+                .ofType(Message.Type.chat).setBody("hi").build();
+        byte[] logged = new String(CODEC.seal(original, SENT), java.nio.charset.StandardCharsets.UTF_8)
+                .replace("</envelope>", "<to jid='bob@example.org/b'/></envelope>")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        EnvelopeCodec.SentMessage again = CODEC.reopenSent(logged, JidCreate.bareFrom("bob@example.org"), "m-7",
+                Message.Type.chat, ResentMark.xml("m-7"));
+        assertEquals(JidCreate.from("bob@example.org/b"), again.message().getTo());
+        assertEquals("hi", again.message().getBody());
     }
 
     @Test
@@ -74,6 +88,7 @@ class ResentMarkTest {
     @Test
     void aDamagedLogEntryIsRefusedNotGuessed() {
         assertThrows(EnvelopeException.class, () -> CODEC.reopenSent("<envelope/>".getBytes(
-                java.nio.charset.StandardCharsets.UTF_8), "m", Message.Type.chat, ResentMark.xml("m")));
+                java.nio.charset.StandardCharsets.UTF_8), JidCreate.bareFrom("bob@example.org"), "m",
+                Message.Type.chat, ResentMark.xml("m")));
     }
 }

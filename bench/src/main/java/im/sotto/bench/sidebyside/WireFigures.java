@@ -49,7 +49,6 @@ public final class WireFigures {
             + "for the whole evening.")
             .substring(0, 200);
     static final String TO = "bob@example.org";
-    static final String FROM_FULL = "alice@example.org/phone";
     static final String ID = "5f2c9a1e-8b7d-4c3a";
     // OMEMO device ids are random 31-bit integers; ten digits is the common case.
     static final String SID = "1938475610";
@@ -63,10 +62,9 @@ public final class WireFigures {
         Map<String, Long> out = new LinkedHashMap<>();
         Message original = StanzaBuilder.buildMessage(ID).to(JidCreate.entityBareFrom(TO))
                 .ofType(Message.Type.chat).setBody(BODY).build();
-        String padded = new String(new EnvelopeCodec(clock).seal(original, JidCreate.entityFullFrom(FROM_FULL)),
+        String padded = new String(new EnvelopeCodec(clock).seal(original),
                 StandardCharsets.UTF_8);
         String envelope = padded.replaceAll("<rpad>[^<]*</rpad>", "<rpad></rpad>");
-        String content = envelope.substring(envelope.indexOf("<content>"), envelope.indexOf("</content>") + 10);
 
         // Sotto
         SottoParties sotto = new SottoParties(CipherSuite.X25519_AESGCM_SHA256, false);
@@ -80,7 +78,7 @@ public final class WireFigures {
 
         SignalJavaParties signal = new SignalJavaParties();
         signal.establish();
-        StandardExtensionElement omemo2 = omemo2(signal, content);
+        StandardExtensionElement omemo2 = omemo2(signal);
         StandardExtensionElement omemo03 = omemo03(signal);
 
         lastSotto = sottoXml;
@@ -181,10 +179,18 @@ public final class WireFigures {
         return initiatorDone && responderDone && dataArrived ? stanzas : -1;
     }
 
+    /**
+     * The body in an SCE {@code <content/>} as XEP-0420 and XEP-0384 show it, with its {@code jabber:client}
+     * namespace: built here, not taken from Sotto's envelope, so that a change to Sotto's markup leaves OMEMO 2's
+     * figure as it is (issue #22).
+     * {@link #BODY} needs no escaping in XML text.
+     */
+    static final String OMEMO2_CONTENT = "<content><body xmlns='jabber:client'>" + BODY + "</body></content>";
+
     /** OMEMO 2: SCE envelope under AES-256-CBC + HMAC; key and MAC (48 bytes) through the Double Ratchet. */
-    private StandardExtensionElement omemo2(SignalJavaParties signal, String content) throws Exception {
-        String sce = "<envelope xmlns='urn:xmpp:sce:1'>" + content + "<rpad></rpad><from jid='alice@example.org'/>"
-                + "</envelope>";
+    private StandardExtensionElement omemo2(SignalJavaParties signal) throws Exception {
+        String sce = "<envelope xmlns='urn:xmpp:sce:1'>" + OMEMO2_CONTENT
+                + "<rpad></rpad><from jid='alice@example.org'/></envelope>";
         byte[] key = new byte[32];
         random.nextBytes(key);
         byte[] material = hkdf(key, "OMEMO Payload".getBytes(StandardCharsets.US_ASCII), 80);

@@ -15,8 +15,10 @@ import org.jivesoftware.smack.util.XmlStringBuilder;
  *
  * <p>The one attribute, {@code kind}, lets the receiver pick the right decoder before any cryptography, and it
  * tells the server nothing it cannot already infer (handshakes also carry no-store hints, see
- * {@code OuterStanzas}). Everything else — version, session and key identifiers, the recipient device — is inside
- * the payload, because a value visible here would be a stable identifier across sessions.
+ * {@code OuterStanzas}). It is left out for a ratchet message, by far the most common kind: a missing {@code kind}
+ * means {@code ratchet} (docs/protocol.md 7.1), which saves its 15 bytes in nearly every stanza. Everything else —
+ * version, session and key identifiers, the recipient device — is inside the payload, because a value visible here
+ * would be a stable identifier across sessions.
  */
 public final class SottoEncrypted implements ExtensionElement {
     /** Sotto's own namespace: not under {@code urn:xmpp:}, which the XSF reserves for its own specifications. */
@@ -38,8 +40,11 @@ public final class SottoEncrypted implements ExtensionElement {
         HANDSHAKE("handshake"),
         /** The first message of an offline session, built on the peer's published bundle. */
         FIRST_MESSAGE("first-message"),
-        /** A message in an established Double Ratchet session. */
+        /** A message in an established Double Ratchet session; the kind of an element without the attribute. */
         RATCHET("ratchet");
+
+        /** What an element without the {@code kind} attribute is. */
+        public static final Kind DEFAULT = RATCHET;
 
         private final String wireName;
 
@@ -51,7 +56,10 @@ public final class SottoEncrypted implements ExtensionElement {
             return wireName;
         }
 
-        /** The kind with this wire name; an unknown name is an error, never a default. */
+        /**
+         * The kind with this wire name; an unknown (or empty) name is an error, never a default. (A missing attribute
+         * is {@link #DEFAULT}: the provider's decision, not this method's.)
+         */
         public static Kind fromWireName(String wireName) throws SottoParsingException {
             for (Kind kind : values()) {
                 if (kind.wireName.equals(wireName)) {
@@ -96,11 +104,18 @@ public final class SottoEncrypted implements ExtensionElement {
     @Override
     public XmlStringBuilder toXML(XmlEnvironment enclosingNamespace) {
         XmlStringBuilder xml = new XmlStringBuilder(this, enclosingNamespace);
-        xml.attribute(KIND_ATTRIBUTE, kind.wireName());
+        writeKind(xml, kind);
         xml.rightAngleBracket();
         xml.append(Base64.getEncoder().encodeToString(payload));
         xml.closeElement(this);
         return xml;
+    }
+
+    /** The {@code kind} attribute, left out for {@link Kind#DEFAULT}. */
+    static void writeKind(XmlStringBuilder xml, Kind kind) {
+        if (kind != Kind.DEFAULT) {
+            xml.attribute(KIND_ATTRIBUTE, kind.wireName());
+        }
     }
 
     @Override

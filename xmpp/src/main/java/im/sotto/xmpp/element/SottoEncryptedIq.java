@@ -23,7 +23,7 @@ public final class SottoEncryptedIq extends IQ {
 
     @Override
     protected IQChildElementXmlStringBuilder getIQChildElementBuilder(IQChildElementXmlStringBuilder xml) {
-        xml.attribute(SottoEncrypted.KIND_ATTRIBUTE, encrypted.kind().wireName());
+        SottoEncrypted.writeKind(xml, encrypted.kind());
         xml.rightAngleBracket();
         xml.append(java.util.Base64.getEncoder().encodeToString(encrypted.payload()));
         return xml;

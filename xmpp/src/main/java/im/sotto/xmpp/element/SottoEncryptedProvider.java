@@ -8,7 +8,10 @@ import org.jivesoftware.smack.provider.ExtensionElementProvider;
 import org.jivesoftware.smack.xml.XmlPullParser;
 import org.jivesoftware.smack.xml.XmlPullParserException;
 
-/** Parses {@link SottoEncrypted} strictly: exactly the {@code kind} attribute, base64 text only, bounded size. */
+/**
+ * Parses {@link SottoEncrypted} strictly: no attribute but {@code kind} (missing: a ratchet message; unknown or empty:
+ * refused), base64 text only, bounded size.
+ */
 public final class SottoEncryptedProvider extends ExtensionElementProvider<SottoEncrypted> {
     public static final SottoEncryptedProvider INSTANCE = new SottoEncryptedProvider();
 
@@ -24,8 +27,9 @@ public final class SottoEncryptedProvider extends ExtensionElementProvider<Sotto
     static SottoEncrypted parseElement(XmlPullParser parser)
             throws XmlPullParserException, IOException, SottoParsingException {
         StrictXml.allowOnlyAttributes(parser, ATTRIBUTES);
-        SottoEncrypted.Kind kind =
-                SottoEncrypted.Kind.fromWireName(StrictXml.requireAttribute(parser, SottoEncrypted.KIND_ATTRIBUTE));
+        String wireName = parser.getAttributeValue("", SottoEncrypted.KIND_ATTRIBUTE);
+        SottoEncrypted.Kind kind = wireName == null ? SottoEncrypted.Kind.DEFAULT
+                : SottoEncrypted.Kind.fromWireName(wireName);
         String text = StrictXml.readTextOnly(parser, StrictXml.base64Length(SottoEncrypted.MAX_PAYLOAD_BYTES));
         byte[] payload = StrictXml.decodeBase64(text, "the payload of <encrypted/>");
         if (payload.length == 0) {

@@ -15,7 +15,7 @@ import org.jivesoftware.smack.packet.Stanza;
 import org.jivesoftware.smack.util.PacketParserUtils;
 import org.jivesoftware.smack.xml.XmlPullParser;
 import org.jivesoftware.smack.xml.XmlPullParserException;
-import org.jxmpp.jid.EntityFullJid;
+import org.jxmpp.jid.BareJid;
 import org.jxmpp.jid.Jid;
 
 /**
@@ -23,15 +23,19 @@ import org.jxmpp.jid.Jid;
  *
  * <pre>{@code
  * <envelope xmlns='urn:xmpp:sce:1'>
- *   <content>...every child of the original stanza...</content>
- *   <rpad>...</rpad><time stamp='...'/><to jid='...'/><from jid='...'/>
+ *   <content>...every child of the original stanza, jabber:client left undeclared...</content>
+ *   <rpad>...</rpad><time stamp='...'/>
  * </envelope>}</pre>
  *
  * <p>Sealing keeps the stanza's children (body, thread, status, the iq query, errors, extensions) and leaves the
- * routing attributes ({@code to}, {@code type}, {@code id}) to the outer stanza. Opening checks the affixes
- * against the outer stanza and rebuilds a stanza of the same kind with the outer routing and the inner content,
- * parsed by Smack's providers as if it had arrived in the clear. Every problem is an {@link EnvelopeException}.
- * Reading the bytes is {@link EnvelopeParser}'s work, rebuilding the stanza {@link StanzaRebuilder}'s.
+ * routing attributes ({@code to}, {@code type}, {@code id}) to the outer stanza. There are no {@code <to/>} and
+ * {@code <from/>} affixes: the associated data of every ratchet and first message binds the recipient's account and
+ * the sender's full JID ({@code Wire.associatedData}, docs/protocol.md 7.2), which is what the affixes were checked
+ * against, and a stanza that fails it spends no message key. Opening checks the affixes an envelope sealed before
+ * they were dropped still has against the outer stanza, and rebuilds a stanza of the same kind with the outer
+ * routing and the inner content, parsed by Smack's providers as if it had arrived in the clear. Every problem is an
+ * {@link EnvelopeException}. Reading the bytes is {@link EnvelopeParser}'s work, rebuilding the stanza
+ * {@link StanzaRebuilder}'s.
  */
 public final class EnvelopeCodec {
     public static final String NAMESPACE = "urn:xmpp:sce:1";
@@ -47,23 +51,21 @@ public final class EnvelopeCodec {
     }
 
     /**
-     * Seals the content of {@code stanza} (a message, a directed presence or an iq) addressed to its {@code to},
-     * as sent by {@code sender}, padded to a {@link PaddingBuckets} size. Returns UTF-8 XML.
+     * Seals the content of {@code stanza} (a message, a directed presence or an iq, with a recipient), padded to a
+     * {@link PaddingBuckets} size. Returns UTF-8 XML.
      */
-    public byte[] seal(Stanza stanza, EntityFullJid sender) throws EnvelopeException {
-        return seal(stanza, sender, clock.instant());
+    public byte[] seal(Stanza stanza) throws EnvelopeException {
+        return seal(stanza, clock.instant());
     }
 
     /**
      * As above, with {@code sentAt} in the time affix: when the user sent it, for a stanza that waited in the outbox
      * and is encrypted later.
      */
-    public byte[] seal(Stanza stanza, EntityFullJid sender, Instant sentAt) throws EnvelopeException {
-        Objects.requireNonNull(sender, "sender");
+    public byte[] seal(Stanza stanza, Instant sentAt) throws EnvelopeException {
         Objects.requireNonNull(sentAt, "sentAt");
         StanzaKind kind = StanzaKind.of(stanza);
-        Jid recipient = stanza.getTo();
-        if (recipient == null) {
+        if (stanza.getTo() == null) {
             throw new EnvelopeException(Kind.UNSUPPORTED_STANZA, kind == StanzaKind.PRESENCE
                     ? "broadcast presence is one-to-many and not carried by Sotto; direct it to a JID"
                     : "the stanza has no recipient");
@@ -72,13 +74,8 @@ public final class EnvelopeCodec {
         head.append("<envelope xmlns='").append(NAMESPACE).append("'><content>");
         copyChildren(stanza, head);
         head.append("</content>");
-        StringBuilder tail = new StringBuilder(160);
-        tail.append("<time stamp='").append(formatTime(sentAt)).append("'/>");
-        tail.append("<to jid='");
-        XmlSubtreeWriter.escape(recipient, tail, true);
-        tail.append("'/><from jid='");
-        XmlSubtreeWriter.escape(sender, tail, true);
-        tail.append("'/></envelope>");
+        StringBuilder tail = new StringBuilder(48);
+        tail.append("<time stamp='").append(formatTime(sentAt)).append("'/></envelope>");
 
         int unpadded = utf8Length(head) + utf8Length(tail) + RPAD_OVERHEAD;
         int bucket = PaddingBuckets.bucketFor(unpadded);
@@ -111,18 +108,21 @@ public final class EnvelopeCodec {
     }
 
     /**
-     * Rebuilds the message this device sealed as {@code envelope} (from its message log) with its original recipient,
-     * {@code id} and {@code type}, and {@code extra} (XML) after its content, with the time the user sent it, for
-     * {@link #seal(Stanza, EntityFullJid, Instant)} again (docs/protocol.md 7.3, "Sent again under the new session").
+     * Rebuilds the message this device sealed as {@code envelope} (from its message log) for {@code recipient} (the
+     * log entry's peer), with its original {@code id} and {@code type}, and {@code extra} (XML) after its content,
+     * with the time the user sent it, for {@link #seal(Stanza, Instant)} again (docs/protocol.md 7.3, "Sent again
+     * under the new session"). An envelope logged when envelopes still carried a {@code <to/>} affix goes to the JID
+     * it names, as it did then.
      */
-    public SentMessage reopenSent(byte[] envelope, String id, org.jivesoftware.smack.packet.Message.Type type,
-            String extra) throws EnvelopeException {
+    public SentMessage reopenSent(byte[] envelope, BareJid recipient, String id,
+            org.jivesoftware.smack.packet.Message.Type type, String extra) throws EnvelopeException {
+        Objects.requireNonNull(recipient, "recipient");
         ParsedEnvelope parsed = EnvelopeParser.parse(envelope);
         StringBuilder xml = new StringBuilder(parsed.content().length() + extra.length() + 200);
         xml.append("<message xmlns='jabber:client' type='").append(type.name()).append("' id='");
         XmlSubtreeWriter.escape(id, xml, true);
         xml.append("' to='");
-        XmlSubtreeWriter.escape(parsed.to(), xml, true);
+        XmlSubtreeWriter.escape(parsed.to().orElse(recipient), xml, true);
         xml.append("'>").append(parsed.content()).append(extra).append("</message>");
         try {
             return new SentMessage((org.jivesoftware.smack.packet.Message) PacketParserUtils.parseStanza(
@@ -140,7 +140,7 @@ public final class EnvelopeCodec {
                 XmlPullParser.Event event = parser.next();
                 if (event == XmlPullParser.Event.START_ELEMENT) {
                     rejectNestedSotto(parser);
-                    XmlSubtreeWriter.copy(parser, out, NAMESPACE);
+                    XmlSubtreeWriter.copyContentChild(parser, out, XmlSubtreeWriter.Direction.SEALING);
                 } else if (event == XmlPullParser.Event.END_ELEMENT && parser.getDepth() == rootDepth) {
                     return;
                 } else if (event == XmlPullParser.Event.END_DOCUMENT) {
@@ -154,35 +154,42 @@ public final class EnvelopeCodec {
 
     /**
      * A Sotto element inside an envelope would be decrypted again and again by a naive receiver; no legitimate
-     * sender nests them, so both sides refuse.
+     * sender nests them, so both sides refuse. (An element of the envelope's own namespace is refused by the sealer
+     * and read as {@code jabber:client} by the opener: {@link XmlSubtreeWriter}.)
      */
     static void rejectNestedSotto(XmlPullParser parser) throws EnvelopeException {
-        if (SottoEncrypted.NAMESPACE.equals(parser.getNamespace()) || NAMESPACE.equals(parser.getNamespace())) {
+        if (SottoEncrypted.NAMESPACE.equals(parser.getNamespace())) {
             throw new EnvelopeException(Kind.UNEXPECTED_ELEMENT,
                     "<" + parser.getName() + " xmlns='" + parser.getNamespace() + "'/> may not be nested in an envelope");
         }
     }
 
     /**
-     * The recipient is compared as a bare JID: a server may deliver a message sent to one resource (or to the bare
-     * JID) to another resource or to offline storage, as RFC 6121 allows. The sender must match exactly: servers
-     * stamp the real full JID on every stanza they route, and the sealer wrote its own full JID.
+     * The affixes of an envelope sealed before they were dropped (the associated data binds both now). A {@code <to/>}
+     * is compared as a bare JID: a server may deliver a message sent to one resource (or to the bare JID) to another
+     * resource or to offline storage, as RFC 6121 allows. A {@code <from/>} must match exactly: servers stamp the real
+     * full JID on every stanza they route, and the sealer wrote its own full JID.
      */
     private static void checkAffixes(ParsedEnvelope parsed, Stanza outer) throws EnvelopeException {
         Jid outerTo = outer.getTo();
         Jid outerFrom = outer.getFrom();
-        if (outerTo == null || !parsed.to().asBareJid().equals(outerTo.asBareJid())) {
+        if (parsed.to().isPresent() && (outerTo == null
+                || !parsed.to().get().asBareJid().equals(outerTo.asBareJid()))) {
             throw new EnvelopeException(Kind.TO_MISMATCH,
-                    "sealed for " + parsed.to() + " but delivered to " + outerTo);
+                    "sealed for " + parsed.to().get() + " but delivered to " + outerTo);
         }
-        if (outerFrom == null || !parsed.from().equals(outerFrom)) {
+        if (parsed.from().isPresent() && (outerFrom == null || !parsed.from().get().equals(outerFrom))) {
             throw new EnvelopeException(Kind.FROM_MISMATCH,
-                    "sealed by " + parsed.from() + " but sent from " + outerFrom);
+                    "sealed by " + parsed.from().get() + " but sent from " + outerFrom);
         }
     }
 
+    /**
+     * XEP-0082 in UTC, whole seconds: the time is shown to people (to the second at most) and is only the sender's
+     * claim, so milliseconds added 4 bytes to every stanza and nothing a reader could rely on.
+     */
     private static String formatTime(Instant instant) {
-        return DateTimeFormatter.ISO_INSTANT.format(instant.truncatedTo(ChronoUnit.MILLIS));
+        return DateTimeFormatter.ISO_INSTANT.format(instant.truncatedTo(ChronoUnit.SECONDS));
     }
 
     private static int utf8Length(CharSequence text) {

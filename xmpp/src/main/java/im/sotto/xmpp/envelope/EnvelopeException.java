@@ -15,11 +15,17 @@ public final class EnvelopeException extends Exception {
         DUPLICATE_ELEMENT,
         /** The envelope has no {@code <content/>}. */
         MISSING_CONTENT,
-        /** A required affix ({@code <time/>}, {@code <to/>}, {@code <from/>}) is missing. */
+        /** The required affix, {@code <time/>}, is missing. */
         MISSING_AFFIX,
-        /** The {@code <to/>} affix names another recipient than the outer stanza: a redirected stanza. */
+        /**
+         * The {@code <to/>} affix (only in envelopes sealed before it was dropped; the associated data binds the
+         * recipient now) names another recipient than the outer stanza: a redirected stanza.
+         */
         TO_MISMATCH,
-        /** The {@code <from/>} affix names another sender than the outer stanza: a forged or reflected stanza. */
+        /**
+         * The {@code <from/>} affix (only in envelopes sealed before it was dropped; the associated data binds the
+         * sender's full JID now) names another sender than the outer stanza: a forged or reflected stanza.
+         */
         FROM_MISMATCH,
         /** A stanza that Sotto does not carry: broadcast presence, an IQ without exactly one query, no recipient. */
         UNSUPPORTED_STANZA,

@@ -12,7 +12,6 @@ import java.time.format.DateTimeParseException;
 
 import im.sotto.xmpp.envelope.EnvelopeException.Kind;
 
-import org.jivesoftware.smack.packet.StreamOpen;
 import org.jivesoftware.smack.util.PacketParserUtils;
 import org.jivesoftware.smack.xml.XmlPullParser;
 import org.jivesoftware.smack.xml.XmlPullParserException;
@@ -21,8 +20,9 @@ import org.jxmpp.jid.impl.JidCreate;
 import org.jxmpp.stringprep.XmppStringprepException;
 
 /**
- * The strict reader of envelope bytes: UTF-8, no DTD, the envelope root alone, each child once, affixes with exactly
- * their one attribute, nothing unexpected anywhere. Every problem is a typed {@link EnvelopeException}; nothing is
+ * The strict reader of envelope bytes: UTF-8, no DTD, the envelope root alone, each child at most once, affixes with
+ * exactly their one attribute, nothing unexpected anywhere; {@code <to/>} and {@code <from/>} are optional (envelopes
+ * sealed before they were dropped have them). Every problem is a typed {@link EnvelopeException}; nothing is
  * defaulted.
  */
 final class EnvelopeParser {
@@ -85,11 +85,10 @@ final class EnvelopeParser {
         if (content == null) {
             throw new EnvelopeException(Kind.MISSING_CONTENT, "the envelope has no <content/>");
         }
-        if (time == null || to == null || from == null) {
-            throw new EnvelopeException(Kind.MISSING_AFFIX, "the envelope lacks "
-                    + (time == null ? "<time/>" : to == null ? "<to/>" : "<from/>"));
+        if (time == null) {
+            throw new EnvelopeException(Kind.MISSING_AFFIX, "the envelope lacks <time/>");
         }
-        return new ParsedEnvelope(content, time, to, from);
+        return new ParsedEnvelope(content, time, java.util.Optional.ofNullable(to), java.util.Optional.ofNullable(from));
     }
 
     private void readChild(XmlPullParser parser) throws XmlPullParserException, IOException, EnvelopeException {
@@ -145,7 +144,7 @@ final class EnvelopeParser {
             XmlPullParser.Event event = parser.next();
             if (event == XmlPullParser.Event.START_ELEMENT) {
                 EnvelopeCodec.rejectNestedSotto(parser);
-                XmlSubtreeWriter.copy(parser, content, StreamOpen.CLIENT_NAMESPACE);
+                XmlSubtreeWriter.copyContentChild(parser, content, XmlSubtreeWriter.Direction.OPENING);
             } else if (event == XmlPullParser.Event.TEXT_CHARACTERS && !parser.getText().isBlank()) {
                 throw new EnvelopeException(Kind.MALFORMED, "text directly inside <content/>");
             } else if (event == XmlPullParser.Event.END_ELEMENT && parser.getDepth() == depth) {

@@ -28,7 +28,10 @@ public final class OpenedStanza {
         return stanza;
     }
 
-    /** The time the sender wrote into the envelope (its own clock: a claim, not a fact). */
+    /**
+     * The time the sender wrote into the envelope (its own clock: a claim, not a fact), to the second as Sotto writes
+     * it (a stamp with a fraction, from another writer, is read as it is).
+     */
     public Instant sentAt() {
         return sentAt;
     }

@@ -30,11 +30,26 @@ class ElementXmlTest {
         assertEquals(element, parse(SottoEncryptedProvider.INSTANCE, xml));
     }
 
+    /** A ratchet message, the common kind, is written without {@code kind}; a missing kind reads as ratchet. */
+    @Test
+    void aRatchetMessageLeavesItsKindOut() throws Exception {
+        SottoEncrypted ratchet = new SottoEncrypted(SottoEncrypted.Kind.RATCHET, "hello".getBytes(StandardCharsets.UTF_8));
+        String xml = "<encrypted xmlns='" + NS + "'>aGVsbG8=</encrypted>";
+        assertEquals(xml, ratchet.toXML().toString());
+        assertEquals(ratchet, parse(SottoEncryptedProvider.INSTANCE, xml));
+        assertEquals(ratchet, parse(SottoEncryptedProvider.INSTANCE,
+                "<encrypted xmlns='" + NS + "' kind='ratchet'>aGVsbG8=</encrypted>"), "the explicit form still reads");
+        SottoEncrypted handshake = new SottoEncrypted(SottoEncrypted.Kind.HANDSHAKE, new byte[] {1});
+        assertEquals("<encrypted xmlns='" + NS + "' kind='handshake'>AQ==</encrypted>", handshake.toXML().toString());
+    }
+
     @Test
     void encryptedElementRejectsWhatItDoesNotDefine() {
         for (String bad : List.of(
-                "<encrypted xmlns='" + NS + "'>aGVsbG8=</encrypted>",
+                "<encrypted xmlns='" + NS + "' kind=''>aGVsbG8=</encrypted>",
                 "<encrypted xmlns='" + NS + "' kind='other'>aGVsbG8=</encrypted>",
+                "<encrypted xmlns='" + NS + "' sid='7'>aGVsbG8=</encrypted>",
+                "<encrypted xmlns='" + NS + "'></encrypted>",
                 "<encrypted xmlns='" + NS + "' kind='ratchet' sid='7'>aGVsbG8=</encrypted>",
                 "<encrypted xmlns='" + NS + "' kind='ratchet'>aGVs bG8=</encrypted>",
                 "<encrypted xmlns='" + NS + "' kind='ratchet'></encrypted>",

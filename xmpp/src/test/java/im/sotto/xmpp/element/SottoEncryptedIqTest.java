@@ -19,7 +19,7 @@ class SottoEncryptedIqTest {
         iq.setTo(JidCreate.from("bob@example.org/phone"));
         iq.setStanzaId("q1");
         String xml = "<iq xmlns='jabber:client' to='bob@example.org/phone' id='q1' type='get'>"
-                + "<encrypted xmlns='https://sotto.im/protocol/1' kind='ratchet'>CQ==</encrypted></iq>";
+                + "<encrypted xmlns='https://sotto.im/protocol/1'>CQ==</encrypted></iq>";
         assertEquals(xml, iq.toXML().toString());
         Stanza parsed = PacketParserUtils.parseStanza(xml);
         assertTrue(parsed instanceof SottoEncryptedIq, parsed.getClass().getName());

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
-import java.util.regex.Pattern;
 
 import im.sotto.harness.Secrets;
 import im.sotto.xmpp.element.SottoEncrypted;
@@ -75,9 +74,8 @@ final class HostileScene implements AutoCloseable {
 
     /** True if the stanza carries a Sotto element of {@code kind}. */
     static boolean carries(RelayedStanza stanza, SottoEncrypted.Kind kind) {
-        return stanza.contains(SottoEncrypted.NAMESPACE) && !isArchiveResult(stanza) && Pattern.compile("kind=['\"]"
-                + Pattern.quote(kind.wireName()) + "['\"]")
-                .matcher(stanza.xml()).find();
+        return stanza.contains(SottoEncrypted.NAMESPACE) && !isArchiveResult(stanza)
+                && SottoPayload.count(stanza.xml(), kind) > 0;
     }
 
     /**

@@ -186,15 +186,19 @@ class ReorderDropInjectIT {
     }
 
     /**
-     * Redirected to another account (the outer {@code to} names carol while bob's device gets it): the ciphertext
-     * is bound to sender and recipient accounts, so it is TAMPERED. Sent "from" another of alice's resources: the
-     * sealed sender disagrees, TAMPERED. Neither is delivered.
+     * Redirected to another account (the outer {@code to} names carol while bob's device gets it): the associated data
+     * binds the recipient's account, so it is TAMPERED. Presented as sent by another of alice's resources (the server
+     * rewrites the outer {@code from}): the associated data binds the sender's full JID, so it fails authentication
+     * too, TAMPERED. Neither is delivered and neither changes bob's session (no message key is spent: the next
+     * genuine message arrives and the two count as missing). A binding that left the resource out of the associated
+     * data would deliver the second as alice's; one that checked it only after decryption would spend its key.
      */
     @ParameterizedTest
     @EnumSource(ServerKind.class)
     void redirectedAndReattributedMessagesAreTampered(ServerKind kind, XmppServers servers) throws Exception {
         try (HostileScene scene = new HostileScene(servers.get(kind))) {
             establish(scene);
+            byte[] before = ReplayIT.sessionOf(scene.bob, scene.alice);
             String carol = "carol@" + scene.server.domain() + "/elsewhere";
             String otherAlice = scene.aliceJid().asBareJid() + "/impostor";
             AtomicInteger number = new AtomicInteger();
@@ -203,8 +207,9 @@ class ReorderDropInjectIT {
                         || !scene.aliceJid().toString().equals(stanza.attribute("from"))) {
                     return List.of(stanza.xml());
                 }
-                return List.of(number.incrementAndGet() == 1 ? StanzaText.withAttribute(stanza.xml(), "to", carol)
-                        : StanzaText.withAttribute(stanza.xml(), "from", otherAlice));
+                int n = number.incrementAndGet();
+                return List.of(n == 1 ? StanzaText.withAttribute(stanza.xml(), "to", carol)
+                        : n == 2 ? StanzaText.withAttribute(stanza.xml(), "from", otherAlice) : stanza.xml());
             });
             send(scene, 1);
             var redirected = scene.bob.awaitEvent(SecurityEvent.UndecryptableStanza.class,
@@ -214,8 +219,16 @@ class ReorderDropInjectIT {
             send(scene, 2);
             var reattributed = scene.bob.awaitEvent(SecurityEvent.UndecryptableStanza.class,
                     e -> e.reason() == UndecryptableReason.TAMPERED);
-            assertTrue(reattributed.detail().contains("sealed by"), reattributed.detail());
+            assertEquals(otherAlice, reattributed.from().toString());
             assertNull(scene.bob.inbox.poll(1, TimeUnit.SECONDS), "nothing redirected is delivered as genuine");
+            assertArrayEquals(before, ReplayIT.sessionOf(scene.bob, scene.alice),
+                    "neither spends a message key: bob's session is unchanged");
+            send(scene, 3);
+            DecryptedStanza third = scene.bob.next();
+            assertEquals("m3 " + scene.suffix, ((Message) third.stanza()).getBody());
+            var missing = scene.bob.awaitEvent(SecurityEvent.MessagesMissing.class, e -> true);
+            assertEquals(List.of(SequenceRange.of(M1, M1 + 1)), missing.ranges(),
+                    "the redirected and the reattributed one count as missing");
             scene.assertNothingSecretOnTheWire();
         }
     }

@@ -17,9 +17,19 @@ final class SottoPayload {
     private SottoPayload() {
     }
 
-    private static Pattern element(SottoEncrypted.Kind kind) {
-        return Pattern.compile("<encrypted xmlns=['\"]" + Pattern.quote(SottoEncrypted.NAMESPACE) + "['\"] kind=['\"]"
-                + Pattern.quote(kind.wireName()) + "['\"]>([^<]+)</encrypted>");
+    /**
+     * A Sotto element of {@code kind} with its payload as group 1: {@code kind='...'}, which a ratchet message leaves
+     * out (a missing kind means ratchet) and may still carry.
+     */
+    static Pattern element(SottoEncrypted.Kind kind) {
+        String attribute = " kind=['\"]" + Pattern.quote(kind.wireName()) + "['\"]";
+        return Pattern.compile("<encrypted xmlns=['\"]" + Pattern.quote(SottoEncrypted.NAMESPACE) + "['\"]"
+                + (kind == SottoEncrypted.Kind.DEFAULT ? "(?:" + attribute + ")?" : attribute) + ">([^<]+)</encrypted>");
+    }
+
+    /** How many Sotto elements of {@code kind} the stanza's text holds. */
+    static long count(String stanza, SottoEncrypted.Kind kind) {
+        return element(kind).matcher(stanza).results().count();
     }
 
     /** The decoded payload of the first element of {@code kind}, if the stanza has one. */

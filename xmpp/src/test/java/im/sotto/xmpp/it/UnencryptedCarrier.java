@@ -51,6 +51,6 @@ final class UnencryptedCarrier {
     }
 
     private SottoEncrypted encrypted(Stanza inner) throws EnvelopeException {
-        return new SottoEncrypted(SottoEncrypted.Kind.RATCHET, codec.seal(inner, connection.getUser()));
+        return new SottoEncrypted(SottoEncrypted.Kind.RATCHET, codec.seal(inner));
     }
 }
