@@ -25,7 +25,7 @@ final class PreKeyRecordCodec {
     /**
      * Version 4 keeps an ML-KEM prekey's expanded decapsulation key (2,400 bytes) where version 3 kept its 64-byte
      * seed: re-deriving the key from the seed was a whole ML-KEM key generation on every hybrid first message received
-     * (docs/performance.md, "Offline setup, 2026-12-08").
+     * (docs/performance.md, "Offline setup and the one-way path, 2026-12-08").
      */
     static final int VERSION = 4;
     /** Version 3 names, per signed prekey, the bundle format its signature was made for (6.1). */
