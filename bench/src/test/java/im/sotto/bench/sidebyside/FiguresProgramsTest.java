@@ -48,6 +48,17 @@ class FiguresProgramsTest {
     }
 
     @Test
+    void cpuTimePerOperationMeasuresEveryOperationOfBothFigures() throws Exception {
+        for (String figure : List.of("offline", "oneway")) {
+            Map<String, double[]> cpu = CpuTimePerOperation.measure(CpuTimePerOperation.operations(figure), 0, 2,
+                    1_000_000L);
+            assertTrue(cpu.size() >= 3, figure + ": " + cpu.keySet());
+            // Every operation ran at least once per round and used some CPU; no speed is asserted.
+            cpu.forEach((name, rounds) -> assertTrue(rounds.length == 2 && rounds[0] > 0, name));
+        }
+    }
+
+    @Test
     void ratioTableReadsJmhJson(@TempDir Path dir) throws Exception {
         String prefix = SideBySideBenchmark.class.getName() + ".";
         String json = "[" + run(prefix + "oneWay_sotto", 100) + "," + run(prefix + "oneWay_signalJava", 40) + ","

@@ -21,6 +21,8 @@ public final class MlKem768 {
     public static final int ENCAPSULATION_KEY_LENGTH = 1184;
     /** The expanded decapsulation key dk = 768k + 96 bytes (FIPS 203 table 3). */
     public static final int DECAPSULATION_KEY_LENGTH = 2400;
+    /** dk_PKE, the first part of the expanded decapsulation key: 384k bytes (FIPS 203 algorithm 16). */
+    private static final int PKE_SECRET_KEY_LENGTH = 1152;
     /** The seed d || z from which key generation is deterministic (FIPS 203 algorithm 16). */
     public static final int SEED_LENGTH = 64;
     /** c = 32(du k + dv) bytes with du = 10, dv = 4 (FIPS 203 table 3). */
@@ -71,6 +73,21 @@ public final class MlKem768 {
         } finally {
             key.destroy();
         }
+    }
+
+    /**
+     * Whether an expanded decapsulation key embeds {@code encapsulationKey}: FIPS 203 lays dk out as dk_PKE (384k
+     * bytes), then ek, then H(ek) and z. For a caller that stores both halves and wants to know they still belong
+     * together, without a key generation.
+     */
+    public static boolean embedsEncapsulationKey(SecretBytes decapsulationKey, byte[] encapsulationKey) {
+        if (decapsulationKey.length() != DECAPSULATION_KEY_LENGTH || encapsulationKey == null
+                || encapsulationKey.length != ENCAPSULATION_KEY_LENGTH) {
+            return false;
+        }
+        byte[] embedded = java.util.Arrays.copyOfRange(decapsulationKey.unsafeView(), PKE_SECRET_KEY_LENGTH,
+                PKE_SECRET_KEY_LENGTH + ENCAPSULATION_KEY_LENGTH);
+        return ConstantTime.equals(embedded, encapsulationKey);
     }
 
     static SecretBytes decapsulate(MLKEMPrivateKeyParameters key, byte[] ciphertext)

@@ -27,8 +27,9 @@ public final class X25519KeyPair {
 
     /**
      * Rebuilds a pair from a record this library wrote itself and the store authenticated (AEAD at rest), without
-     * recomputing the public half: that scalar multiplication was most of the cost of loading a session. Never for
-     * keys from outside; a mismatched pair would only break the session it belongs to.
+     * recomputing the public half: that scalar multiplication was most of the cost of loading a session. Also for
+     * an independent copy of a pair that already exists (the ratchet's own copy of a responder's key). Never for keys
+     * from outside; a mismatched pair would only break the session it belongs to.
      */
     public static X25519KeyPair restore(SecretBytes privateKey, byte[] publicKey) {
         if (privateKey.length() != X25519.KEY_LENGTH || publicKey == null || publicKey.length != X25519.KEY_LENGTH) {

@@ -6,7 +6,6 @@ import im.sotto.protocol.crypto.CipherSuite;
 import im.sotto.protocol.crypto.InvalidCiphertextException;
 import im.sotto.protocol.crypto.InvalidPublicKeyException;
 import im.sotto.protocol.crypto.MlKem768;
-import im.sotto.protocol.crypto.MlKemKeyPair;
 import im.sotto.protocol.crypto.SecretBytes;
 import im.sotto.protocol.crypto.X25519;
 import im.sotto.protocol.crypto.X25519KeyPair;
@@ -85,16 +84,14 @@ public final class FirstMessageReceiver {
     }
 
     private static void mixKem(SymmetricState s, SignedPreKey spk, byte[] kemCiphertext) {
-        MlKemKeyPair pq = MlKemKeyPair.fromSeed(SecretBytes.copyOf(spk.pqSecret.reveal()));
         try {
-            SecretBytes shared = pq.decapsulate(kemCiphertext);
+            // The stored expanded key: no key generation per message (the FIPS 203 hash check still runs).
+            SecretBytes shared = MlKem768.decapsulate(spk.pqSecret, kemCiphertext);
             s.mixHash(kemCiphertext);
             s.mixKey(shared);
             shared.wipe();
         } catch (InvalidCiphertextException e) {
             throw new IllegalStateException("ciphertext length was checked when parsing", e);
-        } finally {
-            pq.wipe();
         }
     }
 

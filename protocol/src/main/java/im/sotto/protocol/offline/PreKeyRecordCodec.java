@@ -2,6 +2,8 @@ package im.sotto.protocol.offline;
 
 import im.sotto.protocol.crypto.CipherSuite;
 import im.sotto.protocol.crypto.Ed25519;
+import im.sotto.protocol.crypto.MlKem768;
+import im.sotto.protocol.crypto.MlKemKeyPair;
 import im.sotto.protocol.crypto.SecretBytes;
 import im.sotto.protocol.crypto.X25519;
 import im.sotto.protocol.crypto.X25519KeyPair;
@@ -20,8 +22,14 @@ import java.util.TreeMap;
 
 /** The versioned record of a {@link PreKeyVault} (it holds private keys: the store encrypts it). */
 final class PreKeyRecordCodec {
+    /**
+     * Version 4 keeps an ML-KEM prekey's expanded decapsulation key (2,400 bytes) where version 3 kept its 64-byte
+     * seed: re-deriving the key from the seed was a whole ML-KEM key generation on every hybrid first message received
+     * (docs/performance.md, "Offline setup and the one-way path, 2026-12-08").
+     */
+    static final int VERSION = 4;
     /** Version 3 names, per signed prekey, the bundle format its signature was made for (6.1). */
-    static final int VERSION = 3;
+    private static final int VERSION_WITH_MLKEM_SEED = 3;
     /** Version 2 keeps each key's public half (recomputing a hundred of them made loading the vault slow). */
     private static final int VERSION_WITHOUT_SIGNATURE_FORMAT = 2;
     private static final int VERSION_WITHOUT_PUBLIC_KEYS = 1;
@@ -52,7 +60,7 @@ final class PreKeyRecordCodec {
         try {
             ByteReader r = new ByteReader(record);
             int version = r.u8();
-            if (version != VERSION && version != VERSION_WITHOUT_SIGNATURE_FORMAT
+            if (version != VERSION && version != VERSION_WITH_MLKEM_SEED && version != VERSION_WITHOUT_SIGNATURE_FORMAT
                     && version != VERSION_WITHOUT_PUBLIC_KEYS) {
                 throw new PreKeyRecordException("prekey record version " + version);
             }
@@ -74,7 +82,8 @@ final class PreKeyRecordCodec {
                 Instant created = Instant.ofEpochSecond(r.u64());
                 X25519KeyPair pair = readPair(r, version);
                 // Records before version 3 were written when every signature was in bundle format 1.
-                int signatureFormat = version == VERSION ? r.u8() : PreKeyBundle.FORMAT_PREKEYS_SIGNED_ONLY;
+                int signatureFormat = version >= VERSION_WITH_MLKEM_SEED ? r.u8()
+                        : PreKeyBundle.FORMAT_PREKEYS_SIGNED_ONLY;
                 if (signatureFormat != PreKeyBundle.FORMAT
                         && signatureFormat != PreKeyBundle.FORMAT_PREKEYS_SIGNED_ONLY) {
                     throw new MalformedInputException("signature format " + signatureFormat);
@@ -82,8 +91,13 @@ final class PreKeyRecordCodec {
                 byte[] sig = r.bytes(Ed25519.SIGNATURE_LENGTH);
                 byte[] pqPublic = r.vector16(PreKeyBundle.PQ_PREKEY_LENGTH, "ML-KEM prekey");
                 byte[] pqSecret = r.vector16(MAX_PQ_SECRET, "ML-KEM secret");
+                if ((pqPublic.length == 0) != (pqSecret.length == 0)) {
+                    throw new MalformedInputException("ML-KEM prekey without its secret, or the reverse");
+                }
                 signed.add(new SignedPreKey(id, created, pair, pqPublic.length == 0 ? null : pqPublic,
-                        pqSecret.length == 0 ? null : SecretBytes.copyOf(pqSecret), signatureFormat, sig));
+                        pqSecret.length == 0 ? null : decapsulationKey(version, pqSecret, pqPublic), signatureFormat,
+                        sig));
+                java.util.Arrays.fill(pqSecret, (byte) 0);
             }
             int oneTimeCount = r.u16();
             TreeMap<Long, X25519KeyPair> oneTime = new TreeMap<>();
@@ -112,6 +126,36 @@ final class PreKeyRecordCodec {
         } catch (MalformedInputException | IllegalArgumentException | java.time.DateTimeException e) {
             throw new PreKeyRecordException("corrupt prekey record: " + e.getMessage());
         }
+    }
+
+    /**
+     * The expanded decapsulation key of a stored ML-KEM prekey: as stored from version 4 on; derived once from the
+     * seed an older record holds (that record is written back as version 4 at its next save). Either way the
+     * encapsulation key it embeds must be the stored public key, else the record is corrupt.
+     */
+    private static SecretBytes decapsulationKey(int version, byte[] stored, byte[] pqPublic)
+            throws MalformedInputException {
+        SecretBytes expanded;
+        if (version == VERSION) {
+            if (stored.length != MlKem768.DECAPSULATION_KEY_LENGTH) {
+                throw new MalformedInputException("ML-KEM decapsulation key of " + stored.length + " bytes");
+            }
+            expanded = SecretBytes.copyOf(stored);
+        } else {
+            if (stored.length != MlKem768.SEED_LENGTH) {
+                throw new MalformedInputException("ML-KEM seed of " + stored.length + " bytes");
+            }
+            SecretBytes seed = SecretBytes.copyOf(stored);
+            MlKemKeyPair pair = MlKemKeyPair.fromSeed(seed);
+            expanded = pair.decapsulationKey();
+            pair.wipe();
+            seed.wipe();
+        }
+        if (!MlKem768.embedsEncapsulationKey(expanded, pqPublic)) {
+            expanded.wipe();
+            throw new MalformedInputException("ML-KEM decapsulation key does not match the stored prekey");
+        }
+        return expanded;
     }
 
     private static X25519KeyPair readPair(ByteReader r, int version) throws MalformedInputException {

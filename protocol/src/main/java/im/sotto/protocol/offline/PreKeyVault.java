@@ -2,7 +2,6 @@ package im.sotto.protocol.offline;
 
 import im.sotto.protocol.crypto.CipherSuite;
 import im.sotto.protocol.crypto.MlKemKeyPair;
-import im.sotto.protocol.crypto.SecretBytes;
 import im.sotto.protocol.crypto.X25519KeyPair;
 import im.sotto.protocol.handshake.ProtocolVersion;
 import im.sotto.protocol.identity.AccountIdentity;
@@ -93,13 +92,13 @@ public final class PreKeyVault {
             byte[] sig = account.sign(signedContent(id, pair.publicKey(), null));
             return new SignedPreKey(id, now, pair, null, null, PreKeyBundle.FORMAT, sig);
         }
-        // The hybrid suite: an ML-KEM-768 prekey under the same signature, rotated and deleted with it. The
-        // 64-byte seed is what the record keeps; the decapsulation key is re-derived from it when needed.
+        // The hybrid suite: an ML-KEM-768 prekey under the same signature, rotated and deleted with it. The record
+        // keeps the expanded decapsulation key, not the 64-byte seed: deriving the key from the seed is a whole key
+        // generation, which every hybrid first message received would otherwise repeat.
         MlKemKeyPair pq = MlKemKeyPair.generate(random);
         byte[] pqPublic = pq.encapsulationKey().toBytes();
         byte[] sig = account.sign(signedContent(id, pair.publicKey(), pqPublic));
-        SignedPreKey k = new SignedPreKey(id, now, pair, pqPublic, SecretBytes.copyOf(pq.seed().reveal()),
-                PreKeyBundle.FORMAT, sig);
+        SignedPreKey k = new SignedPreKey(id, now, pair, pqPublic, pq.decapsulationKey(), PreKeyBundle.FORMAT, sig);
         pq.wipe();
         return k;
     }

@@ -15,6 +15,7 @@ final class SignedPreKey {
     final Instant created;
     final X25519KeyPair keyPair;
     final byte[] pqPublic;
+    /** The ML-KEM-768 decapsulation key in FIPS 203's expanded form (2,400 bytes), with pqPublic embedded. */
     final SecretBytes pqSecret;
     final int signatureFormat;
     final byte[] signature;

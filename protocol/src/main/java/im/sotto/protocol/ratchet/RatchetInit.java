@@ -65,8 +65,20 @@ public final class RatchetInit {
     public static RatchetInit forResponder(CipherSuite suite, SecretBytes rootKey, X25519KeyPair ownRatchetKeyPair,
             SecretBytes nextSendingHeaderKey, SecretBytes nextReceivingHeaderKey) {
         Objects.requireNonNull(ownRatchetKeyPair, "ownRatchetKeyPair");
-        X25519KeyPair own = X25519KeyPair.fromPrivate(SecretBytes.copyOf(ownRatchetKeyPair.privateKey().reveal()));
+        // A copy of the pair as it is: every X25519KeyPair holds matching halves (made, derived or restored from our
+        // own authenticated record), so recomputing the public half would be a wasted scalar multiplication.
+        X25519KeyPair own = copyOf(ownRatchetKeyPair);
         return new RatchetInit(Role.RESPONDER, suite, rootKey, null, own, nextReceivingHeaderKey, nextSendingHeaderKey);
+    }
+
+    /** An independent copy of a key pair (the ratchet wipes its own copy when it moves on). */
+    static X25519KeyPair copyOf(X25519KeyPair pair) {
+        byte[] raw = pair.privateKey().reveal();
+        try {
+            return X25519KeyPair.restore(SecretBytes.copyOf(raw), pair.publicKey());
+        } finally {
+            java.util.Arrays.fill(raw, (byte) 0);
+        }
     }
 
     private static SecretBytes copy(SecretBytes key, String what) {

@@ -73,7 +73,7 @@ public final class RatchetSession {
             s.sendingHeaderKey = hka;
             s.nextReceivingHeaderKey = nhkb;
         } else {
-            s.ownRatchetKey = X25519KeyPair.fromPrivate(fresh(init.responderRatchetKeyPair().privateKey()));
+            s.ownRatchetKey = RatchetInit.copyOf(init.responderRatchetKeyPair());
             s.rootKey = new RootKey(fresh(init.rootKey()));
             s.nextSendingHeaderKey = nhkb;
             s.nextReceivingHeaderKey = hka;

@@ -93,7 +93,10 @@ public final class ByteReader {
     }
 
     public byte[] bytes(int length) throws MalformedInputException {
-        need(length, length + " bytes");
+        if (length < 0 || data.length - position < length) {
+            // The message is built only here: concatenating it on every call was a visible part of record parsing.
+            need(length, length + " bytes");
+        }
         byte[] out = Arrays.copyOfRange(data, position, position + length);
         position += length;
         return out;

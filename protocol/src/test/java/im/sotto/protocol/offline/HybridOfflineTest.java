@@ -78,4 +78,54 @@ class HybridOfflineTest {
         bob.vault.bundle().verify(bob.account.publicKey());
         assertArrayEquals(bob.vault.toRecord(), PreKeyVault.fromRecord(bob.vault.toRecord()).toRecord());
     }
+    @Test
+    void aVersionThreeVaultHoldingTheMlKemSeedStillOpensHybridFirstMessagesAndIsRewrittenAsVersionFour()
+            throws Exception {
+        byte[] versionThree = versionThreeRecord();
+        PreKeyVault loaded = PreKeyVault.fromRecord(versionThree);
+        assertEquals(versionThree.length - MlKem768.SEED_LENGTH + MlKem768.DECAPSULATION_KEY_LENGTH,
+                loaded.toRecord().length, "written back with the expanded key in place of the seed");
+        assertEquals(4, loaded.toRecord()[0]);
+        bob.vault = loaded;
+        PreKeyBundle bundle = bob.publishedBundle();
+        OutgoingFirstMessage out = new FirstMessageSender(alice.device, List.of(HYBRID), random, clock)
+                .send(bundle, RecipientKnowledge.pinned(bob.device.certificate()), new byte[] {5}, AD);
+        IncomingFirstMessage.Accepted in = assertInstanceOf(IncomingFirstMessage.Accepted.class,
+                bob.receive(out.message(), AD));
+        assertArrayEquals(new byte[] {5}, in.plaintext());
+        byte[] rewritten = bob.vault.toRecord();
+        assertArrayEquals(rewritten, PreKeyVault.fromRecord(rewritten).toRecord(), "version 4 is stable");
+    }
+
+    @Test
+    void aVersionFourRecordWhoseMlKemKeyIsNotTheExpandedKeyOfItsPrekeyIsCorrupt() throws Exception {
+        byte[] seedAsVersionFour = versionThreeRecord();
+        seedAsVersionFour[0] = 4;
+        assertThrows(PreKeyRecordException.class, () -> PreKeyVault.fromRecord(seedAsVersionFour),
+                "version 4 holds the expanded key, never a seed");
+
+        byte[] record = bob.vault.toRecord();
+        byte[] pqPublic = bob.vault.bundle().pqPreKey().orElseThrow();
+        int published = indexOf(record, pqPublic, 0);
+        int embedded = indexOf(record, pqPublic, published + 1);
+        assertTrue(published > 0 && embedded > published, "the public key, then the expanded key embedding it");
+        record[embedded + 100] ^= 1;
+        assertThrows(PreKeyRecordException.class, () -> PreKeyVault.fromRecord(record));
+    }
+
+    /** Bob's vault as version 3 wrote it: the same layout, with the ML-KEM prekey's 64-byte seed as its secret. */
+    private byte[] versionThreeRecord() throws Exception {
+        PreKeyVault old = PreKeyVault.fromRecord(bob.vault.toRecord());
+        OlderVaultRecords.holdMlKemSeed(old, bob.account, random);
+        return OlderVaultRecords.versionThree(old);
+    }
+
+    private static int indexOf(byte[] haystack, byte[] needle, int from) {
+        for (int i = from; i + needle.length <= haystack.length; i++) {
+            if (java.util.Arrays.equals(haystack, i, i + needle.length, needle, 0, needle.length)) {
+                return i;
+            }
+        }
+        return -1;
+    }
 }

@@ -148,6 +148,7 @@ class SignedBundleTest {
 
     @Test
     void aVaultWithFormatOneSignaturesFromAnOlderVersionSignsItsKeyAgainOnMaintenance() throws Exception {
+        OlderVaultRecords.holdMlKemSeed(bob.vault, bob.account, random); // version 2 kept the ML-KEM seed
         SignedPreKey key = bob.vault.newest();
         byte[] formatOne = FormatOneWriter.bundle(bob.vault, bob.account).signature();
         bob.vault.signed.set(bob.vault.signed.size() - 1,
