@@ -62,16 +62,12 @@ class ClientKillIT {
             : ("1".equals(System.getenv("SOTTO_PROSODY_NO_MAM")) ? ", no MAM" : "")
             + ("1".equals(System.getenv("SOTTO_PROSODY_NO_SMACKS")) ? ", no stream management" : ""));
 
-    static final boolean DEBUG = Boolean.getBoolean("sotto.kills.debug");
-    /** Debug runs: what alice was given and told, with the time in milliseconds (bob's stderr has his). */
-    static final List<String> ALICE_TIMELINE = new CopyOnWriteArrayList<>();
-
     @Test
     void killingTheClientAtRandomPointsNeverDeliversTwiceNeverLeaksAndLosesNothingFromTheOutbox(XmppServers servers,
             @TempDir Path dir) throws Exception {
         XmppServers.Server server = servers.get(SERVER);
-        if (DEBUG) {
-            traceAliceCatchUp();
+        if (KillDebug.ON) {
+            KillDebug.traceAliceCatchUp();
         }
         String s = UUID.randomUUID().toString().substring(0, 8);
         Random random = new Random();
@@ -89,17 +85,15 @@ class ClientKillIT {
             alice.manager.addListener(new im.sotto.xmpp.SottoListener() {
                 @Override
                 public void onStanza(im.sotto.xmpp.DecryptedStanza stanza) {
-                    if (DEBUG && stanza.stanza() instanceof Message m) {
-                        ALICE_TIMELINE.add(System.currentTimeMillis() + " GOT " + m.getStanzaId() + " " + m.getBody());
+                    if (stanza.stanza() instanceof Message m) {
+                        KillDebug.alice("GOT " + m.getStanzaId() + " " + m.getBody());
                     }
                 }
 
                 @Override
                 public void onEvent(im.sotto.xmpp.SecurityEvent event) {
                     ledger.event(event);
-                    if (DEBUG) {
-                        ALICE_TIMELINE.add(System.currentTimeMillis() + " EVENT " + event);
-                    }
+                    KillDebug.alice("EVENT " + event);
                 }
             });
             AliceSender sender = new AliceSender(alice, bob, aToB, aliceSent);
@@ -115,7 +109,7 @@ class ClientKillIT {
                     Files.copy(dir.resolve("events.txt"), Path.of("target", "client-kill-events.txt"),
                             java.nio.file.StandardCopyOption.REPLACE_EXISTING);
                     Files.write(Path.of("target", "client-kill-alice-events.txt"), eventLines(alice));
-                    Files.write(Path.of("target", "client-kill-alice-timeline.txt"), List.copyOf(ALICE_TIMELINE));
+                    KillDebug.writeAliceTimeline();
                 }
             }
         }
@@ -179,10 +173,7 @@ class ClientKillIT {
             Set<String> atOldReading = new HashSet<>(aliceGot.stream().map(d -> ((Message) d.stanza()).getBody())
                     .toList());
             awaitBobsEnd(alice, bobEnd(bobPrefix), aliceGot);
-            if (DEBUG) {
-                ALICE_TIMELINE.add(System.currentTimeMillis() + " BOOKS-READ (bob's last run ended "
-                        + lastEnded + ")");
-            }
+            KillDebug.alice("BOOKS-READ (bob's last run ended " + lastEnded + ")");
             List<String> aliceGotBodies = KillAccounting.afterEndMarker(aliceGot.stream()
                     .map(d -> ((Message) d.stanza()).getBody()).toList(), bobEnd(bobPrefix));
             long inFlightAtOldReading = bobWrote.stream().filter(b -> aliceGotBodies.contains(b)
@@ -206,7 +197,7 @@ class ClientKillIT {
                 System.out.println("not delivered: " + aliceSent.stream().filter(b -> !got.contains(b))
                         .map(b -> b.substring(b.lastIndexOf('-') + 1)).collect(java.util.stream.Collectors.joining(" ")));
                 eventLines(alice).stream().limit(40).forEach(l -> System.out.println("alice: " + l));
-                debugBobToAlice(bobStore, bobWrote, aliceGot, alice);
+                KillDebug.bobToAlice(bobStore, bobWrote, aliceGot, alice);
             }
             assertEquals(List.of(), notTaken, "every message bob's user wrote was encrypted by Sotto");
             long replaced = KillAccounting.sessionsReplaced(eventLines(alice));
@@ -235,69 +226,6 @@ class ClientKillIT {
             bobStore.close();
             alice.disconnect();
         }
-    }
-
-    /** Keeps the traced loggers reachable (a logger only weakly held would lose its level). */
-    private static final List<java.util.logging.Logger> TRACED = new ArrayList<>();
-
-    /** Debug runs: alice's archive passes (catch-up and advance passes), with the time in milliseconds. */
-    private static void traceAliceCatchUp() throws IOException {
-        java.util.logging.Handler handler = new java.util.logging.FileHandler("target/client-kill-alice-catchup.log");
-        handler.setFormatter(new java.util.logging.Formatter() {
-            @Override
-            public String format(java.util.logging.LogRecord record) {
-                return record.getMillis() + " " + record.getLoggerName() + " " + formatMessage(record) + "\n";
-            }
-        });
-        handler.setLevel(java.util.logging.Level.FINE);
-        for (String name : List.of("im.sotto.xmpp.ArchiveCatchUp", "im.sotto.xmpp.CatchUpPasses")) {
-            java.util.logging.Logger log = java.util.logging.Logger.getLogger(name);
-            log.setLevel(java.util.logging.Level.FINE);
-            log.addHandler(handler);
-            TRACED.add(log);
-        }
-    }
-
-    /**
-     * Debug runs: bob's messages alice had not been given when the books were read, with their stanza ids in bob's
-     * log; then waits up to 30 s and names those that reached alice after the books were read (late, not lost).
-     */
-    private static void debugBobToAlice(SqliteAccountStore bobStore, List<String> bobWrote,
-            List<im.sotto.xmpp.DecryptedStanza> aliceGot, SottoParty alice) throws InterruptedException {
-        Set<String> got = new HashSet<>();
-        aliceGot.forEach(d -> got.add(((Message) d.stanza()).getBody()));
-        List<String> missing = bobWrote.stream().filter(b -> !got.contains(b)).toList();
-        java.util.Map<String, List<String>> ids = bobStore.transact(st -> {
-            java.util.Map<String, List<String>> byBody = new java.util.HashMap<>();
-            long after = 0;
-            for (List<im.sotto.protocol.store.MessageLog.Logged> page = st.messageLog().read(after, 500);
-                    !page.isEmpty(); page = st.messageLog().read(after, 500)) {
-                for (im.sotto.protocol.store.MessageLog.Logged logged : page) {
-                    after = logged.sequence();
-                    if (logged.entry().direction() == LogEntry.Direction.SENT) {
-                        java.util.regex.Matcher m = KillDriver.BODY.matcher(new String(logged.entry().content(),
-                                StandardCharsets.UTF_8));
-                        if (m.find()) {
-                            byBody.computeIfAbsent(m.group(1), b -> new ArrayList<>()).add(logged.entry().stanzaId()
-                                    + "@" + logged.sequence());
-                        }
-                    }
-                }
-            }
-            return byBody;
-        });
-        System.out.println("b2a not delivered when the books were read: " + missing.stream()
-                .map(b -> b.substring(b.lastIndexOf('-') + 1) + ids.getOrDefault(b, List.of()))
-                .collect(java.util.stream.Collectors.joining(" ")));
-        long deadline = System.currentTimeMillis() + 30_000;
-        List<String> after = new ArrayList<>();
-        while (System.currentTimeMillis() < deadline && after.size() < missing.size()) {
-            im.sotto.xmpp.DecryptedStanza late = alice.inbox.poll(500, TimeUnit.MILLISECONDS);
-            if (late != null && late.stanza() instanceof Message m && missing.contains(m.getBody())) {
-                after.add(m.getBody().substring(m.getBody().lastIndexOf('-') + 1));
-            }
-        }
-        System.out.println("b2a given to alice after the books were read (within 30 s): " + after);
     }
 
     private static void writeProperties(Path file, Path dir, XmppServers.Server server, int port, Jid bob, Jid alice,
