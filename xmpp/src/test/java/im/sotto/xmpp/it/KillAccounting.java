@@ -62,6 +62,23 @@ final class KillAccounting {
         return Math.max(0, sessions - 1);
     }
 
+    /**
+     * The receiver's deliveries, fit for the books only once the sender's end marker (its last message, after all the
+     * others on its stream) is among them; then returned unchanged. Read before, a message the receiver had not
+     * processed yet counted as lost silently: the kill test read alice's 1.5 s after bob's last run ended, while her
+     * worker could still be busy for tens of seconds with an archive pass (up to three 10 s timeouts and a 5,000-result
+     * pass under load), with bob's last messages queued behind it.
+     *
+     * @throws IllegalStateException if the end marker was not delivered: the books cannot be read yet
+     */
+    static List<String> afterEndMarker(List<String> deliveredWithRepeats, String endMarker) {
+        if (!deliveredWithRepeats.contains(endMarker)) {
+            throw new IllegalStateException("the sender's end marker " + endMarker + " was not delivered: what is still"
+                    + " on its way would be counted lost silently");
+        }
+        return deliveredWithRepeats;
+    }
+
     static Direction direction(List<String> sent, List<String> deliveredWithRepeats, List<String> events) {
         return direction(sent, List.of(), deliveredWithRepeats, events);
     }

@@ -1,6 +1,7 @@
 package im.sotto.xmpp.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.List;
 import java.util.Map;
@@ -30,6 +31,29 @@ class KillAccountingTest {
         assertEquals(2, KillAccounting.sessionsReplaced(List.of("SessionEstablished[peer=bob@x, deviceId=1]",
                 "SessionHealed[peer=bob@x, deviceId=1]", "ArrivedLate[sequence=3]",
                 "SessionEstablished[peer=bob@x, deviceId=1]")));
+    }
+
+    /**
+     * Issue #23, the bob → alice "silent" losses: the books were read while the receiver had not yet processed the
+     * sender's last messages (alice's worker busy with an archive pass). Counted then, the tail in flight was lost
+     * silently; the books now take the deliveries only once the sender's end marker, sent after everything, is among
+     * them, and count nothing lost when the tail did arrive.
+     */
+    @Test
+    void theBooksAreReadOnlyAfterTheSendersEndMarkerArrived() {
+        List<String> sent = List.of("m1", "m2", "m3", "m4", "m5");
+        List<String> soFar = List.of("m1", "m2");   // m3..m5 and the end marker still queued at the receiver
+        assertEquals(3, KillAccounting.direction(sent, soFar, List.of("SessionEstablished[x]")).lostSilently(),
+                "what the books said when read too early");
+        assertThrows(IllegalStateException.class, () -> KillAccounting.afterEndMarker(soFar, "end"));
+        List<String> complete = List.of("m1", "m2", "m3", "m4", "m5", "end");
+        KillAccounting.Direction books = KillAccounting.direction(sent, KillAccounting.afterEndMarker(complete, "end"),
+                List.of("SessionEstablished[x]"));
+        assertEquals(5, books.delivered());
+        assertEquals(0, books.lostSilently());
+        // A message really lost before the marker is still counted: the marker does not hide a loss.
+        assertEquals(1, KillAccounting.direction(sent, KillAccounting.afterEndMarker(List.of("m1", "m2", "m4", "m5",
+                "end"), "end"), List.of("SessionEstablished[x]")).lostSilently());
     }
 
     /** A gap reported and then filled by a late arrival is not counted missing; sequence numbers count per session. */

@@ -43,7 +43,8 @@ import org.jxmpp.jid.impl.JidCreate;
  * sends numbered messages to alice and records what it is told, until it is killed. Like a user's outbox, it notes
  * each message before handing it to Sotto ({@code intents.txt}) and, at start, hands over again every noted message
  * that Sotto neither encrypted (it is not in the store's log as sent) nor keeps queued: a message is never given to
- * Sotto twice once Sotto has it. Arguments: a properties file; "final" to stop cleanly after alice's end marker.
+ * Sotto twice once Sotto has it. Arguments: a properties file; "final" to send bob's end marker after its last
+ * messages and stop cleanly after alice's end marker.
  */
 public final class KillDriver implements SottoListener {
     static final String READY = "READY";
@@ -95,21 +96,28 @@ public final class KillDriver implements SottoListener {
             if (Boolean.getBoolean("sotto.kills.debug")) {
                 traceCatchUp();
                 eventLog.write(("START " + ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.UTF_8));
-                System.err.println("START " + ProcessHandle.current().pid());
+                trace("START " + ProcessHandle.current().pid());
             }
             SottoManager sotto = SottoManager.enable(connection, account);
             sotto.setHandshakeTimeout(Duration.ofSeconds(2));
             sotto.addListener(driver);
+            if (DEBUG) {
+                // Which message got which number in the session, and which outer stanzas the server acknowledged.
+                sotto.onSealed(sealed -> trace("SEALED " + sealed.stanzaId() + " " + sealed.sequenceByDevice()));
+                connection.addStanzaAcknowledgedListener(acked -> trace("ACK " + acked.getStanzaId()));
+            }
             connection.connect().login();
             TestContacts.aliceAndBobKnowEachOther(connection);
             sotto.republish().get(120, TimeUnit.SECONDS); // after the first catch-up pass: slow under load
             System.out.println(READY);
             System.out.flush();
+            trace("READY");
             var alice = JidCreate.from(p.getProperty("alice"));
             List<Integer> noted = noted(intents);
             Set<String> withSotto = handedOver(store);
             for (int n : noted) {
                 if (!withSotto.contains(body(p, n))) {
+                    trace("AGAIN " + n);
                     sotto.send(chat(alice, body(p, n)));
                 }
             }
@@ -119,17 +127,38 @@ public final class KillDriver implements SottoListener {
             for (int sent = 0; !last || sent < finalCount; sent++, next++) {
                 intentLog.write((next + "\n").getBytes(StandardCharsets.US_ASCII));
                 intentLog.flush();
+                trace("SEND " + next);
                 var done = sotto.send(chat(alice, body(p, next)));
+                if (DEBUG) {
+                    int n = next;
+                    done.whenComplete((ok, error) -> trace("SENT " + n + (error == null ? "" : " failed: " + error)));
+                }
                 if (last) {
                     done.get(30, TimeUnit.SECONDS);
                 }
                 Thread.sleep(sendEveryMs);
             }
+            if (last) {
+                // After everything this account sent: alice's books are read once it reached her, not before.
+                trace("SEND bob's end marker");
+                sotto.send(chat(alice, p.getProperty("bobEnd"))).get(30, TimeUnit.SECONDS);
+            }
             boolean ended = driver.ended.await(END_WAIT_SECONDS, TimeUnit.SECONDS);
+            trace("END-MARKER " + ended);
             sotto.disable();
+            trace("DISABLED");
             connection.disconnect();
             store.close();
             System.exit(ended ? 0 : EXIT_NO_END_MARKER);
+        }
+    }
+
+    private static final boolean DEBUG = Boolean.getBoolean("sotto.kills.debug");
+
+    /** Debug runs: one line on standard error, with the time in milliseconds (to line it up with alice's). */
+    static void trace(String line) {
+        if (DEBUG) {
+            System.err.println(System.currentTimeMillis() + " " + line);
         }
     }
 
@@ -217,7 +246,7 @@ public final class KillDriver implements SottoListener {
     @Override
     public void onStanza(DecryptedStanza stanza) {
         if (Boolean.getBoolean("sotto.kills.debug") && stanza.stanza() instanceof Message got) {
-            System.err.println("GOT " + got.getStanzaId() + " " + got.getBody());
+            trace("GOT " + got.getStanzaId() + " " + got.getBody());
         }
         if (stanza.stanza() instanceof Message message && endMarker.equals(message.getBody())) {
             ended.countDown();
