@@ -19,7 +19,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * Issue #17: a message to a contact whose session carries content costs the sender one store transaction to decide
  * and seal it (with the durable store, one synced commit), and one more when the server acknowledges the kept copy
- * (XEP-0198). Counted on a real Prosody with stream management on, as a user's client runs.
+ * (XEP-0198); the receiver opens, checks, logs and delivers it in one. Counted on a real Prosody with stream
+ * management on, as a user's client runs.
  */
 @ExtendWith(XmppServersExtension.class)
 class TransactionCountIT {
@@ -45,11 +46,13 @@ class TransactionCountIT {
     }
 
     @Test
-    void aMessageUnderAConfirmedSessionTakesOneTransactionToSealAndOneWhenAcknowledged(XmppServers servers)
+    void aMessageUnderAConfirmedSessionTakesOneTransactionEachSideAndOneForTheAcknowledgement(XmppServers servers)
             throws Exception {
         CountingStore aliceStore = new CountingStore();
+        CountingStore bobStore = new CountingStore();
         SottoParty alice = new SottoParty(SottoAccount.open(aliceStore, new SecureRandom(), Clock.systemUTC()));
-        try (HostileScene scene = new HostileScene(servers.get(ServerKind.PROSODY), alice, new SottoParty(), true)) {
+        SottoParty bob = new SottoParty(SottoAccount.open(bobStore, new SecureRandom(), Clock.systemUTC()));
+        try (HostileScene scene = new HostileScene(servers.get(ServerKind.PROSODY), alice, bob, true)) {
             // A session both sides hold and bob confirmed: alice writes, bob answers.
             scene.alice.manager.send(scene.secretChat(scene.bobJid(), "first " + scene.suffix)).get(20,
                     TimeUnit.SECONDS);
@@ -60,7 +63,9 @@ class TransactionCountIT {
 
             for (int n = 0; n < 3; n++) {
                 awaitQuiet(aliceStore);
+                awaitQuiet(bobStore);
                 int before = aliceStore.transactions.get();
+                int bobBefore = bobStore.transactions.get();
                 scene.alice.manager.send(scene.secretChat(scene.bobJid(), "counted " + n + " " + scene.suffix))
                         .get(20, TimeUnit.SECONDS);
                 int sealing = aliceStore.transactions.get() - before;
@@ -71,6 +76,10 @@ class TransactionCountIT {
                 assertEquals(2, all, "message " + n + ": one transaction to seal, one for the server's "
                         + "acknowledgement; events: " + scene.alice.events);
                 assertEquals(true, sealing >= 1 && sealing <= 2, "message " + n + ": sealed in " + sealing);
+                awaitQuiet(bobStore);
+                // Opening, the envelope check, the log and the replay mark of a delivered message: one transaction.
+                assertEquals(1, bobStore.transactions.get() - bobBefore, "message " + n + " opened by bob; events: "
+                        + scene.bob.events);
             }
             scene.assertNothingSecretOnTheWire();
         }
@@ -91,6 +100,6 @@ class TransactionCountIT {
                 return;
             }
         }
-        throw new AssertionError("alice's store never went quiet for " + QUIET_MS + " ms");
+        throw new AssertionError("the store never went quiet for " + QUIET_MS + " ms");
     }
 }
