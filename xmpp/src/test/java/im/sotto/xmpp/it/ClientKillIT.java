@@ -156,7 +156,7 @@ class ClientKillIT {
                     .forEach(notAcknowledged::add);
             KillAccounting.Direction toBob = KillAccounting.direction(aliceSent, sender.failed.stream()
                             .map(f -> f.substring(0, f.indexOf(' '))).toList(), notAcknowledged,
-                    KillAccounting.afterEndMarker(KillDriver.bodiesInLog(bobStore, LogEntry.Direction.RECEIVED), end)
+                    KillAccounting.afterEndMarker(KillAccounting.shownFromLog(KillDriver.receivedInLog(bobStore)), end)
                             .stream().filter(b -> b.startsWith(aToB)).toList(),
                     Files.readAllLines(dir.resolve("events.txt"), StandardCharsets.UTF_8));
             String bobPrefix = "b2a-" + s + "-";

@@ -79,6 +79,30 @@ final class KillAccounting {
         return deliveredWithRepeats;
     }
 
+    /** A message as the receiver's log holds it: its body, and whether it was a copy sent again (protocol.md 7.3). */
+    record Logged(String body, boolean resentCopy) {
+    }
+
+    /**
+     * What the receiver's user was shown, from its log: the log also keeps what {@code DeliveredOnce} withheld (a copy
+     * sent again under a new session whose original was shown, or an original arriving after its copy was), since
+     * the binding logs a message before deciding whether to show it. So an original and one copy of the same message
+     * count once; a second original, or a second copy, counts again (a duplicate the user saw).
+     */
+    static List<String> shownFromLog(List<Logged> logged) {
+        Set<String> originals = new HashSet<>();
+        Set<String> copies = new HashSet<>();
+        List<String> shown = new java.util.ArrayList<>();
+        for (Logged entry : logged) {
+            boolean first = !originals.contains(entry.body()) && !copies.contains(entry.body());
+            boolean again = entry.resentCopy() ? !copies.add(entry.body()) : !originals.add(entry.body());
+            if (first || again) {
+                shown.add(entry.body());
+            }
+        }
+        return shown;
+    }
+
     static Direction direction(List<String> sent, List<String> deliveredWithRepeats, List<String> events) {
         return direction(sent, List.of(), deliveredWithRepeats, events);
     }

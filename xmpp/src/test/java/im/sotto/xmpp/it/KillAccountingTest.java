@@ -98,4 +98,23 @@ class KillAccountingTest {
         assertEquals(3, KillAccounting.direction(List.of("m1", "m2", "m3", "m4", "m5", "m6"), List.of(),
                 List.of("m1", "m2", "m5"), List.of("SessionEstablished[x]")).lostSilently());
     }
+
+    /**
+     * The receiver's log keeps what DeliveredOnce withheld (logged before the decision): an original and its copy
+     * sent again under a new session were shown once, in either order; a second original or a second copy twice.
+     */
+    @Test
+    void anOriginalAndItsCopyInTheLogCountOnceButTwoOfEitherKindTwice() {
+        var original = new KillAccounting.Logged("a2b-1.", false);
+        var copy = new KillAccounting.Logged("a2b-1.", true);
+        var other = new KillAccounting.Logged("a2b-2.", false);
+        assertEquals(List.of("a2b-1.", "a2b-2."), KillAccounting.shownFromLog(List.of(original, other, copy)));
+        assertEquals(List.of("a2b-1.", "a2b-2."), KillAccounting.shownFromLog(List.of(copy, other, original)));
+        assertEquals(List.of("a2b-1.", "a2b-1."), KillAccounting.shownFromLog(List.of(original, original)));
+        assertEquals(List.of("a2b-1.", "a2b-1."), KillAccounting.shownFromLog(List.of(copy, original, copy)));
+        KillAccounting.Direction books = KillAccounting.direction(List.of("a2b-1.", "a2b-2."),
+                KillAccounting.shownFromLog(List.of(original, copy, other)), List.of());
+        assertEquals(0, books.duplicates());
+        assertEquals(2, books.delivered());
+    }
 }

@@ -243,6 +243,33 @@ public final class KillDriver implements SottoListener {
         });
     }
 
+    /** The received messages in the store's log, in log order, each with whether it carries the mark of a copy. */
+    static List<KillAccounting.Logged> receivedInLog(SqliteAccountStore store) {
+        return store.transact(s -> {
+            List<KillAccounting.Logged> logged = new ArrayList<>();
+            long after = 0;
+            while (true) {
+                List<MessageLog.Logged> page = s.messageLog().read(after, 500);
+                if (page.isEmpty()) {
+                    return logged;
+                }
+                for (MessageLog.Logged entry : page) {
+                    after = entry.sequence();
+                    if (entry.entry().direction() == LogEntry.Direction.RECEIVED) {
+                        String content = new String(entry.entry().content(), StandardCharsets.UTF_8);
+                        Matcher m = BODY.matcher(content);
+                        if (m.find()) {
+                            logged.add(new KillAccounting.Logged(m.group(1), RESENT_MARK.matcher(content).find()));
+                        }
+                    }
+                }
+            }
+        });
+    }
+
+    /** The mark of a copy sent again under a new session, inside its envelope (ResentMark). */
+    private static final Pattern RESENT_MARK = Pattern.compile("<resent\\b[^>]*https://sotto\\.im/protocol/1/resent");
+
     @Override
     public void onStanza(DecryptedStanza stanza) {
         if (Boolean.getBoolean("sotto.kills.debug") && stanza.stanza() instanceof Message got) {
