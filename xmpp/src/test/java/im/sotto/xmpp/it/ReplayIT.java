@@ -106,9 +106,25 @@ class ReplayIT {
             bob.connect(scene.server.connectionVia("bob", "b2-" + scene.suffix, scene.relay.port()));
             assertEquals("while away " + scene.suffix, body(bob));
             String bobJid = bob.connection.getUser().toString();
-            List<RelayedStanza> firsts = scene.relay.seen(r -> r.toClient() && bobJid.equals(r.link().jid())
-                    && HostileScene.carries(r, SottoEncrypted.Kind.FIRST_MESSAGE));
-            assertEquals(1, firsts.size(), "bob received one first message");
+            // The stanza to replay: the server's delivery of the first message to bob. Now and then (CI, Prosody,
+            // 2026-12-08) bob's new login got the message only from its archive catch-up, which the relay does not
+            // count as a delivery; then alice's own stanza is replayed towards the server, which delivers it again.
+            List<RelayedStanza> firsts = List.of();
+            long deadline = System.nanoTime() + DELIVERY_WAIT_MS * 1_000_000;
+            while (firsts.isEmpty() && System.nanoTime() < deadline) {
+                firsts = scene.relay.seen(r -> r.toClient() && bobJid.equals(r.link().jid())
+                        && HostileScene.carries(r, SottoEncrypted.Kind.FIRST_MESSAGE));
+                if (firsts.isEmpty()) {
+                    Thread.sleep(20);
+                }
+            }
+            if (firsts.isEmpty()) {
+                String aliceJid = scene.aliceJid().toString();
+                firsts = scene.relay.seen(r -> !r.toClient() && aliceJid.equals(r.link().jid())
+                        && HostileScene.carries(r, SottoEncrypted.Kind.FIRST_MESSAGE));
+            }
+            assertEquals(1, firsts.size(), "one first message, delivered to bob or sent by alice; Sotto stanzas to "
+                    + "bob: " + scene.relay.seen(r -> r.toClient() && r.contains(SottoEncrypted.NAMESPACE)).size());
 
             byte[] before = sessionOf(bob, scene.alice);
             bob.events.clear();
@@ -123,6 +139,9 @@ class ReplayIT {
             scene.assertNothingSecretOnTheWire();
         }
     }
+
+    /** How long the server's delivery of an offline message may trail the archive's copy of it. */
+    private static final long DELIVERY_WAIT_MS = 3_000;
 
     private static String body(SottoParty party) throws InterruptedException {
         return ((Message) party.next().stanza()).getBody();
