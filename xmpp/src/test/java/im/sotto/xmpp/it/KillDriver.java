@@ -222,29 +222,16 @@ public final class KillDriver implements SottoListener {
 
     /** The bodies of every stanza in the store's message log in one direction, in log order (with repeats). */
     static List<String> bodiesInLog(SqliteAccountStore store, LogEntry.Direction direction) {
-        return store.transact(s -> {
-            List<String> bodies = new ArrayList<>();
-            long after = 0;
-            while (true) {
-                List<MessageLog.Logged> page = s.messageLog().read(after, 500);
-                if (page.isEmpty()) {
-                    return bodies;
-                }
-                for (MessageLog.Logged logged : page) {
-                    after = logged.sequence();
-                    if (logged.entry().direction() == direction) {
-                        Matcher m = BODY.matcher(new String(logged.entry().content(), StandardCharsets.UTF_8));
-                        if (m.find()) {
-                            bodies.add(m.group(1));
-                        }
-                    }
-                }
-            }
-        });
+        return messagesInLog(store, direction).stream().map(KillAccounting.Logged::body).toList();
     }
 
     /** The received messages in the store's log, in log order, each with whether it carries the mark of a copy. */
     static List<KillAccounting.Logged> receivedInLog(SqliteAccountStore store) {
+        return messagesInLog(store, LogEntry.Direction.RECEIVED);
+    }
+
+    /** The messages with a body in the store's log in one direction, in log order, with the mark of a copy or not. */
+    private static List<KillAccounting.Logged> messagesInLog(SqliteAccountStore store, LogEntry.Direction direction) {
         return store.transact(s -> {
             List<KillAccounting.Logged> logged = new ArrayList<>();
             long after = 0;
@@ -255,7 +242,7 @@ public final class KillDriver implements SottoListener {
                 }
                 for (MessageLog.Logged entry : page) {
                     after = entry.sequence();
-                    if (entry.entry().direction() == LogEntry.Direction.RECEIVED) {
+                    if (entry.entry().direction() == direction) {
                         String content = new String(entry.entry().content(), StandardCharsets.UTF_8);
                         Matcher m = BODY.matcher(content);
                         if (m.find()) {
